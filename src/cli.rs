@@ -1,0 +1,325 @@
+//! The command line, declared with clap's derive API. Help text lives in the
+//! doc comments; every subcommand's `run()` lives in `src/cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// factline: a fact-tracking timeline database.
+///
+/// Keeps dated events, actors and sources in an embedded database, with every
+/// earlier version kept. Dates follow EDTF (2025, 2025-08, 2025-10-24/2025-10-26,
+/// 2025-01/.., 2025-08~) or plain phrases ("24-26 October 2025").
+///
+/// Exit codes: 0 success, 1 no result or failed check, 2 bad input or usage,
+/// 3 the database cannot be used (in use, newer version, damaged).
+#[derive(Debug, Parser)]
+#[command(name = "factline", version, max_term_width = 100)]
+pub struct Cli {
+    /// The database directory.
+    #[arg(
+        long,
+        global = true,
+        env = "FACTLINE_DB",
+        default_value = "factline.db"
+    )]
+    pub db: PathBuf,
+
+    /// Output format: table, csv or json for read commands; ndjson or csv for export.
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every format any command writes; each command says which it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people (the default for read commands).
+    Table,
+    /// Comma-separated values; lists joined with "; ".
+    Csv,
+    /// A JSON array of objects with stable field names.
+    Json,
+    /// The complete, lossless dump: one JSON record a line.
+    Ndjson,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, edit and look at actors (people, organizations, countries, media).
+    #[command(subcommand)]
+    Actor(ActorCommand),
+    /// Add and list sources (outlets, agencies, documents).
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Add, edit and look at events.
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// List events in date order.
+    ///
+    /// Example: factline timeline --actor witkoff --from 2025-10 --to 2025-11
+    Timeline(TimelineArgs),
+    /// Write the database out: the full NDJSON dump or the timeline as CSV.
+    ///
+    /// Example: factline export --format csv -o story.csv
+    Export(ExportArgs),
+    /// Load an NDJSON dump (as written by `export`). Importing twice changes nothing.
+    ///
+    /// Example: factline import story.ndjson
+    Import(ImportArgs),
+    /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
+    ///
+    /// Running it twice changes nothing.
+    Example,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActorCommand {
+    /// Add an actor and print its id.
+    ///
+    /// Example: factline actor add "Steve Witkoff" --kind person --alias Witkoff --role "US special envoy @ Donald Trump | 2025-01/.."
+    Add(ActorAddArgs),
+    /// Add another spelling of an actor's name.
+    ///
+    /// Example: factline actor alias umerov Umierov
+    Alias {
+        /// The actor: id, name or alias.
+        actor: String,
+        /// The new spelling.
+        alias: String,
+    },
+    /// List actors.
+    List,
+    /// Show one actor with its roles and events.
+    ///
+    /// Example: factline actor show zelensky
+    Show {
+        /// The actor: id, name or alias (case and diacritics are ignored).
+        actor: String,
+    },
+    /// Change an actor; the previous version is kept.
+    ///
+    /// Example: factline actor edit witkoff --add-role "Special envoy to the Middle East"
+    Edit(ActorEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActorAddArgs {
+    /// The actor's name as usually written.
+    pub name: String,
+    /// person, organization, country, media or other.
+    #[arg(long, default_value = "person")]
+    pub kind: String,
+    /// Another spelling (repeatable).
+    #[arg(long = "alias")]
+    pub aliases: Vec<String>,
+    /// A role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
+    #[arg(long = "role")]
+    pub roles: Vec<String>,
+    /// The id to use instead of one made from the name.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// A description.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Add the actor even if its name is close to an existing actor's.
+    #[arg(long)]
+    pub new_actor: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ActorEditArgs {
+    /// The actor: id, name or alias.
+    pub actor: String,
+    /// A new name (the old one stays as an alias).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A new kind.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// A new description.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Add a role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
+    #[arg(long = "add-role")]
+    pub add_roles: Vec<String>,
+    /// Remove the role with this title (repeatable).
+    #[arg(long = "remove-role")]
+    pub remove_roles: Vec<String>,
+    /// Add a spelling (repeatable).
+    #[arg(long = "add-alias")]
+    pub add_aliases: Vec<String>,
+    /// Remove a spelling (repeatable).
+    #[arg(long = "remove-alias")]
+    pub remove_aliases: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Add a source and print its id.
+    ///
+    /// Example: factline source add Axios --url https://www.axios.com
+    Add {
+        /// The source's name.
+        name: String,
+        /// Where it can be read.
+        #[arg(long)]
+        url: Option<String>,
+        /// The id to use instead of one made from the name.
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// List sources.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Add an event and print its id.
+    ///
+    /// Unknown actor names create actors (said on stderr); a name close to a
+    /// known actor is refused with a suggestion unless --new-actor is given.
+    ///
+    /// Example: factline event add --title "Witkoff and Dmitriev talks" --date "24-26 October 2025" --kind talks --place Miami --actor Witkoff --actor Dmitriev --source Axios
+    Add(EventAddArgs),
+    /// Show one event with its earlier versions.
+    Show {
+        /// The event id.
+        event: String,
+    },
+    /// List events (in date order; see also `timeline`).
+    List,
+    /// Change an event; the previous version is kept.
+    ///
+    /// Example: factline event edit 2025-11-19-witkoff-zelenskyy-meeting --status postponed
+    Edit(EventEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventAddArgs {
+    /// What happened, in one line.
+    #[arg(long)]
+    pub title: String,
+    /// When: EDTF (2025-10-24/2025-10-26, 2025-08, 2025~) or a phrase ("24-26 October 2025").
+    #[arg(long)]
+    pub date: String,
+    /// meeting, talks, call, statement, announcement, report, military or other.
+    #[arg(long, default_value = "other")]
+    pub kind: String,
+    /// occurred, scheduled, postponed, rescheduled, cancelled or reported.
+    #[arg(long, default_value = "occurred")]
+    pub status: String,
+    /// Where it happened.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// A participant: id, name or alias (repeatable).
+    #[arg(long = "actor")]
+    pub actors: Vec<String>,
+    /// A source: id or name (repeatable).
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+    /// A tag (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// A description.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The id to use instead of one made from the date and title.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Create actors even when a name is close to a known actor's.
+    #[arg(long)]
+    pub new_actor: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventEditArgs {
+    /// The event id.
+    pub event: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A new date (EDTF or a phrase).
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    /// A new description.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Add a participant (repeatable).
+    #[arg(long = "add-actor")]
+    pub add_actors: Vec<String>,
+    /// Remove a participant (repeatable).
+    #[arg(long = "remove-actor")]
+    pub remove_actors: Vec<String>,
+    /// Add a source (repeatable).
+    #[arg(long = "add-source")]
+    pub add_sources: Vec<String>,
+    /// Remove a source (repeatable).
+    #[arg(long = "remove-source")]
+    pub remove_sources: Vec<String>,
+    /// Add a tag (repeatable).
+    #[arg(long = "add-tag")]
+    pub add_tags: Vec<String>,
+    /// Remove a tag (repeatable).
+    #[arg(long = "remove-tag")]
+    pub remove_tags: Vec<String>,
+    /// Create actors even when a name is close to a known actor's.
+    #[arg(long)]
+    pub new_actor: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// Only events with this participant (id, name or alias).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Only events that may fall on or after this date (EDTF or a phrase).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only events that may fall on or before this date.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Shorthand for --from D --to D.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub on: Option<String>,
+    /// Only events certainly inside the window, not those that merely may overlap it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Only events with this status.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only events of this kind.
+    #[arg(long)]
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write here instead of stdout ("-" is stdout).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The NDJSON file ("-" reads stdin).
+    pub file: PathBuf,
+}

@@ -1,0 +1,348 @@
+//! `factline actor add|alias|list|show|edit`.
+
+use serde::Serialize;
+
+use crate::cli::{ActorAddArgs, ActorCommand, ActorEditArgs};
+use crate::cmd::{keyword, Ctx, Names};
+use crate::error::{Error, Result};
+use crate::model::names::{fold, slug, validate_id};
+use crate::model::{self, Actor, ActorKind, Date, Meta, Role};
+use crate::output::{join, print_detail, print_rows, Row};
+use crate::query::{self, Filter};
+use crate::resolve::{find_actor, require_actor, unused_id, Lookup};
+use crate::store::{Access, Store};
+
+pub fn run(ctx: &Ctx, command: ActorCommand) -> Result<()> {
+    match command {
+        ActorCommand::Add(args) => add(ctx, args),
+        ActorCommand::Alias { actor, alias } => alias_cmd(ctx, &actor, &alias),
+        ActorCommand::List => list(ctx),
+        ActorCommand::Show { actor } => show(ctx, &actor),
+        ActorCommand::Edit(args) => edit(ctx, args),
+    }
+}
+
+fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
+    model::validate_text("actor name", &args.name, 500).map_err(Error::bad_input)?;
+    let kind: ActorKind = keyword(&args.kind)?;
+    let store = ctx.open(Access::Write)?;
+    let spellings: Vec<&String> = std::iter::once(&args.name).chain(&args.aliases).collect();
+    for spelling in &spellings {
+        model::validate_text("alias", spelling, 500).map_err(Error::bad_input)?;
+        match find_actor(&store, spelling)? {
+            Lookup::Found(existing) => {
+                return Err(Error::bad_input(format!(
+                    "{spelling:?} already names actor {} ({})",
+                    existing.name, existing.id
+                )))
+            }
+            Lookup::Missing {
+                suggestion: Some(near),
+            } if !args.new_actor => {
+                return Err(Error::bad_input(format!(
+                    "{spelling:?} is close to an existing actor; did you mean {:?}? (add --new-actor if this is someone else)",
+                    near.name
+                )))
+            }
+            Lookup::Missing { .. } => {}
+        }
+    }
+    let id = match &args.id {
+        Some(id) => {
+            validate_id(id).map_err(Error::bad_input)?;
+            if store.get::<Actor>(id)?.is_some() {
+                return Err(Error::bad_input(format!("actor id {id} is taken")));
+            }
+            id.clone()
+        }
+        None => unused_id(
+            |id| Ok(store.get::<Actor>(id)?.is_some()),
+            &slug(&args.name),
+        )?,
+    };
+    let roles = args
+        .roles
+        .iter()
+        .map(|r| parse_role(&store, r))
+        .collect::<Result<Vec<_>>>()?;
+    let actor = Actor {
+        id: id.clone(),
+        name: args.name.trim().to_string(),
+        kind,
+        aliases: dedup_spellings(&args.name, &args.aliases),
+        description: note(args.note)?,
+        roles,
+        meta: Meta::first(ctx.now),
+    };
+    let mut change = store.change();
+    change.put(&actor)?;
+    change.commit()?;
+    println!("{id}");
+    Ok(())
+}
+
+/// Aliases without blanks and without repeats of the name or of each other.
+fn dedup_spellings(name: &str, aliases: &[String]) -> Vec<String> {
+    let mut seen = vec![fold(name)];
+    let mut out = Vec::new();
+    for alias in aliases {
+        let folded = fold(alias);
+        if !seen.contains(&folded) {
+            seen.push(folded);
+            out.push(alias.trim().to_string());
+        }
+    }
+    out
+}
+
+fn note(text: Option<String>) -> Result<String> {
+    let text = text.unwrap_or_default();
+    model::validate_note("note", &text, 100_000).map_err(Error::bad_input)?;
+    Ok(text)
+}
+
+/// Parses `TITLE [@ ACTOR] [| DATE]`: "US special envoy @ Donald Trump | 2025-01/..".
+pub fn parse_role(store: &Store, text: &str) -> Result<Role> {
+    let (rest, span) = match text.split_once('|') {
+        Some((rest, date)) => {
+            let date = Date::parse_human(date.trim())
+                .map_err(|e| Error::bad_input(format!("role {text:?}: {e}")))?;
+            (rest, Some(date))
+        }
+        None => (text, None),
+    };
+    let (title, of) = match rest.split_once(" @ ") {
+        Some((title, of)) => (title, Some(require_actor(store, of.trim())?.id)),
+        None => (rest, None),
+    };
+    let title = title.trim().to_string();
+    model::validate_text("role", &title, 500).map_err(Error::bad_input)?;
+    Ok(Role { title, of, span })
+}
+
+fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
+    model::validate_text("alias", alias, 500).map_err(Error::bad_input)?;
+    let store = ctx.open(Access::Write)?;
+    let mut actor = require_actor(&store, actor)?;
+    if let Lookup::Found(other) = find_actor(&store, alias)? {
+        if other.id == actor.id {
+            crate::notice(format!("{alias:?} already finds {}", actor.name));
+            println!("{}", actor.id);
+            return Ok(());
+        }
+        return Err(Error::bad_input(format!(
+            "{alias:?} already names actor {} ({})",
+            other.name, other.id
+        )));
+    }
+    actor.aliases.push(alias.trim().to_string());
+    actor.meta = actor.meta.next(ctx.now);
+    let mut change = store.change();
+    change.put(&actor)?;
+    change.commit()?;
+    println!("{}", actor.id);
+    Ok(())
+}
+
+fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
+    let store = ctx.open(Access::Write)?;
+    let before = require_actor(&store, &args.actor)?;
+    let mut actor = before.clone();
+    if let Some(name) = &args.name {
+        model::validate_text("actor name", name, 500).map_err(Error::bad_input)?;
+        check_spelling_free(&store, name, &actor.id)?;
+        let old = std::mem::replace(&mut actor.name, name.trim().to_string());
+        actor.aliases.insert(0, old);
+    }
+    if let Some(kind) = &args.kind {
+        actor.kind = keyword(kind)?;
+    }
+    if let Some(text) = args.note {
+        actor.description = note(Some(text))?;
+    }
+    for alias in &args.add_aliases {
+        model::validate_text("alias", alias, 500).map_err(Error::bad_input)?;
+        check_spelling_free(&store, alias, &actor.id)?;
+        actor.aliases.push(alias.trim().to_string());
+    }
+    for alias in &args.remove_aliases {
+        let before_len = actor.aliases.len();
+        actor.aliases.retain(|a| fold(a) != fold(alias));
+        if actor.aliases.len() == before_len {
+            return Err(Error::bad_input(format!(
+                "{} has no alias {alias:?}",
+                actor.name
+            )));
+        }
+    }
+    for title in &args.remove_roles {
+        let before_len = actor.roles.len();
+        actor.roles.retain(|r| fold(&r.title) != fold(title));
+        if actor.roles.len() == before_len {
+            return Err(Error::bad_input(format!(
+                "{} has no role {title:?}",
+                actor.name
+            )));
+        }
+    }
+    for role in &args.add_roles {
+        actor.roles.push(parse_role(&store, role)?);
+    }
+    actor.aliases = dedup_spellings(&actor.name, &actor.aliases);
+    if actor == before {
+        crate::notice("nothing to change");
+        println!("{}", actor.id);
+        return Ok(());
+    }
+    actor.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    change.put(&actor)?;
+    change.commit()?;
+    println!("{}", actor.id);
+    Ok(())
+}
+
+/// Refuses a spelling that already names another actor.
+fn check_spelling_free(store: &Store, spelling: &str, own_id: &str) -> Result<()> {
+    if let Lookup::Found(other) = find_actor(store, spelling)? {
+        if other.id != own_id {
+            return Err(Error::bad_input(format!(
+                "{spelling:?} already names actor {} ({})",
+                other.name, other.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ActorRow {
+    id: String,
+    name: String,
+    kind: ActorKind,
+    aliases: Vec<String>,
+    roles: Vec<String>,
+    description: String,
+}
+
+impl ActorRow {
+    fn new(actor: &Actor, names: &mut Names) -> Result<ActorRow> {
+        Ok(ActorRow {
+            id: actor.id.clone(),
+            name: actor.name.clone(),
+            kind: actor.kind,
+            aliases: actor.aliases.clone(),
+            roles: actor
+                .roles
+                .iter()
+                .map(|r| describe_role(r, names))
+                .collect::<Result<_>>()?,
+            description: actor.description.clone(),
+        })
+    }
+}
+
+/// "US special envoy → Donald Trump (since Jan 2025)".
+pub fn describe_role(role: &Role, names: &mut Names) -> Result<String> {
+    let mut text = role.title.clone();
+    if let Some(of) = &role.of {
+        text.push_str(&format!(" → {}", names.actor(of)?));
+    }
+    if let Some(span) = &role.span {
+        text.push_str(&format!(" ({})", span.human()));
+    }
+    Ok(text)
+}
+
+impl Row for ActorRow {
+    const HEADERS: &'static [&'static str] =
+        &["id", "name", "kind", "aliases", "roles", "description"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.kind.to_string(),
+            join(&self.aliases),
+            join(&self.roles),
+            self.description.clone(),
+        ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let cells = self.cells();
+        (Self::HEADERS[..5].to_vec(), cells[..5].to_vec())
+    }
+}
+
+fn list(ctx: &Ctx) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let mut names = Names::new(&store);
+    let mut rows = Vec::new();
+    for actor in store.all::<Actor>() {
+        rows.push(ActorRow::new(&actor?, &mut names)?);
+    }
+    rows.sort_by(|a, b| {
+        fold(&a.name)
+            .cmp(&fold(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    print_rows(format, &rows)
+}
+
+#[derive(Serialize)]
+struct ActorDetail {
+    #[serde(flatten)]
+    actor: ActorRow,
+    version: u32,
+    recorded_at: String,
+    /// The actor's events in date order, as "date title (id)".
+    events: Vec<String>,
+}
+
+impl Row for ActorDetail {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "roles",
+        "description",
+        "version",
+        "recorded_at",
+        "events",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        let mut cells = self.actor.cells();
+        cells.push(self.version.to_string());
+        cells.push(self.recorded_at.clone());
+        cells.push(self.events.join("\n"));
+        cells
+    }
+}
+
+fn show(ctx: &Ctx, input: &str) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let actor = require_actor(&store, input)?;
+    let mut names = Names::new(&store);
+    let events = query::timeline(
+        &store,
+        &Filter {
+            actor: Some(actor.id.clone()),
+            ..Filter::default()
+        },
+    )?;
+    let detail = ActorDetail {
+        actor: ActorRow::new(&actor, &mut names)?,
+        version: actor.meta.version,
+        recorded_at: actor.meta.recorded_at.to_string(),
+        events: events
+            .iter()
+            .map(|e| format!("{}  {} [{}] ({})", e.date.human(), e.title, e.status, e.id))
+            .collect(),
+    };
+    print_detail(format, &detail)
+}

@@ -1,0 +1,445 @@
+//! `factline event add|show|list|edit`.
+
+use serde::Serialize;
+
+use crate::cli::{EventAddArgs, EventCommand, EventEditArgs};
+use crate::cmd::timeline::{print_events, TimelineRow};
+use crate::cmd::{keyword, parse_user_date, Ctx, Names};
+use crate::error::{Error, Result};
+use crate::model::names::{fold, slug, validate_id};
+use crate::model::{self, Actor, ActorKind, Date, Event, Meta, Source};
+use crate::output::{print_detail, Row};
+use crate::query::{self, Filter};
+use crate::resolve::{find_actor, find_source, require_actor, unknown, unused_id, Lookup};
+use crate::store::{Access, Change, Store};
+
+pub fn run(ctx: &Ctx, command: EventCommand) -> Result<()> {
+    match command {
+        EventCommand::Add(args) => add(ctx, args),
+        EventCommand::Show { event } => show(ctx, &event),
+        EventCommand::List => {
+            let format = ctx.read_format()?;
+            let store = ctx.open(Access::Read)?;
+            print_events(
+                &store,
+                format,
+                &query::timeline(&store, &Filter::default())?,
+            )
+        }
+        EventCommand::Edit(args) => edit(ctx, args),
+    }
+}
+
+/// Actors and sources a command refers to, with the ones it must create.
+struct Participants<'s> {
+    store: &'s Store,
+    now: crate::model::Stamp,
+    new_actor_allowed: bool,
+    created_actors: Vec<Actor>,
+    created_sources: Vec<Source>,
+}
+
+impl<'s> Participants<'s> {
+    fn new(store: &'s Store, ctx: &Ctx, new_actor_allowed: bool) -> Participants<'s> {
+        Participants {
+            store,
+            now: ctx.now,
+            new_actor_allowed,
+            created_actors: Vec::new(),
+            created_sources: Vec::new(),
+        }
+    }
+
+    /// The id of the actor `name` means, planning a new actor if nobody is
+    /// known by that name, refusing a likely misspelling of a known actor.
+    fn actor(&mut self, name: &str) -> Result<String> {
+        model::validate_text("actor name", name, 500).map_err(Error::bad_input)?;
+        if let Some(planned) = self
+            .created_actors
+            .iter()
+            .find(|a| fold(&a.name) == fold(name))
+        {
+            return Ok(planned.id.clone());
+        }
+        match find_actor(self.store, name)? {
+            Lookup::Found(actor) => Ok(actor.id),
+            Lookup::Missing {
+                suggestion: Some(near),
+            } if !self.new_actor_allowed => Err(Error::bad_input(format!(
+                "unknown actor {name:?}; did you mean {:?}? (pass --new-actor to add {name:?} as a new actor)",
+                near.name
+            ))),
+            Lookup::Missing { .. } => {
+                let taken = |id: &str| -> Result<bool> {
+                    Ok(self.store.get::<Actor>(id)?.is_some()
+                        || self.created_actors.iter().any(|a| a.id == id))
+                };
+                let id = unused_id(taken, &slug(name))?;
+                self.created_actors.push(Actor {
+                    id: id.clone(),
+                    name: name.trim().to_string(),
+                    kind: ActorKind::Other,
+                    aliases: Vec::new(),
+                    description: String::new(),
+                    roles: Vec::new(),
+                    meta: Meta::first(self.now),
+                });
+                Ok(id)
+            }
+        }
+    }
+
+    /// The id of the source `name` means, planning a new source if unknown.
+    fn source(&mut self, name: &str) -> Result<String> {
+        model::validate_text("source name", name, 500).map_err(Error::bad_input)?;
+        if let Some(planned) = self
+            .created_sources
+            .iter()
+            .find(|s| fold(&s.name) == fold(name))
+        {
+            return Ok(planned.id.clone());
+        }
+        match find_source(self.store, name)? {
+            Lookup::Found(source) => Ok(source.id),
+            Lookup::Missing {
+                suggestion: Some(near),
+            } => Err(Error::bad_input(format!(
+                "unknown source {name:?}; did you mean {:?}? (add it first with `factline source add` if it is another source)",
+                near.name
+            ))),
+            Lookup::Missing { suggestion: None } => {
+                let taken = |id: &str| -> Result<bool> {
+                    Ok(self.store.get::<Source>(id)?.is_some()
+                        || self.created_sources.iter().any(|s| s.id == id))
+                };
+                let id = unused_id(taken, &slug(name))?;
+                self.created_sources.push(Source {
+                    id: id.clone(),
+                    name: name.trim().to_string(),
+                    url: None,
+                    meta: Meta::first(self.now),
+                });
+                Ok(id)
+            }
+        }
+    }
+
+    /// Adds the planned actors and sources to `change`, saying so on stderr.
+    fn write(self, change: &mut Change) -> Result<()> {
+        for actor in &self.created_actors {
+            change.put(actor)?;
+        }
+        for source in &self.created_sources {
+            change.put(source)?;
+        }
+        for actor in &self.created_actors {
+            crate::notice(format!("created actor {:?} ({})", actor.name, actor.id));
+        }
+        for source in &self.created_sources {
+            crate::notice(format!("created source {:?} ({})", source.name, source.id));
+        }
+        Ok(())
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+fn clean_tag(tag: &str) -> Result<String> {
+    model::validate_text("tag", tag, 200).map_err(Error::bad_input)?;
+    Ok(tag.trim().to_string())
+}
+
+fn place(text: Option<String>) -> Result<Option<String>> {
+    match text {
+        Some(p) if p.trim().is_empty() => Ok(None),
+        Some(p) => {
+            model::validate_text("place", &p, 500).map_err(Error::bad_input)?;
+            Ok(Some(p.trim().to_string()))
+        }
+        None => Ok(None),
+    }
+}
+
+/// An id from the date's start and the title: `2025-10-24-witkoff-dmitriev-talks`.
+fn event_id_base(date: &Date, title: &str) -> String {
+    let start: String = date
+        .as_str()
+        .split(['/', 'T'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == 'X')
+        .collect();
+    slug(&format!("{start} {title}"))
+}
+
+fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
+    model::validate_text("title", &args.title, 1000).map_err(Error::bad_input)?;
+    let date = parse_user_date("--date", &args.date)?;
+    let kind = keyword(&args.kind)?;
+    let status = keyword(&args.status)?;
+    let place = place(args.place)?;
+    let description = args.note.unwrap_or_default();
+    model::validate_note("note", &description, 100_000).map_err(Error::bad_input)?;
+    let mut tags = Vec::new();
+    for tag in &args.tags {
+        push_unique(&mut tags, clean_tag(tag)?);
+    }
+    if let Some(id) = &args.id {
+        validate_id(id).map_err(Error::bad_input)?;
+    }
+
+    let store = ctx.open(Access::Write)?;
+    let mut participants = Participants::new(&store, ctx, args.new_actor);
+    let mut actors = Vec::new();
+    for name in &args.actors {
+        push_unique(&mut actors, participants.actor(name)?);
+    }
+    let mut sources = Vec::new();
+    for name in &args.sources {
+        push_unique(&mut sources, participants.source(name)?);
+    }
+    let id = match args.id {
+        Some(id) => {
+            if store.get::<Event>(&id)?.is_some() {
+                return Err(Error::bad_input(format!("event id {id} is taken")));
+            }
+            id
+        }
+        None => unused_id(
+            |id| Ok(store.get::<Event>(id)?.is_some()),
+            &event_id_base(&date, &args.title),
+        )?,
+    };
+    let event = Event {
+        id: id.clone(),
+        title: args.title.trim().to_string(),
+        date,
+        kind,
+        status,
+        place,
+        actors,
+        sources,
+        tags,
+        description,
+        meta: Meta::first(ctx.now),
+    };
+    let mut change = store.change();
+    participants.write(&mut change)?;
+    change.note_event(&event);
+    change.put(&event)?;
+    change.commit()?;
+    println!("{id}");
+    Ok(())
+}
+
+pub fn require_event(store: &Store, id: &str) -> Result<Event> {
+    store
+        .get::<Event>(id)?
+        .ok_or_else(|| unknown("event", id, None))
+}
+
+fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
+    let store = ctx.open(Access::Write)?;
+    let before = require_event(&store, &args.event)?;
+    let mut event = before.clone();
+    if let Some(title) = &args.title {
+        model::validate_text("title", title, 1000).map_err(Error::bad_input)?;
+        event.title = title.trim().to_string();
+    }
+    if let Some(date) = &args.date {
+        event.date = parse_user_date("--date", date)?;
+    }
+    if let Some(kind) = &args.kind {
+        event.kind = keyword(kind)?;
+    }
+    if let Some(status) = &args.status {
+        event.status = keyword(status)?;
+    }
+    if args.place.is_some() {
+        event.place = place(args.place)?;
+    }
+    if let Some(text) = args.note {
+        model::validate_note("note", &text, 100_000).map_err(Error::bad_input)?;
+        event.description = text;
+    }
+    for tag in &args.add_tags {
+        push_unique(&mut event.tags, clean_tag(tag)?);
+    }
+    for tag in &args.remove_tags {
+        let before_len = event.tags.len();
+        event.tags.retain(|t| fold(t) != fold(tag));
+        if event.tags.len() == before_len {
+            return Err(Error::bad_input(format!(
+                "event {} has no tag {tag:?}",
+                event.id
+            )));
+        }
+    }
+    for name in &args.remove_actors {
+        let actor = require_actor(&store, name)?;
+        if !event.actors.contains(&actor.id) {
+            return Err(Error::bad_input(format!(
+                "{} is not a participant of {}",
+                actor.name, event.id
+            )));
+        }
+        event.actors.retain(|a| *a != actor.id);
+    }
+    let mut participants = Participants::new(&store, ctx, args.new_actor);
+    for name in &args.add_actors {
+        push_unique(&mut event.actors, participants.actor(name)?);
+    }
+    for name in &args.remove_sources {
+        let id = match find_source(&store, name)? {
+            Lookup::Found(s) => s.id,
+            Lookup::Missing { suggestion } => {
+                return Err(unknown("source", name, suggestion.map(|s| s.name)))
+            }
+        };
+        if !event.sources.contains(&id) {
+            return Err(Error::bad_input(format!(
+                "{name:?} is not a source of {}",
+                event.id
+            )));
+        }
+        event.sources.retain(|s| *s != id);
+    }
+    for name in &args.add_sources {
+        push_unique(&mut event.sources, participants.source(name)?);
+    }
+    if event == before {
+        crate::notice("nothing to change");
+        println!("{}", event.id);
+        return Ok(());
+    }
+    event.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    participants.write(&mut change)?;
+    change.note_event(&event);
+    change.put(&event)?;
+    change.commit()?;
+    println!("{}", event.id);
+    Ok(())
+}
+
+/// One earlier or current version of an event, as `event show` lists them.
+#[derive(Serialize)]
+struct VersionRow {
+    version: u32,
+    recorded_at: String,
+    date: String,
+    status: String,
+    /// The fields this version changed from the one before.
+    changed: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct EventDetail {
+    #[serde(flatten)]
+    event: TimelineRow,
+    version: u32,
+    recorded_at: String,
+    /// Every version, oldest first: the event's earlier dates and statuses.
+    versions: Vec<VersionRow>,
+}
+
+impl Row for EventDetail {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "date",
+        "earliest",
+        "latest",
+        "title",
+        "kind",
+        "status",
+        "place",
+        "actors",
+        "sources",
+        "tags",
+        "description",
+        "version",
+        "recorded_at",
+        "versions",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        let mut cells = self.event.cells_with_bounds();
+        cells.push(self.version.to_string());
+        cells.push(self.recorded_at.clone());
+        cells.push(
+            self.versions
+                .iter()
+                .map(|v| {
+                    format!(
+                        "v{} {}: {} {}{}",
+                        v.version,
+                        v.recorded_at,
+                        v.date,
+                        v.status,
+                        if v.changed.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (changed {})", v.changed.join(", "))
+                        }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        cells
+    }
+}
+
+fn changed_fields(old: &Event, new: &Event) -> Vec<String> {
+    let mut changed = Vec::new();
+    let mut note = |name: &str, differs: bool| {
+        if differs {
+            changed.push(name.to_string());
+        }
+    };
+    note("title", old.title != new.title);
+    note("date", old.date.as_str() != new.date.as_str());
+    note("kind", old.kind != new.kind);
+    note("status", old.status != new.status);
+    note("place", old.place != new.place);
+    note("actors", old.actors != new.actors);
+    note("sources", old.sources != new.sources);
+    note("tags", old.tags != new.tags);
+    note("description", old.description != new.description);
+    changed
+}
+
+fn show(ctx: &Ctx, id: &str) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let event = require_event(&store, id)?;
+    let versions = store.versions::<Event>(id)?;
+    let mut names = Names::new(&store);
+    let rows = versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionRow {
+            version: v.meta.version,
+            recorded_at: v.meta.recorded_at.to_string(),
+            date: v.date.to_string(),
+            status: v.status.to_string(),
+            changed: if i == 0 {
+                Vec::new()
+            } else {
+                changed_fields(&versions[i - 1], v)
+            },
+        })
+        .collect();
+    let detail = EventDetail {
+        event: TimelineRow::new(&event, &mut names)?,
+        version: event.meta.version,
+        recorded_at: event.meta.recorded_at.to_string(),
+        versions: rows,
+    };
+    print_detail(format, &detail)
+}

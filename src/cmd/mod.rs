@@ -1,0 +1,133 @@
+//! One module per subcommand, each with one `run()`. This module dispatches
+//! and holds what they share: the context (database path, output format,
+//! clock) and the display names of ids.
+
+pub mod actor;
+pub mod event;
+pub mod example;
+pub mod export;
+pub mod import;
+pub mod source;
+pub mod timeline;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command, Format};
+use crate::error::{Error, Result};
+use crate::model::{Actor, Date, Source, Stamp};
+use crate::store::{Access, Store};
+
+/// What every command gets: where the database is, how to print, and the time.
+pub struct Ctx {
+    pub db: PathBuf,
+    pub format: Option<Format>,
+    /// The time recorded on new versions. `FACTLINE_NOW` (RFC 3339) fixes it,
+    /// for reproducible scripts and tests.
+    pub now: Stamp,
+}
+
+impl Ctx {
+    pub fn open(&self, access: Access) -> Result<Store> {
+        Store::open(&self.db, access)
+    }
+
+    /// The format of a read command: table (default), csv or json.
+    pub fn read_format(&self) -> Result<Format> {
+        match self.format {
+            None => Ok(Format::Table),
+            Some(f @ (Format::Table | Format::Csv | Format::Json)) => Ok(f),
+            Some(other) => Err(Error::bad_input(format!(
+                "--format {} is for export; this command writes table, csv or json",
+                other.name()
+            ))),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let now = match std::env::var("FACTLINE_NOW") {
+        Ok(text) => {
+            Stamp::parse(&text).map_err(|e| Error::bad_input(format!("FACTLINE_NOW: {e}")))?
+        }
+        Err(_) => Stamp::now(),
+    };
+    let ctx = Ctx {
+        db: cli.db,
+        format: cli.format,
+        now,
+    };
+    match cli.command {
+        Command::Actor(c) => actor::run(&ctx, c),
+        Command::Source(c) => source::run(&ctx, c),
+        Command::Event(c) => event::run(&ctx, c),
+        Command::Timeline(args) => timeline::run(&ctx, args),
+        Command::Export(args) => export::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
+        Command::Example => example::run(&ctx),
+    }
+}
+
+/// Parses a date the user typed (EDTF or a phrase), echoing the EDTF stored
+/// when it differs from what was typed, so the user sees what was kept.
+pub fn parse_user_date(flag: &str, text: &str) -> Result<Date> {
+    let date = Date::parse_human(text).map_err(|e| Error::bad_input(format!("{flag}: {e}")))?;
+    if date.as_str() != text {
+        crate::notice(format!("{flag} {text:?} stored as {}", date.as_str()));
+    }
+    Ok(date)
+}
+
+/// Display names for actor and source ids, read once each.
+pub struct Names<'s> {
+    store: &'s Store,
+    actors: HashMap<String, String>,
+    sources: HashMap<String, String>,
+}
+
+impl<'s> Names<'s> {
+    pub fn new(store: &'s Store) -> Names<'s> {
+        Names {
+            store,
+            actors: HashMap::new(),
+            sources: HashMap::new(),
+        }
+    }
+
+    pub fn actor(&mut self, id: &str) -> Result<String> {
+        if let Some(name) = self.actors.get(id) {
+            return Ok(name.clone());
+        }
+        let name = self
+            .store
+            .get::<Actor>(id)?
+            .map_or_else(|| id.to_string(), |a| a.name);
+        self.actors.insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+
+    pub fn source(&mut self, id: &str) -> Result<String> {
+        if let Some(name) = self.sources.get(id) {
+            return Ok(name.clone());
+        }
+        let name = self
+            .store
+            .get::<Source>(id)?
+            .map_or_else(|| id.to_string(), |s| s.name);
+        self.sources.insert(id.to_string(), name.clone());
+        Ok(name)
+    }
+
+    pub fn actors(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        ids.iter().map(|id| self.actor(id)).collect()
+    }
+
+    pub fn sources(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        ids.iter().map(|id| self.source(id)).collect()
+    }
+}
+
+/// Parses a keyword option (`--kind`, `--status`) into its enum.
+pub fn keyword<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
+    text.parse::<T>().map_err(Error::bad_input)
+}

@@ -1,0 +1,174 @@
+//! `factline timeline`: events in date order, filtered by actor, window,
+//! status and kind. Also the row type shared by `event list`, `event show`
+//! and the CSV export.
+
+use serde::Serialize;
+
+use crate::cli::{Format, TimelineArgs};
+use crate::cmd::{keyword, parse_user_date, Ctx, Names};
+use crate::error::Result;
+use crate::model::{Event, EventKind, Status};
+use crate::output::{join, print_rows, Row};
+use crate::query::{self, Filter};
+use crate::resolve::require_actor;
+use crate::store::{Access, Store};
+
+pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
+    let format = ctx.read_format()?;
+    let (from, to) = match &args.on {
+        Some(on) => {
+            let date = parse_user_date("--on", on)?;
+            (Some(date.clone()), Some(date))
+        }
+        None => (
+            args.from
+                .as_deref()
+                .map(|d| parse_user_date("--from", d))
+                .transpose()?,
+            args.to
+                .as_deref()
+                .map(|d| parse_user_date("--to", d))
+                .transpose()?,
+        ),
+    };
+    let status: Option<Status> = args.status.as_deref().map(keyword).transpose()?;
+    let kind: Option<EventKind> = args.kind.as_deref().map(keyword).transpose()?;
+    let store = ctx.open(Access::Read)?;
+    let actor = match &args.actor {
+        Some(name) => Some(require_actor(&store, name)?.id),
+        None => None,
+    };
+    let filter = Filter {
+        actor,
+        from,
+        to,
+        strict: args.strict,
+        status,
+        kind,
+    };
+    let events = query::timeline(&store, &filter)?;
+    print_events(&store, format, &events)
+}
+
+/// Prints events as timeline rows.
+pub fn print_events(store: &Store, format: Format, events: &[Event]) -> Result<()> {
+    let mut names = Names::new(store);
+    let rows = events
+        .iter()
+        .map(|e| TimelineRow::new(e, &mut names))
+        .collect::<Result<Vec<_>>>()?;
+    print_rows(format, &rows)
+}
+
+/// An event as scripts see it: the EDTF date as written plus its derived
+/// earliest and latest days, and names rather than ids for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineRow {
+    pub id: String,
+    pub date: String,
+    pub earliest: Option<String>,
+    pub latest: Option<String>,
+    pub title: String,
+    pub kind: EventKind,
+    pub status: Status,
+    pub place: Option<String>,
+    pub actors: Vec<String>,
+    pub sources: Vec<String>,
+    pub tags: Vec<String>,
+    pub description: String,
+    #[serde(skip)]
+    human_date: String,
+}
+
+impl TimelineRow {
+    pub fn new(event: &Event, names: &mut Names) -> Result<TimelineRow> {
+        Ok(TimelineRow {
+            id: event.id.clone(),
+            date: event.date.to_string(),
+            earliest: event.date.earliest().map(|d| d.to_string()),
+            latest: event.date.latest().map(|d| d.to_string()),
+            title: event.title.clone(),
+            kind: event.kind,
+            status: event.status,
+            place: event.place.clone(),
+            actors: names.actors(&event.actors)?,
+            sources: names.sources(&event.sources)?,
+            tags: event.tags.clone(),
+            description: event.description.clone(),
+            human_date: event.date.human(),
+        })
+    }
+
+    /// The export CSV columns: `id,date,title,kind,status,place,actors,sources,tags,description`.
+    pub fn export_cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.date.clone(),
+            self.title.clone(),
+            self.kind.to_string(),
+            self.status.to_string(),
+            self.place.clone().unwrap_or_default(),
+            join(&self.actors),
+            join(&self.sources),
+            join(&self.tags),
+            self.description.clone(),
+        ]
+    }
+
+    /// The timeline columns: the export ones with `earliest` and `latest` after `date`.
+    pub fn cells_with_bounds(&self) -> Vec<String> {
+        let mut cells = self.export_cells();
+        cells.insert(2, self.earliest.clone().unwrap_or_default());
+        cells.insert(3, self.latest.clone().unwrap_or_default());
+        cells
+    }
+}
+
+pub const EXPORT_HEADERS: &[&str] = &[
+    "id",
+    "date",
+    "title",
+    "kind",
+    "status",
+    "place",
+    "actors",
+    "sources",
+    "tags",
+    "description",
+];
+
+impl Row for TimelineRow {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "date",
+        "earliest",
+        "latest",
+        "title",
+        "kind",
+        "status",
+        "place",
+        "actors",
+        "sources",
+        "tags",
+        "description",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        self.cells_with_bounds()
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        (
+            vec!["date", "status", "kind", "title", "actors", "place", "id"],
+            vec![
+                self.human_date.clone(),
+                self.status.to_string(),
+                self.kind.to_string(),
+                self.title.clone(),
+                join(&self.actors),
+                self.place.clone().unwrap_or_default(),
+                self.id.clone(),
+            ],
+        )
+    }
+}

@@ -1,0 +1,306 @@
+//! The NDJSON dump: factline's complete, lossless, portable form.
+//!
+//! One JSON record a line. The first line is a header naming the format and
+//! its version; then every version of every actor, source and event, in that
+//! order, by id, oldest version first. The output is deterministic, so
+//! export → import into an empty database → export is byte-identical.
+//! `schema/ndjson.schema.json` describes the lines.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{self, names, Actor, Event, Source};
+use crate::store::{Change, Record, Store};
+
+pub const FORMAT_NAME: &str = "factline-ndjson";
+/// The dump format this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Longest line accepted on import: a hostile file cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// One line of a dump.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Line {
+    Header(Header),
+    Actor(Actor),
+    Source(Source),
+    Event(Event),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub format: String,
+    pub version: u32,
+}
+
+impl Header {
+    pub fn current() -> Header {
+        Header {
+            format: FORMAT_NAME.to_string(),
+            version: FORMAT_VERSION,
+        }
+    }
+}
+
+/// Writes the whole database as NDJSON.
+pub fn write<W: Write>(store: &Store, out: &mut W) -> Result<()> {
+    write_line(out, &Line::Header(Header::current()))?;
+    write_kind::<Actor, W>(store, out, Line::Actor)?;
+    write_kind::<Source, W>(store, out, Line::Source)?;
+    write_kind::<Event, W>(store, out, Line::Event)?;
+    Ok(())
+}
+
+fn write_kind<R: Record, W: Write>(
+    store: &Store,
+    out: &mut W,
+    line: impl Fn(R) -> Line,
+) -> Result<()> {
+    for record in store.all::<R>() {
+        let record = record?;
+        for version in store.versions::<R>(record.id())? {
+            write_line(out, &line(version))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_line<W: Write>(out: &mut W, line: &Line) -> Result<()> {
+    serde_json::to_writer(&mut *out, line)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Reads a dump, checking every line before anything is written. `label`
+/// names the input in errors (`story.ndjson:12: …`).
+pub fn read<R: BufRead>(input: R, label: &str) -> Result<Vec<(usize, Line)>> {
+    let mut lines = Vec::new();
+    let mut buf = Vec::new();
+    let mut reader = input;
+    let mut number = 0;
+    loop {
+        buf.clear();
+        number += 1;
+        let read = std::io::Read::take(&mut reader, MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::bad_input(format!("{label}: cannot read: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        if buf.len() > MAX_LINE_BYTES {
+            return Err(Error::bad_input(format!(
+                "{label}:{number}: line is longer than {MAX_LINE_BYTES} bytes"
+            )));
+        }
+        let text = std::str::from_utf8(&buf)
+            .map_err(|_| Error::bad_input(format!("{label}:{number}: not valid UTF-8")))?;
+        let text = text.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let line: Line = serde_json::from_str(text).map_err(|e| {
+            Error::bad_input(format!("{label}:{number}: {}", describe_json_error(&e)))
+        })?;
+        validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
+        if lines.is_empty() && !matches!(line, Line::Header(_)) {
+            return Err(Error::bad_input(format!(
+                "{label}:{number}: expected a {FORMAT_NAME} header line first; is this a factline dump?"
+            )));
+        }
+        if let Line::Header(h) = &line {
+            if !lines.is_empty() {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: a header may only be the first line"
+                )));
+            }
+            if h.format != FORMAT_NAME {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: format {:?} is not {FORMAT_NAME}",
+                    h.format
+                )));
+            }
+            if h.version > FORMAT_VERSION {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: dump format version {} is newer than this factline reads ({FORMAT_VERSION}); upgrade factline",
+                    h.version
+                )));
+            }
+        }
+        lines.push((number, line));
+    }
+    Ok(lines)
+}
+
+fn describe_json_error(e: &serde_json::Error) -> String {
+    // serde_json's column refers to the line; the line number is ours.
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Checks what serde cannot: ids, non-empty names and titles, sane versions.
+fn validate(line: &Line) -> std::result::Result<(), String> {
+    match line {
+        Line::Header(_) => Ok(()),
+        Line::Actor(a) => {
+            names::validate_id(&a.id)?;
+            model::validate_text("actor name", &a.name, 500)?;
+            for alias in &a.aliases {
+                model::validate_text("alias", alias, 500)?;
+            }
+            model::validate_note("description", &a.description, 100_000)?;
+            check_version(a.meta.version)
+        }
+        Line::Source(s) => {
+            names::validate_id(&s.id)?;
+            model::validate_text("source name", &s.name, 500)?;
+            check_version(s.meta.version)
+        }
+        Line::Event(e) => {
+            names::validate_id(&e.id)?;
+            model::validate_text("title", &e.title, 1000)?;
+            model::validate_note("description", &e.description, 100_000)?;
+            check_version(e.meta.version)
+        }
+    }
+}
+
+fn check_version(version: u32) -> std::result::Result<(), String> {
+    if version == 0 {
+        return Err("version must be 1 or more".into());
+    }
+    Ok(())
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    pub added: usize,
+    pub unchanged: usize,
+}
+
+/// Adds the versions in `lines` that the database does not have yet.
+///
+/// A version the database already has must be identical (else the import is
+/// refused: the file and the database disagree about history); versions
+/// beyond the stored ones must follow on without gaps. References (an
+/// event's actors and sources, a role's actor) must exist in the file or the
+/// database.
+pub fn apply(
+    change: &mut Change,
+    store: &Store,
+    lines: &[(usize, Line)],
+    label: &str,
+) -> Result<Applied> {
+    let mut applied = Applied::default();
+    let mut known_actors = BTreeSet::new();
+    let mut known_sources = BTreeSet::new();
+    for (_, line) in lines {
+        match line {
+            Line::Actor(a) => {
+                known_actors.insert(a.id.as_str());
+            }
+            Line::Source(s) => {
+                known_sources.insert(s.id.as_str());
+            }
+            _ => {}
+        }
+    }
+    let actor_exists = |id: &str| -> Result<bool> {
+        Ok(known_actors.contains(id) || store.get::<Actor>(id)?.is_some())
+    };
+    let source_exists = |id: &str| -> Result<bool> {
+        Ok(known_sources.contains(id) || store.get::<Source>(id)?.is_some())
+    };
+    let mut stored_versions: BTreeMap<(u8, String), u32> = BTreeMap::new();
+    for (number, line) in lines {
+        let at = |e: Error| e.context(format!("{label}:{number}"));
+        match line {
+            Line::Header(_) => {}
+            Line::Actor(a) => {
+                for role in &a.roles {
+                    if let Some(of) = &role.of {
+                        if !actor_exists(of)? {
+                            return Err(at(Error::bad_input(format!(
+                                "role {:?} of actor {} names unknown actor {of}",
+                                role.title, a.id
+                            ))));
+                        }
+                    }
+                }
+                apply_one(change, store, a, &mut stored_versions, &mut applied).map_err(at)?
+            }
+            Line::Source(s) => {
+                apply_one(change, store, s, &mut stored_versions, &mut applied).map_err(at)?
+            }
+            Line::Event(e) => {
+                for actor in &e.actors {
+                    if !actor_exists(actor)? {
+                        return Err(at(Error::bad_input(format!(
+                            "event {} names unknown actor {actor}",
+                            e.id
+                        ))));
+                    }
+                }
+                for source in &e.sources {
+                    if !source_exists(source)? {
+                        return Err(at(Error::bad_input(format!(
+                            "event {} names unknown source {source}",
+                            e.id
+                        ))));
+                    }
+                }
+                change.note_event(e);
+                apply_one(change, store, e, &mut stored_versions, &mut applied).map_err(at)?
+            }
+        }
+    }
+    Ok(applied)
+}
+
+fn apply_one<R: Record>(
+    change: &mut Change,
+    store: &Store,
+    record: &R,
+    stored_versions: &mut BTreeMap<(u8, String), u32>,
+    applied: &mut Applied,
+) -> Result<()> {
+    let key = (R::KIND, record.id().to_string());
+    let stored = match stored_versions.get(&key) {
+        Some(v) => *v,
+        None => {
+            let v = change
+                .get::<R>(record.id())?
+                .map_or(0, |r| r.meta().version);
+            stored_versions.insert(key.clone(), v);
+            v
+        }
+    };
+    let version = record.meta().version;
+    if version <= stored {
+        let existing = store
+            .versions::<R>(record.id())?
+            .into_iter()
+            .find(|r| r.meta().version == version);
+        if existing.as_ref() == Some(record) {
+            applied.unchanged += 1;
+            return Ok(());
+        }
+        return Err(Error::bad_input(format!(
+            "version {version} of {} differs from the stored version {version}; the file and the database disagree about its history",
+            record.id()
+        )));
+    }
+    change.put(record)?;
+    stored_versions.insert(key, version);
+    applied.added += 1;
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! factline: an embedded, fact-tracking timeline database.
+//!
+//! See ARCHITECTURE.md for the code map and the invariants the modules keep.
+
+pub mod cli;
+pub mod cmd;
+pub mod codec;
+pub mod dump;
+pub mod error;
+pub mod example;
+pub mod model;
+pub mod output;
+pub mod query;
+pub mod resolve;
+pub mod store;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+
+/// Parses `args`, runs the command and turns the outcome into an exit code,
+/// printing errors as one line on stderr.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout and errors to stderr.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cmd::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `factline timeline | head` closes our stdout early: not a failure.
+        Err(e) if e.broken_pipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "factline: {e}");
+            ExitCode::from(e.code as u8)
+        }
+    }
+}
+
+/// Writes a note for the user on stderr (creations, echoed dates).
+pub fn notice(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "factline: {message}");
+}

@@ -1,0 +1,2571 @@
+//! Dates as sources state them: the Library of Congress Extended Date/Time
+//! Format (EDTF, ISO 8601-2), levels 0 and 1.
+//!
+//! A reporter rarely knows "the" date of an event. A source says "in August",
+//! "around 2025", "24–26 October", "since January". factline keeps the EDTF
+//! string **exactly as written** (it is the fact) and derives from it two
+//! calendar bounds used for sorting and filtering:
+//!
+//! * `earliest`: the first day the event could have happened (`None` when the
+//!   start is open `..` or unknown, as in `../2025-11` or `/2025-11-17`);
+//! * `latest`: the last day it could have happened (`None` when the end is open
+//!   or unknown).
+//!
+//! # Accepted forms
+//!
+//! | Form | Example | Bounds |
+//! |---|---|---|
+//! | year, month, day | `2025`, `2025-08`, `2025-08-15` | the whole year / month / day |
+//! | date and time | `2025-10-24T14:00:00Z`, `…+03:00`, no offset | the calendar day as written |
+//! | interval | `2025-10-24/2025-10-26`, `2025-08/2025-09` | start of the first to end of the second |
+//! | open end | `2025-01/..`, `../2025-11` | unbounded on the `..` side |
+//! | unknown end | `2025-11-17/`, `/2025-11-17` | treated like open for bounds |
+//! | uncertain `?`, approximate `~`, both `%` | `2025-08?`, `2025-08~`, `2025%` | widened (below) |
+//! | unspecified digits `X` | `202X`, `20XX`, `2XXX`, `2025-1X`, `2025-0X`, `2025-XX`, `2025-08-XX` | every value the digits allow |
+//! | season | `2025-21` spring, `-22` summer, `-23` autumn, `-24` winter | Mar–May, Jun–Aug, Sep–Nov, Dec–Feb of the next year |
+//!
+//! Years are four digits, 0000 to 9999 (proleptic Gregorian; year 0000 is
+//! 1 BCE and a leap year). Only level 0 and level 1 are accepted, and parsing
+//! is strict, so the stored text is canonical: two `Date`s are equal exactly
+//! when their texts are equal.
+//!
+//! **Qualifiers widen the bounds** by one unit of the date's precision for `?`
+//! and `~`, and by two units for `%` (as python-edtf does): `2025-08~` covers
+//! 2025-07-01..2025-09-30, `2025~` covers 2024-01-01..2026-12-31,
+//! `2025-08-15?` covers 08-14..08-16, `2025%` covers 2023-01-01..2027-12-31.
+//! Widened bounds are clamped to 0000-01-01..9999-12-31 so that `0000~` and
+//! `9999%` stay inside the four-digit years every other date lives in.
+//!
+//! **Precision** is the finest unit the text gives in full: `2025-08-15` is
+//! Day, `2025-08` and `2025-08-XX` are Month, `2025-21` is Season, `2025`,
+//! `2025-XX` and `2025-1X` are Year, `202X` Decade, `20XX` Century, `2XXX`
+//! Millennium. A time of day does not refine it (bounds are whole days). An
+//! interval has the precision of its start, or of its end when the start is
+//! open or unknown.
+//!
+//! # Order
+//!
+//! Dates sort by, in turn:
+//!
+//! 1. `earliest` (an open or unknown start sorts before every known day);
+//! 2. `latest` (an open or unknown end sorts after every known day), so of
+//!    two dates starting on the same day the narrower comes first;
+//! 3. precision, finer first;
+//! 4. the text, so the order is total and agrees with equality.
+//!
+//! For example, sorted:
+//!
+//! ```text
+//! ../2025-11            open start: first
+//! 202X                  earliest 2020-01-01
+//! 2024~                 earliest 2023-01-01
+//! 2025-01-01            earliest 2025-01-01, latest 2025-01-01
+//! 2025-01               earliest 2025-01-01, latest 2025-01-31
+//! 2025                  earliest 2025-01-01, latest 2025-12-31
+//! 2025-01/..            earliest 2025-01-01, latest open: last of that day
+//! 2025-08~              earliest 2025-07-01
+//! 2025-08-15            earliest 2025-08-15, Day
+//! 2025-08-15T09:00:00Z  same bounds and precision: the text decides
+//! ```
+//!
+//! Times of day do not take part in the bounds; between two dates on the
+//! same day the text decides, which puts times with the same offset (or none)
+//! in clock order but does not convert between offsets.
+//!
+//! [`Date::sort_key`] encodes the first three keys as 9 big-endian bytes whose
+//! byte order is this order, for use as a key prefix in an ordered store.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::str::FromStr;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The tail of every "invalid date" message: what the user can write instead.
+const ACCEPTED: &str = "expected EDTF such as 2025, 2025-08, 2025-08-15, \
+2025-10-24/2025-10-26, 2025-01/.., 2025-08~, 2025-1X, or a phrase such as \
+\"24-26 October 2025\"";
+
+/// The suggestion given for relative phrases ("yesterday", "last week").
+const RELATIVE_HINT: &str = "is relative: write the date it means, e.g. 2025-11-19, \
+or an interval such as 2025-11-17/2025-11-21 for \"earlier in the week\"";
+
+const MONTH_SHORT: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTH_LONG: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Month index (`year * 12 + month - 1`) of 9999-12, the last month a bound may reach.
+const MAX_MONTH_INDEX: i32 = 9999 * 12 + 11;
+
+// ---------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------
+
+/// How fine a date is. Finer sorts first, so that among dates with the same
+/// bounds the more exact statement comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    /// `2025-08-15`, also with a time of day.
+    Day,
+    /// `2025-08`, `2025-08-XX`.
+    Month,
+    /// `2025-21` .. `2025-24`.
+    Season,
+    /// `2025`, `2025-XX`, `2025-1X` (the year is the finest unit given in full).
+    Year,
+    /// `202X`.
+    Decade,
+    /// `20XX`.
+    Century,
+    /// `2XXX`.
+    Millennium,
+}
+
+impl Precision {
+    /// The last byte of [`Date::sort_key`].
+    fn rank(self) -> u8 {
+        self as u8
+    }
+
+    /// Length of one unit in months, for widening `?`/`~`/`%` (Day is handled in days).
+    fn months(self) -> i32 {
+        match self {
+            Precision::Day => 0,
+            Precision::Month => 1,
+            Precision::Season => 3,
+            Precision::Year => 12,
+            Precision::Decade => 120,
+            Precision::Century => 1200,
+            Precision::Millennium => 12000,
+        }
+    }
+}
+
+/// A date that could not be read. The message is one line, names the input
+/// and says what would have been accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateError {
+    message: String,
+}
+
+impl DateError {
+    /// `invalid date "<input>": <reason>; expected EDTF such as ...`
+    fn invalid(input: &str, reason: &str) -> DateError {
+        DateError {
+            message: format!("invalid date {}: {reason}; {ACCEPTED}", quote(input)),
+        }
+    }
+
+    /// A refusal that carries its own suggestion (relative or ambiguous input).
+    fn refusal(message: String) -> DateError {
+        DateError { message }
+    }
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DateError {}
+
+/// An EDTF date (levels 0 and 1) as written, with its derived bounds.
+///
+/// See the module documentation for the forms and the order.
+#[derive(Clone)]
+pub struct Date {
+    /// The text as accepted by the strict parser; canonical, printed back verbatim.
+    text: String,
+    form: Form,
+    earliest: Option<NaiveDate>,
+    latest: Option<NaiveDate>,
+    precision: Precision,
+}
+
+// ---------------------------------------------------------------------------
+// Parsed representation
+// ---------------------------------------------------------------------------
+
+/// Enough structure to regenerate the text (see `Form::render`) and to derive
+/// bounds, precision and the human display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Form {
+    Single(Single),
+    Interval { start: End, end: End },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Date(Single),
+    /// `..`: the source says it continues (or began) indefinitely.
+    Open,
+    /// Empty side: the source does not say.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Single {
+    year: Year,
+    month: MonthPart,
+    day: DayPart,
+    time: Option<Time>,
+    qual: Qual,
+}
+
+/// A year whose last `x` digits may be `X`: `known` holds the leading digits
+/// (`202X` is `known: 202, x: 1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Year {
+    known: u16,
+    x: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MonthPart {
+    None,
+    Known(u8),
+    /// `XX`: some month of the year.
+    AnyX,
+    /// `0X`: January to September.
+    ZeroX,
+    /// `1X`: October to December.
+    OneX,
+    /// 21 spring, 22 summer, 23 autumn, 24 winter.
+    Season(u8),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DayPart {
+    None,
+    Known(u8),
+    /// `XX`: some day of the month.
+    AnyX,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Time {
+    hour: u8,
+    minute: u8,
+    second: u8,
+    offset: Option<Offset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Offset {
+    Utc,
+    Fixed {
+        negative: bool,
+        hours: u8,
+        minutes: u8,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Qual {
+    None,
+    /// `?`
+    Uncertain,
+    /// `~`
+    Approximate,
+    /// `%`
+    Both,
+}
+
+impl Qual {
+    fn suffix(self) -> &'static str {
+        match self {
+            Qual::None => "",
+            Qual::Uncertain => "?",
+            Qual::Approximate => "~",
+            Qual::Both => "%",
+        }
+    }
+
+    /// How many units of precision the bounds widen by on each side.
+    fn widen_units(self) -> i32 {
+        match self {
+            Qual::None => 0,
+            Qual::Uncertain | Qual::Approximate => 1,
+            Qual::Both => 2,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Calendar helpers
+// ---------------------------------------------------------------------------
+
+fn is_leap(year: i32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> Result<NaiveDate, String> {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is out of range"))
+}
+
+/// First day of the month with index `year * 12 + month - 1`.
+fn first_of(index: i32) -> Result<NaiveDate, String> {
+    ymd(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+}
+
+/// Last day of the month with index `year * 12 + month - 1`.
+fn last_of(index: i32) -> Result<NaiveDate, String> {
+    let (y, m) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+    ymd(y, m, days_in_month(y, m))
+}
+
+fn min_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(0, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn max_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// Quotes user input for a one-line message: escaped (no raw newlines) and
+/// cut short if long.
+fn quote(s: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let mut shown: String = s.chars().take(MAX_CHARS).collect();
+    if s.chars().nth(MAX_CHARS).is_some() {
+        shown.push('…');
+    }
+    format!("{shown:?}")
+}
+
+// ---------------------------------------------------------------------------
+// Single dates: bounds, precision, text, display
+// ---------------------------------------------------------------------------
+
+impl Single {
+    fn year_min(&self) -> i32 {
+        i32::from(self.year.known) * 10i32.pow(u32::from(self.year.x))
+    }
+
+    fn year_max(&self) -> i32 {
+        self.year_min() + 10i32.pow(u32::from(self.year.x)) - 1
+    }
+
+    fn precision(&self) -> Precision {
+        if let DayPart::Known(_) = self.day {
+            return Precision::Day;
+        }
+        match self.month {
+            MonthPart::Known(_) => Precision::Month,
+            MonthPart::Season(_) => Precision::Season,
+            MonthPart::AnyX | MonthPart::ZeroX | MonthPart::OneX => Precision::Year,
+            MonthPart::None => match self.year.x {
+                0 => Precision::Year,
+                1 => Precision::Decade,
+                2 => Precision::Century,
+                _ => Precision::Millennium,
+            },
+        }
+    }
+
+    fn is_uncertain(&self) -> bool {
+        self.qual != Qual::None
+            || self.year.x > 0
+            || matches!(
+                self.month,
+                MonthPart::AnyX | MonthPart::ZeroX | MonthPart::OneX
+            )
+            || self.day == DayPart::AnyX
+    }
+
+    /// The first and last day this date may denote, qualifiers applied and
+    /// clamped to 0000-01-01..=9999-12-31.
+    fn bounds(&self) -> Result<(NaiveDate, NaiveDate), String> {
+        let units = self.qual.widen_units();
+        if let (MonthPart::Known(m), DayPart::Known(d)) = (self.month, self.day) {
+            let day = ymd(self.year_min(), u32::from(m), u32::from(d))?;
+            let n = Days::new(units as u64);
+            let lo = day
+                .checked_sub_days(n)
+                .filter(|d| d.year() >= 0)
+                .unwrap_or_else(min_date);
+            let hi = day
+                .checked_add_days(n)
+                .filter(|d| d.year() <= 9999)
+                .unwrap_or_else(max_date);
+            return Ok((lo, hi));
+        }
+        // Months as (first, last), 1-based; winter runs into next year's February.
+        let (m_lo, m_hi): (i32, i32) = match self.month {
+            MonthPart::None | MonthPart::AnyX => (1, 12),
+            MonthPart::Known(m) => (i32::from(m), i32::from(m)),
+            MonthPart::ZeroX => (1, 9),
+            MonthPart::OneX => (10, 12),
+            MonthPart::Season(21) => (3, 5),
+            MonthPart::Season(22) => (6, 8),
+            MonthPart::Season(23) => (9, 11),
+            MonthPart::Season(_) => (12, 14),
+        };
+        let widen = units * self.precision().months();
+        let lo = (self.year_min() * 12 + m_lo - 1 - widen).clamp(0, MAX_MONTH_INDEX);
+        let hi = (self.year_max() * 12 + m_hi - 1 + widen).clamp(0, MAX_MONTH_INDEX);
+        Ok((first_of(lo)?, last_of(hi)?))
+    }
+
+    fn render(&self, out: &mut String) {
+        let digits = format!("{:04}", self.year.known);
+        // `known` has 4 - x digits, so the 4-digit form has x leading zeros to drop.
+        let keep = 4 - usize::from(self.year.x);
+        out.push_str(digits.get(digits.len() - keep..).unwrap_or(&digits));
+        for _ in 0..self.year.x {
+            out.push('X');
+        }
+        match self.month {
+            MonthPart::None => {}
+            MonthPart::Known(m) | MonthPart::Season(m) => out.push_str(&format!("-{m:02}")),
+            MonthPart::AnyX => out.push_str("-XX"),
+            MonthPart::ZeroX => out.push_str("-0X"),
+            MonthPart::OneX => out.push_str("-1X"),
+        }
+        match self.day {
+            DayPart::None => {}
+            DayPart::Known(d) => out.push_str(&format!("-{d:02}")),
+            DayPart::AnyX => out.push_str("-XX"),
+        }
+        if let Some(t) = self.time {
+            out.push_str(&format!("T{:02}:{:02}:{:02}", t.hour, t.minute, t.second));
+            match t.offset {
+                None => {}
+                Some(Offset::Utc) => out.push('Z'),
+                Some(Offset::Fixed {
+                    negative,
+                    hours,
+                    minutes,
+                }) => out.push_str(&format!(
+                    "{}{hours:02}:{minutes:02}",
+                    if negative { '-' } else { '+' }
+                )),
+            }
+        }
+        out.push_str(self.qual.suffix());
+    }
+
+    /// True for a plain year, month or day: no qualifier, no X, no time, no
+    /// season. Only plain ends are merged in interval displays ("24–26 Oct 2025").
+    fn is_plain(&self) -> bool {
+        self.qual == Qual::None
+            && self.year.x == 0
+            && self.time.is_none()
+            && matches!(self.month, MonthPart::None | MonthPart::Known(_))
+            && self.day != DayPart::AnyX
+    }
+
+    fn human(&self) -> String {
+        let y = self.year_min();
+        let base = match (self.year.x, self.month, self.day) {
+            (1, _, _) => format!("{y:04}s"),
+            (2.., _, _) => format!("{y:04}–{:04}", self.year_max()),
+            (_, MonthPart::None | MonthPart::AnyX, _) => format!("{y:04}"),
+            (_, MonthPart::ZeroX, _) => format!("Jan–Sep {y:04}"),
+            (_, MonthPart::OneX, _) => format!("Oct–Dec {y:04}"),
+            (_, MonthPart::Season(21), _) => format!("spring {y:04}"),
+            (_, MonthPart::Season(22), _) => format!("summer {y:04}"),
+            (_, MonthPart::Season(23), _) => format!("autumn {y:04}"),
+            (_, MonthPart::Season(_), _) => format!("winter {y:04}–{:02}", (y + 1) % 100),
+            (_, MonthPart::Known(m), DayPart::Known(d)) => {
+                let mut s = format!("{d} {} {y:04}", month_short(m));
+                if let Some(t) = self.time {
+                    s.push_str(&format!(" {:02}:{:02}", t.hour, t.minute));
+                    if t.second != 0 {
+                        s.push_str(&format!(":{:02}", t.second));
+                    }
+                    match t.offset {
+                        None => {}
+                        Some(Offset::Utc) => s.push_str(" UTC"),
+                        Some(Offset::Fixed {
+                            negative,
+                            hours,
+                            minutes,
+                        }) => s.push_str(&format!(
+                            " {}{hours:02}:{minutes:02}",
+                            if negative { '-' } else { '+' }
+                        )),
+                    }
+                }
+                s
+            }
+            (_, MonthPart::Known(m), _) => format!("{} {y:04}", month_short(m)),
+        };
+        match self.qual {
+            Qual::None => base,
+            Qual::Uncertain => format!("{base}?"),
+            Qual::Approximate => format!("~{base}"),
+            Qual::Both => format!("~{base}?"),
+        }
+    }
+}
+
+fn month_short(m: u8) -> &'static str {
+    MONTH_SHORT
+        .get(usize::from(m).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+fn month_long(m: u32) -> &'static str {
+    MONTH_LONG
+        .get((m as usize).wrapping_sub(1))
+        .copied()
+        .unwrap_or("?")
+}
+
+impl Form {
+    /// Regenerates the EDTF text; equals the accepted text for every parsed
+    /// date (checked by the tests, which is what makes the form sufficient).
+    #[cfg(test)]
+    fn render(&self) -> String {
+        let mut out = String::new();
+        let end = |e: &End, out: &mut String| match e {
+            End::Date(s) => s.render(out),
+            End::Open => out.push_str(".."),
+            End::Unknown => {}
+        };
+        match self {
+            Form::Single(s) => s.render(&mut out),
+            Form::Interval { start, end: stop } => {
+                end(start, &mut out);
+                out.push('/');
+                end(stop, &mut out);
+            }
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The strict EDTF parser
+// ---------------------------------------------------------------------------
+
+/// Parses strict EDTF; the error is the reason only (the caller adds the input).
+fn parse_text(s: &str) -> Result<Date, String> {
+    if s.is_empty() {
+        return Err("the date is empty".into());
+    }
+    if s.chars().any(char::is_whitespace) {
+        return Err("an EDTF date contains no spaces".into());
+    }
+    if !s.is_ascii() {
+        return Err(
+            "an EDTF date contains only digits, X, -, /, .., ?, ~, % and a time such as T14:00:00Z"
+                .into(),
+        );
+    }
+    if s.contains('x') {
+        return Err("write unspecified digits with a capital X, e.g. 202X".into());
+    }
+    let form = match s.split_once('/') {
+        None => Form::Single(parse_single(s)?),
+        Some((a, b)) => {
+            if b.contains('/') {
+                return Err("an interval has exactly one /".into());
+            }
+            let start = parse_end(a)?;
+            let end = parse_end(b)?;
+            if !matches!(start, End::Date(_)) && !matches!(end, End::Date(_)) {
+                return Err("an interval needs a date on at least one side".into());
+            }
+            Form::Interval { start, end }
+        }
+    };
+    Date::from_form(s.to_string(), form)
+}
+
+fn parse_end(s: &str) -> Result<End, String> {
+    match s {
+        "" => Ok(End::Unknown),
+        ".." => Ok(End::Open),
+        _ => parse_single(s).map(End::Date),
+    }
+}
+
+/// Takes the leading run of digits and `X` from an ASCII string.
+fn take_run(s: &str) -> (&str, &str) {
+    let n = s
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'X')
+        .count();
+    s.split_at(n)
+}
+
+fn two_digits(s: &str) -> Option<u8> {
+    match s.as_bytes() {
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => Some((a - b'0') * 10 + (b - b'0')),
+        _ => None,
+    }
+}
+
+/// One EDTF date without `/` (the input is ASCII, so byte slicing is safe).
+fn parse_single(s: &str) -> Result<Single, String> {
+    if s.starts_with('-') {
+        return Err("negative years are not supported; years are 0000 to 9999".into());
+    }
+    if s.starts_with('Y') {
+        return Err("long years (Y…) are not supported; years are 0000 to 9999".into());
+    }
+    let (y, rest) = take_run(s);
+    if y.is_empty() {
+        return Err("a date starts with a 4-digit year such as 2025".into());
+    }
+    if y.len() != 4 {
+        if y.len() > 4 && y.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("years after 9999 are not supported; the year has 4 digits".into());
+        }
+        return Err(format!("the year must have 4 digits, not {y:?}"));
+    }
+    let known_digits = y.bytes().take_while(u8::is_ascii_digit).count();
+    if y.bytes().skip(known_digits).any(|b| b != b'X') {
+        return Err("X may only replace the last digits of the year, e.g. 202X".into());
+    }
+    if known_digits == 0 {
+        return Err("the year needs at least one known digit".into());
+    }
+    let known: u16 = y[..known_digits]
+        .parse()
+        .map_err(|_| "the year must be 4 digits".to_string())?;
+    let year = Year {
+        known,
+        x: (4 - known_digits) as u8,
+    };
+    let full_year = i32::from(known);
+
+    let mut single = Single {
+        year,
+        month: MonthPart::None,
+        day: DayPart::None,
+        time: None,
+        qual: Qual::None,
+    };
+    let mut rest = rest;
+
+    // Month or season.
+    if let Some(r) = rest.strip_prefix('-') {
+        if year.x > 0 {
+            return Err("a year with X digits cannot have a month or day".into());
+        }
+        let (m, r) = take_run(r);
+        rest = r;
+        single.month = match m {
+            "XX" => MonthPart::AnyX,
+            "0X" => MonthPart::ZeroX,
+            "1X" => MonthPart::OneX,
+            _ if m.contains('X') => {
+                return Err("an unspecified month is written XX, 0X or 1X".into())
+            }
+            _ => match two_digits(m) {
+                None => return Err("the month must have 2 digits, e.g. 2025-08".into()),
+                Some(v @ 1..=12) => MonthPart::Known(v),
+                Some(v @ 21..=24) => MonthPart::Season(v),
+                Some(_) => return Err(format!("month {m} does not exist")),
+            },
+        };
+    }
+
+    // Day.
+    if let Some(r) = rest.strip_prefix('-') {
+        let (d, r) = take_run(r);
+        rest = r;
+        single.day = match (single.month, d) {
+            (MonthPart::Season(_), _) => return Err("a season cannot have a day".into()),
+            (_, "XX") => DayPart::AnyX,
+            (MonthPart::Known(_), _) if d.contains('X') => {
+                return Err("an unspecified day is written XX".into())
+            }
+            (MonthPart::Known(m), _) => match two_digits(d) {
+                None => return Err("the day must have 2 digits, e.g. 2025-08-05".into()),
+                Some(v) if v >= 1 && u32::from(v) <= days_in_month(full_year, u32::from(m)) => {
+                    DayPart::Known(v)
+                }
+                Some(29) if m == 2 => {
+                    return Err(format!(
+                        "day 29 does not exist in February {y} ({y} is not a leap year)"
+                    ))
+                }
+                Some(v) if (1..=31).contains(&v) => {
+                    return Err(format!(
+                        "day {d} does not exist in {} {y}",
+                        month_long(u32::from(m))
+                    ))
+                }
+                Some(_) => return Err(format!("day {d} does not exist")),
+            },
+            _ => return Err("when the month has X, the day must be XX too".into()),
+        };
+    }
+
+    // Time of day (only after a complete date).
+    if let Some(r) = rest.strip_prefix('T') {
+        if !matches!(single.day, DayPart::Known(_)) {
+            return Err("a time of day needs a complete date, e.g. 2025-10-24T14:00:00Z".into());
+        }
+        let (time, r) = parse_time(r)?;
+        single.time = Some(time);
+        rest = r;
+    }
+
+    // Qualifier.
+    let qual = match rest.as_bytes().first() {
+        Some(b'?') => Qual::Uncertain,
+        Some(b'~') => Qual::Approximate,
+        Some(b'%') => Qual::Both,
+        _ => Qual::None,
+    };
+    if qual != Qual::None {
+        if single.time.is_some() {
+            return Err("a date with a time of day cannot carry ?, ~ or %".into());
+        }
+        single.qual = qual;
+        rest = &rest[1..];
+    }
+
+    if !rest.is_empty() {
+        let mut done = String::new();
+        single.render(&mut done);
+        return Err(format!("unexpected {} after {done:?}", quote(rest)));
+    }
+    Ok(single)
+}
+
+/// `hh:mm:ss` then optional `Z` or `±hh:mm`.
+fn parse_time(s: &str) -> Result<(Time, &str), String> {
+    const FORM: &str =
+        "a time is written hh:mm:ss with an optional Z or ±hh:mm, e.g. 2025-10-24T14:00:00Z";
+    let b = s.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return Err(FORM.into());
+    }
+    let (hour, minute, second) = match (
+        two_digits(&s[0..2]),
+        two_digits(&s[3..5]),
+        two_digits(&s[6..8]),
+    ) {
+        (Some(h), Some(m), Some(sec)) => (h, m, sec),
+        _ => return Err(FORM.into()),
+    };
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(format!(
+            "time {} does not exist (hours 00-23, minutes and seconds 00-59)",
+            &s[0..8]
+        ));
+    }
+    let rest = &s[8..];
+    let (offset, rest) = if let Some(r) = rest.strip_prefix('Z') {
+        (Some(Offset::Utc), r)
+    } else if rest.starts_with('+') || rest.starts_with('-') {
+        let negative = rest.starts_with('-');
+        let o = rest.as_bytes();
+        if o.len() < 6 || o[3] != b':' {
+            return Err(FORM.into());
+        }
+        let (hours, minutes) = match (two_digits(&rest[1..3]), two_digits(&rest[4..6])) {
+            (Some(h), Some(m)) => (h, m),
+            _ => return Err(FORM.into()),
+        };
+        if hours > 23 || minutes > 59 {
+            return Err(format!("offset {} does not exist", &rest[0..6]));
+        }
+        (
+            Some(Offset::Fixed {
+                negative,
+                hours,
+                minutes,
+            }),
+            &rest[6..],
+        )
+    } else {
+        (None, rest)
+    };
+    Ok((
+        Time {
+            hour,
+            minute,
+            second,
+            offset,
+        },
+        rest,
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// Date
+// ---------------------------------------------------------------------------
+
+impl Date {
+    /// Derives bounds and precision and checks that an interval does not end
+    /// before it starts (after widening: the interval's earliest must not be
+    /// after its latest).
+    fn from_form(text: String, form: Form) -> Result<Date, String> {
+        let (earliest, latest, precision) = match &form {
+            Form::Single(s) => {
+                let (lo, hi) = s.bounds()?;
+                (Some(lo), Some(hi), s.precision())
+            }
+            Form::Interval { start, end } => {
+                let start_b = match start {
+                    End::Date(s) => Some(s.bounds()?),
+                    _ => None,
+                };
+                let end_b = match end {
+                    End::Date(s) => Some(s.bounds()?),
+                    _ => None,
+                };
+                let precision = match (start, end) {
+                    (End::Date(s), _) | (_, End::Date(s)) => s.precision(),
+                    _ => return Err("an interval needs a date on at least one side".into()),
+                };
+                let lo = start_b.map(|b| b.0);
+                let hi = end_b.map(|b| b.1);
+                if let (Some(lo), Some(hi)) = (lo, hi) {
+                    if hi < lo {
+                        return Err("interval ends before it starts".into());
+                    }
+                }
+                (lo, hi, precision)
+            }
+        };
+        Ok(Date {
+            text,
+            form,
+            earliest,
+            latest,
+            precision,
+        })
+    }
+
+    /// Strict EDTF, levels 0 and 1 (the same as [`FromStr`]). This is how
+    /// stored dates are read back, so it accepts nothing that would not print
+    /// back identically.
+    pub fn parse_edtf(s: &str) -> Result<Date, DateError> {
+        parse_text(s).map_err(|reason| DateError::invalid(s, &reason))
+    }
+
+    /// EDTF, or an English phrase turned into EDTF: "19 November 2025",
+    /// "24-26 October 2025", "since January 2025", "about August 2025",
+    /// "spring 2025", "the 2020s". Relative phrases ("yesterday") and numeric
+    /// day/month orders ("03/04/2025") are refused with a suggestion, because
+    /// the record must not depend on when or where it was typed.
+    pub fn parse_human(s: &str) -> Result<Date, DateError> {
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            return Err(DateError::invalid(s, "the date is empty"));
+        }
+        if let Ok(d) = Date::parse_edtf(trimmed) {
+            return Ok(d);
+        }
+        if let Some(d) = prefixed_edtf(trimmed) {
+            return Ok(d);
+        }
+        if let Some(e) = numeric_refusal(trimmed) {
+            return Err(e);
+        }
+        let tokens = tokenize(&trimmed.to_lowercase());
+        let is_relative = |t: &String| {
+            let t = t.trim_end_matches(['.', '?', '!']);
+            RELATIVE_WORDS.contains(&t)
+        };
+        if tokens.iter().any(is_relative) {
+            return Err(DateError::refusal(format!(
+                "{} {RELATIVE_HINT}",
+                quote(trimmed)
+            )));
+        }
+        match phrase_to_edtf(trimmed, tokens) {
+            Ok((edtf, weekday)) => {
+                let date = parse_text(&edtf).map_err(|r| DateError::invalid(trimmed, &r))?;
+                if let Some(w) = weekday {
+                    let day = match date.form {
+                        Form::Single(Single {
+                            day: DayPart::Known(_),
+                            qual: Qual::None,
+                            ..
+                        }) => date.earliest,
+                        _ => None,
+                    };
+                    match day {
+                        None => {
+                            return Err(DateError::refusal(format!(
+                                "{} {RELATIVE_HINT}",
+                                quote(trimmed)
+                            )))
+                        }
+                        Some(d) if d.weekday() != w => {
+                            return Err(DateError::invalid(
+                                trimmed,
+                                &format!(
+                                    "{} is a {}, not a {}",
+                                    d.format("%-d %B %Y"),
+                                    weekday_name(d.weekday()),
+                                    weekday_name(w)
+                                ),
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Ok(date)
+            }
+            // Input made only of EDTF characters was meant as EDTF: say what is wrong with it.
+            Err(PhraseError::Unrecognized) if trimmed.bytes().all(is_edtf_byte) => {
+                Err(Date::parse_edtf(trimmed)
+                    .err()
+                    .unwrap_or_else(|| DateError::invalid(trimmed, "not a date factline can read")))
+            }
+            Err(PhraseError::Unrecognized) => {
+                Err(DateError::invalid(trimmed, "not a date factline can read"))
+            }
+            Err(PhraseError::Reason(r)) => Err(DateError::invalid(trimmed, &r)),
+            Err(PhraseError::Refusal(m)) => Err(DateError::refusal(m)),
+            Err(PhraseError::Relative) => Err(DateError::refusal(format!(
+                "{} {RELATIVE_HINT}",
+                quote(trimmed)
+            ))),
+        }
+    }
+
+    /// The EDTF text exactly as stored.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The first day the event may have happened; `None` for an open or unknown start.
+    pub fn earliest(&self) -> Option<NaiveDate> {
+        self.earliest
+    }
+
+    /// The last day the event may have happened; `None` for an open or unknown end.
+    pub fn latest(&self) -> Option<NaiveDate> {
+        self.latest
+    }
+
+    /// [`Date::earliest`] as days from the common era (`num_days_from_ce`),
+    /// `i32::MIN` when open, so that open starts sort first.
+    pub fn earliest_day(&self) -> i32 {
+        self.earliest.map_or(i32::MIN, |d| d.num_days_from_ce())
+    }
+
+    /// [`Date::latest`] as days from the common era, `i32::MAX` when open, so
+    /// that open ends sort last.
+    pub fn latest_day(&self) -> i32 {
+        self.latest.map_or(i32::MAX, |d| d.num_days_from_ce())
+    }
+
+    /// Precision of the start, or of the end when the start is open or unknown.
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// The order key as bytes: earliest day, latest day (each as
+    /// `(v as u32 ^ 0x8000_0000)` big-endian, which makes signed order byte
+    /// order) and the precision rank. Byte order equals [`Ord`] up to the text
+    /// tie-break.
+    pub fn sort_key(&self) -> [u8; 9] {
+        let mut key = [0u8; 9];
+        key[0..4].copy_from_slice(&((self.earliest_day() as u32) ^ 0x8000_0000).to_be_bytes());
+        key[4..8].copy_from_slice(&((self.latest_day() as u32) ^ 0x8000_0000).to_be_bytes());
+        key[8] = self.precision.rank();
+        key
+    }
+
+    /// True when any part is qualified (`?`, `~`, `%`), has unspecified digits
+    /// (`X`), or is open or unknown.
+    pub fn is_uncertain(&self) -> bool {
+        match &self.form {
+            Form::Single(s) => s.is_uncertain(),
+            Form::Interval { start, end } => [start, end].iter().any(|e| match e {
+                End::Date(s) => s.is_uncertain(),
+                End::Open | End::Unknown => true,
+            }),
+        }
+    }
+
+    /// True when this date may fall in the window from `from`'s earliest to
+    /// `to`'s latest (open sides are unbounded). Use it for "show everything
+    /// that could be relevant".
+    pub fn overlaps(&self, from: &Date, to: &Date) -> bool {
+        self.latest_day() >= from.earliest_day() && self.earliest_day() <= to.latest_day()
+    }
+
+    /// True when this date certainly lies inside the window from `from`'s
+    /// earliest to `to`'s latest: both of its bounds are known and inside.
+    pub fn within(&self, from: &Date, to: &Date) -> bool {
+        self.earliest.is_some()
+            && self.latest.is_some()
+            && self.earliest_day() >= from.earliest_day()
+            && self.latest_day() <= to.latest_day()
+    }
+
+    /// A short reading for tables: `15 Aug 2025`, `24–26 Oct 2025`,
+    /// `since Jan 2025`, `~Aug 2025`, `2020s`, `spring 2025`.
+    pub fn human(&self) -> String {
+        match &self.form {
+            Form::Single(s) => s.human(),
+            Form::Interval { start, end } => match (start, end) {
+                (End::Date(a), End::Date(b)) => human_interval(a, b),
+                (End::Date(a), End::Open) => format!("since {}", a.human()),
+                (End::Date(a), End::Unknown) => format!("from {} (end unknown)", a.human()),
+                (End::Open, End::Date(b)) => format!("until {}", b.human()),
+                (End::Unknown, End::Date(b)) => {
+                    format!("until {} (start unknown)", b.human())
+                }
+                _ => self.text.clone(),
+            },
+        }
+    }
+}
+
+/// Merges what the two ends share: `24–26 Oct 2025`, `30 Sep – 2 Oct 2025`,
+/// `Aug–Sep 2025`, `2024–2025`; anything qualified or partial is shown in full.
+fn human_interval(a: &Single, b: &Single) -> String {
+    if a == b {
+        return a.human();
+    }
+    if a.is_plain() && b.is_plain() {
+        let (ya, yb) = (a.year_min(), b.year_min());
+        match (a.month, a.day, b.month, b.day) {
+            (
+                MonthPart::Known(ma),
+                DayPart::Known(da),
+                MonthPart::Known(mb),
+                DayPart::Known(db),
+            ) if ya == yb => {
+                return if ma == mb {
+                    format!("{da}–{db} {} {ya:04}", month_short(ma))
+                } else {
+                    format!(
+                        "{da} {} – {db} {} {ya:04}",
+                        month_short(ma),
+                        month_short(mb)
+                    )
+                };
+            }
+            (MonthPart::Known(ma), DayPart::None, MonthPart::Known(mb), DayPart::None)
+                if ya == yb =>
+            {
+                return format!("{}–{} {ya:04}", month_short(ma), month_short(mb));
+            }
+            (MonthPart::None, _, MonthPart::None, _) => return format!("{ya:04}–{yb:04}"),
+            _ => {}
+        }
+    }
+    format!("{} – {}", a.human(), b.human())
+}
+
+// ---------------------------------------------------------------------------
+// English phrases
+// ---------------------------------------------------------------------------
+
+/// Words that make a phrase depend on when it was said.
+const RELATIVE_WORDS: &[&str] = &[
+    "yesterday",
+    "today",
+    "tomorrow",
+    "tonight",
+    "now",
+    "recently",
+    "lately",
+    "ago",
+    "last",
+    "next",
+    "this",
+    "past",
+    "previous",
+    "coming",
+    "earlier",
+    "later",
+    "week",
+    "weekend",
+    "fortnight",
+];
+
+enum PhraseError {
+    /// Not a phrase we know: the standard message.
+    Unrecognized,
+    /// A phrase we know, with something specific wrong.
+    Reason(String),
+    /// A full message with its own suggestion.
+    Refusal(String),
+    /// Only a weekday: relative.
+    Relative,
+}
+
+fn is_edtf_byte(b: u8) -> bool {
+    b.is_ascii_digit() || b"XY?~%/.:T+Z-".contains(&b)
+}
+
+/// A phrase word followed by plain EDTF: `since 2025-08` → `2025-08/..`,
+/// `until 2025-11-17` → `../2025-11-17`, `about 2025-08` → `2025-08~`.
+fn prefixed_edtf(s: &str) -> Option<Date> {
+    const PREFIXES: &[(&str, &str, &str)] = &[
+        ("since", "", "/.."),
+        ("from", "", "/.."),
+        ("after", "", "/.."),
+        ("until", "../", ""),
+        ("till", "../", ""),
+        ("before", "../", ""),
+        ("about", "", "~"),
+        ("around", "", "~"),
+        ("circa", "", "~"),
+        ("approximately", "", "~"),
+        ("c.", "", "~"),
+        ("ca.", "", "~"),
+    ];
+    let (word, rest) = s.split_once(char::is_whitespace)?;
+    let (_, before, after) = PREFIXES
+        .iter()
+        .find(|(w, _, _)| word.eq_ignore_ascii_case(w))?;
+    let inner = Date::parse_edtf(rest.trim()).ok()?;
+    let ok = match inner.form {
+        Form::Single(single) => {
+            single.qual == Qual::None
+                && (after.is_empty() || after.starts_with('/') || single.time.is_none())
+        }
+        Form::Interval { .. } => false,
+    };
+    if !ok {
+        return None;
+    }
+    Date::parse_edtf(&format!("{before}{}{after}", inner.as_str())).ok()
+}
+
+/// Refuses `03/04/2025`, `03.04.2025`, `03-04-2025`: day/month order varies
+/// by country, so the user must say which.
+fn numeric_refusal(s: &str) -> Option<DateError> {
+    let sep = s.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
+    let parts: Vec<&str> = s.split(sep).collect();
+    let [a, b, y] = parts.as_slice() else {
+        return None;
+    };
+    let numeric = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    if !(numeric(a) && numeric(b) && numeric(y)) {
+        return None;
+    }
+    if a.len() == 4 && b.len() <= 2 && y.len() <= 2 && sep != '-' {
+        // 2025/08/15, 2025.8.15: year first is unambiguous, only the form is wrong.
+        let edtf = format!("{a}-{b:0>2}-{y:0>2}");
+        return Date::parse_edtf(&edtf)
+            .ok()
+            .map(|_| DateError::invalid(s, &format!("write it as {edtf}")));
+    }
+    if a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    if y.len() == 2 {
+        return Some(DateError::refusal(format!(
+            "{} is ambiguous (day/month order and century): write the full date as YYYY-MM-DD",
+            quote(s)
+        )));
+    }
+    if y.len() != 4 {
+        return None;
+    }
+    let year: i32 = y.parse().ok()?;
+    let valid = |d: u32, m: u32| d >= 1 && d <= days_in_month(year, m);
+    let day_month = valid(a, b).then(|| format!("{year:04}-{b:02}-{a:02}"));
+    let month_day = valid(b, a).then(|| format!("{year:04}-{a:02}-{b:02}"));
+    let message = match (day_month, month_day) {
+        (Some(dm), Some(md)) if dm != md => format!(
+            "{} is ambiguous ({a} {} or {} {b}?): write {dm} or {md}",
+            quote(s),
+            month_long(b),
+            month_long(a)
+        ),
+        (Some(one), _) | (None, Some(one)) => {
+            format!("{} is a numeric date: write it as {one}", quote(s))
+        }
+        (None, None) => return None,
+    };
+    Some(DateError::refusal(message))
+}
+
+/// Lower-cased input to words: commas and white space separate, dashes of
+/// any kind become their own `-` token.
+fn tokenize(lower: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    for c in lower.chars() {
+        if c.is_whitespace() || c == ',' {
+            if !current.is_empty() {
+                tokens.push(std::mem::take(&mut current));
+            }
+        } else if matches!(c, '-' | '–' | '—' | '‒' | '‐') {
+            if !current.is_empty() {
+                tokens.push(std::mem::take(&mut current));
+            }
+            tokens.push("-".to_string());
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        tokens.push(current);
+    }
+    tokens
+}
+
+fn weekday_from_word(w: &str) -> Option<Weekday> {
+    let w = w.trim_end_matches('.');
+    let all = [
+        ("monday", Weekday::Mon),
+        ("tuesday", Weekday::Tue),
+        ("wednesday", Weekday::Wed),
+        ("thursday", Weekday::Thu),
+        ("friday", Weekday::Fri),
+        ("saturday", Weekday::Sat),
+        ("sunday", Weekday::Sun),
+    ];
+    all.iter()
+        .find(|(name, _)| w == *name || (w.len() >= 3 && name.starts_with(w) && w.len() <= 4))
+        .map(|(_, d)| *d)
+}
+
+fn weekday_name(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    Year(u16),
+    Month(u8),
+    Day(u8),
+    Season(u8),
+    /// `2020s`: the leading three digits.
+    Decade(u16),
+}
+
+fn classify(t: &str) -> Option<Tok> {
+    let t = t.trim_end_matches('.');
+    if let Some(m) = MONTH_LONG.iter().position(|name| {
+        let name = name.to_ascii_lowercase();
+        t == name || name.get(..3) == Some(t)
+    }) {
+        return Some(Tok::Month(m as u8 + 1));
+    }
+    if t == "sept" {
+        return Some(Tok::Month(9));
+    }
+    match t {
+        "spring" => return Some(Tok::Season(21)),
+        "summer" => return Some(Tok::Season(22)),
+        "autumn" | "fall" => return Some(Tok::Season(23)),
+        "winter" => return Some(Tok::Season(24)),
+        _ => {}
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if t.len() == 4 && digits(t) {
+        return t.parse().ok().map(Tok::Year);
+    }
+    for suffix in ["'s", "’s", "s"] {
+        if let Some(d) = t.strip_suffix(suffix) {
+            if d.len() == 4 && digits(d) && d.ends_with('0') {
+                return d.get(..3).and_then(|p| p.parse().ok()).map(Tok::Decade);
+            }
+        }
+    }
+    let n = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|s| t.strip_suffix(s))
+        .unwrap_or(t);
+    if (1..=2).contains(&n.len()) && digits(n) {
+        return n.parse().ok().map(Tok::Day);
+    }
+    None
+}
+
+/// A phrase side, before missing parts are borrowed from the other side.
+#[derive(Debug, Clone, Copy, Default)]
+struct Partial {
+    year: Option<u16>,
+    month: Option<u8>,
+    day: Option<u8>,
+    season: Option<u8>,
+    decade: Option<u16>,
+}
+
+fn partial(tokens: &[String]) -> Option<Partial> {
+    let toks: Vec<Tok> = tokens.iter().map(|t| classify(t)).collect::<Option<_>>()?;
+    let p = Partial::default();
+    use Tok::*;
+    Some(match toks.as_slice() {
+        [Year(y)] => Partial {
+            year: Some(*y),
+            ..p
+        },
+        [Decade(d)] => Partial {
+            decade: Some(*d),
+            ..p
+        },
+        [Month(m)] => Partial {
+            month: Some(*m),
+            ..p
+        },
+        [Month(m), Year(y)] => Partial {
+            month: Some(*m),
+            year: Some(*y),
+            ..p
+        },
+        [Day(d)] => Partial { day: Some(*d), ..p },
+        [Day(d), Year(y)] => Partial {
+            day: Some(*d),
+            year: Some(*y),
+            ..p
+        },
+        [Day(d), Month(m)] | [Month(m), Day(d)] => Partial {
+            day: Some(*d),
+            month: Some(*m),
+            ..p
+        },
+        [Day(d), Month(m), Year(y)] | [Month(m), Day(d), Year(y)] => Partial {
+            day: Some(*d),
+            month: Some(*m),
+            year: Some(*y),
+            ..p
+        },
+        [Season(s)] => Partial {
+            season: Some(*s),
+            ..p
+        },
+        [Season(s), Year(y)] => Partial {
+            season: Some(*s),
+            year: Some(*y),
+            ..p
+        },
+        _ => return None,
+    })
+}
+
+impl Partial {
+    fn edtf(&self, qual: &str) -> Result<String, PhraseError> {
+        if let Some(d) = self.decade {
+            if self.year.is_some() || self.month.is_some() || self.day.is_some() {
+                return Err(PhraseError::Unrecognized);
+            }
+            return Ok(format!("{d:03}X{qual}"));
+        }
+        let y = self
+            .year
+            .ok_or_else(|| PhraseError::Reason("no year given".into()))?;
+        if let Some(s) = self.season {
+            return Ok(format!("{y:04}-{s}{qual}"));
+        }
+        match (self.month, self.day) {
+            (None, None) => Ok(format!("{y:04}{qual}")),
+            (Some(m), None) => Ok(format!("{y:04}-{m:02}{qual}")),
+            (Some(m), Some(d)) => Ok(format!("{y:04}-{m:02}-{d:02}{qual}")),
+            (None, Some(_)) => Err(PhraseError::Reason("a day needs a month".into())),
+        }
+    }
+}
+
+/// Turns the words of a phrase into EDTF, plus a weekday to check if one was named.
+fn phrase_to_edtf(
+    input: &str,
+    mut tokens: Vec<String>,
+) -> Result<(String, Option<Weekday>), PhraseError> {
+    // A trailing "?" (on its own or stuck to the last word) marks uncertainty.
+    let mut uncertain = false;
+    if let Some(last) = tokens.last_mut() {
+        if last.ends_with('?') {
+            uncertain = true;
+            *last = last.trim_end_matches('?').to_string();
+            if last.is_empty() {
+                tokens.pop();
+            }
+        }
+    }
+    // "1900s" could be a decade or a century: ask.
+    for t in &tokens {
+        if let Some(Tok::Decade(d)) = classify(t) {
+            if d % 10 == 0 {
+                return Err(PhraseError::Refusal(format!(
+                    "{} is ambiguous (the decade {y}–{y_end} or the century {y}–{c_end}?): write {d:03}X or {c:02}XX",
+                    quote(input),
+                    y = u32::from(d) * 10,
+                    y_end = u32::from(d) * 10 + 9,
+                    c_end = u32::from(d) * 10 + 99,
+                    c = d / 10,
+                )));
+            }
+        }
+    }
+    let mut weekday = None;
+    let mut words = Vec::new();
+    for t in tokens {
+        if matches!(t.as_str(), "the" | "of" | "on" | "in") {
+            continue;
+        }
+        if let Some(w) = weekday_from_word(&t) {
+            if weekday.replace(w).is_some() {
+                return Err(PhraseError::Unrecognized);
+            }
+            continue;
+        }
+        words.push(t);
+    }
+    if words.is_empty() {
+        return Err(if weekday.is_some() {
+            PhraseError::Relative
+        } else {
+            PhraseError::Unrecognized
+        });
+    }
+
+    #[derive(PartialEq)]
+    enum Open {
+        No,
+        Since,
+        From,
+        Until,
+    }
+    let (mut open, mut approx, mut between) = (Open::No, false, false);
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        match w.as_str() {
+            "since" | "after" if open == Open::No => open = Open::Since,
+            "from" if open == Open::No => open = Open::From,
+            "until" | "till" | "til" | "before" if open == Open::No => open = Open::Until,
+            "about" | "around" | "circa" | "c." | "c" | "ca." | "ca" | "approximately"
+            | "approx." | "approx" | "roughly" | "~"
+                if !approx =>
+            {
+                approx = true
+            }
+            "between" if !between && open == Open::No => between = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    let words = &words[i..];
+    let qual = match (approx, uncertain) {
+        (true, true) => "%",
+        (true, false) => "~",
+        (false, true) => "?",
+        (false, false) => "",
+    };
+
+    let is_sep = |w: &String| {
+        if between {
+            w == "and"
+        } else {
+            matches!(w.as_str(), "-" | "to" | "through" | "until" | "till")
+        }
+    };
+    let seps: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| is_sep(w))
+        .map(|(i, _)| i)
+        .collect();
+    let edtf = match seps.as_slice() {
+        [] => {
+            if between {
+                return Err(PhraseError::Unrecognized);
+            }
+            let p = partial(words).ok_or(PhraseError::Unrecognized)?;
+            let d = p.edtf(qual)?;
+            match open {
+                Open::No => d,
+                Open::Since | Open::From => format!("{d}/.."),
+                Open::Until => format!("../{d}"),
+            }
+        }
+        [k] => {
+            if matches!(open, Open::Since | Open::Until) {
+                return Err(PhraseError::Unrecognized);
+            }
+            let mut left = partial(&words[..*k]).ok_or(PhraseError::Unrecognized)?;
+            let mut right = partial(&words[k + 1..]).ok_or(PhraseError::Unrecognized)?;
+            // Borrow what the left side leaves out from the right ("24-26 October
+            // 2025"), and the month the right side leaves out from the left
+            // ("October 24-26, 2025").
+            if right.month.is_none() && right.day.is_some() && right.season.is_none() {
+                right.month = left.month;
+            }
+            if left.year.is_none() && left.decade.is_none() {
+                left.year = right.year;
+                if left.month.is_none() && left.day.is_some() && left.season.is_none() {
+                    left.month = right.month;
+                } else if let (Some(lm), Some(rm), Some(y)) = (left.month, right.month, left.year) {
+                    // "30 December - 2 January 2026" starts in 2025.
+                    if lm > rm && y > 0 {
+                        left.year = Some(y - 1);
+                    }
+                }
+            }
+            if right.year.is_none() && right.decade.is_none() {
+                right.year = left.year;
+            }
+            format!("{}/{}", left.edtf(qual)?, right.edtf(qual)?)
+        }
+        _ => return Err(PhraseError::Unrecognized),
+    };
+    Ok((edtf, weekday))
+}
+
+// ---------------------------------------------------------------------------
+// Standard traits
+// ---------------------------------------------------------------------------
+
+impl FromStr for Date {
+    type Err = DateError;
+
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        Date::parse_edtf(s)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Date({:?})", self.text)
+    }
+}
+
+impl Ord for Date {
+    fn cmp(&self, other: &Date) -> Ordering {
+        self.earliest_day()
+            .cmp(&other.earliest_day())
+            .then(self.latest_day().cmp(&other.latest_day()))
+            .then(self.precision.cmp(&other.precision))
+            .then_with(|| self.text.cmp(&other.text))
+    }
+}
+
+impl PartialOrd for Date {
+    fn partial_cmp(&self, other: &Date) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Equal texts mean equal dates and vice versa (the parser is strict, so the
+/// text determines everything else); this agrees with `Ord`, which compares
+/// the text last.
+impl PartialEq for Date {
+    fn eq(&self, other: &Date) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Date {}
+
+impl Hash for Date {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+/// Serialized as the EDTF string, via `serialize_str`, so the encoding is the
+/// same in JSON and in bincode's serde mode.
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        deserializer.deserialize_str(DateVisitor)
+    }
+}
+
+struct DateVisitor;
+
+impl Visitor<'_> for DateVisitor {
+    type Value = Date;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an EDTF date string such as 2025-08-15")
+    }
+
+    // `visit_borrowed_str` defaults to this.
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+        Date::parse_edtf(v).map_err(E::custom)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Date, E> {
+        self.visit_str(&v)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Date {
+        match Date::parse_edtf(s) {
+            Ok(d) => d,
+            Err(e) => panic!("{s}: {e}"),
+        }
+    }
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date"))
+    }
+
+    /// (input, earliest, latest, human, precision); "" means open.
+    const ACCEPTED_CASES: &[(&str, &str, &str, &str, Precision)] = &[
+        ("2025", "2025-01-01", "2025-12-31", "2025", Precision::Year),
+        (
+            "2025-08",
+            "2025-08-01",
+            "2025-08-31",
+            "Aug 2025",
+            Precision::Month,
+        ),
+        (
+            "2025-08-15",
+            "2025-08-15",
+            "2025-08-15",
+            "15 Aug 2025",
+            Precision::Day,
+        ),
+        (
+            "2024-02-29",
+            "2024-02-29",
+            "2024-02-29",
+            "29 Feb 2024",
+            Precision::Day,
+        ),
+        (
+            "2000-02-29",
+            "2000-02-29",
+            "2000-02-29",
+            "29 Feb 2000",
+            Precision::Day,
+        ),
+        (
+            "0000-02-29",
+            "0000-02-29",
+            "0000-02-29",
+            "29 Feb 0000",
+            Precision::Day,
+        ),
+        (
+            "2024-02",
+            "2024-02-01",
+            "2024-02-29",
+            "Feb 2024",
+            Precision::Month,
+        ),
+        (
+            "2025-02",
+            "2025-02-01",
+            "2025-02-28",
+            "Feb 2025",
+            Precision::Month,
+        ),
+        (
+            "1900-02",
+            "1900-02-01",
+            "1900-02-28",
+            "Feb 1900",
+            Precision::Month,
+        ),
+        ("0850", "0850-01-01", "0850-12-31", "0850", Precision::Year),
+        (
+            "2025-10-24/2025-10-26",
+            "2025-10-24",
+            "2025-10-26",
+            "24–26 Oct 2025",
+            Precision::Day,
+        ),
+        (
+            "2025-09-30/2025-10-02",
+            "2025-09-30",
+            "2025-10-02",
+            "30 Sep – 2 Oct 2025",
+            Precision::Day,
+        ),
+        (
+            "2025-12-30/2026-01-02",
+            "2025-12-30",
+            "2026-01-02",
+            "30 Dec 2025 – 2 Jan 2026",
+            Precision::Day,
+        ),
+        (
+            "2025-08-15/2025-08-15",
+            "2025-08-15",
+            "2025-08-15",
+            "15 Aug 2025",
+            Precision::Day,
+        ),
+        (
+            "2025-08/2025-09",
+            "2025-08-01",
+            "2025-09-30",
+            "Aug–Sep 2025",
+            Precision::Month,
+        ),
+        (
+            "2025-12/2026-01",
+            "2025-12-01",
+            "2026-01-31",
+            "Dec 2025 – Jan 2026",
+            Precision::Month,
+        ),
+        (
+            "2024/2025",
+            "2024-01-01",
+            "2025-12-31",
+            "2024–2025",
+            Precision::Year,
+        ),
+        (
+            "2025/2025-06",
+            "2025-01-01",
+            "2025-06-30",
+            "2025 – Jun 2025",
+            Precision::Year,
+        ),
+        (
+            "2025-08~/2025-09?",
+            "2025-07-01",
+            "2025-10-31",
+            "~Aug 2025 – Sep 2025?",
+            Precision::Month,
+        ),
+        (
+            "2025-01/..",
+            "2025-01-01",
+            "",
+            "since Jan 2025",
+            Precision::Month,
+        ),
+        (
+            "../2025-11",
+            "",
+            "2025-11-30",
+            "until Nov 2025",
+            Precision::Month,
+        ),
+        (
+            "2025-11-17/",
+            "2025-11-17",
+            "",
+            "from 17 Nov 2025 (end unknown)",
+            Precision::Day,
+        ),
+        (
+            "/2025-11-17",
+            "",
+            "2025-11-17",
+            "until 17 Nov 2025 (start unknown)",
+            Precision::Day,
+        ),
+        (
+            "2025-08~",
+            "2025-07-01",
+            "2025-09-30",
+            "~Aug 2025",
+            Precision::Month,
+        ),
+        (
+            "2025-08?",
+            "2025-07-01",
+            "2025-09-30",
+            "Aug 2025?",
+            Precision::Month,
+        ),
+        (
+            "2025-08%",
+            "2025-06-01",
+            "2025-10-31",
+            "~Aug 2025?",
+            Precision::Month,
+        ),
+        (
+            "2025-01~",
+            "2024-12-01",
+            "2025-02-28",
+            "~Jan 2025",
+            Precision::Month,
+        ),
+        (
+            "2025-03?",
+            "2025-02-01",
+            "2025-04-30",
+            "Mar 2025?",
+            Precision::Month,
+        ),
+        (
+            "2025~",
+            "2024-01-01",
+            "2026-12-31",
+            "~2025",
+            Precision::Year,
+        ),
+        (
+            "2025%",
+            "2023-01-01",
+            "2027-12-31",
+            "~2025?",
+            Precision::Year,
+        ),
+        (
+            "2025-08-15?",
+            "2025-08-14",
+            "2025-08-16",
+            "15 Aug 2025?",
+            Precision::Day,
+        ),
+        (
+            "2025-08-15~",
+            "2025-08-14",
+            "2025-08-16",
+            "~15 Aug 2025",
+            Precision::Day,
+        ),
+        (
+            "2025-08-15%",
+            "2025-08-13",
+            "2025-08-17",
+            "~15 Aug 2025?",
+            Precision::Day,
+        ),
+        (
+            "2025-01-01~",
+            "2024-12-31",
+            "2025-01-02",
+            "~1 Jan 2025",
+            Precision::Day,
+        ),
+        (
+            "2024-02-28?",
+            "2024-02-27",
+            "2024-02-29",
+            "28 Feb 2024?",
+            Precision::Day,
+        ),
+        (
+            "2025-1X",
+            "2025-10-01",
+            "2025-12-31",
+            "Oct–Dec 2025",
+            Precision::Year,
+        ),
+        (
+            "2025-0X",
+            "2025-01-01",
+            "2025-09-30",
+            "Jan–Sep 2025",
+            Precision::Year,
+        ),
+        (
+            "2025-1X-XX",
+            "2025-10-01",
+            "2025-12-31",
+            "Oct–Dec 2025",
+            Precision::Year,
+        ),
+        (
+            "202X",
+            "2020-01-01",
+            "2029-12-31",
+            "2020s",
+            Precision::Decade,
+        ),
+        (
+            "202X~",
+            "2010-01-01",
+            "2039-12-31",
+            "~2020s",
+            Precision::Decade,
+        ),
+        (
+            "20XX",
+            "2000-01-01",
+            "2099-12-31",
+            "2000–2099",
+            Precision::Century,
+        ),
+        (
+            "2XXX",
+            "2000-01-01",
+            "2999-12-31",
+            "2000–2999",
+            Precision::Millennium,
+        ),
+        (
+            "2025-XX",
+            "2025-01-01",
+            "2025-12-31",
+            "2025",
+            Precision::Year,
+        ),
+        (
+            "2025-XX-XX",
+            "2025-01-01",
+            "2025-12-31",
+            "2025",
+            Precision::Year,
+        ),
+        (
+            "2025-08-XX",
+            "2025-08-01",
+            "2025-08-31",
+            "Aug 2025",
+            Precision::Month,
+        ),
+        (
+            "2024-02-XX",
+            "2024-02-01",
+            "2024-02-29",
+            "Feb 2024",
+            Precision::Month,
+        ),
+        (
+            "2025-21",
+            "2025-03-01",
+            "2025-05-31",
+            "spring 2025",
+            Precision::Season,
+        ),
+        (
+            "2025-22",
+            "2025-06-01",
+            "2025-08-31",
+            "summer 2025",
+            Precision::Season,
+        ),
+        (
+            "2025-23",
+            "2025-09-01",
+            "2025-11-30",
+            "autumn 2025",
+            Precision::Season,
+        ),
+        (
+            "2025-24",
+            "2025-12-01",
+            "2026-02-28",
+            "winter 2025–26",
+            Precision::Season,
+        ),
+        (
+            "2023-24",
+            "2023-12-01",
+            "2024-02-29",
+            "winter 2023–24",
+            Precision::Season,
+        ),
+        (
+            "2025-21~",
+            "2024-12-01",
+            "2025-08-31",
+            "~spring 2025",
+            Precision::Season,
+        ),
+        (
+            "2025-10-24T14:00:00Z",
+            "2025-10-24",
+            "2025-10-24",
+            "24 Oct 2025 14:00 UTC",
+            Precision::Day,
+        ),
+        (
+            "2025-10-24T14:00:00+03:00",
+            "2025-10-24",
+            "2025-10-24",
+            "24 Oct 2025 14:00 +03:00",
+            Precision::Day,
+        ),
+        (
+            "2025-10-24T14:00:00",
+            "2025-10-24",
+            "2025-10-24",
+            "24 Oct 2025 14:00",
+            Precision::Day,
+        ),
+        (
+            "2025-10-24T23:59:30-05:30",
+            "2025-10-24",
+            "2025-10-24",
+            "24 Oct 2025 23:59:30 -05:30",
+            Precision::Day,
+        ),
+        (
+            "2025-10-24T14:00:00Z/2025-10-24T16:00:00Z",
+            "2025-10-24",
+            "2025-10-24",
+            "24 Oct 2025 14:00 UTC – 24 Oct 2025 16:00 UTC",
+            Precision::Day,
+        ),
+        // Widening is clamped to years 0000..=9999.
+        (
+            "0000~",
+            "0000-01-01",
+            "0001-12-31",
+            "~0000",
+            Precision::Year,
+        ),
+        (
+            "9999%",
+            "9997-01-01",
+            "9999-12-31",
+            "~9999?",
+            Precision::Year,
+        ),
+        (
+            "0000-01-01?",
+            "0000-01-01",
+            "0000-01-02",
+            "1 Jan 0000?",
+            Precision::Day,
+        ),
+        (
+            "9999-12-31~",
+            "9999-12-30",
+            "9999-12-31",
+            "~31 Dec 9999",
+            Precision::Day,
+        ),
+        (
+            "9999-24",
+            "9999-12-01",
+            "9999-12-31",
+            "winter 9999–00",
+            Precision::Season,
+        ),
+        (
+            "0XXX%",
+            "0000-01-01",
+            "2999-12-31",
+            "~0000–0999?",
+            Precision::Millennium,
+        ),
+        (
+            "9XXX%",
+            "7000-01-01",
+            "9999-12-31",
+            "~9000–9999?",
+            Precision::Millennium,
+        ),
+    ];
+
+    #[test]
+    fn accepted_forms() {
+        for &(s, lo, hi, human, precision) in ACCEPTED_CASES {
+            let date = d(s);
+            assert_eq!(date.as_str(), s);
+            assert_eq!(date.to_string(), s);
+            assert_eq!(date.form.render(), s, "render {s}");
+            let bound = |b: &str| if b.is_empty() { None } else { day(b) };
+            assert_eq!(date.earliest(), bound(lo), "earliest of {s}");
+            assert_eq!(date.latest(), bound(hi), "latest of {s}");
+            assert_eq!(date.human(), human, "human of {s}");
+            assert_eq!(date.precision(), precision, "precision of {s}");
+            assert_eq!(s.parse::<Date>(), Ok(date));
+        }
+    }
+
+    #[test]
+    fn rejected_forms() {
+        let cases: &[(&str, &str)] = &[
+            ("2025-13-01", "month 13 does not exist"),
+            ("2025-00", "month 00 does not exist"),
+            ("2025-25", "month 25 does not exist"),
+            ("2025-02-30", "day 30 does not exist in February 2025"),
+            ("2025-02-29", "2025 is not a leap year"),
+            ("1900-02-29", "1900 is not a leap year"),
+            ("2025-04-31", "day 31 does not exist in April 2025"),
+            ("2025-08-00", "day 00 does not exist"),
+            ("2025-08-32", "day 32 does not exist"),
+            ("yesterday", "4-digit year"),
+            ("2025-10-26/2025-10-24", "interval ends before it starts"),
+            ("2025-09/2025-08", "interval ends before it starts"),
+            ("99999-01-01", "after 9999"),
+            ("-0001", "negative years"),
+            ("Y12345", "long years"),
+            ("", "empty"),
+            ("2025-08-15 ", "no spaces"),
+            (" 2025", "no spaces"),
+            ("2025-8", "2 digits"),
+            ("2025-8-15", "2 digits"),
+            ("2025-08-5", "2 digits"),
+            ("25-08-15", "4 digits"),
+            ("2025-1x", "capital X"),
+            ("2X25", "last digits of the year"),
+            ("XXXX", "at least one known digit"),
+            ("202X-08", "cannot have a month"),
+            ("2025-2X", "XX, 0X or 1X"),
+            ("2025-XX-15", "XX too"),
+            ("2025-08-1X", "written XX"),
+            ("2025-21-01", "season cannot have a day"),
+            ("2025-08-15T24:00:00", "does not exist"),
+            ("2025-08-15T14:60:00", "does not exist"),
+            ("2025-08-15T14:00", "hh:mm:ss"),
+            ("2025-08-15T14:00:00+3:00", "hh:mm:ss"),
+            ("2025-08-15T14:00:00+24:00", "offset +24:00 does not exist"),
+            ("2025-08T14:00:00", "complete date"),
+            ("2025-08-15T14:00:00~", "cannot carry"),
+            ("2025-08-15Z", "unexpected"),
+            ("2025-08-15!", "unexpected \"!\""),
+            ("2025-08-15??", "unexpected"),
+            ("2025--08", "2 digits"),
+            ("../..", "at least one side"),
+            ("/", "at least one side"),
+            ("../", "at least one side"),
+            ("/..", "at least one side"),
+            ("2025/2026/2027", "exactly one /"),
+            ("２０２５", "only digits"),
+            ("2025-08-15\n", "no spaces"),
+        ];
+        for &(s, reason) in cases {
+            let err = match Date::parse_edtf(s) {
+                Ok(d) => panic!("{s:?} accepted as {d:?}"),
+                Err(e) => e.to_string(),
+            };
+            assert!(err.contains(reason), "{s:?}: {err}");
+            assert!(err.contains(ACCEPTED), "{s:?}: {err}");
+            assert!(!err.contains('\n'), "{s:?}: one line: {err}");
+        }
+        assert_eq!(
+            Date::parse_edtf("2025-13-01").unwrap_err().to_string(),
+            "invalid date \"2025-13-01\": month 13 does not exist; expected EDTF such as \
+             2025, 2025-08, 2025-08-15, 2025-10-24/2025-10-26, 2025-01/.., 2025-08~, \
+             2025-1X, or a phrase such as \"24-26 October 2025\""
+        );
+    }
+
+    #[test]
+    fn human_phrases() {
+        let cases: &[(&str, &str)] = &[
+            ("19 November 2025", "2025-11-19"),
+            ("November 19, 2025", "2025-11-19"),
+            ("Nov 19 2025", "2025-11-19"),
+            ("nov. 19, 2025", "2025-11-19"),
+            ("19th November 2025", "2025-11-19"),
+            ("the 19th of November 2025", "2025-11-19"),
+            ("on 19 November 2025", "2025-11-19"),
+            ("Wednesday, 19 November 2025", "2025-11-19"),
+            ("Tue 18 Nov 2025", "2025-11-18"),
+            ("since 2025-08", "2025-08/.."),
+            ("Until 2025-11-17", "../2025-11-17"),
+            ("about 2025-08", "2025-08~"),
+            ("since 2025-10-24T14:00:00Z", "2025-10-24T14:00:00Z/.."),
+            ("August 2025", "2025-08"),
+            ("Aug 2025", "2025-08"),
+            ("AUGUST 2025", "2025-08"),
+            ("in Sept 2025", "2025-09"),
+            ("24-26 October 2025", "2025-10-24/2025-10-26"),
+            ("24–26 October 2025", "2025-10-24/2025-10-26"),
+            ("24 to 26 October 2025", "2025-10-24/2025-10-26"),
+            ("from 24 to 26 October 2025", "2025-10-24/2025-10-26"),
+            ("October 24-26, 2025", "2025-10-24/2025-10-26"),
+            ("30 September - 2 October 2025", "2025-09-30/2025-10-02"),
+            ("30 September – 2 October 2025", "2025-09-30/2025-10-02"),
+            ("30 December - 2 January 2026", "2025-12-30/2026-01-02"),
+            ("30 December 2025 - 2 January 2026", "2025-12-30/2026-01-02"),
+            ("August-September 2025", "2025-08/2025-09"),
+            ("between August and September 2025", "2025-08/2025-09"),
+            ("2024-2025", "2024/2025"),
+            ("since January 2025", "2025-01/.."),
+            ("since 2022", "2022/.."),
+            ("from 17 November 2025", "2025-11-17/.."),
+            ("until November 2025", "../2025-11"),
+            ("before November 2025", "../2025-11"),
+            ("about August 2025", "2025-08~"),
+            ("around August 2025", "2025-08~"),
+            ("circa 2025", "2025~"),
+            ("c. 2025", "2025~"),
+            ("ca. 2025", "2025~"),
+            ("August 2025?", "2025-08?"),
+            ("about August 2025?", "2025-08%"),
+            ("since about 2022", "2022~/.."),
+            ("spring 2025", "2025-21"),
+            ("Summer 2025", "2025-22"),
+            ("autumn 2025", "2025-23"),
+            ("fall 2025", "2025-23"),
+            ("winter 2025", "2025-24"),
+            ("the 2020s", "202X"),
+            ("2020s", "202X"),
+            ("the 1990's", "199X"),
+            ("2025-08-15", "2025-08-15"),
+            ("  2025  ", "2025"),
+            ("2025-1X", "2025-1X"),
+        ];
+        for &(phrase, edtf) in cases {
+            match Date::parse_human(phrase) {
+                Ok(date) => assert_eq!(date.as_str(), edtf, "{phrase:?}"),
+                Err(e) => panic!("{phrase:?}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn human_refusals() {
+        for phrase in [
+            "yesterday",
+            "today",
+            "last week",
+            "earlier in the week",
+            "next month",
+            "Monday",
+            "3 days ago",
+        ] {
+            let err = Date::parse_human(phrase).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!(
+                    "\"{phrase}\" is relative: write the date it means, e.g. 2025-11-19, or an \
+                     interval such as 2025-11-17/2025-11-21 for \"earlier in the week\""
+                )
+            );
+        }
+        let cases: &[(&str, &str)] = &[
+            (
+                "03/04/2025",
+                "\"03/04/2025\" is ambiguous (3 April or March 4?): write 2025-04-03 or 2025-03-04",
+            ),
+            (
+                "03.04.2025",
+                "\"03.04.2025\" is ambiguous (3 April or March 4?): write 2025-04-03 or 2025-03-04",
+            ),
+            ("03-04-2025", "write 2025-04-03 or 2025-03-04"),
+            (
+                "25/12/2025",
+                "\"25/12/2025\" is a numeric date: write it as 2025-12-25",
+            ),
+            ("12/25/2025", "write it as 2025-12-25"),
+            ("03/04/25", "YYYY-MM-DD"),
+            ("the 1900s", "write 190X or 19XX"),
+            (
+                "30 February 2025",
+                "invalid date \"30 February 2025\": day 30 does not exist in February 2025",
+            ),
+            ("19 November", "no year given"),
+            (
+                "Tuesday 19 November 2025",
+                "19 November 2025 is a Wednesday, not a Tuesday",
+            ),
+            ("26-24 October 2025", "interval ends before it starts"),
+            ("blah", ACCEPTED),
+            (
+                "2025-13-01",
+                "invalid date \"2025-13-01\": month 13 does not exist",
+            ),
+            ("2025/08/15", "write it as 2025-08-15"),
+            ("about 2025-08~", ACCEPTED),
+            ("about 2025-10-24T14:00:00Z", ACCEPTED),
+            ("", "empty"),
+            ("August 2025 foo", ACCEPTED),
+            ("since 24-26 October 2025", ACCEPTED),
+        ];
+        for &(phrase, expected) in cases {
+            match Date::parse_human(phrase) {
+                Ok(d) => panic!("{phrase:?} accepted as {d:?}"),
+                Err(e) => assert!(e.to_string().contains(expected), "{phrase:?}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn documented_order() {
+        let sorted = [
+            "../2025-11",
+            "202X",
+            "2024~",
+            "2025-01-01",
+            "2025-01",
+            "2025",
+            "2025-01/..",
+            "2025-08~",
+            "2025-08-15",
+            "2025-08-15T09:00:00Z",
+        ];
+        let mut shuffled: Vec<Date> = sorted.iter().rev().map(|s| d(s)).collect();
+        shuffled.swap(0, 4);
+        shuffled.sort();
+        let got: Vec<&str> = shuffled.iter().map(Date::as_str).collect();
+        assert_eq!(got, sorted);
+        let mut by_key: Vec<Date> = sorted.iter().rev().map(|s| d(s)).collect();
+        by_key.sort_by(|a, b| (a.sort_key(), a.as_str()).cmp(&(b.sort_key(), b.as_str())));
+        let got: Vec<&str> = by_key.iter().map(Date::as_str).collect();
+        assert_eq!(got, sorted);
+    }
+
+    #[test]
+    fn windows_and_uncertainty() {
+        let (from, to) = (d("2025-08"), d("2025-09"));
+        assert!(d("2025-08-15").within(&from, &to));
+        assert!(d("2025-08-15").overlaps(&from, &to));
+        assert!(!d("2025").within(&from, &to));
+        assert!(d("2025").overlaps(&from, &to));
+        assert!(d("2025-09-30/2025-10-02").overlaps(&from, &to));
+        assert!(!d("2025-09-30/2025-10-02").within(&from, &to));
+        assert!(!d("2025-10").overlaps(&from, &to));
+        assert!(d("2025-01/..").overlaps(&from, &to));
+        assert!(!d("2025-01/..").within(&from, &to));
+        assert!(d("../2025-08-01").overlaps(&from, &to));
+        assert!(!d("2025-10/..").overlaps(&from, &to));
+        assert!(d("2025-08-15").within(&d("../2025"), &d("2025/..")));
+
+        for s in [
+            "2025-08~",
+            "2025?",
+            "2025%",
+            "202X",
+            "2025-XX",
+            "2025-08-XX",
+            "2025-01/..",
+            "/2025-01",
+        ] {
+            assert!(d(s).is_uncertain(), "{s}");
+        }
+        for s in [
+            "2025",
+            "2025-08-15",
+            "2025-08/2025-09",
+            "2025-21",
+            "2025-10-24T14:00:00Z",
+        ] {
+            assert!(!d(s).is_uncertain(), "{s}");
+        }
+        assert_eq!(d("../2025-11").earliest_day(), i32::MIN);
+        assert_eq!(d("2025-01/..").latest_day(), i32::MAX);
+        assert_eq!(d("../2025-11-17").precision(), Precision::Day);
+        assert_eq!(
+            d("2025-08-15").earliest_day(),
+            day("2025-08-15").unwrap().num_days_from_ce()
+        );
+    }
+
+    #[test]
+    fn serde_round_trips() {
+        let dates: Vec<Date> = [
+            "2025-08-15",
+            "2025-01/..",
+            "2025%",
+            "2025-10-24T14:00:00+03:00",
+        ]
+        .iter()
+        .map(|s| d(s))
+        .collect();
+        let json = serde_json::to_string(&dates).unwrap();
+        assert_eq!(
+            json,
+            r#"["2025-08-15","2025-01/..","2025%","2025-10-24T14:00:00+03:00"]"#
+        );
+        let back: Vec<Date> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, dates);
+        let borrowed: Date = serde_json::from_str("\"2025-08\"").unwrap();
+        assert_eq!(borrowed, d("2025-08"));
+        let owned: Date = serde_json::from_value(serde_json::json!("2025-08")).unwrap();
+        assert_eq!(owned, d("2025-08"));
+        let err = serde_json::from_str::<Date>("\"2025-13\"").unwrap_err();
+        assert!(err.to_string().contains("month 13 does not exist"), "{err}");
+
+        let config = bincode::config::standard();
+        let bytes = bincode::serde::encode_to_vec(&dates, config).unwrap();
+        let (back, _): (Vec<Date>, usize) =
+            bincode::serde::decode_from_slice(&bytes, config).unwrap();
+        assert_eq!(back, dates);
+        let (back, _): (Vec<Date>, usize) =
+            bincode::serde::borrow_decode_from_slice(&bytes, config).unwrap();
+        assert_eq!(back, dates);
+        let bad = bincode::serde::encode_to_vec("2025-02-30", config).unwrap();
+        assert!(bincode::serde::decode_from_slice::<Date, _>(&bad, config).is_err());
+    }
+
+    // ---- property tests ----
+
+    fn qual() -> impl Strategy<Value = &'static str> {
+        prop_oneof![Just(""), Just("?"), Just("~"), Just("%")]
+    }
+
+    fn time() -> impl Strategy<Value = String> {
+        let offset = prop_oneof![
+            Just(String::new()),
+            Just("Z".to_string()),
+            (any::<bool>(), 0u8..24, 0u8..60)
+                .prop_map(|(n, h, m)| format!("{}{h:02}:{m:02}", if n { '-' } else { '+' })),
+        ];
+        (0u8..24, 0u8..60, 0u8..60, offset)
+            .prop_map(|(h, m, s, o)| format!("T{h:02}:{m:02}:{s:02}{o}"))
+    }
+
+    /// Valid single EDTF dates, built from components.
+    fn single() -> BoxedStrategy<String> {
+        let year = 0u16..=9999;
+        prop_oneof![
+            // Years, with 0-3 trailing X.
+            (year.clone(), 0usize..=3, qual()).prop_map(|(y, x, q)| {
+                let digits = format!("{y:04}");
+                format!("{}{}{q}", &digits[..4 - x], "X".repeat(x))
+            }),
+            // Months, with optional -XX day.
+            (year.clone(), 1u8..=12, any::<bool>(), qual()).prop_map(|(y, m, xx, q)| format!(
+                "{y:04}-{m:02}{}{q}",
+                if xx { "-XX" } else { "" }
+            )),
+            // Unspecified months.
+            (
+                year.clone(),
+                prop_oneof![Just("XX"), Just("0X"), Just("1X")],
+                any::<bool>(),
+                qual()
+            )
+                .prop_map(|(y, m, xx, q)| format!("{y:04}-{m}{}{q}", if xx { "-XX" } else { "" })),
+            // Seasons.
+            (year.clone(), 21u8..=24, qual()).prop_map(|(y, s, q)| format!("{y:04}-{s}{q}")),
+            // Days, with a qualifier or a time.
+            (year, 1u8..=12)
+                .prop_flat_map(|(y, m)| {
+                    let last = days_in_month(i32::from(y), u32::from(m)) as u8;
+                    (
+                        Just(y),
+                        Just(m),
+                        1..=last,
+                        prop_oneof![qual().prop_map(String::from), time()],
+                    )
+                })
+                .prop_map(|(y, m, d, tail)| format!("{y:04}-{m:02}-{d:02}{tail}")),
+        ]
+        .boxed()
+    }
+
+    /// Valid EDTF: singles and intervals (ends ordered so the interval is valid).
+    fn edtf() -> BoxedStrategy<String> {
+        let end = prop_oneof![
+            4 => single(),
+            1 => Just("..".to_string()),
+            1 => Just(String::new()),
+        ];
+        prop_oneof![
+            single(),
+            (end.clone(), end)
+                .prop_filter("one side must be a date", |(a, b)| {
+                    !(a.is_empty() || a == "..") || !(b.is_empty() || b == "..")
+                })
+                .prop_map(|(a, b)| {
+                    let lo = |s: &str| Date::parse_edtf(s).map(|d| d.earliest_day()).ok();
+                    match (lo(&a), lo(&b)) {
+                        (Some(x), Some(y)) if x > y => format!("{b}/{a}"),
+                        _ => format!("{a}/{b}"),
+                    }
+                }),
+        ]
+        .boxed()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn valid_edtf_round_trips(s in edtf()) {
+            let date = Date::parse_edtf(&s).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(date.as_str(), s.as_str());
+            prop_assert_eq!(date.form.render(), s.clone());
+            let again = Date::parse_edtf(&date.to_string()).unwrap();
+            prop_assert_eq!(&again, &date);
+            prop_assert_eq!(again.cmp(&date), Ordering::Equal);
+            prop_assert!(date.earliest_day() <= date.latest_day());
+            if let (Some(lo), Some(hi)) = (date.earliest(), date.latest()) {
+                prop_assert!(lo <= hi);
+                prop_assert!(lo.year() >= 0 && hi.year() <= 9999);
+            }
+            prop_assert!(!date.human().is_empty());
+            prop_assert_eq!(Date::parse_human(&s).unwrap(), date.clone());
+            let json = serde_json::to_string(&date).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Date>(&json).unwrap(), date);
+        }
+
+        #[test]
+        fn order_is_total_and_matches_bounds(a in edtf(), b in edtf(), c in edtf()) {
+            let (a, b, c) = (d(&a), d(&b), d(&c));
+            let keys = |x: &Date| (x.earliest_day(), x.latest_day(), x.precision());
+            prop_assert_eq!(keys(&a).cmp(&keys(&b)), a.sort_key().cmp(&b.sort_key()));
+            prop_assert_eq!(a.cmp(&b), keys(&a).cmp(&keys(&b)).then(a.as_str().cmp(b.as_str())));
+            prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
+            prop_assert_eq!(a == b, a.cmp(&b) == Ordering::Equal);
+            if a.earliest_day() < b.earliest_day() {
+                prop_assert!(a < b);
+            }
+            if a <= b && b <= c {
+                prop_assert!(a <= c);
+            }
+        }
+
+        #[test]
+        fn never_panics_on_any_string(s in any::<String>()) {
+            if let Ok(date) = Date::parse_edtf(&s) {
+                let _ = (date.human(), date.sort_key());
+            }
+            if let Ok(date) = Date::parse_human(&s) {
+                let _ = (date.human(), date.sort_key());
+            }
+        }
+
+        #[test]
+        fn never_panics_on_edtf_like_strings(s in "[0-9X?~%/.:T+Z-]{0,30}") {
+            if let Ok(date) = Date::parse_edtf(&s) {
+                prop_assert_eq!(date.form.render(), s.clone());
+                prop_assert!(date.earliest_day() <= date.latest_day());
+                let _ = (date.human(), date.sort_key());
+            }
+            let _ = Date::parse_human(&s);
+        }
+
+        #[test]
+        fn never_panics_on_phrase_like_strings(
+            s in "(about |since |until |between |the |c\\. )?([0-9]{1,4}(st|s|'s)?|jan|august|spring|-|–|to|and|\\?| ){0,8}"
+        ) {
+            if let Ok(date) = Date::parse_human(&s) {
+                prop_assert!(date.earliest_day() <= date.latest_day());
+                prop_assert_eq!(Date::parse_edtf(date.as_str()).unwrap(), date);
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Name matching: how a user's spelling of an actor finds the actor.
+//!
+//! Reporters spell names several ways (Zelensky / Zelenskyy, Umerov / Umierov,
+//! Türkiye / Turkiye). factline compares names *folded*: Unicode-decomposed,
+//! combining marks dropped, lower-cased, punctuation and runs of white space
+//! collapsed to one space. Two spellings that fold alike are the same name;
+//! spellings that fold to something close are a likely misspelling.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds a name for comparison: `"  Türkiye "` → `"turkiye"`,
+/// `"ZELENSKYY"` → `"zelenskyy"`, `"Зеленський"` → `"зеленськии"`.
+pub fn fold(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    for c in name.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || matches!(c, '-' | '_' | '.' | ',' | '\'' | '’') {
+            pending_space = true;
+        } else {
+            // Other symbols are kept: "AT&T" must not fold to "at t".
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Makes a readable id from a name or title: `"Steve Witkoff"` → `"steve-witkoff"`,
+/// `"Türkiye"` → `"turkiye"`. Letters outside ASCII are kept folded (ids may be
+/// Cyrillic); an empty result becomes `"item"`.
+pub fn slug(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "item".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Checks that a user-chosen id is safe as a key and in file names and URLs:
+/// 1–128 characters of letters, digits, `-`, `_` and `.`, not starting with
+/// `.` or `-` (so no `..`, no `/`, no control characters).
+pub fn validate_id(id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err("an id cannot be empty".into());
+    }
+    if id.chars().count() > 128 {
+        return Err(format!(
+            "id \"{}…\" is longer than 128 characters",
+            truncate(id, 40)
+        ));
+    }
+    let first = id.chars().next().unwrap_or('.');
+    if first == '.' || first == '-' {
+        return Err(format!("id {id:?} must start with a letter or digit"));
+    }
+    if let Some(bad) = id
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(format!(
+            "id {id:?} contains {bad:?}; ids may hold letters, digits, '-', '_' and '.'"
+        ));
+    }
+    Ok(())
+}
+
+/// How alike two folded names are, from 0.0 (nothing alike) to 1.0 (equal).
+pub fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_damerau_levenshtein(a, b).max(strsim::jaro_winkler(a, b) - 0.05)
+}
+
+/// Whether `candidate` is close enough to `known` to be a likely misspelling
+/// of it (`zelenskiy` of `zelenskyy`, `witkof` of `witkoff`), but not so short
+/// that every short word matches.
+pub fn is_likely_misspelling(candidate: &str, known: &str) -> bool {
+    if candidate == known || candidate.chars().count() < 4 || known.chars().count() < 4 {
+        return false;
+    }
+    let distance = strsim::damerau_levenshtein(candidate, known);
+    let longest = candidate.chars().count().max(known.chars().count());
+    distance <= 2 && distance * 4 <= longest || similarity(candidate, known) >= 0.9
+}
+
+/// Cuts `text` to at most `max` characters without splitting a character.
+pub fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_diacritics_and_punctuation() {
+        assert_eq!(fold("Türkiye"), "turkiye");
+        assert_eq!(fold("ZELENSKYY"), "zelenskyy");
+        assert_eq!(fold("  Steve   Witkoff "), "steve witkoff");
+        assert_eq!(fold("Saint-Petersburg"), "saint petersburg");
+        assert_eq!(fold("Зеленський"), "зеленськии");
+        assert_eq!(fold("AT&T"), "at&t");
+    }
+
+    #[test]
+    fn slugs_are_readable_ids() {
+        assert_eq!(slug("Steve Witkoff"), "steve-witkoff");
+        assert_eq!(slug("Türkiye"), "turkiye");
+        assert_eq!(slug("  --  "), "item");
+        assert_eq!(
+            slug("Institute for the Study of War (ISW)"),
+            "institute-for-the-study-of-war-isw"
+        );
+        assert!(validate_id(&slug("a/b\n..c")).is_ok());
+    }
+
+    #[test]
+    fn ids_reject_paths_and_control_characters() {
+        assert!(validate_id("2025-10-24-miami-talks").is_ok());
+        assert!(validate_id("a/b").is_err());
+        assert!(validate_id("..").is_err());
+        assert!(validate_id("a\nb").is_err());
+        assert!(validate_id("").is_err());
+        assert!(validate_id(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn misspellings_are_close_but_not_everything_is() {
+        assert!(is_likely_misspelling("zelenskiy", "zelenskyy"));
+        assert!(is_likely_misspelling("witkof", "witkoff"));
+        assert!(is_likely_misspelling("umerov", "umierov"));
+        assert!(!is_likely_misspelling("putin", "trump"));
+        assert!(!is_likely_misspelling("melania trump", "donald trump"));
+        assert!(!is_likely_misspelling("axios", "axios"));
+    }
+}

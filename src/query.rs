@@ -1,0 +1,101 @@
+//! Read queries over the store's indexes. Each costs in proportion to its
+//! answer (plus the events sharing its date window), not to the store.
+
+use std::collections::BTreeSet;
+
+use crate::error::{Error, Result};
+use crate::model::{Date, Event, EventKind, Status};
+use crate::store::Store;
+
+/// Which events a timeline shows.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only events with this participant (an actor id).
+    pub actor: Option<String>,
+    /// Window start: events whose latest day is on or after its earliest day.
+    pub from: Option<Date>,
+    /// Window end: events whose earliest day is on or before its latest day.
+    pub to: Option<Date>,
+    /// Only events certainly inside the window.
+    pub strict: bool,
+    pub status: Option<Status>,
+    pub kind: Option<EventKind>,
+}
+
+impl Filter {
+    fn window(&self) -> (i32, i32) {
+        (
+            self.from.as_ref().map_or(i32::MIN, Date::earliest_day),
+            self.to.as_ref().map_or(i32::MAX, Date::latest_day),
+        )
+    }
+
+    /// Whether an event with these bounds belongs in the window.
+    fn admits_days(&self, earliest: i32, latest: i32) -> bool {
+        let (from, to) = self.window();
+        if self.strict {
+            earliest >= from && latest <= to && earliest != i32::MIN && latest != i32::MAX
+                || (from == i32::MIN && to == i32::MAX)
+        } else {
+            earliest <= to && latest >= from
+        }
+    }
+
+    fn admits(&self, event: &Event) -> bool {
+        self.status.is_none_or(|s| s == event.status)
+            && self.kind.is_none_or(|k| k == event.kind)
+            && self.admits_days(event.date.earliest_day(), event.date.latest_day())
+    }
+}
+
+/// The events a filter selects, in timeline order (date, then id).
+pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
+    let (from, to) = filter.window();
+    let mut ids: Vec<String> = Vec::new();
+    if let Some(actor) = &filter.actor {
+        for item in store.actor_event_ids(actor) {
+            let (earliest, latest, id) = item?;
+            if filter.admits_days(earliest, latest) {
+                ids.push(id);
+            }
+        }
+    } else if from == i32::MIN {
+        for item in store.timeline_ids(i32::MIN, to) {
+            let (earliest, latest, id) = item?;
+            if filter.admits_days(earliest, latest) {
+                ids.push(id);
+            }
+        }
+    } else {
+        // An event overlapping the window starts at most `max span` days
+        // before it, unless its date is open-ended: those are indexed apart.
+        let start = from.saturating_sub(store.max_event_span()?);
+        let mut seen = BTreeSet::new();
+        for item in store.timeline_ids(start, to) {
+            let (earliest, latest, id) = item?;
+            if filter.admits_days(earliest, latest) && seen.insert(id.clone()) {
+                ids.push(id);
+            }
+        }
+        for id in store.unbounded_event_ids() {
+            let id = id?;
+            if !seen.contains(&id) {
+                seen.insert(id.clone());
+                ids.push(id);
+            }
+        }
+    }
+    let mut events = Vec::with_capacity(ids.len());
+    for id in ids {
+        let event = store.get::<Event>(&id)?.ok_or_else(|| {
+            Error::database(format!(
+                "an index names missing event {id}; run `factline check`"
+            ))
+        })?;
+        if filter.admits(&event) {
+            events.push(event);
+        }
+    }
+    events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    Ok(events)
+}

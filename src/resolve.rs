@@ -1,0 +1,119 @@
+//! Finding actors and sources from what a user typed: an id, a name or an
+//! alias, ignoring case and diacritics, with "did you mean" for near misses.
+
+use crate::error::{Error, Result};
+use crate::model::names::{fold, is_likely_misspelling, similarity};
+use crate::model::{Actor, Source};
+use crate::store::Store;
+
+/// The outcome of looking a name up.
+pub enum Lookup<T> {
+    Found(T),
+    /// Nobody by that name; `suggestion` is a known record with a close name.
+    Missing {
+        suggestion: Option<T>,
+    },
+}
+
+/// Finds the actor a user means. Two actors sharing a spelling is an error
+/// that lists their ids (the user then gives an id).
+pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
+    if let Some(actor) = store.get::<Actor>(input.trim())? {
+        return Ok(Lookup::Found(actor));
+    }
+    let folded = fold(input);
+    if folded.is_empty() {
+        return Err(Error::bad_input("an actor name cannot be empty"));
+    }
+    let ids = store.actors_named(&folded)?;
+    match ids.as_slice() {
+        [] => {}
+        [id] => {
+            return match store.get::<Actor>(id)? {
+                Some(actor) => Ok(Lookup::Found(actor)),
+                None => Err(Error::database(format!(
+                    "the name index points to missing actor {id}; run `factline check`"
+                ))),
+            };
+        }
+        many => {
+            return Err(Error::bad_input(format!(
+                "{input:?} names several actors ({}); use an id",
+                many.join(", ")
+            )))
+        }
+    }
+    let mut best: Option<(f64, String)> = None;
+    for item in store.all_names() {
+        let (name, id) = item?;
+        if is_likely_misspelling(&folded, &name) {
+            let score = similarity(&folded, &name);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, id));
+            }
+        }
+    }
+    let suggestion = match best {
+        Some((_, id)) => store.get::<Actor>(&id)?,
+        None => None,
+    };
+    Ok(Lookup::Missing { suggestion })
+}
+
+/// Finds an actor that must exist.
+pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
+    match find_actor(store, input)? {
+        Lookup::Found(actor) => Ok(actor),
+        Lookup::Missing { suggestion } => Err(unknown("actor", input, suggestion.map(|a| a.name))),
+    }
+}
+
+/// Finds a source by id or name. Sources are few, so this reads them all.
+pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
+    if let Some(source) = store.get::<Source>(input.trim())? {
+        return Ok(Lookup::Found(source));
+    }
+    let folded = fold(input);
+    if folded.is_empty() {
+        return Err(Error::bad_input("a source name cannot be empty"));
+    }
+    let mut best: Option<(f64, Source)> = None;
+    for source in store.all::<Source>() {
+        let source = source?;
+        let name = fold(&source.name);
+        if name == folded {
+            return Ok(Lookup::Found(source));
+        }
+        if is_likely_misspelling(&folded, &name) {
+            let score = similarity(&folded, &name);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, source));
+            }
+        }
+    }
+    Ok(Lookup::Missing {
+        suggestion: best.map(|(_, s)| s),
+    })
+}
+
+/// The error for a name that finds nothing, with the closest known name.
+pub fn unknown(what: &str, input: &str, suggestion: Option<String>) -> Error {
+    match suggestion {
+        Some(name) => Error::bad_input(format!("unknown {what} {input:?}; did you mean {name:?}?")),
+        None => Error::bad_input(format!("unknown {what} {input:?}")),
+    }
+}
+
+/// An id not yet taken: `base`, else `base-2`, `base-3`…
+pub fn unused_id(taken: impl Fn(&str) -> Result<bool>, base: &str) -> Result<String> {
+    if !taken(base)? {
+        return Ok(base.to_string());
+    }
+    for n in 2.. {
+        let candidate = format!("{base}-{n}");
+        if !taken(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("some suffix is always free")
+}

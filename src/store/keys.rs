@@ -1,0 +1,186 @@
+//! The byte layout of keys. All records and indexes live in one sled tree
+//! (`data`) so that a change and its index entries are written by one atomic
+//! batch; the first byte of a key names its keyspace. See `schema/storage.md`.
+//!
+//! Ids never contain NUL (see `names::validate_id`), and folded names never
+//! do either (validated text), so NUL separates variable-length parts and
+//! prefix scans cannot run into a longer id.
+
+use crate::model::{Actor, Event, Source};
+
+pub const ACTOR: u8 = b'a';
+pub const SOURCE: u8 = b's';
+pub const EVENT: u8 = b'e';
+/// Superseded versions: `h` kind id NUL version(u32 BE).
+pub const HISTORY: u8 = b'h';
+/// Name lookup: `n` folded-name NUL actor-id.
+pub const NAME: u8 = b'n';
+/// Timeline order: `t` date-sort-key(9) event-id.
+pub const TIMELINE: u8 = b't';
+/// Events whose date has an open or unknown end: `u` event-id. Few, always
+/// checked by window queries, so the timeline scan can start near the window.
+pub const UNBOUNDED: u8 = b'u';
+/// An actor's events in date order: `x` actor-id NUL date-sort-key(9) event-id.
+pub const ACTOR_EVENT: u8 = b'x';
+
+pub fn record(kind: u8, id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + id.len());
+    key.push(kind);
+    key.extend_from_slice(id.as_bytes());
+    key
+}
+
+pub fn history(kind: u8, id: &str, version: u32) -> Vec<u8> {
+    let mut key = history_prefix(kind, id);
+    key.extend_from_slice(&version.to_be_bytes());
+    key
+}
+
+pub fn history_prefix(kind: u8, id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(3 + id.len() + 4);
+    key.push(HISTORY);
+    key.push(kind);
+    key.extend_from_slice(id.as_bytes());
+    key.push(0);
+    key
+}
+
+pub fn name(folded: &str, actor_id: &str) -> Vec<u8> {
+    let mut key = name_prefix(folded);
+    key.extend_from_slice(actor_id.as_bytes());
+    key
+}
+
+pub fn name_prefix(folded: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + folded.len());
+    key.push(NAME);
+    key.extend_from_slice(folded.as_bytes());
+    key.push(0);
+    key
+}
+
+pub fn timeline(event: &Event) -> Vec<u8> {
+    let mut key = Vec::with_capacity(10 + event.id.len());
+    key.push(TIMELINE);
+    key.extend_from_slice(&event.date.sort_key());
+    key.extend_from_slice(event.id.as_bytes());
+    key
+}
+
+/// The first timeline key whose date starts on or after `day`.
+pub fn timeline_from_day(day: i32) -> Vec<u8> {
+    let mut key = vec![TIMELINE];
+    key.extend_from_slice(&ordered_day(day));
+    key
+}
+
+pub fn unbounded(event_id: &str) -> Vec<u8> {
+    record(UNBOUNDED, event_id)
+}
+
+pub fn actor_event(actor_id: &str, event: &Event) -> Vec<u8> {
+    let mut key = actor_events_prefix(actor_id);
+    key.extend_from_slice(&event.date.sort_key());
+    key.extend_from_slice(event.id.as_bytes());
+    key
+}
+
+pub fn actor_events_prefix(actor_id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + actor_id.len());
+    key.push(ACTOR_EVENT);
+    key.extend_from_slice(actor_id.as_bytes());
+    key.push(0);
+    key
+}
+
+/// A day number as bytes that sort in numeric order (sign bit flipped).
+pub fn ordered_day(day: i32) -> [u8; 4] {
+    ((day as u32) ^ 0x8000_0000).to_be_bytes()
+}
+
+/// The day numbers stored in a date sort key: (earliest, latest).
+pub fn days_of_sort_key(sort_key: &[u8]) -> Option<(i32, i32)> {
+    let earliest = sort_key.get(0..4)?;
+    let latest = sort_key.get(4..8)?;
+    let day = |b: &[u8]| (u32::from_be_bytes([b[0], b[1], b[2], b[3]]) ^ 0x8000_0000) as i32;
+    Some((day(earliest), day(latest)))
+}
+
+/// The index entries a record owns. Written and removed together with the record.
+pub trait Indexed {
+    const KIND: u8;
+    fn id(&self) -> &str;
+    fn index_keys(&self) -> Vec<Vec<u8>>;
+}
+
+impl Indexed for Actor {
+    const KIND: u8 = ACTOR;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_keys(&self) -> Vec<Vec<u8>> {
+        let mut keys: Vec<Vec<u8>> = self
+            .spellings()
+            .chain(std::iter::once(self.id.as_str()))
+            .map(|s| name(&crate::model::names::fold(s), &self.id))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+}
+
+impl Indexed for Source {
+    const KIND: u8 = SOURCE;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_keys(&self) -> Vec<Vec<u8>> {
+        Vec::new()
+    }
+}
+
+impl Indexed for Event {
+    const KIND: u8 = EVENT;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_keys(&self) -> Vec<Vec<u8>> {
+        let mut keys = vec![timeline(self)];
+        if self.date.earliest().is_none() || self.date.latest().is_none() {
+            keys.push(unbounded(&self.id));
+        }
+        let mut actors: Vec<&String> = self.actors.iter().collect();
+        actors.sort();
+        actors.dedup();
+        keys.extend(actors.into_iter().map(|a| actor_event(a, self)));
+        keys
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordered_days_sort_numerically() {
+        let days = [i32::MIN, -5, -1, 0, 1, 739_000, i32::MAX];
+        for pair in days.windows(2) {
+            assert!(ordered_day(pair[0]) < ordered_day(pair[1]));
+        }
+    }
+
+    #[test]
+    fn sort_key_days_round_trip() {
+        let mut key = ordered_day(-3).to_vec();
+        key.extend_from_slice(&ordered_day(739_000));
+        assert_eq!(days_of_sort_key(&key), Some((-3, 739_000)));
+        assert_eq!(days_of_sort_key(&key[..5]), None);
+    }
+}

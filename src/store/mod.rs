@@ -1,0 +1,467 @@
+//! The store: factline's only user of sled.
+//!
+//! A database is a directory holding a sled database and `factline.lock`.
+//! Records live in the `data` tree under one-byte keyspaces (see `keys`);
+//! the `meta` tree holds the schema version. Every change goes through a
+//! [`Change`], committed as one sled batch (atomic) and flushed before the
+//! command reports success.
+
+pub mod keys;
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::codec;
+use crate::error::{Error, Result};
+use crate::model::{Actor, Event, Meta};
+
+pub use keys::Indexed;
+
+/// The layout version this build reads and writes. A database with a higher
+/// number was written by a newer factline and is refused, not misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const SCHEMA_KEY: &[u8] = b"schema_version";
+const LOCK_FILE: &str = "factline.lock";
+
+/// Whether a command may create the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading: the database must exist.
+    Read,
+    /// Writing: an absent database is created.
+    Write,
+}
+
+/// A record kind the store can keep: encodable and indexed.
+pub trait Record: Indexed + Serialize + DeserializeOwned + Clone + PartialEq {
+    fn meta(&self) -> &Meta;
+}
+
+impl Record for Actor {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+}
+
+impl Record for crate::model::Source {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+}
+
+impl Record for Event {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+}
+
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    data: sled::Tree,
+    // Held for the store's lifetime: the OS releases it when the process ends,
+    // even on a crash, so a stale lock can never block a user.
+    _lock: File,
+}
+
+impl Store {
+    /// Opens the database at `path`, taking the one-process lock first.
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
+        let exists = path.join("db").is_file() || path.join("conf").is_file();
+        if !exists {
+            if access == Access::Read {
+                return Err(Error::bad_input(format!(
+                    "no factline database at {}: create one with `factline example` or `factline event add`, or pass --db",
+                    path.display()
+                )));
+            }
+            if path.exists() && !path.is_dir() {
+                return Err(Error::bad_input(format!(
+                    "{} is a file, not a factline database directory",
+                    path.display()
+                )));
+            }
+            std::fs::create_dir_all(path).map_err(|e| {
+                Error::database(format!("cannot create database {}: {e}", path.display()))
+            })?;
+        }
+        let lock = lock(path)?;
+        let db = open_sled(path)?;
+        let store = Store {
+            path: path.to_path_buf(),
+            data: db.open_tree("data").map_err(|e| sled_error(path, e))?,
+            db,
+            _lock: lock,
+        };
+        store.check_schema(exists)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_schema(&self, existed: bool) -> Result<()> {
+        let meta = self
+            .db
+            .open_tree("meta")
+            .map_err(|e| sled_error(&self.path, e))?;
+        match meta
+            .get(SCHEMA_KEY)
+            .map_err(|e| sled_error(&self.path, e))?
+        {
+            Some(bytes) => {
+                let version = <[u8; 4]>::try_from(bytes.as_ref())
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| {
+                        Error::database(format!(
+                            "database {} has a damaged schema version; run `factline check`",
+                            self.path.display()
+                        ))
+                    })?;
+                if version > SCHEMA_VERSION {
+                    return Err(Error::database(format!(
+                        "database {} was written by a newer factline (schema version {version}; this factline reads up to {SCHEMA_VERSION}): upgrade factline to use it",
+                        self.path.display()
+                    )));
+                }
+                Ok(())
+            }
+            None if !existed || self.data.is_empty() => {
+                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(|e| sled_error(&self.path, e))?;
+                self.flush()
+            }
+            None => Err(Error::database(format!(
+                "database {} has records but no schema version; run `factline check`",
+                self.path.display()
+            ))),
+        }
+    }
+
+    /// Makes everything written so far durable (sled flushes its log).
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush().map_err(|e| sled_error(&self.path, e))?;
+        Ok(())
+    }
+
+    fn raw_get(&self, key: &[u8]) -> Result<Option<sled::IVec>> {
+        self.data.get(key).map_err(|e| sled_error(&self.path, e))
+    }
+
+    /// The current version of a record, if there is one.
+    pub fn get<R: Record>(&self, id: &str) -> Result<Option<R>> {
+        match self.raw_get(&keys::record(R::KIND, id))? {
+            Some(bytes) => self.decode(&bytes, R::KIND, id).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn decode<R: Record>(&self, bytes: &[u8], kind: u8, id: &str) -> Result<R> {
+        codec::decode(bytes).map_err(|e| {
+            Error::database(format!(
+                "damaged record {}/{id} in {}: {e}; run `factline check`",
+                kind as char,
+                self.path.display()
+            ))
+        })
+    }
+
+    /// Every current record of one kind, in id order.
+    pub fn all<R: Record>(&self) -> impl Iterator<Item = Result<R>> + '_ {
+        self.data.scan_prefix([R::KIND]).map(move |item| {
+            let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+            let id = String::from_utf8_lossy(&key[1..]).into_owned();
+            self.decode(&value, R::KIND, &id)
+        })
+    }
+
+    /// Every version of a record, oldest first, the current one last.
+    pub fn versions<R: Record>(&self, id: &str) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        for item in self.data.scan_prefix(keys::history_prefix(R::KIND, id)) {
+            let (_, value) = item.map_err(|e| sled_error(&self.path, e))?;
+            out.push(self.decode(&value, R::KIND, id)?);
+        }
+        if let Some(current) = self.get::<R>(id)? {
+            out.push(current);
+        }
+        Ok(out)
+    }
+
+    /// Ids of the actors with a spelling that folds to `folded`.
+    pub fn actors_named(&self, folded: &str) -> Result<Vec<String>> {
+        let prefix = keys::name_prefix(folded);
+        let mut ids = Vec::new();
+        for item in self.data.scan_prefix(&prefix) {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            ids.push(String::from_utf8_lossy(&key[prefix.len()..]).into_owned());
+        }
+        Ok(ids)
+    }
+
+    /// Every (folded spelling, actor id) pair, for "did you mean" suggestions.
+    pub fn all_names(&self) -> impl Iterator<Item = Result<(String, String)>> + '_ {
+        self.data.scan_prefix([keys::NAME]).map(move |item| {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            let body = &key[1..];
+            let split = body.iter().position(|&b| b == 0).unwrap_or(body.len());
+            let folded = String::from_utf8_lossy(&body[..split]).into_owned();
+            let id = String::from_utf8_lossy(body.get(split + 1..).unwrap_or(&[])).into_owned();
+            Ok((folded, id))
+        })
+    }
+
+    /// Ids of events in timeline order whose earliest day is at least
+    /// `from_day`, stopping after the first whose earliest day passes `to_day`.
+    /// Each item is (earliest, latest, id).
+    pub fn timeline_ids(
+        &self,
+        from_day: i32,
+        to_day: i32,
+    ) -> impl Iterator<Item = Result<(i32, i32, String)>> + '_ {
+        let start = keys::timeline_from_day(from_day);
+        let end = keys::timeline_from_day(to_day.saturating_add(1));
+        let end = if to_day == i32::MAX {
+            vec![keys::TIMELINE + 1]
+        } else {
+            end
+        };
+        self.data.range(start..end).map(move |item| {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            parse_sorted_id(&key[1..]).ok_or_else(|| self.damaged_index("timeline"))
+        })
+    }
+
+    /// Events with an open or unknown end, which a window scan starting near
+    /// the window would otherwise miss.
+    pub fn unbounded_event_ids(&self) -> impl Iterator<Item = Result<String>> + '_ {
+        self.data.scan_prefix([keys::UNBOUNDED]).map(move |item| {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            Ok(String::from_utf8_lossy(&key[1..]).into_owned())
+        })
+    }
+
+    /// One actor's events in timeline order: (earliest, latest, event id).
+    pub fn actor_event_ids(
+        &self,
+        actor_id: &str,
+    ) -> impl Iterator<Item = Result<(i32, i32, String)>> + '_ {
+        let prefix = keys::actor_events_prefix(actor_id);
+        let skip = prefix.len();
+        self.data.scan_prefix(prefix).map(move |item| {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            parse_sorted_id(&key[skip..]).ok_or_else(|| self.damaged_index("actor events"))
+        })
+    }
+
+    /// The longest finite span (latest − earliest, in days) of any event ever
+    /// stored. Window scans start this many days before the window.
+    pub fn max_event_span(&self) -> Result<i32> {
+        let meta = self
+            .db
+            .open_tree("meta")
+            .map_err(|e| sled_error(&self.path, e))?;
+        Ok(meta
+            .get(MAX_SPAN_KEY)
+            .map_err(|e| sled_error(&self.path, e))?
+            .and_then(|b| <[u8; 4]>::try_from(b.as_ref()).ok())
+            .map(i32::from_be_bytes)
+            .unwrap_or(0))
+    }
+
+    fn damaged_index(&self, which: &str) -> Error {
+        Error::database(format!(
+            "damaged {which} index in {}; run `factline check`",
+            self.path.display()
+        ))
+    }
+
+    /// Starts a change; nothing is written until [`Change::commit`].
+    pub fn change(&self) -> Change<'_> {
+        Change {
+            store: self,
+            pending: BTreeMap::new(),
+            max_span: None,
+        }
+    }
+}
+
+const MAX_SPAN_KEY: &[u8] = b"max_event_span_days";
+
+fn parse_sorted_id(body: &[u8]) -> Option<(i32, i32, String)> {
+    let (earliest, latest) = keys::days_of_sort_key(body)?;
+    let id = String::from_utf8_lossy(body.get(9..)?).into_owned();
+    Some((earliest, latest, id))
+}
+
+/// A set of record writes applied atomically: each new version moves the
+/// previous one into history and replaces its index entries.
+pub struct Change<'s> {
+    store: &'s Store,
+    /// Keys written by this change so far: `None` removes the key.
+    pending: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    max_span: Option<i32>,
+}
+
+impl Change<'_> {
+    /// The current version of a record, as this change would leave it.
+    pub fn get<R: Record>(&self, id: &str) -> Result<Option<R>> {
+        let key = keys::record(R::KIND, id);
+        match self.pending.get(&key) {
+            Some(Some(bytes)) => self.store.decode(bytes, R::KIND, id).map(Some),
+            Some(None) => Ok(None),
+            None => self.store.get(id),
+        }
+    }
+
+    /// Writes `record` as the next version of its id. Its `meta.version` must
+    /// be one more than the current version (1 for a new record): a stale
+    /// edit is refused instead of overwriting a newer one.
+    pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        let id = record.id().to_string();
+        let current = self.get::<R>(&id)?;
+        let expected = current.as_ref().map_or(1, |c| c.meta().version + 1);
+        if record.meta().version != expected {
+            return Err(Error::bad_input(format!(
+                "{}/{id}: version {} does not follow the stored version {}",
+                R::KIND as char,
+                record.meta().version,
+                expected - 1
+            )));
+        }
+        if let Some(old) = &current {
+            self.pending.insert(
+                keys::history(R::KIND, &id, old.meta().version),
+                Some(codec::encode(old)),
+            );
+            for key in old.index_keys() {
+                self.pending.insert(key, None);
+            }
+        }
+        for key in record.index_keys() {
+            self.pending.insert(key, Some(Vec::new()));
+        }
+        self.pending
+            .insert(keys::record(R::KIND, &id), Some(codec::encode(record)));
+        Ok(())
+    }
+
+    /// Stores a superseded version directly (used by NDJSON import, which
+    /// carries every version of a record, oldest first).
+    pub fn put_history<R: Record>(&mut self, record: &R) {
+        self.pending.insert(
+            keys::history(R::KIND, record.id(), record.meta().version),
+            Some(codec::encode(record)),
+        );
+    }
+
+    /// Notes an event's span so window scans know how far back to start.
+    pub fn note_event(&mut self, event: &Event) {
+        let (e, l) = (event.date.earliest_day(), event.date.latest_day());
+        if e != i32::MIN && l != i32::MAX {
+            let span = l.saturating_sub(e);
+            self.max_span = Some(self.max_span.unwrap_or(0).max(span));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    /// Applies every write at once and flushes: after `Ok`, the change is on disk.
+    pub fn commit(self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let store = self.store;
+        if let Some(span) = self.max_span {
+            if span > store.max_event_span()? {
+                let meta = store
+                    .db
+                    .open_tree("meta")
+                    .map_err(|e| sled_error(&store.path, e))?;
+                // Written before the batch: a crash between the two leaves a
+                // wider scan than needed, never a missed event.
+                meta.insert(MAX_SPAN_KEY, &span.to_be_bytes())
+                    .map_err(|e| sled_error(&store.path, e))?;
+            }
+        }
+        let mut batch = sled::Batch::default();
+        for (key, value) in self.pending {
+            match value {
+                Some(v) => batch.insert(key, v),
+                None => batch.remove(key),
+            }
+        }
+        store
+            .data
+            .apply_batch(batch)
+            .map_err(|e| sled_error(&store.path, e))?;
+        store.flush()
+    }
+}
+
+fn lock(path: &Path) -> Result<File> {
+    let lock_path = path.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::database(format!("cannot open {}: {e}", lock_path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::database(format!(
+            "database {} is in use by another factline process; try again when it has finished",
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::database(format!(
+            "cannot lock database {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn open_sled(path: &Path) -> Result<sled::Db> {
+    let config = sled::Config::new()
+        .path(path)
+        // factline is a CLI: a modest cache keeps memory low, and every
+        // command flushes explicitly before it reports success.
+        .cache_capacity(64 * 1024 * 1024);
+    // sled can panic on a damaged file instead of returning an error; turn
+    // that into a message that names the file instead of a crash report.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || config.open()));
+    std::panic::set_hook(previous_hook);
+    match opened {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(e)) => Err(sled_error(path, e)),
+        Err(_) => Err(Error::database(format!(
+            "database {} is damaged and cannot be opened; restore a backup or re-import an NDJSON dump",
+            path.display()
+        ))),
+    }
+}
+
+fn sled_error(path: &Path, e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+            Error::database(format!(
+                "database {} is in use by another factline process",
+                path.display()
+            ))
+        }
+        sled::Error::Corruption { .. } => Error::database(format!(
+            "database {} is damaged ({e}); restore a backup or re-import an NDJSON dump",
+            path.display()
+        )),
+        other => Error::database(format!("database {}: {other}", path.display())),
+    }
+}
