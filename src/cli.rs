@@ -206,6 +206,32 @@ pub enum EventCommand {
     ///
     /// Example: factline event edit 2025-11-19-witkoff-zelenskyy-meeting --status postponed
     Edit(EventEditArgs),
+    /// Mark an event postponed, optionally with its new (tentative) date.
+    ///
+    /// The earlier date and status stay in the event's history.
+    ///
+    /// Example: factline event postpone 2025-11-19-witkoff-zelenskyy-turkiye --source Axios
+    Postpone(StatusChangeArgs),
+    /// Mark an event cancelled.
+    ///
+    /// Example: factline event cancel 2025-11-19-witkoff-zelenskyy-turkiye
+    Cancel(StatusChangeArgs),
+    /// Move an event to a new date (status `rescheduled`).
+    ///
+    /// Example: factline event reschedule 2025-11-19-witkoff-zelenskyy-turkiye --to 2025-11-24
+    Reschedule(StatusChangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StatusChangeArgs {
+    /// The event id.
+    pub event: String,
+    /// The new date (EDTF or a phrase); required by reschedule.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// The source that reported the change (id or name).
+    #[arg(long)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,12 +2,12 @@
 
 use serde::Serialize;
 
-use crate::cli::{EventAddArgs, EventCommand, EventEditArgs};
+use crate::cli::{EventAddArgs, EventCommand, EventEditArgs, StatusChangeArgs};
 use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
-use crate::model::{self, Actor, ActorKind, Date, Event, Meta, Source};
+use crate::model::{self, Actor, ActorKind, Date, Event, Meta, Source, Status};
 use crate::output::{print_detail, Row};
 use crate::query::{self, Filter};
 use crate::resolve::{find_actor, find_source, require_actor, unknown, unused_id, Lookup};
@@ -27,6 +27,14 @@ pub fn run(ctx: &Ctx, command: EventCommand) -> Result<()> {
             )
         }
         EventCommand::Edit(args) => edit(ctx, args),
+        EventCommand::Postpone(args) => change_status(ctx, args, Status::Postponed),
+        EventCommand::Cancel(args) => change_status(ctx, args, Status::Cancelled),
+        EventCommand::Reschedule(args) => {
+            if args.to.is_none() {
+                return Err(Error::bad_input("reschedule needs --to DATE, the new date"));
+            }
+            change_status(ctx, args, Status::Rescheduled)
+        }
     }
 }
 
@@ -314,6 +322,40 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
     }
     if event == before {
         crate::notice("nothing to change");
+        println!("{}", event.id);
+        return Ok(());
+    }
+    event.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    participants.write(&mut change)?;
+    change.note_event(&event);
+    change.put(&event)?;
+    change.commit()?;
+    println!("{}", event.id);
+    Ok(())
+}
+
+/// Postpone, cancel or reschedule in one step: a new version with the new
+/// status (and date, and source, when given); the old ones stay in history.
+fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()> {
+    let date = args
+        .to
+        .as_deref()
+        .map(|d| parse_user_date("--to", d))
+        .transpose()?;
+    let store = ctx.open(Access::Write)?;
+    let before = require_event(&store, &args.event)?;
+    let mut event = before.clone();
+    event.status = status;
+    if let Some(date) = date {
+        event.date = date;
+    }
+    let mut participants = Participants::new(&store, ctx, false);
+    if let Some(source) = &args.source {
+        push_unique(&mut event.sources, participants.source(source)?);
+    }
+    if event == before {
+        crate::notice(format!("{} is already {status}", event.id));
         println!("{}", event.id);
         return Ok(());
     }

@@ -62,7 +62,7 @@
 //! 2025-01-01            earliest 2025-01-01, latest 2025-01-01
 //! 2025-01               earliest 2025-01-01, latest 2025-01-31
 //! 2025                  earliest 2025-01-01, latest 2025-12-31
-//! 2025-01/..            earliest 2025-01-01, latest open: last of that day
+//! 2025-01/..            earliest 2025-01-01, latest open: after all of those
 //! 2025-08~              earliest 2025-07-01
 //! 2025-08-15            earliest 2025-08-15, Day
 //! 2025-08-15T09:00:00Z  same bounds and precision: the text decides
@@ -74,6 +74,28 @@
 //!
 //! [`Date::sort_key`] encodes the first three keys as 9 big-endian bytes whose
 //! byte order is this order, for use as a key prefix in an ordered store.
+//!
+//! # Phrases
+//!
+//! [`Date::parse_human`] also reads English and stores the EDTF it means:
+//! `19 November 2025`, `November 19, 2025` → `2025-11-19`; `Aug 2025` →
+//! `2025-08`; `24-26 October 2025` → `2025-10-24/2025-10-26`;
+//! `30 September - 2 October 2025` → `2025-09-30/2025-10-02`;
+//! `August-September 2025` → `2025-08/2025-09`; `since January 2025` →
+//! `2025-01/..`; `until November 2025`, `before November 2025` → `../2025-11`;
+//! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
+//! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
+//! Relative phrases (`yesterday`, `last week`) and all-numeric dates
+//! (`03/04/2025`) are refused with a suggestion: what they mean depends on
+//! when and where they were written, and the record must not.
+//!
+//! # Display
+//!
+//! [`Date::human`] is a short reading for tables: `15 Aug 2025`,
+//! `24–26 Oct 2025`, `30 Sep – 2 Oct 2025`, `Aug–Sep 2025`, `since Jan 2025`,
+//! `until Nov 2025`, `from 17 Nov 2025 (end unknown)`, `~Aug 2025` (`~`),
+//! `Aug 2025?` (`?`), `~2025?` (`%`), `2020s`, `Oct–Dec 2025`, `spring 2025`,
+//! `winter 2025–26`, `24 Oct 2025 14:00 UTC`. `Display` prints the EDTF text.
 
 use std::cmp::Ordering;
 use std::fmt;
