@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ContentArrangement, Table, TableComponent};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -97,9 +97,11 @@ pub fn print_detail<R: Row>(format: Format, row: &R) -> Result<()> {
 
 fn new_table() -> Table {
     let mut table = Table::new();
+    // No borders, only a rule under the header: rows stay compact and easy to grep.
     table
-        // Only a rule under the header: rows stay compact and easy to grep.
-        .load_preset("     ─            ─")
+        .load_preset(presets::NOTHING)
+        .set_style(TableComponent::HeaderLines, '─')
+        .set_style(TableComponent::MiddleHeaderIntersections, '─')
         .set_content_arrangement(ContentArrangement::Dynamic);
     table
 }

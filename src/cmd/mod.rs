@@ -73,7 +73,7 @@ pub fn run(cli: Cli) -> Result<()> {
 pub fn parse_user_date(flag: &str, text: &str) -> Result<Date> {
     let date = Date::parse_human(text).map_err(|e| Error::bad_input(format!("{flag}: {e}")))?;
     if date.as_str() != text {
-        crate::notice(format!("{flag} {text:?} stored as {}", date.as_str()));
+        crate::notice(format!("{flag} {text:?} read as {}", date.as_str()));
     }
     Ok(date)
 }
