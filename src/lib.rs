@@ -8,6 +8,7 @@ pub mod codec;
 pub mod dump;
 pub mod error;
 pub mod example;
+pub mod graph;
 pub mod model;
 pub mod output;
 pub mod query;

@@ -22,23 +22,53 @@ pub struct Filter {
     pub kind: Option<EventKind>,
 }
 
+/// A date window in days: which event bounds fall in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: i32,
+    pub to: i32,
+    /// Only dates certainly inside, not those that merely may overlap.
+    pub strict: bool,
+}
+
+impl Window {
+    pub const ALL: Window = Window {
+        from: i32::MIN,
+        to: i32::MAX,
+        strict: false,
+    };
+
+    /// The window from the start of `from` to the end of `to` (open where absent).
+    pub fn new(from: Option<&Date>, to: Option<&Date>, strict: bool) -> Window {
+        Window {
+            from: from.map_or(i32::MIN, Date::earliest_day),
+            to: to.map_or(i32::MAX, Date::latest_day),
+            strict,
+        }
+    }
+
+    /// Whether a date with these bounds belongs in the window.
+    pub fn admits(&self, earliest: i32, latest: i32) -> bool {
+        if self.from == i32::MIN && self.to == i32::MAX {
+            return true;
+        }
+        if self.strict {
+            earliest >= self.from && latest <= self.to && earliest != i32::MIN && latest != i32::MAX
+        } else {
+            earliest <= self.to && latest >= self.from
+        }
+    }
+}
+
 impl Filter {
     fn window(&self) -> (i32, i32) {
-        (
-            self.from.as_ref().map_or(i32::MIN, Date::earliest_day),
-            self.to.as_ref().map_or(i32::MAX, Date::latest_day),
-        )
+        let w = Window::new(self.from.as_ref(), self.to.as_ref(), self.strict);
+        (w.from, w.to)
     }
 
     /// Whether an event with these bounds belongs in the window.
     fn admits_days(&self, earliest: i32, latest: i32) -> bool {
-        let (from, to) = self.window();
-        if self.strict {
-            earliest >= from && latest <= to && earliest != i32::MIN && latest != i32::MAX
-                || (from == i32::MIN && to == i32::MAX)
-        } else {
-            earliest <= to && latest >= from
-        }
+        Window::new(self.from.as_ref(), self.to.as_ref(), self.strict).admits(earliest, latest)
     }
 
     fn admits(&self, event: &Event) -> bool {

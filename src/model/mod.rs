@@ -82,6 +82,7 @@ impl<'de> Deserialize<'de> for Stamp {
 /// Bookkeeping every record carries: which version this is (1 for the first)
 /// and when it was recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Meta {
     pub version: u32,
     pub recorded_at: Stamp,
@@ -180,6 +181,7 @@ keyword_enum!(
 /// A position an actor holds, optionally of another actor and for a time span:
 /// "Special envoy" of `donald-trump` since 2025-01.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Role {
     pub title: String,
     /// The id of the actor the role is held in or for, if recorded.
@@ -189,6 +191,7 @@ pub struct Role {
 
 /// A person, organization, country or outlet that takes part in events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Actor {
     pub id: String,
     pub name: String,
@@ -209,6 +212,7 @@ impl Actor {
 
 /// Who reported something: an outlet, agency or document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub name: String,
@@ -218,6 +222,7 @@ pub struct Source {
 
 /// Something that happened, or was planned to happen, on a (possibly fuzzy) date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Event {
     pub id: String,
     pub title: String,

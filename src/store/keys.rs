@@ -6,7 +6,20 @@
 //! do either (validated text), so NUL separates variable-length parts and
 //! prefix scans cannot run into a longer id.
 
-use crate::model::{Actor, Event, Source};
+use serde::{Deserialize, Serialize};
+
+use crate::codec;
+use crate::model::{Actor, Event, EventKind, Source, Status};
+
+/// What the graph needs to know of one actor's part in one event, stored as
+/// the value of its `x` key: the event's kind and status and the other
+/// participants. Who-met, path and network queries read only these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participation {
+    pub kind: EventKind,
+    pub status: Status,
+    pub others: Vec<String>,
+}
 
 pub const ACTOR: u8 = b'a';
 pub const SOURCE: u8 = b's';
@@ -20,8 +33,11 @@ pub const TIMELINE: u8 = b't';
 /// Events whose date has an open or unknown end: `u` event-id. Few, always
 /// checked by window queries, so the timeline scan can start near the window.
 pub const UNBOUNDED: u8 = b'u';
-/// An actor's events in date order: `x` actor-id NUL date-sort-key(9) event-id.
+/// An actor's events in date order: `x` actor-id NUL date-sort-key(9) event-id,
+/// valued with a [`Participation`], so that graph queries never read events.
 pub const ACTOR_EVENT: u8 = b'x';
+/// Role ties, reversed: `r` of-actor-id NUL holder-actor-id.
+pub const ROLE_OF: u8 = b'r';
 
 pub fn record(kind: u8, id: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(1 + id.len());
@@ -74,6 +90,20 @@ pub fn timeline_from_day(day: i32) -> Vec<u8> {
     key
 }
 
+pub fn role_of(of: &str, holder: &str) -> Vec<u8> {
+    let mut key = role_of_prefix(of);
+    key.extend_from_slice(holder.as_bytes());
+    key
+}
+
+pub fn role_of_prefix(of: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + of.len());
+    key.push(ROLE_OF);
+    key.extend_from_slice(of.as_bytes());
+    key.push(0);
+    key
+}
+
 pub fn unbounded(event_id: &str) -> Vec<u8> {
     record(UNBOUNDED, event_id)
 }
@@ -106,11 +136,12 @@ pub fn days_of_sort_key(sort_key: &[u8]) -> Option<(i32, i32)> {
     Some((day(earliest), day(latest)))
 }
 
-/// The index entries a record owns. Written and removed together with the record.
+/// The index entries (key, value) a record owns. Written and removed
+/// together with the record.
 pub trait Indexed {
     const KIND: u8;
     fn id(&self) -> &str;
-    fn index_keys(&self) -> Vec<Vec<u8>>;
+    fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)>;
 }
 
 impl Indexed for Actor {
@@ -120,15 +151,21 @@ impl Indexed for Actor {
         &self.id
     }
 
-    fn index_keys(&self) -> Vec<Vec<u8>> {
+    fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
         let mut keys: Vec<Vec<u8>> = self
             .spellings()
             .chain(std::iter::once(self.id.as_str()))
             .map(|s| name(&crate::model::names::fold(s), &self.id))
             .collect();
+        keys.extend(
+            self.roles
+                .iter()
+                .filter_map(|r| r.of.as_deref())
+                .map(|of| role_of(of, &self.id)),
+        );
         keys.sort();
         keys.dedup();
-        keys
+        keys.into_iter().map(|k| (k, Vec::new())).collect()
     }
 }
 
@@ -139,7 +176,7 @@ impl Indexed for Source {
         &self.id
     }
 
-    fn index_keys(&self) -> Vec<Vec<u8>> {
+    fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
         Vec::new()
     }
 }
@@ -151,16 +188,27 @@ impl Indexed for Event {
         &self.id
     }
 
-    fn index_keys(&self) -> Vec<Vec<u8>> {
-        let mut keys = vec![timeline(self)];
+    fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut entries = vec![(timeline(self), Vec::new())];
         if self.date.earliest().is_none() || self.date.latest().is_none() {
-            keys.push(unbounded(&self.id));
+            entries.push((unbounded(&self.id), Vec::new()));
         }
         let mut actors: Vec<&String> = self.actors.iter().collect();
         actors.sort();
         actors.dedup();
-        keys.extend(actors.into_iter().map(|a| actor_event(a, self)));
-        keys
+        for actor in &actors {
+            let part = Participation {
+                kind: self.kind,
+                status: self.status,
+                others: actors
+                    .iter()
+                    .filter(|a| *a != actor)
+                    .map(|a| a.to_string())
+                    .collect(),
+            };
+            entries.push((actor_event(actor, self), codec::encode(&part)));
+        }
+        entries
     }
 }
 

@@ -19,7 +19,7 @@ use crate::codec;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Event, Meta};
 
-pub use keys::Indexed;
+pub use keys::{Indexed, Participation};
 
 /// The layout version this build reads and writes. A database with a higher
 /// number was written by a newer factline and is refused, not misread.
@@ -260,6 +260,33 @@ impl Store {
         })
     }
 
+    /// One actor's part in each of its events, in timeline order:
+    /// (earliest, latest, event id, participation).
+    pub fn participations(
+        &self,
+        actor_id: &str,
+    ) -> impl Iterator<Item = Result<(i32, i32, String, Participation)>> + '_ {
+        let prefix = keys::actor_events_prefix(actor_id);
+        let skip = prefix.len();
+        self.data.scan_prefix(prefix).map(move |item| {
+            let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+            let (earliest, latest, id) =
+                parse_sorted_id(&key[skip..]).ok_or_else(|| self.damaged_index("actor events"))?;
+            let part = codec::decode(&value).map_err(|_| self.damaged_index("actor events"))?;
+            Ok((earliest, latest, id, part))
+        })
+    }
+
+    /// Ids of the actors holding a role of or for `actor_id`.
+    pub fn role_holders(&self, actor_id: &str) -> impl Iterator<Item = Result<String>> + '_ {
+        let prefix = keys::role_of_prefix(actor_id);
+        let skip = prefix.len();
+        self.data.scan_prefix(prefix).map(move |item| {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            Ok(String::from_utf8_lossy(&key[skip..]).into_owned())
+        })
+    }
+
     /// The longest finite span (latest − earliest, in days) of any event ever
     /// stored. Window scans start this many days before the window.
     pub fn max_event_span(&self) -> Result<i32> {
@@ -340,12 +367,12 @@ impl Change<'_> {
                 keys::history(R::KIND, &id, old.meta().version),
                 Some(codec::encode(old)),
             );
-            for key in old.index_keys() {
+            for (key, _) in old.index_entries() {
                 self.pending.insert(key, None);
             }
         }
-        for key in record.index_keys() {
-            self.pending.insert(key, Some(Vec::new()));
+        for (key, value) in record.index_entries() {
+            self.pending.insert(key, Some(value));
         }
         self.pending
             .insert(keys::record(R::KIND, &id), Some(codec::encode(record)));

@@ -1,0 +1,329 @@
+//! The graph as files other tools open: Graphviz DOT, GraphML (Gephi, yEd,
+//! networkx) and GEXF (Gephi, with each edge's dates so its timeline plays
+//! the story). Output is deterministic: nodes by id, edges by date and event.
+//! `schema/graph-exports.md` documents the attributes.
+
+use std::io::Write;
+
+use crate::error::Result;
+use crate::graph::Rules;
+use crate::model::{Actor, Source};
+use crate::query::{self, Filter, Window};
+use crate::store::Store;
+
+/// Which nodes a graph export holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Actors, with an edge per meeting between two of them.
+    Actors,
+    /// Actors, events and sources: participation and reporting edges too.
+    Full,
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub label: String,
+    /// actor, event or source.
+    pub class: &'static str,
+    /// The actor's or event's kind (empty for sources).
+    pub kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub source: String,
+    pub target: String,
+    /// met, participant or reported.
+    pub relation: &'static str,
+    pub event: String,
+    pub title: String,
+    pub date: String,
+    pub earliest: Option<String>,
+    pub latest: Option<String>,
+    pub status: String,
+}
+
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+/// Collects the graph to export.
+pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
+    let mut nodes = Vec::new();
+    for actor in store.all::<Actor>() {
+        let actor = actor?;
+        nodes.push(Node {
+            id: actor.id,
+            label: actor.name,
+            class: "actor",
+            kind: actor.kind.to_string(),
+        });
+    }
+    let events = query::timeline(store, &Filter::default())?;
+    let rules = Rules::meetings(Window::ALL);
+    let mut edges = Vec::new();
+    for event in &events {
+        let edge = |source: &str, target: &str, relation| Edge {
+            source: source.to_string(),
+            target: target.to_string(),
+            relation,
+            event: event.id.clone(),
+            title: event.title.clone(),
+            date: event.date.to_string(),
+            earliest: event.date.earliest().map(|d| d.to_string()),
+            latest: event.date.latest().map(|d| d.to_string()),
+            status: event.status.to_string(),
+        };
+        if rules.is_meeting(event.kind, event.status) {
+            let mut actors = event.actors.clone();
+            actors.sort();
+            actors.dedup();
+            for (i, a) in actors.iter().enumerate() {
+                for b in &actors[i + 1..] {
+                    edges.push(edge(a, b, "met"));
+                }
+            }
+        }
+        if scope == Scope::Full {
+            for a in &event.actors {
+                edges.push(edge(a, &event.id, "participant"));
+            }
+            for s in &event.sources {
+                edges.push(edge(&event.id, s, "reported"));
+            }
+        }
+    }
+    if scope == Scope::Full {
+        for event in &events {
+            nodes.push(Node {
+                id: event.id.clone(),
+                label: event.title.clone(),
+                class: "event",
+                kind: event.kind.to_string(),
+            });
+        }
+        for source in store.all::<Source>() {
+            let source = source?;
+            nodes.push(Node {
+                id: source.id,
+                label: source.name,
+                class: "source",
+                kind: String::new(),
+            });
+        }
+    }
+    nodes.sort_by(|a, b| (a.class, &a.id).cmp(&(b.class, &b.id)));
+    Ok(Graph { nodes, edges })
+}
+
+fn dot_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Graphviz DOT: an undirected graph; render with `dot -Tsvg`.
+pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
+    writeln!(out, "graph factline {{")?;
+    writeln!(
+        out,
+        "  graph [overlap=false, fontname=\"Helvetica\", rankdir=LR];"
+    )?;
+    writeln!(out, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", fontname=\"Helvetica\"];")?;
+    writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];")?;
+    for node in &graph.nodes {
+        let shape = match node.class {
+            "event" => ", shape=ellipse, fillcolor=\"#e8f0fe\"",
+            "source" => ", shape=note, fillcolor=\"#fff8e1\"",
+            _ => "",
+        };
+        writeln!(
+            out,
+            "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{shape}];",
+            dot_escape(&node.id),
+            dot_escape(&node.label),
+            node.class,
+            dot_escape(&node.kind)
+        )?;
+    }
+    for edge in &graph.edges {
+        let label = if edge.relation == "met" {
+            format!(", label=\"{}\"", dot_escape(&human_date(&edge.date)))
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  \"{}\" -- \"{}\" [relation=\"{}\", event=\"{}\", date=\"{}\", tooltip=\"{}\"{label}];",
+            dot_escape(&edge.source),
+            dot_escape(&edge.target),
+            edge.relation,
+            dot_escape(&edge.event),
+            dot_escape(&edge.date),
+            dot_escape(&edge.title),
+        )?;
+    }
+    writeln!(out, "}}")?;
+    Ok(())
+}
+
+fn human_date(edtf: &str) -> String {
+    crate::model::Date::parse_edtf(edtf).map_or_else(|_| edtf.to_string(), |d| d.human())
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot hold at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// GraphML with typed attributes on nodes and edges.
+pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">"#
+    )?;
+    for (id, on, name) in [
+        ("label", "node", "label"),
+        ("class", "node", "class"),
+        ("kind", "node", "kind"),
+        ("relation", "edge", "relation"),
+        ("event", "edge", "event"),
+        ("title", "edge", "title"),
+        ("date", "edge", "date"),
+        ("earliest", "edge", "earliest"),
+        ("latest", "edge", "latest"),
+        ("status", "edge", "status"),
+    ] {
+        writeln!(
+            out,
+            r#"  <key id="{id}" for="{on}" attr.name="{name}" attr.type="string"/>"#
+        )?;
+    }
+    writeln!(out, r#"  <graph id="factline" edgedefault="undirected">"#)?;
+    for node in &graph.nodes {
+        writeln!(out, r#"    <node id="{}">"#, xml_escape(&node.id))?;
+        writeln!(
+            out,
+            r#"      <data key="label">{}</data>"#,
+            xml_escape(&node.label)
+        )?;
+        writeln!(out, r#"      <data key="class">{}</data>"#, node.class)?;
+        writeln!(
+            out,
+            r#"      <data key="kind">{}</data>"#,
+            xml_escape(&node.kind)
+        )?;
+        writeln!(out, "    </node>")?;
+    }
+    for (i, edge) in graph.edges.iter().enumerate() {
+        writeln!(
+            out,
+            r#"    <edge id="e{i}" source="{}" target="{}">"#,
+            xml_escape(&edge.source),
+            xml_escape(&edge.target)
+        )?;
+        for (key, value) in [
+            ("relation", Some(edge.relation.to_string())),
+            ("event", Some(edge.event.clone())),
+            ("title", Some(edge.title.clone())),
+            ("date", Some(edge.date.clone())),
+            ("earliest", edge.earliest.clone()),
+            ("latest", edge.latest.clone()),
+            ("status", Some(edge.status.clone())),
+        ] {
+            if let Some(value) = value {
+                writeln!(
+                    out,
+                    r#"      <data key="{key}">{}</data>"#,
+                    xml_escape(&value)
+                )?;
+            }
+        }
+        writeln!(out, "    </edge>")?;
+    }
+    writeln!(out, "  </graph>")?;
+    writeln!(out, "</graphml>")?;
+    Ok(())
+}
+
+/// GEXF 1.3, dynamic: each edge carries `start`/`end` (its earliest and
+/// latest day; an open end is left out), so Gephi's timeline plays the story.
+pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(out, r#"<gexf xmlns="http://gexf.net/1.3" version="1.3">"#)?;
+    writeln!(
+        out,
+        r#"  <meta><creator>factline</creator><description>factline actor graph</description></meta>"#
+    )?;
+    writeln!(
+        out,
+        r#"  <graph mode="dynamic" defaultedgetype="undirected" timeformat="date">"#
+    )?;
+    writeln!(
+        out,
+        r#"    <attributes class="node"><attribute id="class" title="class" type="string"/><attribute id="kind" title="kind" type="string"/></attributes>"#
+    )?;
+    writeln!(
+        out,
+        r#"    <attributes class="edge"><attribute id="relation" title="relation" type="string"/><attribute id="event" title="event" type="string"/><attribute id="date" title="date" type="string"/><attribute id="status" title="status" type="string"/></attributes>"#
+    )?;
+    writeln!(out, "    <nodes>")?;
+    for node in &graph.nodes {
+        writeln!(
+            out,
+            r#"      <node id="{}" label="{}"><attvalues><attvalue for="class" value="{}"/><attvalue for="kind" value="{}"/></attvalues></node>"#,
+            xml_escape(&node.id),
+            xml_escape(&node.label),
+            node.class,
+            xml_escape(&node.kind)
+        )?;
+    }
+    writeln!(out, "    </nodes>")?;
+    writeln!(out, "    <edges>")?;
+    for (i, edge) in graph.edges.iter().enumerate() {
+        let mut span = String::new();
+        if let Some(start) = &edge.earliest {
+            span.push_str(&format!(r#" start="{start}""#));
+        }
+        if let Some(end) = &edge.latest {
+            span.push_str(&format!(r#" end="{end}""#));
+        }
+        writeln!(
+            out,
+            r#"      <edge id="e{i}" source="{}" target="{}" label="{}"{span}><attvalues><attvalue for="relation" value="{}"/><attvalue for="event" value="{}"/><attvalue for="date" value="{}"/><attvalue for="status" value="{}"/></attvalues></edge>"#,
+            xml_escape(&edge.source),
+            xml_escape(&edge.target),
+            xml_escape(&edge.title),
+            edge.relation,
+            xml_escape(&edge.event),
+            xml_escape(&edge.date),
+            xml_escape(&edge.status)
+        )?;
+    }
+    writeln!(out, "    </edges>")?;
+    writeln!(out, "  </graph>")?;
+    writeln!(out, "</gexf>")?;
+    Ok(())
+}

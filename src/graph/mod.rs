@@ -1,0 +1,312 @@
+//! The actor graph: who met whom, how two actors connect, and an actor's
+//! network, as a petgraph graph loaded from the store's participation index.
+//!
+//! A query on one actor loads only that actor's neighbourhood: each expanded
+//! actor costs one prefix scan of its `x` keys, whose values carry the event
+//! kind, status and co-participants (see `store::Participation`), so no event
+//! record is read until rows are printed.
+
+pub mod export;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use petgraph::graph::{NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
+
+use crate::error::Result;
+use crate::model::{Actor, EventKind, Status};
+use crate::query::Window;
+use crate::store::Store;
+
+/// Which events count as meetings.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Count calls as meetings too.
+    pub include_calls: bool,
+    /// Count planned meetings (scheduled, postponed, rescheduled, cancelled)
+    /// instead of ones that happened (occurred, reported).
+    pub planned: bool,
+    pub window: Window,
+    /// Also walk roles and affiliations (Witkoff is Trump's envoy).
+    pub ties: bool,
+}
+
+impl Rules {
+    pub fn meetings(window: Window) -> Rules {
+        Rules {
+            include_calls: false,
+            planned: false,
+            window,
+            ties: false,
+        }
+    }
+
+    pub fn is_meeting(&self, kind: EventKind, status: Status) -> bool {
+        let kind_ok = matches!(kind, EventKind::Meeting | EventKind::Talks)
+            || (self.include_calls && kind == EventKind::Call);
+        kind_ok && happened(status) != self.planned
+    }
+}
+
+/// Whether a status means the event took place (as far as is known).
+pub fn happened(status: Status) -> bool {
+    matches!(status, Status::Occurred | Status::Reported)
+}
+
+/// One meeting of `actor` with `other` at `event`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Met {
+    pub other: String,
+    pub event: String,
+    pub earliest: i32,
+    pub latest: i32,
+}
+
+/// Everyone `actor` met, in timeline order (then by the other's id).
+pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
+    let mut out = Vec::new();
+    for item in store.participations(actor) {
+        let (earliest, latest, event, part) = item?;
+        if !rules.is_meeting(part.kind, part.status) || !rules.window.admits(earliest, latest) {
+            continue;
+        }
+        let mut others = part.others.clone();
+        others.sort();
+        for other in others {
+            out.push(Met {
+                other,
+                event: event.clone(),
+                earliest,
+                latest,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// How two actors are tied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tie {
+    /// They took part in this meeting.
+    Meeting { event: String, earliest: i32 },
+    /// One holds a role of or for the other.
+    Role { holder: String, title: String },
+}
+
+/// The part of the actor graph loaded so far, grown one actor at a time.
+pub struct Neighbourhood<'s> {
+    store: &'s Store,
+    rules: Rules,
+    pub graph: UnGraph<String, Tie>,
+    nodes: HashMap<String, NodeIndex>,
+    expanded: HashSet<NodeIndex>,
+}
+
+impl<'s> Neighbourhood<'s> {
+    pub fn new(store: &'s Store, rules: Rules) -> Neighbourhood<'s> {
+        Neighbourhood {
+            store,
+            rules,
+            graph: UnGraph::new_undirected(),
+            nodes: HashMap::new(),
+            expanded: HashSet::new(),
+        }
+    }
+
+    pub fn node(&mut self, id: &str) -> NodeIndex {
+        if let Some(&n) = self.nodes.get(id) {
+            return n;
+        }
+        let n = self.graph.add_node(id.to_string());
+        self.nodes.insert(id.to_string(), n);
+        n
+    }
+
+    /// Loads every tie of `node` (once).
+    pub fn expand(&mut self, node: NodeIndex) -> Result<()> {
+        if !self.expanded.insert(node) {
+            return Ok(());
+        }
+        let id = self.graph[node].clone();
+        for met in who_met(self.store, &id, &self.rules)? {
+            let other = self.node(&met.other);
+            // Each meeting edge is added once, from the side expanded first.
+            if !self.expanded.contains(&other) {
+                self.graph.add_edge(
+                    node,
+                    other,
+                    Tie::Meeting {
+                        event: met.event,
+                        earliest: met.earliest,
+                    },
+                );
+            }
+        }
+        if self.rules.ties {
+            let mut ties: Vec<(String, String, String)> = Vec::new();
+            if let Some(actor) = self.store.get::<Actor>(&id)? {
+                for role in &actor.roles {
+                    if let Some(of) = &role.of {
+                        ties.push((of.clone(), id.clone(), role.title.clone()));
+                    }
+                }
+            }
+            for holder in self.store.role_holders(&id) {
+                let holder = holder?;
+                if let Some(actor) = self.store.get::<Actor>(&holder)? {
+                    for role in actor.roles.iter().filter(|r| r.of.as_deref() == Some(&id)) {
+                        ties.push((holder.clone(), holder.clone(), role.title.clone()));
+                    }
+                }
+            }
+            for (other_id, holder, title) in ties {
+                let other = self.node(&other_id);
+                if !self.expanded.contains(&other) {
+                    self.graph
+                        .add_edge(node, other, Tie::Role { holder, title });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Expands breadth-first from `start` for up to `hops` layers, stopping
+    /// early once `target` is reached. Returns each reached node's distance.
+    pub fn explore(
+        &mut self,
+        start: NodeIndex,
+        hops: usize,
+        target: Option<NodeIndex>,
+    ) -> Result<BTreeMap<NodeIndex, usize>> {
+        let mut distance = BTreeMap::from([(start, 0)]);
+        let mut frontier = vec![start];
+        for hop in 1..=hops {
+            let mut next = Vec::new();
+            for node in frontier {
+                self.expand(node)?;
+                let mut neighbours: Vec<NodeIndex> = self.graph.neighbors(node).collect();
+                neighbours.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
+                for n in neighbours {
+                    if let std::collections::btree_map::Entry::Vacant(e) = distance.entry(n) {
+                        e.insert(hop);
+                        next.push(n);
+                    }
+                }
+            }
+            if next.is_empty() || target.is_some_and(|t| distance.contains_key(&t)) {
+                break;
+            }
+            frontier = next;
+        }
+        Ok(distance)
+    }
+
+    /// The ties between two loaded nodes, earliest meeting first.
+    pub fn ties_between(&self, a: NodeIndex, b: NodeIndex) -> Vec<&Tie> {
+        let mut ties: Vec<&Tie> = self
+            .graph
+            .edges_connecting(a, b)
+            .map(|e| e.weight())
+            .collect();
+        ties.sort_by(|x, y| tie_order(x).cmp(&tie_order(y)));
+        ties.dedup();
+        ties
+    }
+}
+
+fn tie_order(tie: &Tie) -> (u8, i32, &str) {
+    match tie {
+        Tie::Meeting { event, earliest } => (0, *earliest, event),
+        Tie::Role { title, .. } => (1, 0, title),
+    }
+}
+
+/// One step of a path: from one actor to the next, and what ties them.
+#[derive(Debug, Clone)]
+pub struct Hop {
+    pub from: String,
+    pub to: String,
+    pub tie: Tie,
+}
+
+/// The shortest chain of ties from `a` to `b`, at most `max_hops` long.
+pub fn path(
+    store: &Store,
+    a: &str,
+    b: &str,
+    rules: Rules,
+    max_hops: usize,
+) -> Result<Option<Vec<Hop>>> {
+    let mut hood = Neighbourhood::new(store, rules);
+    let start = hood.node(a);
+    let target = hood.node(b);
+    if start == target {
+        return Ok(Some(Vec::new()));
+    }
+    let distance = hood.explore(start, max_hops, Some(target))?;
+    if !distance.contains_key(&target) {
+        return Ok(None);
+    }
+    let found = petgraph::algo::astar(&hood.graph, start, |n| n == target, |_| 1usize, |_| 0);
+    let Some((_, nodes)) = found else {
+        return Ok(None);
+    };
+    let hops = nodes
+        .windows(2)
+        .map(|w| Hop {
+            from: hood.graph[w[0]].clone(),
+            to: hood.graph[w[1]].clone(),
+            tie: hood.ties_between(w[0], w[1])[0].clone(),
+        })
+        .collect();
+    Ok(Some(hops))
+}
+
+/// An actor in another's network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub actor: String,
+    pub distance: usize,
+    /// Meetings tying this actor to the actors one step closer to the centre.
+    pub meetings: usize,
+}
+
+/// The actors within `hops` ties of `centre`, nearest first, then by id.
+pub fn network(store: &Store, centre: &str, rules: Rules, hops: usize) -> Result<Vec<Member>> {
+    let mut hood = Neighbourhood::new(store, rules);
+    let start = hood.node(centre);
+    hood.explore(start, hops, None)?;
+    // Distances over the loaded graph, by petgraph: every node within
+    // `hops` is loaded with all its ties toward the centre.
+    let distances = petgraph::algo::dijkstra(&hood.graph, start, None, |_| 1usize);
+    let mut members: Vec<Member> = distances
+        .iter()
+        .filter(|(n, d)| **n != start && **d <= hops)
+        .map(|(&n, &d)| {
+            let meetings = hood
+                .graph
+                .edges(n)
+                .filter(|e| {
+                    let other = if e.source() == n {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
+                    distances.get(&other) == Some(&(d - 1))
+                        && matches!(e.weight(), Tie::Meeting { .. })
+                })
+                .count();
+            Member {
+                actor: hood.graph[n].clone(),
+                distance: d,
+                meetings,
+            }
+        })
+        .collect();
+    members.sort_by(|a, b| {
+        a.distance
+            .cmp(&b.distance)
+            .then_with(|| a.actor.cmp(&b.actor))
+    });
+    Ok(members)
+}

@@ -1,0 +1,546 @@
+//! Integration tests for dates: EDTF ordering, window filtering, phrases,
+//! the status lifecycle and how uncertain dates are shown. Every test runs
+//! the real `factline` binary against its own temporary database.
+
+mod testenv;
+
+use serde_json::Value;
+use testenv::{assert_one_error_line, TestEnv};
+
+/// The ids of a JSON array of objects, in order.
+fn ids(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap_or_else(|| panic!("not a JSON array: {rows}"))
+        .iter()
+        .map(|r| r["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+/// The row with this id in a JSON array of objects.
+fn row<'a>(rows: &'a Value, id: &str) -> &'a Value {
+    rows.as_array()
+        .expect("a JSON array")
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no row {id} in {rows:#}"))
+}
+
+/// Adds an event with a fixed id and returns the id.
+fn add(env: &TestEnv, id: &str, date: &str) -> String {
+    add_with(env, id, date, &[])
+}
+
+/// Adds an event with a fixed id and extra options.
+fn add_with(env: &TestEnv, id: &str, date: &str, extra: &[&str]) -> String {
+    let mut args = vec!["event", "add", "--id", id, "--title", id, "--date", date];
+    args.extend_from_slice(extra);
+    let out = env.run_ok(&args);
+    assert_eq!(out, format!("{id}\n"), "event add should print the id");
+    id.to_string()
+}
+
+/// Runs a command with `FACTLINE_NOW` set to `now`, requiring success; returns stdout.
+fn run_at(env: &TestEnv, now: &str, args: &[&str]) -> String {
+    let out = env
+        .cmd()
+        .env("FACTLINE_NOW", now)
+        .args(args)
+        .output()
+        .expect("run factline");
+    assert!(
+        out.status.success(),
+        "factline {args:?} (FACTLINE_NOW={now}) failed with {}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+/// `timeline ARGS --format json` ids, sorted (for set comparisons).
+fn window_ids(env: &TestEnv, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["timeline"];
+    all.extend_from_slice(args);
+    let mut got = ids(&env.json(&all));
+    got.sort();
+    got
+}
+
+fn sorted(items: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+    v.sort();
+    v
+}
+
+// 1. Mixed precisions come out in the documented order.
+
+#[test]
+fn timeline_orders_mixed_precisions_as_documented() {
+    let env = TestEnv::new();
+    // Inserted in a scrambled order.
+    add(&env, "e4", "2025-10-24/2025-10-26");
+    add(&env, "e10", "2025-08-15T09:00:00Z");
+    add(&env, "e1", "2025");
+    add(&env, "e7", "2025-08~");
+    add(&env, "e3", "2025-08-15");
+    add(&env, "e9", "202X");
+    add(&env, "e5", "2025-01/..");
+    add(&env, "e2", "2025-08");
+    add(&env, "e8", "2025-21");
+    add(&env, "e6", "../2025-11");
+
+    // The rules of schema/dates.md, "Order": earliest (open start first),
+    // then latest (open end last), then precision (finer first), then text.
+    //   e6  ../2025-11            earliest open            -> first
+    //   e9  202X                  earliest 2020-01-01
+    //   e1  2025                  2025-01-01 .. 2025-12-31
+    //   e5  2025-01/..            2025-01-01 .. open       -> after e1 (latest open)
+    //   e8  2025-21 (spring)      2025-03-01 .. 2025-05-31
+    //   e7  2025-08~              2025-07-01 .. 2025-09-30 (widened a month each side)
+    //   e2  2025-08               2025-08-01 .. 2025-08-31
+    //   e3  2025-08-15            2025-08-15 .. 2025-08-15, Day
+    //   e10 2025-08-15T09:00:00Z  same bounds and precision: text, "2025-08-15" is a prefix
+    //   e4  2025-10-24/2025-10-26 2025-10-24 .. 2025-10-26
+    let expected = ["e6", "e9", "e1", "e5", "e8", "e7", "e2", "e3", "e10", "e4"];
+
+    let rows = env.json(["timeline"]);
+    assert_eq!(ids(&rows), expected, "timeline order:\n{rows:#}");
+
+    // Dates are kept exactly as written.
+    assert_eq!(row(&rows, "e7")["date"], "2025-08~");
+    assert_eq!(row(&rows, "e10")["date"], "2025-08-15T09:00:00Z");
+
+    // Derived bounds.
+    let bounds = |id: &str| {
+        let r = row(&rows, id);
+        (r["earliest"].clone(), r["latest"].clone())
+    };
+    assert_eq!(bounds("e2"), ("2025-08-01".into(), "2025-08-31".into()));
+    assert_eq!(bounds("e5"), ("2025-01-01".into(), Value::Null));
+    assert_eq!(bounds("e6"), (Value::Null, "2025-11-30".into()));
+    assert_eq!(bounds("e7"), ("2025-07-01".into(), "2025-09-30".into()));
+    assert_eq!(bounds("e8"), ("2025-03-01".into(), "2025-05-31".into()));
+    assert_eq!(bounds("e9"), ("2020-01-01".into(), "2029-12-31".into()));
+    assert_eq!(bounds("e4"), ("2025-10-24".into(), "2025-10-26".into()));
+    assert_eq!(bounds("e10"), ("2025-08-15".into(), "2025-08-15".into()));
+
+    // `event list` uses the same order.
+    assert_eq!(ids(&env.json(["event", "list"])), expected);
+}
+
+// 2. Window filtering.
+
+fn window_env() -> TestEnv {
+    let env = TestEnv::new();
+    add(&env, "month", "2025-08");
+    add(&env, "day", "2025-08-15");
+    add(&env, "october", "2025-10-24/2025-10-26");
+    add(&env, "open-end", "2025-01/..");
+    add(&env, "open-start", "../2025-11");
+    add(&env, "y2024", "2024");
+    env
+}
+
+#[test]
+fn window_overlap_includes_month_day_and_open_ended() {
+    let env = window_env();
+    assert_eq!(
+        window_ids(&env, &["--from", "2025-08-10", "--to", "2025-08-20"]),
+        sorted(&["month", "day", "open-end", "open-start"])
+    );
+}
+
+#[test]
+fn window_strict_keeps_only_dates_certainly_inside() {
+    let env = window_env();
+    assert_eq!(
+        window_ids(
+            &env,
+            &["--from", "2025-08-10", "--to", "2025-08-20", "--strict"]
+        ),
+        sorted(&["day"])
+    );
+}
+
+#[test]
+fn window_on_equals_from_and_to_the_same_day() {
+    let env = window_env();
+    let on = env.json(["timeline", "--on", "2025-08-15"]);
+    let from_to = env.json(["timeline", "--from", "2025-08-15", "--to", "2025-08-15"]);
+    assert_eq!(on, from_to);
+    let mut got = ids(&on);
+    got.sort();
+    assert_eq!(got, sorted(&["month", "day", "open-end", "open-start"]));
+}
+
+#[test]
+fn window_from_alone_includes_overlapping_range() {
+    let env = window_env();
+    // The October range ends 2025-10-26, after 2025-10-25: it may fall in the window.
+    assert_eq!(
+        window_ids(&env, &["--from", "2025-10-25"]),
+        sorted(&["october", "open-end", "open-start"])
+    );
+}
+
+#[test]
+fn window_to_month_excludes_later_range() {
+    let env = window_env();
+    // --to 2025-08 reaches 2025-08-31.
+    assert_eq!(
+        window_ids(&env, &["--to", "2025-08"]),
+        sorted(&["month", "day", "open-end", "open-start", "y2024"])
+    );
+}
+
+#[test]
+fn window_given_as_phrase_is_read_and_echoed() {
+    let env = window_env();
+    let (stdout, stderr) =
+        env.run_ok_with_stderr(["timeline", "--from", "August 2025", "--format", "json"]);
+    assert!(
+        stderr.contains("\"August 2025\" read as 2025-08"),
+        "stderr should echo the EDTF read from the phrase: {stderr}"
+    );
+    let mut got = ids(&serde_json::from_str(&stdout).expect("JSON"));
+    got.sort();
+    assert_eq!(
+        got,
+        sorted(&["month", "day", "october", "open-end", "open-start"])
+    );
+
+    let (stdout, stderr) = env.run_ok_with_stderr([
+        "timeline",
+        "--from",
+        "August 2025",
+        "--to",
+        "September 2025",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        stderr.contains("\"September 2025\" read as 2025-09"),
+        "stderr: {stderr}"
+    );
+    let mut got = ids(&serde_json::from_str(&stdout).expect("JSON"));
+    got.sort();
+    assert_eq!(got, sorted(&["month", "day", "open-end", "open-start"]));
+}
+
+// 3. Human input.
+
+#[test]
+fn phrases_are_stored_as_edtf_and_echoed() {
+    let env = TestEnv::new();
+    let cases = [
+        ("miami", "24-26 October 2025", "2025-10-24/2025-10-26"),
+        ("august", "August 2025", "2025-08"),
+        ("since", "since January 2025", "2025-01/.."),
+        ("turkiye", "19 November 2025", "2025-11-19"),
+    ];
+    for (id, phrase, edtf) in cases {
+        let (stdout, stderr) =
+            env.run_ok_with_stderr(["event", "add", "--id", id, "--title", id, "--date", phrase]);
+        assert_eq!(stdout, format!("{id}\n"));
+        assert!(
+            stderr.contains(&format!("read as {edtf}")),
+            "stderr should echo {edtf} for {phrase:?}: {stderr}"
+        );
+        let shown = env.json(["event", "show", id]);
+        assert_eq!(shown["date"], edtf, "{phrase:?}");
+    }
+}
+
+#[test]
+fn bad_dates_are_refused_and_nothing_is_written() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    let cases = [
+        ("yesterday", "relative"),
+        ("03/04/2025", "ambiguous"),
+        ("2025-02-29", "does not exist"),
+        ("2025-13-01", "month 13"),
+        ("2025-10-26/2025-10-24", "ends before it starts"),
+    ];
+    for (date, mention) in cases {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(mention),
+            "refusing {date:?} should mention {mention:?}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}
+
+// 4. Status lifecycle.
+
+#[test]
+fn status_lifecycle_keeps_every_version() {
+    let env = TestEnv::new();
+    let id = "turkiye";
+    let t1 = "2025-11-10T08:00:00Z";
+    let t2 = "2025-11-18T09:30:00Z";
+    let t3 = "2025-11-20T12:00:00Z";
+    let t4 = "2025-11-22T16:45:00Z";
+
+    run_at(
+        &env,
+        t1,
+        &[
+            "event",
+            "add",
+            "--id",
+            id,
+            "--title",
+            "Witkoff to meet Zelenskyy in Türkiye",
+            "--kind",
+            "meeting",
+            "--status",
+            "scheduled",
+            "--date",
+            "2025-11-19",
+        ],
+    );
+
+    run_at(&env, t2, &["event", "postpone", id, "--source", "Axios"]);
+    let shown = env.json(["event", "show", id]);
+    assert_eq!(shown["status"], "postponed");
+    assert_eq!(shown["date"], "2025-11-19");
+    let versions = shown["versions"].as_array().expect("versions array");
+    assert_eq!(versions.len(), 2, "{shown:#}");
+    assert_eq!(versions[0]["date"], "2025-11-19");
+    assert_eq!(versions[0]["status"], "scheduled");
+    assert_eq!(versions[0]["recorded_at"], t1);
+    assert_eq!(versions[1]["status"], "postponed");
+    assert_eq!(versions[1]["recorded_at"], t2);
+
+    run_at(&env, t3, &["event", "reschedule", id, "--to", "2025-11-26"]);
+    let shown = env.json(["event", "show", id]);
+    assert_eq!(shown["status"], "rescheduled");
+    assert_eq!(shown["date"], "2025-11-26");
+    let versions = shown["versions"].as_array().expect("versions array");
+    assert_eq!(versions.len(), 3, "{shown:#}");
+    assert_eq!(versions[0]["date"], "2025-11-19");
+    assert_eq!(versions[1]["date"], "2025-11-19");
+    assert_eq!(versions[2]["date"], "2025-11-26");
+    assert_eq!(versions[2]["recorded_at"], t3);
+
+    run_at(&env, t4, &["event", "cancel", id]);
+    let shown = env.json(["event", "show", id]);
+    assert_eq!(shown["status"], "cancelled");
+    assert_eq!(shown["version"], 4);
+    assert_eq!(shown["recorded_at"], t4);
+    let versions = shown["versions"].as_array().expect("versions array");
+    let got: Vec<(u64, &str, &str, &str)> = versions
+        .iter()
+        .map(|v| {
+            (
+                v["version"].as_u64().expect("version"),
+                v["recorded_at"].as_str().expect("recorded_at"),
+                v["date"].as_str().expect("date"),
+                v["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, t1, "2025-11-19", "scheduled"),
+            (2, t2, "2025-11-19", "postponed"),
+            (3, t3, "2025-11-26", "rescheduled"),
+            (4, t4, "2025-11-26", "cancelled"),
+        ]
+    );
+
+    // The dump has every version, oldest first.
+    let dump = env.export_ndjson();
+    let lines: Vec<Value> = dump
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("NDJSON line"))
+        .filter(|v| v["type"] == "event" && v["id"] == id)
+        .collect();
+    let got: Vec<(u64, &str, &str, &str)> = lines
+        .iter()
+        .map(|v| {
+            (
+                v["meta"]["version"].as_u64().expect("version"),
+                v["meta"]["recorded_at"].as_str().expect("recorded_at"),
+                v["date"].as_str().expect("date"),
+                v["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, t1, "2025-11-19", "scheduled"),
+            (2, t2, "2025-11-19", "postponed"),
+            (3, t3, "2025-11-26", "rescheduled"),
+            (4, t4, "2025-11-26", "cancelled"),
+        ],
+        "dump:\n{dump}"
+    );
+    // The postponement's source was created and attached.
+    assert_eq!(lines[1]["sources"], serde_json::json!(["axios"]));
+}
+
+#[test]
+fn reschedule_without_to_and_unknown_event_are_refused() {
+    let env = TestEnv::new();
+    add_with(&env, "m", "2025-11-19", &["--status", "scheduled"]);
+    let before = env.export_ndjson();
+
+    let stderr = env.fail(2, ["event", "reschedule", "m"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("--to"), "{stderr}");
+
+    let stderr = env.fail(2, ["event", "postpone", "no-such-id"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("no-such-id"), "{stderr}");
+
+    assert_eq!(env.export_ndjson(), before);
+}
+
+// 5. Status and kind filters.
+
+#[test]
+fn timeline_filters_by_status_and_kind() {
+    let env = TestEnv::new();
+    add_with(
+        &env,
+        "scheduled-meeting",
+        "2025-11-19",
+        &["--kind", "meeting", "--status", "scheduled"],
+    );
+    add_with(
+        &env,
+        "postponed-meeting",
+        "2025-11-20",
+        &["--kind", "meeting", "--status", "scheduled"],
+    );
+    env.run_ok(["event", "postpone", "postponed-meeting"]);
+    add_with(&env, "talks", "2025-10-24/2025-10-26", &["--kind", "talks"]);
+
+    assert_eq!(
+        ids(&env.json(["timeline", "--status", "postponed"])),
+        ["postponed-meeting"]
+    );
+    assert_eq!(
+        ids(&env.json(["timeline", "--kind", "meeting"])),
+        ["scheduled-meeting", "postponed-meeting"]
+    );
+    assert_eq!(
+        ids(&env.json(["timeline", "--kind", "meeting", "--status", "scheduled"])),
+        ["scheduled-meeting"]
+    );
+
+    let stderr = env.fail(2, ["timeline", "--status", "postponned"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("postponned"), "{stderr}");
+    for status in [
+        "occurred",
+        "scheduled",
+        "postponed",
+        "cancelled",
+        "rescheduled",
+        "reported",
+    ] {
+        assert!(
+            stderr.contains(status),
+            "the refusal should list {status}: {stderr}"
+        );
+    }
+}
+
+// 6. Table display.
+
+#[test]
+fn table_shows_uncertain_dates_visibly_and_the_status() {
+    let env = TestEnv::new();
+    add(&env, "t-month", "2025-08");
+    add(&env, "t-miami", "2025-10-24/2025-10-26");
+    add(&env, "t-approx", "2025-08~");
+    add(&env, "t-since", "2025-01/..");
+    add_with(&env, "t-sched", "2025-11-19", &["--status", "scheduled"]);
+
+    let table = env.run_ok(["timeline"]);
+    let header = table.lines().next().expect("a header line");
+    assert!(header.contains("date"), "{table}");
+    assert!(header.contains("status"), "{table}");
+
+    // The date cell is the first column of the row that names the id.
+    let date_cell = |id: &str| -> String {
+        let line = table
+            .lines()
+            .find(|l| l.split_whitespace().any(|w| w == id))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{table}"));
+        let cells: Vec<&str> = line
+            .trim()
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        cells[0].to_string()
+    };
+    assert_eq!(date_cell("t-month"), "Aug 2025", "{table}");
+    assert_eq!(date_cell("t-miami"), "24–26 Oct 2025", "{table}");
+    assert_eq!(date_cell("t-approx"), "~Aug 2025", "{table}");
+    assert_eq!(date_cell("t-since"), "since Jan 2025", "{table}");
+
+    let sched = table
+        .lines()
+        .find(|l| l.contains("t-sched"))
+        .expect("scheduled row");
+    assert!(sched.contains("scheduled"), "{table}");
+    let month = table
+        .lines()
+        .find(|l| l.contains("t-month"))
+        .expect("month row");
+    assert!(month.contains("occurred"), "{table}");
+}
+
+// 7. The bundled example.
+
+#[test]
+fn example_keeps_vague_dates_and_the_postponed_meeting() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let rows = env.json(["timeline"]);
+
+    assert_eq!(row(&rows, "2025-08-alaska-summit")["date"], "2025-08");
+    let open: Vec<&Value> = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|r| r["date"] == "2025-01/..")
+        .collect();
+    assert!(!open.is_empty(), "no 2025-01/.. event:\n{rows:#}");
+    assert!(open.iter().all(|r| r["latest"].is_null()));
+
+    let umerov = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|r| r["title"].as_str().is_some_and(|t| t.contains("Umerov")))
+        .unwrap_or_else(|| panic!("no Umerov meeting:\n{rows:#}"));
+    let date = umerov["date"].as_str().expect("date");
+    assert!(
+        date.contains('/') && !date.contains(".."),
+        "the Umerov meeting should be a closed interval, got {date}"
+    );
+    assert!(umerov["earliest"].is_string() && umerov["latest"].is_string());
+    assert_ne!(umerov["earliest"], umerov["latest"]);
+
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    assert_eq!(row(&rows, id)["status"], "postponed");
+    let shown = env.json(["event", "show", id]);
+    assert_eq!(shown["status"], "postponed");
+    let versions = shown["versions"].as_array().expect("versions");
+    assert!(
+        versions.iter().any(|v| v["status"] == "scheduled"),
+        "{shown:#}"
+    );
+    assert_eq!(versions[0]["status"], "scheduled");
+    assert_eq!(versions.last().expect("a version")["status"], "postponed");
+}

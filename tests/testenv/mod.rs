@@ -1,0 +1,195 @@
+//! A hermetic test environment for the `factline` binary, in the spirit of
+//! sharkdp/fd's `tests/testenv`: every test gets its own temporary directory
+//! with its own database, and commands run with a clean factline environment.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// A temporary directory holding a database path (`<tmp>/db`, not created
+/// until a write command creates it) and room for scratch files.
+pub struct TestEnv {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    now: Option<String>,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        let dir = tempfile::Builder::new()
+            .prefix("factline-test-")
+            .tempdir()
+            .expect("create a temporary directory");
+        let db = dir.path().join("db");
+        TestEnv { dir, db, now: None }
+    }
+
+    /// Fixes the clock recorded on new versions (`FACTLINE_NOW`).
+    pub fn with_now(mut self, now: &str) -> TestEnv {
+        self.now = Some(now.to_string());
+        self
+    }
+
+    /// The temporary directory.
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The database directory (`<tmp>/db`).
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
+    /// A path inside the temporary directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The `factline` binary, run in the temporary directory with
+    /// `FACTLINE_DB` pointing at this environment's database and no
+    /// inherited `FACTLINE_NOW`.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("factline").expect("the factline binary is built");
+        cmd.current_dir(self.dir.path())
+            .env("FACTLINE_DB", &self.db)
+            .env_remove("FACTLINE_NOW");
+        if let Some(now) = &self.now {
+            cmd.env("FACTLINE_NOW", now);
+        }
+        cmd
+    }
+
+    /// A plain `std::process::Command` for the binary with the same
+    /// environment, for tests that need to manage pipes themselves.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("factline"));
+        cmd.current_dir(self.dir.path())
+            .env("FACTLINE_DB", &self.db)
+            .env_remove("FACTLINE_NOW");
+        if let Some(now) = &self.now {
+            cmd.env("FACTLINE_NOW", now);
+        }
+        cmd
+    }
+
+    /// Runs the binary and returns its output, whatever the exit status.
+    pub fn output<I, S>(&self, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd().args(args).output().expect("run factline")
+    }
+
+    /// Runs the binary, requires success and returns stdout.
+    pub fn run_ok<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let out = self.output(&args);
+        assert!(
+            out.status.success(),
+            "factline {:?} failed with {}\nstdout:\n{}\nstderr:\n{}",
+            args,
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
+    /// Like `run_ok`, returning (stdout, stderr).
+    pub fn run_ok_with_stderr<I, S>(&self, args: I) -> (String, String)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let out = self.output(&args);
+        assert!(
+            out.status.success(),
+            "factline {:?} failed with {}\nstderr:\n{}",
+            args,
+            out.status,
+            String::from_utf8_lossy(&out.stderr),
+        );
+        (
+            String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+            String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        )
+    }
+
+    /// Runs the binary with `--format json`, requires success and parses stdout.
+    pub fn json<I, S>(&self, args: I) -> serde_json::Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut all: Vec<std::ffi::OsString> =
+            args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        all.push("--format".into());
+        all.push("json".into());
+        let stdout = self.run_ok(&all);
+        serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("factline {all:?} printed invalid JSON ({e}):\n{stdout}"))
+    }
+
+    /// Runs the binary, requires it to fail with `code`, and returns stderr.
+    pub fn fail<I, S>(&self, code: i32, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let out = self.output(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "factline {:?}: expected exit code {code}, got {}\nstdout:\n{}\nstderr:\n{}",
+            args,
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        String::from_utf8(out.stderr).expect("stderr is UTF-8")
+    }
+
+    /// The whole database as NDJSON (`factline export`).
+    pub fn export_ndjson(&self) -> String {
+        self.run_ok(["export", "--format", "ndjson"])
+    }
+
+    /// Writes a scratch file into the temporary directory and returns its path.
+    pub fn write_file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("write scratch file");
+        path
+    }
+}
+
+impl Default for TestEnv {
+    fn default() -> TestEnv {
+        TestEnv::new()
+    }
+}
+
+/// Asserts `stderr` is exactly one line starting with `factline: `.
+pub fn assert_one_error_line(stderr: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "expected exactly one line on stderr, got {}:\n{stderr}",
+        lines.len()
+    );
+    assert!(
+        lines[0].starts_with("factline: "),
+        "stderr should start with \"factline: \": {stderr}"
+    );
+}
