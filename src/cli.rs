@@ -80,6 +80,10 @@ pub enum Command {
     ///
     /// Example: factline import story.ndjson
     Import(ImportArgs),
+    /// Verify the database: records, indexes, history and schema version.
+    ///
+    /// Prints the problems found with the ids concerned; exit code 1 if any.
+    Check,
     /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
     ///
     /// Running it twice changes nothing.

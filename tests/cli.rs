@@ -1188,7 +1188,6 @@ fn a_closed_stdout_is_not_an_error() {
 /// still creates the database directory at a fresh path, so later read
 /// commands find an empty database instead of "no factline database".
 #[test]
-#[ignore = "bug: a failed write command on a fresh path creates an empty database"]
 fn a_failed_write_command_does_not_create_the_database() {
     let env = TestEnv::new();
     for args in [
@@ -1219,7 +1218,6 @@ fn a_failed_write_command_does_not_create_the_database() {
 /// Several database errors end with "run `factline check`", but there is no
 /// `check` subcommand: following the advice is a usage error.
 #[test]
-#[ignore = "bug: errors advise `factline check`, which does not exist"]
 fn errors_do_not_advise_a_command_that_does_not_exist() {
     let env = TestEnv::new();
     env.run_ok(["source", "add", "X"]);

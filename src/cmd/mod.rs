@@ -3,6 +3,7 @@
 //! clock) and the display names of ids.
 
 pub mod actor;
+pub mod check;
 pub mod event;
 pub mod example;
 pub mod export;
@@ -57,14 +58,25 @@ pub fn run(cli: Cli) -> Result<()> {
         format: cli.format,
         now,
     };
-    match cli.command {
-        Command::Actor(c) => actor::run(&ctx, c),
-        Command::Source(c) => source::run(&ctx, c),
-        Command::Event(c) => event::run(&ctx, c),
-        Command::Timeline(args) => timeline::run(&ctx, args),
-        Command::Export(args) => export::run(&ctx, args),
-        Command::Import(args) => import::run(&ctx, args),
-        Command::Example => example::run(&ctx),
+    let existed = crate::store::exists(&ctx.db);
+    let result = dispatch(&ctx, cli.command);
+    if result.as_ref().is_err_and(|e| !e.broken_pipe) && !existed {
+        // A failed first command must not leave an empty database behind.
+        crate::store::discard_if_empty(&ctx.db);
+    }
+    result
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Check => check::run(ctx),
+        Command::Actor(c) => actor::run(ctx, c),
+        Command::Source(c) => source::run(ctx, c),
+        Command::Event(c) => event::run(ctx, c),
+        Command::Timeline(args) => timeline::run(ctx, args),
+        Command::Export(args) => export::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Example => example::run(ctx),
     }
 }
 

@@ -72,7 +72,7 @@ pub struct Store {
 impl Store {
     /// Opens the database at `path`, taking the one-process lock first.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
-        let exists = path.join("db").is_file() || path.join("conf").is_file();
+        let exists = exists(path);
         if !exists {
             if access == Access::Read {
                 return Err(Error::bad_input(format!(
@@ -309,6 +309,123 @@ impl Store {
         ))
     }
 
+    /// Verifies the database: every record decodes, every index entry is the
+    /// one its record implies (none missing, none extra), and every history
+    /// version decodes and precedes its record's current version. Returns the
+    /// problems found and the number of keys checked.
+    pub fn check(&self) -> Result<(Vec<String>, usize)> {
+        let mut problems = Vec::new();
+        let mut expected: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        let mut current_versions: BTreeMap<(u8, String), u32> = BTreeMap::new();
+        let mut checked = 0;
+        fn collect<R: Record>(
+            store: &Store,
+            expected: &mut BTreeMap<Vec<u8>, Vec<u8>>,
+            versions: &mut BTreeMap<(u8, String), u32>,
+            problems: &mut Vec<String>,
+            checked: &mut usize,
+        ) -> Result<()> {
+            for item in store.data.scan_prefix([R::KIND]) {
+                let (key, value) = item.map_err(|e| sled_error(&store.path, e))?;
+                *checked += 1;
+                let id = String::from_utf8_lossy(&key[1..]).into_owned();
+                match codec::decode::<R>(&value) {
+                    Ok(record) if record.id() == id => {
+                        versions.insert((R::KIND, id), record.meta().version);
+                        expected.extend(record.index_entries());
+                    }
+                    Ok(record) => problems.push(format!(
+                        "{}/{id}: the record inside is {}",
+                        R::KIND as char,
+                        record.id()
+                    )),
+                    Err(e) => problems.push(format!("{}/{id}: {e}", R::KIND as char)),
+                }
+            }
+            Ok(())
+        }
+        collect::<Actor>(
+            self,
+            &mut expected,
+            &mut current_versions,
+            &mut problems,
+            &mut checked,
+        )?;
+        collect::<crate::model::Source>(
+            self,
+            &mut expected,
+            &mut current_versions,
+            &mut problems,
+            &mut checked,
+        )?;
+        collect::<Event>(
+            self,
+            &mut expected,
+            &mut current_versions,
+            &mut problems,
+            &mut checked,
+        )?;
+        for prefix in [
+            keys::NAME,
+            keys::TIMELINE,
+            keys::UNBOUNDED,
+            keys::ACTOR_EVENT,
+            keys::ROLE_OF,
+        ] {
+            for item in self.data.scan_prefix([prefix]) {
+                let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+                checked += 1;
+                match expected.remove(key.as_ref()) {
+                    Some(v) if v == value.as_ref() => {}
+                    Some(_) => {
+                        problems.push(format!("index entry {} has a wrong value", show_key(&key)))
+                    }
+                    None => problems.push(format!(
+                        "index entry {} belongs to no record",
+                        show_key(&key)
+                    )),
+                }
+            }
+        }
+        for key in expected.keys() {
+            problems.push(format!("index entry {} is missing", show_key(key)));
+        }
+        for item in self.data.scan_prefix([keys::HISTORY]) {
+            let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+            checked += 1;
+            let body = &key[2..];
+            let Some(split) = body.iter().position(|&b| b == 0) else {
+                problems.push(format!("history key {} is malformed", show_key(&key)));
+                continue;
+            };
+            let id = String::from_utf8_lossy(&body[..split]).into_owned();
+            let version = body
+                .get(split + 1..)
+                .and_then(|v| <[u8; 4]>::try_from(v).ok())
+                .map(u32::from_be_bytes);
+            let current = current_versions.get(&(key[1], id.clone()));
+            let decoded_version = match key[1] {
+                keys::ACTOR => codec::decode::<Actor>(&value).map(|r| r.meta.version),
+                keys::SOURCE => {
+                    codec::decode::<crate::model::Source>(&value).map(|r| r.meta.version)
+                }
+                keys::EVENT => codec::decode::<Event>(&value).map(|r| r.meta.version),
+                other => Err(format!("unknown record kind {:?}", other as char)),
+            };
+            match (decoded_version, version, current) {
+                (Err(e), _, _) => problems.push(format!("history of {id}: {e}")),
+                (Ok(v), Some(k), Some(c)) if v == k && v < *c => {}
+                (Ok(v), _, None) => {
+                    problems.push(format!("history version {v} of {id} has no current record"))
+                }
+                (Ok(v), _, _) => {
+                    problems.push(format!("history version {v} of {id} is out of place"))
+                }
+            }
+        }
+        Ok((problems, checked))
+    }
+
     /// Starts a change; nothing is written until [`Change::commit`].
     pub fn change(&self) -> Change<'_> {
         Change {
@@ -320,6 +437,49 @@ impl Store {
 }
 
 const MAX_SPAN_KEY: &[u8] = b"max_event_span_days";
+
+/// A key for a message: its keyspace letter and printable bytes.
+fn show_key(key: &[u8]) -> String {
+    key.iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() {
+                (b as char).to_string()
+            } else {
+                format!("\\x{b:02x}")
+            }
+        })
+        .collect()
+}
+
+/// Whether `path` holds a database (sled's files are there).
+pub fn exists(path: &Path) -> bool {
+    path.join("db").is_file() || path.join("conf").is_file()
+}
+
+/// Removes a database that a failed command created and left empty, so that
+/// a failed first command leaves nothing behind. Does nothing to a database
+/// that holds any record, or that cannot be opened.
+pub fn discard_if_empty(path: &Path) {
+    let empty = match Store::open(path, Access::Read) {
+        Ok(store) => store.data.is_empty(),
+        Err(_) => false,
+    };
+    if empty {
+        for name in ["conf", "db", LOCK_FILE] {
+            let _ = std::fs::remove_file(path.join(name));
+        }
+        let _ = std::fs::remove_dir_all(path.join("blobs"));
+        if let Ok(entries) = std::fs::read_dir(path) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with("snap.") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        // Only removes the directory if nothing else is in it.
+        let _ = std::fs::remove_dir(path);
+    }
+}
 
 fn parse_sorted_id(body: &[u8]) -> Option<(i32, i32, String)> {
     let (earliest, latest) = keys::days_of_sort_key(body)?;
