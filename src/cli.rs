@@ -44,6 +44,12 @@ pub enum Format {
     Json,
     /// The complete, lossless dump: one JSON record a line.
     Ndjson,
+    /// Graphviz DOT (render with `dot -Tsvg`).
+    Dot,
+    /// GraphML (Gephi, yEd, networkx).
+    Graphml,
+    /// GEXF 1.3 with edge dates (Gephi's timeline).
+    Gexf,
 }
 
 impl Format {
@@ -53,6 +59,9 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Ndjson => "ndjson",
+            Format::Dot => "dot",
+            Format::Graphml => "graphml",
+            Format::Gexf => "gexf",
         }
     }
 }
@@ -72,7 +81,26 @@ pub enum Command {
     ///
     /// Example: factline timeline --actor witkoff --from 2025-10 --to 2025-11
     Timeline(TimelineArgs),
-    /// Write the database out: the full NDJSON dump or the timeline as CSV.
+    /// Meetings between actors: every pair of participants of a meeting or talks that happened.
+    ///
+    /// Scheduled, postponed and cancelled meetings are left out (see --planned).
+    ///
+    /// Example: factline who-met witkoff --from 2025-10 --to 2025-11
+    WhoMet(WhoMetArgs),
+    /// The shortest chain of meetings connecting two actors.
+    ///
+    /// Exit code 1 when there is none.
+    ///
+    /// Example: factline path umerov dmitriev
+    Path(PathArgs),
+    /// The actors within N meetings of an actor, with their distance.
+    ///
+    /// Example: factline network witkoff --hops 2
+    Network(NetworkArgs),
+    /// Write the database out: the NDJSON dump, the timeline as CSV, or the graph.
+    ///
+    /// Formats: ndjson (default, lossless), csv (the timeline), dot (Graphviz),
+    /// graphml (Gephi, yEd, networkx), gexf (Gephi, with dates).
     ///
     /// Example: factline export --format csv -o story.csv
     Export(ExportArgs),
@@ -346,6 +374,75 @@ pub struct ExportArgs {
     /// Write here instead of stdout ("-" is stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// For graph formats: only actors (default), or actors, events and sources.
+    #[arg(long, value_enum, default_value = "actors")]
+    pub graph: GraphScope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphScope {
+    /// Actors, an edge per meeting.
+    Actors,
+    /// Actors, events and sources, with participation and reporting edges.
+    Full,
+}
+
+/// The date window shared by graph queries.
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    /// Only meetings that may fall on or after this date (EDTF or a phrase).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only meetings that may fall on or before this date.
+    #[arg(long)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoMetArgs {
+    /// The actor (id, name or alias); every pair when omitted.
+    pub actor: Option<String>,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Count calls as meetings.
+    #[arg(long)]
+    pub include_calls: bool,
+    /// List planned meetings (scheduled, postponed, rescheduled, cancelled) instead.
+    #[arg(long)]
+    pub planned: bool,
+    /// One row per pair: number of meetings, first and last date.
+    #[arg(long)]
+    pub summary: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Where the path starts (id, name or alias).
+    pub from_actor: String,
+    /// Where it ends.
+    pub to_actor: String,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// The longest path to look for.
+    #[arg(long, default_value_t = 6)]
+    pub max_hops: usize,
+    /// Also walk roles and affiliations (envoy of, minister of).
+    #[arg(long)]
+    pub ties: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    /// The actor at the centre (id, name or alias).
+    pub actor: String,
+    /// How many meetings away to look.
+    #[arg(long, default_value_t = 2)]
+    pub hops: usize,
+    #[command(flatten)]
+    pub window: WindowArgs,
+    /// Also walk roles and affiliations.
+    #[arg(long)]
+    pub ties: bool,
 }
 
 #[derive(Debug, Args)]

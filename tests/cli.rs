@@ -778,37 +778,7 @@ fn export_output_writes_the_file_and_nothing_on_stdout() {
     assert_eq!(env.run_ok(["export", "-o", "-"]), env.export_ndjson());
 }
 
-// 9. the committed exports are up to date
-
-#[test]
-fn committed_example_exports_are_up_to_date() {
-    let env = example_env();
-    let ndjson = env.run_ok(["export", "--format", "ndjson"]);
-    let csv = env.run_ok(["export", "--format", "csv"]);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("exports");
-    let files = [("example.ndjson", ndjson), ("example.csv", csv)];
-    if std::env::var_os("FACTLINE_BLESS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, text) in &files {
-            std::fs::write(dir.join(name), text).unwrap();
-        }
-        return;
-    }
-    for (name, text) in &files {
-        let path = dir.join(name);
-        let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e}; regenerate with FACTLINE_BLESS=1 cargo test --test cli",
-                path.display()
-            )
-        });
-        assert!(
-            committed == *text,
-            "{} is out of date; regenerate with FACTLINE_BLESS=1 cargo test --test cli",
-            path.display()
-        );
-    }
-}
+// 9. the committed exports are checked in tests/exports.rs
 
 // 10. bad input
 

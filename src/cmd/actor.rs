@@ -5,10 +5,11 @@ use serde::Serialize;
 use crate::cli::{ActorAddArgs, ActorCommand, ActorEditArgs};
 use crate::cmd::{keyword, Ctx, Names};
 use crate::error::{Error, Result};
+use crate::graph::{self, Rules};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Actor, ActorKind, Date, Meta, Role};
 use crate::output::{join, print_detail, print_rows, Row};
-use crate::query::{self, Filter};
+use crate::query::{self, Filter, Window};
 use crate::resolve::{find_actor, require_actor, unused_id, Lookup};
 use crate::store::{Access, Store};
 
@@ -299,6 +300,8 @@ struct ActorDetail {
     recorded_at: String,
     /// The actor's events in date order, as "date title (id)".
     events: Vec<String>,
+    /// Who the actor met, most meetings first, as "name (n meetings)".
+    counterparts: Vec<String>,
 }
 
 impl Row for ActorDetail {
@@ -312,6 +315,7 @@ impl Row for ActorDetail {
         "version",
         "recorded_at",
         "events",
+        "counterparts",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -319,8 +323,23 @@ impl Row for ActorDetail {
         cells.push(self.version.to_string());
         cells.push(self.recorded_at.clone());
         cells.push(self.events.join("\n"));
+        cells.push(self.counterparts.join("\n"));
         cells
     }
+}
+
+/// The actors `id` met, most meetings first, then by name.
+fn counterparts(store: &Store, id: &str, names: &mut Names) -> Result<Vec<String>> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for met in graph::who_met(store, id, &Rules::meetings(Window::ALL))? {
+        *counts.entry(names.actor(&met.other)?).or_default() += 1;
+    }
+    let mut list: Vec<(String, usize)> = counts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(list
+        .into_iter()
+        .map(|(name, n)| format!("{name} ({n} meeting{})", if n == 1 { "" } else { "s" }))
+        .collect())
 }
 
 fn show(ctx: &Ctx, input: &str) -> Result<()> {
@@ -343,6 +362,7 @@ fn show(ctx: &Ctx, input: &str) -> Result<()> {
             .iter()
             .map(|e| format!("{}  {} [{}] ({})", e.date.human(), e.title, e.status, e.id))
             .collect(),
+        counterparts: counterparts(&store, &actor.id, &mut names)?,
     };
     print_detail(format, &detail)
 }

@@ -1,35 +1,44 @@
-//! `factline export`: the NDJSON dump (default) or the timeline as CSV.
+//! `factline export`: the NDJSON dump (default), the timeline as CSV, or the
+//! actor graph as DOT, GraphML or GEXF.
 
 use std::io::Write;
 
-use crate::cli::{ExportArgs, Format};
+use crate::cli::{ExportArgs, Format, GraphScope};
 use crate::cmd::timeline::{TimelineRow, EXPORT_HEADERS};
 use crate::cmd::{Ctx, Names};
 use crate::dump;
 use crate::error::{Error, Result};
+use crate::graph::export::{self, Scope};
 use crate::output::Output;
 use crate::query::{self, Filter};
 use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let format = ctx.format.unwrap_or(Format::Ndjson);
-    if !matches!(format, Format::Ndjson | Format::Csv) {
+    if matches!(format, Format::Table | Format::Json) {
         return Err(Error::bad_input(format!(
-            "export writes ndjson or csv, not {}",
+            "export writes ndjson, csv, dot, graphml or gexf, not {}",
             format.name()
         )));
     }
+    let scope = match args.graph {
+        GraphScope::Actors => Scope::Actors,
+        GraphScope::Full => Scope::Full,
+    };
     let store = ctx.open(Access::Read)?;
     let mut out = Output::create(args.output.as_deref())?;
-    write(&store, format, &mut out)?;
+    write(&store, format, scope, &mut out)?;
     out.finish()
 }
 
-/// Writes the database in `format` (ndjson or csv).
-pub fn write<W: Write>(store: &Store, format: Format, out: &mut W) -> Result<()> {
+/// Writes the database in an export format.
+pub fn write<W: Write>(store: &Store, format: Format, scope: Scope, out: &mut W) -> Result<()> {
     match format {
         Format::Csv => write_timeline_csv(store, out),
-        _ => dump::write(store, out),
+        Format::Dot => export::write_dot(&export::collect(store, scope)?, out),
+        Format::Graphml => export::write_graphml(&export::collect(store, scope)?, out),
+        Format::Gexf => export::write_gexf(&export::collect(store, scope)?, out),
+        Format::Ndjson | Format::Table | Format::Json => dump::write(store, out),
     }
 }
 

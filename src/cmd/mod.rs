@@ -8,8 +8,11 @@ pub mod event;
 pub mod example;
 pub mod export;
 pub mod import;
+pub mod network;
+pub mod path;
 pub mod source;
 pub mod timeline;
+pub mod who_met;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -74,6 +77,9 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Source(c) => source::run(ctx, c),
         Command::Event(c) => event::run(ctx, c),
         Command::Timeline(args) => timeline::run(ctx, args),
+        Command::WhoMet(args) => who_met::run(ctx, args),
+        Command::Path(args) => path::run(ctx, args),
+        Command::Network(args) => network::run(ctx, args),
         Command::Export(args) => export::run(ctx, args),
         Command::Import(args) => import::run(ctx, args),
         Command::Example => example::run(ctx),
@@ -88,6 +94,21 @@ pub fn parse_user_date(flag: &str, text: &str) -> Result<Date> {
         crate::notice(format!("{flag} {text:?} read as {}", date.as_str()));
     }
     Ok(date)
+}
+
+/// Parses `--from`/`--to` into a window (overlap semantics).
+pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
+    let from = args
+        .from
+        .as_deref()
+        .map(|d| parse_user_date("--from", d))
+        .transpose()?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| parse_user_date("--to", d))
+        .transpose()?;
+    Ok(crate::query::Window::new(from.as_ref(), to.as_ref(), false))
 }
 
 /// Display names for actor and source ids, read once each.

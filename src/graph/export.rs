@@ -14,7 +14,8 @@ use crate::store::Store;
 /// Which nodes a graph export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Actors, with an edge per meeting between two of them.
+    /// Actors who met, with an edge per meeting between two of them (and a
+    /// `planned` edge per meeting that was scheduled but has not happened).
     Actors,
     /// Actors, events and sources: participation and reporting edges too.
     Full,
@@ -34,7 +35,8 @@ pub struct Node {
 pub struct Edge {
     pub source: String,
     pub target: String,
-    /// met, participant or reported.
+    /// met (a meeting that happened), planned (scheduled, postponed,
+    /// rescheduled or cancelled), participant or reported.
     pub relation: &'static str,
     pub event: String,
     pub title: String,
@@ -63,6 +65,10 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
     }
     let events = query::timeline(store, &Filter::default())?;
     let rules = Rules::meetings(Window::ALL);
+    let planned = Rules {
+        planned: true,
+        ..rules
+    };
     let mut edges = Vec::new();
     for event in &events {
         let edge = |source: &str, target: &str, relation| Edge {
@@ -76,13 +82,20 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
             latest: event.date.latest().map(|d| d.to_string()),
             status: event.status.to_string(),
         };
-        if rules.is_meeting(event.kind, event.status) {
+        let relation = if rules.is_meeting(event.kind, event.status) {
+            Some("met")
+        } else if planned.is_meeting(event.kind, event.status) {
+            Some("planned")
+        } else {
+            None
+        };
+        if let Some(relation) = relation {
             let mut actors = event.actors.clone();
             actors.sort();
             actors.dedup();
             for (i, a) in actors.iter().enumerate() {
                 for b in &actors[i + 1..] {
-                    edges.push(edge(a, b, "met"));
+                    edges.push(edge(a, b, relation));
                 }
             }
         }
@@ -114,6 +127,14 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
             });
         }
     }
+    if scope == Scope::Actors {
+        // The who-met graph: actors who met (or were to meet) someone.
+        let linked: std::collections::HashSet<&str> = edges
+            .iter()
+            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
+            .collect();
+        nodes.retain(|n| linked.contains(n.id.as_str()));
+    }
     nodes.sort_by(|a, b| (a.class, &a.id).cmp(&(b.class, &b.id)));
     Ok(Graph { nodes, edges })
 }
@@ -136,7 +157,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     writeln!(out, "graph factline {{")?;
     writeln!(
         out,
-        "  graph [overlap=false, fontname=\"Helvetica\", rankdir=LR];"
+        "  graph [layout=neato, overlap=false, sep=\"+16\", fontname=\"Helvetica\"];"
     )?;
     writeln!(out, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", fontname=\"Helvetica\"];")?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];")?;
@@ -156,10 +177,14 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         )?;
     }
     for edge in &graph.edges {
-        let label = if edge.relation == "met" {
-            format!(", label=\"{}\"", dot_escape(&human_date(&edge.date)))
-        } else {
-            String::new()
+        let label = match edge.relation {
+            "met" => format!(", label=\"{}\"", dot_escape(&human_date(&edge.date))),
+            "planned" => format!(
+                ", label=\"{} ({})\", style=dashed, color=\"#888888\", fontcolor=\"#888888\"",
+                dot_escape(&human_date(&edge.date)),
+                edge.status
+            ),
+            _ => String::new(),
         };
         writeln!(
             out,

@@ -1,0 +1,102 @@
+//! `factline path A B`: the shortest chain of meetings (and, with `--ties`,
+//! roles) connecting two actors; each hop names what ties its two actors.
+
+use serde::Serialize;
+
+use crate::cli::PathArgs;
+use crate::cmd::{event::require_event, window, Ctx, Names};
+use crate::error::{Error, Result};
+use crate::graph::{self, Rules, Tie};
+use crate::output::{print_rows, Row};
+use crate::resolve::require_actor;
+use crate::store::Access;
+
+pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
+    let format = ctx.read_format()?;
+    let rules = Rules {
+        ties: args.ties,
+        ..Rules::meetings(window(&args.window)?)
+    };
+    let store = ctx.open(Access::Read)?;
+    let a = require_actor(&store, &args.from_actor)?;
+    let b = require_actor(&store, &args.to_actor)?;
+    let Some(hops) = graph::path(&store, &a.id, &b.id, rules, args.max_hops)? else {
+        let what = if args.ties {
+            "meetings or ties"
+        } else {
+            "meetings"
+        };
+        let hint = if args.ties {
+            ""
+        } else {
+            "; --ties also walks roles and affiliations"
+        };
+        return Err(Error::no_result(format!(
+            "no path of {what} from {} to {} within {} hops{hint}",
+            a.name, b.name, args.max_hops
+        )));
+    };
+    let mut names = Names::new(&store);
+    let mut rows = Vec::with_capacity(hops.len());
+    for (i, hop) in hops.iter().enumerate() {
+        let (tie, event, date, detail) = match &hop.tie {
+            Tie::Meeting { event, .. } => {
+                let e = require_event(&store, event)?;
+                ("meeting", Some(e.id), Some(e.date.to_string()), e.title)
+            }
+            Tie::Role { holder, title } => {
+                let other = if *holder == hop.from {
+                    &hop.to
+                } else {
+                    &hop.from
+                };
+                let detail = format!(
+                    "{}: {title} → {}",
+                    names.actor(holder)?,
+                    names.actor(other)?
+                );
+                ("role", None, None, detail)
+            }
+        };
+        rows.push(HopRow {
+            step: i + 1,
+            from: names.actor(&hop.from)?,
+            to: names.actor(&hop.to)?,
+            tie: tie.to_string(),
+            event,
+            date,
+            detail,
+        });
+    }
+    print_rows(format, &rows)
+}
+
+#[derive(Serialize)]
+struct HopRow {
+    step: usize,
+    from: String,
+    to: String,
+    /// meeting or role.
+    tie: String,
+    event: Option<String>,
+    date: Option<String>,
+    /// The meeting's title, or the role that ties the two.
+    detail: String,
+}
+
+impl Row for HopRow {
+    const HEADERS: &'static [&'static str] =
+        &["step", "from", "to", "tie", "event", "date", "detail"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.step.to_string(),
+            self.from.clone(),
+            self.to.clone(),
+            self.tie.clone(),
+            self.event.clone().unwrap_or_default(),
+            self.date.clone().unwrap_or_default(),
+            self.detail.clone(),
+        ]
+    }
+}

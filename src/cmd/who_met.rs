@@ -1,0 +1,176 @@
+//! `factline who-met [ACTOR]`: meetings between actors, one row per pair per event.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::cli::WhoMetArgs;
+use crate::cmd::{window, Ctx, Names};
+use crate::error::Result;
+use crate::graph::{self, Rules};
+use crate::model::{Date, Event};
+use crate::output::{print_rows, Row};
+use crate::query::{self, Filter};
+use crate::resolve::require_actor;
+use crate::store::{Access, Store};
+
+pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
+    let format = ctx.read_format()?;
+    let rules = Rules {
+        include_calls: args.include_calls,
+        planned: args.planned,
+        window: window(&args.window)?,
+        ties: false,
+    };
+    let store = ctx.open(Access::Read)?;
+    let pairs: Vec<(String, String, Event)> = match &args.actor {
+        Some(name) => {
+            let actor = require_actor(&store, name)?;
+            let mut events: BTreeMap<String, Event> = BTreeMap::new();
+            let mut pairs = Vec::new();
+            for met in graph::who_met(&store, &actor.id, &rules)? {
+                if !events.contains_key(&met.event) {
+                    events.insert(
+                        met.event.clone(),
+                        crate::cmd::event::require_event(&store, &met.event)?,
+                    );
+                }
+                pairs.push((actor.id.clone(), met.other, events[&met.event].clone()));
+            }
+            pairs
+        }
+        None => all_pairs(&store, &rules)?,
+    };
+    let mut names = Names::new(&store);
+    if args.summary {
+        let mut summary: BTreeMap<(String, String), Summary> = BTreeMap::new();
+        for (a, b, event) in &pairs {
+            let (a, b) = if args.actor.is_some() || a <= b {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let entry = summary
+                .entry((a.clone(), b.clone()))
+                .or_insert_with(|| Summary {
+                    a: names.actor(a).unwrap_or_else(|_| a.clone()),
+                    b: names.actor(b).unwrap_or_else(|_| b.clone()),
+                    meetings: 0,
+                    first: event.date.to_string(),
+                    last: event.date.to_string(),
+                    last_date: event.date.clone(),
+                });
+            entry.meetings += 1;
+            if event.date > entry.last_date {
+                entry.last = event.date.to_string();
+                entry.last_date = event.date.clone();
+            }
+        }
+        let mut rows: Vec<Summary> = summary.into_values().collect();
+        rows.sort_by(|x, y| {
+            y.meetings
+                .cmp(&x.meetings)
+                .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+        });
+        return print_rows(format, &rows);
+    }
+    let mut rows = Vec::with_capacity(pairs.len());
+    for (a, b, event) in &pairs {
+        rows.push(MetRow {
+            a: names.actor(a)?,
+            b: names.actor(b)?,
+            event: event.id.clone(),
+            date: event.date.to_string(),
+            title: event.title.clone(),
+            status: event.status.to_string(),
+            human_date: event.date.human(),
+        });
+    }
+    print_rows(format, &rows)
+}
+
+/// Every pair of participants of every meeting, in timeline order.
+fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<(String, String, Event)>> {
+    let filter = Filter {
+        from: None,
+        to: None,
+        ..Filter::default()
+    };
+    let mut pairs = Vec::new();
+    for event in query::timeline(store, &filter)? {
+        if !rules.is_meeting(event.kind, event.status)
+            || !rules
+                .window
+                .admits(event.date.earliest_day(), event.date.latest_day())
+        {
+            continue;
+        }
+        let mut actors = event.actors.clone();
+        actors.sort();
+        actors.dedup();
+        for (i, a) in actors.iter().enumerate() {
+            for b in &actors[i + 1..] {
+                pairs.push((a.clone(), b.clone(), event.clone()));
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+#[derive(Serialize)]
+struct MetRow {
+    a: String,
+    b: String,
+    event: String,
+    date: String,
+    title: String,
+    status: String,
+    #[serde(skip)]
+    human_date: String,
+}
+
+impl Row for MetRow {
+    const HEADERS: &'static [&'static str] = &["a", "b", "event", "date", "title", "status"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.a.clone(),
+            self.b.clone(),
+            self.event.clone(),
+            self.date.clone(),
+            self.title.clone(),
+            self.status.clone(),
+        ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut cells = self.cells();
+        cells[3] = self.human_date.clone();
+        (Self::HEADERS.to_vec(), cells)
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    a: String,
+    b: String,
+    meetings: usize,
+    first: String,
+    last: String,
+    #[serde(skip)]
+    last_date: Date,
+}
+
+impl Row for Summary {
+    const HEADERS: &'static [&'static str] = &["a", "b", "meetings", "first", "last"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.a.clone(),
+            self.b.clone(),
+            self.meetings.to_string(),
+            self.first.clone(),
+            self.last.clone(),
+        ]
+    }
+}

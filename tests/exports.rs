@@ -1,0 +1,173 @@
+//! The files in `exports/` are the bundled example in every format factline
+//! writes. These tests regenerate each from the binary and fail when a
+//! committed file differs; `FACTLINE_BLESS=1 cargo test --test exports`
+//! rewrites them instead.
+
+mod testenv;
+
+use std::path::{Path, PathBuf};
+
+use testenv::TestEnv;
+
+fn exports_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("exports")
+}
+
+fn blessing() -> bool {
+    std::env::var_os("FACTLINE_BLESS").is_some_and(|v| v == "1")
+}
+
+/// Compares `text` with the committed file, or writes it when blessing.
+fn check_committed(name: &str, text: &str) {
+    let path = exports_dir().join(name);
+    if blessing() {
+        std::fs::create_dir_all(exports_dir()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; regenerate with FACTLINE_BLESS=1 cargo test --test exports",
+            path.display()
+        )
+    });
+    assert!(
+        committed == text,
+        "{} is out of date; regenerate with FACTLINE_BLESS=1 cargo test --test exports",
+        path.display()
+    );
+}
+
+fn example_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env
+}
+
+#[test]
+fn every_export_format_of_the_example_is_committed_and_current() {
+    let env = example_env();
+    for (format, name, extra) in [
+        ("ndjson", "example.ndjson", None),
+        ("csv", "example.csv", None),
+        ("dot", "example.dot", None),
+        ("graphml", "example.graphml", None),
+        ("gexf", "example.gexf", None),
+        ("dot", "example-full.dot", Some("full")),
+        ("graphml", "example-full.graphml", Some("full")),
+        ("gexf", "example-full.gexf", Some("full")),
+    ] {
+        let mut args = vec!["export", "--format", format];
+        if let Some(scope) = extra {
+            args.extend(["--graph", scope]);
+        }
+        check_committed(name, &env.run_ok(args));
+    }
+}
+
+#[test]
+fn graph_exports_are_well_formed_xml_with_the_example_meetings() {
+    let env = example_env();
+    for format in ["graphml", "gexf"] {
+        let text = env.run_ok(["export", "--format", format]);
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{format} export is not well-formed XML: {e}"));
+        let edges: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .collect();
+        // The relation of each edge between two actors.
+        let between = |a: &str, b: &str| -> Vec<String> {
+            edges
+                .iter()
+                .filter(|e| {
+                    let (s, t) = (e.attribute("source"), e.attribute("target"));
+                    (s == Some(a) && t == Some(b)) || (s == Some(b) && t == Some(a))
+                })
+                .map(|e| {
+                    e.descendants()
+                        .find_map(|d| match (d.attribute("key"), d.attribute("for")) {
+                            (Some("relation"), _) => d.text().map(str::to_string),
+                            (_, Some("relation")) => d.attribute("value").map(str::to_string),
+                            _ => None,
+                        })
+                        .expect("every edge has a relation")
+                })
+                .collect()
+        };
+        assert_eq!(
+            between("steve-witkoff", "kirill-dmitriev"),
+            ["met", "met"],
+            "{format}"
+        );
+        assert_eq!(
+            between("donald-trump", "vladimir-putin"),
+            ["met"],
+            "{format}"
+        );
+        // The postponed meeting did not happen: only a planned edge.
+        assert_eq!(
+            between("steve-witkoff", "volodymyr-zelenskyy"),
+            ["planned"],
+            "{format}"
+        );
+    }
+    let gexf = env.run_ok(["export", "--format", "gexf"]);
+    assert!(
+        gexf.contains(r#"start="2025-10-24" end="2025-10-26""#),
+        "GEXF edges carry the meeting's span: {gexf}"
+    );
+}
+
+#[test]
+fn labels_are_escaped_in_every_graph_format() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        r#"Talks on "A & B" <draft> \ plan"#,
+        "--date",
+        "2025-10",
+        "--kind",
+        "talks",
+        "--actor",
+        r#"Quote "Q" Person"#,
+        "--actor",
+        "Amp & Co <Ltd>",
+    ]);
+    for format in ["graphml", "gexf"] {
+        let text = env.run_ok(["export", "--format", format, "--graph", "full"]);
+        let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("label") == Some("Amp & Co <Ltd>")
+                    || n.text() == Some("Amp & Co <Ltd>")),
+            "{format}: the label survives escaping"
+        );
+    }
+    let dot = env.run_ok(["export", "--format", "dot", "--graph", "full"]);
+    assert!(dot.contains(r#"label="Quote \"Q\" Person""#), "{dot}");
+    assert!(dot.contains(r#"\\ plan"#), "{dot}");
+}
+
+/// The who-met picture in the README is made from the committed DOT with
+/// Graphviz (`dot -Tsvg`). Needs Graphviz, which `.ci/run` installs.
+#[test]
+fn the_who_met_svg_is_rendered_from_the_committed_dot() {
+    let dot = exports_dir().join("example.dot");
+    let out = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot)
+        .output()
+        .expect("Graphviz `dot` is installed (apt-get install graphviz; .ci/run does it)");
+    assert!(
+        out.status.success(),
+        "dot failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = String::from_utf8(out.stdout).expect("UTF-8 SVG");
+    assert!(svg.contains("<svg"), "an SVG document");
+    assert!(svg.contains("Steve Witkoff") && svg.contains("Kirill Dmitriev"));
+    check_committed("example-who-met.svg", &svg);
+}

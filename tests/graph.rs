@@ -1,0 +1,976 @@
+//! Integration tests for the graph queries: `who-met`, `path` and `network`
+//! (and the `counterparts` of `actor show`), first on the bundled example,
+//! then on a generated graph checked against a plain reference
+//! implementation written here (no factline code).
+
+mod testenv;
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde_json::Value;
+use testenv::{assert_one_error_line, TestEnv};
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/// An environment with the bundled example loaded.
+fn example_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env
+}
+
+/// The rows of a JSON array.
+fn rows(value: &Value) -> &Vec<Value> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not a JSON array: {value}"))
+}
+
+/// A string field of a row.
+fn field<'v>(row: &'v Value, name: &str) -> &'v str {
+    row[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("field {name:?} is not a string in {row}"))
+}
+
+/// A number field of a row.
+fn number(row: &Value, name: &str) -> u64 {
+    row[name]
+        .as_u64()
+        .unwrap_or_else(|| panic!("field {name:?} is not a number in {row}"))
+}
+
+/// Asserts a row is an object with exactly these keys.
+fn assert_keys(row: &Value, keys: &[&str]) {
+    let got: BTreeSet<&str> = row
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {row}"))
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let want: BTreeSet<&str> = keys.iter().copied().collect();
+    assert_eq!(got, want, "fields of {row}");
+}
+
+/// `(b, event)` of each who-met row, in order.
+fn met_pairs(value: &Value) -> Vec<(String, String)> {
+    rows(value)
+        .iter()
+        .map(|r| (field(r, "b").to_string(), field(r, "event").to_string()))
+        .collect()
+}
+
+const MET_FIELDS: &[&str] = &["a", "b", "event", "date", "title", "status"];
+const HOP_FIELDS: &[&str] = &["step", "from", "to", "tie", "event", "date", "detail"];
+const MEMBER_FIELDS: &[&str] = &["id", "name", "distance", "meetings"];
+
+// ---------------------------------------------------------------------------
+// A. The example
+
+#[test]
+fn who_met_witkoff_lists_meetings_that_happened_in_date_order() {
+    let env = example_env();
+    let out = env.json(["who-met", "witkoff"]);
+    for row in rows(&out) {
+        assert_keys(row, MET_FIELDS);
+        assert_eq!(field(row, "a"), "Steve Witkoff");
+        assert!(
+            ["occurred", "reported"].contains(&field(row, "status")),
+            "only meetings that happened: {row}"
+        );
+    }
+    let pairs = met_pairs(&out);
+    let dmitriev: BTreeSet<&str> = pairs
+        .iter()
+        .filter(|(b, _)| b == "Kirill Dmitriev")
+        .map(|(_, e)| e.as_str())
+        .collect();
+    assert_eq!(
+        dmitriev,
+        BTreeSet::from(["2025-10-24-miami-talks", "2025-saint-petersburg-meeting"])
+    );
+    assert_eq!(
+        pairs.iter().filter(|(b, _)| b == "Kirill Dmitriev").count(),
+        2
+    );
+    assert!(pairs.iter().any(|(b, _)| b == "Rustem Umerov"), "{out}");
+    assert!(
+        !pairs.iter().any(|(b, _)| b == "Volodymyr Zelenskyy"),
+        "the postponed Türkiye meeting did not happen: {out}"
+    );
+    // The report and the drafting (kinds report and other) are not meetings.
+    assert_eq!(pairs.len(), 3, "{out}");
+    // Timeline order: `2025` starts on 1 Jan 2025, before 24 Oct and 17 Nov.
+    let events: Vec<&str> = pairs.iter().map(|(_, e)| e.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "2025-saint-petersburg-meeting",
+            "2025-10-24-miami-talks",
+            "2025-11-umerov-witkoff-miami",
+        ]
+    );
+    let dates: Vec<&str> = rows(&out).iter().map(|r| field(r, "date")).collect();
+    assert_eq!(dates, ["2025", "2025-10-24/2025-10-26", "2025-11-17/2025-11-19"]);
+}
+
+#[test]
+fn who_met_trump_includes_putin_in_alaska() {
+    let env = example_env();
+    let out = env.json(["who-met", "trump"]);
+    let row = rows(&out)
+        .iter()
+        .find(|r| field(r, "b") == "Vladimir Putin")
+        .unwrap_or_else(|| panic!("Trump met Putin: {out}"));
+    assert_eq!(field(row, "a"), "Donald Trump");
+    assert_eq!(field(row, "event"), "2025-08-alaska-summit");
+    assert_eq!(field(row, "date"), "2025-08");
+    assert_eq!(field(row, "status"), "occurred");
+    // The table names them too.
+    let table = env.run_ok(["who-met", "trump"]);
+    assert!(table.contains("Vladimir Putin"), "{table}");
+}
+
+#[test]
+fn who_met_planned_lists_the_postponed_meeting_only() {
+    let env = example_env();
+    let out = env.json(["who-met", "--planned", "witkoff"]);
+    assert_eq!(rows(&out).len(), 1, "{out}");
+    let row = &rows(&out)[0];
+    assert_keys(row, MET_FIELDS);
+    assert_eq!(field(row, "a"), "Steve Witkoff");
+    assert_eq!(field(row, "b"), "Volodymyr Zelenskyy");
+    assert_eq!(field(row, "event"), "2025-11-19-witkoff-zelenskyy-turkiye");
+    assert_eq!(field(row, "status"), "postponed");
+}
+
+#[test]
+fn who_met_summary_has_one_row_per_pair() {
+    let env = example_env();
+    let out = env.json(["who-met", "--summary"]);
+    let mut pairs = BTreeSet::new();
+    for row in rows(&out) {
+        assert_keys(row, &["a", "b", "meetings", "first", "last"]);
+        let mut pair = [field(row, "a"), field(row, "b")];
+        pair.sort();
+        assert!(pairs.insert(pair), "pair listed twice: {out}");
+    }
+    let find = |x: &str, y: &str| {
+        rows(&out)
+            .iter()
+            .find(|r| {
+                let (a, b) = (field(r, "a"), field(r, "b"));
+                (a == x && b == y) || (a == y && b == x)
+            })
+            .unwrap_or_else(|| panic!("no row for {x} and {y}: {out}"))
+            .clone()
+    };
+    let wd = find("Steve Witkoff", "Kirill Dmitriev");
+    assert_eq!(number(&wd, "meetings"), 2);
+    assert_eq!(field(&wd, "first"), "2025");
+    assert_eq!(field(&wd, "last"), "2025-10-24/2025-10-26");
+    let tp = find("Donald Trump", "Vladimir Putin");
+    assert_eq!(number(&tp, "meetings"), 1);
+    assert_eq!(field(&tp, "first"), "2025-08");
+    assert_eq!(field(&tp, "last"), "2025-08");
+    let uw = find("Rustem Umerov", "Steve Witkoff");
+    assert_eq!(number(&uw, "meetings"), 1);
+    assert_eq!(pairs.len(), 3, "{out}");
+    // Most meetings first.
+    assert_eq!(number(&rows(&out)[0], "meetings"), 2);
+    // The counts add up to the rows of the plain listing.
+    let all = env.json(["who-met"]);
+    let total: u64 = rows(&out).iter().map(|r| number(r, "meetings")).sum();
+    assert_eq!(total as usize, rows(&all).len(), "{all}");
+}
+
+#[test]
+fn who_met_window_keeps_meetings_that_may_overlap_it() {
+    let env = example_env();
+    // October 2025 overlaps `2025` (Saint Petersburg) and 24–26 Oct (Miami),
+    // not 17–19 Nov (Umerov).
+    let out = env.json(["who-met", "witkoff", "--from", "2025-10", "--to", "2025-10"]);
+    let events: Vec<String> = met_pairs(&out).into_iter().map(|(_, e)| e).collect();
+    assert_eq!(
+        events,
+        ["2025-saint-petersburg-meeting", "2025-10-24-miami-talks"],
+        "{out}"
+    );
+    // November 2025 overlaps `2025` and 17–19 Nov, not the Miami talks.
+    let out = env.json(["who-met", "witkoff", "--from", "2025-11", "--to", "2025-11"]);
+    let events: Vec<String> = met_pairs(&out).into_iter().map(|(_, e)| e).collect();
+    assert_eq!(
+        events,
+        ["2025-saint-petersburg-meeting", "2025-11-umerov-witkoff-miami"],
+        "{out}"
+    );
+    // 2024 overlaps none of them.
+    let out = env.json(["who-met", "witkoff", "--from", "2024-01", "--to", "2024-12"]);
+    assert!(rows(&out).is_empty(), "{out}");
+}
+
+#[test]
+fn path_umerov_dmitriev_goes_through_witkoff() {
+    let env = example_env();
+    let all = env.json(["who-met"]);
+    let titles: BTreeMap<&str, (&str, &str)> = rows(&all)
+        .iter()
+        .map(|r| (field(r, "event"), (field(r, "date"), field(r, "title"))))
+        .collect();
+    let out = env.json(["path", "umerov", "dmitriev"]);
+    let hops = rows(&out);
+    assert_eq!(hops.len(), 2, "{out}");
+    for (i, hop) in hops.iter().enumerate() {
+        assert_keys(hop, HOP_FIELDS);
+        assert_eq!(number(hop, "step"), i as u64 + 1);
+        assert_eq!(field(hop, "tie"), "meeting");
+        let event = field(hop, "event");
+        let (date, title) = titles[event];
+        assert_eq!(field(hop, "date"), date);
+        assert_eq!(field(hop, "detail"), title);
+    }
+    assert_eq!(field(&hops[0], "from"), "Rustem Umerov");
+    assert_eq!(field(&hops[0], "to"), "Steve Witkoff");
+    assert_eq!(field(&hops[0], "event"), "2025-11-umerov-witkoff-miami");
+    assert_eq!(field(&hops[1], "from"), "Steve Witkoff");
+    assert_eq!(field(&hops[1], "to"), "Kirill Dmitriev");
+    assert!(
+        ["2025-saint-petersburg-meeting", "2025-10-24-miami-talks"]
+            .contains(&field(&hops[1], "event")),
+        "{out}"
+    );
+}
+
+#[test]
+fn path_zelensky_putin_needs_ties() {
+    let env = example_env();
+    let stderr = env.fail(1, ["path", "zelensky", "putin"]);
+    assert_one_error_line(&stderr);
+    let out = env.json(["path", "zelensky", "putin", "--ties"]);
+    let hops = rows(&out);
+    assert!(!hops.is_empty(), "{out}");
+    assert_eq!(field(&hops[0], "from"), "Volodymyr Zelenskyy");
+    assert_eq!(field(hops.last().unwrap(), "to"), "Vladimir Putin");
+    for (i, hop) in hops.iter().enumerate() {
+        assert_keys(hop, HOP_FIELDS);
+        assert_eq!(number(hop, "step"), i as u64 + 1);
+        if i > 0 {
+            assert_eq!(field(hop, "from"), field(&hops[i - 1], "to"), "{out}");
+        }
+        match field(hop, "tie") {
+            "role" => {
+                assert!(hop["event"].is_null(), "{hop}");
+                assert!(hop["date"].is_null(), "{hop}");
+            }
+            "meeting" => assert!(hop["event"].is_string(), "{hop}"),
+            other => panic!("unknown tie {other}: {hop}"),
+        }
+    }
+    assert!(
+        hops.iter().any(|h| field(h, "tie") == "role"),
+        "some hop is a role: {out}"
+    );
+}
+
+#[test]
+fn network_of_witkoff() {
+    let env = example_env();
+    let out = env.json(["network", "witkoff", "--hops", "1"]);
+    for row in rows(&out) {
+        assert_keys(row, MEMBER_FIELDS);
+        assert_ne!(field(row, "id"), "steve-witkoff", "the centre is no member");
+    }
+    let member = |out: &Value, id: &str| {
+        rows(out)
+            .iter()
+            .find(|r| field(r, "id") == id)
+            .unwrap_or_else(|| panic!("{id} is in the network: {out}"))
+            .clone()
+    };
+    let dmitriev = member(&out, "kirill-dmitriev");
+    assert_eq!(field(&dmitriev, "name"), "Kirill Dmitriev");
+    assert_eq!(number(&dmitriev, "distance"), 1);
+    assert_eq!(number(&dmitriev, "meetings"), 2);
+    let umerov = member(&out, "rustem-umerov");
+    assert_eq!(number(&umerov, "distance"), 1);
+    assert_eq!(number(&umerov, "meetings"), 1);
+
+    let out = env.json(["network", "witkoff", "--hops", "2"]);
+    assert!(
+        !rows(&out)
+            .iter()
+            .any(|r| field(r, "id") == "volodymyr-zelenskyy"),
+        "the postponed meeting does not tie Zelenskyy: {out}"
+    );
+    assert_eq!(number(&member(&out, "kirill-dmitriev"), "distance"), 1);
+}
+
+#[test]
+fn actor_show_lists_dmitriev_first_among_counterparts() {
+    let env = example_env();
+    let out = env.json(["actor", "show", "witkoff"]);
+    let counterparts = out["counterparts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("counterparts is a list: {out}"));
+    assert!(!counterparts.is_empty(), "{out}");
+    let first = counterparts[0].as_str().expect("a string");
+    assert!(first.starts_with("Kirill Dmitriev"), "{out}");
+    assert!(
+        counterparts
+            .iter()
+            .any(|c| c.as_str().unwrap().starts_with("Rustem Umerov")),
+        "{out}"
+    );
+    assert!(
+        !counterparts
+            .iter()
+            .any(|c| c.as_str().unwrap().starts_with("Volodymyr Zelenskyy")),
+        "{out}"
+    );
+}
+
+fn add_event(env: &TestEnv, id: &str, kind: &str, status: &str, actors: &[&str]) {
+    let mut args = vec![
+        "event", "add", "--id", id, "--title", id, "--date", "2025-11-01", "--kind", kind,
+        "--status", status,
+    ];
+    for a in actors {
+        args.push("--actor");
+        args.push(a);
+    }
+    env.run_ok(args);
+}
+
+fn met_ids(env: &TestEnv, args: &[&str]) -> BTreeSet<(String, String)> {
+    met_pairs(&env.json(args)).into_iter().collect()
+}
+
+#[test]
+fn a_cancelled_meeting_disappears_from_who_met_and_path() {
+    let env = example_env();
+    add_event(
+        &env,
+        "zelenskyy-putin-test-meeting",
+        "meeting",
+        "occurred",
+        &["volodymyr-zelenskyy", "vladimir-putin"],
+    );
+    let pair = (
+        "Vladimir Putin".to_string(),
+        "zelenskyy-putin-test-meeting".to_string(),
+    );
+    assert!(met_ids(&env, &["who-met", "zelensky"]).contains(&pair));
+    let out = env.json(["path", "zelensky", "putin"]);
+    assert_eq!(rows(&out).len(), 1, "{out}");
+    assert_eq!(field(&rows(&out)[0], "event"), "zelenskyy-putin-test-meeting");
+
+    env.run_ok(["event", "cancel", "zelenskyy-putin-test-meeting"]);
+    assert!(!met_ids(&env, &["who-met", "zelensky"]).contains(&pair));
+    let stderr = env.fail(1, ["path", "zelensky", "putin"]);
+    assert_one_error_line(&stderr);
+    let out = env.json(["network", "zelensky"]);
+    assert!(
+        !rows(&out).iter().any(|r| field(r, "id") == "vladimir-putin"),
+        "{out}"
+    );
+    // It is now a planned (cancelled) meeting.
+    let out = env.json(["who-met", "--planned", "zelensky"]);
+    let row = rows(&out)
+        .iter()
+        .find(|r| field(r, "event") == "zelenskyy-putin-test-meeting")
+        .unwrap_or_else(|| panic!("the cancelled meeting is planned: {out}"));
+    assert_eq!(field(row, "status"), "cancelled");
+}
+
+#[test]
+fn reported_meetings_count_and_calls_only_with_include_calls() {
+    let env = example_env();
+    add_event(
+        &env,
+        "zakharova-umerov-reported-talks",
+        "talks",
+        "reported",
+        &["maria-zakharova", "rustem-umerov"],
+    );
+    add_event(
+        &env,
+        "melania-zakharova-call",
+        "call",
+        "occurred",
+        &["melania-trump", "maria-zakharova"],
+    );
+    add_event(
+        &env,
+        "melania-umerov-statement",
+        "statement",
+        "occurred",
+        &["melania-trump", "rustem-umerov"],
+    );
+    let reported = (
+        "Rustem Umerov".to_string(),
+        "zakharova-umerov-reported-talks".to_string(),
+    );
+    let call = (
+        "Maria Zakharova".to_string(),
+        "melania-zakharova-call".to_string(),
+    );
+    assert!(met_ids(&env, &["who-met", "zakharova"]).contains(&reported));
+    let out = env.json(["who-met", "zakharova"]);
+    let row = rows(&out)
+        .iter()
+        .find(|r| field(r, "event") == "zakharova-umerov-reported-talks")
+        .unwrap();
+    assert_eq!(field(row, "status"), "reported");
+    // A reported meeting ties them for path and network too.
+    let out = env.json(["path", "zakharova", "witkoff"]);
+    assert_eq!(rows(&out).len(), 2, "{out}");
+
+    assert!(met_ids(&env, &["who-met", "melania-trump"]).is_empty());
+    let with_calls = met_ids(&env, &["who-met", "melania-trump", "--include-calls"]);
+    assert_eq!(with_calls, BTreeSet::from([call]));
+    // Paths walk meetings only.
+    env.fail(1, ["path", "melania-trump", "zakharova"]);
+}
+
+// ---------------------------------------------------------------------------
+// B. A generated graph against a reference implementation
+
+/// A small deterministic generator (Knuth's MMIX LCG).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const ACTORS: usize = 40;
+const EVENTS: usize = 150;
+const KINDS: &[&str] = &["meeting", "talks", "call", "statement"];
+const STATUSES: &[&str] = &["occurred", "reported", "scheduled", "postponed", "cancelled"];
+const WINDOW: (&str, &str) = ("2022-01-01", "2023-12-31");
+
+struct Ev {
+    id: String,
+    title: String,
+    date: String,
+    kind: &'static str,
+    status: &'static str,
+    actors: Vec<usize>,
+}
+
+fn actor_id(i: usize) -> String {
+    format!("a{i:02}")
+}
+
+fn actor_name(i: usize) -> String {
+    format!("Actor {i:02}")
+}
+
+fn actor_index(name: &str) -> usize {
+    name.strip_prefix("Actor ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("not a generated actor name: {name}"))
+}
+
+fn generate(seed: u64) -> Vec<Ev> {
+    let mut rng = Lcg(seed);
+    (0..EVENTS)
+        .map(|i| {
+            let n = 2 + rng.below(3);
+            let mut actors = Vec::new();
+            while actors.len() < n {
+                let a = rng.below(ACTORS);
+                if !actors.contains(&a) {
+                    actors.push(a);
+                }
+            }
+            let date = format!(
+                "{}-{:02}-{:02}",
+                2020 + rng.below(6),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
+            Ev {
+                id: format!("e{i:03}"),
+                title: format!("Event {i}"),
+                date,
+                kind: KINDS[rng.below(KINDS.len())],
+                status: STATUSES[rng.below(STATUSES.len())],
+                actors,
+            }
+        })
+        .collect()
+}
+
+fn ndjson(events: &[Ev]) -> String {
+    let meta = serde_json::json!({"version": 1, "recorded_at": "2025-11-20T12:00:00Z"});
+    let mut out = String::from("{\"type\":\"header\",\"format\":\"factline-ndjson\",\"version\":1}\n");
+    for i in 0..ACTORS {
+        let line = serde_json::json!({
+            "type": "actor", "id": actor_id(i), "name": actor_name(i), "kind": "person",
+            "aliases": [], "description": "", "roles": [], "meta": meta,
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    for e in events {
+        let actors: Vec<String> = e.actors.iter().map(|&a| actor_id(a)).collect();
+        let line = serde_json::json!({
+            "type": "event", "id": e.id, "title": e.title, "date": e.date, "kind": e.kind,
+            "status": e.status, "place": null, "actors": actors, "sources": [], "tags": [],
+            "description": "", "meta": meta,
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// The generated graph loaded into a fresh database.
+fn generated_env(seed: u64) -> (TestEnv, Vec<Ev>) {
+    let events = generate(seed);
+    let env = TestEnv::new();
+    let file = env.write_file("generated.ndjson", &ndjson(&events));
+    env.run_ok([std::ffi::OsStr::new("import"), file.as_os_str()]);
+    (env, events)
+}
+
+/// The reference meeting rules.
+#[derive(Clone, Copy)]
+struct Rules {
+    include_calls: bool,
+    planned: bool,
+    window: Option<(&'static str, &'static str)>,
+}
+
+const MEETINGS: Rules = Rules {
+    include_calls: false,
+    planned: false,
+    window: None,
+};
+
+impl Rules {
+    fn admits(&self, e: &Ev) -> bool {
+        let kind = e.kind == "meeting" || e.kind == "talks" || (self.include_calls && e.kind == "call");
+        let happened = e.status == "occurred" || e.status == "reported";
+        // Day dates: overlapping the window means lying inside it.
+        let inside = self
+            .window
+            .is_none_or(|(from, to)| from <= e.date.as_str() && e.date.as_str() <= to);
+        kind && happened != self.planned && inside
+    }
+
+    /// The command-line options for these rules.
+    fn args(&self) -> Vec<&'static str> {
+        let mut args = Vec::new();
+        if self.include_calls {
+            args.push("--include-calls");
+        }
+        if self.planned {
+            args.push("--planned");
+        }
+        if let Some((from, to)) = self.window {
+            args.extend(["--from", from, "--to", to]);
+        }
+        args
+    }
+}
+
+/// Reference who-met rows of `x`: (b name, event, date, status), in
+/// timeline order (date, event id), then by the other's id.
+fn ref_who_met(events: &[Ev], rules: Rules, x: usize) -> Vec<(String, String, String, String)> {
+    let mut out = Vec::new();
+    for e in events
+        .iter()
+        .filter(|e| rules.admits(e) && e.actors.contains(&x))
+    {
+        let mut others: Vec<usize> = e.actors.iter().copied().filter(|&a| a != x).collect();
+        others.sort();
+        for o in others {
+            out.push((
+                e.date.clone(),
+                e.id.clone(),
+                o,
+                (actor_name(o), e.id.clone(), e.date.clone(), e.status.to_string()),
+            ));
+        }
+    }
+    out.sort_by(|a, b| (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2)));
+    out.into_iter().map(|r| r.3).collect()
+}
+
+/// Reference adjacency: for each actor, its neighbours and the number of
+/// meetings they share.
+fn adjacency(events: &[Ev], rules: Rules) -> Vec<BTreeMap<usize, usize>> {
+    let mut adj = vec![BTreeMap::new(); ACTORS];
+    for e in events.iter().filter(|e| rules.admits(e)) {
+        for &a in &e.actors {
+            for &b in &e.actors {
+                if a != b {
+                    *adj[a].entry(b).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    adj
+}
+
+/// Reference breadth-first distances from `start`.
+fn bfs(adj: &[BTreeMap<usize, usize>], start: usize) -> Vec<Option<usize>> {
+    let mut dist = vec![None; adj.len()];
+    dist[start] = Some(0);
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        let d = dist[n].unwrap();
+        for &m in adj[n].keys() {
+            if dist[m].is_none() {
+                dist[m] = Some(d + 1);
+                queue.push_back(m);
+            }
+        }
+    }
+    dist
+}
+
+/// Reference network of `centre`: (id, distance, meetings) by distance then id.
+fn ref_network(events: &[Ev], rules: Rules, centre: usize, hops: usize) -> Vec<(String, u64, u64)> {
+    let adj = adjacency(events, rules);
+    let dist = bfs(&adj, centre);
+    let mut out = Vec::new();
+    for (n, d) in dist.iter().enumerate() {
+        let Some(d) = *d else { continue };
+        if n == centre || d > hops {
+            continue;
+        }
+        let meetings: usize = adj[n]
+            .iter()
+            .filter(|(m, _)| dist[**m] == Some(d - 1))
+            .map(|(_, count)| count)
+            .sum();
+        out.push((d as u64, actor_id(n), meetings as u64));
+    }
+    out.sort();
+    out.into_iter().map(|(d, id, m)| (id, d, m)).collect()
+}
+
+fn who_met_rows(out: &Value, x: usize) -> Vec<(String, String, String, String)> {
+    rows(out)
+        .iter()
+        .map(|r| {
+            assert_keys(r, MET_FIELDS);
+            assert_eq!(field(r, "a"), actor_name(x), "{r}");
+            let event = field(r, "event");
+            let title = format!("Event {}", event[1..].parse::<usize>().unwrap());
+            assert_eq!(field(r, "title"), title, "{r}");
+            (
+                field(r, "b").to_string(),
+                event.to_string(),
+                field(r, "date").to_string(),
+                field(r, "status").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn check_who_met(env: &TestEnv, events: &[Ev], rules: Rules) {
+    let mut nonempty = 0;
+    for x in 0..ACTORS {
+        let id = actor_id(x);
+        let mut args = vec!["who-met", id.as_str()];
+        args.extend(rules.args());
+        let got = who_met_rows(&env.json(&args), x);
+        let want = ref_who_met(events, rules, x);
+        assert_eq!(got, want, "factline {args:?}");
+        nonempty += usize::from(!want.is_empty());
+    }
+    assert!(nonempty > 0, "the generated graph has meetings");
+}
+
+#[test]
+fn generated_who_met_matches_the_reference() {
+    let (env, events) = generated_env(1);
+    check_who_met(&env, &events, MEETINGS);
+}
+
+#[test]
+fn generated_who_met_in_a_window_matches_the_reference() {
+    let (env, events) = generated_env(1);
+    check_who_met(
+        &env,
+        &events,
+        Rules {
+            window: Some(WINDOW),
+            ..MEETINGS
+        },
+    );
+}
+
+#[test]
+fn generated_who_met_planned_and_with_calls_match_the_reference() {
+    let (env, events) = generated_env(1);
+    check_who_met(
+        &env,
+        &events,
+        Rules {
+            planned: true,
+            ..MEETINGS
+        },
+    );
+    check_who_met(
+        &env,
+        &events,
+        Rules {
+            include_calls: true,
+            ..MEETINGS
+        },
+    );
+}
+
+#[test]
+fn generated_who_met_of_everyone_and_summary_match_the_reference() {
+    let (env, events) = generated_env(1);
+    // Every pair of every meeting, in timeline order, pairs by id.
+    let mut want = Vec::new();
+    let mut sorted: Vec<&Ev> = events.iter().filter(|e| MEETINGS.admits(e)).collect();
+    sorted.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
+    let mut summary: BTreeMap<(usize, usize), (u64, String, String)> = BTreeMap::new();
+    for e in sorted {
+        let mut actors = e.actors.clone();
+        actors.sort();
+        for (i, &a) in actors.iter().enumerate() {
+            for &b in &actors[i + 1..] {
+                want.push((actor_name(a), actor_name(b), e.id.clone()));
+                let s = summary
+                    .entry((a, b))
+                    .or_insert((0, e.date.clone(), e.date.clone()));
+                s.0 += 1;
+                s.1 = s.1.clone().min(e.date.clone());
+                s.2 = s.2.clone().max(e.date.clone());
+            }
+        }
+    }
+    let out = env.json(["who-met"]);
+    let got: Vec<(String, String, String)> = rows(&out)
+        .iter()
+        .map(|r| {
+            (
+                field(r, "a").to_string(),
+                field(r, "b").to_string(),
+                field(r, "event").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+
+    let mut want: Vec<(u64, String, String, String, String)> = summary
+        .into_iter()
+        .map(|((a, b), (n, first, last))| (n, actor_name(a), actor_name(b), first, last))
+        .collect();
+    want.sort_by(|x, y| y.0.cmp(&x.0).then_with(|| (&x.1, &x.2).cmp(&(&y.1, &y.2))));
+    let out = env.json(["who-met", "--summary"]);
+    let got: Vec<(u64, String, String, String, String)> = rows(&out)
+        .iter()
+        .map(|r| {
+            (
+                number(r, "meetings"),
+                field(r, "a").to_string(),
+                field(r, "b").to_string(),
+                field(r, "first").to_string(),
+                field(r, "last").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+fn check_network(env: &TestEnv, events: &[Ev], rules: Rules, hops: usize) {
+    let hops_arg = hops.to_string();
+    for x in 0..ACTORS {
+        let id = actor_id(x);
+        let mut args = vec!["network", id.as_str(), "--hops", hops_arg.as_str()];
+        args.extend(rules.args());
+        let out = env.json(&args);
+        let got: Vec<(String, u64, u64)> = rows(&out)
+            .iter()
+            .map(|r| {
+                assert_keys(r, MEMBER_FIELDS);
+                assert_eq!(field(r, "name"), actor_name(actor_index(field(r, "name"))));
+                assert_eq!(field(r, "id"), actor_id(actor_index(field(r, "name"))));
+                (
+                    field(r, "id").to_string(),
+                    number(r, "distance"),
+                    number(r, "meetings"),
+                )
+            })
+            .collect();
+        let want = ref_network(events, rules, x, hops);
+        let got_set: BTreeSet<(String, u64)> =
+            got.iter().map(|(id, d, _)| (id.clone(), *d)).collect();
+        let want_set: BTreeSet<(String, u64)> =
+            want.iter().map(|(id, d, _)| (id.clone(), *d)).collect();
+        assert_eq!(got_set, want_set, "members of factline {args:?}");
+        assert_eq!(got, want, "factline {args:?} (id, distance, meetings)");
+    }
+}
+
+#[test]
+fn generated_network_matches_the_reference() {
+    let (env, events) = generated_env(1);
+    check_network(&env, &events, MEETINGS, 2);
+}
+
+#[test]
+fn generated_network_in_a_window_matches_the_reference() {
+    let (env, events) = generated_env(1);
+    check_network(
+        &env,
+        &events,
+        Rules {
+            window: Some(WINDOW),
+            ..MEETINGS
+        },
+        2,
+    );
+}
+
+#[test]
+fn generated_network_further_out_matches_the_reference() {
+    let (env, events) = generated_env(2);
+    check_network(&env, &events, MEETINGS, 4);
+}
+
+/// Checks `path a b` against the reference distance and validates its hops.
+fn check_path(env: &TestEnv, events: &[Ev], rules: Rules, a: usize, b: usize) -> bool {
+    let adj = adjacency(events, rules);
+    let want = bfs(&adj, a)[b];
+    let (ida, idb) = (actor_id(a), actor_id(b));
+    let mut args = vec!["path", ida.as_str(), idb.as_str(), "--max-hops", "50"];
+    args.extend(rules.args());
+    let Some(want) = want else {
+        let stderr = env.fail(1, &args);
+        assert_one_error_line(&stderr);
+        return false;
+    };
+    let out = env.json(&args);
+    let hops = rows(&out);
+    assert_eq!(hops.len(), want, "hops of factline {args:?}: {out}");
+    let mut at = a;
+    for (i, hop) in hops.iter().enumerate() {
+        assert_keys(hop, HOP_FIELDS);
+        assert_eq!(number(hop, "step"), i as u64 + 1, "{out}");
+        assert_eq!(field(hop, "tie"), "meeting", "{out}");
+        let from = actor_index(field(hop, "from"));
+        let to = actor_index(field(hop, "to"));
+        assert_eq!(from, at, "hops are consecutive in factline {args:?}: {out}");
+        let id = field(hop, "event");
+        let e = events
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("unknown event {id}: {out}"));
+        assert!(
+            e.actors.contains(&from) && e.actors.contains(&to),
+            "both ends take part in {id}: {out}"
+        );
+        assert!(rules.admits(e), "{id} is a meeting by the rules: {out}");
+        assert_eq!(field(hop, "date"), e.date, "{out}");
+        assert_eq!(field(hop, "detail"), e.title, "{out}");
+        at = to;
+    }
+    assert_eq!(at, b, "the path ends at {idb}: {out}");
+    true
+}
+
+fn check_paths(env: &TestEnv, events: &[Ev], rules: Rules, seed: u64, count: usize) {
+    let mut rng = Lcg(seed);
+    let (mut found, mut missing) = (0, 0);
+    for _ in 0..count {
+        let a = rng.below(ACTORS);
+        let mut b = rng.below(ACTORS);
+        if b == a {
+            b = (a + 1) % ACTORS;
+        }
+        if check_path(env, events, rules, a, b) {
+            found += 1;
+        } else {
+            missing += 1;
+        }
+    }
+    eprintln!("paths: {found} found, {missing} unreachable");
+}
+
+#[test]
+fn generated_paths_match_the_reference() {
+    let (env, events) = generated_env(1);
+    // Every actor as a start once, plus random pairs.
+    for a in 0..ACTORS {
+        check_path(&env, &events, MEETINGS, a, (a * 7 + 3) % ACTORS);
+    }
+    check_paths(&env, &events, MEETINGS, 99, 20);
+}
+
+#[test]
+fn generated_paths_in_a_window_match_the_reference() {
+    let (env, events) = generated_env(1);
+    let rules = Rules {
+        window: Some(WINDOW),
+        ..MEETINGS
+    };
+    check_paths(&env, &events, rules, 7, 30);
+}
+
+#[test]
+fn generated_paths_respect_max_hops() {
+    let (env, events) = generated_env(1);
+    let adj = adjacency(&events, MEETINGS);
+    // A pair at least two meetings apart: one hop fewer is not enough.
+    let (a, b, d) = (0..ACTORS)
+        .flat_map(|a| {
+            let dist = bfs(&adj, a);
+            (0..ACTORS).filter_map(move |b| dist[b].filter(|&d| d >= 2).map(|d| (a, b, d)))
+        })
+        .max_by_key(|&(_, _, d)| d)
+        .expect("some pair is two meetings apart");
+    let (ida, idb) = (actor_id(a), actor_id(b));
+    let exact = d.to_string();
+    let short = (d - 1).to_string();
+    let out = env.json(["path", ida.as_str(), idb.as_str(), "--max-hops", exact.as_str()]);
+    assert_eq!(rows(&out).len(), d, "{out}");
+    let stderr = env.fail(
+        1,
+        ["path", ida.as_str(), idb.as_str(), "--max-hops", short.as_str()],
+    );
+    assert_one_error_line(&stderr);
+}
+
+#[test]
+fn generated_graph_is_varied_enough() {
+    // Guards the generator: the reference comparisons above mean something
+    // only if the graph has both connected and unconnected pairs.
+    let events = generate(1);
+    let adj = adjacency(&events, MEETINGS);
+    let dist = bfs(&adj, 0);
+    let reached = dist.iter().filter(|d| d.is_some()).count();
+    let isolated = adj.iter().filter(|n| n.is_empty()).count();
+    assert!(reached > 3, "{reached} reached");
+    assert!(reached < ACTORS || isolated > 0 || {
+        let w = adjacency(
+            &events,
+            Rules {
+                window: Some(WINDOW),
+                ..MEETINGS
+            },
+        );
+        w.iter().any(BTreeMap::is_empty)
+    });
+    assert!(dist.iter().flatten().any(|&d| d >= 2));
+}
