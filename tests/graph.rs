@@ -112,7 +112,10 @@ fn who_met_witkoff_lists_meetings_that_happened_in_date_order() {
         ]
     );
     let dates: Vec<&str> = rows(&out).iter().map(|r| field(r, "date")).collect();
-    assert_eq!(dates, ["2025", "2025-10-24/2025-10-26", "2025-11-17/2025-11-19"]);
+    assert_eq!(
+        dates,
+        ["2025", "2025-10-24/2025-10-26", "2025-11-17/2025-11-19"]
+    );
 }
 
 #[test]
@@ -202,7 +205,10 @@ fn who_met_window_keeps_meetings_that_may_overlap_it() {
     let events: Vec<String> = met_pairs(&out).into_iter().map(|(_, e)| e).collect();
     assert_eq!(
         events,
-        ["2025-saint-petersburg-meeting", "2025-11-umerov-witkoff-miami"],
+        [
+            "2025-saint-petersburg-meeting",
+            "2025-11-umerov-witkoff-miami"
+        ],
         "{out}"
     );
     // 2024 overlaps none of them.
@@ -332,8 +338,18 @@ fn actor_show_lists_dmitriev_first_among_counterparts() {
 
 fn add_event(env: &TestEnv, id: &str, kind: &str, status: &str, actors: &[&str]) {
     let mut args = vec![
-        "event", "add", "--id", id, "--title", id, "--date", "2025-11-01", "--kind", kind,
-        "--status", status,
+        "event",
+        "add",
+        "--id",
+        id,
+        "--title",
+        id,
+        "--date",
+        "2025-11-01",
+        "--kind",
+        kind,
+        "--status",
+        status,
     ];
     for a in actors {
         args.push("--actor");
@@ -363,7 +379,10 @@ fn a_cancelled_meeting_disappears_from_who_met_and_path() {
     assert!(met_ids(&env, &["who-met", "zelensky"]).contains(&pair));
     let out = env.json(["path", "zelensky", "putin"]);
     assert_eq!(rows(&out).len(), 1, "{out}");
-    assert_eq!(field(&rows(&out)[0], "event"), "zelenskyy-putin-test-meeting");
+    assert_eq!(
+        field(&rows(&out)[0], "event"),
+        "zelenskyy-putin-test-meeting"
+    );
 
     env.run_ok(["event", "cancel", "zelenskyy-putin-test-meeting"]);
     assert!(!met_ids(&env, &["who-met", "zelensky"]).contains(&pair));
@@ -371,7 +390,9 @@ fn a_cancelled_meeting_disappears_from_who_met_and_path() {
     assert_one_error_line(&stderr);
     let out = env.json(["network", "zelensky"]);
     assert!(
-        !rows(&out).iter().any(|r| field(r, "id") == "vladimir-putin"),
+        !rows(&out)
+            .iter()
+            .any(|r| field(r, "id") == "vladimir-putin"),
         "{out}"
     );
     // It is now a planned (cancelled) meeting.
@@ -433,6 +454,124 @@ fn reported_meetings_count_and_calls_only_with_include_calls() {
     env.fail(1, ["path", "melania-trump", "zakharova"]);
 }
 
+#[test]
+fn edited_meetings_are_followed_by_who_met_path_and_network() {
+    let env = example_env();
+    add_event(
+        &env,
+        "three-way-meeting",
+        "meeting",
+        "occurred",
+        &["maria-zakharova", "rustem-umerov", "melania-trump"],
+    );
+    let names = |args: &[&str]| -> BTreeSet<String> {
+        met_pairs(&env.json(args))
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect()
+    };
+    assert_eq!(
+        names(&["who-met", "zakharova"]),
+        BTreeSet::from(["Melania Trump".to_string(), "Rustem Umerov".to_string()])
+    );
+    // Dropping a participant unties them.
+    env.run_ok([
+        "event",
+        "edit",
+        "three-way-meeting",
+        "--remove-actor",
+        "melania-trump",
+    ]);
+    assert_eq!(
+        names(&["who-met", "zakharova"]),
+        BTreeSet::from(["Rustem Umerov".to_string()])
+    );
+    assert!(names(&["who-met", "melania-trump"]).is_empty());
+    env.fail(1, ["path", "melania-trump", "umerov"]);
+    // A statement is no meeting.
+    env.run_ok(["event", "edit", "three-way-meeting", "--kind", "statement"]);
+    assert!(names(&["who-met", "zakharova"]).is_empty());
+    env.fail(1, ["path", "zakharova", "umerov"]);
+    // Talks on a new date count again, in windows around the new date only.
+    env.run_ok([
+        "event",
+        "edit",
+        "three-way-meeting",
+        "--kind",
+        "talks",
+        "--date",
+        "2024-03-03",
+    ]);
+    let in_2024 = [
+        "who-met",
+        "zakharova",
+        "--from",
+        "2024-01",
+        "--to",
+        "2024-12",
+    ];
+    assert_eq!(
+        names(&in_2024),
+        BTreeSet::from(["Rustem Umerov".to_string()])
+    );
+    let in_nov = [
+        "who-met",
+        "zakharova",
+        "--from",
+        "2025-11",
+        "--to",
+        "2025-11",
+    ];
+    assert!(names(&in_nov).is_empty());
+    let out = env.json(["network", "zakharova", "--hops", "2"]);
+    let members: BTreeMap<&str, u64> = rows(&out)
+        .iter()
+        .map(|r| (field(r, "id"), number(r, "distance")))
+        .collect();
+    assert_eq!(members.get("rustem-umerov"), Some(&1), "{out}");
+    assert_eq!(members.get("steve-witkoff"), Some(&2), "{out}");
+    let out = env.json([
+        "network",
+        "zakharova",
+        "--from",
+        "2025-01",
+        "--to",
+        "2025-12",
+    ]);
+    assert!(
+        rows(&out).is_empty(),
+        "no meeting of Zakharova's in 2025: {out}"
+    );
+}
+
+#[test]
+fn one_sided_windows_are_open_on_the_other_side() {
+    let env = example_env();
+    let events = |args: &[&str]| -> Vec<String> {
+        met_pairs(&env.json(args))
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect()
+    };
+    // Only `2025` may fall in December 2025 or later.
+    assert_eq!(
+        events(&["who-met", "witkoff", "--from", "2025-12"]),
+        ["2025-saint-petersburg-meeting"]
+    );
+    // Only `2025` may fall in January 2025 or earlier.
+    assert_eq!(
+        events(&["who-met", "witkoff", "--to", "2025-01"]),
+        ["2025-saint-petersburg-meeting"]
+    );
+    assert_eq!(
+        events(&["who-met", "witkoff", "--from", "2025-11-18"]),
+        [
+            "2025-saint-petersburg-meeting",
+            "2025-11-umerov-witkoff-miami"
+        ]
+    );
+}
+
 // ---------------------------------------------------------------------------
 // B. A generated graph against a reference implementation
 
@@ -456,7 +595,13 @@ impl Lcg {
 const ACTORS: usize = 40;
 const EVENTS: usize = 150;
 const KINDS: &[&str] = &["meeting", "talks", "call", "statement"];
-const STATUSES: &[&str] = &["occurred", "reported", "scheduled", "postponed", "cancelled"];
+const STATUSES: &[&str] = &[
+    "occurred",
+    "reported",
+    "scheduled",
+    "postponed",
+    "cancelled",
+];
 const WINDOW: (&str, &str) = ("2022-01-01", "2023-12-31");
 
 struct Ev {
@@ -484,8 +629,15 @@ fn actor_index(name: &str) -> usize {
 
 fn generate(seed: u64) -> Vec<Ev> {
     let mut rng = Lcg(seed);
-    (0..EVENTS)
-        .map(|i| {
+    let mut events: Vec<Ev> = Vec::with_capacity(EVENTS);
+    for i in 0..EVENTS {
+        // One event in five brings an earlier event's actors together again,
+        // so that some pairs meet more than once.
+        let actors = if i > 0 && rng.below(5) == 0 {
+            let mut actors = events[rng.below(i)].actors.clone();
+            actors.rotate_left(1);
+            actors
+        } else {
             let n = 2 + rng.below(3);
             let mut actors = Vec::new();
             while actors.len() < n {
@@ -494,27 +646,32 @@ fn generate(seed: u64) -> Vec<Ev> {
                     actors.push(a);
                 }
             }
+            actors
+        };
+        {
             let date = format!(
                 "{}-{:02}-{:02}",
                 2020 + rng.below(6),
                 1 + rng.below(12),
                 1 + rng.below(28)
             );
-            Ev {
+            events.push(Ev {
                 id: format!("e{i:03}"),
                 title: format!("Event {i}"),
                 date,
                 kind: KINDS[rng.below(KINDS.len())],
                 status: STATUSES[rng.below(STATUSES.len())],
                 actors,
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    events
 }
 
 fn ndjson(events: &[Ev]) -> String {
     let meta = serde_json::json!({"version": 1, "recorded_at": "2025-11-20T12:00:00Z"});
-    let mut out = String::from("{\"type\":\"header\",\"format\":\"factline-ndjson\",\"version\":1}\n");
+    let mut out =
+        String::from("{\"type\":\"header\",\"format\":\"factline-ndjson\",\"version\":1}\n");
     for i in 0..ACTORS {
         let line = serde_json::json!({
             "type": "actor", "id": actor_id(i), "name": actor_name(i), "kind": "person",
@@ -561,7 +718,8 @@ const MEETINGS: Rules = Rules {
 
 impl Rules {
     fn admits(&self, e: &Ev) -> bool {
-        let kind = e.kind == "meeting" || e.kind == "talks" || (self.include_calls && e.kind == "call");
+        let kind =
+            e.kind == "meeting" || e.kind == "talks" || (self.include_calls && e.kind == "call");
         let happened = e.status == "occurred" || e.status == "reported";
         // Day dates: overlapping the window means lying inside it.
         let inside = self
@@ -601,7 +759,12 @@ fn ref_who_met(events: &[Ev], rules: Rules, x: usize) -> Vec<(String, String, St
                 e.date.clone(),
                 e.id.clone(),
                 o,
-                (actor_name(o), e.id.clone(), e.date.clone(), e.status.to_string()),
+                (
+                    actor_name(o),
+                    e.id.clone(),
+                    e.date.clone(),
+                    e.status.to_string(),
+                ),
             ));
         }
     }
@@ -890,32 +1053,47 @@ fn check_path(env: &TestEnv, events: &[Ev], rules: Rules, a: usize, b: usize) ->
     true
 }
 
-fn check_paths(env: &TestEnv, events: &[Ev], rules: Rules, seed: u64, count: usize) {
-    let mut rng = Lcg(seed);
-    let (mut found, mut missing) = (0, 0);
-    for _ in 0..count {
-        let a = rng.below(ACTORS);
-        let mut b = rng.below(ACTORS);
-        if b == a {
-            b = (a + 1) % ACTORS;
-        }
-        if check_path(env, events, rules, a, b) {
-            found += 1;
-        } else {
-            missing += 1;
+/// Checks `path` for up to `reachable` connected and `unreachable`
+/// unconnected pairs, chosen at random.
+fn check_paths(
+    env: &TestEnv,
+    events: &[Ev],
+    rules: Rules,
+    seed: u64,
+    reachable: usize,
+    unreachable: usize,
+) {
+    let adj = adjacency(events, rules);
+    let mut connected = Vec::new();
+    let mut unconnected = Vec::new();
+    for a in 0..ACTORS {
+        let dist = bfs(&adj, a);
+        for b in (0..ACTORS).filter(|&b| b != a) {
+            if dist[b].is_some() {
+                connected.push((a, b));
+            } else {
+                unconnected.push((a, b));
+            }
         }
     }
-    eprintln!("paths: {found} found, {missing} unreachable");
+    assert!(!connected.is_empty(), "some pair is connected");
+    assert!(!unconnected.is_empty(), "some pair is not connected");
+    let mut rng = Lcg(seed);
+    for (pairs, count, reach) in [
+        (&mut connected, reachable, true),
+        (&mut unconnected, unreachable, false),
+    ] {
+        for _ in 0..count.min(pairs.len()) {
+            let (a, b) = pairs.swap_remove(rng.below(pairs.len()));
+            assert_eq!(check_path(env, events, rules, a, b), reach);
+        }
+    }
 }
 
 #[test]
 fn generated_paths_match_the_reference() {
     let (env, events) = generated_env(1);
-    // Every actor as a start once, plus random pairs.
-    for a in 0..ACTORS {
-        check_path(&env, &events, MEETINGS, a, (a * 7 + 3) % ACTORS);
-    }
-    check_paths(&env, &events, MEETINGS, 99, 20);
+    check_paths(&env, &events, MEETINGS, 99, 40, 15);
 }
 
 #[test]
@@ -925,7 +1103,13 @@ fn generated_paths_in_a_window_match_the_reference() {
         window: Some(WINDOW),
         ..MEETINGS
     };
-    check_paths(&env, &events, rules, 7, 30);
+    check_paths(&env, &events, rules, 7, 25, 10);
+}
+
+#[test]
+fn generated_paths_with_another_seed_match_the_reference() {
+    let (env, events) = generated_env(4);
+    check_paths(&env, &events, MEETINGS, 5, 30, 10);
 }
 
 #[test]
@@ -943,11 +1127,23 @@ fn generated_paths_respect_max_hops() {
     let (ida, idb) = (actor_id(a), actor_id(b));
     let exact = d.to_string();
     let short = (d - 1).to_string();
-    let out = env.json(["path", ida.as_str(), idb.as_str(), "--max-hops", exact.as_str()]);
+    let out = env.json([
+        "path",
+        ida.as_str(),
+        idb.as_str(),
+        "--max-hops",
+        exact.as_str(),
+    ]);
     assert_eq!(rows(&out).len(), d, "{out}");
     let stderr = env.fail(
         1,
-        ["path", ida.as_str(), idb.as_str(), "--max-hops", short.as_str()],
+        [
+            "path",
+            ida.as_str(),
+            idb.as_str(),
+            "--max-hops",
+            short.as_str(),
+        ],
     );
     assert_one_error_line(&stderr);
 }
@@ -955,22 +1151,34 @@ fn generated_paths_respect_max_hops() {
 #[test]
 fn generated_graph_is_varied_enough() {
     // Guards the generator: the reference comparisons above mean something
-    // only if the graph has both connected and unconnected pairs.
-    let events = generate(1);
-    let adj = adjacency(&events, MEETINGS);
-    let dist = bfs(&adj, 0);
-    let reached = dist.iter().filter(|d| d.is_some()).count();
-    let isolated = adj.iter().filter(|n| n.is_empty()).count();
-    assert!(reached > 3, "{reached} reached");
-    assert!(reached < ACTORS || isolated > 0 || {
-        let w = adjacency(
-            &events,
+    // only if the graph has long paths, unconnected pairs and pairs that
+    // met more than once, with and without the window.
+    for seed in [1, 2, 4] {
+        let events = generate(seed);
+        for rules in [
+            MEETINGS,
             Rules {
                 window: Some(WINDOW),
                 ..MEETINGS
             },
-        );
-        w.iter().any(BTreeMap::is_empty)
-    });
-    assert!(dist.iter().flatten().any(|&d| d >= 2));
+        ] {
+            let adj = adjacency(&events, rules);
+            let longest = (0..ACTORS)
+                .flat_map(|a| bfs(&adj, a).into_iter().flatten())
+                .max()
+                .unwrap();
+            assert!(longest >= 2, "seed {seed}: longest distance {longest}");
+            assert!(
+                adj.iter().any(BTreeMap::is_empty),
+                "seed {seed}: someone met nobody"
+            );
+            if rules.window.is_none() {
+                assert!(longest >= 3, "seed {seed}: longest distance {longest}");
+                assert!(
+                    adj.iter().flat_map(BTreeMap::values).any(|&n| n >= 2),
+                    "seed {seed}: some pair met twice"
+                );
+            }
+        }
+    }
 }
