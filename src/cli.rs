@@ -29,6 +29,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
+    /// Show the database as it was recorded at this time (RFC 3339 or a day,
+    /// e.g. 2025-11-20): what did we know then? Read commands only.
+    #[arg(long, global = true, value_name = "TIME")]
+    pub as_of: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -108,6 +113,14 @@ pub enum Command {
     ///
     /// Example: factline import story.ndjson
     Import(ImportArgs),
+    /// Every version of a record: when each was recorded and what it changed.
+    ///
+    /// Example: factline history 2025-11-19-witkoff-zelenskyy-turkiye
+    History(HistoryArgs),
+    /// Hide a record from every query without deleting it; history keeps it.
+    ///
+    /// Example: factline retract 2025-melania-trump-children-returned --reason "duplicate of another entry"
+    Retract(RetractArgs),
     /// Verify the database: records, indexes, history and schema version.
     ///
     /// Prints the problems found with the ids concerned; exit code 1 if any.
@@ -443,6 +456,45 @@ pub struct NetworkArgs {
     /// Also walk roles and affiliations.
     #[arg(long)]
     pub ties: bool,
+}
+
+/// The kinds of record an id can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordKind {
+    Actor,
+    Source,
+    Event,
+}
+
+impl RecordKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordKind::Actor => "actor",
+            RecordKind::Source => "source",
+            RecordKind::Event => "event",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The record's id.
+    pub id: String,
+    /// Which kind of record, when the id names more than one.
+    #[arg(long, value_enum)]
+    pub kind: Option<RecordKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct RetractArgs {
+    /// The record's id.
+    pub id: String,
+    /// Why it is retracted (kept in its history).
+    #[arg(long)]
+    pub reason: String,
+    /// Which kind of record, when the id names more than one.
+    #[arg(long, value_enum)]
+    pub kind: Option<RecordKind>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,9 @@ pub enum Lookup<T> {
 /// that lists their ids (the user then gives an id).
 pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     if let Some(actor) = store.get::<Actor>(input.trim())? {
+        if let Some(reason) = &actor.meta.retracted {
+            return Err(retracted("actor", &actor.id, reason));
+        }
         return Ok(Lookup::Found(actor));
     }
     let folded = fold(input);
@@ -71,6 +74,9 @@ pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
 /// Finds a source by id or name. Sources are few, so this reads them all.
 pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
     if let Some(source) = store.get::<Source>(input.trim())? {
+        if let Some(reason) = &source.meta.retracted {
+            return Err(retracted("source", &source.id, reason));
+        }
         return Ok(Lookup::Found(source));
     }
     let folded = fold(input);
@@ -78,7 +84,7 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
         return Err(Error::bad_input("a source name cannot be empty"));
     }
     let mut best: Option<(f64, Source)> = None;
-    for source in store.all::<Source>() {
+    for source in store.live::<Source>() {
         let source = source?;
         let name = fold(&source.name);
         if name == folded {
@@ -94,6 +100,13 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
     Ok(Lookup::Missing {
         suggestion: best.map(|(_, s)| s),
     })
+}
+
+/// The error for a record that was retracted: it is hidden, not gone.
+pub fn retracted(what: &str, id: &str, reason: &str) -> Error {
+    Error::bad_input(format!(
+        "{what} {id} was retracted ({reason}); `factline history {id}` shows it"
+    ))
 }
 
 /// The error for a name that finds nothing, with the closest known name.

@@ -281,7 +281,7 @@ fn list(ctx: &Ctx) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let mut names = Names::new(&store);
     let mut rows = Vec::new();
-    for actor in store.all::<Actor>() {
+    for actor in store.live::<Actor>() {
         rows.push(ActorRow::new(&actor?, &mut names)?);
     }
     rows.sort_by(|a, b| {

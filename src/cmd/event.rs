@@ -245,10 +245,15 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     Ok(())
 }
 
+/// The event with this id, refusing unknown and retracted ones.
 pub fn require_event(store: &Store, id: &str) -> Result<Event> {
-    store
+    let event = store
         .get::<Event>(id)?
-        .ok_or_else(|| unknown("event", id, None))
+        .ok_or_else(|| unknown("event", id, None))?;
+    if let Some(reason) = &event.meta.retracted {
+        return Err(crate::resolve::retracted("event", id, reason));
+    }
+    Ok(event)
 }
 
 fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {

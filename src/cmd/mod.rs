@@ -7,9 +7,11 @@ pub mod check;
 pub mod event;
 pub mod example;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod network;
 pub mod path;
+pub mod retract;
 pub mod source;
 pub mod timeline;
 pub mod who_met;
@@ -29,11 +31,19 @@ pub struct Ctx {
     /// The time recorded on new versions. `FACTLINE_NOW` (RFC 3339) fixes it,
     /// for reproducible scripts and tests.
     pub now: Stamp,
+    /// `--as-of`: read the database as recorded at this time.
+    pub as_of: Option<Stamp>,
 }
 
 impl Ctx {
     pub fn open(&self, access: Access) -> Result<Store> {
-        Store::open(&self.db, access)
+        match (self.as_of, access) {
+            (None, _) => Store::open(&self.db, access),
+            (Some(at), Access::Read) => Store::open(&self.db, access)?.as_of(at),
+            (Some(_), Access::Write) => Err(Error::bad_input(
+                "--as-of shows the past; it cannot be used with a command that writes",
+            )),
+        }
     }
 
     /// The format of a read command: table (default), csv or json.
@@ -56,10 +66,12 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Err(_) => Stamp::now(),
     };
+    let as_of = cli.as_of.as_deref().map(parse_as_of).transpose()?;
     let ctx = Ctx {
         db: cli.db,
         format: cli.format,
         now,
+        as_of,
     };
     let existed = crate::store::exists(&ctx.db);
     let result = dispatch(&ctx, cli.command);
@@ -73,6 +85,8 @@ pub fn run(cli: Cli) -> Result<()> {
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Check => check::run(ctx),
+        Command::History(args) => history::run(ctx, args),
+        Command::Retract(args) => retract::run(ctx, args),
         Command::Actor(c) => actor::run(ctx, c),
         Command::Source(c) => source::run(ctx, c),
         Command::Event(c) => event::run(ctx, c),
@@ -84,6 +98,18 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Import(args) => import::run(ctx, args),
         Command::Example => example::run(ctx),
     }
+}
+
+/// Parses `--as-of`: an RFC 3339 time, or a day meaning the end of that day
+/// ("what did we know on 2025-11-20?" includes what was recorded that day).
+fn parse_as_of(text: &str) -> Result<Stamp> {
+    let stamp = Stamp::parse(text).map_err(|e| Error::bad_input(format!("--as-of: {e}")))?;
+    let whole_day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok();
+    Ok(if whole_day {
+        Stamp(stamp.0 + 86_400_000_000 - 1)
+    } else {
+        stamp
+    })
 }
 
 /// Parses a date the user typed (EDTF or a phrase), echoing the EDTF stored

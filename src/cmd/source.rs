@@ -76,7 +76,7 @@ fn list(ctx: &Ctx) -> Result<()> {
     let format = ctx.read_format()?;
     let store = ctx.open(Access::Read)?;
     let mut rows = Vec::new();
-    for source in store.all::<Source>() {
+    for source in store.live::<Source>() {
         let source = source?;
         rows.push(SourceRow {
             id: source.id,

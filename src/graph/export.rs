@@ -54,7 +54,7 @@ pub struct Graph {
 /// Collects the graph to export.
 pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
     let mut nodes = Vec::new();
-    for actor in store.all::<Actor>() {
+    for actor in store.live::<Actor>() {
         let actor = actor?;
         nodes.push(Node {
             id: actor.id,
@@ -117,7 +117,7 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
                 kind: event.kind.to_string(),
             });
         }
-        for source in store.all::<Source>() {
+        for source in store.live::<Source>() {
             let source = source?;
             nodes.push(Node {
                 id: source.id,

@@ -79,13 +79,15 @@ impl<'de> Deserialize<'de> for Stamp {
     }
 }
 
-/// Bookkeeping every record carries: which version this is (1 for the first)
-/// and when it was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Bookkeeping every record carries: which version this is (1 for the first),
+/// when it was recorded, and whether it is retracted (hidden from queries,
+/// kept in history) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     pub version: u32,
     pub recorded_at: Stamp,
+    pub retracted: Option<String>,
 }
 
 impl Meta {
@@ -93,14 +95,24 @@ impl Meta {
         Meta {
             version: 1,
             recorded_at: at,
+            retracted: None,
         }
     }
 
-    /// The meta of the version that follows this one.
+    /// The meta of the version that follows this one (not retracted).
     pub fn next(&self, at: Stamp) -> Meta {
         Meta {
             version: self.version + 1,
             recorded_at: at.max(self.recorded_at),
+            retracted: None,
+        }
+    }
+
+    /// The meta of a version that retracts the record.
+    pub fn retract(&self, at: Stamp, reason: &str) -> Meta {
+        Meta {
+            retracted: Some(reason.to_string()),
+            ..self.next(at)
         }
     }
 }

@@ -137,7 +137,8 @@ pub fn days_of_sort_key(sort_key: &[u8]) -> Option<(i32, i32)> {
 }
 
 /// The index entries (key, value) a record owns. Written and removed
-/// together with the record.
+/// together with the record. A retracted record owns none: that is what
+/// hides it from every query while its record and history stay.
 pub trait Indexed {
     const KIND: u8;
     fn id(&self) -> &str;
@@ -152,6 +153,9 @@ impl Indexed for Actor {
     }
 
     fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        if self.meta.retracted.is_some() {
+            return Vec::new();
+        }
         let mut keys: Vec<Vec<u8>> = self
             .spellings()
             .chain(std::iter::once(self.id.as_str()))
@@ -189,6 +193,9 @@ impl Indexed for Event {
     }
 
     fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        if self.meta.retracted.is_some() {
+            return Vec::new();
+        }
         let mut entries = vec![(timeline(self), Vec::new())];
         if self.date.earliest().is_none() || self.date.latest().is_none() {
             entries.push((unbounded(&self.id), Vec::new()));

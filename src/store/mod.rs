@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::model::{Actor, Event, Meta};
+use crate::model::{Actor, Event, Meta, Stamp};
 
 pub use keys::{Indexed, Participation};
 
@@ -40,6 +40,10 @@ pub enum Access {
 /// A record kind the store can keep: encodable and indexed.
 pub trait Record: Indexed + Serialize + DeserializeOwned + Clone + PartialEq {
     fn meta(&self) -> &Meta;
+    /// The record as an event, for the bookkeeping only events need.
+    fn as_event(&self) -> Option<&Event> {
+        None
+    }
 }
 
 impl Record for Actor {
@@ -58,6 +62,10 @@ impl Record for Event {
     fn meta(&self) -> &Meta {
         &self.meta
     }
+
+    fn as_event(&self) -> Option<&Event> {
+        Some(self)
+    }
 }
 
 pub struct Store {
@@ -65,8 +73,9 @@ pub struct Store {
     db: sled::Db,
     data: sled::Tree,
     // Held for the store's lifetime: the OS releases it when the process ends,
-    // even on a crash, so a stale lock can never block a user.
-    _lock: File,
+    // even on a crash, so a stale lock can never block a user. None for an
+    // in-memory snapshot.
+    _lock: Option<File>,
 }
 
 impl Store {
@@ -96,7 +105,7 @@ impl Store {
             path: path.to_path_buf(),
             data: db.open_tree("data").map_err(|e| sled_error(path, e))?,
             db,
-            _lock: lock,
+            _lock: Some(lock),
         };
         store.check_schema(exists)?;
         Ok(store)
@@ -104,6 +113,49 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The database as it was recorded at `at`: for every record, the last
+    /// version recorded at or before `at` (with its history), in a temporary
+    /// in-memory store that every read command can query unchanged. Costs a
+    /// pass over the whole store: `--as-of` answers are built, not indexed.
+    pub fn as_of(&self, at: Stamp) -> Result<Store> {
+        let db = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| sled_error(&self.path, e))?;
+        let snapshot = Store {
+            path: self.path.clone(),
+            data: db
+                .open_tree("data")
+                .map_err(|e| sled_error(&self.path, e))?,
+            db,
+            _lock: None,
+        };
+        let mut change = snapshot.change();
+        self.copy_as_of::<Actor>(&mut change, at)?;
+        self.copy_as_of::<crate::model::Source>(&mut change, at)?;
+        self.copy_as_of::<Event>(&mut change, at)?;
+        change.apply()?;
+        Ok(snapshot)
+    }
+
+    fn copy_as_of<R: Record>(&self, change: &mut Change, at: Stamp) -> Result<()> {
+        for record in self.all::<R>() {
+            let record = record?;
+            let versions = self.versions::<R>(record.id())?;
+            let known: Vec<&R> = versions
+                .iter()
+                .filter(|v| v.meta().recorded_at <= at)
+                .collect();
+            if let Some((current, earlier)) = known.split_last() {
+                for version in earlier {
+                    change.put_history(*version);
+                }
+                change.put_current(*current);
+            }
+        }
+        Ok(())
     }
 
     fn check_schema(&self, existed: bool) -> Result<()> {
@@ -172,7 +224,13 @@ impl Store {
         })
     }
 
-    /// Every current record of one kind, in id order.
+    /// Every current record of one kind that is not retracted, in id order.
+    pub fn live<R: Record>(&self) -> impl Iterator<Item = Result<R>> + '_ {
+        self.all::<R>()
+            .filter(|r| r.as_ref().map_or(true, |r| r.meta().retracted.is_none()))
+    }
+
+    /// Every current record of one kind, retracted ones included, in id order.
     pub fn all<R: Record>(&self) -> impl Iterator<Item = Result<R>> + '_ {
         self.data.scan_prefix([R::KIND]).map(move |item| {
             let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
@@ -548,6 +606,21 @@ impl Change<'_> {
         );
     }
 
+    /// Writes `record` as the current version without checking that it
+    /// follows a stored one (for building snapshots).
+    fn put_current<R: Record>(&mut self, record: &R) {
+        for (key, value) in record.index_entries() {
+            self.pending.insert(key, Some(value));
+        }
+        self.pending.insert(
+            keys::record(R::KIND, record.id()),
+            Some(codec::encode(record)),
+        );
+        if let Some(event) = record.as_event() {
+            self.note_event(event);
+        }
+    }
+
     /// Notes an event's span so window scans know how far back to start.
     pub fn note_event(&mut self, event: &Event) {
         let (e, l) = (event.date.earliest_day(), event.date.latest_day());
@@ -563,6 +636,13 @@ impl Change<'_> {
 
     /// Applies every write at once and flushes: after `Ok`, the change is on disk.
     pub fn commit(self) -> Result<()> {
+        let store = self.store;
+        self.apply()?;
+        store.flush()
+    }
+
+    /// Applies every write at once (atomically), without flushing.
+    fn apply(self) -> Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
@@ -589,8 +669,7 @@ impl Change<'_> {
         store
             .data
             .apply_batch(batch)
-            .map_err(|e| sled_error(&store.path, e))?;
-        store.flush()
+            .map_err(|e| sled_error(&store.path, e))
     }
 }
 

@@ -1,0 +1,162 @@
+//! `factline history ID`: every version of a record, with when it was
+//! recorded and what it changed. Retracted records are shown too.
+
+use serde::Serialize;
+
+use crate::cli::{HistoryArgs, RecordKind};
+use crate::cmd::Ctx;
+use crate::error::{Error, Result};
+use crate::model::{Actor, Event, Source};
+use crate::output::{print_rows, Row};
+use crate::store::{Access, Record, Store};
+
+pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let kind = kind_of(&store, &args.id, args.kind)?;
+    let rows = match kind {
+        RecordKind::Actor => rows::<Actor>(&store, &args.id, "actor")?,
+        RecordKind::Source => rows::<Source>(&store, &args.id, "source")?,
+        RecordKind::Event => rows::<Event>(&store, &args.id, "event")?,
+    };
+    print_rows(format, &rows)
+}
+
+/// Which kind of record `id` names: the one given, or the only kind that has it.
+pub fn kind_of(store: &Store, id: &str, given: Option<RecordKind>) -> Result<RecordKind> {
+    let mut found = Vec::new();
+    if store.get::<Actor>(id)?.is_some() {
+        found.push(RecordKind::Actor);
+    }
+    if store.get::<Source>(id)?.is_some() {
+        found.push(RecordKind::Source);
+    }
+    if store.get::<Event>(id)?.is_some() {
+        found.push(RecordKind::Event);
+    }
+    match (given, found.as_slice()) {
+        (Some(kind), found) if found.contains(&kind) => Ok(kind),
+        (Some(kind), _) => Err(Error::bad_input(format!(
+            "no {} with id {id:?}",
+            kind.name()
+        ))),
+        (None, [only]) => Ok(*only),
+        (None, []) => Err(Error::bad_input(format!("no record with id {id:?}"))),
+        (None, many) => Err(Error::bad_input(format!(
+            "{id:?} is the id of an {}; say which with --kind",
+            many.iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(" and a ")
+        ))),
+    }
+}
+
+#[derive(Serialize)]
+struct VersionRow {
+    kind: &'static str,
+    id: String,
+    version: u32,
+    recorded_at: String,
+    retracted: Option<String>,
+    /// What this version changed: "created", field names, or "retracted".
+    changed: Vec<String>,
+    /// The version's whole record.
+    record: serde_json::Value,
+}
+
+impl Row for VersionRow {
+    const HEADERS: &'static [&'static str] =
+        &["kind", "id", "version", "recorded_at", "changed", "record"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.kind.to_string(),
+            self.id.clone(),
+            self.version.to_string(),
+            self.recorded_at.clone(),
+            self.changed.join("; "),
+            self.record.to_string(),
+        ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        (
+            vec!["version", "recorded_at", "changed"],
+            vec![
+                self.version.to_string(),
+                self.recorded_at.clone(),
+                self.changed.join("; "),
+            ],
+        )
+    }
+}
+
+fn rows<R: Record>(store: &Store, id: &str, kind: &'static str) -> Result<Vec<VersionRow>> {
+    let versions = store.versions::<R>(id)?;
+    let mut rows = Vec::with_capacity(versions.len());
+    let mut previous: Option<serde_json::Value> = None;
+    for version in &versions {
+        let mut record = serde_json::to_value(version)?;
+        let meta = version.meta();
+        let changed = match &previous {
+            None => vec!["created".to_string()],
+            Some(before) => changed_fields(before, &record, meta.retracted.as_deref()),
+        };
+        if let Some(object) = record.as_object_mut() {
+            object.remove("meta");
+        }
+        rows.push(VersionRow {
+            kind,
+            id: id.to_string(),
+            version: meta.version,
+            recorded_at: meta.recorded_at.to_string(),
+            retracted: meta.retracted.clone(),
+            changed,
+            record: record.clone(),
+        });
+        previous = Some(record);
+    }
+    Ok(rows)
+}
+
+fn changed_fields(
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+    retracted: Option<&str>,
+) -> Vec<String> {
+    let mut changed = Vec::new();
+    if let Some(reason) = retracted {
+        changed.push(format!("retracted: {reason}"));
+    }
+    if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+        for (field, value) in a {
+            if field != "meta" && b.get(field) != Some(value) {
+                changed.push(format!(
+                    "{field}: {} → {}",
+                    short(b.get(field)),
+                    short(Some(value))
+                ));
+            }
+        }
+    }
+    if changed.is_empty() {
+        changed.push("restored".to_string());
+    }
+    changed
+}
+
+/// A field value for a change summary, cut to stay on one line.
+fn short(value: Option<&serde_json::Value>) -> String {
+    let text = match value {
+        None | Some(serde_json::Value::Null) => "—".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let cut = crate::model::names::truncate(&text, 60);
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut.to_string()
+    }
+}

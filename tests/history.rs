@@ -1,0 +1,175 @@
+//! History is never lost: `history`, `retract` and `--as-of`.
+
+mod testenv;
+
+use testenv::TestEnv;
+
+fn at(env: &TestEnv, now: &str, args: &[&str]) -> String {
+    let out = env
+        .cmd()
+        .env("FACTLINE_NOW", now)
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+fn ids(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|row| row["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+#[test]
+fn a_retracted_event_leaves_timeline_and_who_met_but_stays_in_history() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let event = "2025-saint-petersburg-meeting";
+    at(
+        &env,
+        "2025-11-21T08:00:00Z",
+        &["retract", event, "--reason", "caption misread"],
+    );
+
+    assert!(!ids(&env.json(["timeline"])).contains(&event.to_string()));
+    let met = env.json(["who-met", "witkoff"]);
+    assert!(
+        met.as_array().unwrap().iter().all(|r| r["event"] != event),
+        "{met}"
+    );
+    let history = env.json(["history", event]);
+    let versions = history.as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{history}");
+    assert_eq!(versions[1]["retracted"], "caption misread");
+    assert_eq!(versions[1]["recorded_at"], "2025-11-21T08:00:00Z");
+    assert_eq!(
+        versions[0]["record"]["title"],
+        "Witkoff and Dmitriev meet in Saint Petersburg"
+    );
+
+    // The dump keeps both versions, so nothing is lost on export.
+    let dump = env.export_ndjson();
+    assert_eq!(dump.lines().filter(|l| l.contains(event)).count(), 2);
+    // Looking it up says where it went.
+    let stderr = env.fail(2, ["event", "show", event]);
+    assert!(
+        stderr.contains("retracted") && stderr.contains("factline history"),
+        "{stderr}"
+    );
+    // Retracting twice is refused and writes nothing.
+    env.fail(2, ["retract", event, "--reason", "again"]);
+    assert_eq!(env.export_ndjson(), dump);
+    assert!(env.run_ok(["check"]).starts_with("ok"));
+}
+
+#[test]
+fn as_of_before_and_after_an_edit_gives_the_old_and_the_new_answer() {
+    let env = TestEnv::new();
+    let id = at(
+        &env,
+        "2025-11-18T10:00:00Z",
+        &[
+            "event",
+            "add",
+            "--title",
+            "Talks planned",
+            "--date",
+            "2025-11-19",
+            "--kind",
+            "meeting",
+            "--status",
+            "scheduled",
+        ],
+    );
+    let id = id.trim();
+    at(&env, "2025-11-20T10:00:00Z", &["event", "postpone", id]);
+
+    let status_at = |when: &str| {
+        let rows = env.json(["timeline", "--as-of", when]);
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["status"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(status_at("2025-11-19"), ["scheduled"]);
+    assert_eq!(status_at("2025-11-20T09:59:59Z"), ["scheduled"]);
+    assert_eq!(status_at("2025-11-20T10:00:00Z"), ["postponed"]);
+    // A day means the end of that day.
+    assert_eq!(status_at("2025-11-20"), ["postponed"]);
+    // Before it was recorded, it is not there at all.
+    assert!(status_at("2025-11-17").is_empty());
+    // Without --as-of: the present.
+    assert_eq!(env.json(["event", "show", id])["status"], "postponed");
+}
+
+#[test]
+fn as_of_shows_a_record_retracted_later() {
+    let env = TestEnv::new();
+    let id = at(
+        &env,
+        "2025-01-01T00:00:00Z",
+        &[
+            "event",
+            "add",
+            "--title",
+            "Rumoured call",
+            "--date",
+            "2025-01",
+        ],
+    );
+    let id = id.trim().to_string();
+    at(
+        &env,
+        "2025-02-01T00:00:00Z",
+        &["retract", &id, "--reason", "denied by both sides"],
+    );
+    assert!(ids(&env.json(["timeline"])).is_empty());
+    assert_eq!(ids(&env.json(["timeline", "--as-of", "2025-01-15"])), [id]);
+}
+
+#[test]
+fn as_of_refuses_commands_that_write_and_bad_times() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios"]);
+    let before = env.export_ndjson();
+    let stderr = env.fail(2, ["--as-of", "2025-11-20", "source", "add", "ISW"]);
+    assert!(stderr.contains("--as-of"), "{stderr}");
+    let stderr = env.fail(2, ["timeline", "--as-of", "last tuesday"]);
+    assert!(stderr.contains("--as-of"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn history_lists_what_each_version_changed() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let rows = env.json(["history", "2025-11-19-witkoff-zelenskyy-turkiye"]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows[0]["changed"][0], "created");
+    let changes: Vec<&str> = rows[1]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        changes.contains(&"status: scheduled → postponed"),
+        "{changes:?}"
+    );
+    env.fail(2, ["history", "no-such-record"]);
+}
+
+#[test]
+fn an_id_shared_by_two_kinds_needs_kind() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios"]);
+    env.run_ok(["actor", "add", "Axios", "--kind", "media"]);
+    let stderr = env.fail(2, ["history", "axios"]);
+    assert!(stderr.contains("--kind"), "{stderr}");
+    let rows = env.json(["history", "axios", "--kind", "source"]);
+    assert_eq!(rows[0]["kind"], "source");
+}
