@@ -82,6 +82,29 @@ pub enum Command {
     /// Add, edit and look at events.
     #[command(subcommand)]
     Event(EventCommand),
+    /// Add, show and rate claims: statements attributed to an actor.
+    #[command(subcommand)]
+    Claim(ClaimCommand),
+    /// List claims, filtered by claimant, subject, verdict or contradiction.
+    ///
+    /// Example: factline claims --contradicted
+    Claims(ClaimsArgs),
+    /// Every pair of claims that contradict: linked as such, or giving
+    /// different quantities for the same subject at overlapping dates.
+    Contradictions,
+    /// The sources behind one event or claim, with grades, credibility and
+    /// "via" chains, and how many are independent.
+    ///
+    /// Example: factline sources 2025-10-24-miami-talks
+    Sources {
+        /// The event or claim id.
+        id: String,
+    },
+    /// Attach a source to an event or claim, or update the link: its
+    /// credibility, what it repeats, a quote or URL.
+    ///
+    /// Example: factline link 2025-10-24-miami-talks digest --via axios --credibility 2
+    Link(LinkArgs),
     /// List events in date order.
     ///
     /// Example: factline timeline --actor witkoff --from 2025-10 --to 2025-11
@@ -226,9 +249,136 @@ pub enum SourceCommand {
         /// The id to use instead of one made from the name.
         #[arg(long)]
         id: Option<String>,
+        /// Reliability on the Admiralty scale: A (reliable) … F (cannot be judged).
+        #[arg(long)]
+        grade: Option<String>,
     },
     /// List sources.
     List,
+    /// Change a source; the previous version is kept.
+    ///
+    /// Example: factline source edit axios --grade B
+    Edit {
+        /// The source: id or name.
+        source: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        /// Reliability on the Admiralty scale: A (reliable) … F (cannot be judged).
+        #[arg(long)]
+        grade: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClaimCommand {
+    /// Add a claim and print its id.
+    ///
+    /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --date 2025-11 --about 2025-10-24-miami-talks --source Axios --quote "we feel the Russian position is really being heard"
+    Add(ClaimAddArgs),
+    /// Show one claim with its sources, verdicts and contradictions.
+    Show {
+        /// The claim id.
+        claim: String,
+    },
+    /// Set a claim's verdict; earlier verdicts are kept.
+    ///
+    /// Example: factline claim rate 2025-russia-took-hundreds disputed --by isw --note "Russian data contradict it"
+    Rate {
+        /// The claim id.
+        claim: String,
+        /// unverified, confirmed, disputed, false or misleading.
+        verdict: String,
+        /// The source the verdict rests on.
+        #[arg(long)]
+        by: Option<String>,
+        /// Why.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List claims (as `factline claims`).
+    List(ClaimsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimAddArgs {
+    /// Who made the claim (actor id, name or alias; created if unknown).
+    #[arg(long)]
+    pub by: String,
+    /// The claim, in one line.
+    #[arg(long)]
+    pub text: String,
+    /// When it was made (EDTF or a phrase).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// An event id or actor the claim is about (repeatable).
+    #[arg(long)]
+    pub about: Vec<String>,
+    /// A source reporting the claim (repeatable).
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+    /// The claimant's words.
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// The quantity's subject key, e.g. deported-ukrainian-children.
+    #[arg(long, requires = "value")]
+    pub subject: Option<String>,
+    /// The number claimed.
+    #[arg(long, requires = "subject")]
+    pub value: Option<f64>,
+    /// The number's unit, e.g. children.
+    #[arg(long, requires = "value")]
+    pub unit: Option<String>,
+    /// A claim this one contradicts (repeatable).
+    #[arg(long)]
+    pub contradicts: Vec<String>,
+    /// A claim this one supports (repeatable).
+    #[arg(long)]
+    pub supports: Vec<String>,
+    /// The id to use instead of one made from the date and text.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Create the claimant even when the name is close to a known actor's.
+    #[arg(long)]
+    pub new_actor: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    /// Only claims by this actor.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Only claims about this event or actor.
+    #[arg(long)]
+    pub about: Option<String>,
+    /// Only claims with this verdict.
+    #[arg(long)]
+    pub verdict: Option<String>,
+    /// Only claims in a contradiction.
+    #[arg(long)]
+    pub contradicted: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The event or claim id.
+    pub id: String,
+    /// The source (id or name).
+    pub source: String,
+    /// Credibility of this report: 1 confirmed, 2 probably true, 3 possibly
+    /// true, 4 doubtful, 5 improbable, 6 cannot be judged.
+    #[arg(long)]
+    pub credibility: Option<u8>,
+    /// The source this report repeats (so it does not count as independent).
+    #[arg(long)]
+    pub via: Option<String>,
+    /// The words of the report.
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// Where the report can be read.
+    #[arg(long)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -390,6 +540,17 @@ pub struct ExportArgs {
     /// For graph formats: only actors (default), or actors, events and sources.
     #[arg(long, value_enum, default_value = "actors")]
     pub graph: GraphScope,
+    /// For CSV: the timeline of events (default) or the claims.
+    #[arg(long, value_enum, default_value = "timeline")]
+    pub what: CsvContent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvContent {
+    /// One row per event: id,date,title,kind,status,place,actors,sources,tags,description.
+    Timeline,
+    /// One row per claim.
+    Claims,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -464,6 +625,7 @@ pub enum RecordKind {
     Actor,
     Source,
     Event,
+    Claim,
 }
 
 impl RecordKind {
@@ -472,6 +634,7 @@ impl RecordKind {
             RecordKind::Actor => "actor",
             RecordKind::Source => "source",
             RecordKind::Event => "event",
+            RecordKind::Claim => "claim",
         }
     }
 }

@@ -12,7 +12,7 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{self, names, Actor, Event, Source};
+use crate::model::{self, names, Actor, Claim, Event, Source};
 use crate::store::{Change, Record, Store};
 
 pub const FORMAT_NAME: &str = "factline-ndjson";
@@ -30,6 +30,7 @@ pub enum Line {
     Actor(Actor),
     Source(Source),
     Event(Event),
+    Claim(Claim),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,6 +55,7 @@ pub fn write<W: Write>(store: &Store, out: &mut W) -> Result<()> {
     write_kind::<Actor, W>(store, out, Line::Actor)?;
     write_kind::<Source, W>(store, out, Line::Source)?;
     write_kind::<Event, W>(store, out, Line::Event)?;
+    write_kind::<Claim, W>(store, out, Line::Claim)?;
     Ok(())
 }
 
@@ -168,7 +170,24 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
             names::validate_id(&e.id)?;
             model::validate_text("title", &e.title, 1000)?;
             model::validate_note("description", &e.description, 100_000)?;
+            for link in &e.sources {
+                model::validate_credibility(link.credibility)?;
+            }
             check_version(e.meta.version)
+        }
+        Line::Claim(c) => {
+            names::validate_id(&c.id)?;
+            model::validate_text("claim text", &c.text, 10_000)?;
+            if let Some(q) = &c.quantity {
+                model::validate_text("quantity subject", &q.subject, 200)?;
+                if !q.value.is_finite() {
+                    return Err("a quantity must be a finite number".into());
+                }
+            }
+            for link in &c.sources {
+                model::validate_credibility(link.credibility)?;
+            }
+            check_version(c.meta.version)
         }
     }
 }
@@ -192,8 +211,8 @@ pub struct Applied {
 /// A version the database already has must be identical (else the import is
 /// refused: the file and the database disagree about history); versions
 /// beyond the stored ones must follow on without gaps. References (an
-/// event's actors and sources, a role's actor) must exist in the file or the
-/// database.
+/// event's actors and sources, a role's actor, a claim's claimant, subjects,
+/// sources and related claims) must exist in the file or the database.
 pub fn apply(
     change: &mut Change,
     store: &Store,
@@ -201,69 +220,104 @@ pub fn apply(
     label: &str,
 ) -> Result<Applied> {
     let mut applied = Applied::default();
-    let mut known_actors = BTreeSet::new();
-    let mut known_sources = BTreeSet::new();
-    for (_, line) in lines {
-        match line {
-            Line::Actor(a) => {
-                known_actors.insert(a.id.as_str());
-            }
-            Line::Source(s) => {
-                known_sources.insert(s.id.as_str());
-            }
-            _ => {}
+    let in_file: BTreeSet<(&'static str, &str)> = lines
+        .iter()
+        .filter_map(|(_, line)| match line {
+            Line::Header(_) => None,
+            Line::Actor(a) => Some(("actor", a.id.as_str())),
+            Line::Source(s) => Some(("source", s.id.as_str())),
+            Line::Event(e) => Some(("event", e.id.as_str())),
+            Line::Claim(c) => Some(("claim", c.id.as_str())),
+        })
+        .collect();
+    let exists = |kind: &'static str, id: &str| -> Result<bool> {
+        if in_file.contains(&(kind, id)) {
+            return Ok(true);
         }
-    }
-    let actor_exists = |id: &str| -> Result<bool> {
-        Ok(known_actors.contains(id) || store.get::<Actor>(id)?.is_some())
-    };
-    let source_exists = |id: &str| -> Result<bool> {
-        Ok(known_sources.contains(id) || store.get::<Source>(id)?.is_some())
+        Ok(match kind {
+            "actor" => store.get::<Actor>(id)?.is_some(),
+            "source" => store.get::<Source>(id)?.is_some(),
+            "event" => store.get::<Event>(id)?.is_some(),
+            _ => store.get::<Claim>(id)?.is_some(),
+        })
     };
     let mut stored_versions: BTreeMap<(u8, String), u32> = BTreeMap::new();
     for (number, line) in lines {
         let at = |e: Error| e.context(format!("{label}:{number}"));
-        match line {
-            Line::Header(_) => {}
-            Line::Actor(a) => {
-                for role in &a.roles {
-                    if let Some(of) = &role.of {
-                        if !actor_exists(of)? {
-                            return Err(at(Error::bad_input(format!(
-                                "role {:?} of actor {} names unknown actor {of}",
-                                role.title, a.id
-                            ))));
-                        }
-                    }
-                }
-                apply_one(change, store, a, &mut stored_versions, &mut applied).map_err(at)?
-            }
-            Line::Source(s) => {
-                apply_one(change, store, s, &mut stored_versions, &mut applied).map_err(at)?
-            }
-            Line::Event(e) => {
-                for actor in &e.actors {
-                    if !actor_exists(actor)? {
-                        return Err(at(Error::bad_input(format!(
-                            "event {} names unknown actor {actor}",
-                            e.id
-                        ))));
-                    }
-                }
-                for source in &e.sources {
-                    if !source_exists(source)? {
-                        return Err(at(Error::bad_input(format!(
-                            "event {} names unknown source {source}",
-                            e.id
-                        ))));
-                    }
-                }
-                change.note_event(e);
-                apply_one(change, store, e, &mut stored_versions, &mut applied).map_err(at)?
+        for (kind, id) in references(line) {
+            if !exists(kind, id)? {
+                return Err(at(Error::bad_input(format!(
+                    "{} names unknown {kind} {id}",
+                    line_name(line)
+                ))));
             }
         }
+        let result = match line {
+            Line::Header(_) => Ok(()),
+            Line::Actor(a) => apply_one(change, store, a, &mut stored_versions, &mut applied),
+            Line::Source(s) => apply_one(change, store, s, &mut stored_versions, &mut applied),
+            Line::Event(e) => {
+                change.note_event(e);
+                apply_one(change, store, e, &mut stored_versions, &mut applied)
+            }
+            Line::Claim(c) => apply_one(change, store, c, &mut stored_versions, &mut applied),
+        };
+        result.map_err(at)?;
     }
     Ok(applied)
+}
+
+/// "event 2025-10-24-miami-talks", for messages.
+fn line_name(line: &Line) -> String {
+    match line {
+        Line::Header(_) => "the header".to_string(),
+        Line::Actor(a) => format!("actor {}", a.id),
+        Line::Source(s) => format!("source {}", s.id),
+        Line::Event(e) => format!("event {}", e.id),
+        Line::Claim(c) => format!("claim {}", c.id),
+    }
+}
+
+/// The sources a fact's links name (the source and what it repeats).
+fn link_references(links: &[model::SourceLink]) -> Vec<(&'static str, &str)> {
+    links
+        .iter()
+        .flat_map(|l| std::iter::once(l.source.as_str()).chain(l.via.as_deref()))
+        .map(|id| ("source", id))
+        .collect()
+}
+
+/// The records a line refers to, as (kind, id).
+fn references(line: &Line) -> Vec<(&'static str, &str)> {
+    let links = link_references;
+    match line {
+        Line::Header(_) | Line::Source(_) => Vec::new(),
+        Line::Actor(a) => a
+            .roles
+            .iter()
+            .filter_map(|r| r.of.as_deref())
+            .map(|id| ("actor", id))
+            .collect(),
+        Line::Event(e) => {
+            let mut refs: Vec<_> = e.actors.iter().map(|id| ("actor", id.as_str())).collect();
+            refs.extend(links(&e.sources));
+            refs
+        }
+        Line::Claim(c) => {
+            let mut refs = vec![("actor", c.claimant.as_str())];
+            refs.extend(c.about_actors.iter().map(|id| ("actor", id.as_str())));
+            refs.extend(c.about_events.iter().map(|id| ("event", id.as_str())));
+            refs.extend(links(&c.sources));
+            refs.extend(c.verdict_by.iter().map(|id| ("source", id.as_str())));
+            refs.extend(
+                c.contradicts
+                    .iter()
+                    .chain(&c.supports)
+                    .map(|id| ("claim", id.as_str())),
+            );
+            refs
+        }
+    }
 }
 
 fn apply_one<R: Record>(

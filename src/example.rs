@@ -10,12 +10,17 @@
 //! regenerates them from the binary.
 
 use crate::dump::{Header, Line};
-use crate::model::{Actor, ActorKind, Date, Event, EventKind, Meta, Role, Source, Stamp, Status};
+use crate::model::{
+    Actor, ActorKind, Claim, Date, Event, EventKind, Meta, Quantity, Reliability, Role, Source,
+    SourceLink, Stamp, Status, Verdict,
+};
 
 /// When the story was recorded: the day after the reports.
 const RECORDED: &str = "2025-11-20T12:00:00Z";
 /// When the postponement of the Türkiye meeting was recorded, after its schedule.
 const POSTPONED_RECORDED: &str = "2025-11-20T12:05:00Z";
+/// When the "hundreds" claim was rated disputed.
+const RATED_RECORDED: &str = "2025-11-20T12:10:00Z";
 
 fn stamp(text: &str) -> Stamp {
     Stamp::parse(text).expect("example stamps are valid RFC 3339")
@@ -52,11 +57,12 @@ fn actor(
     })
 }
 
-fn source(id: &str, name: &str, url: Option<&str>) -> Line {
+fn source(id: &str, name: &str, url: Option<&str>, grade: Reliability) -> Line {
     Line::Source(Source {
         id: id.into(),
         name: name.into(),
         url: url.map(Into::into),
+        grade: Some(grade),
         meta: Meta::first(stamp(RECORDED)),
     })
 }
@@ -74,6 +80,17 @@ struct E<'a> {
     description: &'a str,
 }
 
+/// A source link: "axios", or "digest<axios" for the digest repeating Axios.
+fn link(text: &str) -> SourceLink {
+    match text.split_once('<') {
+        Some((source, via)) => SourceLink {
+            via: Some(via.into()),
+            ..SourceLink::plain(source)
+        },
+        None => SourceLink::plain(text),
+    }
+}
+
 fn event(e: E) -> Event {
     let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
     Event {
@@ -84,7 +101,7 @@ fn event(e: E) -> Event {
         status: e.status,
         place: e.place.map(Into::into),
         actors: list(e.actors),
-        sources: list(e.sources),
+        sources: e.sources.iter().map(|s| link(s)).collect(),
         tags: list(e.tags),
         description: e.description.into(),
         meta: Meta::first(stamp(RECORDED)),
@@ -140,19 +157,29 @@ pub fn dataset() -> Vec<Line> {
     actors.sort_by(|a, b| line_id(a).cmp(line_id(b)));
     lines.extend(actors);
 
+    use Reliability::{B, C, F};
     let mut sources = vec![
-        source("axios", "Axios", Some("https://www.axios.com")),
+        source("axios", "Axios", Some("https://www.axios.com"), B),
         source(
             "isw",
             "Institute for the Study of War (ISW)",
             Some("https://understandingwar.org"),
+            B,
         ),
-        source("nyt", "The New York Times", Some("https://www.nytimes.com")),
-        source("ria", "RIA Novosti (photo caption)", None),
+        source(
+            "nyt",
+            "The New York Times",
+            Some("https://www.nytimes.com"),
+            B,
+        ),
+        // A state outlet's photo caption: the photo is evidence, the outlet fairly reliable at best.
+        source("ria", "RIA Novosti (photo caption)", None, C),
+        // The digest carrying these reports names no outlet: it cannot be judged.
         source(
             "digest",
             "News digest of 20 Nov 2025 (the example's seed text)",
             None,
+            F,
         ),
     ];
     sources.sort_by(|a, b| line_id(a).cmp(line_id(b)));
@@ -211,7 +238,7 @@ pub fn dataset() -> Vec<Line> {
             title: "Witkoff and Dmitriev hold three days of talks in Miami",
             date: "2025-10-24/2025-10-26",
             kind: K::Talks, status: S::Occurred, place: Some("Miami"),
-            actors: &["steve-witkoff", "kirill-dmitriev"], sources: &["axios"],
+            actors: &["steve-witkoff", "kirill-dmitriev"], sources: &["axios", "digest<axios"],
             tags: &["peace-talks", "28-point-plan"],
             description: "Reported by Axios and confirmed by a US official. Dmitriev said his team spent the whole period 'huddled' with Witkoff and other members of Trump's team.",
         })],
@@ -315,7 +342,175 @@ pub fn dataset() -> Vec<Line> {
     ];
     events.sort_by(|a, b| a[0].id.cmp(&b[0].id));
     lines.extend(events.into_iter().flatten().map(Line::Event));
+    lines.extend(claims().into_iter().map(Line::Claim));
     lines
+}
+
+struct C<'a> {
+    id: &'a str,
+    by: &'a str,
+    text: &'a str,
+    date: Option<&'a str>,
+    about_events: &'a [&'a str],
+    about_actors: &'a [&'a str],
+    sources: &'a [&'a str],
+    quote: Option<&'a str>,
+    quantity: Option<(&'a str, f64, &'a str)>,
+    contradicts: &'a [&'a str],
+}
+
+fn claim(c: C) -> Claim {
+    let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    Claim {
+        id: c.id.into(),
+        claimant: c.by.into(),
+        text: c.text.into(),
+        date: c.date.map(date),
+        about_events: list(c.about_events),
+        about_actors: list(c.about_actors),
+        sources: c.sources.iter().map(|s| link(s)).collect(),
+        quote: c.quote.map(Into::into),
+        quantity: c.quantity.map(|(subject, value, unit)| Quantity {
+            subject: subject.into(),
+            value,
+            unit: unit.into(),
+        }),
+        contradicts: list(c.contradicts),
+        supports: Vec::new(),
+        verdict: Verdict::Unverified,
+        verdict_by: None,
+        verdict_note: String::new(),
+        meta: Meta::first(stamp(RECORDED)),
+    }
+}
+
+/// The digest's claims, each as its claimant said it and its source reported it.
+fn claims() -> Vec<Claim> {
+    let none: &[&str] = &[];
+    let mut claims = vec![
+        claim(C {
+            id: "2025-11-dmitriev-russian-position-heard",
+            by: "kirill-dmitriev",
+            text: "The Russian position is really being heard in the talks with the US",
+            date: Some("2025-11"),
+            about_events: &["2025-10-24-miami-talks"], about_actors: none,
+            sources: &["axios"],
+            quote: Some("we feel the Russian position is really being heard"),
+            quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "2025-11-dmitriev-better-chances",
+            by: "kirill-dmitriev",
+            text: "The new initiative has better chances than earlier peace efforts",
+            date: Some("2025-11"),
+            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            sources: &["axios"], quote: None, quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "2025-11-dmitriev-plan-builds-on-alaska",
+            by: "kirill-dmitriev",
+            text: "The peace initiative builds on the principles Trump and Putin agreed in Alaska, and would restore US-Russia ties and meet Russia's security concerns",
+            date: Some("2025-11"),
+            about_events: &["2025-08-alaska-summit", "2025-10-28-point-plan-drafted"], about_actors: none,
+            sources: &["digest"],
+            quote: Some("restore US-Russia ties"), quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "2025-11-dmitriev-battlefield-leverage",
+            by: "kirill-dmitriev",
+            text: "Russia's growing battlefield gains have boosted its negotiating leverage",
+            date: Some("2025-11"),
+            about_events: none, about_actors: &["russia"],
+            sources: &["digest"], quote: None, quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "2025-11-white-house-chance-to-end-war",
+            by: "white-house",
+            text: "Trump believes there is a chance to end the war if flexibility is shown",
+            date: Some("2025-11"),
+            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            sources: &["axios"],
+            quote: Some("President Trump believes that there is a chance to end this senseless war if flexibility is shown."),
+            quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "2025-11-us-official-draft-will-evolve",
+            by: "united-states",
+            text: "The draft will evolve based on input from Ukraine and its European backers",
+            date: Some("2025-11"),
+            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            sources: &["axios"],
+            quote: Some("Both parties need to be practical and realistic"),
+            quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "2025-11-ukraine-not-received-proposal",
+            by: "ukraine",
+            text: "Ukraine knows the Americans are working on something but has not received the full proposal",
+            date: Some("2025-11"),
+            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            sources: &["axios"],
+            quote: Some("the Americans are working on something"),
+            quantity: None, contradicts: none,
+        }),
+        claim(C {
+            id: "ukraine-19500-deported-children",
+            by: "ukraine",
+            text: "At least 19,500 Ukrainian children have been forcibly deported to Russia",
+            date: None,
+            about_events: &["2022-children-placed-in-russia"], about_actors: none,
+            sources: &["isw", "digest<isw"],
+            quote: None,
+            quantity: Some(("deported-ukrainian-children", 19_500.0, "children")),
+            contradicts: none,
+        }),
+        claim(C {
+            id: "russia-700000-minors-received",
+            by: "russian-childrens-rights-commissioner",
+            text: "Russia has received more than 700,000 minors from Ukraine",
+            date: None,
+            about_events: &["2022-children-placed-in-russia"], about_actors: none,
+            sources: &["isw"],
+            quote: Some("from Ukraine"),
+            quantity: Some(("minors-received-from-ukraine", 700_000.0, "minors")),
+            contradicts: &["ukraine-19500-deported-children"],
+        }),
+        claim(C {
+            id: "russia-took-only-hundreds-of-children",
+            by: "russia",
+            text: "Russia took only hundreds of children, for humanitarian reasons",
+            date: None,
+            about_events: &["2022-children-placed-in-russia"], about_actors: none,
+            sources: &["isw"],
+            quote: Some("hundreds"), quantity: None,
+            contradicts: &["ukraine-19500-deported-children", "russia-700000-minors-received"],
+        }),
+        claim(C {
+            id: "2025-11-isw-returns-obscure-deportations",
+            by: "institute-for-the-study-of-war",
+            text: "Russia uses the return of a few children to obscure its broader campaign of forced deportations and adoptions",
+            date: Some("2025-11?"),
+            about_events: &["2025-melania-trump-children-returned", "2022-children-placed-in-russia"],
+            about_actors: &["russia"],
+            sources: &["isw"], quote: None, quantity: None, contradicts: none,
+        }),
+    ];
+    // ISW reports Russian data contradicting the "hundreds" narrative: a
+    // verdict recorded after the claim, so both versions stay in history.
+    let hundreds = claims
+        .iter()
+        .find(|c| c.id == "russia-took-only-hundreds-of-children")
+        .cloned()
+        .expect("the claim above");
+    let mut disputed = hundreds.clone();
+    disputed.verdict = Verdict::Disputed;
+    disputed.verdict_by = Some("isw".into());
+    disputed.verdict_note = "Russia's own commissioner acknowledged receiving more than 700,000 minors; official reports place children across at least 20 regions".into();
+    disputed.meta = hundreds.meta.next(stamp(RATED_RECORDED));
+    claims.push(disputed);
+    // Dump order: by id, each id's versions oldest first.
+    claims.sort_by(|a, b| a.id.cmp(&b.id).then(a.meta.version.cmp(&b.meta.version)));
+    claims
 }
 
 fn line_id(line: &Line) -> &str {
@@ -323,6 +518,7 @@ fn line_id(line: &Line) -> &str {
         Line::Actor(a) => &a.id,
         Line::Source(s) => &s.id,
         Line::Event(e) => &e.id,
+        Line::Claim(c) => &c.id,
         Line::Header(_) => "",
     }
 }

@@ -928,7 +928,7 @@ fn ndjson_import_with_an_unknown_actor_is_refused() {
     let env = example_env();
     let header = env.export_ndjson().lines().next().unwrap().to_string();
     let source = r#"{"type":"source","id":"new-source","name":"New Source","url":null,"meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z"}}"#;
-    let event = r#"{"type":"event","id":"new-event","title":"New event","date":"2025-11-19","kind":"meeting","status":"occurred","place":null,"actors":["steve-witkoff","nobody"],"sources":["new-source"],"tags":[],"description":"","meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z"}}"#;
+    let event = r#"{"type":"event","id":"new-event","title":"New event","date":"2025-11-19","kind":"meeting","status":"occurred","place":null,"actors":["steve-witkoff","nobody"],"sources":[{"source":"new-source","credibility":null,"via":null,"quote":null,"url":null}],"tags":[],"description":"","meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z"}}"#;
     let file = env.write_file("unknown.ndjson", &format!("{header}\n{source}\n{event}\n"));
     let stderr = refused(&env, 2, &["import", file.to_str().unwrap()]);
     assert!(stderr.contains("unknown.ndjson:3:"), "{stderr}");

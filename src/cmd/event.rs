@@ -7,7 +7,7 @@ use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
-use crate::model::{self, Actor, ActorKind, Date, Event, Meta, Source, Status};
+use crate::model::{self, Actor, ActorKind, Date, Event, Meta, Source, SourceLink, Status};
 use crate::output::{print_detail, Row};
 use crate::query::{self, Filter};
 use crate::resolve::{find_actor, find_source, require_actor, unknown, unused_id, Lookup};
@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, command: EventCommand) -> Result<()> {
 }
 
 /// Actors and sources a command refers to, with the ones it must create.
-struct Participants<'s> {
+pub struct Participants<'s> {
     store: &'s Store,
     now: crate::model::Stamp,
     new_actor_allowed: bool,
@@ -48,7 +48,7 @@ struct Participants<'s> {
 }
 
 impl<'s> Participants<'s> {
-    fn new(store: &'s Store, ctx: &Ctx, new_actor_allowed: bool) -> Participants<'s> {
+    pub fn new(store: &'s Store, ctx: &Ctx, new_actor_allowed: bool) -> Participants<'s> {
         Participants {
             store,
             now: ctx.now,
@@ -60,7 +60,7 @@ impl<'s> Participants<'s> {
 
     /// The id of the actor `name` means, planning a new actor if nobody is
     /// known by that name, refusing a likely misspelling of a known actor.
-    fn actor(&mut self, name: &str) -> Result<String> {
+    pub fn actor(&mut self, name: &str) -> Result<String> {
         model::validate_text("actor name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_actors
@@ -98,7 +98,7 @@ impl<'s> Participants<'s> {
     }
 
     /// The id of the source `name` means, planning a new source if unknown.
-    fn source(&mut self, name: &str) -> Result<String> {
+    pub fn source(&mut self, name: &str) -> Result<String> {
         model::validate_text("source name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_sources
@@ -125,6 +125,7 @@ impl<'s> Participants<'s> {
                     id: id.clone(),
                     name: name.trim().to_string(),
                     url: None,
+                    grade: None,
                     meta: Meta::first(self.now),
                 });
                 Ok(id)
@@ -133,7 +134,7 @@ impl<'s> Participants<'s> {
     }
 
     /// Adds the planned actors and sources to `change`, saying so on stderr.
-    fn write(self, change: &mut Change) -> Result<()> {
+    pub fn write(self, change: &mut Change) -> Result<()> {
         for actor in &self.created_actors {
             change.put(actor)?;
         }
@@ -153,6 +154,13 @@ impl<'s> Participants<'s> {
 fn push_unique(list: &mut Vec<String>, item: String) {
     if !list.contains(&item) {
         list.push(item);
+    }
+}
+
+/// Adds a plain link to `source` unless the fact already has one.
+pub fn add_link(links: &mut Vec<SourceLink>, source: String) {
+    if !links.iter().any(|l| l.source == source) {
+        links.push(SourceLink::plain(&source));
     }
 }
 
@@ -209,7 +217,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     }
     let mut sources = Vec::new();
     for name in &args.sources {
-        push_unique(&mut sources, participants.source(name)?);
+        add_link(&mut sources, participants.source(name)?);
     }
     let id = match args.id {
         Some(id) => {
@@ -314,16 +322,16 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
                 return Err(unknown("source", name, suggestion.map(|s| s.name)))
             }
         };
-        if !event.sources.contains(&id) {
+        if !event.sources.iter().any(|l| l.source == id) {
             return Err(Error::bad_input(format!(
                 "{name:?} is not a source of {}",
                 event.id
             )));
         }
-        event.sources.retain(|s| *s != id);
+        event.sources.retain(|l| l.source != id);
     }
     for name in &args.add_sources {
-        push_unique(&mut event.sources, participants.source(name)?);
+        add_link(&mut event.sources, participants.source(name)?);
     }
     if event == before {
         crate::notice("nothing to change");
@@ -357,7 +365,7 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
     }
     let mut participants = Participants::new(&store, ctx, false);
     if let Some(source) = &args.source {
-        push_unique(&mut event.sources, participants.source(source)?);
+        add_link(&mut event.sources, participants.source(source)?);
     }
     if event == before {
         crate::notice(format!("{} is already {status}", event.id));

@@ -3,9 +3,9 @@
 
 use std::io::Write;
 
-use crate::cli::{ExportArgs, Format, GraphScope};
+use crate::cli::{CsvContent, ExportArgs, Format, GraphScope};
 use crate::cmd::timeline::{TimelineRow, EXPORT_HEADERS};
-use crate::cmd::{Ctx, Names};
+use crate::cmd::{claim, Ctx, Names};
 use crate::dump;
 use crate::error::{Error, Result};
 use crate::graph::export::{self, Scope};
@@ -27,7 +27,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     };
     let store = ctx.open(Access::Read)?;
     let mut out = Output::create(args.output.as_deref())?;
-    write(&store, format, scope, &mut out)?;
+    if format == Format::Csv && args.what == CsvContent::Claims {
+        write_claims_csv(&store, &mut out)?;
+    } else {
+        write(&store, format, scope, &mut out)?;
+    }
     out.finish()
 }
 
@@ -40,6 +44,18 @@ pub fn write<W: Write>(store: &Store, format: Format, scope: Scope, out: &mut W)
         Format::Gexf => export::write_gexf(&export::collect(store, scope)?, out),
         Format::Ndjson | Format::Table | Format::Json => dump::write(store, out),
     }
+}
+
+/// The claims as CSV (`claims.csv`), one row per claim.
+pub fn write_claims_csv<W: Write>(store: &Store, out: &mut W) -> Result<()> {
+    let claims = claim::live_claims(store)?;
+    let contradicted = claim::contradicted_ids(&claims);
+    let mut names = Names::new(store);
+    let rows = claims
+        .iter()
+        .map(|c| claim::ClaimRow::new(c, &mut names, contradicted.contains(&c.id)))
+        .collect::<Result<Vec<_>>>()?;
+    crate::output::write_csv(out, &rows)
 }
 
 /// The timeline as CSV, one row per event, lists joined with "; ".

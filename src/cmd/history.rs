@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::cli::{HistoryArgs, RecordKind};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{Actor, Event, Source};
+use crate::model::{Actor, Claim, Event, Source};
 use crate::output::{print_rows, Row};
 use crate::store::{Access, Record, Store};
 
@@ -18,6 +18,7 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
         RecordKind::Actor => rows::<Actor>(&store, &args.id, "actor")?,
         RecordKind::Source => rows::<Source>(&store, &args.id, "source")?,
         RecordKind::Event => rows::<Event>(&store, &args.id, "event")?,
+        RecordKind::Claim => rows::<Claim>(&store, &args.id, "claim")?,
     };
     print_rows(format, &rows)
 }
@@ -33,6 +34,9 @@ pub fn kind_of(store: &Store, id: &str, given: Option<RecordKind>) -> Result<Rec
     }
     if store.get::<Event>(id)?.is_some() {
         found.push(RecordKind::Event);
+    }
+    if store.get::<Claim>(id)?.is_some() {
+        found.push(RecordKind::Claim);
     }
     match (given, found.as_slice()) {
         (Some(kind), found) if found.contains(&kind) => Ok(kind),

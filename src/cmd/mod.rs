@@ -4,15 +4,19 @@
 
 pub mod actor;
 pub mod check;
+pub mod claim;
+pub mod contradictions;
 pub mod event;
 pub mod example;
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod link;
 pub mod network;
 pub mod path;
 pub mod retract;
 pub mod source;
+pub mod sources;
 pub mod timeline;
 pub mod who_met;
 
@@ -85,6 +89,11 @@ pub fn run(cli: Cli) -> Result<()> {
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Check => check::run(ctx),
+        Command::Claim(c) => claim::run(ctx, c),
+        Command::Claims(args) => claim::run(ctx, crate::cli::ClaimCommand::List(args)),
+        Command::Contradictions => contradictions::run(ctx),
+        Command::Sources { id } => sources::run(ctx, &id),
+        Command::Link(args) => link::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
         Command::Retract(args) => retract::run(ctx, args),
         Command::Actor(c) => actor::run(ctx, c),
@@ -181,8 +190,8 @@ impl<'s> Names<'s> {
         ids.iter().map(|id| self.actor(id)).collect()
     }
 
-    pub fn sources(&mut self, ids: &[String]) -> Result<Vec<String>> {
-        ids.iter().map(|id| self.source(id)).collect()
+    pub fn sources(&mut self, links: &[crate::model::SourceLink]) -> Result<Vec<String>> {
+        links.iter().map(|l| self.source(&l.source)).collect()
     }
 }
 

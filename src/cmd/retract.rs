@@ -6,7 +6,7 @@ use crate::cli::{RecordKind, RetractArgs};
 use crate::cmd::history::kind_of;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
-use crate::model::{self, Actor, Event, Source};
+use crate::model::{self, Actor, Claim, Event, Source};
 use crate::store::{Access, Record, Store};
 
 pub fn run(ctx: &Ctx, args: RetractArgs) -> Result<()> {
@@ -18,6 +18,7 @@ pub fn run(ctx: &Ctx, args: RetractArgs) -> Result<()> {
             retract::<Source>(ctx, &store, &args.id, &args.reason, |s| &mut s.meta)
         }
         RecordKind::Event => retract::<Event>(ctx, &store, &args.id, &args.reason, |e| &mut e.meta),
+        RecordKind::Claim => retract::<Claim>(ctx, &store, &args.id, &args.reason, |c| &mut c.meta),
     }
 }
 

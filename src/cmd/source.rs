@@ -1,4 +1,4 @@
-//! `factline source add|list`.
+//! `factline source add|list|edit`.
 
 use serde::Serialize;
 
@@ -6,23 +6,52 @@ use crate::cli::SourceCommand;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
-use crate::model::{self, Meta, Source};
+use crate::model::{self, Meta, Reliability, Source};
 use crate::output::{print_rows, Row};
-use crate::resolve::{find_source, unused_id, Lookup};
+use crate::resolve::{find_source, unknown, unused_id, Lookup};
 use crate::store::Access;
 
 pub fn run(ctx: &Ctx, command: SourceCommand) -> Result<()> {
     match command {
-        SourceCommand::Add { name, url, id } => add(ctx, &name, url, id),
+        SourceCommand::Add {
+            name,
+            url,
+            id,
+            grade,
+        } => add(ctx, &name, url, id, grade),
         SourceCommand::List => list(ctx),
+        SourceCommand::Edit {
+            source,
+            name,
+            url,
+            grade,
+        } => edit(ctx, &source, name, url, grade),
     }
 }
 
-fn add(ctx: &Ctx, name: &str, url: Option<String>, id: Option<String>) -> Result<()> {
+fn grade(text: Option<String>) -> Result<Option<Reliability>> {
+    text.map(|g| {
+        g.parse::<Reliability>().map_err(|_| {
+            Error::bad_input(format!(
+                "unknown reliability grade {g:?}; expected A (completely reliable), B (usually reliable), C (fairly reliable), D (not usually reliable), E (unreliable) or F (cannot be judged)"
+            ))
+        })
+    })
+    .transpose()
+}
+
+fn add(
+    ctx: &Ctx,
+    name: &str,
+    url: Option<String>,
+    id: Option<String>,
+    grade_text: Option<String>,
+) -> Result<()> {
     model::validate_text("source name", name, 500).map_err(Error::bad_input)?;
     if let Some(url) = &url {
         model::validate_text("url", url, 2000).map_err(Error::bad_input)?;
     }
+    let grade = grade(grade_text)?;
     let store = ctx.open(Access::Write)?;
     if let Lookup::Found(existing) = find_source(&store, name)? {
         return Err(Error::bad_input(format!(
@@ -44,6 +73,7 @@ fn add(ctx: &Ctx, name: &str, url: Option<String>, id: Option<String>) -> Result
         id: id.clone(),
         name: name.trim().to_string(),
         url,
+        grade,
         meta: Meta::first(ctx.now),
     };
     let mut change = store.change();
@@ -53,21 +83,63 @@ fn add(ctx: &Ctx, name: &str, url: Option<String>, id: Option<String>) -> Result
     Ok(())
 }
 
+fn edit(
+    ctx: &Ctx,
+    input: &str,
+    name: Option<String>,
+    url: Option<String>,
+    grade_text: Option<String>,
+) -> Result<()> {
+    let grade = grade(grade_text)?;
+    let store = ctx.open(Access::Write)?;
+    let before = match find_source(&store, input)? {
+        Lookup::Found(source) => source,
+        Lookup::Missing { suggestion } => {
+            return Err(unknown("source", input, suggestion.map(|s| s.name)))
+        }
+    };
+    let mut source = before.clone();
+    if let Some(name) = name {
+        model::validate_text("source name", &name, 500).map_err(Error::bad_input)?;
+        source.name = name.trim().to_string();
+    }
+    if let Some(url) = url {
+        model::validate_text("url", &url, 2000).map_err(Error::bad_input)?;
+        source.url = Some(url);
+    }
+    if grade.is_some() {
+        source.grade = grade;
+    }
+    if source == before {
+        crate::notice("nothing to change");
+    } else {
+        source.meta = before.meta.next(ctx.now);
+        let mut change = store.change();
+        change.put(&source)?;
+        change.commit()?;
+    }
+    println!("{}", source.id);
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct SourceRow {
     id: String,
     name: String,
     url: Option<String>,
+    /// Admiralty reliability letter, A … F.
+    grade: Option<String>,
 }
 
 impl Row for SourceRow {
-    const HEADERS: &'static [&'static str] = &["id", "name", "url"];
+    const HEADERS: &'static [&'static str] = &["id", "name", "url", "grade"];
 
     fn cells(&self) -> Vec<String> {
         vec![
             self.id.clone(),
             self.name.clone(),
             self.url.clone().unwrap_or_default(),
+            self.grade.clone().unwrap_or_default(),
         ]
     }
 }
@@ -82,6 +154,7 @@ fn list(ctx: &Ctx) -> Result<()> {
             id: source.id,
             name: source.name,
             url: source.url,
+            grade: source.grade.map(|g| g.letter()),
         });
     }
     rows.sort_by(|a, b| {

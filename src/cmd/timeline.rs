@@ -74,6 +74,8 @@ pub struct TimelineRow {
     pub place: Option<String>,
     pub actors: Vec<String>,
     pub sources: Vec<String>,
+    /// How many independent sources report it (a source "via" another counts once).
+    pub corroboration: usize,
     pub tags: Vec<String>,
     pub description: String,
     #[serde(skip)]
@@ -93,6 +95,7 @@ impl TimelineRow {
             place: event.place.clone(),
             actors: names.actors(&event.actors)?,
             sources: names.sources(&event.sources)?,
+            corroboration: crate::model::corroboration(&event.sources),
             tags: event.tags.clone(),
             description: event.description.clone(),
             human_date: event.date.human(),

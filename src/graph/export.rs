@@ -103,8 +103,8 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
             for a in &event.actors {
                 edges.push(edge(a, &event.id, "participant"));
             }
-            for s in &event.sources {
-                edges.push(edge(&event.id, s, "reported"));
+            for link in &event.sources {
+                edges.push(edge(&event.id, &link.source, "reported"));
             }
         }
     }

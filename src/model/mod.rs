@@ -1,4 +1,4 @@
-//! The data model: actors, sources and dated events. Plain data and the rules
+//! The data model: actors, sources, dated events and claims. Plain data and the rules
 //! that hold for it; no I/O happens here (the store persists these types, the
 //! commands print them).
 //!
@@ -190,6 +190,226 @@ keyword_enum!(
     }
 );
 
+keyword_enum!(
+    /// A fact-checker's verdict on a claim.
+    Verdict, "verdict", {
+        Unverified => "unverified",
+        Confirmed => "confirmed",
+        Disputed => "disputed",
+        False => "false",
+        Misleading => "misleading",
+    }
+);
+
+keyword_enum!(
+    /// How reliable a source is in general, on the Admiralty (NATO) scale
+    /// intelligence and OSINT analysts use: A completely reliable, B usually
+    /// reliable, C fairly reliable, D not usually reliable, E unreliable,
+    /// F reliability cannot be judged. Written as the letter.
+    Reliability, "reliability grade", {
+        A => "a",
+        B => "b",
+        C => "c",
+        D => "d",
+        E => "e",
+        F => "f",
+    }
+);
+
+impl Reliability {
+    /// The grade's letter, upper-case as analysts write it.
+    pub fn letter(&self) -> String {
+        self.as_str().to_uppercase()
+    }
+
+    /// What the grade means.
+    pub fn meaning(&self) -> &'static str {
+        match self {
+            Reliability::A => "completely reliable",
+            Reliability::B => "usually reliable",
+            Reliability::C => "fairly reliable",
+            Reliability::D => "not usually reliable",
+            Reliability::E => "unreliable",
+            Reliability::F => "reliability cannot be judged",
+        }
+    }
+}
+
+/// What a credibility number (Admiralty scale, for one piece of
+/// information) means: 1 confirmed … 6 cannot be judged.
+pub fn credibility_meaning(n: u8) -> &'static str {
+    match n {
+        1 => "confirmed by other sources",
+        2 => "probably true",
+        3 => "possibly true",
+        4 => "doubtful",
+        5 => "improbable",
+        _ => "truth cannot be judged",
+    }
+}
+
+/// One source's report of an event or claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceLink {
+    /// The source id.
+    pub source: String,
+    /// How credible this report is, 1 (confirmed) to 6 (cannot be judged).
+    pub credibility: Option<u8>,
+    /// The source this one repeats (Euromaidan Press via Axios): a report
+    /// "via" another is not independent of it.
+    pub via: Option<String>,
+    pub quote: Option<String>,
+    pub url: Option<String>,
+}
+
+impl SourceLink {
+    pub fn plain(source: &str) -> SourceLink {
+        SourceLink {
+            source: source.to_string(),
+            credibility: None,
+            via: None,
+            quote: None,
+            url: None,
+        }
+    }
+}
+
+/// The number of independent sources among `links`: a report via another
+/// source counts as that source (following chains), and a source counts once.
+pub fn corroboration(links: &[SourceLink]) -> usize {
+    let via: std::collections::HashMap<&str, &str> = links
+        .iter()
+        .filter_map(|l| l.via.as_deref().map(|v| (l.source.as_str(), v)))
+        .collect();
+    let mut roots = std::collections::BTreeSet::new();
+    for link in links {
+        let mut current = link.source.as_str();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(next) = via.get(current) {
+            if !seen.insert(current) {
+                break; // a cycle: count where it closed
+            }
+            current = next;
+        }
+        roots.insert(current);
+    }
+    roots.len()
+}
+
+/// A number a claim gives for a subject: 19500 `children` for
+/// `deported-ukrainian-children`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quantity {
+    /// A key shared by claims about the same quantity.
+    pub subject: String,
+    pub value: f64,
+    pub unit: String,
+}
+
+/// A statement attributed to an actor, reported by sources, rated by the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub id: String,
+    /// The actor who made the claim.
+    pub claimant: String,
+    pub text: String,
+    /// When the claim was made.
+    pub date: Option<Date>,
+    /// Events the claim is about.
+    pub about_events: Vec<String>,
+    /// Actors the claim is about.
+    pub about_actors: Vec<String>,
+    pub sources: Vec<SourceLink>,
+    /// The claimant's words, where reported.
+    pub quote: Option<String>,
+    pub quantity: Option<Quantity>,
+    /// Claims this one contradicts (ids).
+    pub contradicts: Vec<String>,
+    /// Claims this one supports (ids).
+    pub supports: Vec<String>,
+    pub verdict: Verdict,
+    /// The source the verdict rests on, if any.
+    pub verdict_by: Option<String>,
+    pub verdict_note: String,
+    pub meta: Meta,
+}
+
+/// Why two claims contradict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// One was recorded as contradicting the other.
+    Linked,
+    /// They give different numbers for the same subject at overlapping dates.
+    Quantity,
+}
+
+/// Every contradicting pair among `claims` (indexes into it, the lower first),
+/// with the reasons, in order. Undated claims overlap every date. Nothing is
+/// resolved here: the user rates.
+pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
+    let position: std::collections::HashMap<&str, usize> = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut pairs: std::collections::BTreeMap<(usize, usize), Vec<Conflict>> = Default::default();
+    for (i, claim) in claims.iter().enumerate() {
+        for other in &claim.contradicts {
+            if let Some(&j) = position.get(other.as_str()) {
+                if i != j {
+                    let entry = pairs.entry((i.min(j), i.max(j))).or_default();
+                    if !entry.contains(&Conflict::Linked) {
+                        entry.push(Conflict::Linked);
+                    }
+                }
+            }
+        }
+    }
+    let mut by_subject: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, claim) in claims.iter().enumerate() {
+        if let Some(q) = &claim.quantity {
+            by_subject.entry(q.subject.as_str()).or_default().push(i);
+        }
+    }
+    for members in by_subject.values() {
+        for (n, &i) in members.iter().enumerate() {
+            for &j in &members[n + 1..] {
+                let (a, b) = (&claims[i], &claims[j]);
+                let (qa, qb) = (a.quantity.as_ref(), b.quantity.as_ref());
+                let differ = match (qa, qb) {
+                    (Some(x), Some(y)) => x.value != y.value || x.unit != y.unit,
+                    _ => false,
+                };
+                let overlap = match (&a.date, &b.date) {
+                    (Some(x), Some(y)) => {
+                        x.earliest_day() <= y.latest_day() && y.earliest_day() <= x.latest_day()
+                    }
+                    _ => true,
+                };
+                if differ && overlap {
+                    pairs
+                        .entry((i.min(j), i.max(j)))
+                        .or_default()
+                        .push(Conflict::Quantity);
+                }
+            }
+        }
+    }
+    pairs.into_iter().map(|((i, j), why)| (i, j, why)).collect()
+}
+
+/// A quantity for display: whole numbers without a decimal point.
+pub fn format_value(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
 /// A position an actor holds, optionally of another actor and for a time span:
 /// "Special envoy" of `donald-trump` since 2025-01.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,6 +449,8 @@ pub struct Source {
     pub id: String,
     pub name: String,
     pub url: Option<String>,
+    /// Reliability grade (Admiralty scale), when assessed.
+    pub grade: Option<Reliability>,
     pub meta: Meta,
 }
 
@@ -244,8 +466,8 @@ pub struct Event {
     pub place: Option<String>,
     /// Participant actor ids, in the order given.
     pub actors: Vec<String>,
-    /// Source ids, in the order given.
-    pub sources: Vec<String>,
+    /// The sources reporting it, in the order given.
+    pub sources: Vec<SourceLink>,
     pub tags: Vec<String>,
     pub description: String,
     pub meta: Meta,
@@ -263,6 +485,16 @@ pub fn validate_text(what: &str, text: &str, max_chars: usize) -> Result<(), Str
         return Err(format!("{what} is longer than {max_chars} characters"));
     }
     Ok(())
+}
+
+/// Checks a credibility number: 1 (confirmed) to 6 (cannot be judged).
+pub fn validate_credibility(credibility: Option<u8>) -> Result<(), String> {
+    match credibility {
+        Some(n) if !(1..=6).contains(&n) => Err(format!(
+            "credibility {n} is not on the scale 1 (confirmed) to 6 (cannot be judged)"
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Checks free text (descriptions, notes): may span lines, but no NUL and a bound size.
@@ -286,6 +518,99 @@ mod tests {
         let err = "postponned".parse::<Status>().unwrap_err();
         assert!(err.contains("unknown status \"postponned\""), "{err}");
         assert!(err.contains("occurred, scheduled, postponed"), "{err}");
+    }
+
+    fn link(source: &str, via: Option<&str>) -> SourceLink {
+        SourceLink {
+            via: via.map(Into::into),
+            ..SourceLink::plain(source)
+        }
+    }
+
+    #[test]
+    fn corroboration_counts_independent_origins() {
+        assert_eq!(corroboration(&[]), 0);
+        assert_eq!(corroboration(&[link("axios", None), link("isw", None)]), 2);
+        // Euromaidan Press repeating Axios is Axios again.
+        assert_eq!(
+            corroboration(&[link("axios", None), link("emp", Some("axios"))]),
+            1
+        );
+        // A chain: the digest via Euromaidan Press via Axios.
+        assert_eq!(
+            corroboration(&[
+                link("digest", Some("emp")),
+                link("emp", Some("axios")),
+                link("axios", None)
+            ]),
+            1
+        );
+        // Via a source not itself linked still names one origin.
+        assert_eq!(
+            corroboration(&[link("emp", Some("axios")), link("digest", Some("axios"))]),
+            1
+        );
+        // A cycle does not loop forever.
+        assert_eq!(
+            corroboration(&[link("a", Some("b")), link("b", Some("a"))]),
+            2
+        );
+    }
+
+    fn claim(
+        id: &str,
+        date: Option<&str>,
+        quantity: Option<(&str, f64)>,
+        contradicts: &[&str],
+    ) -> Claim {
+        Claim {
+            id: id.into(),
+            claimant: "someone".into(),
+            text: "text".into(),
+            date: date.map(|d| d.parse().unwrap()),
+            about_events: vec![],
+            about_actors: vec![],
+            sources: vec![],
+            quote: None,
+            quantity: quantity.map(|(subject, value)| Quantity {
+                subject: subject.into(),
+                value,
+                unit: "children".into(),
+            }),
+            contradicts: contradicts.iter().map(|c| c.to_string()).collect(),
+            supports: vec![],
+            verdict: Verdict::Unverified,
+            verdict_by: None,
+            verdict_note: String::new(),
+            meta: Meta::first(Stamp(0)),
+        }
+    }
+
+    #[test]
+    fn contradictions_come_from_links_and_from_differing_quantities() {
+        let claims = [
+            claim("ua", Some("2025-11"), Some(("deported", 19_500.0)), &[]),
+            claim("ru", Some("2025"), Some(("deported", 700_000.0)), &[]),
+            claim("old", Some("2023"), Some(("deported", 100.0)), &[]),
+            claim("same", None, Some(("deported", 19_500.0)), &[]),
+            claim("words", None, None, &["ua", "missing"]),
+        ];
+        let found = contradictions(&claims);
+        assert_eq!(
+            found,
+            vec![
+                (0, 1, vec![Conflict::Quantity]),
+                (0, 4, vec![Conflict::Linked]),
+                (1, 3, vec![Conflict::Quantity]),
+                (2, 3, vec![Conflict::Quantity]),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_print_without_needless_decimals() {
+        assert_eq!(format_value(19_500.0), "19500");
+        assert_eq!(format_value(2.5), "2.5");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codec;
-use crate::model::{Actor, Event, EventKind, Source, Status};
+use crate::model::{Actor, Claim, Event, EventKind, Source, Status};
 
 /// What the graph needs to know of one actor's part in one event, stored as
 /// the value of its `x` key: the event's kind and status and the other
@@ -24,6 +24,13 @@ pub struct Participation {
 pub const ACTOR: u8 = b'a';
 pub const SOURCE: u8 = b's';
 pub const EVENT: u8 = b'e';
+pub const CLAIM: u8 = b'c';
+/// Claims by claimant: `k` actor-id NUL claim-id.
+pub const CLAIMANT: u8 = b'k';
+/// Claims about an event or actor: `o` record-id NUL claim-id.
+pub const ABOUT: u8 = b'o';
+/// Claims giving a quantity: `q` subject NUL claim-id.
+pub const SUBJECT: u8 = b'q';
 /// Superseded versions: `h` kind id NUL version(u32 BE).
 pub const HISTORY: u8 = b'h';
 /// Name lookup: `n` folded-name NUL actor-id.
@@ -101,6 +108,34 @@ pub fn role_of_prefix(of: &str) -> Vec<u8> {
     key.push(ROLE_OF);
     key.extend_from_slice(of.as_bytes());
     key.push(0);
+    key
+}
+
+/// Every index keyspace: entries derived from records, checked by `check`.
+pub const INDEXES: [u8; 8] = [
+    NAME,
+    TIMELINE,
+    UNBOUNDED,
+    ACTOR_EVENT,
+    ROLE_OF,
+    CLAIMANT,
+    ABOUT,
+    SUBJECT,
+];
+
+/// `prefix` id NUL, the start of a two-part index key.
+pub fn pair_prefix(prefix: u8, first: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + first.len());
+    key.push(prefix);
+    key.extend_from_slice(first.as_bytes());
+    key.push(0);
+    key
+}
+
+/// `prefix` first NUL second.
+pub fn pair(prefix: u8, first: &str, second: &str) -> Vec<u8> {
+    let mut key = pair_prefix(prefix, first);
+    key.extend_from_slice(second.as_bytes());
     key
 }
 
@@ -216,6 +251,30 @@ impl Indexed for Event {
             entries.push((actor_event(actor, self), codec::encode(&part)));
         }
         entries
+    }
+}
+
+impl Indexed for Claim {
+    const KIND: u8 = CLAIM;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn index_entries(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        if self.meta.retracted.is_some() {
+            return Vec::new();
+        }
+        let mut keys = vec![pair(CLAIMANT, &self.claimant, &self.id)];
+        for about in self.about_events.iter().chain(&self.about_actors) {
+            keys.push(pair(ABOUT, about, &self.id));
+        }
+        if let Some(q) = &self.quantity {
+            keys.push(pair(SUBJECT, &q.subject, &self.id));
+        }
+        keys.sort();
+        keys.dedup();
+        keys.into_iter().map(|k| (k, Vec::new())).collect()
     }
 }
 

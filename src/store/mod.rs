@@ -58,6 +58,12 @@ impl Record for crate::model::Source {
     }
 }
 
+impl Record for crate::model::Claim {
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+}
+
 impl Record for Event {
     fn meta(&self) -> &Meta {
         &self.meta
@@ -136,6 +142,7 @@ impl Store {
         self.copy_as_of::<Actor>(&mut change, at)?;
         self.copy_as_of::<crate::model::Source>(&mut change, at)?;
         self.copy_as_of::<Event>(&mut change, at)?;
+        self.copy_as_of::<crate::model::Claim>(&mut change, at)?;
         change.apply()?;
         Ok(snapshot)
     }
@@ -335,6 +342,17 @@ impl Store {
         })
     }
 
+    /// The second parts of the keys `prefix` first NUL …: ids from a
+    /// two-part index (claims by claimant, about a record, on a subject).
+    pub fn pair_index(&self, prefix: u8, first: &str) -> impl Iterator<Item = Result<String>> + '_ {
+        let start = keys::pair_prefix(prefix, first);
+        let skip = start.len();
+        self.data.scan_prefix(start).map(move |item| {
+            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+            Ok(String::from_utf8_lossy(&key[skip..]).into_owned())
+        })
+    }
+
     /// Ids of the actors holding a role of or for `actor_id`.
     pub fn role_holders(&self, actor_id: &str) -> impl Iterator<Item = Result<String>> + '_ {
         let prefix = keys::role_of_prefix(actor_id);
@@ -372,64 +390,18 @@ impl Store {
     /// version decodes and precedes its record's current version. Returns the
     /// problems found and the number of keys checked.
     pub fn check(&self) -> Result<(Vec<String>, usize)> {
-        let mut problems = Vec::new();
-        let mut expected: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        let mut current_versions: BTreeMap<(u8, String), u32> = BTreeMap::new();
-        let mut checked = 0;
-        fn collect<R: Record>(
-            store: &Store,
-            expected: &mut BTreeMap<Vec<u8>, Vec<u8>>,
-            versions: &mut BTreeMap<(u8, String), u32>,
-            problems: &mut Vec<String>,
-            checked: &mut usize,
-        ) -> Result<()> {
-            for item in store.data.scan_prefix([R::KIND]) {
-                let (key, value) = item.map_err(|e| sled_error(&store.path, e))?;
-                *checked += 1;
-                let id = String::from_utf8_lossy(&key[1..]).into_owned();
-                match codec::decode::<R>(&value) {
-                    Ok(record) if record.id() == id => {
-                        versions.insert((R::KIND, id), record.meta().version);
-                        expected.extend(record.index_entries());
-                    }
-                    Ok(record) => problems.push(format!(
-                        "{}/{id}: the record inside is {}",
-                        R::KIND as char,
-                        record.id()
-                    )),
-                    Err(e) => problems.push(format!("{}/{id}: {e}", R::KIND as char)),
-                }
-            }
-            Ok(())
-        }
-        collect::<Actor>(
-            self,
-            &mut expected,
-            &mut current_versions,
-            &mut problems,
-            &mut checked,
-        )?;
-        collect::<crate::model::Source>(
-            self,
-            &mut expected,
-            &mut current_versions,
-            &mut problems,
-            &mut checked,
-        )?;
-        collect::<Event>(
-            self,
-            &mut expected,
-            &mut current_versions,
-            &mut problems,
-            &mut checked,
-        )?;
-        for prefix in [
-            keys::NAME,
-            keys::TIMELINE,
-            keys::UNBOUNDED,
-            keys::ACTOR_EVENT,
-            keys::ROLE_OF,
-        ] {
+        let mut audit = Audit::default();
+        audit.records::<Actor>(self)?;
+        audit.records::<crate::model::Source>(self)?;
+        audit.records::<Event>(self)?;
+        audit.records::<crate::model::Claim>(self)?;
+        let Audit {
+            mut problems,
+            mut expected,
+            versions: current_versions,
+            mut checked,
+        } = audit;
+        for prefix in keys::INDEXES {
             for item in self.data.scan_prefix([prefix]) {
                 let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
                 checked += 1;
@@ -468,6 +440,7 @@ impl Store {
                     codec::decode::<crate::model::Source>(&value).map(|r| r.meta.version)
                 }
                 keys::EVENT => codec::decode::<Event>(&value).map(|r| r.meta.version),
+                keys::CLAIM => codec::decode::<crate::model::Claim>(&value).map(|r| r.meta.version),
                 other => Err(format!("unknown record kind {:?}", other as char)),
             };
             match (decoded_version, version, current) {
@@ -495,6 +468,39 @@ impl Store {
 }
 
 const MAX_SPAN_KEY: &[u8] = b"max_event_span_days";
+
+/// What `check` gathers from the records: the index entries they imply and
+/// their current versions.
+#[derive(Default)]
+struct Audit {
+    problems: Vec<String>,
+    expected: BTreeMap<Vec<u8>, Vec<u8>>,
+    versions: BTreeMap<(u8, String), u32>,
+    checked: usize,
+}
+
+impl Audit {
+    fn records<R: Record>(&mut self, store: &Store) -> Result<()> {
+        for item in store.data.scan_prefix([R::KIND]) {
+            let (key, value) = item.map_err(|e| sled_error(&store.path, e))?;
+            self.checked += 1;
+            let id = String::from_utf8_lossy(&key[1..]).into_owned();
+            match codec::decode::<R>(&value) {
+                Ok(record) if record.id() == id => {
+                    self.versions.insert((R::KIND, id), record.meta().version);
+                    self.expected.extend(record.index_entries());
+                }
+                Ok(record) => self.problems.push(format!(
+                    "{}/{id}: the record inside is {}",
+                    R::KIND as char,
+                    record.id()
+                )),
+                Err(e) => self.problems.push(format!("{}/{id}: {e}", R::KIND as char)),
+            }
+        }
+        Ok(())
+    }
+}
 
 /// A key for a message: its keyspace letter and printable bytes.
 fn show_key(key: &[u8]) -> String {

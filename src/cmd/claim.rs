@@ -1,0 +1,458 @@
+//! `factline claim add|show|rate|list` and `factline claims`.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
+use crate::cmd::event::{add_link, Participants};
+use crate::cmd::{keyword, parse_user_date, Ctx, Names};
+use crate::error::{Error, Result};
+use crate::model::names::{slug, validate_id};
+use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
+use crate::output::{join, print_detail, print_rows, Row};
+use crate::resolve::{find_source, require_actor, retracted, unknown, unused_id, Lookup};
+use crate::store::{keys, Access, Store};
+
+pub fn run(ctx: &Ctx, command: ClaimCommand) -> Result<()> {
+    match command {
+        ClaimCommand::Add(args) => add(ctx, args),
+        ClaimCommand::Show { claim } => show(ctx, &claim),
+        ClaimCommand::Rate {
+            claim,
+            verdict,
+            by,
+            note,
+        } => rate(ctx, &claim, &verdict, by, note),
+        ClaimCommand::List(args) => list(ctx, args),
+    }
+}
+
+/// The live claim with this id.
+pub fn require_claim(store: &Store, id: &str) -> Result<Claim> {
+    let claim = store
+        .get::<Claim>(id)?
+        .ok_or_else(|| unknown("claim", id, None))?;
+    if let Some(reason) = &claim.meta.retracted {
+        return Err(retracted("claim", id, reason));
+    }
+    Ok(claim)
+}
+
+fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
+    model::validate_text("claim text", &args.text, 10_000).map_err(Error::bad_input)?;
+    let date = args
+        .date
+        .as_deref()
+        .map(|d| parse_user_date("--date", d))
+        .transpose()?;
+    if let Some(quote) = &args.quote {
+        model::validate_note("quote", quote, 10_000).map_err(Error::bad_input)?;
+    }
+    let quantity = match (&args.subject, args.value) {
+        (Some(subject), Some(value)) => {
+            model::validate_text("--subject", subject, 200).map_err(Error::bad_input)?;
+            if !value.is_finite() {
+                return Err(Error::bad_input("--value must be a finite number"));
+            }
+            Some(Quantity {
+                subject: subject.trim().to_string(),
+                value,
+                unit: args.unit.clone().unwrap_or_default().trim().to_string(),
+            })
+        }
+        _ => None,
+    };
+    if let Some(id) = &args.id {
+        validate_id(id).map_err(Error::bad_input)?;
+    }
+    let store = ctx.open(Access::Write)?;
+    let mut participants = Participants::new(&store, ctx, args.new_actor);
+    let claimant = participants.actor(&args.by)?;
+    let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
+    for about in &args.about {
+        match store.get::<Event>(about)? {
+            Some(event) if event.meta.retracted.is_none() => {
+                push_unique(&mut about_events, event.id)
+            }
+            _ => push_unique(&mut about_actors, require_actor(&store, about)?.id),
+        }
+    }
+    let mut sources = Vec::new();
+    for name in &args.sources {
+        add_link(&mut sources, participants.source(name)?);
+    }
+    let related = |ids: &[String]| -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for id in ids {
+            push_unique(&mut out, require_claim(&store, id)?.id);
+        }
+        Ok(out)
+    };
+    let contradicts = related(&args.contradicts)?;
+    let supports = related(&args.supports)?;
+    let id = match args.id {
+        Some(id) => {
+            if store.get::<Claim>(&id)?.is_some() {
+                return Err(Error::bad_input(format!("claim id {id} is taken")));
+            }
+            id
+        }
+        None => {
+            let start: String = date
+                .as_ref()
+                .map(|d| {
+                    d.as_str()
+                        .split(['/', 'T'])
+                        .next()
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '-')
+                .collect();
+            let base = slug(&format!("{start} {} {}", claimant, args.text));
+            unused_id(|id| Ok(store.get::<Claim>(id)?.is_some()), &base)?
+        }
+    };
+    let claim = Claim {
+        id: id.clone(),
+        claimant,
+        text: args.text.trim().to_string(),
+        date,
+        about_events,
+        about_actors,
+        sources,
+        quote: args.quote,
+        quantity,
+        contradicts,
+        supports,
+        verdict: Verdict::Unverified,
+        verdict_by: None,
+        verdict_note: String::new(),
+        meta: Meta::first(ctx.now),
+    };
+    let mut change = store.change();
+    participants.write(&mut change)?;
+    change.put(&claim)?;
+    change.commit()?;
+    println!("{id}");
+    Ok(())
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+fn rate(
+    ctx: &Ctx,
+    id: &str,
+    verdict: &str,
+    by: Option<String>,
+    note: Option<String>,
+) -> Result<()> {
+    let verdict: Verdict = keyword(verdict)?;
+    if let Some(note) = &note {
+        model::validate_note("note", note, 10_000).map_err(Error::bad_input)?;
+    }
+    let store = ctx.open(Access::Write)?;
+    let before = require_claim(&store, id)?;
+    let verdict_by = match by {
+        Some(name) => match find_source(&store, &name)? {
+            Lookup::Found(source) => Some(source.id),
+            Lookup::Missing { suggestion } => {
+                return Err(unknown("source", &name, suggestion.map(|s| s.name)))
+            }
+        },
+        None => None,
+    };
+    let mut claim = before.clone();
+    claim.verdict = verdict;
+    claim.verdict_by = verdict_by;
+    claim.verdict_note = note.unwrap_or_default();
+    if claim == before {
+        crate::notice(format!("{id} is already rated {verdict}"));
+    } else {
+        claim.meta = before.meta.next(ctx.now);
+        let mut change = store.change();
+        change.put(&claim)?;
+        change.commit()?;
+    }
+    println!("{id}");
+    Ok(())
+}
+
+/// A claim as scripts see it.
+#[derive(Debug, Serialize)]
+pub struct ClaimRow {
+    pub id: String,
+    pub date: Option<String>,
+    pub earliest: Option<String>,
+    pub latest: Option<String>,
+    pub claimant: String,
+    pub text: String,
+    pub quote: Option<String>,
+    pub subject: Option<String>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub verdict: Verdict,
+    pub verdict_by: Option<String>,
+    pub verdict_note: String,
+    /// Event ids and actor names the claim is about.
+    pub about: Vec<String>,
+    pub sources: Vec<String>,
+    /// How many independent sources report it.
+    pub corroboration: usize,
+    pub contradicts: Vec<String>,
+    pub supports: Vec<String>,
+    /// Whether the claim is in any contradiction (linked either way, or by quantity).
+    pub contradicted: bool,
+}
+
+impl ClaimRow {
+    pub fn new(claim: &Claim, names: &mut Names, contradicted: bool) -> Result<ClaimRow> {
+        let mut about = claim.about_events.clone();
+        about.extend(names.actors(&claim.about_actors)?);
+        Ok(ClaimRow {
+            id: claim.id.clone(),
+            date: claim.date.as_ref().map(|d| d.to_string()),
+            earliest: claim
+                .date
+                .as_ref()
+                .and_then(|d| d.earliest())
+                .map(|d| d.to_string()),
+            latest: claim
+                .date
+                .as_ref()
+                .and_then(|d| d.latest())
+                .map(|d| d.to_string()),
+            claimant: names.actor(&claim.claimant)?,
+            text: claim.text.clone(),
+            quote: claim.quote.clone(),
+            subject: claim.quantity.as_ref().map(|q| q.subject.clone()),
+            value: claim.quantity.as_ref().map(|q| q.value),
+            unit: claim.quantity.as_ref().map(|q| q.unit.clone()),
+            verdict: claim.verdict,
+            verdict_by: match &claim.verdict_by {
+                Some(id) => Some(names.source(id)?),
+                None => None,
+            },
+            verdict_note: claim.verdict_note.clone(),
+            about,
+            sources: names.sources(&claim.sources)?,
+            corroboration: model::corroboration(&claim.sources),
+            contradicts: claim.contradicts.clone(),
+            supports: claim.supports.clone(),
+            contradicted,
+        })
+    }
+}
+
+/// The `claims.csv` columns.
+pub const CSV_HEADERS: &[&str] = &[
+    "id",
+    "date",
+    "claimant",
+    "text",
+    "quote",
+    "subject",
+    "value",
+    "unit",
+    "verdict",
+    "sources",
+    "about",
+    "contradicts",
+    "supports",
+];
+
+impl Row for ClaimRow {
+    const HEADERS: &'static [&'static str] = CSV_HEADERS;
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.date.clone().unwrap_or_default(),
+            self.claimant.clone(),
+            self.text.clone(),
+            self.quote.clone().unwrap_or_default(),
+            self.subject.clone().unwrap_or_default(),
+            self.value.map(model::format_value).unwrap_or_default(),
+            self.unit.clone().unwrap_or_default(),
+            self.verdict.to_string(),
+            join(&self.sources),
+            join(&self.about),
+            join(&self.contradicts),
+            join(&self.supports),
+        ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let value = match (&self.value, &self.unit) {
+            (Some(v), Some(u)) => format!("{} {u}", model::format_value(*v)),
+            _ => String::new(),
+        };
+        let date = match &self.date {
+            Some(d) => model::Date::parse_edtf(d).map_or_else(|_| d.clone(), |d| d.human()),
+            None => String::new(),
+        };
+        (
+            vec!["date", "claimant", "text", "value", "verdict", "!", "id"],
+            vec![
+                date,
+                self.claimant.clone(),
+                self.text.clone(),
+                value,
+                self.verdict.to_string(),
+                if self.contradicted {
+                    "≠".to_string()
+                } else {
+                    String::new()
+                },
+                self.id.clone(),
+            ],
+        )
+    }
+}
+
+/// Every live claim, in date order (undated last), then by id.
+pub fn live_claims(store: &Store) -> Result<Vec<Claim>> {
+    let mut claims = store.live::<Claim>().collect::<Result<Vec<_>>>()?;
+    sort_claims(&mut claims);
+    Ok(claims)
+}
+
+fn sort_claims(claims: &mut [Claim]) {
+    claims.sort_by(|a, b| match (&a.date, &b.date) {
+        (Some(x), Some(y)) => x.cmp(y).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    });
+}
+
+/// Ids of the claims in any contradiction.
+pub fn contradicted_ids(all: &[Claim]) -> BTreeSet<String> {
+    model::contradictions(all)
+        .into_iter()
+        .flat_map(|(i, j, _)| [all[i].id.clone(), all[j].id.clone()])
+        .collect()
+}
+
+fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
+    let format = ctx.read_format()?;
+    let verdict: Option<Verdict> = args.verdict.as_deref().map(keyword).transpose()?;
+    let store = ctx.open(Access::Read)?;
+    // Narrow by an index where one applies; contradictions need every claim.
+    let mut ids: Option<BTreeSet<String>> = None;
+    if let Some(by) = &args.by {
+        let actor = require_actor(&store, by)?;
+        ids = Some(
+            store
+                .pair_index(keys::CLAIMANT, &actor.id)
+                .collect::<Result<_>>()?,
+        );
+    }
+    if let Some(about) = &args.about {
+        let target = match store.get::<Event>(about)? {
+            Some(event) => event.id,
+            None => require_actor(&store, about)?.id,
+        };
+        let found: BTreeSet<String> = store
+            .pair_index(keys::ABOUT, &target)
+            .collect::<Result<_>>()?;
+        ids = Some(match ids {
+            Some(by) => by.intersection(&found).cloned().collect(),
+            None => found,
+        });
+    }
+    let all = live_claims(&store)?;
+    let contradicted = contradicted_ids(&all);
+    let mut names = Names::new(&store);
+    let mut rows = Vec::new();
+    for claim in &all {
+        if ids.as_ref().is_some_and(|ids| !ids.contains(&claim.id))
+            || verdict.is_some_and(|v| v != claim.verdict)
+            || (args.contradicted && !contradicted.contains(&claim.id))
+        {
+            continue;
+        }
+        rows.push(ClaimRow::new(
+            claim,
+            &mut names,
+            contradicted.contains(&claim.id),
+        )?);
+    }
+    print_rows(format, &rows)
+}
+
+/// `claim show`: the claim and every verdict it has had.
+#[derive(Serialize)]
+struct ClaimDetail {
+    #[serde(flatten)]
+    claim: ClaimRow,
+    version: u32,
+    recorded_at: String,
+    /// Every verdict the claim has had, oldest first, as "verdict (recorded-at)".
+    verdicts: Vec<String>,
+}
+
+impl Row for ClaimDetail {
+    const HEADERS: &'static [&'static str] = &[
+        "id",
+        "date",
+        "claimant",
+        "text",
+        "quote",
+        "subject",
+        "value",
+        "unit",
+        "verdict",
+        "sources",
+        "about",
+        "contradicts",
+        "supports",
+        "corroboration",
+        "verdict_by",
+        "verdict_note",
+        "verdicts",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        let mut cells = self.claim.cells();
+        cells.push(self.claim.corroboration.to_string());
+        cells.push(self.claim.verdict_by.clone().unwrap_or_default());
+        cells.push(self.claim.verdict_note.clone());
+        cells.push(self.verdicts.join("\n"));
+        cells
+    }
+}
+
+fn show(ctx: &Ctx, id: &str) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let claim = require_claim(&store, id)?;
+    let all = live_claims(&store)?;
+    let contradicted = contradicted_ids(&all).contains(&claim.id);
+    let mut names = Names::new(&store);
+    let mut verdicts: Vec<String> = Vec::new();
+    let mut last: Option<Verdict> = None;
+    for version in store.versions::<Claim>(id)? {
+        if last != Some(version.verdict) {
+            verdicts.push(format!(
+                "{} ({})",
+                version.verdict, version.meta.recorded_at
+            ));
+            last = Some(version.verdict);
+        }
+    }
+    let detail = ClaimDetail {
+        claim: ClaimRow::new(&claim, &mut names, contradicted)?,
+        version: claim.meta.version,
+        recorded_at: claim.meta.recorded_at.to_string(),
+        verdicts,
+    };
+    print_detail(format, &detail)
+}

@@ -1,0 +1,126 @@
+//! `factline contradictions`: every pair of claims that contradict, with
+//! both claimants, values, sources and dates. Nothing is resolved: the user
+//! rates (`claim rate`).
+
+use serde::Serialize;
+
+use crate::cmd::claim::live_claims;
+use crate::cmd::{Ctx, Names};
+use crate::error::Result;
+use crate::model::{self, Claim, Conflict};
+use crate::output::{join, print_rows, Row};
+use crate::store::Access;
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let claims = live_claims(&store)?;
+    let mut names = Names::new(&store);
+    let mut rows = Vec::new();
+    for (i, j, why) in model::contradictions(&claims) {
+        rows.push(ContradictionRow {
+            a: Side::new(&claims[i], &mut names)?,
+            b: Side::new(&claims[j], &mut names)?,
+            reasons: why
+                .iter()
+                .map(|c| match c {
+                    Conflict::Linked => "linked".to_string(),
+                    Conflict::Quantity => "quantity".to_string(),
+                })
+                .collect(),
+        });
+    }
+    print_rows(format, &rows)
+}
+
+#[derive(Serialize)]
+struct Side {
+    id: String,
+    claimant: String,
+    text: String,
+    date: Option<String>,
+    value: Option<f64>,
+    unit: Option<String>,
+    sources: Vec<String>,
+    verdict: String,
+}
+
+impl Side {
+    fn new(claim: &Claim, names: &mut Names) -> Result<Side> {
+        Ok(Side {
+            id: claim.id.clone(),
+            claimant: names.actor(&claim.claimant)?,
+            text: claim.text.clone(),
+            date: claim.date.as_ref().map(|d| d.to_string()),
+            value: claim.quantity.as_ref().map(|q| q.value),
+            unit: claim.quantity.as_ref().map(|q| q.unit.clone()),
+            sources: names.sources(&claim.sources)?,
+            verdict: claim.verdict.to_string(),
+        })
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.claimant.clone(),
+            self.date.clone().unwrap_or_default(),
+            self.value.map(model::format_value).unwrap_or_default(),
+            self.unit.clone().unwrap_or_default(),
+            join(&self.sources),
+        ]
+    }
+
+    /// "700000 minors", or the text when the claim gives no number.
+    fn summary(&self) -> String {
+        match (&self.value, &self.unit) {
+            (Some(v), Some(u)) => format!("{} {u}", model::format_value(*v)),
+            _ => self.text.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ContradictionRow {
+    a: Side,
+    b: Side,
+    /// linked (recorded as contradicting) and/or quantity (different numbers, same subject).
+    reasons: Vec<String>,
+}
+
+impl Row for ContradictionRow {
+    const HEADERS: &'static [&'static str] = &[
+        "a",
+        "a_claimant",
+        "a_date",
+        "a_value",
+        "a_unit",
+        "a_sources",
+        "b",
+        "b_claimant",
+        "b_date",
+        "b_value",
+        "b_unit",
+        "b_sources",
+        "reasons",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        let mut cells = self.a.cells();
+        cells.extend(self.b.cells());
+        cells.push(join(&self.reasons));
+        cells
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        (
+            vec!["claimant", "says", "≠ claimant", "says", "why"],
+            vec![
+                self.a.claimant.clone(),
+                self.a.summary(),
+                self.b.claimant.clone(),
+                self.b.summary(),
+                join(&self.reasons),
+            ],
+        )
+    }
+}

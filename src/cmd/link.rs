@@ -1,0 +1,93 @@
+//! `factline link ID SOURCE`: attach a source to an event or claim, or
+//! update that link (credibility, what it repeats, quote, URL).
+
+use crate::cli::{LinkArgs, RecordKind};
+use crate::cmd::claim::require_claim;
+use crate::cmd::event::{require_event, Participants};
+use crate::cmd::history::kind_of;
+use crate::cmd::Ctx;
+use crate::error::{Error, Result};
+use crate::model::{self, SourceLink};
+use crate::resolve::{find_source, unknown, Lookup};
+use crate::store::{Access, Record};
+
+pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
+    model::validate_credibility(args.credibility).map_err(Error::bad_input)?;
+    for (what, text) in [("--quote", &args.quote), ("--url", &args.url)] {
+        if let Some(text) = text {
+            model::validate_note(what, text, 10_000).map_err(Error::bad_input)?;
+        }
+    }
+    let store = ctx.open(Access::Write)?;
+    let mut participants = Participants::new(&store, ctx, false);
+    let source = participants.source(&args.source)?;
+    let via = match &args.via {
+        Some(name) => match find_source(&store, name)? {
+            Lookup::Found(s) if s.id == source => {
+                return Err(Error::bad_input("a source cannot repeat itself (--via)"))
+            }
+            Lookup::Found(s) => Some(s.id),
+            Lookup::Missing { suggestion } => {
+                return Err(unknown("source", name, suggestion.map(|s| s.name)))
+            }
+        },
+        None => None,
+    };
+    let update = |links: &mut Vec<SourceLink>| {
+        let position = links.iter().position(|l| l.source == source);
+        let link = match position {
+            Some(i) => &mut links[i],
+            None => {
+                links.push(SourceLink::plain(&source));
+                links.last_mut().expect("just pushed")
+            }
+        };
+        if args.credibility.is_some() {
+            link.credibility = args.credibility;
+        }
+        if via.is_some() {
+            link.via = via.clone();
+        }
+        if args.quote.is_some() {
+            link.quote = args.quote.clone();
+        }
+        if args.url.is_some() {
+            link.url = args.url.clone();
+        }
+    };
+    let mut change = store.change();
+    match kind_of(&store, &args.id, None)? {
+        RecordKind::Event => {
+            let before = require_event(&store, &args.id)?;
+            let mut event = before.clone();
+            update(&mut event.sources);
+            if event != before {
+                event.meta = before.meta().next(ctx.now);
+                change.put(&event)?;
+            }
+        }
+        RecordKind::Claim => {
+            let before = require_claim(&store, &args.id)?;
+            let mut claim = before.clone();
+            update(&mut claim.sources);
+            if claim != before {
+                claim.meta = before.meta().next(ctx.now);
+                change.put(&claim)?;
+            }
+        }
+        other => {
+            return Err(Error::bad_input(format!(
+                "{} is a {}; sources link to events and claims",
+                args.id,
+                other.name()
+            )))
+        }
+    }
+    if change.is_empty() {
+        crate::notice("nothing to change");
+    }
+    participants.write(&mut change)?;
+    change.commit()?;
+    println!("{}", args.id);
+    Ok(())
+}

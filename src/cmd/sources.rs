@@ -1,0 +1,157 @@
+//! `factline sources EVENT|CLAIM`: the chain of sources behind one fact.
+
+use serde::Serialize;
+
+use crate::cli::RecordKind;
+use crate::cmd::claim::require_claim;
+use crate::cmd::event::require_event;
+use crate::cmd::history::kind_of;
+use crate::cmd::Ctx;
+use crate::error::{Error, Result};
+use crate::model::{self, Source, SourceLink};
+use crate::output::{print_rows, Row};
+use crate::store::{Access, Store};
+
+pub fn run(ctx: &Ctx, id: &str) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let links = match kind_of(&store, id, None)? {
+        RecordKind::Event => require_event(&store, id)?.sources,
+        RecordKind::Claim => require_claim(&store, id)?.sources,
+        other => {
+            return Err(Error::bad_input(format!(
+                "{id} is {} {}; `sources` shows the sources of an event or a claim",
+                if other == RecordKind::Actor {
+                    "an"
+                } else {
+                    "a"
+                },
+                other.name()
+            )))
+        }
+    };
+    let corroboration = model::corroboration(&links);
+    let rows = links
+        .iter()
+        .map(|link| LinkRow::new(&store, link, &links, corroboration))
+        .collect::<Result<Vec<_>>>()?;
+    print_rows(format, &rows)?;
+    if format == crate::cli::Format::Table {
+        println!(
+            "{corroboration} independent source{}",
+            if corroboration == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct LinkRow {
+    source: String,
+    name: String,
+    /// The source's reliability (Admiralty A … F).
+    grade: Option<String>,
+    /// This report's credibility (1 confirmed … 6 cannot be judged).
+    credibility: Option<u8>,
+    /// The chain of sources this report repeats, nearest first.
+    via: Vec<String>,
+    /// The independent origin this report counts as.
+    origin: String,
+    quote: Option<String>,
+    url: Option<String>,
+    /// Independent sources of the fact (the same on every row).
+    corroboration: usize,
+}
+
+impl LinkRow {
+    fn new(
+        store: &Store,
+        link: &SourceLink,
+        all: &[SourceLink],
+        corroboration: usize,
+    ) -> Result<LinkRow> {
+        let source = store.get::<Source>(&link.source)?;
+        let mut via = Vec::new();
+        let mut current = link.via.clone();
+        while let Some(next) = current {
+            if via.contains(&next) || next == link.source {
+                break;
+            }
+            via.push(next.clone());
+            current = all
+                .iter()
+                .find(|l| l.source == next)
+                .and_then(|l| l.via.clone());
+        }
+        let name_of = |id: &str| -> Result<String> {
+            Ok(store
+                .get::<Source>(id)?
+                .map_or_else(|| id.to_string(), |s| s.name))
+        };
+        Ok(LinkRow {
+            source: link.source.clone(),
+            name: source
+                .as_ref()
+                .map_or_else(|| link.source.clone(), |s| s.name.clone()),
+            grade: source.as_ref().and_then(|s| s.grade).map(|g| g.letter()),
+            credibility: link.credibility,
+            origin: name_of(via.last().unwrap_or(&link.source))?,
+            via: via.iter().map(|v| name_of(v)).collect::<Result<_>>()?,
+            quote: link.quote.clone(),
+            url: link.url.clone(),
+            corroboration,
+        })
+    }
+}
+
+impl Row for LinkRow {
+    const HEADERS: &'static [&'static str] = &[
+        "source",
+        "name",
+        "grade",
+        "credibility",
+        "via",
+        "origin",
+        "quote",
+        "url",
+        "corroboration",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.source.clone(),
+            self.name.clone(),
+            self.grade.clone().unwrap_or_default(),
+            self.credibility.map(|c| c.to_string()).unwrap_or_default(),
+            self.via.join(" → "),
+            self.origin.clone(),
+            self.quote.clone().unwrap_or_default(),
+            self.url.clone().unwrap_or_default(),
+            self.corroboration.to_string(),
+        ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let grade = self.grade.as_ref().map_or_else(String::new, |g| {
+            let meaning = g
+                .parse::<model::Reliability>()
+                .map(|r| r.meaning())
+                .unwrap_or("");
+            format!("{g} ({meaning})")
+        });
+        let credibility = self.credibility.map_or_else(String::new, |c| {
+            format!("{c} ({})", model::credibility_meaning(c))
+        });
+        (
+            vec!["source", "grade", "credibility", "via", "origin", "quote"],
+            vec![
+                self.name.clone(),
+                grade,
+                credibility,
+                self.via.join(" → "),
+                self.origin.clone(),
+                self.quote.clone().unwrap_or_default(),
+            ],
+        )
+    }
+}
