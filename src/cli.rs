@@ -76,6 +76,14 @@ pub enum Command {
     /// Add, edit and look at actors (people, organizations, countries, media).
     #[command(subcommand)]
     Actor(ActorCommand),
+    /// List actors; with --similar, the pairs whose names look alike.
+    ///
+    /// Example: factline actors --similar
+    Actors {
+        /// List pairs of actors whose names are likely the same (merge candidates).
+        #[arg(long)]
+        similar: bool,
+    },
     /// Add and list sources (outlets, agencies, documents).
     #[command(subcommand)]
     Source(SourceCommand),
@@ -132,9 +140,14 @@ pub enum Command {
     ///
     /// Example: factline export --format csv -o story.csv
     Export(ExportArgs),
-    /// Load an NDJSON dump (as written by `export`). Importing twice changes nothing.
+    /// Load an NDJSON dump or a CSV (timeline or claims). Importing twice changes nothing.
     ///
-    /// Example: factline import story.ndjson
+    /// Bad rows are reported as FILE:LINE and nothing is written unless
+    /// --skip-bad is given. A CSV row with an id updates that event; one
+    /// without is matched by date, title and actors, so re-imports do not
+    /// duplicate.
+    ///
+    /// Example: factline import sheet.csv --map title=Headline,date=Date
     Import(ImportArgs),
     /// Every version of a record: when each was recorded and what it changed.
     ///
@@ -182,6 +195,17 @@ pub enum ActorCommand {
     ///
     /// Example: factline actor edit witkoff --add-role "Special envoy to the Middle East"
     Edit(ActorEditArgs),
+    /// Merge actor B into actor A: B's spellings become A's aliases, every
+    /// event, claim and role naming B names A, and B is retracted (its
+    /// history kept).
+    ///
+    /// Example: factline actor merge zelenskyy zelenskiy
+    Merge {
+        /// The actor that stays.
+        into: String,
+        /// The actor merged into it.
+        from: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -201,7 +225,7 @@ pub struct ActorAddArgs {
     #[arg(long)]
     pub id: Option<String>,
     /// A description.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Add the actor even if its name is close to an existing actor's.
     #[arg(long)]
@@ -219,7 +243,7 @@ pub struct ActorEditArgs {
     #[arg(long)]
     pub kind: Option<String>,
     /// A new description.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Add a role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
     #[arg(long = "add-role")]
@@ -294,7 +318,7 @@ pub enum ClaimCommand {
         #[arg(long)]
         by: Option<String>,
         /// Why.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         note: Option<String>,
     },
     /// List claims (as `factline claims`).
@@ -307,7 +331,7 @@ pub struct ClaimAddArgs {
     #[arg(long)]
     pub by: String,
     /// The claim, in one line.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub text: String,
     /// When it was made (EDTF or a phrase).
     #[arg(long)]
@@ -319,7 +343,7 @@ pub struct ClaimAddArgs {
     #[arg(long = "source")]
     pub sources: Vec<String>,
     /// The claimant's words.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub quote: Option<String>,
     /// The quantity's subject key, e.g. deported-ukrainian-children.
     #[arg(long, requires = "value")]
@@ -374,7 +398,7 @@ pub struct LinkArgs {
     #[arg(long)]
     pub via: Option<String>,
     /// The words of the report.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub quote: Option<String>,
     /// Where the report can be read.
     #[arg(long)]
@@ -432,7 +456,7 @@ pub struct StatusChangeArgs {
 #[derive(Debug, Args)]
 pub struct EventAddArgs {
     /// What happened, in one line.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub title: String,
     /// When: EDTF (2025-10-24/2025-10-26, 2025-08, 2025~) or a phrase ("24-26 October 2025").
     #[arg(long)]
@@ -444,7 +468,7 @@ pub struct EventAddArgs {
     #[arg(long, default_value = "occurred")]
     pub status: String,
     /// Where it happened.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub place: Option<String>,
     /// A participant: id, name or alias (repeatable).
     #[arg(long = "actor")]
@@ -456,7 +480,7 @@ pub struct EventAddArgs {
     #[arg(long = "tag")]
     pub tags: Vec<String>,
     /// A description.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// The id to use instead of one made from the date and title.
     #[arg(long)]
@@ -470,7 +494,7 @@ pub struct EventAddArgs {
 pub struct EventEditArgs {
     /// The event id.
     pub event: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
     /// A new date (EDTF or a phrase).
     #[arg(long)]
@@ -479,10 +503,10 @@ pub struct EventEditArgs {
     pub kind: Option<String>,
     #[arg(long)]
     pub status: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub place: Option<String>,
     /// A new description.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Add a participant (repeatable).
     #[arg(long = "add-actor")]
@@ -543,6 +567,11 @@ pub struct ExportArgs {
     /// For CSV: the timeline of events (default) or the claims.
     #[arg(long, value_enum, default_value = "timeline")]
     pub what: CsvContent,
+    /// For CSV: write cells exactly, without the `'` that keeps a spreadsheet
+    /// from running a cell starting with = + - @ as a formula. Not for
+    /// opening in spreadsheets.
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -653,7 +682,7 @@ pub struct RetractArgs {
     /// The record's id.
     pub id: String,
     /// Why it is retracted (kept in its history).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub reason: String,
     /// Which kind of record, when the id names more than one.
     #[arg(long, value_enum)]
@@ -662,6 +691,25 @@ pub struct RetractArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The NDJSON file ("-" reads stdin).
+    /// The file: an NDJSON dump or a CSV ("-" reads stdin; say which with --format).
     pub file: PathBuf,
+    /// For CSV: the timeline of events (default) or claims.
+    #[arg(long, value_enum, default_value = "timeline")]
+    pub what: CsvContent,
+    /// For CSV: which column holds each field, e.g. title=Headline,date=Date.
+    /// A sheet with TimelineJS's Year/Month/Day columns is read as such.
+    #[arg(long, value_name = "FIELD=COLUMN,…")]
+    pub map: Option<String>,
+    /// Import the good rows and write the bad ones to a reject file.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Where --skip-bad writes bad rows (default: FILE.rejects.csv).
+    #[arg(long, value_name = "PATH")]
+    pub rejects: Option<PathBuf>,
+    /// Check the file and report what would change, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How many bad rows to report before stopping the list.
+    #[arg(long, default_value_t = 20)]
+    pub max_errors: usize,
 }

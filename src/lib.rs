@@ -14,6 +14,7 @@ pub mod output;
 pub mod query;
 pub mod resolve;
 pub mod store;
+pub mod tabular;
 
 use std::ffi::OsString;
 use std::io::Write;

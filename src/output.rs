@@ -60,13 +60,40 @@ pub fn write_rows<R: Row, W: Write>(out: &mut W, format: Format, rows: &[R]) -> 
 }
 
 pub fn write_csv<R: Row, W: Write>(out: &mut W, rows: &[R]) -> Result<()> {
+    write_csv_cells(out, R::HEADERS, rows.iter().map(Row::cells), false)
+}
+
+/// Writes CSV rows. Unless `raw`, cells are made safe to open in a
+/// spreadsheet (see [`spreadsheet_safe`]).
+pub fn write_csv_cells<W: Write>(
+    out: &mut W,
+    headers: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    raw: bool,
+) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(R::HEADERS)?;
-    for row in rows {
-        writer.write_record(row.cells())?;
+    writer.write_record(headers)?;
+    for cells in rows {
+        if raw {
+            writer.write_record(&cells)?;
+        } else {
+            writer.write_record(cells.into_iter().map(spreadsheet_safe))?;
+        }
     }
     writer.flush()?;
     Ok(())
+}
+
+/// Guards a cell against CSV injection (OWASP): a spreadsheet runs a cell
+/// beginning with `=`, `+`, `-`, `@`, tab or carriage return as a formula,
+/// so such a cell gets a leading `'`. CSV import removes that one `'` again,
+/// so a round trip is exact.
+pub fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 /// Prints one record: `field  value` lines for people, an object for JSON,

@@ -18,11 +18,14 @@ pub enum Lookup<T> {
 /// Finds the actor a user means. Two actors sharing a spelling is an error
 /// that lists their ids (the user then gives an id).
 pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
+    // A retracted id (say, an actor merged away) may still be a spelling of
+    // a live actor: the names decide, and only then is it reported retracted.
+    let mut retracted_by_id = None;
     if let Some(actor) = store.get::<Actor>(input.trim())? {
-        if let Some(reason) = &actor.meta.retracted {
-            return Err(retracted("actor", &actor.id, reason));
+        match &actor.meta.retracted {
+            None => return Ok(Lookup::Found(actor)),
+            Some(reason) => retracted_by_id = Some(retracted("actor", &actor.id, reason)),
         }
-        return Ok(Lookup::Found(actor));
     }
     let folded = fold(input);
     if folded.is_empty() {
@@ -30,7 +33,11 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     }
     let ids = store.actors_named(&folded)?;
     match ids.as_slice() {
-        [] => {}
+        [] => {
+            if let Some(error) = retracted_by_id {
+                return Err(error);
+            }
+        }
         [id] => {
             return match store.get::<Actor>(id)? {
                 Some(actor) => Ok(Lookup::Found(actor)),
@@ -129,4 +136,74 @@ pub fn unused_id(taken: impl Fn(&str) -> Result<bool>, base: &str) -> Result<Str
         }
     }
     unreachable!("some suffix is always free")
+}
+
+/// Two actors whose spellings are likely the same name (a near-miss such as
+/// Zelenskiy / Zelenskyy): candidates for `actor merge`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similar {
+    pub a: String,
+    pub b: String,
+    pub a_spelling: String,
+    pub b_spelling: String,
+    pub score: f64,
+}
+
+/// Every pair of distinct actors with spellings that are likely the same
+/// name, most alike first. Spellings are compared within blocks (the first
+/// three letters of the whole spelling and of its last word), so the cost
+/// stays near linear in the number of names.
+pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
+    let mut blocks: std::collections::HashMap<String, Vec<(String, String)>> = Default::default();
+    for item in store.all_names() {
+        let (spelling, id) = item?;
+        let mut keys = vec![spelling.chars().take(3).collect::<String>()];
+        if let Some(last) = spelling.rsplit(' ').next() {
+            keys.push(format!(" {}", last.chars().take(3).collect::<String>()));
+        }
+        keys.dedup();
+        for key in keys {
+            blocks
+                .entry(key)
+                .or_default()
+                .push((spelling.clone(), id.clone()));
+        }
+    }
+    let mut best: std::collections::BTreeMap<(String, String), Similar> = Default::default();
+    for members in blocks.values() {
+        for (i, (sa, ia)) in members.iter().enumerate() {
+            for (sb, ib) in &members[i + 1..] {
+                if ia == ib || !is_likely_misspelling(sa, sb) {
+                    continue;
+                }
+                let score = similarity(sa, sb);
+                let (a, b, sa, sb) = if ia < ib {
+                    (ia, ib, sa, sb)
+                } else {
+                    (ib, ia, sb, sa)
+                };
+                let entry = best
+                    .entry((a.clone(), b.clone()))
+                    .or_insert_with(|| Similar {
+                        a: a.clone(),
+                        b: b.clone(),
+                        a_spelling: sa.clone(),
+                        b_spelling: sb.clone(),
+                        score,
+                    });
+                if score > entry.score {
+                    entry.score = score;
+                    entry.a_spelling = sa.clone();
+                    entry.b_spelling = sb.clone();
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<Similar> = best.into_values().collect();
+    pairs.sort_by(|x, y| {
+        y.score
+            .total_cmp(&x.score)
+            .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
+    });
+    Ok(pairs)
 }

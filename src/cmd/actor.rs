@@ -20,7 +20,180 @@ pub fn run(ctx: &Ctx, command: ActorCommand) -> Result<()> {
         ActorCommand::List => list(ctx),
         ActorCommand::Show { actor } => show(ctx, &actor),
         ActorCommand::Edit(args) => edit(ctx, args),
+        ActorCommand::Merge { into, from } => merge(ctx, &into, &from),
     }
+}
+
+/// `factline actors [--similar]`.
+pub fn actors(ctx: &Ctx, similar: bool) -> Result<()> {
+    if !similar {
+        return list(ctx);
+    }
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let mut names = Names::new(&store);
+    let mut rows = Vec::new();
+    for pair in crate::resolve::similar_actors(&store)? {
+        rows.push(SimilarRow {
+            a_name: names.actor(&pair.a)?,
+            b_name: names.actor(&pair.b)?,
+            a: pair.a,
+            b: pair.b,
+            a_spelling: pair.a_spelling,
+            b_spelling: pair.b_spelling,
+            similarity: (pair.score * 100.0).round() / 100.0,
+        });
+    }
+    print_rows(format, &rows)
+}
+
+#[derive(Serialize)]
+struct SimilarRow {
+    a: String,
+    a_name: String,
+    b: String,
+    b_name: String,
+    /// The two spellings that look alike (folded).
+    a_spelling: String,
+    b_spelling: String,
+    /// 0 (unlike) to 1 (equal).
+    similarity: f64,
+}
+
+impl Row for SimilarRow {
+    const HEADERS: &'static [&'static str] = &[
+        "a",
+        "a_name",
+        "b",
+        "b_name",
+        "a_spelling",
+        "b_spelling",
+        "similarity",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.a.clone(),
+            self.a_name.clone(),
+            self.b.clone(),
+            self.b_name.clone(),
+            self.a_spelling.clone(),
+            self.b_spelling.clone(),
+            format!("{:.2}", self.similarity),
+        ]
+    }
+}
+
+/// Merges actor `from` into `into`, in one atomic change: every record that
+/// names `from` gets a new version naming `into`, and `from` is retracted.
+fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
+    let store = ctx.open(Access::Write)?;
+    let keep = require_actor(&store, into)?;
+    let gone = require_actor(&store, from)?;
+    if keep.id == gone.id {
+        return Err(Error::bad_input(format!(
+            "{into:?} and {from:?} are the same actor"
+        )));
+    }
+    let mut change = store.change();
+    let replace = |ids: &mut Vec<String>| -> bool {
+        if !ids.contains(&gone.id) {
+            return false;
+        }
+        let mut out: Vec<String> = Vec::with_capacity(ids.len());
+        for id in ids.drain(..) {
+            let id = if id == gone.id { keep.id.clone() } else { id };
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        *ids = out;
+        true
+    };
+    // Events with `from` as a participant.
+    let event_ids: Vec<String> = store
+        .actor_event_ids(&gone.id)
+        .map(|r| r.map(|(_, _, id)| id))
+        .collect::<Result<_>>()?;
+    for id in event_ids {
+        if let Some(mut event) = store.get::<crate::model::Event>(&id)? {
+            if replace(&mut event.actors) {
+                event.meta = event.meta.next(ctx.now);
+                change.note_event(&event);
+                change.put(&event)?;
+            }
+        }
+    }
+    // Claims by or about `from`.
+    let mut claim_ids: Vec<String> = store
+        .pair_index(crate::store::keys::CLAIMANT, &gone.id)
+        .chain(store.pair_index(crate::store::keys::ABOUT, &gone.id))
+        .collect::<Result<_>>()?;
+    claim_ids.sort();
+    claim_ids.dedup();
+    for id in claim_ids {
+        if let Some(mut claim) = store.get::<crate::model::Claim>(&id)? {
+            let mut changed = replace(&mut claim.about_actors);
+            if claim.claimant == gone.id {
+                claim.claimant = keep.id.clone();
+                changed = true;
+            }
+            if changed {
+                claim.meta = claim.meta.next(ctx.now);
+                change.put(&claim)?;
+            }
+        }
+    }
+    // Roles held of or for `from`.
+    let holders: Vec<String> = store.role_holders(&gone.id).collect::<Result<_>>()?;
+    for holder in holders {
+        if holder == keep.id {
+            continue;
+        }
+        if let Some(mut actor) = store.get::<Actor>(&holder)? {
+            for role in &mut actor.roles {
+                if role.of.as_deref() == Some(gone.id.as_str()) {
+                    role.of = Some(keep.id.clone());
+                }
+            }
+            actor.meta = actor.meta.next(ctx.now);
+            change.put(&actor)?;
+        }
+    }
+    // `from` is retracted first (freeing its spellings), then `into` takes them.
+    let mut retired = gone.clone();
+    retired.meta = gone
+        .meta
+        .retract(ctx.now, &format!("merged into {}", keep.id));
+    change.put(&retired)?;
+    let mut kept = change.get::<Actor>(&keep.id)?.unwrap_or(keep.clone());
+    let mut spellings = kept.aliases.clone();
+    spellings.extend(gone.spellings().map(String::from));
+    kept.aliases = dedup_spellings(&kept.name, &spellings);
+    for role in &gone.roles {
+        let mut role = role.clone();
+        if role.of.as_deref() == Some(keep.id.as_str()) {
+            continue; // a role of itself says nothing
+        }
+        if !kept.roles.contains(&role) {
+            if role.of.as_deref() == Some(gone.id.as_str()) {
+                role.of = Some(keep.id.clone());
+            }
+            kept.roles.push(role);
+        }
+    }
+    if kept.description.is_empty() {
+        kept.description = gone.description.clone();
+    }
+    kept.meta = kept.meta.next(ctx.now);
+    change.put(&kept)?;
+    change.commit()?;
+    crate::notice(format!(
+        "merged {} ({}) into {} ({})",
+        gone.name, gone.id, keep.name, keep.id
+    ));
+    println!("{}", keep.id);
+    Ok(())
 }
 
 fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {

@@ -9,7 +9,7 @@ use crate::cmd::{claim, Ctx, Names};
 use crate::dump;
 use crate::error::{Error, Result};
 use crate::graph::export::{self, Scope};
-use crate::output::Output;
+use crate::output::{Output, Row};
 use crate::query::{self, Filter};
 use crate::store::{Access, Store};
 
@@ -28,17 +28,23 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let mut out = Output::create(args.output.as_deref())?;
     if format == Format::Csv && args.what == CsvContent::Claims {
-        write_claims_csv(&store, &mut out)?;
+        write_claims_csv(&store, &mut out, args.raw)?;
     } else {
-        write(&store, format, scope, &mut out)?;
+        write(&store, format, scope, args.raw, &mut out)?;
     }
     out.finish()
 }
 
 /// Writes the database in an export format.
-pub fn write<W: Write>(store: &Store, format: Format, scope: Scope, out: &mut W) -> Result<()> {
+pub fn write<W: Write>(
+    store: &Store,
+    format: Format,
+    scope: Scope,
+    raw: bool,
+    out: &mut W,
+) -> Result<()> {
     match format {
-        Format::Csv => write_timeline_csv(store, out),
+        Format::Csv => write_timeline_csv(store, out, raw),
         Format::Dot => export::write_dot(&export::collect(store, scope)?, out),
         Format::Graphml => export::write_graphml(&export::collect(store, scope)?, out),
         Format::Gexf => export::write_gexf(&export::collect(store, scope)?, out),
@@ -47,26 +53,24 @@ pub fn write<W: Write>(store: &Store, format: Format, scope: Scope, out: &mut W)
 }
 
 /// The claims as CSV (`claims.csv`), one row per claim.
-pub fn write_claims_csv<W: Write>(store: &Store, out: &mut W) -> Result<()> {
+pub fn write_claims_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Result<()> {
     let claims = claim::live_claims(store)?;
     let contradicted = claim::contradicted_ids(&claims);
     let mut names = Names::new(store);
     let rows = claims
         .iter()
-        .map(|c| claim::ClaimRow::new(c, &mut names, contradicted.contains(&c.id)))
+        .map(|c| Ok(claim::ClaimRow::new(c, &mut names, contradicted.contains(&c.id))?.cells()))
         .collect::<Result<Vec<_>>>()?;
-    crate::output::write_csv(out, &rows)
+    crate::output::write_csv_cells(out, claim::CSV_HEADERS, rows.into_iter(), raw)
 }
 
 /// The timeline as CSV, one row per event, lists joined with "; ".
-pub fn write_timeline_csv<W: Write>(store: &Store, out: &mut W) -> Result<()> {
+pub fn write_timeline_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Result<()> {
     let events = query::timeline(store, &Filter::default())?;
     let mut names = Names::new(store);
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(EXPORT_HEADERS)?;
-    for event in &events {
-        writer.write_record(TimelineRow::new(event, &mut names)?.export_cells())?;
-    }
-    writer.flush()?;
-    Ok(())
+    let rows = events
+        .iter()
+        .map(|e| Ok(TimelineRow::new(e, &mut names)?.export_cells()))
+        .collect::<Result<Vec<_>>>()?;
+    crate::output::write_csv_cells(out, EXPORT_HEADERS, rows.into_iter(), raw)
 }

@@ -1,34 +1,564 @@
-//! `factline import FILE`: load an NDJSON dump. Every line is checked before
-//! anything is written, and the whole file is written as one atomic change.
+//! `factline import FILE`: load an NDJSON dump (one atomic change) or a CSV
+//! (validated first, then written in chunks of whole rows; see `tabular`).
 
-use std::io::{self, BufReader};
-use std::path::Path;
+use std::collections::HashMap;
+use std::io::{self, BufReader, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
-use crate::cli::ImportArgs;
+use crate::cli::{CsvContent, Format, ImportArgs};
 use crate::cmd::Ctx;
 use crate::dump;
 use crate::error::{Error, Result};
-use crate::store::Access;
+use crate::model::names::{fold, slug};
+use crate::model::{self, Actor, ActorKind, Claim, Event, Meta, Source, SourceLink};
+use crate::resolve::unused_id;
+use crate::store::{keys, Access, Change, Store};
+use crate::tabular::{self, Columns, EventRow, Rows};
+
+/// Rows written per atomic chunk: bounds memory, and an interrupted import
+/// keeps every chunk it finished.
+const CHUNK_ROWS: usize = 20_000;
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
-    let (lines, label) = if args.file == Path::new("-") {
-        (
-            dump::read(io::stdin().lock(), "<stdin>")?,
-            "<stdin>".to_string(),
-        )
+    let stdin = args.file == Path::new("-");
+    let label = if stdin {
+        "<stdin>".to_string()
     } else {
-        let label = args.file.display().to_string();
-        let file = std::fs::File::open(&args.file)
-            .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
-        (dump::read(BufReader::new(file), &label)?, label)
+        args.file.display().to_string()
     };
+    // stdin is read twice (validate, then write), so it is spooled first.
+    let spooled = if stdin {
+        let mut temp = tempfile::NamedTempFile::new()?;
+        io::copy(&mut io::stdin().lock(), &mut temp)?;
+        Some(temp)
+    } else {
+        None
+    };
+    let path: PathBuf = spooled
+        .as_ref()
+        .map_or_else(|| args.file.clone(), |t| t.path().to_path_buf());
+    if !path.is_file() {
+        return Err(Error::bad_input(format!(
+            "cannot read {label}: no such file"
+        )));
+    }
+    match input_format(ctx.format, &path, &label)? {
+        Format::Ndjson => import_ndjson(ctx, &path, &label, args.dry_run),
+        _ => import_csv(ctx, &path, &label, &args),
+    }
+}
+
+/// --format if given, else the file's extension, else its first byte.
+fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Format> {
+    match given {
+        Some(f @ (Format::Ndjson | Format::Csv)) => return Ok(f),
+        Some(other) => {
+            return Err(Error::bad_input(format!(
+                "import reads ndjson or csv, not {}",
+                other.name()
+            )))
+        }
+        None => {}
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if !label.starts_with('<') {
+        match ext.as_str() {
+            "csv" | "tsv" | "txt" => return Ok(Format::Csv),
+            "ndjson" | "jsonl" | "json" => return Ok(Format::Ndjson),
+            _ => {}
+        }
+    }
+    let mut first = [0u8; 1];
+    let n = std::fs::File::open(path)?.read(&mut first)?;
+    Ok(if n == 1 && first[0] == b'{' {
+        Format::Ndjson
+    } else {
+        Format::Csv
+    })
+}
+
+fn open(path: &Path, label: &str) -> Result<BufReader<std::fs::File>> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
+    Ok(BufReader::new(file))
+}
+
+fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<()> {
+    let lines = dump::read(open(path, label)?, label)?;
     let store = ctx.open(Access::Write)?;
     let mut change = store.change();
-    let applied = dump::apply(&mut change, &store, &lines, &label)?;
+    let applied = dump::apply(&mut change, &store, &lines, label)?;
+    if dry_run {
+        crate::notice(format!(
+            "dry run of {label}: {} would be added, {} already present; nothing written",
+            applied.added, applied.unchanged
+        ));
+        return Ok(());
+    }
     change.commit()?;
     crate::notice(format!(
         "imported {label}: {} new, {} already present",
         applied.added, applied.unchanged
     ));
     Ok(())
+}
+
+/// What a CSV import did (or, with --dry-run, would do).
+#[derive(Debug, Default)]
+struct Counts {
+    added: usize,
+    updated: usize,
+    unchanged: usize,
+    rejected: usize,
+    actors_created: usize,
+    sources_created: usize,
+}
+
+fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<()> {
+    let map = match &args.map {
+        Some(text) => tabular::parse_map(text)?,
+        None => Vec::new(),
+    };
+    let fields = match args.what {
+        CsvContent::Timeline => tabular::TIMELINE_FIELDS,
+        CsvContent::Claims => tabular::CLAIM_FIELDS,
+    };
+
+    // Pass 1: validate every row; write the reject file if asked.
+    let mut rows = Rows::new(open(path, label)?, label)?;
+    let columns = Columns::new(&rows.header, &map, fields, label)?;
+    let header = rows.header.clone();
+    let mut bad: Vec<(u64, String)> = Vec::new();
+    let mut bad_lines = std::collections::HashSet::new();
+    let mut rejects: Option<csv::Writer<std::fs::File>> = None;
+    let reject_path = args
+        .rejects
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
+    let mut total = 0usize;
+    while let Some((line, row)) = rows.next_row()? {
+        total += 1;
+        let outcome = match &row {
+            Ok(fields) if columns.is_timelinejs_title(&header, fields) => Ok(()),
+            Ok(fields) => match args.what {
+                CsvContent::Timeline => columns.event_row(line, fields).map(|_| ()),
+                CsvContent::Claims => columns.claim_row(line, fields).map(|_| ()),
+            },
+            Err((message, _)) => Err(message.clone()),
+        };
+        if let Err(message) = outcome {
+            bad_lines.insert(line);
+            if args.skip_bad && !args.dry_run {
+                let writer = match &mut rejects {
+                    Some(w) => w,
+                    None => {
+                        let file = std::fs::File::create(&reject_path).map_err(|e| {
+                            Error::bad_input(format!("cannot write {}: {e}", reject_path.display()))
+                        })?;
+                        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
+                        let mut h = header.clone();
+                        h.insert(0, "error".to_string());
+                        w.write_record(&h)?;
+                        rejects.insert(w)
+                    }
+                };
+                let mut record = vec![format!("{label}:{line}: {message}").into_bytes()];
+                match &row {
+                    Ok(fields) => record.extend(fields.iter().map(|f| f.clone().into_bytes())),
+                    Err((_, raw)) => record.extend(raw.iter().cloned()),
+                }
+                writer.write_record(&record)?;
+            }
+            bad.push((line, message));
+        }
+    }
+    if let Some(mut w) = rejects {
+        w.flush()?;
+    }
+    if !bad.is_empty() && !args.skip_bad {
+        for (line, message) in bad.iter().take(args.max_errors) {
+            crate::notice(format!("{label}:{line}: {message}"));
+        }
+        if bad.len() > args.max_errors {
+            crate::notice(format!(
+                "… and {} more bad rows",
+                bad.len() - args.max_errors
+            ));
+        }
+        return Err(Error::bad_input(format!(
+            "{label}: {} of {total} rows are bad; nothing was written (fix them, or pass --skip-bad to import the good rows and write the bad ones to a reject file)",
+            bad.len()
+        )));
+    }
+
+    // Pass 2: write the good rows, a chunk at a time.
+    let store = ctx.open(Access::Write)?;
+    let mut importer = Importer::new(&store, ctx.now)?;
+    let mut rows = Rows::new(open(path, label)?, label)?;
+    let progress = Progress::new(total as u64);
+    let mut change = store.change();
+    let mut in_chunk = 0;
+    while let Some((line, row)) = rows.next_row()? {
+        progress.tick();
+        let Ok(fields) = row else { continue };
+        if bad_lines.contains(&line) || columns.is_timelinejs_title(&header, &fields) {
+            continue;
+        }
+        let result = match args.what {
+            CsvContent::Timeline => {
+                let row = columns.event_row(line, &fields).map_err(Error::bad_input)?;
+                importer.event(&mut change, row)
+            }
+            CsvContent::Claims => {
+                let row = columns.claim_row(line, &fields).map_err(Error::bad_input)?;
+                importer.claim(&mut change, row)
+            }
+        };
+        result.map_err(|e| e.context(format!("{label}:{line}")))?;
+        in_chunk += 1;
+        if in_chunk == CHUNK_ROWS && !args.dry_run {
+            std::mem::replace(&mut change, store.change()).commit()?;
+            importer.chunk_committed();
+            in_chunk = 0;
+        }
+    }
+    progress.finish();
+    let counts = &mut importer.counts;
+    counts.rejected = bad.len();
+    let verb = if args.dry_run {
+        "dry run of"
+    } else {
+        "imported"
+    };
+    if !args.dry_run {
+        change.commit()?;
+    }
+    let mut message = format!(
+        "{verb} {label}: {} added, {} updated, {} unchanged; {} actors and {} sources created",
+        counts.added,
+        counts.updated,
+        counts.unchanged,
+        counts.actors_created,
+        counts.sources_created
+    );
+    if counts.rejected > 0 {
+        message.push_str(&format!(
+            "; {} bad rows {}",
+            counts.rejected,
+            if args.dry_run {
+                "would be rejected".to_string()
+            } else {
+                format!("written to {}", reject_path.display())
+            }
+        ));
+    }
+    if args.dry_run {
+        message.push_str("; nothing written");
+    }
+    crate::notice(message);
+    if counts.actors_created > 0 && !args.dry_run {
+        let created = &importer.created_actors;
+        let near = crate::resolve::similar_actors(&store)?
+            .into_iter()
+            .filter(|p| created.contains(&p.a) || created.contains(&p.b))
+            .count();
+        if near > 0 {
+            crate::notice(format!(
+                "{near} pairs of actors, new and old, have names that look alike: review them with `factline actors --similar` and merge with `factline actor merge`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Turns rows into records: names into ids (creating actors and sources),
+/// rows into new events or new versions of existing ones.
+struct Importer<'s> {
+    store: &'s Store,
+    now: model::Stamp,
+    /// Folded name → actor id, for names seen in this import.
+    actors: HashMap<String, String>,
+    /// Folded name or id → source id (sources are few: all loaded).
+    sources: HashMap<String, String>,
+    /// Ids taken by records created in this import but not yet committed.
+    new_ids: std::collections::HashSet<(u8, String)>,
+    /// Natural key → event id for events created in the current chunk.
+    natural: HashMap<String, String>,
+    counts: Counts,
+    /// Ids of the actors this import created.
+    created_actors: std::collections::HashSet<String>,
+}
+
+impl<'s> Importer<'s> {
+    fn new(store: &'s Store, now: model::Stamp) -> Result<Importer<'s>> {
+        let mut sources = HashMap::new();
+        for source in store.live::<Source>() {
+            let source = source?;
+            sources.insert(fold(&source.name), source.id.clone());
+            sources.insert(fold(&source.id), source.id);
+        }
+        Ok(Importer {
+            store,
+            now,
+            actors: HashMap::new(),
+            sources,
+            new_ids: Default::default(),
+            natural: HashMap::new(),
+            counts: Counts::default(),
+            created_actors: Default::default(),
+        })
+    }
+
+    fn chunk_committed(&mut self) {
+        self.new_ids.clear();
+        self.natural.clear();
+    }
+
+    fn taken(&self, kind: u8, id: &str) -> Result<bool> {
+        if self.new_ids.contains(&(kind, id.to_string())) {
+            return Ok(true);
+        }
+        Ok(match kind {
+            keys::ACTOR => self.store.get::<Actor>(id)?.is_some(),
+            keys::SOURCE => self.store.get::<Source>(id)?.is_some(),
+            keys::EVENT => self.store.get::<Event>(id)?.is_some(),
+            _ => self.store.get::<Claim>(id)?.is_some(),
+        })
+    }
+
+    /// The actor a name means; an unknown name creates an actor. In bulk a
+    /// near-miss is not refused: it is counted and left for `actor similar`.
+    fn actor(&mut self, change: &mut Change, name: &str) -> Result<String> {
+        let folded = fold(name);
+        if let Some(id) = self.actors.get(&folded) {
+            return Ok(id.clone());
+        }
+        let mut found = self.store.actors_named(&folded)?;
+        if found.is_empty() {
+            if let Some(actor) = self.store.get::<Actor>(name)? {
+                if actor.meta.retracted.is_none() {
+                    found.push(actor.id);
+                }
+            }
+        }
+        let id = match found.into_iter().next() {
+            Some(id) => id,
+            None => {
+                let id = unused_id(|id| self.taken(keys::ACTOR, id), &slug(name))?;
+                change.put(&Actor {
+                    id: id.clone(),
+                    name: name.to_string(),
+                    kind: ActorKind::Other,
+                    aliases: Vec::new(),
+                    description: String::new(),
+                    roles: Vec::new(),
+                    meta: Meta::first(self.now),
+                })?;
+                self.new_ids.insert((keys::ACTOR, id.clone()));
+                self.created_actors.insert(id.clone());
+                self.counts.actors_created += 1;
+                id
+            }
+        };
+        self.actors.insert(folded, id.clone());
+        Ok(id)
+    }
+
+    fn source(&mut self, change: &mut Change, name: &str) -> Result<String> {
+        let folded = fold(name);
+        if let Some(id) = self.sources.get(&folded) {
+            return Ok(id.clone());
+        }
+        let id = unused_id(|id| self.taken(keys::SOURCE, id), &slug(name))?;
+        change.put(&Source {
+            id: id.clone(),
+            name: name.to_string(),
+            url: None,
+            grade: None,
+            meta: Meta::first(self.now),
+        })?;
+        self.new_ids.insert((keys::SOURCE, id.clone()));
+        self.sources.insert(folded, id.clone());
+        self.counts.sources_created += 1;
+        Ok(id)
+    }
+
+    fn event(&mut self, change: &mut Change, row: EventRow) -> Result<()> {
+        let mut actors = Vec::with_capacity(row.actors.len());
+        for name in &row.actors {
+            let id = self.actor(change, name)?;
+            if !actors.contains(&id) {
+                actors.push(id);
+            }
+        }
+        let mut links: Vec<SourceLink> = Vec::with_capacity(row.sources.len());
+        for name in &row.sources {
+            let id = self.source(change, name)?;
+            crate::cmd::event::add_link(&mut links, id);
+        }
+        let natural = keys::natural_key_of(row.date.as_str(), &row.title, &actors);
+        let existing_id = match &row.id {
+            Some(id) => Some(id.clone()),
+            None => match self.natural.get(&natural) {
+                Some(id) => Some(id.clone()),
+                None => self
+                    .store
+                    .pair_index(keys::NATURAL, &natural)
+                    .next()
+                    .transpose()?,
+            },
+        };
+        let existing = match &existing_id {
+            Some(id) => change.get::<Event>(id)?,
+            None => None,
+        };
+        let id = match existing_id {
+            Some(id) => id,
+            None => unused_id(
+                |id| self.taken(keys::EVENT, id),
+                &tabular::event_id_base(&row.date, &row.title),
+            )?,
+        };
+        let mut event = Event {
+            id: id.clone(),
+            title: row.title,
+            date: row.date,
+            kind: row.kind,
+            status: row.status,
+            place: row.place,
+            actors,
+            sources: links,
+            tags: row.tags,
+            description: row.description,
+            meta: Meta::first(self.now),
+        };
+        match existing {
+            Some(old) => {
+                // A CSV row carries no link details: keep those already recorded.
+                for link in &mut event.sources {
+                    if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
+                        *link = known.clone();
+                    }
+                }
+                event.meta = old.meta.clone();
+                if event == old {
+                    self.counts.unchanged += 1;
+                    return Ok(());
+                }
+                event.meta = old.meta.next(self.now);
+                self.counts.updated += 1;
+            }
+            None => {
+                self.counts.added += 1;
+                self.new_ids.insert((keys::EVENT, id.clone()));
+            }
+        }
+        self.natural.insert(natural, id);
+        change.note_event(&event);
+        change.put(&event)
+    }
+
+    fn claim(&mut self, change: &mut Change, row: tabular::ClaimRow) -> Result<()> {
+        let claimant = self.actor(change, &row.claimant)?;
+        let mut links = Vec::new();
+        for name in &row.sources {
+            let id = self.source(change, name)?;
+            crate::cmd::event::add_link(&mut links, id);
+        }
+        let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
+        for about in &row.about {
+            match change.get::<Event>(about)? {
+                Some(e) => about_events.push(e.id),
+                None => about_actors.push(self.actor(change, about)?),
+            }
+        }
+        for related in row.contradicts.iter().chain(&row.supports) {
+            if change.get::<Claim>(related)?.is_none() {
+                return Err(Error::bad_input(format!("unknown claim {related:?}")));
+            }
+        }
+        let id = match &row.id {
+            Some(id) => id.clone(),
+            None => unused_id(
+                |id| self.taken(keys::CLAIM, id),
+                &slug(&format!("{claimant} {}", row.text)),
+            )?,
+        };
+        let existing = change.get::<Claim>(&id)?;
+        let mut claim = Claim {
+            id: id.clone(),
+            claimant,
+            text: row.text,
+            date: row.date,
+            about_events,
+            about_actors,
+            sources: links,
+            quote: row.quote,
+            quantity: row.quantity,
+            contradicts: row.contradicts,
+            supports: row.supports,
+            verdict: row.verdict,
+            verdict_by: None,
+            verdict_note: String::new(),
+            meta: Meta::first(self.now),
+        };
+        match existing {
+            Some(old) => {
+                claim.verdict_by = old.verdict_by.clone();
+                claim.verdict_note = old.verdict_note.clone();
+                for link in &mut claim.sources {
+                    if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
+                        *link = known.clone();
+                    }
+                }
+                claim.meta = old.meta.clone();
+                if claim == old {
+                    self.counts.unchanged += 1;
+                    return Ok(());
+                }
+                claim.meta = old.meta.next(self.now);
+                self.counts.updated += 1;
+            }
+            None => {
+                self.counts.added += 1;
+                self.new_ids.insert((keys::CLAIM, id));
+            }
+        }
+        change.put(&claim)
+    }
+}
+
+/// A progress bar on stderr when it is a terminal (rows/s, ETA); silent otherwise.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        if !io::stderr().is_terminal() || total < 1000 {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} rows  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress(Some(bar))
+    }
+
+    fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+        let _ = io::stderr().flush();
+    }
 }

@@ -97,6 +97,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::History(args) => history::run(ctx, args),
         Command::Retract(args) => retract::run(ctx, args),
         Command::Actor(c) => actor::run(ctx, c),
+        Command::Actors { similar } => actor::actors(ctx, similar),
         Command::Source(c) => source::run(ctx, c),
         Command::Event(c) => event::run(ctx, c),
         Command::Timeline(args) => timeline::run(ctx, args),

@@ -31,6 +31,10 @@ pub const CLAIMANT: u8 = b'k';
 pub const ABOUT: u8 = b'o';
 /// Claims giving a quantity: `q` subject NUL claim-id.
 pub const SUBJECT: u8 = b'q';
+/// Events by what identifies them without an id (date, folded title, sorted
+/// actor ids), so re-importing a CSV row without an id finds its event:
+/// `m` natural-key NUL event-id.
+pub const NATURAL: u8 = b'm';
 /// Superseded versions: `h` kind id NUL version(u32 BE).
 pub const HISTORY: u8 = b'h';
 /// Name lookup: `n` folded-name NUL actor-id.
@@ -112,7 +116,8 @@ pub fn role_of_prefix(of: &str) -> Vec<u8> {
 }
 
 /// Every index keyspace: entries derived from records, checked by `check`.
-pub const INDEXES: [u8; 8] = [
+pub const INDEXES: [u8; 9] = [
+    NATURAL,
     NAME,
     TIMELINE,
     UNBOUNDED,
@@ -122,6 +127,23 @@ pub const INDEXES: [u8; 8] = [
     ABOUT,
     SUBJECT,
 ];
+
+/// What identifies an event without its id: its date as written, its folded
+/// title and its sorted participant ids.
+pub fn natural_key(event: &Event) -> String {
+    natural_key_of(event.date.as_str(), &event.title, &event.actors)
+}
+
+pub fn natural_key_of(date: &str, title: &str, actors: &[String]) -> String {
+    let mut ids: Vec<&str> = actors.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    format!(
+        "{date}\u{1}{}\u{1}{}",
+        crate::model::names::fold(title).replace('\0', ""),
+        ids.join(",")
+    )
+}
 
 /// `prefix` id NUL, the start of a two-part index key.
 pub fn pair_prefix(prefix: u8, first: &str) -> Vec<u8> {
@@ -231,7 +253,10 @@ impl Indexed for Event {
         if self.meta.retracted.is_some() {
             return Vec::new();
         }
-        let mut entries = vec![(timeline(self), Vec::new())];
+        let mut entries = vec![
+            (timeline(self), Vec::new()),
+            (pair(NATURAL, &natural_key(self), &self.id), Vec::new()),
+        ];
         if self.date.earliest().is_none() || self.date.latest().is_none() {
             entries.push((unbounded(&self.id), Vec::new()));
         }

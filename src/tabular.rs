@@ -1,0 +1,644 @@
+//! CSV import: the timeline CSV that `export --format csv` writes (and
+//! spreadsheets with other headers, through `--map`, including TimelineJS
+//! sheets), and the claims CSV.
+//!
+//! Import is two passes over the file. The first validates every row and
+//! reports each bad one as `FILE:LINE: what is wrong` (up to a limit);
+//! nothing is written unless every row is good or `--skip-bad` sends the bad
+//! ones to a reject file. The second writes in chunks, each one atomic
+//! `Change` holding whole rows only, so an interrupted import leaves a
+//! database that opens, and running it again completes it (rows already
+//! there are matched, not duplicated).
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use crate::error::{Error, Result};
+use crate::model::names::{fold, slug, validate_id};
+use crate::model::{self, Date, EventKind, Status};
+
+/// Longest field accepted: a hostile file cannot exhaust memory.
+pub const MAX_FIELD_BYTES: usize = 100_000;
+
+/// The fields of a timeline row, as `export --format csv` names its columns.
+pub const TIMELINE_FIELDS: &[&str] = &[
+    "id",
+    "date",
+    "title",
+    "kind",
+    "status",
+    "place",
+    "actors",
+    "sources",
+    "tags",
+    "description",
+];
+
+/// The TimelineJS spreadsheet's columns factline reads.
+const TIMELINEJS_DATE_COLUMNS: &[&str] =
+    &["Year", "Month", "Day", "End Year", "End Month", "End Day"];
+
+/// One valid timeline row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRow {
+    pub line: u64,
+    pub id: Option<String>,
+    pub date: Date,
+    pub title: String,
+    pub kind: EventKind,
+    pub status: Status,
+    pub place: Option<String>,
+    pub actors: Vec<String>,
+    pub sources: Vec<String>,
+    pub tags: Vec<String>,
+    pub description: String,
+}
+
+/// Where each field is read from: a column index, or (for the date) the
+/// TimelineJS Year/Month/Day columns.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    index: HashMap<&'static str, usize>,
+    timelinejs: Option<[Option<usize>; 6]>,
+    width: usize,
+}
+
+/// Parses `--map title=Headline,date=Date` into (field, column) pairs.
+pub fn parse_map(text: &str) -> Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (field, column) = part.split_once('=').ok_or_else(|| {
+            Error::bad_input(format!(
+                "--map {part:?}: expected FIELD=COLUMN, e.g. title=Headline"
+            ))
+        })?;
+        let field = field.trim().to_lowercase();
+        if !TIMELINE_FIELDS.contains(&field.as_str()) && !CLAIM_FIELDS.contains(&field.as_str()) {
+            return Err(Error::bad_input(format!(
+                "--map: unknown field {field:?}; fields are {}",
+                TIMELINE_FIELDS.join(", ")
+            )));
+        }
+        pairs.push((field, column.trim().to_string()));
+    }
+    Ok(pairs)
+}
+
+impl Columns {
+    /// Finds each field's column in `header`: by `--map`, else by the field's
+    /// own name (case-insensitive). A sheet without a date column but with
+    /// TimelineJS's Year column reads its date from Year/Month/Day.
+    pub fn new(
+        header: &[String],
+        map: &[(String, String)],
+        fields: &'static [&'static str],
+        label: &str,
+    ) -> Result<Columns> {
+        let find = |name: &str| {
+            header
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+        };
+        let mut index = HashMap::new();
+        for &field in fields {
+            let column = map
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, c)| c.as_str());
+            match column {
+                Some(column) => match find(column) {
+                    Some(i) => {
+                        index.insert(field, i);
+                    }
+                    None if field == "date" && column.eq_ignore_ascii_case("year") => {}
+                    None => {
+                        return Err(Error::bad_input(format!(
+                            "{label}:1: --map {field}={column}: the header has no column {column:?}"
+                        )))
+                    }
+                },
+                None => {
+                    if let Some(i) = find(field) {
+                        index.insert(field, i);
+                    }
+                }
+            }
+        }
+        let mapped_to_year = map
+            .iter()
+            .any(|(f, c)| f == "date" && c.eq_ignore_ascii_case("year"));
+        let timelinejs =
+            if (!index.contains_key("date") || mapped_to_year) && find("Year").is_some() {
+                index.remove("date");
+                let mut cols = [None; 6];
+                for (slot, name) in cols.iter_mut().zip(TIMELINEJS_DATE_COLUMNS) {
+                    *slot = find(name);
+                }
+                // TimelineJS's own names for the fields, where not mapped.
+                for (field, column) in [
+                    ("title", "Headline"),
+                    ("description", "Text"),
+                    ("tags", "Group"),
+                ] {
+                    if !index.contains_key(field) {
+                        if let Some(i) = find(column) {
+                            index.insert(field, i);
+                        }
+                    }
+                }
+                Some(cols)
+            } else {
+                None
+            };
+        let required: &[&str] = if fields == TIMELINE_FIELDS {
+            &["title"]
+        } else {
+            &["claimant", "text"]
+        };
+        for &field in required
+            .iter()
+            .chain(if timelinejs.is_none() && fields == TIMELINE_FIELDS {
+                &["date"][..]
+            } else {
+                &[][..]
+            })
+        {
+            if !index.contains_key(field) {
+                return Err(Error::bad_input(format!(
+                    "{label}:1: no {field:?} column; the header is {}; name it with --map {field}=COLUMN",
+                    header.join(",")
+                )));
+            }
+        }
+        Ok(Columns {
+            index,
+            timelinejs,
+            width: header.len(),
+        })
+    }
+
+    fn get<'r>(&self, row: &'r [String], field: &str) -> &'r str {
+        self.index
+            .get(field)
+            .and_then(|&i| row.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
+    }
+
+    /// Whether this row is TimelineJS's title slide (Type = "title"), which
+    /// is not an event.
+    pub fn is_timelinejs_title(&self, header: &[String], row: &[String]) -> bool {
+        self.timelinejs.is_some()
+            && header
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case("Type"))
+                .and_then(|i| row.get(i))
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("title"))
+    }
+
+    fn date(&self, row: &[String]) -> std::result::Result<Date, String> {
+        let Some(cols) = &self.timelinejs else {
+            let text = self.get(row, "date");
+            if text.is_empty() {
+                return Err("empty date".into());
+            }
+            return Date::parse_human(text).map_err(|e| e.to_string());
+        };
+        let cell = |i: usize| {
+            cols[i]
+                .and_then(|c| row.get(c))
+                .map(|s| s.trim())
+                .unwrap_or("")
+        };
+        let part = |y: &str, m: &str, d: &str| -> std::result::Result<String, String> {
+            let mut text = String::new();
+            if y.is_empty() {
+                return Err("empty Year".into());
+            }
+            let year: i32 = y
+                .parse()
+                .map_err(|_| format!("Year {y:?} is not a number"))?;
+            text.push_str(&format!("{year:04}"));
+            if !m.is_empty() {
+                let month: u32 = m
+                    .parse()
+                    .map_err(|_| format!("Month {m:?} is not a number"))?;
+                text.push_str(&format!("-{month:02}"));
+                if !d.is_empty() {
+                    let day: u32 = d
+                        .parse()
+                        .map_err(|_| format!("Day {d:?} is not a number"))?;
+                    text.push_str(&format!("-{day:02}"));
+                }
+            }
+            Ok(text)
+        };
+        let start = part(cell(0), cell(1), cell(2))?;
+        let text = if cell(3).is_empty() {
+            start
+        } else {
+            format!("{start}/{}", part(cell(3), cell(4), cell(5))?)
+        };
+        Date::parse_edtf(&text).map_err(|e| e.to_string())
+    }
+
+    /// Checks and converts one timeline row.
+    pub fn event_row(&self, line: u64, row: &[String]) -> std::result::Result<EventRow, String> {
+        if row.len() != self.width {
+            return Err(format!(
+                "expected {} fields, found {}",
+                self.width,
+                row.len()
+            ));
+        }
+        let id = match self.get(row, "id") {
+            "" => None,
+            id => {
+                validate_id(id)?;
+                Some(id.to_string())
+            }
+        };
+        let title = self.get(row, "title");
+        model::validate_text("title", title, 1000)?;
+        let date = self.date(row).map_err(|e| format!("date: {e}"))?;
+        let kind = match self.get(row, "kind") {
+            "" => EventKind::Other,
+            k => k.parse()?,
+        };
+        let status = match self.get(row, "status") {
+            "" => Status::Occurred,
+            s => s.parse()?,
+        };
+        let place = match self.get(row, "place") {
+            "" => None,
+            p => {
+                model::validate_text("place", p, 500)?;
+                Some(p.to_string())
+            }
+        };
+        let list = |field: &str| -> std::result::Result<Vec<String>, String> {
+            let mut items: Vec<String> = Vec::new();
+            for item in self
+                .get(row, field)
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                model::validate_text(field, item, 500)?;
+                if !items.iter().any(|i| fold(i) == fold(item)) {
+                    items.push(item.to_string());
+                }
+            }
+            Ok(items)
+        };
+        let description = self.get(row, "description").to_string();
+        model::validate_note("description", &description, MAX_FIELD_BYTES)?;
+        Ok(EventRow {
+            line,
+            id,
+            date,
+            title: title.to_string(),
+            kind,
+            status,
+            place,
+            actors: list("actors")?,
+            sources: list("sources")?,
+            tags: list("tags")?,
+            description,
+        })
+    }
+}
+
+/// The claims CSV columns (`export --format csv --what claims`).
+pub const CLAIM_FIELDS: &[&str] = &[
+    "id",
+    "date",
+    "claimant",
+    "text",
+    "quote",
+    "subject",
+    "value",
+    "unit",
+    "verdict",
+    "sources",
+    "about",
+    "contradicts",
+    "supports",
+];
+
+/// One valid claims row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimRow {
+    pub line: u64,
+    pub id: Option<String>,
+    pub date: Option<Date>,
+    pub claimant: String,
+    pub text: String,
+    pub quote: Option<String>,
+    pub quantity: Option<model::Quantity>,
+    pub verdict: model::Verdict,
+    pub sources: Vec<String>,
+    pub about: Vec<String>,
+    pub contradicts: Vec<String>,
+    pub supports: Vec<String>,
+}
+
+impl Columns {
+    /// Checks and converts one claims row.
+    pub fn claim_row(&self, line: u64, row: &[String]) -> std::result::Result<ClaimRow, String> {
+        if row.len() != self.width {
+            return Err(format!(
+                "expected {} fields, found {}",
+                self.width,
+                row.len()
+            ));
+        }
+        let id = match self.get(row, "id") {
+            "" => None,
+            id => {
+                validate_id(id)?;
+                Some(id.to_string())
+            }
+        };
+        let text = self.get(row, "text");
+        model::validate_text("text", text, 10_000)?;
+        let claimant = self.get(row, "claimant");
+        model::validate_text("claimant", claimant, 500)?;
+        let date = match self.get(row, "date") {
+            "" => None,
+            d => Some(Date::parse_human(d).map_err(|e| format!("date: {e}"))?),
+        };
+        let quantity = match (self.get(row, "subject"), self.get(row, "value")) {
+            ("", "") => None,
+            ("", _) => return Err("a value needs a subject".into()),
+            (_, "") => return Err("a subject needs a value".into()),
+            (subject, value) => {
+                let value: f64 = value
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| v.is_finite())
+                    .ok_or_else(|| format!("value {value:?} is not a number"))?;
+                Some(model::Quantity {
+                    subject: subject.to_string(),
+                    value,
+                    unit: self.get(row, "unit").to_string(),
+                })
+            }
+        };
+        let verdict = match self.get(row, "verdict") {
+            "" => model::Verdict::Unverified,
+            v => v.parse()?,
+        };
+        let list = |field: &str| -> Vec<String> {
+            self.get(row, field)
+                .split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let quote = match self.get(row, "quote") {
+            "" => None,
+            q => Some(q.to_string()),
+        };
+        Ok(ClaimRow {
+            line,
+            id,
+            date,
+            claimant: claimant.to_string(),
+            text: text.to_string(),
+            quote,
+            quantity,
+            verdict,
+            sources: list("sources"),
+            about: list("about"),
+            contradicts: list("contradicts"),
+            supports: list("supports"),
+        })
+    }
+}
+
+/// A CSV reader that reports invalid UTF-8, over-long fields and broken
+/// quoting as row errors with their line, instead of failing the file.
+pub struct Rows<R: Read> {
+    reader: csv::Reader<R>,
+    pub header: Vec<String>,
+    record: csv::ByteRecord,
+}
+
+/// One row: its line, and its fields or what is wrong with it (with the raw
+/// fields when there are any, for the reject file).
+pub type RawRow = (
+    u64,
+    std::result::Result<Vec<String>, (String, Vec<Vec<u8>>)>,
+);
+
+impl<R: Read> Rows<R> {
+    pub fn new(input: R, label: &str) -> Result<Rows<R>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(input);
+        let header = reader
+            .byte_headers()
+            .map_err(|e| Error::bad_input(format!("{label}:1: cannot read the header: {e}")))?
+            .iter()
+            .map(|f| {
+                String::from_utf8_lossy(f)
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
+            })
+            .collect::<Vec<_>>();
+        if header.iter().all(|h| h.trim().is_empty()) {
+            return Err(Error::bad_input(format!(
+                "{label}:1: the file is empty or has no header"
+            )));
+        }
+        Ok(Rows {
+            reader,
+            header,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The next row, or None at the end. An I/O error ends the import.
+    pub fn next_row(&mut self) -> Result<Option<RawRow>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                let raw: Vec<Vec<u8>> = self.record.iter().map(<[u8]>::to_vec).collect();
+                let mut fields = Vec::with_capacity(raw.len());
+                for (i, field) in raw.iter().enumerate() {
+                    if field.len() > MAX_FIELD_BYTES {
+                        return Ok(Some((
+                            line,
+                            Err((
+                                format!("field {} is longer than {MAX_FIELD_BYTES} bytes", i + 1),
+                                raw,
+                            )),
+                        )));
+                    }
+                    match std::str::from_utf8(field) {
+                        Ok(text) if text.contains('\0') => {
+                            return Ok(Some((
+                                line,
+                                Err((format!("field {} contains a NUL character", i + 1), raw)),
+                            )))
+                        }
+                        Ok(text) => fields.push(unescape_formula(text).to_string()),
+                        Err(_) => {
+                            return Ok(Some((
+                                line,
+                                Err((format!("field {} is not valid UTF-8", i + 1), raw)),
+                            )))
+                        }
+                    }
+                }
+                Ok(Some((line, Ok(fields))))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                match e.kind() {
+                    csv::ErrorKind::Io(_) => Err(Error::bad_input(format!("cannot read: {e}"))),
+                    _ => Ok(Some((line, Err((format!("{e}"), Vec::new()))))),
+                }
+            }
+        }
+    }
+}
+
+/// Removes the `'` that CSV export puts before a cell that a spreadsheet
+/// would run as a formula (`=`, `+`, `-`, `@`, tab, CR), so a round trip is
+/// exact.
+pub fn unescape_formula(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
+/// An id for a new event from its date and title.
+pub fn event_id_base(date: &Date, title: &str) -> String {
+    let start: String = date
+        .as_str()
+        .split(['/', 'T'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == 'X')
+        .collect();
+    slug(&format!("{start} {title}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(cols: &str) -> Vec<String> {
+        cols.split(',').map(String::from).collect()
+    }
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn timeline_rows_parse_with_defaults_and_lists() {
+        let h = header("id,date,title,kind,status,place,actors,sources,tags,description");
+        let cols = Columns::new(&h, &[], TIMELINE_FIELDS, "f.csv").unwrap();
+        let r = cols
+            .event_row(
+                2,
+                &row(&[
+                    "",
+                    "2025-08",
+                    "Alaska summit",
+                    "",
+                    "",
+                    "Alaska",
+                    "Trump; Putin;",
+                    "Axios",
+                    "",
+                    "",
+                ]),
+            )
+            .unwrap();
+        assert_eq!(r.date.as_str(), "2025-08");
+        assert_eq!(r.kind, EventKind::Other);
+        assert_eq!(r.status, Status::Occurred);
+        assert_eq!(r.actors, ["Trump", "Putin"]);
+        assert!(cols
+            .event_row(
+                3,
+                &row(&["", "2025-13-01", "x", "", "", "", "", "", "", ""])
+            )
+            .unwrap_err()
+            .starts_with("date:"));
+        assert!(cols
+            .event_row(3, &row(&["", "2025", " ", "", "", "", "", "", "", ""]))
+            .unwrap_err()
+            .contains("title"));
+        assert!(cols
+            .event_row(
+                3,
+                &row(&["", "2025", "x", "", "postponned", "", "", "", "", ""])
+            )
+            .unwrap_err()
+            .contains("unknown status"));
+        assert!(cols
+            .event_row(3, &row(&["", "2025"]))
+            .unwrap_err()
+            .contains("expected 10 fields, found 2"));
+    }
+
+    #[test]
+    fn map_and_timelinejs_headers_find_their_columns() {
+        let h = header("When,Headline,Who");
+        let map = parse_map("date=When,title=Headline,actors=Who").unwrap();
+        let cols = Columns::new(&h, &map, TIMELINE_FIELDS, "f.csv").unwrap();
+        let r = cols
+            .event_row(
+                2,
+                &row(&["24-26 October 2025", "Miami talks", "Witkoff;Dmitriev"]),
+            )
+            .unwrap();
+        assert_eq!(r.date.as_str(), "2025-10-24/2025-10-26");
+        assert_eq!(r.actors, ["Witkoff", "Dmitriev"]);
+
+        let h = header("Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background");
+        let cols = Columns::new(&h, &[], TIMELINE_FIELDS, "f.csv").unwrap();
+        let mut cells = vec![""; 19];
+        cells[0] = "2025";
+        cells[1] = "10";
+        cells[2] = "24";
+        cells[4] = "2025";
+        cells[5] = "10";
+        cells[6] = "26";
+        cells[9] = "Miami talks";
+        cells[10] = "Three days";
+        let r = cols.event_row(2, &row(&cells)).unwrap();
+        assert_eq!(r.date.as_str(), "2025-10-24/2025-10-26");
+        assert_eq!(r.title, "Miami talks");
+        assert_eq!(r.description, "Three days");
+    }
+
+    #[test]
+    fn a_missing_column_is_named() {
+        let err = Columns::new(&header("a,b"), &[], TIMELINE_FIELDS, "f.csv").unwrap_err();
+        assert!(
+            err.message.contains("no \"title\" column"),
+            "{}",
+            err.message
+        );
+        assert!(parse_map("title").is_err());
+        assert!(parse_map("colour=x").is_err());
+    }
+
+    #[test]
+    fn formula_guards_are_removed_once() {
+        assert_eq!(unescape_formula("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unescape_formula("'hello"), "'hello");
+        assert_eq!(unescape_formula("''=x"), "''=x");
+    }
+}

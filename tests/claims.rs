@@ -1,0 +1,801 @@
+//! Claims, verdicts, contradictions, source grades, "via" chains and
+//! corroboration, exercised through the binary.
+
+mod testenv;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use testenv::TestEnv;
+
+/// Runs a write command with `FACTLINE_NOW` set for this one command.
+fn at(env: &TestEnv, now: &str, args: &[&str]) -> String {
+    let out = env
+        .cmd()
+        .env("FACTLINE_NOW", now)
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+fn rows(value: &Value) -> &Vec<Value> {
+    value.as_array().expect("a JSON array")
+}
+
+fn ids(value: &Value) -> BTreeSet<String> {
+    rows(value)
+        .iter()
+        .map(|row| row["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// The contradicting pairs as unordered id pairs, with their reasons.
+fn pairs(value: &Value) -> Vec<(BTreeSet<String>, Vec<String>)> {
+    rows(value)
+        .iter()
+        .map(|row| {
+            let ids = set(&[
+                row["a"]["id"].as_str().expect("a.id"),
+                row["b"]["id"].as_str().expect("b.id"),
+            ]);
+            let reasons = rows(&row["reasons"])
+                .iter()
+                .map(|r| r.as_str().expect("a reason").to_string())
+                .collect();
+            (ids, reasons)
+        })
+        .collect()
+}
+
+/// The row of `sources` naming this source.
+fn link_row<'a>(sources: &'a Value, name: &str) -> &'a Value {
+    rows(sources)
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row for {name} in {sources}"))
+}
+
+fn corroboration(sources: &Value) -> u64 {
+    let all: BTreeSet<u64> = rows(sources)
+        .iter()
+        .map(|r| r["corroboration"].as_u64().expect("a count"))
+        .collect();
+    assert_eq!(all.len(), 1, "every row carries the same count: {sources}");
+    *all.iter().next().unwrap()
+}
+
+const ISW: &str = "Institute for the Study of War (ISW)";
+
+#[test]
+fn claim_add_records_claimant_text_date_quote_about_and_source() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let out = env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Dmitriev",
+        "--text",
+        "The talks went well",
+        "--date",
+        "2025-11",
+        "--about",
+        "2025-10-24-miami-talks",
+        "--source",
+        "Axios",
+        "--quote",
+        "we were heard",
+    ]);
+    let id = out.trim();
+    assert!(!id.is_empty() && out.lines().count() == 1, "{out:?}");
+
+    let shown = env.json(["claim", "show", id]);
+    assert_eq!(shown["id"], id);
+    assert_eq!(shown["claimant"], "Kirill Dmitriev");
+    assert_eq!(shown["text"], "The talks went well");
+    assert_eq!(shown["date"], "2025-11");
+    assert_eq!(shown["quote"], "we were heard");
+    assert!(
+        rows(&shown["about"])
+            .iter()
+            .any(|a| a == "2025-10-24-miami-talks"),
+        "{shown}"
+    );
+    assert_eq!(shown["sources"], serde_json::json!(["Axios"]));
+    assert_eq!(shown["verdict"], "unverified");
+    assert_eq!(shown["corroboration"], 1);
+    assert_eq!(shown["contradicted"], false);
+    // The new claim is listed with the claimant's other claims.
+    assert!(ids(&env.json(["claims", "--by", "dmitriev"])).contains(id));
+}
+
+#[test]
+fn claim_add_creates_an_unknown_claimant_with_a_notice() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let (out, stderr) = env.run_ok_with_stderr([
+        "claim",
+        "add",
+        "--by",
+        "Hakan Fidan",
+        "--text",
+        "Talks can resume in Istanbul",
+    ]);
+    assert!(
+        stderr.contains("created actor") && stderr.contains("Hakan Fidan"),
+        "{stderr}"
+    );
+    let shown = env.json(["claim", "show", out.trim()]);
+    assert_eq!(shown["claimant"], "Hakan Fidan");
+    assert_eq!(shown["verdict"], "unverified");
+    // Nothing reports it yet.
+    assert_eq!(shown["corroboration"], 0);
+    let actors = env.json(["actor", "list"]);
+    assert!(
+        rows(&actors).iter().any(|a| a["name"] == "Hakan Fidan"),
+        "{actors}"
+    );
+}
+
+#[test]
+fn claim_add_refuses_bad_references_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let before = env.export_ndjson();
+
+    let stderr = env.fail(2, ["claim", "add", "--by", "Dmitriv", "--text", "T"]);
+    assert!(
+        stderr.contains("did you mean") && stderr.contains("Kirill Dmitriev"),
+        "{stderr}"
+    );
+    testenv::assert_one_error_line(&stderr);
+
+    let stderr = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Dmitriev",
+            "--text",
+            "T",
+            "--about",
+            "no-such-thing",
+        ],
+    );
+    assert!(stderr.contains("no-such-thing"), "{stderr}");
+
+    let stderr = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Dmitriev",
+            "--text",
+            "T",
+            "--contradicts",
+            "no-such-claim",
+        ],
+    );
+    assert!(stderr.contains("no-such-claim"), "{stderr}");
+
+    // A number needs the subject it counts.
+    let stderr = env.fail(
+        2,
+        [
+            "claim", "add", "--by", "Dmitriev", "--text", "T", "--value", "3",
+        ],
+    );
+    assert!(stderr.contains("--subject"), "{stderr}");
+
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused claim wrote something"
+    );
+}
+
+/// A fresh database with claims giving numbers: overlapping and disjoint
+/// dates, equal values, different subjects, and a linked contradiction.
+fn quantities() -> TestEnv {
+    let env = TestEnv::new();
+    let add = |id: &str, by: &str, extra: &[&str]| {
+        let mut args = vec!["claim", "add", "--id", id, "--by", by, "--text", id];
+        args.extend_from_slice(extra);
+        assert_eq!(env.run_ok(&args).trim(), id);
+    };
+    add(
+        "ua-19500",
+        "Ukraine",
+        &[
+            "--subject",
+            "deported-children",
+            "--value",
+            "19500",
+            "--unit",
+            "children",
+            "--date",
+            "2025",
+        ],
+    );
+    add(
+        "ru-700000",
+        "Kremlin",
+        &[
+            "--subject",
+            "deported-children",
+            "--value",
+            "700000",
+            "--unit",
+            "children",
+            "--date",
+            "2025-11",
+        ],
+    );
+    // Same subject, different numbers, but years apart.
+    for (id, value, date) in [("old-100", "100", "2023"), ("new-200", "200", "2025")] {
+        add(
+            id,
+            "Ukraine",
+            &[
+                "--subject",
+                "returned-children",
+                "--value",
+                value,
+                "--unit",
+                "children",
+                "--date",
+                date,
+            ],
+        );
+    }
+    // Same subject, same number.
+    for (id, date) in [("same-a", "2025"), ("same-b", "2025-11")] {
+        add(
+            id,
+            "Ukraine",
+            &[
+                "--subject",
+                "prisoners-exchanged",
+                "--value",
+                "84",
+                "--unit",
+                "prisoners",
+                "--date",
+                date,
+            ],
+        );
+    }
+    // Different subjects, different numbers.
+    add(
+        "drones",
+        "Kremlin",
+        &[
+            "--subject",
+            "drones-downed",
+            "--value",
+            "57",
+            "--date",
+            "2025",
+        ],
+    );
+    add(
+        "missiles",
+        "Kremlin",
+        &[
+            "--subject",
+            "missiles-downed",
+            "--value",
+            "3",
+            "--date",
+            "2025",
+        ],
+    );
+    // Words, linked as contradicting.
+    add("words-said", "Ukraine", &["--date", "2025-11"]);
+    add(
+        "words-denied",
+        "Kremlin",
+        &["--date", "2025-11", "--contradicts", "words-said"],
+    );
+    env
+}
+
+#[test]
+fn differing_quantities_at_overlapping_dates_contradict() {
+    let env = quantities();
+    let found = env.json(["contradictions"]);
+    let quantity: Vec<&Value> = rows(&found)
+        .iter()
+        .filter(|r| r["reasons"] == serde_json::json!(["quantity"]))
+        .collect();
+    assert_eq!(quantity.len(), 1, "{found}");
+    let row = quantity[0];
+    let sides = [&row["a"], &row["b"]];
+    let ua = sides
+        .iter()
+        .find(|s| s["id"] == "ua-19500")
+        .expect("the 19500 side");
+    let ru = sides
+        .iter()
+        .find(|s| s["id"] == "ru-700000")
+        .expect("the 700000 side");
+    assert_eq!(ua["claimant"], "Ukraine");
+    assert_eq!(ua["value"], 19500.0);
+    assert_eq!(ua["unit"], "children");
+    assert_eq!(ru["claimant"], "Kremlin");
+    assert_eq!(ru["value"], 700000.0);
+    assert_eq!(ru["date"], "2025-11");
+}
+
+#[test]
+fn disjoint_dates_equal_values_and_other_subjects_do_not_contradict() {
+    let env = quantities();
+    let mut found = pairs(&env.json(["contradictions"]));
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (
+                set(&["ru-700000", "ua-19500"]),
+                vec!["quantity".to_string()]
+            ),
+            (
+                set(&["words-denied", "words-said"]),
+                vec!["linked".to_string()]
+            ),
+        ]
+    );
+    let involved: BTreeSet<String> = found.iter().flat_map(|(ids, _)| ids.clone()).collect();
+    for id in [
+        "old-100", "new-200", "same-a", "same-b", "drones", "missiles",
+    ] {
+        assert!(
+            !involved.contains(id),
+            "{id} should not contradict: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn claims_contradicted_lists_exactly_the_contradicted_claims() {
+    let env = quantities();
+    let contradicted = env.json(["claims", "--contradicted"]);
+    assert_eq!(
+        ids(&contradicted),
+        set(&["ua-19500", "ru-700000", "words-said", "words-denied"])
+    );
+    assert!(rows(&contradicted)
+        .iter()
+        .all(|r| r["contradicted"] == true));
+    let all = env.json(["claims"]);
+    assert_eq!(rows(&all).len(), 10);
+    for row in rows(&all) {
+        let expected = ["ua-19500", "ru-700000", "words-said", "words-denied"]
+            .contains(&row["id"].as_str().unwrap());
+        assert_eq!(row["contradicted"], expected, "{row}");
+    }
+    // The link is recorded on one side, but both sides are contradicted.
+    let said = env.json(["claim", "show", "words-said"]);
+    assert_eq!(said["contradicts"], serde_json::json!([]));
+    assert_eq!(said["contradicted"], true);
+    let denied = env.json(["claim", "show", "words-denied"]);
+    assert_eq!(denied["contradicts"], serde_json::json!(["words-said"]));
+    assert_eq!(denied["contradicted"], true);
+}
+
+#[test]
+fn example_contradictions_include_the_deported_children_numbers() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let found = pairs(&env.json(["contradictions"]));
+    assert!(
+        found.iter().any(|(ids, _)| *ids
+            == set(&[
+                "ukraine-19500-deported-children",
+                "russia-700000-minors-received"
+            ])),
+        "{found:?}"
+    );
+    // The "hundreds" claim is recorded as contradicting both numbers.
+    for other in [
+        "ukraine-19500-deported-children",
+        "russia-700000-minors-received",
+    ] {
+        assert!(
+            found.iter().any(|(ids, reasons)| *ids
+                == set(&["russia-took-only-hundreds-of-children", other])
+                && reasons.contains(&"linked".to_string())),
+            "{found:?}"
+        );
+    }
+}
+
+#[test]
+fn example_claims_filter_by_verdict_claimant_and_event() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+
+    let disputed = env.json(["claims", "--verdict", "disputed"]);
+    assert_eq!(
+        ids(&disputed),
+        set(&["russia-took-only-hundreds-of-children"])
+    );
+
+    let shown = env.json(["claim", "show", "russia-took-only-hundreds-of-children"]);
+    let verdicts: Vec<&str> = rows(&shown["verdicts"])
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts.len(), 2, "{shown}");
+    assert!(verdicts[0].starts_with("unverified"), "{verdicts:?}");
+    assert!(verdicts[1].starts_with("disputed"), "{verdicts:?}");
+    assert_eq!(shown["verdict"], "disputed");
+    assert_eq!(shown["verdict_by"], ISW);
+
+    let ukraine = env.json(["claims", "--by", "ukraine"]);
+    assert_eq!(
+        ids(&ukraine),
+        set(&[
+            "2025-11-ukraine-not-received-proposal",
+            "ukraine-19500-deported-children"
+        ])
+    );
+    assert!(rows(&ukraine).iter().all(|r| r["claimant"] == "Ukraine"));
+
+    let event = "2025-10-28-point-plan-drafted";
+    let about = env.json(["claims", "--about", event]);
+    assert_eq!(
+        ids(&about),
+        set(&[
+            "2025-11-dmitriev-better-chances",
+            "2025-11-dmitriev-plan-builds-on-alaska",
+            "2025-11-white-house-chance-to-end-war",
+            "2025-11-us-official-draft-will-evolve",
+            "2025-11-ukraine-not-received-proposal",
+        ])
+    );
+    // Exactly the claims whose `about` names the event.
+    let all = env.json(["claims"]);
+    let expected: BTreeSet<String> = rows(&all)
+        .iter()
+        .filter(|r| rows(&r["about"]).iter().any(|a| a == event))
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids(&about), expected);
+}
+
+#[test]
+fn rating_a_claim_keeps_the_earlier_verdict() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-dmitriev-better-chances";
+    let out = at(
+        &env,
+        "2025-11-22T10:00:00Z",
+        &[
+            "claim",
+            "rate",
+            id,
+            "confirmed",
+            "--by",
+            "isw",
+            "--note",
+            "later reporting agrees",
+        ],
+    );
+    assert_eq!(out.trim(), id);
+
+    let shown = env.json(["claim", "show", id]);
+    assert_eq!(shown["verdict"], "confirmed");
+    assert_eq!(shown["verdict_by"], ISW);
+    assert_eq!(shown["verdict_note"], "later reporting agrees");
+    let verdicts = rows(&shown["verdicts"]);
+    assert_eq!(verdicts.len(), 2, "{shown}");
+    assert!(verdicts[0].as_str().unwrap().starts_with("unverified"));
+    assert_eq!(verdicts[1], "confirmed (2025-11-22T10:00:00Z)");
+
+    let history = env.json(["history", id]);
+    assert_eq!(rows(&history).len(), 2, "{history}");
+    assert_eq!(rows(&history)[1]["recorded_at"], "2025-11-22T10:00:00Z");
+
+    // What we knew before the rating.
+    let then = env.json(["claims", "--as-of", "2025-11-21"]);
+    let row = rows(&then)
+        .iter()
+        .find(|r| r["id"] == id)
+        .expect("the claim existed then");
+    assert_eq!(row["verdict"], "unverified");
+    let now = env.json(["claims", "--verdict", "confirmed"]);
+    assert_eq!(ids(&now), set(&[id]));
+}
+
+#[test]
+fn an_unknown_verdict_is_refused_with_the_choices() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let before = env.export_ndjson();
+    let stderr = env.fail(
+        2,
+        ["claim", "rate", "2025-11-dmitriev-better-chances", "maybe"],
+    );
+    for verdict in ["unverified", "confirmed", "disputed", "false", "misleading"] {
+        assert!(stderr.contains(verdict), "{stderr}");
+    }
+    assert!(stderr.contains("maybe"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn source_grades_are_set_validated_and_edited_with_history() {
+    let env = TestEnv::new();
+    assert_eq!(
+        env.run_ok(["source", "add", "Reuters", "--grade", "B"])
+            .trim(),
+        "reuters"
+    );
+    let list = env.json(["source", "list"]);
+    assert_eq!(rows(&list).len(), 1, "{list}");
+    assert_eq!(rows(&list)[0]["name"], "Reuters");
+    assert_eq!(rows(&list)[0]["grade"], "B");
+
+    let stderr = env.fail(2, ["source", "add", "X", "--grade", "Z"]);
+    assert!(stderr.contains("grade"), "{stderr}");
+    assert_eq!(rows(&env.json(["source", "list"])).len(), 1);
+
+    env.run_ok(["source", "edit", "reuters", "--grade", "C"]);
+    let list = env.json(["source", "list"]);
+    assert_eq!(rows(&list)[0]["grade"], "C");
+    let history = env.json(["history", "reuters"]);
+    assert_eq!(rows(&history).len(), 2, "{history}");
+    assert_eq!(rows(&history)[0]["record"]["grade"], "b");
+}
+
+#[test]
+fn via_chains_do_not_add_independent_sources() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios", "--grade", "B"]);
+    env.run_ok(["source", "add", "Reuters", "--grade", "A"]);
+    let event = env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Envoys meet",
+        "--date",
+        "2025-10-24",
+        "--actor",
+        "Witkoff",
+        "--source",
+        "Axios",
+        "--source",
+        "Reuters",
+    ]);
+    let event = event.trim();
+
+    let sources = env.json(["sources", event]);
+    assert_eq!(rows(&sources).len(), 2, "{sources}");
+    assert_eq!(corroboration(&sources), 2);
+    assert_eq!(link_row(&sources, "Axios")["grade"], "B");
+    assert_eq!(link_row(&sources, "Reuters")["grade"], "A");
+
+    // A report repeating Axios is not independent of it.
+    let (_, stderr) = env.run_ok_with_stderr(["link", event, "Euromaidan Press", "--via", "Axios"]);
+    assert!(
+        stderr.contains("created source") && stderr.contains("Euromaidan Press"),
+        "{stderr}"
+    );
+    let sources = env.json(["sources", event]);
+    assert_eq!(rows(&sources).len(), 3, "{sources}");
+    assert_eq!(corroboration(&sources), 2);
+    let emp = link_row(&sources, "Euromaidan Press");
+    assert_eq!(emp["origin"], "Axios");
+    assert_eq!(emp["via"], serde_json::json!(["Axios"]));
+
+    // Nor is one repeating that report.
+    env.run_ok(["link", event, "Digest", "--via", "Euromaidan Press"]);
+    let sources = env.json(["sources", event]);
+    assert_eq!(rows(&sources).len(), 4, "{sources}");
+    assert_eq!(corroboration(&sources), 2);
+    let digest = link_row(&sources, "Digest");
+    assert_eq!(
+        digest["via"],
+        serde_json::json!(["Euromaidan Press", "Axios"])
+    );
+    assert_eq!(digest["origin"], "Axios");
+
+    // Updating an existing link sets its credibility and quote, adds no row.
+    env.run_ok([
+        "link",
+        event,
+        "Reuters",
+        "--credibility",
+        "2",
+        "--quote",
+        "the envoys met",
+    ]);
+    let sources = env.json(["sources", event]);
+    assert_eq!(rows(&sources).len(), 4, "{sources}");
+    assert_eq!(corroboration(&sources), 2);
+    let reuters = link_row(&sources, "Reuters");
+    assert_eq!(reuters["credibility"], 2);
+    assert_eq!(reuters["quote"], "the envoys met");
+    assert_eq!(reuters["origin"], "Reuters");
+    assert_eq!(link_row(&sources, "Axios")["credibility"], Value::Null);
+
+    let before = env.export_ndjson();
+    env.fail(2, ["link", event, "Reuters", "--credibility", "7"]);
+    let stderr = env.fail(2, ["link", event, "Axios", "--via", "Axios"]);
+    testenv::assert_one_error_line(&stderr);
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn example_sources_count_the_digest_as_axios() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let sources = env.json(["sources", "2025-10-24-miami-talks"]);
+    assert_eq!(rows(&sources).len(), 2, "{sources}");
+    assert_eq!(corroboration(&sources), 1);
+    assert!(rows(&sources).iter().all(|r| r["origin"] == "Axios"));
+
+    // Claims have sources too: the digest repeats ISW.
+    let sources = env.json(["sources", "ukraine-19500-deported-children"]);
+    assert_eq!(rows(&sources).len(), 2, "{sources}");
+    assert_eq!(corroboration(&sources), 1);
+
+    let stderr = env.fail(2, ["sources", "steve-witkoff"]);
+    assert!(stderr.contains("actor"), "{stderr}");
+}
+
+#[test]
+fn claims_csv_has_the_documented_header_and_a_row_per_live_claim() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let csv_text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert_eq!(
+        csv_text.lines().next(),
+        Some("id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports")
+    );
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("valid CSV");
+    assert_eq!(records.len(), 11);
+    let csv_ids: BTreeSet<String> = records.iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(csv_ids, ids(&env.json(["claims"])));
+    let hundreds = records
+        .iter()
+        .find(|r| &r[0] == "russia-took-only-hundreds-of-children")
+        .expect("the hundreds claim");
+    assert_eq!(&hundreds[8], "disputed");
+    let ukraine = records
+        .iter()
+        .find(|r| &r[0] == "ukraine-19500-deported-children")
+        .expect("the 19500 claim");
+    assert_eq!(&ukraine[6], "19500");
+    assert_eq!(&ukraine[7], "children");
+}
+
+#[test]
+fn ndjson_round_trip_keeps_claims_ratings_and_links() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    at(
+        &env,
+        "2025-11-22T10:00:00Z",
+        &[
+            "claim",
+            "add",
+            "--id",
+            "kremlin-talks-went-well",
+            "--by",
+            "Dmitriev",
+            "--text",
+            "The talks went well",
+            "--subject",
+            "deported-ukrainian-children",
+            "--value",
+            "300",
+            "--unit",
+            "children",
+            "--contradicts",
+            "ukraine-19500-deported-children",
+            "--source",
+            "Axios",
+        ],
+    );
+    at(
+        &env,
+        "2025-11-22T11:00:00Z",
+        &[
+            "claim",
+            "rate",
+            "kremlin-talks-went-well",
+            "misleading",
+            "--by",
+            "isw",
+            "--note",
+            "no",
+        ],
+    );
+    at(
+        &env,
+        "2025-11-22T12:00:00Z",
+        &[
+            "link",
+            "2025-10-24-miami-talks",
+            "isw",
+            "--credibility",
+            "3",
+            "--quote",
+            "q",
+            "--url",
+            "https://example.org/a",
+        ],
+    );
+    at(
+        &env,
+        "2025-11-22T13:00:00Z",
+        &["source", "edit", "digest", "--grade", "E"],
+    );
+    let first = env.export_ndjson();
+    assert!(first.contains("kremlin-talks-went-well"));
+    assert!(first.contains("misleading"));
+    assert!(first.contains("https://example.org/a"));
+
+    let file = env.write_file("dump.ndjson", &first);
+    let fresh = TestEnv::new();
+    fresh.run_ok([std::ffi::OsStr::new("import"), file.as_os_str()]);
+    let second = fresh.export_ndjson();
+    assert_eq!(first, second, "the round trip changed the dump");
+    let shown = fresh.json(["claim", "show", "kremlin-talks-went-well"]);
+    assert_eq!(shown["verdict"], "misleading");
+    assert_eq!(shown["contradicted"], true);
+}
+
+#[test]
+fn a_retracted_claim_leaves_claims_and_contradictions_but_stays_in_history() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "ukraine-19500-deported-children";
+    at(
+        &env,
+        "2025-11-23T08:00:00Z",
+        &["retract", id, "--reason", "double-counted"],
+    );
+
+    let claims = env.json(["claims"]);
+    assert!(!ids(&claims).contains(id), "{claims}");
+    assert_eq!(rows(&claims).len(), 10);
+    let found = pairs(&env.json(["contradictions"]));
+    assert!(found.iter().all(|(ids, _)| !ids.contains(id)), "{found:?}");
+    // The other pair (hundreds vs 700,000) is still there.
+    assert!(found.iter().any(|(ids, _)| *ids
+        == set(&[
+            "russia-took-only-hundreds-of-children",
+            "russia-700000-minors-received"
+        ])));
+    let csv_text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    // No row of its own (other claims' `contradicts` still name it).
+    assert!(
+        !csv_text.lines().any(|l| l.starts_with(&format!("{id},"))),
+        "{csv_text}"
+    );
+
+    let history = env.json(["history", id]);
+    assert_eq!(rows(&history).len(), 2, "{history}");
+    assert_eq!(rows(&history)[1]["retracted"], "double-counted");
+
+    let stderr = env.fail(2, ["claim", "show", id]);
+    assert!(
+        stderr.contains("retracted") && stderr.contains("factline history"),
+        "{stderr}"
+    );
+}
