@@ -150,27 +150,54 @@ pub struct Similar {
 }
 
 /// Every pair of distinct actors with spellings that are likely the same
-/// name, most alike first. Spellings are compared within blocks (the first
-/// three letters of the whole spelling and of its last word), so the cost
-/// stays near linear in the number of names.
+/// name, most alike first. Spellings are compared within blocks: the first
+/// letters of the whole spelling and of its last word, with the digits it
+/// holds (names with other numbers are other names), refined to longer
+/// prefixes while a block is large, so the cost stays near linear.
 pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
-    let mut blocks: std::collections::HashMap<String, Vec<(String, String)>> = Default::default();
+    const MAX_BLOCK: usize = 256;
+    let mut names: Vec<(String, String)> = Vec::new();
     for item in store.all_names() {
-        let (spelling, id) = item?;
-        let mut keys = vec![spelling.chars().take(3).collect::<String>()];
-        if let Some(last) = spelling.rsplit(' ').next() {
-            keys.push(format!(" {}", last.chars().take(3).collect::<String>()));
-        }
+        names.push(item?);
+    }
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let mut blocks: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (n, (spelling, _)) in names.iter().enumerate() {
+        let last = spelling.rsplit(' ').next().unwrap_or(spelling);
+        let mut keys = vec![
+            format!(
+                "{}|{}",
+                spelling.chars().take(3).collect::<String>(),
+                digits(spelling)
+            ),
+            format!(
+                " {}|{}",
+                last.chars().take(3).collect::<String>(),
+                digits(spelling)
+            ),
+        ];
         keys.dedup();
         for key in keys {
-            blocks
-                .entry(key)
-                .or_default()
-                .push((spelling.clone(), id.clone()));
+            blocks.entry(key).or_default().push(n);
         }
     }
+    // Split blocks that are too large on a longer prefix of the spelling.
+    let mut work: Vec<(usize, Vec<usize>)> = blocks.into_values().map(|b| (3, b)).collect();
+    let mut final_blocks: Vec<Vec<(String, String)>> = Vec::new();
+    while let Some((width, block)) = work.pop() {
+        if block.len() <= MAX_BLOCK || width > 12 {
+            final_blocks.push(block.into_iter().map(|n| names[n].clone()).collect());
+            continue;
+        }
+        let mut split: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for n in block {
+            let key: String = names[n].0.chars().take(width + 2).collect();
+            split.entry(key).or_default().push(n);
+        }
+        work.extend(split.into_values().map(|b| (width + 2, b)));
+    }
     let mut best: std::collections::BTreeMap<(String, String), Similar> = Default::default();
-    for members in blocks.values() {
+    for members in &final_blocks {
         for (i, (sa, ia)) in members.iter().enumerate() {
             for (sb, ib) in &members[i + 1..] {
                 if ia == ib || !is_likely_misspelling(sa, sb) {

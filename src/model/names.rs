@@ -101,6 +101,12 @@ pub fn is_likely_misspelling(candidate: &str, known: &str) -> bool {
     if candidate == known || candidate.chars().count() < 4 || known.chars().count() < 4 {
         return false;
     }
+    // Names that differ in their numbers name different things: the 148th
+    // and the 147th brigade, Resolution 2231 and 2232.
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if digits(candidate) != digits(known) {
+        return false;
+    }
     let distance = strsim::damerau_levenshtein(candidate, known);
     let longest = candidate.chars().count().max(known.chars().count());
     distance <= 2 && distance * 4 <= longest || similarity(candidate, known) >= 0.9
@@ -158,5 +164,7 @@ mod tests {
         assert!(!is_likely_misspelling("putin", "trump"));
         assert!(!is_likely_misspelling("melania trump", "donald trump"));
         assert!(!is_likely_misspelling("axios", "axios"));
+        assert!(!is_likely_misspelling("148th brigade", "147th brigade"));
+        assert!(!is_likely_misspelling("actor 00008", "actor 00009"));
     }
 }
