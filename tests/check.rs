@@ -4,11 +4,30 @@ mod testenv;
 
 use testenv::TestEnv;
 
-/// Opens the test database with sled directly, as damage from outside would.
-fn damage(env: &TestEnv, f: impl FnOnce(&sled::Tree)) {
+type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Opens the test database with sled directly, as damage from outside would,
+/// and lets `f` change the logical entries (records and index entries) of
+/// every page; pages are written back as factline encodes them.
+fn damage(env: &TestEnv, f: impl FnOnce(&mut Vec<(Vec<u8>, Entries)>)) {
     let db = sled::open(env.db()).expect("open the database with sled");
-    let data = db.open_tree("data").expect("the data tree");
-    f(&data);
+    let pages = db.open_tree("pages").expect("the pages tree");
+    let mut all: Vec<(Vec<u8>, Entries)> = pages
+        .iter()
+        .map(|item| {
+            let (key, value) = item.expect("readable");
+            (
+                key.to_vec(),
+                factline::codec::decode(&value).expect("a page"),
+            )
+        })
+        .collect();
+    f(&mut all);
+    for (key, entries) in all {
+        pages
+            .insert(key, factline::codec::encode(&entries))
+            .expect("write");
+    }
     db.flush().expect("flush");
 }
 
@@ -24,13 +43,12 @@ fn a_healthy_database_passes() {
 fn a_missing_index_entry_is_reported_with_exit_code_1() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |data| {
-        let (key, _) = data
-            .scan_prefix(b"x")
-            .next()
-            .expect("an actor-event entry")
-            .expect("readable");
-        data.remove(key).expect("remove");
+    damage(&env, |pages| {
+        let (_, entries) = pages
+            .iter_mut()
+            .find(|(page, entries)| page.starts_with(b"x") && entries.len() > 1)
+            .expect("an actor-event page");
+        entries.remove(0);
     });
     let out = env.cmd().arg("check").assert().code(1).get_output().clone();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -43,14 +61,21 @@ fn a_missing_index_entry_is_reported_with_exit_code_1() {
 fn an_index_entry_without_a_record_and_a_damaged_record_are_reported() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |data| {
-        data.insert(b"tjunk-entry".as_slice(), b"".as_slice())
-            .expect("insert");
-        data.insert(b"eno-such-event".as_slice(), b"\x01\xff\xff".as_slice())
-            .expect("insert");
+    damage(&env, |pages| {
+        let (_, entries) = pages
+            .iter_mut()
+            .find(|(page, _)| page.starts_with(b"t"))
+            .expect("a timeline page");
+        entries.push((b"t\xff\xff\xff junk".to_vec(), Vec::new()));
+        let (_, entries) = pages
+            .iter_mut()
+            .find(|(page, _)| page.starts_with(b"#e"))
+            .expect("an event page");
+        entries.insert(0, (b"eno-such-event".to_vec(), b"\x01\xff\xff".to_vec()));
     });
     let out = env.cmd().arg("check").assert().code(1).get_output().clone();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("belongs to no record"), "{stdout}");
+    assert!(stdout.contains("not its own"), "{stdout}");
     assert!(stdout.contains("e/no-such-event"), "{stdout}");
 }

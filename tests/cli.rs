@@ -1023,9 +1023,21 @@ fn a_database_from_a_newer_factline_is_refused() {
     );
     assert!(stderr.contains("newer factline"), "{stderr}");
 
-    // Nothing was written: back at version 1 the database is as it was.
-    set_schema_version(env.db(), 1);
+    // Nothing was written: back at this factline's version the database is
+    // as it was.
+    set_schema_version(env.db(), factline::store::SCHEMA_VERSION);
     assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn a_database_from_an_older_layout_is_refused_with_the_way_out() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "X"]);
+    set_schema_version(env.db(), factline::store::SCHEMA_VERSION - 1);
+    let stderr = env.fail(3, ["timeline"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("earlier factline"), "{stderr}");
+    assert!(stderr.contains("export"), "{stderr}");
 }
 
 // 13. missing database

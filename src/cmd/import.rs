@@ -16,8 +16,16 @@ use crate::store::{keys, Access, Change, Store};
 use crate::tabular::{self, Columns, EventRow, Rows};
 
 /// Rows written per atomic chunk: bounds memory, and an interrupted import
-/// keeps every chunk it finished.
+/// keeps every chunk it finished. `FACTLINE_IMPORT_CHUNK_ROWS` overrides it.
 const CHUNK_ROWS: usize = 20_000;
+
+fn chunk_rows() -> usize {
+    std::env::var("FACTLINE_IMPORT_CHUNK_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CHUNK_ROWS)
+}
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let stdin = args.file == Path::new("-");
@@ -86,9 +94,23 @@ fn open(path: &Path, label: &str) -> Result<BufReader<std::fs::File>> {
     Ok(BufReader::new(file))
 }
 
+/// The store to import into. A dry run never creates a database: on a path
+/// with none it checks against an empty one in memory.
+fn open_store(ctx: &Ctx, dry_run: bool) -> Result<Store> {
+    if dry_run {
+        if crate::store::exists(&ctx.db) {
+            ctx.open(Access::Read)
+        } else {
+            Store::temporary(&ctx.db)
+        }
+    } else {
+        ctx.open(Access::Write)
+    }
+}
+
 fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<()> {
     let lines = dump::read(open(path, label)?, label)?;
-    let store = ctx.open(Access::Write)?;
+    let store = open_store(ctx, dry_run)?;
     let mut change = store.change();
     let applied = dump::apply(&mut change, &store, &lines, label)?;
     if dry_run {
@@ -139,13 +161,17 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
     let mut total = 0usize;
+    // Claims may name claims further down the file (contradicts, supports).
+    let mut claim_ids = std::collections::HashSet::new();
     while let Some((line, row)) = rows.next_row()? {
         total += 1;
         let outcome = match &row {
             Ok(fields) if columns.is_timelinejs_title(&header, fields) => Ok(()),
             Ok(fields) => match args.what {
                 CsvContent::Timeline => columns.event_row(line, fields).map(|_| ()),
-                CsvContent::Claims => columns.claim_row(line, fields).map(|_| ()),
+                CsvContent::Claims => columns.claim_row(line, fields).map(|row| {
+                    claim_ids.extend(row.id);
+                }),
             },
             Err((message, _)) => Err(message.clone()),
         };
@@ -195,12 +221,14 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     }
 
     // Pass 2: write the good rows, a chunk at a time.
-    let store = ctx.open(Access::Write)?;
+    let store = open_store(ctx, args.dry_run)?;
     let mut importer = Importer::new(&store, ctx.now)?;
+    importer.claims_in_file = claim_ids;
     let mut rows = Rows::new(open(path, label)?, label)?;
     let progress = Progress::new(total as u64);
     let mut change = store.change();
     let mut in_chunk = 0;
+    let chunk = chunk_rows();
     while let Some((line, row)) = rows.next_row()? {
         progress.tick();
         let Ok(fields) = row else { continue };
@@ -219,7 +247,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         };
         result.map_err(|e| e.context(format!("{label}:{line}")))?;
         in_chunk += 1;
-        if in_chunk == CHUNK_ROWS && !args.dry_run {
+        if in_chunk == chunk && !args.dry_run {
             std::mem::replace(&mut change, store.change()).commit()?;
             importer.chunk_committed();
             in_chunk = 0;
@@ -290,6 +318,8 @@ struct Importer<'s> {
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
+    /// Ids of the claims in the file being imported.
+    claims_in_file: std::collections::HashSet<String>,
 }
 
 impl<'s> Importer<'s> {
@@ -309,6 +339,7 @@ impl<'s> Importer<'s> {
             natural: HashMap::new(),
             counts: Counts::default(),
             created_actors: Default::default(),
+            claims_in_file: Default::default(),
         })
     }
 
@@ -476,7 +507,7 @@ impl<'s> Importer<'s> {
             }
         }
         for related in row.contradicts.iter().chain(&row.supports) {
-            if change.get::<Claim>(related)?.is_none() {
+            if !self.claims_in_file.contains(related) && change.get::<Claim>(related)?.is_none() {
                 return Err(Error::bad_input(format!("unknown claim {related:?}")));
             }
         }

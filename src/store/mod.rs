@@ -7,6 +7,7 @@
 //! command reports success.
 
 pub mod keys;
+pub mod pages;
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -19,11 +20,16 @@ use crate::codec;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Event, Meta, Stamp};
 
+use pages::Pages;
+
+/// Logical entries (key, value) from a scan, in key order.
+type Entries<'s> = Box<dyn Iterator<Item = Result<(Vec<u8>, Vec<u8>)>> + 's>;
+
 pub use keys::{Indexed, Participation};
 
 /// The layout version this build reads and writes. A database with a higher
 /// number was written by a newer factline and is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LOCK_FILE: &str = "factline.lock";
@@ -77,7 +83,7 @@ impl Record for Event {
 pub struct Store {
     path: PathBuf,
     db: sled::Db,
-    data: sled::Tree,
+    data: Pages,
     // Held for the store's lifetime: the OS releases it when the process ends,
     // even on a crash, so a stale lock can never block a user. None for an
     // in-memory snapshot.
@@ -109,7 +115,10 @@ impl Store {
         let db = open_sled(path)?;
         let store = Store {
             path: path.to_path_buf(),
-            data: db.open_tree("data").map_err(|e| sled_error(path, e))?,
+            data: Pages::new(
+                db.open_tree("pages").map_err(|e| sled_error(path, e))?,
+                path,
+            ),
             db,
             _lock: Some(lock),
         };
@@ -121,23 +130,29 @@ impl Store {
         &self.path
     }
 
+    /// An empty store in memory, named after `path` in messages (for dry runs).
+    pub fn temporary(path: &Path) -> Result<Store> {
+        let db = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| sled_error(path, e))?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            data: Pages::new(
+                db.open_tree("pages").map_err(|e| sled_error(path, e))?,
+                path,
+            ),
+            db,
+            _lock: None,
+        })
+    }
+
     /// The database as it was recorded at `at`: for every record, the last
     /// version recorded at or before `at` (with its history), in a temporary
     /// in-memory store that every read command can query unchanged. Costs a
     /// pass over the whole store: `--as-of` answers are built, not indexed.
     pub fn as_of(&self, at: Stamp) -> Result<Store> {
-        let db = sled::Config::new()
-            .temporary(true)
-            .open()
-            .map_err(|e| sled_error(&self.path, e))?;
-        let snapshot = Store {
-            path: self.path.clone(),
-            data: db
-                .open_tree("data")
-                .map_err(|e| sled_error(&self.path, e))?,
-            db,
-            _lock: None,
-        };
+        let snapshot = Store::temporary(&self.path)?;
         let mut change = snapshot.change();
         self.copy_as_of::<Actor>(&mut change, at)?;
         self.copy_as_of::<crate::model::Source>(&mut change, at)?;
@@ -183,6 +198,12 @@ impl Store {
                             self.path.display()
                         ))
                     })?;
+                if version < SCHEMA_VERSION {
+                    return Err(Error::database(format!(
+                        "database {} uses storage layout {version}, from an earlier factline; export it with that factline (`factline export -o dump.ndjson`) and import the dump into a new database",
+                        self.path.display()
+                    )));
+                }
                 if version > SCHEMA_VERSION {
                     return Err(Error::database(format!(
                         "database {} was written by a newer factline (schema version {version}; this factline reads up to {SCHEMA_VERSION}): upgrade factline to use it",
@@ -209,8 +230,16 @@ impl Store {
         Ok(())
     }
 
-    fn raw_get(&self, key: &[u8]) -> Result<Option<sled::IVec>> {
-        self.data.get(key).map_err(|e| sled_error(&self.path, e))
+    fn raw_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.data.get(key)
+    }
+
+    /// Entries under a logical prefix, in key order.
+    fn scan(&self, prefix: impl AsRef<[u8]>) -> Entries<'_> {
+        match self.data.scan_prefix(prefix.as_ref()) {
+            Ok(entries) => Box::new(entries.into_iter().map(Ok)),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
     }
 
     /// The current version of a record, if there is one.
@@ -239,8 +268,8 @@ impl Store {
 
     /// Every current record of one kind, retracted ones included, in id order.
     pub fn all<R: Record>(&self) -> impl Iterator<Item = Result<R>> + '_ {
-        self.data.scan_prefix([R::KIND]).map(move |item| {
-            let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan([R::KIND]).map(move |item| {
+            let (key, value) = item?;
             let id = String::from_utf8_lossy(&key[1..]).into_owned();
             self.decode(&value, R::KIND, &id)
         })
@@ -249,8 +278,8 @@ impl Store {
     /// Every version of a record, oldest first, the current one last.
     pub fn versions<R: Record>(&self, id: &str) -> Result<Vec<R>> {
         let mut out = Vec::new();
-        for item in self.data.scan_prefix(keys::history_prefix(R::KIND, id)) {
-            let (_, value) = item.map_err(|e| sled_error(&self.path, e))?;
+        for item in self.scan(keys::history_prefix(R::KIND, id)) {
+            let (_, value) = item?;
             out.push(self.decode(&value, R::KIND, id)?);
         }
         if let Some(current) = self.get::<R>(id)? {
@@ -263,8 +292,8 @@ impl Store {
     pub fn actors_named(&self, folded: &str) -> Result<Vec<String>> {
         let prefix = keys::name_prefix(folded);
         let mut ids = Vec::new();
-        for item in self.data.scan_prefix(&prefix) {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        for item in self.scan(&prefix) {
+            let (key, _) = item?;
             ids.push(String::from_utf8_lossy(&key[prefix.len()..]).into_owned());
         }
         Ok(ids)
@@ -272,8 +301,8 @@ impl Store {
 
     /// Every (folded spelling, actor id) pair, for "did you mean" suggestions.
     pub fn all_names(&self) -> impl Iterator<Item = Result<(String, String)>> + '_ {
-        self.data.scan_prefix([keys::NAME]).map(move |item| {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan([keys::NAME]).map(move |item| {
+            let (key, _) = item?;
             let body = &key[1..];
             let split = body.iter().position(|&b| b == 0).unwrap_or(body.len());
             let folded = String::from_utf8_lossy(&body[..split]).into_owned();
@@ -297,8 +326,12 @@ impl Store {
         } else {
             end
         };
-        self.data.range(start..end).map(move |item| {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        let entries: Entries<'_> = match self.data.range(&start, Some(&end)) {
+            Ok(entries) => Box::new(entries.into_iter().map(Ok)),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        };
+        entries.map(move |item| {
+            let (key, _) = item?;
             parse_sorted_id(&key[1..]).ok_or_else(|| self.damaged_index("timeline"))
         })
     }
@@ -306,8 +339,8 @@ impl Store {
     /// Events with an open or unknown end, which a window scan starting near
     /// the window would otherwise miss.
     pub fn unbounded_event_ids(&self) -> impl Iterator<Item = Result<String>> + '_ {
-        self.data.scan_prefix([keys::UNBOUNDED]).map(move |item| {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan([keys::UNBOUNDED]).map(move |item| {
+            let (key, _) = item?;
             Ok(String::from_utf8_lossy(&key[1..]).into_owned())
         })
     }
@@ -319,8 +352,8 @@ impl Store {
     ) -> impl Iterator<Item = Result<(i32, i32, String)>> + '_ {
         let prefix = keys::actor_events_prefix(actor_id);
         let skip = prefix.len();
-        self.data.scan_prefix(prefix).map(move |item| {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan(prefix).map(move |item| {
+            let (key, _) = item?;
             parse_sorted_id(&key[skip..]).ok_or_else(|| self.damaged_index("actor events"))
         })
     }
@@ -333,8 +366,8 @@ impl Store {
     ) -> impl Iterator<Item = Result<(i32, i32, String, Participation)>> + '_ {
         let prefix = keys::actor_events_prefix(actor_id);
         let skip = prefix.len();
-        self.data.scan_prefix(prefix).map(move |item| {
-            let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan(prefix).map(move |item| {
+            let (key, value) = item?;
             let (earliest, latest, id) =
                 parse_sorted_id(&key[skip..]).ok_or_else(|| self.damaged_index("actor events"))?;
             let part = codec::decode(&value).map_err(|_| self.damaged_index("actor events"))?;
@@ -347,8 +380,8 @@ impl Store {
     pub fn pair_index(&self, prefix: u8, first: &str) -> impl Iterator<Item = Result<String>> + '_ {
         let start = keys::pair_prefix(prefix, first);
         let skip = start.len();
-        self.data.scan_prefix(start).map(move |item| {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan(start).map(move |item| {
+            let (key, _) = item?;
             Ok(String::from_utf8_lossy(&key[skip..]).into_owned())
         })
     }
@@ -357,8 +390,8 @@ impl Store {
     pub fn role_holders(&self, actor_id: &str) -> impl Iterator<Item = Result<String>> + '_ {
         let prefix = keys::role_of_prefix(actor_id);
         let skip = prefix.len();
-        self.data.scan_prefix(prefix).map(move |item| {
-            let (key, _) = item.map_err(|e| sled_error(&self.path, e))?;
+        self.scan(prefix).map(move |item| {
+            let (key, _) = item?;
             Ok(String::from_utf8_lossy(&key[skip..]).into_owned())
         })
     }
@@ -402,11 +435,11 @@ impl Store {
             mut checked,
         } = audit;
         for prefix in keys::INDEXES {
-            for item in self.data.scan_prefix([prefix]) {
-                let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+            for item in self.scan([prefix]) {
+                let (key, value) = item?;
                 checked += 1;
-                match expected.remove(key.as_ref()) {
-                    Some(v) if v == value.as_ref() => {}
+                match expected.remove(&key) {
+                    Some(v) if v == value => {}
                     Some(_) => {
                         problems.push(format!("index entry {} has a wrong value", show_key(&key)))
                     }
@@ -420,8 +453,30 @@ impl Store {
         for key in expected.keys() {
             problems.push(format!("index entry {} is missing", show_key(key)));
         }
-        for item in self.data.scan_prefix([keys::HISTORY]) {
-            let (key, value) = item.map_err(|e| sled_error(&self.path, e))?;
+        for (page, entries) in self.data.all_pages()? {
+            match entries {
+                Err(e) => problems.push(format!("page {}: {e}", show_key(&page))),
+                Ok(entries) => {
+                    if entries.is_empty() {
+                        problems.push(format!("page {} is empty", show_key(&page)));
+                    }
+                    if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
+                        problems.push(format!("page {} is out of order", show_key(&page)));
+                    }
+                    for (key, _) in &entries {
+                        if pages::page_of(key) != page {
+                            problems.push(format!(
+                                "entry {} is in page {}, not its own",
+                                show_key(key),
+                                show_key(&page)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        for item in self.scan([keys::HISTORY]) {
+            let (key, value) = item?;
             checked += 1;
             let body = &key[2..];
             let Some(split) = body.iter().position(|&b| b == 0) else {
@@ -481,8 +536,8 @@ struct Audit {
 
 impl Audit {
     fn records<R: Record>(&mut self, store: &Store) -> Result<()> {
-        for item in store.data.scan_prefix([R::KIND]) {
-            let (key, value) = item.map_err(|e| sled_error(&store.path, e))?;
+        for item in store.scan([R::KIND]) {
+            let (key, value) = item?;
             self.checked += 1;
             let id = String::from_utf8_lossy(&key[1..]).into_owned();
             match codec::decode::<R>(&value) {
@@ -665,17 +720,7 @@ impl Change<'_> {
                     .map_err(|e| sled_error(&store.path, e))?;
             }
         }
-        let mut batch = sled::Batch::default();
-        for (key, value) in self.pending {
-            match value {
-                Some(v) => batch.insert(key, v),
-                None => batch.remove(key),
-            }
-        }
-        store
-            .data
-            .apply_batch(batch)
-            .map_err(|e| sled_error(&store.path, e))
+        store.data.apply(self.pending)
     }
 }
 

@@ -1,0 +1,951 @@
+//! CSV import: validation before writing (`FILE:LINE: …` per bad row, nothing
+//! written), `--skip-bad` and reject files, `--dry-run`, idempotent
+//! re-imports, round trips through `export --format csv` (with the `'`
+//! formula guard), `--map` and TimelineJS sheets, stdin, the claims CSV, and
+//! an import killed halfway through.
+
+mod testenv;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use testenv::TestEnv;
+
+const HEADER: &str = "id,date,title,kind,status,place,actors,sources,tags,description";
+
+/// `factline timeline --format json` as an array.
+fn timeline(env: &TestEnv) -> Vec<Value> {
+    env.json(["timeline"])
+        .as_array()
+        .expect("timeline JSON is an array")
+        .clone()
+}
+
+/// The titles on the timeline, sorted.
+fn titles(env: &TestEnv) -> Vec<String> {
+    let mut titles: Vec<String> = timeline(env)
+        .iter()
+        .map(|e| e["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.sort();
+    titles
+}
+
+/// The timeline event with this title.
+fn event_titled(env: &TestEnv, title: &str) -> Value {
+    let events = timeline(env);
+    let found: Vec<&Value> = events.iter().filter(|e| e["title"] == title).collect();
+    assert_eq!(found.len(), 1, "one event titled {title:?} in {events:#?}");
+    found[0].clone()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {value}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// How many versions `history ID` lists.
+fn versions(env: &TestEnv, id: &str) -> usize {
+    env.json(["history", id]).as_array().unwrap().len()
+}
+
+/// Runs `import` (which must succeed) and returns its stderr.
+fn import(env: &TestEnv, args: &[&str]) -> String {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    env.run_ok_with_stderr(&all).1
+}
+
+/// The `LABEL:LINE: message` lines on stderr (after `factline: `), by line.
+fn row_errors(stderr: &str, label: &str) -> BTreeMap<u64, Vec<String>> {
+    let mut found: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    for line in stderr.lines() {
+        let line = line.strip_prefix("factline: ").unwrap_or(line);
+        let Some(rest) = line.strip_prefix(&format!("{label}:")) else {
+            continue;
+        };
+        let Some((number, message)) = rest.split_once(": ") else {
+            continue;
+        };
+        if let Ok(number) = number.parse::<u64>() {
+            found.entry(number).or_default().push(message.to_string());
+        }
+    }
+    found
+}
+
+/// A timeline CSV with two good rows (lines 2 and 10) and one bad row of
+/// each kind (lines 3 to 9), as raw bytes.
+fn mixed_csv() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut line = |text: &[u8]| {
+        bytes.extend_from_slice(text);
+        bytes.push(b'\n');
+    };
+    line(HEADER.as_bytes());
+    line(b",2025-10-24,Good row one,meeting,occurred,Miami,Alice Adams; Bob Brown,Axios,talks,first good row");
+    line(b",2025-13-01,Bad month,meeting,occurred,,Alice Adams,,,");
+    line(b",2025-10-25,,meeting,occurred,,Alice Adams,,,");
+    line(b",2025-10-26,Misspelt status,meeting,postponned,,Alice Adams,,,");
+    line(b",2025-10-27,Too few fields,meeting");
+    line(b",2025-10-28,Bad \xff\xfe bytes,meeting,occurred,,Alice Adams,,,");
+    line(b",2025-10-29,A NUL \0 byte,meeting,occurred,,Alice Adams,,,");
+    let mut long = b",2025-10-30,Long description,meeting,occurred,,Alice Adams,,,".to_vec();
+    long.extend(std::iter::repeat_n(b'a', 100_001));
+    line(&long);
+    line(b",2025-11-01,Good row two,call,scheduled,,Carol Clark,,,second good row");
+    bytes
+}
+
+const MIXED_BAD_LINES: [u64; 7] = [3, 4, 5, 6, 7, 8, 9];
+const MIXED_GOOD_TITLES: [&str; 2] = ["Good row one", "Good row two"];
+
+fn write_mixed(env: &TestEnv) -> PathBuf {
+    let path = env.path("mixed.csv");
+    std::fs::write(&path, mixed_csv()).unwrap();
+    path
+}
+
+/// Every record of a CSV file as raw fields, by the line it starts on.
+fn raw_records(path: &Path) -> Vec<(u64, Vec<Vec<u8>>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let mut records = Vec::new();
+    for record in reader.byte_records() {
+        let record = record.unwrap();
+        let line = record.position().unwrap().line();
+        records.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+    }
+    records
+}
+
+/// A database with one event, for "nothing changed" comparisons.
+fn seeded_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Seed event",
+        "--date",
+        "2025-01-01",
+        "--actor",
+        "Seed Person",
+    ]);
+    env
+}
+
+// 1. Validation: every bad row reported with its line, nothing written.
+
+#[test]
+fn bad_rows_are_each_reported_by_line_and_nothing_is_written() {
+    let env = TestEnv::new();
+    write_mixed(&env);
+    let stderr = env.fail(2, ["import", "mixed.csv"]);
+    let errors = row_errors(&stderr, "mixed.csv");
+    assert_eq!(
+        errors.keys().copied().collect::<Vec<_>>(),
+        MIXED_BAD_LINES,
+        "one FILE:LINE line per bad row:\n{stderr}"
+    );
+    for (line, messages) in &errors {
+        assert_eq!(messages.len(), 1, "line {line} reported once:\n{stderr}");
+    }
+    let message = |line: u64| errors[&line][0].to_lowercase();
+    assert!(message(3).contains("date"), "{stderr}");
+    assert!(message(4).contains("title"), "{stderr}");
+    assert!(message(5).contains("status"), "{stderr}");
+    assert!(
+        message(6).contains("expected 10 fields, found 4"),
+        "{stderr}"
+    );
+    assert!(message(7).contains("utf-8"), "{stderr}");
+    assert!(message(8).contains("nul"), "{stderr}");
+    assert!(message(9).contains("100000"), "{stderr}");
+    assert!(
+        stderr.contains("7 of 9 rows are bad") && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert!(
+        !env.db().exists(),
+        "a refused import must not even create the database"
+    );
+    assert!(!env.path("mixed.csv.rejects.csv").exists());
+}
+
+#[test]
+fn bad_rows_leave_an_existing_database_unchanged() {
+    let env = seeded_env();
+    let before = env.export_ndjson();
+    write_mixed(&env);
+    let stderr = env.fail(2, ["import", "mixed.csv"]);
+    assert_eq!(
+        row_errors(&stderr, "mixed.csv")
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        MIXED_BAD_LINES
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn max_errors_limits_the_list_but_not_the_count() {
+    let env = TestEnv::new();
+    write_mixed(&env);
+    let stderr = env.fail(2, ["import", "mixed.csv", "--max-errors", "2"]);
+    assert_eq!(
+        row_errors(&stderr, "mixed.csv")
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [3, 4],
+        "{stderr}"
+    );
+    assert!(stderr.contains("5 more"), "{stderr}");
+    assert!(stderr.contains("7 of 9 rows are bad"), "{stderr}");
+    assert!(!env.db().exists());
+}
+
+// 2. --skip-bad and reject files.
+
+/// Checks a reject file: the header with `error` first, then exactly the bad
+/// rows of `mixed.csv`, each with its `FILE:LINE: …` and its raw fields.
+fn assert_rejects_are_the_bad_rows(env: &TestEnv, rejects: &Path) {
+    let original = raw_records(&env.path("mixed.csv"));
+    let by_line: HashMap<u64, Vec<Vec<u8>>> = original.iter().cloned().collect();
+    let records = raw_records(rejects);
+    let (_, header) = &records[0];
+    let mut expected_header = vec![b"error".to_vec()];
+    expected_header.extend(original[0].1.iter().cloned());
+    assert_eq!(header, &expected_header, "reject file header");
+    let rows = &records[1..];
+    assert_eq!(
+        rows.len(),
+        MIXED_BAD_LINES.len(),
+        "one reject row per bad row"
+    );
+    for ((_, fields), line) in rows.iter().zip(MIXED_BAD_LINES) {
+        let error = String::from_utf8_lossy(&fields[0]);
+        assert!(
+            error.starts_with(&format!("mixed.csv:{line}: ")),
+            "reject error {error:?} names line {line}"
+        );
+        assert_eq!(
+            &fields[1..],
+            &by_line[&line][..],
+            "reject row for line {line} holds the row as it was"
+        );
+    }
+}
+
+#[test]
+fn skip_bad_imports_the_good_rows_and_writes_the_default_reject_file() {
+    let env = TestEnv::new();
+    write_mixed(&env);
+    let stderr = import(&env, &["mixed.csv", "--skip-bad"]);
+    assert_eq!(titles(&env), MIXED_GOOD_TITLES);
+    let one = event_titled(&env, "Good row one");
+    assert_eq!(one["date"], "2025-10-24");
+    assert_eq!(one["place"], "Miami");
+    assert_eq!(strings(&one["actors"]), ["Alice Adams", "Bob Brown"]);
+    assert_eq!(strings(&one["sources"]), ["Axios"]);
+    assert_eq!(strings(&one["tags"]), ["talks"]);
+    let two = event_titled(&env, "Good row two");
+    assert_eq!(two["kind"], "call");
+    assert_eq!(two["status"], "scheduled");
+    assert_eq!(two["description"], "second good row");
+
+    assert!(stderr.contains("2 added"), "{stderr}");
+    assert!(
+        stderr.contains("7 bad rows written to mixed.csv.rejects.csv"),
+        "{stderr}"
+    );
+    assert_rejects_are_the_bad_rows(&env, &env.path("mixed.csv.rejects.csv"));
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn skip_bad_writes_the_reject_file_where_rejects_says() {
+    let env = TestEnv::new();
+    write_mixed(&env);
+    let rejects = env.path("elsewhere.csv");
+    let stderr = import(
+        &env,
+        &[
+            "mixed.csv",
+            "--skip-bad",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    assert!(stderr.contains("7 bad rows"), "{stderr}");
+    assert!(stderr.contains("elsewhere.csv"), "{stderr}");
+    assert_rejects_are_the_bad_rows(&env, &rejects);
+    assert!(!env.path("mixed.csv.rejects.csv").exists());
+    assert_eq!(titles(&env), MIXED_GOOD_TITLES);
+}
+
+// 3. --dry-run.
+
+#[test]
+fn dry_run_reports_counts_and_writes_nothing() {
+    let env = seeded_env();
+    let before = env.export_ndjson();
+    env.write_file(
+        "good.csv",
+        &format!(
+            "{HEADER}\n\
+             ,2025-10-24,Miami talks,talks,occurred,Miami,Witkoff; Dmitriev,Axios,,\n\
+             ,2025-11-01,Draft plan,report,reported,,Witkoff,,,\n\
+             ,2025-01-01,Seed event,other,occurred,,Seed Person,,,\n"
+        ),
+    );
+    let stderr = import(&env, &["good.csv", "--dry-run"]);
+    assert!(stderr.contains("dry run"), "{stderr}");
+    assert!(stderr.contains("2 added"), "{stderr}");
+    assert!(stderr.contains("1 unchanged"), "{stderr}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+
+    // The real import does what the dry run said.
+    let stderr = import(&env, &["good.csv"]);
+    assert!(stderr.contains("2 added"), "{stderr}");
+    assert!(stderr.contains("1 unchanged"), "{stderr}");
+
+    // A dry run of a change counts it as updated and keeps one version.
+    env.write_file(
+        "changed.csv",
+        &format!("{HEADER}\n,2025-11-01,Draft plan,report,occurred,,Witkoff,,,\n"),
+    );
+    let after_import = env.export_ndjson();
+    let stderr = import(&env, &["changed.csv", "--dry-run"]);
+    assert!(stderr.contains("1 updated"), "{stderr}");
+    assert_eq!(env.export_ndjson(), after_import);
+    let id = event_titled(&env, "Draft plan")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(versions(&env, &id), 1);
+}
+
+#[test]
+fn dry_run_with_skip_bad_writes_no_reject_file() {
+    let env = seeded_env();
+    let before = env.export_ndjson();
+    write_mixed(&env);
+    let stderr = import(&env, &["mixed.csv", "--skip-bad", "--dry-run"]);
+    assert!(stderr.contains("2 added"), "{stderr}");
+    assert!(stderr.contains("7 bad rows would be rejected"), "{stderr}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!env.path("mixed.csv.rejects.csv").exists());
+    let rejects = env.path("r.csv");
+    import(
+        &env,
+        &[
+            "mixed.csv",
+            "--skip-bad",
+            "--dry-run",
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    assert!(!rejects.exists());
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn dry_run_does_not_create_the_database() {
+    let env = TestEnv::new();
+    env.write_file(
+        "good.csv",
+        &format!("{HEADER}\n,2025-10-24,Miami talks,talks,occurred,Miami,Witkoff,,,\n"),
+    );
+    let stderr = import(&env, &["good.csv", "--dry-run"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(
+        !env.db().exists(),
+        "a dry run created the database at {}",
+        env.db().display()
+    );
+}
+
+// 4. Idempotence and matching.
+
+#[test]
+fn importing_twice_changes_nothing_and_rows_match_by_date_title_and_actors() {
+    let env = TestEnv::new();
+    let rows = |status_b: &str| {
+        format!(
+            "{HEADER}\n\
+             ,2025-10-24/2025-10-26,Miami talks,talks,occurred,Miami,Steve Witkoff; Kirill Dmitriev,Axios,diplomacy,three days\n\
+             ,2025-11-19,Witkoff meets Zelenskyy,meeting,{status_b},Türkiye,Steve Witkoff; Volodymyr Zelenskyy,Axios,,\n\
+             ,2025-11,Draft plan circulated,report,reported,,,Axios; Reuters,plan,\n"
+        )
+    };
+    env.write_file("sheet.csv", &rows("scheduled"));
+    let stderr = import(&env, &["sheet.csv"]);
+    assert!(stderr.contains("3 added"), "{stderr}");
+    let first = env.export_ndjson();
+
+    let stderr = import(&env, &["sheet.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        first,
+        "a second import changes nothing"
+    );
+
+    // One status changed: a new version of that event, nothing else.
+    env.write_file("sheet.csv", &rows("postponed"));
+    let stderr = import(&env, &["sheet.csv"]);
+    assert!(
+        stderr.contains("0 added, 1 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(timeline(&env).len(), 3);
+    let meeting = event_titled(&env, "Witkoff meets Zelenskyy");
+    assert_eq!(meeting["status"], "postponed");
+    let meeting_id = meeting["id"].as_str().unwrap().to_string();
+    assert_eq!(versions(&env, &meeting_id), 2);
+    let miami_id = event_titled(&env, "Miami talks")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(versions(&env, &miami_id), 1);
+
+    // Same date, title and actors (listed the other way round, another
+    // case): the same event, updated, not a duplicate.
+    env.write_file(
+        "again.csv",
+        &format!(
+            "{HEADER}\n,2025-10-24/2025-10-26,Miami talks,talks,occurred,Miami,kirill dmitriev; Steve Witkoff,Axios,diplomacy,three days of talks\n"
+        ),
+    );
+    let stderr = import(&env, &["again.csv"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    assert_eq!(timeline(&env).len(), 3);
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(miami["id"], miami_id.as_str());
+    assert_eq!(miami["description"], "three days of talks");
+    assert_eq!(versions(&env, &miami_id), 2);
+
+    // Other actors: another event.
+    env.write_file(
+        "other.csv",
+        &format!(
+            "{HEADER}\n,2025-10-24/2025-10-26,Miami talks,talks,occurred,Miami,Rustem Umerov,,,\n"
+        ),
+    );
+    let stderr = import(&env, &["other.csv"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert_eq!(timeline(&env).len(), 4);
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn a_row_with_an_id_updates_that_event() {
+    let env = TestEnv::new();
+    env.write_file(
+        "sheet.csv",
+        &format!(
+            "{HEADER}\n\
+             ,2025-11-19,Witkoff meets Zelenskyy,meeting,scheduled,Türkiye,Steve Witkoff; Volodymyr Zelenskyy,Axios,,\n\
+             ,2025-11,Draft plan circulated,report,reported,,,Axios,plan,\n"
+        ),
+    );
+    import(&env, &["sheet.csv"]);
+    let id = event_titled(&env, "Witkoff meets Zelenskyy")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // New date and title: the natural key no longer matches, the id does.
+    env.write_file(
+        "by-id.csv",
+        &format!(
+            "{HEADER}\n{id},2025-11-24,Witkoff meets Zelenskyy in Geneva,meeting,rescheduled,Geneva,Steve Witkoff; Volodymyr Zelenskyy,Axios,,\n"
+        ),
+    );
+    let stderr = import(&env, &["by-id.csv"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    let events = timeline(&env);
+    assert_eq!(events.len(), 2, "{events:#?}");
+    let event = event_titled(&env, "Witkoff meets Zelenskyy in Geneva");
+    assert_eq!(event["id"], id.as_str());
+    assert_eq!(event["date"], "2025-11-24");
+    assert_eq!(event["status"], "rescheduled");
+    assert_eq!(event["place"], "Geneva");
+    assert_eq!(versions(&env, &id), 2);
+
+    // The same row again: unchanged.
+    let stderr = import(&env, &["by-id.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(versions(&env, &id), 2);
+}
+
+// 5. Round trips through the CSV export.
+
+#[test]
+fn the_example_timeline_csv_round_trips() {
+    let example = TestEnv::new();
+    example.run_ok(["example"]);
+    let csv = example.run_ok(["export", "--format", "csv"]);
+    assert!(csv.lines().count() > 10, "{csv}");
+
+    let fresh = TestEnv::new();
+    fresh.write_file("timeline.csv", &csv);
+    let stderr = import(&fresh, &["timeline.csv"]);
+    assert!(
+        stderr.contains(&format!("{} added", csv.lines().count() - 1)),
+        "{stderr}"
+    );
+    assert_eq!(fresh.run_ok(["export", "--format", "csv"]), csv);
+    fresh.run_ok(["check"]);
+
+    // And again: nothing changes.
+    let before = fresh.export_ndjson();
+    let stderr = import(&fresh, &["timeline.csv"]);
+    assert!(stderr.contains("0 added, 0 updated"), "{stderr}");
+    assert_eq!(fresh.export_ndjson(), before);
+}
+
+#[test]
+fn formula_cells_are_guarded_on_export_and_restored_on_import() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "=SUM(A1)",
+        "--date",
+        "2025-03-01",
+        "--note",
+        "-2 points",
+        "--place",
+        "@home",
+    ]);
+    let guarded = env.run_ok(["export", "--format", "csv"]);
+    assert!(guarded.contains(",'=SUM(A1),"), "{guarded}");
+    assert!(guarded.contains("'-2 points"), "{guarded}");
+    assert!(guarded.contains("'@home"), "{guarded}");
+    let raw = env.run_ok(["export", "--format", "csv", "--raw"]);
+    assert!(raw.contains(",=SUM(A1),"), "{raw}");
+    assert!(!raw.contains('\''), "{raw}");
+
+    for (name, text) in [("guarded.csv", &guarded), ("raw.csv", &raw)] {
+        let fresh = TestEnv::new();
+        fresh.write_file(name, text);
+        import(&fresh, &[name]);
+        let events = timeline(&fresh);
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!(events[0]["title"], "=SUM(A1)", "from {name}");
+        assert_eq!(events[0]["description"], "-2 points", "from {name}");
+        assert_eq!(events[0]["place"], "@home", "from {name}");
+        assert_eq!(fresh.run_ok(["export", "--format", "csv"]), guarded);
+    }
+}
+
+// 6. --map and TimelineJS sheets.
+
+#[test]
+fn map_names_the_columns_of_another_sheet() {
+    let env = TestEnv::new();
+    env.write_file(
+        "sheet.csv",
+        "When,Headline,Who,Outlet\n\
+         24-26 October 2025,Miami talks,Steve Witkoff; Kirill Dmitriev,Axios\n\
+         2025-11-19,Witkoff meets Zelenskyy,Steve Witkoff,Reuters; Axios\n",
+    );
+    let stderr = import(
+        &env,
+        &[
+            "sheet.csv",
+            "--map",
+            "date=When,title=Headline,actors=Who,sources=Outlet",
+        ],
+    );
+    assert!(stderr.contains("2 added"), "{stderr}");
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(miami["date"], "2025-10-24/2025-10-26");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Kirill Dmitriev"]
+    );
+    assert_eq!(strings(&miami["sources"]), ["Axios"]);
+    let meeting = event_titled(&env, "Witkoff meets Zelenskyy");
+    assert_eq!(meeting["date"], "2025-11-19");
+    assert_eq!(strings(&meeting["sources"]), ["Reuters", "Axios"]);
+
+    // Without the map, the sheet has no title column.
+    let fresh = TestEnv::new();
+    fresh.write_file(
+        "sheet.csv",
+        &std::fs::read_to_string(env.path("sheet.csv")).unwrap(),
+    );
+    let stderr = fresh.fail(2, ["import", "sheet.csv"]);
+    assert!(stderr.contains("title"), "{stderr}");
+    assert!(!fresh.db().exists());
+}
+
+const TIMELINEJS_HEADER: &str = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+
+fn timelinejs_sheet() -> String {
+    // Columns:   Y   M  D  T EY  EM ED ET DD Headline Text Media Credit Caption Thumb Alt Type Group Bg
+    format!(
+        "{TIMELINEJS_HEADER}\n\
+         ,,,,,,,,,The Miami track,How the plan was drafted,,,,,,title,,\n\
+         2025,10,24,,2025,10,26,,24-26 Oct,Miami talks,Three days of talks,https://example.org/p.jpg,AP,Miami,,,,diplomacy,#ffffff\n\
+         2025,11,,,,,,,,Draft plan circulated,A 28-point plan,,,,,,,plan,\n\
+         2025,11,19,,,,,,,Witkoff meets Zelenskyy,,,,,,,,,\n"
+    )
+}
+
+fn assert_timelinejs_imported(env: &TestEnv) {
+    let events = timeline(env);
+    assert_eq!(
+        events.len(),
+        3,
+        "the title slide is not an event: {events:#?}"
+    );
+    assert!(!events.iter().any(|e| e["title"] == "The Miami track"));
+    let miami = event_titled(env, "Miami talks");
+    assert_eq!(miami["date"], "2025-10-24/2025-10-26");
+    assert_eq!(miami["description"], "Three days of talks");
+    assert_eq!(strings(&miami["tags"]), ["diplomacy"]);
+    let plan = event_titled(env, "Draft plan circulated");
+    assert_eq!(plan["date"], "2025-11");
+    assert_eq!(plan["description"], "A 28-point plan");
+    assert_eq!(strings(&plan["tags"]), ["plan"]);
+    let meeting = event_titled(env, "Witkoff meets Zelenskyy");
+    assert_eq!(meeting["date"], "2025-11-19");
+    assert_eq!(meeting["description"], "");
+}
+
+#[test]
+fn a_timelinejs_sheet_imports_as_is() {
+    assert_eq!(TIMELINEJS_HEADER.split(',').count(), 19);
+    let env = TestEnv::new();
+    env.write_file("tl.csv", &timelinejs_sheet());
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(stderr.contains("3 added"), "{stderr}");
+    assert_timelinejs_imported(&env);
+    // Idempotent too.
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_timelinejs_sheet_imports_with_an_explicit_map() {
+    let env = TestEnv::new();
+    env.write_file("tl.csv", &timelinejs_sheet());
+    let stderr = import(&env, &["tl.csv", "--map", "title=Headline,date=Year"]);
+    assert!(stderr.contains("3 added"), "{stderr}");
+    assert_timelinejs_imported(&env);
+}
+
+#[test]
+fn a_map_naming_a_missing_column_is_refused_naming_it() {
+    let env = TestEnv::new();
+    env.write_file("tl.csv", &timelinejs_sheet());
+    let stderr = env.fail(2, ["import", "tl.csv", "--map", "title=Headlines"]);
+    assert!(stderr.contains("Headlines"), "{stderr}");
+    assert!(!env.db().exists());
+
+    env.write_file("sheet.csv", "When,Headline\n2025,Something\n");
+    let stderr = env.fail(
+        2,
+        [
+            "import",
+            "sheet.csv",
+            "--map",
+            "date=When,title=Headline,actors=Who",
+        ],
+    );
+    assert!(stderr.contains("\"Who\""), "{stderr}");
+    assert!(!env.db().exists());
+}
+
+// 7. Stdin.
+
+#[test]
+fn import_reads_a_csv_from_stdin() {
+    let env = TestEnv::new();
+    let csv = format!(
+        "{HEADER}\n\
+         ,2025-10-24/2025-10-26,Miami talks,talks,occurred,Miami,Steve Witkoff; Kirill Dmitriev,Axios,,\n\
+         ,2025-11-19,Witkoff meets Zelenskyy,meeting,scheduled,,Steve Witkoff,,,\n"
+    );
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(csv.clone())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("2 added"), "{stderr}");
+    assert_eq!(titles(&env), ["Miami talks", "Witkoff meets Zelenskyy"]);
+
+    // Bad rows from stdin are reported by line too, and nothing is written.
+    let before = env.export_ndjson();
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "csv"])
+        .write_stdin(format!("{HEADER}\n,2025-13-01,Bad,,,,,,,\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(":2: "), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+}
+
+// 8. The claims CSV.
+
+/// The example's timeline and claims CSV exports.
+fn example_csvs() -> (String, String) {
+    let example = TestEnv::new();
+    example.run_ok(["example"]);
+    (
+        example.run_ok(["export", "--format", "csv"]),
+        example.run_ok(["export", "--format", "csv", "--what", "claims"]),
+    )
+}
+
+fn claim_count(env: &TestEnv) -> usize {
+    env.json(["claims"]).as_array().unwrap().len()
+}
+
+#[test]
+fn the_example_claims_csv_imports_into_a_database_with_its_events() {
+    let (timeline_csv, claims_csv) = example_csvs();
+    let env = TestEnv::new();
+    env.write_file("timeline.csv", &timeline_csv);
+    env.write_file("claims.csv", &claims_csv);
+    import(&env, &["timeline.csv"]);
+    let stderr = import(&env, &["claims.csv", "--what", "claims"]);
+    let rows = claims_csv.lines().count() - 1;
+    assert!(stderr.contains(&format!("{rows} added")), "{stderr}");
+    assert_eq!(claim_count(&env), rows);
+    assert_eq!(
+        env.run_ok(["export", "--format", "csv", "--what", "claims"]),
+        claims_csv
+    );
+}
+
+/// The claims CSV with every claim after the claims it contradicts or
+/// supports (works around the ordering bug above).
+fn referenced_claims_first(claims_csv: &str) -> String {
+    let mut reader = csv::Reader::from_reader(claims_csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, contradicts, supports) = (col("id"), col("contradicts"), col("supports"));
+    let mut pending: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|record| {
+            let ready = [contradicts, supports]
+                .iter()
+                .flat_map(|&c| record[c].split(';'))
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .all(|r| done.contains(r));
+            if ready {
+                writer.write_record(record).unwrap();
+                done.insert(record[id].to_string());
+            }
+            !ready
+        });
+        assert!(
+            pending.len() < before,
+            "claims reference each other in a cycle"
+        );
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn the_example_claims_csv_imports_when_referenced_claims_come_first() {
+    let (timeline_csv, claims_csv) = example_csvs();
+    let example_claims = claims_csv.lines().count() - 1;
+    assert!(example_claims > 5, "{claims_csv}");
+    let env = TestEnv::new();
+    env.write_file("timeline.csv", &timeline_csv);
+    env.write_file("claims.csv", &referenced_claims_first(&claims_csv));
+    import(&env, &["timeline.csv"]);
+    let stderr = import(&env, &["claims.csv", "--what", "claims"]);
+    assert!(
+        stderr.contains(&format!("{example_claims} added")),
+        "{stderr}"
+    );
+    assert_eq!(claim_count(&env), example_claims);
+    assert_eq!(
+        env.run_ok(["export", "--format", "csv", "--what", "claims"]),
+        claims_csv,
+        "the claims export of the imported claims is the example's"
+    );
+    // Re-importing changes nothing.
+    let before = env.export_ndjson();
+    let stderr = import(&env, &["claims.csv", "--what", "claims"]);
+    assert!(stderr.contains("0 added, 0 updated"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn a_claims_row_with_a_value_but_no_subject_is_bad() {
+    let env = seeded_env();
+    let before = env.export_ndjson();
+    env.write_file(
+        "claims.csv",
+        "id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports\n\
+         ,2025-11,Kirill Dmitriev,Talks are going well,,,,,unverified,Axios,,,\n\
+         ,2025-11,Ukraine,Many children were deported,,,19500,children,unverified,,,,\n\
+         ,2025-11,Ukraine,Some were returned,,returned-children,,children,unverified,,,,\n",
+    );
+    let stderr = env.fail(2, ["import", "claims.csv", "--what", "claims"]);
+    let errors = row_errors(&stderr, "claims.csv");
+    assert_eq!(
+        errors.keys().copied().collect::<Vec<_>>(),
+        [3, 4],
+        "{stderr}"
+    );
+    assert!(errors[&3][0].contains("subject"), "{stderr}");
+    assert!(errors[&4][0].contains("value"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+
+    let stderr = import(&env, &["claims.csv", "--what", "claims", "--skip-bad"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(stderr.contains("2 bad rows"), "{stderr}");
+    assert_eq!(claim_count(&env), 1);
+    assert!(env.path("claims.csv.rejects.csv").exists());
+}
+
+// 9. An import killed halfway.
+
+const BIG_ROWS: usize = 12_000;
+/// Chunk size for the killed imports (FACTLINE_IMPORT_CHUNK_ROWS), small so
+/// that a kill lands between chunks in a short test.
+const CHUNK_ROWS: usize = 1_000;
+
+fn big_csv() -> String {
+    let mut csv = String::with_capacity(BIG_ROWS * 80);
+    csv.push_str(HEADER);
+    csv.push('\n');
+    for i in 0..BIG_ROWS {
+        csv.push_str(&format!(
+            ",{:04}-{:02}-{:02},Bulk event number {i},meeting,occurred,,Bulk Actor {}; Bulk Actor {},Bulk Wire,bulk,\n",
+            1800 + i / 336,
+            (i / 28) % 12 + 1,
+            i % 28 + 1,
+            i % 5,
+            5 + i % 7,
+        ));
+    }
+    csv
+}
+
+/// Events in the timeline CSV export, the seed event not counted.
+fn bulk_events(csv: &str) -> usize {
+    csv.lines().count() - 2
+}
+
+#[test]
+fn an_import_killed_halfway_leaves_a_sound_database_and_completes_on_rerun() {
+    let csv = big_csv();
+
+    // The reference: a clean import, timed to place the kills.
+    let reference = seeded_env();
+    reference.write_file("big.csv", &csv);
+    let start = Instant::now();
+    import(&reference, &["big.csv"]);
+    let full = start.elapsed();
+    let expected = reference.run_ok(["export", "--format", "csv"]);
+    assert_eq!(bulk_events(&expected), BIG_ROWS);
+
+    // Early (while validating), and at about half and four fifths of the
+    // writing, after one and two chunks.
+    let delays = [Duration::from_millis(600), full / 2, full * 4 / 5];
+    let mut killed_while_writing = 0;
+    for delay in delays {
+        let env = seeded_env();
+        env.write_file("big.csv", &csv);
+        let mut child = env
+            .std_cmd()
+            .env("FACTLINE_IMPORT_CHUNK_ROWS", CHUNK_ROWS.to_string())
+            .args(["import", "big.csv"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+        }
+        child.wait().unwrap();
+
+        let out = env.output(["check"]);
+        assert!(
+            out.status.success(),
+            "check after a kill at {delay:?} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let partial = bulk_events(&env.run_ok(["export", "--format", "csv"]));
+        assert_eq!(
+            partial % CHUNK_ROWS,
+            0,
+            "a kill at {delay:?} left {partial} events: not whole chunks"
+        );
+        if !finished && partial > 0 {
+            killed_while_writing += 1;
+        }
+        eprintln!(
+            "kill at {delay:?} (full import {full:?}): finished before: {finished}, {partial} events kept"
+        );
+
+        let stderr = import(&env, &["big.csv"]);
+        assert!(
+            stderr.contains(&format!(
+                "{} added, 0 updated, {partial} unchanged",
+                BIG_ROWS - partial
+            )),
+            "{stderr}"
+        );
+        assert_eq!(
+            env.run_ok(["export", "--format", "csv"]),
+            expected,
+            "after a kill at {delay:?} and a re-import"
+        );
+    }
+    assert!(
+        killed_while_writing > 0,
+        "no kill landed after a chunk was written (full import took {full:?})"
+    );
+}
