@@ -92,3 +92,181 @@ mod tests {
         }
     }
 }
+
+/// The page format: many (key, value) entries in one stored value.
+pub const PAGE_FORMAT: u8 = 2;
+
+/// A decoded page: one buffer and an offset table, so reading a page is one
+/// copy and no per-entry allocation. Entries are in key order.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    buf: Vec<u8>,
+    /// (key start, key end, value end) into `buf`; a value starts where its key ends.
+    spans: Vec<(u32, u32, u32)>,
+}
+
+impl Page {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    pub fn key(&self, i: usize) -> &[u8] {
+        let (start, end, _) = self.spans[i];
+        &self.buf[start as usize..end as usize]
+    }
+
+    pub fn value(&self, i: usize) -> &[u8] {
+        let (_, start, end) = self.spans[i];
+        &self.buf[start as usize..end as usize]
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        (0..self.len()).map(|i| (self.key(i), self.value(i)))
+    }
+
+    /// The index of `key`, or where it would go.
+    pub fn search(&self, key: &[u8]) -> std::result::Result<usize, usize> {
+        let mut low = 0;
+        let mut high = self.len();
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.key(mid).cmp(key) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Ok(mid),
+            }
+        }
+        Err(low)
+    }
+}
+
+/// Builds an encoded page from entries given in key order.
+#[derive(Default)]
+pub struct PageWriter {
+    lengths: Vec<(u32, u32)>,
+    data: Vec<u8>,
+}
+
+impl PageWriter {
+    pub fn push(&mut self, key: &[u8], value: &[u8]) {
+        self.lengths.push((key.len() as u32, value.len() as u32));
+        self.data.extend_from_slice(key);
+        self.data.extend_from_slice(value);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
+
+    /// Format byte, entry count (u32 LE), each entry's key and value lengths
+    /// (u32 LE), then the keys and values back to back.
+    pub fn finish(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(5 + self.lengths.len() * 8 + self.data.len());
+        out.push(PAGE_FORMAT);
+        out.extend_from_slice(&(self.lengths.len() as u32).to_le_bytes());
+        for (k, v) in &self.lengths {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out.extend_from_slice(&self.data);
+        out
+    }
+}
+
+/// Decodes a page, checking every length against the bytes present.
+pub fn decode_page(bytes: &[u8]) -> Result<Page, String> {
+    let (&format, rest) = bytes.split_first().ok_or("empty page")?;
+    if format != PAGE_FORMAT {
+        return Err(format!(
+            "page format {format} is not one this factline reads ({PAGE_FORMAT})"
+        ));
+    }
+    let read_u32 = |b: &[u8], at: usize| -> Option<u32> {
+        b.get(at..at + 4)
+            .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    let count = read_u32(rest, 0).ok_or("truncated page header")? as usize;
+    let table_end = count
+        .checked_mul(8)
+        .and_then(|n| n.checked_add(4))
+        .filter(|&n| n <= rest.len())
+        .ok_or("page entry table runs past its end")?;
+    let data = &rest[table_end..];
+    let mut spans = Vec::with_capacity(count);
+    let mut at: u64 = 0;
+    for i in 0..count {
+        let k = u64::from(read_u32(rest, 4 + i * 8).ok_or("truncated")?);
+        let v = u64::from(read_u32(rest, 8 + i * 8).ok_or("truncated")?);
+        let key_end = at + k;
+        let value_end = key_end + v;
+        if value_end > data.len() as u64 {
+            return Err("page entry runs past the page's end".into());
+        }
+        spans.push((at as u32, key_end as u32, value_end as u32));
+        at = value_end;
+    }
+    if at != data.len() as u64 {
+        return Err(format!(
+            "page has {} trailing bytes",
+            data.len() as u64 - at
+        ));
+    }
+    let page = Page {
+        buf: data.to_vec(),
+        spans,
+    };
+    if (1..page.len()).any(|i| page.key(i - 1) >= page.key(i)) {
+        return Err("page entries are out of order".into());
+    }
+    Ok(page)
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn pages_round_trip_and_search() {
+        let mut w = PageWriter::default();
+        w.push(b"a", b"1");
+        w.push(b"b", b"");
+        w.push(b"d", b"4444");
+        let page = decode_page(&w.finish()).unwrap();
+        assert_eq!(page.len(), 3);
+        assert_eq!(page.value(2), b"4444");
+        assert_eq!(page.search(b"b"), Ok(1));
+        assert_eq!(page.search(b"c"), Err(2));
+        assert_eq!(
+            page.entries().map(|(k, _)| k.to_vec()).collect::<Vec<_>>(),
+            vec![b"a".to_vec(), b"b".to_vec(), b"d".to_vec()]
+        );
+    }
+
+    #[test]
+    fn damaged_pages_are_errors() {
+        let mut w = PageWriter::default();
+        w.push(b"a", b"1");
+        w.push(b"b", b"2");
+        let bytes = w.finish();
+        assert!(decode_page(&[]).is_err());
+        for cut in 0..bytes.len() {
+            assert!(decode_page(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut swapped = PageWriter::default();
+        swapped.push(b"b", b"1");
+        swapped.push(b"a", b"2");
+        assert!(decode_page(&swapped.finish()).is_err());
+        let mut huge = bytes.clone();
+        huge[1..5].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(decode_page(&huge).is_err());
+        for i in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0xff;
+            let _ = decode_page(&flipped); // must not panic
+        }
+    }
+}

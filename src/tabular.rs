@@ -278,6 +278,7 @@ impl Columns {
         };
         let list = |field: &str| -> std::result::Result<Vec<String>, String> {
             let mut items: Vec<String> = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
             for item in self
                 .get(row, field)
                 .split(';')
@@ -285,7 +286,9 @@ impl Columns {
                 .filter(|s| !s.is_empty())
             {
                 model::validate_text(field, item, 500)?;
-                if !items.iter().any(|i| fold(i) == fold(item)) {
+                let folded = fold(item);
+                if !seen.contains(&folded) {
+                    seen.push(folded);
                     items.push(item.to_string());
                 }
             }

@@ -16,17 +16,22 @@ fn damage(env: &TestEnv, f: impl FnOnce(&mut Vec<(Vec<u8>, Entries)>)) {
         .iter()
         .map(|item| {
             let (key, value) = item.expect("readable");
-            (
-                key.to_vec(),
-                factline::codec::decode(&value).expect("a page"),
-            )
+            let page = factline::codec::decode_page(&value).expect("a page");
+            let entries = page
+                .entries()
+                .map(|(k, v)| (k.to_vec(), v.to_vec()))
+                .collect();
+            (key.to_vec(), entries)
         })
         .collect();
     f(&mut all);
-    for (key, entries) in all {
-        pages
-            .insert(key, factline::codec::encode(&entries))
-            .expect("write");
+    for (key, mut entries) in all {
+        entries.sort();
+        let mut page = factline::codec::PageWriter::default();
+        for (k, v) in &entries {
+            page.push(k, v);
+        }
+        pages.insert(key, page.finish()).expect("write");
     }
     db.flush().expect("flush");
 }

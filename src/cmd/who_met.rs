@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::cli::WhoMetArgs;
 use crate::cmd::{window, Ctx, Names};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graph::{self, Rules};
-use crate::model::{Date, Event};
+use crate::model::{Date, Status};
 use crate::output::{print_rows, Row};
 use crate::query::{self, Filter};
 use crate::resolve::require_actor;
@@ -23,19 +23,23 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
         ties: false,
     };
     let store = ctx.open(Access::Read)?;
-    let pairs: Vec<(String, String, Event)> = match &args.actor {
+    let pairs: Vec<Pair> = match &args.actor {
         Some(name) => {
             let actor = require_actor(&store, name)?;
-            let mut events: BTreeMap<String, Event> = BTreeMap::new();
+            // The participation index carries title, date and status: no event reads.
             let mut pairs = Vec::new();
             for met in graph::who_met(&store, &actor.id, &rules)? {
-                if !events.contains_key(&met.event) {
-                    events.insert(
-                        met.event.clone(),
-                        crate::cmd::event::require_event(&store, &met.event)?,
-                    );
-                }
-                pairs.push((actor.id.clone(), met.other, events[&met.event].clone()));
+                let date = Date::parse_edtf(&met.date).map_err(|e| {
+                    Error::database(format!("damaged participation of {}: {e}", met.event))
+                })?;
+                pairs.push(Pair {
+                    a: actor.id.clone(),
+                    b: met.other,
+                    event: met.event,
+                    date,
+                    title: met.title,
+                    status: met.status,
+                });
             }
             pairs
         }
@@ -44,7 +48,7 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
     let mut names = Names::new(&store);
     if args.summary {
         let mut summary: BTreeMap<(String, String), Summary> = BTreeMap::new();
-        for (a, b, event) in &pairs {
+        for Pair { a, b, date, .. } in &pairs {
             let (a, b) = if args.actor.is_some() || a <= b {
                 (a, b)
             } else {
@@ -56,14 +60,14 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
                     a: names.actor(a).unwrap_or_else(|_| a.clone()),
                     b: names.actor(b).unwrap_or_else(|_| b.clone()),
                     meetings: 0,
-                    first: event.date.to_string(),
-                    last: event.date.to_string(),
-                    last_date: event.date.clone(),
+                    first: date.to_string(),
+                    last: date.to_string(),
+                    last_date: date.clone(),
                 });
             entry.meetings += 1;
-            if event.date > entry.last_date {
-                entry.last = event.date.to_string();
-                entry.last_date = event.date.clone();
+            if *date > entry.last_date {
+                entry.last = date.to_string();
+                entry.last_date = date.clone();
             }
         }
         let mut rows: Vec<Summary> = summary.into_values().collect();
@@ -75,22 +79,32 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
         return print_rows(format, &rows);
     }
     let mut rows = Vec::with_capacity(pairs.len());
-    for (a, b, event) in &pairs {
+    for pair in &pairs {
         rows.push(MetRow {
-            a: names.actor(a)?,
-            b: names.actor(b)?,
-            event: event.id.clone(),
-            date: event.date.to_string(),
-            title: event.title.clone(),
-            status: event.status.to_string(),
-            human_date: event.date.human(),
+            a: names.actor(&pair.a)?,
+            b: names.actor(&pair.b)?,
+            event: pair.event.clone(),
+            date: pair.date.to_string(),
+            title: pair.title.clone(),
+            status: pair.status.to_string(),
+            human_date: pair.date.human(),
         });
     }
     print_rows(format, &rows)
 }
 
+/// Two actors who met at one event.
+struct Pair {
+    a: String,
+    b: String,
+    event: String,
+    date: Date,
+    title: String,
+    status: Status,
+}
+
 /// Every pair of participants of every meeting, in timeline order.
-fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<(String, String, Event)>> {
+fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<Pair>> {
     let filter = Filter {
         from: None,
         to: None,
@@ -110,7 +124,14 @@ fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<(String, String, Event)
         actors.dedup();
         for (i, a) in actors.iter().enumerate() {
             for b in &actors[i + 1..] {
-                pairs.push((a.clone(), b.clone(), event.clone()));
+                pairs.push(Pair {
+                    a: a.clone(),
+                    b: b.clone(),
+                    event: event.id.clone(),
+                    date: event.date.clone(),
+                    title: event.title.clone(),
+                    status: event.status,
+                });
             }
         }
     }

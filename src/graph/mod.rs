@@ -60,6 +60,10 @@ pub struct Met {
     pub event: String,
     pub earliest: i32,
     pub latest: i32,
+    /// The event's title, EDTF date and status, for printing without a read.
+    pub title: String,
+    pub date: String,
+    pub status: Status,
 }
 
 /// Everyone `actor` met, in timeline order (then by the other's id).
@@ -78,6 +82,9 @@ pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
                 event: event.clone(),
                 earliest,
                 latest,
+                title: part.title.clone(),
+                date: part.date.clone(),
+                status: part.status,
             });
         }
     }

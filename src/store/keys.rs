@@ -19,6 +19,9 @@ pub struct Participation {
     pub kind: EventKind,
     pub status: Status,
     pub others: Vec<String>,
+    /// The event's title and EDTF date, so who-met rows need no event read.
+    pub title: String,
+    pub date: String,
 }
 
 pub const ACTOR: u8 = b'a';
@@ -272,6 +275,8 @@ impl Indexed for Event {
                     .filter(|a| *a != actor)
                     .map(|a| a.to_string())
                     .collect(),
+                title: self.title.clone(),
+                date: self.date.to_string(),
             };
             entries.push((actor_event(actor, self), codec::encode(&part)));
         }

@@ -8,8 +8,8 @@
 //! order; records, history and the natural-key index are paged by a hash of
 //! the id, so an edit rewrites one small page. See `schema/storage.md`.
 //!
-//! A page is one format byte and a bincode list of (key, value) pairs in key
-//! order. Pages read during one command are cached (a command is one short
+//! A page's encoding (an offset table and the bytes, see `codec::Page`) is
+//! the codec's business. Pages read during one command are cached (a command is one short
 //! process); writing clears the cache.
 
 use std::cell::RefCell;
@@ -18,7 +18,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::codec;
+use crate::codec::{self, Page, PageWriter};
 use crate::error::{Error, Result};
 use crate::store::keys;
 
@@ -35,7 +35,7 @@ pub type CheckedPage = (Vec<u8>, std::result::Result<Entries, String>);
 pub struct Pages {
     tree: sled::Tree,
     path: PathBuf,
-    cache: RefCell<HashMap<Vec<u8>, Rc<Entries>>>,
+    cache: RefCell<HashMap<Vec<u8>, Rc<Page>>>,
 }
 
 /// FNV-1a: a stable hash (the page of a key must never change).
@@ -127,18 +127,18 @@ impl Pages {
         ))
     }
 
-    fn decode(&self, page: &[u8], bytes: &[u8]) -> Result<Entries> {
-        codec::decode::<Entries>(bytes).map_err(|e| self.damaged(page, &e))
+    fn decode(&self, page: &[u8], bytes: &[u8]) -> Result<Page> {
+        codec::decode_page(bytes).map_err(|e| self.damaged(page, &e))
     }
 
-    /// A page's entries (cached for the rest of the command).
-    fn load(&self, page: &[u8]) -> Result<Rc<Entries>> {
+    /// A page (cached for the rest of the command).
+    fn load(&self, page: &[u8]) -> Result<Rc<Page>> {
         if let Some(entries) = self.cache.borrow().get(page) {
             return Ok(Rc::clone(entries));
         }
         let entries = match self.tree.get(page).map_err(|e| self.sled_error(e))? {
             Some(bytes) => self.decode(page, &bytes)?,
-            None => Vec::new(),
+            None => Page::default(),
         };
         let entries = Rc::new(entries);
         self.cache
@@ -149,10 +149,7 @@ impl Pages {
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let page = self.load(&page_of(key))?;
-        Ok(page
-            .binary_search_by(|(k, _)| k.as_slice().cmp(key))
-            .ok()
-            .map(|i| page[i].1.clone()))
+        Ok(page.search(key).ok().map(|i| page.value(i).to_vec()))
     }
 
     /// Entries whose key starts with `prefix`, in key order.
@@ -193,9 +190,9 @@ impl Pages {
             for page in pages {
                 out.extend(
                     self.load(&page)?
-                        .iter()
+                        .entries()
                         .filter(|(k, _)| in_range(k))
-                        .cloned(),
+                        .map(|(k, v)| (k.to_vec(), v.to_vec())),
                 );
             }
             out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -215,13 +212,13 @@ impl Pages {
         for page in self.tree.range((Bound::Included(first), upper)).keys() {
             let page = page.map_err(|e| self.sled_error(e))?;
             let entries = self.load(&page)?;
-            // Entries are sorted: skip to the first in range.
-            let from = entries.partition_point(|(k, _)| k.as_slice() < start);
+            // Entries are sorted: start at the first in range.
+            let from = entries.search(start).unwrap_or_else(|i| i);
             out.extend(
-                entries[from..]
-                    .iter()
-                    .take_while(|(k, _)| end.is_none_or(|e| k.as_slice() < e))
-                    .cloned(),
+                (from..entries.len())
+                    .map(|i| (entries.key(i), entries.value(i)))
+                    .take_while(|(k, _)| end.is_none_or(|e| *k < e))
+                    .map(|(k, v)| (k.to_vec(), v.to_vec())),
             );
         }
         Ok(out)
@@ -235,26 +232,33 @@ impl Pages {
         }
         let mut batch = sled::Batch::default();
         for (page, changes) in by_page {
-            let mut entries: BTreeMap<Vec<u8>, Vec<u8>> =
-                match self.tree.get(&page).map_err(|e| self.sled_error(e))? {
-                    Some(bytes) => self.decode(&page, &bytes)?.into_iter().collect(),
-                    None => BTreeMap::new(),
-                };
-            for (key, value) in changes {
-                match value {
-                    Some(v) => {
-                        entries.insert(key, v);
-                    }
-                    None => {
-                        entries.remove(&key);
-                    }
+            let old = match self.tree.get(&page).map_err(|e| self.sled_error(e))? {
+                Some(bytes) => self.decode(&page, &bytes)?,
+                None => Page::default(),
+            };
+            // Both runs are in key order: merge them in one pass.
+            let mut out = PageWriter::default();
+            let mut i = 0;
+            for (key, value) in &changes {
+                while i < old.len() && old.key(i) < key.as_slice() {
+                    out.push(old.key(i), old.value(i));
+                    i += 1;
+                }
+                if i < old.len() && old.key(i) == key.as_slice() {
+                    i += 1; // replaced or removed
+                }
+                if let Some(value) = value {
+                    out.push(key, value);
                 }
             }
-            if entries.is_empty() {
+            while i < old.len() {
+                out.push(old.key(i), old.value(i));
+                i += 1;
+            }
+            if out.is_empty() {
                 batch.remove(page);
             } else {
-                let list: Entries = entries.into_iter().collect();
-                batch.insert(page, codec::encode(&list));
+                batch.insert(page, out.finish());
             }
         }
         self.tree
@@ -273,7 +277,9 @@ impl Pages {
         let mut out = Vec::new();
         for item in self.tree.iter() {
             let (page, bytes) = item.map_err(|e| self.sled_error(e))?;
-            out.push((page.to_vec(), codec::decode::<Entries>(&bytes)));
+            let entries = codec::decode_page(&bytes)
+                .map(|p| p.entries().map(|(k, v)| (k.to_vec(), v.to_vec())).collect());
+            out.push((page.to_vec(), entries));
         }
         Ok(out)
     }
