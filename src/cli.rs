@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "TIME")]
     pub as_of: Option<String>,
 
+    /// If another factline process holds the database, wait up to SECS for it
+    /// instead of failing at once.
+    #[arg(long, global = true, value_name = "SECS")]
+    pub wait: Option<f64>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -157,6 +162,27 @@ pub enum Command {
     ///
     /// Example: factline retract 2025-melania-trump-children-returned --reason "duplicate of another entry"
     Retract(RetractArgs),
+    /// Copy the database, consistently, to a new directory (checked after copying).
+    ///
+    /// The copy is made while this process holds the database, so no writer
+    /// can change it halfway. For moving data between factline versions or
+    /// machines, prefer the NDJSON dump (`factline export`).
+    ///
+    /// Example: factline backup backups/story-2025-11-20
+    Backup {
+        /// The directory to create (must not exist, or be empty).
+        dest: PathBuf,
+    },
+    /// Replace the database with a backup made by `factline backup`.
+    ///
+    /// The backup is checked first; the database it replaces is kept beside
+    /// it as PATH.before-restore-TIME, never deleted.
+    ///
+    /// Example: factline restore backups/story-2025-11-20
+    Restore {
+        /// The backup directory.
+        src: PathBuf,
+    },
     /// Verify the database: records, indexes, history and schema version.
     ///
     /// Prints the problems found with the ids concerned; exit code 1 if any.

@@ -3,6 +3,7 @@
 //! clock) and the display names of ids.
 
 pub mod actor;
+pub mod backup;
 pub mod check;
 pub mod claim;
 pub mod contradictions;
@@ -37,13 +38,15 @@ pub struct Ctx {
     pub now: Stamp,
     /// `--as-of`: read the database as recorded at this time.
     pub as_of: Option<Stamp>,
+    /// `--wait`: how long to wait for another process to release the database.
+    pub wait: std::time::Duration,
 }
 
 impl Ctx {
     pub fn open(&self, access: Access) -> Result<Store> {
         match (self.as_of, access) {
-            (None, _) => Store::open(&self.db, access),
-            (Some(at), Access::Read) => Store::open(&self.db, access)?.as_of(at),
+            (None, _) => Store::open_waiting(&self.db, access, self.wait),
+            (Some(at), Access::Read) => Store::open_waiting(&self.db, access, self.wait)?.as_of(at),
             (Some(_), Access::Write) => Err(Error::bad_input(
                 "--as-of shows the past; it cannot be used with a command that writes",
             )),
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> Result<()> {
         format: cli.format,
         now,
         as_of,
+        wait: std::time::Duration::from_secs_f64(cli.wait.unwrap_or(0.0).clamp(0.0, 86_400.0)),
     };
     let existed = crate::store::exists(&ctx.db);
     let result = dispatch(&ctx, cli.command);
@@ -89,6 +93,8 @@ pub fn run(cli: Cli) -> Result<()> {
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Check => check::run(ctx),
+        Command::Backup { dest } => backup::backup(ctx, &dest),
+        Command::Restore { src } => backup::restore(ctx, &src),
         Command::Claim(c) => claim::run(ctx, c),
         Command::Claims(args) => claim::run(ctx, crate::cli::ClaimCommand::List(args)),
         Command::Contradictions => contradictions::run(ctx),

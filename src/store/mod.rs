@@ -88,11 +88,21 @@ pub struct Store {
     // even on a crash, so a stale lock can never block a user. None for an
     // in-memory snapshot.
     _lock: Option<File>,
+    /// When the store was opened: blob files newer than this are synced on flush.
+    opened_at: std::time::SystemTime,
+    /// Whether this open created the database (its directory entries need syncing).
+    created: bool,
 }
 
 impl Store {
     /// Opens the database at `path`, taking the one-process lock first.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
+        Store::open_waiting(path, access, std::time::Duration::ZERO)
+    }
+
+    /// Opens the database, waiting up to `wait` for another process to
+    /// release it.
+    pub fn open_waiting(path: &Path, access: Access, wait: std::time::Duration) -> Result<Store> {
         let exists = exists(path);
         if !exists {
             if access == Access::Read {
@@ -111,7 +121,9 @@ impl Store {
                 Error::database(format!("cannot create database {}: {e}", path.display()))
             })?;
         }
-        let lock = lock(path)?;
+        let lock = lock(path, wait)?;
+        // Coarse file times: a blob written in the same tick as the open still counts.
+        let opened_at = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
         let db = open_sled(path)?;
         let store = Store {
             path: path.to_path_buf(),
@@ -121,6 +133,8 @@ impl Store {
             ),
             db,
             _lock: Some(lock),
+            opened_at,
+            created: !exists,
         };
         store.check_schema(exists)?;
         Ok(store)
@@ -144,6 +158,8 @@ impl Store {
             ),
             db,
             _lock: None,
+            opened_at: std::time::SystemTime::now(),
+            created: false,
         })
     }
 
@@ -225,8 +241,47 @@ impl Store {
     }
 
     /// Makes everything written so far durable (sled flushes its log).
+    ///
+    /// sled's flush writes its log with `sync_file_range`, which neither
+    /// flushes the disk's cache nor the file's metadata, and sled writes
+    /// large values to files in `blobs/` without syncing them. factline
+    /// promises more: after `flush` the change survives a power loss. So it
+    /// also fsyncs the log file, every blob file written since the store was
+    /// opened, and the directories that name new files.
     pub fn flush(&self) -> Result<()> {
         self.db.flush().map_err(|e| sled_error(&self.path, e))?;
+        if self._lock.is_none() {
+            return Ok(()); // an in-memory snapshot: nothing on disk
+        }
+        let io = |what: &Path, e: std::io::Error| {
+            Error::database(format!("cannot sync {}: {e}", what.display()))
+        };
+        let log = self.path.join("db");
+        File::open(&log)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io(&log, e))?;
+        let blobs = self.path.join("blobs");
+        if let Ok(entries) = std::fs::read_dir(&blobs) {
+            for entry in entries.flatten() {
+                let fresh = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t >= self.opened_at);
+                if fresh {
+                    let file = entry.path();
+                    File::open(&file)
+                        .and_then(|f| f.sync_all())
+                        .map_err(|e| io(&file, e))?;
+                }
+            }
+            sync_dir(&blobs).map_err(|e| io(&blobs, e))?;
+        }
+        if self.created {
+            sync_dir(&self.path).map_err(|e| io(&self.path, e))?;
+            if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                sync_dir(parent).map_err(|e| io(parent, e))?;
+            }
+        }
         Ok(())
     }
 
@@ -724,7 +779,12 @@ impl Change<'_> {
     }
 }
 
-fn lock(path: &Path) -> Result<File> {
+/// fsync on a directory makes the names in it durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
     let lock_path = path.join(LOCK_FILE);
     let file = OpenOptions::new()
         .create(true)
@@ -732,16 +792,26 @@ fn lock(path: &Path) -> Result<File> {
         .write(true)
         .open(&lock_path)
         .map_err(|e| Error::database(format!("cannot open {}: {e}", lock_path.display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::database(format!(
-            "database {} is in use by another factline process; try again when it has finished",
-            path.display()
-        ))),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::database(format!(
-            "cannot lock database {}: {e}",
-            path.display()
-        ))),
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::database(format!(
+                    "database {} is in use by another factline process; try again when it has finished, or pass --wait SECS",
+                    path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::database(format!(
+                    "cannot lock database {}: {e}",
+                    path.display()
+                )))
+            }
+        }
     }
 }
 
