@@ -183,10 +183,16 @@ pub enum Command {
         /// The backup directory.
         src: PathBuf,
     },
-    /// Verify the database: records, indexes, history and schema version.
+    /// Verify the database: records, indexes, pages, history and schema version.
     ///
     /// Prints the problems found with the ids concerned; exit code 1 if any.
-    Check,
+    /// With --repair, rebuilds the derived indexes and pages from the records
+    /// (records and history are kept as they are), then checks again.
+    Check {
+        /// Rebuild derived indexes from the records.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
     ///
     /// Running it twice changes nothing.

@@ -84,3 +84,49 @@ fn an_index_entry_without_a_record_and_a_damaged_record_are_reported() {
     assert!(stdout.contains("not its own"), "{stdout}");
     assert!(stdout.contains("e/no-such-event"), "{stdout}");
 }
+
+#[test]
+fn repair_rebuilds_damaged_indexes_from_the_records() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
+    let dump = env.export_ndjson();
+    damage(&env, |pages| {
+        // Lose every index entry of one actor and misfile a timeline entry.
+        pages.retain(|(page, _)| !page.starts_with(b"xsteve-witkoff\0"));
+        let (_, entries) = pages
+            .iter_mut()
+            .find(|(page, _)| page.starts_with(b"t"))
+            .expect("a timeline page");
+        entries.push((b"t\xff\xff\xff junk".to_vec(), Vec::new()));
+    });
+    env.cmd().arg("check").assert().code(1);
+    let out = env.cmd().args(["check", "--repair"]).assert().success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.starts_with("ok: "), "{stdout}");
+    env.run_ok(["check"]);
+    // The answers and the data are what they were.
+    assert_eq!(
+        env.run_ok(["who-met", "witkoff", "--format", "csv"]),
+        who_met
+    );
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+#[test]
+fn repair_keeps_an_undecodable_record_and_still_reports_it() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    damage(&env, |pages| {
+        let (_, entries) = pages
+            .iter_mut()
+            .find(|(page, _)| page.starts_with(b"#e"))
+            .expect("an event page");
+        entries[0].1 = b"\x01\xff\xff".to_vec();
+    });
+    let out = env.cmd().args(["check", "--repair"]).assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("cannot be decoded"), "{stderr}");
+    // Nothing was dropped: the damaged record is still there to be seen.
+    env.cmd().arg("check").assert().code(1);
+}

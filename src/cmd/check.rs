@@ -1,11 +1,26 @@
-//! `factline check`: verify every record, index entry and history version.
+//! `factline check [--repair]`: verify every record, index entry, page and
+//! history version; rebuild the derived ones from the records on request.
 
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::store::Access;
 
-pub fn run(ctx: &Ctx) -> Result<()> {
-    let store = ctx.open(Access::Read)?;
+pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
+    let store = ctx.open(if repair { Access::Write } else { Access::Read })?;
+    if repair {
+        let (problems, _) = store.check()?;
+        if problems.is_empty() {
+            crate::notice("nothing to repair");
+        } else {
+            for note in store.repair()? {
+                crate::notice(note);
+            }
+            crate::notice(format!(
+                "repaired {} problem(s); checking again",
+                problems.len()
+            ));
+        }
+    }
     let (problems, checked) = store.check()?;
     if problems.is_empty() {
         println!("ok: {checked} keys checked in {}", store.path().display());

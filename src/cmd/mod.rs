@@ -92,7 +92,7 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
-        Command::Check => check::run(ctx),
+        Command::Check { repair } => check::run(ctx, repair),
         Command::Backup { dest } => backup::backup(ctx, &dest),
         Command::Restore { src } => backup::restore(ctx, &src),
         Command::Claim(c) => claim::run(ctx, c),

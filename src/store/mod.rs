@@ -567,6 +567,55 @@ impl Store {
         Ok((problems, checked))
     }
 
+    /// Rebuilds every derived index entry from the records, and every page
+    /// from its entries, in one atomic batch. Records, history versions and
+    /// any entry that cannot be decoded are kept as they are (nothing is
+    /// dropped); entries in a page that cannot be read at all are lost to
+    /// that page's damage and reported. Returns what was repaired.
+    pub fn repair(&self) -> Result<Vec<String>> {
+        let mut notes = Vec::new();
+        let mut kept: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for (page, entries) in self.data.all_pages()? {
+            match entries {
+                Ok(entries) => {
+                    for (key, value) in entries {
+                        let derived = key.first().is_some_and(|k| keys::INDEXES.contains(k));
+                        if !derived {
+                            kept.insert(key, value);
+                        }
+                    }
+                }
+                Err(e) => notes.push(format!(
+                    "page {} could not be read ({e}); its entries are lost: restore a backup or re-import a dump to recover them",
+                    show_key(&page)
+                )),
+            }
+        }
+        let mut rebuilt = kept.clone();
+        fn index<R: Record>(
+            kept: &BTreeMap<Vec<u8>, Vec<u8>>,
+            rebuilt: &mut BTreeMap<Vec<u8>, Vec<u8>>,
+            notes: &mut Vec<String>,
+        ) {
+            for (key, value) in kept.range(vec![R::KIND]..vec![R::KIND + 1]) {
+                match codec::decode::<R>(value) {
+                    Ok(record) => rebuilt.extend(record.index_entries()),
+                    Err(e) => notes.push(format!(
+                        "record {} cannot be decoded ({e}); kept as it is, without index entries",
+                        show_key(key)
+                    )),
+                }
+            }
+        }
+        index::<Actor>(&kept, &mut rebuilt, &mut notes);
+        index::<crate::model::Source>(&kept, &mut rebuilt, &mut notes);
+        index::<Event>(&kept, &mut rebuilt, &mut notes);
+        index::<crate::model::Claim>(&kept, &mut rebuilt, &mut notes);
+        self.data.rebuild(rebuilt)?;
+        self.flush()?;
+        Ok(notes)
+    }
+
     /// Starts a change; nothing is written until [`Change::commit`].
     pub fn change(&self) -> Change<'_> {
         Change {

@@ -272,6 +272,30 @@ impl Pages {
         self.tree.is_empty()
     }
 
+    /// Replaces every page with pages built from `entries` (logical key,
+    /// value), in one atomic batch. For `check --repair`.
+    pub fn rebuild(&self, entries: BTreeMap<Vec<u8>, Vec<u8>>) -> Result<()> {
+        let mut by_page: BTreeMap<Vec<u8>, PageWriter> = BTreeMap::new();
+        for (key, value) in &entries {
+            by_page.entry(page_of(key)).or_default().push(key, value);
+        }
+        let mut batch = sled::Batch::default();
+        for page in self.tree.iter().keys() {
+            let page = page.map_err(|e| self.sled_error(e))?;
+            if !by_page.contains_key(page.as_ref()) {
+                batch.remove(page);
+            }
+        }
+        for (page, writer) in by_page {
+            batch.insert(page, writer.finish());
+        }
+        self.tree
+            .apply_batch(batch)
+            .map_err(|e| self.sled_error(e))?;
+        self.cache.borrow_mut().clear();
+        Ok(())
+    }
+
     /// Every page, for `check`: (page key, its entries or why they cannot be read).
     pub fn all_pages(&self) -> Result<Vec<CheckedPage>> {
         let mut out = Vec::new();
