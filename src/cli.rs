@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "TIME")]
     pub as_of: Option<String>,
 
+    /// Say nothing on stderr but errors (no notices of created actors,
+    /// echoed dates, import counts).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
     /// If another factline process holds the database, wait up to SECS for it
     /// instead of failing at once.
     #[arg(long, global = true, value_name = "SECS")]
@@ -183,6 +188,31 @@ pub enum Command {
         /// The backup directory.
         src: PathBuf,
     },
+    /// Counts, the date span, the busiest actors and the most contested claims.
+    Stats,
+    /// Full-text search over event titles and descriptions, claims and quotes,
+    /// ignoring case and diacritics; best matches first.
+    ///
+    /// Example: factline search "deported children"
+    Search {
+        /// The words to find.
+        text: String,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Print a shell completion script.
+    ///
+    /// Example (bash): factline completions bash > ~/.local/share/bash-completion/completions/factline
+    Completions {
+        /// bash, zsh, fish or powershell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) for `man -l -`.
+    ///
+    /// Example: factline man | man -l -
+    Man,
     /// Verify the database: records, indexes, pages, history and schema version.
     ///
     /// Prints the problems found with the ids concerned; exit code 1 if any.

@@ -50,7 +50,17 @@ where
     }
 }
 
-/// Writes a note for the user on stderr (creations, echoed dates).
+/// Set by `--quiet`: notices are not written.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes a note for the user on stderr (creations, echoed dates), unless `--quiet`.
 pub fn notice(message: impl std::fmt::Display) {
-    let _ = writeln!(std::io::stderr(), "factline: {message}");
+    if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+        let _ = writeln!(std::io::stderr(), "factline: {message}");
+    }
+}
+
+/// Turns notices off (`--quiet`).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
 }

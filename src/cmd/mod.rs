@@ -16,8 +16,10 @@ pub mod link;
 pub mod network;
 pub mod path;
 pub mod retract;
+pub mod search;
 pub mod source;
 pub mod sources;
+pub mod stats;
 pub mod timeline;
 pub mod who_met;
 
@@ -67,6 +69,7 @@ impl Ctx {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    crate::set_quiet(cli.quiet);
     let now = match std::env::var("FACTLINE_NOW") {
         Ok(text) => {
             Stamp::parse(&text).map_err(|e| Error::bad_input(format!("FACTLINE_NOW: {e}")))?
@@ -93,6 +96,22 @@ pub fn run(cli: Cli) -> Result<()> {
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     match command {
         Command::Check { repair } => check::run(ctx, repair),
+        Command::Stats => stats::run(ctx),
+        Command::Search { text, limit } => search::run(ctx, &text, limit),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            // Generated into memory: clap_complete panics on a write error,
+            // and a closed pipe is not one (`factline completions bash | head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "factline", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
+            Ok(())
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            Ok(())
+        }
         Command::Backup { dest } => backup::backup(ctx, &dest),
         Command::Restore { src } => backup::restore(ctx, &src),
         Command::Claim(c) => claim::run(ctx, c),

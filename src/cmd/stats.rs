@@ -1,0 +1,93 @@
+//! `factline stats`: what the database holds, at a glance.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::cmd::claim::live_claims;
+use crate::cmd::{Ctx, Names};
+use crate::error::Result;
+use crate::model::{self, Actor, Source};
+use crate::output::{print_rows, Row};
+use crate::query::{self, Filter};
+use crate::store::Access;
+
+#[derive(Serialize)]
+struct StatRow {
+    /// What is counted or named.
+    stat: String,
+    value: String,
+}
+
+impl Row for StatRow {
+    const HEADERS: &'static [&'static str] = &["stat", "value"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.stat.clone(), self.value.clone()]
+    }
+}
+
+pub fn run(ctx: &Ctx) -> Result<()> {
+    let format = ctx.read_format()?;
+    let store = ctx.open(Access::Read)?;
+    let mut rows = Vec::new();
+    let mut row = |stat: &str, value: String| {
+        rows.push(StatRow {
+            stat: stat.to_string(),
+            value,
+        })
+    };
+    let events = query::timeline(&store, &Filter::default())?;
+    let claims = live_claims(&store)?;
+    row("events", events.len().to_string());
+    row("actors", store.live::<Actor>().count().to_string());
+    row("sources", store.live::<Source>().count().to_string());
+    row("claims", claims.len().to_string());
+    let first = events.iter().filter_map(|e| e.date.earliest()).min();
+    let last = events.iter().filter_map(|e| e.date.latest()).max();
+    if let (Some(first), Some(last)) = (first, last) {
+        row("date span", format!("{first} – {last}"));
+    }
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_actor: BTreeMap<&str, usize> = BTreeMap::new();
+    for event in &events {
+        *statuses.entry(event.status.to_string()).or_default() += 1;
+        for actor in &event.actors {
+            *per_actor.entry(actor).or_default() += 1;
+        }
+    }
+    row(
+        "events by status",
+        statuses
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let mut busiest: Vec<(&str, usize)> = per_actor.into_iter().collect();
+    busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut names = Names::new(&store);
+    let top = busiest
+        .iter()
+        .take(5)
+        .map(|(id, n)| Ok(format!("{} ({n})", names.actor(id)?)))
+        .collect::<Result<Vec<_>>>()?;
+    row("busiest actors", top.join(", "));
+    let mut contested: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, j, _) in model::contradictions(&claims) {
+        *contested.entry(&claims[i].id).or_default() += 1;
+        *contested.entry(&claims[j].id).or_default() += 1;
+    }
+    let mut contested: Vec<(&str, usize)> = contested.into_iter().collect();
+    contested.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    row(
+        "most contested claims",
+        contested
+            .iter()
+            .take(5)
+            .map(|(id, n)| format!("{id} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    print_rows(format, &rows)
+}

@@ -1,0 +1,126 @@
+//! The commands around the data: stats, search, completions, man, --quiet.
+
+mod testenv;
+
+use testenv::TestEnv;
+
+fn example_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env
+}
+
+fn stat(rows: &serde_json::Value, name: &str) -> String {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stat"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {rows}"))["value"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn stats_count_what_the_timeline_and_claims_show() {
+    let env = example_env();
+    let rows = env.json(["stats"]);
+    let events = env.json(["timeline"]).as_array().unwrap().len();
+    let claims = env.json(["claims"]).as_array().unwrap().len();
+    assert_eq!(stat(&rows, "events"), events.to_string());
+    assert_eq!(stat(&rows, "claims"), claims.to_string());
+    assert!(stat(&rows, "busiest actors").contains("Steve Witkoff"));
+    assert!(stat(&rows, "most contested claims").contains("ukraine-19500-deported-children"));
+    // A retraction is counted out.
+    env.run_ok(["retract", "2025-08-alaska-summit", "--reason", "test"]);
+    assert_eq!(
+        stat(&env.json(["stats"]), "events"),
+        (events - 1).to_string()
+    );
+}
+
+#[test]
+fn search_folds_diacritics_and_ranks_titles_first() {
+    let env = example_env();
+    let hits = env.json(["search", "TURKIYE"]);
+    assert_eq!(
+        hits[0]["id"], "2025-11-19-witkoff-zelenskyy-turkiye",
+        "{hits}"
+    );
+    let hits = env.json(["search", "deported children"]);
+    let ids: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"ukraine-19500-deported-children"), "{ids:?}");
+    assert!(
+        ids.contains(&"2025-11-isw-deported-children-report"),
+        "{ids:?}"
+    );
+    let scores: Vec<u64> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["score"].as_u64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "ranked: {scores:?}"
+    );
+    // Nothing found is exit code 1, with one line.
+    let out = env.cmd().args(["search", "qwertyuiop"]).assert().code(1);
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr)
+            .lines()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_definitions() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = env.run_ok(["completions", shell]);
+        assert!(
+            script.contains("who-met"),
+            "{shell} completions name the commands"
+        );
+        assert!(
+            script.contains("as-of"),
+            "{shell} completions name the flags"
+        );
+    }
+    let man = env.run_ok(["man"]);
+    assert!(man.contains(".TH factline 1"), "a roff man page");
+    env.fail(2, ["completions", "tcsh"]);
+}
+
+#[test]
+fn quiet_silences_notices_but_not_errors() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .args([
+            "--quiet",
+            "event",
+            "add",
+            "--title",
+            "T",
+            "--date",
+            "August 2025",
+            "--actor",
+            "New Person",
+        ])
+        .assert()
+        .success();
+    assert!(out.get_output().stderr.is_empty(), "no notices");
+    let out = env
+        .cmd()
+        .args(["-q", "event", "show", "nope"])
+        .assert()
+        .code(2);
+    assert!(!out.get_output().stderr.is_empty(), "errors still shown");
+}
