@@ -65,6 +65,10 @@ pub enum Format {
     Graphml,
     /// GEXF 1.3 with edge dates (Gephi's timeline).
     Gexf,
+    /// TimelineJS3 JSON (Knight Lab's timeline viewer).
+    Timelinejs,
+    /// The TimelineJS spreadsheet template's columns, as CSV.
+    TimelinejsCsv,
 }
 
 impl Format {
@@ -77,6 +81,8 @@ impl Format {
             Format::Dot => "dot",
             Format::Graphml => "graphml",
             Format::Gexf => "gexf",
+            Format::Timelinejs => "timelinejs",
+            Format::TimelinejsCsv => "timelinejs-csv",
         }
     }
 }

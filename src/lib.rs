@@ -15,6 +15,7 @@ pub mod query;
 pub mod resolve;
 pub mod store;
 pub mod tabular;
+pub mod timelinejs;
 
 use std::ffi::OsString;
 use std::io::Write;

@@ -56,6 +56,8 @@ fn every_export_format_of_the_example_is_committed_and_current() {
         ("dot", "example-full.dot", Some("full")),
         ("graphml", "example-full.graphml", Some("full")),
         ("gexf", "example-full.gexf", Some("full")),
+        ("timelinejs", "example.timelinejs.json", None),
+        ("timelinejs-csv", "example.timelinejs.csv", None),
     ] {
         let mut args = vec!["export", "--format", format];
         if let Some(scope) = extra {
@@ -116,6 +118,49 @@ fn graph_exports_are_well_formed_xml_with_the_example_meetings() {
     assert!(
         gexf.contains(r#"start="2025-10-24" end="2025-10-26""#),
         "GEXF edges carry the meeting's span: {gexf}"
+    );
+}
+
+#[test]
+fn timelinejs_exports_keep_every_event_and_the_template_columns() {
+    let env = example_env();
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+    let events = json["events"].as_array().unwrap();
+    let timeline = env.json(["timeline"]);
+    assert_eq!(events.len(), timeline.as_array().unwrap().len());
+    let slide = |id: &str| {
+        events
+            .iter()
+            .find(|e| e["unique_id"] == id)
+            .unwrap_or_else(|| panic!("no slide {id}"))
+    };
+    let miami = slide("2025-10-24-miami-talks");
+    assert_eq!(
+        miami["start_date"],
+        serde_json::json!({"year": "2025", "month": "10", "day": "24"})
+    );
+    assert_eq!(
+        miami["end_date"],
+        serde_json::json!({"year": "2025", "month": "10", "day": "26"})
+    );
+    assert_eq!(slide("2025-08-alaska-summit")["display_date"], "Aug 2025");
+    assert_eq!(
+        slide("2025-11-19-witkoff-zelenskyy-turkiye")["display_date"],
+        "19 Nov 2025 (postponed)"
+    );
+    let csv = env.run_ok(["export", "--format", "timelinejs-csv"]);
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background"
+    );
+    // factline reads its own TimelineJS sheet back.
+    let sheet = env.write_file("sheet.csv", &csv);
+    let other = TestEnv::new();
+    other.run_ok(["import", sheet.to_str().unwrap()]);
+    assert_eq!(
+        other.json(["timeline"]).as_array().unwrap().len(),
+        events.len()
     );
 }
 

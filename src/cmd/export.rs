@@ -48,8 +48,41 @@ pub fn write<W: Write>(
         Format::Dot => export::write_dot(&export::collect(store, scope)?, out),
         Format::Graphml => export::write_graphml(&export::collect(store, scope)?, out),
         Format::Gexf => export::write_gexf(&export::collect(store, scope)?, out),
+        Format::Timelinejs | Format::TimelinejsCsv => write_timelinejs(store, format, out),
         Format::Ndjson | Format::Table | Format::Json => dump::write(store, out),
     }
+}
+
+/// The timeline for TimelineJS: its JSON, or its spreadsheet columns.
+pub fn write_timelinejs<W: Write>(store: &Store, format: Format, out: &mut W) -> Result<()> {
+    let events = query::timeline(store, &Filter::default())?;
+    let mut names = Names::new(store);
+    let mut slides = Vec::new();
+    for event in &events {
+        let actors = names.actors(&event.actors)?;
+        let sources = names.sources(&event.sources)?;
+        slides.extend(crate::timelinejs::slide(event, &actors, &sources));
+    }
+    if format == Format::TimelinejsCsv {
+        return crate::output::write_csv_cells(
+            out,
+            crate::timelinejs::CSV_HEADERS,
+            slides.iter().map(crate::timelinejs::csv_row),
+            false,
+        );
+    }
+    let timeline = crate::timelinejs::Timeline {
+        title: crate::timelinejs::TitleSlide {
+            text: crate::timelinejs::Text {
+                headline: "factline timeline".to_string(),
+                text: format!("{} events", slides.len()),
+            },
+        },
+        events: slides,
+    };
+    serde_json::to_writer_pretty(&mut *out, &timeline)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// The claims as CSV (`claims.csv`), one row per claim.

@@ -1,0 +1,245 @@
+//! TimelineJS (Knight Lab) output: the JSON its TimelineJS3 library reads,
+//! and the spreadsheet columns of its Google Sheets template. TimelineJS
+//! dates are exact to a chosen unit, so a factline date becomes its bounds
+//! at the date's precision, and `display_date` says what the source said:
+//! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)".
+
+use chrono::Datelike;
+use serde::Serialize;
+
+use crate::model::date::Precision;
+use crate::model::{Date, Event};
+
+/// The spreadsheet template's columns, in order.
+pub const CSV_HEADERS: &[&str] = &[
+    "Year",
+    "Month",
+    "Day",
+    "Time",
+    "End Year",
+    "End Month",
+    "End Day",
+    "End Time",
+    "Display Date",
+    "Headline",
+    "Text",
+    "Media",
+    "Media Credit",
+    "Media Caption",
+    "Media Thumbnail",
+    "Alt Text",
+    "Type",
+    "Group",
+    "Background",
+];
+
+/// A TimelineJS date: year always, month and day when the precision has them.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TjsDate {
+    pub year: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
+}
+
+impl TjsDate {
+    fn at(day: chrono::NaiveDate, precision: Precision) -> TjsDate {
+        let month = matches!(
+            precision,
+            Precision::Day | Precision::Month | Precision::Season
+        );
+        TjsDate {
+            year: day.year().to_string(),
+            month: month.then(|| day.month().to_string()),
+            day: (precision == Precision::Day).then(|| day.day().to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Text {
+    pub headline: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Slide {
+    pub start_date: TjsDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<TjsDate>,
+    pub display_date: String,
+    pub text: Text,
+    pub group: String,
+    pub unique_id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub title: TitleSlide,
+    pub events: Vec<Slide>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TitleSlide {
+    pub text: Text,
+}
+
+/// The precision of one end of an interval (`2025-10-26` of `2025-10-24/2025-10-26`).
+fn end_precision(date: &Date) -> Precision {
+    date.as_str()
+        .split_once('/')
+        .and_then(|(_, end)| Date::parse_edtf(end).ok())
+        .map_or(date.precision(), |end| end.precision())
+}
+
+/// A factline event as a TimelineJS slide, or None when its date has no
+/// known day at all (`../..`).
+pub fn slide(event: &Event, actors: &[String], sources: &[String]) -> Option<Slide> {
+    let date = &event.date;
+    let interval = date.as_str().contains('/');
+    let (start, end) = match (date.earliest(), date.latest()) {
+        // An open start: TimelineJS needs a start, so it is the known end.
+        (None, Some(latest)) => (TjsDate::at(latest, end_precision(date)), None),
+        (Some(earliest), latest) => {
+            let start = TjsDate::at(earliest, date.precision());
+            // A single date spans its unit already; an interval, a season or
+            // a widened (uncertain) date needs its end.
+            let end = latest.filter(|_| {
+                interval || date.is_uncertain() || date.precision() == Precision::Season
+            });
+            let end = end.map(|l| {
+                TjsDate::at(
+                    l,
+                    if interval {
+                        end_precision(date)
+                    } else {
+                        Precision::Day
+                    },
+                )
+            });
+            let end = end.filter(|e| *e != start);
+            (start, end)
+        }
+        (None, None) => return None,
+    };
+    let mut display = date.human();
+    if event.status != crate::model::Status::Occurred {
+        display.push_str(&format!(" ({})", event.status));
+    }
+    // TimelineJS renders text as HTML: factline's text is escaped, and only
+    // its own paragraphs are markup.
+    let mut text = escape(&event.description);
+    if !actors.is_empty() {
+        text.push_str(&format!("<p>Actors: {}</p>", escape(&actors.join(", "))));
+    }
+    if !sources.is_empty() {
+        text.push_str(&format!("<p>Sources: {}</p>", escape(&sources.join(", "))));
+    }
+    Some(Slide {
+        start_date: start,
+        end_date: end,
+        display_date: display,
+        text: Text {
+            headline: escape(&event.title),
+            text,
+        },
+        group: event.kind.to_string(),
+        unique_id: event.id.clone(),
+    })
+}
+
+/// Escapes text for TimelineJS, which shows it as HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A slide as a row of the spreadsheet template.
+pub fn csv_row(slide: &Slide) -> Vec<String> {
+    let part =
+        |d: Option<&TjsDate>, f: fn(&TjsDate) -> Option<String>| d.and_then(f).unwrap_or_default();
+    let start = Some(&slide.start_date);
+    let end = slide.end_date.as_ref();
+    vec![
+        slide.start_date.year.clone(),
+        part(start, |d| d.month.clone()),
+        part(start, |d| d.day.clone()),
+        String::new(),
+        part(end, |d| Some(d.year.clone())),
+        part(end, |d| d.month.clone()),
+        part(end, |d| d.day.clone()),
+        String::new(),
+        slide.display_date.clone(),
+        slide.text.headline.clone(),
+        slide.text.text.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        slide.group.clone(),
+        String::new(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventKind, Meta, Stamp, Status};
+
+    fn event(date: &str, status: Status) -> Event {
+        Event {
+            id: "e".into(),
+            title: "T".into(),
+            date: date.parse().unwrap(),
+            kind: EventKind::Meeting,
+            status,
+            place: None,
+            actors: vec![],
+            sources: vec![],
+            tags: vec![],
+            description: String::new(),
+            meta: Meta::first(Stamp(0)),
+        }
+    }
+
+    fn ymd(y: &str, m: Option<&str>, d: Option<&str>) -> TjsDate {
+        TjsDate {
+            year: y.into(),
+            month: m.map(Into::into),
+            day: d.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn dates_become_bounds_at_their_precision() {
+        let s = slide(&event("2025-08", Status::Occurred), &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2025", Some("8"), None));
+        assert_eq!(s.end_date, None);
+        assert_eq!(s.display_date, "Aug 2025");
+
+        let s = slide(&event("2025-10-24/2025-10-26", Status::Occurred), &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2025", Some("10"), Some("24")));
+        assert_eq!(s.end_date, Some(ymd("2025", Some("10"), Some("26"))));
+
+        let s = slide(&event("2025-08~", Status::Occurred), &[], &[]).unwrap();
+        assert_eq!(s.display_date, "~Aug 2025");
+        assert_eq!(s.end_date, Some(ymd("2025", Some("9"), Some("30"))));
+
+        let s = slide(&event("2025-11-19", Status::Postponed), &[], &[]).unwrap();
+        assert_eq!(s.display_date, "19 Nov 2025 (postponed)");
+
+        let mut e = event("2025", Status::Occurred);
+        e.title = "<b>bold</b> & co".into();
+        let s = slide(&e, &["A <x>".into()], &[]).unwrap();
+        assert_eq!(s.text.headline, "&lt;b&gt;bold&lt;/b&gt; &amp; co");
+        assert_eq!(s.text.text, "<p>Actors: A &lt;x&gt;</p>");
+
+        let s = slide(&event("../2025-11", Status::Occurred), &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2025", Some("11"), None));
+        assert!(s.display_date.starts_with("until"));
+    }
+}
