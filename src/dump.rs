@@ -268,7 +268,7 @@ pub fn apply(
 }
 
 /// "event 2025-10-24-miami-talks", for messages.
-fn line_name(line: &Line) -> String {
+pub(crate) fn line_name(line: &Line) -> String {
     match line {
         Line::Header(_) => "the header".to_string(),
         Line::Actor(a) => format!("actor {}", a.id),
@@ -288,7 +288,7 @@ fn link_references(links: &[model::SourceLink]) -> Vec<(&'static str, &str)> {
 }
 
 /// The records a line refers to, as (kind, id).
-fn references(line: &Line) -> Vec<(&'static str, &str)> {
+pub(crate) fn references(line: &Line) -> Vec<(&'static str, &str)> {
     let links = link_references;
     match line {
         Line::Header(_) | Line::Source(_) => Vec::new(),
@@ -340,10 +340,17 @@ fn apply_one<R: Record>(
     };
     let version = record.meta().version;
     if version <= stored {
-        let existing = store
-            .versions::<R>(record.id())?
-            .into_iter()
-            .find(|r| r.meta().version == version);
+        // The version may be this import's own (a repeated line) or stored.
+        let pending = change
+            .get::<R>(record.id())?
+            .filter(|r| r.meta().version == version);
+        let existing = match pending {
+            Some(r) => Some(r),
+            None => store
+                .versions::<R>(record.id())?
+                .into_iter()
+                .find(|r| r.meta().version == version),
+        };
         if existing.as_ref() == Some(record) {
             applied.unchanged += 1;
             return Ok(());

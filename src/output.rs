@@ -89,7 +89,7 @@ pub fn write_csv_cells<W: Write>(
 /// so such a cell gets a leading `'`. CSV import removes that one `'` again,
 /// so a round trip is exact.
 pub fn spreadsheet_safe(cell: String) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if crate::tabular::needs_formula_guard(&cell) {
         format!("'{cell}")
     } else {
         cell

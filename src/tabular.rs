@@ -511,12 +511,20 @@ impl<R: Read> Rows<R> {
     }
 }
 
-/// Removes the `'` that CSV export puts before a cell that a spreadsheet
-/// would run as a formula (`=`, `+`, `-`, `@`, tab, CR), so a round trip is
-/// exact.
+/// Whether CSV export puts a `'` before this cell: a spreadsheet would run
+/// it as a formula (it starts with `=`, `+`, `-`, `@`, tab or CR), or it
+/// already starts with `'` before such a character (so that import, which
+/// removes one `'`, gives it back exactly).
+pub fn needs_formula_guard(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        || text.strip_prefix('\'').is_some_and(needs_formula_guard)
+}
+
+/// Removes the `'` that CSV export puts before a guarded cell, so a round
+/// trip is exact.
 pub fn unescape_formula(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if needs_formula_guard(rest) => rest,
         _ => text,
     }
 }
@@ -639,9 +647,17 @@ mod tests {
     }
 
     #[test]
-    fn formula_guards_are_removed_once() {
+    fn formula_guards_round_trip() {
         assert_eq!(unescape_formula("'=SUM(A1)"), "=SUM(A1)");
         assert_eq!(unescape_formula("'hello"), "'hello");
-        assert_eq!(unescape_formula("''=x"), "''=x");
+        assert_eq!(unescape_formula("''=x"), "'=x");
+        for text in ["=x", "'=x", "''=x", "'x", "x", "-2", "'", "''"] {
+            let exported = if needs_formula_guard(text) {
+                format!("'{text}")
+            } else {
+                text.to_string()
+            };
+            assert_eq!(unescape_formula(&exported), text, "{text:?}");
+        }
     }
 }

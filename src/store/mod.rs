@@ -46,6 +46,8 @@ pub enum Access {
 /// A record kind the store can keep: encodable and indexed.
 pub trait Record: Indexed + Serialize + DeserializeOwned + Clone + PartialEq {
     fn meta(&self) -> &Meta;
+    /// The record as a dump line (for checking what it refers to).
+    fn as_line(&self) -> crate::dump::Line;
     /// The record as an event, for the bookkeeping only events need.
     fn as_event(&self) -> Option<&Event> {
         None
@@ -56,11 +58,19 @@ impl Record for Actor {
     fn meta(&self) -> &Meta {
         &self.meta
     }
+
+    fn as_line(&self) -> crate::dump::Line {
+        crate::dump::Line::Actor(self.clone())
+    }
 }
 
 impl Record for crate::model::Source {
     fn meta(&self) -> &Meta {
         &self.meta
+    }
+
+    fn as_line(&self) -> crate::dump::Line {
+        crate::dump::Line::Source(self.clone())
     }
 }
 
@@ -68,11 +78,19 @@ impl Record for crate::model::Claim {
     fn meta(&self) -> &Meta {
         &self.meta
     }
+
+    fn as_line(&self) -> crate::dump::Line {
+        crate::dump::Line::Claim(self.clone())
+    }
 }
 
 impl Record for Event {
     fn meta(&self) -> &Meta {
         &self.meta
+    }
+
+    fn as_line(&self) -> crate::dump::Line {
+        crate::dump::Line::Event(self.clone())
     }
 
     fn as_event(&self) -> Option<&Event> {
@@ -114,6 +132,12 @@ impl Store {
             if path.exists() && !path.is_dir() {
                 return Err(Error::bad_input(format!(
                     "{} is a file, not a factline database directory",
+                    path.display()
+                )));
+            }
+            if is_foreign(path) {
+                return Err(Error::bad_input(format!(
+                    "{} holds other files and is not a factline database; pass --db a new or empty directory",
                     path.display()
                 )));
             }
@@ -488,7 +512,21 @@ impl Store {
             mut expected,
             versions: current_versions,
             mut checked,
+            references,
         } = audit;
+        // Every record a record names must be there (retracted is fine:
+        // history keeps it), or the dump would not import.
+        for (who, kind, target) in references {
+            let byte = match kind {
+                "actor" => keys::ACTOR,
+                "source" => keys::SOURCE,
+                "event" => keys::EVENT,
+                _ => keys::CLAIM,
+            };
+            if !current_versions.contains_key(&(byte, target.clone())) {
+                problems.push(format!("{who} names {kind} {target}, which is missing"));
+            }
+        }
         for prefix in keys::INDEXES {
             for item in self.scan([prefix]) {
                 let (key, value) = item?;
@@ -636,6 +674,8 @@ struct Audit {
     expected: BTreeMap<Vec<u8>, Vec<u8>>,
     versions: BTreeMap<(u8, String), u32>,
     checked: usize,
+    /// What each current record names: (who names it, kind, id).
+    references: Vec<(String, &'static str, String)>,
 }
 
 impl Audit {
@@ -648,6 +688,12 @@ impl Audit {
                 Ok(record) if record.id() == id => {
                     self.versions.insert((R::KIND, id), record.meta().version);
                     self.expected.extend(record.index_entries());
+                    let line = record.as_line();
+                    let who = crate::dump::line_name(&line);
+                    for (kind, target) in crate::dump::references(&line) {
+                        self.references
+                            .push((who.clone(), kind, target.to_string()));
+                    }
                 }
                 Ok(record) => self.problems.push(format!(
                     "{}/{id}: the record inside is {}",
@@ -674,9 +720,17 @@ fn show_key(key: &[u8]) -> String {
         .collect()
 }
 
-/// Whether `path` holds a database (sled's files are there).
+/// Whether `path` holds a database: sled's `conf` and `db` files are both there.
 pub fn exists(path: &Path) -> bool {
-    path.join("db").is_file() || path.join("conf").is_file()
+    path.join("db").is_file() && path.join("conf").is_file()
+}
+
+/// Whether `path` is a directory holding files that are not a database
+/// (factline must not write sled's files among a user's own).
+fn is_foreign(path: &Path) -> bool {
+    !exists(path)
+        && std::fs::read_dir(path)
+            .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| e.file_name() != LOCK_FILE)))
 }
 
 /// Removes a database that a failed command created and left empty, so that
