@@ -242,8 +242,8 @@ impl Columns {
         Date::parse_edtf(&text).map_err(|e| e.to_string())
     }
 
-    /// Checks and converts one timeline row.
-    pub fn event_row(&self, line: u64, row: &[String]) -> std::result::Result<EventRow, String> {
+    /// Checks a row's width and returns its id, if it gives one.
+    fn row_id(&self, row: &[String]) -> std::result::Result<Option<String>, String> {
         if row.len() != self.width {
             return Err(format!(
                 "expected {} fields, found {}",
@@ -251,13 +251,18 @@ impl Columns {
                 row.len()
             ));
         }
-        let id = match self.get(row, "id") {
-            "" => None,
+        match self.get(row, "id") {
+            "" => Ok(None),
             id => {
                 validate_id(id)?;
-                Some(id.to_string())
+                Ok(Some(id.to_string()))
             }
-        };
+        }
+    }
+
+    /// Checks and converts one timeline row.
+    pub fn event_row(&self, line: u64, row: &[String]) -> std::result::Result<EventRow, String> {
+        let id = self.row_id(row)?;
         let title = self.get(row, "title");
         model::validate_text("title", title, 1000)?;
         let date = self.date(row).map_err(|e| format!("date: {e}"))?;
@@ -349,20 +354,7 @@ pub struct ClaimRow {
 impl Columns {
     /// Checks and converts one claims row.
     pub fn claim_row(&self, line: u64, row: &[String]) -> std::result::Result<ClaimRow, String> {
-        if row.len() != self.width {
-            return Err(format!(
-                "expected {} fields, found {}",
-                self.width,
-                row.len()
-            ));
-        }
-        let id = match self.get(row, "id") {
-            "" => None,
-            id => {
-                validate_id(id)?;
-                Some(id.to_string())
-            }
-        };
+        let id = self.row_id(row)?;
         let text = self.get(row, "text");
         model::validate_text("text", text, 10_000)?;
         let claimant = self.get(row, "claimant");

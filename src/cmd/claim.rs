@@ -251,22 +251,8 @@ impl ClaimRow {
     }
 }
 
-/// The `claims.csv` columns.
-pub const CSV_HEADERS: &[&str] = &[
-    "id",
-    "date",
-    "claimant",
-    "text",
-    "quote",
-    "subject",
-    "value",
-    "unit",
-    "verdict",
-    "sources",
-    "about",
-    "contradicts",
-    "supports",
-];
+/// The `claims.csv` columns: what export writes is what import reads.
+pub const CSV_HEADERS: &[&str] = crate::tabular::CLAIM_FIELDS;
 
 impl Row for ClaimRow {
     const HEADERS: &'static [&'static str] = CSV_HEADERS;

@@ -7,7 +7,7 @@ use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
-use crate::model::{self, Actor, ActorKind, Date, Event, Meta, Source, SourceLink, Status};
+use crate::model::{self, Actor, ActorKind, Event, Meta, Source, SourceLink, Status};
 use crate::output::{print_detail, Row};
 use crate::query::{self, Filter};
 use crate::resolve::{find_actor, find_source, require_actor, unknown, unused_id, Lookup};
@@ -180,19 +180,6 @@ fn place(text: Option<String>) -> Result<Option<String>> {
     }
 }
 
-/// An id from the date's start and the title: `2025-10-24-witkoff-dmitriev-talks`.
-fn event_id_base(date: &Date, title: &str) -> String {
-    let start: String = date
-        .as_str()
-        .split(['/', 'T'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == 'X')
-        .collect();
-    slug(&format!("{start} {title}"))
-}
-
 fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     model::validate_text("title", &args.title, 1000).map_err(Error::bad_input)?;
     let date = parse_user_date("--date", &args.date)?;
@@ -228,7 +215,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
         }
         None => unused_id(
             |id| Ok(store.get::<Event>(id)?.is_some()),
-            &event_id_base(&date, &args.title),
+            &crate::tabular::event_id_base(&date, &args.title),
         )?,
     };
     let event = Event {

@@ -127,18 +127,8 @@ impl TimelineRow {
     }
 }
 
-pub const EXPORT_HEADERS: &[&str] = &[
-    "id",
-    "date",
-    "title",
-    "kind",
-    "status",
-    "place",
-    "actors",
-    "sources",
-    "tags",
-    "description",
-];
+/// The timeline CSV columns: what export writes is what import reads.
+pub const EXPORT_HEADERS: &[&str] = crate::tabular::TIMELINE_FIELDS;
 
 impl Row for TimelineRow {
     const HEADERS: &'static [&'static str] = &[
