@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "TIME")]
     pub as_of: Option<String>,
 
+    /// Colour statuses and verdicts in tables: auto (on a terminal, unless
+    /// NO_COLOR is set), always, or never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
     /// Say nothing on stderr but errors (no notices of created actors,
     /// echoed dates, import counts).
     #[arg(long, short, global = true)]
@@ -46,6 +51,13 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// Every format any command writes; each command says which it accepts.

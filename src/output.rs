@@ -5,7 +5,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use comfy_table::{presets, ContentArrangement, Table, TableComponent};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use comfy_table::{presets, Cell, Color, ContentArrangement, Table, TableComponent};
 use serde::Serialize;
 
 use crate::cli::Format;
@@ -26,6 +28,43 @@ pub trait Row: Serialize {
 /// Joins a list for a CSV or table cell.
 pub fn join(items: &[String]) -> String {
     items.join("; ")
+}
+
+/// Whether tables colour statuses and verdicts (set once from `--color`).
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Decides colour from `--color`, `NO_COLOR` and whether stdout is a terminal.
+pub fn set_color(choice: crate::cli::ColorChoice) {
+    use std::io::IsTerminal;
+    let on = match choice {
+        crate::cli::ColorChoice::Always => true,
+        crate::cli::ColorChoice::Never => false,
+        crate::cli::ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    };
+    COLOR.store(on, Ordering::Relaxed);
+}
+
+/// The colour of a status or verdict word, if it has one.
+fn word_color(word: &str) -> Option<Color> {
+    match word {
+        "occurred" | "confirmed" => Some(Color::Green),
+        "reported" | "unverified" => Some(Color::Cyan),
+        "scheduled" | "rescheduled" => Some(Color::Blue),
+        "postponed" | "disputed" | "misleading" => Some(Color::Yellow),
+        "cancelled" | "false" => Some(Color::Red),
+        _ => None,
+    }
+}
+
+/// A table cell, coloured when it is a status or verdict and colour is on.
+fn cell(header: &str, text: String) -> Cell {
+    let colored = COLOR.load(Ordering::Relaxed) && matches!(header, "status" | "verdict");
+    match word_color(&text).filter(|_| colored) {
+        Some(color) => Cell::new(text).fg(color),
+        None => Cell::new(text),
+    }
 }
 
 /// Writes rows to stdout in a read command's format.
@@ -49,9 +88,15 @@ pub fn write_rows<R: Row, W: Write>(out: &mut W, format: Format, rows: &[R]) -> 
                 return Ok(());
             }
             let mut table = new_table();
-            table.set_header(rows[0].table().0);
+            if COLOR.load(Ordering::Relaxed) {
+                // The decision was made from --color and the terminal already.
+                table.enforce_styling();
+            }
+            let headers = rows[0].table().0;
+            table.set_header(headers.clone());
             for row in rows {
-                table.add_row(row.table().1);
+                let cells = row.table().1;
+                table.add_row(headers.iter().zip(cells).map(|(h, c)| cell(h, c)));
             }
             writeln!(out, "{table}")?;
         }

@@ -124,3 +124,29 @@ fn quiet_silences_notices_but_not_errors() {
         .code(2);
     assert!(!out.get_output().stderr.is_empty(), "errors still shown");
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let env = example_env();
+    let always = env.run_ok(["timeline", "--color", "always"]);
+    assert!(
+        always.contains('\u{1b}'),
+        "statuses are coloured with --color always"
+    );
+    // Piped output (as here) has no colour by default, nor with never.
+    assert!(!env.run_ok(["timeline"]).contains('\u{1b}'));
+    assert!(!env
+        .run_ok(["timeline", "--color", "never"])
+        .contains('\u{1b}'));
+    // Colour never reaches machine formats.
+    assert!(!env
+        .run_ok(["timeline", "--color", "always", "--format", "csv"])
+        .contains('\u{1b}'));
+    let out = env
+        .cmd()
+        .env("NO_COLOR", "1")
+        .args(["timeline", "--color", "auto"])
+        .assert()
+        .success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stdout).contains('\u{1b}'));
+}

@@ -70,6 +70,7 @@ impl Ctx {
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::set_quiet(cli.quiet);
+    crate::output::set_color(cli.color);
     let now = match std::env::var("FACTLINE_NOW") {
         Ok(text) => {
             Stamp::parse(&text).map_err(|e| Error::bad_input(format!("FACTLINE_NOW: {e}")))?
