@@ -13,6 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success, 1 no result or failed check, 2 bad input or usage,
 /// 3 the database cannot be used (in use, newer version, damaged).
+///
+/// Example: factline example && factline who-met witkoff
 #[derive(Debug, Parser)]
 #[command(name = "factline", version, max_term_width = 100)]
 pub struct Cli {
@@ -102,6 +104,8 @@ impl Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Add, edit and look at actors (people, organizations, countries, media).
+    ///
+    /// Example: factline actor show zelensky
     #[command(subcommand)]
     Actor(ActorCommand),
     /// List actors; with --similar, the pairs whose names look alike.
@@ -113,12 +117,18 @@ pub enum Command {
         similar: bool,
     },
     /// Add and list sources (outlets, agencies, documents).
+    ///
+    /// Example: factline source add Reuters --grade B
     #[command(subcommand)]
     Source(SourceCommand),
     /// Add, edit and look at events.
+    ///
+    /// Example: factline event add --title "Witkoff and Dmitriev talks" --date "24-26 October 2025" --actor Witkoff --actor Dmitriev
     #[command(subcommand)]
     Event(EventCommand),
     /// Add, show and rate claims: statements attributed to an actor.
+    ///
+    /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --source Axios
     #[command(subcommand)]
     Claim(ClaimCommand),
     /// List claims, filtered by claimant, subject, verdict or contradiction.
@@ -127,6 +137,8 @@ pub enum Command {
     Claims(ClaimsArgs),
     /// Every pair of claims that contradict: linked as such, or giving
     /// different quantities for the same subject at overlapping dates.
+    ///
+    /// Example: factline contradictions --format json
     Contradictions,
     /// The sources behind one event or claim, with grades, credibility and
     /// "via" chains, and how many are independent.
@@ -207,6 +219,8 @@ pub enum Command {
         src: PathBuf,
     },
     /// Counts, the date span, the busiest actors and the most contested claims.
+    ///
+    /// Example: factline stats --format json
     Stats,
     /// Full-text search over event titles and descriptions, claims and quotes,
     /// ignoring case and diacritics; best matches first.
@@ -233,6 +247,8 @@ pub enum Command {
     Man,
     /// Verify the database: records, indexes, pages, history and schema version.
     ///
+    /// Example: factline check --repair
+    ///
     /// Prints the problems found with the ids concerned; exit code 1 if any.
     /// With --repair, rebuilds the derived indexes and pages from the records
     /// (records and history are kept as they are), then checks again.
@@ -244,6 +260,8 @@ pub enum Command {
     /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
     ///
     /// Running it twice changes nothing.
+    ///
+    /// Example: factline --db story.db example
     Example,
 }
 
@@ -263,6 +281,8 @@ pub enum ActorCommand {
         alias: String,
     },
     /// List actors.
+    ///
+    /// Example: factline actor list --format csv
     List,
     /// Show one actor with its roles and events.
     ///
@@ -358,6 +378,8 @@ pub enum SourceCommand {
         grade: Option<String>,
     },
     /// List sources.
+    ///
+    /// Example: factline source list --format json
     List,
     /// Change a source; the previous version is kept.
     ///
@@ -382,6 +404,8 @@ pub enum ClaimCommand {
     /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --date 2025-11 --about 2025-10-24-miami-talks --source Axios --quote "we feel the Russian position is really being heard"
     Add(ClaimAddArgs),
     /// Show one claim with its sources, verdicts and contradictions.
+    ///
+    /// Example: factline claim show ukraine-19500-deported-children
     Show {
         /// The claim id.
         claim: String,
@@ -402,6 +426,8 @@ pub enum ClaimCommand {
         note: Option<String>,
     },
     /// List claims (as `factline claims`).
+    ///
+    /// Example: factline claim list --verdict disputed
     List(ClaimsArgs),
 }
 
@@ -495,11 +521,15 @@ pub enum EventCommand {
     /// Example: factline event add --title "Witkoff and Dmitriev talks" --date "24-26 October 2025" --kind talks --place Miami --actor Witkoff --actor Dmitriev --source Axios
     Add(EventAddArgs),
     /// Show one event with its earlier versions.
+    ///
+    /// Example: factline event show 2025-11-19-witkoff-zelenskyy-turkiye
     Show {
         /// The event id.
         event: String,
     },
     /// List events (in date order; see also `timeline`).
+    ///
+    /// Example: factline event list --format csv
     List,
     /// Change an event; the previous version is kept.
     ///
