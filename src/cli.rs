@@ -83,6 +83,10 @@ pub enum Format {
     Timelinejs,
     /// The TimelineJS spreadsheet template's columns, as CSV.
     TimelinejsCsv,
+    /// One self-contained HTML page: the timeline and the who-met graph, with filters.
+    Html,
+    /// A standalone SVG picture (see --view).
+    Svg,
 }
 
 impl Format {
@@ -97,6 +101,8 @@ impl Format {
             Format::Gexf => "gexf",
             Format::Timelinejs => "timelinejs",
             Format::TimelinejsCsv => "timelinejs-csv",
+            Format::Html => "html",
+            Format::Svg => "svg",
         }
     }
 }
@@ -173,10 +179,12 @@ pub enum Command {
     ///
     /// Example: factline network witkoff --hops 2
     Network(NetworkArgs),
-    /// Write the database out: the NDJSON dump, the timeline as CSV, or the graph.
+    /// Write the database out: the NDJSON dump, the timeline as CSV, the graph, or pictures.
     ///
     /// Formats: ndjson (default, lossless), csv (the timeline), dot (Graphviz),
-    /// graphml (Gephi, yEd, networkx), gexf (Gephi, with dates).
+    /// graphml (Gephi, yEd, networkx), gexf (Gephi, with dates), timelinejs and
+    /// timelinejs-csv (TimelineJS), html (a page with the timeline and graph),
+    /// svg (the timeline or, with --view graph, the who-met graph).
     ///
     /// Example: factline export --format csv -o story.csv
     Export(ExportArgs),
@@ -677,11 +685,22 @@ pub struct ExportArgs {
     /// For CSV: the timeline of events (default) or the claims.
     #[arg(long, value_enum, default_value = "timeline")]
     pub what: CsvContent,
+    /// For SVG: the timeline (default) or the who-met graph.
+    #[arg(long, value_enum, default_value = "timeline")]
+    pub view: PictureView,
     /// For CSV: write cells exactly, without the `'` that keeps a spreadsheet
     /// from running a cell starting with = + - @ as a formula. Not for
     /// opening in spreadsheets.
     #[arg(long)]
     pub raw: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PictureView {
+    /// Events on a time axis.
+    Timeline,
+    /// Who met whom.
+    Graph,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ pub mod example;
 pub mod graph;
 pub mod model;
 pub mod output;
+pub mod picture;
 pub mod query;
 pub mod resolve;
 pub mod store;

@@ -219,6 +219,14 @@ impl Output {
         self.writer.flush()?;
         drop(self.writer);
         if let Some((path, temp)) = self.target {
+            // Temporary files are private (0600); an export is an ordinary file.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = temp
+                    .as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644));
+            }
             temp.persist(&path).map_err(|e| {
                 Error::bad_input(format!("cannot write {}: {}", path.display(), e.error))
             })?;

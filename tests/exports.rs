@@ -47,6 +47,10 @@ fn example_env() -> TestEnv {
 #[test]
 fn every_export_format_of_the_example_is_committed_and_current() {
     let env = example_env();
+    check_committed(
+        "example-graph.svg",
+        &env.run_ok(["export", "--format", "svg", "--view", "graph"]),
+    );
     for (format, name, extra) in [
         ("ndjson", "example.ndjson", None),
         ("csv", "example.csv", None),
@@ -58,6 +62,8 @@ fn every_export_format_of_the_example_is_committed_and_current() {
         ("gexf", "example-full.gexf", Some("full")),
         ("timelinejs", "example.timelinejs.json", None),
         ("timelinejs-csv", "example.timelinejs.csv", None),
+        ("html", "example.html", None),
+        ("svg", "example-timeline.svg", None),
     ] {
         let mut args = vec!["export", "--format", format];
         if let Some(scope) = extra {

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::{CsvContent, ExportArgs, Format, GraphScope};
+use crate::cli::{CsvContent, ExportArgs, Format, GraphScope, PictureView};
 use crate::cmd::timeline::{TimelineRow, EXPORT_HEADERS};
 use crate::cmd::{claim, Ctx, Names};
 use crate::dump;
@@ -29,6 +29,8 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let mut out = Output::create(args.output.as_deref())?;
     if format == Format::Csv && args.what == CsvContent::Claims {
         write_claims_csv(&store, &mut out, args.raw)?;
+    } else if matches!(format, Format::Html | Format::Svg) {
+        write_picture(&store, format, args.view, &mut out)?;
     } else {
         write(&store, format, scope, args.raw, &mut out)?;
     }
@@ -49,8 +51,63 @@ pub fn write<W: Write>(
         Format::Graphml => export::write_graphml(&export::collect(store, scope)?, out),
         Format::Gexf => export::write_gexf(&export::collect(store, scope)?, out),
         Format::Timelinejs | Format::TimelinejsCsv => write_timelinejs(store, format, out),
+        Format::Html | Format::Svg => write_picture(store, format, PictureView::Timeline, out),
         Format::Ndjson | Format::Table | Format::Json => dump::write(store, out),
     }
+}
+
+/// The pictures: the HTML page, or one SVG.
+pub fn write_picture<W: Write>(
+    store: &Store,
+    format: Format,
+    view: PictureView,
+    out: &mut W,
+) -> Result<()> {
+    use crate::picture::{self, Edge, Item};
+    let events = query::timeline(store, &Filter::default())?;
+    let mut names = Names::new(store);
+    let mut items = Vec::with_capacity(events.len());
+    for event in events {
+        // The date first recorded, when the event has moved since.
+        let first_date = store
+            .versions::<crate::model::Event>(&event.id)?
+            .into_iter()
+            .next()
+            .map(|v| v.date)
+            .filter(|d| d.as_str() != event.date.as_str());
+        items.push(Item {
+            actor_names: names.actors(&event.actors)?,
+            event,
+            first_date,
+        });
+    }
+    let graph = export::collect(store, Scope::Actors)?;
+    let mut edges = Vec::new();
+    for e in &graph.edges {
+        edges.push(Edge {
+            a: (e.source.clone(), names.actor(&e.source)?),
+            b: (e.target.clone(), names.actor(&e.target)?),
+            planned: e.relation == "planned",
+        });
+    }
+    let text = match (format, view) {
+        (Format::Svg, PictureView::Graph) => picture::graph_svg(&edges),
+        (Format::Svg, PictureView::Timeline) => picture::timeline_svg(&items),
+        _ => {
+            let mut actors: Vec<(String, String)> = Vec::new();
+            for item in &items {
+                for (id, name) in item.event.actors.iter().zip(&item.actor_names) {
+                    if !actors.iter().any(|(a, _)| a == id) {
+                        actors.push((id.clone(), name.clone()));
+                    }
+                }
+            }
+            actors.sort_by(|a, b| a.1.cmp(&b.1));
+            picture::html("factline timeline", &items, &edges, &actors)
+        }
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 /// The timeline for TimelineJS: its JSON, or its spreadsheet columns.
