@@ -173,3 +173,26 @@ fn an_id_shared_by_two_kinds_needs_kind() {
     let rows = env.json(["history", "axios", "--kind", "source"]);
     assert_eq!(rows[0]["kind"], "source");
 }
+
+#[test]
+fn a_csv_import_never_undoes_a_retraction() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event", "add", "--id", "e1", "--title", "T", "--date", "2025", "--actor", "Ana Ruiz",
+    ]);
+    env.run_ok(["retract", "e1", "--reason", "duplicate"]);
+    let before = env.export_ndjson();
+    let csv = env.write_file(
+        "rows.csv",
+        "id,date,title,kind,status,place,actors,sources,tags,description\ne1,2025,Changed title,meeting,occurred,,Ana Ruiz,,,\n",
+    );
+    let out = env
+        .cmd()
+        .args(["import", csv.to_str().unwrap()])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("left retracted"), "{stderr}");
+    assert!(ids(&env.json(["timeline"])).is_empty());
+    assert_eq!(env.export_ndjson(), before);
+}

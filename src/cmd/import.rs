@@ -135,6 +135,8 @@ struct Counts {
     updated: usize,
     unchanged: usize,
     rejected: usize,
+    /// Rows naming retracted records, left retracted.
+    retracted: usize,
     actors_created: usize,
     sources_created: usize,
 }
@@ -272,6 +274,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         counts.actors_created,
         counts.sources_created
     );
+    if counts.retracted > 0 {
+        message.push_str(&format!(
+            "; {} rows name retracted records and were left retracted",
+            counts.retracted
+        ));
+    }
     if counts.rejected > 0 {
         message.push_str(&format!(
             "; {} bad rows {}",
@@ -466,6 +474,14 @@ impl<'s> Importer<'s> {
             description: row.description,
             meta: Meta::first(self.now),
         };
+        if existing
+            .as_ref()
+            .is_some_and(|e| e.meta.retracted.is_some())
+        {
+            // A retraction is undone only on purpose, never by a re-import.
+            self.counts.retracted += 1;
+            return Ok(());
+        }
         match existing {
             Some(old) => {
                 // A CSV row carries no link details: keep those already recorded.
@@ -519,6 +535,13 @@ impl<'s> Importer<'s> {
             )?,
         };
         let existing = change.get::<Claim>(&id)?;
+        if existing
+            .as_ref()
+            .is_some_and(|c| c.meta.retracted.is_some())
+        {
+            self.counts.retracted += 1;
+            return Ok(());
+        }
         let mut claim = Claim {
             id: id.clone(),
             claimant,

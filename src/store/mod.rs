@@ -136,16 +136,19 @@ impl Store {
                 )));
             }
             if is_foreign(path) {
-                return Err(Error::bad_input(format!(
-                    "{} holds other files and is not a factline database; pass --db a new or empty directory",
-                    path.display()
-                )));
+                return Err(foreign(path));
             }
             std::fs::create_dir_all(path).map_err(|e| {
                 Error::database(format!("cannot create database {}: {e}", path.display()))
             })?;
         }
         let lock = lock(path, wait)?;
+        // Decided under the lock: another process may have created the
+        // database meanwhile (then it is ours to use).
+        let exists = self::exists(path);
+        if !exists && is_foreign(path) {
+            return Err(foreign(path));
+        }
         // Coarse file times: a blob written in the same tick as the open still counts.
         let opened_at = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
         let db = open_sled(path)?;
@@ -725,12 +728,25 @@ pub fn exists(path: &Path) -> bool {
     path.join("db").is_file() && path.join("conf").is_file()
 }
 
-/// Whether `path` is a directory holding files that are not a database
-/// (factline must not write sled's files among a user's own).
+/// The error for a directory that holds a user's own files.
+fn foreign(path: &Path) -> Error {
+    Error::bad_input(format!(
+        "{} holds other files and is not a factline database; pass --db a new or empty directory",
+        path.display()
+    ))
+}
+
+/// Whether `path` holds files that are neither factline's nor sled's
+/// (factline must not write its files among a user's own). sled's files
+/// without a complete database are a creation that was interrupted, or one
+/// another process is making right now.
 fn is_foreign(path: &Path) -> bool {
-    !exists(path)
-        && std::fs::read_dir(path)
-            .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| e.file_name() != LOCK_FILE)))
+    let ours = |name: &std::ffi::OsStr| {
+        let name = name.to_string_lossy();
+        matches!(name.as_ref(), LOCK_FILE | "conf" | "db" | "blobs") || name.starts_with("snap.")
+    };
+    std::fs::read_dir(path)
+        .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| !ours(&e.file_name()))))
 }
 
 /// Removes a database that a failed command created and left empty, so that
