@@ -43,8 +43,13 @@ pub struct Cli {
 
     /// Say nothing on stderr but errors (no notices of created actors,
     /// echoed dates, import counts).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also say on stderr what the database did: opening, pages read and
+    /// written, and how long each took.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 
     /// If another factline process holds the database, wait up to SECS for it
     /// instead of failing at once.

@@ -62,6 +62,21 @@ pub fn notice(message: impl std::fmt::Display) {
     }
 }
 
+/// Set by `--verbose`: the store says what it did and how long it took.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes a detail on stderr when `--verbose` is given (and not `--quiet`).
+pub fn detail(message: impl std::fmt::Display) {
+    if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        notice(message);
+    }
+}
+
+/// Turns details on (`--verbose`).
+pub fn set_verbose(verbose: bool) {
+    VERBOSE.store(verbose, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Turns notices off (`--quiet`).
 pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);

@@ -150,3 +150,23 @@ fn colour_only_when_asked_or_on_a_terminal() {
         .success();
     assert!(!String::from_utf8_lossy(&out.get_output().stdout).contains('\u{1b}'));
 }
+
+#[test]
+fn verbose_says_what_the_database_did() {
+    let env = TestEnv::new();
+    let out = env
+        .cmd()
+        .args(["--verbose", "source", "add", "Axios"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("opened"), "{stderr}");
+    assert!(
+        stderr.contains("rewrote") && stderr.contains("synced to disk"),
+        "{stderr}"
+    );
+    // Without it, a plain add says nothing; with --quiet and --verbose, usage error.
+    let out = env.cmd().args(["source", "add", "ISW"]).assert().success();
+    assert!(out.get_output().stderr.is_empty());
+    env.fail(2, ["--quiet", "--verbose", "source", "list"]);
+}

@@ -70,6 +70,7 @@ impl Ctx {
 
 pub fn run(cli: Cli) -> Result<()> {
     crate::set_quiet(cli.quiet);
+    crate::set_verbose(cli.verbose);
     crate::output::set_color(cli.color);
     let now = match std::env::var("FACTLINE_NOW") {
         Ok(text) => {

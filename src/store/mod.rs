@@ -121,6 +121,7 @@ impl Store {
     /// Opens the database, waiting up to `wait` for another process to
     /// release it.
     pub fn open_waiting(path: &Path, access: Access, wait: std::time::Duration) -> Result<Store> {
+        let started = std::time::Instant::now();
         let exists = exists(path);
         if !exists {
             if access == Access::Read {
@@ -164,6 +165,11 @@ impl Store {
             created: !exists,
         };
         store.check_schema(exists)?;
+        crate::detail(format!(
+            "opened {} in {} ms",
+            path.display(),
+            started.elapsed().as_millis()
+        ));
         Ok(store)
     }
 
@@ -872,8 +878,17 @@ impl Change<'_> {
     /// Applies every write at once and flushes: after `Ok`, the change is on disk.
     pub fn commit(self) -> Result<()> {
         let store = self.store;
+        let entries = self.pending.len();
+        let started = std::time::Instant::now();
         self.apply()?;
-        store.flush()
+        let applied = started.elapsed();
+        store.flush()?;
+        crate::detail(format!(
+            "wrote {entries} entries in {} ms, synced to disk in {} ms",
+            applied.as_millis(),
+            (started.elapsed() - applied).as_millis()
+        ));
+        Ok(())
     }
 
     /// Applies every write at once (atomically), without flushing.

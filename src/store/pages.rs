@@ -231,6 +231,7 @@ impl Pages {
             by_page.entry(page_of(&key)).or_default().push((key, value));
         }
         let mut batch = sled::Batch::default();
+        let (mut pages, mut bytes) = (0usize, 0usize);
         for (page, changes) in by_page {
             let old = match self.tree.get(&page).map_err(|e| self.sled_error(e))? {
                 Some(bytes) => self.decode(&page, &bytes)?,
@@ -255,12 +256,16 @@ impl Pages {
                 out.push(old.key(i), old.value(i));
                 i += 1;
             }
+            pages += 1;
             if out.is_empty() {
                 batch.remove(page);
             } else {
-                batch.insert(page, out.finish());
+                let encoded = out.finish();
+                bytes += encoded.len();
+                batch.insert(page, encoded);
             }
         }
+        crate::detail(format!("rewrote {pages} pages ({bytes} bytes)"));
         self.tree
             .apply_batch(batch)
             .map_err(|e| self.sled_error(e))?;
