@@ -22,6 +22,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Longest line accepted on import: a hostile file cannot exhaust memory.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
+/// Most lines one dump may hold: an import checks every line before writing
+/// any, holding them all, so the file's size is bounded too.
+pub const MAX_LINES: usize = 5_000_000;
+
 /// One line of a dump.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -94,6 +98,11 @@ pub fn read<R: BufRead>(input: R, label: &str) -> Result<Vec<(usize, Line)>> {
             .map_err(|e| Error::bad_input(format!("{label}: cannot read: {e}")))?;
         if read == 0 {
             break;
+        }
+        if number > MAX_LINES {
+            return Err(Error::bad_input(format!(
+                "{label}:{number}: a dump may hold at most {MAX_LINES} lines; split it"
+            )));
         }
         if buf.len() > MAX_LINE_BYTES {
             return Err(Error::bad_input(format!(
