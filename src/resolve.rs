@@ -80,7 +80,12 @@ pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
 
 /// Finds a source by id or name. Sources are few, so this reads them all.
 pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
-    if let Some(source) = store.get::<Source>(input.trim())? {
+    // An id, as typed or in any case ("ISW" finds the source with id `isw`).
+    let by_id = match store.get::<Source>(input.trim())? {
+        Some(source) => Some(source),
+        None => store.get::<Source>(&crate::model::names::slug(input))?,
+    };
+    if let Some(source) = by_id {
         if let Some(reason) = &source.meta.retracted {
             return Err(retracted("source", &source.id, reason));
         }

@@ -799,3 +799,28 @@ fn a_retracted_claim_leaves_claims_and_contradictions_but_stays_in_history() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_source_is_found_by_its_id_in_any_case() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let out = env
+        .cmd()
+        .args([
+            "claim",
+            "add",
+            "--by",
+            "Zakharova",
+            "--text",
+            "T",
+            "--source",
+            "ISW",
+        ])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        !stderr.contains("created source"),
+        "ISW is the source with id isw: {stderr}"
+    );
+}
