@@ -320,8 +320,28 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
     for name in &args.add_sources {
         add_link(&mut event.sources, participants.source(name)?);
     }
-    if event == before {
-        crate::notice("nothing to change");
+    save(
+        ctx,
+        &store,
+        &before,
+        event,
+        participants,
+        "nothing to change",
+    )
+}
+
+/// Writes `event` as the version after `before`, with the actors and sources
+/// it created, and prints its id; says `unchanged` instead when nothing changed.
+fn save(
+    ctx: &Ctx,
+    store: &Store,
+    before: &Event,
+    mut event: Event,
+    participants: Participants,
+    unchanged: &str,
+) -> Result<()> {
+    if event == *before {
+        crate::notice(unchanged);
         println!("{}", event.id);
         return Ok(());
     }
@@ -354,19 +374,8 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
     if let Some(source) = &args.source {
         add_link(&mut event.sources, participants.source(source)?);
     }
-    if event == before {
-        crate::notice(format!("{} is already {status}", event.id));
-        println!("{}", event.id);
-        return Ok(());
-    }
-    event.meta = before.meta.next(ctx.now);
-    let mut change = store.change();
-    participants.write(&mut change)?;
-    change.note_event(&event);
-    change.put(&event)?;
-    change.commit()?;
-    println!("{}", event.id);
-    Ok(())
+    let unchanged = format!("{} is already {status}", event.id);
+    save(ctx, &store, &before, event, participants, &unchanged)
 }
 
 /// One earlier or current version of an event, as `event show` lists them.
