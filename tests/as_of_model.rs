@@ -14,7 +14,6 @@ mod testenv;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use serde_json::Value;
 use testenv::{assert_one_error_line, TestEnv};
 
@@ -501,22 +500,8 @@ fn check_history<S>(env: &TestEnv, id: &str, versions: &Versions<S>) {
     }
 }
 
-fn cases() -> u32 {
-    std::env::var("FACTLINE_PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(12)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: cases(),
-        // Each case runs the binary dozens of times: keep shrinking bounded
-        // and write no regression file into the source tree.
-        max_shrink_iters: 64,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(testenv::binary_proptest_config(12))]
 
     #[test]
     fn as_of_each_recorded_time_matches_the_model(ops in ops()) {

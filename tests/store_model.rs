@@ -20,7 +20,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use proptest::test_runner::Config as ProptestConfig;
 use serde_json::Value;
 use testenv::{assert_one_error_line, TestEnv};
 
@@ -588,22 +587,8 @@ fn run_case(ops: &[Op]) {
     assert!(ok.starts_with("ok"), "check: {ok}");
 }
 
-fn cases() -> u32 {
-    std::env::var("FACTLINE_PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10)
-}
-
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: cases(),
-        // Each case runs the binary dozens of times: keep shrinking bounded
-        // and write no regression file into the source tree.
-        max_shrink_iters: 64,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(testenv::binary_proptest_config(10))]
 
     #[test]
     fn store_matches_the_model(ops in ops()) {

@@ -193,3 +193,20 @@ pub fn assert_one_error_line(stderr: &str) {
         "stderr should start with \"factline: \": {stderr}"
     );
 }
+
+/// The proptest settings for properties that run the binary: `default_cases`
+/// cases unless `FACTLINE_PROPTEST_CASES` says otherwise, bounded shrinking
+/// (each case runs the binary dozens of times), and no regression file
+/// written into the source tree.
+pub fn binary_proptest_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("FACTLINE_PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        max_shrink_iters: 64,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
