@@ -61,38 +61,33 @@ impl Window {
 }
 
 impl Filter {
-    fn window(&self) -> (i32, i32) {
-        let w = Window::new(self.from.as_ref(), self.to.as_ref(), self.strict);
-        (w.from, w.to)
+    fn window(&self) -> Window {
+        Window::new(self.from.as_ref(), self.to.as_ref(), self.strict)
     }
 
-    /// Whether an event with these bounds belongs in the window.
-    fn admits_days(&self, earliest: i32, latest: i32) -> bool {
-        Window::new(self.from.as_ref(), self.to.as_ref(), self.strict).admits(earliest, latest)
-    }
-
-    fn admits(&self, event: &Event) -> bool {
+    fn admits(&self, window: &Window, event: &Event) -> bool {
         self.status.is_none_or(|s| s == event.status)
             && self.kind.is_none_or(|k| k == event.kind)
-            && self.admits_days(event.date.earliest_day(), event.date.latest_day())
+            && window.admits(event.date.earliest_day(), event.date.latest_day())
     }
 }
 
 /// The events a filter selects, in timeline order (date, then id).
 pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
-    let (from, to) = filter.window();
+    let window = filter.window();
+    let (from, to) = (window.from, window.to);
     let mut ids: Vec<String> = Vec::new();
     if let Some(actor) = &filter.actor {
         for item in store.actor_event_ids(actor) {
             let (earliest, latest, id) = item?;
-            if filter.admits_days(earliest, latest) {
+            if window.admits(earliest, latest) {
                 ids.push(id);
             }
         }
     } else if from == i32::MIN {
         for item in store.timeline_ids(i32::MIN, to) {
             let (earliest, latest, id) = item?;
-            if filter.admits_days(earliest, latest) {
+            if window.admits(earliest, latest) {
                 ids.push(id);
             }
         }
@@ -103,7 +98,7 @@ pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
         let mut seen = BTreeSet::new();
         for item in store.timeline_ids(start, to) {
             let (earliest, latest, id) = item?;
-            if filter.admits_days(earliest, latest) && seen.insert(id.clone()) {
+            if window.admits(earliest, latest) && seen.insert(id.clone()) {
                 ids.push(id);
             }
         }
@@ -122,7 +117,7 @@ pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
                 "an index names missing event {id}; run `factline check`"
             ))
         })?;
-        if filter.admits(&event) {
+        if filter.admits(&window, &event) {
             events.push(event);
         }
     }
