@@ -114,6 +114,11 @@ impl Page {
         self.spans.is_empty()
     }
 
+    /// Bytes held in memory.
+    pub fn size(&self) -> usize {
+        self.buf.len() + self.spans.len() * std::mem::size_of::<(u32, u32, u32)>()
+    }
+
     pub fn key(&self, i: usize) -> &[u8] {
         let (start, end, _) = self.spans[i];
         &self.buf[start as usize..end as usize]

@@ -130,7 +130,7 @@ pub fn unknown(what: &str, input: &str, suggestion: Option<String>) -> Error {
 }
 
 /// An id not yet taken: `base`, else `base-2`, `base-3`…
-pub fn unused_id(taken: impl Fn(&str) -> Result<bool>, base: &str) -> Result<String> {
+pub fn unused_id(mut taken: impl FnMut(&str) -> Result<bool>, base: &str) -> Result<String> {
     if !taken(base)? {
         return Ok(base.to_string());
     }

@@ -847,9 +847,12 @@ fn a_claims_row_with_a_value_but_no_subject_is_bad() {
 // 9. An import killed halfway.
 
 const BIG_ROWS: usize = 12_000;
-/// Chunk size for the killed imports (FACTLINE_IMPORT_CHUNK_ROWS), small so
-/// that a kill lands between chunks in a short test.
-const CHUNK_ROWS: usize = 1_000;
+/// Page bytes per sled batch for the interrupted imports
+/// (FACTLINE_BULK_BATCH_BYTES): small, so that an import writes many batches.
+const SMALL_BATCH: &str = "20000";
+/// Memory for unsorted writes (FACTLINE_BULK_BUFFER_BYTES): small, so that
+/// the import spills several sorted runs to disk and merges them.
+const SMALL_BUFFER: &str = "300000";
 
 fn big_csv() -> String {
     let mut csv = String::with_capacity(BIG_ROWS * 80);
@@ -873,29 +876,86 @@ fn bulk_events(csv: &str) -> usize {
     csv.lines().count() - 2
 }
 
-#[test]
-fn an_import_killed_halfway_leaves_a_sound_database_and_completes_on_rerun() {
-    let csv = big_csv();
+/// `check` passes; returns its stderr.
+fn check_passes(env: &TestEnv, after: &str) -> String {
+    let out = env.output(["check"]);
+    assert!(
+        out.status.success(),
+        "check after {after} failed ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
 
-    // The reference: a clean import, timed to place the kills.
+/// A clean import of the big CSV into a seeded database: (its timeline CSV,
+/// how long it took).
+fn clean_big_import(csv: &str) -> (String, Duration) {
     let reference = seeded_env();
-    reference.write_file("big.csv", &csv);
+    reference.write_file("big.csv", csv);
     let start = Instant::now();
     import(&reference, &["big.csv"]);
-    let full = start.elapsed();
+    let took = start.elapsed();
     let expected = reference.run_ok(["export", "--format", "csv"]);
     assert_eq!(bulk_events(&expected), BIG_ROWS);
+    (expected, took)
+}
 
-    // Early (while validating), and at about half and four fifths of the
-    // writing, after one and two chunks.
+#[test]
+fn an_import_that_crashes_between_page_batches_is_undone_at_the_next_open() {
+    let csv = big_csv();
+    let (expected, _) = clean_big_import(&csv);
+    for crash_after in ["1", "3"] {
+        let env = seeded_env();
+        let before = env.export_ndjson();
+        env.write_file("big.csv", &csv);
+        let out = env
+            .std_cmd()
+            .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
+            .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
+            .env("FACTLINE_CRASH_AFTER_BATCHES", crash_after)
+            .args(["import", "big.csv"])
+            .output()
+            .unwrap();
+        assert!(
+            !out.status.success() && out.status.code().is_none(),
+            "the import should have crashed after batch {crash_after}: {out:?}"
+        );
+
+        // The next open (any command) restores the pages the batches replaced.
+        let stderr = check_passes(&env, &format!("a crash after batch {crash_after}"));
+        assert!(
+            stderr.contains("an import was interrupted before it finished and has been undone"),
+            "{stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "crash after batch {crash_after}");
+        let stderr = check_passes(&env, "the rollback");
+        assert!(!stderr.contains("interrupted"), "undone twice: {stderr}");
+
+        let stderr = import(&env, &["big.csv"]);
+        assert!(
+            stderr.contains(&format!("{BIG_ROWS} added, 0 updated, 0 unchanged")),
+            "{stderr}"
+        );
+        assert_eq!(env.run_ok(["export", "--format", "csv"]), expected);
+    }
+}
+
+#[test]
+fn an_import_killed_at_any_moment_leaves_all_or_nothing_and_completes_on_rerun() {
+    let csv = big_csv();
+    let (expected, full) = clean_big_import(&csv);
+
+    // Early (while validating), and at about half and four fifths of the import.
     let delays = [Duration::from_millis(600), full / 2, full * 4 / 5];
-    let mut killed_while_writing = 0;
     for delay in delays {
         let env = seeded_env();
         env.write_file("big.csv", &csv);
         let mut child = env
             .std_cmd()
-            .env("FACTLINE_IMPORT_CHUNK_ROWS", CHUNK_ROWS.to_string())
+            .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
+            .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
             .args(["import", "big.csv"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -909,32 +969,21 @@ fn an_import_killed_halfway_leaves_a_sound_database_and_completes_on_rerun() {
         }
         child.wait().unwrap();
 
-        let out = env.output(["check"]);
+        check_passes(&env, &format!("a kill at {delay:?}"));
+        let kept = bulk_events(&env.run_ok(["export", "--format", "csv"]));
         assert!(
-            out.status.success(),
-            "check after a kill at {delay:?} failed ({}):\n{}{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            kept == 0 || kept == BIG_ROWS,
+            "a kill at {delay:?} left {kept} of {BIG_ROWS} events: not all or nothing"
         );
-        let partial = bulk_events(&env.run_ok(["export", "--format", "csv"]));
-        assert_eq!(
-            partial % CHUNK_ROWS,
-            0,
-            "a kill at {delay:?} left {partial} events: not whole chunks"
-        );
-        if !finished && partial > 0 {
-            killed_while_writing += 1;
-        }
         eprintln!(
-            "kill at {delay:?} (full import {full:?}): finished before: {finished}, {partial} events kept"
+            "kill at {delay:?} (full import {full:?}): finished before: {finished}, {kept} events kept"
         );
 
         let stderr = import(&env, &["big.csv"]);
         assert!(
             stderr.contains(&format!(
-                "{} added, 0 updated, {partial} unchanged",
-                BIG_ROWS - partial
+                "{} added, 0 updated, {kept} unchanged",
+                BIG_ROWS - kept
             )),
             "{stderr}"
         );
@@ -944,8 +993,30 @@ fn an_import_killed_halfway_leaves_a_sound_database_and_completes_on_rerun() {
             "after a kill at {delay:?} and a re-import"
         );
     }
-    assert!(
-        killed_while_writing > 0,
-        "no kill landed after a chunk was written (full import took {full:?})"
-    );
+}
+
+#[test]
+fn an_import_spilled_in_many_runs_equals_one_sorted_in_memory() {
+    let csv = big_csv();
+    let (expected, _) = clean_big_import(&csv);
+    let env = seeded_env();
+    env.write_file("big.csv", &csv);
+    let out = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
+        .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
+        .args(["--verbose", "import", "big.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let runs: usize = stderr
+        .split("logical writes, ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no run count in {stderr}"));
+    assert!(runs > 3, "only {runs} runs spilled: {stderr}");
+    assert_eq!(env.run_ok(["export", "--format", "csv"]), expected);
+    check_passes(&env, "a spilled import");
 }

@@ -1,5 +1,6 @@
 //! `factline import FILE`: load an NDJSON dump (one atomic change) or a CSV
-//! (validated first, then written in chunks of whole rows; see `tabular`).
+//! (validated first, then written as one bulk change: every page once, all
+//! or nothing; see `store::bulk`).
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, IsTerminal, Read, Write};
@@ -12,20 +13,9 @@ use crate::error::{Error, Result};
 use crate::model::names::{fold, slug};
 use crate::model::{self, Actor, ActorKind, Claim, Event, Meta, Source, SourceLink};
 use crate::resolve::unused_id;
-use crate::store::{keys, Access, Change, Store};
+use crate::store::bulk::Bulk;
+use crate::store::{keys, Access, Store};
 use crate::tabular::{self, Columns, EventRow, Rows};
-
-/// Rows written per atomic chunk: bounds memory, and an interrupted import
-/// keeps every chunk it finished. `FACTLINE_IMPORT_CHUNK_ROWS` overrides it.
-const CHUNK_ROWS: usize = 20_000;
-
-fn chunk_rows() -> usize {
-    std::env::var("FACTLINE_IMPORT_CHUNK_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(CHUNK_ROWS)
-}
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let stdin = args.file == Path::new("-");
@@ -222,15 +212,13 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         )));
     }
 
-    // Pass 2: write the good rows, a chunk at a time.
+    // Pass 2: turn the good rows into one bulk change.
     let store = open_store(ctx, args.dry_run)?;
     let mut importer = Importer::new(&store, ctx.now)?;
     importer.claims_in_file = claim_ids;
     let mut rows = Rows::new(open(path, label)?, label)?;
     let progress = Progress::new(total as u64);
-    let mut change = store.change();
-    let mut in_chunk = 0;
-    let chunk = chunk_rows();
+    let mut bulk = store.bulk()?;
     while let Some((line, row)) = rows.next_row()? {
         progress.tick();
         let Ok(fields) = row else { continue };
@@ -240,20 +228,14 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         let result = match args.what {
             CsvContent::Timeline => {
                 let row = columns.event_row(line, &fields).map_err(Error::bad_input)?;
-                importer.event(&mut change, row)
+                importer.event(&mut bulk, row)
             }
             CsvContent::Claims => {
                 let row = columns.claim_row(line, &fields).map_err(Error::bad_input)?;
-                importer.claim(&mut change, row)
+                importer.claim(&mut bulk, row)
             }
         };
         result.map_err(|e| e.context(format!("{label}:{line}")))?;
-        in_chunk += 1;
-        if in_chunk == chunk && !args.dry_run {
-            std::mem::replace(&mut change, store.change()).commit()?;
-            importer.chunk_committed();
-            in_chunk = 0;
-        }
     }
     progress.finish();
     let counts = &mut importer.counts;
@@ -264,7 +246,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         "imported"
     };
     if !args.dry_run {
-        change.commit()?;
+        bulk.commit()?;
     }
     let mut message = format!(
         "{verb} {label}: {} added, {} updated, {} unchanged; {} actors and {} sources created",
@@ -319,10 +301,6 @@ struct Importer<'s> {
     actors: HashMap<String, String>,
     /// Folded name or id → source id (sources are few: all loaded).
     sources: HashMap<String, String>,
-    /// Ids taken by records created in this import but not yet committed.
-    new_ids: std::collections::HashSet<(u8, String)>,
-    /// Natural key → event id for events created in the current chunk.
-    natural: HashMap<String, String>,
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
@@ -343,41 +321,23 @@ impl<'s> Importer<'s> {
             now,
             actors: HashMap::new(),
             sources,
-            new_ids: Default::default(),
-            natural: HashMap::new(),
             counts: Counts::default(),
             created_actors: Default::default(),
             claims_in_file: Default::default(),
         })
     }
 
-    fn chunk_committed(&mut self) {
-        self.new_ids.clear();
-        self.natural.clear();
-    }
-
-    fn taken(&self, kind: u8, id: &str) -> Result<bool> {
-        if self.new_ids.contains(&(kind, id.to_string())) {
-            return Ok(true);
-        }
-        Ok(match kind {
-            keys::ACTOR => self.store.get::<Actor>(id)?.is_some(),
-            keys::SOURCE => self.store.get::<Source>(id)?.is_some(),
-            keys::EVENT => self.store.get::<Event>(id)?.is_some(),
-            _ => self.store.get::<Claim>(id)?.is_some(),
-        })
-    }
 
     /// The actor a name means; an unknown name creates an actor. In bulk a
     /// near-miss is not refused: it is counted and left for `actor similar`.
-    fn actor(&mut self, change: &mut Change, name: &str) -> Result<String> {
+    fn actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
         let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
             return Ok(id.clone());
         }
         let mut found = self.store.actors_named(&folded)?;
         if found.is_empty() {
-            if let Some(actor) = self.store.get::<Actor>(name)? {
+            if let Some(actor) = bulk.get::<Actor>(name)? {
                 if actor.meta.retracted.is_none() {
                     found.push(actor.id);
                 }
@@ -386,8 +346,8 @@ impl<'s> Importer<'s> {
         let id = match found.into_iter().next() {
             Some(id) => id,
             None => {
-                let id = unused_id(|id| self.taken(keys::ACTOR, id), &slug(name))?;
-                change.put(&Actor {
+                let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
+                bulk.put(&Actor {
                     id: id.clone(),
                     name: name.to_string(),
                     kind: ActorKind::Other,
@@ -396,7 +356,6 @@ impl<'s> Importer<'s> {
                     roles: Vec::new(),
                     meta: Meta::first(self.now),
                 })?;
-                self.new_ids.insert((keys::ACTOR, id.clone()));
                 self.created_actors.insert(id.clone());
                 self.counts.actors_created += 1;
                 id
@@ -406,58 +365,53 @@ impl<'s> Importer<'s> {
         Ok(id)
     }
 
-    fn source(&mut self, change: &mut Change, name: &str) -> Result<String> {
+    fn source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
         let folded = fold(name);
         if let Some(id) = self.sources.get(&folded) {
             return Ok(id.clone());
         }
-        let id = unused_id(|id| self.taken(keys::SOURCE, id), &slug(name))?;
-        change.put(&Source {
+        let id = unused_id(|id| taken(bulk, keys::SOURCE, id), &slug(name))?;
+        bulk.put(&Source {
             id: id.clone(),
             name: name.to_string(),
             url: None,
             grade: None,
             meta: Meta::first(self.now),
         })?;
-        self.new_ids.insert((keys::SOURCE, id.clone()));
         self.sources.insert(folded, id.clone());
         self.counts.sources_created += 1;
         Ok(id)
     }
 
-    fn event(&mut self, change: &mut Change, row: EventRow) -> Result<()> {
+    fn event(&mut self, bulk: &mut Bulk, row: EventRow) -> Result<()> {
         let mut actors = Vec::with_capacity(row.actors.len());
         for name in &row.actors {
-            let id = self.actor(change, name)?;
+            let id = self.actor(bulk, name)?;
             if !actors.contains(&id) {
                 actors.push(id);
             }
         }
         let mut links: Vec<SourceLink> = Vec::with_capacity(row.sources.len());
         for name in &row.sources {
-            let id = self.source(change, name)?;
+            let id = self.source(bulk, name)?;
             crate::cmd::event::add_link(&mut links, id);
         }
-        let natural = keys::natural_key_of(row.date.as_str(), &row.title, &actors);
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
-            None => match self.natural.get(&natural) {
-                Some(id) => Some(id.clone()),
-                None => self
-                    .store
-                    .pair_index(keys::NATURAL, &natural)
-                    .next()
-                    .transpose()?,
-            },
+            None => bulk.event_with_natural_key(&keys::natural_key_of(
+                row.date.as_str(),
+                &row.title,
+                &actors,
+            ))?,
         };
         let existing = match &existing_id {
-            Some(id) => change.get::<Event>(id)?,
+            Some(id) => bulk.get::<Event>(id)?,
             None => None,
         };
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
-                |id| self.taken(keys::EVENT, id),
+                |id| taken(bulk, keys::EVENT, id),
                 &tabular::event_id_base(&row.date, &row.title),
             )?,
         };
@@ -498,43 +452,38 @@ impl<'s> Importer<'s> {
                 event.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
-            None => {
-                self.counts.added += 1;
-                self.new_ids.insert((keys::EVENT, id.clone()));
-            }
+            None => self.counts.added += 1,
         }
-        self.natural.insert(natural, id);
-        change.note_event(&event);
-        change.put(&event)
+        bulk.put(&event)
     }
 
-    fn claim(&mut self, change: &mut Change, row: tabular::ClaimRow) -> Result<()> {
-        let claimant = self.actor(change, &row.claimant)?;
+    fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<()> {
+        let claimant = self.actor(bulk, &row.claimant)?;
         let mut links = Vec::new();
         for name in &row.sources {
-            let id = self.source(change, name)?;
+            let id = self.source(bulk, name)?;
             crate::cmd::event::add_link(&mut links, id);
         }
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
-            match change.get::<Event>(about)? {
+            match bulk.get::<Event>(about)? {
                 Some(e) => about_events.push(e.id),
-                None => about_actors.push(self.actor(change, about)?),
+                None => about_actors.push(self.actor(bulk, about)?),
             }
         }
         for related in row.contradicts.iter().chain(&row.supports) {
-            if !self.claims_in_file.contains(related) && change.get::<Claim>(related)?.is_none() {
+            if !self.claims_in_file.contains(related) && bulk.get::<Claim>(related)?.is_none() {
                 return Err(Error::bad_input(format!("unknown claim {related:?}")));
             }
         }
         let id = match &row.id {
             Some(id) => id.clone(),
             None => unused_id(
-                |id| self.taken(keys::CLAIM, id),
+                |id| taken(bulk, keys::CLAIM, id),
                 &slug(&format!("{claimant} {}", row.text)),
             )?,
         };
-        let existing = change.get::<Claim>(&id)?;
+        let existing = bulk.get::<Claim>(&id)?;
         if existing
             .as_ref()
             .is_some_and(|c| c.meta.retracted.is_some())
@@ -576,13 +525,20 @@ impl<'s> Importer<'s> {
                 claim.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
-            None => {
-                self.counts.added += 1;
-                self.new_ids.insert((keys::CLAIM, id));
-            }
+            None => self.counts.added += 1,
         }
-        change.put(&claim)
+        bulk.put(&claim)
     }
+}
+
+/// Whether a record of `kind` already has `id` (stored, or written by this import).
+fn taken(bulk: &mut Bulk, kind: u8, id: &str) -> Result<bool> {
+    Ok(match kind {
+        keys::ACTOR => bulk.get::<Actor>(id)?.is_some(),
+        keys::SOURCE => bulk.get::<Source>(id)?.is_some(),
+        keys::EVENT => bulk.get::<Event>(id)?.is_some(),
+        _ => bulk.get::<Claim>(id)?.is_some(),
+    })
 }
 
 /// A progress bar on stderr when it is a terminal (rows/s, ETA); silent otherwise.

@@ -6,6 +6,7 @@
 //! [`Change`], committed as one sled batch (atomic) and flushed before the
 //! command reports success.
 
+pub mod bulk;
 pub mod keys;
 pub mod pages;
 
@@ -29,7 +30,7 @@ pub use keys::{Indexed, Participation};
 
 /// The layout version this build reads and writes. A database with a higher
 /// number was written by a newer factline and is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LOCK_FILE: &str = "factline.lock";
@@ -106,8 +107,9 @@ pub struct Store {
     // even on a crash, so a stale lock can never block a user. None for an
     // in-memory snapshot.
     _lock: Option<File>,
-    /// When the store was opened: blob files newer than this are synced on flush.
-    opened_at: std::time::SystemTime,
+    /// Blob files modified since this time are synced by the next flush
+    /// (the open, then each flush's start, less the file times' coarseness).
+    synced_until: std::cell::Cell<std::time::SystemTime>,
     /// Whether this open created the database (its directory entries need syncing).
     created: bool,
 }
@@ -161,10 +163,11 @@ impl Store {
             ),
             db,
             _lock: Some(lock),
-            opened_at,
+            synced_until: std::cell::Cell::new(opened_at),
             created: !exists,
         };
         store.check_schema(exists)?;
+        store.undo_interrupted_bulk()?;
         crate::detail(format!(
             "opened {} in {} ms",
             path.display(),
@@ -191,7 +194,7 @@ impl Store {
             ),
             db,
             _lock: None,
-            opened_at: std::time::SystemTime::now(),
+            synced_until: std::cell::Cell::new(std::time::SystemTime::now()),
             created: false,
         })
     }
@@ -282,6 +285,8 @@ impl Store {
     /// also fsyncs the log file, every blob file written since the store was
     /// opened, and the directories that name new files.
     pub fn flush(&self) -> Result<()> {
+        // Coarse file times: a blob written in the same tick still counts.
+        let started = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
         self.db.flush().map_err(|e| sled_error(&self.path, e))?;
         if self._lock.is_none() {
             return Ok(()); // an in-memory snapshot: nothing on disk
@@ -299,7 +304,7 @@ impl Store {
                 let fresh = entry
                     .metadata()
                     .and_then(|m| m.modified())
-                    .is_ok_and(|t| t >= self.opened_at);
+                    .is_ok_and(|t| t >= self.synced_until.get());
                 if fresh {
                     let file = entry.path();
                     File::open(&file)
@@ -309,11 +314,27 @@ impl Store {
             }
             sync_dir(&blobs).map_err(|e| io(&blobs, e))?;
         }
+        self.synced_until.set(started);
         if self.created {
             sync_dir(&self.path).map_err(|e| io(&self.path, e))?;
             if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 sync_dir(parent).map_err(|e| io(parent, e))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Records that an event spans `span` days, if no earlier one spanned
+    /// more. Written before the event's batch: a crash between the two leaves
+    /// a wider scan than needed, never a missed event.
+    fn raise_max_span(&self, span: i32) -> Result<()> {
+        if span > self.max_event_span()? {
+            let meta = self
+                .db
+                .open_tree("meta")
+                .map_err(|e| sled_error(&self.path, e))?;
+            meta.insert(MAX_SPAN_KEY, &span.to_be_bytes())
+                .map_err(|e| sled_error(&self.path, e))?;
         }
         Ok(())
     }
@@ -898,16 +919,7 @@ impl Change<'_> {
         }
         let store = self.store;
         if let Some(span) = self.max_span {
-            if span > store.max_event_span()? {
-                let meta = store
-                    .db
-                    .open_tree("meta")
-                    .map_err(|e| sled_error(&store.path, e))?;
-                // Written before the batch: a crash between the two leaves a
-                // wider scan than needed, never a missed event.
-                meta.insert(MAX_SPAN_KEY, &span.to_be_bytes())
-                    .map_err(|e| sled_error(&store.path, e))?;
-            }
+            store.raise_max_span(span)?;
         }
         store.data.apply(self.pending)
     }

@@ -22,8 +22,15 @@ use crate::codec::{self, Page, PageWriter};
 use crate::error::{Error, Result};
 use crate::store::keys;
 
-/// Record, history and natural-key pages: ids are spread over this many.
-pub const HASH_PAGES: u16 = 4096;
+/// Record, history and natural-key pages: ids are spread over this many,
+/// so that at a million events a page holds about 15 records (a few KB):
+/// a lookup by id, one per row of a bulk import, reads little.
+pub const HASH_PAGES: u32 = 4096;
+
+/// Decoded pages kept per command before the cache starts over: a command
+/// that reads many pages (an import matching every row against the store)
+/// stays within bounded memory.
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A page's entries: (logical key, value) in key order.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
@@ -33,9 +40,11 @@ type PageWrites = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 pub type CheckedPage = (Vec<u8>, std::result::Result<Entries, String>);
 
 pub struct Pages {
-    tree: sled::Tree,
+    pub(super) tree: sled::Tree,
     path: PathBuf,
     cache: RefCell<HashMap<Vec<u8>, Rc<Page>>>,
+    /// Bytes of the cached pages.
+    cached: std::cell::Cell<usize>,
 }
 
 /// FNV-1a: a stable hash (the page of a key must never change).
@@ -49,7 +58,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 fn hash_page(tag: &[u8], id: &[u8]) -> Vec<u8> {
-    let bucket = (fnv1a(id) % u64::from(HASH_PAGES)) as u16;
+    let bucket = (fnv1a(id) % u64::from(HASH_PAGES)) as u16; // HASH_PAGES <= 2^16
     let mut page = vec![b'#'];
     page.extend_from_slice(tag);
     page.extend_from_slice(&bucket.to_be_bytes());
@@ -112,6 +121,7 @@ impl Pages {
             tree,
             path: path.to_path_buf(),
             cache: RefCell::new(HashMap::new()),
+            cached: std::cell::Cell::new(0),
         }
     }
 
@@ -127,7 +137,7 @@ impl Pages {
         ))
     }
 
-    fn decode(&self, page: &[u8], bytes: &[u8]) -> Result<Page> {
+    pub(super) fn decode(&self, page: &[u8], bytes: &[u8]) -> Result<Page> {
         codec::decode_page(bytes).map_err(|e| self.damaged(page, &e))
     }
 
@@ -141,10 +151,21 @@ impl Pages {
             None => Page::default(),
         };
         let entries = Rc::new(entries);
+        let size = entries.size() + page.len();
+        if self.cached.get() + size > CACHE_BYTES {
+            self.clear_cache();
+        }
+        self.cached.set(self.cached.get() + size);
         self.cache
             .borrow_mut()
             .insert(page.to_vec(), Rc::clone(&entries));
         Ok(entries)
+    }
+
+    /// Forgets the pages read so far (after a write, or when the cache is full).
+    pub(super) fn clear_cache(&self) {
+        self.cache.borrow_mut().clear();
+        self.cached.set(0);
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -237,25 +258,7 @@ impl Pages {
                 Some(bytes) => self.decode(&page, &bytes)?,
                 None => Page::default(),
             };
-            // Both runs are in key order: merge them in one pass.
-            let mut out = PageWriter::default();
-            let mut i = 0;
-            for (key, value) in &changes {
-                while i < old.len() && old.key(i) < key.as_slice() {
-                    out.push(old.key(i), old.value(i));
-                    i += 1;
-                }
-                if i < old.len() && old.key(i) == key.as_slice() {
-                    i += 1; // replaced or removed
-                }
-                if let Some(value) = value {
-                    out.push(key, value);
-                }
-            }
-            while i < old.len() {
-                out.push(old.key(i), old.value(i));
-                i += 1;
-            }
+            let out = merge(&old, &changes);
             pages += 1;
             if out.is_empty() {
                 batch.remove(page);
@@ -269,7 +272,7 @@ impl Pages {
         self.tree
             .apply_batch(batch)
             .map_err(|e| self.sled_error(e))?;
-        self.cache.borrow_mut().clear();
+        self.clear_cache();
         Ok(())
     }
 
@@ -297,7 +300,7 @@ impl Pages {
         self.tree
             .apply_batch(batch)
             .map_err(|e| self.sled_error(e))?;
-        self.cache.borrow_mut().clear();
+        self.clear_cache();
         Ok(())
     }
 
@@ -312,6 +315,30 @@ impl Pages {
         }
         Ok(out)
     }
+}
+
+/// A page's entries with `changes` (in key order; `None` removes) applied:
+/// both runs are in key order, so they merge in one pass.
+pub(super) fn merge(old: &Page, changes: &[(Vec<u8>, Option<Vec<u8>>)]) -> PageWriter {
+    let mut out = PageWriter::default();
+    let mut i = 0;
+    for (key, value) in changes {
+        while i < old.len() && old.key(i) < key.as_slice() {
+            out.push(old.key(i), old.value(i));
+            i += 1;
+        }
+        if i < old.len() && old.key(i) == key.as_slice() {
+            i += 1; // replaced or removed
+        }
+        if let Some(value) = value {
+            out.push(key, value);
+        }
+    }
+    while i < old.len() {
+        out.push(old.key(i), old.value(i));
+        i += 1;
+    }
+    out
 }
 
 /// The smallest key greater than every key starting with `prefix`.

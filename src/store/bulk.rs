@@ -1,0 +1,813 @@
+//! Bulk writes: a large import as one change, each page written once.
+//!
+//! A [`Change`](super::Change) holds its writes in memory and applies them
+//! as one sled batch: right for an edit, wrong for a million rows, whose
+//! writes do not fit in memory and, committed in chunks, would rewrite the
+//! same pages once per chunk. A [`Bulk`] instead
+//! - sends each logical write (key, value or removal, sequence number) to a
+//!   buffer that is sorted by (page, key) and spilled to a temporary *run*
+//!   file whenever it reaches its budget;
+//! - keeps the records it wrote in a temporary file, with an index from each
+//!   record's key (and each event's natural key) to its latest version, so
+//!   the import can read back what it wrote (a row that updates an event
+//!   created a few rows earlier);
+//! - on commit, merges the runs, so that every page is read, merged with its
+//!   writes and written once, in sled batches of bounded size.
+//!
+//! A commit spans many batches, so an undo log makes it all-or-nothing:
+//! before a batch overwrites pages, their previous bytes (or, for pages it
+//! creates, one list of their keys) go to the `undo` tree and are flushed, under a marker in the `meta` tree that is removed
+//! once the last batch is on disk. Opening a database whose marker is still
+//! there (the import was killed) restores the saved pages, so the import
+//! either happened whole or not at all, and running it again completes it.
+
+use std::cmp::Ordering;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::fs::File;
+use std::hash::{Hash, Hasher};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::os::unix::fs::FileExt;
+
+use crate::codec::{self, Page};
+use crate::error::{Error, Result};
+use crate::model::Event;
+
+use super::{keys, pages, sled_error, Record, Store};
+
+/// Memory for unsorted writes before they are spilled to a run file.
+const BUFFER_BYTES: usize = 64 * 1024 * 1024;
+/// Page bytes written per sled batch (and per flush of the undo log).
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// Estimated bookkeeping per buffered write (vectors, sequence number).
+const WRITE_OVERHEAD: usize = 96;
+
+/// The tree that holds the pages a bulk commit replaced, until it finishes.
+pub(super) const UNDO_TREE: &str = "undo";
+/// Key in `meta`: present while a bulk commit is writing pages.
+pub(super) const BULK_MARKER: &[u8] = b"bulk_write_in_progress";
+
+/// A size from the environment (for tests, which need small buffers and
+/// batches to exercise spills and interrupted commits), else `default`.
+fn size_from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
+
+fn io_error(what: &str, e: std::io::Error) -> Error {
+    Error::database(format!("cannot {what} (temporary files of a bulk import): {e}"))
+}
+
+/// One logical write, as sorted and spilled.
+struct LogicalWrite {
+    page: Vec<u8>,
+    key: Vec<u8>,
+    seq: u64,
+    value: Option<Vec<u8>>,
+}
+
+impl LogicalWrite {
+    fn order(&self, other: &Self) -> Ordering {
+        (self.page.as_slice(), self.key.as_slice(), self.seq).cmp(&(
+            other.page.as_slice(),
+            other.key.as_slice(),
+            other.seq,
+        ))
+    }
+
+    /// page len (u32 LE), page, key len, key, seq (u64 LE), then 0, or 1,
+    /// value len and value.
+    fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
+        out.write_all(&(self.page.len() as u32).to_le_bytes())?;
+        out.write_all(&self.page)?;
+        out.write_all(&(self.key.len() as u32).to_le_bytes())?;
+        out.write_all(&self.key)?;
+        out.write_all(&self.seq.to_le_bytes())?;
+        match &self.value {
+            None => out.write_all(&[0]),
+            Some(v) => {
+                out.write_all(&[1])?;
+                out.write_all(&(v.len() as u32).to_le_bytes())?;
+                out.write_all(v)
+            }
+        }
+    }
+
+    /// The next write of a run, or `None` at its end.
+    fn read_from(input: &mut impl Read) -> std::io::Result<Option<LogicalWrite>> {
+        let mut len = [0u8; 4];
+        match input.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let mut bytes = |n: usize| -> std::io::Result<Vec<u8>> {
+            let mut b = vec![0u8; n];
+            input.read_exact(&mut b)?;
+            Ok(b)
+        };
+        let page = bytes(u32::from_le_bytes(len) as usize)?;
+        let key_len = u32::from_le_bytes(bytes(4)?.try_into().unwrap_or_default());
+        let key = bytes(key_len as usize)?;
+        let seq = u64::from_le_bytes(bytes(8)?.try_into().unwrap_or_default());
+        let value = match bytes(1)?[0] {
+            0 => None,
+            _ => {
+                let n = u32::from_le_bytes(bytes(4)?.try_into().unwrap_or_default());
+                Some(bytes(n as usize)?)
+            }
+        };
+        Ok(Some(LogicalWrite {
+            page,
+            key,
+            seq,
+            value,
+        }))
+    }
+}
+
+/// Writes in arrival order in, writes sorted by (page, key, seq) out.
+struct Sorter {
+    buffer: Vec<LogicalWrite>,
+    bytes: usize,
+    budget: usize,
+    runs: Vec<File>,
+    seq: u64,
+}
+
+impl Sorter {
+    fn new(budget: usize) -> Sorter {
+        Sorter {
+            buffer: Vec::new(),
+            bytes: 0,
+            budget,
+            runs: Vec::new(),
+            seq: 0,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.seq == 0
+    }
+
+    fn push(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
+        let page = pages::page_of(&key);
+        self.bytes += page.len() + key.len() + value.as_ref().map_or(0, Vec::len) + WRITE_OVERHEAD;
+        self.seq += 1;
+        self.buffer.push(LogicalWrite {
+            page,
+            key,
+            seq: self.seq,
+            value,
+        });
+        if self.bytes >= self.budget {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Sorts the buffer and writes it out as a run.
+    fn spill(&mut self) -> Result<()> {
+        self.buffer.sort_unstable_by(LogicalWrite::order);
+        let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        for write in &self.buffer {
+            write
+                .write_to(&mut out)
+                .map_err(|e| io_error("write a run file", e))?;
+        }
+        let mut file = out
+            .into_inner()
+            .map_err(|e| io_error("write a run file", e.into_error()))?;
+        file.rewind().map_err(|e| io_error("read a run file", e))?;
+        self.runs.push(file);
+        self.buffer.clear();
+        self.bytes = 0;
+        Ok(())
+    }
+
+    fn into_merge(mut self) -> Result<Merge> {
+        self.buffer.sort_unstable_by(LogicalWrite::order);
+        crate::detail(format!(
+            "bulk write: {} logical writes, {} spilled runs",
+            self.seq,
+            self.runs.len()
+        ));
+        let mut sources: Vec<Source> = self
+            .runs
+            .into_iter()
+            .map(|f| Source::Run(BufReader::with_capacity(256 * 1024, f)))
+            .collect();
+        sources.push(Source::Memory(self.buffer.into_iter()));
+        let mut merge = Merge {
+            sources,
+            heap: BinaryHeap::new(),
+            pending: None,
+        };
+        for i in 0..merge.sources.len() {
+            merge.refill(i)?;
+        }
+        Ok(merge)
+    }
+}
+
+enum Source {
+    Run(BufReader<File>),
+    Memory(std::vec::IntoIter<LogicalWrite>),
+}
+
+impl Source {
+    fn next(&mut self) -> Result<Option<LogicalWrite>> {
+        match self {
+            Source::Run(r) => LogicalWrite::read_from(r).map_err(|e| io_error("read a run file", e)),
+            Source::Memory(i) => Ok(i.next()),
+        }
+    }
+}
+
+/// A write at the head of one source, ordered for a min-heap.
+struct Head(LogicalWrite, usize);
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.order(&self.0) // reversed: BinaryHeap pops the greatest
+    }
+}
+
+/// The k-way merge of the sorted runs, page by page.
+struct Merge {
+    sources: Vec<Source>,
+    heap: BinaryHeap<Head>,
+    pending: Option<LogicalWrite>,
+}
+
+/// A page's final writes, in key order (`None` removes).
+type PageWrites = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+impl Merge {
+    fn refill(&mut self, source: usize) -> Result<()> {
+        if let Some(write) = self.sources[source].next()? {
+            self.heap.push(Head(write, source));
+        }
+        Ok(())
+    }
+
+    fn next_write(&mut self) -> Result<Option<LogicalWrite>> {
+        if let Some(write) = self.pending.take() {
+            return Ok(Some(write));
+        }
+        let Some(Head(write, source)) = self.heap.pop() else {
+            return Ok(None);
+        };
+        self.refill(source)?;
+        Ok(Some(write))
+    }
+
+    /// The next page and its writes; of several writes to one key, the last
+    /// (highest sequence number) wins.
+    fn next_page(&mut self) -> Result<Option<(Vec<u8>, PageWrites)>> {
+        let Some(first) = self.next_write()? else {
+            return Ok(None);
+        };
+        let page = first.page;
+        let mut writes: PageWrites = vec![(first.key, first.value)];
+        while let Some(write) = self.next_write()? {
+            if write.page != page {
+                self.pending = Some(write);
+                break;
+            }
+            match writes.last_mut() {
+                Some(last) if last.0 == write.key => last.1 = write.value,
+                _ => writes.push((write.key, write.value)),
+            }
+        }
+        Ok(Some((page, writes)))
+    }
+}
+
+fn hash_of(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Offsets into the record file by a key's hash; the rare keys whose hash
+/// another key already holds are kept whole.
+#[derive(Default)]
+struct OffsetIndex {
+    by_hash: HashMap<u64, u64>,
+    clashes: HashMap<Vec<u8>, u64>,
+}
+
+impl OffsetIndex {
+    fn get(
+        &self,
+        key: &[u8],
+        mut key_at: impl FnMut(u64) -> Result<Vec<u8>>,
+    ) -> Result<Option<u64>> {
+        if let Some(&offset) = self.clashes.get(key) {
+            return Ok(Some(offset));
+        }
+        match self.by_hash.get(&hash_of(key)) {
+            Some(&offset) if key_at(offset)? == key => Ok(Some(offset)),
+            _ => Ok(None),
+        }
+    }
+
+    fn insert(
+        &mut self,
+        key: &[u8],
+        offset: u64,
+        mut key_at: impl FnMut(u64) -> Result<Vec<u8>>,
+    ) -> Result<()> {
+        if let Some(slot) = self.clashes.get_mut(key) {
+            *slot = offset;
+            return Ok(());
+        }
+        let hash = hash_of(key);
+        match self.by_hash.get(&hash) {
+            Some(&held) if key_at(held)? != key => {
+                self.clashes.insert(key.to_vec(), offset);
+            }
+            _ => {
+                self.by_hash.insert(hash, offset);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every record version a bulk change wrote, appended: key length (u32 LE),
+/// key, value length, value.
+struct RecordFile {
+    out: BufWriter<File>,
+    len: u64,
+    unflushed: bool,
+}
+
+impl RecordFile {
+    fn new() -> Result<RecordFile> {
+        let file = tempfile::tempfile().map_err(|e| io_error("create a record file", e))?;
+        Ok(RecordFile {
+            out: BufWriter::with_capacity(1 << 20, file),
+            len: 0,
+            unflushed: false,
+        })
+    }
+
+    fn append(&mut self, key: &[u8], value: &[u8]) -> Result<u64> {
+        let offset = self.len;
+        let write = |out: &mut BufWriter<File>| -> std::io::Result<()> {
+            out.write_all(&(key.len() as u32).to_le_bytes())?;
+            out.write_all(key)?;
+            out.write_all(&(value.len() as u32).to_le_bytes())?;
+            out.write_all(value)
+        };
+        write(&mut self.out).map_err(|e| io_error("write the record file", e))?;
+        self.len += 8 + key.len() as u64 + value.len() as u64;
+        self.unflushed = true;
+        Ok(offset)
+    }
+
+    /// The (key, value) written at `offset`.
+    fn read(&mut self, offset: u64) -> Result<(Vec<u8>, Vec<u8>)> {
+        if self.unflushed {
+            self.out
+                .flush()
+                .map_err(|e| io_error("write the record file", e))?;
+            self.unflushed = false;
+        }
+        let file = self.out.get_ref();
+        let read = |at: u64| -> std::io::Result<(Vec<u8>, u64)> {
+            let mut len = [0u8; 4];
+            file.read_exact_at(&mut len, at)?;
+            let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
+            file.read_exact_at(&mut bytes, at + 4)?;
+            let next = at + 4 + bytes.len() as u64;
+            Ok((bytes, next))
+        };
+        let (key, at) = read(offset).map_err(|e| io_error("read the record file", e))?;
+        let (value, _) = read(at).map_err(|e| io_error("read the record file", e))?;
+        Ok((key, value))
+    }
+}
+
+/// A large change (an import): see the module documentation.
+pub struct Bulk<'s> {
+    store: &'s Store,
+    sorter: Sorter,
+    records: RecordFile,
+    /// Record key → offset of its latest version in `records`.
+    latest: OffsetIndex,
+    /// Natural key → offset of an event version that had it.
+    natural: OffsetIndex,
+    max_span: Option<i32>,
+}
+
+impl Store {
+    /// Starts a bulk change (see [`Bulk`]).
+    pub fn bulk(&self) -> Result<Bulk<'_>> {
+        Ok(Bulk {
+            store: self,
+            sorter: Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES)),
+            records: RecordFile::new()?,
+            latest: OffsetIndex::default(),
+            natural: OffsetIndex::default(),
+            max_span: None,
+        })
+    }
+
+    fn tree(&self, name: &str) -> Result<sled::Tree> {
+        self.db
+            .open_tree(name)
+            .map_err(|e| sled_error(&self.path, e))
+    }
+
+    /// Restores the pages of a bulk commit that was interrupted (the process
+    /// was killed), so that it never happened; clears a finished one's undo log.
+    pub(super) fn undo_interrupted_bulk(&self) -> Result<()> {
+        let meta = self.tree("meta")?;
+        let undo = self.tree(UNDO_TREE)?;
+        let sled = |e| sled_error(&self.path, e);
+        if meta.get(BULK_MARKER).map_err(sled)?.is_some() {
+            let mut restored = 0usize;
+            let mut batch = sled::Batch::default();
+            let mut bytes = 0usize;
+            for item in undo.iter() {
+                let (page, old) = item.map_err(sled)?;
+                bytes += old.len();
+                if page.first() == Some(&0) {
+                    // A list of pages that did not exist: remove them.
+                    let absent = codec::decode_page(&old).map_err(|e| {
+                        Error::database(format!(
+                            "cannot undo an interrupted import in {}: damaged undo log ({e})",
+                            self.path.display()
+                        ))
+                    })?;
+                    for (page, _) in absent.entries() {
+                        batch.remove(page);
+                        restored += 1;
+                    }
+                } else {
+                    batch.insert(page, old);
+                    restored += 1;
+                }
+                // Restoring is idempotent: a rollback that is itself
+                // interrupted starts over at the next open.
+                if bytes >= BATCH_BYTES {
+                    let full = std::mem::take(&mut batch);
+                    self.data.tree.apply_batch(full).map_err(sled)?;
+                    bytes = 0;
+                }
+            }
+            self.data.tree.apply_batch(batch).map_err(sled)?;
+            self.flush()?;
+            meta.remove(BULK_MARKER).map_err(sled)?;
+            self.flush()?;
+            self.data.clear_cache();
+            crate::notice(format!(
+                "{}: an import was interrupted before it finished and has been undone ({restored} pages restored); run it again to complete it",
+                self.path.display()
+            ));
+        }
+        if !undo.is_empty() {
+            undo.clear().map_err(sled)?;
+            self.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl Bulk<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.sorter.is_empty()
+    }
+
+    fn key_at(records: &mut RecordFile, offset: u64) -> Result<Vec<u8>> {
+        records.read(offset).map(|(key, _)| key)
+    }
+
+    /// The current version of a record, as this change would leave it.
+    pub fn get<R: Record>(&mut self, id: &str) -> Result<Option<R>> {
+        let key = keys::record(R::KIND, id);
+        let records = &mut self.records;
+        match self
+            .latest
+            .get(&key, |at| Self::key_at(records, at))?
+        {
+            Some(offset) => {
+                let (_, bytes) = self.records.read(offset)?;
+                self.store.decode(&bytes, R::KIND, id).map(Some)
+            }
+            None => self.store.get(id),
+        }
+    }
+
+    /// Writes `record` as the next version of its id, as
+    /// [`Change::put`](super::Change::put) does.
+    pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        let id = record.id().to_string();
+        let current = self.get::<R>(&id)?;
+        let expected = current.as_ref().map_or(1, |c| c.meta().version + 1);
+        if record.meta().version != expected {
+            return Err(Error::bad_input(format!(
+                "{}/{id}: version {} does not follow the stored version {}",
+                R::KIND as char,
+                record.meta().version,
+                expected - 1
+            )));
+        }
+        if let Some(old) = &current {
+            self.sorter.push(
+                keys::history(R::KIND, &id, old.meta().version),
+                Some(codec::encode(old)),
+            )?;
+            for (key, _) in old.index_entries() {
+                self.sorter.push(key, None)?;
+            }
+        }
+        for (key, value) in record.index_entries() {
+            self.sorter.push(key, Some(value))?;
+        }
+        let key = keys::record(R::KIND, &id);
+        let bytes = codec::encode(record);
+        let offset = self.records.append(&key, &bytes)?;
+        let records = &mut self.records;
+        self.latest
+            .insert(&key, offset, |at| Self::key_at(records, at))?;
+        self.sorter.push(key, Some(bytes))?;
+        if let Some(event) = record.as_event() {
+            let (e, l) = (event.date.earliest_day(), event.date.latest_day());
+            if e != i32::MIN && l != i32::MAX {
+                let span = l.saturating_sub(e);
+                self.max_span = Some(self.max_span.unwrap_or(0).max(span));
+            }
+            if event.meta.retracted.is_none() {
+                let natural = keys::natural_key(event);
+                let store = self.store;
+                self.natural.insert(natural.as_bytes(), offset, |at| {
+                    natural_key_at(store, records, at)
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The live event whose natural key (see [`keys::natural_key`]) is
+    /// `natural`, among this change's events and the store's.
+    pub fn event_with_natural_key(&mut self, natural: &str) -> Result<Option<String>> {
+        let store = self.store;
+        let records = &mut self.records;
+        let mut candidates = Vec::new();
+        if let Some(offset) = self
+            .natural
+            .get(natural.as_bytes(), |at| natural_key_at(store, records, at))?
+        {
+            let (key, _) = self.records.read(offset)?;
+            candidates.push(String::from_utf8_lossy(&key[1..]).into_owned());
+        }
+        for id in store.pair_index(keys::NATURAL, natural) {
+            candidates.push(id?);
+        }
+        // The event may have changed since: its current version decides.
+        for id in candidates {
+            if let Some(event) = self.get::<Event>(&id)? {
+                if event.meta.retracted.is_none() && keys::natural_key(&event) == natural {
+                    return Ok(Some(id));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Writes every page the change touches, once each, all or nothing
+    /// (see the module documentation), and flushes.
+    pub fn commit(self) -> Result<()> {
+        let store = self.store;
+        if self.sorter.is_empty() {
+            return Ok(());
+        }
+        let sled = |e| sled_error(&store.path, e);
+        if let Some(span) = self.max_span {
+            store.raise_max_span(span)?;
+        }
+        let meta = store.tree("meta")?;
+        let undo = store.tree(UNDO_TREE)?;
+        if !undo.is_empty() {
+            undo.clear().map_err(sled)?;
+        }
+        // Flushed with the first batch's undo entries, before any page is written.
+        meta.insert(BULK_MARKER, &[]).map_err(sled)?;
+        let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
+        let mut merge = self.sorter.into_merge()?;
+        let mut batch = PageBatch::default();
+        let mut totals = (0usize, 0usize, 0usize);
+        while let Some((page, writes)) = merge.next_page()? {
+            let old_bytes = store.data.tree.get(&page).map_err(sled)?;
+            let old = match &old_bytes {
+                Some(bytes) => store.data.decode(&page, bytes)?,
+                None => Page::default(),
+            };
+            let new = pages::merge(&old, &writes);
+            match old_bytes {
+                Some(bytes) => {
+                    batch.bytes += bytes.len();
+                    batch.undo.insert(page.clone(), bytes.to_vec());
+                }
+                None => {
+                    batch.bytes += page.len();
+                    batch.absent.push(&page, &[]);
+                }
+            }
+            let new = (!new.is_empty()).then(|| new.finish());
+            batch.bytes += new.as_ref().map_or(0, Vec::len);
+            batch.pages.insert(page, new);
+            if batch.bytes >= batch_bytes {
+                batch.write(store, &undo, &mut totals)?;
+            }
+        }
+        batch.write(store, &undo, &mut totals)?;
+        store.flush()?;
+        meta.remove(BULK_MARKER).map_err(sled)?;
+        store.flush()?;
+        undo.clear().map_err(sled)?;
+        store.flush()?;
+        store.data.clear_cache();
+        crate::detail(format!(
+            "bulk write: {} pages ({} bytes) in {} batches",
+            totals.0, totals.1, totals.2
+        ));
+        Ok(())
+    }
+}
+
+/// The natural key of the event version at `offset` in the record file.
+fn natural_key_at(store: &Store, records: &mut RecordFile, offset: u64) -> Result<Vec<u8>> {
+    let (key, bytes) = records.read(offset)?;
+    let id = String::from_utf8_lossy(&key[1..]).into_owned();
+    let event: Event = store.decode(&bytes, keys::EVENT, &id)?;
+    Ok(keys::natural_key(&event).into_bytes())
+}
+
+/// Pages to write in one sled batch, and what they replace: the previous
+/// bytes of pages that existed, and a list of those that did not.
+#[derive(Default)]
+struct PageBatch {
+    pages: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    undo: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// Page keys (with empty values) in page order, as a page's entries.
+    absent: codec::PageWriter,
+    bytes: usize,
+}
+
+impl PageBatch {
+    /// The undo entries first, flushed; then the pages.
+    fn write(
+        &mut self,
+        store: &Store,
+        undo: &sled::Tree,
+        totals: &mut (usize, usize, usize),
+    ) -> Result<()> {
+        if self.pages.is_empty() {
+            return Ok(());
+        }
+        let sled = |e| sled_error(&store.path, e);
+        let mut undo_batch = sled::Batch::default();
+        for (page, old) in std::mem::take(&mut self.undo) {
+            undo_batch.insert(page, old);
+        }
+        let absent = std::mem::take(&mut self.absent);
+        if !absent.is_empty() {
+            // Under a key no page has (page keys never start with NUL).
+            let mut key = vec![0u8];
+            key.extend_from_slice(&(totals.2 as u64).to_be_bytes());
+            undo_batch.insert(key, absent.finish());
+        }
+        undo.apply_batch(undo_batch).map_err(sled)?;
+        store.flush()?;
+        let mut batch = sled::Batch::default();
+        for (page, new) in std::mem::take(&mut self.pages) {
+            totals.0 += 1;
+            match new {
+                Some(bytes) => {
+                    totals.1 += bytes.len();
+                    batch.insert(page, bytes);
+                }
+                None => batch.remove(page),
+            }
+        }
+        store.data.tree.apply_batch(batch).map_err(sled)?;
+        totals.2 += 1;
+        self.bytes = 0;
+        crash_point(totals.2);
+        Ok(())
+    }
+}
+
+/// For tests of interrupted imports (debug builds only):
+/// `FACTLINE_CRASH_AFTER_BATCHES=N` aborts the process, as a kill would,
+/// right after the Nth page batch of a bulk commit.
+fn crash_point(batches: usize) {
+    #[cfg(debug_assertions)]
+    if std::env::var("FACTLINE_CRASH_AFTER_BATCHES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        == Some(batches)
+    {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = batches;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drain(merge: &mut Merge) -> Vec<(Vec<u8>, PageWrites)> {
+        let mut out = Vec::new();
+        while let Some(page) = merge.next_page().unwrap() {
+            out.push(page);
+        }
+        out
+    }
+
+    /// The sorter against a BTreeMap model: whatever the budget (how many
+    /// runs are spilled), the merge yields each key once, its last write,
+    /// grouped by page in page order.
+    #[test]
+    fn merged_runs_equal_a_last_write_wins_model() {
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        let mut writes = Vec::new();
+        for _ in 0..3000 {
+            let space = [b'e', b't', b'x', b'n'][(next() % 4) as usize];
+            let mut key = vec![space];
+            key.extend_from_slice(format!("k{}", next() % 500).as_bytes());
+            if space == b'x' {
+                key.push(0);
+                key.extend_from_slice(format!("{}", next() % 5).as_bytes());
+            }
+            let value = (next() % 4 != 0).then(|| format!("v{}", next()).into_bytes());
+            writes.push((key, value));
+        }
+        let mut model: BTreeMap<(Vec<u8>, Vec<u8>), Option<Vec<u8>>> = BTreeMap::new();
+        for (key, value) in &writes {
+            model.insert((pages::page_of(key), key.clone()), value.clone());
+        }
+        for budget in [1, 2_000, 50_000, usize::MAX] {
+            let mut sorter = Sorter::new(budget);
+            for (key, value) in &writes {
+                sorter.push(key.clone(), value.clone()).unwrap();
+            }
+            let spilled = sorter.runs.len();
+            let merged = drain(&mut sorter.into_merge().unwrap());
+            let flat: Vec<_> = merged
+                .iter()
+                .flat_map(|(page, writes)| {
+                    writes
+                        .iter()
+                        .map(move |(k, v)| ((page.clone(), k.clone()), v.clone()))
+                })
+                .collect();
+            let expected: Vec<_> = model.clone().into_iter().collect();
+            assert_eq!(flat, expected, "budget {budget} ({spilled} runs)");
+            let mut pages: Vec<_> = merged.iter().map(|(p, _)| p.clone()).collect();
+            pages.dedup();
+            assert_eq!(pages.len(), merged.len(), "a page came twice");
+        }
+    }
+
+    #[test]
+    fn offset_index_keeps_keys_whose_hashes_clash_apart() {
+        let stored: Vec<&[u8]> = vec![b"alpha", b"beta", b"alpha"];
+        let key_at = |at: u64| Ok(stored[at as usize].to_vec());
+        let mut index = OffsetIndex::default();
+        index.insert(b"alpha", 0, key_at).unwrap();
+        // Force a clash: "beta" under alpha's hash.
+        index.by_hash.insert(hash_of(b"beta"), 0);
+        index.insert(b"beta", 1, key_at).unwrap();
+        assert_eq!(index.get(b"beta", key_at).unwrap(), Some(1));
+        assert_eq!(index.get(b"alpha", key_at).unwrap(), Some(0));
+        assert_eq!(index.get(b"gamma", key_at).unwrap(), None);
+    }
+}
