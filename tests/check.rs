@@ -4,35 +4,58 @@ mod testenv;
 
 use testenv::TestEnv;
 
+use std::collections::BTreeMap;
+
+/// Logical entries (key, value).
 type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// Opens the test database with sled directly, as damage from outside would,
-/// and lets `f` change the logical entries (records and index entries) of
-/// every page; pages are written back as factline encodes them.
-fn damage(env: &TestEnv, f: impl FnOnce(&mut Vec<(Vec<u8>, Entries)>)) {
+/// and lets `f` change its logical entries (records and index entries); they
+/// are written back into the pages they came from (pages are stored under
+/// their first key), encoded as factline encodes them.
+fn damage(env: &TestEnv, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
     let db = sled::open(env.db()).expect("open the database with sled");
     let pages = db.open_tree("pages").expect("the pages tree");
-    let mut all: Vec<(Vec<u8>, Entries)> = pages
-        .iter()
-        .map(|item| {
-            let (key, value) = item.expect("readable");
-            let page = factline::codec::decode_page(&value).expect("a page");
-            let entries = page
-                .entries()
-                .map(|(k, v)| (k.to_vec(), v.to_vec()))
-                .collect();
-            (key.to_vec(), entries)
-        })
-        .collect();
-    f(&mut all);
-    for (key, mut entries) in all {
-        entries.sort();
+    let mut bounds = Vec::new();
+    let mut entries = BTreeMap::new();
+    for item in pages.iter() {
+        let (key, value) = item.expect("readable");
+        let page = factline::codec::decode_page(&value).expect("a page");
+        entries.extend(page.entries().map(|(k, v)| (k.to_vec(), v.to_vec())));
+        bounds.push(key.to_vec());
+    }
+    f(&mut entries);
+    for key in &bounds {
+        pages.remove(key).expect("remove");
+    }
+    // Each entry goes to the last page that starts at or before it.
+    let mut split: BTreeMap<usize, Entries> = BTreeMap::new();
+    for (key, value) in entries {
+        let page = bounds.partition_point(|b| *b <= key).saturating_sub(1);
+        split.entry(page).or_default().push((key, value));
+    }
+    for entries in split.into_values() {
         let mut page = factline::codec::PageWriter::default();
         for (k, v) in &entries {
             page.push(k, v);
         }
-        pages.insert(key, page.finish()).expect("write");
+        pages.insert(&entries[0].0, page.finish()).expect("write");
     }
+    db.flush().expect("flush");
+}
+
+/// Puts `key` first in the database's last page, where it does not belong.
+fn misfile(env: &TestEnv, key: &[u8]) {
+    let db = sled::open(env.db()).expect("open the database with sled");
+    let pages = db.open_tree("pages").expect("the pages tree");
+    let (page_key, bytes) = pages.last().expect("readable").expect("a page");
+    let page = factline::codec::decode_page(&bytes).expect("a page");
+    let mut out = factline::codec::PageWriter::default();
+    out.push(key, b"");
+    for (k, v) in page.entries() {
+        out.push(k, v);
+    }
+    pages.insert(page_key, out.finish()).expect("write");
     db.flush().expect("flush");
 }
 
@@ -48,12 +71,13 @@ fn a_healthy_database_passes() {
 fn a_missing_index_entry_is_reported_with_exit_code_1() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |pages| {
-        let (_, entries) = pages
-            .iter_mut()
-            .find(|(page, entries)| page.starts_with(b"x") && entries.len() > 1)
-            .expect("an actor-event page");
-        entries.remove(0);
+    damage(&env, |entries| {
+        let key = entries
+            .keys()
+            .find(|k| k.starts_with(b"x"))
+            .expect("an actor-event entry")
+            .clone();
+        entries.remove(&key);
     });
     let out = env.cmd().arg("check").assert().code(1).get_output().clone();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -66,23 +90,27 @@ fn a_missing_index_entry_is_reported_with_exit_code_1() {
 fn an_index_entry_without_a_record_and_a_damaged_record_are_reported() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |pages| {
-        let (_, entries) = pages
-            .iter_mut()
-            .find(|(page, _)| page.starts_with(b"t"))
-            .expect("a timeline page");
-        entries.push((b"t\xff\xff\xff junk".to_vec(), Vec::new()));
-        let (_, entries) = pages
-            .iter_mut()
-            .find(|(page, _)| page.starts_with(b"#e"))
-            .expect("an event page");
-        entries.insert(0, (b"eno-such-event".to_vec(), b"\x01\xff\xff".to_vec()));
+    damage(&env, |entries| {
+        entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
+        entries.insert(b"eno-such-event".to_vec(), b"\x01\xff\xff".to_vec());
     });
     let out = env.cmd().arg("check").assert().code(1).get_output().clone();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("belongs to no record"), "{stdout}");
-    assert!(stdout.contains("not its own"), "{stdout}");
     assert!(stdout.contains("e/no-such-event"), "{stdout}");
+}
+
+#[test]
+fn an_entry_in_the_wrong_page_is_reported() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    misfile(&env, b"a");
+    let out = env.cmd().arg("check").assert().code(1).get_output().clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("does not start with its own key") && stdout.contains("overlaps"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -91,14 +119,10 @@ fn repair_rebuilds_damaged_indexes_from_the_records() {
     env.run_ok(["example"]);
     let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
     let dump = env.export_ndjson();
-    damage(&env, |pages| {
-        // Lose every index entry of one actor and misfile a timeline entry.
-        pages.retain(|(page, _)| !page.starts_with(b"xsteve-witkoff\0"));
-        let (_, entries) = pages
-            .iter_mut()
-            .find(|(page, _)| page.starts_with(b"t"))
-            .expect("a timeline page");
-        entries.push((b"t\xff\xff\xff junk".to_vec(), Vec::new()));
+    damage(&env, |entries| {
+        // Lose every index entry of one actor and add a stray timeline entry.
+        entries.retain(|key, _| !key.starts_with(b"xsteve-witkoff\0"));
+        entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
     });
     env.cmd().arg("check").assert().code(1);
     let out = env.cmd().args(["check", "--repair"]).assert().success();
@@ -117,12 +141,12 @@ fn repair_rebuilds_damaged_indexes_from_the_records() {
 fn repair_keeps_an_undecodable_record_and_still_reports_it() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |pages| {
-        let (_, entries) = pages
+    damage(&env, |entries| {
+        let (_, value) = entries
             .iter_mut()
-            .find(|(page, _)| page.starts_with(b"#e"))
-            .expect("an event page");
-        entries[0].1 = b"\x01\xff\xff".to_vec();
+            .find(|(key, _)| key.starts_with(b"e"))
+            .expect("an event record");
+        *value = b"\x01\xff\xff".to_vec();
     });
     let out = env.cmd().args(["check", "--repair"]).assert().code(1);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();

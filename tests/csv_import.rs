@@ -929,7 +929,11 @@ fn an_import_that_crashes_between_page_batches_is_undone_at_the_next_open() {
             stderr.contains("an import was interrupted before it finished and has been undone"),
             "{stderr}"
         );
-        assert_eq!(env.export_ndjson(), before, "crash after batch {crash_after}");
+        assert_eq!(
+            env.export_ndjson(),
+            before,
+            "crash after batch {crash_after}"
+        );
         let stderr = check_passes(&env, "the rollback");
         assert!(!stderr.contains("interrupted"), "undone twice: {stderr}");
 

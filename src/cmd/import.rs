@@ -327,7 +327,6 @@ impl<'s> Importer<'s> {
         })
     }
 
-
     /// The actor a name means; an unknown name creates an actor. In bulk a
     /// near-miss is not refused: it is counted and left for `actor similar`.
     fn actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {

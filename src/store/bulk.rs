@@ -5,14 +5,15 @@
 //! writes do not fit in memory and, committed in chunks, would rewrite the
 //! same pages once per chunk. A [`Bulk`] instead
 //! - sends each logical write (key, value or removal, sequence number) to a
-//!   buffer that is sorted by (page, key) and spilled to a temporary *run*
-//!   file whenever it reaches its budget;
+//!   buffer that is sorted by key and spilled to a temporary *run* file
+//!   whenever it reaches its budget;
 //! - keeps the records it wrote in a temporary file, with an index from each
 //!   record's key (and each event's natural key) to its latest version, so
 //!   the import can read back what it wrote (a row that updates an event
 //!   created a few rows earlier);
-//! - on commit, merges the runs, so that every page is read, merged with its
-//!   writes and written once, in sled batches of bounded size.
+//! - on commit, merges the runs into one stream of writes in key order and
+//!   merges that into the stored pages (`Pages::rewrite`), so that every page
+//!   is read and written once, in sled batches of bounded size.
 //!
 //! A commit spans many batches, so an undo log makes it all-or-nothing:
 //! before a batch overwrites pages, their previous bytes (or, for pages it
@@ -29,11 +30,12 @@ use std::hash::{Hash, Hasher};
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::os::unix::fs::FileExt;
 
-use crate::codec::{self, Page};
+use crate::codec;
 use crate::error::{Error, Result};
 use crate::model::Event;
 
-use super::{keys, pages, sled_error, Record, Store};
+use super::pages::{LogicalWrite, PageEdit};
+use super::{keys, sled_error, Record, Store};
 
 /// Memory for unsorted writes before they are spilled to a run file.
 const BUFFER_BYTES: usize = 64 * 1024 * 1024;
@@ -58,31 +60,25 @@ fn size_from_env(name: &str, default: usize) -> usize {
 }
 
 fn io_error(what: &str, e: std::io::Error) -> Error {
-    Error::database(format!("cannot {what} (temporary files of a bulk import): {e}"))
+    Error::database(format!(
+        "cannot {what} (temporary files of a bulk import): {e}"
+    ))
 }
 
 /// One logical write, as sorted and spilled.
-struct LogicalWrite {
-    page: Vec<u8>,
+struct SortedWrite {
     key: Vec<u8>,
     seq: u64,
     value: Option<Vec<u8>>,
 }
 
-impl LogicalWrite {
+impl SortedWrite {
     fn order(&self, other: &Self) -> Ordering {
-        (self.page.as_slice(), self.key.as_slice(), self.seq).cmp(&(
-            other.page.as_slice(),
-            other.key.as_slice(),
-            other.seq,
-        ))
+        (self.key.as_slice(), self.seq).cmp(&(other.key.as_slice(), other.seq))
     }
 
-    /// page len (u32 LE), page, key len, key, seq (u64 LE), then 0, or 1,
-    /// value len and value.
+    /// key len (u32 LE), key, seq (u64 LE), then 0, or 1, value len and value.
     fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
-        out.write_all(&(self.page.len() as u32).to_le_bytes())?;
-        out.write_all(&self.page)?;
         out.write_all(&(self.key.len() as u32).to_le_bytes())?;
         out.write_all(&self.key)?;
         out.write_all(&self.seq.to_le_bytes())?;
@@ -97,7 +93,7 @@ impl LogicalWrite {
     }
 
     /// The next write of a run, or `None` at its end.
-    fn read_from(input: &mut impl Read) -> std::io::Result<Option<LogicalWrite>> {
+    fn read_from(input: &mut impl Read) -> std::io::Result<Option<SortedWrite>> {
         let mut len = [0u8; 4];
         match input.read_exact(&mut len) {
             Ok(()) => {}
@@ -109,9 +105,7 @@ impl LogicalWrite {
             input.read_exact(&mut b)?;
             Ok(b)
         };
-        let page = bytes(u32::from_le_bytes(len) as usize)?;
-        let key_len = u32::from_le_bytes(bytes(4)?.try_into().unwrap_or_default());
-        let key = bytes(key_len as usize)?;
+        let key = bytes(u32::from_le_bytes(len) as usize)?;
         let seq = u64::from_le_bytes(bytes(8)?.try_into().unwrap_or_default());
         let value = match bytes(1)?[0] {
             0 => None,
@@ -120,18 +114,13 @@ impl LogicalWrite {
                 Some(bytes(n as usize)?)
             }
         };
-        Ok(Some(LogicalWrite {
-            page,
-            key,
-            seq,
-            value,
-        }))
+        Ok(Some(SortedWrite { key, seq, value }))
     }
 }
 
-/// Writes in arrival order in, writes sorted by (page, key, seq) out.
+/// Writes in arrival order in, writes sorted by (key, seq) out.
 struct Sorter {
-    buffer: Vec<LogicalWrite>,
+    buffer: Vec<SortedWrite>,
     bytes: usize,
     budget: usize,
     runs: Vec<File>,
@@ -154,11 +143,9 @@ impl Sorter {
     }
 
     fn push(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
-        let page = pages::page_of(&key);
-        self.bytes += page.len() + key.len() + value.as_ref().map_or(0, Vec::len) + WRITE_OVERHEAD;
+        self.bytes += key.len() + value.as_ref().map_or(0, Vec::len) + WRITE_OVERHEAD;
         self.seq += 1;
-        self.buffer.push(LogicalWrite {
-            page,
+        self.buffer.push(SortedWrite {
             key,
             seq: self.seq,
             value,
@@ -171,7 +158,7 @@ impl Sorter {
 
     /// Sorts the buffer and writes it out as a run.
     fn spill(&mut self) -> Result<()> {
-        self.buffer.sort_unstable_by(LogicalWrite::order);
+        self.buffer.sort_unstable_by(SortedWrite::order);
         let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
         let mut out = BufWriter::with_capacity(1 << 20, file);
         for write in &self.buffer {
@@ -190,7 +177,7 @@ impl Sorter {
     }
 
     fn into_merge(mut self) -> Result<Merge> {
-        self.buffer.sort_unstable_by(LogicalWrite::order);
+        self.buffer.sort_unstable_by(SortedWrite::order);
         crate::detail(format!(
             "bulk write: {} logical writes, {} spilled runs",
             self.seq,
@@ -216,20 +203,20 @@ impl Sorter {
 
 enum Source {
     Run(BufReader<File>),
-    Memory(std::vec::IntoIter<LogicalWrite>),
+    Memory(std::vec::IntoIter<SortedWrite>),
 }
 
 impl Source {
-    fn next(&mut self) -> Result<Option<LogicalWrite>> {
+    fn next(&mut self) -> Result<Option<SortedWrite>> {
         match self {
-            Source::Run(r) => LogicalWrite::read_from(r).map_err(|e| io_error("read a run file", e)),
+            Source::Run(r) => SortedWrite::read_from(r).map_err(|e| io_error("read a run file", e)),
             Source::Memory(i) => Ok(i.next()),
         }
     }
 }
 
 /// A write at the head of one source, ordered for a min-heap.
-struct Head(LogicalWrite, usize);
+struct Head(SortedWrite, usize);
 
 impl PartialEq for Head {
     fn eq(&self, other: &Self) -> bool {
@@ -248,15 +235,12 @@ impl Ord for Head {
     }
 }
 
-/// The k-way merge of the sorted runs, page by page.
+/// The k-way merge of the sorted runs.
 struct Merge {
     sources: Vec<Source>,
     heap: BinaryHeap<Head>,
-    pending: Option<LogicalWrite>,
+    pending: Option<SortedWrite>,
 }
-
-/// A page's final writes, in key order (`None` removes).
-type PageWrites = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 
 impl Merge {
     fn refill(&mut self, source: usize) -> Result<()> {
@@ -266,7 +250,7 @@ impl Merge {
         Ok(())
     }
 
-    fn next_write(&mut self) -> Result<Option<LogicalWrite>> {
+    fn next_write(&mut self) -> Result<Option<SortedWrite>> {
         if let Some(write) = self.pending.take() {
             return Ok(Some(write));
         }
@@ -277,25 +261,28 @@ impl Merge {
         Ok(Some(write))
     }
 
-    /// The next page and its writes; of several writes to one key, the last
+    /// The next key's final write: of several writes to one key, the last
     /// (highest sequence number) wins.
-    fn next_page(&mut self) -> Result<Option<(Vec<u8>, PageWrites)>> {
-        let Some(first) = self.next_write()? else {
+    fn next_final(&mut self) -> Result<Option<LogicalWrite>> {
+        let Some(mut last) = self.next_write()? else {
             return Ok(None);
         };
-        let page = first.page;
-        let mut writes: PageWrites = vec![(first.key, first.value)];
         while let Some(write) = self.next_write()? {
-            if write.page != page {
+            if write.key != last.key {
                 self.pending = Some(write);
                 break;
             }
-            match writes.last_mut() {
-                Some(last) if last.0 == write.key => last.1 = write.value,
-                _ => writes.push((write.key, write.value)),
-            }
+            last = write;
         }
-        Ok(Some((page, writes)))
+        Ok(Some((last.key, last.value)))
+    }
+}
+
+impl Iterator for Merge {
+    type Item = Result<LogicalWrite>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_final().transpose()
     }
 }
 
@@ -505,10 +492,7 @@ impl Bulk<'_> {
     pub fn get<R: Record>(&mut self, id: &str) -> Result<Option<R>> {
         let key = keys::record(R::KIND, id);
         let records = &mut self.records;
-        match self
-            .latest
-            .get(&key, |at| Self::key_at(records, at))?
-        {
+        match self.latest.get(&key, |at| Self::key_at(records, at))? {
             Some(offset) => {
                 let (_, bytes) = self.records.read(offset)?;
                 self.store.decode(&bytes, R::KIND, id).map(Some)
@@ -613,33 +597,38 @@ impl Bulk<'_> {
         // Flushed with the first batch's undo entries, before any page is written.
         meta.insert(BULK_MARKER, &[]).map_err(sled)?;
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
-        let mut merge = self.sorter.into_merge()?;
+        let merge = self.sorter.into_merge()?;
         let mut batch = PageBatch::default();
         let mut totals = (0usize, 0usize, 0usize);
-        while let Some((page, writes)) = merge.next_page()? {
-            let old_bytes = store.data.tree.get(&page).map_err(sled)?;
-            let old = match &old_bytes {
-                Some(bytes) => store.data.decode(&page, bytes)?,
-                None => Page::default(),
-            };
-            let new = pages::merge(&old, &writes);
-            match old_bytes {
-                Some(bytes) => {
-                    batch.bytes += bytes.len();
-                    batch.undo.insert(page.clone(), bytes.to_vec());
+        store.data.rewrite(merge, &mut |edit| {
+            match edit {
+                PageEdit::Replaced { key, old } => {
+                    batch.bytes += old.len();
+                    batch.undo.insert(key, old);
                 }
-                None => {
-                    batch.bytes += page.len();
-                    batch.absent.push(&page, &[]);
+                PageEdit::Put {
+                    key,
+                    bytes,
+                    existed,
+                } => {
+                    if !existed {
+                        // An empty key list entry: the page did not exist.
+                        batch.absent.push(&key, &[]);
+                    }
+                    batch.bytes += bytes.len() + key.len();
+                    batch.pages.insert(key, Some(bytes));
+                }
+                PageEdit::Remove { key } => {
+                    batch.pages.insert(key, None);
                 }
             }
-            let new = (!new.is_empty()).then(|| new.finish());
-            batch.bytes += new.as_ref().map_or(0, Vec::len);
-            batch.pages.insert(page, new);
+            // Pages come in key order and are read before they are replaced,
+            // so a batch can be written as soon as it is full.
             if batch.bytes >= batch_bytes {
                 batch.write(store, &undo, &mut totals)?;
             }
-        }
+            Ok(())
+        })?;
         batch.write(store, &undo, &mut totals)?;
         store.flush()?;
         meta.remove(BULK_MARKER).map_err(sled)?;
@@ -738,17 +727,9 @@ fn crash_point(batches: usize) {
 mod tests {
     use super::*;
 
-    fn drain(merge: &mut Merge) -> Vec<(Vec<u8>, PageWrites)> {
-        let mut out = Vec::new();
-        while let Some(page) = merge.next_page().unwrap() {
-            out.push(page);
-        }
-        out
-    }
-
     /// The sorter against a BTreeMap model: whatever the budget (how many
-    /// runs are spilled), the merge yields each key once, its last write,
-    /// grouped by page in page order.
+    /// runs are spilled), the merge yields each key once, with its last
+    /// write, in key order.
     #[test]
     fn merged_runs_equal_a_last_write_wins_model() {
         let mut state = 7u64;
@@ -763,37 +744,20 @@ mod tests {
             let space = [b'e', b't', b'x', b'n'][(next() % 4) as usize];
             let mut key = vec![space];
             key.extend_from_slice(format!("k{}", next() % 500).as_bytes());
-            if space == b'x' {
-                key.push(0);
-                key.extend_from_slice(format!("{}", next() % 5).as_bytes());
-            }
             let value = (next() % 4 != 0).then(|| format!("v{}", next()).into_bytes());
             writes.push((key, value));
         }
-        let mut model: BTreeMap<(Vec<u8>, Vec<u8>), Option<Vec<u8>>> = BTreeMap::new();
-        for (key, value) in &writes {
-            model.insert((pages::page_of(key), key.clone()), value.clone());
-        }
+        let model: BTreeMap<Vec<u8>, Option<Vec<u8>>> = writes.iter().cloned().collect();
+        let expected: Vec<LogicalWrite> = model.into_iter().collect();
         for budget in [1, 2_000, 50_000, usize::MAX] {
             let mut sorter = Sorter::new(budget);
             for (key, value) in &writes {
                 sorter.push(key.clone(), value.clone()).unwrap();
             }
             let spilled = sorter.runs.len();
-            let merged = drain(&mut sorter.into_merge().unwrap());
-            let flat: Vec<_> = merged
-                .iter()
-                .flat_map(|(page, writes)| {
-                    writes
-                        .iter()
-                        .map(move |(k, v)| ((page.clone(), k.clone()), v.clone()))
-                })
-                .collect();
-            let expected: Vec<_> = model.clone().into_iter().collect();
-            assert_eq!(flat, expected, "budget {budget} ({spilled} runs)");
-            let mut pages: Vec<_> = merged.iter().map(|(p, _)| p.clone()).collect();
-            pages.dedup();
-            assert_eq!(pages.len(), merged.len(), "a page came twice");
+            let merged: Vec<LogicalWrite> =
+                sorter.into_merge().unwrap().collect::<Result<_>>().unwrap();
+            assert_eq!(merged, expected, "budget {budget} ({spilled} runs)");
         }
     }
 

@@ -576,6 +576,8 @@ impl Store {
         for key in expected.keys() {
             problems.push(format!("index entry {} is missing", show_key(key)));
         }
+        // Pages cover disjoint key ranges in order, each under its first key.
+        let mut previous_last: Option<Vec<u8>> = None;
         for (page, entries) in self.data.all_pages()? {
             match entries {
                 Err(e) => problems.push(format!("page {}: {e}", show_key(&page))),
@@ -586,14 +588,21 @@ impl Store {
                     if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
                         problems.push(format!("page {} is out of order", show_key(&page)));
                     }
-                    for (key, _) in &entries {
-                        if pages::page_of(key) != page {
-                            problems.push(format!(
-                                "entry {} is in page {}, not its own",
-                                show_key(key),
-                                show_key(&page)
-                            ));
-                        }
+                    if entries.first().is_some_and(|(key, _)| *key != page) {
+                        problems.push(format!(
+                            "page {} does not start with its own key",
+                            show_key(&page)
+                        ));
+                    }
+                    let first = entries.first().map_or(&page, |(key, _)| key);
+                    if previous_last.as_ref().is_some_and(|last| last >= first) {
+                        problems.push(format!(
+                            "page {} overlaps the page before it",
+                            show_key(&page)
+                        ));
+                    }
+                    if let Some((last, _)) = entries.last() {
+                        previous_last = Some(last.clone());
                     }
                 }
             }

@@ -1,31 +1,34 @@
-//! Pages: many logical keys packed into one sled value.
+//! Pages: many logical entries packed into one sled value.
 //!
-//! sled costs about the same per key whatever the value's size, so a store
-//! of one key per record and per index entry spends its time on keys. A
-//! page holds a sorted run of logical entries (key, value); `page_of` maps
-//! each logical key to its page. Index keyspaces are paged by a prefix of
-//! the key, so pages keep the logical order and a range scan walks pages in
-//! order; records, history and the natural-key index are paged by a hash of
-//! the id, so an edit rewrites one small page. See `schema/storage.md`.
+//! Records and index entries are *logical* entries (see `keys`). sled pays
+//! for every key it holds, so one key per entry is slow; and it pays for the
+//! bytes of its tree nodes (up to 16 values each) every time it rewrites
+//! one, so huge values are slow too. factline therefore packs its entries
+//! into pages of a few KB: sorted runs of entries, each stored under its
+//! first logical key. The pages partition the logical key space in order:
+//! a page holds the keys from its own key up to the next page's key. A write
+//! that makes a page larger than [`MAX_PAGE_BYTES`] splits it; a bulk write
+//! builds pages of about [`TARGET_PAGE_BYTES`] in one pass.
 //!
 //! A page's encoding (an offset table and the bytes, see `codec::Page`) is
-//! the codec's business. Pages read during one command are cached (a command is one short
-//! process); writing clears the cache.
+//! the codec's business. Pages read during one command are cached (a command
+//! is one short process); writing clears the cache.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::codec::{self, Page, PageWriter};
 use crate::error::{Error, Result};
-use crate::store::keys;
 
-/// Record, history and natural-key pages: ids are spread over this many,
-/// so that at a million events a page holds about 15 records (a few KB):
-/// a lookup by id, one per row of a bulk import, reads little.
-pub const HASH_PAGES: u32 = 4096;
+/// A bulk write fills pages to about this many bytes.
+pub const TARGET_PAGE_BYTES: usize = 8 * 1024;
+/// A page that grows past this is split into pages of about
+/// [`TARGET_PAGE_BYTES`]. (sled writes a tree node of up to 16 values as one
+/// message, and a message over 128 KB as a file of its own.)
+pub const MAX_PAGE_BYTES: usize = 2 * TARGET_PAGE_BYTES;
 
 /// Decoded pages kept per command before the cache starts over: a command
 /// that reads many pages (an import matching every row against the store)
@@ -34,85 +37,32 @@ const CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A page's entries: (logical key, value) in key order.
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
-/// Logical writes to one page: `None` removes the key.
-type PageWrites = Vec<(Vec<u8>, Option<Vec<u8>>)>;
 /// A page as `check` sees it: its entries, or why they cannot be read.
 pub type CheckedPage = (Vec<u8>, std::result::Result<Entries, String>);
+/// A logical write: `None` removes the key.
+pub type LogicalWrite = (Vec<u8>, Option<Vec<u8>>);
+
+/// What a rewrite does to the stored pages, in order.
+pub enum PageEdit {
+    /// The page `key`, stored as `old`, is about to be replaced or removed.
+    Replaced { key: Vec<u8>, old: Vec<u8> },
+    /// Store `bytes` as page `key`; `existed` says whether `key` was a page.
+    Put {
+        key: Vec<u8>,
+        bytes: Vec<u8>,
+        existed: bool,
+    },
+    /// Remove the page `key` (its entries moved to other pages, or are gone).
+    Remove { key: Vec<u8> },
+}
 
 pub struct Pages {
     pub(super) tree: sled::Tree,
     path: PathBuf,
-    cache: RefCell<HashMap<Vec<u8>, Rc<Page>>>,
+    /// Pages read so far, by page key.
+    cache: RefCell<BTreeMap<Vec<u8>, Rc<Page>>>,
     /// Bytes of the cached pages.
-    cached: std::cell::Cell<usize>,
-}
-
-/// FNV-1a: a stable hash (the page of a key must never change).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-fn hash_page(tag: &[u8], id: &[u8]) -> Vec<u8> {
-    let bucket = (fnv1a(id) % u64::from(HASH_PAGES)) as u16; // HASH_PAGES <= 2^16
-    let mut page = vec![b'#'];
-    page.extend_from_slice(tag);
-    page.extend_from_slice(&bucket.to_be_bytes());
-    page
-}
-
-/// The part of `key` up to and including its first NUL (all of it if none).
-fn through_first_nul(key: &[u8]) -> &[u8] {
-    match key.iter().position(|&b| b == 0) {
-        Some(i) => &key[..=i],
-        None => key,
-    }
-}
-
-/// The page holding a logical key.
-pub fn page_of(key: &[u8]) -> Vec<u8> {
-    let Some((&space, rest)) = key.split_first() else {
-        return Vec::new();
-    };
-    match space {
-        // Records: by a hash of the id.
-        keys::ACTOR | keys::SOURCE | keys::EVENT | keys::CLAIM => hash_page(&[space], rest),
-        // History: by a hash of the record's id, so one record's versions share a page.
-        keys::HISTORY => {
-            let kind = rest.first().copied().unwrap_or(0);
-            let id = through_first_nul(rest.get(1..).unwrap_or(&[]));
-            let id = id.strip_suffix(&[0]).unwrap_or(id);
-            hash_page(&[keys::HISTORY, kind], id)
-        }
-        // Natural keys: by a hash of the natural key.
-        keys::NATURAL => {
-            let natural = through_first_nul(rest);
-            hash_page(
-                &[keys::NATURAL],
-                natural.strip_suffix(&[0]).unwrap_or(natural),
-            )
-        }
-        // Timeline: 256-day buckets of the earliest day (the first 3 bytes of the sort key).
-        keys::TIMELINE => key[..key.len().min(4)].to_vec(),
-        // Names: by their first two bytes.
-        keys::NAME => key[..key.len().min(3)].to_vec(),
-        keys::UNBOUNDED => vec![keys::UNBOUNDED],
-        // Two-part indexes (an actor's events, roles, claims by claimant,
-        // about, subject): one page per first part.
-        _ => through_first_nul(key).to_vec(),
-    }
-}
-
-/// Whether a keyspace is paged by hash (no ordered scans across pages).
-fn hashed(space: u8) -> bool {
-    matches!(
-        space,
-        keys::ACTOR | keys::SOURCE | keys::EVENT | keys::CLAIM | keys::HISTORY | keys::NATURAL
-    )
+    cached: Cell<usize>,
 }
 
 impl Pages {
@@ -120,8 +70,8 @@ impl Pages {
         Pages {
             tree,
             path: path.to_path_buf(),
-            cache: RefCell::new(HashMap::new()),
-            cached: std::cell::Cell::new(0),
+            cache: RefCell::new(BTreeMap::new()),
+            cached: Cell::new(0),
         }
     }
 
@@ -141,25 +91,58 @@ impl Pages {
         codec::decode_page(bytes).map_err(|e| self.damaged(page, &e))
     }
 
-    /// A page (cached for the rest of the command).
-    fn load(&self, page: &[u8]) -> Result<Rc<Page>> {
-        if let Some(entries) = self.cache.borrow().get(page) {
-            return Ok(Rc::clone(entries));
-        }
-        let entries = match self.tree.get(page).map_err(|e| self.sled_error(e))? {
-            Some(bytes) => self.decode(page, &bytes)?,
-            None => Page::default(),
+    /// The stored page that would hold `key`: the last page whose key is
+    /// not greater than `key`.
+    fn floor(&self, key: &[u8]) -> Result<Option<(sled::IVec, sled::IVec)>> {
+        self.tree
+            .range(..=key)
+            .next_back()
+            .transpose()
+            .map_err(|e| self.sled_error(e))
+    }
+
+    /// The first page whose key is greater than `key` (or not less, with `inclusive`).
+    fn next_page_key(&self, key: &[u8], inclusive: bool) -> Result<Option<Vec<u8>>> {
+        let from = if inclusive {
+            Bound::Included(key)
+        } else {
+            Bound::Excluded(key)
         };
-        let entries = Rc::new(entries);
-        let size = entries.size() + page.len();
+        Ok(self
+            .tree
+            .range::<&[u8], _>((from, Bound::Unbounded))
+            .keys()
+            .next()
+            .transpose()
+            .map_err(|e| self.sled_error(e))?
+            .map(|k| k.to_vec()))
+    }
+
+    /// The page holding `key`, if any (cached for the rest of the command).
+    fn load_holding(&self, key: &[u8]) -> Result<Option<Rc<Page>>> {
+        // A cached page whose first and last keys enclose `key` is the one:
+        // pages cover disjoint ranges.
+        let cache = self.cache.borrow();
+        let mut below = cache.range::<[u8], _>((Bound::Unbounded, Bound::Included(key)));
+        if let Some((_, page)) = below.next_back() {
+            if !page.is_empty() && key <= page.key(page.len() - 1) {
+                return Ok(Some(Rc::clone(page)));
+            }
+        }
+        drop(cache);
+        let Some((page_key, bytes)) = self.floor(key)? else {
+            return Ok(None);
+        };
+        let page = Rc::new(self.decode(&page_key, &bytes)?);
+        let size = page.size() + page_key.len();
         if self.cached.get() + size > CACHE_BYTES {
             self.clear_cache();
         }
         self.cached.set(self.cached.get() + size);
         self.cache
             .borrow_mut()
-            .insert(page.to_vec(), Rc::clone(&entries));
-        Ok(entries)
+            .insert(page_key.to_vec(), Rc::clone(&page));
+        Ok(Some(page))
     }
 
     /// Forgets the pages read so far (after a write, or when the cache is full).
@@ -169,7 +152,9 @@ impl Pages {
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        let page = self.load(&page_of(key))?;
+        let Some(page) = self.load_holding(key)? else {
+            return Ok(None);
+        };
         Ok(page.search(key).ok().map(|i| page.value(i).to_vec()))
     }
 
@@ -185,60 +170,30 @@ impl Pages {
         let Some(&space) = start.first() else {
             return Ok(Vec::new());
         };
-        let in_range = |k: &[u8]| k >= start && end.is_none_or(|e| k < e);
-        if hashed(space) {
-            // One page when the start names the id (a record's history, one
-            // natural key); otherwise every page of the keyspace, sorted.
-            let single = match space {
-                keys::HISTORY => start.len() > 2 && start[2..].contains(&0),
-                keys::NATURAL => start[1..].contains(&0),
-                _ => false,
-            };
-            let pages: Vec<Vec<u8>> = if single {
-                vec![page_of(start)]
-            } else {
-                let mut tag = vec![b'#', space];
-                if space == keys::HISTORY && start.len() > 1 {
-                    tag.push(start[1]);
-                }
-                self.tree
-                    .scan_prefix(&tag)
-                    .keys()
-                    .map(|k| k.map(|k| k.to_vec()).map_err(|e| self.sled_error(e)))
-                    .collect::<Result<_>>()?
-            };
-            let mut out: Entries = Vec::new();
-            for page in pages {
-                out.extend(
-                    self.load(&page)?
-                        .entries()
-                        .filter(|(k, _)| in_range(k))
-                        .map(|(k, v)| (k.to_vec(), v.to_vec())),
-                );
-            }
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-            return Ok(out);
-        }
-        // Ordered keyspaces: pages are prefixes of their keys, so the pages
-        // that can hold [start, end) run from page_of(start) to end.
-        let first = page_of(start);
-        let upper = match end {
-            Some(e) => Bound::Excluded(e.to_vec()),
-            None => match prefix_end(&[space]) {
-                Some(e) => Bound::Excluded(e),
-                None => Bound::Unbounded,
-            },
+        let end = match end {
+            Some(e) => Some(e.to_vec()),
+            None => prefix_end(&[space]),
+        };
+        // The page holding `start` may begin before it.
+        let first = match self.floor(start)? {
+            Some((key, _)) => key.to_vec(),
+            None => start.to_vec(),
         };
         let mut out = Vec::new();
-        for page in self.tree.range((Bound::Included(first), upper)).keys() {
-            let page = page.map_err(|e| self.sled_error(e))?;
-            let entries = self.load(&page)?;
-            // Entries are sorted: start at the first in range.
-            let from = entries.search(start).unwrap_or_else(|i| i);
+        for item in self.tree.range(first..) {
+            let (page_key, bytes) = item.map_err(|e| self.sled_error(e))?;
+            if end
+                .as_ref()
+                .is_some_and(|e| page_key.as_ref() >= e.as_slice())
+            {
+                break;
+            }
+            let page = self.decode(&page_key, &bytes)?;
+            let from = page.search(start).unwrap_or_else(|i| i);
             out.extend(
-                (from..entries.len())
-                    .map(|i| (entries.key(i), entries.value(i)))
-                    .take_while(|(k, _)| end.is_none_or(|e| *k < e))
+                (from..page.len())
+                    .map(|i| (page.key(i), page.value(i)))
+                    .take_while(|(k, _)| end.as_ref().is_none_or(|e| *k < e.as_slice()))
                     .map(|(k, v)| (k.to_vec(), v.to_vec())),
             );
         }
@@ -247,33 +202,106 @@ impl Pages {
 
     /// Applies logical writes (`None` removes) as one atomic sled batch.
     pub fn apply(&self, writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>) -> Result<()> {
-        let mut by_page: BTreeMap<Vec<u8>, PageWrites> = BTreeMap::new();
-        for (key, value) in writes {
-            by_page.entry(page_of(&key)).or_default().push((key, value));
-        }
         let mut batch = sled::Batch::default();
         let (mut pages, mut bytes) = (0usize, 0usize);
-        for (page, changes) in by_page {
-            let old = match self.tree.get(&page).map_err(|e| self.sled_error(e))? {
-                Some(bytes) => self.decode(&page, &bytes)?,
-                None => Page::default(),
-            };
-            let out = merge(&old, &changes);
-            pages += 1;
-            if out.is_empty() {
-                batch.remove(page);
-            } else {
-                let encoded = out.finish();
-                bytes += encoded.len();
-                batch.insert(page, encoded);
+        self.rewrite(writes.into_iter().map(Ok), &mut |edit| {
+            match edit {
+                PageEdit::Replaced { .. } => {}
+                PageEdit::Put { key, bytes: b, .. } => {
+                    pages += 1;
+                    bytes += b.len();
+                    batch.insert(key, b);
+                }
+                PageEdit::Remove { key } => batch.remove(key),
             }
-        }
+            Ok(())
+        })?;
         crate::detail(format!("rewrote {pages} pages ({bytes} bytes)"));
         self.tree
             .apply_batch(batch)
             .map_err(|e| self.sled_error(e))?;
         self.clear_cache();
         Ok(())
+    }
+
+    /// Merges `writes` (in strictly increasing key order) into the stored
+    /// pages, telling `edit` which pages to replace, put and remove. Each
+    /// page is read and rewritten once; a run of writes past the last page
+    /// (a bulk load into an empty store) becomes pages of about
+    /// [`TARGET_PAGE_BYTES`] as it streams by. Reads the stored pages as
+    /// they were: `edit` must not write before it has seen every edit of a
+    /// page range (edits come in key order, so writing behind is fine).
+    pub fn rewrite(
+        &self,
+        writes: impl Iterator<Item = Result<LogicalWrite>>,
+        edit: &mut dyn FnMut(PageEdit) -> Result<()>,
+    ) -> Result<()> {
+        let mut writes = writes.peekable();
+        loop {
+            let first = match writes.peek() {
+                None => return Ok(()),
+                Some(Err(_)) => return writes.next().map_or(Ok(()), |w| w.map(|_| ())),
+                Some(Ok((key, _))) => key.clone(),
+            };
+            // The page these writes go to, and where the next page begins.
+            let (old_key, old) = match self.floor(&first)? {
+                Some((key, bytes)) => {
+                    let page = self.decode(&key, &bytes)?;
+                    edit(PageEdit::Replaced {
+                        key: key.to_vec(),
+                        old: bytes.to_vec(),
+                    })?;
+                    (Some(key.to_vec()), page)
+                }
+                None => (None, Page::default()),
+            };
+            let bound = match &old_key {
+                Some(key) => self.next_page_key(key, false)?,
+                None => self.next_page_key(&first, true)?,
+            };
+            let mut builder = PageBuilder::default();
+            let mut kept_old_key = false;
+            let mut put = |page: Option<(Vec<u8>, Vec<u8>)>| -> Result<()> {
+                if let Some((key, bytes)) = page {
+                    let existed = old_key.as_ref() == Some(&key);
+                    kept_old_key |= existed;
+                    edit(PageEdit::Put {
+                        key,
+                        bytes,
+                        existed,
+                    })?;
+                }
+                Ok(())
+            };
+            let mut i = 0;
+            while let Some(next) = writes.peek() {
+                if let Ok((key, _)) = next {
+                    if bound.as_ref().is_some_and(|b| key >= b) {
+                        break;
+                    }
+                }
+                let Some(write) = writes.next() else { break };
+                let (key, value) = write?;
+                while i < old.len() && old.key(i) < key.as_slice() {
+                    put(builder.push(old.key(i), old.value(i)))?;
+                    i += 1;
+                }
+                if i < old.len() && old.key(i) == key.as_slice() {
+                    i += 1; // replaced or removed
+                }
+                if let Some(value) = value {
+                    put(builder.push(&key, &value))?;
+                }
+            }
+            while i < old.len() {
+                put(builder.push(old.key(i), old.value(i)))?;
+                i += 1;
+            }
+            put(builder.finish())?;
+            if let Some(key) = old_key.filter(|_| !kept_old_key) {
+                edit(PageEdit::Remove { key })?;
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -283,20 +311,20 @@ impl Pages {
     /// Replaces every page with pages built from `entries` (logical key,
     /// value), in one atomic batch. For `check --repair`.
     pub fn rebuild(&self, entries: BTreeMap<Vec<u8>, Vec<u8>>) -> Result<()> {
-        let mut by_page: BTreeMap<Vec<u8>, PageWriter> = BTreeMap::new();
-        for (key, value) in &entries {
-            by_page.entry(page_of(key)).or_default().push(key, value);
-        }
         let mut batch = sled::Batch::default();
         for page in self.tree.iter().keys() {
-            let page = page.map_err(|e| self.sled_error(e))?;
-            if !by_page.contains_key(page.as_ref()) {
-                batch.remove(page);
+            batch.remove(page.map_err(|e| self.sled_error(e))?);
+        }
+        let mut builder = PageBuilder::default();
+        let mut put = |page: Option<(Vec<u8>, Vec<u8>)>| {
+            if let Some((key, bytes)) = page {
+                batch.insert(key, bytes);
             }
+        };
+        for (key, value) in &entries {
+            put(builder.push(key, value));
         }
-        for (page, writer) in by_page {
-            batch.insert(page, writer.finish());
-        }
+        put(builder.finish());
         self.tree
             .apply_batch(batch)
             .map_err(|e| self.sled_error(e))?;
@@ -304,7 +332,8 @@ impl Pages {
         Ok(())
     }
 
-    /// Every page, for `check`: (page key, its entries or why they cannot be read).
+    /// Every page in key order, for `check`: (page key, its entries or why
+    /// they cannot be read).
     pub fn all_pages(&self) -> Result<Vec<CheckedPage>> {
         let mut out = Vec::new();
         for item in self.tree.iter() {
@@ -317,28 +346,60 @@ impl Pages {
     }
 }
 
-/// A page's entries with `changes` (in key order; `None` removes) applied:
-/// both runs are in key order, so they merge in one pass.
-pub(super) fn merge(old: &Page, changes: &[(Vec<u8>, Option<Vec<u8>>)]) -> PageWriter {
-    let mut out = PageWriter::default();
-    let mut i = 0;
-    for (key, value) in changes {
-        while i < old.len() && old.key(i) < key.as_slice() {
-            out.push(old.key(i), old.value(i));
-            i += 1;
-        }
-        if i < old.len() && old.key(i) == key.as_slice() {
-            i += 1; // replaced or removed
-        }
-        if let Some(value) = value {
-            out.push(key, value);
-        }
+/// Cuts a stream of entries (in key order) into pages: a page is cut off
+/// when the entries pending pass [`MAX_PAGE_BYTES`], at about
+/// [`TARGET_PAGE_BYTES`], so that pages stay between the two except the
+/// last of a run.
+#[derive(Default)]
+struct PageBuilder {
+    /// The pending entries' keys and values, back to back.
+    data: Vec<u8>,
+    /// The pending entries' (key length, value length).
+    lengths: std::collections::VecDeque<(usize, usize)>,
+    /// Encoded size of the pending entries.
+    bytes: usize,
+}
+
+/// What one entry adds to an encoded page (two u32 lengths).
+const ENTRY_OVERHEAD: usize = 8;
+
+impl PageBuilder {
+    /// Adds an entry; returns a page (its key and bytes) if one was cut off.
+    fn push(&mut self, key: &[u8], value: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+        self.data.extend_from_slice(key);
+        self.data.extend_from_slice(value);
+        self.lengths.push_back((key.len(), value.len()));
+        self.bytes += key.len() + value.len() + ENTRY_OVERHEAD;
+        (self.bytes > MAX_PAGE_BYTES).then(|| self.cut(TARGET_PAGE_BYTES))
     }
-    while i < old.len() {
-        out.push(old.key(i), old.value(i));
-        i += 1;
+
+    /// The pending entries as a last page, if any.
+    fn finish(&mut self) -> Option<(Vec<u8>, Vec<u8>)> {
+        (!self.lengths.is_empty()).then(|| self.cut(usize::MAX))
     }
-    out
+
+    /// A page of the first pending entries, about `size` bytes (at least one entry).
+    fn cut(&mut self, size: usize) -> (Vec<u8>, Vec<u8>) {
+        let mut writer = PageWriter::default();
+        let (mut at, mut taken) = (0usize, 0usize);
+        let mut first_key = Vec::new();
+        while let Some(&(k, v)) = self.lengths.front() {
+            if taken > 0 && taken + k + v + ENTRY_OVERHEAD > size {
+                break;
+            }
+            let key = &self.data[at..at + k];
+            if taken == 0 {
+                first_key = key.to_vec();
+            }
+            writer.push(key, &self.data[at + k..at + k + v]);
+            at += k + v;
+            taken += k + v + ENTRY_OVERHEAD;
+            self.lengths.pop_front();
+        }
+        self.data.drain(..at);
+        self.bytes -= taken;
+        (first_key, writer.finish())
+    }
 }
 
 /// The smallest key greater than every key starting with `prefix`.
@@ -357,27 +418,93 @@ pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn ordered_pages_are_prefixes_of_their_keys() {
-        for key in [
-            b"t\x80\x0b\x40\x00\x00\x00\x00\x00\x01event-1".to_vec(),
-            b"xsteve-witkoff\x00\x80\x0b".to_vec(),
-            b"nzelensky\x00volodymyr-zelenskyy".to_vec(),
-            b"kukraine\x00claim-1".to_vec(),
-        ] {
-            assert!(key.starts_with(&page_of(&key)), "{key:?}");
+    fn temporary() -> Pages {
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        Pages::new(db.open_tree("pages").unwrap(), Path::new("test"))
+    }
+
+    fn key(i: u32) -> Vec<u8> {
+        format!("e{i:08}").into_bytes()
+    }
+
+    /// Pages cover disjoint ranges, in order, each keyed by its first entry.
+    fn assert_well_formed(pages: &Pages) {
+        let mut last: Option<Vec<u8>> = None;
+        for (page_key, entries) in pages.all_pages().unwrap() {
+            let entries = entries.unwrap();
+            assert!(!entries.is_empty());
+            assert_eq!(entries[0].0, page_key);
+            if let Some(last) = &last {
+                assert!(last < &page_key);
+            }
+            assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
+            last = Some(entries.last().unwrap().0.clone());
         }
     }
 
+    /// The pages against a BTreeMap model through random inserts, updates
+    /// and removals, in batches of every size (one entry up to a bulk load).
     #[test]
-    fn one_records_versions_share_a_page() {
-        let h1 = keys::history(keys::EVENT, "miami", 1);
-        let h2 = keys::history(keys::EVENT, "miami", 7);
-        assert_eq!(page_of(&h1), page_of(&h2));
-        assert_eq!(
-            page_of(&keys::history_prefix(keys::EVENT, "miami")),
-            page_of(&h1)
-        );
+    fn pages_equal_a_btreemap_model() {
+        let pages = temporary();
+        let mut model: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        let mut state = 11u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        for round in 0..60 {
+            let size = [1, 5, 50, 2000][round % 4];
+            let mut writes = BTreeMap::new();
+            for _ in 0..size {
+                let k = key((next() % 5000) as u32);
+                let value = (next() % 5 != 0).then(|| vec![b'v'; (next() % 300) as usize]);
+                writes.insert(k, value);
+            }
+            for (k, v) in &writes {
+                match v {
+                    Some(v) => model.insert(k.clone(), v.clone()),
+                    None => model.remove(k),
+                };
+            }
+            pages.apply(writes).unwrap();
+            assert_well_formed(&pages);
+            let all = pages.range(b"e", None).unwrap();
+            let expected: Vec<_> = model.clone().into_iter().collect();
+            assert_eq!(all, expected, "round {round}");
+            for probe in 0..50 {
+                let k = key((next() % 5000) as u32);
+                assert_eq!(pages.get(&k).unwrap(), model.get(&k).cloned(), "{probe}");
+            }
+            let (from, to) = (key(1000), key(1400));
+            let part: Vec<_> = model
+                .range(from.clone()..to.clone())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            assert_eq!(pages.range(&from, Some(&to)).unwrap(), part);
+        }
+        assert!(pages.tree.len() > 10, "pages never split");
+    }
+
+    #[test]
+    fn a_bulk_run_becomes_pages_of_about_the_target_size() {
+        let pages = temporary();
+        let writes: BTreeMap<_, _> = (0..20_000).map(|i| (key(i), Some(vec![7u8; 40]))).collect();
+        pages.apply(writes).unwrap();
+        assert_well_formed(&pages);
+        let sizes: Vec<usize> = pages
+            .tree
+            .iter()
+            .values()
+            .map(|v| v.unwrap().len())
+            .collect();
+        let (last, full) = sizes.split_last().unwrap();
+        assert!(full
+            .iter()
+            .all(|s| (TARGET_PAGE_BYTES - 128..=TARGET_PAGE_BYTES + 64).contains(s)));
+        assert!(*last <= MAX_PAGE_BYTES + 64);
     }
 
     #[test]
