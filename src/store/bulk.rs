@@ -37,8 +37,9 @@ use crate::model::Event;
 use super::pages::{LogicalWrite, PageEdit};
 use super::{keys, sled_error, Record, Store};
 
-/// Memory for unsorted writes before they are spilled to a run file.
-const BUFFER_BYTES: usize = 64 * 1024 * 1024;
+/// Memory for unsorted writes before they are spilled to a run file (twice:
+/// one buffer fills while the one before is sorted and written).
+const BUFFER_BYTES: usize = 40 * 1024 * 1024;
 /// Page bytes written per sled batch (and per flush of the undo log).
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// Estimated bookkeeping per buffered write (vectors, sequence number).
@@ -67,14 +68,38 @@ fn io_error(what: &str, e: std::io::Error) -> Error {
 
 /// One logical write, as sorted and spilled.
 struct SortedWrite {
+    /// The key's first 16 bytes (zero-padded), big-endian: most comparisons
+    /// end here, without following the key's pointer.
+    prefix: u128,
     key: Vec<u8>,
     seq: u64,
     value: Option<Vec<u8>>,
 }
 
+/// The first 16 bytes of `key`, zero-padded, as a number that sorts as they do.
+fn prefix_of(key: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = key.len().min(16);
+    bytes[..n].copy_from_slice(&key[..n]);
+    u128::from_be_bytes(bytes)
+}
+
 impl SortedWrite {
+    fn new(key: Vec<u8>, seq: u64, value: Option<Vec<u8>>) -> SortedWrite {
+        SortedWrite {
+            prefix: prefix_of(&key),
+            key,
+            seq,
+            value,
+        }
+    }
+
+    /// Key order (the prefix decides unless equal), then write order.
     fn order(&self, other: &Self) -> Ordering {
-        (self.key.as_slice(), self.seq).cmp(&(other.key.as_slice(), other.seq))
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| self.key.cmp(&other.key))
+            .then(self.seq.cmp(&other.seq))
     }
 
     /// key len (u32 LE), key, seq (u64 LE), then 0, or 1, value len and value.
@@ -114,7 +139,7 @@ impl SortedWrite {
                 Some(bytes(n as usize)?)
             }
         };
-        Ok(Some(SortedWrite { key, seq, value }))
+        Ok(Some(SortedWrite::new(key, seq, value)))
     }
 }
 
@@ -124,6 +149,8 @@ struct Sorter {
     bytes: usize,
     budget: usize,
     runs: Vec<File>,
+    /// The run being sorted and written while the next buffer fills.
+    spilling: Option<std::thread::JoinHandle<Result<File>>>,
     seq: u64,
 }
 
@@ -134,6 +161,7 @@ impl Sorter {
             bytes: 0,
             budget,
             runs: Vec::new(),
+            spilling: None,
             seq: 0,
         }
     }
@@ -145,38 +173,36 @@ impl Sorter {
     fn push(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
         self.bytes += key.len() + value.as_ref().map_or(0, Vec::len) + WRITE_OVERHEAD;
         self.seq += 1;
-        self.buffer.push(SortedWrite {
-            key,
-            seq: self.seq,
-            value,
-        });
+        self.buffer.push(SortedWrite::new(key, self.seq, value));
         if self.bytes >= self.budget {
             self.spill()?;
         }
         Ok(())
     }
 
-    /// Sorts the buffer and writes it out as a run.
+    /// Hands the buffer to a thread that sorts it and writes it out as a
+    /// run, so the import goes on meanwhile (on a second core). At most one
+    /// run is in flight: memory holds two buffers at most.
     fn spill(&mut self) -> Result<()> {
-        self.buffer.sort_unstable_by(SortedWrite::order);
-        let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
-        for write in &self.buffer {
-            write
-                .write_to(&mut out)
-                .map_err(|e| io_error("write a run file", e))?;
-        }
-        let mut file = out
-            .into_inner()
-            .map_err(|e| io_error("write a run file", e.into_error()))?;
-        file.rewind().map_err(|e| io_error("read a run file", e))?;
-        self.runs.push(file);
-        self.buffer.clear();
+        self.finish_spill()?;
+        let buffer = std::mem::take(&mut self.buffer);
         self.bytes = 0;
+        self.spilling = Some(std::thread::spawn(move || write_run(buffer)));
+        Ok(())
+    }
+
+    fn finish_spill(&mut self) -> Result<()> {
+        if let Some(spilling) = self.spilling.take() {
+            let run = spilling
+                .join()
+                .map_err(|_| Error::database("the sorting thread of a bulk import failed"))??;
+            self.runs.push(run);
+        }
         Ok(())
     }
 
     fn into_merge(mut self) -> Result<Merge> {
+        self.finish_spill()?;
         self.buffer.sort_unstable_by(SortedWrite::order);
         crate::detail(format!(
             "bulk write: {} logical writes, {} spilled runs",
@@ -199,6 +225,23 @@ impl Sorter {
         }
         Ok(merge)
     }
+}
+
+/// Sorts writes and writes them to a temporary file, ready to be read back.
+fn write_run(mut buffer: Vec<SortedWrite>) -> Result<File> {
+    buffer.sort_unstable_by(SortedWrite::order);
+    let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    for write in &buffer {
+        write
+            .write_to(&mut out)
+            .map_err(|e| io_error("write a run file", e))?;
+    }
+    let mut file = out
+        .into_inner()
+        .map_err(|e| io_error("write a run file", e.into_error()))?;
+    file.rewind().map_err(|e| io_error("read a run file", e))?;
+    Ok(file)
 }
 
 enum Source {
@@ -581,12 +624,21 @@ impl Bulk<'_> {
     /// Writes every page the change touches, once each, all or nothing
     /// (see the module documentation), and flushes.
     pub fn commit(self) -> Result<()> {
-        let store = self.store;
-        if self.sorter.is_empty() {
+        let Bulk {
+            store,
+            sorter,
+            records,
+            latest,
+            natural,
+            max_span,
+        } = self;
+        // What the rows needed to read back is not needed to write pages.
+        drop((records, latest, natural));
+        if sorter.is_empty() {
             return Ok(());
         }
         let sled = |e| sled_error(&store.path, e);
-        if let Some(span) = self.max_span {
+        if let Some(span) = max_span {
             store.raise_max_span(span)?;
         }
         let meta = store.tree("meta")?;
@@ -597,7 +649,7 @@ impl Bulk<'_> {
         // Flushed with the first batch's undo entries, before any page is written.
         meta.insert(BULK_MARKER, &[]).map_err(sled)?;
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
-        let merge = self.sorter.into_merge()?;
+        let merge = sorter.into_merge()?;
         let mut batch = PageBatch::default();
         let mut totals = (0usize, 0usize, 0usize);
         store.data.rewrite(merge, &mut |edit| {

@@ -973,9 +973,10 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
 fn open_sled(path: &Path) -> Result<sled::Db> {
     let config = sled::Config::new()
         .path(path)
-        // factline is a CLI: a modest cache keeps memory low, and every
-        // command flushes explicitly before it reports success.
-        .cache_capacity(64 * 1024 * 1024);
+        // factline is a CLI: a short process reads a page once (and caches
+        // it decoded, see pages.rs), so a small cache keeps memory low; and
+        // every command flushes explicitly before it reports success.
+        .cache_capacity(32 * 1024 * 1024);
     // sled can panic on a damaged file instead of returning an error; turn
     // that into a message that names the file instead of a crash report.
     let previous_hook = std::panic::take_hook();
