@@ -47,6 +47,23 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     Ok(record)
 }
 
+/// Decodes the leading fields of a stored record: `T` is a struct whose
+/// fields are the first fields of the stored one, so the rest is skipped,
+/// not decoded (graph queries read a participation without its title).
+pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let (&format, body) = bytes
+        .split_first()
+        .ok_or_else(|| "empty record".to_string())?;
+    if format != RECORD_FORMAT {
+        return Err(format!(
+            "record format {format} is not one this factline reads (it reads format {RECORD_FORMAT})"
+        ));
+    }
+    bincode::serde::decode_from_slice(body, config())
+        .map(|(record, _)| record)
+        .map_err(|e| format!("undecodable record: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

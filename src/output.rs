@@ -116,9 +116,20 @@ pub fn write_csv_cells<W: Write>(
     rows: impl Iterator<Item = Vec<String>>,
     raw: bool,
 ) -> Result<()> {
+    write_csv_rows(out, headers, rows.map(Ok), raw)
+}
+
+/// As [`write_csv_cells`], for rows computed as they are written.
+pub fn write_csv_rows<W: Write>(
+    out: &mut W,
+    headers: &[&str],
+    rows: impl Iterator<Item = Result<Vec<String>>>,
+    raw: bool,
+) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(headers)?;
     for cells in rows {
+        let cells = cells?;
         if raw {
             writer.write_record(&cells)?;
         } else {

@@ -110,6 +110,9 @@ pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
             }
         }
     }
+    // Records are read in id order (the order they are stored in), so that
+    // consecutive reads share pages; the events are sorted by date below.
+    ids.sort_unstable();
     let mut events = Vec::with_capacity(ids.len());
     for id in ids {
         let event = store.get::<Event>(&id)?.ok_or_else(|| {

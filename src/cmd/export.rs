@@ -156,11 +156,10 @@ pub fn write_claims_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Resu
 
 /// The timeline as CSV, one row per event, lists joined with "; ".
 pub fn write_timeline_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Result<()> {
-    let events = query::timeline(store, &Filter::default())?;
+    // Streamed in timeline order: a million events never sit in memory.
     let mut names = Names::new(store);
-    let rows = events
-        .iter()
-        .map(|e| Ok(TimelineRow::new(e, &mut names)?.export_cells()))
-        .collect::<Result<Vec<_>>>()?;
-    crate::output::write_csv_cells(out, EXPORT_HEADERS, rows.into_iter(), raw)
+    let rows = store
+        .events_by_date()?
+        .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.export_cells()));
+    crate::output::write_csv_rows(out, EXPORT_HEADERS, rows, raw)
 }

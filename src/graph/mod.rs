@@ -135,18 +135,29 @@ impl<'s> Neighbourhood<'s> {
             return Ok(());
         }
         let id = self.graph[node].clone();
-        for met in who_met(self.store, &id, &self.rules)? {
-            let other = self.node(&met.other);
-            // Each meeting edge is added once, from the side expanded first.
-            if !self.expanded.contains(&other) {
-                self.graph.add_edge(
-                    node,
-                    other,
-                    Tie::Meeting {
-                        event: met.event,
-                        earliest: met.earliest,
-                    },
-                );
+        // As who_met, without the titles and dates the graph does not need.
+        for item in self.store.participation_heads(&id) {
+            let (earliest, latest, event, part) = item?;
+            if !self.rules.is_meeting(part.kind, part.status)
+                || !self.rules.window.admits(earliest, latest)
+            {
+                continue;
+            }
+            let mut others = part.others;
+            others.sort();
+            for other_id in others {
+                let other = self.node(&other_id);
+                // Each meeting edge is added once, from the side expanded first.
+                if !self.expanded.contains(&other) {
+                    self.graph.add_edge(
+                        node,
+                        other,
+                        Tie::Meeting {
+                            event: event.clone(),
+                            earliest,
+                        },
+                    );
+                }
             }
         }
         if self.rules.ties {

@@ -522,6 +522,44 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every live event in timeline order (date, then id), streamed: the
+    /// records are read in stored order, one page at a time, and sorted on
+    /// disk as a bulk write's are, so memory stays bounded whatever the
+    /// number of events (a CSV export of a million events).
+    pub fn events_by_date(&self) -> Result<impl Iterator<Item = Result<Event>> + '_> {
+        let mut sorter = Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES));
+        self.data.for_each(
+            &[keys::EVENT],
+            Some(&[keys::EVENT + 1]),
+            &mut |key, value| {
+                let id = String::from_utf8_lossy(&key[1..]);
+                let event: Event = self.decode(value, keys::EVENT, &id)?;
+                if event.meta.retracted.is_some() {
+                    return Ok(());
+                }
+                // The order of `Date`'s `Ord` (sort key, then text), then the id;
+                // the text holds no NUL.
+                let mut order = event.date.sort_key().to_vec();
+                order.extend_from_slice(event.date.as_str().as_bytes());
+                order.push(0);
+                order.extend_from_slice(&key[1..]);
+                sorter.push(order, Some(value.to_vec()))
+            },
+        )?;
+        let merge = sorter.into_merge()?;
+        Ok(merge.map(move |item| {
+            let (order, value) = item?;
+            let id_at = order[9..]
+                .iter()
+                .position(|&b| b == 0)
+                .map_or(0, |i| 10 + i);
+            let id = String::from_utf8_lossy(&order[id_at..]);
+            self.decode(&value.unwrap_or_default(), keys::EVENT, &id)
+        }))
+    }
+}
+
 impl Bulk<'_> {
     pub fn is_empty(&self) -> bool {
         self.sorter.is_empty()

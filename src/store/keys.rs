@@ -24,6 +24,16 @@ pub struct Participation {
     pub date: String,
 }
 
+/// The leading fields of a [`Participation`]: what graph queries (path,
+/// network) need. Decoded from a participation's bytes without the title
+/// and date that follow (see `codec::decode_prefix`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ParticipationHead {
+    pub kind: EventKind,
+    pub status: Status,
+    pub others: Vec<String>,
+}
+
 pub const ACTOR: u8 = b'a';
 pub const SOURCE: u8 = b's';
 pub const EVENT: u8 = b'e';
@@ -311,6 +321,27 @@ impl Indexed for Claim {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_participation_head_is_its_leading_fields() {
+        let part = Participation {
+            kind: EventKind::Talks,
+            status: Status::Postponed,
+            others: vec!["rustem-umerov".into(), "steve-witkoff".into()],
+            title: "Talks in Miami".into(),
+            date: "2025-11-30".into(),
+        };
+        let head: ParticipationHead = codec::decode_prefix(&codec::encode(&part)).unwrap();
+        assert_eq!(
+            head,
+            ParticipationHead {
+                kind: part.kind,
+                status: part.status,
+                others: part.others.clone(),
+            }
+        );
+        assert!(codec::decode_prefix::<ParticipationHead>(b"\x09").is_err());
+    }
 
     #[test]
     fn ordered_days_sort_numerically() {

@@ -486,6 +486,24 @@ impl Store {
 
     /// The second parts of the keys `prefix` first NUL …: ids from a
     /// two-part index (claims by claimant, about a record, on a subject).
+    /// An actor's participations, without their titles and dates: what the
+    /// graph needs, decoded in a fraction of the time.
+    pub fn participation_heads(
+        &self,
+        actor_id: &str,
+    ) -> impl Iterator<Item = Result<(i32, i32, String, keys::ParticipationHead)>> + '_ {
+        let prefix = keys::actor_events_prefix(actor_id);
+        let skip = prefix.len();
+        self.scan(prefix).map(move |item| {
+            let (key, value) = item?;
+            let (earliest, latest, id) =
+                parse_sorted_id(&key[skip..]).ok_or_else(|| self.damaged_index("actor events"))?;
+            let head =
+                codec::decode_prefix(&value).map_err(|_| self.damaged_index("actor events"))?;
+            Ok((earliest, latest, id, head))
+        })
+    }
+
     pub fn pair_index(&self, prefix: u8, first: &str) -> impl Iterator<Item = Result<String>> + '_ {
         let start = keys::pair_prefix(prefix, first);
         let skip = start.len();

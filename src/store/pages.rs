@@ -39,6 +39,8 @@ const CACHE_BYTES: usize = 64 * 1024 * 1024;
 pub type Entries = Vec<(Vec<u8>, Vec<u8>)>;
 /// A page as `check` sees it: its entries, or why they cannot be read.
 pub type CheckedPage = (Vec<u8>, std::result::Result<Entries, String>);
+/// Called with each (key, value) of a scan.
+pub type EntryVisitor<'a> = dyn FnMut(&[u8], &[u8]) -> Result<()> + 'a;
 /// A logical write: `None` removes the key.
 pub type LogicalWrite = (Vec<u8>, Option<Vec<u8>>);
 
@@ -167,8 +169,19 @@ impl Pages {
     /// Entries with `start <= key < end` (no end: to the end of the keyspace
     /// of `start`), in key order.
     pub fn range(&self, start: &[u8], end: Option<&[u8]>) -> Result<Entries> {
+        let mut out = Vec::new();
+        self.for_each(start, end, &mut |k, v| {
+            out.push((k.to_vec(), v.to_vec()));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` with each entry of [`Pages::range`], in key order, one page
+    /// in memory at a time.
+    pub fn for_each(&self, start: &[u8], end: Option<&[u8]>, f: &mut EntryVisitor) -> Result<()> {
         let Some(&space) = start.first() else {
-            return Ok(Vec::new());
+            return Ok(());
         };
         let end = match end {
             Some(e) => Some(e.to_vec()),
@@ -179,7 +192,6 @@ impl Pages {
             Some((key, _)) => key.to_vec(),
             None => start.to_vec(),
         };
-        let mut out = Vec::new();
         for item in self.tree.range(first..) {
             let (page_key, bytes) = item.map_err(|e| self.sled_error(e))?;
             if end
@@ -190,14 +202,15 @@ impl Pages {
             }
             let page = self.decode(&page_key, &bytes)?;
             let from = page.search(start).unwrap_or_else(|i| i);
-            out.extend(
-                (from..page.len())
-                    .map(|i| (page.key(i), page.value(i)))
-                    .take_while(|(k, _)| end.as_ref().is_none_or(|e| *k < e.as_slice()))
-                    .map(|(k, v)| (k.to_vec(), v.to_vec())),
-            );
+            for i in from..page.len() {
+                let key = page.key(i);
+                if end.as_ref().is_some_and(|e| key >= e.as_slice()) {
+                    return Ok(());
+                }
+                f(key, page.value(i))?;
+            }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Applies logical writes (`None` removes) as one atomic sled batch.
