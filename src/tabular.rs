@@ -429,6 +429,11 @@ pub type RawRow = (
 );
 
 impl<R: Read> Rows<R> {
+    /// Bytes read so far (for progress).
+    pub fn position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     pub fn new(input: R, label: &str) -> Result<Rows<R>> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)

@@ -141,62 +141,102 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         CsvContent::Claims => tabular::CLAIM_FIELDS,
     };
 
-    // Pass 1: validate every row; write the reject file if asked.
     let mut rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
     let header = rows.header.clone();
+    // Claims may name claims further down the file (contradicts, supports):
+    // their ids are gathered first. (Claims are few; events are read once.)
+    let claim_ids = match args.what {
+        CsvContent::Claims => {
+            let mut ids = std::collections::HashSet::new();
+            let mut first = Rows::new(open(path, label)?, label)?;
+            while let Some((line, row)) = first.next_row()? {
+                if let Ok(fields) = row {
+                    if let Ok(row) = columns.claim_row(line, &fields) {
+                        ids.extend(row.id);
+                    }
+                }
+            }
+            ids
+        }
+        CsvContent::Timeline => Default::default(),
+    };
+
+    // One pass: every row is checked; good rows go into one bulk change,
+    // which is written only at the end, and only if no row was bad (or
+    // --skip-bad was given). After a bad row without --skip-bad, the rest
+    // is only checked, so that every bad row is reported.
+    let store = open_store(ctx, args.dry_run)?;
+    let mut importer = Importer::new(&store, ctx.now)?;
+    importer.claims_in_file = claim_ids;
+    let mut bulk = store.bulk()?;
+    let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
     let mut bad: Vec<(u64, String)> = Vec::new();
-    let mut bad_lines = std::collections::HashSet::new();
     let mut rejects: Option<csv::Writer<std::fs::File>> = None;
     let reject_path = args
         .rejects
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
     let mut total = 0usize;
-    // Claims may name claims further down the file (contradicts, supports).
-    let mut claim_ids = std::collections::HashSet::new();
     while let Some((line, row)) = rows.next_row()? {
         total += 1;
-        let outcome = match &row {
-            Ok(fields) if columns.is_timelinejs_title(&header, fields) => Ok(()),
-            Ok(fields) => match args.what {
-                CsvContent::Timeline => columns.event_row(line, fields).map(|_| ()),
-                CsvContent::Claims => columns.claim_row(line, fields).map(|row| {
-                    claim_ids.extend(row.id);
-                }),
-            },
-            Err((message, _)) => Err(message.clone()),
-        };
-        if let Err(message) = outcome {
-            bad_lines.insert(line);
-            if args.skip_bad && !args.dry_run {
-                let writer = match &mut rejects {
-                    Some(w) => w,
-                    None => {
-                        let file = std::fs::File::create(&reject_path).map_err(|e| {
-                            Error::bad_input(format!("cannot write {}: {e}", reject_path.display()))
-                        })?;
-                        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
-                        let mut h = header.clone();
-                        h.insert(0, "error".to_string());
-                        w.write_record(&h)?;
-                        rejects.insert(w)
-                    }
-                };
-                let mut record = vec![format!("{label}:{line}: {message}").into_bytes()];
-                match &row {
-                    Ok(fields) => record.extend(fields.iter().map(|f| f.clone().into_bytes())),
-                    Err((_, raw)) => record.extend(raw.iter().cloned()),
-                }
-                writer.write_record(&record)?;
+        progress.set(total as u64, rows.position());
+        let fields = match &row {
+            Ok(fields) if columns.is_timelinejs_title(&header, fields) => continue,
+            Ok(fields) => fields,
+            Err((message, raw)) => {
+                let raw = raw.clone();
+                let message = message.clone();
+                reject(
+                    &mut rejects,
+                    &reject_path,
+                    &header,
+                    args,
+                    label,
+                    line,
+                    &message,
+                    raw,
+                )?;
+                bad.push((line, message));
+                continue;
             }
-            bad.push((line, message));
+        };
+        let writing = bad.is_empty() || args.skip_bad;
+        let result = match args.what {
+            CsvContent::Timeline => columns
+                .event_row(line, fields)
+                .map(|row| writing.then(|| importer.event(&mut bulk, row))),
+            CsvContent::Claims => columns
+                .claim_row(line, fields)
+                .map(|row| writing.then(|| importer.claim(&mut bulk, row))),
+        };
+        match result {
+            Ok(written) => {
+                if let Some(written) = written {
+                    written.map_err(|e| e.context(format!("{label}:{line}")))?;
+                }
+            }
+            Err(message) => {
+                let raw = fields.iter().map(|f| f.clone().into_bytes()).collect();
+                reject(
+                    &mut rejects,
+                    &reject_path,
+                    &header,
+                    args,
+                    label,
+                    line,
+                    &message,
+                    raw,
+                )?;
+                bad.push((line, message));
+            }
         }
     }
     if let Some(mut w) = rejects {
         w.flush()?;
     }
     if !bad.is_empty() && !args.skip_bad {
+        progress.finish();
         for (line, message) in bad.iter().take(args.max_errors) {
             crate::notice(format!("{label}:{line}: {message}"));
         }
@@ -210,32 +250,6 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             "{label}: {} of {total} rows are bad; nothing was written (fix them, or pass --skip-bad to import the good rows and write the bad ones to a reject file)",
             bad.len()
         )));
-    }
-
-    // Pass 2: turn the good rows into one bulk change.
-    let store = open_store(ctx, args.dry_run)?;
-    let mut importer = Importer::new(&store, ctx.now)?;
-    importer.claims_in_file = claim_ids;
-    let mut rows = Rows::new(open(path, label)?, label)?;
-    let progress = Progress::new(total as u64);
-    let mut bulk = store.bulk()?;
-    while let Some((line, row)) = rows.next_row()? {
-        progress.tick();
-        let Ok(fields) = row else { continue };
-        if bad_lines.contains(&line) || columns.is_timelinejs_title(&header, &fields) {
-            continue;
-        }
-        let result = match args.what {
-            CsvContent::Timeline => {
-                let row = columns.event_row(line, &fields).map_err(Error::bad_input)?;
-                importer.event(&mut bulk, row)
-            }
-            CsvContent::Claims => {
-                let row = columns.claim_row(line, &fields).map_err(Error::bad_input)?;
-                importer.claim(&mut bulk, row)
-            }
-        };
-        result.map_err(|e| e.context(format!("{label}:{line}")))?;
     }
     progress.finish();
     let counts = &mut importer.counts;
@@ -289,6 +303,40 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             ));
         }
     }
+    Ok(())
+}
+
+/// Writes a bad row to the reject file (created on the first), with --skip-bad.
+#[allow(clippy::too_many_arguments)]
+fn reject(
+    rejects: &mut Option<csv::Writer<std::fs::File>>,
+    reject_path: &Path,
+    header: &[String],
+    args: &ImportArgs,
+    label: &str,
+    line: u64,
+    message: &str,
+    raw: Vec<Vec<u8>>,
+) -> Result<()> {
+    if !args.skip_bad || args.dry_run {
+        return Ok(());
+    }
+    let writer = match rejects {
+        Some(w) => w,
+        None => {
+            let file = std::fs::File::create(reject_path).map_err(|e| {
+                Error::bad_input(format!("cannot write {}: {e}", reject_path.display()))
+            })?;
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
+            let mut h = header.to_vec();
+            h.insert(0, "error".to_string());
+            w.write_record(&h)?;
+            rejects.insert(w)
+        }
+    };
+    let mut record = vec![format!("{label}:{line}: {message}").into_bytes()];
+    record.extend(raw);
+    writer.write_record(&record)?;
     Ok(())
 }
 
@@ -540,27 +588,35 @@ fn taken(bulk: &mut Bulk, kind: u8, id: &str) -> Result<bool> {
     })
 }
 
-/// A progress bar on stderr when it is a terminal (rows/s, ETA); silent otherwise.
+/// A progress bar on stderr when it is a terminal (rows, rows/s, ETA from
+/// the bytes read); silent otherwise.
 struct Progress(Option<indicatif::ProgressBar>);
 
+/// Rows between updates of the row count and rate.
+const PROGRESS_EVERY_ROWS: u64 = 5_000;
+
 impl Progress {
-    fn new(total: u64) -> Progress {
-        if !io::stderr().is_terminal() || total < 1000 {
+    /// A bar over a file of `bytes` (none for small files).
+    fn new(bytes: u64) -> Progress {
+        if !io::stderr().is_terminal() || bytes < 1_000_000 {
             return Progress(None);
         }
-        let bar = indicatif::ProgressBar::new(total);
+        let bar = indicatif::ProgressBar::new(bytes);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} rows  {per_sec}  ETA {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}%  {msg}  ETA {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Progress(Some(bar))
     }
 
-    fn tick(&self) {
+    /// `rows` read so far, `position` bytes into the file.
+    fn set(&self, rows: u64, position: u64) {
         if let Some(bar) = &self.0 {
-            bar.inc(1);
+            if rows.is_multiple_of(PROGRESS_EVERY_ROWS) {
+                bar.set_position(position);
+                let seconds = bar.elapsed().as_secs_f64().max(0.001);
+                bar.set_message(format!("{rows} rows  {:.0} rows/s", rows as f64 / seconds));
+            }
         }
     }
 

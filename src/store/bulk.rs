@@ -40,8 +40,9 @@ use super::{keys, sled_error, Record, Store};
 /// Memory for unsorted writes before they are spilled to a run file (twice:
 /// one buffer fills while the one before is sorted and written).
 const BUFFER_BYTES: usize = 40 * 1024 * 1024;
-/// Page bytes written per sled batch (and per flush of the undo log).
-const BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// Page bytes (before compression) written per sled batch (and per flush of
+/// the undo log).
+const BATCH_BYTES: usize = 16 * 1024 * 1024;
 /// Estimated bookkeeping per buffered write (vectors, sequence number).
 const WRITE_OVERHEAD: usize = 96;
 
@@ -778,8 +779,24 @@ impl PageBatch {
         }
         undo.apply_batch(undo_batch).map_err(sled)?;
         store.flush()?;
+        // Compressing is most of a batch's work: both cores share it.
+        let mut pages: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+            std::mem::take(&mut self.pages).into_iter().collect();
+        let half = pages.len() / 2;
+        let (first, second) = pages.split_at_mut(half);
+        let compress = |pages: &mut [(Vec<u8>, Option<Vec<u8>>)]| {
+            for (_, bytes) in pages {
+                if let Some(plain) = bytes.take() {
+                    *bytes = Some(codec::compress_page(plain));
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            scope.spawn(|| compress(first));
+            compress(second);
+        });
         let mut batch = sled::Batch::default();
-        for (page, new) in std::mem::take(&mut self.pages) {
+        for (page, new) in pages {
             totals.0 += 1;
             match new {
                 Some(bytes) => {

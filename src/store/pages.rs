@@ -48,7 +48,9 @@ pub type LogicalWrite = (Vec<u8>, Option<Vec<u8>>);
 pub enum PageEdit {
     /// The page `key`, stored as `old`, is about to be replaced or removed.
     Replaced { key: Vec<u8>, old: Vec<u8> },
-    /// Store `bytes` as page `key`; `existed` says whether `key` was a page.
+    /// Store `bytes`, a plain page (the writer compresses it, see
+    /// `codec::compress_page`), as page `key`; `existed` says whether `key`
+    /// was a page.
     Put {
         key: Vec<u8>,
         bytes: Vec<u8>,
@@ -221,6 +223,7 @@ impl Pages {
             match edit {
                 PageEdit::Replaced { .. } => {}
                 PageEdit::Put { key, bytes: b, .. } => {
+                    let b = codec::compress_page(b);
                     pages += 1;
                     bytes += b.len();
                     batch.insert(key, b);
@@ -331,7 +334,7 @@ impl Pages {
         let mut builder = PageBuilder::default();
         let mut put = |page: Option<(Vec<u8>, Vec<u8>)>| {
             if let Some((key, bytes)) = page {
-                batch.insert(key, bytes);
+                batch.insert(key, codec::compress_page(bytes));
             }
         };
         for (key, value) in &entries {
@@ -411,7 +414,7 @@ impl PageBuilder {
         }
         self.data.drain(..at);
         self.bytes -= taken;
-        (first_key, codec::compress_page(writer.finish()))
+        (first_key, writer.finish())
     }
 }
 
