@@ -2,13 +2,13 @@
 //! spreadsheets with other headers, through `--map`, including TimelineJS
 //! sheets), and the claims CSV.
 //!
-//! Import is two passes over the file. The first validates every row and
-//! reports each bad one as `FILE:LINE: what is wrong` (up to a limit);
-//! nothing is written unless every row is good or `--skip-bad` sends the bad
-//! ones to a reject file. The second writes in chunks, each one atomic
-//! `Change` holding whole rows only, so an interrupted import leaves a
-//! database that opens, and running it again completes it (rows already
-//! there are matched, not duplicated).
+//! Import (`cmd/import.rs`) reads the file once. Every row is checked, and
+//! each bad one reported as `FILE:LINE: what is wrong` (up to a limit); the
+//! good rows become one bulk change (`store::bulk`), written only if every
+//! row is good or `--skip-bad` sends the bad ones to a reject file. The bulk
+//! change is all or nothing: an interrupted import is undone at the next
+//! open, and running it again completes it (rows already there are matched,
+//! not duplicated).
 
 use std::collections::HashMap;
 use std::io::Read;
