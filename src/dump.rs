@@ -6,14 +6,14 @@
 //! export → import into an empty database → export is byte-identical.
 //! `schema/ndjson.schema.json` describes the lines.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::model::{self, names, Actor, Claim, Event, Source};
-use crate::store::{Change, Record, Store};
+use crate::store::{Record, Store, Writes};
 
 pub const FORMAT_NAME: &str = "factline-ndjson";
 /// The dump format this build writes and the newest it reads.
@@ -22,8 +22,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Longest line accepted on import: a hostile file cannot exhaust memory.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// Most lines one dump may hold: an import checks every line before writing
-/// any, holding them all, so the file's size is bounded too.
+/// Most lines one dump may hold: an import reads the file twice (checking
+/// every line before writing any) and keeps a hash of each record's id.
 pub const MAX_LINES: usize = 5_000_000;
 
 /// One line of a dump.
@@ -86,66 +86,96 @@ fn write_line<W: Write>(out: &mut W, line: &Line) -> Result<()> {
 /// Reads a dump, checking every line before anything is written. `label`
 /// names the input in errors (`story.ndjson:12: …`).
 pub fn read<R: BufRead>(input: R, label: &str) -> Result<Vec<(usize, Line)>> {
+    let mut reader = LineReader::new(input, label);
     let mut lines = Vec::new();
-    let mut buf = Vec::new();
-    let mut reader = input;
-    let mut number = 0;
-    loop {
-        buf.clear();
-        number += 1;
-        let read = std::io::Read::take(&mut reader, MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::bad_input(format!("{label}: cannot read: {e}")))?;
-        if read == 0 {
-            break;
-        }
-        if number > MAX_LINES {
-            return Err(Error::bad_input(format!(
-                "{label}:{number}: a dump may hold at most {MAX_LINES} lines; split it"
-            )));
-        }
-        if buf.len() > MAX_LINE_BYTES {
-            return Err(Error::bad_input(format!(
-                "{label}:{number}: line is longer than {MAX_LINE_BYTES} bytes"
-            )));
-        }
-        let text = std::str::from_utf8(&buf)
-            .map_err(|_| Error::bad_input(format!("{label}:{number}: not valid UTF-8")))?;
-        let text = text.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            continue;
-        }
-        let line: Line = serde_json::from_str(text).map_err(|e| {
-            Error::bad_input(format!("{label}:{number}: {}", describe_json_error(&e)))
-        })?;
-        validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
-        if lines.is_empty() && !matches!(line, Line::Header(_)) {
-            return Err(Error::bad_input(format!(
-                "{label}:{number}: expected a {FORMAT_NAME} header line first; is this a factline dump?"
-            )));
-        }
-        if let Line::Header(h) = &line {
-            if !lines.is_empty() {
-                return Err(Error::bad_input(format!(
-                    "{label}:{number}: a header may only be the first line"
-                )));
-            }
-            if h.format != FORMAT_NAME {
-                return Err(Error::bad_input(format!(
-                    "{label}:{number}: format {:?} is not {FORMAT_NAME}",
-                    h.format
-                )));
-            }
-            if h.version > FORMAT_VERSION {
-                return Err(Error::bad_input(format!(
-                    "{label}:{number}: dump format version {} is newer than this factline reads ({FORMAT_VERSION}); upgrade factline",
-                    h.version
-                )));
-            }
-        }
-        lines.push((number, line));
+    while let Some(line) = reader.next_line()? {
+        lines.push(line);
     }
     Ok(lines)
+}
+
+/// A dump's lines one at a time, each parsed and checked (the header
+/// first, then records), so a large dump need not sit in memory.
+pub struct LineReader<'l, R: BufRead> {
+    reader: R,
+    label: &'l str,
+    buf: Vec<u8>,
+    number: usize,
+    seen: usize,
+}
+
+impl<'l, R: BufRead> LineReader<'l, R> {
+    pub fn new(reader: R, label: &'l str) -> LineReader<'l, R> {
+        LineReader {
+            reader,
+            label,
+            buf: Vec::new(),
+            number: 0,
+            seen: 0,
+        }
+    }
+
+    /// The next line and its number, or `None` at the end of the input.
+    pub fn next_line(&mut self) -> Result<Option<(usize, Line)>> {
+        let label = self.label;
+        loop {
+            self.buf.clear();
+            self.number += 1;
+            let number = self.number;
+            let read = std::io::Read::take(&mut self.reader, MAX_LINE_BYTES as u64 + 1)
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| Error::bad_input(format!("{label}: cannot read: {e}")))?;
+            if read == 0 {
+                return Ok(None);
+            }
+            if number > MAX_LINES {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: a dump may hold at most {MAX_LINES} lines; split it"
+                )));
+            }
+            if self.buf.len() > MAX_LINE_BYTES {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: line is longer than {MAX_LINE_BYTES} bytes"
+                )));
+            }
+            let text = std::str::from_utf8(&self.buf)
+                .map_err(|_| Error::bad_input(format!("{label}:{number}: not valid UTF-8")))?;
+            let text = text.trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                continue;
+            }
+            let line: Line = serde_json::from_str(text).map_err(|e| {
+                Error::bad_input(format!("{label}:{number}: {}", describe_json_error(&e)))
+            })?;
+            validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
+            if self.seen == 0 && !matches!(line, Line::Header(_)) {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: expected a {FORMAT_NAME} header line first; is this a factline dump?"
+                )));
+            }
+            if let Line::Header(h) = &line {
+                if self.seen > 0 {
+                    return Err(Error::bad_input(format!(
+                        "{label}:{number}: a header may only be the first line"
+                    )));
+                }
+                if h.format != FORMAT_NAME {
+                    return Err(Error::bad_input(format!(
+                        "{label}:{number}: format {:?} is not {FORMAT_NAME}",
+                        h.format
+                    )));
+                }
+                if h.version > FORMAT_VERSION {
+                    return Err(Error::bad_input(format!(
+                        "{label}:{number}: dump format version {} is newer than this factline reads ({FORMAT_VERSION}); upgrade factline",
+                        h.version
+                    )));
+                }
+            }
+            self.seen += 1;
+            return Ok(Some((number, line)));
+        }
+    }
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -223,57 +253,100 @@ pub struct Applied {
 /// event's actors and sources, a role's actor, a claim's claimant, subjects,
 /// sources and related claims) must exist in the file or the database.
 pub fn apply(
-    change: &mut Change,
+    writer: &mut impl Writes,
     store: &Store,
     lines: &[(usize, Line)],
     label: &str,
 ) -> Result<Applied> {
+    let in_file: BTreeSet<(&'static str, &str)> =
+        lines.iter().filter_map(|(_, line)| line_id(line)).collect();
     let mut applied = Applied::default();
-    let in_file: BTreeSet<(&'static str, &str)> = lines
-        .iter()
-        .filter_map(|(_, line)| match line {
-            Line::Header(_) => None,
-            Line::Actor(a) => Some(("actor", a.id.as_str())),
-            Line::Source(s) => Some(("source", s.id.as_str())),
-            Line::Event(e) => Some(("event", e.id.as_str())),
-            Line::Claim(c) => Some(("claim", c.id.as_str())),
-        })
-        .collect();
-    let exists = |kind: &'static str, id: &str| -> Result<bool> {
-        if in_file.contains(&(kind, id)) {
-            return Ok(true);
-        }
-        Ok(match kind {
-            "actor" => store.get::<Actor>(id)?.is_some(),
-            "source" => store.get::<Source>(id)?.is_some(),
-            "event" => store.get::<Event>(id)?.is_some(),
-            _ => store.get::<Claim>(id)?.is_some(),
-        })
-    };
-    let mut stored_versions: BTreeMap<(u8, String), u32> = BTreeMap::new();
     for (number, line) in lines {
-        let at = |e: Error| e.context(format!("{label}:{number}"));
-        for (kind, id) in references(line) {
-            if !exists(kind, id)? {
-                return Err(at(Error::bad_input(format!(
-                    "{} names unknown {kind} {id}",
-                    line_name(line)
-                ))));
-            }
-        }
-        let result = match line {
-            Line::Header(_) => Ok(()),
-            Line::Actor(a) => apply_one(change, store, a, &mut stored_versions, &mut applied),
-            Line::Source(s) => apply_one(change, store, s, &mut stored_versions, &mut applied),
-            Line::Event(e) => {
-                change.note_event(e);
-                apply_one(change, store, e, &mut stored_versions, &mut applied)
-            }
-            Line::Claim(c) => apply_one(change, store, c, &mut stored_versions, &mut applied),
-        };
-        result.map_err(at)?;
+        apply_line(
+            writer,
+            store,
+            (*number, line),
+            label,
+            &|kind, id| in_file.contains(&(kind, id)),
+            &mut applied,
+        )?;
     }
     Ok(applied)
+}
+
+/// The kind and id of a record line.
+pub fn line_id(line: &Line) -> Option<(&'static str, &str)> {
+    match line {
+        Line::Header(_) => None,
+        Line::Actor(a) => Some(("actor", a.id.as_str())),
+        Line::Source(s) => Some(("source", s.id.as_str())),
+        Line::Event(e) => Some(("event", e.id.as_str())),
+        Line::Claim(c) => Some(("claim", c.id.as_str())),
+    }
+}
+
+/// The records of a dump, as 128-bit hashes of (kind, id): what an import
+/// reading the file a second time needs to accept a reference to a record
+/// further down, without holding the file in memory.
+#[derive(Default)]
+pub struct FileIds(std::collections::HashSet<u128>);
+
+impl FileIds {
+    fn hash(kind: &str, id: &str) -> u128 {
+        use std::hash::{Hash, Hasher};
+        let half = |salt: u8| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (salt, kind, id).hash(&mut h);
+            u128::from(h.finish())
+        };
+        (half(1) << 64) | half(2)
+    }
+
+    pub fn insert(&mut self, line: &Line) {
+        if let Some((kind, id)) = line_id(line) {
+            self.0.insert(Self::hash(kind, id));
+        }
+    }
+
+    pub fn contains(&self, kind: &str, id: &str) -> bool {
+        self.0.contains(&Self::hash(kind, id))
+    }
+}
+
+/// Adds one line's version if the database does not have it yet (see
+/// [`apply`]); `in_file` says whether the dump holds a record.
+pub fn apply_line(
+    writer: &mut impl Writes,
+    store: &Store,
+    (number, line): (usize, &Line),
+    label: &str,
+    in_file: &dyn Fn(&'static str, &str) -> bool,
+    applied: &mut Applied,
+) -> Result<()> {
+    let at = |e: Error| e.context(format!("{label}:{number}"));
+    for (kind, id) in references(line) {
+        let exists = in_file(kind, id)
+            || match kind {
+                "actor" => store.get::<Actor>(id).map_err(at)?.is_some(),
+                "source" => store.get::<Source>(id).map_err(at)?.is_some(),
+                "event" => store.get::<Event>(id).map_err(at)?.is_some(),
+                _ => store.get::<Claim>(id).map_err(at)?.is_some(),
+            };
+        if !exists {
+            return Err(at(Error::bad_input(format!(
+                "{} names unknown {kind} {id}",
+                line_name(line)
+            ))));
+        }
+    }
+    let result = match line {
+        Line::Header(_) => Ok(()),
+        Line::Actor(a) => apply_one(writer, store, a, applied),
+        Line::Source(s) => apply_one(writer, store, s, applied),
+        Line::Event(e) => apply_one(writer, store, e, applied),
+        Line::Claim(c) => apply_one(writer, store, c, applied),
+    };
+    result.map_err(at)
 }
 
 /// "event 2025-10-24-miami-talks", for messages.
@@ -330,30 +403,17 @@ pub(crate) fn references(line: &Line) -> Vec<(&'static str, &str)> {
 }
 
 fn apply_one<R: Record>(
-    change: &mut Change,
+    writer: &mut impl Writes,
     store: &Store,
     record: &R,
-    stored_versions: &mut BTreeMap<(u8, String), u32>,
     applied: &mut Applied,
 ) -> Result<()> {
-    let key = (R::KIND, record.id().to_string());
-    let stored = match stored_versions.get(&key) {
-        Some(v) => *v,
-        None => {
-            let v = change
-                .get::<R>(record.id())?
-                .map_or(0, |r| r.meta().version);
-            stored_versions.insert(key.clone(), v);
-            v
-        }
-    };
+    let current = writer.current::<R>(record.id())?;
+    let stored = current.as_ref().map_or(0, |r| r.meta().version);
     let version = record.meta().version;
     if version <= stored {
         // The version may be this import's own (a repeated line) or stored.
-        let pending = change
-            .get::<R>(record.id())?
-            .filter(|r| r.meta().version == version);
-        let existing = match pending {
+        let existing = match current.filter(|r| r.meta().version == version) {
             Some(r) => Some(r),
             None => store
                 .versions::<R>(record.id())?
@@ -369,8 +429,7 @@ fn apply_one<R: Record>(
             record.id()
         )));
     }
-    change.put(record)?;
-    stored_versions.insert(key, version);
+    writer.write(record)?;
     applied.added += 1;
     Ok(())
 }

@@ -99,10 +99,28 @@ fn open_store(ctx: &Ctx, dry_run: bool) -> Result<Store> {
 }
 
 fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<()> {
-    let lines = dump::read(open(path, label)?, label)?;
+    // Pass 1: check every line before anything is written, noting the
+    // records the file holds (a line may name a record further down).
+    let mut in_file = dump::FileIds::default();
+    let mut lines = dump::LineReader::new(open(path, label)?, label);
+    while let Some((_, line)) = lines.next_line()? {
+        in_file.insert(&line);
+    }
+    // Pass 2: one bulk change (all or nothing, in bounded memory).
     let store = open_store(ctx, dry_run)?;
-    let mut change = store.change();
-    let applied = dump::apply(&mut change, &store, &lines, label)?;
+    let mut bulk = store.bulk()?;
+    let mut applied = dump::Applied::default();
+    let mut lines = dump::LineReader::new(open(path, label)?, label);
+    while let Some((number, line)) = lines.next_line()? {
+        dump::apply_line(
+            &mut bulk,
+            &store,
+            (number, &line),
+            label,
+            &|kind, id| in_file.contains(kind, id),
+            &mut applied,
+        )?;
+    }
     if dry_run {
         crate::notice(format!(
             "dry run of {label}: {} would be added, {} already present; nothing written",
@@ -110,7 +128,7 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
         ));
         return Ok(());
     }
-    change.commit()?;
+    bulk.commit()?;
     crate::notice(format!(
         "imported {label}: {} new, {} already present",
         applied.added, applied.unchanged

@@ -834,6 +834,38 @@ fn parse_sorted_id(body: &[u8]) -> Option<(i32, i32, String)> {
     Some((earliest, latest, id))
 }
 
+/// What importing a dump needs of a change: a [`Change`] for a small one (the
+/// example), a [`bulk::Bulk`] for a file.
+pub trait Writes {
+    /// The current version of a record, as this change would leave it.
+    fn current<R: Record>(&mut self, id: &str) -> Result<Option<R>>;
+    /// Writes `record` as the next version of its id.
+    fn write<R: Record>(&mut self, record: &R) -> Result<()>;
+}
+
+impl Writes for Change<'_> {
+    fn current<R: Record>(&mut self, id: &str) -> Result<Option<R>> {
+        self.get(id)
+    }
+
+    fn write<R: Record>(&mut self, record: &R) -> Result<()> {
+        if let Some(event) = record.as_event() {
+            self.note_event(event);
+        }
+        self.put(record)
+    }
+}
+
+impl Writes for bulk::Bulk<'_> {
+    fn current<R: Record>(&mut self, id: &str) -> Result<Option<R>> {
+        self.get(id)
+    }
+
+    fn write<R: Record>(&mut self, record: &R) -> Result<()> {
+        self.put(record)
+    }
+}
+
 /// A set of record writes applied atomically: each new version moves the
 /// previous one into history and replaces its index entries.
 pub struct Change<'s> {
