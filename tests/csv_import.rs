@@ -1081,3 +1081,42 @@ fn the_csv_export_is_in_timeline_order_when_sorted_in_many_runs() {
         exported
     );
 }
+
+#[test]
+fn an_ndjson_import_that_crashes_between_page_batches_is_undone_too() {
+    let csv = big_csv();
+    let source = seeded_env();
+    source.write_file("big.csv", &csv);
+    import(&source, &["big.csv"]);
+    let dump = source.export_ndjson();
+
+    let env = TestEnv::new();
+    let dump_path = env.write_file("dump.ndjson", &dump);
+    let dump_arg = dump_path.to_str().unwrap();
+    env.run_ok(["source", "add", "Already here"]);
+    let before = env.export_ndjson();
+    let out = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
+        .env("FACTLINE_CRASH_AFTER_BATCHES", "2")
+        .args(["import", dump_arg])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_none(), "expected a crash: {out:?}");
+    let stderr = check_passes(&env, "a crashed NDJSON import");
+    assert!(stderr.contains("has been undone"), "{stderr}");
+    assert!(
+        env.export_ndjson() == before,
+        "the crashed import left records"
+    );
+
+    // Run again, it completes: the database then holds the dump's lines and
+    // the one record it had.
+    let (_, stderr) = env.run_ok_with_stderr(["import", dump_arg]);
+    assert!(stderr.contains("new, 0 already present"), "{stderr}");
+    let exported = env.export_ndjson();
+    let exported: BTreeSet<&str> = exported.lines().collect();
+    let missing = dump.lines().filter(|l| !exported.contains(l)).count();
+    assert_eq!(missing, 0, "dump lines missing after the re-run");
+    assert_eq!(exported.len(), dump.lines().count() + 1);
+}
