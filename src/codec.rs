@@ -31,14 +31,7 @@ pub fn encode<T: Serialize>(record: &T) -> Vec<u8> {
 
 /// Decodes a stored record, refusing unknown formats, truncation and trailing bytes.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let (&format, body) = bytes
-        .split_first()
-        .ok_or_else(|| "empty record".to_string())?;
-    if format != RECORD_FORMAT {
-        return Err(format!(
-            "record format {format} is not one this factline reads (it reads format {RECORD_FORMAT})"
-        ));
-    }
+    let body = record_body(bytes)?;
     let (record, read) = bincode::serde::decode_from_slice(body, config())
         .map_err(|e| format!("undecodable record: {e}"))?;
     if read != body.len() {
@@ -51,6 +44,13 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
 /// fields are the first fields of the stored one, so the rest is skipped,
 /// not decoded (graph queries read a participation without its title).
 pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    bincode::serde::decode_from_slice(record_body(bytes)?, config())
+        .map(|(record, _)| record)
+        .map_err(|e| format!("undecodable record: {e}"))
+}
+
+/// A stored record's bincode, after its format byte (which must be ours).
+fn record_body(bytes: &[u8]) -> Result<&[u8], String> {
     let (&format, body) = bytes
         .split_first()
         .ok_or_else(|| "empty record".to_string())?;
@@ -59,9 +59,7 @@ pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
             "record format {format} is not one this factline reads (it reads format {RECORD_FORMAT})"
         ));
     }
-    bincode::serde::decode_from_slice(body, config())
-        .map(|(record, _)| record)
-        .map_err(|e| format!("undecodable record: {e}"))
+    Ok(body)
 }
 
 #[cfg(test)]

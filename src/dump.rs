@@ -6,7 +6,6 @@
 //! export → import into an empty database → export is byte-identical.
 //! `schema/ndjson.schema.json` describes the lines.
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
 
 use serde::{Deserialize, Serialize};
@@ -258,8 +257,10 @@ pub fn apply(
     lines: &[(usize, Line)],
     label: &str,
 ) -> Result<Applied> {
-    let in_file: BTreeSet<(&'static str, &str)> =
-        lines.iter().filter_map(|(_, line)| line_id(line)).collect();
+    let mut in_file = FileIds::default();
+    for (_, line) in lines {
+        in_file.insert(line);
+    }
     let mut applied = Applied::default();
     for (number, line) in lines {
         apply_line(
@@ -267,7 +268,7 @@ pub fn apply(
             store,
             (*number, line),
             label,
-            &|kind, id| in_file.contains(&(kind, id)),
+            &|kind, id| in_file.contains(kind, id),
             &mut applied,
         )?;
     }
@@ -275,7 +276,7 @@ pub fn apply(
 }
 
 /// The kind and id of a record line.
-pub fn line_id(line: &Line) -> Option<(&'static str, &str)> {
+fn line_id(line: &Line) -> Option<(&'static str, &str)> {
     match line {
         Line::Header(_) => None,
         Line::Actor(a) => Some(("actor", a.id.as_str())),

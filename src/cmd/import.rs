@@ -189,12 +189,18 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     importer.claims_in_file = claim_ids;
     let mut bulk = store.bulk()?;
     let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
-    let mut bad: Vec<(u64, String)> = Vec::new();
-    let mut rejects: Option<csv::Writer<std::fs::File>> = None;
     let reject_path = args
         .rejects
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
+    let mut bad = BadRows {
+        rows: Vec::new(),
+        file: None,
+        path: &reject_path,
+        header: &header,
+        label,
+        write: args.skip_bad && !args.dry_run,
+    };
     let mut total = 0usize;
     while let Some((line, row)) = rows.next_row()? {
         total += 1;
@@ -203,23 +209,11 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             Ok(fields) if columns.is_timelinejs_title(&header, fields) => continue,
             Ok(fields) => fields,
             Err((message, raw)) => {
-                let raw = raw.clone();
-                let message = message.clone();
-                reject(
-                    &mut rejects,
-                    &reject_path,
-                    &header,
-                    args,
-                    label,
-                    line,
-                    &message,
-                    raw,
-                )?;
-                bad.push((line, message));
+                bad.add(line, message.clone(), raw.clone())?;
                 continue;
             }
         };
-        let writing = bad.is_empty() || args.skip_bad;
+        let writing = bad.rows.is_empty() || args.skip_bad;
         let result = match args.what {
             CsvContent::Timeline => columns
                 .event_row(line, fields)
@@ -236,23 +230,14 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             }
             Err(message) => {
                 let raw = fields.iter().map(|f| f.clone().into_bytes()).collect();
-                reject(
-                    &mut rejects,
-                    &reject_path,
-                    &header,
-                    args,
-                    label,
-                    line,
-                    &message,
-                    raw,
-                )?;
-                bad.push((line, message));
+                bad.add(line, message, raw)?;
             }
         }
     }
-    if let Some(mut w) = rejects {
-        w.flush()?;
+    if let Some(mut file) = bad.file.take() {
+        file.flush()?;
     }
+    let bad = bad.rows;
     if !bad.is_empty() && !args.skip_bad {
         progress.finish();
         for (line, message) in bad.iter().take(args.max_errors) {
@@ -324,38 +309,41 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     Ok(())
 }
 
-/// Writes a bad row to the reject file (created on the first), with --skip-bad.
-#[allow(clippy::too_many_arguments)]
-fn reject(
-    rejects: &mut Option<csv::Writer<std::fs::File>>,
-    reject_path: &Path,
-    header: &[String],
-    args: &ImportArgs,
-    label: &str,
-    line: u64,
-    message: &str,
-    raw: Vec<Vec<u8>>,
-) -> Result<()> {
-    if !args.skip_bad || args.dry_run {
-        return Ok(());
-    }
-    let writer = match rejects {
-        Some(w) => w,
-        None => {
-            let file = std::fs::File::create(reject_path).map_err(|e| {
-                Error::bad_input(format!("cannot write {}: {e}", reject_path.display()))
-            })?;
-            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
-            let mut h = header.to_vec();
-            h.insert(0, "error".to_string());
-            w.write_record(&h)?;
-            rejects.insert(w)
+/// The bad rows of an import, and (with --skip-bad, not in a dry run)
+/// the reject file they go to, created at the first.
+struct BadRows<'a> {
+    rows: Vec<(u64, String)>,
+    file: Option<csv::Writer<std::fs::File>>,
+    path: &'a Path,
+    header: &'a [String],
+    label: &'a str,
+    write: bool,
+}
+
+impl BadRows<'_> {
+    /// Records a bad row: its line, what is wrong, and its raw fields.
+    fn add(&mut self, line: u64, message: String, raw: Vec<Vec<u8>>) -> Result<()> {
+        if self.write {
+            let writer = match &mut self.file {
+                Some(w) => w,
+                None => {
+                    let file = std::fs::File::create(self.path).map_err(|e| {
+                        Error::bad_input(format!("cannot write {}: {e}", self.path.display()))
+                    })?;
+                    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
+                    let mut h = self.header.to_vec();
+                    h.insert(0, "error".to_string());
+                    w.write_record(&h)?;
+                    self.file.insert(w)
+                }
+            };
+            let mut record = vec![format!("{}:{line}: {message}", self.label).into_bytes()];
+            record.extend(raw);
+            writer.write_record(&record)?;
         }
-    };
-    let mut record = vec![format!("{label}:{line}: {message}").into_bytes()];
-    record.extend(raw);
-    writer.write_record(&record)?;
-    Ok(())
+        self.rows.push((line, message));
+        Ok(())
+    }
 }
 
 /// Turns rows into records: names into ids (creating actors and sources),

@@ -586,42 +586,23 @@ impl Bulk<'_> {
     /// Writes `record` as the next version of its id, as
     /// [`Change::put`](super::Change::put) does.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
-        let id = record.id().to_string();
-        let current = self.get::<R>(&id)?;
-        let expected = current.as_ref().map_or(1, |c| c.meta().version + 1);
-        if record.meta().version != expected {
-            return Err(Error::bad_input(format!(
-                "{}/{id}: version {} does not follow the stored version {}",
-                R::KIND as char,
-                record.meta().version,
-                expected - 1
-            )));
+        let current = self.get::<R>(record.id())?;
+        let mut writes = super::next_version_writes(current.as_ref(), record)?;
+        // The last write is the record itself: kept to be read back.
+        let (key, bytes) = match writes.pop() {
+            Some((key, Some(bytes))) => (key, bytes),
+            _ => return Err(Error::database("a record write without its record")),
+        };
+        for (key, value) in writes {
+            self.sorter.push(key, value)?;
         }
-        if let Some(old) = &current {
-            self.sorter.push(
-                keys::history(R::KIND, &id, old.meta().version),
-                Some(codec::encode(old)),
-            )?;
-            for (key, _) in old.index_entries() {
-                self.sorter.push(key, None)?;
-            }
-        }
-        for (key, value) in record.index_entries() {
-            self.sorter.push(key, Some(value))?;
-        }
-        let key = keys::record(R::KIND, &id);
-        let bytes = codec::encode(record);
         let offset = self.records.append(&key, &bytes)?;
         let records = &mut self.records;
         self.latest
             .insert(&key, offset, |at| Self::key_at(records, at))?;
         self.sorter.push(key, Some(bytes))?;
         if let Some(event) = record.as_event() {
-            let (e, l) = (event.date.earliest_day(), event.date.latest_day());
-            if e != i32::MIN && l != i32::MAX {
-                let span = l.saturating_sub(e);
-                self.max_span = Some(self.max_span.unwrap_or(0).max(span));
-            }
+            self.max_span = self.max_span.max(super::finite_span(event));
             if event.meta.retracted.is_none() {
                 let natural = keys::natural_key(event);
                 let store = self.store;
@@ -681,10 +662,8 @@ impl Bulk<'_> {
             store.raise_max_span(span)?;
         }
         let meta = store.tree("meta")?;
+        // Empty: every open clears a finished commit's undo log.
         let undo = store.tree(UNDO_TREE)?;
-        if !undo.is_empty() {
-            undo.clear().map_err(sled)?;
-        }
         // Flushed with the first batch's undo entries, before any page is written.
         meta.insert(BULK_MARKER, &[]).map_err(sled)?;
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);

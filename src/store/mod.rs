@@ -866,6 +866,49 @@ impl Writes for bulk::Bulk<'_> {
     }
 }
 
+/// The logical writes that make `record` the version after `current` (the
+/// stored one, or none): the superseded version into history, its index
+/// entries removed, the new ones, and last the record itself. Refused unless
+/// `record`'s version follows `current`'s, so a stale edit cannot overwrite
+/// a newer one.
+fn next_version_writes<R: Record>(
+    current: Option<&R>,
+    record: &R,
+) -> Result<Vec<pages::LogicalWrite>> {
+    let id = record.id();
+    let expected = current.map_or(1, |c| c.meta().version + 1);
+    if record.meta().version != expected {
+        return Err(Error::bad_input(format!(
+            "{}/{id}: version {} does not follow the stored version {}",
+            R::KIND as char,
+            record.meta().version,
+            expected - 1
+        )));
+    }
+    let mut writes = Vec::new();
+    if let Some(old) = current {
+        writes.push((
+            keys::history(R::KIND, id, old.meta().version),
+            Some(codec::encode(old)),
+        ));
+        writes.extend(old.index_entries().into_iter().map(|(key, _)| (key, None)));
+    }
+    writes.extend(
+        record
+            .index_entries()
+            .into_iter()
+            .map(|(key, value)| (key, Some(value))),
+    );
+    writes.push((keys::record(R::KIND, id), Some(codec::encode(record))));
+    Ok(writes)
+}
+
+/// The days an event's date spans, when both its ends are known.
+fn finite_span(event: &Event) -> Option<i32> {
+    let (e, l) = (event.date.earliest_day(), event.date.latest_day());
+    (e != i32::MIN && l != i32::MAX).then(|| l.saturating_sub(e))
+}
+
 /// A set of record writes applied atomically: each new version moves the
 /// previous one into history and replaces its index entries.
 pub struct Change<'s> {
@@ -890,31 +933,9 @@ impl Change<'_> {
     /// be one more than the current version (1 for a new record): a stale
     /// edit is refused instead of overwriting a newer one.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
-        let id = record.id().to_string();
-        let current = self.get::<R>(&id)?;
-        let expected = current.as_ref().map_or(1, |c| c.meta().version + 1);
-        if record.meta().version != expected {
-            return Err(Error::bad_input(format!(
-                "{}/{id}: version {} does not follow the stored version {}",
-                R::KIND as char,
-                record.meta().version,
-                expected - 1
-            )));
-        }
-        if let Some(old) = &current {
-            self.pending.insert(
-                keys::history(R::KIND, &id, old.meta().version),
-                Some(codec::encode(old)),
-            );
-            for (key, _) in old.index_entries() {
-                self.pending.insert(key, None);
-            }
-        }
-        for (key, value) in record.index_entries() {
-            self.pending.insert(key, Some(value));
-        }
+        let current = self.get::<R>(record.id())?;
         self.pending
-            .insert(keys::record(R::KIND, &id), Some(codec::encode(record)));
+            .extend(next_version_writes(current.as_ref(), record)?);
         Ok(())
     }
 
@@ -944,11 +965,7 @@ impl Change<'_> {
 
     /// Notes an event's span so window scans know how far back to start.
     pub fn note_event(&mut self, event: &Event) {
-        let (e, l) = (event.date.earliest_day(), event.date.latest_day());
-        if e != i32::MIN && l != i32::MAX {
-            let span = l.saturating_sub(e);
-            self.max_span = Some(self.max_span.unwrap_or(0).max(span));
-        }
+        self.max_span = self.max_span.max(finite_span(event));
     }
 
     pub fn is_empty(&self) -> bool {
