@@ -42,9 +42,7 @@ use super::{keys, sled_error, Record, Store};
 const BUFFER_BYTES: usize = 40 * 1024 * 1024;
 /// Page bytes (before compression) written per sled batch (and per flush of
 /// the undo log).
-const BATCH_BYTES: usize = 16 * 1024 * 1024;
-/// Estimated bookkeeping per buffered write (vectors, sequence number).
-const WRITE_OVERHEAD: usize = 96;
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 /// The tree that holds the pages a bulk commit replaced, until it finishes.
 pub(super) const UNDO_TREE: &str = "undo";
@@ -103,21 +101,6 @@ impl SortedWrite {
             .then(self.seq.cmp(&other.seq))
     }
 
-    /// key len (u32 LE), key, seq (u64 LE), then 0, or 1, value len and value.
-    fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
-        out.write_all(&(self.key.len() as u32).to_le_bytes())?;
-        out.write_all(&self.key)?;
-        out.write_all(&self.seq.to_le_bytes())?;
-        match &self.value {
-            None => out.write_all(&[0]),
-            Some(v) => {
-                out.write_all(&[1])?;
-                out.write_all(&(v.len() as u32).to_le_bytes())?;
-                out.write_all(v)
-            }
-        }
-    }
-
     /// The next write of a run, or `None` at its end.
     fn read_from(input: &mut impl Read) -> std::io::Result<Option<SortedWrite>> {
         let mut len = [0u8; 4];
@@ -126,28 +109,134 @@ impl SortedWrite {
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
             Err(e) => return Err(e),
         }
-        let mut bytes = |n: usize| -> std::io::Result<Vec<u8>> {
-            let mut b = vec![0u8; n];
-            input.read_exact(&mut b)?;
-            Ok(b)
-        };
-        let key = bytes(u32::from_le_bytes(len) as usize)?;
-        let seq = u64::from_le_bytes(bytes(8)?.try_into().unwrap_or_default());
-        let value = match bytes(1)?[0] {
+        let mut fixed = |buf: &mut [u8]| input.read_exact(buf);
+        let mut key = vec![0u8; u32::from_le_bytes(len) as usize];
+        fixed(&mut key)?;
+        let mut seq = [0u8; 8];
+        fixed(&mut seq)?;
+        let seq = u64::from_le_bytes(seq);
+        let mut flag = [0u8; 1];
+        fixed(&mut flag)?;
+        let value = match flag[0] {
             0 => None,
             _ => {
-                let n = u32::from_le_bytes(bytes(4)?.try_into().unwrap_or_default());
-                Some(bytes(n as usize)?)
+                fixed(&mut len)?;
+                let mut value = vec![0u8; u32::from_le_bytes(len) as usize];
+                fixed(&mut value)?;
+                Some(value)
             }
         };
         Ok(Some(SortedWrite::new(key, seq, value)))
     }
 }
 
+/// Buffered writes: their bytes appended to one arena, and a small entry
+/// each that points into it. Pushing allocates nothing per write, and
+/// sorting moves the entries, not the bytes.
+#[derive(Default)]
+struct Buffer {
+    arena: Vec<u8>,
+    entries: Vec<BufferedWrite>,
+}
+
+/// One write of a [`Buffer`]: its key at `at`, its value right after.
+struct BufferedWrite {
+    /// As [`SortedWrite::prefix`].
+    prefix: u128,
+    seq: u64,
+    at: usize,
+    key_len: u32,
+    /// `u32::MAX` for a removal.
+    value_len: u32,
+}
+
+const REMOVAL: u32 = u32::MAX;
+
+impl Buffer {
+    /// Bytes held, as counted against the sorter's budget.
+    fn bytes(&self) -> usize {
+        self.arena.len() + self.entries.len() * std::mem::size_of::<BufferedWrite>()
+    }
+
+    fn push(&mut self, key: &[u8], seq: u64, value: Option<&[u8]>) {
+        let at = self.arena.len();
+        self.arena.extend_from_slice(key);
+        let value_len = match value {
+            Some(v) => {
+                self.arena.extend_from_slice(v);
+                v.len() as u32
+            }
+            None => REMOVAL,
+        };
+        self.entries.push(BufferedWrite {
+            prefix: prefix_of(key),
+            seq,
+            at,
+            key_len: key.len() as u32,
+            value_len,
+        });
+    }
+
+    fn key(&self, entry: &BufferedWrite) -> &[u8] {
+        &self.arena[entry.at..entry.at + entry.key_len as usize]
+    }
+
+    fn value(&self, entry: &BufferedWrite) -> Option<&[u8]> {
+        (entry.value_len != REMOVAL).then(|| {
+            let from = entry.at + entry.key_len as usize;
+            &self.arena[from..from + entry.value_len as usize]
+        })
+    }
+
+    /// Sorts the entries by key (the prefix decides unless equal), then
+    /// write order.
+    fn sort(&mut self) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_unstable_by(|a, b| {
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| self.key(a).cmp(self.key(b)))
+                .then(a.seq.cmp(&b.seq))
+        });
+        self.entries = entries;
+    }
+
+    /// The sorted writes, owned (the in-memory source of a merge).
+    fn into_writes(mut self) -> impl Iterator<Item = SortedWrite> {
+        let entries = std::mem::take(&mut self.entries);
+        entries.into_iter().map(move |entry| SortedWrite {
+            prefix: entry.prefix,
+            key: self.key(&entry).to_vec(),
+            seq: entry.seq,
+            value: self.value(&entry).map(<[u8]>::to_vec),
+        })
+    }
+}
+
+/// One write of a run file: key len (u32 LE), key, seq (u64 LE), then 0,
+/// or 1, value len and value.
+fn write_sorted(
+    out: &mut impl Write,
+    key: &[u8],
+    seq: u64,
+    value: Option<&[u8]>,
+) -> std::io::Result<()> {
+    out.write_all(&(key.len() as u32).to_le_bytes())?;
+    out.write_all(key)?;
+    out.write_all(&seq.to_le_bytes())?;
+    match value {
+        None => out.write_all(&[0]),
+        Some(v) => {
+            out.write_all(&[1])?;
+            out.write_all(&(v.len() as u32).to_le_bytes())?;
+            out.write_all(v)
+        }
+    }
+}
+
 /// Writes in arrival order in, writes sorted by (key, seq) out.
 struct Sorter {
-    buffer: Vec<SortedWrite>,
-    bytes: usize,
+    buffer: Buffer,
     budget: usize,
     runs: Vec<File>,
     /// The run being sorted and written while the next buffer fills.
@@ -158,8 +247,7 @@ struct Sorter {
 impl Sorter {
     fn new(budget: usize) -> Sorter {
         Sorter {
-            buffer: Vec::new(),
-            bytes: 0,
+            buffer: Buffer::default(),
             budget,
             runs: Vec::new(),
             spilling: None,
@@ -171,11 +259,10 @@ impl Sorter {
         self.seq == 0
     }
 
-    fn push(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
-        self.bytes += key.len() + value.as_ref().map_or(0, Vec::len) + WRITE_OVERHEAD;
+    fn push(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         self.seq += 1;
-        self.buffer.push(SortedWrite::new(key, self.seq, value));
-        if self.bytes >= self.budget {
+        self.buffer.push(key, self.seq, value);
+        if self.buffer.bytes() >= self.budget {
             self.spill()?;
         }
         Ok(())
@@ -187,7 +274,6 @@ impl Sorter {
     fn spill(&mut self) -> Result<()> {
         self.finish_spill()?;
         let buffer = std::mem::take(&mut self.buffer);
-        self.bytes = 0;
         self.spilling = Some(std::thread::spawn(move || write_run(buffer)));
         Ok(())
     }
@@ -204,7 +290,7 @@ impl Sorter {
 
     fn into_merge(mut self) -> Result<Merge> {
         self.finish_spill()?;
-        self.buffer.sort_unstable_by(SortedWrite::order);
+        self.buffer.sort();
         crate::detail(format!(
             "bulk write: {} logical writes, {} spilled runs",
             self.seq,
@@ -215,7 +301,7 @@ impl Sorter {
             .into_iter()
             .map(|f| Source::Run(BufReader::with_capacity(256 * 1024, f)))
             .collect();
-        sources.push(Source::Memory(self.buffer.into_iter()));
+        sources.push(Source::Memory(Box::new(self.buffer.into_writes())));
         let mut merge = Merge {
             sources,
             heap: BinaryHeap::new(),
@@ -229,13 +315,12 @@ impl Sorter {
 }
 
 /// Sorts writes and writes them to a temporary file, ready to be read back.
-fn write_run(mut buffer: Vec<SortedWrite>) -> Result<File> {
-    buffer.sort_unstable_by(SortedWrite::order);
+fn write_run(mut buffer: Buffer) -> Result<File> {
+    buffer.sort();
     let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    for write in &buffer {
-        write
-            .write_to(&mut out)
+    for entry in &buffer.entries {
+        write_sorted(&mut out, buffer.key(entry), entry.seq, buffer.value(entry))
             .map_err(|e| io_error("write a run file", e))?;
     }
     let mut file = out
@@ -247,7 +332,7 @@ fn write_run(mut buffer: Vec<SortedWrite>) -> Result<File> {
 
 enum Source {
     Run(BufReader<File>),
-    Memory(std::vec::IntoIter<SortedWrite>),
+    Memory(Box<dyn Iterator<Item = SortedWrite>>),
 }
 
 impl Source {
@@ -447,6 +532,9 @@ pub struct Bulk<'s> {
     /// Natural key → offset of an event version that had it.
     natural: OffsetIndex,
     max_span: Option<i32>,
+    /// The store held nothing when this change began (a first import):
+    /// every read falls through to it, so none is made.
+    store_empty: bool,
 }
 
 impl Store {
@@ -459,6 +547,7 @@ impl Store {
             latest: OffsetIndex::default(),
             natural: OffsetIndex::default(),
             max_span: None,
+            store_empty: self.data.is_empty(),
         })
     }
 
@@ -545,7 +634,7 @@ impl Store {
                 order.extend_from_slice(event.date.as_str().as_bytes());
                 order.push(0);
                 order.extend_from_slice(&key[1..]);
-                sorter.push(order, Some(value.to_vec()))
+                sorter.push(&order, Some(value))
             },
         )?;
         let merge = sorter.into_merge()?;
@@ -579,6 +668,7 @@ impl Bulk<'_> {
                 let (_, bytes) = self.records.read(offset)?;
                 self.store.decode(&bytes, R::KIND, id).map(Some)
             }
+            None if self.store_empty => Ok(None),
             None => self.store.get(id),
         }
     }
@@ -594,13 +684,13 @@ impl Bulk<'_> {
             _ => return Err(Error::database("a record write without its record")),
         };
         for (key, value) in writes {
-            self.sorter.push(key, value)?;
+            self.sorter.push(&key, value.as_deref())?;
         }
         let offset = self.records.append(&key, &bytes)?;
         let records = &mut self.records;
         self.latest
             .insert(&key, offset, |at| Self::key_at(records, at))?;
-        self.sorter.push(key, Some(bytes))?;
+        self.sorter.push(&key, Some(&bytes))?;
         if let Some(event) = record.as_event() {
             self.max_span = self.max_span.max(super::finite_span(event));
             if event.meta.retracted.is_none() {
@@ -627,8 +717,10 @@ impl Bulk<'_> {
             let (key, _) = self.records.read(offset)?;
             candidates.push(String::from_utf8_lossy(&key[1..]).into_owned());
         }
-        for id in store.pair_index(keys::NATURAL, natural) {
-            candidates.push(id?);
+        if !self.store_empty {
+            for id in store.pair_index(keys::NATURAL, natural) {
+                candidates.push(id?);
+            }
         }
         // The event may have changed since: its current version decides.
         for id in candidates {
@@ -651,6 +743,7 @@ impl Bulk<'_> {
             latest,
             natural,
             max_span,
+            store_empty: _,
         } = self;
         // What the rows needed to read back is not needed to write pages.
         drop((records, latest, natural));
@@ -668,38 +761,46 @@ impl Bulk<'_> {
         meta.insert(BULK_MARKER, &[]).map_err(sled)?;
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
         let merge = sorter.into_merge()?;
-        let mut batch = PageBatch::default();
-        let mut totals = (0usize, 0usize, 0usize);
-        store.data.rewrite(merge, &mut |edit| {
-            match edit {
-                PageEdit::Replaced { key, old } => {
-                    batch.bytes += old.len();
-                    batch.undo.insert(key, old);
+        // Two stages on two cores: this thread merges the writes into pages
+        // while a writer compresses and writes the batch before (one batch
+        // in flight, so memory holds two at most). The writer writes behind
+        // the merge, which `Pages::rewrite` allows.
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<PageBatch>(1);
+        let (merged, written) = std::thread::scope(|scope| {
+            // What the writer touches is shareable: sled trees and the flush.
+            let (durability, pages, undo) = (&store.durability, &store.data.tree, &undo);
+            let writer = scope.spawn(move || {
+                let mut totals = (0usize, 0usize, 0usize);
+                for mut batch in batches {
+                    batch.write(durability, pages, undo, &mut totals)?;
                 }
-                PageEdit::Put {
-                    key,
-                    bytes,
-                    existed,
-                } => {
-                    if !existed {
-                        // An empty key list entry: the page did not exist.
-                        batch.absent.push(&key, &[]);
+                Ok::<_, Error>(totals)
+            });
+            let mut batch = PageBatch::default();
+            // A failed send means the writer stopped: its error is reported.
+            let stopped = || Error::database("the page writer of a bulk import stopped");
+            let merged = store
+                .data
+                .rewrite(merge, &mut |edit| {
+                    batch.add(edit);
+                    if batch.bytes >= batch_bytes {
+                        to_writer
+                            .send(std::mem::take(&mut batch))
+                            .map_err(|_| stopped())?;
                     }
-                    batch.bytes += bytes.len() + key.len();
-                    batch.pages.insert(key, Some(bytes));
-                }
-                PageEdit::Remove { key } => {
-                    batch.pages.insert(key, None);
-                }
-            }
-            // Pages come in key order and are read before they are replaced,
-            // so a batch can be written as soon as it is full.
-            if batch.bytes >= batch_bytes {
-                batch.write(store, &undo, &mut totals)?;
-            }
-            Ok(())
-        })?;
-        batch.write(store, &undo, &mut totals)?;
+                    Ok(())
+                })
+                .and_then(|()| to_writer.send(batch).map_err(|_| stopped()));
+            drop(to_writer);
+            let written = writer.join().unwrap_or_else(|_| {
+                Err(Error::database("the page writer of a bulk import failed"))
+            });
+            (merged, written)
+        });
+        let totals = match (merged, written) {
+            (_, Err(e)) | (Err(e), Ok(_)) => return Err(e),
+            (Ok(()), Ok(totals)) => totals,
+        };
         store.flush()?;
         meta.remove(BULK_MARKER).map_err(sled)?;
         store.flush()?;
@@ -734,17 +835,44 @@ struct PageBatch {
 }
 
 impl PageBatch {
+    /// Takes one edit of `Pages::rewrite`: a page to write, or to remove,
+    /// or the previous bytes of one it replaces.
+    fn add(&mut self, edit: PageEdit) {
+        match edit {
+            PageEdit::Replaced { key, old } => {
+                self.bytes += old.len();
+                self.undo.insert(key, old);
+            }
+            PageEdit::Put {
+                key,
+                bytes,
+                existed,
+            } => {
+                if !existed {
+                    // An empty key list entry: the page did not exist.
+                    self.absent.push(&key, &[]);
+                }
+                self.bytes += bytes.len() + key.len();
+                self.pages.insert(key, Some(bytes));
+            }
+            PageEdit::Remove { key } => {
+                self.pages.insert(key, None);
+            }
+        }
+    }
+
     /// The undo entries first, flushed; then the pages.
     fn write(
         &mut self,
-        store: &Store,
+        durability: &super::Durability,
+        stored: &sled::Tree,
         undo: &sled::Tree,
         totals: &mut (usize, usize, usize),
     ) -> Result<()> {
         if self.pages.is_empty() {
             return Ok(());
         }
-        let sled = |e| sled_error(&store.path, e);
+        let sled = |e| sled_error(&durability.path, e);
         let mut undo_batch = sled::Batch::default();
         for (page, old) in std::mem::take(&mut self.undo) {
             undo_batch.insert(page, old);
@@ -757,7 +885,7 @@ impl PageBatch {
             undo_batch.insert(key, absent.finish());
         }
         undo.apply_batch(undo_batch).map_err(sled)?;
-        store.flush()?;
+        durability.flush()?;
         // Compressing is most of a batch's work: both cores share it.
         let mut pages: Vec<(Vec<u8>, Option<Vec<u8>>)> =
             std::mem::take(&mut self.pages).into_iter().collect();
@@ -785,7 +913,7 @@ impl PageBatch {
                 None => batch.remove(page),
             }
         }
-        store.data.tree.apply_batch(batch).map_err(sled)?;
+        stored.apply_batch(batch).map_err(sled)?;
         totals.2 += 1;
         self.bytes = 0;
         crash_point(totals.2);
@@ -838,7 +966,7 @@ mod tests {
         for budget in [1, 2_000, 50_000, usize::MAX] {
             let mut sorter = Sorter::new(budget);
             for (key, value) in &writes {
-                sorter.push(key.clone(), value.clone()).unwrap();
+                sorter.push(key, value.as_deref()).unwrap();
             }
             let spilled = sorter.runs.len();
             let merged: Vec<LogicalWrite> =

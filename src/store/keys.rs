@@ -24,6 +24,18 @@ pub struct Participation {
     pub date: String,
 }
 
+/// A [`Participation`] borrowing its fields from the event, encoded into
+/// the same bytes (serde writes `&str` as it writes `String`), so that
+/// indexing an event copies no title or name.
+#[derive(Serialize)]
+struct ParticipationRef<'a> {
+    kind: EventKind,
+    status: Status,
+    others: &'a [&'a str],
+    title: &'a str,
+    date: &'a str,
+}
+
 /// The leading fields of a [`Participation`]: what graph queries (path,
 /// network) need. Decoded from a participation's bytes without the title
 /// and date that follow (see `codec::decode_prefix`).
@@ -273,20 +285,20 @@ impl Indexed for Event {
         if self.date.earliest().is_none() || self.date.latest().is_none() {
             entries.push((unbounded(&self.id), Vec::new()));
         }
-        let mut actors: Vec<&String> = self.actors.iter().collect();
-        actors.sort();
+        let mut actors: Vec<&str> = self.actors.iter().map(String::as_str).collect();
+        actors.sort_unstable();
         actors.dedup();
+        let date = self.date.as_str();
+        let mut others: Vec<&str> = Vec::with_capacity(actors.len());
         for actor in &actors {
-            let part = Participation {
+            others.clear();
+            others.extend(actors.iter().filter(|a| *a != actor));
+            let part = ParticipationRef {
                 kind: self.kind,
                 status: self.status,
-                others: actors
-                    .iter()
-                    .filter(|a| *a != actor)
-                    .map(|a| a.to_string())
-                    .collect(),
-                title: self.title.clone(),
-                date: self.date.to_string(),
+                others: &others,
+                title: &self.title,
+                date,
             };
             entries.push((actor_event(actor, self), codec::encode(&part)));
         }
@@ -341,6 +353,26 @@ mod tests {
             }
         );
         assert!(codec::decode_prefix::<ParticipationHead>(b"\x09").is_err());
+    }
+
+    #[test]
+    fn a_borrowed_participation_encodes_as_the_owned_one() {
+        let owned = Participation {
+            kind: EventKind::Meeting,
+            status: Status::Occurred,
+            others: vec!["a".into(), "bé".into()],
+            title: "Talks, \"quoted\"".into(),
+            date: "2025-11-30/2025-12-02".into(),
+        };
+        let others = ["a", "bé"];
+        let borrowed = ParticipationRef {
+            kind: owned.kind,
+            status: owned.status,
+            others: &others,
+            title: &owned.title,
+            date: &owned.date,
+        };
+        assert_eq!(codec::encode(&borrowed), codec::encode(&owned));
     }
 
     #[test]

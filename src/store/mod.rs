@@ -103,13 +103,21 @@ pub struct Store {
     path: PathBuf,
     db: sled::Db,
     data: Pages,
+    durability: Durability,
+}
+
+/// What a flush needs, apart from the rest of the store so that it can be
+/// shared with another thread (the page writer of a bulk import).
+struct Durability {
+    path: PathBuf,
+    db: sled::Db,
     // Held for the store's lifetime: the OS releases it when the process ends,
     // even on a crash, so a stale lock can never block a user. None for an
     // in-memory snapshot.
-    _lock: Option<File>,
+    lock: Option<File>,
     /// Blob files modified since this time are synced by the next flush
     /// (the open, then each flush's start, less the file times' coarseness).
-    synced_until: std::cell::Cell<std::time::SystemTime>,
+    synced_until: std::sync::Mutex<std::time::SystemTime>,
     /// Whether this open created the database (its directory entries need syncing).
     created: bool,
 }
@@ -161,10 +169,14 @@ impl Store {
                 db.open_tree("pages").map_err(|e| sled_error(path, e))?,
                 path,
             ),
+            durability: Durability {
+                path: path.to_path_buf(),
+                db: db.clone(),
+                lock: Some(lock),
+                synced_until: std::sync::Mutex::new(opened_at),
+                created: !exists,
+            },
             db,
-            _lock: Some(lock),
-            synced_until: std::cell::Cell::new(opened_at),
-            created: !exists,
         };
         store.check_schema(exists)?;
         store.undo_interrupted_bulk()?;
@@ -192,10 +204,14 @@ impl Store {
                 db.open_tree("pages").map_err(|e| sled_error(path, e))?,
                 path,
             ),
+            durability: Durability {
+                path: path.to_path_buf(),
+                db: db.clone(),
+                lock: None,
+                synced_until: std::sync::Mutex::new(std::time::SystemTime::now()),
+                created: false,
+            },
             db,
-            _lock: None,
-            synced_until: std::cell::Cell::new(std::time::SystemTime::now()),
-            created: false,
         })
     }
 
@@ -285,43 +301,7 @@ impl Store {
     /// also fsyncs the log file, every blob file written since the store was
     /// opened, and the directories that name new files.
     pub fn flush(&self) -> Result<()> {
-        // Coarse file times: a blob written in the same tick still counts.
-        let started = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
-        self.db.flush().map_err(|e| sled_error(&self.path, e))?;
-        if self._lock.is_none() {
-            return Ok(()); // an in-memory snapshot: nothing on disk
-        }
-        let io = |what: &Path, e: std::io::Error| {
-            Error::database(format!("cannot sync {}: {e}", what.display()))
-        };
-        let log = self.path.join("db");
-        File::open(&log)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| io(&log, e))?;
-        let blobs = self.path.join("blobs");
-        if let Ok(entries) = std::fs::read_dir(&blobs) {
-            for entry in entries.flatten() {
-                let fresh = entry
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .is_ok_and(|t| t >= self.synced_until.get());
-                if fresh {
-                    let file = entry.path();
-                    File::open(&file)
-                        .and_then(|f| f.sync_all())
-                        .map_err(|e| io(&file, e))?;
-                }
-            }
-            sync_dir(&blobs).map_err(|e| io(&blobs, e))?;
-        }
-        self.synced_until.set(started);
-        if self.created {
-            sync_dir(&self.path).map_err(|e| io(&self.path, e))?;
-            if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                sync_dir(parent).map_err(|e| io(parent, e))?;
-            }
-        }
-        Ok(())
+        self.durability.flush()
     }
 
     /// Records that an event spans `span` days, if no earlier one spanned
@@ -801,6 +781,53 @@ fn is_foreign(path: &Path) -> bool {
     };
     std::fs::read_dir(path)
         .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| !ours(&e.file_name()))))
+}
+
+impl Durability {
+    fn flush(&self) -> Result<()> {
+        // Coarse file times: a blob written in the same tick still counts.
+        let started = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
+        self.db.flush().map_err(|e| sled_error(&self.path, e))?;
+        if self.lock.is_none() {
+            return Ok(()); // an in-memory snapshot: nothing on disk
+        }
+        let io = |what: &Path, e: std::io::Error| {
+            Error::database(format!("cannot sync {}: {e}", what.display()))
+        };
+        let log = self.path.join("db");
+        File::open(&log)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io(&log, e))?;
+        let mut synced = self
+            .synced_until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let synced_until = *synced;
+        let blobs = self.path.join("blobs");
+        if let Ok(entries) = std::fs::read_dir(&blobs) {
+            for entry in entries.flatten() {
+                let fresh = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t >= synced_until);
+                if fresh {
+                    let file = entry.path();
+                    File::open(&file)
+                        .and_then(|f| f.sync_all())
+                        .map_err(|e| io(&file, e))?;
+                }
+            }
+            sync_dir(&blobs).map_err(|e| io(&blobs, e))?;
+        }
+        *synced = started;
+        if self.created {
+            sync_dir(&self.path).map_err(|e| io(&self.path, e))?;
+            if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                sync_dir(parent).map_err(|e| io(parent, e))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Removes a database that a failed command created and left empty, so that
