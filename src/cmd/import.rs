@@ -2,7 +2,6 @@
 //! (validated first, then written as one bulk change: every page once, all
 //! or nothing; see `store::bulk`).
 
-use std::collections::HashMap;
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -352,9 +351,12 @@ struct Importer<'s> {
     store: &'s Store,
     now: model::Stamp,
     /// Folded name → actor id, for names seen in this import.
-    actors: HashMap<String, String>,
+    actors: foldhash::HashMap<String, String>,
+    /// The same by name as written: most rows repeat a spelling seen
+    /// before, which then needs no folding.
+    actors_as_written: foldhash::HashMap<String, String>,
     /// Folded name or id → source id (sources are few: all loaded).
-    sources: HashMap<String, String>,
+    sources: foldhash::HashMap<String, String>,
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
@@ -364,7 +366,7 @@ struct Importer<'s> {
 
 impl<'s> Importer<'s> {
     fn new(store: &'s Store, now: model::Stamp) -> Result<Importer<'s>> {
-        let mut sources = HashMap::new();
+        let mut sources = foldhash::HashMap::default();
         for source in store.live::<Source>() {
             let source = source?;
             sources.insert(fold(&source.name), source.id.clone());
@@ -373,7 +375,8 @@ impl<'s> Importer<'s> {
         Ok(Importer {
             store,
             now,
-            actors: HashMap::new(),
+            actors: Default::default(),
+            actors_as_written: Default::default(),
             sources,
             counts: Counts::default(),
             created_actors: Default::default(),
@@ -384,8 +387,12 @@ impl<'s> Importer<'s> {
     /// The actor a name means; an unknown name creates an actor. In bulk a
     /// near-miss is not refused: it is counted and left for `actor similar`.
     fn actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        if let Some(id) = self.actors_as_written.get(name) {
+            return Ok(id.clone());
+        }
         let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
+            self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(id.clone());
         }
         let mut found = self.store.actors_named(&folded)?;
@@ -415,6 +422,7 @@ impl<'s> Importer<'s> {
             }
         };
         self.actors.insert(folded, id.clone());
+        self.actors_as_written.insert(name.to_string(), id.clone());
         Ok(id)
     }
 

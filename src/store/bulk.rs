@@ -23,10 +23,9 @@
 //! either happened whole or not at all, and running it again completes it.
 
 use std::cmp::Ordering;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::os::unix::fs::FileExt;
 
@@ -152,10 +151,28 @@ struct BufferedWrite {
 
 const REMOVAL: u32 = u32::MAX;
 
+/// The largest buffer allocated up front; a larger budget grows past it.
+const MAX_RESERVED_BYTES: usize = 256 * 1024 * 1024;
+
 impl Buffer {
-    /// Bytes held, as counted against the sorter's budget.
-    fn bytes(&self) -> usize {
-        self.arena.len() + self.entries.len() * std::mem::size_of::<BufferedWrite>()
+    /// A buffer for about `budget` bytes, allocated at once (growing it by
+    /// doubling would copy it and, for a moment, hold it twice): three
+    /// quarters for keys and values, a quarter for the entries, as an
+    /// import's writes use them.
+    fn with_budget(budget: usize) -> Buffer {
+        let budget = budget.min(MAX_RESERVED_BYTES);
+        Buffer {
+            arena: Vec::with_capacity(budget / 4 * 3),
+            entries: Vec::with_capacity(budget / 4 / std::mem::size_of::<BufferedWrite>()),
+        }
+    }
+
+    /// Whether a write of `bytes` (key and value) would make either part
+    /// grow past what was allocated.
+    fn is_full_for(&self, bytes: usize) -> bool {
+        !self.entries.is_empty()
+            && (self.entries.len() == self.entries.capacity()
+                || self.arena.len() + bytes > self.arena.capacity())
     }
 
     fn push(&mut self, key: &[u8], seq: u64, value: Option<&[u8]>) {
@@ -247,7 +264,7 @@ struct Sorter {
 impl Sorter {
     fn new(budget: usize) -> Sorter {
         Sorter {
-            buffer: Buffer::default(),
+            buffer: Buffer::with_budget(budget),
             budget,
             runs: Vec::new(),
             spilling: None,
@@ -260,11 +277,14 @@ impl Sorter {
     }
 
     fn push(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
-        self.seq += 1;
-        self.buffer.push(key, self.seq, value);
-        if self.buffer.bytes() >= self.budget {
+        if self
+            .buffer
+            .is_full_for(key.len() + value.map_or(0, <[u8]>::len))
+        {
             self.spill()?;
         }
+        self.seq += 1;
+        self.buffer.push(key, self.seq, value);
         Ok(())
     }
 
@@ -273,7 +293,7 @@ impl Sorter {
     /// run is in flight: memory holds two buffers at most.
     fn spill(&mut self) -> Result<()> {
         self.finish_spill()?;
-        let buffer = std::mem::take(&mut self.buffer);
+        let buffer = std::mem::replace(&mut self.buffer, Buffer::with_budget(self.budget));
         self.spilling = Some(std::thread::spawn(move || write_run(buffer)));
         Ok(())
     }
@@ -415,18 +435,18 @@ impl Iterator for Merge {
     }
 }
 
+/// A key's hash: fixed (the same in every run), fast, and only ever
+/// trusted after the key itself is compared.
 fn hash_of(bytes: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
+    foldhash::fast::FixedState::default().hash_one(bytes)
 }
 
 /// Offsets into the record file by a key's hash; the rare keys whose hash
 /// another key already holds are kept whole.
 #[derive(Default)]
 struct OffsetIndex {
-    by_hash: HashMap<u64, u64>,
-    clashes: HashMap<Vec<u8>, u64>,
+    by_hash: foldhash::HashMap<u64, u64>,
+    clashes: foldhash::HashMap<Vec<u8>, u64>,
 }
 
 impl OffsetIndex {
@@ -683,8 +703,14 @@ impl Bulk<'_> {
             Some((key, Some(bytes))) => (key, bytes),
             _ => return Err(Error::database("a record write without its record")),
         };
-        for (key, value) in writes {
-            self.sorter.push(&key, value.as_deref())?;
+        // A live event's natural key, as its new index entry holds it (it
+        // folds the title: worth computing once).
+        let mut natural = None;
+        for (index_key, value) in &writes {
+            self.sorter.push(index_key, value.as_deref())?;
+            if value.is_some() && natural.is_none() {
+                natural = keys::natural_in(index_key, record.id());
+            }
         }
         let offset = self.records.append(&key, &bytes)?;
         let records = &mut self.records;
@@ -693,12 +719,10 @@ impl Bulk<'_> {
         self.sorter.push(&key, Some(&bytes))?;
         if let Some(event) = record.as_event() {
             self.max_span = self.max_span.max(super::finite_span(event));
-            if event.meta.retracted.is_none() {
-                let natural = keys::natural_key(event);
+            if let Some(natural) = natural.filter(|_| event.meta.retracted.is_none()) {
                 let store = self.store;
-                self.natural.insert(natural.as_bytes(), offset, |at| {
-                    natural_key_at(store, records, at)
-                })?;
+                self.natural
+                    .insert(natural, offset, |at| natural_key_at(store, records, at))?;
             }
         }
         Ok(())

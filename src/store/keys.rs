@@ -163,11 +163,27 @@ pub fn natural_key_of(date: &str, title: &str, actors: &[String]) -> String {
     let mut ids: Vec<&str> = actors.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
-    format!(
-        "{date}\u{1}{}\u{1}{}",
-        crate::model::names::fold(title).replace('\0', ""),
-        ids.join(",")
-    )
+    let title = crate::model::names::fold(title);
+    let ids_len: usize = ids.iter().map(|id| id.len() + 1).sum();
+    let mut key = String::with_capacity(date.len() + title.len() + 2 + ids_len);
+    key.push_str(date);
+    key.push('\u{1}');
+    key.extend(title.chars().filter(|&c| c != '\0'));
+    key.push('\u{1}');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            key.push(',');
+        }
+        key.push_str(id);
+    }
+    key
+}
+
+/// The natural key in `key` if it is the natural-key index entry of the
+/// event `id` (`m` natural-key NUL event-id).
+pub fn natural_in<'k>(key: &'k [u8], id: &str) -> Option<&'k [u8]> {
+    let rest = key.strip_prefix(&[NATURAL])?.strip_suffix(id.as_bytes())?;
+    rest.strip_suffix(&[0])
 }
 
 /// `prefix` id NUL, the start of a two-part index key.
@@ -373,6 +389,17 @@ mod tests {
             date: &owned.date,
         };
         assert_eq!(codec::encode(&borrowed), codec::encode(&owned));
+    }
+
+    #[test]
+    fn the_natural_key_is_found_in_its_index_entry_only() {
+        let key = pair(NATURAL, "2025-11-30\u{1}talks\u{1}a,b", "ev-1");
+        assert_eq!(
+            natural_in(&key, "ev-1"),
+            Some("2025-11-30\u{1}talks\u{1}a,b".as_bytes())
+        );
+        assert_eq!(natural_in(&key, "ev-2"), None);
+        assert_eq!(natural_in(&pair(CLAIMANT, "x", "ev-1"), "ev-1"), None);
     }
 
     #[test]
