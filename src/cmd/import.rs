@@ -201,38 +201,61 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         write: args.skip_bad && !args.dry_run,
     };
     let mut total = 0usize;
-    while let Some((line, row)) = rows.next_row()? {
-        total += 1;
-        progress.set(total as u64, rows.position());
-        let fields = match &row {
-            Ok(fields) if columns.is_timelinejs_title(&header, fields) => continue,
-            Ok(fields) => fields,
-            Err((message, raw)) => {
-                bad.add(line, message.clone(), raw.clone())?;
-                continue;
-            }
-        };
-        let writing = bad.rows.is_empty() || args.skip_bad;
-        let result = match args.what {
-            CsvContent::Timeline => columns
-                .event_row(line, fields)
-                .map(|row| writing.then(|| importer.event(&mut bulk, row))),
-            CsvContent::Claims => columns
-                .claim_row(line, fields)
-                .map(|row| writing.then(|| importer.claim(&mut bulk, row))),
-        };
-        match result {
-            Ok(written) => {
-                if let Some(written) = written {
-                    written.map_err(|e| e.context(format!("{label}:{line}")))?;
+    // Reading and checking rows (CSV parsing, dates, names) runs on a
+    // second thread, in order, a chunk at a time; this one turns rows into
+    // records.
+    let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
+    std::thread::scope(|scope| -> Result<()> {
+        let (columns, header, what) = (&columns, &header, args.what);
+        scope.spawn(move || {
+            let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
+            loop {
+                match rows.next_row() {
+                    Ok(Some((line, row))) => {
+                        let parsed = parse_row(columns, header, what, line, row);
+                        chunk.push((line, rows.position(), parsed));
+                        if chunk.len() == PARSED_CHUNK_ROWS {
+                            let full = std::mem::replace(
+                                &mut chunk,
+                                Vec::with_capacity(PARSED_CHUNK_ROWS),
+                            );
+                            if to_import.send(Ok(full)).is_err() {
+                                return; // the import stopped
+                            }
+                        }
+                    }
+                    Ok(None) => {
+                        let _ = to_import.send(Ok(chunk));
+                        return;
+                    }
+                    Err(e) => {
+                        let _ = to_import.send(Ok(chunk));
+                        let _ = to_import.send(Err(e));
+                        return;
+                    }
                 }
             }
-            Err(message) => {
-                let raw = fields.iter().map(|f| f.clone().into_bytes()).collect();
-                bad.add(line, message, raw)?;
+        });
+        for chunk in parsed {
+            for (line, position, parsed) in chunk? {
+                total += 1;
+                progress.set(total as u64, position);
+                let writing = bad.rows.is_empty() || args.skip_bad;
+                let written = match parsed {
+                    Parsed::TimelineJsTitle => continue,
+                    Parsed::Bad(message, raw) => {
+                        bad.add(line, message, raw)?;
+                        continue;
+                    }
+                    Parsed::Event(_) | Parsed::Claim(_) if !writing => continue,
+                    Parsed::Event(row) => importer.event(&mut bulk, row),
+                    Parsed::Claim(row) => importer.claim(&mut bulk, row),
+                };
+                written.map_err(|e| e.context(format!("{label}:{line}")))?;
             }
         }
-    }
+        Ok(())
+    })?;
     if let Some(mut file) = bad.file.take() {
         file.flush()?;
     }
@@ -306,6 +329,48 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         }
     }
     Ok(())
+}
+
+/// Rows handed from the reading thread to the importing one at a time.
+const PARSED_CHUNK_ROWS: usize = 512;
+
+/// One row of a CSV import, read and checked: (line, byte position after
+/// it, what it holds).
+type ParsedRow = (u64, u64, Parsed);
+
+enum Parsed {
+    /// The title row of a TimelineJS sheet: not an event.
+    TimelineJsTitle,
+    /// What is wrong with the row, and its raw fields for the reject file.
+    Bad(String, Vec<Vec<u8>>),
+    Event(EventRow),
+    Claim(tabular::ClaimRow),
+}
+
+fn parse_row(
+    columns: &Columns,
+    header: &[String],
+    what: CsvContent,
+    line: u64,
+    row: std::result::Result<Vec<String>, (String, Vec<Vec<u8>>)>,
+) -> Parsed {
+    let fields = match row {
+        Ok(fields) if columns.is_timelinejs_title(header, &fields) => {
+            return Parsed::TimelineJsTitle
+        }
+        Ok(fields) => fields,
+        Err((message, raw)) => return Parsed::Bad(message, raw),
+    };
+    let parsed = match what {
+        CsvContent::Timeline => columns.event_row(line, &fields).map(Parsed::Event),
+        CsvContent::Claims => columns.claim_row(line, &fields).map(Parsed::Claim),
+    };
+    parsed.unwrap_or_else(|message| {
+        Parsed::Bad(
+            message,
+            fields.into_iter().map(String::into_bytes).collect(),
+        )
+    })
 }
 
 /// The bad rows of an import, and (with --skip-bad, not in a dry run)

@@ -38,7 +38,7 @@ use super::{keys, sled_error, Record, Store};
 
 /// Memory for unsorted writes before they are spilled to a run file (twice:
 /// one buffer fills while the one before is sorted and written).
-const BUFFER_BYTES: usize = 40 * 1024 * 1024;
+const BUFFER_BYTES: usize = 24 * 1024 * 1024;
 /// Page bytes (before compression) written per sled batch (and per flush of
 /// the undo log).
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
@@ -910,22 +910,11 @@ impl PageBatch {
         }
         undo.apply_batch(undo_batch).map_err(sled)?;
         durability.flush()?;
-        // Compressing is most of a batch's work: both cores share it.
-        let mut pages: Vec<(Vec<u8>, Option<Vec<u8>>)> =
-            std::mem::take(&mut self.pages).into_iter().collect();
-        let half = pages.len() / 2;
-        let (first, second) = pages.split_at_mut(half);
-        let compress = |pages: &mut [(Vec<u8>, Option<Vec<u8>>)]| {
-            for (_, bytes) in pages {
-                if let Some(plain) = bytes.take() {
-                    *bytes = Some(codec::compress_page(plain));
-                }
-            }
-        };
-        std::thread::scope(|scope| {
-            scope.spawn(|| compress(first));
-            compress(second);
-        });
+        // This runs beside the merge, which keeps the other core busy.
+        let pages: Vec<(Vec<u8>, Option<Vec<u8>>)> = std::mem::take(&mut self.pages)
+            .into_iter()
+            .map(|(page, new)| (page, new.map(codec::compress_page)))
+            .collect();
         let mut batch = sled::Batch::default();
         for (page, new) in pages {
             totals.0 += 1;
