@@ -40,11 +40,11 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     Ok(record)
 }
 
-/// Decodes the leading fields of a stored record: `T` is a struct whose
-/// fields are the first fields of the stored one, so the rest is skipped,
-/// not decoded (graph queries read a participation without its title).
-pub fn decode_prefix<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    bincode::serde::decode_from_slice(record_body(bytes)?, config())
+/// Decodes the leading fields of a stored record into `T` (a type made of
+/// the record's first fields), ignoring the rest; `T` may borrow its
+/// strings from `bytes`.
+pub fn decode_prefix<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    bincode::serde::borrow_decode_from_slice(record_body(bytes)?, config())
         .map(|(record, _)| record)
         .map_err(|e| format!("undecodable record: {e}"))
 }

@@ -8,7 +8,8 @@
 
 pub mod export;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use std::rc::Rc;
 
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
@@ -69,33 +70,46 @@ pub struct Met {
 /// Everyone `actor` met, in timeline order (then by the other's id).
 pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
     let mut out = Vec::new();
-    for item in store.participations(actor) {
-        let (earliest, latest, event, part) = item?;
+    store.for_each_participation(actor, &mut |earliest, latest, event, mut part| {
         if !rules.is_meeting(part.kind, part.status) || !rules.window.admits(earliest, latest) {
-            continue;
+            return;
         }
-        let mut others = part.others.clone();
-        others.sort();
-        for other in others {
+        part.others.sort_unstable();
+        for other in part.others {
             out.push(Met {
-                other,
-                event: event.clone(),
+                other: other.to_string(),
+                event: event.to_string(),
                 earliest,
                 latest,
-                title: part.title.clone(),
-                date: part.date.clone(),
+                title: part.title.to_string(),
+                date: part.date.to_string(),
                 status: part.status,
             });
         }
-    }
+    })?;
     Ok(out)
+}
+
+/// The node of actor `id`, added if new.
+fn node_of(
+    graph: &mut UnGraph<String, Tie>,
+    nodes: &mut foldhash::HashMap<String, NodeIndex>,
+    id: &str,
+) -> NodeIndex {
+    if let Some(&n) = nodes.get(id) {
+        return n;
+    }
+    let n = graph.add_node(id.to_string());
+    nodes.insert(id.to_string(), n);
+    n
 }
 
 /// How two actors are tied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tie {
-    /// They took part in this meeting.
-    Meeting { event: String, earliest: i32 },
+    /// They took part in this meeting (the id is shared by the edges of
+    /// one meeting's participants).
+    Meeting { event: Rc<str>, earliest: i32 },
     /// One holds a role of or for the other.
     Role { holder: String, title: String },
 }
@@ -105,7 +119,7 @@ pub struct Neighbourhood<'s> {
     store: &'s Store,
     rules: Rules,
     pub graph: UnGraph<String, Tie>,
-    nodes: HashMap<String, NodeIndex>,
+    nodes: foldhash::HashMap<String, NodeIndex>,
     expanded: HashSet<NodeIndex>,
 }
 
@@ -115,18 +129,13 @@ impl<'s> Neighbourhood<'s> {
             store,
             rules,
             graph: UnGraph::new_undirected(),
-            nodes: HashMap::new(),
+            nodes: Default::default(),
             expanded: HashSet::new(),
         }
     }
 
     pub fn node(&mut self, id: &str) -> NodeIndex {
-        if let Some(&n) = self.nodes.get(id) {
-            return n;
-        }
-        let n = self.graph.add_node(id.to_string());
-        self.nodes.insert(id.to_string(), n);
-        n
+        node_of(&mut self.graph, &mut self.nodes, id)
     }
 
     /// Loads every tie of `node` (once).
@@ -136,30 +145,31 @@ impl<'s> Neighbourhood<'s> {
         }
         let id = self.graph[node].clone();
         // As who_met, without the titles and dates the graph does not need.
-        for item in self.store.participation_heads(&id) {
-            let (earliest, latest, event, part) = item?;
-            if !self.rules.is_meeting(part.kind, part.status)
-                || !self.rules.window.admits(earliest, latest)
-            {
-                continue;
+        let Neighbourhood {
+            store,
+            rules,
+            graph,
+            nodes,
+            expanded,
+        } = self;
+        store.for_each_participation_head(&id, &mut |earliest, latest, event, mut part| {
+            if !rules.is_meeting(part.kind, part.status) || !rules.window.admits(earliest, latest) {
+                return;
             }
-            let mut others = part.others;
-            others.sort();
-            for other_id in others {
-                let other = self.node(&other_id);
+            part.others.sort_unstable();
+            let event: Rc<str> = Rc::from(event);
+            for other_id in &part.others {
+                let other = node_of(graph, nodes, other_id);
                 // Each meeting edge is added once, from the side expanded first.
-                if !self.expanded.contains(&other) {
-                    self.graph.add_edge(
-                        node,
-                        other,
-                        Tie::Meeting {
-                            event: event.clone(),
-                            earliest,
-                        },
-                    );
+                if !expanded.contains(&other) {
+                    let tie = Tie::Meeting {
+                        event: Rc::clone(&event),
+                        earliest,
+                    };
+                    graph.add_edge(node, other, tie);
                 }
             }
-        }
+        })?;
         if self.rules.ties {
             let mut ties: Vec<(String, String, String)> = Vec::new();
             if let Some(actor) = self.store.get::<Actor>(&id)? {
@@ -202,7 +212,10 @@ impl<'s> Neighbourhood<'s> {
             let mut next = Vec::new();
             for node in frontier {
                 self.expand(node)?;
+                // One entry per tie: each neighbour once, then in id order.
                 let mut neighbours: Vec<NodeIndex> = self.graph.neighbors(node).collect();
+                neighbours.sort_unstable();
+                neighbours.dedup();
                 neighbours.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
                 for n in neighbours {
                     if let std::collections::btree_map::Entry::Vacant(e) = distance.entry(n) {
