@@ -9,6 +9,7 @@
 pub mod export;
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 use std::rc::Rc;
 
 use petgraph::graph::{NodeIndex, UnGraph};
@@ -17,7 +18,7 @@ use petgraph::visit::EdgeRef;
 use crate::error::Result;
 use crate::model::{Actor, EventKind, Status};
 use crate::query::Window;
-use crate::store::Store;
+use crate::store::{GraphReader, Store};
 
 /// Which events count as meetings.
 #[derive(Debug, Clone, Copy)]
@@ -90,6 +91,85 @@ pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
     Ok(out)
 }
 
+/// Actors whose meetings are read at once, half on each core.
+const LOAD_BLOCK_ACTORS: usize = 256;
+
+/// One actor's meetings, as read from its participations: every name in one
+/// string, so that reading allocates per actor, not per meeting.
+#[derive(Default)]
+struct Meetings {
+    text: String,
+    /// Each meeting: its earliest day, its event id (a range of `text`) and
+    /// its other participants (a range of `names`), in participation order.
+    meetings: Vec<(i32, Range<usize>, Range<usize>)>,
+    /// The other participants' ids (ranges of `text`), each meeting's sorted.
+    names: Vec<Range<usize>>,
+}
+
+/// The meetings of the actor `id` that `rules` count.
+fn load(reader: &GraphReader, id: &str, rules: &Rules) -> Result<Meetings> {
+    let mut loaded = Meetings::default();
+    let Meetings {
+        text,
+        meetings,
+        names,
+    } = &mut loaded;
+    reader.for_each_participation_head(id, &mut |earliest, latest, event, mut part| {
+        if !rules.is_meeting(part.kind, part.status) || !rules.window.admits(earliest, latest) {
+            return;
+        }
+        part.others.sort_unstable();
+        let start = text.len();
+        text.push_str(event);
+        let event = start..text.len();
+        let first = names.len();
+        for other in part.others {
+            let start = text.len();
+            text.push_str(other);
+            names.push(start..text.len());
+        }
+        meetings.push((earliest, event, first..names.len()));
+    })?;
+    Ok(loaded)
+}
+
+/// [`load`] for each of `ids`, in order: every other one on a second thread
+/// (decompressing pages is most of a graph query's work; alternating keeps
+/// the busy actors, whose ids sort together, on both threads).
+fn load_on_both_cores(
+    reader: &GraphReader,
+    ids: &[String],
+    rules: &Rules,
+) -> Result<Vec<Meetings>> {
+    let load_every_other = |from: usize| -> Result<Vec<Meetings>> {
+        ids.iter()
+            .skip(from)
+            .step_by(2)
+            .map(|id| load(reader, id, rules))
+            .collect()
+    };
+    if ids.len() < 2 {
+        return load_every_other(0);
+    }
+    let (even, odd) = std::thread::scope(|scope| {
+        let even = scope.spawn(|| load_every_other(0));
+        let odd = load_every_other(1);
+        let even = even.join().unwrap_or_else(|_| {
+            Err(crate::error::Error::database(
+                "a graph loading thread failed",
+            ))
+        });
+        (even, odd)
+    });
+    let mut odd = odd?.into_iter();
+    let mut all = Vec::with_capacity(ids.len());
+    for m in even? {
+        all.push(m);
+        all.extend(odd.next());
+    }
+    Ok(all)
+}
+
 /// The node of actor `id`, added if new.
 fn node_of(
     graph: &mut UnGraph<String, Tie>,
@@ -138,38 +218,26 @@ impl<'s> Neighbourhood<'s> {
         node_of(&mut self.graph, &mut self.nodes, id)
     }
 
-    /// Loads every tie of `node` (once).
-    pub fn expand(&mut self, node: NodeIndex) -> Result<()> {
+    /// Adds every tie of `node` (once), its meetings as `load` read them.
+    fn expand(&mut self, node: NodeIndex, loaded: Meetings) -> Result<()> {
         if !self.expanded.insert(node) {
             return Ok(());
         }
         let id = self.graph[node].clone();
-        // As who_met, without the titles and dates the graph does not need.
-        let Neighbourhood {
-            store,
-            rules,
-            graph,
-            nodes,
-            expanded,
-        } = self;
-        store.for_each_participation_head(&id, &mut |earliest, latest, event, mut part| {
-            if !rules.is_meeting(part.kind, part.status) || !rules.window.admits(earliest, latest) {
-                return;
-            }
-            part.others.sort_unstable();
-            let event: Rc<str> = Rc::from(event);
-            for other_id in &part.others {
-                let other = node_of(graph, nodes, other_id);
+        for (earliest, event, others) in &loaded.meetings {
+            let event: Rc<str> = Rc::from(&loaded.text[event.clone()]);
+            for name in &loaded.names[others.clone()] {
+                let other = node_of(&mut self.graph, &mut self.nodes, &loaded.text[name.clone()]);
                 // Each meeting edge is added once, from the side expanded first.
-                if !expanded.contains(&other) {
+                if !self.expanded.contains(&other) {
                     let tie = Tie::Meeting {
                         event: Rc::clone(&event),
-                        earliest,
+                        earliest: *earliest,
                     };
-                    graph.add_edge(node, other, tie);
+                    self.graph.add_edge(node, other, tie);
                 }
             }
-        })?;
+        }
         if self.rules.ties {
             let mut ties: Vec<(String, String, String)> = Vec::new();
             if let Some(actor) = self.store.get::<Actor>(&id)? {
@@ -208,19 +276,24 @@ impl<'s> Neighbourhood<'s> {
     ) -> Result<BTreeMap<NodeIndex, usize>> {
         let mut distance = BTreeMap::from([(start, 0)]);
         let mut frontier = vec![start];
+        let reader = self.store.graph_reader();
         for hop in 1..=hops {
             let mut next = Vec::new();
-            for node in frontier {
-                self.expand(node)?;
-                // One entry per tie: each neighbour once, then in id order.
-                let mut neighbours: Vec<NodeIndex> = self.graph.neighbors(node).collect();
-                neighbours.sort_unstable();
-                neighbours.dedup();
-                neighbours.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
-                for n in neighbours {
-                    if let std::collections::btree_map::Entry::Vacant(e) = distance.entry(n) {
-                        e.insert(hop);
-                        next.push(n);
+            for block in frontier.chunks(LOAD_BLOCK_ACTORS) {
+                let ids: Vec<String> = block.iter().map(|&n| self.graph[n].clone()).collect();
+                let loaded = load_on_both_cores(&reader, &ids, &self.rules)?;
+                for (&node, loaded) in block.iter().zip(loaded) {
+                    self.expand(node, loaded)?;
+                    // One entry per tie: each neighbour once, then in id order.
+                    let mut neighbours: Vec<NodeIndex> = self.graph.neighbors(node).collect();
+                    neighbours.sort_unstable();
+                    neighbours.dedup();
+                    neighbours.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
+                    for n in neighbours {
+                        if let std::collections::btree_map::Entry::Vacant(e) = distance.entry(n) {
+                            e.insert(hop);
+                            next.push(n);
+                        }
                     }
                 }
             }

@@ -454,44 +454,25 @@ impl Store {
         actor_id: &str,
         visit: &mut dyn FnMut(i32, i32, &str, Participation<'_>),
     ) -> Result<()> {
-        self.for_each_actor_event(actor_id, &mut |earliest, latest, id, value| {
-            visit(earliest, latest, id, codec::decode_prefix(value)?);
-            Ok(())
-        })
+        self.graph_reader().for_each_participation(actor_id, visit)
     }
 
-    /// Calls `visit` with the days, event id and participation bytes of
-    /// each of an actor's `x` entries.
-    fn for_each_actor_event(&self, actor_id: &str, visit: &mut ActorEventVisitor) -> Result<()> {
-        let prefix = keys::actor_events_prefix(actor_id);
-        let end = pages::prefix_end(&prefix);
-        let skip = prefix.len();
-        self.data
-            .for_each(&prefix, end.as_deref(), &mut |key, value| {
-                let body = &key[skip..];
-                let (earliest, latest) = keys::days_of_sort_key(body)
-                    .ok_or_else(|| self.damaged_index("actor events"))?;
-                let id = body
-                    .get(9..)
-                    .and_then(|id| std::str::from_utf8(id).ok())
-                    .ok_or_else(|| self.damaged_index("actor events"))?;
-                visit(earliest, latest, id, value).map_err(|_| self.damaged_index("actor events"))
-            })
-    }
-
-    /// Calls `visit` with each of an actor's participations, without their
-    /// titles and dates: what the graph needs, decoded in a fraction of the
-    /// time, borrowed from the page (no copy, no allocation per name).
-    /// Arguments: earliest and latest day, the event's id, the head.
+    /// See [`GraphReader::for_each_participation_head`].
     pub fn for_each_participation_head(
         &self,
         actor_id: &str,
         visit: &mut dyn FnMut(i32, i32, &str, keys::ParticipationHead<'_>),
     ) -> Result<()> {
-        self.for_each_actor_event(actor_id, &mut |earliest, latest, id, value| {
-            visit(earliest, latest, id, codec::decode_prefix(value)?);
-            Ok(())
-        })
+        self.graph_reader()
+            .for_each_participation_head(actor_id, visit)
+    }
+
+    /// The participation index, readable from other threads.
+    pub fn graph_reader(&self) -> GraphReader {
+        GraphReader {
+            pages: self.data.reader(),
+            path: self.path.clone(),
+        }
     }
 
     /// The second parts of the keys `prefix` first NUL …: ids from a
@@ -531,10 +512,7 @@ impl Store {
     }
 
     fn damaged_index(&self, which: &str) -> Error {
-        Error::database(format!(
-            "damaged {which} index in {}; run `factline check`",
-            self.path.display()
-        ))
+        damaged_index(&self.path, which)
     }
 
     /// Verifies the database: every record decodes, every index entry is the
@@ -871,6 +849,71 @@ fn parse_sorted_id(body: &[u8]) -> Option<(i32, i32, String)> {
     let (earliest, latest) = keys::days_of_sort_key(body)?;
     let id = String::from_utf8_lossy(body.get(9..)?).into_owned();
     Some((earliest, latest, id))
+}
+
+/// Reads the participation index (`x` keys) without the store's page
+/// cache, so that it can be sent to another thread: graph queries load
+/// many actors' participations on both cores.
+pub struct GraphReader {
+    pages: pages::PageReader,
+    path: PathBuf,
+}
+
+impl GraphReader {
+    /// One actor's part in each of its events, in timeline order:
+    /// (earliest, latest, event id, participation).
+    pub fn for_each_participation(
+        &self,
+        actor_id: &str,
+        visit: &mut dyn FnMut(i32, i32, &str, Participation<'_>),
+    ) -> Result<()> {
+        self.for_each_actor_event(actor_id, &mut |earliest, latest, id, value| {
+            visit(earliest, latest, id, codec::decode_prefix(value)?);
+            Ok(())
+        })
+    }
+
+    /// Calls `visit` with the days, event id and participation bytes of
+    /// each of an actor's `x` entries.
+    fn for_each_actor_event(&self, actor_id: &str, visit: &mut ActorEventVisitor) -> Result<()> {
+        let prefix = keys::actor_events_prefix(actor_id);
+        let end = pages::prefix_end(&prefix);
+        let skip = prefix.len();
+        self.pages
+            .for_each(&prefix, end.as_deref(), &mut |key, value| {
+                let body = &key[skip..];
+                let (earliest, latest) = keys::days_of_sort_key(body)
+                    .ok_or_else(|| damaged_index(&self.path, "actor events"))?;
+                let id = body
+                    .get(9..)
+                    .and_then(|id| std::str::from_utf8(id).ok())
+                    .ok_or_else(|| damaged_index(&self.path, "actor events"))?;
+                visit(earliest, latest, id, value)
+                    .map_err(|_| damaged_index(&self.path, "actor events"))
+            })
+    }
+
+    /// Calls `visit` with each of an actor's participations, without their
+    /// titles and dates: what the graph needs, decoded in a fraction of the
+    /// time, borrowed from the page (no copy, no allocation per name).
+    /// Arguments: earliest and latest day, the event's id, the head.
+    pub fn for_each_participation_head(
+        &self,
+        actor_id: &str,
+        visit: &mut dyn FnMut(i32, i32, &str, keys::ParticipationHead<'_>),
+    ) -> Result<()> {
+        self.for_each_actor_event(actor_id, &mut |earliest, latest, id, value| {
+            visit(earliest, latest, id, codec::decode_prefix(value)?);
+            Ok(())
+        })
+    }
+}
+
+fn damaged_index(path: &Path, which: &str) -> Error {
+    Error::database(format!(
+        "damaged {which} index in {}; run `factline check`",
+        path.display()
+    ))
 }
 
 /// Called with an `x` entry's earliest and latest day, event id and value;

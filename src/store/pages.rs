@@ -60,25 +60,35 @@ pub enum PageEdit {
     Remove { key: Vec<u8> },
 }
 
-pub struct Pages {
+/// Uncached reads of the pages: a sled tree and the path for messages, so
+/// it can be shared with other threads (a graph query decodes pages on both
+/// cores).
+#[derive(Clone)]
+pub struct PageReader {
     pub(super) tree: sled::Tree,
     path: PathBuf,
+}
+
+/// The pages of a store: the reader, plus a cache of the pages read by
+/// `get` (one thread's).
+pub struct Pages {
+    reader: PageReader,
     /// Pages read so far, by page key.
     cache: RefCell<BTreeMap<Vec<u8>, Rc<Page>>>,
     /// Bytes of the cached pages.
     cached: Cell<usize>,
 }
 
-impl Pages {
-    pub fn new(tree: sled::Tree, path: &Path) -> Pages {
-        Pages {
-            tree,
-            path: path.to_path_buf(),
-            cache: RefCell::new(BTreeMap::new()),
-            cached: Cell::new(0),
-        }
-    }
+/// Every uncached read of the reader is a read of the pages.
+impl std::ops::Deref for Pages {
+    type Target = PageReader;
 
+    fn deref(&self) -> &PageReader {
+        &self.reader
+    }
+}
+
+impl PageReader {
     fn sled_error(&self, e: sled::Error) -> Error {
         super::sled_error(&self.path, e)
     }
@@ -120,6 +130,60 @@ impl Pages {
             .transpose()
             .map_err(|e| self.sled_error(e))?
             .map(|k| k.to_vec()))
+    }
+
+    /// Calls `f` with each entry of [`Pages::range`], in key order, one page
+    /// in memory at a time.
+    pub fn for_each(&self, start: &[u8], end: Option<&[u8]>, f: &mut EntryVisitor) -> Result<()> {
+        let Some(&space) = start.first() else {
+            return Ok(());
+        };
+        let end = match end {
+            Some(e) => Some(e.to_vec()),
+            None => prefix_end(&[space]),
+        };
+        // The page holding `start` may begin before it.
+        let first = match self.floor(start)? {
+            Some((key, _)) => key.to_vec(),
+            None => start.to_vec(),
+        };
+        for item in self.tree.range(first..) {
+            let (page_key, bytes) = item.map_err(|e| self.sled_error(e))?;
+            if end
+                .as_ref()
+                .is_some_and(|e| page_key.as_ref() >= e.as_slice())
+            {
+                break;
+            }
+            let page = self.decode(&page_key, &bytes)?;
+            let from = page.search(start).unwrap_or_else(|i| i);
+            for i in from..page.len() {
+                let key = page.key(i);
+                if end.as_ref().is_some_and(|e| key >= e.as_slice()) {
+                    return Ok(());
+                }
+                f(key, page.value(i))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Pages {
+    pub fn new(tree: sled::Tree, path: &Path) -> Pages {
+        Pages {
+            reader: PageReader {
+                tree,
+                path: path.to_path_buf(),
+            },
+            cache: RefCell::new(BTreeMap::new()),
+            cached: Cell::new(0),
+        }
+    }
+
+    /// A reader of these pages, for another thread.
+    pub fn reader(&self) -> PageReader {
+        self.reader.clone()
     }
 
     /// The page holding `key`, if any (cached for the rest of the command).
@@ -177,42 +241,6 @@ impl Pages {
             Ok(())
         })?;
         Ok(out)
-    }
-
-    /// Calls `f` with each entry of [`Pages::range`], in key order, one page
-    /// in memory at a time.
-    pub fn for_each(&self, start: &[u8], end: Option<&[u8]>, f: &mut EntryVisitor) -> Result<()> {
-        let Some(&space) = start.first() else {
-            return Ok(());
-        };
-        let end = match end {
-            Some(e) => Some(e.to_vec()),
-            None => prefix_end(&[space]),
-        };
-        // The page holding `start` may begin before it.
-        let first = match self.floor(start)? {
-            Some((key, _)) => key.to_vec(),
-            None => start.to_vec(),
-        };
-        for item in self.tree.range(first..) {
-            let (page_key, bytes) = item.map_err(|e| self.sled_error(e))?;
-            if end
-                .as_ref()
-                .is_some_and(|e| page_key.as_ref() >= e.as_slice())
-            {
-                break;
-            }
-            let page = self.decode(&page_key, &bytes)?;
-            let from = page.search(start).unwrap_or_else(|i| i);
-            for i in from..page.len() {
-                let key = page.key(i);
-                if end.as_ref().is_some_and(|e| key >= e.as_slice()) {
-                    return Ok(());
-                }
-                f(key, page.value(i))?;
-            }
-        }
-        Ok(())
     }
 
     /// Applies logical writes (`None` removes) as one atomic sled batch.
