@@ -162,6 +162,7 @@ impl Store {
         }
         // Coarse file times: a blob written in the same tick as the open still counts.
         let opened_at = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
+        remove_unfinished_snapshots(path)?;
         let db = open_sled(path)?;
         let store = Store {
             path: path.to_path_buf(),
@@ -1091,6 +1092,36 @@ impl Change<'_> {
 /// fsync on a directory makes the names in it durable.
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
+}
+
+/// Removes the snapshot files that sled had not finished writing.
+///
+/// sled writes a snapshot (a summary of its log, to open faster) to
+/// `snap.LSN.generating` and renames it to `snap.LSN` once it is complete.
+/// sled 0.34.7 also picks `.generating` files when it looks for the latest
+/// snapshot, so a process killed while writing one left a database that
+/// sled refused to open ("Read corrupted data at file offset None"). The
+/// log holds every change: without the unfinished file sled reads the
+/// previous snapshot and replays the log from there. Called under the lock,
+/// so no other process is writing one.
+fn remove_unfinished_snapshots(path: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return Ok(()); // a new database: nothing to remove
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(entry.path()).map_err(|e| {
+                Error::database(format!(
+                    "cannot remove the unfinished sled snapshot {}: {e}",
+                    entry.path().display()
+                ))
+            })?;
+            crate::detail(format!("removed an unfinished sled snapshot: {name}"));
+        }
+    }
+    Ok(())
 }
 
 fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
