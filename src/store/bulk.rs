@@ -847,11 +847,22 @@ fn natural_key_at(store: &Store, records: &mut RecordFile, offset: u64) -> Resul
     Ok(keys::natural_key(&event).into_bytes())
 }
 
+/// What a batch does to one page.
+enum PageWrite {
+    /// Store this plain page, compressed by the writer.
+    Plain(Vec<u8>),
+    /// Store these bytes as they are (compressed already).
+    Stored(Vec<u8>),
+    Remove,
+}
+
 /// Pages to write in one sled batch, and what they replace: the previous
 /// bytes of pages that existed, and a list of those that did not.
 #[derive(Default)]
 struct PageBatch {
-    pages: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    pages: BTreeMap<Vec<u8>, PageWrite>,
+    /// Whether the next page put is compressed as it is added (see `add`).
+    compress_next: bool,
     undo: BTreeMap<Vec<u8>, Vec<u8>>,
     /// Page keys (with empty values) in page order, as a page's entries.
     absent: codec::PageWriter,
@@ -877,10 +888,19 @@ impl PageBatch {
                     self.absent.push(&key, &[]);
                 }
                 self.bytes += bytes.len() + key.len();
-                self.pages.insert(key, Some(bytes));
+                // Compressing is the writer's largest cost: the merge
+                // compresses every other page itself, so that both cores
+                // share it.
+                let write = if self.compress_next {
+                    PageWrite::Stored(codec::compress_page(bytes))
+                } else {
+                    PageWrite::Plain(bytes)
+                };
+                self.compress_next = !self.compress_next;
+                self.pages.insert(key, write);
             }
             PageEdit::Remove { key } => {
-                self.pages.insert(key, None);
+                self.pages.insert(key, PageWrite::Remove);
             }
         }
     }
@@ -910,21 +930,19 @@ impl PageBatch {
         }
         undo.apply_batch(undo_batch).map_err(sled)?;
         durability.flush()?;
-        // This runs beside the merge, which keeps the other core busy.
-        let pages: Vec<(Vec<u8>, Option<Vec<u8>>)> = std::mem::take(&mut self.pages)
-            .into_iter()
-            .map(|(page, new)| (page, new.map(codec::compress_page)))
-            .collect();
         let mut batch = sled::Batch::default();
-        for (page, new) in pages {
+        for (page, write) in std::mem::take(&mut self.pages) {
             totals.0 += 1;
-            match new {
-                Some(bytes) => {
-                    totals.1 += bytes.len();
-                    batch.insert(page, bytes);
+            let bytes = match write {
+                PageWrite::Plain(plain) => codec::compress_page(plain),
+                PageWrite::Stored(bytes) => bytes,
+                PageWrite::Remove => {
+                    batch.remove(page);
+                    continue;
                 }
-                None => batch.remove(page),
-            }
+            };
+            totals.1 += bytes.len();
+            batch.insert(page, bytes);
         }
         stored.apply_batch(batch).map_err(sled)?;
         totals.2 += 1;
