@@ -455,9 +455,20 @@ pub struct Source {
 }
 
 /// Something that happened, or was planned to happen, on a (possibly fuzzy) date.
+/// The leading fields of an [`Event`] as stored, borrowed from its bytes and
+/// decoded without the rest (see `codec::decode_prefix`): what sorting
+/// events by date needs.
+#[derive(Debug, Deserialize)]
+pub struct EventHead<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub date: Date,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    // The first three fields are also `EventHead`'s: keep them first.
     pub id: String,
     pub title: String,
     pub date: Date,

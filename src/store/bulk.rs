@@ -31,7 +31,7 @@ use std::os::unix::fs::FileExt;
 
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::model::Event;
+use crate::model::{Event, EventHead};
 
 use super::pages::{LogicalWrite, PageEdit};
 use super::{keys, sled_error, Record, Store};
@@ -643,11 +643,15 @@ impl Store {
             &[keys::EVENT],
             Some(&[keys::EVENT + 1]),
             &mut |key, value| {
-                let id = String::from_utf8_lossy(&key[1..]);
-                let event: Event = self.decode(value, keys::EVENT, &id)?;
-                if event.meta.retracted.is_some() {
-                    return Ok(());
-                }
+                // Only the date is needed to sort: the rest of the record is
+                // decoded once, in order (retracted events are dropped then).
+                let event: EventHead = codec::decode_prefix(value).map_err(|e| {
+                    let id = String::from_utf8_lossy(&key[1..]);
+                    Error::database(format!(
+                        "damaged record e/{id} in {}: {e}; run `factline check`",
+                        self.path.display()
+                    ))
+                })?;
                 // The order of `Date`'s `Ord` (sort key, then text), then the id;
                 // the text holds no NUL.
                 let mut order = event.date.sort_key().to_vec();
@@ -658,15 +662,17 @@ impl Store {
             },
         )?;
         let merge = sorter.into_merge()?;
-        Ok(merge.map(move |item| {
-            let (order, value) = item?;
-            let id_at = order[9..]
-                .iter()
-                .position(|&b| b == 0)
-                .map_or(0, |i| 10 + i);
-            let id = String::from_utf8_lossy(&order[id_at..]);
-            self.decode(&value.unwrap_or_default(), keys::EVENT, &id)
-        }))
+        Ok(merge
+            .map(move |item| {
+                let (order, value) = item?;
+                let id_at = order[9..]
+                    .iter()
+                    .position(|&b| b == 0)
+                    .map_or(0, |i| 10 + i);
+                let id = String::from_utf8_lossy(&order[id_at..]);
+                self.decode::<Event>(&value.unwrap_or_default(), keys::EVENT, &id)
+            })
+            .filter(|event| !event.as_ref().is_ok_and(|e| e.meta.retracted.is_some())))
     }
 }
 
@@ -1004,6 +1010,30 @@ mod tests {
                 sorter.into_merge().unwrap().collect::<Result<_>>().unwrap();
             assert_eq!(merged, expected, "budget {budget} ({spilled} runs)");
         }
+    }
+
+    #[test]
+    fn an_event_head_is_the_leading_fields_of_a_stored_event() {
+        use crate::model::{EventKind, Meta, Stamp, Status};
+        let event = Event {
+            id: "talks-in-miami".into(),
+            title: "Talks in Miami, \"quoted\"".into(),
+            date: "2025-11-30/2025-12-02".parse().unwrap(),
+            kind: EventKind::Talks,
+            status: Status::Postponed,
+            place: Some("Miami".into()),
+            actors: vec!["rustem-umerov".into()],
+            sources: vec![],
+            tags: vec!["peace".into()],
+            description: "note".into(),
+            meta: Meta::first(Stamp(7)),
+        };
+        let bytes = codec::encode(&event);
+        let head: EventHead = codec::decode_prefix(&bytes).unwrap();
+        assert_eq!(
+            (head.id, head.title, &head.date),
+            (event.id.as_str(), event.title.as_str(), &event.date)
+        );
     }
 
     #[test]
