@@ -1,6 +1,7 @@
-//! `factline import FILE`: load an NDJSON dump (one atomic change) or a CSV
-//! (validated first, then written as one bulk change: every page once, all
-//! or nothing; see `store::bulk`).
+//! `factline import FILE`: load an NDJSON dump (read twice: checked, then
+//! applied) or a CSV (read once, its rows checked on a reading thread), each
+//! as one bulk change: every page written once, all or nothing (see
+//! `store::bulk`).
 
 use std::io::{self, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     } else {
         args.file.display().to_string()
     };
-    // stdin is read twice (validate, then write), so it is spooled first.
+    // A dump (and a claims CSV) is read twice, so stdin is spooled first.
     let spooled = if stdin {
         let mut temp = tempfile::NamedTempFile::new()?;
         io::copy(&mut io::stdin().lock(), &mut temp)?;

@@ -4,7 +4,8 @@
 //! A query on one actor loads only that actor's neighbourhood: each expanded
 //! actor costs one prefix scan of its `x` keys, whose values carry the event
 //! kind, status and co-participants (see `store::Participation`), so no event
-//! record is read until rows are printed.
+//! record is read until rows are printed. The actors of one hop are read on
+//! two threads (see `load_on_both_cores`); the graph is built on one.
 
 pub mod export;
 

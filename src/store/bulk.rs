@@ -74,6 +74,12 @@ struct SortedWrite {
     value: Option<Vec<u8>>,
 }
 
+/// The order of logical writes, each given as (key prefix, key, sequence
+/// number): key order (the prefix decides unless equal), then write order.
+fn write_order(a: (u128, &[u8], u64), b: (u128, &[u8], u64)) -> Ordering {
+    a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)).then(a.2.cmp(&b.2))
+}
+
 /// The first 16 bytes of `key`, zero-padded, as a number that sorts as they do.
 fn prefix_of(key: &[u8]) -> u128 {
     let mut bytes = [0u8; 16];
@@ -92,12 +98,11 @@ impl SortedWrite {
         }
     }
 
-    /// Key order (the prefix decides unless equal), then write order.
     fn order(&self, other: &Self) -> Ordering {
-        self.prefix
-            .cmp(&other.prefix)
-            .then_with(|| self.key.cmp(&other.key))
-            .then(self.seq.cmp(&other.seq))
+        write_order(
+            (self.prefix, &self.key, self.seq),
+            (other.prefix, &other.key, other.seq),
+        )
     }
 
     /// The next write of a run, or `None` at its end.
@@ -132,7 +137,6 @@ impl SortedWrite {
 /// Buffered writes: their bytes appended to one arena, and a small entry
 /// each that points into it. Pushing allocates nothing per write, and
 /// sorting moves the entries, not the bytes.
-#[derive(Default)]
 struct Buffer {
     arena: Vec<u8>,
     entries: Vec<BufferedWrite>,
@@ -205,15 +209,14 @@ impl Buffer {
         })
     }
 
-    /// Sorts the entries by key (the prefix decides unless equal), then
-    /// write order.
+    /// Sorts the entries in [`write_order`].
     fn sort(&mut self) {
         let mut entries = std::mem::take(&mut self.entries);
         entries.sort_unstable_by(|a, b| {
-            a.prefix
-                .cmp(&b.prefix)
-                .then_with(|| self.key(a).cmp(self.key(b)))
-                .then(a.seq.cmp(&b.seq))
+            write_order(
+                (a.prefix, self.key(a), a.seq),
+                (b.prefix, self.key(b), b.seq),
+            )
         });
         self.entries = entries;
     }
@@ -792,15 +795,16 @@ impl Bulk<'_> {
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
         let merge = sorter.into_merge()?;
         // Two stages on two cores: this thread merges the writes into pages
-        // while a writer compresses and writes the batch before (one batch
-        // in flight, so memory holds two at most). The writer writes behind
-        // the merge, which `Pages::rewrite` allows.
+        // while a writer writes the batch before (one batch in flight, so
+        // memory holds two at most); the two share the compression (see
+        // `PageBatch::add`). The writer writes behind the merge, which
+        // `Pages::rewrite` allows.
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<PageBatch>(1);
         let (merged, written) = std::thread::scope(|scope| {
             // What the writer touches is shareable: sled trees and the flush.
             let (durability, pages, undo) = (&store.durability, &store.data.tree, &undo);
             let writer = scope.spawn(move || {
-                let mut totals = (0usize, 0usize, 0usize);
+                let mut totals = Written::default();
                 for mut batch in batches {
                     batch.write(durability, pages, undo, &mut totals)?;
                 }
@@ -839,7 +843,7 @@ impl Bulk<'_> {
         store.data.clear_cache();
         crate::detail(format!(
             "bulk write: {} pages ({} bytes) in {} batches",
-            totals.0, totals.1, totals.2
+            totals.pages, totals.bytes, totals.batches
         ));
         Ok(())
     }
@@ -851,6 +855,16 @@ fn natural_key_at(store: &Store, records: &mut RecordFile, offset: u64) -> Resul
     let id = String::from_utf8_lossy(&key[1..]).into_owned();
     let event: Event = store.decode(&bytes, keys::EVENT, &id)?;
     Ok(keys::natural_key(&event).into_bytes())
+}
+
+/// What a bulk commit has written so far.
+#[derive(Default)]
+struct Written {
+    /// Pages written or removed.
+    pages: usize,
+    /// Bytes of the pages as stored (compressed).
+    bytes: usize,
+    batches: usize,
 }
 
 /// What a batch does to one page.
@@ -917,7 +931,7 @@ impl PageBatch {
         durability: &super::Durability,
         stored: &sled::Tree,
         undo: &sled::Tree,
-        totals: &mut (usize, usize, usize),
+        totals: &mut Written,
     ) -> Result<()> {
         if self.pages.is_empty() {
             return Ok(());
@@ -931,14 +945,14 @@ impl PageBatch {
         if !absent.is_empty() {
             // Under a key no page has (page keys never start with NUL).
             let mut key = vec![0u8];
-            key.extend_from_slice(&(totals.2 as u64).to_be_bytes());
+            key.extend_from_slice(&(totals.batches as u64).to_be_bytes());
             undo_batch.insert(key, absent.finish());
         }
         undo.apply_batch(undo_batch).map_err(sled)?;
         durability.flush()?;
         let mut batch = sled::Batch::default();
         for (page, write) in std::mem::take(&mut self.pages) {
-            totals.0 += 1;
+            totals.pages += 1;
             let bytes = match write {
                 PageWrite::Plain(plain) => codec::compress_page(plain),
                 PageWrite::Stored(bytes) => bytes,
@@ -947,13 +961,13 @@ impl PageBatch {
                     continue;
                 }
             };
-            totals.1 += bytes.len();
+            totals.bytes += bytes.len();
             batch.insert(page, bytes);
         }
         stored.apply_batch(batch).map_err(sled)?;
-        totals.2 += 1;
+        totals.batches += 1;
         self.bytes = 0;
-        crash_point(totals.2);
+        crash_point(totals.batches);
         Ok(())
     }
 }

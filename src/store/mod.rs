@@ -458,16 +458,6 @@ impl Store {
         self.graph_reader().for_each_participation(actor_id, visit)
     }
 
-    /// See [`GraphReader::for_each_participation_head`].
-    pub fn for_each_participation_head(
-        &self,
-        actor_id: &str,
-        visit: &mut dyn FnMut(i32, i32, &str, keys::ParticipationHead<'_>),
-    ) -> Result<()> {
-        self.graph_reader()
-            .for_each_participation_head(actor_id, visit)
-    }
-
     /// The participation index, readable from other threads.
     pub fn graph_reader(&self) -> GraphReader {
         GraphReader {
@@ -846,10 +836,16 @@ pub fn discard_if_empty(path: &Path) {
     }
 }
 
-fn parse_sorted_id(body: &[u8]) -> Option<(i32, i32, String)> {
+/// The days and the id in the tail of a `t` or `x` key: a date sort key
+/// (9 bytes), then the event id.
+fn split_sorted_id(body: &[u8]) -> Option<(i32, i32, &[u8])> {
     let (earliest, latest) = keys::days_of_sort_key(body)?;
-    let id = String::from_utf8_lossy(body.get(9..)?).into_owned();
-    Some((earliest, latest, id))
+    Some((earliest, latest, body.get(9..)?))
+}
+
+fn parse_sorted_id(body: &[u8]) -> Option<(i32, i32, String)> {
+    let (earliest, latest, id) = split_sorted_id(body)?;
+    Some((earliest, latest, String::from_utf8_lossy(id).into_owned()))
 }
 
 /// Reads the participation index (`x` keys) without the store's page
@@ -882,12 +878,8 @@ impl GraphReader {
         let skip = prefix.len();
         self.pages
             .for_each(&prefix, end.as_deref(), &mut |key, value| {
-                let body = &key[skip..];
-                let (earliest, latest) = keys::days_of_sort_key(body)
-                    .ok_or_else(|| damaged_index(&self.path, "actor events"))?;
-                let id = body
-                    .get(9..)
-                    .and_then(|id| std::str::from_utf8(id).ok())
+                let (earliest, latest, id) = split_sorted_id(&key[skip..])
+                    .and_then(|(e, l, id)| Some((e, l, std::str::from_utf8(id).ok()?)))
                     .ok_or_else(|| damaged_index(&self.path, "actor events"))?;
                 visit(earliest, latest, id, value)
                     .map_err(|_| damaged_index(&self.path, "actor events"))

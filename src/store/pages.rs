@@ -48,7 +48,7 @@ pub type LogicalWrite = (Vec<u8>, Option<Vec<u8>>);
 pub enum PageEdit {
     /// The page `key`, stored as `old`, is about to be replaced or removed.
     Replaced { key: Vec<u8>, old: Vec<u8> },
-    /// Store `bytes`, a plain page (the writer compresses it, see
+    /// Store `bytes`, a plain page (whoever writes it compresses it, see
     /// `codec::compress_page`), as page `key`; `existed` says whether `key`
     /// was a page.
     Put {
