@@ -5,11 +5,11 @@
 //! actor costs one prefix scan of its `x` keys, whose values carry the event
 //! kind, status and co-participants (see `store::Participation`), so no event
 //! record is read until rows are printed. The actors of one hop are read on
-//! two threads (see `load_on_both_cores`); the graph is built on one.
+//! two threads while the graph is built on a third (see `load_ahead`).
 
 pub mod export;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -92,8 +92,11 @@ pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
     Ok(out)
 }
 
-/// Actors whose meetings are read at once, half on each core.
-const LOAD_BLOCK_ACTORS: usize = 256;
+/// How many actors each loading thread may read ahead of the one building
+/// the graph: enough to keep both cores busy, few enough that the loaded
+/// meetings of a whole hop (all of them, on a busy actor's second hop) are
+/// never held at once.
+const LOAD_AHEAD: usize = 64;
 
 /// One actor's meetings, as read from its participations: every name in one
 /// string, so that reading allocates per actor, not per meeting.
@@ -134,41 +137,39 @@ fn load(reader: &GraphReader, id: &str, rules: &Rules) -> Result<Meetings> {
     Ok(loaded)
 }
 
-/// [`load`] for each of `ids`, in order: every other one on a second thread
-/// (decompressing pages is most of a graph query's work; alternating keeps
-/// the busy actors, whose ids sort together, on both threads).
-fn load_on_both_cores(
+/// [`load`] for each of `ids`, handed to `take` in order on the calling
+/// thread. Two threads read every other actor each (decompressing pages is
+/// most of a graph query's work, and alternating keeps the busy actors, whose
+/// ids sort together, on both), up to [`LOAD_AHEAD`] actors ahead of `take`,
+/// so the graph grows while the next actors are read.
+fn load_ahead(
     reader: &GraphReader,
     ids: &[String],
     rules: &Rules,
-) -> Result<Vec<Meetings>> {
-    let load_every_other = |from: usize| -> Result<Vec<Meetings>> {
-        ids.iter()
-            .skip(from)
-            .step_by(2)
-            .map(|id| load(reader, id, rules))
-            .collect()
-    };
-    if ids.len() < 2 {
-        return load_every_other(0);
-    }
-    let (even, odd) = std::thread::scope(|scope| {
-        let even = scope.spawn(|| load_every_other(0));
-        let odd = load_every_other(1);
-        let even = even.join().unwrap_or_else(|_| {
-            Err(crate::error::Error::database(
-                "a graph loading thread failed",
-            ))
-        });
-        (even, odd)
-    });
-    let mut odd = odd?.into_iter();
-    let mut all = Vec::with_capacity(ids.len());
-    for m in even? {
-        all.push(m);
-        all.extend(odd.next());
-    }
-    Ok(all)
+    mut take: impl FnMut(usize, Meetings) -> Result<()>,
+) -> Result<()> {
+    std::thread::scope(|scope| {
+        let mut receivers = Vec::with_capacity(2);
+        for first in 0..2 {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(LOAD_AHEAD);
+            receivers.push(receiver);
+            scope.spawn(move || {
+                for id in ids.iter().skip(first).step_by(2) {
+                    // A closed channel means `take` failed: stop reading.
+                    if sender.send(load(reader, id, rules)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for i in 0..ids.len() {
+            let loaded = receivers[i % 2]
+                .recv()
+                .map_err(|_| crate::error::Error::database("a graph loading thread failed"))??;
+            take(i, loaded)?;
+        }
+        Ok(())
+    })
 }
 
 /// The node of actor `id`, added if new.
@@ -201,7 +202,7 @@ pub struct Neighbourhood<'s> {
     rules: Rules,
     pub graph: UnGraph<String, Tie>,
     nodes: foldhash::HashMap<String, NodeIndex>,
-    expanded: HashSet<NodeIndex>,
+    expanded: foldhash::HashSet<NodeIndex>,
 }
 
 impl<'s> Neighbourhood<'s> {
@@ -211,7 +212,7 @@ impl<'s> Neighbourhood<'s> {
             rules,
             graph: UnGraph::new_undirected(),
             nodes: Default::default(),
-            expanded: HashSet::new(),
+            expanded: Default::default(),
         }
     }
 
@@ -278,26 +279,26 @@ impl<'s> Neighbourhood<'s> {
         let mut distance = BTreeMap::from([(start, 0)]);
         let mut frontier = vec![start];
         let reader = self.store.graph_reader();
+        let rules = self.rules;
         for hop in 1..=hops {
             let mut next = Vec::new();
-            for block in frontier.chunks(LOAD_BLOCK_ACTORS) {
-                let ids: Vec<String> = block.iter().map(|&n| self.graph[n].clone()).collect();
-                let loaded = load_on_both_cores(&reader, &ids, &self.rules)?;
-                for (&node, loaded) in block.iter().zip(loaded) {
-                    self.expand(node, loaded)?;
-                    // One entry per tie: each neighbour once, then in id order.
-                    let mut neighbours: Vec<NodeIndex> = self.graph.neighbors(node).collect();
-                    neighbours.sort_unstable();
-                    neighbours.dedup();
-                    neighbours.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
-                    for n in neighbours {
-                        if let std::collections::btree_map::Entry::Vacant(e) = distance.entry(n) {
-                            e.insert(hop);
-                            next.push(n);
-                        }
+            let ids: Vec<String> = frontier.iter().map(|&n| self.graph[n].clone()).collect();
+            load_ahead(&reader, &ids, &rules, |i, loaded| {
+                let node = frontier[i];
+                self.expand(node, loaded)?;
+                // One entry per tie: each neighbour once, then in id order.
+                let mut neighbours: Vec<NodeIndex> = self.graph.neighbors(node).collect();
+                neighbours.sort_unstable();
+                neighbours.dedup();
+                neighbours.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
+                for n in neighbours {
+                    if let std::collections::btree_map::Entry::Vacant(e) = distance.entry(n) {
+                        e.insert(hop);
+                        next.push(n);
                     }
                 }
-            }
+                Ok(())
+            })?;
             if next.is_empty() || target.is_some_and(|t| distance.contains_key(&t)) {
                 break;
             }
@@ -380,13 +381,16 @@ pub struct Member {
 pub fn network(store: &Store, centre: &str, rules: Rules, hops: usize) -> Result<Vec<Member>> {
     let mut hood = Neighbourhood::new(store, rules);
     let start = hood.node(centre);
-    hood.explore(start, hops, None)?;
-    // Distances over the loaded graph, by petgraph: every node within
-    // `hops` is loaded with all its ties toward the centre.
-    let distances = petgraph::algo::dijkstra(&hood.graph, start, None, |_| 1usize);
-    let mut members: Vec<Member> = distances
+    // Breadth-first distances: every node within `hops` is loaded with all
+    // its ties toward the centre.
+    let explored = hood.explore(start, hops, None)?;
+    let mut distance = vec![usize::MAX; hood.graph.node_count()];
+    for (&n, &d) in &explored {
+        distance[n.index()] = d;
+    }
+    let mut members: Vec<Member> = explored
         .iter()
-        .filter(|(n, d)| **n != start && **d <= hops)
+        .filter(|(n, _)| **n != start)
         .map(|(&n, &d)| {
             let meetings = hood
                 .graph
@@ -397,8 +401,7 @@ pub fn network(store: &Store, centre: &str, rules: Rules, hops: usize) -> Result
                     } else {
                         e.source()
                     };
-                    distances.get(&other) == Some(&(d - 1))
-                        && matches!(e.weight(), Tie::Meeting { .. })
+                    distance[other.index()] == d - 1 && matches!(e.weight(), Tie::Meeting { .. })
                 })
                 .count();
             Member {
