@@ -871,9 +871,11 @@ fn big_csv() -> String {
     csv
 }
 
-/// Events in the timeline CSV export, the seed event not counted.
+/// Events of the big CSV in a timeline CSV export.
 fn bulk_events(csv: &str) -> usize {
-    csv.lines().count() - 2
+    csv.lines()
+        .filter(|l| l.contains(",Bulk event number "))
+        .count()
 }
 
 /// `check` passes; returns its stderr.
@@ -889,10 +891,35 @@ fn check_passes(env: &TestEnv, after: &str) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// A database that exists and holds nothing: a first import into it keeps
+/// no undo log (undoing it empties the store), unlike one into [`seeded_env`].
+fn empty_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.write_file(
+        "header.csv",
+        "id,date,title,kind,status,place,actors,sources,tags,description\n",
+    );
+    import(&env, &["header.csv"]);
+    assert_eq!(bulk_events(&env.run_ok(["export", "--format", "csv"])), 0);
+    env
+}
+
+type MakeEnv = fn() -> TestEnv;
+
+/// The databases a big import is interrupted in: one with a record (the
+/// commit keeps an undo log) and an empty one (it does not).
+const START_FROM: [(&str, MakeEnv); 2] = [
+    ("a seeded database", seeded_env),
+    ("an empty database", empty_env),
+];
+
 /// A clean import of the big CSV into a seeded database: (its timeline CSV,
 /// how long it took).
 fn clean_big_import(csv: &str) -> (String, Duration) {
-    let reference = seeded_env();
+    clean_big_import_into(seeded_env(), csv)
+}
+
+fn clean_big_import_into(reference: TestEnv, csv: &str) -> (String, Duration) {
     reference.write_file("big.csv", csv);
     let start = Instant::now();
     import(&reference, &["big.csv"]);
@@ -905,98 +932,127 @@ fn clean_big_import(csv: &str) -> (String, Duration) {
 #[test]
 fn an_import_that_crashes_between_page_batches_is_undone_at_the_next_open() {
     let csv = big_csv();
-    let (expected, _) = clean_big_import(&csv);
-    for crash_after in ["1", "3"] {
-        let env = seeded_env();
-        let before = env.export_ndjson();
-        env.write_file("big.csv", &csv);
-        let out = env
-            .std_cmd()
-            .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
-            .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
-            .env("FACTLINE_CRASH_AFTER_BATCHES", crash_after)
-            .args(["import", "big.csv"])
-            .output()
-            .unwrap();
-        assert!(
-            !out.status.success() && out.status.code().is_none(),
-            "the import should have crashed after batch {crash_after}: {out:?}"
-        );
-
-        // The next open (any command) restores the pages the batches replaced.
-        let stderr = check_passes(&env, &format!("a crash after batch {crash_after}"));
-        assert!(
-            stderr.contains("an import was interrupted before it finished and has been undone"),
-            "{stderr}"
-        );
-        assert_eq!(
-            env.export_ndjson(),
-            before,
-            "crash after batch {crash_after}"
-        );
-        let stderr = check_passes(&env, "the rollback");
-        assert!(!stderr.contains("interrupted"), "undone twice: {stderr}");
-
-        let stderr = import(&env, &["big.csv"]);
-        assert!(
-            stderr.contains(&format!("{BIG_ROWS} added, 0 updated, 0 unchanged")),
-            "{stderr}"
-        );
-        assert_eq!(env.run_ok(["export", "--format", "csv"]), expected);
+    for (start, make_env) in START_FROM {
+        let (expected, _) = clean_big_import_into(make_env(), &csv);
+        for crash_after in ["1", "3"] {
+            crash_between_batches_then_reimport(make_env(), &csv, &expected, crash_after, start);
+        }
     }
+}
+
+fn crash_between_batches_then_reimport(
+    env: TestEnv,
+    csv: &str,
+    expected: &str,
+    crash_after: &str,
+    start: &str,
+) {
+    let before = env.export_ndjson();
+    env.write_file("big.csv", csv);
+    let out = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
+        .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
+        .env("FACTLINE_CRASH_AFTER_BATCHES", crash_after)
+        .args(["import", "big.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success() && out.status.code().is_none(),
+        "the import into {start} should have crashed after batch {crash_after}: {out:?}"
+    );
+
+    // The next open (any command) restores the pages the batches replaced.
+    let stderr = check_passes(
+        &env,
+        &format!("a crash after batch {crash_after} ({start})"),
+    );
+    assert!(
+        stderr.contains("an import was interrupted before it finished and has been undone"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "crash after batch {crash_after} ({start})"
+    );
+    let stderr = check_passes(&env, "the rollback");
+    assert!(!stderr.contains("interrupted"), "undone twice: {stderr}");
+
+    let stderr = import(&env, &["big.csv"]);
+    assert!(
+        stderr.contains(&format!("{BIG_ROWS} added, 0 updated, 0 unchanged")),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.run_ok(["export", "--format", "csv"]),
+        expected,
+        "{start}"
+    );
 }
 
 #[test]
 fn an_import_killed_at_any_moment_leaves_all_or_nothing_and_completes_on_rerun() {
     let csv = big_csv();
-    let (expected, full) = clean_big_import(&csv);
-
-    // Early (while validating), and at about half and four fifths of the import.
-    let delays = [Duration::from_millis(600), full / 2, full * 4 / 5];
-    for delay in delays {
-        let env = seeded_env();
-        env.write_file("big.csv", &csv);
-        let mut child = env
-            .std_cmd()
-            .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
-            .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
-            .args(["import", "big.csv"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let finished = child.try_wait().unwrap().is_some();
-        if !finished {
-            child.kill().unwrap();
+    for (start, make_env) in START_FROM {
+        let (expected, full) = clean_big_import_into(make_env(), &csv);
+        // Early (while validating), and at about half and four fifths of the import.
+        let delays = [Duration::from_millis(600), full / 2, full * 4 / 5];
+        for delay in delays {
+            kill_then_reimport(make_env(), &csv, &expected, delay, full, start);
         }
-        child.wait().unwrap();
-
-        check_passes(&env, &format!("a kill at {delay:?}"));
-        let kept = bulk_events(&env.run_ok(["export", "--format", "csv"]));
-        assert!(
-            kept == 0 || kept == BIG_ROWS,
-            "a kill at {delay:?} left {kept} of {BIG_ROWS} events: not all or nothing"
-        );
-        eprintln!(
-            "kill at {delay:?} (full import {full:?}): finished before: {finished}, {kept} events kept"
-        );
-
-        let stderr = import(&env, &["big.csv"]);
-        assert!(
-            stderr.contains(&format!(
-                "{} added, 0 updated, {kept} unchanged",
-                BIG_ROWS - kept
-            )),
-            "{stderr}"
-        );
-        assert_eq!(
-            env.run_ok(["export", "--format", "csv"]),
-            expected,
-            "after a kill at {delay:?} and a re-import"
-        );
     }
+}
+
+fn kill_then_reimport(
+    env: TestEnv,
+    csv: &str,
+    expected: &str,
+    delay: Duration,
+    full: Duration,
+    start: &str,
+) {
+    env.write_file("big.csv", csv);
+    let mut child = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", SMALL_BATCH)
+        .env("FACTLINE_BULK_BUFFER_BYTES", SMALL_BUFFER)
+        .args(["import", "big.csv"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let finished = child.try_wait().unwrap().is_some();
+    if !finished {
+        child.kill().unwrap();
+    }
+    child.wait().unwrap();
+
+    check_passes(&env, &format!("a kill at {delay:?} ({start})"));
+    let kept = bulk_events(&env.run_ok(["export", "--format", "csv"]));
+    assert!(
+        kept == 0 || kept == BIG_ROWS,
+        "a kill at {delay:?} ({start}) left {kept} of {BIG_ROWS} events: not all or nothing"
+    );
+    eprintln!(
+        "kill at {delay:?} ({start}; full import {full:?}): finished before: {finished}, {kept} events kept"
+    );
+
+    let stderr = import(&env, &["big.csv"]);
+    assert!(
+        stderr.contains(&format!(
+            "{} added, 0 updated, {kept} unchanged",
+            BIG_ROWS - kept
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.run_ok(["export", "--format", "csv"]),
+        expected,
+        "after a kill at {delay:?} ({start}) and a re-import"
+    );
 }
 
 #[test]

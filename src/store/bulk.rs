@@ -17,10 +17,13 @@
 //!
 //! A commit spans many batches, so an undo log makes it all-or-nothing:
 //! before a batch overwrites pages, their previous bytes (or, for pages it
-//! creates, one list of their keys) go to the `undo` tree and are flushed, under a marker in the `meta` tree that is removed
-//! once the last batch is on disk. Opening a database whose marker is still
-//! there (the import was killed) restores the saved pages, so the import
-//! either happened whole or not at all, and running it again completes it.
+//! creates, one list of their keys) go to the `undo` tree and are flushed,
+//! under a marker in the `meta` tree that is removed once the last batch is
+//! on disk. Opening a database whose marker is still there (the import was
+//! killed) restores the saved pages, so the import either happened whole or
+//! not at all, and running it again completes it. A commit into a store
+//! that holds no page (a first import) keeps no undo log: its marker says
+//! so, and undoing it empties the store again.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -45,8 +48,12 @@ const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
 /// The tree that holds the pages a bulk commit replaced, until it finishes.
 pub(super) const UNDO_TREE: &str = "undo";
-/// Key in `meta`: present while a bulk commit is writing pages.
+/// Key in `meta`: present while a bulk commit is writing pages. Its value is
+/// empty when the `undo` tree holds what to restore, [`INTO_EMPTY`] when the
+/// store held no page before the commit.
 pub(super) const BULK_MARKER: &[u8] = b"bulk_write_in_progress";
+/// The marker of a commit into an empty store: undone by removing every page.
+const INTO_EMPTY: &[u8] = b"into an empty store";
 
 /// A size from the environment (for tests, which need small buffers and
 /// batches to exercise spills and interrupted commits), else `default`.
@@ -586,7 +593,20 @@ impl Store {
         let meta = self.tree("meta")?;
         let undo = self.tree(UNDO_TREE)?;
         let sled = |e| sled_error(&self.path, e);
-        if meta.get(BULK_MARKER).map_err(sled)?.is_some() {
+        let marker = meta.get(BULK_MARKER).map_err(sled)?;
+        if marker.as_deref() == Some(INTO_EMPTY) {
+            // Idempotent too: an interrupted clear is finished at the next open.
+            let written = self.data.tree.len();
+            self.data.tree.clear().map_err(sled)?;
+            self.flush()?;
+            meta.remove(BULK_MARKER).map_err(sled)?;
+            self.flush()?;
+            self.data.clear_cache();
+            crate::notice(format!(
+                "{}: an import was interrupted before it finished and has been undone ({written} pages removed); run it again to complete it",
+                self.path.display()
+            ));
+        } else if marker.is_some() {
             let mut restored = 0usize;
             let mut batch = sled::Batch::default();
             let mut bytes = 0usize;
@@ -790,8 +810,18 @@ impl Bulk<'_> {
         let meta = store.tree("meta")?;
         // Empty: every open clears a finished commit's undo log.
         let undo = store.tree(UNDO_TREE)?;
-        // Flushed with the first batch's undo entries, before any page is written.
-        meta.insert(BULK_MARKER, &[]).map_err(sled)?;
+        // Into an empty store, undoing is removing every page: no undo log,
+        // and so no flush between batches (88 of them at a million events).
+        // The marker is flushed before any page is written: alone, or with
+        // the first batch's undo entries.
+        let into_empty = store.data.is_empty();
+        if into_empty {
+            meta.insert(BULK_MARKER, INTO_EMPTY).map_err(sled)?;
+            store.flush()?;
+        } else {
+            meta.insert(BULK_MARKER, &[]).map_err(sled)?;
+        }
+        let undo_log = (!into_empty).then_some(&undo);
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
         let merge = sorter.into_merge()?;
         // Two stages on two cores: this thread merges the writes into pages
@@ -802,11 +832,11 @@ impl Bulk<'_> {
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<PageBatch>(1);
         let (merged, written) = std::thread::scope(|scope| {
             // What the writer touches is shareable: sled trees and the flush.
-            let (durability, pages, undo) = (&store.durability, &store.data.tree, &undo);
+            let (durability, pages) = (&store.durability, &store.data.tree);
             let writer = scope.spawn(move || {
                 let mut totals = Written::default();
                 for mut batch in batches {
-                    batch.write(durability, pages, undo, &mut totals)?;
+                    batch.write(durability, pages, undo_log, &mut totals)?;
                 }
                 Ok::<_, Error>(totals)
             });
@@ -838,8 +868,10 @@ impl Bulk<'_> {
         store.flush()?;
         meta.remove(BULK_MARKER).map_err(sled)?;
         store.flush()?;
-        undo.clear().map_err(sled)?;
-        store.flush()?;
+        if !into_empty {
+            undo.clear().map_err(sled)?;
+            store.flush()?;
+        }
         store.data.clear_cache();
         crate::detail(format!(
             "bulk write: {} pages ({} bytes) in {} batches",
@@ -925,31 +957,34 @@ impl PageBatch {
         }
     }
 
-    /// The undo entries first, flushed; then the pages.
+    /// The undo entries first, flushed (without an undo log, a commit into
+    /// an empty store, none); then the pages.
     fn write(
         &mut self,
         durability: &super::Durability,
         stored: &sled::Tree,
-        undo: &sled::Tree,
+        undo: Option<&sled::Tree>,
         totals: &mut Written,
     ) -> Result<()> {
         if self.pages.is_empty() {
             return Ok(());
         }
         let sled = |e| sled_error(&durability.path, e);
-        let mut undo_batch = sled::Batch::default();
-        for (page, old) in std::mem::take(&mut self.undo) {
-            undo_batch.insert(page, old);
+        if let Some(undo) = undo {
+            let mut undo_batch = sled::Batch::default();
+            for (page, old) in std::mem::take(&mut self.undo) {
+                undo_batch.insert(page, old);
+            }
+            let absent = std::mem::take(&mut self.absent);
+            if !absent.is_empty() {
+                // Under a key no page has (page keys never start with NUL).
+                let mut key = vec![0u8];
+                key.extend_from_slice(&(totals.batches as u64).to_be_bytes());
+                undo_batch.insert(key, absent.finish());
+            }
+            undo.apply_batch(undo_batch).map_err(sled)?;
+            durability.flush()?;
         }
-        let absent = std::mem::take(&mut self.absent);
-        if !absent.is_empty() {
-            // Under a key no page has (page keys never start with NUL).
-            let mut key = vec![0u8];
-            key.extend_from_slice(&(totals.batches as u64).to_be_bytes());
-            undo_batch.insert(key, absent.finish());
-        }
-        undo.apply_batch(undo_batch).map_err(sled)?;
-        durability.flush()?;
         let mut batch = sled::Batch::default();
         for (page, write) in std::mem::take(&mut self.pages) {
             totals.pages += 1;
