@@ -75,7 +75,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
         )));
     }
     // Holding the store holds the lock: the files cannot change while copied.
-    let store = ctx.open(Access::Read)?;
+    let store = ctx.open_closing()?;
     store.flush()?;
     let partial = dest.with_extension("partial");
     let _ = fs::remove_dir_all(&partial);
@@ -109,7 +109,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     verify(src)?;
     // Take the current database's lock for the swap, when there is one.
     let current = if store::exists(&ctx.db) {
-        Some(ctx.open(Access::Read)?)
+        Some(ctx.open_closing()?)
     } else {
         None
     };

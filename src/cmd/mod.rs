@@ -45,14 +45,27 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Opens the database for one command. A reading command's store is left
+    /// open until the process exits (see `Store::close_at_exit`).
     pub fn open(&self, access: Access) -> Result<Store> {
         match (self.as_of, access) {
-            (None, _) => Store::open_waiting(&self.db, access, self.wait),
-            (Some(at), Access::Read) => Store::open_waiting(&self.db, access, self.wait)?.as_of(at),
+            (None, Access::Read) => {
+                Ok(Store::open_waiting(&self.db, access, self.wait)?.close_at_exit())
+            }
+            (None, Access::Write) => Store::open_waiting(&self.db, access, self.wait),
+            (Some(at), Access::Read) => Store::open_waiting(&self.db, access, self.wait)?
+                .close_at_exit()
+                .as_of(at),
             (Some(_), Access::Write) => Err(Error::bad_input(
                 "--as-of shows the past; it cannot be used with a command that writes",
             )),
         }
+    }
+
+    /// Opens the database to copy it or to replace it (`backup`, `restore`):
+    /// closed when dropped, so that it can be moved and reopened.
+    pub fn open_closing(&self) -> Result<Store> {
+        Store::open_waiting(&self.db, Access::Read, self.wait)
     }
 
     /// The format of a read command: table (default), csv or json.
