@@ -160,6 +160,6 @@ pub fn write_timeline_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Re
     let mut names = Names::new(store);
     let rows = store
         .events_by_date()?
-        .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.export_cells()));
+        .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
     crate::output::write_csv_rows(out, EXPORT_HEADERS, rows, raw)
 }

@@ -23,7 +23,6 @@ pub mod stats;
 pub mod timeline;
 pub mod who_met;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, Command, Format};
@@ -190,16 +189,16 @@ pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
 /// Display names for actor and source ids, read once each.
 pub struct Names<'s> {
     store: &'s Store,
-    actors: HashMap<String, String>,
-    sources: HashMap<String, String>,
+    actors: foldhash::HashMap<String, String>,
+    sources: foldhash::HashMap<String, String>,
 }
 
 impl<'s> Names<'s> {
     pub fn new(store: &'s Store) -> Names<'s> {
         Names {
             store,
-            actors: HashMap::new(),
-            sources: HashMap::new(),
+            actors: Default::default(),
+            sources: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::{Format, TimelineArgs};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::Result;
-use crate::model::{Event, EventKind, Status};
+use crate::model::{Date, Event, EventKind, Status};
 use crate::output::{join, print_rows, Row};
 use crate::query::{self, Filter};
 use crate::resolve::require_actor;
@@ -78,8 +78,9 @@ pub struct TimelineRow {
     pub corroboration: usize,
     pub tags: Vec<String>,
     pub description: String,
+    /// The date, for the table's human form (formatted only for a table).
     #[serde(skip)]
-    human_date: String,
+    date_value: Date,
 }
 
 impl TimelineRow {
@@ -98,29 +99,30 @@ impl TimelineRow {
             corroboration: crate::model::corroboration(&event.sources),
             tags: event.tags.clone(),
             description: event.description.clone(),
-            human_date: event.date.human(),
+            date_value: event.date.clone(),
         })
     }
 
     /// The export CSV columns: `id,date,title,kind,status,place,actors,sources,tags,description`.
-    pub fn export_cells(&self) -> Vec<String> {
+    /// Takes the row: the export of a million events copies no field.
+    pub fn into_export_cells(self) -> Vec<String> {
         vec![
-            self.id.clone(),
-            self.date.clone(),
-            self.title.clone(),
+            self.id,
+            self.date,
+            self.title,
             self.kind.to_string(),
             self.status.to_string(),
-            self.place.clone().unwrap_or_default(),
+            self.place.unwrap_or_default(),
             join(&self.actors),
             join(&self.sources),
             join(&self.tags),
-            self.description.clone(),
+            self.description,
         ]
     }
 
     /// The timeline columns: the export ones with `earliest` and `latest` after `date`.
     pub fn cells_with_bounds(&self) -> Vec<String> {
-        let mut cells = self.export_cells();
+        let mut cells = self.clone().into_export_cells();
         cells.insert(2, self.earliest.clone().unwrap_or_default());
         cells.insert(3, self.latest.clone().unwrap_or_default());
         cells
@@ -154,7 +156,7 @@ impl Row for TimelineRow {
         (
             vec!["date", "status", "kind", "title", "actors", "place", "id"],
             vec![
-                self.human_date.clone(),
+                self.date_value.human(),
                 self.status.to_string(),
                 self.kind.to_string(),
                 self.title.clone(),

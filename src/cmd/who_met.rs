@@ -79,15 +79,15 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
         return print_rows(format, &rows);
     }
     let mut rows = Vec::with_capacity(pairs.len());
-    for pair in &pairs {
+    for pair in pairs {
         rows.push(MetRow {
             a: names.actor(&pair.a)?,
             b: names.actor(&pair.b)?,
-            event: pair.event.clone(),
+            event: pair.event,
             date: pair.date.to_string(),
-            title: pair.title.clone(),
+            title: pair.title,
             status: pair.status.to_string(),
-            human_date: pair.date.human(),
+            date_value: pair.date,
         });
     }
     print_rows(format, &rows)
@@ -146,8 +146,9 @@ struct MetRow {
     date: String,
     title: String,
     status: String,
+    /// The date, for the table's human form (formatted only for a table).
     #[serde(skip)]
-    human_date: String,
+    date_value: Date,
 }
 
 impl Row for MetRow {
@@ -166,7 +167,7 @@ impl Row for MetRow {
 
     fn table(&self) -> (Vec<&'static str>, Vec<String>) {
         let mut cells = self.cells();
-        cells[3] = self.human_date.clone();
+        cells[3] = self.date_value.human();
         (Self::HEADERS.to_vec(), cells)
     }
 }
