@@ -154,3 +154,52 @@ fn repair_keeps_an_undecodable_record_and_still_reports_it() {
     // Nothing was dropped: the damaged record is still there to be seen.
     env.cmd().arg("check").assert().code(1);
 }
+
+/// `check` sorts the index entries it expects on disk once they pass a
+/// budget: with a budget small enough to spill many sorted runs it reports
+/// exactly what it reports in memory, every kind of index damage included.
+#[test]
+fn a_check_sorted_in_many_runs_reports_what_one_in_memory_reports() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    damage(&env, |entries| {
+        let actor_events: Vec<Vec<u8>> = entries
+            .keys()
+            .filter(|k| k.starts_with(b"x"))
+            .cloned()
+            .collect();
+        assert!(actor_events.len() > 3);
+        entries.remove(&actor_events[0]);
+        entries.insert(actor_events[1].clone(), b"wrong".to_vec());
+        entries.remove(actor_events.last().unwrap());
+        entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
+    });
+    let in_memory = env.cmd().arg("check").assert().code(1).get_output().clone();
+    let spilled = env
+        .cmd()
+        .env("FACTLINE_BULK_BUFFER_BYTES", "2000")
+        .args(["--verbose", "check"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let runs: usize = String::from_utf8_lossy(&spilled.stderr)
+        .split(" spilled runs")
+        .next()
+        .and_then(|before| before.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("--verbose says how many runs were spilled");
+    assert!(runs > 5, "{runs} runs");
+    assert_eq!(
+        String::from_utf8_lossy(&spilled.stdout),
+        String::from_utf8_lossy(&in_memory.stdout)
+    );
+    let report = String::from_utf8_lossy(&in_memory.stdout);
+    assert_eq!(report.matches("is missing").count(), 2, "{report}");
+    assert_eq!(report.matches("has a wrong value").count(), 1, "{report}");
+    assert_eq!(
+        report.matches("belongs to no record").count(),
+        1,
+        "{report}"
+    );
+}

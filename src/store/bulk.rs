@@ -261,6 +261,31 @@ fn write_sorted(
     }
 }
 
+/// Entries in any order in, each key once (its last value) in key order
+/// out, in bounded memory: the index entries `check` expects, however large
+/// the store.
+pub(super) struct SortedEntries(Sorter);
+
+impl SortedEntries {
+    pub(super) fn new() -> SortedEntries {
+        SortedEntries(Sorter::new(size_from_env(
+            "FACTLINE_BULK_BUFFER_BYTES",
+            BUFFER_BYTES,
+        )))
+    }
+
+    pub(super) fn push(&mut self, key: &[u8], value: &[u8]) -> Result<()> {
+        self.0.push(key, Some(value))
+    }
+
+    pub(super) fn into_sorted(self) -> Result<impl Iterator<Item = Result<(Vec<u8>, Vec<u8>)>>> {
+        Ok(self
+            .0
+            .into_merge()?
+            .map(|write| write.map(|(key, value)| (key, value.unwrap_or_default()))))
+    }
+}
+
 /// Writes in arrival order in, writes sorted by (key, seq) out.
 struct Sorter {
     buffer: Buffer,

@@ -543,21 +543,27 @@ impl Store {
     /// version decodes and precedes its record's current version. Returns the
     /// problems found and the number of keys checked.
     pub fn check(&self) -> Result<(Vec<String>, usize)> {
-        let mut audit = Audit::default();
+        let mut audit = Audit {
+            problems: Vec::new(),
+            expected: bulk::SortedEntries::new(),
+            versions: BTreeMap::new(),
+            checked: 0,
+            references: BTreeMap::new(),
+        };
         audit.records::<Actor>(self)?;
         audit.records::<crate::model::Source>(self)?;
         audit.records::<Event>(self)?;
         audit.records::<crate::model::Claim>(self)?;
         let Audit {
             mut problems,
-            mut expected,
+            expected,
             versions: current_versions,
             mut checked,
             references,
         } = audit;
         // Every record a record names must be there (retracted is fine:
         // history keeps it), or the dump would not import.
-        for (who, kind, target) in references {
+        for ((kind, target), (who, also)) in references {
             let byte = match kind {
                 "actor" => keys::ACTOR,
                 "source" => keys::SOURCE,
@@ -565,31 +571,55 @@ impl Store {
                 _ => keys::CLAIM,
             };
             if !current_versions.contains_key(&(byte, target.clone())) {
-                problems.push(format!("{who} names {kind} {target}, which is missing"));
+                let others = match also {
+                    0 => String::new(),
+                    1 => " (so does 1 other record)".to_string(),
+                    n => format!(" (so do {n} other records)"),
+                };
+                problems.push(format!(
+                    "{who} names {kind} {target}, which is missing{others}"
+                ));
             }
         }
-        for prefix in keys::INDEXES {
-            for item in self.scan([prefix]) {
-                let (key, value) = item?;
+        // The stored index entries against the expected ones, both in key
+        // order: a merge, so that neither side is held in memory.
+        let mut expected = expected.into_sorted()?.peekable();
+        let mut indexes = keys::INDEXES;
+        indexes.sort_unstable();
+        for prefix in indexes {
+            self.data.for_each(&[prefix], None, &mut |key, value| {
                 checked += 1;
-                match expected.remove(&key) {
+                let mut matched = None;
+                while let Some(next) =
+                    expected.next_if(|e| e.as_ref().map_or(true, |(k, _)| k.as_slice() <= key))
+                {
+                    let (k, v) = next?;
+                    if k == key {
+                        matched = Some(v);
+                    } else {
+                        problems.push(format!("index entry {} is missing", show_key(&k)));
+                    }
+                }
+                match matched {
                     Some(v) if v == value => {}
                     Some(_) => {
-                        problems.push(format!("index entry {} has a wrong value", show_key(&key)))
+                        problems.push(format!("index entry {} has a wrong value", show_key(key)))
                     }
                     None => problems.push(format!(
                         "index entry {} belongs to no record",
-                        show_key(&key)
+                        show_key(key)
                     )),
                 }
-            }
+                Ok(())
+            })?;
         }
-        for key in expected.keys() {
-            problems.push(format!("index entry {} is missing", show_key(key)));
+        for rest in expected {
+            let (key, _) = rest?;
+            problems.push(format!("index entry {} is missing", show_key(&key)));
         }
         // Pages cover disjoint key ranges in order, each under its first key.
         let mut previous_last: Option<Vec<u8>> = None;
-        for (page, entries) in self.data.all_pages()? {
+        self.data.each_page(&mut |(page, entries)| {
             match entries {
                 Err(e) => problems.push(format!("page {}: {e}", show_key(&page))),
                 Ok(entries) => {
@@ -617,41 +647,45 @@ impl Store {
                     }
                 }
             }
-        }
-        for item in self.scan([keys::HISTORY]) {
-            let (key, value) = item?;
-            checked += 1;
-            let body = &key[2..];
-            let Some(split) = body.iter().position(|&b| b == 0) else {
-                problems.push(format!("history key {} is malformed", show_key(&key)));
-                continue;
-            };
-            let id = String::from_utf8_lossy(&body[..split]).into_owned();
-            let version = body
-                .get(split + 1..)
-                .and_then(|v| <[u8; 4]>::try_from(v).ok())
-                .map(u32::from_be_bytes);
-            let current = current_versions.get(&(key[1], id.clone()));
-            let decoded_version = match key[1] {
-                keys::ACTOR => codec::decode::<Actor>(&value).map(|r| r.meta.version),
-                keys::SOURCE => {
-                    codec::decode::<crate::model::Source>(&value).map(|r| r.meta.version)
+            Ok(())
+        })?;
+        self.data
+            .for_each(&[keys::HISTORY], None, &mut |key, value| {
+                checked += 1;
+                let body = &key[2..];
+                let Some(split) = body.iter().position(|&b| b == 0) else {
+                    problems.push(format!("history key {} is malformed", show_key(key)));
+                    return Ok(());
+                };
+                let id = String::from_utf8_lossy(&body[..split]).into_owned();
+                let version = body
+                    .get(split + 1..)
+                    .and_then(|v| <[u8; 4]>::try_from(v).ok())
+                    .map(u32::from_be_bytes);
+                let current = current_versions.get(&(key[1], id.clone()));
+                let decoded_version = match key[1] {
+                    keys::ACTOR => codec::decode::<Actor>(value).map(|r| r.meta.version),
+                    keys::SOURCE => {
+                        codec::decode::<crate::model::Source>(value).map(|r| r.meta.version)
+                    }
+                    keys::EVENT => codec::decode::<Event>(value).map(|r| r.meta.version),
+                    keys::CLAIM => {
+                        codec::decode::<crate::model::Claim>(value).map(|r| r.meta.version)
+                    }
+                    other => Err(format!("unknown record kind {:?}", other as char)),
+                };
+                match (decoded_version, version, current) {
+                    (Err(e), _, _) => problems.push(format!("history of {id}: {e}")),
+                    (Ok(v), Some(k), Some(c)) if v == k && v < *c => {}
+                    (Ok(v), _, None) => {
+                        problems.push(format!("history version {v} of {id} has no current record"))
+                    }
+                    (Ok(v), _, _) => {
+                        problems.push(format!("history version {v} of {id} is out of place"))
+                    }
                 }
-                keys::EVENT => codec::decode::<Event>(&value).map(|r| r.meta.version),
-                keys::CLAIM => codec::decode::<crate::model::Claim>(&value).map(|r| r.meta.version),
-                other => Err(format!("unknown record kind {:?}", other as char)),
-            };
-            match (decoded_version, version, current) {
-                (Err(e), _, _) => problems.push(format!("history of {id}: {e}")),
-                (Ok(v), Some(k), Some(c)) if v == k && v < *c => {}
-                (Ok(v), _, None) => {
-                    problems.push(format!("history version {v} of {id} has no current record"))
-                }
-                (Ok(v), _, _) => {
-                    problems.push(format!("history version {v} of {id} is out of place"))
-                }
-            }
-        }
+                Ok(())
+            })?;
         Ok((problems, checked))
     }
 
@@ -718,31 +752,34 @@ const MAX_SPAN_KEY: &[u8] = b"max_event_span_days";
 
 /// What `check` gathers from the records: the index entries they imply and
 /// their current versions.
-#[derive(Default)]
 struct Audit {
     problems: Vec<String>,
-    expected: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// Sorted on disk past a budget: a million events imply six million.
+    expected: bulk::SortedEntries,
     versions: BTreeMap<(u8, String), u32>,
     checked: usize,
-    /// What each current record names: (who names it, kind, id).
-    references: Vec<(String, &'static str, String)>,
+    /// Each record named by a current record, (kind, id): the first record
+    /// that names it and how many others do.
+    references: BTreeMap<(&'static str, String), (String, usize)>,
 }
 
 impl Audit {
     fn records<R: Record>(&mut self, store: &Store) -> Result<()> {
-        for item in store.scan([R::KIND]) {
-            let (key, value) = item?;
+        store.data.for_each(&[R::KIND], None, &mut |key, value| {
             self.checked += 1;
             let id = String::from_utf8_lossy(&key[1..]).into_owned();
-            match codec::decode::<R>(&value) {
+            match codec::decode::<R>(value) {
                 Ok(record) if record.id() == id => {
                     self.versions.insert((R::KIND, id), record.meta().version);
-                    self.expected.extend(record.index_entries());
+                    for (key, value) in record.index_entries() {
+                        self.expected.push(&key, &value)?;
+                    }
                     let line = record.as_line();
-                    let who = crate::dump::line_name(&line);
                     for (kind, target) in crate::dump::references(&line) {
                         self.references
-                            .push((who.clone(), kind, target.to_string()));
+                            .entry((kind, target.to_string()))
+                            .and_modify(|(_, also)| *also += 1)
+                            .or_insert_with(|| (crate::dump::line_name(&line), 0));
                     }
                 }
                 Ok(record) => self.problems.push(format!(
@@ -752,8 +789,8 @@ impl Audit {
                 )),
                 Err(e) => self.problems.push(format!("{}/{id}: {e}", R::KIND as char)),
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

@@ -380,13 +380,22 @@ impl Pages {
     /// they cannot be read).
     pub fn all_pages(&self) -> Result<Vec<CheckedPage>> {
         let mut out = Vec::new();
+        self.each_page(&mut |page| {
+            out.push(page);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// [`all_pages`](Self::all_pages) one page at a time, in key order.
+    pub fn each_page(&self, f: &mut dyn FnMut(CheckedPage) -> Result<()>) -> Result<()> {
         for item in self.tree.iter() {
             let (page, bytes) = item.map_err(|e| self.sled_error(e))?;
             let entries = codec::decode_page(&bytes)
                 .map(|p| p.entries().map(|(k, v)| (k.to_vec(), v.to_vec())).collect());
-            out.push((page.to_vec(), entries));
+            f((page.to_vec(), entries))?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 
