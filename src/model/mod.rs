@@ -454,7 +454,6 @@ pub struct Source {
     pub meta: Meta,
 }
 
-/// Something that happened, or was planned to happen, on a (possibly fuzzy) date.
 /// The leading fields of an [`Event`] as stored, borrowed from its bytes and
 /// decoded without the rest (see `codec::decode_prefix`): what sorting
 /// events by date needs.
@@ -465,6 +464,7 @@ pub struct EventHead<'a> {
     pub date: Date,
 }
 
+/// Something that happened, or was planned to happen, on a (possibly fuzzy) date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {

@@ -347,7 +347,7 @@ impl Sorter {
         self.finish_spill()?;
         self.buffer.sort();
         crate::detail(format!(
-            "bulk write: {} logical writes, {} spilled runs",
+            "sorted {} logical writes, {} spilled runs",
             self.seq,
             self.runs.len()
         ));
@@ -619,56 +619,24 @@ impl Store {
         let undo = self.tree(UNDO_TREE)?;
         let sled = |e| sled_error(&self.path, e);
         let marker = meta.get(BULK_MARKER).map_err(sled)?;
-        if marker.as_deref() == Some(INTO_EMPTY) {
-            // Idempotent too: an interrupted clear is finished at the next open.
-            let written = self.data.tree.len();
-            self.data.tree.clear().map_err(sled)?;
-            self.flush()?;
-            meta.remove(BULK_MARKER).map_err(sled)?;
-            self.flush()?;
-            self.data.clear_cache();
-            crate::notice(format!(
-                "{}: an import was interrupted before it finished and has been undone ({written} pages removed); run it again to complete it",
-                self.path.display()
-            ));
-        } else if marker.is_some() {
-            let mut restored = 0usize;
-            let mut batch = sled::Batch::default();
-            let mut bytes = 0usize;
-            for item in undo.iter() {
-                let (page, old) = item.map_err(sled)?;
-                bytes += old.len();
-                if page.first() == Some(&0) {
-                    // A list of pages that did not exist: remove them.
-                    let absent = codec::decode_page(&old).map_err(|e| {
-                        Error::database(format!(
-                            "cannot undo an interrupted import in {}: damaged undo log ({e})",
-                            self.path.display()
-                        ))
-                    })?;
-                    for (page, _) in absent.entries() {
-                        batch.remove(page);
-                        restored += 1;
-                    }
-                } else {
-                    batch.insert(page, old);
-                    restored += 1;
-                }
-                // Restoring is idempotent: a rollback that is itself
-                // interrupted starts over at the next open.
-                if bytes >= BATCH_BYTES {
-                    let full = std::mem::take(&mut batch);
-                    self.data.tree.apply_batch(full).map_err(sled)?;
-                    bytes = 0;
-                }
+        // Both ways of undoing are idempotent: one that is itself
+        // interrupted starts over at the next open.
+        let undone = match marker.as_deref() {
+            None => None,
+            Some(INTO_EMPTY) => {
+                let written = self.data.tree.len();
+                self.data.tree.clear().map_err(sled)?;
+                Some(format!("{written} pages removed"))
             }
-            self.data.tree.apply_batch(batch).map_err(sled)?;
+            Some(_) => Some(format!("{} pages restored", self.restore_undo_log(&undo)?)),
+        };
+        if let Some(undone) = undone {
             self.flush()?;
             meta.remove(BULK_MARKER).map_err(sled)?;
             self.flush()?;
             self.data.clear_cache();
             crate::notice(format!(
-                "{}: an import was interrupted before it finished and has been undone ({restored} pages restored); run it again to complete it",
+                "{}: an import was interrupted before it finished and has been undone ({undone}); run it again to complete it",
                 self.path.display()
             ));
         }
@@ -677,6 +645,42 @@ impl Store {
             self.flush()?;
         }
         Ok(())
+    }
+
+    /// Puts back the pages the undo log saved and removes the ones it lists
+    /// as created; returns how many pages that touched.
+    fn restore_undo_log(&self, undo: &sled::Tree) -> Result<usize> {
+        let sled = |e| sled_error(&self.path, e);
+        let mut restored = 0usize;
+        let mut batch = sled::Batch::default();
+        let mut bytes = 0usize;
+        for item in undo.iter() {
+            let (page, old) = item.map_err(sled)?;
+            bytes += old.len();
+            if page.first() == Some(&0) {
+                // A list of pages that did not exist: remove them.
+                let absent = codec::decode_page(&old).map_err(|e| {
+                    Error::database(format!(
+                        "cannot undo an interrupted import in {}: damaged undo log ({e})",
+                        self.path.display()
+                    ))
+                })?;
+                for (page, _) in absent.entries() {
+                    batch.remove(page);
+                    restored += 1;
+                }
+            } else {
+                batch.insert(page, old);
+                restored += 1;
+            }
+            if bytes >= BATCH_BYTES {
+                let full = std::mem::take(&mut batch);
+                self.data.tree.apply_batch(full).map_err(sled)?;
+                bytes = 0;
+            }
+        }
+        self.data.tree.apply_batch(batch).map_err(sled)?;
+        Ok(restored)
     }
 }
 

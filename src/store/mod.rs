@@ -213,12 +213,10 @@ impl Store {
     /// ends: the database stays open until the process exits instead of
     /// being closed. Closing costs an fsync of sled's log even when nothing
     /// was written (sled 0.34 syncs it unconditionally), and an fsync waits
-    /// for whatever else the disk is writing: a small query took 0.38 s
-    /// instead of 0.04 s while another program's 300 MB were written back.
-    /// Nothing is lost: every write (here, only the undo of an interrupted
-    /// import at open) is flushed when it is made. Not for a store that is
-    /// reopened in the same process (sled's lock on its log would still be
-    /// held).
+    /// for whatever else the disk has queued. Nothing is lost: every write
+    /// (here, only the undo of an interrupted import at open) is flushed
+    /// when it is made. Not for a store that is reopened in the same process
+    /// (sled's lock on its log would still be held).
     pub fn close_at_exit(mut self) -> Store {
         self.close_at_exit = true;
         self
