@@ -77,31 +77,77 @@ pub fn print_rows<R: Row>(format: Format, rows: &[R]) -> Result<()> {
 }
 
 pub fn write_rows<R: Row, W: Write>(out: &mut W, format: Format, rows: &[R]) -> Result<()> {
+    write_row_stream(out, format, rows.iter().map(Ok))
+}
+
+/// Writes rows to stdout as they are computed (see [`write_row_stream`]).
+pub fn print_row_stream<R: Row>(
+    format: Format,
+    rows: impl Iterator<Item = Result<R>>,
+) -> Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    write_row_stream(&mut out, format, rows)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes rows in a read command's format as they are computed: CSV and
+/// JSON hold one row at a time (a timeline of a million events); a table
+/// holds its cells, as it needs every row to size its columns. Stops at the
+/// first error and returns it.
+pub fn write_row_stream<R: Row, W: Write>(
+    out: &mut W,
+    format: Format,
+    rows: impl Iterator<Item = Result<R>>,
+) -> Result<()> {
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, rows)?;
+            use serde::Serializer;
+            let mut failed = None;
+            let rows = rows.map_while(|row| row.map_err(|e| failed = Some(e)).ok());
+            // What `to_writer_pretty` writes for a whole list, row by row.
+            serde_json::Serializer::pretty(&mut *out).collect_seq(rows)?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
             writeln!(out)?;
         }
-        Format::Csv => write_csv(out, rows)?,
+        Format::Csv => write_csv_rows(out, R::HEADERS, rows.map(|row| Ok(row?.cells())), false)?,
         _ => {
-            if rows.is_empty() {
-                return Ok(());
-            }
-            let mut table = new_table();
-            if COLOR.load(Ordering::Relaxed) {
-                // The decision was made from --color and the terminal already.
-                table.enforce_styling();
-            }
-            let headers = rows[0].table().0;
-            table.set_header(headers.clone());
+            let mut table: Option<(Table, Vec<&'static str>)> = None;
             for row in rows {
-                let cells = row.table().1;
+                let (headers, cells) = row?.table();
+                let (table, headers) = table.get_or_insert_with(|| {
+                    let mut table = new_table();
+                    if COLOR.load(Ordering::Relaxed) {
+                        // The decision was made from --color and the terminal already.
+                        table.enforce_styling();
+                    }
+                    table.set_header(headers.clone());
+                    (table, headers)
+                });
                 table.add_row(headers.iter().zip(cells).map(|(h, c)| cell(h, c)));
             }
-            writeln!(out, "{table}")?;
+            if let Some((table, _)) = table {
+                writeln!(out, "{table}")?;
+            }
         }
     }
     Ok(())
+}
+
+/// A borrowed row is the row: lists of rows print without copying them.
+impl<R: Row> Row for &R {
+    const HEADERS: &'static [&'static str] = R::HEADERS;
+
+    fn cells(&self) -> Vec<String> {
+        (**self).cells()
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        (**self).table()
+    }
 }
 
 pub fn write_csv<R: Row, W: Write>(out: &mut W, rows: &[R]) -> Result<()> {
@@ -253,5 +299,64 @@ impl Write for Output {
 
     fn flush(&mut self) -> io::Result<()> {
         self.writer.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        name: String,
+        tags: Vec<String>,
+    }
+
+    impl Row for Item {
+        const HEADERS: &'static [&'static str] = &["name", "tags"];
+
+        fn cells(&self) -> Vec<String> {
+            vec![self.name.clone(), join(&self.tags)]
+        }
+    }
+
+    fn items(n: usize) -> Vec<Item> {
+        (0..n)
+            .map(|i| Item {
+                name: format!("item {i}"),
+                tags: (0..i).map(|t| format!("t{t}")).collect(),
+            })
+            .collect()
+    }
+
+    fn streamed(format: Format, rows: impl Iterator<Item = Result<Item>>) -> (Result<()>, String) {
+        let mut out = Vec::new();
+        let result = write_row_stream(&mut out, format, rows);
+        (result, String::from_utf8(out).unwrap())
+    }
+
+    /// Streamed JSON is what serde_json writes for the whole list at once.
+    #[test]
+    fn streamed_json_equals_the_list_written_at_once() {
+        for n in [0, 1, 3] {
+            let (result, text) = streamed(Format::Json, items(n).into_iter().map(Ok));
+            result.unwrap();
+            let whole = serde_json::to_string_pretty(&items(n)).unwrap();
+            assert_eq!(text, format!("{whole}\n"), "{n} rows");
+        }
+    }
+
+    #[test]
+    fn a_failing_row_stops_the_stream_with_its_error() {
+        for format in [Format::Json, Format::Csv, Format::Table] {
+            let rows = items(3).into_iter().enumerate().map(|(i, item)| match i {
+                1 => Err(Error::database("row two is damaged")),
+                _ => Ok(item),
+            });
+            let (result, text) = streamed(format, rows);
+            let error = result.expect_err("the damaged row is an error");
+            assert!(error.to_string().contains("row two is damaged"), "{error}");
+            assert!(!text.contains("item 2"), "{format:?} went on: {text}");
+        }
     }
 }

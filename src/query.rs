@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Date, Event, EventKind, Status};
 use crate::store::Store;
 
@@ -72,9 +72,30 @@ impl Filter {
     }
 }
 
-/// The events a filter selects, in timeline order (date, then id).
-pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
+/// The events a filter selects, in timeline order (date, then id), read as
+/// they are iterated: memory holds the ids of the selected events (none
+/// when every event is selected), never the events themselves.
+pub fn timeline<'s>(store: &'s Store, filter: &Filter) -> Result<Events<'s>> {
     let window = filter.window();
+    let events: Events<'s> = if filter.actor.is_none() && window == Window::ALL {
+        Box::new(store.events_by_date()?)
+    } else {
+        Box::new(store.events_by_date_among(selected_ids(store, filter, &window)?)?)
+    };
+    let filter = filter.clone();
+    Ok(Box::new(events.filter(move |event| {
+        event
+            .as_ref()
+            .map_or(true, |event| filter.admits(&window, event))
+    })))
+}
+
+/// Events in timeline order, each read when the iterator reaches it.
+pub type Events<'s> = Box<dyn Iterator<Item = Result<Event>> + 's>;
+
+/// The ids of the events the indexes place in the filter's window (and with
+/// its actor), each once, in no particular order.
+fn selected_ids(store: &Store, filter: &Filter, window: &Window) -> Result<Vec<String>> {
     let (from, to) = (window.from, window.to);
     let mut ids: Vec<String> = Vec::new();
     if let Some(actor) = &filter.actor {
@@ -110,20 +131,5 @@ pub fn timeline(store: &Store, filter: &Filter) -> Result<Vec<Event>> {
             }
         }
     }
-    // Records are read in id order (the order they are stored in), so that
-    // consecutive reads share pages; the events are sorted by date below.
-    ids.sort_unstable();
-    let mut events = Vec::with_capacity(ids.len());
-    for id in ids {
-        let event = store.get::<Event>(&id)?.ok_or_else(|| {
-            Error::database(format!(
-                "an index names missing event {id}; run `factline check`"
-            ))
-        })?;
-        if filter.admits(&window, &event) {
-            events.push(event);
-        }
-    }
-    events.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
-    Ok(events)
+    Ok(ids)
 }

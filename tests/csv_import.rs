@@ -1091,11 +1091,11 @@ fn first_column(csv: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_csv_export_is_in_timeline_order_when_sorted_in_many_runs() {
+/// 400 events whose dates tie on their bounds and differ in text or
+/// precision, in an order unlike the ids', imported, with ev-005 retracted.
+/// Returns each live event's (id, date, participant).
+fn tied_dates_env() -> (TestEnv, Vec<(String, &'static str, String)>) {
     let env = TestEnv::new();
-    // Dates that tie on their bounds and differ in text or precision, in
-    // an order unlike the ids'.
     let dates = [
         "2025",
         "2025-01-01/2025-12-31",
@@ -1107,17 +1107,29 @@ fn the_csv_export_is_in_timeline_order_when_sorted_in_many_runs() {
         "2025-01-01",
     ];
     let mut csv = format!("{HEADER}\n");
+    let mut events = Vec::new();
     for i in 0..400 {
-        csv.push_str(&format!(
-            "ev-{:03},{},Event {i},meeting,occurred,,Person {},,,\n",
-            (i * 37) % 400,
+        let (id, date, person) = (
+            format!("ev-{:03}", (i * 37) % 400),
             dates[i % dates.len()],
-            i % 9
+            format!("Person {}", i % 9),
+        );
+        csv.push_str(&format!(
+            "{id},{date},Event {i},meeting,occurred,,{person},,,\n"
         ));
+        if id != "ev-005" {
+            events.push((id, date, person));
+        }
     }
     env.write_file("order.csv", &csv);
     import(&env, &["order.csv"]);
     env.run_ok(["retract", "ev-005", "--reason", "a test"]);
+    (env, events)
+}
+
+#[test]
+fn the_csv_export_is_in_timeline_order_when_sorted_in_many_runs() {
+    let (env, _) = tied_dates_env();
 
     let timeline = env.run_ok(["timeline", "--format", "csv"]);
     let out = env
@@ -1175,4 +1187,73 @@ fn an_ndjson_import_that_crashes_between_page_batches_is_undone_too() {
     let missing = dump.lines().filter(|l| !exported.contains(l)).count();
     assert_eq!(missing, 0, "dump lines missing after the re-run");
     assert_eq!(exported.len(), dump.lines().count() + 1);
+}
+
+// 11. Timelines stream through the same on-disk sort, whatever the filter.
+
+/// A day as JSON gives it, or `unknown` where the bound is unknown.
+fn day_or(value: &Value, unknown: &str) -> String {
+    value.as_str().unwrap_or(unknown).to_string()
+}
+
+/// Which events (by date and participant) a timeline query selects.
+type Selects = dyn Fn(&str, &str) -> bool;
+
+#[test]
+fn timelines_stream_in_date_order_whatever_the_filter_and_however_many_runs() {
+    let (env, events) = tied_dates_env();
+    let queries: [(&[&str], &Selects); 4] = [
+        (&[], &|_, _| true),
+        (&["--actor", "Person 3"], &|_, person| person == "Person 3"),
+        // Events that may fall in January 2025: not 2024-12-31, nor June on.
+        (&["--from", "2025-01", "--to", "2025-01"], &|date, _| {
+            date != "2024-12-31" && date != "2025-06-01/.."
+        }),
+        // Certainly inside 2025: no open end, no unknown start.
+        (
+            &["--from", "2025", "--to", "2025", "--strict"],
+            &|date, _| !date.contains("..") && date != "2024-12-31",
+        ),
+    ];
+    for (args, selects) in queries {
+        let mut expected: Vec<&str> = events
+            .iter()
+            .filter(|(_, date, person)| selects(date, person))
+            .map(|(id, _, _)| id.as_str())
+            .collect();
+        expected.sort_unstable();
+        let timeline = |buffer: Option<&str>| {
+            let mut cmd = env.std_cmd();
+            if let Some(bytes) = buffer {
+                cmd.env("FACTLINE_BULK_BUFFER_BYTES", bytes);
+            }
+            let out = cmd
+                .args(["--verbose", "--format", "json", "timeline"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}: {out:?}");
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            (stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+        };
+        let (in_memory, _) = timeline(None);
+        let (spilled, stderr) = timeline(Some("2000"));
+        assert!(
+            stderr.contains(" spilled runs") && !stderr.contains(" 0 spilled runs"),
+            "{args:?} was not sorted in several runs: {stderr}"
+        );
+        assert_eq!(spilled, in_memory, "{args:?}");
+        let rows: Vec<Value> = serde_json::from_str(&in_memory).unwrap();
+        let mut ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, expected, "{args:?}");
+        // Date order: by earliest day, then latest; the same date by id.
+        let bounds = |r: &Value| (day_or(&r["earliest"], ""), day_or(&r["latest"], "~"));
+        for pair in rows.windows(2) {
+            assert!(bounds(&pair[0]) <= bounds(&pair[1]), "{args:?}: {pair:?}");
+            if pair[0]["date"] == pair[1]["date"] {
+                assert!(pair[0]["id"].as_str() < pair[1]["id"].as_str(), "{pair:?}");
+            }
+        }
+    }
 }

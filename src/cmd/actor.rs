@@ -526,7 +526,8 @@ fn show(ctx: &Ctx, input: &str) -> Result<()> {
             actor: Some(actor.id.clone()),
             ..Filter::default()
         },
-    )?;
+    )?
+    .collect::<Result<Vec<_>>>()?;
     let detail = ActorDetail {
         actor: ActorRow::new(&actor, &mut names)?,
         version: actor.meta.version,

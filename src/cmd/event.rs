@@ -20,11 +20,8 @@ pub fn run(ctx: &Ctx, command: EventCommand) -> Result<()> {
         EventCommand::List => {
             let format = ctx.read_format()?;
             let store = ctx.open(Access::Read)?;
-            print_events(
-                &store,
-                format,
-                &query::timeline(&store, &Filter::default())?,
-            )
+            let events = query::timeline(&store, &Filter::default())?;
+            print_events(&store, format, events)
         }
         EventCommand::Edit(args) => edit(ctx, args),
         EventCommand::Postpone(args) => change_status(ctx, args, Status::Postponed),

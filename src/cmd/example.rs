@@ -21,9 +21,6 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         applied.added,
         applied.unchanged
     ));
-    print_events(
-        &store,
-        format,
-        &query::timeline(&store, &Filter::default())?,
-    )
+    let events = query::timeline(&store, &Filter::default())?;
+    print_events(&store, format, events)
 }

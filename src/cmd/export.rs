@@ -64,10 +64,10 @@ pub fn write_picture<W: Write>(
     out: &mut W,
 ) -> Result<()> {
     use crate::picture::{self, Edge, Item};
-    let events = query::timeline(store, &Filter::default())?;
     let mut names = Names::new(store);
-    let mut items = Vec::with_capacity(events.len());
-    for event in events {
+    let mut items = Vec::new();
+    for event in query::timeline(store, &Filter::default())? {
+        let event = event?;
         // The date first recorded, when the event has moved since.
         let first_date = store
             .versions::<crate::model::Event>(&event.id)?
@@ -112,10 +112,10 @@ pub fn write_picture<W: Write>(
 
 /// The timeline for TimelineJS: its JSON, or its spreadsheet columns.
 pub fn write_timelinejs<W: Write>(store: &Store, format: Format, out: &mut W) -> Result<()> {
-    let events = query::timeline(store, &Filter::default())?;
     let mut names = Names::new(store);
     let mut slides = Vec::new();
-    for event in &events {
+    for event in query::timeline(store, &Filter::default())? {
+        let event = &event?;
         let actors = names.actors(&event.actors)?;
         let sources = names.sources(&event.sources)?;
         slides.extend(crate::timelinejs::slide(event, &actors, &sources));

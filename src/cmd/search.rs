@@ -8,8 +8,8 @@ use crate::cmd::claim::live_claims;
 use crate::cmd::{Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::fold;
+use crate::model::Event;
 use crate::output::{print_rows, Row};
-use crate::query::{self, Filter};
 use crate::store::Access;
 
 #[derive(Serialize)]
@@ -34,6 +34,41 @@ impl Row for Hit {
             self.text.clone(),
             self.score.to_string(),
         ]
+    }
+}
+
+/// The best hits so far: at most a few times `limit` are held, whatever the
+/// number of matches (a common word in a million events).
+struct Hits {
+    limit: usize,
+    kept: Vec<Hit>,
+}
+
+impl Hits {
+    fn new(limit: usize) -> Hits {
+        Hits {
+            limit,
+            kept: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, hit: Hit) {
+        self.kept.push(hit);
+        if self.kept.len() >= self.limit.saturating_mul(4).max(1024) {
+            self.rank();
+        }
+    }
+
+    /// Best first (score, then id), cut to the limit.
+    fn rank(&mut self) {
+        self.kept
+            .sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        self.kept.truncate(self.limit);
+    }
+
+    fn best(mut self) -> Vec<Hit> {
+        self.rank();
+        self.kept
     }
 }
 
@@ -66,15 +101,17 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
     }
     let store = ctx.open(Access::Read)?;
     let mut names = Names::new(&store);
-    let mut hits = Vec::new();
-    for event in query::timeline(&store, &Filter::default())? {
+    let mut hits = Hits::new(limit);
+    // Ranked, not dated: events are read in stored order.
+    for event in store.live::<Event>() {
+        let event = event?;
         let actors = names.actors(&event.actors)?.join(" ");
         let points = score(&words, &phrase, &event.title, 3)
             + score(&words, &phrase, &event.description, 1)
             + score(&words, &phrase, &actors, 2)
             + score(&words, &phrase, event.place.as_deref().unwrap_or(""), 1);
         if points > 0 {
-            hits.push(Hit {
+            hits.add(Hit {
                 kind: "event",
                 id: event.id.clone(),
                 date: Some(event.date.to_string()),
@@ -89,7 +126,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
             + score(&words, &phrase, claim.quote.as_deref().unwrap_or(""), 2)
             + score(&words, &phrase, &claimant, 2);
         if points > 0 {
-            hits.push(Hit {
+            hits.add(Hit {
                 kind: "claim",
                 id: claim.id.clone(),
                 date: claim.date.as_ref().map(|d| d.to_string()),
@@ -98,10 +135,40 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
             });
         }
     }
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    hits.truncate(limit);
+    let hits = hits.best();
     if hits.is_empty() {
         return Err(Error::no_result(format!("nothing matches {text:?}")));
     }
     print_rows(format, &hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keeping the best hits as they come ranks as sorting all of them does.
+    #[test]
+    fn hits_kept_as_they_come_are_the_best_of_all() {
+        let hit = |i: u32| Hit {
+            kind: "event",
+            id: format!("ev-{:05}", (i * 7919) % 10_000),
+            date: None,
+            text: String::new(),
+            score: i % 13,
+        };
+        for limit in [0, 1, 20, 5000] {
+            let mut kept = Hits::new(limit);
+            let mut all: Vec<Hit> = Vec::new();
+            for i in 0..10_000 {
+                kept.add(hit(i));
+                all.push(hit(i));
+            }
+            all.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+            all.truncate(limit);
+            let ranked = |hits: &[Hit]| -> Vec<(u32, String)> {
+                hits.iter().map(|h| (h.score, h.id.clone())).collect()
+            };
+            assert_eq!(ranked(&kept.best()), ranked(&all), "limit {limit}");
+        }
+    }
 }

@@ -1,15 +1,14 @@
 //! `factline stats`: what the database holds, at a glance.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use crate::cmd::claim::live_claims;
 use crate::cmd::{Ctx, Names};
 use crate::error::Result;
-use crate::model::{self, Actor, Source};
+use crate::model::{self, Actor, Event, Source};
 use crate::output::{print_rows, Row};
-use crate::query::{self, Filter};
 use crate::store::Access;
 
 #[derive(Serialize)]
@@ -37,24 +36,32 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             value,
         })
     };
-    let events = query::timeline(&store, &Filter::default())?;
+    // Counted as the events stream by: one event in memory at a time.
+    let (mut count, mut first, mut last) = (0usize, None, None);
+    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_actor: HashMap<String, usize> = HashMap::new();
+    for event in store.live::<Event>() {
+        let event = event?;
+        count += 1;
+        // The earliest bound known, and the latest (unknown ones are none).
+        if let Some(day) = event.date.earliest() {
+            first = Some(first.map_or(day, |f| day.min(f)));
+        }
+        if let Some(day) = event.date.latest() {
+            last = Some(last.map_or(day, |l| day.max(l)));
+        }
+        *statuses.entry(event.status.to_string()).or_default() += 1;
+        for actor in event.actors {
+            *per_actor.entry(actor).or_default() += 1;
+        }
+    }
     let claims = live_claims(&store)?;
-    row("events", events.len().to_string());
+    row("events", count.to_string());
     row("actors", store.live::<Actor>().count().to_string());
     row("sources", store.live::<Source>().count().to_string());
     row("claims", claims.len().to_string());
-    let first = events.iter().filter_map(|e| e.date.earliest()).min();
-    let last = events.iter().filter_map(|e| e.date.latest()).max();
     if let (Some(first), Some(last)) = (first, last) {
         row("date span", format!("{first} – {last}"));
-    }
-    let mut statuses: BTreeMap<String, usize> = BTreeMap::new();
-    let mut per_actor: BTreeMap<&str, usize> = BTreeMap::new();
-    for event in &events {
-        *statuses.entry(event.status.to_string()).or_default() += 1;
-        for actor in &event.actors {
-            *per_actor.entry(actor).or_default() += 1;
-        }
     }
     row(
         "events by status",
@@ -64,7 +71,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let mut busiest: Vec<(&str, usize)> = per_actor.into_iter().collect();
+    let mut busiest: Vec<(&str, usize)> = per_actor.iter().map(|(a, n)| (a.as_str(), *n)).collect();
     busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let mut names = Names::new(&store);
     let top = busiest

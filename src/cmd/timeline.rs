@@ -8,7 +8,7 @@ use crate::cli::{Format, TimelineArgs};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::Result;
 use crate::model::{Date, Event, EventKind, Status};
-use crate::output::{join, print_rows, Row};
+use crate::output::{join, print_row_stream, Row};
 use crate::query::{self, Filter};
 use crate::resolve::require_actor;
 use crate::store::{Access, Store};
@@ -47,17 +47,18 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
         kind,
     };
     let events = query::timeline(&store, &filter)?;
-    print_events(&store, format, &events)
+    print_events(&store, format, events)
 }
 
-/// Prints events as timeline rows.
-pub fn print_events(store: &Store, format: Format, events: &[Event]) -> Result<()> {
+/// Prints events as timeline rows, each as it is read.
+pub fn print_events(
+    store: &Store,
+    format: Format,
+    events: impl Iterator<Item = Result<Event>>,
+) -> Result<()> {
     let mut names = Names::new(store);
-    let rows = events
-        .iter()
-        .map(|e| TimelineRow::new(e, &mut names))
-        .collect::<Result<Vec<_>>>()?;
-    print_rows(format, &rows)
+    let rows = events.map(|event| TimelineRow::new(&event?, &mut names));
+    print_row_stream(format, rows)
 }
 
 /// An event as scripts see it: the EDTF date as written plus its derived

@@ -112,6 +112,7 @@ fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<Pair>> {
     };
     let mut pairs = Vec::new();
     for event in query::timeline(store, &filter)? {
+        let event = event?;
         if !rules.is_meeting(event.kind, event.status)
             || !rules
                 .window

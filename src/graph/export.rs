@@ -70,7 +70,10 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
         ..rules
     };
     let mut edges = Vec::new();
-    for event in &events {
+    // Event nodes follow the actor nodes (sources come after them).
+    let mut event_nodes = Vec::new();
+    for event in events {
+        let event = event?;
         let edge = |source: &str, target: &str, relation| Edge {
             source: source.to_string(),
             target: target.to_string(),
@@ -106,17 +109,16 @@ pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
             for link in &event.sources {
                 edges.push(edge(&event.id, &link.source, "reported"));
             }
-        }
-    }
-    if scope == Scope::Full {
-        for event in &events {
-            nodes.push(Node {
+            event_nodes.push(Node {
                 id: event.id.clone(),
                 label: event.title.clone(),
                 class: "event",
                 kind: event.kind.to_string(),
             });
         }
+    }
+    nodes.append(&mut event_nodes);
+    if scope == Scope::Full {
         for source in store.live::<Source>() {
             let source = source?;
             nodes.push(Node {

@@ -36,7 +36,7 @@ use crate::codec;
 use crate::error::{Error, Result};
 use crate::model::{Event, EventHead};
 
-use super::pages::{LogicalWrite, PageEdit};
+use super::pages::{EntryVisitor, LogicalWrite, PageEdit};
 use super::{keys, sled_error, Record, Store};
 
 /// Memory for unsorted writes before they are spilled to a run file (twice:
@@ -690,29 +690,61 @@ impl Store {
     /// disk as a bulk write's are, so memory stays bounded whatever the
     /// number of events (a CSV export of a million events).
     pub fn events_by_date(&self) -> Result<impl Iterator<Item = Result<Event>> + '_> {
-        let mut sorter = Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES));
-        self.data.for_each(
-            &[keys::EVENT],
-            Some(&[keys::EVENT + 1]),
-            &mut |key, value| {
-                // Only the date is needed to sort: the rest of the record is
-                // decoded once, in order (retracted events are dropped then).
-                let event: EventHead = codec::decode_prefix(value).map_err(|e| {
-                    let id = String::from_utf8_lossy(&key[1..]);
+        self.in_date_order(|push| {
+            self.data
+                .for_each(&[keys::EVENT], Some(&[keys::EVENT + 1]), push)
+        })
+    }
+
+    /// The live events among `ids` (no id twice), in timeline order, sorted
+    /// as [`Store::events_by_date`] sorts: memory holds the ids, not the
+    /// events. An id without a record is an index naming a missing event.
+    pub fn events_by_date_among(
+        &self,
+        mut ids: Vec<String>,
+    ) -> Result<impl Iterator<Item = Result<Event>> + '_> {
+        // Read in id order, the order records are stored in, so that
+        // consecutive reads share pages.
+        ids.sort_unstable();
+        self.in_date_order(|push| {
+            for id in ids {
+                let key = keys::record(keys::EVENT, &id);
+                let value = self.raw_get(&key)?.ok_or_else(|| {
                     Error::database(format!(
-                        "damaged record e/{id} in {}: {e}; run `factline check`",
-                        self.path.display()
+                        "an index names missing event {id}; run `factline check`"
                     ))
                 })?;
-                // The order of `Date`'s `Ord` (sort key, then text), then the id;
-                // the text holds no NUL.
-                let mut order = event.date.sort_key().to_vec();
-                order.extend_from_slice(event.date.as_str().as_bytes());
-                order.push(0);
-                order.extend_from_slice(&key[1..]);
-                sorter.push(&order, Some(value))
-            },
-        )?;
+                push(&key, &value)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Sorts the event records `fill` pushes (key, value) by date, then id,
+    /// and decodes them in that order, dropping retracted ones.
+    fn in_date_order(
+        &self,
+        fill: impl FnOnce(&mut EntryVisitor) -> Result<()>,
+    ) -> Result<impl Iterator<Item = Result<Event>> + '_> {
+        let mut sorter = Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES));
+        fill(&mut |key, value| {
+            // Only the date is needed to sort: the rest of the record is
+            // decoded once, in order (retracted events are dropped then).
+            let event: EventHead = codec::decode_prefix(value).map_err(|e| {
+                let id = String::from_utf8_lossy(&key[1..]);
+                Error::database(format!(
+                    "damaged record e/{id} in {}: {e}; run `factline check`",
+                    self.path.display()
+                ))
+            })?;
+            // The order of `Date`'s `Ord` (sort key, then text), then the id;
+            // the text holds no NUL.
+            let mut order = event.date.sort_key().to_vec();
+            order.extend_from_slice(event.date.as_str().as_bytes());
+            order.push(0);
+            order.extend_from_slice(&key[1..]);
+            sorter.push(&order, Some(value))
+        })?;
         let merge = sorter.into_merge()?;
         Ok(merge
             .map(move |item| {

@@ -354,10 +354,11 @@ impl Store {
         self.data.get(key)
     }
 
-    /// Entries under a logical prefix, in key order.
+    /// Entries under a logical prefix, in key order, read one page at a
+    /// time as they are iterated.
     fn scan(&self, prefix: impl AsRef<[u8]>) -> Entries<'_> {
         match self.data.scan_prefix(prefix.as_ref()) {
-            Ok(entries) => Box::new(entries.into_iter().map(Ok)),
+            Ok(entries) => Box::new(entries),
             Err(e) => Box::new(std::iter::once(Err(e))),
         }
     }
@@ -446,8 +447,8 @@ impl Store {
         } else {
             end
         };
-        let entries: Entries<'_> = match self.data.range(&start, Some(&end)) {
-            Ok(entries) => Box::new(entries.into_iter().map(Ok)),
+        let entries: Entries<'_> = match self.data.entries(&start, Some(&end)) {
+            Ok(entries) => Box::new(entries),
             Err(e) => Box::new(std::iter::once(Err(e))),
         };
         entries.map(move |item| {

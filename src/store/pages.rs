@@ -132,40 +132,142 @@ impl PageReader {
             .map(|k| k.to_vec()))
     }
 
-    /// Calls `f` with each entry of [`Pages::range`], in key order, one page
-    /// in memory at a time.
-    pub fn for_each(&self, start: &[u8], end: Option<&[u8]>, f: &mut EntryVisitor) -> Result<()> {
-        let Some(&space) = start.first() else {
-            return Ok(());
-        };
+    /// The stored pages from the one holding `start` on, and the key where
+    /// the range ends (no `end`: the end of the keyspace of `start`).
+    fn pages_from(
+        &self,
+        start: &[u8],
+        end: Option<&[u8]>,
+    ) -> Result<(sled::Iter, Option<Vec<u8>>)> {
         let end = match end {
             Some(e) => Some(e.to_vec()),
-            None => prefix_end(&[space]),
+            None => start.first().and_then(|&space| prefix_end(&[space])),
         };
         // The page holding `start` may begin before it.
         let first = match self.floor(start)? {
             Some((key, _)) => key.to_vec(),
             None => start.to_vec(),
         };
-        for item in self.tree.range(first..) {
+        Ok((self.tree.range(first..), end))
+    }
+
+    /// Calls `f` with each entry of [`Pages::range`], in key order, one page
+    /// in memory at a time.
+    pub fn for_each(&self, start: &[u8], end: Option<&[u8]>, f: &mut EntryVisitor) -> Result<()> {
+        if start.is_empty() {
+            return Ok(());
+        }
+        let (pages, end) = self.pages_from(start, end)?;
+        let before_end = |key: &[u8]| end.as_ref().is_none_or(|e| key < e.as_slice());
+        for item in pages {
             let (page_key, bytes) = item.map_err(|e| self.sled_error(e))?;
-            if end
-                .as_ref()
-                .is_some_and(|e| page_key.as_ref() >= e.as_slice())
-            {
+            if !before_end(&page_key) {
                 break;
             }
             let page = self.decode(&page_key, &bytes)?;
             let from = page.search(start).unwrap_or_else(|i| i);
             for i in from..page.len() {
                 let key = page.key(i);
-                if end.as_ref().is_some_and(|e| key >= e.as_slice()) {
+                if !before_end(key) {
                     return Ok(());
                 }
                 f(key, page.value(i))?;
             }
         }
         Ok(())
+    }
+
+    /// The entries of [`Pages::range`] as an iterator, in key order, one page
+    /// in memory at a time: a scan of a million records holds one page, not
+    /// the million.
+    pub fn entries(&self, start: &[u8], end: Option<&[u8]>) -> Result<EntryIter> {
+        let (pages, end) = if start.is_empty() {
+            (None, None)
+        } else {
+            let (pages, end) = self.pages_from(start, end)?;
+            (Some(pages), end)
+        };
+        Ok(EntryIter {
+            reader: self.clone(),
+            pages,
+            start: start.to_vec(),
+            end,
+            page: None,
+        })
+    }
+}
+
+/// The entries of a key range, read one page at a time (see
+/// [`PageReader::entries`]). Ends after the first error.
+pub struct EntryIter {
+    reader: PageReader,
+    /// The pages still to read; `None` once the range is done.
+    pages: Option<sled::Iter>,
+    start: Vec<u8>,
+    end: Option<Vec<u8>>,
+    /// The page being read, and the index of its next entry.
+    page: Option<(Page, usize)>,
+}
+
+impl EntryIter {
+    fn before_end(&self, key: &[u8]) -> bool {
+        self.end.as_ref().is_none_or(|e| key < e.as_slice())
+    }
+
+    fn stop(&mut self) {
+        self.pages = None;
+        self.page = None;
+    }
+}
+
+impl Iterator for EntryIter {
+    type Item = Result<(Vec<u8>, Vec<u8>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some((page, i)) = &mut self.page {
+                if *i < page.len() {
+                    let entry = (page.key(*i).to_vec(), page.value(*i).to_vec());
+                    *i += 1;
+                    if !self.before_end(&entry.0) {
+                        self.stop();
+                        return None;
+                    }
+                    return Some(Ok(entry));
+                }
+                self.page = None;
+            }
+            let read = match self.pages.as_mut()?.next() {
+                None => {
+                    self.stop();
+                    return None;
+                }
+                Some(read) => read,
+            };
+            let decoded = read
+                .map_err(|e| self.reader.sled_error(e))
+                .and_then(|(key, bytes)| {
+                    if self.before_end(&key) {
+                        self.reader.decode(&key, &bytes).map(Some)
+                    } else {
+                        Ok(None)
+                    }
+                });
+            match decoded {
+                Ok(Some(page)) => {
+                    let from = page.search(&self.start).unwrap_or_else(|i| i);
+                    self.page = Some((page, from));
+                }
+                Ok(None) => {
+                    self.stop();
+                    return None;
+                }
+                Err(e) => {
+                    self.stop();
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }
 
@@ -226,21 +328,17 @@ impl Pages {
         Ok(page.search(key).ok().map(|i| page.value(i).to_vec()))
     }
 
-    /// Entries whose key starts with `prefix`, in key order.
-    pub fn scan_prefix(&self, prefix: &[u8]) -> Result<Entries> {
+    /// Entries whose key starts with `prefix`, in key order, read as they
+    /// are iterated.
+    pub fn scan_prefix(&self, prefix: &[u8]) -> Result<EntryIter> {
         let end = prefix_end(prefix);
-        self.range(prefix, end.as_deref())
+        self.entries(prefix, end.as_deref())
     }
 
     /// Entries with `start <= key < end` (no end: to the end of the keyspace
-    /// of `start`), in key order.
+    /// of `start`), in key order, collected.
     pub fn range(&self, start: &[u8], end: Option<&[u8]>) -> Result<Entries> {
-        let mut out = Vec::new();
-        self.for_each(start, end, &mut |k, v| {
-            out.push((k.to_vec(), v.to_vec()));
-            Ok(())
-        })?;
-        Ok(out)
+        self.entries(start, end)?.collect()
     }
 
     /// Applies logical writes (`None` removes) as one atomic sled batch.
@@ -531,12 +629,26 @@ mod tests {
                 let k = key((next() % 5000) as u32);
                 assert_eq!(pages.get(&k).unwrap(), model.get(&k).cloned(), "{probe}");
             }
-            let (from, to) = (key(1000), key(1400));
+            // A random range, read by the iterator and by the visitor.
+            let (a, b) = (next() % 5000, next() % 5000);
+            let (from, to) = (key(a.min(b) as u32), key(a.max(b) as u32 + 1));
             let part: Vec<_> = model
                 .range(from.clone()..to.clone())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            assert_eq!(pages.range(&from, Some(&to)).unwrap(), part);
+            assert_eq!(
+                pages.range(&from, Some(&to)).unwrap(),
+                part,
+                "round {round}"
+            );
+            let mut visited = Vec::new();
+            pages
+                .for_each(&from, Some(&to), &mut |k, v| {
+                    visited.push((k.to_vec(), v.to_vec()));
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(visited, part, "round {round}");
         }
         assert!(pages.tree.len() > 10, "pages never split");
     }
