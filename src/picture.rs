@@ -5,6 +5,8 @@
 //! dashed outline for a postponed or cancelled event, with a line back to
 //! the date it was first planned for.
 
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use crate::model::{Event, Status};
@@ -189,19 +191,24 @@ pub fn timeline_svg(items: &[Item]) -> String {
 /// The who-met graph as SVG: actors on a circle, a line per pair that met
 /// (dashed for meetings planned but not held), thicker for more meetings.
 pub fn graph_svg(edges: &[Edge]) -> String {
-    let mut actors: Vec<(String, String)> = Vec::new();
+    // Maps, not lists searched per edge: a database of a million events
+    // has about as many edges.
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
     for edge in edges {
         for end in [&edge.a, &edge.b] {
-            if !actors.iter().any(|(id, _)| *id == end.0) {
-                actors.push(end.clone());
-            }
+            names.entry(&end.0).or_insert(&end.1);
         }
     }
-    actors.sort();
+    let actors: Vec<(&str, &str)> = names.into_iter().collect();
+    let place: HashMap<&str, usize> = actors
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
     let size = 520.0_f64;
     let (cx, cy, r) = (size / 2.0, size / 2.0, size / 2.0 - 110.0);
     let at = |id: &str| -> (f64, f64) {
-        let i = actors.iter().position(|(a, _)| a == id).unwrap_or(0);
+        let i = place.get(id).copied().unwrap_or(0);
         let angle = std::f64::consts::TAU * i as f64 / actors.len().max(1) as f64
             - std::f64::consts::FRAC_PI_2;
         (cx + r * angle.cos(), cy + r * angle.sin())
@@ -211,19 +218,21 @@ pub fn graph_svg(edges: &[Edge]) -> String {
 <rect width="100%" height="100%" fill="#ffffff"/>
 "##
     );
+    // Each pair once, in the order first met, with its number of meetings.
     let mut pairs: Vec<(&str, &str, bool, usize)> = Vec::new();
+    let mut pair_at: HashMap<(&str, &str, bool), usize> = HashMap::new();
     for edge in edges {
         let (a, b) = if edge.a.0 <= edge.b.0 {
-            (&edge.a.0, &edge.b.0)
+            (edge.a.0.as_str(), edge.b.0.as_str())
         } else {
-            (&edge.b.0, &edge.a.0)
+            (edge.b.0.as_str(), edge.a.0.as_str())
         };
-        match pairs
-            .iter_mut()
-            .find(|p| p.0 == a.as_str() && p.1 == b.as_str() && p.2 == edge.planned)
-        {
-            Some(p) => p.3 += 1,
-            None => pairs.push((a, b, edge.planned, 1)),
+        match pair_at.entry((a, b, edge.planned)) {
+            Entry::Occupied(at) => pairs[*at.get()].3 += 1,
+            Entry::Vacant(slot) => {
+                slot.insert(pairs.len());
+                pairs.push((a, b, edge.planned, 1));
+            }
         }
     }
     for (a, b, planned, count) in &pairs {

@@ -95,9 +95,10 @@ pub fn write_picture<W: Write>(
         (Format::Svg, PictureView::Timeline) => picture::timeline_svg(&items),
         _ => {
             let mut actors: Vec<(String, String)> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for item in &items {
                 for (id, name) in item.event.actors.iter().zip(&item.actor_names) {
-                    if !actors.iter().any(|(a, _)| a == id) {
+                    if seen.insert(id) {
                         actors.push((id.clone(), name.clone()));
                     }
                 }
