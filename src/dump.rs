@@ -67,9 +67,8 @@ fn write_kind<R: Record, W: Write>(
     out: &mut W,
     line: impl Fn(R) -> Line,
 ) -> Result<()> {
-    for record in store.all::<R>() {
-        let record = record?;
-        for version in store.versions::<R>(record.id())? {
+    for versions in store.all_versions::<R>() {
+        for version in versions? {
             write_line(out, &line(version))?;
         }
     }

@@ -196,3 +196,47 @@ fn a_csv_import_never_undoes_a_retraction() {
     assert!(ids(&env.json(["timeline"])).is_empty());
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// The dump walks the records and their history side by side: each record
+/// must get exactly its own versions, oldest first, even when one id is the
+/// start of another (`ev-1`, `ev-10`, `ev-1x`), whose history keys sort
+/// next to each other.
+#[test]
+fn the_dump_gives_each_record_its_own_versions_in_order() {
+    let env = TestEnv::new();
+    env.write_file(
+        "events.csv",
+        "id,date,title,kind,status,place,actors,sources,tags,description\n\
+         ev-1,2025-01-01,One,meeting,occurred,,Ann,,,\n\
+         ev-10,2025-01-02,Ten,meeting,occurred,,Ann,,,\n\
+         ev-1x,2025-01-03,One x,meeting,occurred,,Bob,,,\n\
+         ev-2,2025-01-04,Two,meeting,occurred,,Bob,,,\n",
+    );
+    env.run_ok(["import", "events.csv"]);
+    let edits = [("ev-1", 2), ("ev-10", 1), ("ev-1x", 3), ("ev-2", 0)];
+    for (id, times) in edits {
+        for n in 1..=times {
+            env.run_ok(["event", "edit", id, "--title", &format!("{id} edit {n}")]);
+        }
+    }
+    let dump = env.export_ndjson();
+    let mut dumped: Vec<(String, String)> = Vec::new();
+    for line in dump.lines() {
+        let line: serde_json::Value = serde_json::from_str(line).unwrap();
+        if line["type"] == "event" {
+            let field = |name: &str| line[name].as_str().unwrap().to_string();
+            dumped.push((field("id"), field("title")));
+        }
+    }
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for (id, times) in edits {
+        let history = env.json(["history", id]);
+        let versions = history.as_array().unwrap();
+        assert_eq!(versions.len(), times + 1, "{history}");
+        for version in versions {
+            let title = version["record"]["title"].as_str().unwrap();
+            expected.push((id.to_string(), title.to_string()));
+        }
+    }
+    assert_eq!(dumped, expected);
+}
