@@ -203,3 +203,69 @@ fn a_check_sorted_in_many_runs_reports_what_one_in_memory_reports() {
         "{report}"
     );
 }
+
+/// Stores a copy of the second entry of the first page as a page of its
+/// own: two pages then hold that key, and the pages overlap.
+fn overlap_pages(env: &TestEnv) {
+    let db = sled::open(env.db()).expect("open the database with sled");
+    let pages = db.open_tree("pages").expect("the pages tree");
+    let (_, bytes) = pages.first().expect("readable").expect("a page");
+    let page = factline::codec::decode_page(&bytes).expect("a page");
+    let (key, value) = page.entries().nth(1).expect("two entries");
+    let mut copy = factline::codec::PageWriter::default();
+    copy.push(key, value);
+    pages.insert(key, copy.finish()).expect("write");
+    db.flush().expect("flush");
+}
+
+/// `check --repair` restores every answer and the whole dump from indexes
+/// that lost entries (the whole timeline index among them) and gained
+/// strays, with its sorts spilled in many runs: on sound pages by writing
+/// only the entries that differ, on overlapping pages by rebuilding them all.
+#[test]
+fn a_repair_sorted_in_many_runs_restores_everything() {
+    for overlapping in [false, true] {
+        let env = TestEnv::new();
+        env.run_ok(["example"]);
+        let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
+        let timeline = env.run_ok(["timeline", "--format", "csv"]);
+        let dump = env.export_ndjson();
+        damage(&env, |entries| {
+            entries
+                .retain(|key, _| !key.starts_with(b"xsteve-witkoff\0") && !key.starts_with(b"t"));
+            entries.insert(b"m stray natural key".to_vec(), Vec::new());
+        });
+        let report = env.cmd().arg("check").assert().code(1);
+        let problems = String::from_utf8_lossy(&report.get_output().stdout)
+            .lines()
+            .count();
+        if overlapping {
+            overlap_pages(&env);
+        }
+        let out = env
+            .cmd()
+            .env("FACTLINE_BULK_BUFFER_BYTES", "2000")
+            .args(["--verbose", "check", "--repair"])
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let runs: Vec<usize> = stderr
+            .split(" spilled runs")
+            .filter_map(|before| before.rsplit(' ').next()?.parse().ok())
+            .collect();
+        assert!(runs.iter().any(|&n| n > 3), "{stderr}");
+        let rewritten = format!("repair: {problems} index entries rewritten");
+        assert_eq!(
+            stderr.contains(&rewritten),
+            !overlapping,
+            "{rewritten}: {stderr}"
+        );
+        assert!(env.run_ok(["check"]).starts_with("ok"));
+        assert_eq!(
+            env.run_ok(["who-met", "witkoff", "--format", "csv"]),
+            who_met
+        );
+        assert_eq!(env.run_ok(["timeline", "--format", "csv"]), timeline);
+        assert_eq!(env.export_ndjson(), dump);
+    }
+}

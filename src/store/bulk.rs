@@ -818,6 +818,12 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// Writes one logical entry (`None` removes it) as it is: for `check
+    /// --repair`, which writes index entries the records imply.
+    pub(super) fn write_entry(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
+        self.sorter.push(key, value)
+    }
+
     /// The live event whose natural key (see [`keys::natural_key`]) is
     /// `natural`, among this change's events and the store's.
     pub fn event_with_natural_key(&mut self, natural: &str) -> Result<Option<String>> {

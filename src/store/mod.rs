@@ -570,24 +570,14 @@ impl Store {
     /// version decodes and precedes its record's current version. Returns the
     /// problems found and the number of keys checked.
     pub fn check(&self) -> Result<(Vec<String>, usize)> {
-        let mut audit = Audit {
-            problems: Vec::new(),
-            expected: bulk::SortedEntries::new(),
-            versions: BTreeMap::new(),
-            checked: 0,
-            references: BTreeMap::new(),
-        };
-        audit.records::<Actor>(self)?;
-        audit.records::<crate::model::Source>(self)?;
-        audit.records::<Event>(self)?;
-        audit.records::<crate::model::Claim>(self)?;
         let Audit {
             mut problems,
             expected,
             versions: current_versions,
             mut checked,
             references,
-        } = audit;
+            undecodable: _,
+        } = self.audit()?;
         // Every record a record names must be there (retracted is fine:
         // history keeps it), or the dump would not import.
         for ((kind, target), (who, also)) in references {
@@ -608,74 +598,21 @@ impl Store {
                 ));
             }
         }
-        // The stored index entries against the expected ones, both in key
-        // order: a merge, so that neither side is held in memory.
-        let mut expected = expected.into_sorted()?.peekable();
-        let mut indexes = keys::INDEXES;
-        indexes.sort_unstable();
-        for prefix in indexes {
-            self.data.for_each(&[prefix], None, &mut |key, value| {
-                checked += 1;
-                let mut matched = None;
-                while let Some(next) =
-                    expected.next_if(|e| e.as_ref().map_or(true, |(k, _)| k.as_slice() <= key))
-                {
-                    let (k, v) = next?;
-                    if k == key {
-                        matched = Some(v);
-                    } else {
-                        problems.push(format!("index entry {} is missing", show_key(&k)));
-                    }
+        self.compare_indexes(expected, &mut checked, &mut |difference| {
+            problems.push(match difference {
+                IndexDifference::Missing(key, _) => {
+                    format!("index entry {} is missing", show_key(&key))
                 }
-                match matched {
-                    Some(v) if v == value => {}
-                    Some(_) => {
-                        problems.push(format!("index entry {} has a wrong value", show_key(key)))
-                    }
-                    None => problems.push(format!(
-                        "index entry {} belongs to no record",
-                        show_key(key)
-                    )),
+                IndexDifference::Wrong(key, _) => {
+                    format!("index entry {} has a wrong value", show_key(&key))
                 }
-                Ok(())
-            })?;
-        }
-        for rest in expected {
-            let (key, _) = rest?;
-            problems.push(format!("index entry {} is missing", show_key(&key)));
-        }
-        // Pages cover disjoint key ranges in order, each under its first key.
-        let mut previous_last: Option<Vec<u8>> = None;
-        self.data.each_page(&mut |(page, entries)| {
-            match entries {
-                Err(e) => problems.push(format!("page {}: {e}", show_key(&page))),
-                Ok(entries) => {
-                    if entries.is_empty() {
-                        problems.push(format!("page {} is empty", show_key(&page)));
-                    }
-                    if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
-                        problems.push(format!("page {} is out of order", show_key(&page)));
-                    }
-                    if entries.first().is_some_and(|(key, _)| *key != page) {
-                        problems.push(format!(
-                            "page {} does not start with its own key",
-                            show_key(&page)
-                        ));
-                    }
-                    let first = entries.first().map_or(&page, |(key, _)| key);
-                    if previous_last.as_ref().is_some_and(|last| last >= first) {
-                        problems.push(format!(
-                            "page {} overlaps the page before it",
-                            show_key(&page)
-                        ));
-                    }
-                    if let Some((last, _)) = entries.last() {
-                        previous_last = Some(last.clone());
-                    }
+                IndexDifference::Stray(key) => {
+                    format!("index entry {} belongs to no record", show_key(&key))
                 }
-            }
+            });
             Ok(())
         })?;
+        self.check_pages(&mut problems)?;
         self.data
             .for_each(&[keys::HISTORY], None, &mut |key, value| {
                 checked += 1;
@@ -716,21 +653,162 @@ impl Store {
         Ok((problems, checked))
     }
 
-    /// Rebuilds every derived index entry from the records, and every page
-    /// from its entries, in one atomic batch. Records, history versions and
-    /// any entry that cannot be decoded are kept as they are (nothing is
-    /// dropped); entries in a page that cannot be read at all are lost to
-    /// that page's damage and reported. Returns what was repaired.
+    /// Decodes every record: the index entries they imply (sorted on disk),
+    /// their current versions, what they name, and what is wrong with them.
+    fn audit(&self) -> Result<Audit> {
+        let mut audit = Audit {
+            problems: Vec::new(),
+            expected: bulk::SortedEntries::new(),
+            versions: BTreeMap::new(),
+            checked: 0,
+            references: BTreeMap::new(),
+            undecodable: Vec::new(),
+        };
+        audit.records::<Actor>(self)?;
+        audit.records::<crate::model::Source>(self)?;
+        audit.records::<Event>(self)?;
+        audit.records::<crate::model::Claim>(self)?;
+        Ok(audit)
+    }
+
+    /// The stored index entries against the `expected` ones, both in key
+    /// order: a merge, so that neither side is held in memory. Calls
+    /// `differs` with each difference, in key order.
+    fn compare_indexes(
+        &self,
+        expected: bulk::SortedEntries,
+        checked: &mut usize,
+        differs: &mut dyn FnMut(IndexDifference) -> Result<()>,
+    ) -> Result<()> {
+        let mut expected = expected.into_sorted()?.peekable();
+        let mut indexes = keys::INDEXES;
+        indexes.sort_unstable();
+        for prefix in indexes {
+            self.data.for_each(&[prefix], None, &mut |key, value| {
+                *checked += 1;
+                let mut matched = None;
+                while let Some(next) =
+                    expected.next_if(|e| e.as_ref().map_or(true, |(k, _)| k.as_slice() <= key))
+                {
+                    let (k, v) = next?;
+                    if k == key {
+                        matched = Some(v);
+                    } else {
+                        differs(IndexDifference::Missing(k, v))?;
+                    }
+                }
+                match matched {
+                    Some(v) if v == value => Ok(()),
+                    Some(v) => differs(IndexDifference::Wrong(key.to_vec(), v)),
+                    None => differs(IndexDifference::Stray(key.to_vec())),
+                }
+            })?;
+        }
+        for rest in expected {
+            let (key, value) = rest?;
+            differs(IndexDifference::Missing(key, value))?;
+        }
+        Ok(())
+    }
+
+    /// Checks that the pages cover disjoint key ranges in order, each under
+    /// its first key, and can all be read.
+    fn check_pages(&self, problems: &mut Vec<String>) -> Result<()> {
+        let mut previous_last: Option<Vec<u8>> = None;
+        self.data.each_page(&mut |(page, entries)| {
+            match entries {
+                Err(e) => problems.push(format!("page {}: {e}", show_key(&page))),
+                Ok(entries) => {
+                    if entries.is_empty() {
+                        problems.push(format!("page {} is empty", show_key(&page)));
+                    }
+                    if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
+                        problems.push(format!("page {} is out of order", show_key(&page)));
+                    }
+                    if entries.first().is_some_and(|(key, _)| *key != page) {
+                        problems.push(format!(
+                            "page {} does not start with its own key",
+                            show_key(&page)
+                        ));
+                    }
+                    let first = entries.first().map_or(&page, |(key, _)| key);
+                    if previous_last.as_ref().is_some_and(|last| last >= first) {
+                        problems.push(format!(
+                            "page {} overlaps the page before it",
+                            show_key(&page)
+                        ));
+                    }
+                    if let Some((last, _)) = entries.last() {
+                        previous_last = Some(last.clone());
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Makes every derived index entry the one the records imply. Records,
+    /// history versions and any record that cannot be decoded are kept as
+    /// they are (nothing is dropped). When the pages are sound, only the
+    /// differing entries are written; when they are not, every page is
+    /// rebuilt from its entries in one atomic batch, and the entries of a
+    /// page that cannot be read at all are lost to that page's damage and
+    /// reported. Returns what the user should know.
+    ///
+    /// A rebuild sorts the entries on disk, twice: the kept ones (pages may
+    /// overlap or be out of order: of two copies of a key, the later page's
+    /// wins), then those with the index entries of each kept record. Memory
+    /// holds the sorters' buffers and the batch of new pages, not the entries.
     pub fn repair(&self) -> Result<Vec<String>> {
+        let mut page_problems = Vec::new();
+        self.check_pages(&mut page_problems)?;
+        if page_problems.is_empty() {
+            return self.repair_indexes();
+        }
+        self.rebuild_pages()
+    }
+
+    /// Repairs sound pages: writes only the index entries that differ from
+    /// what the records imply, as one bulk change (batched under the undo
+    /// log, so a killed repair is undone at the next open). Memory stays
+    /// that of `check`.
+    fn repair_indexes(&self) -> Result<Vec<String>> {
+        let audit = self.audit()?;
+        let notes = audit
+            .undecodable
+            .iter()
+            .map(|key| {
+                format!("record {key} cannot be decoded; kept as it is, without index entries")
+            })
+            .collect();
+        let mut bulk = self.bulk()?;
+        let mut rewritten = 0usize;
+        self.compare_indexes(audit.expected, &mut 0, &mut |difference| {
+            rewritten += 1;
+            match difference {
+                IndexDifference::Missing(key, value) | IndexDifference::Wrong(key, value) => {
+                    bulk.write_entry(&key, Some(&value))
+                }
+                IndexDifference::Stray(key) => bulk.write_entry(&key, None),
+            }
+        })?;
+        bulk.commit()?;
+        crate::detail(format!("repair: {rewritten} index entries rewritten"));
+        Ok(notes)
+    }
+
+    /// Rebuilds every page, for pages that cannot be trusted (unreadable,
+    /// out of order, overlapping).
+    fn rebuild_pages(&self) -> Result<Vec<String>> {
         let mut notes = Vec::new();
-        let mut kept: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-        for (page, entries) in self.data.all_pages()? {
+        let mut kept = bulk::SortedEntries::new();
+        self.data.each_page(&mut |(page, entries)| {
             match entries {
                 Ok(entries) => {
                     for (key, value) in entries {
-                        let derived = key.first().is_some_and(|k| keys::INDEXES.contains(k));
-                        if !derived {
-                            kept.insert(key, value);
+                        if !key.first().is_some_and(|k| keys::INDEXES.contains(k)) {
+                            kept.push(&key, &value)?;
                         }
                     }
                 }
@@ -739,28 +817,28 @@ impl Store {
                     show_key(&page)
                 )),
             }
-        }
-        let mut rebuilt = kept.clone();
-        fn index<R: Record>(
-            kept: &BTreeMap<Vec<u8>, Vec<u8>>,
-            rebuilt: &mut BTreeMap<Vec<u8>, Vec<u8>>,
-            notes: &mut Vec<String>,
-        ) {
-            for (key, value) in kept.range(vec![R::KIND]..vec![R::KIND + 1]) {
-                match codec::decode::<R>(value) {
-                    Ok(record) => rebuilt.extend(record.index_entries()),
-                    Err(e) => notes.push(format!(
-                        "record {} cannot be decoded ({e}); kept as it is, without index entries",
-                        show_key(key)
-                    )),
+            Ok(())
+        })?;
+        let mut rebuilt = bulk::SortedEntries::new();
+        for entry in kept.into_sorted()? {
+            let (key, value) = entry?;
+            let index_entries = match key.first().copied() {
+                Some(Actor::KIND) => derived::<Actor>(&key, &value, &mut notes),
+                Some(crate::model::Source::KIND) => {
+                    derived::<crate::model::Source>(&key, &value, &mut notes)
                 }
+                Some(Event::KIND) => derived::<Event>(&key, &value, &mut notes),
+                Some(crate::model::Claim::KIND) => {
+                    derived::<crate::model::Claim>(&key, &value, &mut notes)
+                }
+                _ => Vec::new(),
+            };
+            for (index_key, index_value) in index_entries {
+                rebuilt.push(&index_key, &index_value)?;
             }
+            rebuilt.push(&key, &value)?;
         }
-        index::<Actor>(&kept, &mut rebuilt, &mut notes);
-        index::<crate::model::Source>(&kept, &mut rebuilt, &mut notes);
-        index::<Event>(&kept, &mut rebuilt, &mut notes);
-        index::<crate::model::Claim>(&kept, &mut rebuilt, &mut notes);
-        self.data.rebuild(rebuilt)?;
+        self.data.rebuild(rebuilt.into_sorted()?)?;
         self.flush()?;
         Ok(notes)
     }
@@ -771,6 +849,25 @@ impl Store {
             store: self,
             pending: BTreeMap::new(),
             max_span: None,
+        }
+    }
+}
+
+/// The index entries a stored record implies, or none (and a note) when it
+/// cannot be decoded: `check --repair` keeps such a record as it is.
+fn derived<R: Record>(
+    key: &[u8],
+    value: &[u8],
+    notes: &mut Vec<String>,
+) -> Vec<(Vec<u8>, Vec<u8>)> {
+    match codec::decode::<R>(value) {
+        Ok(record) => record.index_entries(),
+        Err(e) => {
+            notes.push(format!(
+                "record {} cannot be decoded ({e}); kept as it is, without index entries",
+                show_key(key)
+            ));
+            Vec::new()
         }
     }
 }
@@ -788,6 +885,18 @@ struct Audit {
     /// Each record named by a current record, (kind, id): the first record
     /// that names it and how many others do.
     references: BTreeMap<(&'static str, String), (String, usize)>,
+    /// The records whose index entries cannot be derived (shown keys).
+    undecodable: Vec<String>,
+}
+
+/// How a stored index entry differs from what the records imply.
+enum IndexDifference {
+    /// Implied but not stored: (key, value).
+    Missing(Vec<u8>, Vec<u8>),
+    /// Stored with another value: (key, the implied value).
+    Wrong(Vec<u8>, Vec<u8>),
+    /// Stored but implied by no record.
+    Stray(Vec<u8>),
 }
 
 impl Audit {
@@ -809,12 +918,18 @@ impl Audit {
                             .or_insert_with(|| (crate::dump::line_name(&line), 0));
                     }
                 }
-                Ok(record) => self.problems.push(format!(
-                    "{}/{id}: the record inside is {}",
-                    R::KIND as char,
-                    record.id()
-                )),
-                Err(e) => self.problems.push(format!("{}/{id}: {e}", R::KIND as char)),
+                Ok(record) => {
+                    self.undecodable.push(show_key(key));
+                    self.problems.push(format!(
+                        "{}/{id}: the record inside is {}",
+                        R::KIND as char,
+                        record.id()
+                    ))
+                }
+                Err(e) => {
+                    self.undecodable.push(show_key(key));
+                    self.problems.push(format!("{}/{id}: {e}", R::KIND as char))
+                }
             }
             Ok(())
         })

@@ -452,7 +452,7 @@ impl Pages {
 
     /// Replaces every page with pages built from `entries` (logical key,
     /// value), in one atomic batch. For `check --repair`.
-    pub fn rebuild(&self, entries: BTreeMap<Vec<u8>, Vec<u8>>) -> Result<()> {
+    pub fn rebuild(&self, entries: impl Iterator<Item = Result<(Vec<u8>, Vec<u8>)>>) -> Result<()> {
         let mut batch = sled::Batch::default();
         for page in self.tree.iter().keys() {
             batch.remove(page.map_err(|e| self.sled_error(e))?);
@@ -463,8 +463,9 @@ impl Pages {
                 batch.insert(key, codec::compress_page(bytes));
             }
         };
-        for (key, value) in &entries {
-            put(builder.push(key, value));
+        for entry in entries {
+            let (key, value) = entry?;
+            put(builder.push(&key, &value));
         }
         put(builder.finish());
         self.tree
