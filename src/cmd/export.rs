@@ -47,9 +47,9 @@ pub fn write<W: Write>(
 ) -> Result<()> {
     match format {
         Format::Csv => write_timeline_csv(store, out, raw),
-        Format::Dot => export::write_dot(&export::collect(store, scope)?, out),
-        Format::Graphml => export::write_graphml(&export::collect(store, scope)?, out),
-        Format::Gexf => export::write_gexf(&export::collect(store, scope)?, out),
+        Format::Dot => export::write_dot(&export::Graph::new(store, scope)?, out),
+        Format::Graphml => export::write_graphml(&export::Graph::new(store, scope)?, out),
+        Format::Gexf => export::write_gexf(&export::Graph::new(store, scope)?, out),
         Format::Timelinejs | Format::TimelinejsCsv => write_timelinejs(store, format, out),
         Format::Html | Format::Svg => write_picture(store, format, PictureView::Timeline, out),
         Format::Ndjson | Format::Table | Format::Json => dump::write(store, out),
@@ -81,15 +81,15 @@ pub fn write_picture<W: Write>(
             first_date,
         });
     }
-    let graph = export::collect(store, Scope::Actors)?;
     let mut edges = Vec::new();
-    for e in &graph.edges {
+    export::Graph::new(store, Scope::Actors)?.for_each_edge(&mut |e| {
         edges.push(Edge {
             a: (e.source.clone(), names.actor(&e.source)?),
             b: (e.target.clone(), names.actor(&e.target)?),
             planned: e.relation == "planned",
         });
-    }
+        Ok(())
+    })?;
     let text = match (format, view) {
         (Format::Svg, PictureView::Graph) => picture::graph_svg(&edges),
         (Format::Svg, PictureView::Timeline) => picture::timeline_svg(&items),

@@ -3,11 +3,12 @@
 //! the story). Output is deterministic: nodes by id, edges by date and event.
 //! `schema/graph-exports.md` documents the attributes.
 
+use std::collections::HashSet;
 use std::io::Write;
 
 use crate::error::Result;
 use crate::graph::Rules;
-use crate::model::{Actor, Source};
+use crate::model::{Actor, Event, Source};
 use crate::query::{self, Filter, Window};
 use crate::store::Store;
 
@@ -46,99 +47,138 @@ pub struct Edge {
     pub status: String,
 }
 
-pub struct Graph {
-    pub nodes: Vec<Node>,
-    pub edges: Vec<Edge>,
+/// The graph to export, read from the store while it is written: nodes by
+/// class and id (the order records are stored in), edges in timeline order.
+/// Memory holds the ids of the actors with an edge, not the graph: a
+/// million events export as easily as ten.
+pub struct Graph<'s> {
+    store: &'s Store,
+    scope: Scope,
+    /// With [`Scope::Actors`], the actors who met (or were to meet)
+    /// someone: only they are nodes.
+    linked: HashSet<String>,
 }
 
-/// Collects the graph to export.
-pub fn collect(store: &Store, scope: Scope) -> Result<Graph> {
-    let mut nodes = Vec::new();
-    for actor in store.live::<Actor>() {
-        let actor = actor?;
-        nodes.push(Node {
-            id: actor.id,
-            label: actor.name,
-            class: "actor",
-            kind: actor.kind.to_string(),
-        });
-    }
-    let events = query::timeline(store, &Filter::default())?;
-    let rules = Rules::meetings(Window::ALL);
-    let planned = Rules {
-        planned: true,
-        ..rules
-    };
-    let mut edges = Vec::new();
-    // Event nodes follow the actor nodes (sources come after them).
-    let mut event_nodes = Vec::new();
-    for event in events {
-        let event = event?;
-        let edge = |source: &str, target: &str, relation| Edge {
-            source: source.to_string(),
-            target: target.to_string(),
-            relation,
-            event: event.id.clone(),
-            title: event.title.clone(),
-            date: event.date.to_string(),
-            earliest: event.date.earliest().map(|d| d.to_string()),
-            latest: event.date.latest().map(|d| d.to_string()),
-            status: event.status.to_string(),
-        };
-        let relation = if rules.is_meeting(event.kind, event.status) {
-            Some("met")
-        } else if planned.is_meeting(event.kind, event.status) {
-            Some("planned")
-        } else {
-            None
-        };
-        if let Some(relation) = relation {
-            let mut actors = event.actors.clone();
-            actors.sort();
-            actors.dedup();
-            for (i, a) in actors.iter().enumerate() {
-                for b in &actors[i + 1..] {
-                    edges.push(edge(a, b, relation));
+impl<'s> Graph<'s> {
+    pub fn new(store: &'s Store, scope: Scope) -> Result<Graph<'s>> {
+        let mut linked = HashSet::new();
+        if scope == Scope::Actors {
+            // Events in stored order: which actors have an edge needs no dates.
+            for event in store.live::<Event>() {
+                let event = event?;
+                if relation(&event).is_some() {
+                    let actors = distinct_actors(&event);
+                    if actors.len() > 1 {
+                        linked.extend(actors.into_iter().map(str::to_string));
+                    }
                 }
             }
         }
-        if scope == Scope::Full {
-            for a in &event.actors {
-                edges.push(edge(a, &event.id, "participant"));
+        Ok(Graph {
+            store,
+            scope,
+            linked,
+        })
+    }
+
+    /// Calls `f` with each node: actors, then (the full graph) events and
+    /// sources, each by id.
+    pub fn for_each_node(&self, f: &mut dyn FnMut(&Node) -> Result<()>) -> Result<()> {
+        for actor in self.store.live::<Actor>() {
+            let actor = actor?;
+            if self.scope == Scope::Full || self.linked.contains(&actor.id) {
+                f(&Node {
+                    id: actor.id,
+                    label: actor.name,
+                    class: "actor",
+                    kind: actor.kind.to_string(),
+                })?;
             }
-            for link in &event.sources {
-                edges.push(edge(&event.id, &link.source, "reported"));
+        }
+        if self.scope == Scope::Full {
+            for event in self.store.live::<Event>() {
+                let event = event?;
+                f(&Node {
+                    id: event.id,
+                    label: event.title,
+                    class: "event",
+                    kind: event.kind.to_string(),
+                })?;
             }
-            event_nodes.push(Node {
-                id: event.id.clone(),
-                label: event.title.clone(),
-                class: "event",
-                kind: event.kind.to_string(),
-            });
+            for source in self.store.live::<Source>() {
+                let source = source?;
+                f(&Node {
+                    id: source.id,
+                    label: source.name,
+                    class: "source",
+                    kind: String::new(),
+                })?;
+            }
         }
+        Ok(())
     }
-    nodes.append(&mut event_nodes);
-    if scope == Scope::Full {
-        for source in store.live::<Source>() {
-            let source = source?;
-            nodes.push(Node {
-                id: source.id,
-                label: source.name,
-                class: "source",
-                kind: String::new(),
-            });
+
+    /// Calls `f` with each edge, event by event in timeline order: a `met`
+    /// or `planned` edge per pair of a meeting's participants, then (the
+    /// full graph) the participation and reporting edges.
+    pub fn for_each_edge(&self, f: &mut dyn FnMut(&Edge) -> Result<()>) -> Result<()> {
+        for event in query::timeline(self.store, &Filter::default())? {
+            let event = event?;
+            let edge = |source: &str, target: &str, relation| Edge {
+                source: source.to_string(),
+                target: target.to_string(),
+                relation,
+                event: event.id.clone(),
+                title: event.title.clone(),
+                date: event.date.to_string(),
+                earliest: event.date.earliest().map(|d| d.to_string()),
+                latest: event.date.latest().map(|d| d.to_string()),
+                status: event.status.to_string(),
+            };
+            if let Some(relation) = relation(&event) {
+                let actors = distinct_actors(&event);
+                for (i, a) in actors.iter().enumerate() {
+                    for b in &actors[i + 1..] {
+                        f(&edge(a, b, relation))?;
+                    }
+                }
+            }
+            if self.scope == Scope::Full {
+                for a in &event.actors {
+                    f(&edge(a, &event.id, "participant"))?;
+                }
+                for link in &event.sources {
+                    f(&edge(&event.id, &link.source, "reported"))?;
+                }
+            }
         }
+        Ok(())
     }
-    if scope == Scope::Actors {
-        // The who-met graph: actors who met (or were to meet) someone.
-        let linked: std::collections::HashSet<&str> = edges
-            .iter()
-            .flat_map(|e| [e.source.as_str(), e.target.as_str()])
-            .collect();
-        nodes.retain(|n| linked.contains(n.id.as_str()));
+}
+
+/// The relation between an event's participants: `met` for a meeting that
+/// happened, `planned` for one scheduled but not held, none otherwise.
+fn relation(event: &Event) -> Option<&'static str> {
+    let met = Rules::meetings(Window::ALL);
+    let planned = Rules {
+        planned: true,
+        ..met
+    };
+    if met.is_meeting(event.kind, event.status) {
+        Some("met")
+    } else if planned.is_meeting(event.kind, event.status) {
+        Some("planned")
+    } else {
+        None
     }
-    nodes.sort_by(|a, b| (a.class, &a.id).cmp(&(b.class, &b.id)));
-    Ok(Graph { nodes, edges })
+}
+
+/// An event's participants, each once, by id.
+fn distinct_actors(event: &Event) -> Vec<&str> {
+    let mut actors: Vec<&str> = event.actors.iter().map(String::as_str).collect();
+    actors.sort_unstable();
+    actors.dedup();
+    actors
 }
 
 fn dot_escape(text: &str) -> String {
@@ -163,7 +203,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     )?;
     writeln!(out, "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#f4f4f4\", fontname=\"Helvetica\"];")?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];")?;
-    for node in &graph.nodes {
+    graph.for_each_node(&mut |node| {
         let shape = match node.class {
             "event" => ", shape=ellipse, fillcolor=\"#e8f0fe\"",
             "source" => ", shape=note, fillcolor=\"#fff8e1\"",
@@ -177,8 +217,9 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             node.class,
             dot_escape(&node.kind)
         )?;
-    }
-    for edge in &graph.edges {
+        Ok(())
+    })?;
+    graph.for_each_edge(&mut |edge| {
         let label = match edge.relation {
             "met" => format!(", label=\"{}\"", dot_escape(&human_date(&edge.date))),
             "planned" => format!(
@@ -198,7 +239,8 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             dot_escape(&edge.date),
             dot_escape(&edge.title),
         )?;
-    }
+        Ok(())
+    })?;
     writeln!(out, "}}")?;
     Ok(())
 }
@@ -249,7 +291,7 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         )?;
     }
     writeln!(out, r#"  <graph id="factline" edgedefault="undirected">"#)?;
-    for node in &graph.nodes {
+    graph.for_each_node(&mut |node| {
         writeln!(out, r#"    <node id="{}">"#, xml_escape(&node.id))?;
         writeln!(
             out,
@@ -263,8 +305,12 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             xml_escape(&node.kind)
         )?;
         writeln!(out, "    </node>")?;
-    }
-    for (i, edge) in graph.edges.iter().enumerate() {
+        Ok(())
+    })?;
+    let mut i = 0usize;
+    graph.for_each_edge(&mut |edge| {
+        i += 1;
+        let i = i - 1;
         writeln!(
             out,
             r#"    <edge id="e{i}" source="{}" target="{}">"#,
@@ -289,7 +335,8 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             }
         }
         writeln!(out, "    </edge>")?;
-    }
+        Ok(())
+    })?;
     writeln!(out, "  </graph>")?;
     writeln!(out, "</graphml>")?;
     Ok(())
@@ -317,7 +364,7 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         r#"    <attributes class="edge"><attribute id="relation" title="relation" type="string"/><attribute id="event" title="event" type="string"/><attribute id="date" title="date" type="string"/><attribute id="status" title="status" type="string"/></attributes>"#
     )?;
     writeln!(out, "    <nodes>")?;
-    for node in &graph.nodes {
+    graph.for_each_node(&mut |node| {
         writeln!(
             out,
             r#"      <node id="{}" label="{}"><attvalues><attvalue for="class" value="{}"/><attvalue for="kind" value="{}"/></attvalues></node>"#,
@@ -326,10 +373,14 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             node.class,
             xml_escape(&node.kind)
         )?;
-    }
+        Ok(())
+    })?;
     writeln!(out, "    </nodes>")?;
     writeln!(out, "    <edges>")?;
-    for (i, edge) in graph.edges.iter().enumerate() {
+    let mut i = 0usize;
+    graph.for_each_edge(&mut |edge| {
+        i += 1;
+        let i = i - 1;
         let mut span = String::new();
         if let Some(start) = &edge.earliest {
             span.push_str(&format!(r#" start="{start}""#));
@@ -348,7 +399,8 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             xml_escape(&edge.date),
             xml_escape(&edge.status)
         )?;
-    }
+        Ok(())
+    })?;
     writeln!(out, "    </edges>")?;
     writeln!(out, "  </graph>")?;
     writeln!(out, "</gexf>")?;
