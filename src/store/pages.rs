@@ -336,7 +336,8 @@ impl Pages {
     }
 
     /// Entries with `start <= key < end` (no end: to the end of the keyspace
-    /// of `start`), in key order, collected.
+    /// of `start`), in key order, collected (tests compare it with a model).
+    #[cfg(test)]
     pub fn range(&self, start: &[u8], end: Option<&[u8]>) -> Result<Entries> {
         self.entries(start, end)?.collect()
     }
@@ -475,8 +476,8 @@ impl Pages {
         Ok(())
     }
 
-    /// Every page in key order, for `check`: (page key, its entries or why
-    /// they cannot be read).
+    /// Every page in key order (tests check the page layout with it).
+    #[cfg(test)]
     pub fn all_pages(&self) -> Result<Vec<CheckedPage>> {
         let mut out = Vec::new();
         self.each_page(&mut |page| {
@@ -486,7 +487,8 @@ impl Pages {
         Ok(out)
     }
 
-    /// [`all_pages`](Self::all_pages) one page at a time, in key order.
+    /// Calls `f` with every page in key order, one at a time, for `check`
+    /// and `check --repair`: (page key, its entries or why they cannot be read).
     pub fn each_page(&self, f: &mut dyn FnMut(CheckedPage) -> Result<()>) -> Result<()> {
         for item in self.tree.iter() {
             let (page, bytes) = item.map_err(|e| self.sled_error(e))?;
