@@ -8,11 +8,11 @@ use crate::store::Access;
 pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
     let store = ctx.open(if repair { Access::Write } else { Access::Read })?;
     if repair {
-        let (problems, _) = store.check()?;
+        let (problems, notes) = store.repair()?;
         if problems.is_empty() {
             crate::notice("nothing to repair");
         } else {
-            for note in store.repair()? {
+            for note in notes {
                 crate::notice(note);
             }
             crate::notice(format!(

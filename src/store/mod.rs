@@ -570,13 +570,21 @@ impl Store {
     /// version decodes and precedes its record's current version. Returns the
     /// problems found and the number of keys checked.
     pub fn check(&self) -> Result<(Vec<String>, usize)> {
+        let report = self.inspect(None)?;
+        Ok((report.problems, report.checked))
+    }
+
+    /// What [`Store::check`] does; with `fixes`, each index entry that
+    /// differs from what the records imply is also written to it (its
+    /// implied value, or a removal), for `check --repair` to commit.
+    fn inspect(&self, mut fixes: Option<&mut bulk::Bulk<'_>>) -> Result<Inspection> {
         let Audit {
             mut problems,
             expected,
             versions: current_versions,
             mut checked,
             references,
-            undecodable: _,
+            undecodable,
         } = self.audit()?;
         // Every record a record names must be there (retracted is fine:
         // history keeps it), or the dump would not import.
@@ -598,21 +606,23 @@ impl Store {
                 ));
             }
         }
+        let mut fixed = 0;
         self.compare_indexes(expected, &mut checked, &mut |difference| {
-            problems.push(match difference {
-                IndexDifference::Missing(key, _) => {
-                    format!("index entry {} is missing", show_key(&key))
-                }
-                IndexDifference::Wrong(key, _) => {
-                    format!("index entry {} has a wrong value", show_key(&key))
-                }
-                IndexDifference::Stray(key) => {
-                    format!("index entry {} belongs to no record", show_key(&key))
-                }
-            });
+            let (problem, key, value) = match difference {
+                IndexDifference::Missing(key, value) => ("is missing", key, Some(value)),
+                IndexDifference::Wrong(key, value) => ("has a wrong value", key, Some(value)),
+                IndexDifference::Stray(key) => ("belongs to no record", key, None),
+            };
+            problems.push(format!("index entry {} {problem}", show_key(&key)));
+            if let Some(fixes) = fixes.as_deref_mut() {
+                fixed += 1;
+                fixes.write_entry(&key, value.as_deref())?;
+            }
             Ok(())
         })?;
+        let before_pages = problems.len();
         self.check_pages(&mut problems)?;
+        let pages_sound = problems.len() == before_pages;
         self.data
             .for_each(&[keys::HISTORY], None, &mut |key, value| {
                 checked += 1;
@@ -650,7 +660,13 @@ impl Store {
                 }
                 Ok(())
             })?;
-        Ok((problems, checked))
+        Ok(Inspection {
+            problems,
+            checked,
+            pages_sound,
+            fixed,
+            undecodable,
+        })
     }
 
     /// Decodes every record: the index entries they imply (sorted on disk),
@@ -754,48 +770,39 @@ impl Store {
     /// differing entries are written; when they are not, every page is
     /// rebuilt from its entries in one atomic batch, and the entries of a
     /// page that cannot be read at all are lost to that page's damage and
-    /// reported. Returns what the user should know.
+    /// reported.
     ///
     /// A rebuild sorts the entries on disk, twice: the kept ones (pages may
     /// overlap or be out of order: of two copies of a key, the later page's
     /// wins), then those with the index entries of each kept record. Memory
     /// holds the sorters' buffers and the batch of new pages, not the entries.
-    pub fn repair(&self) -> Result<Vec<String>> {
-        let mut page_problems = Vec::new();
-        self.check_pages(&mut page_problems)?;
-        if page_problems.is_empty() {
-            return self.repair_indexes();
+    ///
+    /// Returns the problems found before repairing (none: nothing was
+    /// written) and what the user should know about the repair.
+    pub fn repair(&self) -> Result<(Vec<String>, Vec<String>)> {
+        // The check collects the fixes as it finds the problems: one pass
+        // over the records, as for `check`.
+        let mut fixes = self.bulk()?;
+        let found = self.inspect(Some(&mut fixes))?;
+        if found.problems.is_empty() {
+            return Ok((found.problems, Vec::new()));
         }
-        self.rebuild_pages()
-    }
-
-    /// Repairs sound pages: writes only the index entries that differ from
-    /// what the records imply, as one bulk change (batched under the undo
-    /// log, so a killed repair is undone at the next open). Memory stays
-    /// that of `check`.
-    fn repair_indexes(&self) -> Result<Vec<String>> {
-        let audit = self.audit()?;
-        let notes = audit
+        if !found.pages_sound {
+            drop(fixes);
+            return Ok((found.problems, self.rebuild_pages()?));
+        }
+        // Written as one bulk change, batched under the undo log: a killed
+        // repair is undone at the next open.
+        fixes.commit()?;
+        crate::detail(format!("repair: {} index entries rewritten", found.fixed));
+        let notes = found
             .undecodable
             .iter()
             .map(|key| {
                 format!("record {key} cannot be decoded; kept as it is, without index entries")
             })
             .collect();
-        let mut bulk = self.bulk()?;
-        let mut rewritten = 0usize;
-        self.compare_indexes(audit.expected, &mut 0, &mut |difference| {
-            rewritten += 1;
-            match difference {
-                IndexDifference::Missing(key, value) | IndexDifference::Wrong(key, value) => {
-                    bulk.write_entry(&key, Some(&value))
-                }
-                IndexDifference::Stray(key) => bulk.write_entry(&key, None),
-            }
-        })?;
-        bulk.commit()?;
-        crate::detail(format!("repair: {rewritten} index entries rewritten"));
-        Ok(notes)
+        Ok((found.problems, notes))
     }
 
     /// Rebuilds every page, for pages that cannot be trusted (unreadable,
@@ -886,6 +893,18 @@ struct Audit {
     /// that names it and how many others do.
     references: BTreeMap<(&'static str, String), (String, usize)>,
     /// The records whose index entries cannot be derived (shown keys).
+    undecodable: Vec<String>,
+}
+
+/// What one pass of `check` found.
+struct Inspection {
+    problems: Vec<String>,
+    checked: usize,
+    /// No page is unreadable, out of order or overlapping another.
+    pages_sound: bool,
+    /// Index entries written to the fixes.
+    fixed: usize,
+    /// As [`Audit::undecodable`].
     undecodable: Vec<String>,
 }
 
