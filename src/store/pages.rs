@@ -158,17 +158,16 @@ impl PageReader {
             return Ok(());
         }
         let (pages, end) = self.pages_from(start, end)?;
-        let before_end = |key: &[u8]| end.as_ref().is_none_or(|e| key < e.as_slice());
         for item in pages {
             let (page_key, bytes) = item.map_err(|e| self.sled_error(e))?;
-            if !before_end(&page_key) {
+            if !before(&end, &page_key) {
                 break;
             }
             let page = self.decode(&page_key, &bytes)?;
             let from = page.search(start).unwrap_or_else(|i| i);
             for i in from..page.len() {
                 let key = page.key(i);
-                if !before_end(key) {
+                if !before(&end, key) {
                     return Ok(());
                 }
                 f(key, page.value(i))?;
@@ -209,14 +208,31 @@ pub struct EntryIter {
     page: Option<(Page, usize)>,
 }
 
-impl EntryIter {
-    fn before_end(&self, key: &[u8]) -> bool {
-        self.end.as_ref().is_none_or(|e| key < e.as_slice())
-    }
+/// Whether `key` comes before the end of a range (none: no end).
+fn before(end: &Option<Vec<u8>>, key: &[u8]) -> bool {
+    end.as_ref().is_none_or(|e| key < e.as_slice())
+}
 
+impl EntryIter {
+    /// Ends the iteration: nothing more is read.
     fn stop(&mut self) {
         self.pages = None;
         self.page = None;
+    }
+
+    /// Reads the next page of the range; false past its end.
+    fn load_next_page(&mut self) -> Result<bool> {
+        let Some(read) = self.pages.as_mut().and_then(Iterator::next) else {
+            return Ok(false);
+        };
+        let (key, bytes) = read.map_err(|e| self.reader.sled_error(e))?;
+        if !before(&self.end, &key) {
+            return Ok(false);
+        }
+        let page = self.reader.decode(&key, &bytes)?;
+        let from = page.search(&self.start).unwrap_or_else(|i| i);
+        self.page = Some((page, from));
+        Ok(true)
     }
 }
 
@@ -227,47 +243,26 @@ impl Iterator for EntryIter {
         loop {
             if let Some((page, i)) = &mut self.page {
                 if *i < page.len() {
-                    let entry = (page.key(*i).to_vec(), page.value(*i).to_vec());
-                    *i += 1;
-                    if !self.before_end(&entry.0) {
-                        self.stop();
-                        return None;
+                    let key = page.key(*i);
+                    if !before(&self.end, key) {
+                        break;
                     }
+                    let entry = (key.to_vec(), page.value(*i).to_vec());
+                    *i += 1;
                     return Some(Ok(entry));
                 }
-                self.page = None;
             }
-            let read = match self.pages.as_mut()?.next() {
-                None => {
-                    self.stop();
-                    return None;
-                }
-                Some(read) => read,
-            };
-            let decoded = read
-                .map_err(|e| self.reader.sled_error(e))
-                .and_then(|(key, bytes)| {
-                    if self.before_end(&key) {
-                        self.reader.decode(&key, &bytes).map(Some)
-                    } else {
-                        Ok(None)
-                    }
-                });
-            match decoded {
-                Ok(Some(page)) => {
-                    let from = page.search(&self.start).unwrap_or_else(|i| i);
-                    self.page = Some((page, from));
-                }
-                Ok(None) => {
-                    self.stop();
-                    return None;
-                }
+            match self.load_next_page() {
+                Ok(true) => {}
+                Ok(false) => break,
                 Err(e) => {
                     self.stop();
                     return Some(Err(e));
                 }
             }
         }
+        self.stop();
+        None
     }
 }
 
