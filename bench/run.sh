@@ -10,6 +10,10 @@
 #                 at the end; a BENCH_DIR you give is left in place)
 #   BENCH_KEEP=1  keep the mktemp work directory
 #   RUNS          how many times each step runs (default 3); the median is reported
+#   SLED_OPEN_BIN sled alone, opening the database and reading one page
+#                 (examples/sled_open.rs; default: beside FACTLINE_BIN in
+#                 examples/, or built with `cargo build --release --example
+#                 sled_open`): the floor of a small query
 #
 # Every step runs as a fresh process, as a user runs it, with its output written
 # to a file (factline) or redirected to one (sqlite3). The caches are warm: the
@@ -59,6 +63,16 @@ else
         say "building $BIN"
         (cd "$ROOT" && cargo build --release) >&2
     fi
+fi
+
+# sled alone opening the database and reading one page (examples/sled_open.rs):
+# the floor of a small query, timed next to the rare who-met. Looked for beside
+# the factline binary (cargo builds examples into target/*/examples).
+PROBE=${SLED_OPEN_BIN:-$(dirname "$BIN")/examples/sled_open}
+if [[ ! -x $PROBE ]]; then
+    PROBE=$ROOT/target/release/examples/sled_open
+    say "building $PROBE"
+    (cd "$ROOT" && cargo build --release --example sled_open) >&2
 fi
 
 if [[ -n ${BENCH_DIR:-} ]]; then
@@ -230,6 +244,7 @@ for ((run = 1; run <= RUNS; run++)); do
     measure sq_who_busy 0 "${SQ[@]}" -csv -header "$(who_met_sql "$BUSY")"
     measure fl_who_rare 0 "${FL[@]}" --format csv who-met "$RARE"
     measure sq_who_rare 0 "${SQ[@]}" -csv -header "$(who_met_sql "$RARE")"
+    measure sled_open 0 "$PROBE" "$FLDB"
     measure fl_path "0 1" "${FL[@]}" --format csv path "$PATH_FROM" "$PATH_TO" --max-hops "$MAX_HOPS"
     measure sq_path 0 "${SQ[@]}" -csv -noheader "$PATH_SQL"
     measure fl_network 0 "${FL[@]}" --format csv network "$HUB" --hops 2
@@ -300,6 +315,7 @@ row "import (SQLite: .import + 4 indexes)" "$(secs "$(median fl_import)")" "$(se
 TABLE+=("| ↳ of which SQLite CREATE INDEX | — | $(secs "$(median sq_index)") | — | — |")
 row "who-met busiest ($BUSY)" "$(secs "$(median fl_who_busy)")" "$(secs "$(median sq_who_busy)")" 0.5
 row "who-met rare ($RARE)" "$(secs "$(median fl_who_rare)")" "$(secs "$(median sq_who_rare)")" 2
+row "↳ sled alone: open + read one page (examples/sled_open)" "$(secs "$(median sled_open)")" "$(secs "$(median sq_who_rare)")" ""
 row "path ($PATH_FROM → $PATH_TO, ≤ $MAX_HOPS hops)" "$(secs "$(median fl_path)")" "$(secs "$(median sq_path)")" 0.1
 row "network --hops 2 ($HUB)" "$(secs "$(median fl_network)")" "$(secs "$(median sq_network)")" 0.1
 row "one-month timeline ($FROM..$TO)" "$(secs "$(median fl_timeline)")" "$(secs "$(median sq_timeline)")" 1

@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     "| ↳ of which SQLite CREATE INDEX |",
     "| who-met busiest (Actor 00000) |",
     "| who-met rare (",
+    "| ↳ sled alone: open + read one page (examples/sled_open) |",
     "| path (",
     "| network --hops 2 (Actor 00001) |",
     "| one-month timeline (2010-06-01..2010-06-30) |",
