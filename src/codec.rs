@@ -21,12 +21,41 @@ fn config() -> impl bincode::config::Config {
 
 /// Encodes a record for storage.
 pub fn encode<T: Serialize>(record: &T) -> Vec<u8> {
-    let mut out = vec![RECORD_FORMAT];
+    // Room for a typical record, so that the encoder rarely grows the buffer.
+    let mut out = Vec::with_capacity(256);
+    out.push(RECORD_FORMAT);
+    encode_into(record, &mut out);
+    out
+}
+
+/// Appends the bincode of `value` (no format byte) to `out`.
+fn encode_into<T: Serialize>(value: &T, out: &mut Vec<u8>) {
     // Encoding plain model types into a Vec cannot fail; a failure here would
     // be a programming error in a model type (e.g. an unsupported serde attribute).
-    bincode::serde::encode_into_std_write(record, &mut out, config())
+    bincode::serde::encode_into_std_write(value, out, config())
         .expect("model records are always encodable");
-    out
+}
+
+/// Encodes several records that end in the same fields: each is `head`
+/// (its leading fields, as a struct or tuple) followed by `tail` (the rest),
+/// the same bytes as [`encode`] of the whole record, because bincode writes
+/// a struct's fields one after another with nothing between them. The tail
+/// is encoded once (an event's participations share its title and date).
+pub fn encode_sharing_tail<H: Serialize, T: Serialize>(
+    heads: impl Iterator<Item = H>,
+    tail: &T,
+) -> Vec<Vec<u8>> {
+    let mut tail_bytes = Vec::with_capacity(128);
+    encode_into(tail, &mut tail_bytes);
+    heads
+        .map(|head| {
+            let mut out = Vec::with_capacity(64 + tail_bytes.len());
+            out.push(RECORD_FORMAT);
+            encode_into(&head, &mut out);
+            out.extend_from_slice(&tail_bytes);
+            out
+        })
+        .collect()
 }
 
 /// Decodes a stored record, refusing unknown formats, truncation and trailing bytes.

@@ -38,6 +38,15 @@ pub struct ParticipationHead<'a> {
     pub others: Vec<&'a str>,
 }
 
+/// The leading fields of a [`Participation`] as they are written: its
+/// title and date follow, encoded once per event (see `Indexed for Event`).
+#[derive(Serialize)]
+struct ParticipationHeadOut<'a> {
+    kind: EventKind,
+    status: Status,
+    others: Vec<&'a str>,
+}
+
 pub const ACTOR: u8 = b'a';
 pub const SOURCE: u8 = b's';
 pub const EVENT: u8 = b'e';
@@ -155,12 +164,24 @@ pub fn natural_key_of(date: &str, title: &str, actors: &[String]) -> String {
     let mut ids: Vec<&str> = actors.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
-    let title = crate::model::names::fold(title);
+    let mut key = String::new();
+    push_natural_key(&mut key, date, title, &ids);
+    key
+}
+
+/// Appends the natural key of (date, title, sorted distinct actor ids) to `key`.
+fn push_natural_key(key: &mut String, date: &str, title: &str, ids: &[&str]) {
     let ids_len: usize = ids.iter().map(|id| id.len() + 1).sum();
-    let mut key = String::with_capacity(date.len() + title.len() + 2 + ids_len);
+    key.reserve(date.len() + title.len() + 2 + ids_len);
     key.push_str(date);
     key.push('\u{1}');
-    key.extend(title.chars().filter(|&c| c != '\0'));
+    let title_at = key.len();
+    crate::model::names::fold_into(title, key);
+    if key[title_at..].contains('\0') {
+        let title: String = key[title_at..].chars().filter(|&c| c != '\0').collect();
+        key.truncate(title_at);
+        key.push_str(&title);
+    }
     key.push('\u{1}');
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
@@ -168,7 +189,6 @@ pub fn natural_key_of(date: &str, title: &str, actors: &[String]) -> String {
         }
         key.push_str(id);
     }
-    key
 }
 
 /// The natural key in `key` if it is the natural-key index entry of the
@@ -199,9 +219,17 @@ pub fn unbounded(event_id: &str) -> Vec<u8> {
 }
 
 pub fn actor_event(actor_id: &str, event: &Event) -> Vec<u8> {
-    let mut key = actor_events_prefix(actor_id);
-    key.extend_from_slice(&event.date.sort_key());
-    key.extend_from_slice(event.id.as_bytes());
+    actor_event_at(actor_id, &event.date.sort_key(), &event.id)
+}
+
+/// `x` actor-id NUL date-sort-key event-id.
+fn actor_event_at(actor_id: &str, sort_key: &[u8; 9], event_id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(11 + actor_id.len() + event_id.len());
+    key.push(ACTOR_EVENT);
+    key.extend_from_slice(actor_id.as_bytes());
+    key.push(0);
+    key.extend_from_slice(sort_key);
+    key.extend_from_slice(event_id.as_bytes());
     key
 }
 
@@ -286,25 +314,34 @@ impl Indexed for Event {
         if self.meta.retracted.is_some() {
             return Vec::new();
         }
-        let mut entries = vec![
-            (timeline(self), Vec::new()),
-            (pair(NATURAL, &natural_key(self), &self.id), Vec::new()),
-        ];
-        if self.date.earliest().is_none() || self.date.latest().is_none() {
-            entries.push((unbounded(&self.id), Vec::new()));
-        }
         let mut actors: Vec<&str> = self.actors.iter().map(String::as_str).collect();
         actors.sort_unstable();
         actors.dedup();
-        for actor in &actors {
-            let part = Participation {
-                kind: self.kind,
-                status: self.status,
-                others: actors.iter().filter(|a| *a != actor).copied().collect(),
-                title: &self.title,
-                date: self.date.as_str(),
-            };
-            entries.push((actor_event(actor, self), codec::encode(&part)));
+        let sort_key = self.date.sort_key();
+        let mut entries = Vec::with_capacity(3 + actors.len());
+        let mut timeline = Vec::with_capacity(10 + self.id.len());
+        timeline.push(TIMELINE);
+        timeline.extend_from_slice(&sort_key);
+        timeline.extend_from_slice(self.id.as_bytes());
+        entries.push((timeline, Vec::new()));
+        // `m` natural-key NUL event-id, the natural key built in place.
+        let mut natural = String::from(NATURAL as char);
+        push_natural_key(&mut natural, self.date.as_str(), &self.title, &actors);
+        natural.push('\0');
+        natural.push_str(&self.id);
+        entries.push((natural.into_bytes(), Vec::new()));
+        if self.date.earliest().is_none() || self.date.latest().is_none() {
+            entries.push((unbounded(&self.id), Vec::new()));
+        }
+        // Every participation ends in the event's title and date: encoded once.
+        let heads = actors.iter().map(|actor| ParticipationHeadOut {
+            kind: self.kind,
+            status: self.status,
+            others: actors.iter().filter(|a| *a != actor).copied().collect(),
+        });
+        let values = codec::encode_sharing_tail(heads, &(self.title.as_str(), self.date.as_str()));
+        for (actor, value) in actors.iter().zip(values) {
+            entries.push((actor_event_at(actor, &sort_key, &self.id), value));
         }
         entries
     }
@@ -359,6 +396,58 @@ mod tests {
             }
         );
         assert!(codec::decode_prefix::<ParticipationHead>(b"\x09").is_err());
+    }
+
+    /// An event's index entries are built in place and its participations
+    /// share one encoded tail: the bytes must stay those the layout defines
+    /// (`timeline`, `pair(NATURAL, natural_key)`, `actor_event` and a whole
+    /// encoded `Participation`), or stored databases would stop matching.
+    #[test]
+    fn event_index_entries_are_the_bytes_the_layout_defines() {
+        for (title, actors, date) in [
+            (
+                "Talks in Miami, \"quoted\"",
+                vec!["witkoff", "umerov", "witkoff"],
+                "2025-11-30/2025-12-02",
+            ),
+            ("  Зеленський — Türkiye\u{0} ", vec!["zelenskyy"], "2025-08"),
+            ("Open-ended", vec![], "2025-01-24/.."),
+        ] {
+            let event = Event {
+                id: "ev-1".to_string(),
+                title: title.to_string(),
+                date: crate::model::Date::parse_edtf(date).unwrap(),
+                kind: EventKind::Talks,
+                status: Status::Postponed,
+                place: None,
+                actors: actors.iter().map(|a| a.to_string()).collect(),
+                sources: Vec::new(),
+                tags: Vec::new(),
+                description: String::new(),
+                meta: crate::model::Meta::first(crate::model::Stamp(0)),
+            };
+            let mut expected = vec![
+                (timeline(&event), Vec::new()),
+                (pair(NATURAL, &natural_key(&event), &event.id), Vec::new()),
+            ];
+            if event.date.earliest().is_none() || event.date.latest().is_none() {
+                expected.push((unbounded(&event.id), Vec::new()));
+            }
+            let mut ids: Vec<&str> = actors.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            for actor in &ids {
+                let part = Participation {
+                    kind: event.kind,
+                    status: event.status,
+                    others: ids.iter().filter(|a| *a != actor).copied().collect(),
+                    title: &event.title,
+                    date: event.date.as_str(),
+                };
+                expected.push((actor_event(actor, &event), codec::encode(&part)));
+            }
+            assert_eq!(event.index_entries(), expected, "{title:?}");
+        }
     }
 
     #[test]
