@@ -26,11 +26,13 @@
 //! so, and undoing it empties the store again.
 
 use std::cmp::Ordering;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
 use std::hash::BuildHasher;
-use std::io::{BufReader, BufWriter, Read, Seek, Write};
+use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
 use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use crate::codec;
 use crate::error::{Error, Result};
@@ -113,32 +115,45 @@ impl SortedWrite {
     }
 
     /// The next write of a run, or `None` at its end.
-    fn read_from(input: &mut impl Read) -> std::io::Result<Option<SortedWrite>> {
+    fn read_from(input: &mut impl BufRead) -> std::io::Result<Option<SortedWrite>> {
         let mut len = [0u8; 4];
         match input.read_exact(&mut len) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
             Err(e) => return Err(e),
         }
-        let mut fixed = |buf: &mut [u8]| input.read_exact(buf);
-        let mut key = vec![0u8; u32::from_le_bytes(len) as usize];
-        fixed(&mut key)?;
+        let key = read_vec(input, u32::from_le_bytes(len) as usize)?;
         let mut seq = [0u8; 8];
-        fixed(&mut seq)?;
+        input.read_exact(&mut seq)?;
         let seq = u64::from_le_bytes(seq);
         let mut flag = [0u8; 1];
-        fixed(&mut flag)?;
+        input.read_exact(&mut flag)?;
         let value = match flag[0] {
             0 => None,
             _ => {
-                fixed(&mut len)?;
-                let mut value = vec![0u8; u32::from_le_bytes(len) as usize];
-                fixed(&mut value)?;
-                Some(value)
+                input.read_exact(&mut len)?;
+                Some(read_vec(input, u32::from_le_bytes(len) as usize)?)
             }
         };
         Ok(Some(SortedWrite::new(key, seq, value)))
     }
+}
+
+/// The next `len` bytes of `input`, copied from its buffer: a merge reads
+/// millions of keys and values, and zeroing each before reading into it
+/// cost as much as the copy.
+fn read_vec(input: &mut impl BufRead, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let n = buf.len().min(len - out.len());
+        out.extend_from_slice(&buf[..n]);
+        input.consume(n);
+    }
+    Ok(out)
 }
 
 /// Buffered writes: their bytes appended to one arena, and a small entry
@@ -476,11 +491,33 @@ fn hash_of(bytes: &[u8]) -> u64 {
     foldhash::fast::FixedState::default().hash_one(bytes)
 }
 
+/// Hashes a `u64` that is a hash already ([`hash_of`]) as itself, instead
+/// of hashing it again.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl std::hash::Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed here; anything else still gets a hash.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+}
+
 /// Offsets into the record file by a key's hash; the rare keys whose hash
 /// another key already holds are kept whole.
 #[derive(Default)]
 struct OffsetIndex {
-    by_hash: foldhash::HashMap<u64, u64>,
+    by_hash: std::collections::HashMap<u64, u64, std::hash::BuildHasherDefault<AlreadyHashed>>,
     clashes: foldhash::HashMap<Vec<u8>, u64>,
 }
 
@@ -509,13 +546,16 @@ impl OffsetIndex {
             *slot = offset;
             return Ok(());
         }
-        let hash = hash_of(key);
-        match self.by_hash.get(&hash) {
-            Some(&held) if key_at(held)? != key => {
-                self.clashes.insert(key.to_vec(), offset);
+        match self.by_hash.entry(hash_of(key)) {
+            Entry::Vacant(slot) => {
+                slot.insert(offset);
             }
-            _ => {
-                self.by_hash.insert(hash, offset);
+            Entry::Occupied(mut slot) => {
+                if key_at(*slot.get())? == key {
+                    slot.insert(offset);
+                } else {
+                    self.clashes.insert(key.to_vec(), offset);
+                }
             }
         }
         Ok(())
@@ -897,17 +937,27 @@ impl Bulk<'_> {
         // `PageBatch::add`). The writer writes behind the merge, which
         // `Pages::rewrite` allows.
         let (to_writer, batches) = std::sync::mpsc::sync_channel::<PageBatch>(1);
+        let mut share = CompressionShare::new();
+        // Set by the writer while it waits for a batch (see `CompressionShare`).
+        let writer_waiting = AtomicBool::new(false);
         let (merged, written) = std::thread::scope(|scope| {
             // What the writer touches is shareable: sled trees and the flush.
             let (durability, pages) = (&store.durability, &store.data.tree);
+            let waiting = &writer_waiting;
             let writer = scope.spawn(move || {
                 let mut totals = Written::default();
-                for mut batch in batches {
+                loop {
+                    waiting.store(true, Relaxed);
+                    let Ok(mut batch) = batches.recv() else { break };
+                    waiting.store(false, Relaxed);
                     batch.write(durability, pages, undo_log, &mut totals)?;
                 }
                 Ok::<_, Error>(totals)
             });
-            let mut batch = PageBatch::default();
+            let mut batch = PageBatch {
+                compress_share: share.merge,
+                ..PageBatch::default()
+            };
             // A failed send means the writer stopped: its error is reported.
             let stopped = || Error::database("the page writer of a bulk import stopped");
             let merged = store
@@ -915,9 +965,18 @@ impl Bulk<'_> {
                 .rewrite(merge, &mut |edit| {
                     batch.add(edit);
                     if batch.bytes >= batch_bytes {
-                        to_writer
-                            .send(std::mem::take(&mut batch))
-                            .map_err(|_| stopped())?;
+                        let full = std::mem::take(&mut batch);
+                        let behind = match to_writer.try_send(full) {
+                            Ok(()) => false,
+                            Err(std::sync::mpsc::TrySendError::Full(full)) => {
+                                to_writer.send(full).map_err(|_| stopped())?;
+                                true
+                            }
+                            Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+                                return Err(stopped())
+                            }
+                        };
+                        batch.compress_share = share.adjust(behind, writer_waiting.load(Relaxed));
                     }
                     Ok(())
                 })
@@ -975,13 +1034,51 @@ enum PageWrite {
     Remove,
 }
 
+/// The share of the compression a bulk commit's merge takes on, in steps of
+/// one page in [`SHARE_STEPS`]; the page writer compresses the rest.
+const SHARE_STEPS: usize = 8;
+
+/// Balances the compression between the merge and the page writer, batch by
+/// batch, so that neither waits for the other: how fast each side goes
+/// depends on the data (a fresh import merges and writes new pages; an
+/// update reads, merges and saves stored ones) and on the machine. Which side
+/// compresses a page does not change its bytes.
+struct CompressionShare {
+    /// Pages in every `SHARE_STEPS` that the merge compresses.
+    merge: usize,
+}
+
+impl CompressionShare {
+    fn new() -> CompressionShare {
+        CompressionShare {
+            merge: SHARE_STEPS / 2,
+        }
+    }
+
+    /// A batch is ready. `writer_behind`: the batch before still waits for
+    /// the writer; `writer_waiting`: the writer waits for this one. The
+    /// merge takes one more page in `SHARE_STEPS` if the writer is behind,
+    /// one fewer if it is waiting.
+    fn adjust(&mut self, writer_behind: bool, writer_waiting: bool) -> usize {
+        if writer_behind {
+            self.merge = (self.merge + 1).min(SHARE_STEPS);
+        } else if writer_waiting {
+            self.merge = self.merge.saturating_sub(1);
+        }
+        self.merge
+    }
+}
+
 /// Pages to write in one sled batch, and what they replace: the previous
 /// bytes of pages that existed, and a list of those that did not.
 #[derive(Default)]
 struct PageBatch {
     pages: BTreeMap<Vec<u8>, PageWrite>,
-    /// Whether the next page put is compressed as it is added (see `add`).
-    compress_next: bool,
+    /// How many of every [`SHARE_STEPS`] pages put are compressed as they
+    /// are added (see `add` and [`CompressionShare`]).
+    compress_share: usize,
+    /// Pages put so far.
+    put: usize,
     undo: BTreeMap<Vec<u8>, Vec<u8>>,
     /// Page keys (with empty values) in page order, as a page's entries.
     absent: codec::PageWriter,
@@ -1008,14 +1105,14 @@ impl PageBatch {
                 }
                 self.bytes += bytes.len() + key.len();
                 // Compressing is the writer's largest cost: the merge
-                // compresses every other page itself, so that both cores
-                // share it.
-                let write = if self.compress_next {
+                // compresses its share of the pages itself, so that both
+                // cores share it.
+                let write = if self.put % SHARE_STEPS < self.compress_share {
                     PageWrite::Stored(codec::compress_page(bytes))
                 } else {
                     PageWrite::Plain(bytes)
                 };
-                self.compress_next = !self.compress_next;
+                self.put += 1;
                 self.pages.insert(key, write);
             }
             PageEdit::Remove { key } => {
@@ -1093,6 +1190,46 @@ fn crash_point(batches: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_merge_takes_more_compression_when_the_writer_lags_and_less_when_it_waits() {
+        let mut share = CompressionShare::new();
+        let start = share.merge;
+        assert_eq!(share.adjust(false, false), start, "both busy: no change");
+        assert_eq!(share.adjust(true, false), start + 1);
+        for _ in 0..2 * SHARE_STEPS {
+            share.adjust(true, false);
+        }
+        assert_eq!(share.merge, SHARE_STEPS, "at most every page");
+        assert_eq!(share.adjust(false, true), SHARE_STEPS - 1);
+        for _ in 0..2 * SHARE_STEPS {
+            share.adjust(false, true);
+        }
+        assert_eq!(share.merge, 0, "at least none");
+        // Lagging wins over waiting: the batch before was not even taken.
+        assert_eq!(share.adjust(true, true), 1);
+    }
+
+    #[test]
+    fn a_run_entry_split_across_reads_is_read_whole() {
+        let mut run = Vec::new();
+        write_sorted(&mut run, b"key", 7, Some(&[5u8; 300])).unwrap();
+        write_sorted(&mut run, b"gone", 8, None).unwrap();
+        // A buffer smaller than the value: it is read in several pieces.
+        let mut input = BufReader::with_capacity(16, run.as_slice());
+        let first = SortedWrite::read_from(&mut input).unwrap().unwrap();
+        assert_eq!((first.key.as_slice(), first.seq), (&b"key"[..], 7));
+        assert_eq!(first.value, Some(vec![5u8; 300]));
+        let second = SortedWrite::read_from(&mut input).unwrap().unwrap();
+        assert_eq!(
+            (second.key.as_slice(), second.seq, second.value),
+            (&b"gone"[..], 8, None)
+        );
+        assert!(SortedWrite::read_from(&mut input).unwrap().is_none());
+        // A run cut short is an error, not a shorter value.
+        let mut cut = BufReader::new(&run[..run.len() / 2]);
+        assert!(SortedWrite::read_from(&mut cut).is_err());
+    }
 
     /// The sorter against a BTreeMap model: whatever the budget (how many
     /// runs are spilled), the merge yields each key once, with its last
