@@ -54,25 +54,32 @@ fn fold_unicode(name: &str, out: &mut String) {
 /// `fold` for ASCII text, which has no diacritics to decompose: the same
 /// result without Unicode normalization (bulk imports fold every name).
 fn fold_ascii(name: &str, out: &mut String) {
-    let start = out.len();
+    // Byte by byte: every byte is a whole character, and what is pushed is
+    // ASCII too (bulk imports fold every title and name).
+    let mut bytes = std::mem::take(out).into_bytes();
+    bytes.reserve(name.len());
+    let start = bytes.len();
     let mut pending_space = false;
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            if pending_space && out.len() > start {
-                out.push(' ');
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space && bytes.len() > start {
+                bytes.push(b' ');
             }
             pending_space = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_whitespace() || matches!(c, '-' | '_' | '.' | ',' | '\'') {
+            bytes.push(b.to_ascii_lowercase());
+        } else if (b as char).is_whitespace() || matches!(b, b'-' | b'_' | b'.' | b',' | b'\'') {
             pending_space = true;
         } else {
-            if pending_space && out.len() > start {
-                out.push(' ');
+            if pending_space && bytes.len() > start {
+                bytes.push(b' ');
             }
             pending_space = false;
-            out.push(c);
+            bytes.push(b);
         }
     }
+    // Valid: `out` was a String and only ASCII bytes were added.
+    *out = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
 /// Makes a readable id from a name or title: `"Steve Witkoff"` → `"steve-witkoff"`,
