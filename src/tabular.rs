@@ -467,33 +467,26 @@ impl<R: Read> Rows<R> {
             Ok(false) => Ok(None),
             Ok(true) => {
                 let line = self.record.position().map_or(0, |p| p.line());
-                let raw: Vec<Vec<u8>> = self.record.iter().map(<[u8]>::to_vec).collect();
-                let mut fields = Vec::with_capacity(raw.len());
-                for (i, field) in raw.iter().enumerate() {
-                    if field.len() > MAX_FIELD_BYTES {
-                        return Ok(Some((
-                            line,
-                            Err((
-                                format!("field {} is longer than {MAX_FIELD_BYTES} bytes", i + 1),
-                                raw,
-                            )),
-                        )));
-                    }
-                    match std::str::from_utf8(field) {
-                        Ok(text) if text.contains('\0') => {
-                            return Ok(Some((
-                                line,
-                                Err((format!("field {} contains a NUL character", i + 1), raw)),
-                            )))
+                let mut fields = Vec::with_capacity(self.record.len());
+                for (i, field) in self.record.iter().enumerate() {
+                    let problem = if field.len() > MAX_FIELD_BYTES {
+                        format!("field {} is longer than {MAX_FIELD_BYTES} bytes", i + 1)
+                    } else {
+                        match std::str::from_utf8(field) {
+                            Ok(text) if text.contains('\0') => {
+                                format!("field {} contains a NUL character", i + 1)
+                            }
+                            Ok(text) => {
+                                fields.push(unescape_formula(text).to_string());
+                                continue;
+                            }
+                            Err(_) => format!("field {} is not valid UTF-8", i + 1),
                         }
-                        Ok(text) => fields.push(unescape_formula(text).to_string()),
-                        Err(_) => {
-                            return Ok(Some((
-                                line,
-                                Err((format!("field {} is not valid UTF-8", i + 1), raw)),
-                            )))
-                        }
-                    }
+                    };
+                    // The row as it was read, for the reject file: copied
+                    // only for a bad row.
+                    let raw = self.record.iter().map(<[u8]>::to_vec).collect();
+                    return Ok(Some((line, Err((problem, raw)))));
                 }
                 Ok(Some((line, Ok(fields))))
             }
