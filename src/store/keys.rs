@@ -29,22 +29,15 @@ pub struct Participation<'a> {
 
 /// The leading fields of a [`Participation`]: what graph queries (path,
 /// network) need. Decoded from a participation's bytes without the title
-/// and date that follow (see `codec::decode_prefix`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// and date that follow (see `codec::decode_prefix`); written before the
+/// title and date, which an event's participations share (see `Indexed for
+/// Event`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipationHead<'a> {
     pub kind: EventKind,
     pub status: Status,
     #[serde(borrow)]
     pub others: Vec<&'a str>,
-}
-
-/// The leading fields of a [`Participation`] as they are written: its
-/// title and date follow, encoded once per event (see `Indexed for Event`).
-#[derive(Serialize)]
-struct ParticipationHeadOut<'a> {
-    kind: EventKind,
-    status: Status,
-    others: Vec<&'a str>,
 }
 
 pub const ACTOR: u8 = b'a';
@@ -113,10 +106,15 @@ pub fn name_prefix(folded: &str) -> Vec<u8> {
 }
 
 pub fn timeline(event: &Event) -> Vec<u8> {
-    let mut key = Vec::with_capacity(10 + event.id.len());
+    timeline_at(&event.date.sort_key(), &event.id)
+}
+
+/// `t` date-sort-key event-id.
+fn timeline_at(sort_key: &[u8; 9], event_id: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(10 + event_id.len());
     key.push(TIMELINE);
-    key.extend_from_slice(&event.date.sort_key());
-    key.extend_from_slice(event.id.as_bytes());
+    key.extend_from_slice(sort_key);
+    key.extend_from_slice(event_id.as_bytes());
     key
 }
 
@@ -319,11 +317,7 @@ impl Indexed for Event {
         actors.dedup();
         let sort_key = self.date.sort_key();
         let mut entries = Vec::with_capacity(3 + actors.len());
-        let mut timeline = Vec::with_capacity(10 + self.id.len());
-        timeline.push(TIMELINE);
-        timeline.extend_from_slice(&sort_key);
-        timeline.extend_from_slice(self.id.as_bytes());
-        entries.push((timeline, Vec::new()));
+        entries.push((timeline_at(&sort_key, &self.id), Vec::new()));
         // `m` natural-key NUL event-id, the natural key built in place.
         let mut natural = String::from(NATURAL as char);
         push_natural_key(&mut natural, self.date.as_str(), &self.title, &actors);
@@ -334,7 +328,7 @@ impl Indexed for Event {
             entries.push((unbounded(&self.id), Vec::new()));
         }
         // Every participation ends in the event's title and date: encoded once.
-        let heads = actors.iter().map(|actor| ParticipationHeadOut {
+        let heads = actors.iter().map(|actor| ParticipationHead {
             kind: self.kind,
             status: self.status,
             others: actors.iter().filter(|a| *a != actor).copied().collect(),
