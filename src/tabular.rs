@@ -10,7 +10,6 @@
 //! open, and running it again completes it (rows already there are matched,
 //! not duplicated).
 
-use std::collections::HashMap;
 use std::io::Read;
 
 use crate::error::{Error, Result};
@@ -58,7 +57,7 @@ pub struct EventRow {
 /// TimelineJS Year/Month/Day columns.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    index: HashMap<&'static str, usize>,
+    index: foldhash::HashMap<&'static str, usize>,
     timelinejs: Option<[Option<usize>; 6]>,
     width: usize,
 }
@@ -99,7 +98,7 @@ impl Columns {
                 .iter()
                 .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
         };
-        let mut index = HashMap::new();
+        let mut index = foldhash::HashMap::default();
         for &field in fields {
             let column = map
                 .iter()
@@ -282,20 +281,26 @@ impl Columns {
             }
         };
         let list = |field: &str| -> std::result::Result<Vec<String>, String> {
-            let mut items: Vec<String> = Vec::new();
-            let mut seen: Vec<String> = Vec::new();
-            for item in self
+            let given: Vec<&str> = self
                 .get(row, field)
                 .split(';')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-            {
+                .collect();
+            let mut items: Vec<String> = Vec::with_capacity(given.len());
+            // Spellings that fold alike are one item; a single item has no
+            // twin to fold for.
+            let mut seen: Vec<String> = Vec::new();
+            for item in &given {
                 model::validate_text(field, item, 500)?;
-                let folded = fold(item);
-                if !seen.contains(&folded) {
+                if given.len() > 1 {
+                    let folded = fold(item);
+                    if seen.contains(&folded) {
+                        continue;
+                    }
                     seen.push(folded);
-                    items.push(item.to_string());
                 }
+                items.push(item.to_string());
             }
             Ok(items)
         };
@@ -542,6 +547,31 @@ mod tests {
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn list_items_that_fold_alike_are_one_and_each_is_checked() {
+        let h = header("id,date,title,kind,status,place,actors,sources,tags,description");
+        let cols = Columns::new(&h, &[], TIMELINE_FIELDS, "f.csv").unwrap();
+        let lists = |actors: &str, sources: &str, tags: &str| {
+            cols.event_row(
+                2,
+                &row(&["", "2025-08", "x", "", "", "", actors, sources, tags, ""]),
+            )
+        };
+        let r = lists(
+            "Zelensky; ZELENSKY ;Umerov;zelensky",
+            " Axios ",
+            "Ukraine;ukraine",
+        )
+        .unwrap();
+        assert_eq!(r.actors, ["Zelensky", "Umerov"]);
+        assert_eq!(r.sources, ["Axios"]);
+        assert_eq!(r.tags, ["Ukraine"]);
+        // A single item is checked as any other.
+        let long = "a".repeat(501);
+        assert!(lists(&long, "", "").unwrap_err().contains("actors"));
+        assert!(lists("", &long, "").unwrap_err().contains("sources"));
     }
 
     #[test]
