@@ -269,3 +269,113 @@ fn a_repair_sorted_in_many_runs_restores_everything() {
         assert_eq!(env.export_ndjson(), dump);
     }
 }
+
+/// Rewrites the database in storage layout 3, as the factline before
+/// layout 4 wrote it: timeline keys without the natural-key hash (`t`
+/// sort-key event-id) and a natural-key entry per live event (`m` date
+/// 0x01 folded-title 0x01 sorted-actor-ids NUL event-id), schema version 3.
+/// The keys are spelled from their parts, not with factline's builders.
+/// Returns how many timeline keys were rewritten and entries added.
+fn rewrite_as_layout_3(env: &TestEnv) -> (usize, usize) {
+    let (mut timeline, mut natural) = (0, 0);
+    damage(env, |entries| {
+        let old: Vec<Vec<u8>> = entries.keys().filter(|k| k[0] == b't').cloned().collect();
+        for key in old {
+            let value = entries.remove(&key).unwrap();
+            entries.insert([&key[..10], &key[18..]].concat(), value);
+            timeline += 1;
+        }
+        let events: Vec<factline::model::Event> = entries
+            .iter()
+            .filter(|(k, _)| k[0] == b'e')
+            .map(|(_, v)| factline::codec::decode(v).expect("an event"))
+            .collect();
+        for event in events.iter().filter(|e| e.meta.retracted.is_none()) {
+            let mut ids: Vec<&str> = event.actors.iter().map(String::as_str).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let key = format!(
+                "m{}\u{1}{}\u{1}{}\0{}",
+                event.date.as_str(),
+                factline::model::names::fold(&event.title),
+                ids.join(","),
+                event.id
+            );
+            entries.insert(key.into_bytes(), Vec::new());
+            natural += 1;
+        }
+    });
+    let db = sled::open(env.db()).expect("open the database with sled");
+    let meta = db.open_tree("meta").unwrap();
+    meta.insert(b"schema_version", &3u32.to_be_bytes()).unwrap();
+    db.flush().unwrap();
+    (timeline, natural)
+}
+
+/// The logical keys stored under `prefix`.
+fn keys_under(env: &TestEnv, prefix: u8) -> Vec<Vec<u8>> {
+    let db = sled::open(env.db()).expect("open the database with sled");
+    let pages = db.open_tree("pages").expect("the pages tree");
+    let mut keys = Vec::new();
+    for item in pages.iter() {
+        let (_, value) = item.expect("readable");
+        let page = factline::codec::decode_page(&value).expect("a page");
+        keys.extend(
+            page.entries()
+                .filter(|(k, _)| k[0] == prefix)
+                .map(|(k, _)| k.to_vec()),
+        );
+    }
+    keys
+}
+
+#[test]
+fn a_layout_3_database_is_upgraded_when_opened_and_loses_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    // Rows without ids: a re-import finds them by their natural key.
+    let csv = env.write_file(
+        "rows.csv",
+        "date,title,actors\n\
+         2025-12-01,\"Talks in Miami, again\",Witkoff; Umerov\n\
+         2025-12,Ceasefire proposal,Zelenskyy\n",
+    );
+    let csv = csv.to_str().unwrap();
+    env.run_ok(["import", csv]);
+    // A retracted event owns no index entries, in either layout.
+    env.run_ok([
+        "retract",
+        "2025-melania-trump-children-returned",
+        "--reason",
+        "test",
+    ]);
+    let dump = env.export_ndjson();
+    let timeline = env.run_ok(["timeline", "--from", "2025-11", "--to", "2025-12"]);
+    let layout_4_timeline_keys = keys_under(&env, b't');
+
+    let (timeline_keys, natural_keys) = rewrite_as_layout_3(&env);
+    assert!(timeline_keys > 10 && natural_keys > 10);
+    assert_eq!(keys_under(&env, b'm').len(), natural_keys);
+
+    let (out, stderr) =
+        env.run_ok_with_stderr(["timeline", "--from", "2025-11", "--to", "2025-12"]);
+    assert!(
+        stderr.contains("upgraded database") && stderr.contains("from storage layout 3 to 4"),
+        "{stderr}"
+    );
+    assert_eq!(out, timeline);
+    assert!(keys_under(&env, b'm').is_empty());
+    assert_eq!(keys_under(&env, b't'), layout_4_timeline_keys);
+    assert!(env.run_ok(["check"]).starts_with("ok"));
+    assert_eq!(env.export_ndjson(), dump);
+    // Upgraded once: the next command says nothing of it.
+    let (_, stderr) = env.run_ok_with_stderr(["timeline"]);
+    assert!(!stderr.contains("upgraded"), "{stderr}");
+    // The natural keys still find the rows without ids.
+    let (_, stderr) = env.run_ok_with_stderr(["import", csv]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+}

@@ -1033,7 +1033,7 @@ fn a_database_from_a_newer_factline_is_refused() {
 fn a_database_from_an_older_layout_is_refused_with_the_way_out() {
     let env = TestEnv::new();
     env.run_ok(["source", "add", "X"]);
-    set_schema_version(env.db(), factline::store::SCHEMA_VERSION - 1);
+    set_schema_version(env.db(), factline::store::UPGRADES_FROM - 1);
     let stderr = env.fail(3, ["timeline"]);
     assert_one_error_line(&stderr);
     assert!(stderr.contains("earlier factline"), "{stderr}");

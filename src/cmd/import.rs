@@ -525,11 +525,10 @@ impl<'s> Importer<'s> {
         }
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
-            None => bulk.event_with_natural_key(&keys::natural_key_of(
-                row.date.as_str(),
-                &row.title,
-                &actors,
-            ))?,
+            None => bulk.event_with_natural_key(
+                &row.date,
+                &keys::natural_key_of(row.date.as_str(), &row.title, &actors),
+            )?,
         };
         let existing = match &existing_id {
             Some(id) => bulk.get::<Event>(id)?,

@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::model::{Event, EventHead};
+use crate::model::{Date, Event, EventHead};
 
 use super::pages::{EntryVisitor, LogicalWrite, PageEdit};
 use super::{keys, sled_error, Record, Store};
@@ -562,6 +562,52 @@ impl OffsetIndex {
     }
 }
 
+/// The events a bulk change wrote, by date sort key and natural hash
+/// ([`keys::DatedHash`], as their timeline keys hold them): the offset in
+/// the record file of an event version with them, so that a row without an
+/// id finds an event an earlier row wrote. Two events whose natural keys
+/// hash alike both stay findable; a lookup confirms each candidate against
+/// its record.
+#[derive(Default)]
+struct NaturalIndex {
+    latest: OffsetIndex,
+    /// Events that a later one with the same date and hash but another
+    /// natural key displaced from `latest`. Empty unless hashes clash.
+    displaced: foldhash::HashMap<keys::DatedHash, Vec<u64>>,
+}
+
+impl NaturalIndex {
+    /// Adds the event version at `offset`, whose natural key is `natural()`;
+    /// `read` gives the dated hash and natural key of the version at an
+    /// offset (called only when another version has the same dated hash).
+    fn insert(
+        &mut self,
+        dated: &keys::DatedHash,
+        offset: u64,
+        natural: impl FnOnce() -> String,
+        mut read: impl FnMut(u64) -> Result<(keys::DatedHash, String)>,
+    ) -> Result<()> {
+        if let Some(other) = self.latest.get(dated, |at| Ok(read(at)?.0.to_vec()))? {
+            if read(other)?.1 != natural() {
+                self.displaced.entry(*dated).or_default().push(other);
+            }
+        }
+        self.latest
+            .insert(dated, offset, |at| Ok(read(at)?.0.to_vec()))
+    }
+
+    /// The offsets of the event versions written with this dated hash.
+    fn candidates(
+        &self,
+        dated: &keys::DatedHash,
+        mut read: impl FnMut(u64) -> Result<(keys::DatedHash, String)>,
+    ) -> Result<Vec<u64>> {
+        let latest = self.latest.get(dated, |at| Ok(read(at)?.0.to_vec()))?;
+        let displaced = self.displaced.get(dated).into_iter().flatten().copied();
+        Ok(latest.into_iter().chain(displaced).collect())
+    }
+}
+
 /// Every record version a bulk change wrote, appended: key length (u32 LE),
 /// key, value length, value.
 struct RecordFile {
@@ -624,8 +670,8 @@ pub struct Bulk<'s> {
     records: RecordFile,
     /// Record key → offset of its latest version in `records`.
     latest: OffsetIndex,
-    /// Natural key → offset of an event version that had it.
-    natural: OffsetIndex,
+    /// The events written, by date sort key and natural hash.
+    natural: NaturalIndex,
     max_span: Option<i32>,
     /// The store held nothing when this change began (a first import):
     /// every read falls through to it, so none is made.
@@ -640,7 +686,7 @@ impl Store {
             sorter: Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES)),
             records: RecordFile::new()?,
             latest: OffsetIndex::default(),
-            natural: OffsetIndex::default(),
+            natural: NaturalIndex::default(),
             max_span: None,
             store_empty: self.data.is_empty(),
         })
@@ -833,13 +879,13 @@ impl Bulk<'_> {
             Some((key, Some(bytes))) => (key, bytes),
             _ => return Err(Error::database("a record write without its record")),
         };
-        // A live event's natural key, as its new index entry holds it (it
-        // folds the title: worth computing once).
-        let mut natural = None;
+        // A live event's date sort key and natural hash, as its new timeline
+        // entry holds them.
+        let mut dated_hash = None;
         for (index_key, value) in &writes {
             self.sorter.push(index_key, value.as_deref())?;
-            if value.is_some() && natural.is_none() {
-                natural = keys::natural_in(index_key, record.id());
+            if value.is_some() && dated_hash.is_none() {
+                dated_hash = keys::dated_hash_in(index_key);
             }
         }
         let offset = self.records.append(&key, &bytes)?;
@@ -849,10 +895,14 @@ impl Bulk<'_> {
         self.sorter.push(&key, Some(&bytes))?;
         if let Some(event) = record.as_event() {
             self.max_span = self.max_span.max(super::finite_span(event));
-            if let Some(natural) = natural.filter(|_| event.meta.retracted.is_none()) {
+            if let Some(dated_hash) = dated_hash {
                 let store = self.store;
-                self.natural
-                    .insert(natural, offset, |at| natural_key_at(store, records, at))?;
+                self.natural.insert(
+                    &dated_hash,
+                    offset,
+                    || keys::natural_key(event),
+                    |at| natural_at(store, records, at),
+                )?;
             }
         }
         Ok(())
@@ -864,21 +914,23 @@ impl Bulk<'_> {
         self.sorter.push(key, value)
     }
 
-    /// The live event whose natural key (see [`keys::natural_key`]) is
-    /// `natural`, among this change's events and the store's.
-    pub fn event_with_natural_key(&mut self, natural: &str) -> Result<Option<String>> {
+    /// The live event dated `date` whose natural key (see
+    /// [`keys::natural_key`]) is `natural`, among this change's events and
+    /// the store's.
+    pub fn event_with_natural_key(&mut self, date: &Date, natural: &str) -> Result<Option<String>> {
         let store = self.store;
         let records = &mut self.records;
+        let dated_hash = keys::dated_hash(&date.sort_key(), natural);
         let mut candidates = Vec::new();
-        if let Some(offset) = self
+        let written = self
             .natural
-            .get(natural.as_bytes(), |at| natural_key_at(store, records, at))?
-        {
+            .candidates(&dated_hash, |at| natural_at(store, records, at))?;
+        for offset in written {
             let (key, _) = self.records.read(offset)?;
             candidates.push(String::from_utf8_lossy(&key[1..]).into_owned());
         }
         if !self.store_empty {
-            for id in store.pair_index(keys::NATURAL, natural) {
+            for id in store.natural_candidates(&dated_hash) {
                 candidates.push(id?);
             }
         }
@@ -1007,12 +1059,18 @@ impl Bulk<'_> {
     }
 }
 
-/// The natural key of the event version at `offset` in the record file.
-fn natural_key_at(store: &Store, records: &mut RecordFile, offset: u64) -> Result<Vec<u8>> {
+/// The date sort key and natural hash, and the natural key, of the event
+/// version at `offset` in the record file (see [`NaturalIndex`]).
+fn natural_at(
+    store: &Store,
+    records: &mut RecordFile,
+    offset: u64,
+) -> Result<(keys::DatedHash, String)> {
     let (key, bytes) = records.read(offset)?;
     let id = String::from_utf8_lossy(&key[1..]).into_owned();
     let event: Event = store.decode(&bytes, keys::EVENT, &id)?;
-    Ok(keys::natural_key(&event).into_bytes())
+    let natural = keys::natural_key(&event);
+    Ok((keys::dated_hash(&event.date.sort_key(), &natural), natural))
 }
 
 /// What a bulk commit has written so far.
@@ -1301,5 +1359,46 @@ mod tests {
         assert_eq!(index.get(b"beta", key_at).unwrap(), Some(1));
         assert_eq!(index.get(b"alpha", key_at).unwrap(), Some(0));
         assert_eq!(index.get(b"gamma", key_at).unwrap(), None);
+    }
+
+    /// Events whose natural keys hash alike (here: given the same dated
+    /// hash) all stay findable; a later version of the same natural key
+    /// takes its place.
+    #[test]
+    fn natural_index_keeps_events_whose_natural_hashes_clash() {
+        let (d, e) = ([7u8; 17], [8u8; 17]);
+        // offset → (dated hash, natural key) of the event version there.
+        let stored = [(d, "talks"), (d, "summit"), (d, "talks"), (e, "talks")];
+        let read = |at: u64| {
+            let (dated, natural) = stored[at as usize];
+            Ok((dated, natural.to_string()))
+        };
+        let mut index = NaturalIndex::default();
+        let insert = |index: &mut NaturalIndex, at: u64| {
+            let (dated, natural) = stored[at as usize];
+            index
+                .insert(&dated, at, || natural.to_string(), read)
+                .unwrap();
+        };
+        let sorted = |mut v: Vec<u64>| {
+            v.sort_unstable();
+            v
+        };
+        insert(&mut index, 0);
+        assert_eq!(index.candidates(&d, read).unwrap(), vec![0]);
+        insert(&mut index, 1);
+        assert_eq!(sorted(index.candidates(&d, read).unwrap()), vec![0, 1]);
+        insert(&mut index, 2);
+        assert_eq!(sorted(index.candidates(&d, read).unwrap()), vec![0, 1, 2]);
+        insert(&mut index, 3);
+        assert_eq!(index.candidates(&e, read).unwrap(), vec![3]);
+        assert!(index.candidates(&[9; 17], read).unwrap().is_empty());
+        // The same natural key again displaces nothing.
+        let before = index.displaced.values().map(Vec::len).sum::<usize>();
+        insert(&mut index, 2);
+        assert_eq!(
+            index.displaced.values().map(Vec::len).sum::<usize>(),
+            before
+        );
     }
 }

@@ -50,15 +50,19 @@ pub const CLAIMANT: u8 = b'k';
 pub const ABOUT: u8 = b'o';
 /// Claims giving a quantity: `q` subject NUL claim-id.
 pub const SUBJECT: u8 = b'q';
-/// Events by what identifies them without an id (date, folded title, sorted
-/// actor ids), so re-importing a CSV row without an id finds its event:
-/// `m` natural-key NUL event-id.
+/// Retired in layout 4: layout 3 kept each event's natural key here
+/// (`m` natural-key NUL event-id); layout 4 keeps its hash in the event's
+/// `t` entry. No record implies an entry here any more, so `check` reports
+/// one as belonging to no record and `check --repair` removes it.
 pub const NATURAL: u8 = b'm';
 /// Superseded versions: `h` kind id NUL version(u32 BE).
 pub const HISTORY: u8 = b'h';
 /// Name lookup: `n` folded-name NUL actor-id.
 pub const NAME: u8 = b'n';
-/// Timeline order: `t` date-sort-key(9) event-id.
+/// Timeline order, and events by what identifies them without an id:
+/// `t` date-sort-key(9) natural-hash(8) event-id. Re-importing a CSV row
+/// without an id scans `t` sort-key natural-hash and confirms each candidate
+/// against its record (see [`natural_hash`]).
 pub const TIMELINE: u8 = b't';
 /// Events whose date has an open or unknown end: `u` event-id. Few, always
 /// checked by window queries, so the timeline scan can start near the window.
@@ -105,17 +109,64 @@ pub fn name_prefix(folded: &str) -> Vec<u8> {
     key
 }
 
-pub fn timeline(event: &Event) -> Vec<u8> {
-    timeline_at(&event.date.sort_key(), &event.id)
+/// An event's date sort key and the hash of its natural key: the 17 bytes
+/// after `t` in its timeline key.
+pub type DatedHash = [u8; 17];
+
+pub fn dated_hash(sort_key: &[u8; 9], natural_key: &str) -> DatedHash {
+    let mut key = [0; 17];
+    key[..9].copy_from_slice(sort_key);
+    key[9..].copy_from_slice(&natural_hash(natural_key));
+    key
 }
 
-/// `t` date-sort-key event-id.
-fn timeline_at(sort_key: &[u8; 9], event_id: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(10 + event_id.len());
-    key.push(TIMELINE);
-    key.extend_from_slice(sort_key);
+/// `t` date-sort-key natural-hash event-id.
+fn timeline_at(dated: &DatedHash, event_id: &str) -> Vec<u8> {
+    let mut key = timeline_prefix(dated);
     key.extend_from_slice(event_id.as_bytes());
     key
+}
+
+/// `t` date-sort-key natural-hash: the start of the timeline entries of the
+/// events that may have this natural key.
+pub fn timeline_prefix(dated: &DatedHash) -> Vec<u8> {
+    let mut key = Vec::with_capacity(18 + 32);
+    key.push(TIMELINE);
+    key.extend_from_slice(dated);
+    key
+}
+
+/// The date sort key and natural hash in a `t` key.
+pub fn dated_hash_in(key: &[u8]) -> Option<DatedHash> {
+    let body = key.strip_prefix(&[TIMELINE])?;
+    DatedHash::try_from(body.get(..17)?).ok()
+}
+
+/// The date sort key and the event id of a `t` key.
+pub fn timeline_parts(key: &[u8]) -> Option<(&[u8], &[u8])> {
+    let body = key.strip_prefix(&[TIMELINE])?;
+    Some((body.get(..9)?, body.get(17..)?))
+}
+
+/// The hash of a natural key (see [`natural_key`]) that an event's `t` key
+/// holds: XXH3-64, big-endian. Stored, so fixed: XXH3's output is defined by
+/// its specification. Two natural keys may share a hash; a lookup confirms
+/// each candidate against its record.
+pub fn natural_hash(natural_key: &str) -> [u8; 8] {
+    xxhash_rust::xxh3::xxh3_64(natural_key.as_bytes()).to_be_bytes()
+}
+
+/// The keys layout 3 gave a live event's timeline and natural-key entries,
+/// which the upgrade to layout 4 removes.
+pub fn layout_3_event_keys(event: &Event) -> [Vec<u8>; 2] {
+    let mut timeline = vec![TIMELINE];
+    timeline.extend_from_slice(&event.date.sort_key());
+    timeline.extend_from_slice(event.id.as_bytes());
+    let mut natural = vec![NATURAL];
+    natural.extend_from_slice(natural_key(event).as_bytes());
+    natural.push(0);
+    natural.extend_from_slice(event.id.as_bytes());
+    [timeline, natural]
 }
 
 /// The first timeline key whose date starts on or after `day`.
@@ -139,7 +190,8 @@ pub fn role_of_prefix(of: &str) -> Vec<u8> {
     key
 }
 
-/// Every index keyspace: entries derived from records, checked by `check`.
+/// Every index keyspace: entries derived from records, checked by `check`
+/// (and the retired `m`, which must be empty).
 pub const INDEXES: [u8; 9] = [
     NATURAL,
     NAME,
@@ -187,13 +239,6 @@ fn push_natural_key(key: &mut String, date: &str, title: &str, ids: &[&str]) {
         }
         key.push_str(id);
     }
-}
-
-/// The natural key in `key` if it is the natural-key index entry of the
-/// event `id` (`m` natural-key NUL event-id).
-pub fn natural_in<'k>(key: &'k [u8], id: &str) -> Option<&'k [u8]> {
-    let rest = key.strip_prefix(&[NATURAL])?.strip_suffix(id.as_bytes())?;
-    rest.strip_suffix(&[0])
 }
 
 /// `prefix` id NUL, the start of a two-part index key.
@@ -316,14 +361,13 @@ impl Indexed for Event {
         actors.sort_unstable();
         actors.dedup();
         let sort_key = self.date.sort_key();
-        let mut entries = Vec::with_capacity(3 + actors.len());
-        entries.push((timeline_at(&sort_key, &self.id), Vec::new()));
-        // `m` natural-key NUL event-id, the natural key built in place.
-        let mut natural = String::from(NATURAL as char);
+        let mut entries = Vec::with_capacity(2 + actors.len());
+        let mut natural = String::new();
         push_natural_key(&mut natural, self.date.as_str(), &self.title, &actors);
-        natural.push('\0');
-        natural.push_str(&self.id);
-        entries.push((natural.into_bytes(), Vec::new()));
+        entries.push((
+            timeline_at(&dated_hash(&sort_key, &natural), &self.id),
+            Vec::new(),
+        ));
         if self.date.earliest().is_none() || self.date.latest().is_none() {
             entries.push((unbounded(&self.id), Vec::new()));
         }
@@ -439,21 +483,15 @@ mod tests {
             ids.sort_unstable();
             ids.dedup();
             let joined = ids.join(",");
-            let mut expected = vec![
-                (cat(&[b"t", &sort_key, b"ev-1"]), Vec::new()),
-                (
-                    cat(&[
-                        b"m",
-                        date.as_bytes(),
-                        b"\x01",
-                        natural_title.as_bytes(),
-                        b"\x01",
-                        joined.as_bytes(),
-                        b"\0ev-1",
-                    ]),
-                    Vec::new(),
-                ),
-            ];
+            let natural = cat(&[
+                date.as_bytes(),
+                b"\x01",
+                natural_title.as_bytes(),
+                b"\x01",
+                joined.as_bytes(),
+            ]);
+            let hash = xxhash_rust::xxh3::xxh3_64(&natural).to_be_bytes();
+            let mut expected = vec![(cat(&[b"t", &sort_key, &hash, b"ev-1"]), Vec::new())];
             if date.ends_with("..") {
                 expected.push((b"uev-1".to_vec(), Vec::new()));
             }
@@ -473,14 +511,51 @@ mod tests {
     }
 
     #[test]
-    fn the_natural_key_is_found_in_its_index_entry_only() {
-        let key = pair(NATURAL, "2025-11-30\u{1}talks\u{1}a,b", "ev-1");
-        assert_eq!(
-            natural_in(&key, "ev-1"),
-            Some("2025-11-30\u{1}talks\u{1}a,b".as_bytes())
+    fn a_timeline_key_holds_the_date_the_natural_hash_and_the_id() {
+        let event = Event {
+            id: "ev-1".into(),
+            title: "Talks".into(),
+            date: crate::model::Date::parse_edtf("2025-11-30").unwrap(),
+            kind: EventKind::Talks,
+            status: Status::Occurred,
+            place: None,
+            actors: vec!["b".into(), "a".into()],
+            sources: Vec::new(),
+            tags: Vec::new(),
+            description: String::new(),
+            meta: crate::model::Meta::first(crate::model::Stamp(0)),
+        };
+        let key = timeline_at(
+            &dated_hash(&event.date.sort_key(), &natural_key(&event)),
+            &event.id,
         );
-        assert_eq!(natural_in(&key, "ev-2"), None);
-        assert_eq!(natural_in(&pair(CLAIMANT, "x", "ev-1"), "ev-1"), None);
+        let (sort_key, id) = timeline_parts(&key).unwrap();
+        assert_eq!(
+            dated_hash_in(&key),
+            Some(dated_hash(&event.date.sort_key(), &natural_key(&event)))
+        );
+        assert_eq!(dated_hash_in(&key[..17]), None);
+        assert_eq!(dated_hash_in(b"x12345678901234567ev-1"), None);
+        assert_eq!(sort_key, event.date.sort_key());
+        assert_eq!(id, b"ev-1");
+        assert!(key.starts_with(&timeline_prefix(&dated_hash(
+            &event.date.sort_key(),
+            "2025-11-30\u{1}talks\u{1}a,b"
+        ))));
+        assert_eq!(timeline_parts(&key[..17]), None);
+        assert_eq!(timeline_parts(b"x12345678901234567ev-1"), None);
+    }
+
+    /// The hash is stored: it must be XXH3-64 as specified, whatever
+    /// version of the crate computes it (reference values computed with the
+    /// xxHash C library, through Python's `xxhash` package).
+    #[test]
+    fn the_natural_hash_is_xxh3_64() {
+        assert_eq!(natural_hash(""), 0x2d06_8005_38d3_94c2_u64.to_be_bytes());
+        assert_eq!(
+            natural_hash("2025-11-30\u{1}talks\u{1}a,b"),
+            0x8dca_7442_9ffc_7ec0_u64.to_be_bytes()
+        );
     }
 
     #[test]

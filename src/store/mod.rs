@@ -29,8 +29,14 @@ type Entries<'s> = Box<dyn Iterator<Item = Result<(Vec<u8>, Vec<u8>)>> + 's>;
 pub use keys::{Indexed, Participation};
 
 /// The layout version this build reads and writes. A database with a higher
-/// number was written by a newer factline and is refused, not misread.
-pub const SCHEMA_VERSION: u32 = 3;
+/// number was written by a newer factline and is refused, not misread; one
+/// at [`UPGRADES_FROM`] is upgraded when it is opened; an older one is
+/// refused with the way out.
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The one earlier layout this build upgrades in place (see
+/// `Store::upgrade_from_layout_3`).
+pub const UPGRADES_FROM: u32 = 3;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const LOCK_FILE: &str = "factline.lock";
@@ -195,8 +201,12 @@ impl Store {
             db,
             close_at_exit: false,
         };
-        store.check_schema(exists)?;
+        let upgrade = store.check_schema(exists)?;
+        // An import killed under the old layout is undone in that layout.
         store.undo_interrupted_bulk()?;
+        if upgrade {
+            store.upgrade_from_layout_3()?;
+        }
         crate::detail(format!(
             "opened {} in {} ms",
             path.display(),
@@ -279,7 +289,9 @@ impl Store {
         Ok(())
     }
 
-    fn check_schema(&self, existed: bool) -> Result<()> {
+    /// Checks the stored layout version (writing it into a new database).
+    /// True when the database is at [`UPGRADES_FROM`] and must be upgraded.
+    fn check_schema(&self, existed: bool) -> Result<bool> {
         let meta = self
             .db
             .open_tree("meta")
@@ -297,6 +309,9 @@ impl Store {
                             self.path.display()
                         ))
                     })?;
+                if version == UPGRADES_FROM {
+                    return Ok(true);
+                }
                 if version < SCHEMA_VERSION {
                     return Err(Error::database(format!(
                         "database {} uses storage layout {version}, from an earlier factline; export it with that factline (`factline export -o dump.ndjson`) and import the dump into a new database",
@@ -309,18 +324,68 @@ impl Store {
                         self.path.display()
                     )));
                 }
-                Ok(())
+                Ok(false)
             }
             None if !existed || self.data.is_empty() => {
-                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(|e| sled_error(&self.path, e))?;
-                self.flush()
+                self.write_schema_version()?;
+                Ok(false)
             }
             None => Err(Error::database(format!(
                 "database {} has records but no schema version; run `factline check`",
                 self.path.display()
             ))),
         }
+    }
+
+    fn write_schema_version(&self) -> Result<()> {
+        let meta = self
+            .db
+            .open_tree("meta")
+            .map_err(|e| sled_error(&self.path, e))?;
+        meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+            .map_err(|e| sled_error(&self.path, e))?;
+        self.flush()
+    }
+
+    /// Layout 3 gave each live event a natural-key entry of its own (`m`);
+    /// layout 4 keeps the natural key's hash in the event's timeline entry
+    /// (`t`), one index entry fewer per event. The upgrade removes both old
+    /// entries of every live event and writes its new timeline entry, as
+    /// one bulk change under the undo log, as an import is: killed, it is
+    /// undone at the next open, which upgrades again. The version is
+    /// written after the change is on disk, so a crash between the two
+    /// repeats an upgrade that then changes nothing. A record that cannot
+    /// be decoded is left for `check` to report.
+    fn upgrade_from_layout_3(&self) -> Result<()> {
+        let started = std::time::Instant::now();
+        let mut bulk = self.bulk()?;
+        let mut events = 0usize;
+        self.data.for_each(&[keys::EVENT], None, &mut |_, value| {
+            let Ok(event) = codec::decode::<Event>(value) else {
+                return Ok(());
+            };
+            if event.meta.retracted.is_some() {
+                return Ok(());
+            }
+            for old in keys::layout_3_event_keys(&event) {
+                bulk.write_entry(&old, None)?;
+            }
+            for (key, value) in event.index_entries() {
+                if key.first() == Some(&keys::TIMELINE) {
+                    bulk.write_entry(&key, Some(&value))?;
+                }
+            }
+            events += 1;
+            Ok(())
+        })?;
+        bulk.commit()?;
+        self.write_schema_version()?;
+        crate::notice(format!(
+            "upgraded database {} from storage layout {UPGRADES_FROM} to {SCHEMA_VERSION} ({events} events re-indexed in {:.1} s)",
+            self.path.display(),
+            started.elapsed().as_secs_f64()
+        ));
+        Ok(())
     }
 
     /// Makes everything written so far durable (sled flushes its log).
@@ -481,7 +546,27 @@ impl Store {
         };
         entries.map(move |item| {
             let (key, _) = item?;
-            parse_sorted_id(&key[1..]).ok_or_else(|| self.damaged_index("timeline"))
+            keys::timeline_parts(&key)
+                .and_then(|(sort_key, id)| {
+                    let (earliest, latest) = keys::days_of_sort_key(sort_key)?;
+                    Some((earliest, latest, String::from_utf8_lossy(id).into_owned()))
+                })
+                .ok_or_else(|| self.damaged_index("timeline"))
+        })
+    }
+
+    /// Ids of the live events with this date sort key and natural hash (see
+    /// [`keys::dated_hash`]): their natural keys may be the one hashed, to be
+    /// confirmed against their records.
+    pub fn natural_candidates(
+        &self,
+        dated: &keys::DatedHash,
+    ) -> impl Iterator<Item = Result<String>> + '_ {
+        let prefix = keys::timeline_prefix(dated);
+        let skip = prefix.len();
+        self.scan(prefix).map(move |item| {
+            let (key, _) = item?;
+            Ok(String::from_utf8_lossy(&key[skip..]).into_owned())
         })
     }
 
@@ -1066,8 +1151,8 @@ pub fn discard_if_empty(path: &Path) {
     }
 }
 
-/// The days and the id in the tail of a `t` or `x` key: a date sort key
-/// (9 bytes), then the event id.
+/// The days and the id in the tail of an `x` key: a date sort key (9
+/// bytes), then the event id.
 fn split_sorted_id(body: &[u8]) -> Option<(i32, i32, &[u8])> {
     let (earliest, latest) = keys::days_of_sort_key(body)?;
     Some((earliest, latest, body.get(9..)?))
