@@ -379,3 +379,28 @@ fn a_layout_3_database_is_upgraded_when_opened_and_loses_nothing() {
     );
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// Layout 4 retired the `m` keyspace: an entry left there (by a damaged
+/// upgrade, or by hand) belongs to no record.
+#[test]
+fn a_leftover_natural_key_entry_is_reported_and_repaired() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    damage(&env, |entries| {
+        entries.insert(
+            b"m2025-12-02\x01talks in moscow\x01steve-witkoff\0talks".to_vec(),
+            Vec::new(),
+        );
+    });
+    let out = env.cmd().arg("check").assert().code(1).get_output().clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("m2025-12-02") && stdout.contains("belongs to no record"),
+        "{stdout}"
+    );
+    env.run_ok(["check", "--repair"]);
+    assert!(keys_under(&env, b'm').is_empty());
+    assert!(env.run_ok(["check"]).starts_with("ok"));
+    assert_eq!(env.export_ndjson(), dump);
+}
