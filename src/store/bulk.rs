@@ -692,12 +692,6 @@ impl Store {
         })
     }
 
-    fn tree(&self, name: &str) -> Result<sled::Tree> {
-        self.db
-            .open_tree(name)
-            .map_err(|e| sled_error(&self.path, e))
-    }
-
     /// Restores the pages of a bulk commit that was interrupted (the process
     /// was killed), so that it never happened; clears a finished one's undo log.
     pub(super) fn undo_interrupted_bulk(&self) -> Result<()> {

@@ -292,10 +292,7 @@ impl Store {
     /// Checks the stored layout version (writing it into a new database).
     /// True when the database is at [`UPGRADES_FROM`] and must be upgraded.
     fn check_schema(&self, existed: bool) -> Result<bool> {
-        let meta = self
-            .db
-            .open_tree("meta")
-            .map_err(|e| sled_error(&self.path, e))?;
+        let meta = self.tree("meta")?;
         match meta
             .get(SCHEMA_KEY)
             .map_err(|e| sled_error(&self.path, e))?
@@ -338,13 +335,22 @@ impl Store {
     }
 
     fn write_schema_version(&self) -> Result<()> {
-        let meta = self
-            .db
-            .open_tree("meta")
-            .map_err(|e| sled_error(&self.path, e))?;
-        meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-            .map_err(|e| sled_error(&self.path, e))?;
+        self.set_meta(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
         self.flush()
+    }
+
+    fn tree(&self, name: &str) -> Result<sled::Tree> {
+        self.db
+            .open_tree(name)
+            .map_err(|e| sled_error(&self.path, e))
+    }
+
+    /// Sets `key` in the `meta` tree (not flushed).
+    fn set_meta(&self, key: &[u8], value: &[u8]) -> Result<()> {
+        self.tree("meta")?
+            .insert(key, value)
+            .map_err(|e| sled_error(&self.path, e))?;
+        Ok(())
     }
 
     /// Layout 3 gave each live event a natural-key entry of its own (`m`);
@@ -405,12 +411,7 @@ impl Store {
     /// a wider scan than needed, never a missed event.
     fn raise_max_span(&self, span: i32) -> Result<()> {
         if span > self.max_event_span()? {
-            let meta = self
-                .db
-                .open_tree("meta")
-                .map_err(|e| sled_error(&self.path, e))?;
-            meta.insert(MAX_SPAN_KEY, &span.to_be_bytes())
-                .map_err(|e| sled_error(&self.path, e))?;
+            self.set_meta(MAX_SPAN_KEY, &span.to_be_bytes())?;
         }
         Ok(())
     }
@@ -634,11 +635,8 @@ impl Store {
     /// The longest finite span (latest − earliest, in days) of any event ever
     /// stored. Window scans start this many days before the window.
     pub fn max_event_span(&self) -> Result<i32> {
-        let meta = self
-            .db
-            .open_tree("meta")
-            .map_err(|e| sled_error(&self.path, e))?;
-        Ok(meta
+        Ok(self
+            .tree("meta")?
             .get(MAX_SPAN_KEY)
             .map_err(|e| sled_error(&self.path, e))?
             .and_then(|b| <[u8; 4]>::try_from(b.as_ref()).ok())
