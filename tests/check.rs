@@ -2,47 +2,8 @@
 
 mod testenv;
 
+use testenv::pages::{damage, keys_under, rewrite_as_layout_3};
 use testenv::TestEnv;
-
-use std::collections::BTreeMap;
-
-/// Logical entries (key, value).
-type Entries = Vec<(Vec<u8>, Vec<u8>)>;
-
-/// Opens the test database with sled directly, as damage from outside would,
-/// and lets `f` change its logical entries (records and index entries); they
-/// are written back into the pages they came from (pages are stored under
-/// their first key), encoded as factline encodes them.
-fn damage(env: &TestEnv, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
-    let db = sled::open(env.db()).expect("open the database with sled");
-    let pages = db.open_tree("pages").expect("the pages tree");
-    let mut bounds = Vec::new();
-    let mut entries = BTreeMap::new();
-    for item in pages.iter() {
-        let (key, value) = item.expect("readable");
-        let page = factline::codec::decode_page(&value).expect("a page");
-        entries.extend(page.entries().map(|(k, v)| (k.to_vec(), v.to_vec())));
-        bounds.push(key.to_vec());
-    }
-    f(&mut entries);
-    for key in &bounds {
-        pages.remove(key).expect("remove");
-    }
-    // Each entry goes to the last page that starts at or before it.
-    let mut split: BTreeMap<usize, Entries> = BTreeMap::new();
-    for (key, value) in entries {
-        let page = bounds.partition_point(|b| *b <= key).saturating_sub(1);
-        split.entry(page).or_default().push((key, value));
-    }
-    for entries in split.into_values() {
-        let mut page = factline::codec::PageWriter::default();
-        for (k, v) in &entries {
-            page.push(k, v);
-        }
-        pages.insert(&entries[0].0, page.finish()).expect("write");
-    }
-    db.flush().expect("flush");
-}
 
 /// Puts `key` first in the database's last page, where it does not belong.
 fn misfile(env: &TestEnv, key: &[u8]) {
@@ -71,7 +32,7 @@ fn a_healthy_database_passes() {
 fn a_missing_index_entry_is_reported_with_exit_code_1() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |entries| {
+    damage(env.db(), |entries| {
         let key = entries
             .keys()
             .find(|k| k.starts_with(b"x"))
@@ -90,7 +51,7 @@ fn a_missing_index_entry_is_reported_with_exit_code_1() {
 fn an_index_entry_without_a_record_and_a_damaged_record_are_reported() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |entries| {
+    damage(env.db(), |entries| {
         entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
         entries.insert(b"eno-such-event".to_vec(), b"\x01\xff\xff".to_vec());
     });
@@ -119,7 +80,7 @@ fn repair_rebuilds_damaged_indexes_from_the_records() {
     env.run_ok(["example"]);
     let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
     let dump = env.export_ndjson();
-    damage(&env, |entries| {
+    damage(env.db(), |entries| {
         // Lose every index entry of one actor and add a stray timeline entry.
         entries.retain(|key, _| !key.starts_with(b"xsteve-witkoff\0"));
         entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
@@ -141,7 +102,7 @@ fn repair_rebuilds_damaged_indexes_from_the_records() {
 fn repair_keeps_an_undecodable_record_and_still_reports_it() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |entries| {
+    damage(env.db(), |entries| {
         let (_, value) = entries
             .iter_mut()
             .find(|(key, _)| key.starts_with(b"e"))
@@ -162,7 +123,7 @@ fn repair_keeps_an_undecodable_record_and_still_reports_it() {
 fn a_check_sorted_in_many_runs_reports_what_one_in_memory_reports() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
-    damage(&env, |entries| {
+    damage(env.db(), |entries| {
         let actor_events: Vec<Vec<u8>> = entries
             .keys()
             .filter(|k| k.starts_with(b"x"))
@@ -230,7 +191,7 @@ fn a_repair_sorted_in_many_runs_restores_everything() {
         let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
         let timeline = env.run_ok(["timeline", "--format", "csv"]);
         let dump = env.export_ndjson();
-        damage(&env, |entries| {
+        damage(env.db(), |entries| {
             entries
                 .retain(|key, _| !key.starts_with(b"xsteve-witkoff\0") && !key.starts_with(b"t"));
             entries.insert(b"m stray natural key".to_vec(), Vec::new());
@@ -270,65 +231,6 @@ fn a_repair_sorted_in_many_runs_restores_everything() {
     }
 }
 
-/// Rewrites the database in storage layout 3, as the factline before
-/// layout 4 wrote it: timeline keys without the natural-key hash (`t`
-/// sort-key event-id) and a natural-key entry per live event (`m` date
-/// 0x01 folded-title 0x01 sorted-actor-ids NUL event-id), schema version 3.
-/// The keys are spelled from their parts, not with factline's builders.
-/// Returns how many timeline keys were rewritten and entries added.
-fn rewrite_as_layout_3(env: &TestEnv) -> (usize, usize) {
-    let (mut timeline, mut natural) = (0, 0);
-    damage(env, |entries| {
-        let old: Vec<Vec<u8>> = entries.keys().filter(|k| k[0] == b't').cloned().collect();
-        for key in old {
-            let value = entries.remove(&key).unwrap();
-            entries.insert([&key[..10], &key[18..]].concat(), value);
-            timeline += 1;
-        }
-        let events: Vec<factline::model::Event> = entries
-            .iter()
-            .filter(|(k, _)| k[0] == b'e')
-            .map(|(_, v)| factline::codec::decode(v).expect("an event"))
-            .collect();
-        for event in events.iter().filter(|e| e.meta.retracted.is_none()) {
-            let mut ids: Vec<&str> = event.actors.iter().map(String::as_str).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let key = format!(
-                "m{}\u{1}{}\u{1}{}\0{}",
-                event.date.as_str(),
-                factline::model::names::fold(&event.title),
-                ids.join(","),
-                event.id
-            );
-            entries.insert(key.into_bytes(), Vec::new());
-            natural += 1;
-        }
-    });
-    let db = sled::open(env.db()).expect("open the database with sled");
-    let meta = db.open_tree("meta").unwrap();
-    meta.insert(b"schema_version", &3u32.to_be_bytes()).unwrap();
-    db.flush().unwrap();
-    (timeline, natural)
-}
-
-/// The logical keys stored under `prefix`.
-fn keys_under(env: &TestEnv, prefix: u8) -> Vec<Vec<u8>> {
-    let db = sled::open(env.db()).expect("open the database with sled");
-    let pages = db.open_tree("pages").expect("the pages tree");
-    let mut keys = Vec::new();
-    for item in pages.iter() {
-        let (_, value) = item.expect("readable");
-        let page = factline::codec::decode_page(&value).expect("a page");
-        keys.extend(
-            page.entries()
-                .filter(|(k, _)| k[0] == prefix)
-                .map(|(k, _)| k.to_vec()),
-        );
-    }
-    keys
-}
-
 #[test]
 fn a_layout_3_database_is_upgraded_when_opened_and_loses_nothing() {
     let env = TestEnv::new();
@@ -351,11 +253,11 @@ fn a_layout_3_database_is_upgraded_when_opened_and_loses_nothing() {
     ]);
     let dump = env.export_ndjson();
     let timeline = env.run_ok(["timeline", "--from", "2025-11", "--to", "2025-12"]);
-    let layout_4_timeline_keys = keys_under(&env, b't');
+    let layout_4_timeline_keys = keys_under(env.db(), b't');
 
-    let (timeline_keys, natural_keys) = rewrite_as_layout_3(&env);
+    let (timeline_keys, natural_keys) = rewrite_as_layout_3(env.db());
     assert!(timeline_keys > 10 && natural_keys > 10);
-    assert_eq!(keys_under(&env, b'm').len(), natural_keys);
+    assert_eq!(keys_under(env.db(), b'm').len(), natural_keys);
 
     let (out, stderr) =
         env.run_ok_with_stderr(["timeline", "--from", "2025-11", "--to", "2025-12"]);
@@ -364,8 +266,8 @@ fn a_layout_3_database_is_upgraded_when_opened_and_loses_nothing() {
         "{stderr}"
     );
     assert_eq!(out, timeline);
-    assert!(keys_under(&env, b'm').is_empty());
-    assert_eq!(keys_under(&env, b't'), layout_4_timeline_keys);
+    assert!(keys_under(env.db(), b'm').is_empty());
+    assert_eq!(keys_under(env.db(), b't'), layout_4_timeline_keys);
     assert!(env.run_ok(["check"]).starts_with("ok"));
     assert_eq!(env.export_ndjson(), dump);
     // Upgraded once: the next command says nothing of it.
@@ -387,7 +289,7 @@ fn a_leftover_natural_key_entry_is_reported_and_repaired() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
     let dump = env.export_ndjson();
-    damage(&env, |entries| {
+    damage(env.db(), |entries| {
         entries.insert(
             b"m2025-12-02\x01talks in moscow\x01steve-witkoff\0talks".to_vec(),
             Vec::new(),
@@ -400,7 +302,7 @@ fn a_leftover_natural_key_entry_is_reported_and_repaired() {
         "{stdout}"
     );
     env.run_ok(["check", "--repair"]);
-    assert!(keys_under(&env, b'm').is_empty());
+    assert!(keys_under(env.db(), b'm').is_empty());
     assert!(env.run_ok(["check"]).starts_with("ok"));
     assert_eq!(env.export_ndjson(), dump);
 }

@@ -1,6 +1,8 @@
 //! `factline backup DEST` and `factline restore SRC`: consistent copies of
 //! the database directory. A copy is taken while this process holds the
-//! database's lock (no writer can run), then opened and checked.
+//! database's lock (no writer can run), then opened and checked. A restore
+//! checks a copy of the backup, never the backup itself, which stays as it
+//! was.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -106,16 +108,21 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             src.display()
         )));
     }
-    verify(src)?;
+    // The copy is checked, not the backup: opening a database may write to
+    // it (sled's recovery, the upgrade of an older layout), and a backup is
+    // an archive that stays as it was.
+    let staged = ctx.db.with_extension("restoring");
+    let _ = fs::remove_dir_all(&staged);
+    copy_tree(src, &staged)?;
+    verify(&staged).inspect_err(|_| {
+        let _ = fs::remove_dir_all(&staged);
+    })?;
     // Take the current database's lock for the swap, when there is one.
     let current = if store::exists(&ctx.db) {
         Some(ctx.open_closing()?)
     } else {
         None
     };
-    let staged = ctx.db.with_extension("restoring");
-    let _ = fs::remove_dir_all(&staged);
-    copy_tree(src, &staged)?;
     let kept = if current.is_some() {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let aside = PathBuf::from(format!("{}.before-restore-{stamp}", ctx.db.display()));

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod pages;
+
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,0 +1,143 @@
+//! `factline backup DEST` and `factline restore SRC`: checked copies of the
+//! database, and the way back to one.
+
+mod testenv;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use testenv::pages::{keys_under, rewrite_as_layout_3};
+use testenv::{assert_one_error_line, TestEnv};
+
+/// The files that differ between two readings of [`files`], by name.
+fn changed(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .cloned()
+        .collect()
+}
+
+/// Every file under `dir` (by its path relative to `dir`) and its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).expect("a readable directory") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                found.insert(name, std::fs::read(&path).expect("a readable file"));
+            }
+        }
+    }
+    found
+}
+
+/// The database as NDJSON, read from `db` instead of the environment's.
+fn export_of(env: &TestEnv, db: &Path) -> String {
+    let out = env
+        .cmd()
+        .env("FACTLINE_DB", db)
+        .args(["export", "--format", "ndjson"])
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn a_restore_brings_back_the_backup_and_keeps_the_database_it_replaces() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let at_backup = env.export_ndjson();
+    let dest = env.path("backup");
+    let dest = dest.to_str().unwrap();
+    let (out, stderr) = env.run_ok_with_stderr(["backup", dest]);
+    assert_eq!(out.trim(), dest);
+    assert!(stderr.contains("check ok"), "{stderr}");
+    assert_eq!(export_of(&env, Path::new(dest)), at_backup);
+
+    env.run_ok(["source", "add", "A source added after the backup"]);
+    let later = env.export_ndjson();
+    assert_ne!(later, at_backup);
+
+    let (_, stderr) = env.run_ok_with_stderr(["restore", dest]);
+    assert_eq!(env.export_ndjson(), at_backup);
+    let aside = stderr
+        .split("the database it replaced is in ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .trim();
+    assert_eq!(export_of(&env, Path::new(aside)), later);
+    assert!(env.run_ok(["check"]).starts_with("ok"));
+}
+
+/// A backup is an archive: restoring from it (which opens and checks what
+/// it restores) must not write to it.
+#[test]
+fn a_restore_leaves_the_backup_as_it_was() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dest = env.path("backup");
+    env.run_ok(["backup", dest.to_str().unwrap()]);
+    let before = files(&dest);
+    env.run_ok(["restore", dest.to_str().unwrap()]);
+    assert_eq!(changed(&before, &files(&dest)), Vec::<String>::new());
+}
+
+/// Restoring a backup from the previous storage layout restores it
+/// upgraded; the backup itself stays in its layout (an older factline can
+/// still read it).
+#[test]
+fn a_restore_from_a_layout_3_backup_upgrades_the_restored_copy_only() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let at_backup = env.export_ndjson();
+    let dest = env.path("backup");
+    env.run_ok(["backup", dest.to_str().unwrap()]);
+    rewrite_as_layout_3(&dest);
+    let before = files(&dest);
+    env.run_ok(["source", "add", "A source added after the backup"]);
+
+    let (_, stderr) = env.run_ok_with_stderr(["restore", dest.to_str().unwrap()]);
+    assert!(stderr.contains("from storage layout 3 to 4"), "{stderr}");
+    assert_eq!(changed(&before, &files(&dest)), Vec::<String>::new());
+    assert!(keys_under(env.db(), b'm').is_empty());
+    assert_eq!(env.export_ndjson(), at_backup);
+    assert!(env.run_ok(["check"]).starts_with("ok"));
+}
+
+#[test]
+fn a_backup_into_a_directory_that_is_not_empty_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dest = env.path("full");
+    std::fs::create_dir(&dest).unwrap();
+    std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+    let stderr = env.fail(2, ["backup", dest.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("not empty"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dest.join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn a_restore_from_what_is_not_a_backup_is_refused_and_changes_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let before = env.export_ndjson();
+    let empty = env.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let stderr = env.fail(2, ["restore", empty.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("not a factline database backup"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}

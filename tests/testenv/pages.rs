@@ -1,0 +1,103 @@
+//! The database's pages read and written with sled directly, as damage
+//! from outside (or an older factline) would leave them: for tests of
+//! `check`, `check --repair`, the layout upgrade and `restore`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Logical entries (key, value).
+type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Opens the database with sled directly, as damage from outside would,
+/// and lets `f` change its logical entries (records and index entries); they
+/// are written back into the pages they came from (pages are stored under
+/// their first key), encoded as factline encodes them.
+pub fn damage(db: &Path, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
+    let db = sled::open(db).expect("open the database with sled");
+    let pages = db.open_tree("pages").expect("the pages tree");
+    let mut bounds = Vec::new();
+    let mut entries = BTreeMap::new();
+    for item in pages.iter() {
+        let (key, value) = item.expect("readable");
+        let page = factline::codec::decode_page(&value).expect("a page");
+        entries.extend(page.entries().map(|(k, v)| (k.to_vec(), v.to_vec())));
+        bounds.push(key.to_vec());
+    }
+    f(&mut entries);
+    for key in &bounds {
+        pages.remove(key).expect("remove");
+    }
+    // Each entry goes to the last page that starts at or before it.
+    let mut split: BTreeMap<usize, Entries> = BTreeMap::new();
+    for (key, value) in entries {
+        let page = bounds.partition_point(|b| *b <= key).saturating_sub(1);
+        split.entry(page).or_default().push((key, value));
+    }
+    for entries in split.into_values() {
+        let mut page = factline::codec::PageWriter::default();
+        for (k, v) in &entries {
+            page.push(k, v);
+        }
+        pages.insert(&entries[0].0, page.finish()).expect("write");
+    }
+    db.flush().expect("flush");
+}
+
+/// Rewrites the database in storage layout 3, as the factline before
+/// layout 4 wrote it: timeline keys without the natural-key hash (`t`
+/// sort-key event-id) and a natural-key entry per live event (`m` date
+/// 0x01 folded-title 0x01 sorted-actor-ids NUL event-id), schema version 3.
+/// The keys are spelled from their parts, not with factline's builders.
+/// Returns how many timeline keys were rewritten and entries added.
+pub fn rewrite_as_layout_3(db: &Path) -> (usize, usize) {
+    let (mut timeline, mut natural) = (0, 0);
+    damage(db, |entries| {
+        let old: Vec<Vec<u8>> = entries.keys().filter(|k| k[0] == b't').cloned().collect();
+        for key in old {
+            let value = entries.remove(&key).unwrap();
+            entries.insert([&key[..10], &key[18..]].concat(), value);
+            timeline += 1;
+        }
+        let events: Vec<factline::model::Event> = entries
+            .iter()
+            .filter(|(k, _)| k[0] == b'e')
+            .map(|(_, v)| factline::codec::decode(v).expect("an event"))
+            .collect();
+        for event in events.iter().filter(|e| e.meta.retracted.is_none()) {
+            let mut ids: Vec<&str> = event.actors.iter().map(String::as_str).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let key = format!(
+                "m{}\u{1}{}\u{1}{}\0{}",
+                event.date.as_str(),
+                factline::model::names::fold(&event.title),
+                ids.join(","),
+                event.id
+            );
+            entries.insert(key.into_bytes(), Vec::new());
+            natural += 1;
+        }
+    });
+    let db = sled::open(db).expect("open the database with sled");
+    let meta = db.open_tree("meta").unwrap();
+    meta.insert(b"schema_version", &3u32.to_be_bytes()).unwrap();
+    db.flush().unwrap();
+    (timeline, natural)
+}
+
+/// The logical keys stored under `prefix`.
+pub fn keys_under(db: &Path, prefix: u8) -> Vec<Vec<u8>> {
+    let db = sled::open(db).expect("open the database with sled");
+    let pages = db.open_tree("pages").expect("the pages tree");
+    let mut keys = Vec::new();
+    for item in pages.iter() {
+        let (_, value) = item.expect("readable");
+        let page = factline::codec::decode_page(&value).expect("a page");
+        keys.extend(
+            page.entries()
+                .filter(|(k, _)| k[0] == prefix)
+                .map(|(k, _)| k.to_vec()),
+        );
+    }
+    keys
+}
