@@ -48,6 +48,15 @@ fn export_of(env: &TestEnv, db: &Path) -> String {
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
+/// The example story, backed up to `<tmp>/backup`.
+fn backed_up_example() -> (TestEnv, std::path::PathBuf) {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dest = env.path("backup");
+    env.run_ok(["backup", dest.to_str().unwrap()]);
+    (env, dest)
+}
+
 #[test]
 fn a_restore_brings_back_the_backup_and_keeps_the_database_it_replaces() {
     let env = TestEnv::new();
@@ -79,10 +88,7 @@ fn a_restore_brings_back_the_backup_and_keeps_the_database_it_replaces() {
 /// it restores) must not write to it.
 #[test]
 fn a_restore_leaves_the_backup_as_it_was() {
-    let env = TestEnv::new();
-    env.run_ok(["example"]);
-    let dest = env.path("backup");
-    env.run_ok(["backup", dest.to_str().unwrap()]);
+    let (env, dest) = backed_up_example();
     let before = files(&dest);
     env.run_ok(["restore", dest.to_str().unwrap()]);
     assert_eq!(changed(&before, &files(&dest)), Vec::<String>::new());
@@ -93,11 +99,8 @@ fn a_restore_leaves_the_backup_as_it_was() {
 /// still read it).
 #[test]
 fn a_restore_from_a_layout_3_backup_upgrades_the_restored_copy_only() {
-    let env = TestEnv::new();
-    env.run_ok(["example"]);
+    let (env, dest) = backed_up_example();
     let at_backup = env.export_ndjson();
-    let dest = env.path("backup");
-    env.run_ok(["backup", dest.to_str().unwrap()]);
     rewrite_as_layout_3(&dest);
     let before = files(&dest);
     env.run_ok(["source", "add", "A source added after the backup"]);
