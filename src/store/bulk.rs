@@ -903,7 +903,8 @@ impl Bulk<'_> {
     }
 
     /// Writes one logical entry (`None` removes it) as it is: for `check
-    /// --repair`, which writes index entries the records imply.
+    /// --repair` and the layout upgrade, which write index entries the
+    /// records imply.
     pub(super) fn write_entry(&mut self, key: &[u8], value: Option<&[u8]>) -> Result<()> {
         self.sorter.push(key, value)
     }

@@ -120,6 +120,12 @@ pub fn dated_hash(sort_key: &[u8; 9], natural_key: &str) -> DatedHash {
     key
 }
 
+/// An event's timeline key (see [`TIMELINE`]).
+pub fn timeline(event: &Event) -> Vec<u8> {
+    let dated = dated_hash(&event.date.sort_key(), &natural_key(event));
+    timeline_at(&dated, &event.id)
+}
+
 /// `t` date-sort-key natural-hash event-id.
 fn timeline_at(dated: &DatedHash, event_id: &str) -> Vec<u8> {
     let mut key = timeline_prefix(dated);
@@ -259,10 +265,6 @@ pub fn pair(prefix: u8, first: &str, second: &str) -> Vec<u8> {
 
 pub fn unbounded(event_id: &str) -> Vec<u8> {
     record(UNBOUNDED, event_id)
-}
-
-pub fn actor_event(actor_id: &str, event: &Event) -> Vec<u8> {
-    actor_event_at(actor_id, &event.date.sort_key(), &event.id)
 }
 
 /// `x` actor-id NUL date-sort-key event-id.
@@ -525,10 +527,8 @@ mod tests {
             description: String::new(),
             meta: crate::model::Meta::first(crate::model::Stamp(0)),
         };
-        let key = timeline_at(
-            &dated_hash(&event.date.sort_key(), &natural_key(&event)),
-            &event.id,
-        );
+        let key = timeline(&event);
+        assert_eq!(event.index_entries()[0].0, key);
         let (sort_key, id) = timeline_parts(&key).unwrap();
         assert_eq!(
             dated_hash_in(&key),

@@ -376,11 +376,7 @@ impl Store {
             for old in keys::layout_3_event_keys(&event) {
                 bulk.write_entry(&old, None)?;
             }
-            for (key, value) in event.index_entries() {
-                if key.first() == Some(&keys::TIMELINE) {
-                    bulk.write_entry(&key, Some(&value))?;
-                }
-            }
+            bulk.write_entry(&keys::timeline(&event), Some(&[]))?;
             events += 1;
             Ok(())
         })?;
