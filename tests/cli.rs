@@ -7,6 +7,7 @@ use std::process::Stdio;
 
 use predicates::prelude::*;
 use serde_json::Value;
+use testenv::pages::set_schema_version;
 use testenv::{assert_one_error_line, TestEnv};
 
 /// The ids of a JSON array of objects, in order.
@@ -985,14 +986,6 @@ fn a_database_in_use_is_refused() {
 }
 
 // 12. newer schema
-
-fn set_schema_version(db: &std::path::Path, version: u32) {
-    let sled_db = sled::open(db).expect("open the database with sled");
-    let meta = sled_db.open_tree("meta").unwrap();
-    meta.insert(b"schema_version", &version.to_be_bytes())
-        .unwrap();
-    sled_db.flush().unwrap();
-}
 
 #[test]
 fn a_database_from_a_newer_factline_is_refused() {

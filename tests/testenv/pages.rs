@@ -4,16 +4,49 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Logical entries (key, value).
 type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Opens the database with sled directly. A handle this process dropped a
+/// moment ago can still hold sled's file lock while sled's background
+/// threads finish (seen once under load: a reopen right after `damage`
+/// failed), so a refused open is retried for a while.
+pub fn open(db: &Path) -> sled::Db {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match sled::open(db) {
+            Ok(opened) => return opened,
+            Err(e) if Instant::now() >= deadline => {
+                panic!("open {} with sled: {e}", db.display())
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// Sets the stored layout version, as a database of another factline holds it.
+pub fn set_schema_version(db: &Path, version: u32) {
+    write_schema_version(&open(db), version);
+}
+
+fn write_schema_version(db: &sled::Db, version: u32) {
+    let meta = db.open_tree("meta").expect("the meta tree");
+    meta.insert(b"schema_version", &version.to_be_bytes())
+        .expect("write");
+    db.flush().expect("flush");
+}
 
 /// Opens the database with sled directly, as damage from outside would,
 /// and lets `f` change its logical entries (records and index entries); they
 /// are written back into the pages they came from (pages are stored under
 /// their first key), encoded as factline encodes them.
 pub fn damage(db: &Path, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
-    let db = sled::open(db).expect("open the database with sled");
+    damage_open(&open(db), f);
+}
+
+fn damage_open(db: &sled::Db, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
     let pages = db.open_tree("pages").expect("the pages tree");
     let mut bounds = Vec::new();
     let mut entries = BTreeMap::new();
@@ -51,7 +84,8 @@ pub fn damage(db: &Path, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
 /// Returns how many timeline keys were rewritten and entries added.
 pub fn rewrite_as_layout_3(db: &Path) -> (usize, usize) {
     let (mut timeline, mut natural) = (0, 0);
-    damage(db, |entries| {
+    let db = open(db);
+    damage_open(&db, |entries| {
         let old: Vec<Vec<u8>> = entries.keys().filter(|k| k[0] == b't').cloned().collect();
         for key in old {
             let value = entries.remove(&key).unwrap();
@@ -78,16 +112,13 @@ pub fn rewrite_as_layout_3(db: &Path) -> (usize, usize) {
             natural += 1;
         }
     });
-    let db = sled::open(db).expect("open the database with sled");
-    let meta = db.open_tree("meta").unwrap();
-    meta.insert(b"schema_version", &3u32.to_be_bytes()).unwrap();
-    db.flush().unwrap();
+    write_schema_version(&db, 3);
     (timeline, natural)
 }
 
 /// The logical keys stored under `prefix`.
 pub fn keys_under(db: &Path, prefix: u8) -> Vec<Vec<u8>> {
-    let db = sled::open(db).expect("open the database with sled");
+    let db = open(db);
     let pages = db.open_tree("pages").expect("the pages tree");
     let mut keys = Vec::new();
     for item in pages.iter() {
