@@ -113,6 +113,35 @@ fn a_restore_from_a_layout_3_backup_upgrades_the_restored_copy_only() {
     assert!(env.run_ok(["check"]).starts_with("ok"));
 }
 
+/// A database in use by another process is not replaced, and the restore
+/// leaves nothing behind (no staged copy beside it).
+#[test]
+fn a_restore_over_a_database_in_use_is_refused_and_leaves_nothing() {
+    let (env, dest) = backed_up_example();
+    env.run_ok(["source", "add", "A source added after the backup"]);
+    let before = env.export_ndjson();
+    let entries = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let around = entries(env.root());
+    let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
+        .expect("open the database in the test");
+    let stderr = env.fail(3, ["restore", dest.to_str().unwrap()]);
+    drop(held);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("in use by another factline process"),
+        "{stderr}"
+    );
+    assert_eq!(entries(env.root()), around);
+    assert_eq!(env.export_ndjson(), before);
+}
+
 #[test]
 fn a_backup_into_a_directory_that_is_not_empty_is_refused() {
     let env = TestEnv::new();

@@ -108,21 +108,23 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             src.display()
         )));
     }
-    // The copy is checked, not the backup: opening a database may write to
-    // it (sled's recovery, the upgrade of an older layout), and a backup is
-    // an archive that stays as it was.
-    let staged = ctx.db.with_extension("restoring");
-    let _ = fs::remove_dir_all(&staged);
-    copy_tree(src, &staged)?;
-    verify(&staged).inspect_err(|_| {
-        let _ = fs::remove_dir_all(&staged);
-    })?;
-    // Take the current database's lock for the swap, when there is one.
+    // Take the current database's lock first, when there is one: a
+    // database in use is refused before anything is copied.
     let current = if store::exists(&ctx.db) {
         Some(ctx.open_closing()?)
     } else {
         None
     };
+    // The copy is checked, not the backup: opening a database may write to
+    // it (sled's recovery, the upgrade of an older layout), and a backup is
+    // an archive that stays as it was. A copy that fails is removed.
+    let staged = ctx.db.with_extension("restoring");
+    let _ = fs::remove_dir_all(&staged);
+    copy_tree(src, &staged)
+        .and_then(|_| verify(&staged))
+        .inspect_err(|_| {
+            let _ = fs::remove_dir_all(&staged);
+        })?;
     let kept = if current.is_some() {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let aside = PathBuf::from(format!("{}.before-restore-{stamp}", ctx.db.display()));
