@@ -2,7 +2,7 @@
 
 mod testenv;
 
-use testenv::pages::{damage, keys_under, rewrite_as_layout_3};
+use testenv::pages::{damage, garble_page, keys_under, rewrite_as_layout_3, stored_pages};
 use testenv::TestEnv;
 
 /// Puts `key` first in the database's last page, where it does not belong.
@@ -305,4 +305,149 @@ fn a_leftover_natural_key_entry_is_reported_and_repaired() {
     assert!(keys_under(env.db(), b'm').is_empty());
     assert!(env.run_ok(["check"]).starts_with("ok"));
     assert_eq!(env.export_ndjson(), dump);
+}
+
+/// A database of 600 meetings among ten actors: enough participations
+/// (`x` entries) to fill many pages.
+fn many_pages_env() -> TestEnv {
+    let env = TestEnv::new();
+    let names = [
+        "Witkoff",
+        "Umerov",
+        "Kushner",
+        "Rubio",
+        "Zelenskyy",
+        "Yermak",
+        "Dmitriev",
+        "Lavrov",
+        "Putin",
+        "Driscoll",
+    ];
+    let mut csv = String::from("id,date,title,kind,status,actors\n");
+    for i in 0..600 {
+        let (a, b, c) = (
+            names[i % 10],
+            names[(i * 7 + 1) % 10],
+            names[(i * 3 + 2) % 10],
+        );
+        let actors = if a == b || b == c || a == c {
+            format!("{a}; {}", names[(i + 5) % 10])
+        } else {
+            format!("{a}; {b}; {c}")
+        };
+        csv.push_str(&format!(
+            "m{i:04},2024-{:02}-{:02},\"Talks, round {i}, on the \"\"framework\"\"\",talks,occurred,{actors}\n",
+            i % 12 + 1,
+            i % 28 + 1
+        ));
+    }
+    let file = env.write_file("meetings.csv", &csv);
+    env.run_ok(["import", file.to_str().unwrap()]);
+    env
+}
+
+/// The answers a repair must give back: who-met, the timeline, the dump.
+fn answers(env: &TestEnv) -> [String; 3] {
+    [
+        env.run_ok(["who-met", "witkoff", "--format", "csv"]),
+        env.run_ok(["timeline", "--format", "csv"]),
+        env.export_ndjson(),
+    ]
+}
+
+/// A page between two pages of participations holds only participations.
+fn participations_only(page: &[u8], next: Option<&[u8]>) -> bool {
+    page.starts_with(b"x") && next.is_some_and(|next| next.starts_with(b"x"))
+}
+
+/// A page of participations that cannot be read: `check` names it and says
+/// what it could not check; the repair rebuilds it from the event records,
+/// losing nothing.
+#[test]
+fn an_unreadable_page_is_reported_by_check_and_rebuilt_by_repair() {
+    let env = many_pages_env();
+    let before = answers(&env);
+    garble_page(env.db(), participations_only);
+
+    let out = env.cmd().arg("check").assert().code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with("page x") && lines[0].contains("cannot be read"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("1 page(s) cannot be read") && lines[1].contains("check --repair"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    testenv::assert_one_error_line(&stderr);
+
+    let (stdout, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
+    assert!(stdout.starts_with("ok: "), "{stdout}");
+    assert!(
+        stderr.contains("it held only index entries, rebuilt from the records"),
+        "{stderr}"
+    );
+    assert_eq!(answers(&env), before);
+    assert!(keys_under(env.db(), b'x').len() > 1000);
+}
+
+/// A page of records that cannot be read loses its records: the repair
+/// says so, keeps everything else, and leaves a database that passes.
+#[test]
+fn a_repair_of_an_unreadable_record_page_says_what_is_lost() {
+    let env = many_pages_env();
+    let events_before = env.run_ok(["timeline", "--format", "csv"]).lines().count();
+    garble_page(env.db(), |page, next| {
+        page.starts_with(b"e") && next.is_some_and(|next| next.starts_with(b"e"))
+    });
+    let (stdout, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
+    assert!(stdout.starts_with("ok: "), "{stdout}");
+    assert!(
+        stderr.contains("its entries are lost: restore a backup or re-import a dump"),
+        "{stderr}"
+    );
+    let events_after = env.run_ok(["timeline", "--format", "csv"]).lines().count();
+    assert!(
+        events_after < events_before && events_after > events_before / 2,
+        "{events_before} events before, {events_after} after"
+    );
+}
+
+/// A repair that rebuilds the pages and is killed between two of its page
+/// batches is undone at the next open: the pages are back byte for byte,
+/// the damage is reported again, and running the repair again completes it.
+#[test]
+fn a_repair_killed_while_rebuilding_pages_is_undone_at_the_next_open() {
+    let env = many_pages_env();
+    let before = answers(&env);
+    garble_page(env.db(), participations_only);
+    let damaged = stored_pages(env.db());
+
+    let out = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", "20000")
+        .env("FACTLINE_CRASH_AFTER_BATCHES", "3")
+        .args(["check", "--repair"])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_none(), "expected a crash: {out:?}");
+
+    let out = env.cmd().arg("check").assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr
+            .contains("a `check --repair` was interrupted before it finished and has been undone"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("cannot be read"), "{stdout}");
+    assert_eq!(stored_pages(env.db()), damaged);
+
+    let (stdout, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
+    assert!(stdout.starts_with("ok: "), "{stdout}");
+    assert!(!stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(answers(&env), before);
 }

@@ -56,6 +56,10 @@ pub(super) const UNDO_TREE: &str = "undo";
 pub(super) const BULK_MARKER: &[u8] = b"bulk_write_in_progress";
 /// The marker of a commit into an empty store: undone by removing every page.
 const INTO_EMPTY: &[u8] = b"into an empty store";
+/// The marker while `check --repair` rebuilds every page: the `undo` tree
+/// holds a copy of every page as it was, and undoing is putting that copy
+/// back in place of whatever pages are there.
+const REBUILDING: &[u8] = b"rebuilding every page";
 
 /// A size from the environment (for tests, which need small buffers and
 /// batches to exercise spills and interrupted commits), else `default`.
@@ -706,17 +710,25 @@ impl Store {
             Some(INTO_EMPTY) => {
                 let written = self.data.tree.len();
                 self.data.tree.clear().map_err(sled)?;
-                Some(format!("{written} pages removed"))
+                Some(("an import", format!("{written} pages removed")))
             }
-            Some(_) => Some(format!("{} pages restored", self.restore_undo_log(&undo)?)),
+            Some(REBUILDING) => {
+                self.data.tree.clear().map_err(sled)?;
+                let restored = self.restore_undo_log(&undo)?;
+                Some(("a `check --repair`", format!("{restored} pages restored")))
+            }
+            Some(_) => Some((
+                "an import",
+                format!("{} pages restored", self.restore_undo_log(&undo)?),
+            )),
         };
-        if let Some(undone) = undone {
+        if let Some((what, undone)) = undone {
             self.flush()?;
             meta.remove(BULK_MARKER).map_err(sled)?;
             self.flush()?;
             self.data.clear_cache();
             crate::notice(format!(
-                "{}: an import was interrupted before it finished and has been undone ({undone}); run it again to complete it",
+                "{}: {what} was interrupted before it finished and has been undone ({undone}); run it again to complete it",
                 self.path.display()
             ));
         }
@@ -724,6 +736,48 @@ impl Store {
             undo.clear().map_err(sled)?;
             self.flush()?;
         }
+        Ok(())
+    }
+
+    /// Replaces every page with pages built from `entries` (logical key,
+    /// value, in key order), for `check --repair` of pages that cannot be
+    /// trusted. Memory holds one batch of pages, not the database: a copy
+    /// of every page goes to the undo log first (flushed, before the marker
+    /// that makes it count), then the pages are cleared and rewritten in
+    /// batches. Killed at any point, the next open puts the copy back.
+    pub(super) fn rebuild_all_pages(
+        &self,
+        entries: impl Iterator<Item = Result<(Vec<u8>, Vec<u8>)>>,
+    ) -> Result<()> {
+        let sled = |e| sled_error(&self.path, e);
+        let meta = self.tree("meta")?;
+        let undo = self.tree(UNDO_TREE)?;
+        let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
+        // Every open clears an undo log left without a marker: a copy that
+        // is interrupted here is dropped, and the pages are as they were.
+        let mut batch = sled::Batch::default();
+        let mut bytes = 0usize;
+        for item in self.data.tree.iter() {
+            let (page, stored) = item.map_err(sled)?;
+            bytes += stored.len();
+            batch.insert(page, stored);
+            if bytes >= batch_bytes {
+                undo.apply_batch(std::mem::take(&mut batch)).map_err(sled)?;
+                bytes = 0;
+            }
+        }
+        undo.apply_batch(batch).map_err(sled)?;
+        self.flush()?;
+        meta.insert(BULK_MARKER, REBUILDING).map_err(sled)?;
+        self.flush()?;
+        self.data.tree.clear().map_err(sled)?;
+        self.data
+            .write_new_pages(entries, batch_bytes, &mut |batches| crash_point(batches))?;
+        self.flush()?;
+        meta.remove(BULK_MARKER).map_err(sled)?;
+        self.flush()?;
+        undo.clear().map_err(sled)?;
+        self.flush()?;
         Ok(())
     }
 

@@ -657,6 +657,24 @@ impl Store {
     /// differs from what the records imply is also written to it (its
     /// implied value, or a removal), for `check --repair` to commit.
     fn inspect(&self, mut fixes: Option<&mut bulk::Bulk<'_>>) -> Result<Inspection> {
+        // The pages first: the checks below read records and index entries
+        // through range scans, which stop at a page that cannot be read.
+        let mut page_problems = Vec::new();
+        let pages = self.check_pages(&mut page_problems)?;
+        if pages.unreadable > 0 {
+            page_problems.push(format!(
+                "records, index entries and history were not checked: {} page(s) cannot be read; \
+                 `factline check --repair` rebuilds the pages from the readable ones",
+                pages.unreadable
+            ));
+            return Ok(Inspection {
+                problems: page_problems,
+                checked: pages.entries,
+                pages_sound: false,
+                fixed: 0,
+                undecodable: Vec::new(),
+            });
+        }
         let Audit {
             mut problems,
             expected,
@@ -699,9 +717,8 @@ impl Store {
             }
             Ok(())
         })?;
-        let before_pages = problems.len();
-        self.check_pages(&mut problems)?;
-        let pages_sound = problems.len() == before_pages;
+        let pages_sound = page_problems.is_empty();
+        problems.append(&mut page_problems);
         self.data
             .for_each(&[keys::HISTORY], None, &mut |key, value| {
                 checked += 1;
@@ -808,12 +825,17 @@ impl Store {
 
     /// Checks that the pages cover disjoint key ranges in order, each under
     /// its first key, and can all be read.
-    fn check_pages(&self, problems: &mut Vec<String>) -> Result<()> {
+    fn check_pages(&self, problems: &mut Vec<String>) -> Result<PageCount> {
         let mut previous_last: Option<Vec<u8>> = None;
+        let mut count = PageCount::default();
         self.data.each_page(&mut |(page, entries)| {
             match entries {
-                Err(e) => problems.push(format!("page {}: {e}", show_key(&page))),
+                Err(e) => {
+                    count.unreadable += 1;
+                    problems.push(format!("page {} cannot be read: {e}", show_key(&page)))
+                }
                 Ok(entries) => {
+                    count.entries += entries.len();
                     if entries.is_empty() {
                         problems.push(format!("page {} is empty", show_key(&page)));
                     }
@@ -840,21 +862,22 @@ impl Store {
             }
             Ok(())
         })?;
-        Ok(())
+        Ok(count)
     }
 
     /// Makes every derived index entry the one the records imply. Records,
     /// history versions and any record that cannot be decoded are kept as
     /// they are (nothing is dropped). When the pages are sound, only the
     /// differing entries are written; when they are not, every page is
-    /// rebuilt from its entries in one atomic batch, and the entries of a
-    /// page that cannot be read at all are lost to that page's damage and
-    /// reported.
+    /// rebuilt from its entries under the undo log
+    /// (`Store::rebuild_all_pages`), and the entries of a page that
+    /// cannot be read at all are lost to that page's damage and reported
+    /// (index entries among them are derived again).
     ///
     /// A rebuild sorts the entries on disk, twice: the kept ones (pages may
     /// overlap or be out of order: of two copies of a key, the later page's
     /// wins), then those with the index entries of each kept record. Memory
-    /// holds the sorters' buffers and the batch of new pages, not the entries.
+    /// holds the sorters' buffers and one batch of new pages, not the entries.
     ///
     /// Returns the problems found before repairing (none: nothing was
     /// written) and what the user should know about the repair.
@@ -889,7 +912,16 @@ impl Store {
     fn rebuild_pages(&self) -> Result<Vec<String>> {
         let mut notes = Vec::new();
         let mut kept = bulk::SortedEntries::new();
+        // An unreadable page and the key of the page after it, which bounds
+        // what the lost page held.
+        let mut unreadable: Option<(Vec<u8>, String)> = None;
+        let mut lost = |(page, e): (Vec<u8>, String), next: Option<&[u8]>| {
+            notes.push(lost_page_note(&page, &e, next));
+        };
         self.data.each_page(&mut |(page, entries)| {
+            if let Some(before) = unreadable.take() {
+                lost(before, Some(&page));
+            }
             match entries {
                 Ok(entries) => {
                     for (key, value) in entries {
@@ -898,13 +930,13 @@ impl Store {
                         }
                     }
                 }
-                Err(e) => notes.push(format!(
-                    "page {} could not be read ({e}); its entries are lost: restore a backup or re-import a dump to recover them",
-                    show_key(&page)
-                )),
+                Err(e) => unreadable = Some((page, e)),
             }
             Ok(())
         })?;
+        if let Some(last) = unreadable.take() {
+            lost(last, None);
+        }
         let mut rebuilt = bulk::SortedEntries::new();
         for entry in kept.into_sorted()? {
             let (key, value) = entry?;
@@ -924,8 +956,7 @@ impl Store {
             }
             rebuilt.push(&key, &value)?;
         }
-        self.data.rebuild(rebuilt.into_sorted()?)?;
-        self.flush()?;
+        self.rebuild_all_pages(rebuilt.into_sorted()?)?;
         Ok(notes)
     }
 
@@ -973,6 +1004,15 @@ struct Audit {
     references: BTreeMap<(&'static str, String), (String, usize)>,
     /// The records whose index entries cannot be derived (shown keys).
     undecodable: Vec<String>,
+}
+
+/// What [`Store::check_pages`] read.
+#[derive(Default)]
+struct PageCount {
+    /// Logical entries in the readable pages.
+    entries: usize,
+    /// Pages that cannot be decoded.
+    unreadable: usize,
 }
 
 /// What one pass of `check` found.
@@ -1208,6 +1248,27 @@ impl GraphReader {
             visit(earliest, latest, id, codec::decode_prefix(value)?);
             Ok(())
         })
+    }
+}
+
+/// What `check --repair` tells of a page it could not read, stored under
+/// `page` and followed by the page under `next`: a page whose whole key range
+/// lies in one index keyspace held only entries that are rebuilt from the
+/// records; any other held entries that are lost.
+fn lost_page_note(page: &[u8], e: &str, next: Option<&[u8]>) -> String {
+    let prefix = page.first().copied();
+    let index_only = prefix.is_some_and(|p| keys::INDEXES.contains(&p))
+        && next.is_some_and(|next| next.first().copied() == prefix);
+    if index_only {
+        format!(
+            "page {} could not be read ({e}); it held only index entries, rebuilt from the records",
+            show_key(page)
+        )
+    } else {
+        format!(
+            "page {} could not be read ({e}); its entries are lost: restore a backup or re-import a dump to recover them",
+            show_key(page)
+        )
     }
 }
 

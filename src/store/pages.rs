@@ -446,27 +446,41 @@ impl Pages {
         self.tree.is_empty()
     }
 
-    /// Replaces every page with pages built from `entries` (logical key,
-    /// value), in one atomic batch. For `check --repair`.
-    pub fn rebuild(&self, entries: impl Iterator<Item = Result<(Vec<u8>, Vec<u8>)>>) -> Result<()> {
+    /// Writes pages built from `entries` (logical key, value, in key order)
+    /// into a tree that holds no page, in sled batches of about
+    /// `batch_bytes` (before compression); `after_batch` is called with the
+    /// number of batches written so far. For `check --repair`, which keeps
+    /// the pages' previous bytes to undo it (`Store::rebuild_all_pages`).
+    pub fn write_new_pages(
+        &self,
+        entries: impl Iterator<Item = Result<(Vec<u8>, Vec<u8>)>>,
+        batch_bytes: usize,
+        after_batch: &mut dyn FnMut(usize),
+    ) -> Result<()> {
         let mut batch = sled::Batch::default();
-        for page in self.tree.iter().keys() {
-            batch.remove(page.map_err(|e| self.sled_error(e))?);
-        }
+        let (mut bytes, mut batches) = (0usize, 0usize);
         let mut builder = PageBuilder::default();
-        let mut put = |page: Option<(Vec<u8>, Vec<u8>)>| {
-            if let Some((key, bytes)) = page {
-                batch.insert(key, codec::compress_page(bytes));
+        let mut put = |page: Option<(Vec<u8>, Vec<u8>)>, last: bool| -> Result<()> {
+            if let Some((key, plain)) = page {
+                bytes += plain.len();
+                batch.insert(key, codec::compress_page(plain));
             }
+            if bytes >= batch_bytes || (last && bytes > 0) {
+                let full = std::mem::take(&mut batch);
+                self.tree
+                    .apply_batch(full)
+                    .map_err(|e| self.sled_error(e))?;
+                bytes = 0;
+                batches += 1;
+                after_batch(batches);
+            }
+            Ok(())
         };
         for entry in entries {
             let (key, value) = entry?;
-            put(builder.push(&key, &value));
+            put(builder.push(&key, &value), false)?;
         }
-        put(builder.finish());
-        self.tree
-            .apply_batch(batch)
-            .map_err(|e| self.sled_error(e))?;
+        put(builder.finish(), true)?;
         self.clear_cache();
         Ok(())
     }

@@ -132,3 +132,34 @@ pub fn keys_under(db: &Path, prefix: u8) -> Vec<Vec<u8>> {
     }
     keys
 }
+
+/// The stored pages as sled holds them: page key → stored bytes.
+pub fn stored_pages(db: &Path) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let db = open(db);
+    let pages = db.open_tree("pages").expect("the pages tree");
+    pages
+        .iter()
+        .map(|item| {
+            let (key, value) = item.expect("readable");
+            (key.to_vec(), value.to_vec())
+        })
+        .collect()
+}
+
+/// Overwrites the first page for which `pick(page key, next page's key)`
+/// holds with bytes that do not decode (a compressed page whose length is
+/// absurd), as a damaged disk block would; returns its key.
+pub fn garble_page(db: &Path, pick: impl Fn(&[u8], Option<&[u8]>) -> bool) -> Vec<u8> {
+    let keys: Vec<Vec<u8>> = stored_pages(db).into_keys().collect();
+    let chosen = (0..keys.len())
+        .find(|&i| pick(&keys[i], keys.get(i + 1).map(Vec::as_slice)))
+        .map(|i| keys[i].clone())
+        .expect("a page to garble");
+    let db = open(db);
+    let pages = db.open_tree("pages").expect("the pages tree");
+    pages
+        .insert(&chosen, &b"\x03garbage, not a page"[..])
+        .expect("write");
+    db.flush().expect("flush");
+    chosen
+}
