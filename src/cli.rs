@@ -231,6 +231,18 @@ pub enum Command {
         /// The backup directory.
         src: PathBuf,
     },
+    /// Rewrite the database into fresh files, giving back the disk space that
+    /// earlier writes left behind.
+    ///
+    /// The storage engine (sled) keeps the old versions of pages that imports,
+    /// edits and repairs rewrite until it reuses their space, so a database
+    /// grows past what it holds. Compacting copies every key into a new database, reads the copy
+    /// back, and puts it in place of the old one (in one step where the system
+    /// can swap two directories), while holding the database's lock. The
+    /// content is unchanged: same records, history and answers.
+    ///
+    /// Example: factline --db story.db compact
+    Compact,
     /// Counts, the date span, the busiest actors and the most contested claims.
     ///
     /// Example: factline stats --format json

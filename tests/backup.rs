@@ -1,5 +1,6 @@
 //! `factline backup DEST` and `factline restore SRC`: checked copies of the
-//! database, and the way back to one.
+//! database, and the way back to one; `factline compact`: a fresh copy in
+//! place of the database.
 
 mod testenv;
 
@@ -172,4 +173,128 @@ fn a_restore_from_what_is_not_a_backup_is_refused_and_changes_nothing() {
         "{stderr}"
     );
     assert_eq!(env.export_ndjson(), before);
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Bytes of the files under `dir`.
+fn disk_bytes(dir: &Path) -> u64 {
+    files(dir).values().map(|bytes| bytes.len() as u64).sum()
+}
+
+/// A database grown past what it holds: 400 events imported, then their
+/// titles changed by three more imports of the same ids (each rewrites the
+/// pages it touches, keeps the versions in history, and leaves sled the old
+/// pages to reclaim).
+fn churned_env() -> TestEnv {
+    let env = TestEnv::new();
+    for round in 0..4 {
+        let mut csv = String::from("id,date,title,kind,status,actors\n");
+        for i in 0..400 {
+            csv.push_str(&format!(
+                "m{i:04},2024-{:02}-{:02},\"Talks, round {i}, version {round}\",talks,occurred,Witkoff; Umerov; Actor {}\n",
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 37
+            ));
+        }
+        let file = env.write_file("rows.csv", &csv);
+        env.run_ok(["import", file.to_str().unwrap()]);
+    }
+    env
+}
+
+#[test]
+fn compact_gives_back_unreclaimed_space_and_keeps_every_answer() {
+    let env = churned_env();
+    let dump = env.export_ndjson();
+    let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
+    let history = env.run_ok(["history", "m0007"]);
+    let around = names_in(env.root());
+    let before = disk_bytes(env.db());
+
+    let (stdout, stderr) = env.run_ok_with_stderr(["compact"]);
+    assert_eq!(stdout.trim(), env.db().display().to_string());
+    assert!(stderr.contains("copied and read back"), "{stderr}");
+    let after = disk_bytes(env.db());
+    assert!(
+        after < before / 4 * 3,
+        "{before} bytes before compacting, {after} after"
+    );
+    // Nothing left beside the database, and nothing changed in it.
+    assert_eq!(names_in(env.root()), around);
+    assert!(env.run_ok(["check"]).starts_with("ok"));
+    assert_eq!(env.export_ndjson(), dump);
+    assert_eq!(
+        env.run_ok(["who-met", "witkoff", "--format", "csv"]),
+        who_met
+    );
+    assert_eq!(env.run_ok(["history", "m0007"]), history);
+    // It takes writes as before.
+    env.run_ok(["source", "add", "Reuters"]);
+    assert!(env.run_ok(["source", "list"]).contains("Reuters"));
+}
+
+#[test]
+fn compact_refuses_a_database_in_use_and_leaves_nothing() {
+    let env = churned_env();
+    let dump = env.export_ndjson();
+    let around = names_in(env.root());
+    let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
+        .expect("open the database in the test");
+    let stderr = env.fail(3, ["compact"]);
+    drop(held);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("in use by another factline process"),
+        "{stderr}"
+    );
+    assert_eq!(names_in(env.root()), around);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+#[test]
+fn compact_without_a_database_is_refused_and_creates_nothing() {
+    let env = TestEnv::new();
+    let stderr = env.fail(2, ["compact"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("no factline database"), "{stderr}");
+    assert!(!env.db().exists());
+}
+
+/// A compaction cut short leaves `DB.compacting` behind, which the next one
+/// removes; a directory of that name holding someone's own files is refused
+/// and left as it is.
+#[test]
+fn compact_clears_its_own_leftover_but_never_a_users_directory() {
+    let env = churned_env();
+    let dump = env.export_ndjson();
+    let staged = env.db().with_extension("compacting");
+
+    std::fs::create_dir(&staged).unwrap();
+    std::fs::write(staged.join("notes.txt"), "mine").unwrap();
+    let stderr = env.fail(2, ["compact"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("is not a factline database"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(staged.join("notes.txt")).unwrap(),
+        "mine"
+    );
+
+    // What an interrupted compaction leaves: a partial copy of the database.
+    std::fs::remove_dir_all(&staged).unwrap();
+    let backup = env.path("copy");
+    env.run_ok(["backup", backup.to_str().unwrap()]);
+    std::fs::rename(&backup, &staged).unwrap();
+    env.run_ok(["compact"]);
+    assert!(!staged.exists());
+    assert_eq!(env.export_ndjson(), dump);
 }

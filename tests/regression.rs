@@ -63,3 +63,50 @@ fn check_reports_a_page_that_cannot_be_read_instead_of_failing_on_it() {
         .windows(13)
         .any(|w| w == b"cannot be read"));
 }
+
+/// Found while adding `compact`: with `--db .` (run inside the database
+/// directory), `restore` named its staging copy after `.` itself, so it
+/// copied the backup's files over the live database's and then failed to
+/// move `.` aside ("Device or resource busy"): the database was replaced
+/// without the old one kept. Paths are now resolved first, so `.` restores
+/// and compacts like any other path.
+#[test]
+fn restore_and_compact_inside_the_database_directory_keep_the_replaced_database() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let backup = env.path("backup");
+    env.run_ok(["backup", backup.to_str().unwrap()]);
+    let at_backup = env.export_ndjson();
+    env.run_ok(["source", "add", "Added after the backup"]);
+    let latest = env.export_ndjson();
+
+    let inside = |args: &[&str]| {
+        env.cmd()
+            .current_dir(env.db())
+            .env("FACTLINE_DB", ".")
+            .args(args)
+            .assert()
+            .success();
+    };
+    inside(&["compact"]);
+    assert_eq!(env.export_ndjson(), latest);
+
+    inside(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(env.export_ndjson(), at_backup);
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".before-restore-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let replaced = env
+        .cmd()
+        .env("FACTLINE_DB", &kept[0])
+        .args(["export"])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8_lossy(&replaced.get_output().stdout),
+        latest
+    );
+}

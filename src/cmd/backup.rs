@@ -1,8 +1,11 @@
-//! `factline backup DEST` and `factline restore SRC`: consistent copies of
-//! the database directory. A copy is taken while this process holds the
-//! database's lock (no writer can run), then opened and checked. A restore
-//! checks a copy of the backup, never the backup itself, which stays as it
-//! was.
+//! `factline backup DEST`, `factline restore SRC` and `factline compact`:
+//! consistent copies of the database directory. A copy is taken while this
+//! process holds the database's lock (no writer can run), then opened and
+//! checked. A restore checks a copy of the backup, never the backup itself,
+//! which stays as it was. A compaction writes a fresh copy of every key and
+//! reads it back. Restore and compact put the new directory in place while
+//! still holding the old one's lock, swapping the two in one step where the
+//! OS can.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -65,7 +68,28 @@ fn verify(dir: &Path) -> Result<usize> {
     Ok(checked)
 }
 
+/// `path` as a directory that can be renamed and have siblings named after
+/// it (`DB.restoring`, `DEST.partial`): resolved when it exists, so that
+/// `.` or `dir/..` become the directory's own path. A path without a last
+/// name (`/`, or `..` of a directory that does not exist) is refused.
+fn resolved(path: &Path) -> Result<PathBuf> {
+    let resolved = if path.exists() {
+        fs::canonicalize(path)
+            .map_err(|e| Error::database(format!("cannot resolve {}: {e}", path.display())))?
+    } else {
+        path.to_path_buf()
+    };
+    if resolved.file_name().is_none() || resolved.parent().is_none() {
+        return Err(Error::bad_input(format!(
+            "{} has no name of its own to replace or write beside; give the directory's path",
+            path.display()
+        )));
+    }
+    Ok(resolved)
+}
+
 pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
+    let dest = &resolved(dest)?;
     if dest.exists()
         && fs::read_dir(dest)
             .map(|mut d| d.next().is_some())
@@ -101,6 +125,134 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Removes what an interrupted `restore` or `compact` left at `staged`: a
+/// database, or an empty directory. Anything else there is the user's, and
+/// is refused rather than deleted.
+fn clear_leftover(staged: &Path) -> Result<()> {
+    if !staged.exists() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(staged).is_ok_and(|mut entries| entries.next().is_none());
+    if !store::exists(staged) && !empty {
+        return Err(Error::bad_input(format!(
+            "{} exists and is not a factline database; move it away first",
+            staged.display()
+        )));
+    }
+    fs::remove_dir_all(staged)
+        .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))
+}
+
+/// Swaps two directories in one step (Linux `renameat2` with
+/// `RENAME_EXCHANGE`, macOS `renameatx_np` with `RENAME_SWAP`).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+)))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Puts the directory `staged` in place of `live`; afterwards `staged`
+/// names the directory that was `live`. Where the OS and file system can
+/// swap two directories, there is no moment without a database at `live`;
+/// elsewhere it takes three renames, through a name beside `live`. Either
+/// way the renames are synced before this returns.
+fn swap_in(staged: &Path, live: &Path) -> Result<()> {
+    let failed = |e: std::io::Error| {
+        Error::database(format!(
+            "cannot put {} in place of {}: {e}",
+            staged.display(),
+            live.display()
+        ))
+    };
+    if exchange(staged, live).is_err() {
+        let old = live.with_extension("replaced");
+        clear_leftover(&old)?;
+        fs::rename(live, &old).map_err(failed)?;
+        fs::rename(staged, live).map_err(failed)?;
+        fs::rename(&old, staged).map_err(failed)?;
+    }
+    let parent = match live.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    fs::File::open(parent)
+        .and_then(|dir| dir.sync_all())
+        .map_err(failed)
+}
+
+/// Disk bytes of a directory tree (files only).
+fn tree_bytes(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| match entry.metadata() {
+                    Ok(m) if m.is_dir() => tree_bytes(&entry.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+pub fn compact(ctx: &Ctx) -> Result<()> {
+    if !store::exists(&ctx.db) {
+        return Err(Error::bad_input(format!(
+            "no factline database at {}",
+            ctx.db.display()
+        )));
+    }
+    // Opened for writing: an interrupted import is undone, an older layout
+    // upgraded, before the copy is made.
+    let live = resolved(&ctx.db)?;
+    let store = ctx.open(Access::Write)?;
+    let staged = live.with_extension("compacting");
+    clear_leftover(&staged)?;
+    let before = tree_bytes(&live);
+    let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
+        let _ = fs::remove_dir_all(&staged);
+    })?;
+    swap_in(&staged, &live).inspect_err(|_| {
+        let _ = fs::remove_dir_all(&staged);
+    })?;
+    drop(lock);
+    // `staged` now holds the old files: the same keys, and the space the
+    // copy left behind.
+    fs::remove_dir_all(&staged)
+        .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
+    let after = tree_bytes(&live);
+    crate::notice(format!(
+        "compacted {}: {} MB before, {} MB now ({} keys, {} MB of keys and values, copied and read back)",
+        ctx.db.display(),
+        mb(before),
+        mb(after),
+        copied.keys,
+        mb(copied.bytes)
+    ));
+    println!("{}", ctx.db.display());
+    Ok(())
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / 1e6)
+}
+
 pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     if !store::exists(src) {
         return Err(Error::bad_input(format!(
@@ -118,25 +270,39 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    let staged = ctx.db.with_extension("restoring");
-    let _ = fs::remove_dir_all(&staged);
+    let live = resolved(&ctx.db)?;
+    let staged = live.with_extension("restoring");
+    clear_leftover(&staged)?;
     copy_tree(src, &staged)
         .and_then(|_| verify(&staged))
         .inspect_err(|_| {
             let _ = fs::remove_dir_all(&staged);
         })?;
-    let kept = if current.is_some() {
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-        let aside = PathBuf::from(format!("{}.before-restore-{stamp}", ctx.db.display()));
-        drop(current);
-        fs::rename(&ctx.db, &aside)
-            .map_err(|e| Error::database(format!("cannot move {} aside: {e}", ctx.db.display())))?;
-        Some(aside)
-    } else {
-        None
+    let kept = match current {
+        Some(current) => {
+            // The lock stays held until the restored copy is in place.
+            let lock = current.close_keeping_lock()?;
+            swap_in(&staged, &live)?;
+            drop(lock);
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let aside = PathBuf::from(format!("{}.before-restore-{stamp}", live.display()));
+            fs::rename(&staged, &aside).map_err(|e| {
+                Error::database(format!(
+                    "restored {}, but cannot move the database it replaced from {} to {}: {e}",
+                    ctx.db.display(),
+                    staged.display(),
+                    aside.display()
+                ))
+            })?;
+            Some(aside)
+        }
+        None => {
+            fs::rename(&staged, &live).map_err(|e| {
+                Error::database(format!("cannot restore into {}: {e}", ctx.db.display()))
+            })?;
+            None
+        }
     };
-    fs::rename(&staged, &ctx.db)
-        .map_err(|e| Error::database(format!("cannot restore into {}: {e}", ctx.db.display())))?;
     match kept {
         Some(aside) => crate::notice(format!(
             "restored {} from {}; the database it replaced is in {}",

@@ -128,6 +128,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         }
         Command::Backup { dest } => backup::backup(ctx, &dest),
         Command::Restore { src } => backup::restore(ctx, &src),
+        Command::Compact => backup::compact(ctx),
         Command::Claim(c) => claim::run(ctx, c),
         Command::Claims(args) => claim::run(ctx, crate::cli::ClaimCommand::List(args)),
         Command::Contradictions => contradictions::run(ctx),

@@ -7,8 +7,11 @@
 //! command reports success.
 
 pub mod bulk;
+mod copy;
 pub mod keys;
 pub mod pages;
+
+pub use copy::Copied;
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
