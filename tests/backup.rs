@@ -270,14 +270,14 @@ fn compact_without_a_database_is_refused_and_creates_nothing() {
     assert!(!env.db().exists());
 }
 
-/// A compaction cut short leaves `DB.compacting` behind, which the next one
-/// removes; a directory of that name holding someone's own files is refused
-/// and left as it is.
+/// A compaction cut short leaves `DB.compacting` behind (a copy, or after
+/// the swap the old files), which the next one removes; a directory of that
+/// name holding someone's own files is refused and left as it is.
 #[test]
 fn compact_clears_its_own_leftover_but_never_a_users_directory() {
     let env = churned_env();
     let dump = env.export_ndjson();
-    let staged = env.db().with_extension("compacting");
+    let staged = env.path("db.compacting");
 
     std::fs::create_dir(&staged).unwrap();
     std::fs::write(staged.join("notes.txt"), "mine").unwrap();
@@ -289,7 +289,7 @@ fn compact_clears_its_own_leftover_but_never_a_users_directory() {
         "mine"
     );
 
-    // What an interrupted compaction leaves: a partial copy of the database.
+    // What a compaction killed after its copy leaves: a whole copy.
     std::fs::remove_dir_all(&staged).unwrap();
     let backup = env.path("copy");
     env.run_ok(["backup", backup.to_str().unwrap()]);
@@ -297,4 +297,36 @@ fn compact_clears_its_own_leftover_but_never_a_users_directory() {
     env.run_ok(["compact"]);
     assert!(!staged.exists());
     assert_eq!(env.export_ndjson(), dump);
+}
+
+/// A restore killed right after its swap leaves the database it replaced
+/// at `DB.restoring`: the next restore keeps it under a `before-restore`
+/// name instead of deleting it.
+#[test]
+fn a_restore_keeps_the_database_an_interrupted_restore_left_behind() {
+    let (env, dest) = backed_up_example();
+    env.run_ok(["source", "add", "Only in the replaced database"]);
+    let replaced = env.export_ndjson();
+    // What the interrupted restore left: the replaced database, whole.
+    let left = env.path("db.restoring");
+    let copy = env.path("copy");
+    env.run_ok(["backup", copy.to_str().unwrap()]);
+    std::fs::rename(&copy, &left).unwrap();
+
+    let (_, stderr) = env.run_ok_with_stderr(["restore", dest.to_str().unwrap()]);
+    assert!(
+        stderr.contains("kept the database an interrupted restore left"),
+        "{stderr}"
+    );
+    assert!(!left.exists());
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".before-restore-"))
+        .collect();
+    // The leftover, and the database this restore replaced.
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    for dir in &kept {
+        assert_eq!(export_of(&env, dir), replaced);
+    }
 }

@@ -53,60 +53,100 @@ fn check_reports_a_page_that_cannot_be_read_instead_of_failing_on_it() {
         "{stdout}"
     );
 
+    // The page held records: the repair says they are lost, and its check
+    // then reports what named them (exit 1), no longer the page.
     let out = env.output(["check", "--repair"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("could not be read"), "{stderr}");
-    assert!(!env
-        .output(["check"])
-        .stdout
-        .windows(13)
-        .any(|w| w == b"cannot be read"));
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    assert!(
+        stderr.contains("could not be read") && stderr.contains("are lost"),
+        "{stderr}"
+    );
+    let out = env.output(["check"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("cannot be read"));
 }
 
 /// Found while adding `compact`: with `--db .` (run inside the database
 /// directory), `restore` named its staging copy after `.` itself, so it
 /// copied the backup's files over the live database's and then failed to
 /// move `.` aside ("Device or resource busy"): the database was replaced
-/// without the old one kept. Paths are now resolved first, so `.` restores
-/// and compacts like any other path.
+/// without the old one kept. Replacing the directory the shell is in would
+/// leave the shell in the old one, so both commands now refuse to run from
+/// inside it, and change nothing.
 #[test]
-fn restore_and_compact_inside_the_database_directory_keep_the_replaced_database() {
+fn restore_and_compact_from_inside_the_database_directory_are_refused() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
     let backup = env.path("backup");
     env.run_ok(["backup", backup.to_str().unwrap()]);
-    let at_backup = env.export_ndjson();
     env.run_ok(["source", "add", "Added after the backup"]);
     let latest = env.export_ndjson();
+    let around: Vec<_> = std::fs::read_dir(env.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
 
-    let inside = |args: &[&str]| {
-        env.cmd()
+    for args in [vec!["compact"], vec!["restore", backup.to_str().unwrap()]] {
+        let out = env
+            .cmd()
             .current_dir(env.db())
             .env("FACTLINE_DB", ".")
-            .args(args)
+            .args(&args)
             .assert()
-            .success();
-    };
-    inside(&["compact"]);
-    assert_eq!(env.export_ndjson(), latest);
-
-    inside(&["restore", backup.to_str().unwrap()]);
-    assert_eq!(env.export_ndjson(), at_backup);
-    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(env.root())
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("from outside") && stderr.contains("replaces that directory"),
+            "{stderr}"
+        );
+    }
+    let now: Vec<_> = std::fs::read_dir(env.root())
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".before-restore-"))
+        .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(kept.len(), 1, "{kept:?}");
-    let replaced = env
-        .cmd()
-        .env("FACTLINE_DB", &kept[0])
-        .args(["export"])
-        .assert()
-        .success();
-    assert_eq!(
-        String::from_utf8_lossy(&replaced.get_output().stdout),
-        latest
-    );
+    assert_eq!(now, around);
+    assert_eq!(env.export_ndjson(), latest);
+    // From outside, the same paths work.
+    env.run_ok(["compact"]);
+    env.run_ok(["restore", backup.to_str().unwrap()]);
+}
+
+/// Found in review of `compact`: a process waiting for the lock (`--wait`)
+/// had opened the lock file before `restore` or `compact` swapped the
+/// database directory; when the lock was released it held the *replaced*
+/// directory's lock while it used the new one, unprotected. It now checks
+/// that the file it locked is still the one at the path, and waits for that
+/// one. Here the swap is made by hand: the test holds the old directory's
+/// lock, moves it away, puts another database in its place and holds that
+/// one too, then lets go of the old one first.
+#[test]
+fn a_waiting_process_takes_the_lock_of_the_directory_now_at_the_path() {
+    use factline::store::{Access, Store};
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let other = env.path("other");
+    env.run_ok(["backup", other.to_str().unwrap()]);
+
+    let old = Store::open(env.db(), Access::Write).expect("open the database in the test");
+    let mut waiting = env
+        .std_cmd()
+        .args(["--wait", "30", "source", "add", "Added while waiting"])
+        .spawn()
+        .unwrap();
+    // Give it time to open the lock file and start waiting.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let moved = env.path("db.moved");
+    std::fs::rename(env.db(), &moved).unwrap();
+    std::fs::rename(&other, env.db()).unwrap();
+    let new = Store::open(env.db(), Access::Write).expect("open the new database in the test");
+    drop(old);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(new);
+    let status = waiting.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(env
+        .run_ok(["source", "list"])
+        .contains("Added while waiting"));
 }

@@ -69,7 +69,7 @@ fn verify(dir: &Path) -> Result<usize> {
 }
 
 /// `path` as a directory that can be renamed and have siblings named after
-/// it (`DB.restoring`, `DEST.partial`): resolved when it exists, so that
+/// it (`DB.restoring`, `DEST.partial`, see [`beside`]): resolved when it exists, so that
 /// `.` or `dir/..` become the directory's own path. A path without a last
 /// name (`/`, or `..` of a directory that does not exist) is refused.
 fn resolved(path: &Path) -> Result<PathBuf> {
@@ -103,8 +103,8 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     // Holding the store holds the lock: the files cannot change while copied.
     let store = ctx.open_closing()?;
     store.flush()?;
-    let partial = dest.with_extension("partial");
-    let _ = fs::remove_dir_all(&partial);
+    let partial = beside(dest, "partial");
+    remove_leftover(&partial)?;
     let bytes = copy_tree(&ctx.db, &partial)?;
     drop(store);
     let checked = verify(&partial).inspect_err(|_| {
@@ -125,15 +125,54 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes what an interrupted `restore` or `compact` left at `staged`: a
-/// database, or an empty directory. Anything else there is the user's, and
-/// is refused rather than deleted.
-fn clear_leftover(staged: &Path) -> Result<()> {
+/// `dir` with `.suffix` added to its whole name (`story.db` →
+/// `story.db.compacting`): the working directories of backup, restore and
+/// compact, which never share a name with another database's.
+fn beside(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.as_os_str().to_os_string();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Where `restore` keeps the database it replaces: a name not yet taken
+/// (two restores in the same second get `-2`, `-3`, …).
+fn aside_name(live: &Path) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut candidate = beside(live, &format!("before-restore-{stamp}"));
+    let mut n = 1;
+    while candidate.exists() {
+        n += 1;
+        candidate = beside(live, &format!("before-restore-{stamp}-{n}"));
+    }
+    candidate
+}
+
+/// Refuses to replace the directory this process runs in: the shell that
+/// started it would be left in the old directory, and a later `--db .`
+/// would quietly use the replaced database.
+fn refuse_from_inside(live: &Path, command: &str) -> Result<()> {
+    let inside = std::env::current_dir()
+        .and_then(fs::canonicalize)
+        .is_ok_and(|cwd| cwd.starts_with(live));
+    if inside {
+        return Err(Error::bad_input(format!(
+            "run `factline {command}` from outside {}: it replaces that directory, and your shell would be left in the old one",
+            live.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Removes what an interrupted command left at `staged`, when it holds
+/// nothing but a database's files (a copy, whole or partial); anything else
+/// there is the user's, and is refused rather than deleted.
+fn remove_leftover(staged: &Path) -> Result<()> {
     if !staged.exists() {
         return Ok(());
     }
     let empty = fs::read_dir(staged).is_ok_and(|mut entries| entries.next().is_none());
-    if !store::exists(staged) && !empty {
+    if !empty && !store::holds_only_database_files(staged) {
         return Err(Error::bad_input(format!(
             "{} exists and is not a factline database; move it away first",
             staged.display()
@@ -166,33 +205,15 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
-/// Puts the directory `staged` in place of `live`; afterwards `staged`
-/// names the directory that was `live`. Where the OS and file system can
-/// swap two directories, there is no moment without a database at `live`;
-/// elsewhere it takes three renames, through a name beside `live`. Either
-/// way the renames are synced before this returns.
-fn swap_in(staged: &Path, live: &Path) -> Result<()> {
-    let failed = |e: std::io::Error| {
-        Error::database(format!(
-            "cannot put {} in place of {}: {e}",
-            staged.display(),
-            live.display()
-        ))
-    };
-    if exchange(staged, live).is_err() {
-        let old = live.with_extension("replaced");
-        clear_leftover(&old)?;
-        fs::rename(live, &old).map_err(failed)?;
-        fs::rename(staged, live).map_err(failed)?;
-        fs::rename(&old, staged).map_err(failed)?;
-    }
-    let parent = match live.parent() {
+/// Syncs the directory holding `path`, so that renames in it last.
+fn sync_parent(path: &Path) -> Result<()> {
+    let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     fs::File::open(parent)
         .and_then(|dir| dir.sync_all())
-        .map_err(failed)
+        .map_err(|e| Error::database(format!("cannot sync {}: {e}", parent.display())))
 }
 
 /// Disk bytes of a directory tree (files only).
@@ -218,19 +239,30 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
             ctx.db.display()
         )));
     }
+    let live = resolved(&ctx.db)?;
+    refuse_from_inside(&live, "compact")?;
     // Opened for writing: an interrupted import is undone, an older layout
     // upgraded, before the copy is made.
-    let live = resolved(&ctx.db)?;
     let store = ctx.open(Access::Write)?;
-    let staged = live.with_extension("compacting");
-    clear_leftover(&staged)?;
+    let staged = beside(&live, "compacting");
+    // A leftover is a copy, or the old files of a compaction killed after
+    // its swap: either way the database holds the same keys.
+    remove_leftover(&staged)?;
     let before = tree_bytes(&live);
     let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
         let _ = fs::remove_dir_all(&staged);
     })?;
-    swap_in(&staged, &live).inspect_err(|_| {
+    // Only in one step: renaming the database away and the copy in would
+    // leave a moment, and after a crash a state, with no database at its
+    // path, where the next command would start an empty one.
+    if let Err(e) = exchange(&staged, &live) {
         let _ = fs::remove_dir_all(&staged);
-    })?;
+        return Err(Error::database(format!(
+            "cannot compact {}: this system cannot swap two directories in one step ({e}); the database is unchanged",
+            ctx.db.display()
+        )));
+    }
+    sync_parent(&live)?;
     drop(lock);
     // `staged` now holds the old files: the same keys, and the space the
     // copy left behind.
@@ -260,6 +292,15 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             src.display()
         )));
     }
+    let live = resolved(&ctx.db)?;
+    refuse_from_inside(&live, "restore")?;
+    let staged = beside(&live, "restoring");
+    if resolved(src)? == staged {
+        return Err(Error::bad_input(format!(
+            "{} is where restore stages its copy; move the backup elsewhere first",
+            src.display()
+        )));
+    }
     // Take the current database's lock first, when there is one: a
     // database in use is refused before anything is copied.
     let current = if store::exists(&ctx.db) {
@@ -267,12 +308,22 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     } else {
         None
     };
+    // A whole database left here may be the one an interrupted restore had
+    // just replaced: kept, never deleted. A partial copy is removed.
+    if store::exists(&staged) {
+        let aside = aside_name(&live);
+        fs::rename(&staged, &aside)
+            .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
+        crate::notice(format!(
+            "kept the database an interrupted restore left in {} as {}",
+            staged.display(),
+            aside.display()
+        ));
+    }
+    remove_leftover(&staged)?;
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    let live = resolved(&ctx.db)?;
-    let staged = live.with_extension("restoring");
-    clear_leftover(&staged)?;
     copy_tree(src, &staged)
         .and_then(|_| verify(&staged))
         .inspect_err(|_| {
@@ -282,24 +333,40 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
         Some(current) => {
             // The lock stays held until the restored copy is in place.
             let lock = current.close_keeping_lock()?;
-            swap_in(&staged, &live)?;
-            drop(lock);
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-            let aside = PathBuf::from(format!("{}.before-restore-{stamp}", live.display()));
-            fs::rename(&staged, &aside).map_err(|e| {
+            let aside = aside_name(&live);
+            let failed = |e: std::io::Error| {
                 Error::database(format!(
-                    "restored {}, but cannot move the database it replaced from {} to {}: {e}",
-                    ctx.db.display(),
-                    staged.display(),
-                    aside.display()
+                    "cannot put the restored copy in place of {}: {e}",
+                    ctx.db.display()
                 ))
-            })?;
+            };
+            if exchange(&staged, &live).is_ok() {
+                fs::rename(&staged, &aside).map_err(|e| {
+                    Error::database(format!(
+                        "restored {}, but cannot move the database it replaced from {} to {}: {e}",
+                        ctx.db.display(),
+                        staged.display(),
+                        aside.display()
+                    ))
+                })?;
+            } else {
+                // Two renames where the system cannot swap; the first one
+                // is undone if the second fails.
+                fs::rename(&live, &aside).map_err(failed)?;
+                if let Err(e) = fs::rename(&staged, &live) {
+                    let _ = fs::rename(&aside, &live);
+                    return Err(failed(e));
+                }
+            }
+            sync_parent(&live)?;
+            drop(lock);
             Some(aside)
         }
         None => {
             fs::rename(&staged, &live).map_err(|e| {
                 Error::database(format!("cannot restore into {}: {e}", ctx.db.display()))
             })?;
+            sync_parent(&live)?;
             None
         }
     };

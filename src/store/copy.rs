@@ -8,7 +8,7 @@ use std::path::Path;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{open_sled, sled_error, Access, Store};
+use super::{open_sled, open_sled_waiting, sled_error, Access, Store};
 use crate::error::{Error, Result};
 
 /// Bytes of keys and values per sled batch of the copy.
@@ -30,6 +30,19 @@ fn digest_entry(digest: &mut Xxh3, tree: &[u8], key: &[u8], value: &[u8]) {
         digest.update(&(part.len() as u64).to_le_bytes());
         digest.update(part);
     }
+}
+
+/// Syncs every file under `dir`, then the directories themselves.
+fn sync_tree(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            sync_tree(&path)?;
+        } else {
+            File::open(&path)?.sync_all()?;
+        }
+    }
+    File::open(dir)?.sync_all()
 }
 
 /// Every tree of `db` in name order.
@@ -98,12 +111,13 @@ impl Store {
         }
         copy.flush().map_err(to)?;
         drop(copy);
-        // The new directory's entries (sled's files) must be on disk too.
-        File::open(dest)
-            .and_then(|dir| dir.sync_all())
+        // sled's flush does not sync every file it wrote (see
+        // `Durability::flush`), and the old files are deleted after the swap.
+        sync_tree(dest)
             .map_err(|e| Error::database(format!("cannot sync {}: {e}", dest.display())))?;
         let lock = self.close_keeping_lock()?;
-        let (read_back, read) = digest_all(&open_sled(dest, Access::Read)?, dest)?;
+        let reopened = open_sled_waiting(dest, Access::Read, std::time::Duration::from_secs(10))?;
+        let (read_back, read) = digest_all(&reopened, dest)?;
         if (read_back, read) != (digest.digest(), copied) {
             return Err(Error::database(format!(
                 "the copy in {} does not read back as written ({} of {} keys read)",

@@ -196,6 +196,9 @@ pub fn role_of_prefix(of: &str) -> Vec<u8> {
     key
 }
 
+/// The keyspace whose prefix byte comes after every other's.
+pub const LAST_KEYSPACE: u8 = ACTOR_EVENT;
+
 /// Every index keyspace: entries derived from records, checked by `check`
 /// (and the retired `m`, which must be empty).
 pub const INDEXES: [u8; 9] = [
@@ -414,6 +417,28 @@ impl Indexed for Claim {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_last_keyspace_comes_after_every_other() {
+        let all = [
+            ACTOR,
+            SOURCE,
+            EVENT,
+            CLAIM,
+            CLAIMANT,
+            ABOUT,
+            SUBJECT,
+            NATURAL,
+            HISTORY,
+            NAME,
+            TIMELINE,
+            UNBOUNDED,
+            ACTOR_EVENT,
+            ROLE_OF,
+        ];
+        assert_eq!(all.iter().max(), Some(&LAST_KEYSPACE));
+        assert!(INDEXES.iter().all(|k| all.contains(k)));
+    }
 
     #[test]
     fn a_participation_round_trips_and_its_head_is_its_leading_fields() {

@@ -1103,6 +1103,13 @@ fn foreign(path: &Path) -> Error {
     ))
 }
 
+/// Whether `path` is a directory that holds nothing but a database's files
+/// (factline's and sled's), complete or not: what an interrupted copy of a
+/// database leaves.
+pub fn holds_only_database_files(path: &Path) -> bool {
+    path.is_dir() && !is_foreign(path)
+}
+
 /// Whether `path` holds files that are neither factline's nor sled's
 /// (factline must not write its files among a user's own). sled's files
 /// without a complete database are a creation that was interrupted, or one
@@ -1260,8 +1267,13 @@ impl GraphReader {
 /// records; any other held entries that are lost.
 fn lost_page_note(page: &[u8], e: &str, next: Option<&[u8]>) -> String {
     let prefix = page.first().copied();
+    // With no page after it, the page held every key from its own on: only
+    // index entries if no keyspace comes after its own.
     let index_only = prefix.is_some_and(|p| keys::INDEXES.contains(&p))
-        && next.is_some_and(|next| next.first().copied() == prefix);
+        && match next {
+            Some(next) => next.first().copied() == prefix,
+            None => prefix == Some(keys::LAST_KEYSPACE),
+        };
     if index_only {
         format!(
             "page {} could not be read ({e}); it held only index entries, rebuilt from the records",
@@ -1498,8 +1510,23 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
         .open(&lock_path)
         .map_err(|e| Error::database(format!("cannot open {}: {e}", lock_path.display())))?;
     let deadline = std::time::Instant::now() + wait;
+    let mut file = file;
     loop {
         match file.try_lock() {
+            // `restore` and `compact` swap the directory while holding its
+            // lock: a process that opened the lock file before the swap and
+            // got the lock after it holds the replaced directory's lock. It
+            // starts over with the file now at the path.
+            Ok(()) if !is_same_file(&file, &lock_path) => {
+                file = OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&lock_path)
+                    .map_err(|e| {
+                        Error::database(format!("cannot open {}: {e}", lock_path.display()))
+                    })?;
+            }
             Ok(()) => return Ok(file),
             Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
@@ -1518,6 +1545,49 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
             }
         }
     }
+}
+
+/// Whether the open `file` is the file now at `path` (not one renamed or
+/// removed since it was opened).
+fn is_same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Opens sled, retrying for up to `wait` while sled's own file lock is
+/// still held: by a handle this process has just dropped, whose background
+/// threads can hold it for a moment (seen in tests under load).
+fn open_sled_waiting(path: &Path, access: Access, wait: std::time::Duration) -> Result<sled::Db> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match open_sled(path, access) {
+            Err(_) if std::time::Instant::now() < deadline && sled_lock_held(path) => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// Whether sled's lock on its log file is held by an open handle.
+fn sled_lock_held(path: &Path) -> bool {
+    File::open(path.join("db")).is_ok_and(|log| {
+        matches!(
+            log.try_lock_shared(),
+            Err(std::fs::TryLockError::WouldBlock)
+        )
+    })
 }
 
 fn open_sled(path: &Path, access: Access) -> Result<sled::Db> {
