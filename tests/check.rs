@@ -390,6 +390,9 @@ fn an_unreadable_page_is_reported_by_check_and_rebuilt_by_repair() {
         stderr.contains("it held only index entries, rebuilt from the records"),
         "{stderr}"
     );
+    assert!(stderr.contains("`factline compact` gives back"), "{stderr}");
+    assert_eq!(answers(&env), before);
+    env.run_ok(["compact"]);
     assert_eq!(answers(&env), before);
     assert!(keys_under(env.db(), b'x').len() > 1000);
 }

@@ -960,6 +960,11 @@ impl Store {
             rebuilt.push(&key, &value)?;
         }
         self.rebuild_all_pages(rebuilt.into_sorted()?)?;
+        notes.push(
+            "the rebuild wrote every page twice (a copy to undo it, then the new pages); \
+             `factline compact` gives back the space the old ones still take"
+                .to_string(),
+        );
         Ok(notes)
     }
 
