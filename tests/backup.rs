@@ -330,3 +330,99 @@ fn a_restore_keeps_the_database_an_interrupted_restore_left_behind() {
         assert_eq!(export_of(&env, dir), replaced);
     }
 }
+
+/// A deterministic generator for the kill delays (Knuth's MMIX constants).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+/// Runs `args` and kills it (SIGKILL) after `delay`, unless it ended first.
+fn run_killed(env: &TestEnv, args: &[&str], delay: std::time::Duration) {
+    let mut child = env
+        .std_cmd()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(delay);
+    let _ = child.kill();
+    child.wait().unwrap();
+}
+
+/// `compact` and `restore` killed at random moments (seeded): after every
+/// kill the path holds a whole database, the one before or the one after,
+/// that passes `check`; what a kill left beside it is cleared (or, for a
+/// database a restore replaced, kept) by the next run, which completes.
+#[test]
+fn compact_and_restore_killed_at_any_moment_leave_a_whole_database() {
+    let env = churned_env();
+    let dump = env.export_ndjson();
+    let backup = env.path("backup");
+    env.run_ok(["backup", backup.to_str().unwrap()]);
+    env.run_ok(["source", "add", "After the backup"]);
+    let latest = env.export_ndjson();
+    assert_ne!(latest, dump);
+    let backup_arg = backup.to_str().unwrap();
+
+    let started = std::time::Instant::now();
+    env.run_ok(["compact"]);
+    let compact_ms = started.elapsed().as_millis() as u64;
+    let started = std::time::Instant::now();
+    env.run_ok(["restore", backup_arg]);
+    let restore_ms = started.elapsed().as_millis() as u64;
+    assert_eq!(env.export_ndjson(), dump);
+
+    let mut rng = Lcg(0x5eed_c0de);
+    let mut killed = 0;
+    // Every state the database has been in, which a set-aside copy may hold.
+    let mut states = vec![dump.clone(), latest];
+    for round in 0..12 {
+        let (args, longest): (Vec<&str>, u64) = if round % 2 == 0 {
+            (vec!["compact"], compact_ms)
+        } else {
+            // A change since the backup, so that a restore shows.
+            env.run_ok(["source", "add", &format!("Added in round {round}")]);
+            (vec!["restore", backup_arg], restore_ms)
+        };
+        let delay = std::time::Duration::from_millis(rng.below(longest * 5 / 4 + 1));
+        let before = env.export_ndjson();
+        states.push(before.clone());
+        run_killed(&env, &args, delay);
+        if env.path("db.compacting").exists() || env.path("db.restoring").exists() {
+            killed += 1;
+        }
+        let now = env.export_ndjson();
+        assert!(
+            now == before || now == dump,
+            "round {round} ({args:?} killed after {delay:?}): neither the database before nor the backup"
+        );
+        assert!(
+            env.run_ok(["check"]).starts_with("ok"),
+            "round {round}: check"
+        );
+    }
+    // The next runs complete and clear what the kills left.
+    env.run_ok(["compact"]);
+    env.run_ok(["restore", backup_arg]);
+    assert!(!env.path("db.compacting").exists());
+    assert!(!env.path("db.restoring").exists());
+    assert_eq!(env.export_ndjson(), dump);
+    // Every database set aside is whole.
+    for entry in std::fs::read_dir(env.root()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().contains(".before-restore-") {
+            let kept = export_of(&env, &path);
+            assert!(states.contains(&kept), "{}", path.display());
+        }
+    }
+    eprintln!("{killed} of 12 runs were killed while they had work beside the database");
+}
