@@ -426,3 +426,92 @@ fn compact_and_restore_killed_at_any_moment_leave_a_whole_database() {
     }
     eprintln!("{killed} of 12 runs were killed while they had work beside the database");
 }
+
+/// A restore cut short before its swap leaves its copy at `DB.restoring`,
+/// marked as a copy: the next restore removes it, keeps nothing aside but
+/// the database it replaces, and completes. Meanwhile no command creates a
+/// new database where the restore is going.
+#[test]
+fn a_copy_left_by_an_interrupted_restore_is_removed_and_blocks_a_new_database() {
+    let (env, dest) = backed_up_example();
+    let dump = env.export_ndjson();
+    let staged = env.path("db.restoring");
+    let copy = env.path("copy");
+    env.run_ok(["backup", copy.to_str().unwrap()]);
+    std::fs::rename(&copy, &staged).unwrap();
+    std::fs::write(staged.join("factline.restoring"), "a restore's copy\n").unwrap();
+
+    // Into an empty path beside that copy, a writing command refuses.
+    std::fs::rename(env.db(), env.path("elsewhere")).unwrap();
+    let stderr = env.fail(3, ["source", "add", "Reuters"]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("a `factline restore` into") && stderr.contains("db.restoring"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists());
+    std::fs::rename(env.path("elsewhere"), env.db()).unwrap();
+
+    let (_, stderr) = env.run_ok_with_stderr(["restore", dest.to_str().unwrap()]);
+    assert!(!stderr.contains("kept the database"), "{stderr}");
+    assert!(!staged.exists());
+    assert!(!env.db().join("factline.restoring").exists());
+    assert_eq!(env.export_ndjson(), dump);
+    let aside = std::fs::read_dir(env.root())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".before-restore-")
+        })
+        .count();
+    assert_eq!(aside, 1);
+}
+
+/// `--db new/` and `--db sub/new` (a database that does not exist yet,
+/// with a trailing slash or a relative path) restore into that directory,
+/// and back up from it, with the working directories beside it.
+#[test]
+fn restore_into_a_new_relative_path_with_a_trailing_slash() {
+    let (env, dest) = backed_up_example();
+    let dump = env.export_ndjson();
+    std::fs::create_dir(env.path("sub")).unwrap();
+    for db in ["new/", "sub/new"] {
+        env.cmd()
+            .env("FACTLINE_DB", db)
+            .args(["restore", dest.to_str().unwrap()])
+            .assert()
+            .success();
+        let restored = env.path(db.trim_end_matches('/'));
+        assert!(restored.join("db").is_file(), "{db}");
+        assert_eq!(export_of(&env, &restored), dump, "{db}");
+        assert!(!restored.join("new.restoring").exists());
+        let copy = format!("{}-copy/", db.trim_end_matches('/'));
+        env.cmd()
+            .env("FACTLINE_DB", db)
+            .args(["backup", &copy])
+            .assert()
+            .success();
+        assert_eq!(export_of(&env, &env.path(&copy)), dump, "{copy}");
+    }
+    let names = names_in(env.root());
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains(".restoring") || n.contains(".partial")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_backup_into_the_database_itself_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let inside = env.db().join("backup");
+    let stderr = env.fail(2, ["backup", inside.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("inside the database"), "{stderr}");
+    assert!(!inside.exists());
+}

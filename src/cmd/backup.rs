@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
-use crate::store::{self, Access, Store};
+use crate::store::{self, beside, Access, Store, STAGING_MARKER};
 
-/// sled's files: everything in the directory but factline's lock file.
+/// sled's files: everything in the directory but factline's lock file (and
+/// the marker of a restore's staging copy).
 fn database_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let entries = fs::read_dir(dir)
@@ -22,7 +23,7 @@ fn database_files(dir: &Path) -> Result<Vec<PathBuf>> {
     for entry in entries {
         let entry =
             entry.map_err(|e| Error::database(format!("cannot read {}: {e}", dir.display())))?;
-        if entry.file_name() != "factline.lock" {
+        if entry.file_name() != "factline.lock" && entry.file_name() != STAGING_MARKER {
             files.push(entry.path());
         }
     }
@@ -69,15 +70,23 @@ fn verify(dir: &Path) -> Result<usize> {
 }
 
 /// `path` as a directory that can be renamed and have siblings named after
-/// it (`DB.restoring`, `DEST.partial`, see [`beside`]): resolved when it exists, so that
-/// `.` or `dir/..` become the directory's own path. A path without a last
-/// name (`/`, or `..` of a directory that does not exist) is refused.
+/// it (`DB.restoring`, `DEST.partial`, see [`beside`]), absolute: `.` or
+/// `dir/..` become the directory's own path, `new/` the path of `new`. A
+/// path without a last name (`/`) is refused.
 fn resolved(path: &Path) -> Result<PathBuf> {
+    let cannot =
+        |e: std::io::Error| Error::bad_input(format!("cannot resolve {}: {e}", path.display()));
     let resolved = if path.exists() {
-        fs::canonicalize(path)
-            .map_err(|e| Error::database(format!("cannot resolve {}: {e}", path.display())))?
+        fs::canonicalize(path).map_err(cannot)?
     } else {
-        path.to_path_buf()
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        match path.file_name() {
+            Some(name) => fs::canonicalize(parent).map_err(cannot)?.join(name),
+            None => path.to_path_buf(),
+        }
     };
     if resolved.file_name().is_none() || resolved.parent().is_none() {
         return Err(Error::bad_input(format!(
@@ -90,6 +99,12 @@ fn resolved(path: &Path) -> Result<PathBuf> {
 
 pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let dest = &resolved(dest)?;
+    if store::exists(&ctx.db) && dest.starts_with(resolved(&ctx.db)?) {
+        return Err(Error::bad_input(format!(
+            "{} is inside the database; back up to a directory outside it",
+            dest.display()
+        )));
+    }
     if dest.exists()
         && fs::read_dir(dest)
             .map(|mut d| d.next().is_some())
@@ -105,7 +120,9 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     store.flush()?;
     let partial = beside(dest, "partial");
     remove_leftover(&partial)?;
-    let bytes = copy_tree(&ctx.db, &partial)?;
+    let bytes = copy_tree(&ctx.db, &partial).inspect_err(|_| {
+        let _ = fs::remove_dir_all(&partial);
+    })?;
     drop(store);
     let checked = verify(&partial).inspect_err(|_| {
         let _ = fs::remove_dir_all(&partial);
@@ -123,16 +140,6 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     ));
     println!("{}", dest.display());
     Ok(())
-}
-
-/// `dir` with `.suffix` added to its whole name (`story.db` →
-/// `story.db.compacting`): the working directories of backup, restore and
-/// compact, which never share a name with another database's.
-fn beside(dir: &Path, suffix: &str) -> PathBuf {
-    let mut name = dir.as_os_str().to_os_string();
-    name.push(".");
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Where `restore` keeps the database it replaces: a name not yet taken
@@ -205,6 +212,24 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
+/// Refuses, before any copying, where directories beside `live` cannot be
+/// swapped in one step: `compact` would otherwise leave a moment, and after
+/// a crash a state, with no database at its path (where the next command
+/// would start an empty one). Swaps two empty directories to find out.
+fn probe_exchange(live: &Path) -> Result<()> {
+    let (a, b) = (beside(live, "swap-probe-a"), beside(live, "swap-probe-b"));
+    let made = fs::create_dir(&a).and_then(|()| fs::create_dir(&b));
+    let swapped = made.and_then(|()| exchange(&a, &b));
+    let _ = fs::remove_dir(&a);
+    let _ = fs::remove_dir(&b);
+    swapped.map_err(|e| {
+        Error::database(format!(
+            "cannot compact {}: the file system cannot swap two directories in one step here ({e}); the database is unchanged",
+            live.display()
+        ))
+    })
+}
+
 /// Syncs the directory holding `path`, so that renames in it last.
 fn sync_parent(path: &Path) -> Result<()> {
     let parent = match path.parent() {
@@ -248,6 +273,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // A leftover is a copy, or the old files of a compaction killed after
     // its swap: either way the database holds the same keys.
     remove_leftover(&staged)?;
+    probe_exchange(&live)?;
     let before = tree_bytes(&live);
     let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
         let _ = fs::remove_dir_all(&staged);
@@ -258,7 +284,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     if let Err(e) = exchange(&staged, &live) {
         let _ = fs::remove_dir_all(&staged);
         return Err(Error::database(format!(
-            "cannot compact {}: this system cannot swap two directories in one step ({e}); the database is unchanged",
+            "cannot swap the compacted copy in for {} ({e}); the database is unchanged",
             ctx.db.display()
         )));
     }
@@ -303,14 +329,18 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     }
     // Take the current database's lock first, when there is one: a
     // database in use is refused before anything is copied.
-    let current = if store::exists(&ctx.db) {
+    let current = if store::exists(&live) {
         Some(ctx.open_closing()?)
     } else {
         None
     };
-    // A whole database left here may be the one an interrupted restore had
-    // just replaced: kept, never deleted. A partial copy is removed.
-    if store::exists(&staged) {
+    // A stray marker in the live database (a restore killed right after
+    // its swap) would mark it as a copy once a swap moves it aside.
+    let _ = fs::remove_file(live.join(STAGING_MARKER));
+    // What an interrupted restore left here: a copy (it holds the marker,
+    // or is incomplete), removed; or, a whole database without the marker,
+    // the one it had just replaced, kept and never deleted.
+    if store::exists(&staged) && !staged.join(STAGING_MARKER).exists() {
         let aside = aside_name(&live);
         fs::rename(&staged, &aside)
             .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
@@ -324,23 +354,29 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    copy_tree(src, &staged)
+    fs::create_dir(&staged)
+        .and_then(|()| fs::write(staged.join(STAGING_MARKER), b"a restore's copy\n"))
+        .map_err(|e| Error::database(format!("cannot create {}: {e}", staged.display())))
+        .and_then(|()| copy_tree(src, &staged))
         .and_then(|_| verify(&staged))
         .inspect_err(|_| {
             let _ = fs::remove_dir_all(&staged);
         })?;
+    let unmark = || {
+        fs::remove_file(live.join(STAGING_MARKER)).map_err(|e| {
+            Error::database(format!(
+                "cannot remove {}: {e}",
+                live.join(STAGING_MARKER).display()
+            ))
+        })
+    };
     let kept = match current {
         Some(current) => {
             // The lock stays held until the restored copy is in place.
             let lock = current.close_keeping_lock()?;
             let aside = aside_name(&live);
-            let failed = |e: std::io::Error| {
-                Error::database(format!(
-                    "cannot put the restored copy in place of {}: {e}",
-                    ctx.db.display()
-                ))
-            };
             if exchange(&staged, &live).is_ok() {
+                unmark()?;
                 fs::rename(&staged, &aside).map_err(|e| {
                     Error::database(format!(
                         "restored {}, but cannot move the database it replaced from {} to {}: {e}",
@@ -351,12 +387,28 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 })?;
             } else {
                 // Two renames where the system cannot swap; the first one
-                // is undone if the second fails.
-                fs::rename(&live, &aside).map_err(failed)?;
+                // is undone if the second fails. Meanwhile no command
+                // creates a database at the path (see `Store::open_waiting`).
+                fs::rename(&live, &aside).map_err(|e| {
+                    Error::database(format!("cannot move {} aside: {e}", ctx.db.display()))
+                })?;
                 if let Err(e) = fs::rename(&staged, &live) {
-                    let _ = fs::rename(&aside, &live);
-                    return Err(failed(e));
+                    let undone = fs::rename(&aside, &live).is_ok();
+                    let _ = fs::remove_dir_all(&staged);
+                    return Err(Error::database(if undone {
+                        format!(
+                            "cannot put the restored copy in place of {} ({e}); the database is unchanged",
+                            ctx.db.display()
+                        )
+                    } else {
+                        format!(
+                            "cannot put the restored copy in place of {} ({e}); the database is now in {}",
+                            ctx.db.display(),
+                            aside.display()
+                        )
+                    }));
                 }
+                unmark()?;
             }
             sync_parent(&live)?;
             drop(lock);
@@ -366,6 +418,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             fs::rename(&staged, &live).map_err(|e| {
                 Error::database(format!("cannot restore into {}: {e}", ctx.db.display()))
             })?;
+            unmark()?;
             sync_parent(&live)?;
             None
         }

@@ -173,6 +173,20 @@ impl Store {
             if is_foreign(path) {
                 return Err(foreign(path));
             }
+            // A restore puts its copy at PATH.restoring before moving it to
+            // PATH: a database there means one is under way, or was cut
+            // short between its renames. A new, empty database at PATH
+            // would stand in its way.
+            let restoring = beside(path, "restoring");
+            if self::exists(&restoring) {
+                return Err(Error::database(format!(
+                    "no database at {}, but {} holds one: a `factline restore` into {} is under way or was interrupted; run it again, or move {} away",
+                    path.display(),
+                    restoring.display(),
+                    path.display(),
+                    restoring.display()
+                )));
+            }
             std::fs::create_dir_all(path).map_err(|e| {
                 Error::database(format!("cannot create database {}: {e}", path.display()))
             })?;
@@ -187,7 +201,9 @@ impl Store {
         // Coarse file times: a blob written in the same tick as the open still counts.
         let opened_at = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
         remove_unfinished_snapshots(path)?;
-        let db = open_sled(path, access)?;
+        // Under factline's lock, sled's own can only be held by a handle
+        // that is closing (a process exiting, a swap by `compact`).
+        let db = open_sled_waiting(path, access, std::time::Duration::from_secs(2))?;
         let store = Store {
             path: path.to_path_buf(),
             data: Pages::new(
@@ -915,30 +931,39 @@ impl Store {
     fn rebuild_pages(&self) -> Result<Vec<String>> {
         let mut notes = Vec::new();
         let mut kept = bulk::SortedEntries::new();
-        // An unreadable page and the key of the page after it, which bounds
-        // what the lost page held.
-        let mut unreadable: Option<(Vec<u8>, String)> = None;
-        let mut lost = |(page, e): (Vec<u8>, String), next: Option<&[u8]>| {
-            notes.push(lost_page_note(&page, &e, next));
-        };
+        // Each unreadable page and the key of the page after it, which
+        // bounds what the lost page held, if the pages are in order.
+        let mut lost: Vec<(Vec<u8>, String, Option<Vec<u8>>)> = Vec::new();
+        let mut in_order = true;
+        let mut previous_last: Option<Vec<u8>> = None;
         self.data.each_page(&mut |(page, entries)| {
-            if let Some(before) = unreadable.take() {
-                lost(before, Some(&page));
+            if let Some((_, _, next @ None)) = lost.last_mut() {
+                *next = Some(page.clone());
             }
             match entries {
                 Ok(entries) => {
+                    let first = entries.first().map_or(&page, |(key, _)| key);
+                    if entries.windows(2).any(|w| w[0].0 >= w[1].0)
+                        || previous_last.as_ref().is_some_and(|last| last >= first)
+                        || first != &page
+                    {
+                        in_order = false;
+                    }
+                    if let Some((last, _)) = entries.last() {
+                        previous_last = Some(last.clone());
+                    }
                     for (key, value) in entries {
                         if !key.first().is_some_and(|k| keys::INDEXES.contains(k)) {
                             kept.push(&key, &value)?;
                         }
                     }
                 }
-                Err(e) => unreadable = Some((page, e)),
+                Err(e) => lost.push((page, e, None)),
             }
             Ok(())
         })?;
-        if let Some(last) = unreadable.take() {
-            lost(last, None);
+        for (page, e, next) in lost {
+            notes.push(lost_page_note(&page, &e, next.as_deref(), in_order));
         }
         let mut rebuilt = bulk::SortedEntries::new();
         for entry in kept.into_sorted()? {
@@ -1100,6 +1125,21 @@ pub fn exists(path: &Path) -> bool {
     path.join("db").is_file() && path.join("conf").is_file()
 }
 
+/// The name of the file `restore` puts in its staging copy (and removes once
+/// the copy is in place): a staging directory that holds it is a copy, which
+/// may be removed; one without it may be the database a restore replaced.
+pub const STAGING_MARKER: &str = "factline.restoring";
+
+/// `dir` with `.suffix` added to its whole name (`story.db` →
+/// `story.db.compacting`): the working directories of backup, restore and
+/// compact, which never share a name with another database's.
+pub fn beside(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().unwrap_or(dir.as_os_str()).to_os_string();
+    name.push(".");
+    name.push(suffix);
+    dir.with_file_name(name)
+}
+
 /// The error for a directory that holds a user's own files.
 fn foreign(path: &Path) -> Error {
     Error::bad_input(format!(
@@ -1122,7 +1162,10 @@ pub fn holds_only_database_files(path: &Path) -> bool {
 fn is_foreign(path: &Path) -> bool {
     let ours = |name: &std::ffi::OsStr| {
         let name = name.to_string_lossy();
-        matches!(name.as_ref(), LOCK_FILE | "conf" | "db" | "blobs") || name.starts_with("snap.")
+        matches!(
+            name.as_ref(),
+            LOCK_FILE | STAGING_MARKER | "conf" | "db" | "blobs"
+        ) || name.starts_with("snap.")
     };
     std::fs::read_dir(path)
         .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| !ours(&e.file_name()))))
@@ -1267,14 +1310,17 @@ impl GraphReader {
 }
 
 /// What `check --repair` tells of a page it could not read, stored under
-/// `page` and followed by the page under `next`: a page whose whole key range
-/// lies in one index keyspace held only entries that are rebuilt from the
-/// records; any other held entries that are lost.
-fn lost_page_note(page: &[u8], e: &str, next: Option<&[u8]>) -> String {
+/// `page` and followed by the page under `next` (the readable pages being
+/// `in_order`): a page whose whole key range lies in one index keyspace held
+/// only entries that are rebuilt from the records; any other held entries
+/// that are lost.
+fn lost_page_note(page: &[u8], e: &str, next: Option<&[u8]>, in_order: bool) -> String {
     let prefix = page.first().copied();
     // With no page after it, the page held every key from its own on: only
-    // index entries if no keyspace comes after its own.
-    let index_only = prefix.is_some_and(|p| keys::INDEXES.contains(&p))
+    // index entries if no keyspace comes after its own. Pages out of order
+    // or overlapping bound nothing.
+    let index_only = in_order
+        && prefix.is_some_and(|p| keys::INDEXES.contains(&p))
         && match next {
             Some(next) => next.first().copied() == prefix,
             None => prefix == Some(keys::LAST_KEYSPACE),
