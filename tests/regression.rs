@@ -132,18 +132,38 @@ fn a_waiting_process_takes_the_lock_of_the_directory_now_at_the_path() {
     let old = Store::open(env.db(), Access::Write).expect("open the database in the test");
     let mut waiting = env
         .std_cmd()
-        .args(["--wait", "30", "source", "add", "Added while waiting"])
+        .args([
+            "--verbose",
+            "--wait",
+            "30",
+            "source",
+            "add",
+            "Added while waiting",
+        ])
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Give it time to open the lock file and start waiting.
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // It says when it starts waiting: by then it has opened the lock file.
+    let mut stderr = std::io::BufReader::new(waiting.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("waiting up to") {
+        line.clear();
+        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(read > 0, "the waiting process ended before it waited");
+    }
     let moved = env.path("db.moved");
     std::fs::rename(env.db(), &moved).unwrap();
     std::fs::rename(&other, env.db()).unwrap();
     let new = Store::open(env.db(), Access::Write).expect("open the new database in the test");
     drop(old);
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Longer than factline waits for sled's own lock under its lock (2 s):
+    // without the check, the waiting process would take the old
+    // directory's lock, find sled's lock on the new one held, and fail.
+    std::thread::sleep(std::time::Duration::from_secs(3));
     drop(new);
+    // Drain the rest of its stderr so that it never blocks on a full pipe.
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     let status = waiting.wait().unwrap();
     assert!(status.success(), "{status}");
     assert!(env

@@ -1562,6 +1562,7 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
         .map_err(|e| Error::database(format!("cannot open {}: {e}", lock_path.display())))?;
     let deadline = std::time::Instant::now() + wait;
     let mut file = file;
+    let mut said = false;
     loop {
         match file.try_lock() {
             // `restore` and `compact` swap the directory while holding its
@@ -1580,6 +1581,14 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
             }
             Ok(()) => return Ok(file),
             Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                if !said {
+                    crate::detail(format!(
+                        "database {} is in use by another factline process; waiting up to {} s",
+                        path.display(),
+                        wait.as_secs()
+                    ));
+                    said = true;
+                }
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             Err(std::fs::TryLockError::WouldBlock) => {
