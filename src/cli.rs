@@ -53,7 +53,7 @@ pub struct Cli {
 
     /// If another factline process holds the database, wait up to SECS for it
     /// instead of failing at once.
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
     pub wait: Option<f64>,
 
     #[command(subcommand)]
@@ -858,4 +858,15 @@ pub struct ImportArgs {
     /// How many bad rows to report before stopping the list.
     #[arg(long, default_value_t = 20)]
     pub max_errors: usize,
+}
+
+/// A number of seconds for `--wait`: finite and not negative (a `NaN` or a
+/// negative wait has no meaning; `f64` alone would accept both).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(secs),
+        _ => Err(format!(
+            "expected a number of seconds, 0 or more (such as 5 or 0.5), not '{text}'"
+        )),
+    }
 }

@@ -294,6 +294,7 @@ fn compact_clears_its_own_leftover_but_never_a_users_directory() {
     let backup = env.path("copy");
     env.run_ok(["backup", backup.to_str().unwrap()]);
     std::fs::rename(&backup, &staged).unwrap();
+    std::fs::write(staged.join("factline.staging"), "a copy in progress\n").unwrap();
     env.run_ok(["compact"]);
     assert!(!staged.exists());
     assert_eq!(env.export_ndjson(), dump);
@@ -439,7 +440,7 @@ fn a_copy_left_by_an_interrupted_restore_is_removed_and_blocks_a_new_database() 
     let copy = env.path("copy");
     env.run_ok(["backup", copy.to_str().unwrap()]);
     std::fs::rename(&copy, &staged).unwrap();
-    std::fs::write(staged.join("factline.restoring"), "a restore's copy\n").unwrap();
+    std::fs::write(staged.join("factline.staging"), "a restore's copy\n").unwrap();
 
     // Into an empty path beside that copy, a writing command refuses.
     std::fs::rename(env.db(), env.path("elsewhere")).unwrap();
@@ -455,7 +456,7 @@ fn a_copy_left_by_an_interrupted_restore_is_removed_and_blocks_a_new_database() 
     let (_, stderr) = env.run_ok_with_stderr(["restore", dest.to_str().unwrap()]);
     assert!(!stderr.contains("kept the database"), "{stderr}");
     assert!(!staged.exists());
-    assert!(!env.db().join("factline.restoring").exists());
+    assert!(!env.db().join("factline.staging").exists());
     assert_eq!(env.export_ndjson(), dump);
     let aside = std::fs::read_dir(env.root())
         .unwrap()
@@ -514,4 +515,123 @@ fn a_backup_into_the_database_itself_is_refused() {
     assert_one_error_line(&stderr);
     assert!(stderr.contains("inside the database"), "{stderr}");
     assert!(!inside.exists());
+}
+
+/// Compact replaces the whole directory: other files in it would be lost,
+/// so it refuses and deletes nothing.
+#[test]
+fn compact_refuses_a_database_directory_holding_other_files() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    std::fs::write(env.db().join("notes.txt"), "mine").unwrap();
+    let stderr = env.fail(2, ["compact"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("not the database's"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(env.db().join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+    // Nor can a backup be written inside a database, where it would be such a file.
+    let other = TestEnv::new();
+    let inside = env.db().join("backups").join("b1");
+    let stderr = other.fail(2, ["backup", inside.to_str().unwrap()]);
+    assert!(stderr.contains("inside the database"), "{stderr}");
+}
+
+/// A whole database at `DB.compacting` that is not a copy in progress (a
+/// user's own, or what a compact killed right after its swap left) is
+/// refused, never deleted.
+#[test]
+fn compact_never_deletes_a_database_it_did_not_mark_as_its_copy() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let theirs = env.path("db.compacting");
+    env.cmd()
+        .env("FACTLINE_DB", &theirs)
+        .args(["source", "add", "Their own"])
+        .assert()
+        .success();
+    let their_dump = export_of(&env, &theirs);
+    let stderr = env.fail(2, ["compact"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("not a copy in progress"), "{stderr}");
+    assert_eq!(export_of(&env, &theirs), their_dump);
+    // The same for a backup's working directory.
+    let dest = env.path("bk");
+    std::fs::rename(&theirs, env.path("bk.partial")).unwrap();
+    let stderr = env.fail(2, ["backup", dest.to_str().unwrap()]);
+    assert!(stderr.contains("not a copy in progress"), "{stderr}");
+    assert_eq!(export_of(&env, &env.path("bk.partial")), their_dump);
+}
+
+/// Restoring is the way out of a damaged database: it works whether the
+/// database still opens or not, and keeps the damaged one aside.
+#[test]
+fn a_restore_replaces_a_damaged_database_and_keeps_it() {
+    for damage in ["truncated log", "missing conf"] {
+        let (env, dest) = backed_up_example();
+        let dump = env.export_ndjson();
+        match damage {
+            "truncated log" => {
+                let log = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(env.db().join("db"))
+                    .unwrap();
+                log.set_len(4000).unwrap();
+            }
+            _ => std::fs::remove_file(env.db().join("conf")).unwrap(),
+        }
+        let (_, stderr) = env.run_ok_with_stderr(["restore", dest.to_str().unwrap()]);
+        assert!(
+            stderr.contains("the database it replaced is in"),
+            "{damage}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), dump, "{damage}");
+        assert!(env.run_ok(["check"]).starts_with("ok"), "{damage}");
+    }
+}
+
+/// A restore onto what is not a database (a file, a directory of someone's
+/// files) is refused before anything is copied; so is a restore from a
+/// database another process is writing.
+#[test]
+fn a_restore_onto_what_is_not_a_database_or_from_one_in_use_is_refused() {
+    let (env, dest) = backed_up_example();
+    let dest_arg = dest.to_str().unwrap();
+    let mine = env.path("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("t.txt"), "x").unwrap();
+    let file = env.path("file");
+    std::fs::write(&file, "x").unwrap();
+    for target in [&mine, &file] {
+        let out = env
+            .cmd()
+            .env("FACTLINE_DB", target)
+            .args(["restore", dest_arg])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains("not a factline database"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(mine.join("t.txt")).unwrap(), "x");
+    assert!(!env.path("mine.restoring").exists() && !env.path("file.restoring").exists());
+
+    let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
+        .expect("open the database in the test");
+    let out = env
+        .cmd()
+        .env("FACTLINE_DB", env.path("new"))
+        .args(["restore", env.db().to_str().unwrap()])
+        .assert()
+        .code(3);
+    drop(held);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("in use by another factline process"),
+        "{stderr}"
+    );
+    assert!(!env.path("new").exists());
 }

@@ -140,6 +140,7 @@ fn a_waiting_process_takes_the_lock_of_the_directory_now_at_the_path() {
             "add",
             "Added while waiting",
         ])
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -169,4 +170,21 @@ fn a_waiting_process_takes_the_lock_of_the_directory_now_at_the_path() {
     assert!(env
         .run_ok(["source", "list"])
         .contains("Added while waiting"));
+}
+
+/// Found by black-box testing: `--wait nan` panicked (Duration from a NaN
+/// number of seconds), and `--wait=-1` was taken as 0. Both are refused as
+/// bad input now.
+#[test]
+fn a_wait_that_is_not_a_number_of_seconds_is_refused_without_a_panic() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    for wait in ["nan", "-1", "inf", "soon"] {
+        let out = env.output([format!("--wait={wait}").as_str(), "check"]);
+        assert_eq!(out.status.code(), Some(2), "--wait {wait}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("expected a number of seconds"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    env.run_ok(["--wait", "0.5", "check"]);
 }

@@ -78,15 +78,24 @@ fn resolved(path: &Path) -> Result<PathBuf> {
         |e: std::io::Error| Error::bad_input(format!("cannot resolve {}: {e}", path.display()));
     let resolved = if path.exists() {
         fs::canonicalize(path).map_err(cannot)?
+    } else if path.file_name().is_none() {
+        path.to_path_buf()
     } else {
-        let parent = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        match path.file_name() {
-            Some(name) => fs::canonicalize(parent).map_err(cannot)?.join(name),
-            None => path.to_path_buf(),
+        // The nearest directory that exists, resolved, then the rest.
+        let mut missing = Vec::new();
+        let mut at = path;
+        while !at.as_os_str().is_empty() && !at.exists() {
+            missing.push(at.file_name().unwrap_or_default());
+            at = at.parent().unwrap_or(Path::new(""));
         }
+        let base = if at.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            at
+        };
+        let mut resolved = fs::canonicalize(base).map_err(cannot)?;
+        resolved.extend(missing.iter().rev());
+        resolved
     };
     if resolved.file_name().is_none() || resolved.parent().is_none() {
         return Err(Error::bad_input(format!(
@@ -99,10 +108,11 @@ fn resolved(path: &Path) -> Result<PathBuf> {
 
 pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let dest = &resolved(dest)?;
-    if store::exists(&ctx.db) && dest.starts_with(resolved(&ctx.db)?) {
+    if let Some(database) = dest.ancestors().skip(1).find(|dir| store::exists(dir)) {
         return Err(Error::bad_input(format!(
-            "{} is inside the database; back up to a directory outside it",
-            dest.display()
+            "{} is inside the database {}; back up to a directory outside any database",
+            dest.display(),
+            database.display()
         )));
     }
     if dest.exists()
@@ -120,6 +130,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     store.flush()?;
     let partial = beside(dest, "partial");
     remove_leftover(&partial)?;
+    create_staging(&partial)?;
     let bytes = copy_tree(&ctx.db, &partial).inspect_err(|_| {
         let _ = fs::remove_dir_all(&partial);
     })?;
@@ -133,6 +144,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     }
     fs::rename(&partial, dest)
         .map_err(|e| Error::database(format!("cannot write {}: {e}", dest.display())))?;
+    unmark(dest)?;
     crate::notice(format!(
         "backed up {} to {} ({bytes} bytes; check ok, {checked} keys)",
         ctx.db.display(),
@@ -171,9 +183,10 @@ fn refuse_from_inside(live: &Path, command: &str) -> Result<()> {
     Ok(())
 }
 
-/// Removes what an interrupted command left at `staged`, when it holds
-/// nothing but a database's files (a copy, whole or partial); anything else
-/// there is the user's, and is refused rather than deleted.
+/// Removes what an interrupted command left at `staged`: a copy in
+/// progress (it holds [`STAGING_MARKER`]) or an incomplete database. A whole
+/// database without the marker (the one an interrupted compact had just
+/// replaced, or a user's own) and anything else are refused, never deleted.
 fn remove_leftover(staged: &Path) -> Result<()> {
     if !staged.exists() {
         return Ok(());
@@ -185,8 +198,36 @@ fn remove_leftover(staged: &Path) -> Result<()> {
             staged.display()
         )));
     }
+    if store::exists(staged) && !staged.join(STAGING_MARKER).exists() {
+        return Err(Error::bad_input(format!(
+            "{} holds a database that is not a copy in progress; move it away first (an interrupted compact can leave the replaced files there, holding the same data)",
+            staged.display()
+        )));
+    }
     fs::remove_dir_all(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))
+}
+
+/// Creates the working directory `staged` with the marker that says it is a
+/// copy in progress.
+fn create_staging(staged: &Path) -> Result<()> {
+    staged
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| fs::create_dir(staged))
+        .and_then(|()| fs::write(staged.join(STAGING_MARKER), b"a copy in progress\n"))
+        .map_err(|e| Error::database(format!("cannot create {}: {e}", staged.display())))
+}
+
+/// Removes the marker from a copy now in place at `dir`.
+fn unmark(dir: &Path) -> Result<()> {
+    match fs::remove_file(dir.join(STAGING_MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::database(format!(
+            "cannot remove {}: {e}",
+            dir.join(STAGING_MARKER).display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Swaps two directories in one step (Linux `renameat2` with
@@ -266,14 +307,24 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     }
     let live = resolved(&ctx.db)?;
     refuse_from_inside(&live, "compact")?;
+    // The old directory is deleted after the swap: anything in it but the
+    // database would go with it.
+    if !store::holds_only_database_files(&live) {
+        return Err(Error::bad_input(format!(
+            "{} holds files that are not the database's; move them out before compacting (compact replaces the whole directory)",
+            ctx.db.display()
+        )));
+    }
     // Opened for writing: an interrupted import is undone, an older layout
     // upgraded, before the copy is made.
     let store = ctx.open(Access::Write)?;
     let staged = beside(&live, "compacting");
-    // A leftover is a copy, or the old files of a compaction killed after
-    // its swap: either way the database holds the same keys.
+    // A stray marker (a run killed right after its swap) would mark the
+    // database as a copy once a swap moves it aside.
+    unmark(&live)?;
     remove_leftover(&staged)?;
     probe_exchange(&live)?;
+    create_staging(&staged)?;
     let before = tree_bytes(&live);
     let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
         let _ = fs::remove_dir_all(&staged);
@@ -288,6 +339,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
             ctx.db.display()
         )));
     }
+    unmark(&live)?;
     sync_parent(&live)?;
     drop(lock);
     // `staged` now holds the old files: the same keys, and the space the
@@ -312,31 +364,62 @@ fn mb(bytes: u64) -> String {
 }
 
 pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
+    if !src.exists() {
+        return Err(Error::bad_input(format!(
+            "{} does not exist",
+            src.display()
+        )));
+    }
     if !store::exists(src) {
         return Err(Error::bad_input(format!(
             "{} is not a factline database backup",
             src.display()
         )));
     }
+    if ctx.as_of.is_some() {
+        return Err(Error::bad_input(
+            "--as-of shows the past; it cannot be used with a command that writes",
+        ));
+    }
     let live = resolved(&ctx.db)?;
     refuse_from_inside(&live, "restore")?;
     let staged = beside(&live, "restoring");
-    if resolved(src)? == staged {
+    let source = resolved(src)?;
+    if source == staged || source == live {
         return Err(Error::bad_input(format!(
-            "{} is where restore stages its copy; move the backup elsewhere first",
+            "{} is the database itself or restore's working copy; restore from a backup made with `factline backup`",
             src.display()
         )));
     }
-    // Take the current database's lock first, when there is one: a
-    // database in use is refused before anything is copied.
-    let current = if store::exists(&live) {
-        Some(ctx.open_closing()?)
+    // What is at the path: nothing (or an empty directory), or a database,
+    // whole or damaged (restoring is the way out of damage), which is set
+    // aside once the copy is in place; anything else is not ours to replace.
+    if live.exists() && !live.is_dir() {
+        return Err(Error::bad_input(format!(
+            "{} is a file, not a factline database directory",
+            ctx.db.display()
+        )));
+    }
+    let replacing = fs::read_dir(&live).is_ok_and(|mut entries| entries.next().is_some());
+    if replacing && !store::holds_only_database_files(&live) {
+        return Err(Error::bad_input(format!(
+            "{} holds files that are not a factline database; restore into a new directory",
+            ctx.db.display()
+        )));
+    }
+    // The database's lock first, when there is one (sled is not opened: it
+    // may be damaged): a database in use is refused before anything is
+    // copied. The source's lock too, if it has one: a database in use is
+    // not read while it is written.
+    let current = if replacing {
+        Some(store::lock_directory(&live, ctx.wait)?)
     } else {
         None
     };
+    let _source_lock = store::lock_if_present(&source, ctx.wait)?;
     // A stray marker in the live database (a restore killed right after
     // its swap) would mark it as a copy once a swap moves it aside.
-    let _ = fs::remove_file(live.join(STAGING_MARKER));
+    let _ = unmark(&live);
     // What an interrupted restore left here: a copy (it holds the marker,
     // or is incomplete), removed; or, a whole database without the marker,
     // the one it had just replaced, kept and never deleted.
@@ -354,29 +437,18 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    fs::create_dir(&staged)
-        .and_then(|()| fs::write(staged.join(STAGING_MARKER), b"a restore's copy\n"))
-        .map_err(|e| Error::database(format!("cannot create {}: {e}", staged.display())))
+    create_staging(&staged)
         .and_then(|()| copy_tree(src, &staged))
         .and_then(|_| verify(&staged))
         .inspect_err(|_| {
             let _ = fs::remove_dir_all(&staged);
         })?;
-    let unmark = || {
-        fs::remove_file(live.join(STAGING_MARKER)).map_err(|e| {
-            Error::database(format!(
-                "cannot remove {}: {e}",
-                live.join(STAGING_MARKER).display()
-            ))
-        })
-    };
     let kept = match current {
-        Some(current) => {
+        Some(lock) => {
             // The lock stays held until the restored copy is in place.
-            let lock = current.close_keeping_lock()?;
             let aside = aside_name(&live);
             if exchange(&staged, &live).is_ok() {
-                unmark()?;
+                unmark(&live)?;
                 fs::rename(&staged, &aside).map_err(|e| {
                     Error::database(format!(
                         "restored {}, but cannot move the database it replaced from {} to {}: {e}",
@@ -408,7 +480,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                         )
                     }));
                 }
-                unmark()?;
+                unmark(&live)?;
             }
             sync_parent(&live)?;
             drop(lock);
@@ -418,7 +490,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             fs::rename(&staged, &live).map_err(|e| {
                 Error::database(format!("cannot restore into {}: {e}", ctx.db.display()))
             })?;
-            unmark()?;
+            unmark(&live)?;
             sync_parent(&live)?;
             None
         }

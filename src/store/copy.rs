@@ -70,8 +70,8 @@ fn digest_all(db: &sled::Db, path: &Path) -> Result<(u64, Copied)> {
 }
 
 impl Store {
-    /// Writes every tree of this database into a new database at `dest` (a
-    /// directory that must not exist), in batches, and flushes it; then
+    /// Writes every tree of this database into a new database in the
+    /// directory `dest` (which holds none), in batches, and flushes it; then
     /// closes this database, keeping its lock (see
     /// [`Store::close_keeping_lock`]), and reads the copy back from disk: it
     /// must hold exactly what this database held, or it is an error (and
@@ -83,8 +83,6 @@ impl Store {
     /// once the source and the writing handle are closed.
     pub fn write_compact_copy(self, dest: &Path) -> Result<(File, Copied)> {
         self.flush()?;
-        std::fs::create_dir(dest)
-            .map_err(|e| Error::database(format!("cannot create {}: {e}", dest.display())))?;
         let copy = open_sled(dest, Access::Write)?;
         let from = |e| sled_error(&self.path, e);
         let to = |e| sled_error(dest, e);

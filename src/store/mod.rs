@@ -1125,10 +1125,12 @@ pub fn exists(path: &Path) -> bool {
     path.join("db").is_file() && path.join("conf").is_file()
 }
 
-/// The name of the file `restore` puts in its staging copy (and removes once
-/// the copy is in place): a staging directory that holds it is a copy, which
-/// may be removed; one without it may be the database a restore replaced.
-pub const STAGING_MARKER: &str = "factline.restoring";
+/// The name of the file that `backup`, `restore` and `compact` put in the
+/// copy they are making (and remove once it is in place): a working
+/// directory that holds it is a copy in progress, which may be removed; a
+/// whole database without it may be the one a restore or compact replaced,
+/// or a user's own, and is never deleted.
+pub const STAGING_MARKER: &str = "factline.staging";
 
 /// `dir` with `.suffix` added to its whole name (`story.db` →
 /// `story.db.compacting`): the working directories of backup, restore and
@@ -1554,14 +1556,47 @@ fn remove_unfinished_snapshots(path: &Path) -> Result<()> {
 
 fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
     let lock_path = path.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| Error::database(format!("cannot open {}: {e}", lock_path.display())))?;
+    let open = || {
+        OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+    };
+    acquire(path, wait, &open)
+}
+
+/// The lock of the database directory at `path`, as every command takes it,
+/// for a command that replaces the directory without opening sled (a
+/// `restore` over a database, damaged or not).
+pub fn lock_directory(path: &Path, wait: std::time::Duration) -> Result<File> {
+    lock(path, wait)
+}
+
+/// The lock of the database at `path` if it has a lock file, without
+/// creating one (a backup made by factline has none, and stays as it was):
+/// for reading a database's files directly, as `restore` reads its source.
+pub fn lock_if_present(path: &Path, wait: std::time::Duration) -> Result<Option<File>> {
+    let lock_path = path.join(LOCK_FILE);
+    if !lock_path.is_file() {
+        return Ok(None);
+    }
+    // Read-only: a flock needs no write access.
+    acquire(path, wait, &|| File::open(&lock_path)).map(Some)
+}
+
+/// Locks the file `open` opens (factline's lock file of the database at
+/// `path`), waiting up to `wait` for another process to release it.
+fn acquire(
+    path: &Path,
+    wait: std::time::Duration,
+    open: &dyn Fn() -> std::io::Result<File>,
+) -> Result<File> {
+    let lock_path = path.join(LOCK_FILE);
+    let cannot_open =
+        |e: std::io::Error| Error::database(format!("cannot open {}: {e}", lock_path.display()));
+    let mut file = open().map_err(cannot_open)?;
     let deadline = std::time::Instant::now() + wait;
-    let mut file = file;
     let mut said = false;
     loop {
         match file.try_lock() {
@@ -1570,14 +1605,7 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
             // got the lock after it holds the replaced directory's lock. It
             // starts over with the file now at the path.
             Ok(()) if !is_same_file(&file, &lock_path) => {
-                file = OpenOptions::new()
-                    .create(true)
-                    .truncate(false)
-                    .write(true)
-                    .open(&lock_path)
-                    .map_err(|e| {
-                        Error::database(format!("cannot open {}: {e}", lock_path.display()))
-                    })?;
+                file = open().map_err(cannot_open)?;
             }
             Ok(()) => return Ok(file),
             Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
@@ -1585,7 +1613,7 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
                     crate::detail(format!(
                         "database {} is in use by another factline process; waiting up to {} s",
                         path.display(),
-                        wait.as_secs()
+                        wait.as_secs_f64()
                     ));
                     said = true;
                 }
