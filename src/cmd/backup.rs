@@ -348,7 +348,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     let after = tree_bytes(&live);
     crate::notice(format!(
-        "compacted {}: {} MB before, {} MB now ({} keys, {} MB of keys and values, copied and read back)",
+        "compacted {}: {} MB before, {} MB now ({} stored pages and other sled keys, {} MB, copied and read back)",
         ctx.db.display(),
         mb(before),
         mb(after),
