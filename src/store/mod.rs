@@ -1718,8 +1718,10 @@ fn sled_error(path: &Path, e: sled::Error) -> Error {
                 path.display()
             ))
         }
+        // sled's own text ("Read corrupted data at file offset None
+        // backtrace ()") tells a user nothing more than this.
         sled::Error::Corruption { .. } => Error::database(format!(
-            "database {} is damaged ({e}); restore a backup or re-import an NDJSON dump",
+            "database {} is damaged (its storage files hold corrupted data); restore a backup or re-import an NDJSON dump",
             path.display()
         )),
         other => Error::database(format!("database {}: {other}", path.display())),
