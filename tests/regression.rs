@@ -188,3 +188,23 @@ fn a_wait_that_is_not_a_number_of_seconds_is_refused_without_a_panic() {
     }
     env.run_ok(["--wait", "0.5", "check"]);
 }
+
+/// Found by black-box testing: a `--wait` that ran out still told the user
+/// to "pass --wait SECS".
+#[test]
+fn a_wait_that_runs_out_says_how_long_it_waited() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
+        .expect("open the database in the test");
+    let out = env.output(["--wait", "0.3", "source", "add", "Reuters"]);
+    drop(held);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("is in use by another factline process, still after waiting 0.3 s"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("pass --wait"), "{stderr}");
+}

@@ -1619,10 +1619,17 @@ fn acquire(
                 }
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
-            Err(std::fs::TryLockError::WouldBlock) => {
+            Err(std::fs::TryLockError::WouldBlock) if wait.is_zero() => {
                 return Err(Error::database(format!(
                     "database {} is in use by another factline process; try again when it has finished, or pass --wait SECS",
                     path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::database(format!(
+                    "database {} is in use by another factline process, still after waiting {} s",
+                    path.display(),
+                    wait.as_secs_f64()
                 )))
             }
             Err(std::fs::TryLockError::Error(e)) => {
