@@ -635,3 +635,25 @@ fn a_restore_onto_what_is_not_a_database_or_from_one_in_use_is_refused() {
     );
     assert!(!env.path("new").exists());
 }
+
+/// A backup that fails its check is not restored: the message names the
+/// backup (not the working copy), and the database and its directory stay
+/// as they were.
+#[test]
+fn a_damaged_backup_is_refused_under_its_own_name() {
+    let (env, dest) = backed_up_example();
+    let dump = env.export_ndjson();
+    testenv::pages::damage(&dest, |entries| {
+        entries.retain(|key, _| !key.starts_with(b"x"));
+    });
+    let around = names_in(env.root());
+    let stderr = env.fail(3, ["restore", dest.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!("the backup {} cannot be restored", dest.display()))
+            && stderr.contains("fails its check"),
+        "{stderr}"
+    );
+    assert_eq!(names_in(env.root()), around);
+    assert_eq!(env.export_ndjson(), dump);
+}

@@ -439,7 +439,15 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // an archive that stays as it was. A copy that fails is removed.
     create_staging(&staged)
         .and_then(|()| copy_tree(src, &staged))
-        .and_then(|_| verify(&staged))
+        .and_then(|_| {
+            // The copy's faults are the backup's: say so, under its name.
+            verify(&staged).map_err(|e| {
+                e.context(format_args!(
+                    "the backup {} cannot be restored",
+                    src.display()
+                ))
+            })
+        })
         .inspect_err(|_| {
             let _ = fs::remove_dir_all(&staged);
         })?;
