@@ -329,11 +329,23 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
         let _ = fs::remove_dir_all(&staged);
     })?;
+    // The old files are marked too before the swap moves them to
+    // `staged`: a compact killed after the swap leaves them there as a
+    // copy, which the next one removes (they hold the same keys). Until the
+    // swap the mark is a stray one in the database, which every compact and
+    // restore removes first.
+    fs::write(live.join(STAGING_MARKER), b"a copy in progress\n").map_err(|e| {
+        Error::database(format!(
+            "cannot write {}: {e}",
+            live.join(STAGING_MARKER).display()
+        ))
+    })?;
     // Only in one step: renaming the database away and the copy in would
     // leave a moment, and after a crash a state, with no database at its
     // path, where the next command would start an empty one.
     if let Err(e) = exchange(&staged, &live) {
         let _ = fs::remove_dir_all(&staged);
+        let _ = unmark(&live);
         return Err(Error::database(format!(
             "cannot swap the compacted copy in for {} ({e}); the database is unchanged",
             ctx.db.display()
