@@ -116,31 +116,29 @@ fn a_restore_from_a_layout_3_backup_upgrades_the_restored_copy_only() {
 
 /// A database in use by another process is not replaced, and the restore
 /// leaves nothing behind (no staged copy beside it).
-#[test]
-fn a_restore_over_a_database_in_use_is_refused_and_leaves_nothing() {
-    let (env, dest) = backed_up_example();
-    env.run_ok(["source", "add", "A source added after the backup"]);
-    let before = env.export_ndjson();
-    let entries = |dir: &Path| {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
-    let around = entries(env.root());
+/// Runs `args` while the test holds the database: refused with exit 3 and
+/// the "in use" line, leaving the directory and the data as they were.
+fn assert_refused_while_in_use(env: &TestEnv, args: &[&str]) {
+    let dump = env.export_ndjson();
+    let around = env.names();
     let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
         .expect("open the database in the test");
-    let stderr = env.fail(3, ["restore", dest.to_str().unwrap()]);
+    let stderr = env.fail(3, args);
     drop(held);
     assert_one_error_line(&stderr);
     assert!(
         stderr.contains("in use by another factline process"),
         "{stderr}"
     );
-    assert_eq!(entries(env.root()), around);
-    assert_eq!(env.export_ndjson(), before);
+    assert_eq!(env.names(), around);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+#[test]
+fn a_restore_over_a_database_in_use_is_refused_and_leaves_nothing() {
+    let (env, dest) = backed_up_example();
+    env.run_ok(["source", "add", "A source added after the backup"]);
+    assert_refused_while_in_use(&env, &["restore", dest.to_str().unwrap()]);
 }
 
 #[test]
@@ -173,16 +171,6 @@ fn a_restore_from_what_is_not_a_backup_is_refused_and_changes_nothing() {
         "{stderr}"
     );
     assert_eq!(env.export_ndjson(), before);
-}
-
-/// The names in `dir`, sorted.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Bytes of the files under `dir`.
@@ -218,7 +206,7 @@ fn compact_gives_back_unreclaimed_space_and_keeps_every_answer() {
     let dump = env.export_ndjson();
     let who_met = env.run_ok(["who-met", "witkoff", "--format", "csv"]);
     let history = env.run_ok(["history", "m0007"]);
-    let around = names_in(env.root());
+    let around = env.names();
     let before = disk_bytes(env.db());
 
     let (stdout, stderr) = env.run_ok_with_stderr(["compact"]);
@@ -230,7 +218,7 @@ fn compact_gives_back_unreclaimed_space_and_keeps_every_answer() {
         "{before} bytes before compacting, {after} after"
     );
     // Nothing left beside the database, and nothing changed in it.
-    assert_eq!(names_in(env.root()), around);
+    assert_eq!(env.names(), around);
     assert!(env.run_ok(["check"]).starts_with("ok"));
     assert_eq!(env.export_ndjson(), dump);
     assert_eq!(
@@ -245,20 +233,7 @@ fn compact_gives_back_unreclaimed_space_and_keeps_every_answer() {
 
 #[test]
 fn compact_refuses_a_database_in_use_and_leaves_nothing() {
-    let env = churned_env();
-    let dump = env.export_ndjson();
-    let around = names_in(env.root());
-    let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
-        .expect("open the database in the test");
-    let stderr = env.fail(3, ["compact"]);
-    drop(held);
-    assert_one_error_line(&stderr);
-    assert!(
-        stderr.contains("in use by another factline process"),
-        "{stderr}"
-    );
-    assert_eq!(names_in(env.root()), around);
-    assert_eq!(env.export_ndjson(), dump);
+    assert_refused_while_in_use(&churned_env(), &["compact"]);
 }
 
 #[test]
@@ -320,11 +295,7 @@ fn a_restore_keeps_the_database_an_interrupted_restore_left_behind() {
         "{stderr}"
     );
     assert!(!left.exists());
-    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(env.root())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(".before-restore-"))
-        .collect();
+    let kept = env.set_aside();
     // The leftover, and the database this restore replaced.
     assert_eq!(kept.len(), 2, "{kept:?}");
     for dir in &kept {
@@ -418,12 +389,9 @@ fn compact_and_restore_killed_at_any_moment_leave_a_whole_database() {
     assert!(!env.path("db.restoring").exists());
     assert_eq!(env.export_ndjson(), dump);
     // Every database set aside is whole.
-    for entry in std::fs::read_dir(env.root()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.to_string_lossy().contains(".before-restore-") {
-            let kept = export_of(&env, &path);
-            assert!(states.contains(&kept), "{}", path.display());
-        }
+    for path in env.set_aside() {
+        let kept = export_of(&env, &path);
+        assert!(states.contains(&kept), "{}", path.display());
     }
     eprintln!("{killed} of 12 runs were killed while they had work beside the database");
 }
@@ -458,16 +426,7 @@ fn a_copy_left_by_an_interrupted_restore_is_removed_and_blocks_a_new_database() 
     assert!(!staged.exists());
     assert!(!env.db().join("factline.staging").exists());
     assert_eq!(env.export_ndjson(), dump);
-    let aside = std::fs::read_dir(env.root())
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .contains(".before-restore-")
-        })
-        .count();
+    let aside = env.set_aside().len();
     assert_eq!(aside, 1);
 }
 
@@ -497,7 +456,7 @@ fn restore_into_a_new_relative_path_with_a_trailing_slash() {
             .success();
         assert_eq!(export_of(&env, &env.path(&copy)), dump, "{copy}");
     }
-    let names = names_in(env.root());
+    let names = env.names();
     assert!(
         !names
             .iter()
@@ -646,7 +605,7 @@ fn a_damaged_backup_is_refused_under_its_own_name() {
     testenv::pages::damage(&dest, |entries| {
         entries.retain(|key, _| !key.starts_with(b"x"));
     });
-    let around = names_in(env.root());
+    let around = env.names();
     let stderr = env.fail(3, ["restore", dest.to_str().unwrap()]);
     assert_one_error_line(&stderr);
     assert!(
@@ -654,6 +613,6 @@ fn a_damaged_backup_is_refused_under_its_own_name() {
             && stderr.contains("fails its check"),
         "{stderr}"
     );
-    assert_eq!(names_in(env.root()), around);
+    assert_eq!(env.names(), around);
     assert_eq!(env.export_ndjson(), dump);
 }

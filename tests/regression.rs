@@ -82,10 +82,7 @@ fn restore_and_compact_from_inside_the_database_directory_are_refused() {
     env.run_ok(["backup", backup.to_str().unwrap()]);
     env.run_ok(["source", "add", "Added after the backup"]);
     let latest = env.export_ndjson();
-    let around: Vec<_> = std::fs::read_dir(env.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let around = env.names();
 
     for args in [vec!["compact"], vec!["restore", backup.to_str().unwrap()]] {
         let out = env
@@ -102,10 +99,7 @@ fn restore_and_compact_from_inside_the_database_directory_are_refused() {
             "{stderr}"
         );
     }
-    let now: Vec<_> = std::fs::read_dir(env.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let now = env.names();
     assert_eq!(now, around);
     assert_eq!(env.export_ndjson(), latest);
     // From outside, the same paths work.

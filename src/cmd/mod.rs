@@ -61,8 +61,8 @@ impl Ctx {
         }
     }
 
-    /// Opens the database to copy it or to replace it (`backup`, `restore`):
-    /// closed when dropped, so that it can be moved and reopened.
+    /// Opens the database to copy it (`backup`): closed when dropped, so
+    /// that the copy can be opened in the same process.
     pub fn open_closing(&self) -> Result<Store> {
         Store::open_waiting(&self.db, Access::Read, self.wait)
     }

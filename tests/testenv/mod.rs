@@ -167,6 +167,31 @@ impl TestEnv {
         self.run_ok(["export", "--format", "ndjson"])
     }
 
+    /// The names in the environment's directory (the database, its working
+    /// directories, the copies set aside), sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.root())
+            .expect("a readable directory")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The databases `restore` set aside (`db.before-restore-…`).
+    pub fn set_aside(&self) -> Vec<PathBuf> {
+        self.names()
+            .into_iter()
+            .filter(|name| name.contains(".before-restore-"))
+            .map(|name| self.path(&name))
+            .collect()
+    }
+
     /// Writes a scratch file into the temporary directory and returns its path.
     pub fn write_file(&self, name: &str, contents: &str) -> PathBuf {
         let path = self.path(name);
