@@ -616,3 +616,158 @@ fn a_damaged_backup_is_refused_under_its_own_name() {
     assert_eq!(env.names(), around);
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// Holds the marker of a copy in progress at `staged`, as the factline
+/// process making it does.
+fn copy_in_progress_at(staged: &Path) -> std::fs::File {
+    std::fs::create_dir(staged).unwrap();
+    let marker = std::fs::File::create(staged.join("factline.staging")).unwrap();
+    marker.lock().unwrap();
+    marker
+}
+
+#[test]
+fn a_backup_into_a_path_another_backup_is_writing_is_refused_and_leaves_its_copy() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dest = env.path("shared");
+    let staged = env.path("shared.partial");
+    let other = copy_in_progress_at(&staged);
+    let stderr = env.fail(3, ["backup", dest.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("shared.partial is a copy another factline process is making now"),
+        "{stderr}"
+    );
+    assert!(staged.join("factline.staging").exists());
+    assert!(!dest.exists());
+
+    // Once that process is gone, what it left is a leftover.
+    drop(other);
+    env.run_ok(["backup", dest.to_str().unwrap()]);
+    assert!(!staged.exists());
+    assert_eq!(export_of(&env, &dest), env.export_ndjson());
+}
+
+#[test]
+fn a_restore_into_a_path_another_restore_is_writing_is_refused_and_leaves_its_copy() {
+    let (env, backup) = backed_up_example();
+    let target = env.path("new-db");
+    let staged = env.path("new-db.restoring");
+    let other = copy_in_progress_at(&staged);
+    let args = [
+        "--db",
+        target.to_str().unwrap(),
+        "restore",
+        backup.to_str().unwrap(),
+    ];
+    let stderr = env.fail(3, args);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("another factline process"), "{stderr}");
+    assert!(staged.join("factline.staging").exists());
+    assert!(!target.exists());
+
+    drop(other);
+    env.run_ok(args);
+    assert!(!staged.exists());
+    assert_eq!(export_of(&env, &target), export_of(&env, &backup));
+}
+
+/// Two restores of different backups into the same new path at once: each
+/// either completes or is refused (exit 3), and the path ends up holding
+/// one whole backup, with no working copy left behind.
+#[test]
+fn two_restores_into_one_new_path_at_once_never_mix_their_copies() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let first = env.path("first");
+    env.run_ok(["backup", first.to_str().unwrap()]);
+    env.run_ok(["source", "add", "A source only the second backup holds"]);
+    let second = env.path("second");
+    env.run_ok(["backup", second.to_str().unwrap()]);
+    let dumps = [export_of(&env, &first), export_of(&env, &second)];
+    for round in 0..6 {
+        let target = env.path(&format!("target-{round}"));
+        let children: Vec<_> = [&first, &second]
+            .iter()
+            .map(|backup| {
+                env.std_cmd()
+                    .args(["--db", target.to_str().unwrap(), "restore"])
+                    .arg(backup)
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut succeeded = 0;
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => succeeded += 1,
+                Some(3) => assert_one_error_line(&stderr),
+                other => panic!("round {round}: exit {other:?}: {stderr}"),
+            }
+        }
+        assert!(succeeded >= 1, "round {round}: both restores failed");
+        assert!(
+            dumps.contains(&export_of(&env, &target)),
+            "round {round}: the restored database is neither backup"
+        );
+        let check = env.output(["--db", target.to_str().unwrap(), "check"]);
+        assert!(check.status.success(), "round {round}: {check:?}");
+        let left: Vec<_> = env
+            .names()
+            .into_iter()
+            .filter(|name| name.starts_with(&format!("target-{round}.")))
+            .filter(|name| !name.contains(".before-restore-"))
+            .collect();
+        assert!(left.is_empty(), "round {round}: left behind {left:?}");
+    }
+}
+
+#[cfg(unix)]
+fn mode_of(dir: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(dir).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+fn set_mode(dir: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// A database the user made private or read-only keeps its permissions
+/// through a compact and a restore, and the replaced files are removed
+/// even from a read-only directory.
+#[cfg(unix)]
+#[test]
+fn compact_and_restore_keep_the_database_directorys_permissions() {
+    let (env, backup) = backed_up_example();
+    let dump = env.export_ndjson();
+    set_mode(env.db(), 0o700);
+    env.run_ok(["compact"]);
+    assert_eq!(mode_of(env.db()), 0o700);
+    assert_eq!(env.export_ndjson(), dump);
+
+    // A read-only directory: only a user whom permissions do not stop
+    // (root, as in CI) can compact it; for anyone else sled cannot write.
+    set_mode(env.db(), 0o555);
+    if std::fs::write(env.db().join("probe"), "").is_ok() {
+        std::fs::remove_file(env.db().join("probe")).unwrap();
+        env.run_ok(["compact"]);
+        assert_eq!(mode_of(env.db()), 0o555);
+        assert!(!env.path("db.compacting").exists());
+        assert_eq!(env.export_ndjson(), dump);
+    }
+
+    set_mode(env.db(), 0o750);
+    env.run_ok(["restore", backup.to_str().unwrap()]);
+    assert_eq!(mode_of(env.db()), 0o750);
+    assert_eq!(env.export_ndjson(), dump);
+    for aside in env.set_aside() {
+        set_mode(&aside, 0o755);
+    }
+}

@@ -130,7 +130,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     store.flush()?;
     let partial = beside(dest, "partial");
     remove_leftover(&partial)?;
-    create_staging(&partial)?;
+    let _claim = create_staging(&partial)?;
     let bytes = copy_tree(&ctx.db, &partial).inspect_err(|_| {
         let _ = fs::remove_dir_all(&partial);
     })?;
@@ -184,9 +184,11 @@ fn refuse_from_inside(live: &Path, command: &str) -> Result<()> {
 }
 
 /// Removes what an interrupted command left at `staged`: a copy in
-/// progress (it holds [`STAGING_MARKER`]) or an incomplete database. A whole
-/// database without the marker (the one an interrupted compact had just
-/// replaced, or a user's own) and anything else are refused, never deleted.
+/// progress (it holds [`STAGING_MARKER`]) or an incomplete database. A copy
+/// another factline process is making now (it holds its marker's lock) is
+/// refused, as are a whole database without the marker (the one an
+/// interrupted compact had just replaced, or a user's own) and anything
+/// else: never deleted.
 fn remove_leftover(staged: &Path) -> Result<()> {
     if !staged.exists() {
         return Ok(());
@@ -198,25 +200,79 @@ fn remove_leftover(staged: &Path) -> Result<()> {
             staged.display()
         )));
     }
-    if store::exists(staged) && !staged.join(STAGING_MARKER).exists() {
+    let marker = staged.join(STAGING_MARKER);
+    if store::exists(staged) && !marker.exists() {
         return Err(Error::bad_input(format!(
             "{} holds a database that is not a copy in progress; move it away first (an interrupted compact can leave the replaced files there, holding the same data)",
             staged.display()
         )));
     }
+    // Held while removing: a process that claims the path meanwhile finds
+    // its marker gone (see `create_staging`).
+    let _abandoned = match fs::File::open(&marker) {
+        Ok(file) => match file.try_lock() {
+            Ok(()) => Some(file),
+            Err(fs::TryLockError::WouldBlock) => return Err(copy_in_progress(staged)),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(Error::database(format!(
+                    "cannot lock {}: {e}",
+                    marker.display()
+                )))
+            }
+        },
+        Err(_) => None,
+    };
+    make_writable(staged);
     fs::remove_dir_all(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))
 }
 
+fn copy_in_progress(staged: &Path) -> Error {
+    Error::database(format!(
+        "{} is a copy another factline process is making now; try again when it has finished",
+        staged.display()
+    ))
+}
+
 /// Creates the working directory `staged` with the marker that says it is a
-/// copy in progress.
-fn create_staging(staged: &Path) -> Result<()> {
-    staged
-        .parent()
-        .map_or(Ok(()), fs::create_dir_all)
-        .and_then(|()| fs::create_dir(staged))
-        .and_then(|()| fs::write(staged.join(STAGING_MARKER), b"a copy in progress\n"))
-        .map_err(|e| Error::database(format!("cannot create {}: {e}", staged.display())))
+/// copy in progress, and locks the marker: the returned file, held until
+/// the copy is in place, tells another factline process that the copy is
+/// being made, not left behind (see [`remove_leftover`]).
+fn create_staging(staged: &Path) -> Result<fs::File> {
+    let cannot =
+        |e: std::io::Error| Error::database(format!("cannot create {}: {e}", staged.display()));
+    if let Some(parent) = staged.parent() {
+        fs::create_dir_all(parent).map_err(cannot)?;
+    }
+    match fs::create_dir(staged) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(copy_in_progress(staged))
+        }
+        other => other.map_err(cannot)?,
+    }
+    let marker = staged.join(STAGING_MARKER);
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&marker)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound => {
+                copy_in_progress(staged)
+            }
+            _ => cannot(e),
+        })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => return Err(copy_in_progress(staged)),
+        Err(fs::TryLockError::Error(e)) => return Err(cannot(e)),
+    }
+    // Another process that removed the directory as a leftover between
+    // its creation and this lock has taken the path: this one gives way.
+    if !store::is_same_file(&file, &marker) {
+        return Err(copy_in_progress(staged));
+    }
+    std::io::Write::write_all(&mut file, b"a copy in progress\n").map_err(cannot)?;
+    Ok(file)
 }
 
 /// Removes the marker from a copy now in place at `dir`.
@@ -269,6 +325,38 @@ fn probe_exchange(live: &Path) -> Result<()> {
             live.display()
         ))
     })
+}
+
+/// Gives the directory now at `dir` the permissions the one it replaced
+/// had (`mode`, if there was one): a database the user made read-only, or
+/// private, stays so after a compact or a restore. Set once the copy is in
+/// place and unmarked, as a read-only directory cannot lose its marker.
+fn keep_mode(dir: &Path, mode: Option<fs::Permissions>) -> Result<()> {
+    match mode {
+        Some(mode) => fs::set_permissions(dir, mode).map_err(|e| {
+            Error::database(format!(
+                "cannot set the permissions of {}: {e}",
+                dir.display()
+            ))
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Lets this process remove the files in `dir` (the replaced database,
+/// which the user may have made read-only).
+fn make_writable(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = fs::metadata(dir) {
+            let mut permissions = meta.permissions();
+            permissions.set_mode(permissions.mode() | 0o700);
+            let _ = fs::set_permissions(dir, permissions);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Syncs the directory holding `path`, so that renames in it last.
@@ -324,8 +412,9 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     unmark(&live)?;
     remove_leftover(&staged)?;
     probe_exchange(&live)?;
-    create_staging(&staged)?;
+    let _claim = create_staging(&staged)?;
     let before = tree_bytes(&live);
+    let mode = fs::metadata(&live).map(|m| m.permissions()).ok();
     let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
         let _ = fs::remove_dir_all(&staged);
     })?;
@@ -352,10 +441,12 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         )));
     }
     unmark(&live)?;
+    keep_mode(&live, mode)?;
     sync_parent(&live)?;
     drop(lock);
     // `staged` now holds the old files: the same keys, and the space the
-    // copy left behind.
+    // copy left behind. A read-only directory is made writable to empty it.
+    make_writable(&staged);
     fs::remove_dir_all(&staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     let after = tree_bytes(&live);
@@ -423,6 +514,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // may be damaged): a database in use is refused before anything is
     // copied. The source's lock too, if it has one: a database in use is
     // not read while it is written.
+    let mode = fs::metadata(&live).map(|m| m.permissions()).ok();
     let current = if replacing {
         Some(store::lock_directory(&live, ctx.wait)?)
     } else {
@@ -449,8 +541,8 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    create_staging(&staged)
-        .and_then(|()| copy_tree(src, &staged))
+    let _claim = create_staging(&staged)?;
+    copy_tree(src, &staged)
         .and_then(|_| {
             // The copy's faults are the backup's: say so, under its name.
             verify(&staged).map_err(|e| {
@@ -502,6 +594,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 }
                 unmark(&live)?;
             }
+            keep_mode(&live, mode)?;
             sync_parent(&live)?;
             drop(lock);
             Some(aside)
@@ -511,6 +604,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 Error::database(format!("cannot restore into {}: {e}", ctx.db.display()))
             })?;
             unmark(&live)?;
+            keep_mode(&live, mode)?;
             sync_parent(&live)?;
             None
         }

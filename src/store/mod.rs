@@ -1644,7 +1644,7 @@ fn acquire(
 
 /// Whether the open `file` is the file now at `path` (not one renamed or
 /// removed since it was opened).
-fn is_same_file(file: &File, path: &Path) -> bool {
+pub fn is_same_file(file: &File, path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
