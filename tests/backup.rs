@@ -771,3 +771,53 @@ fn compact_and_restore_keep_the_database_directorys_permissions() {
         set_mode(&aside, 0o755);
     }
 }
+
+#[test]
+fn backup_restore_and_compact_report_in_json() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dest = env.path("backup");
+    let backup = env.json(["backup", dest.to_str().unwrap()]);
+    assert_eq!(backup["backup"], dest.display().to_string(), "{backup}");
+    assert!(backup["bytes"].as_u64().unwrap() > 0, "{backup}");
+    assert!(backup["keys_checked"].as_u64().unwrap() > 100, "{backup}");
+
+    let compacted = env.json(["compact"]);
+    assert!(
+        compacted["bytes_after"].as_u64().unwrap() > 0,
+        "{compacted}"
+    );
+    assert!(
+        compacted["keys_copied"].as_u64().unwrap() > 0,
+        "{compacted}"
+    );
+    assert_eq!(compacted["database"], env.db().display().to_string());
+
+    let restored = env.json(["restore", dest.to_str().unwrap()]);
+    assert_eq!(restored["restored_from"], dest.display().to_string());
+    let kept = restored["replaced_kept_in"].as_str().unwrap();
+    assert_eq!(env.set_aside(), vec![Path::new(kept).to_path_buf()]);
+
+    let fresh = env.path("fresh");
+    let args = [
+        "--db",
+        fresh.to_str().unwrap(),
+        "restore",
+        dest.to_str().unwrap(),
+    ];
+    let into_new = env.json(args);
+    assert_eq!(into_new["replaced_kept_in"], serde_json::Value::Null);
+
+    // A format these commands do not write is refused before any work.
+    let stderr = env.fail(
+        2,
+        [
+            "backup",
+            env.path("other").to_str().unwrap(),
+            "--format",
+            "ndjson",
+        ],
+    );
+    assert!(stderr.contains("--format ndjson"), "{stderr}");
+    assert!(!env.path("other").exists());
+}

@@ -454,3 +454,54 @@ fn a_repair_killed_while_rebuilding_pages_is_undone_at_the_next_open() {
     assert!(!stderr.contains("interrupted"), "{stderr}");
     assert_eq!(answers(&env), before);
 }
+
+#[test]
+fn check_in_json_reports_the_problems_and_the_repair() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let healthy = env.json(["check"]);
+    assert_eq!(healthy["ok"], true, "{healthy}");
+    assert!(healthy["keys_checked"].as_u64().unwrap() > 100, "{healthy}");
+    assert_eq!(healthy["problems"], serde_json::json!([]));
+    assert_eq!(healthy["database"], env.db().display().to_string());
+
+    damage(env.db(), |entries| {
+        entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
+    });
+    // Problems: still one JSON object on stdout, and exit code 1.
+    let out = env
+        .cmd()
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false, "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{report}");
+    assert!(
+        problems[0]
+            .as_str()
+            .unwrap()
+            .contains("belongs to no record"),
+        "{report}"
+    );
+
+    let repaired = env.json(["check", "--repair"]);
+    assert_eq!(repaired["ok"], true, "{repaired}");
+    assert_eq!(repaired["repaired"], report["problems"], "{repaired}");
+
+    // CSV: a header and one row.
+    let csv = env.run_ok(["check", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("database,ok,keys_checked,problems,repaired,notes")
+    );
+    assert!(lines.next().unwrap().contains(",true,"), "{csv}");
+    assert_eq!(lines.next(), None);
+
+    let stderr = env.fail(2, ["check", "--format", "ndjson"]);
+    assert!(stderr.contains("--format ndjson"), "{stderr}");
+}

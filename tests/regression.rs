@@ -202,3 +202,20 @@ fn a_wait_that_runs_out_says_how_long_it_waited() {
     );
     assert!(!stderr.contains("pass --wait"), "{stderr}");
 }
+
+/// Found by the random-kill test of `compact`: a compact killed while it
+/// probed whether directories can be swapped left the empty probe
+/// directories, and every later compact failed, claiming the file system
+/// could not swap directories.
+#[test]
+fn a_compact_killed_while_probing_does_not_block_the_next_one() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    for probe in ["db.swap-probe-a", "db.swap-probe-b"] {
+        std::fs::create_dir(env.path(probe)).unwrap();
+    }
+    env.run_ok(["compact"]);
+    assert_eq!(env.names(), ["db"]);
+    assert_eq!(env.export_ndjson(), dump);
+}

@@ -10,9 +10,96 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use serde::Serialize;
+
+use crate::cli::Format;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
+use crate::output::{print_detail, Row};
 use crate::store::{self, beside, Access, Store, STAGING_MARKER};
+
+/// What `backup`, `restore` and `compact` print: the path of the database
+/// (or backup) they wrote as a line of text, or, with `--format json|csv`,
+/// a report (serde names are the JSON field and CSV column names).
+fn print_report<R: Row>(format: Format, path: &Path, report: &R) -> Result<()> {
+    if format == Format::Table {
+        println!("{}", path.display());
+        Ok(())
+    } else {
+        print_detail(format, report)
+    }
+}
+
+#[derive(Serialize)]
+struct BackupReport {
+    backup: String,
+    database: String,
+    bytes: u64,
+    keys_checked: usize,
+}
+
+impl Row for BackupReport {
+    const HEADERS: &'static [&'static str] = &["backup", "database", "bytes", "keys_checked"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.backup.clone(),
+            self.database.clone(),
+            self.bytes.to_string(),
+            self.keys_checked.to_string(),
+        ]
+    }
+}
+
+#[derive(Serialize)]
+struct RestoreReport {
+    database: String,
+    restored_from: String,
+    /// Where the database the restore replaced is kept (none for a new path).
+    replaced_kept_in: Option<String>,
+}
+
+impl Row for RestoreReport {
+    const HEADERS: &'static [&'static str] = &["database", "restored_from", "replaced_kept_in"];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.database.clone(),
+            self.restored_from.clone(),
+            self.replaced_kept_in.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+#[derive(Serialize)]
+struct CompactReport {
+    database: String,
+    bytes_before: u64,
+    bytes_after: u64,
+    /// sled keys copied and read back (stored pages and other keys).
+    keys_copied: u64,
+    bytes_copied: u64,
+}
+
+impl Row for CompactReport {
+    const HEADERS: &'static [&'static str] = &[
+        "database",
+        "bytes_before",
+        "bytes_after",
+        "keys_copied",
+        "bytes_copied",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.database.clone(),
+            self.bytes_before.to_string(),
+            self.bytes_after.to_string(),
+            self.keys_copied.to_string(),
+            self.bytes_copied.to_string(),
+        ]
+    }
+}
 
 /// sled's files: everything in the directory but factline's lock file (and
 /// the marker of a restore's staging copy).
@@ -107,6 +194,7 @@ fn resolved(path: &Path) -> Result<PathBuf> {
 }
 
 pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
+    let format = ctx.read_format()?;
     let dest = &resolved(dest)?;
     if let Some(database) = dest.ancestors().skip(1).find(|dir| store::exists(dir)) {
         return Err(Error::bad_input(format!(
@@ -150,8 +238,16 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
         ctx.db.display(),
         dest.display()
     ));
-    println!("{}", dest.display());
-    Ok(())
+    print_report(
+        format,
+        dest,
+        &BackupReport {
+            backup: dest.display().to_string(),
+            database: ctx.db.display().to_string(),
+            bytes,
+            keys_checked: checked,
+        },
+    )
 }
 
 /// Where `restore` keeps the database it replaces: a name not yet taken
@@ -315,6 +411,10 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 /// would start an empty one). Swaps two empty directories to find out.
 fn probe_exchange(live: &Path) -> Result<()> {
     let (a, b) = (beside(live, "swap-probe-a"), beside(live, "swap-probe-b"));
+    // Empty directories a compact killed while probing left (this runs
+    // under the database's lock, so no other compact is probing).
+    let _ = fs::remove_dir(&a);
+    let _ = fs::remove_dir(&b);
     let made = fs::create_dir(&a).and_then(|()| fs::create_dir(&b));
     let swapped = made.and_then(|()| exchange(&a, &b));
     let _ = fs::remove_dir(&a);
@@ -387,6 +487,7 @@ fn tree_bytes(dir: &Path) -> u64 {
 }
 
 pub fn compact(ctx: &Ctx) -> Result<()> {
+    let format = ctx.read_format()?;
     if !store::exists(&ctx.db) {
         return Err(Error::bad_input(format!(
             "no factline database at {}",
@@ -458,8 +559,17 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         copied.keys,
         mb(copied.bytes)
     ));
-    println!("{}", ctx.db.display());
-    Ok(())
+    print_report(
+        format,
+        &ctx.db,
+        &CompactReport {
+            database: ctx.db.display().to_string(),
+            bytes_before: before,
+            bytes_after: after,
+            keys_copied: copied.keys,
+            bytes_copied: copied.bytes,
+        },
+    )
 }
 
 fn mb(bytes: u64) -> String {
@@ -467,6 +577,7 @@ fn mb(bytes: u64) -> String {
 }
 
 pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
+    let format = ctx.read_format()?;
     if !src.exists() {
         return Err(Error::bad_input(format!(
             "{} does not exist",
@@ -609,7 +720,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             None
         }
     };
-    match kept {
+    match &kept {
         Some(aside) => crate::notice(format!(
             "restored {} from {}; the database it replaced is in {}",
             ctx.db.display(),
@@ -622,6 +733,13 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             src.display()
         )),
     }
-    println!("{}", ctx.db.display());
-    Ok(())
+    print_report(
+        format,
+        &ctx.db,
+        &RestoreReport {
+            database: ctx.db.display().to_string(),
+            restored_from: src.display().to_string(),
+            replaced_kept_in: kept.map(|aside| aside.display().to_string()),
+        },
+    )
 }

@@ -1,37 +1,97 @@
 //! `factline check [--repair]`: verify every record, index entry, page and
 //! history version; rebuild the derived ones from the records on request.
 
+use serde::Serialize;
+
+use crate::cli::Format;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
+use crate::output::{join, print_detail, Row};
 use crate::store::Access;
 
+/// What `check --format json|csv` prints: one object, also when problems
+/// are found (the exit code is 1 then, as in a table).
+#[derive(Serialize)]
+struct CheckReport {
+    database: String,
+    ok: bool,
+    keys_checked: usize,
+    problems: Vec<String>,
+    /// The problems `--repair` found and repaired (empty without it).
+    repaired: Vec<String>,
+    /// What the repair says about them (a lost page: whether records were
+    /// lost with it).
+    notes: Vec<String>,
+}
+
+impl Row for CheckReport {
+    const HEADERS: &'static [&'static str] = &[
+        "database",
+        "ok",
+        "keys_checked",
+        "problems",
+        "repaired",
+        "notes",
+    ];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.database.clone(),
+            self.ok.to_string(),
+            self.keys_checked.to_string(),
+            join(&self.problems),
+            join(&self.repaired),
+            join(&self.notes),
+        ]
+    }
+}
+
 pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
+    let format = ctx.read_format()?;
     let store = ctx.open(if repair { Access::Write } else { Access::Read })?;
+    let (mut repaired, mut notes) = (Vec::new(), Vec::new());
     if repair {
-        let (problems, notes) = store.repair()?;
+        let (problems, said) = store.repair()?;
         if problems.is_empty() {
             crate::notice("nothing to repair");
         } else {
-            for note in notes {
+            for note in &said {
                 crate::notice(note);
             }
             crate::notice(format!(
                 "repaired {} problem(s); checking again",
                 problems.len()
             ));
+            (repaired, notes) = (problems, said);
         }
     }
     let (problems, checked) = store.check()?;
+    let database = store.path().display().to_string();
+    if format == Format::Table {
+        if problems.is_empty() {
+            println!("ok: {checked} keys checked in {database}");
+        }
+        for problem in &problems {
+            println!("{problem}");
+        }
+    } else {
+        print_detail(
+            format,
+            &CheckReport {
+                database: database.clone(),
+                ok: problems.is_empty(),
+                keys_checked: checked,
+                problems: problems.clone(),
+                repaired,
+                notes,
+            },
+        )?;
+    }
     if problems.is_empty() {
-        println!("ok: {checked} keys checked in {}", store.path().display());
         return Ok(());
     }
-    for problem in &problems {
-        println!("{problem}");
-    }
     Err(Error::no_result(format!(
-        "{} problem(s) in {} ({checked} keys checked)",
-        problems.len(),
-        store.path().display()
+        "{} problem(s) in {database} ({checked} keys checked)",
+        problems.len()
     )))
 }
