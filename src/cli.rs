@@ -27,7 +27,8 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
-    /// Output format: table, csv or json for read commands; ndjson or csv for export.
+    /// Output format: table, csv or json for read commands and check, backup, restore and
+    /// compact (a report); ndjson or csv for export.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
@@ -191,7 +192,12 @@ pub enum Command {
     /// timelinejs-csv (TimelineJS), html (a page with the timeline and graph),
     /// svg (the timeline or, with --view graph, the who-met graph).
     ///
+    /// The options of `timeline` (--actor, --from, --to, …) choose the events
+    /// of every export but the dump and the claims CSV.
+    ///
     /// Example: factline export --format csv -o story.csv
+    ///
+    /// Example: factline export --format html --actor witkoff --from 2025-11 -o witkoff.html
     Export(ExportArgs),
     /// Load an NDJSON dump or a CSV (timeline or claims). Importing twice changes nothing.
     ///
@@ -710,6 +716,11 @@ pub struct ExportArgs {
     /// opening in spreadsheets.
     #[arg(long)]
     pub raw: bool,
+    /// Which events a timeline, picture or graph export holds (all by
+    /// default): the options of `factline timeline`. The NDJSON dump and the
+    /// claims CSV are always whole.
+    #[command(flatten, next_help_heading = "Choosing events")]
+    pub events: TimelineArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

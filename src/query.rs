@@ -8,7 +8,7 @@ use crate::model::{Date, Event, EventKind, Status};
 use crate::store::Store;
 
 /// Which events a timeline shows.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Filter {
     /// Only events with this participant (an actor id).
     pub actor: Option<String>,

@@ -222,3 +222,139 @@ fn the_who_met_svg_is_rendered_from_the_committed_dot() {
     assert!(svg.contains("Steve Witkoff") && svg.contains("Kirill Dmitriev"));
     check_committed("example-who-met.svg", &svg);
 }
+
+/// The ids of the events `timeline` lists with `filter`.
+fn timeline_ids(env: &TestEnv, filter: &[&str]) -> Vec<String> {
+    let mut args = vec!["timeline"];
+    args.extend(filter);
+    let rows = env.json(args);
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn exports_hold_the_events_the_timeline_options_choose() {
+    let env = example_env();
+    let all = timeline_ids(&env, &[]);
+    for filter in [
+        &["--actor", "witkoff", "--from", "2025-11"][..],
+        &["--on", "2025-11-30"][..],
+        &["--from", "2025-11", "--to", "2025-11", "--strict"][..],
+        &["--status", "postponed"][..],
+    ] {
+        let chosen = timeline_ids(&env, filter);
+        assert!(!chosen.is_empty() && chosen.len() < all.len(), "{filter:?}");
+
+        // The CSV timeline: the same events, in the same order.
+        let mut args = vec!["export", "--format", "csv"];
+        args.extend(filter);
+        let csv = env.run_ok(&args);
+        let ids: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        assert_eq!(ids, chosen, "{filter:?}");
+
+        // The full graph: those events, their participants and sources.
+        let mut args = vec!["export", "--format", "graphml", "--graph", "full"];
+        args.extend(filter);
+        let graphml = env.run_ok(&args);
+        let doc = roxmltree::Document::parse(&graphml).unwrap();
+        let data = |node: roxmltree::Node, key: &str| {
+            node.children()
+                .find(|d| d.attribute("key") == Some(key))
+                .and_then(|d| d.text())
+                .map(str::to_string)
+        };
+        let mut events: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("node"))
+            .filter(|n| data(*n, "class").as_deref() == Some("event"))
+            .map(|n| n.attribute("id").unwrap().to_string())
+            .collect();
+        let mut expected = chosen.clone();
+        events.sort();
+        expected.sort();
+        assert_eq!(events, expected, "{filter:?}");
+        for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+            let event = data(edge, "event").unwrap();
+            assert!(chosen.contains(&event), "{filter:?}: edge of {event}");
+        }
+
+        // The picture: the chosen events' titles, no other's.
+        let mut args = vec!["export", "--format", "svg"];
+        args.extend(filter);
+        let svg = env.run_ok(&args);
+        let dump = env.export_ndjson();
+        for line in dump.lines() {
+            let record: serde_json::Value = serde_json::from_str(line).unwrap();
+            if record["type"] != "event" || !record["retracted"].is_null() {
+                continue;
+            }
+            let id = record["id"].as_str().unwrap();
+            let title = record["title"].as_str().unwrap().replace('\'', "&#39;");
+            if !all.iter().any(|e| e == id) {
+                continue;
+            }
+            assert_eq!(
+                svg.contains(&format!(">{title}<")) || svg.contains(&title),
+                chosen.iter().any(|e| e == id),
+                "{filter:?}: {id} ({title})"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_dump_and_the_claims_csv_refuse_to_choose_events() {
+    let env = example_env();
+    for args in [
+        &["export", "--from", "2025-11"][..],
+        &["export", "--format", "ndjson", "--actor", "witkoff"][..],
+        &[
+            "export", "--format", "csv", "--what", "claims", "--status", "occurred",
+        ][..],
+    ] {
+        let stderr = env.fail(2, args);
+        assert!(stderr.contains("always whole"), "{args:?}: {stderr}");
+    }
+    let stderr = env.fail(2, ["export", "--format", "csv", "--from", "last Blursday"]);
+    assert!(stderr.contains("--from"), "{stderr}");
+    let stderr = env.fail(2, ["export", "--format", "svg", "--actor", "nobody at all"]);
+    assert!(stderr.contains("nobody at all"), "{stderr}");
+}
+
+/// A picture of more events than a browser opens says so, and names the
+/// options that draw a part.
+#[test]
+fn a_picture_of_a_large_database_says_how_to_draw_a_part() {
+    let env = TestEnv::new();
+    let mut csv = String::from("id,date,title,actors\n");
+    for i in 0..20_001 {
+        let day = 1 + i % 28;
+        csv.push_str(&format!("e{i},2024-02-{day:02},Event {i},A; B\n"));
+    }
+    let file = env.write_file("many.csv", &csv);
+    env.run_ok(["import", file.to_str().unwrap()]);
+    let (_, stderr) = env.run_ok_with_stderr(["export", "--format", "svg", "-o", "all.svg"]);
+    assert!(stderr.contains("a picture of 20001 events"), "{stderr}");
+    let (_, stderr) = env.run_ok_with_stderr([
+        "export",
+        "--format",
+        "svg",
+        "-o",
+        "part.svg",
+        "--on",
+        "2024-02-03",
+    ]);
+    assert!(!stderr.contains("a picture of"), "{stderr}");
+    let part = std::fs::read_to_string(env.path("part.svg")).unwrap();
+    assert!(
+        part.contains("Event 2 \u{2014}"),
+        "the 3rd's events are drawn"
+    );
+    assert!(!part.contains("Event 3 \u{2014}"), "the 4th's are not");
+}

@@ -5,10 +5,11 @@ use std::io::Write;
 
 use crate::cli::{CsvContent, ExportArgs, Format, GraphScope, PictureView};
 use crate::cmd::timeline::{TimelineRow, EXPORT_HEADERS};
-use crate::cmd::{claim, Ctx, Names};
+use crate::cmd::{claim, timeline, Ctx, Names};
 use crate::dump;
 use crate::error::{Error, Result};
 use crate::graph::export::{self, Scope};
+use crate::model::Event;
 use crate::output::{Output, Row};
 use crate::query::{self, Filter};
 use crate::store::{Access, Store};
@@ -25,40 +26,60 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         GraphScope::Actors => Scope::Actors,
         GraphScope::Full => Scope::Full,
     };
+    let claims = format == Format::Csv && args.what == CsvContent::Claims;
+    if timeline::chooses_events(&args.events) && (format == Format::Ndjson || claims) {
+        return Err(Error::bad_input(format!(
+            "--actor, --from, --to, --on, --strict, --status and --kind choose the events of a timeline, picture or graph export; {} is always whole",
+            if claims { "the claims CSV" } else { "the NDJSON dump" }
+        )));
+    }
+    let mut filter = timeline::parse_filter(&args.events)?;
     let store = ctx.open(Access::Read)?;
+    filter.actor = timeline::filter_actor(&store, &args.events)?;
     let mut out = Output::create(args.output.as_deref())?;
-    if format == Format::Csv && args.what == CsvContent::Claims {
+    if claims {
         write_claims_csv(&store, &mut out, args.raw)?;
     } else if matches!(format, Format::Html | Format::Svg) {
-        write_picture(&store, format, args.view, &mut out)?;
+        write_picture(&store, &filter, format, args.view, &mut out)?;
     } else {
-        write(&store, format, scope, args.raw, &mut out)?;
+        write(&store, &filter, format, scope, args.raw, &mut out)?;
     }
     out.finish()
 }
 
-/// Writes the database in an export format.
+/// Writes the events `filter` keeps (all, for the default one) in an
+/// export format; the NDJSON dump is always the whole database.
 pub fn write<W: Write>(
     store: &Store,
+    filter: &Filter,
     format: Format,
     scope: Scope,
     raw: bool,
     out: &mut W,
 ) -> Result<()> {
+    let graph = || export::Graph::of_events(store, scope, filter.clone());
     match format {
-        Format::Csv => write_timeline_csv(store, out, raw),
-        Format::Dot => export::write_dot(&export::Graph::new(store, scope)?, out),
-        Format::Graphml => export::write_graphml(&export::Graph::new(store, scope)?, out),
-        Format::Gexf => export::write_gexf(&export::Graph::new(store, scope)?, out),
-        Format::Timelinejs | Format::TimelinejsCsv => write_timelinejs(store, format, out),
-        Format::Html | Format::Svg => write_picture(store, format, PictureView::Timeline, out),
+        Format::Csv => write_timeline_csv(store, filter, out, raw),
+        Format::Dot => export::write_dot(&graph()?, out),
+        Format::Graphml => export::write_graphml(&graph()?, out),
+        Format::Gexf => export::write_gexf(&graph()?, out),
+        Format::Timelinejs | Format::TimelinejsCsv => write_timelinejs(store, filter, format, out),
+        Format::Html | Format::Svg => {
+            write_picture(store, filter, format, PictureView::Timeline, out)
+        }
         Format::Ndjson | Format::Table | Format::Json => dump::write(store, out),
     }
 }
 
-/// The pictures: the HTML page, or one SVG.
+/// Events beyond which a picture is too large to open in a browser (an
+/// HTML page of 100,000 events is about 60 MB; pictures are for stories).
+const LARGE_PICTURE: usize = 20_000;
+
+/// The timeline or the who-met graph as a picture (SVG or HTML) of the
+/// events `filter` keeps, built in memory.
 pub fn write_picture<W: Write>(
     store: &Store,
+    filter: &Filter,
     format: Format,
     view: PictureView,
     out: &mut W,
@@ -66,7 +87,7 @@ pub fn write_picture<W: Write>(
     use crate::picture::{self, Edge, Item};
     let mut names = Names::new(store);
     let mut items = Vec::new();
-    for event in query::timeline(store, &Filter::default())? {
+    for event in query::timeline(store, filter)? {
         let event = event?;
         // The date first recorded, when the event has moved since.
         let first_date = store
@@ -81,8 +102,14 @@ pub fn write_picture<W: Write>(
             first_date,
         });
     }
+    if items.len() > LARGE_PICTURE {
+        crate::notice(format!(
+            "a picture of {} events is too large for most browsers to open; draw a part with --from and --to, or --actor",
+            items.len()
+        ));
+    }
     let mut edges = Vec::new();
-    export::Graph::new(store, Scope::Actors)?.for_each_edge(&mut |e| {
+    export::Graph::of_events(store, Scope::Actors, filter.clone())?.for_each_edge(&mut |e| {
         edges.push(Edge {
             a: (e.source.clone(), names.actor(&e.source)?),
             b: (e.target.clone(), names.actor(&e.target)?),
@@ -112,10 +139,15 @@ pub fn write_picture<W: Write>(
 }
 
 /// The timeline for TimelineJS: its JSON, or its spreadsheet columns.
-pub fn write_timelinejs<W: Write>(store: &Store, format: Format, out: &mut W) -> Result<()> {
+pub fn write_timelinejs<W: Write>(
+    store: &Store,
+    filter: &Filter,
+    format: Format,
+    out: &mut W,
+) -> Result<()> {
     let mut names = Names::new(store);
     let mut slides = Vec::new();
-    for event in query::timeline(store, &Filter::default())? {
+    for event in query::timeline(store, filter)? {
         let event = &event?;
         let actors = names.actors(&event.actors)?;
         let sources = names.sources(&event.sources)?;
@@ -156,11 +188,19 @@ pub fn write_claims_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Resu
 }
 
 /// The timeline as CSV, one row per event, lists joined with "; ".
-pub fn write_timeline_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Result<()> {
+pub fn write_timeline_csv<W: Write>(
+    store: &Store,
+    filter: &Filter,
+    out: &mut W,
+    raw: bool,
+) -> Result<()> {
     // Streamed in timeline order: a million events never sit in memory.
     let mut names = Names::new(store);
-    let rows = store
-        .events_by_date()?
-        .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
+    let events: Box<dyn Iterator<Item = Result<Event>>> = if *filter == Filter::default() {
+        Box::new(store.events_by_date()?)
+    } else {
+        Box::new(query::timeline(store, filter)?)
+    };
+    let rows = events.map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
     crate::output::write_csv_rows(out, EXPORT_HEADERS, rows, raw)
 }

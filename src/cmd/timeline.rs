@@ -15,6 +15,16 @@ use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
     let format = ctx.read_format()?;
+    let mut filter = parse_filter(&args)?;
+    let store = ctx.open(Access::Read)?;
+    filter.actor = filter_actor(&store, &args)?;
+    let events = query::timeline(&store, &filter)?;
+    print_events(&store, format, events)
+}
+
+/// The filter the options ask for, but the actor (see [`filter_actor`]):
+/// checked before the store is opened.
+pub fn parse_filter(args: &TimelineArgs) -> Result<Filter> {
     let (from, to) = match &args.on {
         Some(on) => {
             let date = parse_user_date("--on", on)?;
@@ -31,23 +41,33 @@ pub fn run(ctx: &Ctx, args: TimelineArgs) -> Result<()> {
                 .transpose()?,
         ),
     };
-    let status: Option<Status> = args.status.as_deref().map(keyword).transpose()?;
-    let kind: Option<EventKind> = args.kind.as_deref().map(keyword).transpose()?;
-    let store = ctx.open(Access::Read)?;
-    let actor = match &args.actor {
-        Some(name) => Some(require_actor(&store, name)?.id),
-        None => None,
-    };
-    let filter = Filter {
-        actor,
+    Ok(Filter {
+        actor: None,
         from,
         to,
         strict: args.strict,
-        status,
-        kind,
-    };
-    let events = query::timeline(&store, &filter)?;
-    print_events(&store, format, events)
+        status: args.status.as_deref().map(keyword).transpose()?,
+        kind: args.kind.as_deref().map(keyword).transpose()?,
+    })
+}
+
+/// The id of the actor `--actor` names, if given.
+pub fn filter_actor(store: &Store, args: &TimelineArgs) -> Result<Option<String>> {
+    args.actor
+        .as_deref()
+        .map(|name| Ok(require_actor(store, name)?.id))
+        .transpose()
+}
+
+/// Whether `args` choose some events rather than all.
+pub fn chooses_events(args: &TimelineArgs) -> bool {
+    args.actor.is_some()
+        || args.from.is_some()
+        || args.to.is_some()
+        || args.on.is_some()
+        || args.strict
+        || args.status.is_some()
+        || args.kind.is_some()
 }
 
 /// Prints events as timeline rows, each as it is read.

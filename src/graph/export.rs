@@ -50,35 +50,77 @@ pub struct Edge {
 /// The graph to export, read from the store while it is written: nodes by
 /// class and id (the order records are stored in), edges in timeline order.
 /// Memory holds the ids of the actors with an edge, not the graph: a
-/// million events export as easily as ten.
+/// million events export as easily as ten. With a filter, the graph is
+/// that of the events it keeps (and memory holds their ids too).
 pub struct Graph<'s> {
     store: &'s Store,
     scope: Scope,
     /// With [`Scope::Actors`], the actors who met (or were to meet)
     /// someone: only they are nodes.
     linked: HashSet<String>,
+    filter: Filter,
+    /// With a filter and [`Scope::Full`]: the events kept, their
+    /// participants and their sources, the only nodes.
+    chosen: Option<Chosen>,
+}
+
+#[derive(Default)]
+struct Chosen {
+    events: HashSet<String>,
+    actors: HashSet<String>,
+    sources: HashSet<String>,
 }
 
 impl<'s> Graph<'s> {
+    /// The graph of every event.
     pub fn new(store: &'s Store, scope: Scope) -> Result<Graph<'s>> {
+        Graph::of_events(store, scope, Filter::default())
+    }
+
+    /// The graph of the events `filter` keeps (all, for the default one).
+    pub fn of_events(store: &'s Store, scope: Scope, filter: Filter) -> Result<Graph<'s>> {
+        let whole = filter == Filter::default();
         let mut linked = HashSet::new();
-        if scope == Scope::Actors {
-            // Events in stored order: which actors have an edge needs no dates.
-            for event in store.live::<Event>() {
-                let event = event?;
-                if relation(&event).is_some() {
-                    let actors = distinct_actors(&event);
-                    if actors.len() > 1 {
-                        linked.extend(actors.into_iter().map(str::to_string));
-                    }
+        let mut chosen = (!whole && scope == Scope::Full).then(Chosen::default);
+        let mut visit = |event: Event| {
+            if scope == Scope::Actors && relation(&event).is_some() {
+                let actors = distinct_actors(&event);
+                if actors.len() > 1 {
+                    linked.extend(actors.into_iter().map(str::to_string));
                 }
+            }
+            if let Some(chosen) = &mut chosen {
+                chosen.actors.extend(event.actors.iter().cloned());
+                chosen
+                    .sources
+                    .extend(event.sources.iter().map(|link| link.source.clone()));
+                chosen.events.insert(event.id);
+            }
+        };
+        if whole {
+            // Events in stored order: which actors have an edge needs no dates.
+            if scope == Scope::Actors {
+                for event in store.live::<Event>() {
+                    visit(event?);
+                }
+            }
+        } else {
+            for event in query::timeline(store, &filter)? {
+                visit(event?);
             }
         }
         Ok(Graph {
             store,
             scope,
             linked,
+            filter,
+            chosen,
         })
+    }
+
+    /// Whether the node `id` of a full graph is in it.
+    fn holds(&self, pick: impl Fn(&Chosen) -> &HashSet<String>, id: &str) -> bool {
+        self.chosen.as_ref().is_none_or(|c| pick(c).contains(id))
     }
 
     /// Calls `f` with each node: actors, then (the full graph) events and
@@ -86,7 +128,11 @@ impl<'s> Graph<'s> {
     pub fn for_each_node(&self, f: &mut dyn FnMut(&Node) -> Result<()>) -> Result<()> {
         for actor in self.store.live::<Actor>() {
             let actor = actor?;
-            if self.scope == Scope::Full || self.linked.contains(&actor.id) {
+            let shown = match self.scope {
+                Scope::Full => self.holds(|c| &c.actors, &actor.id),
+                Scope::Actors => self.linked.contains(&actor.id),
+            };
+            if shown {
                 f(&Node {
                     id: actor.id,
                     label: actor.name,
@@ -98,21 +144,25 @@ impl<'s> Graph<'s> {
         if self.scope == Scope::Full {
             for event in self.store.live::<Event>() {
                 let event = event?;
-                f(&Node {
-                    id: event.id,
-                    label: event.title,
-                    class: "event",
-                    kind: event.kind.to_string(),
-                })?;
+                if self.holds(|c| &c.events, &event.id) {
+                    f(&Node {
+                        id: event.id,
+                        label: event.title,
+                        class: "event",
+                        kind: event.kind.to_string(),
+                    })?;
+                }
             }
             for source in self.store.live::<Source>() {
                 let source = source?;
-                f(&Node {
-                    id: source.id,
-                    label: source.name,
-                    class: "source",
-                    kind: String::new(),
-                })?;
+                if self.holds(|c| &c.sources, &source.id) {
+                    f(&Node {
+                        id: source.id,
+                        label: source.name,
+                        class: "source",
+                        kind: String::new(),
+                    })?;
+                }
             }
         }
         Ok(())
@@ -122,7 +172,7 @@ impl<'s> Graph<'s> {
     /// or `planned` edge per pair of a meeting's participants, then (the
     /// full graph) the participation and reporting edges.
     pub fn for_each_edge(&self, f: &mut dyn FnMut(&Edge) -> Result<()>) -> Result<()> {
-        for event in query::timeline(self.store, &Filter::default())? {
+        for event in query::timeline(self.store, &self.filter)? {
             let event = event?;
             let edge = |source: &str, target: &str, relation| Edge {
                 source: source.to_string(),
