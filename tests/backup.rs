@@ -636,7 +636,9 @@ fn a_backup_into_a_path_another_backup_is_writing_is_refused_and_leaves_its_copy
     let stderr = env.fail(3, ["backup", dest.to_str().unwrap()]);
     assert_one_error_line(&stderr);
     assert!(
-        stderr.contains("shared.partial is a copy another factline process is making now"),
+        stderr.contains(
+            "shared.partial is a copy another factline process is making or removing now"
+        ),
         "{stderr}"
     );
     assert!(staged.join("factline.staging").exists());
@@ -740,8 +742,7 @@ fn set_mode(dir: &Path, mode: u32) {
 }
 
 /// A database the user made private or read-only keeps its permissions
-/// through a compact and a restore, and the replaced files are removed
-/// even from a read-only directory.
+/// through a compact and a restore, and its backups get them too.
 #[cfg(unix)]
 #[test]
 fn compact_and_restore_keep_the_database_directorys_permissions() {
@@ -767,6 +768,12 @@ fn compact_and_restore_keep_the_database_directorys_permissions() {
     env.run_ok(["restore", backup.to_str().unwrap()]);
     assert_eq!(mode_of(env.db()), 0o750);
     assert_eq!(env.export_ndjson(), dump);
+
+    // A backup of a private database is private too.
+    set_mode(env.db(), 0o700);
+    let private = env.path("private-backup");
+    env.run_ok(["backup", private.to_str().unwrap()]);
+    assert_eq!(mode_of(&private), 0o700);
     for aside in env.set_aside() {
         set_mode(&aside, 0o755);
     }
@@ -820,4 +827,37 @@ fn backup_restore_and_compact_report_in_json() {
     );
     assert!(stderr.contains("--format ndjson"), "{stderr}");
     assert!(!env.path("other").exists());
+}
+
+/// A backup that waited for the database (`--wait`) while another process
+/// filled its destination refuses once it has the lock, and leaves no
+/// working copy.
+#[test]
+fn a_backup_whose_destination_was_filled_while_it_waited_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dest = env.path("late");
+    let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
+        .expect("open the database in the test");
+    let waiting = env
+        .std_cmd()
+        .args(["--wait", "30", "backup", dest.to_str().unwrap()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::fs::create_dir(&dest).unwrap();
+    std::fs::write(dest.join("notes.txt"), "mine").unwrap();
+    drop(held);
+    let out = waiting.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("not empty"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dest.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!env.path("late.partial").exists());
 }

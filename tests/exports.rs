@@ -284,23 +284,63 @@ fn exports_hold_the_events_the_timeline_options_choose() {
             assert!(chosen.contains(&event), "{filter:?}: edge of {event}");
         }
 
-        // The picture: the chosen events' titles, no other's.
+        // The actors graph: nodes are exactly the ends of the chosen
+        // events' edges.
+        let mut args = vec!["export", "--format", "graphml"];
+        args.extend(filter);
+        let graphml = env.run_ok(&args);
+        let doc = roxmltree::Document::parse(&graphml).unwrap();
+        let mut nodes: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("node"))
+            .map(|n| n.attribute("id").unwrap())
+            .collect();
+        let mut ends: Vec<&str> = Vec::new();
+        for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+            assert!(chosen.contains(&data(edge, "event").unwrap()), "{filter:?}");
+            ends.extend([
+                edge.attribute("source").unwrap(),
+                edge.attribute("target").unwrap(),
+            ]);
+        }
+        nodes.sort_unstable();
+        ends.sort_unstable();
+        ends.dedup();
+        assert_eq!(nodes, ends, "{filter:?}");
+
+        // TimelineJS: one slide per chosen event.
+        let mut args = vec!["export", "--format", "timelinejs"];
+        args.extend(filter);
+        let slides = serde_json::from_str::<serde_json::Value>(&env.run_ok(&args)).unwrap();
+        assert_eq!(
+            slides["events"].as_array().unwrap().len(),
+            chosen.len(),
+            "{filter:?}"
+        );
+
+        // The picture: the chosen events' titles, no other's (each title
+        // is drawn as the text of an element, escaped).
         let mut args = vec!["export", "--format", "svg"];
         args.extend(filter);
         let svg = env.run_ok(&args);
-        let dump = env.export_ndjson();
-        for line in dump.lines() {
+        for line in env.export_ndjson().lines() {
             let record: serde_json::Value = serde_json::from_str(line).unwrap();
-            if record["type"] != "event" || !record["retracted"].is_null() {
+            let Some(id) = record["id"]
+                .as_str()
+                .filter(|id| all.iter().any(|e| e == id))
+            else {
                 continue;
-            }
-            let id = record["id"].as_str().unwrap();
-            let title = record["title"].as_str().unwrap().replace('\'', "&#39;");
-            if !all.iter().any(|e| e == id) {
-                continue;
-            }
+            };
+            let title = record["title"]
+                .as_str()
+                .unwrap()
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+                .replace('\'', "&#39;");
             assert_eq!(
-                svg.contains(&format!(">{title}<")) || svg.contains(&title),
+                svg.contains(&format!(">{title} \u{2014} ")),
                 chosen.iter().any(|e| e == id),
                 "{filter:?}: {id} ({title})"
             );

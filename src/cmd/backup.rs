@@ -118,16 +118,18 @@ fn database_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Copies a directory tree, file by file, syncing each file.
+/// Copies a directory tree, file by file, syncing each file, into the
+/// directory `to`, which exists (a claimed working copy: never created
+/// here, so that a copy removed by another process is not made again).
 fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
     let io = |what: &Path, e: std::io::Error| {
         Error::database(format!("cannot copy {}: {e}", what.display()))
     };
-    fs::create_dir_all(to).map_err(|e| io(to, e))?;
     let mut bytes = 0;
     for path in database_files(from)? {
         let target = to.join(path.file_name().unwrap_or_default());
         if path.is_dir() {
+            fs::create_dir(&target).map_err(|e| io(&target, e))?;
             bytes += copy_tree(&path, &target)?;
         } else {
             bytes += fs::copy(&path, &target).map_err(|e| io(&path, e))?;
@@ -216,23 +218,23 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     // Holding the store holds the lock: the files cannot change while copied.
     let store = ctx.open_closing()?;
     store.flush()?;
-    let partial = beside(dest, "partial");
-    remove_leftover(&partial)?;
-    let _claim = create_staging(&partial)?;
-    let bytes = copy_tree(&ctx.db, &partial).inspect_err(|_| {
-        let _ = fs::remove_dir_all(&partial);
-    })?;
-    drop(store);
-    let checked = verify(&partial).inspect_err(|_| {
-        let _ = fs::remove_dir_all(&partial);
-    })?;
-    if dest.exists() {
-        fs::remove_dir(dest)
-            .map_err(|e| Error::database(format!("cannot replace {}: {e}", dest.display())))?;
+    let claim = Claim::take(&beside(dest, "partial"), mode_of(&ctx.db))?;
+    // Another backup into the same path may have finished while this one
+    // waited for the database or the claim.
+    if fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_some()) {
+        claim.discard();
+        return Err(Error::bad_input(format!(
+            "{} exists and is not empty; back up to a new directory",
+            dest.display()
+        )));
     }
-    fs::rename(&partial, dest)
-        .map_err(|e| Error::database(format!("cannot write {}: {e}", dest.display())))?;
-    unmark(dest)?;
+    let copied = copy_tree(&ctx.db, &claim.dir).and_then(|bytes| {
+        drop(store);
+        Ok((bytes, verify(&claim.dir)?))
+    });
+    let (bytes, checked) = copied.inspect_err(|_| claim.discard())?;
+    claim.put_in_place(dest)?;
+    keep_mode(dest, mode_of(&ctx.db));
     crate::notice(format!(
         "backed up {} to {} ({bytes} bytes; check ok, {checked} keys)",
         ctx.db.display(),
@@ -243,7 +245,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
         dest,
         &BackupReport {
             backup: dest.display().to_string(),
-            database: ctx.db.display().to_string(),
+            database: shown(&ctx.db),
             bytes,
             keys_checked: checked,
         },
@@ -279,12 +281,122 @@ fn refuse_from_inside(live: &Path, command: &str) -> Result<()> {
     Ok(())
 }
 
+/// A working copy (`DEST.partial`, `DB.restoring`, `DB.compacting`) this
+/// process has claimed: it holds an OS lock on the copy's marker file
+/// ([`STAGING_MARKER`]), and only the process holding that lock writes into
+/// the copy, removes it or puts it in place. Another process finds the
+/// marker locked and refuses (exit 3) instead of taking the copy for one an
+/// interrupted command left behind.
+struct Claim {
+    dir: PathBuf,
+    marker: fs::File,
+}
+
+impl Claim {
+    /// Claims the working directory `staged`: removes what an interrupted
+    /// command left there (see [`remove_leftover`]), then creates it, with
+    /// the permissions `mode` (the database's) plus the owner's, and its
+    /// marker, locked.
+    fn take(staged: &Path, mode: Option<u32>) -> Result<Claim> {
+        remove_leftover(staged)?;
+        let cannot =
+            |e: std::io::Error| Error::database(format!("cannot create {}: {e}", staged.display()));
+        if let Some(parent) = staged.parent() {
+            fs::create_dir_all(parent).map_err(cannot)?;
+        }
+        let mut dir = fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut dir, mode.unwrap_or(0o755) | 0o700);
+        #[cfg(not(unix))]
+        let _ = mode;
+        match dir.create(staged) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(copy_in_progress(staged))
+            }
+            other => other.map_err(cannot)?,
+        }
+        let marker = lock_marker(staged, true)?;
+        let claim = Claim {
+            dir: staged.to_path_buf(),
+            marker,
+        };
+        std::io::Write::write_all(&mut &claim.marker, b"a copy in progress\n").map_err(cannot)?;
+        Ok(claim)
+    }
+
+    /// Whether the marker at the copy's path is still the one this process
+    /// locked.
+    fn held(&self) -> bool {
+        store::is_same_file(&self.marker, &self.dir.join(STAGING_MARKER))
+    }
+
+    /// Removes the copy (a copy that failed), if it is still this one's.
+    fn discard(&self) {
+        if self.held() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// Renames the copy to `target`, an absent or empty directory, and
+    /// removes its marker; a copy that cannot be put there is removed.
+    fn put_in_place(self, target: &Path) -> Result<()> {
+        if !self.held() {
+            return Err(copy_in_progress(&self.dir));
+        }
+        let moved = match fs::remove_dir(target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => fs::rename(&self.dir, target),
+        };
+        if let Err(e) = moved {
+            self.discard();
+            return Err(Error::database(format!(
+                "cannot write {}: {e}",
+                target.display()
+            )));
+        }
+        unmark(target)
+    }
+}
+
+/// Opens the marker of the working copy `staged` (creating it, if
+/// `create`, as a new file), locks it and checks that the locked file is
+/// the one at the path: a copy whose marker another process holds is in
+/// progress, and one removed meanwhile was taken by another process.
+fn lock_marker(staged: &Path, create: bool) -> Result<fs::File> {
+    let path = staged.join(STAGING_MARKER);
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(create)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound => {
+                copy_in_progress(staged)
+            }
+            _ => Error::database(format!("cannot open {}: {e}", path.display())),
+        })?;
+    match file.try_lock() {
+        Ok(()) if store::is_same_file(&file, &path) => Ok(file),
+        Ok(()) | Err(fs::TryLockError::WouldBlock) => Err(copy_in_progress(staged)),
+        Err(fs::TryLockError::Error(e)) => Err(Error::database(format!(
+            "cannot lock {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn copy_in_progress(staged: &Path) -> Error {
+    Error::database(format!(
+        "{} is a copy another factline process is making or removing now; try again when it has finished",
+        staged.display()
+    ))
+}
+
 /// Removes what an interrupted command left at `staged`: a copy in
-/// progress (it holds [`STAGING_MARKER`]) or an incomplete database. A copy
-/// another factline process is making now (it holds its marker's lock) is
-/// refused, as are a whole database without the marker (the one an
-/// interrupted compact had just replaced, or a user's own) and anything
-/// else: never deleted.
+/// progress (it holds [`STAGING_MARKER`], unlocked) or an incomplete
+/// database, after claiming it as [`Claim`] does (locking its marker, or
+/// creating one). A copy another process holds is refused (exit 3), as are
+/// a whole database without the marker (the one an interrupted compact had
+/// just replaced, or a user's own) and anything else: never deleted.
 fn remove_leftover(staged: &Path) -> Result<()> {
     if !staged.exists() {
         return Ok(());
@@ -296,79 +408,16 @@ fn remove_leftover(staged: &Path) -> Result<()> {
             staged.display()
         )));
     }
-    let marker = staged.join(STAGING_MARKER);
-    if store::exists(staged) && !marker.exists() {
+    let marked = staged.join(STAGING_MARKER).exists();
+    if store::exists(staged) && !marked {
         return Err(Error::bad_input(format!(
             "{} holds a database that is not a copy in progress; move it away first (an interrupted compact can leave the replaced files there, holding the same data)",
             staged.display()
         )));
     }
-    // Held while removing: a process that claims the path meanwhile finds
-    // its marker gone (see `create_staging`).
-    let _abandoned = match fs::File::open(&marker) {
-        Ok(file) => match file.try_lock() {
-            Ok(()) => Some(file),
-            Err(fs::TryLockError::WouldBlock) => return Err(copy_in_progress(staged)),
-            Err(fs::TryLockError::Error(e)) => {
-                return Err(Error::database(format!(
-                    "cannot lock {}: {e}",
-                    marker.display()
-                )))
-            }
-        },
-        Err(_) => None,
-    };
-    make_writable(staged);
+    let _claimed = lock_marker(staged, !marked)?;
     fs::remove_dir_all(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))
-}
-
-fn copy_in_progress(staged: &Path) -> Error {
-    Error::database(format!(
-        "{} is a copy another factline process is making now; try again when it has finished",
-        staged.display()
-    ))
-}
-
-/// Creates the working directory `staged` with the marker that says it is a
-/// copy in progress, and locks the marker: the returned file, held until
-/// the copy is in place, tells another factline process that the copy is
-/// being made, not left behind (see [`remove_leftover`]).
-fn create_staging(staged: &Path) -> Result<fs::File> {
-    let cannot =
-        |e: std::io::Error| Error::database(format!("cannot create {}: {e}", staged.display()));
-    if let Some(parent) = staged.parent() {
-        fs::create_dir_all(parent).map_err(cannot)?;
-    }
-    match fs::create_dir(staged) {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(copy_in_progress(staged))
-        }
-        other => other.map_err(cannot)?,
-    }
-    let marker = staged.join(STAGING_MARKER);
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&marker)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound => {
-                copy_in_progress(staged)
-            }
-            _ => cannot(e),
-        })?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => return Err(copy_in_progress(staged)),
-        Err(fs::TryLockError::Error(e)) => return Err(cannot(e)),
-    }
-    // Another process that removed the directory as a leftover between
-    // its creation and this lock has taken the path: this one gives way.
-    if !store::is_same_file(&file, &marker) {
-        return Err(copy_in_progress(staged));
-    }
-    std::io::Write::write_all(&mut file, b"a copy in progress\n").map_err(cannot)?;
-    Ok(file)
 }
 
 /// Removes the marker from a copy now in place at `dir`.
@@ -427,36 +476,48 @@ fn probe_exchange(live: &Path) -> Result<()> {
     })
 }
 
-/// Gives the directory now at `dir` the permissions the one it replaced
-/// had (`mode`, if there was one): a database the user made read-only, or
-/// private, stays so after a compact or a restore. Set once the copy is in
-/// place and unmarked, as a read-only directory cannot lose its marker.
-fn keep_mode(dir: &Path, mode: Option<fs::Permissions>) -> Result<()> {
-    match mode {
-        Some(mode) => fs::set_permissions(dir, mode).map_err(|e| {
-            Error::database(format!(
-                "cannot set the permissions of {}: {e}",
-                dir.display()
-            ))
-        }),
-        None => Ok(()),
-    }
-}
-
-/// Lets this process remove the files in `dir` (the replaced database,
-/// which the user may have made read-only).
-fn make_writable(dir: &Path) {
+/// The permission bits of the directory `dir`, if it exists.
+fn mode_of(dir: &Path) -> Option<u32> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = fs::metadata(dir) {
-            let mut permissions = meta.permissions();
-            permissions.set_mode(permissions.mode() | 0o700);
-            let _ = fs::set_permissions(dir, permissions);
+        fs::metadata(dir)
+            .ok()
+            .map(|m| m.permissions().mode() & 0o7777)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Gives the directory now at `dir` the permissions `mode` (those of the
+/// database it copies or replaces): a database the user made private or
+/// read-only stays so after a backup, compact or restore. Set once the copy
+/// is in place and unmarked (a read-only directory cannot lose its
+/// marker); the work is done by then, so a failure is only reported.
+fn keep_mode(dir: &Path, mode: Option<u32>) {
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = fs::set_permissions(dir, fs::Permissions::from_mode(mode)) {
+            crate::notice(format!(
+                "could not give {} the permissions {mode:o} of the database it copies: {e}",
+                dir.display()
+            ));
         }
     }
     #[cfg(not(unix))]
-    let _ = dir;
+    let _ = (dir, mode);
+}
+
+/// A path as reports show it: resolved, when it can be.
+fn shown(path: &Path) -> String {
+    fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// Syncs the directory holding `path`, so that renames in it last.
@@ -511,30 +572,26 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // A stray marker (a run killed right after its swap) would mark the
     // database as a copy once a swap moves it aside.
     unmark(&live)?;
-    remove_leftover(&staged)?;
     probe_exchange(&live)?;
-    let _claim = create_staging(&staged)?;
+    let mode = mode_of(&live);
+    let claim = Claim::take(&staged, mode)?;
     let before = tree_bytes(&live);
-    let mode = fs::metadata(&live).map(|m| m.permissions()).ok();
-    let (lock, copied) = store.write_compact_copy(&staged).inspect_err(|_| {
-        let _ = fs::remove_dir_all(&staged);
-    })?;
+    let (lock, copied) = store
+        .write_compact_copy(&staged)
+        .inspect_err(|_| claim.discard())?;
     // The old files are marked too before the swap moves them to
-    // `staged`: a compact killed after the swap leaves them there as a
-    // copy, which the next one removes (they hold the same keys). Until the
-    // swap the mark is a stray one in the database, which every compact and
-    // restore removes first.
-    fs::write(live.join(STAGING_MARKER), b"a copy in progress\n").map_err(|e| {
-        Error::database(format!(
-            "cannot write {}: {e}",
-            live.join(STAGING_MARKER).display()
-        ))
-    })?;
+    // `staged`, and the mark is held until they are removed: a compact
+    // killed after the swap leaves them there as a copy, which the next
+    // one removes (they hold the same keys), and until then no other
+    // process takes them for a leftover. Until the swap the mark is a
+    // stray one in the database, which every compact and restore removes
+    // first.
+    let old_files = lock_marker(&live, true).inspect_err(|_| claim.discard())?;
     // Only in one step: renaming the database away and the copy in would
     // leave a moment, and after a crash a state, with no database at its
     // path, where the next command would start an empty one.
     if let Err(e) = exchange(&staged, &live) {
-        let _ = fs::remove_dir_all(&staged);
+        claim.discard();
         let _ = unmark(&live);
         return Err(Error::database(format!(
             "cannot swap the compacted copy in for {} ({e}); the database is unchanged",
@@ -542,14 +599,15 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         )));
     }
     unmark(&live)?;
-    keep_mode(&live, mode)?;
+    keep_mode(&live, mode);
     sync_parent(&live)?;
-    drop(lock);
     // `staged` now holds the old files: the same keys, and the space the
-    // copy left behind. A read-only directory is made writable to empty it.
-    make_writable(&staged);
+    // copy left behind. Removed under both locks (the old files' lock moved
+    // with them): a compact waiting for the database starts on the new
+    // files once they are gone.
     fs::remove_dir_all(&staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
+    drop((old_files, lock, claim));
     let after = tree_bytes(&live);
     crate::notice(format!(
         "compacted {}: {} MB before, {} MB now ({} stored pages and other sled keys, {} MB, copied and read back)",
@@ -563,7 +621,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         format,
         &ctx.db,
         &CompactReport {
-            database: ctx.db.display().to_string(),
+            database: shown(&live),
             bytes_before: before,
             bytes_after: after,
             keys_copied: copied.keys,
@@ -625,7 +683,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // may be damaged): a database in use is refused before anything is
     // copied. The source's lock too, if it has one: a database in use is
     // not read while it is written.
-    let mode = fs::metadata(&live).map(|m| m.permissions()).ok();
+    let mode = mode_of(&live);
     let current = if replacing {
         Some(store::lock_directory(&live, ctx.wait)?)
     } else {
@@ -648,11 +706,19 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             aside.display()
         ));
     }
-    remove_leftover(&staged)?;
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    let _claim = create_staging(&staged)?;
+    let claim = Claim::take(&staged, mode)?;
+    if current.is_none() && fs::read_dir(&live).is_ok_and(|mut e| e.next().is_some()) {
+        // Another restore into this new path finished while this one
+        // waited: what it restored is not replaced without its lock.
+        claim.discard();
+        return Err(Error::database(format!(
+            "{} was restored by another factline process meanwhile; run the restore again to replace it",
+            ctx.db.display()
+        )));
+    }
     copy_tree(src, &staged)
         .and_then(|_| {
             // The copy's faults are the backup's: say so, under its name.
@@ -663,9 +729,10 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 ))
             })
         })
-        .inspect_err(|_| {
-            let _ = fs::remove_dir_all(&staged);
-        })?;
+        .inspect_err(|_| claim.discard())?;
+    if !claim.held() {
+        return Err(copy_in_progress(&staged));
+    }
     let kept = match current {
         Some(lock) => {
             // The lock stays held until the restored copy is in place.
@@ -689,7 +756,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 })?;
                 if let Err(e) = fs::rename(&staged, &live) {
                     let undone = fs::rename(&aside, &live).is_ok();
-                    let _ = fs::remove_dir_all(&staged);
+                    claim.discard();
                     return Err(Error::database(if undone {
                         format!(
                             "cannot put the restored copy in place of {} ({e}); the database is unchanged",
@@ -705,17 +772,14 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 }
                 unmark(&live)?;
             }
-            keep_mode(&live, mode)?;
+            keep_mode(&live, mode);
             sync_parent(&live)?;
-            drop(lock);
+            drop((lock, claim));
             Some(aside)
         }
         None => {
-            fs::rename(&staged, &live).map_err(|e| {
-                Error::database(format!("cannot restore into {}: {e}", ctx.db.display()))
-            })?;
-            unmark(&live)?;
-            keep_mode(&live, mode)?;
+            claim.put_in_place(&live)?;
+            keep_mode(&live, mode);
             sync_parent(&live)?;
             None
         }
@@ -737,8 +801,8 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
         format,
         &ctx.db,
         &RestoreReport {
-            database: ctx.db.display().to_string(),
-            restored_from: src.display().to_string(),
+            database: shown(&live),
+            restored_from: shown(src),
             replaced_kept_in: kept.map(|aside| aside.display().to_string()),
         },
     )

@@ -1,5 +1,7 @@
-//! `factline export`: the NDJSON dump (default), the timeline as CSV, or the
-//! actor graph as DOT, GraphML or GEXF.
+//! `factline export`: the NDJSON dump (default), the timeline as CSV or for
+//! TimelineJS, the actor graph as DOT, GraphML or GEXF, or pictures (SVG,
+//! HTML); all but the dump and the claims CSV of the events the timeline
+//! options choose.
 
 use std::io::Write;
 
@@ -9,7 +11,6 @@ use crate::cmd::{claim, timeline, Ctx, Names};
 use crate::dump;
 use crate::error::{Error, Result};
 use crate::graph::export::{self, Scope};
-use crate::model::Event;
 use crate::output::{Output, Row};
 use crate::query::{self, Filter};
 use crate::store::{Access, Store};
@@ -18,7 +19,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let format = ctx.format.unwrap_or(Format::Ndjson);
     if matches!(format, Format::Table | Format::Json) {
         return Err(Error::bad_input(format!(
-            "export writes ndjson, csv, dot, graphml or gexf, not {}",
+            "export writes ndjson, csv, dot, graphml, gexf, timelinejs, timelinejs-csv, html or svg, not {}",
             format.name()
         )));
     }
@@ -27,13 +28,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         GraphScope::Full => Scope::Full,
     };
     let claims = format == Format::Csv && args.what == CsvContent::Claims;
-    if timeline::chooses_events(&args.events) && (format == Format::Ndjson || claims) {
+    let mut filter = timeline::parse_filter(&args.events)?;
+    let chooses = args.events.actor.is_some() || filter != Filter::default();
+    if chooses && (format == Format::Ndjson || claims) {
         return Err(Error::bad_input(format!(
-            "--actor, --from, --to, --on, --strict, --status and --kind choose the events of a timeline, picture or graph export; {} is always whole",
+            "--actor, --from, --to, --on, --status and --kind choose the events of a timeline, picture or graph export; {} is always whole",
             if claims { "the claims CSV" } else { "the NDJSON dump" }
         )));
     }
-    let mut filter = timeline::parse_filter(&args.events)?;
     let store = ctx.open(Access::Read)?;
     filter.actor = timeline::filter_actor(&store, &args.events)?;
     let mut out = Output::create(args.output.as_deref())?;
@@ -196,11 +198,7 @@ pub fn write_timeline_csv<W: Write>(
 ) -> Result<()> {
     // Streamed in timeline order: a million events never sit in memory.
     let mut names = Names::new(store);
-    let events: Box<dyn Iterator<Item = Result<Event>>> = if *filter == Filter::default() {
-        Box::new(store.events_by_date()?)
-    } else {
-        Box::new(query::timeline(store, filter)?)
-    };
-    let rows = events.map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
+    let rows = query::timeline(store, filter)?
+        .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
     crate::output::write_csv_rows(out, EXPORT_HEADERS, rows, raw)
 }

@@ -43,9 +43,10 @@ pub fn parse_filter(args: &TimelineArgs) -> Result<Filter> {
     };
     Ok(Filter {
         actor: None,
+        // Without a window there is nothing to be strictly inside.
+        strict: args.strict && (from.is_some() || to.is_some()),
         from,
         to,
-        strict: args.strict,
         status: args.status.as_deref().map(keyword).transpose()?,
         kind: args.kind.as_deref().map(keyword).transpose()?,
     })
@@ -57,17 +58,6 @@ pub fn filter_actor(store: &Store, args: &TimelineArgs) -> Result<Option<String>
         .as_deref()
         .map(|name| Ok(require_actor(store, name)?.id))
         .transpose()
-}
-
-/// Whether `args` choose some events rather than all.
-pub fn chooses_events(args: &TimelineArgs) -> bool {
-    args.actor.is_some()
-        || args.from.is_some()
-        || args.to.is_some()
-        || args.on.is_some()
-        || args.strict
-        || args.status.is_some()
-        || args.kind.is_some()
 }
 
 /// Prints events as timeline rows, each as it is read.

@@ -72,11 +72,6 @@ struct Chosen {
 }
 
 impl<'s> Graph<'s> {
-    /// The graph of every event.
-    pub fn new(store: &'s Store, scope: Scope) -> Result<Graph<'s>> {
-        Graph::of_events(store, scope, Filter::default())
-    }
-
     /// The graph of the events `filter` keeps (all, for the default one).
     pub fn of_events(store: &'s Store, scope: Scope, filter: Filter) -> Result<Graph<'s>> {
         let whole = filter == Filter::default();

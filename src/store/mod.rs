@@ -1574,8 +1574,9 @@ pub fn lock_directory(path: &Path, wait: std::time::Duration) -> Result<File> {
 }
 
 /// The lock of the database at `path` if it has a lock file, without
-/// creating one (a backup made by factline has none, and stays as it was):
-/// for reading a database's files directly, as `restore` reads its source.
+/// creating one (a backup is an archive that stays as it was; one copied by
+/// other means may have none): for reading a database's files directly, as
+/// `restore` reads its source.
 pub fn lock_if_present(path: &Path, wait: std::time::Duration) -> Result<Option<File>> {
     let lock_path = path.join(LOCK_FILE);
     if !lock_path.is_file() {
