@@ -235,33 +235,90 @@ fn new_table() -> Table {
     table
 }
 
-/// An output file or stdout. A file is written beside its destination and
-/// renamed into place by `finish`, so a failed command leaves no partial file.
+/// An output file or stdout. A regular file is written beside its
+/// destination and renamed into place by `finish`, so a failed command
+/// leaves no partial file; through a symbolic link, the file it names is
+/// replaced (the link stays), with the permissions it had. A device, FIFO or
+/// socket (`/dev/null`, a named pipe) is written to, never replaced.
 pub struct Output {
-    target: Option<(PathBuf, tempfile::NamedTempFile)>,
+    target: Option<Target>,
     writer: Box<dyn Write>,
+}
+
+/// Where a file output is renamed to, and with which permissions.
+struct Target {
+    path: PathBuf,
+    temp: tempfile::NamedTempFile,
+    #[cfg(unix)]
+    mode: u32,
 }
 
 impl Output {
     /// `None` or `-` is stdout.
     pub fn create(path: Option<&Path>) -> Result<Output> {
-        match path {
-            None => Ok(Output::stdout()),
-            Some(p) if p == Path::new("-") => Ok(Output::stdout()),
-            Some(p) => {
-                let dir = match p.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d,
-                    _ => Path::new("."),
-                };
-                let temp = tempfile::NamedTempFile::new_in(dir)
-                    .map_err(|e| Error::bad_input(format!("cannot write {}: {e}", p.display())))?;
-                let file: File = temp.reopen()?;
-                Ok(Output {
-                    target: Some((p.to_path_buf(), temp)),
+        let p = match path {
+            None => return Ok(Output::stdout()),
+            Some(p) if p == Path::new("-") => return Ok(Output::stdout()),
+            Some(p) => p,
+        };
+        let cannot = |e: io::Error| Error::bad_input(format!("cannot write {}: {e}", p.display()));
+        // What is at the path, the link followed.
+        let existing = std::fs::metadata(p).ok();
+        if let Some(meta) = &existing {
+            if meta.is_dir() {
+                return Err(Error::bad_input(format!(
+                    "cannot write {}: it is a directory",
+                    p.display()
+                )));
+            }
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(p)
+                    .map_err(cannot)?;
+                return Ok(Output {
+                    target: None,
                     writer: Box::new(BufWriter::new(file)),
-                })
+                });
             }
         }
+        let real = match existing {
+            Some(_) => std::fs::canonicalize(p).map_err(cannot)?,
+            None => p.to_path_buf(),
+        };
+        let dir = match real.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        // A file written into a database directory would be taken for one
+        // of its own (or replace one): the database would not open again.
+        if let Some(database) = std::fs::canonicalize(&dir).ok().and_then(|d| {
+            d.ancestors()
+                .find(|a| crate::store::exists(a))
+                .map(Path::to_path_buf)
+        }) {
+            return Err(Error::bad_input(format!(
+                "{} is inside the database {}; write exports outside any database",
+                p.display(),
+                database.display()
+            )));
+        }
+        let temp = tempfile::NamedTempFile::new_in(&dir).map_err(cannot)?;
+        let file: File = temp.reopen()?;
+        Ok(Output {
+            target: Some(Target {
+                path: real,
+                temp,
+                // An existing file keeps its permissions; a new one is an
+                // ordinary file (temporary files are private, 0600).
+                #[cfg(unix)]
+                mode: existing.map_or(0o644, |m| {
+                    use std::os::unix::fs::PermissionsExt;
+                    m.permissions().mode() & 0o7777
+                }),
+            }),
+            writer: Box::new(BufWriter::new(file)),
+        })
     }
 
     fn stdout() -> Output {
@@ -275,17 +332,21 @@ impl Output {
     pub fn finish(mut self) -> Result<()> {
         self.writer.flush()?;
         drop(self.writer);
-        if let Some((path, temp)) = self.target {
-            // Temporary files are private (0600); an export is an ordinary file.
+        if let Some(target) = self.target {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                let _ = temp
+                let _ = target
+                    .temp
                     .as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644));
+                    .set_permissions(std::fs::Permissions::from_mode(target.mode));
             }
-            temp.persist(&path).map_err(|e| {
-                Error::bad_input(format!("cannot write {}: {}", path.display(), e.error))
+            target.temp.persist(&target.path).map_err(|e| {
+                Error::bad_input(format!(
+                    "cannot write {}: {}",
+                    target.path.display(),
+                    e.error
+                ))
             })?;
         }
         Ok(())

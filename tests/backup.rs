@@ -643,10 +643,17 @@ fn a_backup_into_a_path_another_backup_is_writing_is_refused_and_leaves_its_copy
     );
     assert!(staged.join("factline.staging").exists());
     assert!(!dest.exists());
+    let stderr = env.fail(3, ["--wait", "0.3", "backup", dest.to_str().unwrap()]);
+    assert!(stderr.contains("still after waiting 0.3 s"), "{stderr}");
 
-    // Once that process is gone, what it left is a leftover.
-    drop(other);
-    env.run_ok(["backup", dest.to_str().unwrap()]);
+    // With --wait, it waits for that process to end; what it left is then
+    // a leftover, removed.
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        drop(other);
+    });
+    env.run_ok(["--wait", "30", "backup", dest.to_str().unwrap()]);
+    release.join().unwrap();
     assert!(!staged.exists());
     assert_eq!(export_of(&env, &dest), env.export_ndjson());
 }
@@ -767,6 +774,33 @@ fn compact_and_restore_keep_the_database_directorys_permissions() {
     set_mode(env.db(), 0o750);
     env.run_ok(["restore", backup.to_str().unwrap()]);
     assert_eq!(mode_of(env.db()), 0o750);
+    assert_eq!(env.export_ndjson(), dump);
+
+    // Files made private stay private; a database owned by another user
+    // (compacted or restored by root) stays theirs.
+    for entry in std::fs::read_dir(env.db()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            set_mode(&path, 0o600);
+        }
+    }
+    let other_owner = std::os::unix::fs::chown(env.db(), Some(65534), Some(65534)).is_ok();
+    env.run_ok(["compact"]);
+    env.run_ok(["restore", backup.to_str().unwrap()]);
+    for entry in std::fs::read_dir(env.db()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            assert_eq!(mode_of(&path), 0o600, "{}", path.display());
+        }
+    }
+    if other_owner {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(env.db()).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+        let file = std::fs::metadata(env.db().join("db")).unwrap();
+        assert_eq!((file.uid(), file.gid()), (65534, 65534));
+        std::os::unix::fs::chown(env.db(), Some(0), Some(0)).unwrap();
+    }
     assert_eq!(env.export_ndjson(), dump);
 
     // A backup of a private database is private too.

@@ -505,3 +505,57 @@ fn check_in_json_reports_the_problems_and_the_repair() {
     let stderr = env.fail(2, ["check", "--format", "ndjson"]);
     assert!(stderr.contains("--format ndjson"), "{stderr}");
 }
+
+/// Found by black-box testing: the JSON report of a repair listed every
+/// problem found as repaired, also those the check after it still finds.
+#[test]
+fn a_repair_reports_as_repaired_only_what_the_check_no_longer_finds() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    damage(env.db(), |entries| {
+        // Repairable: a stray timeline entry. Not: an undecodable record.
+        entries.insert(b"t\xff\xff\xff junk".to_vec(), Vec::new());
+        let (_, value) = entries
+            .iter_mut()
+            .find(|(key, _)| key.starts_with(b"e"))
+            .expect("an event record");
+        *value = b"\x01\xff\xff".to_vec();
+    });
+    let out = env
+        .cmd()
+        .args(["check", "--repair", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let repaired = report["repaired"].as_array().unwrap();
+    let left = report["problems"].as_array().unwrap();
+    assert!(!left.is_empty(), "{report}");
+    assert!(
+        repaired
+            .iter()
+            .any(|p| p.as_str().unwrap().contains("belongs to no record")),
+        "{report}"
+    );
+    assert!(repaired.iter().all(|p| !left.contains(p)), "{report}");
+}
+
+/// Found by black-box testing: `check --as-of` checked the past snapshot
+/// and said "ok" for a damaged database.
+#[test]
+fn check_and_backup_refuse_as_of() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    for args in [
+        &["--as-of", "2099-01-01", "check"][..],
+        &["--as-of", "2020-01-01", "backup", "past"][..],
+    ] {
+        let stderr = env.fail(2, args);
+        assert!(
+            stderr.contains("--as-of shows the past"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!env.path("past").exists());
+}

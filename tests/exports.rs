@@ -391,6 +391,11 @@ fn a_picture_of_a_large_database_says_how_to_draw_a_part() {
         "2024-02-03",
     ]);
     assert!(!stderr.contains("a picture of"), "{stderr}");
+    // The who-met graph of all of them is small: no notice either.
+    let (_, stderr) = env.run_ok_with_stderr([
+        "export", "--format", "svg", "--view", "graph", "-o", "g.svg",
+    ]);
+    assert!(!stderr.contains("a picture of"), "{stderr}");
     let part = std::fs::read_to_string(env.path("part.svg")).unwrap();
     assert!(
         part.contains("Event 2 \u{2014}"),

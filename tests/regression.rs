@@ -219,3 +219,82 @@ fn a_compact_killed_while_probing_does_not_block_the_next_one() {
     assert_eq!(env.names(), ["db"]);
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// Found by black-box testing: `export -o PATH` renamed a new file over
+/// PATH whatever it was: a symbolic link became a file (its target left
+/// stale), a named pipe or a device node (`/dev/null`) was replaced by a
+/// regular file, an existing file lost its permissions, and `-o DB/db`
+/// overwrote the database's own file (exit 0; the database no longer
+/// opened).
+#[cfg(unix)]
+#[test]
+fn export_to_a_link_a_pipe_or_an_existing_file_writes_through_it() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let csv = env.run_ok(["export", "--format", "csv"]);
+
+    // A link: the file it names gets the export, the link stays a link.
+    let real = env.write_file("real.csv", "old");
+    std::os::unix::fs::symlink(&real, env.path("link.csv")).unwrap();
+    env.run_ok(["export", "--format", "csv", "-o", "link.csv"]);
+    assert!(std::fs::symlink_metadata(env.path("link.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), csv);
+
+    // An existing private file stays private.
+    let private = env.write_file("private.csv", "old");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    env.run_ok(["export", "--format", "csv", "-o", "private.csv"]);
+    assert_eq!(std::fs::read_to_string(&private).unwrap(), csv);
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // A named pipe is written to, and stays a pipe.
+    let fifo = env.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    env.run_ok(["export", "--format", "csv", "-o", "pipe"]);
+    assert_eq!(reader.join().unwrap(), csv);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    // Into the database: refused, nothing written.
+    for inside in ["db/db", "db/conf", "db/story.csv"] {
+        let stderr = env.fail(2, ["export", "--format", "csv", "-o", inside]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(stderr.contains("is inside the database"), "{stderr}");
+    }
+    assert!(!env.path("db/story.csv").exists());
+    env.run_ok(["check"]);
+}
+
+/// Found by black-box testing: `--db ed/inner restore ed` (a path inside
+/// the backup) copied the backup into itself until the file name was too
+/// long, and a restore into any database's directory made a database inside
+/// it.
+#[test]
+fn a_restore_into_a_database_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let backup = env.path("bk");
+    env.run_ok(["backup", backup.to_str().unwrap()]);
+    for target in ["bk/inner", "db/inner"] {
+        let stderr = env.fail(2, ["--db", target, "restore", backup.to_str().unwrap()]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(stderr.contains("is inside the database"), "{stderr}");
+    }
+    assert_eq!(env.names(), ["bk", "db"]);
+    assert!(!env.path("bk/inner").exists() && !env.path("db/inner").exists());
+}

@@ -197,6 +197,11 @@ fn resolved(path: &Path) -> Result<PathBuf> {
 
 pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let format = ctx.read_format()?;
+    if ctx.as_of.is_some() {
+        return Err(Error::bad_input(
+            "--as-of shows the past; a backup copies the database as it is now (`factline export --as-of TIME` writes a dump of the past)",
+        ));
+    }
     let dest = &resolved(dest)?;
     if let Some(database) = dest.ancestors().skip(1).find(|dir| store::exists(dir)) {
         return Err(Error::bad_input(format!(
@@ -218,7 +223,8 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     // Holding the store holds the lock: the files cannot change while copied.
     let store = ctx.open_closing()?;
     store.flush()?;
-    let claim = Claim::take(&beside(dest, "partial"), mode_of(&ctx.db))?;
+    let source = Ownership::of(&ctx.db);
+    let claim = Claim::take(&beside(dest, "partial"), source, ctx.wait)?;
     // Another backup into the same path may have finished while this one
     // waited for the database or the claim.
     if fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_some()) {
@@ -234,7 +240,13 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     });
     let (bytes, checked) = copied.inspect_err(|_| claim.discard())?;
     claim.put_in_place(dest)?;
-    keep_mode(dest, mode_of(&ctx.db));
+    // The backup is the user's who made it, with the database's
+    // permissions (its files were copied with theirs).
+    #[cfg(unix)]
+    if let Some(source) = source {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(dest, fs::Permissions::from_mode(source.dir_mode));
+    }
     crate::notice(format!(
         "backed up {} to {} ({bytes} bytes; check ok, {checked} keys)",
         ctx.db.display(),
@@ -295,9 +307,32 @@ struct Claim {
 impl Claim {
     /// Claims the working directory `staged`: removes what an interrupted
     /// command left there (see [`remove_leftover`]), then creates it, with
-    /// the permissions `mode` (the database's) plus the owner's, and its
-    /// marker, locked.
-    fn take(staged: &Path, mode: Option<u32>) -> Result<Claim> {
+    /// the database's directory permissions (`owner`) plus the owner's, and its
+    /// marker, locked. A copy another process is making is waited for, up
+    /// to `wait` (`--wait`).
+    fn take(staged: &Path, owner: Option<Ownership>, wait: std::time::Duration) -> Result<Claim> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match Claim::try_take(staged, owner) {
+                Err(e) if e.message.contains(IN_PROGRESS) => {
+                    if std::time::Instant::now() >= deadline {
+                        if wait.is_zero() {
+                            return Err(e);
+                        }
+                        return Err(Error::database(format!(
+                            "{} {IN_PROGRESS}, still after waiting {} s",
+                            staged.display(),
+                            wait.as_secs_f64()
+                        )));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                claimed => return claimed,
+            }
+        }
+    }
+
+    fn try_take(staged: &Path, owner: Option<Ownership>) -> Result<Claim> {
         remove_leftover(staged)?;
         let cannot =
             |e: std::io::Error| Error::database(format!("cannot create {}: {e}", staged.display()));
@@ -306,9 +341,12 @@ impl Claim {
         }
         let mut dir = fs::DirBuilder::new();
         #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut dir, mode.unwrap_or(0o755) | 0o700);
+        std::os::unix::fs::DirBuilderExt::mode(
+            &mut dir,
+            owner.map_or(0o755, |o| o.dir_mode) | 0o700,
+        );
         #[cfg(not(unix))]
-        let _ = mode;
+        let _ = owner;
         match dir.create(staged) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 return Err(copy_in_progress(staged))
@@ -349,10 +387,16 @@ impl Claim {
         };
         if let Err(e) = moved {
             self.discard();
-            return Err(Error::database(format!(
-                "cannot write {}: {e}",
-                target.display()
-            )));
+            return Err(Error::database(
+                if e.kind() == std::io::ErrorKind::DirectoryNotEmpty {
+                    format!(
+                        "{} was filled by another factline process meanwhile; it was left as it is",
+                        target.display()
+                    )
+                } else {
+                    format!("cannot write {}: {e}", target.display())
+                },
+            ));
         }
         unmark(target)
     }
@@ -384,9 +428,11 @@ fn lock_marker(staged: &Path, create: bool) -> Result<fs::File> {
     }
 }
 
+const IN_PROGRESS: &str = "is a copy another factline process is making or removing now";
+
 fn copy_in_progress(staged: &Path) -> Error {
     Error::database(format!(
-        "{} is a copy another factline process is making or removing now; try again when it has finished",
+        "{} {IN_PROGRESS}; try again when it has finished, or pass --wait SECS",
         staged.display()
     ))
 }
@@ -476,40 +522,81 @@ fn probe_exchange(live: &Path) -> Result<()> {
     })
 }
 
-/// The permission bits of the directory `dir`, if it exists.
-fn mode_of(dir: &Path) -> Option<u32> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::metadata(dir)
-            .ok()
-            .map(|m| m.permissions().mode() & 0o7777)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        None
-    }
+/// Who owns a database directory and its files, and their permissions:
+/// what a copy made in its place (by `compact` or `restore`) is given, so
+/// that a private database stays private and one owned by another user
+/// (a root `restore` of a user's database) stays theirs.
+#[derive(Clone, Copy)]
+struct Ownership {
+    uid: u32,
+    gid: u32,
+    dir_mode: u32,
+    file_mode: u32,
 }
 
-/// Gives the directory now at `dir` the permissions `mode` (those of the
-/// database it copies or replaces): a database the user made private or
-/// read-only stays so after a backup, compact or restore. Set once the copy
-/// is in place and unmarked (a read-only directory cannot lose its
-/// marker); the work is done by then, so a failure is only reported.
-fn keep_mode(dir: &Path, mode: Option<u32>) {
-    #[cfg(unix)]
-    if let Some(mode) = mode {
-        use std::os::unix::fs::PermissionsExt;
-        if let Err(e) = fs::set_permissions(dir, fs::Permissions::from_mode(mode)) {
+impl Ownership {
+    /// The directory's owner and permissions, and those of sled's main file
+    /// (`db`) for every file; none if there is no directory.
+    fn of(dir: &Path) -> Option<Ownership> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = fs::metadata(dir).ok()?;
+            let file_mode = fs::metadata(dir.join("db")).map_or(0o644, |m| m.mode() & 0o7777);
+            Some(Ownership {
+                uid: meta.uid(),
+                gid: meta.gid(),
+                dir_mode: meta.mode() & 0o7777,
+                file_mode,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            None
+        }
+    }
+
+    /// Gives `dir` and everything in it this owner and these permissions,
+    /// once the copy is in place and unmarked (a read-only directory cannot
+    /// lose its marker). The work is done by then, so a failure is only
+    /// reported. The owner is set only where it differs (which only root
+    /// can do).
+    fn give(self, dir: &Path) {
+        if let Err(e) = self.apply(dir) {
             crate::notice(format!(
-                "could not give {} the permissions {mode:o} of the database it copies: {e}",
+                "could not give {} the owner and permissions of the database it replaces: {e}",
                 dir.display()
             ));
         }
     }
+
+    #[cfg(unix)]
+    fn apply(self, path: &Path) -> std::io::Result<()> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = fs::symlink_metadata(path)?;
+        if meta.is_dir() {
+            for entry in fs::read_dir(path)? {
+                self.apply(&entry?.path())?;
+            }
+        } else if !meta.is_file() {
+            return Ok(());
+        }
+        if (meta.uid(), meta.gid()) != (self.uid, self.gid) {
+            std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid))?;
+        }
+        let mode = if meta.is_dir() {
+            self.dir_mode
+        } else {
+            self.file_mode
+        };
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+    }
+
     #[cfg(not(unix))]
-    let _ = (dir, mode);
+    fn apply(self, _: &Path) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A path as reports show it: resolved, when it can be.
@@ -573,8 +660,8 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // database as a copy once a swap moves it aside.
     unmark(&live)?;
     probe_exchange(&live)?;
-    let mode = mode_of(&live);
-    let claim = Claim::take(&staged, mode)?;
+    let owner = Ownership::of(&live);
+    let claim = Claim::take(&staged, owner, ctx.wait)?;
     let before = tree_bytes(&live);
     let (lock, copied) = store
         .write_compact_copy(&staged)
@@ -599,7 +686,9 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         )));
     }
     unmark(&live)?;
-    keep_mode(&live, mode);
+    if let Some(owner) = owner {
+        owner.give(&live);
+    }
     sync_parent(&live)?;
     // `staged` now holds the old files: the same keys, and the space the
     // copy left behind. Removed under both locks (the old files' lock moved
@@ -663,6 +752,15 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             src.display()
         )));
     }
+    // A database inside another (the backup itself, or any database)
+    // would be taken for files of the outer one.
+    if let Some(outer) = live.ancestors().skip(1).find(|dir| store::exists(dir)) {
+        return Err(Error::bad_input(format!(
+            "{} is inside the database {}; restore to a directory outside any database",
+            ctx.db.display(),
+            outer.display()
+        )));
+    }
     // What is at the path: nothing (or an empty directory), or a database,
     // whole or damaged (restoring is the way out of damage), which is set
     // aside once the copy is in place; anything else is not ours to replace.
@@ -683,7 +781,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // may be damaged): a database in use is refused before anything is
     // copied. The source's lock too, if it has one: a database in use is
     // not read while it is written.
-    let mode = mode_of(&live);
+    let owner = Ownership::of(&live);
     let current = if replacing {
         Some(store::lock_directory(&live, ctx.wait)?)
     } else {
@@ -709,7 +807,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    let claim = Claim::take(&staged, mode)?;
+    let claim = Claim::take(&staged, owner, ctx.wait)?;
     if current.is_none() && fs::read_dir(&live).is_ok_and(|mut e| e.next().is_some()) {
         // Another restore into this new path finished while this one
         // waited: what it restored is not replaced without its lock.
@@ -772,14 +870,18 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 }
                 unmark(&live)?;
             }
-            keep_mode(&live, mode);
+            if let Some(owner) = owner {
+                owner.give(&live);
+            }
             sync_parent(&live)?;
             drop((lock, claim));
             Some(aside)
         }
         None => {
             claim.put_in_place(&live)?;
-            keep_mode(&live, mode);
+            if let Some(owner) = owner {
+                owner.give(&live);
+            }
             sync_parent(&live)?;
             None
         }

@@ -17,7 +17,8 @@ struct CheckReport {
     ok: bool,
     keys_checked: usize,
     problems: Vec<String>,
-    /// The problems `--repair` found and repaired (empty without it).
+    /// The problems `--repair` found and the check after it no longer finds
+    /// (empty without it).
     repaired: Vec<String>,
     /// What the repair says about them (a lost page: whether records were
     /// lost with it).
@@ -48,24 +49,32 @@ impl Row for CheckReport {
 
 pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
     let format = ctx.read_format()?;
+    if ctx.as_of.is_some() {
+        return Err(Error::bad_input(
+            "--as-of shows the past; `check` checks the database as it is stored now",
+        ));
+    }
     let store = ctx.open(if repair { Access::Write } else { Access::Read })?;
     let (mut repaired, mut notes) = (Vec::new(), Vec::new());
     if repair {
-        let (problems, said) = store.repair()?;
-        if problems.is_empty() {
+        let (found, said) = store.repair()?;
+        if found.is_empty() {
             crate::notice("nothing to repair");
         } else {
             for note in &said {
                 crate::notice(note);
             }
             crate::notice(format!(
-                "repaired {} problem(s); checking again",
-                problems.len()
+                "found {} problem(s), repaired what the records imply; checking again",
+                found.len()
             ));
-            (repaired, notes) = (problems, said);
+            (repaired, notes) = (found, said);
         }
     }
     let (problems, checked) = store.check()?;
+    // What the check still finds was not repaired (a damaged record, a
+    // missing one another names: only the user can mend those).
+    repaired.retain(|problem| !problems.contains(problem));
     let database = store.path().display().to_string();
     if format == Format::Table {
         if problems.is_empty() {

@@ -104,7 +104,8 @@ pub fn write_picture<W: Write>(
             first_date,
         });
     }
-    if items.len() > LARGE_PICTURE {
+    let draws_timeline = !(format == Format::Svg && view == PictureView::Graph);
+    if draws_timeline && items.len() > LARGE_PICTURE {
         crate::notice(format!(
             "a picture of {} events is too large for most browsers to open; draw a part with --from and --to, or --actor",
             items.len()
