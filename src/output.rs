@@ -282,9 +282,17 @@ impl Output {
                 });
             }
         }
-        let real = match existing {
-            Some(_) => std::fs::canonicalize(p).map_err(cannot)?,
-            None => p.to_path_buf(),
+        // Through a symbolic link, the file it names (which may not exist
+        // yet) is written, and the link stays.
+        let real = match std::fs::symlink_metadata(p) {
+            Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(p) {
+                Ok(real) => real,
+                Err(_) => {
+                    let target = std::fs::read_link(p).map_err(cannot)?;
+                    p.parent().unwrap_or(Path::new("")).join(target)
+                }
+            },
+            _ => p.to_path_buf(),
         };
         let dir = match real.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -303,6 +311,13 @@ impl Output {
                 database.display()
             )));
         }
+        if !dir.is_dir() {
+            return Err(Error::bad_input(format!(
+                "cannot write {}: the directory {} does not exist",
+                p.display(),
+                dir.display()
+            )));
+        }
         let temp = tempfile::NamedTempFile::new_in(&dir).map_err(cannot)?;
         let file: File = temp.reopen()?;
         Ok(Output {
@@ -314,7 +329,7 @@ impl Output {
                 #[cfg(unix)]
                 mode: existing.map_or(0o644, |m| {
                     use std::os::unix::fs::PermissionsExt;
-                    m.permissions().mode() & 0o7777
+                    m.permissions().mode() & 0o777
                 }),
             }),
             writer: Box::new(BufWriter::new(file)),

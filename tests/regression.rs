@@ -244,6 +244,27 @@ fn export_to_a_link_a_pipe_or_an_existing_file_writes_through_it() {
         .is_symlink());
     assert_eq!(std::fs::read_to_string(&real).unwrap(), csv);
 
+    // A link to a file not yet made: the file is made, the link stays.
+    std::fs::create_dir(env.path("out")).unwrap();
+    std::os::unix::fs::symlink("out/new.csv", env.path("dangling.csv")).unwrap();
+    env.run_ok(["export", "--format", "csv", "-o", "dangling.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(env.path("out/new.csv")).unwrap(),
+        csv
+    );
+    assert!(std::fs::symlink_metadata(env.path("dangling.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+
+    // A directory that does not exist: said in one line, nothing made.
+    let stderr = env.fail(2, ["export", "--format", "csv", "-o", "nowhere/x.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("the directory nowhere does not exist"),
+        "{stderr}"
+    );
+
     // An existing private file stays private.
     let private = env.write_file("private.csv", "old");
     std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();

@@ -230,7 +230,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     if fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_some()) {
         claim.discard();
         return Err(Error::bad_input(format!(
-            "{} exists and is not empty; back up to a new directory",
+            "{} was filled while this backup waited for the database; back up to a new directory",
             dest.display()
         )));
     }
@@ -371,7 +371,7 @@ impl Claim {
     /// Removes the copy (a copy that failed), if it is still this one's.
     fn discard(&self) {
         if self.held() {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_copy(&self.dir);
         }
     }
 
@@ -430,6 +430,27 @@ fn lock_marker(staged: &Path, create: bool) -> Result<fs::File> {
 
 const IN_PROGRESS: &str = "is a copy another factline process is making or removing now";
 
+/// Removes a working copy, its marker last: a removal cut short leaves a
+/// copy still marked as one, never what looks like a whole database.
+fn remove_copy(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == STAGING_MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(dir.join(STAGING_MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(dir)
+}
+
 fn copy_in_progress(staged: &Path) -> Error {
     Error::database(format!(
         "{} {IN_PROGRESS}; try again when it has finished, or pass --wait SECS",
@@ -438,11 +459,12 @@ fn copy_in_progress(staged: &Path) -> Error {
 }
 
 /// Removes what an interrupted command left at `staged`: a copy in
-/// progress (it holds [`STAGING_MARKER`], unlocked) or an incomplete
-/// database, after claiming it as [`Claim`] does (locking its marker, or
-/// creating one). A copy another process holds is refused (exit 3), as are
-/// a whole database without the marker (the one an interrupted compact had
-/// just replaced, or a user's own) and anything else: never deleted.
+/// progress (it holds [`STAGING_MARKER`], unlocked) or an empty directory,
+/// after claiming it as [`Claim`] does (locking its marker, or creating
+/// one). A copy another process holds is refused (exit 3), as are database
+/// files without the marker (a database, whole or damaged: the one an
+/// interrupted restore replaced, or a user's own) and anything else: never
+/// deleted.
 fn remove_leftover(staged: &Path) -> Result<()> {
     if !staged.exists() {
         return Ok(());
@@ -454,15 +476,17 @@ fn remove_leftover(staged: &Path) -> Result<()> {
             staged.display()
         )));
     }
+    // A copy gets its marker before anything is written into it: files
+    // without one are a database (whole or damaged), never a copy.
     let marked = staged.join(STAGING_MARKER).exists();
-    if store::exists(staged) && !marked {
+    if !empty && !marked {
         return Err(Error::bad_input(format!(
-            "{} holds a database that is not a copy in progress; move it away first (an interrupted compact can leave the replaced files there, holding the same data)",
+            "{} holds database files that are not a copy in progress; move them away first",
             staged.display()
         )));
     }
     let _claimed = lock_marker(staged, !marked)?;
-    fs::remove_dir_all(staged)
+    remove_copy(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))
 }
 
@@ -560,8 +584,8 @@ impl Ownership {
     /// Gives `dir` and everything in it this owner and these permissions,
     /// once the copy is in place and unmarked (a read-only directory cannot
     /// lose its marker). The work is done by then, so a failure is only
-    /// reported. The owner is set only where it differs (which only root
-    /// can do).
+    /// reported. The owner is set only where it differs, and only where the
+    /// system lets this process (root) give files away.
     fn give(self, dir: &Path) {
         if let Err(e) = self.apply(dir) {
             crate::notice(format!(
@@ -582,15 +606,21 @@ impl Ownership {
         } else if !meta.is_file() {
             return Ok(());
         }
-        if (meta.uid(), meta.gid()) != (self.uid, self.gid) {
-            std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid))?;
-        }
         let mode = if meta.is_dir() {
             self.dir_mode
         } else {
             self.file_mode
         };
-        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+        // Only root can give a file away; anyone else keeps it (and still
+        // gets the permissions above).
+        if (meta.uid(), meta.gid()) != (self.uid, self.gid) {
+            match std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid)) {
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                other => other?,
+            }
+        }
+        Ok(())
     }
 
     #[cfg(not(unix))]
@@ -673,7 +703,17 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // process takes them for a leftover. Until the swap the mark is a
     // stray one in the database, which every compact and restore removes
     // first.
-    let old_files = lock_marker(&live, true).inspect_err(|_| claim.discard())?;
+    let old_files = lock_marker(&live, true)
+        .map_err(|_| Error::database(format!("cannot mark the old files of {}", live.display())))
+        .inspect_err(|_| claim.discard())?;
+    // The copy's own lock, held across the swap: the lock this process
+    // holds moves away with the old files, and the path must stay locked
+    // until the work is done.
+    let new_lock = store::lock_directory(&staged, std::time::Duration::ZERO)
+        .inspect_err(|_| claim.discard())?;
+    if !claim.held() {
+        return Err(copy_in_progress(&staged));
+    }
     // Only in one step: renaming the database away and the copy in would
     // leave a moment, and after a crash a state, with no database at its
     // path, where the next command would start an empty one.
@@ -694,9 +734,9 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // copy left behind. Removed under both locks (the old files' lock moved
     // with them): a compact waiting for the database starts on the new
     // files once they are gone.
-    fs::remove_dir_all(&staged)
+    remove_copy(&staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
-    drop((old_files, lock, claim));
+    drop((old_files, lock, new_lock, claim));
     let after = tree_bytes(&live);
     crate::notice(format!(
         "compacted {}: {} MB before, {} MB now ({} stored pages and other sled keys, {} MB, copied and read back)",
@@ -794,7 +834,11 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // What an interrupted restore left here: a copy (it holds the marker,
     // or is incomplete), removed; or, a whole database without the marker,
     // the one it had just replaced, kept and never deleted.
-    if store::exists(&staged) && !staged.join(STAGING_MARKER).exists() {
+    let holds_files = fs::read_dir(&staged).is_ok_and(|mut e| e.next().is_some());
+    if holds_files
+        && store::holds_only_database_files(&staged)
+        && !staged.join(STAGING_MARKER).exists()
+    {
         let aside = aside_name(&live);
         fs::rename(&staged, &aside)
             .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
@@ -831,6 +875,10 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     if !claim.held() {
         return Err(copy_in_progress(&staged));
     }
+    // The copy's own lock, held until the work is done: the database's
+    // lock, held since the start, moves away with the replaced files.
+    let new_lock = store::lock_directory(&staged, std::time::Duration::ZERO)
+        .inspect_err(|_| claim.discard())?;
     let kept = match current {
         Some(lock) => {
             // The lock stays held until the restored copy is in place.
@@ -874,7 +922,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 owner.give(&live);
             }
             sync_parent(&live)?;
-            drop((lock, claim));
+            drop((lock, claim, new_lock));
             Some(aside)
         }
         None => {
@@ -883,6 +931,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 owner.give(&live);
             }
             sync_parent(&live)?;
+            drop(new_lock);
             None
         }
     };

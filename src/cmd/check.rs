@@ -74,7 +74,8 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
     let (problems, checked) = store.check()?;
     // What the check still finds was not repaired (a damaged record, a
     // missing one another names: only the user can mend those).
-    repaired.retain(|problem| !problems.contains(problem));
+    let still: std::collections::HashSet<&str> = problems.iter().map(String::as_str).collect();
+    repaired.retain(|problem| !still.contains(problem.as_str()));
     let database = store.path().display().to_string();
     if format == Format::Table {
         if problems.is_empty() {
