@@ -251,6 +251,27 @@ struct Target {
     temp: tempfile::NamedTempFile,
     #[cfg(unix)]
     mode: u32,
+    /// The owner of the file replaced, kept where the system lets this
+    /// process give it away (root).
+    #[cfg(unix)]
+    owner: Option<(u32, u32)>,
+}
+
+/// The path `path` names through any symbolic links, followed one by one
+/// (the last may name a file not yet made); a loop or a chain longer than
+/// the system's is an error.
+fn through_links(path: &Path) -> io::Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&at)?;
+                at = at.parent().unwrap_or(Path::new("")).join(target);
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 impl Output {
@@ -284,16 +305,7 @@ impl Output {
         }
         // Through a symbolic link, the file it names (which may not exist
         // yet) is written, and the link stays.
-        let real = match std::fs::symlink_metadata(p) {
-            Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(p) {
-                Ok(real) => real,
-                Err(_) => {
-                    let target = std::fs::read_link(p).map_err(cannot)?;
-                    p.parent().unwrap_or(Path::new("")).join(target)
-                }
-            },
-            _ => p.to_path_buf(),
-        };
+        let real = through_links(p).map_err(cannot)?;
         let dir = match real.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -327,9 +339,14 @@ impl Output {
                 // An existing file keeps its permissions; a new one is an
                 // ordinary file (temporary files are private, 0600).
                 #[cfg(unix)]
-                mode: existing.map_or(0o644, |m| {
+                mode: existing.as_ref().map_or(0o644, |m| {
                     use std::os::unix::fs::PermissionsExt;
                     m.permissions().mode() & 0o777
+                }),
+                #[cfg(unix)]
+                owner: existing.as_ref().map(|m| {
+                    use std::os::unix::fs::MetadataExt;
+                    (m.uid(), m.gid())
                 }),
             }),
             writer: Box::new(BufWriter::new(file)),
@@ -355,6 +372,9 @@ impl Output {
                     .temp
                     .as_file()
                     .set_permissions(std::fs::Permissions::from_mode(target.mode));
+                if let Some((uid, gid)) = target.owner {
+                    let _ = std::os::unix::fs::fchown(target.temp.as_file(), Some(uid), Some(gid));
+                }
             }
             target.temp.persist(&target.path).map_err(|e| {
                 Error::bad_input(format!(

@@ -503,7 +503,7 @@ fn compact_refuses_a_database_directory_holding_other_files() {
 /// user's own, or what a compact killed right after its swap left) is
 /// refused, never deleted.
 #[test]
-fn compact_never_deletes_a_database_it_did_not_mark_as_its_copy() {
+fn compact_and_backup_never_delete_a_database_they_did_not_mark_as_their_copy() {
     let env = TestEnv::new();
     env.run_ok(["example"]);
     let theirs = env.path("db.compacting");
@@ -513,13 +513,24 @@ fn compact_never_deletes_a_database_it_did_not_mark_as_its_copy() {
         .assert()
         .success();
     let their_dump = export_of(&env, &theirs);
-    let stderr = env.fail(2, ["compact"]);
-    assert_one_error_line(&stderr);
-    assert!(stderr.contains("not a copy in progress"), "{stderr}");
-    assert_eq!(export_of(&env, &theirs), their_dump);
-    // The same for a backup's working directory.
+    // Compact keeps it aside (an interrupted compact leaves the database
+    // it replaced there, unmarked), and completes.
+    let (_, stderr) = env.run_ok_with_stderr(["compact"]);
+    assert!(
+        stderr.contains("kept the database an interrupted compact left"),
+        "{stderr}"
+    );
+    assert!(!theirs.exists());
+    let kept: Vec<String> = env
+        .names()
+        .into_iter()
+        .filter(|name| name.starts_with("db.before-compact-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{:?}", env.names());
+    assert_eq!(export_of(&env, &env.path(&kept[0])), their_dump);
+    // A backup's working directory: refused, untouched.
     let dest = env.path("bk");
-    std::fs::rename(&theirs, env.path("bk.partial")).unwrap();
+    std::fs::rename(env.path(&kept[0]), env.path("bk.partial")).unwrap();
     let stderr = env.fail(2, ["backup", dest.to_str().unwrap()]);
     assert!(stderr.contains("not a copy in progress"), "{stderr}");
     assert_eq!(export_of(&env, &env.path("bk.partial")), their_dump);

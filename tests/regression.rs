@@ -257,6 +257,31 @@ fn export_to_a_link_a_pipe_or_an_existing_file_writes_through_it() {
         .file_type()
         .is_symlink());
 
+    // A chain of links to a file not yet made; a loop is refused.
+    std::os::unix::fs::symlink("second.csv", env.path("first.csv")).unwrap();
+    std::os::unix::fs::symlink("out/chained.csv", env.path("second.csv")).unwrap();
+    env.run_ok(["export", "--format", "csv", "-o", "first.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(env.path("out/chained.csv")).unwrap(),
+        csv
+    );
+    for link in ["first.csv", "second.csv"] {
+        let meta = std::fs::symlink_metadata(env.path(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link}");
+    }
+    std::os::unix::fs::symlink("loop-b", env.path("loop-a")).unwrap();
+    std::os::unix::fs::symlink("loop-a", env.path("loop-b")).unwrap();
+    let stderr = env.fail(2, ["export", "--format", "csv", "-o", "loop-a"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("too many levels of symbolic links"),
+        "{stderr}"
+    );
+    assert!(std::fs::symlink_metadata(env.path("loop-b"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+
     // A directory that does not exist: said in one line, nothing made.
     let stderr = env.fail(2, ["export", "--format", "csv", "-o", "nowhere/x.csv"]);
     testenv::assert_one_error_line(&stderr);
@@ -272,6 +297,13 @@ fn export_to_a_link_a_pipe_or_an_existing_file_writes_through_it() {
     assert_eq!(std::fs::read_to_string(&private).unwrap(), csv);
     let mode = std::fs::metadata(&private).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+    // And keeps its owner, where the test may give it away (as root).
+    if std::os::unix::fs::chown(&private, Some(65534), Some(65534)).is_ok() {
+        use std::os::unix::fs::MetadataExt;
+        env.run_ok(["export", "--format", "csv", "-o", "private.csv"]);
+        let meta = std::fs::metadata(&private).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+    }
 
     // A named pipe is written to, and stays a pipe.
     let fifo = env.path("pipe");

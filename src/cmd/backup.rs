@@ -266,15 +266,37 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
 
 /// Where `restore` keeps the database it replaces: a name not yet taken
 /// (two restores in the same second get `-2`, `-3`, …).
-fn aside_name(live: &Path) -> PathBuf {
+fn aside_name(live: &Path, before: &str) -> PathBuf {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let mut candidate = beside(live, &format!("before-restore-{stamp}"));
+    let mut candidate = beside(live, &format!("before-{before}-{stamp}"));
     let mut n = 1;
     while candidate.exists() {
         n += 1;
-        candidate = beside(live, &format!("before-restore-{stamp}-{n}"));
+        candidate = beside(live, &format!("before-{before}-{stamp}-{n}"));
     }
     candidate
+}
+
+/// Moves database files an interrupted `restore` or `compact` left at
+/// `staged` without the marker (the database it replaced, whole or
+/// damaged) aside as `DB.before-WHAT-TIME`: kept, never deleted, and out of
+/// the way of the command now running.
+fn keep_unmarked_leftover(live: &Path, staged: &Path, what: &str) -> Result<()> {
+    let holds_files = fs::read_dir(staged).is_ok_and(|mut e| e.next().is_some());
+    if holds_files
+        && store::holds_only_database_files(staged)
+        && !staged.join(STAGING_MARKER).exists()
+    {
+        let aside = aside_name(live, what);
+        fs::rename(staged, &aside)
+            .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
+        crate::notice(format!(
+            "kept the database an interrupted {what} left in {} as {}",
+            staged.display(),
+            aside.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses to replace the directory this process runs in: the shell that
@@ -690,21 +712,12 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // database as a copy once a swap moves it aside.
     unmark(&live)?;
     probe_exchange(&live)?;
+    keep_unmarked_leftover(&live, &staged, "compact")?;
     let owner = Ownership::of(&live);
     let claim = Claim::take(&staged, owner, ctx.wait)?;
     let before = tree_bytes(&live);
     let (lock, copied) = store
         .write_compact_copy(&staged)
-        .inspect_err(|_| claim.discard())?;
-    // The old files are marked too before the swap moves them to
-    // `staged`, and the mark is held until they are removed: a compact
-    // killed after the swap leaves them there as a copy, which the next
-    // one removes (they hold the same keys), and until then no other
-    // process takes them for a leftover. Until the swap the mark is a
-    // stray one in the database, which every compact and restore removes
-    // first.
-    let old_files = lock_marker(&live, true)
-        .map_err(|_| Error::database(format!("cannot mark the old files of {}", live.display())))
         .inspect_err(|_| claim.discard())?;
     // The copy's own lock, held across the swap: the lock this process
     // holds moves away with the old files, and the path must stay locked
@@ -726,6 +739,19 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
         )));
     }
     unmark(&live)?;
+    // `staged` now holds the old files (the same keys): marked as a copy
+    // at once, and the mark held until they are removed, so that a compact
+    // killed now leaves a copy the next one removes. (A compact killed
+    // between the swap and this mark leaves them unmarked: the next one
+    // keeps them aside.) They are never marked while they are the
+    // database: a mark left there would make it a copy.
+    let old_files = lock_marker(&staged, true).map_err(|_| {
+        Error::database(format!(
+            "compacted {}, but cannot mark its old files in {} to remove them; remove that directory by hand",
+            ctx.db.display(),
+            staged.display()
+        ))
+    })?;
     if let Some(owner) = owner {
         owner.give(&live);
     }
@@ -831,23 +857,10 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // A stray marker in the live database (a restore killed right after
     // its swap) would mark it as a copy once a swap moves it aside.
     let _ = unmark(&live);
-    // What an interrupted restore left here: a copy (it holds the marker,
-    // or is incomplete), removed; or, a whole database without the marker,
-    // the one it had just replaced, kept and never deleted.
-    let holds_files = fs::read_dir(&staged).is_ok_and(|mut e| e.next().is_some());
-    if holds_files
-        && store::holds_only_database_files(&staged)
-        && !staged.join(STAGING_MARKER).exists()
-    {
-        let aside = aside_name(&live);
-        fs::rename(&staged, &aside)
-            .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
-        crate::notice(format!(
-            "kept the database an interrupted restore left in {} as {}",
-            staged.display(),
-            aside.display()
-        ));
-    }
+    // What an interrupted restore left here: a copy (it holds the marker),
+    // removed when claimed; or database files without the marker, the
+    // database it had just replaced, kept and never deleted.
+    keep_unmarked_leftover(&live, &staged, "restore")?;
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
@@ -882,7 +895,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     let kept = match current {
         Some(lock) => {
             // The lock stays held until the restored copy is in place.
-            let aside = aside_name(&live);
+            let aside = aside_name(&live, "restore");
             if exchange(&staged, &live).is_ok() {
                 unmark(&live)?;
                 fs::rename(&staged, &aside).map_err(|e| {
