@@ -312,11 +312,13 @@ impl Output {
         };
         // A file written into a database directory would be taken for one
         // of its own (or replace one): the database would not open again.
-        if let Some(database) = std::fs::canonicalize(&dir).ok().and_then(|d| {
-            d.ancestors()
-                .find(|a| crate::store::exists(a))
-                .map(Path::to_path_buf)
-        }) {
+        let resolved = std::fs::canonicalize(&dir)
+            .ok()
+            .map(|dir| dir.join(real.file_name().unwrap_or_default()));
+        if let Some(database) = resolved
+            .as_deref()
+            .and_then(crate::store::enclosing_database)
+        {
             return Err(Error::bad_input(format!(
                 "{} is inside the database {}; write exports outside any database",
                 p.display(),

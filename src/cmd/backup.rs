@@ -118,6 +118,11 @@ fn database_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Whether the directory `dir` exists and holds anything.
+fn holds_entries(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
 /// Copies a directory tree, file by file, syncing each file, into the
 /// directory `to`, which exists (a claimed working copy: never created
 /// here, so that a copy removed by another process is not made again).
@@ -203,7 +208,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
         ));
     }
     let dest = &resolved(dest)?;
-    if let Some(database) = dest.ancestors().skip(1).find(|dir| store::exists(dir)) {
+    if let Some(database) = store::enclosing_database(dest) {
         return Err(Error::bad_input(format!(
             "{} is inside the database {}; back up to a directory outside any database",
             dest.display(),
@@ -227,7 +232,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let claim = Claim::take(&beside(dest, "partial"), source, ctx.wait)?;
     // Another backup into the same path may have finished while this one
     // waited for the database or the claim.
-    if fs::read_dir(dest).is_ok_and(|mut entries| entries.next().is_some()) {
+    if holds_entries(dest) {
         claim.discard();
         return Err(Error::bad_input(format!(
             "{} was filled while this backup waited for the database; back up to a new directory",
@@ -242,10 +247,8 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     claim.put_in_place(dest)?;
     // The backup is the user's who made it, with the database's
     // permissions (its files were copied with theirs).
-    #[cfg(unix)]
     if let Some(source) = source {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(dest, fs::Permissions::from_mode(source.dir_mode));
+        source.give_dir_mode(dest);
     }
     crate::notice(format!(
         "backed up {} to {} ({bytes} bytes; check ok, {checked} keys)",
@@ -282,8 +285,7 @@ fn aside_name(live: &Path, before: &str) -> PathBuf {
 /// damaged) aside as `DB.before-WHAT-TIME`: kept, never deleted, and out of
 /// the way of the command now running.
 fn keep_unmarked_leftover(live: &Path, staged: &Path, what: &str) -> Result<()> {
-    let holds_files = fs::read_dir(staged).is_ok_and(|mut e| e.next().is_some());
-    if holds_files
+    if holds_entries(staged)
         && store::holds_only_database_files(staged)
         && !staged.join(STAGING_MARKER).exists()
     {
@@ -335,27 +337,27 @@ impl Claim {
     fn take(staged: &Path, owner: Option<Ownership>, wait: std::time::Duration) -> Result<Claim> {
         let deadline = std::time::Instant::now() + wait;
         loop {
-            match Claim::try_take(staged, owner) {
-                Err(e) if e.message.contains(IN_PROGRESS) => {
-                    if std::time::Instant::now() >= deadline {
-                        if wait.is_zero() {
-                            return Err(e);
-                        }
-                        return Err(Error::database(format!(
-                            "{} {IN_PROGRESS}, still after waiting {} s",
-                            staged.display(),
-                            wait.as_secs_f64()
-                        )));
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                claimed => return claimed,
+            if let Ok(claim) = Claim::try_take(staged, owner)? {
+                return Ok(claim);
             }
+            if std::time::Instant::now() >= deadline {
+                if wait.is_zero() {
+                    return Err(copy_in_progress(staged));
+                }
+                return Err(Error::database(format!(
+                    "{} {IN_PROGRESS}, still after waiting {} s",
+                    staged.display(),
+                    wait.as_secs_f64()
+                )));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 
-    fn try_take(staged: &Path, owner: Option<Ownership>) -> Result<Claim> {
-        remove_leftover(staged)?;
+    fn try_take(staged: &Path, owner: Option<Ownership>) -> Result<Result<Claim, Busy>> {
+        if let Err(busy) = remove_leftover(staged)? {
+            return Ok(Err(busy));
+        }
         let cannot =
             |e: std::io::Error| Error::database(format!("cannot create {}: {e}", staged.display()));
         if let Some(parent) = staged.parent() {
@@ -370,18 +372,29 @@ impl Claim {
         #[cfg(not(unix))]
         let _ = owner;
         match dir.create(staged) {
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(copy_in_progress(staged))
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(Err(Busy)),
             other => other.map_err(cannot)?,
         }
-        let marker = lock_marker(staged, true)?;
-        let claim = Claim {
+        let marker = match lock_marker(staged, true)? {
+            Ok(marker) => marker,
+            Err(busy) => return Ok(Err(busy)),
+        };
+        std::io::Write::write_all(&mut &marker, b"a copy in progress\n").map_err(cannot)?;
+        Ok(Ok(Claim {
             dir: staged.to_path_buf(),
             marker,
-        };
-        std::io::Write::write_all(&mut &claim.marker, b"a copy in progress\n").map_err(cannot)?;
-        Ok(claim)
+        }))
+    }
+
+    /// The copy's own database lock, for a copy still this one's, held
+    /// until the work is done: across a swap, the lock the command held
+    /// moves away with the files it replaced, and the path must stay
+    /// locked. A copy that cannot be locked is removed.
+    fn lock_copy(&self) -> Result<fs::File> {
+        if !self.held() {
+            return Err(copy_in_progress(&self.dir));
+        }
+        store::lock_directory(&self.dir, std::time::Duration::ZERO).inspect_err(|_| self.discard())
     }
 
     /// Whether the marker at the copy's path is still the one this process
@@ -424,25 +437,40 @@ impl Claim {
     }
 }
 
+/// Another process holds a working copy (it is making or removing it), or
+/// took it since it was looked at: try again later.
+struct Busy;
+
 /// Opens the marker of the working copy `staged` (creating it, if
 /// `create`, as a new file), locks it and checks that the locked file is
 /// the one at the path: a copy whose marker another process holds is in
 /// progress, and one removed meanwhile was taken by another process.
-fn lock_marker(staged: &Path, create: bool) -> Result<fs::File> {
+fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
     let path = staged.join(STAGING_MARKER);
-    let file = fs::OpenOptions::new()
+    let file = match fs::OpenOptions::new()
         .write(true)
         .create_new(create)
         .open(&path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound => {
-                copy_in_progress(staged)
-            }
-            _ => Error::database(format!("cannot open {}: {e}", path.display())),
-        })?;
+    {
+        Ok(file) => file,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotFound
+            ) =>
+        {
+            return Ok(Err(Busy))
+        }
+        Err(e) => {
+            return Err(Error::database(format!(
+                "cannot open {}: {e}",
+                path.display()
+            )))
+        }
+    };
     match file.try_lock() {
-        Ok(()) if store::is_same_file(&file, &path) => Ok(file),
-        Ok(()) | Err(fs::TryLockError::WouldBlock) => Err(copy_in_progress(staged)),
+        Ok(()) if store::is_same_file(&file, &path) => Ok(Ok(file)),
+        Ok(()) | Err(fs::TryLockError::WouldBlock) => Ok(Err(Busy)),
         Err(fs::TryLockError::Error(e)) => Err(Error::database(format!(
             "cannot lock {}: {e}",
             path.display()
@@ -466,11 +494,16 @@ fn remove_copy(dir: &Path) -> std::io::Result<()> {
             fs::remove_file(entry.path())?;
         }
     }
-    match fs::remove_file(dir.join(STAGING_MARKER)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
+    remove_marker(dir)?;
     fs::remove_dir(dir)
+}
+
+/// Removes the marker in `dir`, if there is one.
+fn remove_marker(dir: &Path) -> std::io::Result<()> {
+    match fs::remove_file(dir.join(STAGING_MARKER)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 fn copy_in_progress(staged: &Path) -> Error {
@@ -487,11 +520,11 @@ fn copy_in_progress(staged: &Path) -> Error {
 /// files without the marker (a database, whole or damaged: the one an
 /// interrupted restore replaced, or a user's own) and anything else: never
 /// deleted.
-fn remove_leftover(staged: &Path) -> Result<()> {
+fn remove_leftover(staged: &Path) -> Result<Result<(), Busy>> {
     if !staged.exists() {
-        return Ok(());
+        return Ok(Ok(()));
     }
-    let empty = fs::read_dir(staged).is_ok_and(|mut entries| entries.next().is_none());
+    let empty = !holds_entries(staged);
     if !empty && !store::holds_only_database_files(staged) {
         return Err(Error::bad_input(format!(
             "{} exists and is not a factline database; move it away first",
@@ -507,20 +540,23 @@ fn remove_leftover(staged: &Path) -> Result<()> {
             staged.display()
         )));
     }
-    let _claimed = lock_marker(staged, !marked)?;
+    let _claimed = match lock_marker(staged, !marked)? {
+        Ok(marker) => marker,
+        Err(busy) => return Ok(Err(busy)),
+    };
     remove_copy(staged)
-        .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))
+        .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
+    Ok(Ok(()))
 }
 
 /// Removes the marker from a copy now in place at `dir`.
 fn unmark(dir: &Path) -> Result<()> {
-    match fs::remove_file(dir.join(STAGING_MARKER)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::database(format!(
+    remove_marker(dir).map_err(|e| {
+        Error::database(format!(
             "cannot remove {}: {e}",
             dir.join(STAGING_MARKER).display()
-        ))),
-        _ => Ok(()),
-    }
+        ))
+    })
 }
 
 /// Swaps two directories in one step (Linux `renameat2` with
@@ -615,6 +651,18 @@ impl Ownership {
                 dir.display()
             ));
         }
+    }
+
+    /// Gives the directory `dir` alone this directory mode (a backup: the
+    /// copy is its maker's, with the database's permissions).
+    fn give_dir_mode(self, dir: &Path) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(self.dir_mode));
+        }
+        #[cfg(not(unix))]
+        let _ = dir;
     }
 
     #[cfg(unix)]
@@ -719,14 +767,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     let (lock, copied) = store
         .write_compact_copy(&staged)
         .inspect_err(|_| claim.discard())?;
-    // The copy's own lock, held across the swap: the lock this process
-    // holds moves away with the old files, and the path must stay locked
-    // until the work is done.
-    let new_lock = store::lock_directory(&staged, std::time::Duration::ZERO)
-        .inspect_err(|_| claim.discard())?;
-    if !claim.held() {
-        return Err(copy_in_progress(&staged));
-    }
+    let new_lock = claim.lock_copy()?;
     // Only in one step: renaming the database away and the copy in would
     // leave a moment, and after a crash a state, with no database at its
     // path, where the next command would start an empty one.
@@ -745,7 +786,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // between the swap and this mark leaves them unmarked: the next one
     // keeps them aside.) They are never marked while they are the
     // database: a mark left there would make it a copy.
-    let old_files = lock_marker(&staged, true).map_err(|_| {
+    let old_files = lock_marker(&staged, true).ok().and_then(Result::ok).ok_or_else(|| {
         Error::database(format!(
             "compacted {}, but cannot mark its old files in {} to remove them; remove that directory by hand",
             ctx.db.display(),
@@ -820,7 +861,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     }
     // A database inside another (the backup itself, or any database)
     // would be taken for files of the outer one.
-    if let Some(outer) = live.ancestors().skip(1).find(|dir| store::exists(dir)) {
+    if let Some(outer) = store::enclosing_database(&live) {
         return Err(Error::bad_input(format!(
             "{} is inside the database {}; restore to a directory outside any database",
             ctx.db.display(),
@@ -836,7 +877,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             ctx.db.display()
         )));
     }
-    let replacing = fs::read_dir(&live).is_ok_and(|mut entries| entries.next().is_some());
+    let replacing = holds_entries(&live);
     if replacing && !store::holds_only_database_files(&live) {
         return Err(Error::bad_input(format!(
             "{} holds files that are not a factline database; restore into a new directory",
@@ -865,7 +906,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
     let claim = Claim::take(&staged, owner, ctx.wait)?;
-    if current.is_none() && fs::read_dir(&live).is_ok_and(|mut e| e.next().is_some()) {
+    if current.is_none() && holds_entries(&live) {
         // Another restore into this new path finished while this one
         // waited: what it restored is not replaced without its lock.
         claim.discard();
@@ -885,13 +926,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             })
         })
         .inspect_err(|_| claim.discard())?;
-    if !claim.held() {
-        return Err(copy_in_progress(&staged));
-    }
-    // The copy's own lock, held until the work is done: the database's
-    // lock, held since the start, moves away with the replaced files.
-    let new_lock = store::lock_directory(&staged, std::time::Duration::ZERO)
-        .inspect_err(|_| claim.discard())?;
+    let new_lock = claim.lock_copy()?;
     let kept = match current {
         Some(lock) => {
             // The lock stays held until the restored copy is in place.

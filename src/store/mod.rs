@@ -1125,6 +1125,13 @@ pub fn exists(path: &Path) -> bool {
     path.join("db").is_file() && path.join("conf").is_file()
 }
 
+/// The database directory `path` lies inside (its nearest ancestor that is
+/// a database, not `path` itself), if any: nothing of a user's may be
+/// written there, where it would be taken for the database's own files.
+pub fn enclosing_database(path: &Path) -> Option<&Path> {
+    path.ancestors().skip(1).find(|dir| exists(dir))
+}
+
 /// The name of the file that `backup`, `restore` and `compact` put in the
 /// copy they are making (and remove once it is in place): a working
 /// directory that holds it is a copy in progress, which may be removed; a
@@ -1567,8 +1574,9 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
 }
 
 /// The lock of the database directory at `path`, as every command takes it,
-/// for a command that replaces the directory without opening sled (a
-/// `restore` over a database, damaged or not).
+/// without opening sled: for `restore` over a database (damaged or not),
+/// and for the new copy `restore` and `compact` swap in (locked before the
+/// swap, since the lock they hold moves away with the old files).
 pub fn lock_directory(path: &Path, wait: std::time::Duration) -> Result<File> {
     lock(path, wait)
 }
