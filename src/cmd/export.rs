@@ -111,15 +111,18 @@ pub fn write_picture<W: Write>(
             items.len()
         ));
     }
+    // The who-met edges of the same events, in the same (timeline) order
+    // as the graph export writes them.
     let mut edges = Vec::new();
-    export::Graph::of_events(store, Scope::Actors, filter.clone())?.for_each_edge(&mut |e| {
-        edges.push(Edge {
-            a: (e.source.clone(), names.actor(&e.source)?),
-            b: (e.target.clone(), names.actor(&e.target)?),
-            planned: e.relation == "planned",
-        });
-        Ok(())
-    })?;
+    for item in &items {
+        for (a, b, relation) in export::meeting_pairs(&item.event) {
+            edges.push(Edge {
+                a: (a.to_string(), names.actor(a)?),
+                b: (b.to_string(), names.actor(b)?),
+                planned: relation == "planned",
+            });
+        }
+    }
     let text = match (format, view) {
         (Format::Svg, PictureView::Graph) => picture::graph_svg(&edges),
         (Format::Svg, PictureView::Timeline) => picture::timeline_svg(&items),

@@ -180,13 +180,8 @@ impl<'s> Graph<'s> {
                 latest: event.date.latest().map(|d| d.to_string()),
                 status: event.status.to_string(),
             };
-            if let Some(relation) = relation(&event) {
-                let actors = distinct_actors(&event);
-                for (i, a) in actors.iter().enumerate() {
-                    for b in &actors[i + 1..] {
-                        f(&edge(a, b, relation))?;
-                    }
-                }
+            for (a, b, relation) in meeting_pairs(&event) {
+                f(&edge(a, b, relation))?;
             }
             if self.scope == Scope::Full {
                 for a in &event.actors {
@@ -216,6 +211,22 @@ fn relation(event: &Event) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The `met` or `planned` edges of an event: each pair of its distinct
+/// participants once, in id order (none if it is no meeting).
+pub fn meeting_pairs(event: &Event) -> Vec<(&str, &str, &'static str)> {
+    let Some(relation) = relation(event) else {
+        return Vec::new();
+    };
+    let actors = distinct_actors(event);
+    let mut pairs = Vec::new();
+    for (i, a) in actors.iter().enumerate() {
+        for b in &actors[i + 1..] {
+            pairs.push((*a, *b, relation));
+        }
+    }
+    pairs
 }
 
 /// An event's participants, each once, by id.
