@@ -886,38 +886,18 @@ fn a_backup_whose_destination_was_filled_while_it_waited_is_refused() {
     let dest = env.path("late");
     let held = factline::store::Store::open(env.db(), factline::store::Access::Write)
         .expect("open the database in the test");
-    let mut waiting = env
-        .std_cmd()
-        .args([
-            "--verbose",
-            "--wait",
-            "30",
-            "backup",
-            dest.to_str().unwrap(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     // Once it says it waits for the database, fill its destination.
-    let mut stderr = std::io::BufReader::new(waiting.stderr.take().unwrap());
-    let mut said = String::new();
-    while !said.contains("waiting up to") {
-        let mut line = String::new();
-        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
-        assert!(read > 0, "the backup ended without waiting: {said}");
-        said.push_str(&line);
-    }
+    let (mut waiting, mut stderr) = env.spawn_waiting(&["backup", dest.to_str().unwrap()]);
     std::fs::create_dir(&dest).unwrap();
     std::fs::write(dest.join("notes.txt"), "mine").unwrap();
     drop(held);
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     let status = waiting.wait().unwrap();
-    assert_eq!(status.code(), Some(2), "{said}{rest}");
+    assert_eq!(status.code(), Some(2), "{rest}");
     assert!(
         rest.contains("was filled while this backup waited"),
-        "{said}{rest}"
+        "{rest}"
     );
     assert_eq!(
         std::fs::read_to_string(dest.join("notes.txt")).unwrap(),

@@ -124,28 +124,8 @@ fn a_waiting_process_takes_the_lock_of_the_directory_now_at_the_path() {
     env.run_ok(["backup", other.to_str().unwrap()]);
 
     let old = Store::open(env.db(), Access::Write).expect("open the database in the test");
-    let mut waiting = env
-        .std_cmd()
-        .args([
-            "--verbose",
-            "--wait",
-            "30",
-            "source",
-            "add",
-            "Added while waiting",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     // It says when it starts waiting: by then it has opened the lock file.
-    let mut stderr = std::io::BufReader::new(waiting.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("waiting up to") {
-        line.clear();
-        let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
-        assert!(read > 0, "the waiting process ended before it waited");
-    }
+    let (mut waiting, mut stderr) = env.spawn_waiting(&["source", "add", "Added while waiting"]);
     let moved = env.path("db.moved");
     std::fs::rename(env.db(), &moved).unwrap();
     std::fs::rename(&other, env.db()).unwrap();

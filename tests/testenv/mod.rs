@@ -192,6 +192,36 @@ impl TestEnv {
             .collect()
     }
 
+    /// Starts the binary with `--verbose --wait 30` and `args`, and returns
+    /// once it says it waits for the database (held by the test): by then
+    /// it has opened the lock file. Returns the process and its stderr, to
+    /// be read to the end before waiting for it (a full pipe would block it).
+    pub fn spawn_waiting(
+        &self,
+        args: &[&str],
+    ) -> (
+        std::process::Child,
+        std::io::BufReader<std::process::ChildStderr>,
+    ) {
+        let mut child = self
+            .std_cmd()
+            .args(["--verbose", "--wait", "30"])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start factline");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().expect("piped stderr"));
+        let mut said = String::new();
+        while !said.contains("waiting up to") {
+            let mut line = String::new();
+            let read = std::io::BufRead::read_line(&mut stderr, &mut line).expect("stderr");
+            assert!(read > 0, "factline {args:?} ended without waiting: {said}");
+            said.push_str(&line);
+        }
+        (child, stderr)
+    }
+
     /// Writes a scratch file into the temporary directory and returns its path.
     pub fn write_file(&self, name: &str, contents: &str) -> PathBuf {
         let path = self.path(name);
