@@ -673,6 +673,7 @@ pub struct EventEditArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("window").multiple(true).args(["from", "to", "on"])))]
 pub struct TimelineArgs {
     /// Only events with this participant (id, name or alias).
     #[arg(long)]
@@ -686,8 +687,9 @@ pub struct TimelineArgs {
     /// Shorthand for --from D --to D.
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub on: Option<String>,
-    /// Only events certainly inside the window, not those that merely may overlap it.
-    #[arg(long)]
+    /// Only events certainly inside the window, not those that merely may
+    /// overlap it. Needs a window: --from, --to or --on.
+    #[arg(long, requires = "window")]
     pub strict: bool,
     /// Only events with this status.
     #[arg(long)]

@@ -665,6 +665,25 @@ fn timeline_windows_overlap_unless_strict() {
 }
 
 #[test]
+fn strict_without_a_window_is_refused() {
+    let env = example_env();
+    // Before, --strict alone was silently ignored: the user got every
+    // event, "certainly" or not, without being told.
+    for command in [
+        &["timeline", "--strict"][..],
+        &["export", "--format", "csv", "--strict"],
+    ] {
+        let err = env.fail(2, command);
+        assert!(err.contains("--from") && err.contains("--on"), "{err}");
+    }
+    let strict_to = ids(&env.json(["timeline", "--to", "2025-08-31", "--strict"]));
+    assert!(
+        strict_to.contains(&"2025-08-alaska-summit".to_string()),
+        "{strict_to:?}"
+    );
+}
+
+#[test]
 fn timeline_filters_by_status_and_kind() {
     let env = example_env();
     let postponed = env.json(["timeline", "--status", "postponed"]);

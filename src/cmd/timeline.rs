@@ -43,8 +43,8 @@ pub fn parse_filter(args: &TimelineArgs) -> Result<Filter> {
     };
     Ok(Filter {
         actor: None,
-        // Without a window there is nothing to be strictly inside.
-        strict: args.strict && (from.is_some() || to.is_some()),
+        // clap refuses --strict without a window (`requires = "window"`).
+        strict: args.strict,
         from,
         to,
         status: args.status.as_deref().map(keyword).transpose()?,
