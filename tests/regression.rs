@@ -331,3 +331,26 @@ fn a_restore_into_a_database_is_refused() {
     assert_eq!(env.names(), ["bk", "db"]);
     assert!(!env.path("bk/inner").exists() && !env.path("db/inner").exists());
 }
+
+/// A directory holding only a user's file named `db` was taken for a
+/// database whose creation had been cut short, and the first write command
+/// (`actor add`) let sled write its log over the file. sled writes `conf`
+/// before `db`, so a lone `db` is now a user's file: refused, untouched.
+#[test]
+fn a_users_file_named_db_is_not_overwritten() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.db()).unwrap();
+    let users = env.db().join("db");
+    std::fs::write(&users, "USER DATA\n").unwrap();
+
+    let err = env.fail(2, ["actor", "add", "Zelensky"]);
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("no conf"), "{err}");
+    assert_eq!(std::fs::read_to_string(&users).unwrap(), "USER DATA\n");
+    // Nothing was created beside it either (no lock file, no sled files).
+    let beside: Vec<_> = std::fs::read_dir(env.db())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["db"]);
+}

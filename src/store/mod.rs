@@ -170,9 +170,7 @@ impl Store {
                     path.display()
                 )));
             }
-            if is_foreign(path) {
-                return Err(foreign(path));
-            }
+            refuse_foreign(path)?;
             // A restore puts its copy at PATH.restoring before moving it to
             // PATH: a database there means one is under way, or was cut
             // short between its renames. A new, empty database at PATH
@@ -195,8 +193,8 @@ impl Store {
         // Decided under the lock: another process may have created the
         // database meanwhile (then it is ours to use).
         let exists = self::exists(path);
-        if !exists && is_foreign(path) {
-            return Err(foreign(path));
+        if !exists {
+            refuse_foreign(path)?;
         }
         // Coarse file times: a blob written in the same tick as the open still counts.
         let opened_at = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
@@ -1155,6 +1153,24 @@ fn foreign(path: &Path) -> Error {
         "{} holds other files and is not a factline database; pass --db a new or empty directory",
         path.display()
     ))
+}
+
+/// Refuses to create a database in `path` when it holds a user's files:
+/// other files, or a file named `db` without sled's `conf` beside it. sled
+/// writes `conf` before it creates `db`, so a creation it began never leaves
+/// `db` alone; without this check, sled would write its log over the file.
+fn refuse_foreign(path: &Path) -> Result<()> {
+    if is_foreign(path) {
+        return Err(foreign(path));
+    }
+    let log = path.join("db");
+    if log.exists() && !path.join("conf").exists() {
+        return Err(Error::bad_input(format!(
+            "{} is not a factline database's file (there is no conf beside it); pass --db a new or empty directory",
+            log.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Whether `path` is a directory that holds nothing but a database's files
