@@ -53,7 +53,9 @@ impl Window {
             return true;
         }
         if self.strict {
-            earliest >= self.from && latest <= self.to && earliest != i32::MIN && latest != i32::MAX
+            // An open or unknown end (MIN, MAX) is certainly inside only a
+            // window open on that side.
+            earliest >= self.from && latest <= self.to
         } else {
             earliest <= self.to && latest >= self.from
         }

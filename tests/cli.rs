@@ -665,6 +665,23 @@ fn timeline_windows_overlap_unless_strict() {
 }
 
 #[test]
+fn a_window_open_on_one_side_strictly_holds_events_open_on_that_side() {
+    let env = example_env();
+    // "Since January 2025" (2025-01/..) lies wholly after 2024, but not
+    // wholly inside 2024-2026: its end is open.
+    let ongoing = "2025-russia-escalates-attacks";
+    let after = ids(&env.json(["timeline", "--from", "2024", "--strict"]));
+    assert!(after.contains(&ongoing.to_string()), "{after:?}");
+    let bounded = ids(&env.json(["timeline", "--from", "2024", "--to", "2026", "--strict"]));
+    assert!(!bounded.contains(&ongoing.to_string()), "{bounded:?}");
+    let before = ids(&env.json(["timeline", "--to", "2026", "--strict"]));
+    assert!(!before.contains(&ongoing.to_string()), "{before:?}");
+    // The same events through the export's filter.
+    let csv = env.run_ok(["export", "--format", "csv", "--from", "2024", "--strict"]);
+    assert!(csv.contains(ongoing), "{csv}");
+}
+
+#[test]
 fn strict_without_a_window_is_refused() {
     let env = example_env();
     // Before, --strict alone was silently ignored: the user got every
