@@ -251,6 +251,43 @@ fn phrases_are_stored_as_edtf_and_echoed() {
 }
 
 #[test]
+fn before_and_after_leave_out_the_date_they_name() {
+    let env = TestEnv::new();
+    add(&env, "before-2025", "before 2025");
+    add(&env, "after-2025", "after 2025");
+    add(&env, "until-2025", "until 2025");
+    add(&env, "since-2025", "since 2025");
+    assert_eq!(
+        env.json(["event", "show", "before-2025"])["date"],
+        "../2024"
+    );
+    assert_eq!(env.json(["event", "show", "after-2025"])["date"], "2026/..");
+    // Something that happened before 2025 cannot have happened in mid-2025.
+    assert_eq!(
+        window_ids(&env, &["--on", "2025-06"]),
+        sorted(&["since-2025", "until-2025"])
+    );
+    assert_eq!(
+        window_ids(&env, &["--on", "2024-12-31"]),
+        sorted(&["before-2025", "until-2025"])
+    );
+    // Excluding an approximate date has no clear meaning: refused.
+    let err = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "t",
+            "--date",
+            "before about 2025",
+        ],
+    );
+    assert_one_error_line(&err);
+    assert!(err.contains("until"), "{err}");
+}
+
+#[test]
 fn bad_dates_are_refused_and_nothing_is_written() {
     let env = TestEnv::new();
     add(&env, "baseline", "2025-08");

@@ -82,7 +82,8 @@
 //! `2025-08`; `24-26 October 2025` → `2025-10-24/2025-10-26`;
 //! `30 September - 2 October 2025` → `2025-09-30/2025-10-02`;
 //! `August-September 2025` → `2025-08/2025-09`; `since January 2025` →
-//! `2025-01/..`; `until November 2025`, `before November 2025` → `../2025-11`;
+//! `2025-01/..`; `until November 2025` → `../2025-11` but `before November 2025` → `../2025-10`
+//! (`before` and `after` exclude the date they name: `after 2025` → `2026/..`);
 //! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
 //! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
 //! Relative phrases (`yesterday`, `last week`) and all-numeric dates
@@ -1153,10 +1154,8 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
     const PREFIXES: &[(&str, &str, &str)] = &[
         ("since", "", "/.."),
         ("from", "", "/.."),
-        ("after", "", "/.."),
         ("until", "../", ""),
         ("till", "../", ""),
-        ("before", "../", ""),
         ("about", "", "~"),
         ("around", "", "~"),
         ("circa", "", "~"),
@@ -1165,6 +1164,12 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         ("ca.", "", "~"),
     ];
     let (word, rest) = s.split_once(char::is_whitespace)?;
+    for (exclusive, forward) in [("before", false), ("after", true)] {
+        if word.eq_ignore_ascii_case(exclusive) {
+            let inner = Date::parse_edtf(rest.trim()).ok()?;
+            return Date::parse_edtf(&beyond(&inner, forward).ok()?).ok();
+        }
+    }
     let (_, before, after) = PREFIXES
         .iter()
         .find(|(w, _, _)| word.eq_ignore_ascii_case(w))?;
@@ -1180,6 +1185,51 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         return None;
     }
     Date::parse_edtf(&format!("{before}{}{after}", inner.as_str())).ok()
+}
+
+/// The open interval of what lies wholly before (`forward` false) or after
+/// `date`, the date itself excluded, at its precision where that is a year
+/// or a month: `before 2025` is `../2024`, `after August 2025` is
+/// `2025-09/..`, `before spring 2025` is `../2025-02-28`. (`until` and
+/// `since` include the date: `../2025`, `2025-08/..`.)
+fn beyond(date: &Date, forward: bool) -> Result<String, String> {
+    let exact = matches!(
+        date.form,
+        Form::Single(Single {
+            qual: Qual::None,
+            time: None,
+            ..
+        })
+    );
+    let (Some(earliest), Some(latest), true) = (date.earliest, date.latest, exact) else {
+        return Err("`before` and `after` need an exact day, month or year: write `until` or `since` (which include the date) or an EDTF interval".into());
+    };
+    let edge = if forward {
+        latest.checked_add_days(Days::new(1))
+    } else {
+        earliest.checked_sub_days(Days::new(1))
+    }
+    .filter(|d| (0..=9999).contains(&d.year()))
+    .ok_or("the date is at the edge of the calendar")?;
+    // The coarsest unit that starts at the boundary (the edge after, the
+    // date's first day before), no finer than the date's own: `2025-1X`
+    // (October to December) has a year's precision, but what lies before
+    // it ends in September.
+    let boundary = if forward { edge } else { earliest };
+    let side = if matches!(date.precision, Precision::Year | Precision::Decade)
+        && boundary.ordinal() == 1
+    {
+        format!("{:04}", edge.year())
+    } else if date.precision != Precision::Day && boundary.day() == 1 {
+        format!("{:04}-{:02}", edge.year(), edge.month())
+    } else {
+        edge.format("%Y-%m-%d").to_string()
+    };
+    Ok(if forward {
+        format!("{side}/..")
+    } else {
+        format!("../{side}")
+    })
 }
 
 /// Refuses `03/04/2025`, `03.04.2025`, `03-04-2025`: day/month order varies
@@ -1479,14 +1529,19 @@ fn phrase_to_edtf(
         Since,
         From,
         Until,
+        /// `before`, `after`: the date itself excluded.
+        Before,
+        After,
     }
     let (mut open, mut approx, mut between) = (Open::No, false, false);
     let mut i = 0;
     while let Some(w) = words.get(i) {
         match w.as_str() {
-            "since" | "after" if open == Open::No => open = Open::Since,
+            "since" if open == Open::No => open = Open::Since,
+            "after" if open == Open::No => open = Open::After,
             "from" if open == Open::No => open = Open::From,
-            "until" | "till" | "til" | "before" if open == Open::No => open = Open::Until,
+            "until" | "till" | "til" if open == Open::No => open = Open::Until,
+            "before" if open == Open::No => open = Open::Before,
             "about" | "around" | "circa" | "c." | "c" | "ca." | "ca" | "approximately"
             | "approx." | "approx" | "roughly" | "~"
                 if !approx =>
@@ -1530,10 +1585,14 @@ fn phrase_to_edtf(
                 Open::No => d,
                 Open::Since | Open::From => format!("{d}/.."),
                 Open::Until => format!("../{d}"),
+                Open::Before | Open::After => {
+                    let date = parse_text(&d).map_err(PhraseError::Reason)?;
+                    beyond(&date, open == Open::After).map_err(PhraseError::Reason)?
+                }
             }
         }
         [k] => {
-            if matches!(open, Open::Since | Open::Until) {
+            if matches!(open, Open::Since | Open::Until | Open::Before | Open::After) {
                 return Err(PhraseError::Unrecognized);
             }
             let mut left = partial(&words[..*k]).ok_or(PhraseError::Unrecognized)?;
@@ -2237,7 +2296,19 @@ mod tests {
             ("since 2022", "2022/.."),
             ("from 17 November 2025", "2025-11-17/.."),
             ("until November 2025", "../2025-11"),
-            ("before November 2025", "../2025-11"),
+            // `before` and `after` exclude the date; `until` and `since` include it.
+            ("before November 2025", "../2025-10"),
+            ("before 2025", "../2024"),
+            ("after 2025", "2026/.."),
+            ("After August 2025", "2025-09/.."),
+            ("before 19 November 2025", "../2025-11-18"),
+            ("after 31 December 2025", "2026-01-01/.."),
+            ("before 1 March 2024", "../2024-02-29"),
+            ("before spring 2025", "../2025-02"),
+            ("before the 2020s", "../2019"),
+            ("before 2025-1X", "../2025-09"),
+            ("after 2025-08-15", "2025-08-16/.."),
+            ("before 2025-08", "../2025-07"),
             ("about August 2025", "2025-08~"),
             ("around August 2025", "2025-08~"),
             ("circa 2025", "2025~"),
@@ -2324,6 +2395,8 @@ mod tests {
             ("", "empty"),
             ("August 2025 foo", ACCEPTED),
             ("since 24-26 October 2025", ACCEPTED),
+            ("before about 2025", "need an exact day, month or year"),
+            ("after 2025-08~", ACCEPTED),
         ];
         for &(phrase, expected) in cases {
             match Date::parse_human(phrase) {
