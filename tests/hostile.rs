@@ -783,6 +783,67 @@ fn nul_bytes_are_refused_in_arguments_csv_fields_and_ndjson_lines() {
 }
 
 #[test]
+fn terminal_control_characters_are_refused_wherever_text_is_stored() {
+    let env = example_env();
+    let before = env.export_ndjson();
+    // ESC [2J clears a terminal's screen; BEL rings; U+009B is the C1
+    // control sequence introducer. Listing a record holding one would act
+    // on the reader's terminal.
+    let clear = "a \u{1b}[2J b";
+    let cases: [&[&str]; 6] = [
+        &["event", "add", "--title", clear, "--date", "2025"],
+        &[
+            "event", "add", "--title", "t", "--date", "2025", "--place", "x\u{7}",
+        ],
+        &[
+            "event", "add", "--title", "t", "--date", "2025", "--note", clear,
+        ],
+        &["claim", "add", "--by", "putin", "--text", "x\u{9b}y"],
+        &[
+            "claim", "add", "--by", "putin", "--text", "t", "--quote", clear,
+        ],
+        &["source", "add", clear],
+    ];
+    for args in cases {
+        let out = env.output(args);
+        assert_refused(&out, 2, &["control character"]);
+    }
+    let tab = env.output(["actor", "add", "a\tb"]);
+    assert_refused(&tab, 2, &["tab"]);
+
+    let file = env.write_file(
+        "esc.csv",
+        &format!("id,date,title\n,2025,ok\n,2025,{clear}\n"),
+    );
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_csv_refused(&out, &[("esc.csv:3", "control character U+001B")]);
+    let line = source_line("esc-source", "a\u{1b}b");
+    let file = env.write_file("esc.ndjson", &format!("{HEADER}\n{line}\n"));
+    assert_refused(
+        &env.output(["import", file.to_str().unwrap()]),
+        2,
+        &["esc.ndjson:2: "],
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused input wrote something"
+    );
+
+    // A description may still span lines and hold tabs.
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "t",
+        "--date",
+        "2025",
+        "--note",
+        "one\n\ttwo",
+    ]);
+}
+
+#[test]
 fn ten_megabyte_fields_lines_and_arguments_are_refused() {
     let env = example_env();
     let before = env.export_ndjson();

@@ -492,10 +492,30 @@ pub fn validate_text(what: &str, text: &str, max_chars: usize) -> Result<(), Str
     if text.contains(['\n', '\r', '\0']) {
         return Err(format!("{what} must be one line without NUL characters"));
     }
+    refuse_control_characters(what, text, &[])?;
     if text.chars().count() > max_chars {
         return Err(format!("{what} is longer than {max_chars} characters"));
     }
     Ok(())
+}
+
+/// Refuses control characters in `text` but those `allowed`: a terminal
+/// acts on them (ESC starts sequences that clear or rewrite the screen,
+/// BEL rings), so a stored title or quote holding one would act on every
+/// reader's terminal that lists it.
+fn refuse_control_characters(what: &str, text: &str, allowed: &[char]) -> Result<(), String> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !allowed.contains(c))
+    {
+        Some('\0') => Err(format!("{what} contains a NUL character")),
+        Some('\t') => Err(format!("{what} contains a tab; use spaces")),
+        Some(c) => Err(format!(
+            "{what} contains the control character U+{:04X}, which terminals act on",
+            c as u32
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks a credibility number: 1 (confirmed) to 6 (cannot be judged).
@@ -508,11 +528,10 @@ pub fn validate_credibility(credibility: Option<u8>) -> Result<(), String> {
     }
 }
 
-/// Checks free text (descriptions, notes): may span lines, but no NUL and a bound size.
+/// Checks free text (descriptions, notes): may span lines and hold tabs,
+/// but no other control character (no NUL) and a bound size.
 pub fn validate_note(what: &str, text: &str, max_chars: usize) -> Result<(), String> {
-    if text.contains('\0') {
-        return Err(format!("{what} contains a NUL character"));
-    }
+    refuse_control_characters(what, text, &['\n', '\r', '\t'])?;
     if text.chars().count() > max_chars {
         return Err(format!("{what} is longer than {max_chars} characters"));
     }
