@@ -586,7 +586,8 @@ pub enum EventCommand {
 pub struct StatusChangeArgs {
     /// The event id.
     pub event: String,
-    /// The new date (EDTF or a phrase); required by reschedule.
+    /// The new date (EDTF or a phrase): required by reschedule, optional for
+    /// postpone; cancel keeps the planned date and refuses it.
     #[arg(long)]
     pub to: Option<String>,
     /// The source that reported the change (id or name).

@@ -424,7 +424,7 @@ fn status_lifecycle_keeps_every_version() {
 }
 
 #[test]
-fn reschedule_without_to_and_unknown_event_are_refused() {
+fn reschedule_without_to_cancel_with_to_and_unknown_event_are_refused() {
     let env = TestEnv::new();
     add_with(&env, "m", "2025-11-19", &["--status", "scheduled"]);
     let before = env.export_ndjson();
@@ -437,7 +437,19 @@ fn reschedule_without_to_and_unknown_event_are_refused() {
     assert_one_error_line(&stderr);
     assert!(stderr.contains("no-such-id"), "{stderr}");
 
+    // Cancelling keeps the planned date: a --to would have moved the
+    // cancelled meeting to a date nothing was planned for.
+    let stderr = env.fail(2, ["event", "cancel", "m", "--to", "2026-03-01"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("reschedule"), "{stderr}");
+
     assert_eq!(env.export_ndjson(), before);
+    env.run_ok(["event", "cancel", "m"]);
+    let shown = env.json(["event", "show", "m"]);
+    assert_eq!(
+        (&shown["date"], &shown["status"]),
+        (&"2025-11-19".into(), &"cancelled".into())
+    );
 }
 
 // 5. Status and kind filters.

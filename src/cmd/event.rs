@@ -25,7 +25,17 @@ pub fn run(ctx: &Ctx, command: EventCommand) -> Result<()> {
         }
         EventCommand::Edit(args) => edit(ctx, args),
         EventCommand::Postpone(args) => change_status(ctx, args, Status::Postponed),
-        EventCommand::Cancel(args) => change_status(ctx, args, Status::Cancelled),
+        EventCommand::Cancel(args) => {
+            // A cancelled meeting keeps the date it was planned for: moving
+            // it would file the cancellation under a date nothing was
+            // planned for.
+            if args.to.is_some() {
+                return Err(Error::bad_input(
+                    "cancel keeps the date the event was planned for and takes no --to; to move the event, use `event reschedule` or `event postpone --to`",
+                ));
+            }
+            change_status(ctx, args, Status::Cancelled)
+        }
         EventCommand::Reschedule(args) => {
             if args.to.is_none() {
                 return Err(Error::bad_input("reschedule needs --to DATE, the new date"));
