@@ -156,9 +156,10 @@ pub struct Similar {
 
 /// Every pair of distinct actors with spellings that are likely the same
 /// name, most alike first. Spellings are compared within blocks: the first
-/// letters of the whole spelling and of its last word, with the digits it
-/// holds (names with other numbers are other names), refined to longer
-/// prefixes while a block is large, so the cost stays near linear.
+/// letters of the whole spelling, of its last word and of its consonants
+/// (so that a vowel inserted early, `umerov`/`umierov`, still meets), with
+/// the digits it holds (names with other numbers are other names), refined
+/// to longer prefixes while a block is large, so the cost stays near linear.
 pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
     const MAX_BLOCK: usize = 256;
     let mut names: Vec<(String, String)> = Vec::new();
@@ -178,6 +179,15 @@ pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
             format!(
                 " {}|{}",
                 last.chars().take(3).collect::<String>(),
+                digits(spelling)
+            ),
+            format!(
+                "~{}|{}",
+                spelling
+                    .chars()
+                    .filter(|c| c.is_alphabetic() && !"aeiouy".contains(*c))
+                    .take(3)
+                    .collect::<String>(),
                 digits(spelling)
             ),
         ];

@@ -294,6 +294,59 @@ fn new_actor_flag_creates_the_near_miss_actor() {
 }
 
 #[test]
+fn actors_similar_lists_the_spellings_add_would_have_refused() {
+    let env = TestEnv::new();
+    for name in [
+        "Rustem Umerov",
+        "Volodymyr Zelensky",
+        "Steve Witkoff",
+        "Marco Rubio",
+    ] {
+        env.run_ok(["actor", "add", name]);
+    }
+    // Each is close enough that `actor add` refuses it without --new-actor.
+    for name in ["Rustem Umierov", "Volodymyr Zelenskyy", "Steve Witkof"] {
+        env.fail(2, ["actor", "add", name]);
+        env.run_ok(["actor", "add", name, "--new-actor"]);
+    }
+    // A single word whose first letters differ too (a vowel inserted early).
+    env.run_ok(["actor", "add", "Umerov"]);
+    env.run_ok(["actor", "add", "Umierov", "--new-actor"]);
+
+    let mut pairs: Vec<(String, String)> = env
+        .json(["actors", "--similar"])
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().into(),
+                p["b"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    let expected = [
+        ("rustem-umerov", "rustem-umierov"),
+        ("steve-witkof", "steve-witkoff"),
+        ("umerov", "umierov"),
+        ("volodymyr-zelensky", "volodymyr-zelenskyy"),
+    ];
+    for pair in expected {
+        assert!(
+            pairs.contains(&(pair.0.to_string(), pair.1.to_string())),
+            "{pair:?} missing from {pairs:?}"
+        );
+    }
+    assert!(
+        !pairs
+            .iter()
+            .any(|(a, b)| a.contains("rubio") || b.contains("rubio")),
+        "{pairs:?}"
+    );
+}
+
+#[test]
 fn an_unknown_actor_not_close_to_anyone_is_created() {
     let env = TestEnv::new();
     env.run_ok(["actor", "add", "Volodymyr Zelenskyy"]);
