@@ -354,3 +354,47 @@ fn a_users_file_named_db_is_not_overwritten() {
         .collect();
     assert_eq!(beside, ["db"]);
 }
+
+/// Two actors may share a name (an NDJSON dump can hold two John Smiths).
+/// The CSV export wrote both as "John Smith", so importing it back moved
+/// one John Smith's event to the other, and `path` found a chain of
+/// meetings that never happened. A name several actors share is now
+/// written as the id, which the import finds again.
+#[test]
+fn actors_sharing_a_name_survive_the_csv_round_trip() {
+    let env = TestEnv::new();
+    let meta = r#""meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z","retracted":null}"#;
+    let actor = |id: &str, name: &str| {
+        format!(
+            r#"{{"type":"actor","id":"{id}","name":"{name}","kind":"person","aliases":[],"description":"","roles":[],{meta}}}"#
+        )
+    };
+    let event = |id: &str, actors: &str| {
+        format!(
+            r#"{{"type":"event","id":"{id}","title":"Meeting {id}","date":"2025-01-01","kind":"meeting","status":"occurred","place":null,"actors":[{actors}],"sources":[],"tags":[],"description":"",{meta}}}"#
+        )
+    };
+    let dump = [
+        r#"{"type":"header","format":"factline-ndjson","version":1}"#.to_string(),
+        actor("john-smith-uk", "John Smith"),
+        actor("john-smith-us", "John Smith"),
+        actor("ann", "Ann"),
+        actor("bob", "Bob"),
+        event("e1", r#""john-smith-uk","ann""#),
+        event("e2", r#""john-smith-us","bob""#),
+    ]
+    .join("\n");
+    let file = env.write_file("same.ndjson", &dump);
+    env.run_ok(["import", file.to_str().unwrap()]);
+    env.fail(1, ["path", "ann", "bob"]);
+    let before = env.export_ndjson();
+
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(csv.contains("john-smith-uk; Ann"), "{csv}");
+    assert!(csv.contains("john-smith-us; Bob"), "{csv}");
+    let file = env.write_file("timeline.csv", &csv);
+    let (_, stderr) = env.run_ok_with_stderr(["import", file.to_str().unwrap()]);
+    assert!(stderr.contains("0 updated"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+    env.fail(1, ["path", "ann", "bob"]);
+}

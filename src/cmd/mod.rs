@@ -187,11 +187,16 @@ pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
     Ok(crate::query::Window::new(from.as_ref(), to.as_ref(), false))
 }
 
-/// Display names for actor and source ids, read once each.
+/// Display names for actor and source ids, read once each. A name that
+/// several actors (or sources) share is shown as the id instead: a list of
+/// names (the CSV export's `actors` and `sources` columns) must name each
+/// one, so that importing it back finds the same records.
 pub struct Names<'s> {
     store: &'s Store,
     actors: foldhash::HashMap<String, String>,
     sources: foldhash::HashMap<String, String>,
+    /// How many live sources have each folded name (read on first use).
+    source_names: Option<foldhash::HashMap<String, usize>>,
 }
 
 impl<'s> Names<'s> {
@@ -200,6 +205,7 @@ impl<'s> Names<'s> {
             store,
             actors: Default::default(),
             sources: Default::default(),
+            source_names: None,
         }
     }
 
@@ -207,10 +213,29 @@ impl<'s> Names<'s> {
         if let Some(name) = self.actors.get(id) {
             return Ok(name.clone());
         }
-        let name = self
-            .store
-            .get::<Actor>(id)?
-            .map_or_else(|| id.to_string(), |a| a.name);
+        let name = match self.store.get::<Actor>(id)? {
+            Some(actor) => {
+                let folded = crate::model::names::fold(&actor.name);
+                let mut live = 0;
+                for other in self.store.actors_named(&folded)? {
+                    // Only live actors: one merged away keeps its spellings.
+                    if other == actor.id
+                        || self
+                            .store
+                            .get::<Actor>(&other)?
+                            .is_some_and(|a| a.meta.retracted.is_none())
+                    {
+                        live += 1;
+                    }
+                }
+                if live > 1 {
+                    actor.id
+                } else {
+                    actor.name
+                }
+            }
+            None => id.to_string(),
+        };
         self.actors.insert(id.to_string(), name.clone());
         Ok(name)
     }
@@ -219,10 +244,31 @@ impl<'s> Names<'s> {
         if let Some(name) = self.sources.get(id) {
             return Ok(name.clone());
         }
-        let name = self
-            .store
-            .get::<Source>(id)?
-            .map_or_else(|| id.to_string(), |s| s.name);
+        let name = match self.store.get::<Source>(id)? {
+            Some(source) => {
+                if self.source_names.is_none() {
+                    let mut counts = foldhash::HashMap::default();
+                    for other in self.store.live::<Source>() {
+                        *counts
+                            .entry(crate::model::names::fold(&other?.name))
+                            .or_insert(0) += 1;
+                    }
+                    self.source_names = Some(counts);
+                }
+                let folded = crate::model::names::fold(&source.name);
+                let shared = self
+                    .source_names
+                    .as_ref()
+                    .and_then(|counts| counts.get(&folded))
+                    .is_some_and(|&n| n > 1);
+                if shared {
+                    source.id
+                } else {
+                    source.name
+                }
+            }
+            None => id.to_string(),
+        };
         self.sources.insert(id.to_string(), name.clone());
         Ok(name)
     }
