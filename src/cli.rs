@@ -11,8 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// earlier version kept. Dates follow EDTF (2025, 2025-08, 2025-10-24/2025-10-26,
 /// 2025-01/.., 2025-08~) or plain phrases ("24-26 October 2025").
 ///
-/// Exit codes: 0 success, 1 no result or failed check, 2 bad input or usage,
-/// 3 the database cannot be used (in use, newer version, damaged).
+/// Exit codes: 0 success (also a listing with no rows), 1 nothing found by
+/// `search` or `path`, or a failed check, 2 bad input or usage, 3 the
+/// database cannot be used (in use, newer version, damaged).
 ///
 /// Example: factline example && factline who-met witkoff
 #[derive(Debug, Parser)]
@@ -260,8 +261,8 @@ pub enum Command {
     Search {
         /// The words to find.
         text: String,
-        /// At most this many results.
-        #[arg(long, default_value_t = 20)]
+        /// At most this many results (at least 1).
+        #[arg(long, default_value_t = 20, value_parser = at_least_one())]
         limit: usize,
     },
     /// Print a shell completion script.
@@ -786,8 +787,8 @@ pub struct PathArgs {
     pub to_actor: String,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// The longest path to look for.
-    #[arg(long, default_value_t = 6)]
+    /// The longest path to look for (at least 1).
+    #[arg(long, default_value_t = 6, value_parser = at_least_one())]
     pub max_hops: usize,
     /// Also walk roles and affiliations (envoy of, minister of).
     #[arg(long)]
@@ -798,8 +799,8 @@ pub struct PathArgs {
 pub struct NetworkArgs {
     /// The actor at the centre (id, name or alias).
     pub actor: String,
-    /// How many meetings away to look.
-    #[arg(long, default_value_t = 2)]
+    /// How many meetings away to look (at least 1).
+    #[arg(long, default_value_t = 2, value_parser = at_least_one())]
     pub hops: usize,
     #[command(flatten)]
     pub window: WindowArgs,
@@ -883,4 +884,10 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
             "expected a number of seconds, 0 or more (such as 5 or 0.5), not '{text}'"
         )),
     }
+}
+
+/// A count of at least one: zero hops or results can only print nothing,
+/// which reads as "nothing found".
+fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
 }

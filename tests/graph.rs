@@ -217,6 +217,39 @@ fn who_met_window_keeps_meetings_that_may_overlap_it() {
 }
 
 #[test]
+fn empty_windows_and_zero_counts_are_refused_not_answered_with_nothing() {
+    let env = example_env();
+    let before = env.export_ndjson();
+    // A window that ends before it starts held whatever spanned the gap.
+    for command in [
+        &["who-met", "witkoff", "--from", "2025-12", "--to", "2025-01"][..],
+        &["timeline", "--from", "2025-12", "--to", "2025-01"],
+        &[
+            "export", "--format", "csv", "--from", "2025-12", "--to", "2025-01",
+        ],
+    ] {
+        let err = env.fail(2, command);
+        assert_one_error_line(&err);
+        assert!(err.contains("is after --to"), "{err}");
+    }
+    // Zero hops or results printed nothing, which read as "nothing found".
+    env.fail(2, ["network", "witkoff", "--hops", "0"]);
+    env.fail(2, ["path", "umerov", "dmitriev", "--max-hops", "0"]);
+    env.fail(2, ["search", "talks", "--limit", "0"]);
+    // A one-day window is not inverted.
+    assert!(!rows(&env.json([
+        "who-met",
+        "witkoff",
+        "--from",
+        "2025-10-24",
+        "--to",
+        "2025-10-24"
+    ]))
+    .is_empty());
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
 fn path_umerov_dmitriev_goes_through_witkoff() {
     let env = example_env();
     let all = env.json(["who-met"]);

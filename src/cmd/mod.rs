@@ -184,7 +184,23 @@ pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
         .as_deref()
         .map(|d| parse_user_date("--to", d))
         .transpose()?;
+    refuse_inverted_window(from.as_ref(), to.as_ref())?;
     Ok(crate::query::Window::new(from.as_ref(), to.as_ref(), false))
+}
+
+/// Refuses a window that ends before it starts: it can hold nothing (and
+/// with overlap semantics it would hold what spans the gap, a surprise).
+pub fn refuse_inverted_window(from: Option<&Date>, to: Option<&Date>) -> Result<()> {
+    match (from, to) {
+        (Some(from), Some(to)) if from.earliest_day() > to.latest_day() => {
+            Err(Error::bad_input(format!(
+                "--from {} is after --to {}: the window is empty",
+                from.as_str(),
+                to.as_str()
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Display names for actor and source ids, read once each. A name that

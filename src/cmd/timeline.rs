@@ -41,6 +41,7 @@ pub fn parse_filter(args: &TimelineArgs) -> Result<Filter> {
                 .transpose()?,
         ),
     };
+    crate::cmd::refuse_inverted_window(from.as_ref(), to.as_ref())?;
     Ok(Filter {
         actor: None,
         // clap refuses --strict without a window (`requires = "window"`).
