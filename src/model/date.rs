@@ -960,8 +960,12 @@ impl Date {
                 }
                 Ok(date)
             }
-            // Input made only of EDTF characters was meant as EDTF: say what is wrong with it.
-            Err(PhraseError::Unrecognized) if trimmed.bytes().all(is_edtf_byte) => {
+            // Input made only of EDTF characters was meant as EDTF: say what
+            // is wrong with it (`2025-13` has no month 13, whatever a phrase
+            // reading of its numbers finds).
+            Err(PhraseError::Unrecognized | PhraseError::Reason(_))
+                if trimmed.bytes().all(is_edtf_byte) =>
+            {
                 Err(Date::parse_edtf(trimmed)
                     .err()
                     .unwrap_or_else(|| DateError::invalid(trimmed, "not a date factline can read")))
@@ -2396,6 +2400,9 @@ mod tests {
             ("August 2025 foo", ACCEPTED),
             ("since 24-26 October 2025", ACCEPTED),
             ("before about 2025", "need an exact day, month or year"),
+            ("2025-13", "month 13 does not exist"),
+            ("2025-00", "month 00 does not exist"),
+            ("2025-8", "the month must have 2 digits"),
             ("after 2025-08~", ACCEPTED),
         ];
         for &(phrase, expected) in cases {
