@@ -418,6 +418,7 @@ pub enum SourceCommand {
     Edit {
         /// The source: id or name.
         source: String,
+        /// A new name; refused when it already finds another source.
         #[arg(long)]
         name: Option<String>,
         #[arg(long)]

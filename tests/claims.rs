@@ -558,6 +558,39 @@ fn source_grades_are_set_validated_and_edited_with_history() {
 }
 
 #[test]
+fn source_edit_refuses_a_name_another_source_has() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters"]);
+    env.run_ok(["source", "add", "AP"]);
+    let before = env.export_ndjson();
+    // The same refusal as `source add AP`, by name in any case or by id.
+    let added = env.fail(2, ["source", "add", "AP"]);
+    for name in ["AP", "ap", "Ap"] {
+        let stderr = env.fail(2, ["source", "edit", "reuters", "--name", name]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("already exists as ap"),
+            "{name}: {stderr} (add said {added})"
+        );
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused edit wrote something"
+    );
+    let list = env.json(["source", "list"]);
+    let names: BTreeSet<&str> = rows(&list)
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["AP", "Reuters"]));
+    // A source may keep its own name, or change its case.
+    env.run_ok(["source", "edit", "ap", "--name", "AP"]);
+    env.run_ok(["source", "edit", "reuters", "--name", "REUTERS"]);
+    assert_eq!(env.json(["source", "list"])[1]["name"], "REUTERS");
+}
+
+#[test]
 fn via_chains_do_not_add_independent_sources() {
     let env = TestEnv::new();
     env.run_ok(["source", "add", "Axios", "--grade", "B"]);
