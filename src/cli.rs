@@ -148,7 +148,8 @@ pub enum Command {
     /// Example: factline claims --contradicted
     Claims(ClaimsArgs),
     /// Every pair of claims that contradict: linked as such, or giving
-    /// different quantities for the same subject at overlapping dates.
+    /// different quantities for the same subject at overlapping dates
+    /// (unless one is recorded as supporting the other).
     ///
     /// Example: factline contradictions --format json
     Contradictions,
@@ -495,7 +496,8 @@ pub struct ClaimAddArgs {
     /// A claim this one contradicts (repeatable).
     #[arg(long)]
     pub contradicts: Vec<String>,
-    /// A claim this one supports (repeatable).
+    /// A claim this one supports (repeatable); a different number for the
+    /// same subject is then no contradiction. Not with --contradicts of the same claim.
     #[arg(long)]
     pub supports: Vec<String>,
     /// The id to use instead of one made from the date and text.

@@ -364,6 +364,85 @@ fn disjoint_dates_equal_values_and_other_subjects_do_not_contradict() {
 }
 
 #[test]
+fn a_claim_cannot_both_contradict_and_support_the_same_claim() {
+    let env = quantities();
+    let before = env.export_ndjson();
+    let stderr = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Kremlin",
+            "--text",
+            "both",
+            "--supports",
+            "ua-19500",
+            "--contradicts",
+            "words-said",
+            "--contradicts",
+            "ua-19500",
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("--contradicts and --supports") && stderr.contains("ua-19500"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused claim wrote something"
+    );
+}
+
+#[test]
+fn a_supporting_claim_with_another_number_is_no_quantity_clash() {
+    let env = quantities();
+    // 20,000 children, recorded as supporting Ukraine's 19,500: an estimate
+    // that agrees, not a contradiction.
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "ngo-20000",
+        "--by",
+        "NGO",
+        "--text",
+        "About 20,000 children were deported",
+        "--subject",
+        "deported-children",
+        "--value",
+        "20000",
+        "--unit",
+        "children",
+        "--date",
+        "2025",
+        "--supports",
+        "ua-19500",
+    ]);
+    let mut found = pairs(&env.json(["contradictions"]));
+    found.sort();
+    let quantity = vec!["quantity".to_string()];
+    assert_eq!(
+        found,
+        vec![
+            (set(&["ngo-20000", "ru-700000"]), quantity.clone()),
+            (set(&["ru-700000", "ua-19500"]), quantity),
+            (
+                set(&["words-denied", "words-said"]),
+                vec!["linked".to_string()]
+            ),
+        ]
+    );
+    let shown = env.json(["claim", "show", "ngo-20000"]);
+    assert_eq!(shown["supports"], serde_json::json!(["ua-19500"]));
+    assert_eq!(shown["contradicted"], true, "700,000 still clashes");
+    let contradicted = ids(&env.json(["claims", "--contradicted"]));
+    assert!(contradicted.contains("ngo-20000"), "{contradicted:?}");
+}
+
+#[test]
 fn claims_contradicted_lists_exactly_the_contradicted_claims() {
     let env = quantities();
     let contradicted = env.json(["claims", "--contradicted"]);

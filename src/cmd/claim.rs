@@ -66,6 +66,11 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     if let Some(id) = &args.id {
         validate_id(id).map_err(Error::bad_input)?;
     }
+    if let Some(both) = args.contradicts.iter().find(|c| args.supports.contains(c)) {
+        return Err(Error::bad_input(format!(
+            "--contradicts and --supports both name claim {both}; a claim cannot contradict and support the same claim"
+        )));
+    }
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, args.new_actor);
     let claimant = participants.actor(&args.by)?;

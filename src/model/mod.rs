@@ -342,13 +342,16 @@ pub struct Claim {
 pub enum Conflict {
     /// One was recorded as contradicting the other.
     Linked,
-    /// They give different numbers for the same subject at overlapping dates.
+    /// They give different numbers for the same subject at overlapping dates,
+    /// and neither is recorded as supporting the other.
     Quantity,
 }
 
 /// Every contradicting pair among `claims` (indexes into it, the lower first),
-/// with the reasons, in order. Undated claims overlap every date. Nothing is
-/// resolved here: the user rates.
+/// with the reasons, in order. Undated claims overlap every date. A claim
+/// recorded as supporting another does not clash with it by quantity (a
+/// different estimate that agrees is the user's call); a recorded
+/// contradiction always stands. Nothing is resolved here: the user rates.
 pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
     let position: std::collections::HashMap<&str, usize> = claims
         .iter()
@@ -389,7 +392,8 @@ pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
                     }
                     _ => true,
                 };
-                if differ && overlap {
+                let supported = a.supports.contains(&b.id) || b.supports.contains(&a.id);
+                if differ && overlap && !supported {
                     pairs
                         .entry((i.min(j), i.max(j)))
                         .or_default()
@@ -614,6 +618,26 @@ mod tests {
                 (0, 4, vec![Conflict::Linked]),
                 (1, 3, vec![Conflict::Quantity]),
                 (2, 3, vec![Conflict::Quantity]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_recorded_support_is_not_a_quantity_clash_but_a_recorded_contradiction_is() {
+        let mut agrees = claim("agrees", None, Some(("deported", 20_000.0)), &[]);
+        agrees.supports = vec!["ua".into()];
+        let mut both = claim("both", None, Some(("deported", 21_000.0)), &["ua"]);
+        both.supports = vec!["ua".into()];
+        let claims = [
+            claim("ua", None, Some(("deported", 19_500.0)), &[]),
+            agrees,
+            both,
+        ];
+        assert_eq!(
+            contradictions(&claims),
+            vec![
+                (0, 2, vec![Conflict::Linked]),
+                (1, 2, vec![Conflict::Quantity]),
             ]
         );
     }
