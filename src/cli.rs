@@ -534,7 +534,8 @@ pub struct LinkArgs {
     /// true, 4 doubtful, 5 improbable, 6 cannot be judged.
     #[arg(long)]
     pub credibility: Option<u8>,
-    /// The source this report repeats (so it does not count as independent).
+    /// The source this report repeats (so it does not count as independent);
+    /// refused when that source repeats this one, directly or through others.
     #[arg(long)]
     pub via: Option<String>,
     /// The words of the report.

@@ -748,6 +748,86 @@ fn via_chains_do_not_add_independent_sources() {
 }
 
 #[test]
+fn link_refuses_a_via_that_closes_a_loop() {
+    let env = TestEnv::new();
+    env.run_ok(["claim", "add", "--by", "X", "--text", "t", "--id", "c"]);
+    env.run_ok(["link", "c", "Alpha"]);
+    env.run_ok(["link", "c", "Beta", "--via", "Alpha"]);
+    env.run_ok(["link", "c", "Gamma", "--via", "Beta"]);
+    let before = env.export_ndjson();
+    // Two sources repeating each other, and a longer loop.
+    for (source, via) in [("Alpha", "Beta"), ("alpha", "gamma"), ("Beta", "Gamma")] {
+        let stderr = env.fail(2, ["link", "c", source, "--via", via]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(stderr.contains("loop"), "{source} via {via}: {stderr}");
+    }
+    let stderr = env.fail(2, ["link", "c", "Alpha", "--via", "Gamma"]);
+    assert!(
+        stderr.contains("Alpha via Gamma via Beta via Alpha"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused link wrote something"
+    );
+    let sources = env.json(["sources", "c"]);
+    assert_eq!(corroboration(&sources), 1);
+    assert!(rows(&sources).iter().all(|r| r["origin"] == "Alpha"));
+    // Changing a chain without closing it is fine, and the same check holds
+    // for a source the fact does not link yet.
+    env.run_ok(["link", "c", "Beta", "--via", "Alpha", "--credibility", "2"]);
+    env.run_ok(["source", "add", "Reuters"]);
+    env.run_ok(["link", "c", "Delta", "--via", "Reuters"]);
+    env.run_ok(["link", "c", "Gamma", "--via", "Delta"]);
+    let stderr = env.fail(2, ["link", "c", "Reuters", "--via", "Gamma"]);
+    assert!(
+        stderr.contains("Reuters via Gamma via Delta via Reuters"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_via_loop_already_stored_counts_as_one_origin() {
+    // A dump made before `link` refused loops: Alpha via Beta, Beta via
+    // Alpha, Gamma via Beta, and an independent Reuters.
+    let env = TestEnv::new();
+    env.run_ok(["claim", "add", "--by", "X", "--text", "t", "--id", "c"]);
+    env.run_ok(["link", "c", "Reuters"]);
+    env.run_ok(["link", "c", "Alpha", "--via", "Reuters"]);
+    env.run_ok(["link", "c", "Beta", "--via", "Alpha"]);
+    env.run_ok(["link", "c", "Gamma", "--via", "Beta"]);
+    let dump = env.export_ndjson().replace(
+        r#""source":"alpha","credibility":null,"via":"reuters""#,
+        r#""source":"alpha","credibility":null,"via":"beta""#,
+    );
+    assert!(dump.contains(r#""via":"beta""#), "{dump}");
+    let file = env.write_file("loop.ndjson", &dump);
+    let stored = TestEnv::new();
+    stored.run_ok([std::ffi::OsStr::new("import"), file.as_os_str()]);
+
+    let sources = stored.json(["sources", "c"]);
+    assert_eq!(rows(&sources).len(), 4, "{sources}");
+    assert_eq!(
+        corroboration(&sources),
+        2,
+        "the loop is one origin: {sources}"
+    );
+    assert_eq!(link_row(&sources, "Reuters")["origin"], "Reuters");
+    let looped: BTreeSet<&str> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|name| link_row(&sources, name)["origin"].as_str().unwrap())
+        .collect();
+    assert_eq!(looped.len(), 1, "one origin for the loop: {sources}");
+    let table = stored.run_ok(["sources", "c"]);
+    assert!(table.contains("2 independent sources"), "{table}");
+    assert_eq!(stored.json(["claim", "show", "c"])["corroboration"], 2);
+    // Linking more to stored loop data neither hangs nor is refused.
+    stored.run_ok(["link", "c", "Delta", "--via", "Gamma"]);
+    assert_eq!(corroboration(&stored.json(["sources", "c"])), 2);
+}
+
+#[test]
 fn example_sources_count_the_digest_as_axios() {
     let env = TestEnv::new();
     env.run_ok(["example"]);

@@ -31,9 +31,11 @@ pub fn run(ctx: &Ctx, id: &str) -> Result<()> {
         }
     };
     let corroboration = model::corroboration(&links);
+    let origins = model::origins(&links);
     let rows = links
         .iter()
-        .map(|link| LinkRow::new(&store, link, &links, corroboration))
+        .zip(&origins)
+        .map(|(link, origin)| LinkRow::new(&store, link, &links, origin, corroboration))
         .collect::<Result<Vec<_>>>()?;
     print_rows(format, &rows)?;
     if format == crate::cli::Format::Table {
@@ -55,7 +57,8 @@ struct LinkRow {
     credibility: Option<u8>,
     /// The chain of sources this report repeats, nearest first.
     via: Vec<String>,
-    /// The independent origin this report counts as.
+    /// The independent origin this report counts as (the same for every
+    /// member of a loop of sources repeating each other).
     origin: String,
     quote: Option<String>,
     url: Option<String>,
@@ -68,6 +71,7 @@ impl LinkRow {
         store: &Store,
         link: &SourceLink,
         all: &[SourceLink],
+        origin: &str,
         corroboration: usize,
     ) -> Result<LinkRow> {
         let source = store.get::<Source>(&link.source)?;
@@ -95,7 +99,7 @@ impl LinkRow {
                 .map_or_else(|| link.source.clone(), |s| s.name.clone()),
             grade: source.as_ref().and_then(|s| s.grade).map(|g| g.letter()),
             credibility: link.credibility,
-            origin: name_of(via.last().unwrap_or(&link.source))?,
+            origin: name_of(origin)?,
             via: via.iter().map(|v| name_of(v)).collect::<Result<_>>()?,
             quote: link.quote.clone(),
             url: link.url.clone(),
