@@ -993,6 +993,125 @@ fn a_retracted_claim_leaves_claims_and_contradictions_but_stays_in_history() {
 }
 
 #[test]
+fn a_retracted_source_leaves_listings_and_counts_but_stays_in_history() {
+    let env = TestEnv::new();
+    let t1 = "2025-11-20T10:00:00Z";
+    at(
+        &env,
+        t1,
+        &[
+            "claim",
+            "add",
+            "--id",
+            "c",
+            "--by",
+            "X",
+            "--text",
+            "Claim",
+            "--source",
+            "Reuters",
+            "--source",
+            "Fake Wire",
+        ],
+    );
+    // A report repeating the retracted source still counts it as its origin.
+    at(&env, t1, &["link", "c", "Digest", "--via", "Fake Wire"]);
+    at(
+        &env,
+        t1,
+        &[
+            "claim",
+            "add",
+            "--id",
+            "d",
+            "--by",
+            "Y",
+            "--text",
+            "Denial",
+            "--source",
+            "Fake Wire",
+            "--contradicts",
+            "c",
+        ],
+    );
+    at(
+        &env,
+        t1,
+        &[
+            "event",
+            "add",
+            "--title",
+            "Talks",
+            "--date",
+            "2025-11-19",
+            "--actor",
+            "X",
+            "--source",
+            "Reuters",
+            "--source",
+            "Fake Wire",
+        ],
+    );
+    let event = "2025-11-19-talks";
+    let sources = env.json(["sources", "c"]);
+    assert_eq!(rows(&sources).len(), 3, "{sources}");
+    assert_eq!(corroboration(&sources), 2);
+
+    at(
+        &env,
+        "2025-11-21T10:00:00Z",
+        &["retract", "fake-wire", "--reason", "fabricated outlet"],
+    );
+
+    let sources = env.json(["sources", "c"]);
+    let names: BTreeSet<&str> = rows(&sources)
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["Reuters", "Digest"]), "{sources}");
+    assert_eq!(corroboration(&sources), 2, "Reuters, and Digest's origin");
+    let digest = link_row(&sources, "Digest");
+    assert_eq!(digest["via"], serde_json::json!(["Fake Wire (retracted)"]));
+    let table = env.run_ok(["sources", "c"]);
+    assert!(table.contains("2 independent sources"), "{table}");
+    assert!(!table.contains("Fake Wire  "), "no row of its own: {table}");
+
+    let shown = env.json(["claim", "show", "c"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Reuters", "Digest"]));
+    assert_eq!(shown["corroboration"], 2);
+    let denial = env.json(["claim", "show", "d"]);
+    assert_eq!(denial["sources"], serde_json::json!([]));
+    assert_eq!(denial["corroboration"], 0);
+    let listed = env.json(["claims"]);
+    assert!(
+        rows(&listed)
+            .iter()
+            .all(|r| !r["sources"].to_string().contains("Fake Wire")),
+        "{listed}"
+    );
+    let csv_text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(!csv_text.contains("Fake Wire"), "{csv_text}");
+    let found = env.json(["contradictions"]);
+    assert!(!found.to_string().contains("Fake Wire"), "{found}");
+    let sources = env.json(["sources", event]);
+    assert_eq!(rows(&sources).len(), 1, "{sources}");
+    assert_eq!(corroboration(&sources), 1);
+
+    // History and the past still show it.
+    let history = env.json(["history", "fake-wire"]);
+    assert_eq!(rows(&history).len(), 2, "{history}");
+    let then = env.json(["sources", "c", "--as-of", "2025-11-20"]);
+    assert_eq!(rows(&then).len(), 3, "{then}");
+    assert_eq!(link_row(&then, "Fake Wire")["origin"], "Fake Wire");
+    let then = env.json(["claim", "show", "c", "--as-of", "2025-11-20"]);
+    assert_eq!(
+        then["sources"],
+        serde_json::json!(["Reuters", "Fake Wire", "Digest"])
+    );
+    assert_eq!(then["corroboration"], 2);
+}
+
+#[test]
 fn a_source_is_found_by_its_id_in_any_case() {
     let env = TestEnv::new();
     env.run_ok(["example"]);

@@ -208,6 +208,7 @@ pub struct ClaimRow {
     pub verdict_note: String,
     /// Event ids and actor names the claim is about.
     pub about: Vec<String>,
+    /// The sources reporting it (retracted ones left out).
     pub sources: Vec<String>,
     /// How many independent sources report it.
     pub corroboration: usize,
@@ -221,6 +222,7 @@ impl ClaimRow {
     pub fn new(claim: &Claim, names: &mut Names, contradicted: bool) -> Result<ClaimRow> {
         let mut about = claim.about_events.clone();
         about.extend(names.actors(&claim.about_actors)?);
+        let sources = names.live_links(&claim.sources)?;
         Ok(ClaimRow {
             id: claim.id.clone(),
             date: claim.date.as_ref().map(|d| d.to_string()),
@@ -247,8 +249,8 @@ impl ClaimRow {
             },
             verdict_note: claim.verdict_note.clone(),
             about,
-            sources: names.sources(&claim.sources)?,
-            corroboration: model::corroboration(&claim.sources),
+            sources: names.sources(&sources)?,
+            corroboration: model::corroboration_among(&claim.sources, &sources),
             contradicts: claim.contradicts.clone(),
             supports: claim.supports.clone(),
             contradicted,

@@ -54,7 +54,10 @@ impl Side {
             date: claim.date.as_ref().map(|d| d.to_string()),
             value: claim.quantity.as_ref().map(|q| q.value),
             unit: claim.quantity.as_ref().map(|q| q.unit.clone()),
-            sources: names.sources(&claim.sources)?,
+            sources: {
+                let live = names.live_links(&claim.sources)?;
+                names.sources(&live)?
+            },
             verdict: claim.verdict.to_string(),
         })
     }

@@ -191,7 +191,8 @@ pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
 pub struct Names<'s> {
     store: &'s Store,
     actors: foldhash::HashMap<String, String>,
-    sources: foldhash::HashMap<String, String>,
+    /// A source's name, and whether it is retracted.
+    sources: foldhash::HashMap<String, (String, bool)>,
 }
 
 impl<'s> Names<'s> {
@@ -216,15 +217,39 @@ impl<'s> Names<'s> {
     }
 
     pub fn source(&mut self, id: &str) -> Result<String> {
-        if let Some(name) = self.sources.get(id) {
-            return Ok(name.clone());
+        Ok(self.source_entry(id)?.0.clone())
+    }
+
+    /// Whether the source with this id is retracted (an unknown id is not).
+    pub fn source_retracted(&mut self, id: &str) -> Result<bool> {
+        Ok(self.source_entry(id)?.1)
+    }
+
+    fn source_entry(&mut self, id: &str) -> Result<&(String, bool)> {
+        if !self.sources.contains_key(id) {
+            let entry = match self.store.get::<Source>(id)? {
+                Some(s) => (s.name, s.meta.retracted.is_some()),
+                None => (id.to_string(), false),
+            };
+            self.sources.insert(id.to_string(), entry);
         }
-        let name = self
-            .store
-            .get::<Source>(id)?
-            .map_or_else(|| id.to_string(), |s| s.name);
-        self.sources.insert(id.to_string(), name.clone());
-        Ok(name)
+        Ok(&self.sources[id])
+    }
+
+    /// The links whose source is not retracted: a retracted source is left
+    /// out of a fact's listings and counts, as every retracted record is
+    /// (a report repeating it still counts it as its origin).
+    pub fn live_links(
+        &mut self,
+        links: &[crate::model::SourceLink],
+    ) -> Result<Vec<crate::model::SourceLink>> {
+        let mut live = Vec::with_capacity(links.len());
+        for link in links {
+            if !self.source_retracted(&link.source)? {
+                live.push(link.clone());
+            }
+        }
+        Ok(live)
     }
 
     pub fn actors(&mut self, ids: &[String]) -> Result<Vec<String>> {

@@ -279,8 +279,22 @@ impl SourceLink {
 /// source counts as that source (following chains), a source counts once,
 /// and a loop of sources repeating each other counts once (see [`origins`]).
 pub fn corroboration(links: &[SourceLink]) -> usize {
-    origins(links)
-        .into_iter()
+    corroboration_among(links, links)
+}
+
+/// The number of independent sources among `shown`, some of `links` (those
+/// whose source is not retracted): chains are followed through all of
+/// `links`, so leaving a source out never makes a report repeating it
+/// independent.
+pub fn corroboration_among(links: &[SourceLink], shown: &[SourceLink]) -> usize {
+    let origin: std::collections::HashMap<&str, &str> = links
+        .iter()
+        .map(|l| l.source.as_str())
+        .zip(origins(links))
+        .collect();
+    shown
+        .iter()
+        .map(|l| origin.get(l.source.as_str()).copied().unwrap_or(&l.source))
         .collect::<std::collections::BTreeSet<_>>()
         .len()
 }
@@ -611,6 +625,20 @@ mod tests {
         assert_eq!(corroboration(&looped), 2);
         assert_eq!(origins(&looped), vec!["a", "a", "a", "a", "e"]);
         assert_eq!(corroboration(&[link("a", Some("a"))]), 1);
+        // Leaving out a source the others repeat keeps them one origin.
+        let chain = [
+            link("digest", Some("fake")),
+            link("fake", Some("axios")),
+            link("axios", None),
+            link("isw", None),
+        ];
+        assert_eq!(corroboration(&chain), 2);
+        assert_eq!(corroboration_among(&chain, &[chain[0].clone()]), 1);
+        assert_eq!(
+            corroboration_among(&chain, &[chain[0].clone(), chain[2].clone()]),
+            1
+        );
+        assert_eq!(corroboration_among(&chain, &chain[2..]), 2);
         // Origins follow the order of the links, chains to their end.
         assert_eq!(
             origins(&[link("digest", Some("emp")), link("emp", Some("axios"))]),
