@@ -436,7 +436,8 @@ pub enum ClaimCommand {
     ///
     /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --date 2025-11 --about 2025-10-24-miami-talks --source Axios --quote "we feel the Russian position is really being heard"
     Add(ClaimAddArgs),
-    /// Show one claim with its sources, verdicts and contradictions.
+    /// Show one claim with its sources, verdicts and contradictions: every
+    /// claim it is in contradiction with, linked either way or by quantity.
     ///
     /// Example: factline claim show ukraine-19500-deported-children
     Show {

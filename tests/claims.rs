@@ -496,6 +496,77 @@ fn example_contradictions_include_the_deported_children_numbers() {
     }
 }
 
+/// The ids `claim show` lists as in contradiction with a claim, with reasons.
+fn shown_contradictions(env: &TestEnv, id: &str) -> Vec<(String, Vec<String>)> {
+    let shown = env.json(["claim", "show", id]);
+    rows(&shown["contradictions"])
+        .iter()
+        .map(|c| {
+            let reasons = rows(&c["reasons"])
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+                .collect();
+            (c["id"].as_str().unwrap().to_string(), reasons)
+        })
+        .collect()
+}
+
+#[test]
+fn claim_show_lists_every_contradiction_either_way_and_by_quantity() {
+    let env = quantities();
+    let linked = vec!["linked".to_string()];
+    // Declared by the other claim, by this one, and by numbers.
+    assert_eq!(
+        shown_contradictions(&env, "words-said"),
+        vec![("words-denied".to_string(), linked.clone())]
+    );
+    assert_eq!(
+        shown_contradictions(&env, "words-denied"),
+        vec![("words-said".to_string(), linked)]
+    );
+    assert_eq!(
+        shown_contradictions(&env, "ua-19500"),
+        vec![("ru-700000".to_string(), vec!["quantity".to_string()])]
+    );
+    assert_eq!(shown_contradictions(&env, "old-100"), vec![]);
+    let ua = env.json(["claim", "show", "ua-19500"]);
+    let other = &ua["contradictions"][0];
+    assert_eq!(other["claimant"], "Kremlin");
+    assert_eq!(other["value"], 700000.0);
+    assert_eq!(other["unit"], "children");
+    // The fields it had are unchanged.
+    assert_eq!(ua["contradicts"], serde_json::json!([]));
+    assert_eq!(ua["contradicted"], true);
+    let table = env.run_ok(["claim", "show", "words-said"]);
+    assert!(
+        table.contains("contradictions") && table.contains("words-denied (linked): Kremlin"),
+        "{table}"
+    );
+
+    // The example: every claim shows exactly its pairs in `contradictions`.
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let found = pairs(&env.json(["contradictions"]));
+    for id in ids(&env.json(["claims"])) {
+        let mut expected: Vec<(String, Vec<String>)> = found
+            .iter()
+            .filter(|(pair, _)| pair.contains(&id))
+            .map(|(pair, reasons)| {
+                let other = pair.iter().find(|c| **c != id).unwrap().clone();
+                (other, reasons.clone())
+            })
+            .collect();
+        expected.sort();
+        let mut shown = shown_contradictions(&env, &id);
+        shown.sort();
+        assert_eq!(shown, expected, "{id}");
+        let contradicted = env.json(["claim", "show", &id])["contradicted"] == true;
+        assert_eq!(contradicted, !expected.is_empty(), "{id}");
+    }
+    let shown = shown_contradictions(&env, "ukraine-19500-deported-children");
+    assert_eq!(shown.len(), 2, "{shown:?}");
+}
+
 #[test]
 fn example_claims_filter_by_verdict_claimant_and_event() {
     let env = TestEnv::new();

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
+use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
@@ -381,7 +382,8 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     print_rows(format, &rows)
 }
 
-/// `claim show`: the claim and every verdict it has had.
+/// `claim show`: the claim, every verdict it has had, and every claim it
+/// is in contradiction with.
 #[derive(Serialize)]
 struct ClaimDetail {
     #[serde(flatten)]
@@ -390,6 +392,31 @@ struct ClaimDetail {
     recorded_at: String,
     /// Every verdict the claim has had, oldest first, as "verdict (recorded-at)".
     verdicts: Vec<String>,
+    /// Every claim this one is in contradiction with, as `contradictions`
+    /// lists them: linked either way, or by quantity.
+    contradictions: Vec<Opposed>,
+}
+
+/// The other claim of a contradiction, and why they contradict.
+#[derive(Serialize)]
+struct Opposed {
+    #[serde(flatten)]
+    claim: Side,
+    /// linked (recorded as contradicting, by either claim) and/or quantity.
+    reasons: Vec<String>,
+}
+
+impl Opposed {
+    /// "russia-700000-minors-received (linked): Russia, 700000 minors".
+    fn line(&self) -> String {
+        format!(
+            "{} ({}): {}, {}",
+            self.claim.id,
+            self.reasons.join(", "),
+            self.claim.claimant,
+            self.claim.summary()
+        )
+    }
 }
 
 impl Row for ClaimDetail {
@@ -411,6 +438,7 @@ impl Row for ClaimDetail {
         "verdict_by",
         "verdict_note",
         "verdicts",
+        "contradictions",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -419,6 +447,13 @@ impl Row for ClaimDetail {
         cells.push(self.claim.verdict_by.clone().unwrap_or_default());
         cells.push(self.claim.verdict_note.clone());
         cells.push(self.verdicts.join("\n"));
+        cells.push(
+            self.contradictions
+                .iter()
+                .map(Opposed::line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
         cells
     }
 }
@@ -428,8 +463,20 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let claim = require_claim(&store, id)?;
     let all = live_claims(&store)?;
-    let contradicted = contradicted_ids(&all).contains(&claim.id);
     let mut names = Names::new(&store);
+    let mut contradictions = Vec::new();
+    for (i, j, why) in model::contradictions(&all) {
+        let other = match (all[i].id == claim.id, all[j].id == claim.id) {
+            (true, _) => j,
+            (_, true) => i,
+            _ => continue,
+        };
+        contradictions.push(Opposed {
+            claim: Side::new(&all[other], &mut names)?,
+            reasons: reasons(&why),
+        });
+    }
+    let contradicted = !contradictions.is_empty();
     let mut verdicts: Vec<String> = Vec::new();
     let mut last: Option<Verdict> = None;
     for version in store.versions::<Claim>(id)? {
@@ -446,6 +493,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
         version: claim.meta.version,
         recorded_at: claim.meta.recorded_at.to_string(),
         verdicts,
+        contradictions,
     };
     print_detail(format, &detail)
 }
