@@ -149,7 +149,8 @@ pub enum Command {
     /// Example: factline claims --contradicted
     Claims(ClaimsArgs),
     /// Every pair of claims that contradict: linked as such, or giving
-    /// different quantities for the same subject at overlapping dates.
+    /// different quantities for the same subject at overlapping dates
+    /// (unless one is recorded as supporting the other).
     ///
     /// Example: factline contradictions --format json
     Contradictions,
@@ -419,6 +420,7 @@ pub enum SourceCommand {
     Edit {
         /// The source: id or name.
         source: String,
+        /// A new name; refused when it already finds another source.
         #[arg(long)]
         name: Option<String>,
         #[arg(long)]
@@ -435,7 +437,8 @@ pub enum ClaimCommand {
     ///
     /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --date 2025-11 --about 2025-10-24-miami-talks --source Axios --quote "we feel the Russian position is really being heard"
     Add(ClaimAddArgs),
-    /// Show one claim with its sources, verdicts and contradictions.
+    /// Show one claim with its sources, verdicts and contradictions: every
+    /// claim it is in contradiction with, linked either way or by quantity.
     ///
     /// Example: factline claim show ukraine-19500-deported-children
     Show {
@@ -495,7 +498,8 @@ pub struct ClaimAddArgs {
     /// A claim this one contradicts (repeatable).
     #[arg(long)]
     pub contradicts: Vec<String>,
-    /// A claim this one supports (repeatable).
+    /// A claim this one supports (repeatable); a different number for the
+    /// same subject is then no contradiction. Not with --contradicts of the same claim.
     #[arg(long)]
     pub supports: Vec<String>,
     /// The id to use instead of one made from the date and text.
@@ -532,7 +536,8 @@ pub struct LinkArgs {
     /// true, 4 doubtful, 5 improbable, 6 cannot be judged.
     #[arg(long)]
     pub credibility: Option<u8>,
-    /// The source this report repeats (so it does not count as independent).
+    /// The source this report repeats (so it does not count as independent);
+    /// refused when that source repeats this one, directly or through others.
     #[arg(long)]
     pub via: Option<String>,
     /// The words of the report.

@@ -364,6 +364,85 @@ fn disjoint_dates_equal_values_and_other_subjects_do_not_contradict() {
 }
 
 #[test]
+fn a_claim_cannot_both_contradict_and_support_the_same_claim() {
+    let env = quantities();
+    let before = env.export_ndjson();
+    let stderr = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Kremlin",
+            "--text",
+            "both",
+            "--supports",
+            "ua-19500",
+            "--contradicts",
+            "words-said",
+            "--contradicts",
+            "ua-19500",
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("--contradicts and --supports") && stderr.contains("ua-19500"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused claim wrote something"
+    );
+}
+
+#[test]
+fn a_supporting_claim_with_another_number_is_no_quantity_clash() {
+    let env = quantities();
+    // 20,000 children, recorded as supporting Ukraine's 19,500: an estimate
+    // that agrees, not a contradiction.
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "ngo-20000",
+        "--by",
+        "NGO",
+        "--text",
+        "About 20,000 children were deported",
+        "--subject",
+        "deported-children",
+        "--value",
+        "20000",
+        "--unit",
+        "children",
+        "--date",
+        "2025",
+        "--supports",
+        "ua-19500",
+    ]);
+    let mut found = pairs(&env.json(["contradictions"]));
+    found.sort();
+    let quantity = vec!["quantity".to_string()];
+    assert_eq!(
+        found,
+        vec![
+            (set(&["ngo-20000", "ru-700000"]), quantity.clone()),
+            (set(&["ru-700000", "ua-19500"]), quantity),
+            (
+                set(&["words-denied", "words-said"]),
+                vec!["linked".to_string()]
+            ),
+        ]
+    );
+    let shown = env.json(["claim", "show", "ngo-20000"]);
+    assert_eq!(shown["supports"], serde_json::json!(["ua-19500"]));
+    assert_eq!(shown["contradicted"], true, "700,000 still clashes");
+    let contradicted = ids(&env.json(["claims", "--contradicted"]));
+    assert!(contradicted.contains("ngo-20000"), "{contradicted:?}");
+}
+
+#[test]
 fn claims_contradicted_lists_exactly_the_contradicted_claims() {
     let env = quantities();
     let contradicted = env.json(["claims", "--contradicted"]);
@@ -415,6 +494,77 @@ fn example_contradictions_include_the_deported_children_numbers() {
             "{found:?}"
         );
     }
+}
+
+/// The ids `claim show` lists as in contradiction with a claim, with reasons.
+fn shown_contradictions(env: &TestEnv, id: &str) -> Vec<(String, Vec<String>)> {
+    let shown = env.json(["claim", "show", id]);
+    rows(&shown["contradictions"])
+        .iter()
+        .map(|c| {
+            let reasons = rows(&c["reasons"])
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+                .collect();
+            (c["id"].as_str().unwrap().to_string(), reasons)
+        })
+        .collect()
+}
+
+#[test]
+fn claim_show_lists_every_contradiction_either_way_and_by_quantity() {
+    let env = quantities();
+    let linked = vec!["linked".to_string()];
+    // Declared by the other claim, by this one, and by numbers.
+    assert_eq!(
+        shown_contradictions(&env, "words-said"),
+        vec![("words-denied".to_string(), linked.clone())]
+    );
+    assert_eq!(
+        shown_contradictions(&env, "words-denied"),
+        vec![("words-said".to_string(), linked)]
+    );
+    assert_eq!(
+        shown_contradictions(&env, "ua-19500"),
+        vec![("ru-700000".to_string(), vec!["quantity".to_string()])]
+    );
+    assert_eq!(shown_contradictions(&env, "old-100"), vec![]);
+    let ua = env.json(["claim", "show", "ua-19500"]);
+    let other = &ua["contradictions"][0];
+    assert_eq!(other["claimant"], "Kremlin");
+    assert_eq!(other["value"], 700000.0);
+    assert_eq!(other["unit"], "children");
+    // The fields it had are unchanged.
+    assert_eq!(ua["contradicts"], serde_json::json!([]));
+    assert_eq!(ua["contradicted"], true);
+    let table = env.run_ok(["claim", "show", "words-said"]);
+    assert!(
+        table.contains("contradictions") && table.contains("words-denied (linked): Kremlin"),
+        "{table}"
+    );
+
+    // The example: every claim shows exactly its pairs in `contradictions`.
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let found = pairs(&env.json(["contradictions"]));
+    for id in ids(&env.json(["claims"])) {
+        let mut expected: Vec<(String, Vec<String>)> = found
+            .iter()
+            .filter(|(pair, _)| pair.contains(&id))
+            .map(|(pair, reasons)| {
+                let other = pair.iter().find(|c| **c != id).unwrap().clone();
+                (other, reasons.clone())
+            })
+            .collect();
+        expected.sort();
+        let mut shown = shown_contradictions(&env, &id);
+        shown.sort();
+        assert_eq!(shown, expected, "{id}");
+        let contradicted = env.json(["claim", "show", &id])["contradicted"] == true;
+        assert_eq!(contradicted, !expected.is_empty(), "{id}");
+    }
+    let shown = shown_contradictions(&env, "ukraine-19500-deported-children");
+    assert_eq!(shown.len(), 2, "{shown:?}");
 }
 
 #[test]
@@ -558,6 +708,39 @@ fn source_grades_are_set_validated_and_edited_with_history() {
 }
 
 #[test]
+fn source_edit_refuses_a_name_another_source_has() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters"]);
+    env.run_ok(["source", "add", "AP"]);
+    let before = env.export_ndjson();
+    // The same refusal as `source add AP`, by name in any case or by id.
+    let added = env.fail(2, ["source", "add", "AP"]);
+    for name in ["AP", "ap", "Ap"] {
+        let stderr = env.fail(2, ["source", "edit", "reuters", "--name", name]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("already exists as ap"),
+            "{name}: {stderr} (add said {added})"
+        );
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused edit wrote something"
+    );
+    let list = env.json(["source", "list"]);
+    let names: BTreeSet<&str> = rows(&list)
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["AP", "Reuters"]));
+    // A source may keep its own name, or change its case.
+    env.run_ok(["source", "edit", "ap", "--name", "AP"]);
+    env.run_ok(["source", "edit", "reuters", "--name", "REUTERS"]);
+    assert_eq!(env.json(["source", "list"])[1]["name"], "REUTERS");
+}
+
+#[test]
 fn via_chains_do_not_add_independent_sources() {
     let env = TestEnv::new();
     env.run_ok(["source", "add", "Axios", "--grade", "B"]);
@@ -633,6 +816,86 @@ fn via_chains_do_not_add_independent_sources() {
     let stderr = env.fail(2, ["link", event, "Axios", "--via", "Axios"]);
     testenv::assert_one_error_line(&stderr);
     assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn link_refuses_a_via_that_closes_a_loop() {
+    let env = TestEnv::new();
+    env.run_ok(["claim", "add", "--by", "X", "--text", "t", "--id", "c"]);
+    env.run_ok(["link", "c", "Alpha"]);
+    env.run_ok(["link", "c", "Beta", "--via", "Alpha"]);
+    env.run_ok(["link", "c", "Gamma", "--via", "Beta"]);
+    let before = env.export_ndjson();
+    // Two sources repeating each other, and a longer loop.
+    for (source, via) in [("Alpha", "Beta"), ("alpha", "gamma"), ("Beta", "Gamma")] {
+        let stderr = env.fail(2, ["link", "c", source, "--via", via]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(stderr.contains("loop"), "{source} via {via}: {stderr}");
+    }
+    let stderr = env.fail(2, ["link", "c", "Alpha", "--via", "Gamma"]);
+    assert!(
+        stderr.contains("Alpha via Gamma via Beta via Alpha"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused link wrote something"
+    );
+    let sources = env.json(["sources", "c"]);
+    assert_eq!(corroboration(&sources), 1);
+    assert!(rows(&sources).iter().all(|r| r["origin"] == "Alpha"));
+    // Changing a chain without closing it is fine, and the same check holds
+    // for a source the fact does not link yet.
+    env.run_ok(["link", "c", "Beta", "--via", "Alpha", "--credibility", "2"]);
+    env.run_ok(["source", "add", "Reuters"]);
+    env.run_ok(["link", "c", "Delta", "--via", "Reuters"]);
+    env.run_ok(["link", "c", "Gamma", "--via", "Delta"]);
+    let stderr = env.fail(2, ["link", "c", "Reuters", "--via", "Gamma"]);
+    assert!(
+        stderr.contains("Reuters via Gamma via Delta via Reuters"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_via_loop_already_stored_counts_as_one_origin() {
+    // A dump made before `link` refused loops: Alpha via Beta, Beta via
+    // Alpha, Gamma via Beta, and an independent Reuters.
+    let env = TestEnv::new();
+    env.run_ok(["claim", "add", "--by", "X", "--text", "t", "--id", "c"]);
+    env.run_ok(["link", "c", "Reuters"]);
+    env.run_ok(["link", "c", "Alpha", "--via", "Reuters"]);
+    env.run_ok(["link", "c", "Beta", "--via", "Alpha"]);
+    env.run_ok(["link", "c", "Gamma", "--via", "Beta"]);
+    let dump = env.export_ndjson().replace(
+        r#""source":"alpha","credibility":null,"via":"reuters""#,
+        r#""source":"alpha","credibility":null,"via":"beta""#,
+    );
+    assert!(dump.contains(r#""via":"beta""#), "{dump}");
+    let file = env.write_file("loop.ndjson", &dump);
+    let stored = TestEnv::new();
+    stored.run_ok([std::ffi::OsStr::new("import"), file.as_os_str()]);
+
+    let sources = stored.json(["sources", "c"]);
+    assert_eq!(rows(&sources).len(), 4, "{sources}");
+    assert_eq!(
+        corroboration(&sources),
+        2,
+        "the loop is one origin: {sources}"
+    );
+    assert_eq!(link_row(&sources, "Reuters")["origin"], "Reuters");
+    let looped: BTreeSet<&str> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|name| link_row(&sources, name)["origin"].as_str().unwrap())
+        .collect();
+    assert_eq!(looped.len(), 1, "one origin for the loop: {sources}");
+    let table = stored.run_ok(["sources", "c"]);
+    assert!(table.contains("2 independent sources"), "{table}");
+    assert_eq!(stored.json(["claim", "show", "c"])["corroboration"], 2);
+    // Linking more to stored loop data neither hangs nor is refused.
+    stored.run_ok(["link", "c", "Delta", "--via", "Gamma"]);
+    assert_eq!(corroboration(&stored.json(["sources", "c"])), 2);
 }
 
 #[test]
@@ -798,6 +1061,125 @@ fn a_retracted_claim_leaves_claims_and_contradictions_but_stays_in_history() {
         stderr.contains("retracted") && stderr.contains("factline history"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_retracted_source_leaves_listings_and_counts_but_stays_in_history() {
+    let env = TestEnv::new();
+    let t1 = "2025-11-20T10:00:00Z";
+    at(
+        &env,
+        t1,
+        &[
+            "claim",
+            "add",
+            "--id",
+            "c",
+            "--by",
+            "X",
+            "--text",
+            "Claim",
+            "--source",
+            "Reuters",
+            "--source",
+            "Fake Wire",
+        ],
+    );
+    // A report repeating the retracted source still counts it as its origin.
+    at(&env, t1, &["link", "c", "Digest", "--via", "Fake Wire"]);
+    at(
+        &env,
+        t1,
+        &[
+            "claim",
+            "add",
+            "--id",
+            "d",
+            "--by",
+            "Y",
+            "--text",
+            "Denial",
+            "--source",
+            "Fake Wire",
+            "--contradicts",
+            "c",
+        ],
+    );
+    at(
+        &env,
+        t1,
+        &[
+            "event",
+            "add",
+            "--title",
+            "Talks",
+            "--date",
+            "2025-11-19",
+            "--actor",
+            "X",
+            "--source",
+            "Reuters",
+            "--source",
+            "Fake Wire",
+        ],
+    );
+    let event = "2025-11-19-talks";
+    let sources = env.json(["sources", "c"]);
+    assert_eq!(rows(&sources).len(), 3, "{sources}");
+    assert_eq!(corroboration(&sources), 2);
+
+    at(
+        &env,
+        "2025-11-21T10:00:00Z",
+        &["retract", "fake-wire", "--reason", "fabricated outlet"],
+    );
+
+    let sources = env.json(["sources", "c"]);
+    let names: BTreeSet<&str> = rows(&sources)
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, BTreeSet::from(["Reuters", "Digest"]), "{sources}");
+    assert_eq!(corroboration(&sources), 2, "Reuters, and Digest's origin");
+    let digest = link_row(&sources, "Digest");
+    assert_eq!(digest["via"], serde_json::json!(["Fake Wire (retracted)"]));
+    let table = env.run_ok(["sources", "c"]);
+    assert!(table.contains("2 independent sources"), "{table}");
+    assert!(!table.contains("Fake Wire  "), "no row of its own: {table}");
+
+    let shown = env.json(["claim", "show", "c"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Reuters", "Digest"]));
+    assert_eq!(shown["corroboration"], 2);
+    let denial = env.json(["claim", "show", "d"]);
+    assert_eq!(denial["sources"], serde_json::json!([]));
+    assert_eq!(denial["corroboration"], 0);
+    let listed = env.json(["claims"]);
+    assert!(
+        rows(&listed)
+            .iter()
+            .all(|r| !r["sources"].to_string().contains("Fake Wire")),
+        "{listed}"
+    );
+    let csv_text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(!csv_text.contains("Fake Wire"), "{csv_text}");
+    let found = env.json(["contradictions"]);
+    assert!(!found.to_string().contains("Fake Wire"), "{found}");
+    let sources = env.json(["sources", event]);
+    assert_eq!(rows(&sources).len(), 1, "{sources}");
+    assert_eq!(corroboration(&sources), 1);
+
+    // History and the past still show it.
+    let history = env.json(["history", "fake-wire"]);
+    assert_eq!(rows(&history).len(), 2, "{history}");
+    let then = env.json(["sources", "c", "--as-of", "2025-11-20"]);
+    assert_eq!(rows(&then).len(), 3, "{then}");
+    assert_eq!(link_row(&then, "Fake Wire")["origin"], "Fake Wire");
+    let then = env.json(["claim", "show", "c", "--as-of", "2025-11-20"]);
+    assert_eq!(
+        then["sources"],
+        serde_json::json!(["Reuters", "Fake Wire", "Digest"])
+    );
+    assert_eq!(then["corroboration"], 2);
 }
 
 #[test]

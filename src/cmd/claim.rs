@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
+use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
@@ -65,6 +66,11 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     };
     if let Some(id) = &args.id {
         validate_id(id).map_err(Error::bad_input)?;
+    }
+    if let Some(both) = args.contradicts.iter().find(|c| args.supports.contains(c)) {
+        return Err(Error::bad_input(format!(
+            "--contradicts and --supports both name claim {both}; a claim cannot contradict and support the same claim"
+        )));
     }
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, args.new_actor);
@@ -203,6 +209,7 @@ pub struct ClaimRow {
     pub verdict_note: String,
     /// Event ids and actor names the claim is about.
     pub about: Vec<String>,
+    /// The sources reporting it (retracted ones left out).
     pub sources: Vec<String>,
     /// How many independent sources report it.
     pub corroboration: usize,
@@ -216,6 +223,7 @@ impl ClaimRow {
     pub fn new(claim: &Claim, names: &mut Names, contradicted: bool) -> Result<ClaimRow> {
         let mut about = claim.about_events.clone();
         about.extend(names.actors(&claim.about_actors)?);
+        let sources = names.live_links(&claim.sources)?;
         Ok(ClaimRow {
             id: claim.id.clone(),
             date: claim.date.as_ref().map(|d| d.to_string()),
@@ -242,8 +250,8 @@ impl ClaimRow {
             },
             verdict_note: claim.verdict_note.clone(),
             about,
-            sources: names.sources(&claim.sources)?,
-            corroboration: model::corroboration(&claim.sources),
+            sources: names.sources(&sources)?,
+            corroboration: model::corroboration_among(&claim.sources, &sources),
             contradicts: claim.contradicts.clone(),
             supports: claim.supports.clone(),
             contradicted,
@@ -374,7 +382,8 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     print_rows(format, &rows)
 }
 
-/// `claim show`: the claim and every verdict it has had.
+/// `claim show`: the claim, every verdict it has had, and every claim it
+/// is in contradiction with.
 #[derive(Serialize)]
 struct ClaimDetail {
     #[serde(flatten)]
@@ -383,6 +392,31 @@ struct ClaimDetail {
     recorded_at: String,
     /// Every verdict the claim has had, oldest first, as "verdict (recorded-at)".
     verdicts: Vec<String>,
+    /// Every claim this one is in contradiction with, as `contradictions`
+    /// lists them: linked either way, or by quantity.
+    contradictions: Vec<Opposed>,
+}
+
+/// The other claim of a contradiction, and why they contradict.
+#[derive(Serialize)]
+struct Opposed {
+    #[serde(flatten)]
+    claim: Side,
+    /// linked (recorded as contradicting, by either claim) and/or quantity.
+    reasons: Vec<String>,
+}
+
+impl Opposed {
+    /// "russia-700000-minors-received (linked): Russia, 700000 minors".
+    fn line(&self) -> String {
+        format!(
+            "{} ({}): {}, {}",
+            self.claim.id,
+            self.reasons.join(", "),
+            self.claim.claimant,
+            self.claim.summary()
+        )
+    }
 }
 
 impl Row for ClaimDetail {
@@ -404,6 +438,7 @@ impl Row for ClaimDetail {
         "verdict_by",
         "verdict_note",
         "verdicts",
+        "contradictions",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -412,6 +447,13 @@ impl Row for ClaimDetail {
         cells.push(self.claim.verdict_by.clone().unwrap_or_default());
         cells.push(self.claim.verdict_note.clone());
         cells.push(self.verdicts.join("\n"));
+        cells.push(
+            self.contradictions
+                .iter()
+                .map(Opposed::line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
         cells
     }
 }
@@ -421,8 +463,20 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let claim = require_claim(&store, id)?;
     let all = live_claims(&store)?;
-    let contradicted = contradicted_ids(&all).contains(&claim.id);
     let mut names = Names::new(&store);
+    let mut contradictions = Vec::new();
+    for (i, j, why) in model::contradictions(&all) {
+        let other = match (all[i].id == claim.id, all[j].id == claim.id) {
+            (true, _) => j,
+            (_, true) => i,
+            _ => continue,
+        };
+        contradictions.push(Opposed {
+            claim: Side::new(&all[other], &mut names)?,
+            reasons: reasons(&why),
+        });
+    }
+    let contradicted = !contradictions.is_empty();
     let mut verdicts: Vec<String> = Vec::new();
     let mut last: Option<Verdict> = None;
     for version in store.versions::<Claim>(id)? {
@@ -439,6 +493,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
         version: claim.meta.version,
         recorded_at: claim.meta.recorded_at.to_string(),
         verdicts,
+        contradictions,
     };
     print_detail(format, &detail)
 }

@@ -21,22 +21,27 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         rows.push(ContradictionRow {
             a: Side::new(&claims[i], &mut names)?,
             b: Side::new(&claims[j], &mut names)?,
-            reasons: why
-                .iter()
-                .map(|c| match c {
-                    Conflict::Linked => "linked".to_string(),
-                    Conflict::Quantity => "quantity".to_string(),
-                })
-                .collect(),
+            reasons: reasons(&why),
         });
     }
     print_rows(format, &rows)
 }
 
+/// Why two claims contradict, as the words scripts see: linked, quantity.
+pub fn reasons(why: &[Conflict]) -> Vec<String> {
+    why.iter()
+        .map(|c| match c {
+            Conflict::Linked => "linked".to_string(),
+            Conflict::Quantity => "quantity".to_string(),
+        })
+        .collect()
+}
+
+/// One claim of a contradicting pair.
 #[derive(Serialize)]
-struct Side {
-    id: String,
-    claimant: String,
+pub struct Side {
+    pub id: String,
+    pub claimant: String,
     text: String,
     date: Option<String>,
     value: Option<f64>,
@@ -46,7 +51,7 @@ struct Side {
 }
 
 impl Side {
-    fn new(claim: &Claim, names: &mut Names) -> Result<Side> {
+    pub fn new(claim: &Claim, names: &mut Names) -> Result<Side> {
         Ok(Side {
             id: claim.id.clone(),
             claimant: names.actor(&claim.claimant)?,
@@ -54,7 +59,10 @@ impl Side {
             date: claim.date.as_ref().map(|d| d.to_string()),
             value: claim.quantity.as_ref().map(|q| q.value),
             unit: claim.quantity.as_ref().map(|q| q.unit.clone()),
-            sources: names.sources(&claim.sources)?,
+            sources: {
+                let live = names.live_links(&claim.sources)?;
+                names.sources(&live)?
+            },
             verdict: claim.verdict.to_string(),
         })
     }
@@ -71,7 +79,7 @@ impl Side {
     }
 
     /// "700000 minors", or the text when the claim gives no number.
-    fn summary(&self) -> String {
+    pub fn summary(&self) -> String {
         match (&self.value, &self.unit) {
             (Some(v), Some(u)) => format!("{} {u}", model::format_value(*v)),
             _ => self.text.clone(),

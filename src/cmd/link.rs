@@ -5,11 +5,11 @@ use crate::cli::{LinkArgs, RecordKind};
 use crate::cmd::claim::require_claim;
 use crate::cmd::event::{require_event, Participants};
 use crate::cmd::history::kind_of;
-use crate::cmd::Ctx;
+use crate::cmd::{Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::{self, SourceLink};
 use crate::resolve::{find_source, unknown, Lookup};
-use crate::store::{Access, Record};
+use crate::store::{Access, Record, Store};
 
 pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
     model::validate_credibility(args.credibility).map_err(Error::bad_input)?;
@@ -33,7 +33,10 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         },
         None => None,
     };
-    let update = |links: &mut Vec<SourceLink>| {
+    let update = |links: &mut Vec<SourceLink>| -> Result<()> {
+        if let Some(via) = &via {
+            refuse_loop(&store, links, &source, via)?;
+        }
         let position = links.iter().position(|l| l.source == source);
         let link = match position {
             Some(i) => &mut links[i],
@@ -54,13 +57,14 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         if args.url.is_some() {
             link.url = args.url.clone();
         }
+        Ok(())
     };
     let mut change = store.change();
     match kind_of(&store, &args.id, None)? {
         RecordKind::Event => {
             let before = require_event(&store, &args.id)?;
             let mut event = before.clone();
-            update(&mut event.sources);
+            update(&mut event.sources)?;
             if event != before {
                 event.meta = before.meta().next(ctx.now);
                 change.put(&event)?;
@@ -69,7 +73,7 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         RecordKind::Claim => {
             let before = require_claim(&store, &args.id)?;
             let mut claim = before.clone();
-            update(&mut claim.sources);
+            update(&mut claim.sources)?;
             if claim != before {
                 claim.meta = before.meta().next(ctx.now);
                 change.put(&claim)?;
@@ -90,4 +94,36 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
     change.commit()?;
     println!("{}", args.id);
     Ok(())
+}
+
+/// Refuses a "via" that would make `source` repeat itself through other
+/// sources (A via B when B is recorded via A): such a loop has no origin.
+/// The chain from `via` is followed through the fact's `links`.
+fn refuse_loop(store: &Store, links: &[SourceLink], source: &str, via: &str) -> Result<()> {
+    let mut chain = vec![source, via];
+    let mut current = via;
+    while current != source {
+        let next = links
+            .iter()
+            .find(|l| l.source == current)
+            .and_then(|l| l.via.as_deref());
+        match next {
+            // A loop stored earlier that does not pass through `source` ends the walk.
+            Some(next) if !chain[1..].contains(&next) => {
+                chain.push(next);
+                current = next;
+            }
+            _ => return Ok(()),
+        }
+    }
+    let mut names = Names::new(store);
+    let chain = chain
+        .iter()
+        .map(|id| names.source(id))
+        .collect::<Result<Vec<_>>>()?;
+    Err(Error::bad_input(format!(
+        "--via {} would make a loop ({}); a source cannot repeat itself, even through others",
+        chain[1],
+        chain.join(" via ")
+    )))
 }

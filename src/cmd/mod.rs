@@ -210,7 +210,9 @@ pub fn refuse_inverted_window(from: Option<&Date>, to: Option<&Date>) -> Result<
 pub struct Names<'s> {
     store: &'s Store,
     actors: foldhash::HashMap<String, String>,
-    sources: foldhash::HashMap<String, String>,
+    /// A source's name (its id when another source has the same name, see
+    /// above), and whether it is retracted.
+    sources: foldhash::HashMap<String, (String, bool)>,
     /// How many live sources have each folded name (read on first use).
     source_names: Option<foldhash::HashMap<String, usize>>,
 }
@@ -257,36 +259,66 @@ impl<'s> Names<'s> {
     }
 
     pub fn source(&mut self, id: &str) -> Result<String> {
-        if let Some(name) = self.sources.get(id) {
-            return Ok(name.clone());
+        Ok(self.source_entry(id)?.0.clone())
+    }
+
+    /// Whether the source with this id is retracted (an unknown id is not).
+    pub fn source_retracted(&mut self, id: &str) -> Result<bool> {
+        Ok(self.source_entry(id)?.1)
+    }
+
+    fn source_entry(&mut self, id: &str) -> Result<&(String, bool)> {
+        if !self.sources.contains_key(id) {
+            let entry = match self.store.get::<Source>(id)? {
+                Some(source) => {
+                    let retracted = source.meta.retracted.is_some();
+                    let name = if self.source_name_is_shared(&source.name)? {
+                        source.id
+                    } else {
+                        source.name
+                    };
+                    (name, retracted)
+                }
+                None => (id.to_string(), false),
+            };
+            self.sources.insert(id.to_string(), entry);
         }
-        let name = match self.store.get::<Source>(id)? {
-            Some(source) => {
-                if self.source_names.is_none() {
-                    let mut counts = foldhash::HashMap::default();
-                    for other in self.store.live::<Source>() {
-                        *counts
-                            .entry(crate::model::names::fold(&other?.name))
-                            .or_insert(0) += 1;
-                    }
-                    self.source_names = Some(counts);
-                }
-                let folded = crate::model::names::fold(&source.name);
-                let shared = self
-                    .source_names
-                    .as_ref()
-                    .and_then(|counts| counts.get(&folded))
-                    .is_some_and(|&n| n > 1);
-                if shared {
-                    source.id
-                } else {
-                    source.name
-                }
+        Ok(&self.sources[id])
+    }
+
+    /// Whether another live source has this name (folded).
+    fn source_name_is_shared(&mut self, name: &str) -> Result<bool> {
+        if self.source_names.is_none() {
+            let mut counts = foldhash::HashMap::default();
+            for other in self.store.live::<Source>() {
+                *counts
+                    .entry(crate::model::names::fold(&other?.name))
+                    .or_insert(0) += 1;
             }
-            None => id.to_string(),
-        };
-        self.sources.insert(id.to_string(), name.clone());
-        Ok(name)
+            self.source_names = Some(counts);
+        }
+        let folded = crate::model::names::fold(name);
+        Ok(self
+            .source_names
+            .as_ref()
+            .and_then(|counts| counts.get(&folded))
+            .is_some_and(|&n| n > 1))
+    }
+
+    /// The links whose source is not retracted: a retracted source is left
+    /// out of a fact's listings and counts, as every retracted record is
+    /// (a report repeating it still counts it as its origin).
+    pub fn live_links(
+        &mut self,
+        links: &[crate::model::SourceLink],
+    ) -> Result<Vec<crate::model::SourceLink>> {
+        let mut live = Vec::with_capacity(links.len());
+        for link in links {
+            if !self.source_retracted(&link.source)? {
+                live.push(link.clone());
+            }
+        }
+        Ok(live)
     }
 
     pub fn actors(&mut self, ids: &[String]) -> Result<Vec<String>> {

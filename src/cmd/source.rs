@@ -9,7 +9,7 @@ use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Meta, Reliability, Source};
 use crate::output::{print_rows, Row};
 use crate::resolve::{find_source, unknown, unused_id, Lookup};
-use crate::store::Access;
+use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, command: SourceCommand) -> Result<()> {
     match command {
@@ -53,12 +53,7 @@ fn add(
     }
     let grade = grade(grade_text)?;
     let store = ctx.open(Access::Write)?;
-    if let Lookup::Found(existing) = find_source(&store, name)? {
-        return Err(Error::bad_input(format!(
-            "source {name:?} already exists as {}",
-            existing.id
-        )));
-    }
+    refuse_taken_name(&store, name, None)?;
     let id = match id {
         Some(id) => {
             validate_id(&id).map_err(Error::bad_input)?;
@@ -83,6 +78,17 @@ fn add(
     Ok(())
 }
 
+/// Refuses a name that already finds a source other than `own` (by name or
+/// id), so that every name finds one source.
+fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()> {
+    match find_source(store, name)? {
+        Lookup::Found(existing) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
+            format!("source {name:?} already exists as {}", existing.id),
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn edit(
     ctx: &Ctx,
     input: &str,
@@ -101,6 +107,7 @@ fn edit(
     let mut source = before.clone();
     if let Some(name) = name {
         model::validate_text("source name", &name, 500).map_err(Error::bad_input)?;
+        refuse_taken_name(&store, &name, Some(&before.id))?;
         source.name = name.trim().to_string();
     }
     if let Some(url) = url {

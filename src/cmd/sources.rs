@@ -6,7 +6,7 @@ use crate::cli::RecordKind;
 use crate::cmd::claim::require_claim;
 use crate::cmd::event::require_event;
 use crate::cmd::history::kind_of;
-use crate::cmd::Ctx;
+use crate::cmd::{Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::{self, Source, SourceLink};
 use crate::output::{print_rows, Row};
@@ -30,11 +30,24 @@ pub fn run(ctx: &Ctx, id: &str) -> Result<()> {
             )))
         }
     };
-    let corroboration = model::corroboration(&links);
-    let rows = links
-        .iter()
-        .map(|link| LinkRow::new(&store, link, &links, corroboration))
-        .collect::<Result<Vec<_>>>()?;
+    // A retracted source is left out, as from every listing; the chains of
+    // the others still pass through it.
+    let mut names = Names::new(&store);
+    let live = names.live_links(&links)?;
+    let corroboration = model::corroboration_among(&links, &live);
+    let mut rows = Vec::with_capacity(live.len());
+    for (link, origin) in links.iter().zip(model::origins(&links)) {
+        if !names.source_retracted(&link.source)? {
+            rows.push(LinkRow::new(
+                &store,
+                &mut names,
+                link,
+                &links,
+                origin,
+                corroboration,
+            )?);
+        }
+    }
     print_rows(format, &rows)?;
     if format == crate::cli::Format::Table {
         println!(
@@ -55,7 +68,8 @@ struct LinkRow {
     credibility: Option<u8>,
     /// The chain of sources this report repeats, nearest first.
     via: Vec<String>,
-    /// The independent origin this report counts as.
+    /// The independent origin this report counts as (the same for every
+    /// member of a loop of sources repeating each other).
     origin: String,
     quote: Option<String>,
     url: Option<String>,
@@ -66,8 +80,10 @@ struct LinkRow {
 impl LinkRow {
     fn new(
         store: &Store,
+        names: &mut Names,
         link: &SourceLink,
         all: &[SourceLink],
+        origin: &str,
         corroboration: usize,
     ) -> Result<LinkRow> {
         let source = store.get::<Source>(&link.source)?;
@@ -83,10 +99,15 @@ impl LinkRow {
                 .find(|l| l.source == next)
                 .and_then(|l| l.via.clone());
         }
-        let name_of = |id: &str| -> Result<String> {
-            Ok(store
-                .get::<Source>(id)?
-                .map_or_else(|| id.to_string(), |s| s.name))
+        // A chain may pass through a source retracted since: it is still
+        // what the report repeats, so it is named, and marked.
+        let mut name_of = |id: &str| -> Result<String> {
+            let name = names.source(id)?;
+            Ok(if names.source_retracted(id)? {
+                format!("{name} (retracted)")
+            } else {
+                name
+            })
         };
         Ok(LinkRow {
             source: link.source.clone(),
@@ -95,7 +116,7 @@ impl LinkRow {
                 .map_or_else(|| link.source.clone(), |s| s.name.clone()),
             grade: source.as_ref().and_then(|s| s.grade).map(|g| g.letter()),
             credibility: link.credibility,
-            origin: name_of(via.last().unwrap_or(&link.source))?,
+            origin: name_of(origin)?,
             via: via.iter().map(|v| name_of(v)).collect::<Result<_>>()?,
             quote: link.quote.clone(),
             url: link.url.clone(),

@@ -276,25 +276,69 @@ impl SourceLink {
 }
 
 /// The number of independent sources among `links`: a report via another
-/// source counts as that source (following chains), and a source counts once.
+/// source counts as that source (following chains), a source counts once,
+/// and a loop of sources repeating each other counts once (see [`origins`]).
 pub fn corroboration(links: &[SourceLink]) -> usize {
+    corroboration_among(links, links)
+}
+
+/// The number of independent sources among `shown`, some of `links` (those
+/// whose source is not retracted): chains are followed through all of
+/// `links`, so leaving a source out never makes a report repeating it
+/// independent.
+pub fn corroboration_among(links: &[SourceLink], shown: &[SourceLink]) -> usize {
+    let origin: std::collections::HashMap<&str, &str> = links
+        .iter()
+        .map(|l| l.source.as_str())
+        .zip(origins(links))
+        .collect();
+    shown
+        .iter()
+        .map(|l| origin.get(l.source.as_str()).copied().unwrap_or(&l.source))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
+/// The independent origin of each of `links`, in order: the source it
+/// repeats, followed "via" to the end of the chain (a source not itself
+/// linked ends it). `link` refuses a loop, but older data or an imported
+/// dump may hold one (A via B, B via A): a loop has no end, so its members,
+/// and every report leading into it, count as one origin, named by the
+/// smallest id in the loop.
+pub fn origins(links: &[SourceLink]) -> Vec<&str> {
     let via: std::collections::HashMap<&str, &str> = links
         .iter()
         .filter_map(|l| l.via.as_deref().map(|v| (l.source.as_str(), v)))
         .collect();
-    let mut roots = std::collections::BTreeSet::new();
+    // Each source's origin, found once: a walk stops at a source already
+    // resolved, at the end of its chain, or where it meets itself.
+    let mut origin: std::collections::HashMap<&str, &str> = Default::default();
     for link in links {
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: std::collections::HashSet<&str> = Default::default();
         let mut current = link.source.as_str();
-        let mut seen = std::collections::HashSet::new();
-        while let Some(next) = via.get(current) {
-            if !seen.insert(current) {
-                break; // a cycle: count where it closed
+        let found = loop {
+            if let Some(&known) = origin.get(current) {
+                break known;
             }
-            current = next;
+            if !on_path.insert(current) {
+                let start = path.iter().position(|s| *s == current).unwrap_or(0);
+                break path[start..].iter().copied().min().unwrap_or(current);
+            }
+            path.push(current);
+            match via.get(current) {
+                Some(&next) => current = next,
+                None => break current,
+            }
+        };
+        for source in path {
+            origin.insert(source, found);
         }
-        roots.insert(current);
     }
-    roots.len()
+    links
+        .iter()
+        .map(|l| origin.get(l.source.as_str()).copied().unwrap_or(&l.source))
+        .collect()
 }
 
 /// A number a claim gives for a subject: 19500 `children` for
@@ -342,13 +386,16 @@ pub struct Claim {
 pub enum Conflict {
     /// One was recorded as contradicting the other.
     Linked,
-    /// They give different numbers for the same subject at overlapping dates.
+    /// They give different numbers for the same subject at overlapping dates,
+    /// and neither is recorded as supporting the other.
     Quantity,
 }
 
 /// Every contradicting pair among `claims` (indexes into it, the lower first),
-/// with the reasons, in order. Undated claims overlap every date. Nothing is
-/// resolved here: the user rates.
+/// with the reasons, in order. Undated claims overlap every date. A claim
+/// recorded as supporting another does not clash with it by quantity (a
+/// different estimate that agrees is the user's call); a recorded
+/// contradiction always stands. Nothing is resolved here: the user rates.
 pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
     let position: std::collections::HashMap<&str, usize> = claims
         .iter()
@@ -389,7 +436,8 @@ pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
                     }
                     _ => true,
                 };
-                if differ && overlap {
+                let supported = a.supports.contains(&b.id) || b.supports.contains(&a.id);
+                if differ && overlap && !supported {
                     pairs
                         .entry((i.min(j), i.max(j)))
                         .or_default()
@@ -580,10 +628,40 @@ mod tests {
             corroboration(&[link("emp", Some("axios")), link("digest", Some("axios"))]),
             1
         );
-        // A cycle does not loop forever.
+        // A loop (stored before `link` refused them) is one origin, and so
+        // is a report leading into it; a loop does not run forever.
         assert_eq!(
             corroboration(&[link("a", Some("b")), link("b", Some("a"))]),
-            2
+            1
+        );
+        let looped = [
+            link("c", Some("a")),
+            link("a", Some("b")),
+            link("b", Some("c")),
+            link("d", Some("b")),
+            link("e", None),
+        ];
+        assert_eq!(corroboration(&looped), 2);
+        assert_eq!(origins(&looped), vec!["a", "a", "a", "a", "e"]);
+        assert_eq!(corroboration(&[link("a", Some("a"))]), 1);
+        // Leaving out a source the others repeat keeps them one origin.
+        let chain = [
+            link("digest", Some("fake")),
+            link("fake", Some("axios")),
+            link("axios", None),
+            link("isw", None),
+        ];
+        assert_eq!(corroboration(&chain), 2);
+        assert_eq!(corroboration_among(&chain, &[chain[0].clone()]), 1);
+        assert_eq!(
+            corroboration_among(&chain, &[chain[0].clone(), chain[2].clone()]),
+            1
+        );
+        assert_eq!(corroboration_among(&chain, &chain[2..]), 2);
+        // Origins follow the order of the links, chains to their end.
+        assert_eq!(
+            origins(&[link("digest", Some("emp")), link("emp", Some("axios"))]),
+            vec!["axios", "axios"]
         );
     }
 
@@ -633,6 +711,26 @@ mod tests {
                 (0, 4, vec![Conflict::Linked]),
                 (1, 3, vec![Conflict::Quantity]),
                 (2, 3, vec![Conflict::Quantity]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_recorded_support_is_not_a_quantity_clash_but_a_recorded_contradiction_is() {
+        let mut agrees = claim("agrees", None, Some(("deported", 20_000.0)), &[]);
+        agrees.supports = vec!["ua".into()];
+        let mut both = claim("both", None, Some(("deported", 21_000.0)), &["ua"]);
+        both.supports = vec!["ua".into()];
+        let claims = [
+            claim("ua", None, Some(("deported", 19_500.0)), &[]),
+            agrees,
+            both,
+        ];
+        assert_eq!(
+            contradictions(&claims),
+            vec![
+                (0, 2, vec![Conflict::Linked]),
+                (1, 2, vec![Conflict::Quantity]),
             ]
         );
     }
