@@ -191,21 +191,27 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
         Line::Header(_) => Ok(()),
         Line::Actor(a) => {
             names::validate_id(&a.id)?;
-            model::validate_text("actor name", &a.name, 500)?;
+            model::validate_name("actor name", &a.name, 500)?;
             for alias in &a.aliases {
-                model::validate_text("alias", alias, 500)?;
+                model::validate_name("alias", alias, 500)?;
             }
             model::validate_note("description", &a.description, 100_000)?;
             check_version(a.meta.version)
         }
         Line::Source(s) => {
             names::validate_id(&s.id)?;
-            model::validate_text("source name", &s.name, 500)?;
+            model::validate_name("source name", &s.name, 500)?;
             check_version(s.meta.version)
         }
         Line::Event(e) => {
             names::validate_id(&e.id)?;
             model::validate_text("title", &e.title, 1000)?;
+            if let Some(place) = &e.place {
+                model::validate_text("place", place, 500)?;
+            }
+            for tag in &e.tags {
+                model::validate_name("tag", tag, 200)?;
+            }
             model::validate_note("description", &e.description, 100_000)?;
             for link in &e.sources {
                 model::validate_credibility(link.credibility)?;

@@ -398,3 +398,46 @@ fn actors_sharing_a_name_survive_the_csv_round_trip() {
     assert_eq!(env.export_ndjson(), before);
     env.fail(1, ["path", "ann", "bob"]);
 }
+
+/// CSV lists join names with ';'. An actor named "Smith; Jones LLP" was
+/// exported as two names, and importing the file back created actors
+/// "Smith" and "Jones LLP" and a meeting that never happened. Names that
+/// lists hold (actors, aliases, sources, tags) now refuse ';' at every
+/// entry point.
+#[test]
+fn a_name_with_the_list_separator_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Ann Lee"]);
+    let before = env.export_ndjson();
+    for args in [
+        &["actor", "add", "Smith; Jones LLP"][..],
+        &["actor", "add", "Smith Jones", "--alias", "S; J"],
+        &["actor", "alias", "ann-lee", "Lee; Ann"],
+        &["actor", "edit", "ann-lee", "--name", "Lee; Ann"],
+        &["source", "add", "Reuters; AP pool"],
+        &[
+            "event",
+            "add",
+            "--title",
+            "t",
+            "--date",
+            "2025",
+            "--actor",
+            "Smith; Jones",
+        ],
+        &[
+            "event", "add", "--title", "t", "--date", "2025", "--tag", "a;b",
+        ],
+    ] {
+        let err = env.fail(2, args);
+        testenv::assert_one_error_line(&err);
+        assert!(err.contains("separates names"), "{args:?}: {err}");
+    }
+    let line = r#"{"type":"source","id":"pool","name":"Reuters; AP pool","url":null,"grade":null,"meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z","retracted":null}}"#;
+    let dump =
+        format!("{{\"type\":\"header\",\"format\":\"factline-ndjson\",\"version\":1}}\n{line}\n");
+    let file = env.write_file("pool.ndjson", &dump);
+    let err = env.fail(2, ["import", file.to_str().unwrap()]);
+    assert!(err.contains("pool.ndjson:2:"), "{err}");
+    assert_eq!(env.export_ndjson(), before);
+}

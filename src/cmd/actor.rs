@@ -197,12 +197,12 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
-    model::validate_text("actor name", &args.name, 500).map_err(Error::bad_input)?;
+    model::validate_name("actor name", &args.name, 500).map_err(Error::bad_input)?;
     let kind: ActorKind = keyword(&args.kind)?;
     let store = ctx.open(Access::Write)?;
     let spellings: Vec<&String> = std::iter::once(&args.name).chain(&args.aliases).collect();
     for spelling in &spellings {
-        model::validate_text("alias", spelling, 500).map_err(Error::bad_input)?;
+        model::validate_name("alias", spelling, 500).map_err(Error::bad_input)?;
         match find_actor(&store, spelling)? {
             Lookup::Found(existing) => {
                 return Err(Error::bad_input(format!(
@@ -295,7 +295,7 @@ pub fn parse_role(store: &Store, text: &str) -> Result<Role> {
 }
 
 fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
-    model::validate_text("alias", alias, 500).map_err(Error::bad_input)?;
+    model::validate_name("alias", alias, 500).map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut actor = require_actor(&store, actor)?;
     if let Lookup::Found(other) = find_actor(&store, alias)? {
@@ -323,7 +323,7 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
     let before = require_actor(&store, &args.actor)?;
     let mut actor = before.clone();
     if let Some(name) = &args.name {
-        model::validate_text("actor name", name, 500).map_err(Error::bad_input)?;
+        model::validate_name("actor name", name, 500).map_err(Error::bad_input)?;
         check_spelling_free(&store, name, &actor.id)?;
         let old = std::mem::replace(&mut actor.name, name.trim().to_string());
         actor.aliases.insert(0, old);
@@ -335,7 +335,7 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
         actor.description = note(Some(text))?;
     }
     for alias in &args.add_aliases {
-        model::validate_text("alias", alias, 500).map_err(Error::bad_input)?;
+        model::validate_name("alias", alias, 500).map_err(Error::bad_input)?;
         check_spelling_free(&store, alias, &actor.id)?;
         actor.aliases.push(alias.trim().to_string());
     }

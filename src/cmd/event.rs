@@ -68,7 +68,7 @@ impl<'s> Participants<'s> {
     /// The id of the actor `name` means, planning a new actor if nobody is
     /// known by that name, refusing a likely misspelling of a known actor.
     pub fn actor(&mut self, name: &str) -> Result<String> {
-        model::validate_text("actor name", name, 500).map_err(Error::bad_input)?;
+        model::validate_name("actor name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_actors
             .iter()
@@ -106,7 +106,7 @@ impl<'s> Participants<'s> {
 
     /// The id of the source `name` means, planning a new source if unknown.
     pub fn source(&mut self, name: &str) -> Result<String> {
-        model::validate_text("source name", name, 500).map_err(Error::bad_input)?;
+        model::validate_name("source name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_sources
             .iter()
@@ -172,7 +172,7 @@ pub fn add_link(links: &mut Vec<SourceLink>, source: String) {
 }
 
 fn clean_tag(tag: &str) -> Result<String> {
-    model::validate_text("tag", tag, 200).map_err(Error::bad_input)?;
+    model::validate_name("tag", tag, 200).map_err(Error::bad_input)?;
     Ok(tag.trim().to_string())
 }
 

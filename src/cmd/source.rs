@@ -47,7 +47,7 @@ fn add(
     id: Option<String>,
     grade_text: Option<String>,
 ) -> Result<()> {
-    model::validate_text("source name", name, 500).map_err(Error::bad_input)?;
+    model::validate_name("source name", name, 500).map_err(Error::bad_input)?;
     if let Some(url) = &url {
         model::validate_text("url", url, 2000).map_err(Error::bad_input)?;
     }
@@ -106,7 +106,7 @@ fn edit(
     };
     let mut source = before.clone();
     if let Some(name) = name {
-        model::validate_text("source name", &name, 500).map_err(Error::bad_input)?;
+        model::validate_name("source name", &name, 500).map_err(Error::bad_input)?;
         refuse_taken_name(&store, &name, Some(&before.id))?;
         source.name = name.trim().to_string();
     }

@@ -547,6 +547,19 @@ pub fn validate_text(what: &str, text: &str, max_chars: usize) -> Result<(), Str
     Ok(())
 }
 
+/// Checks a name that CSV lists hold (an actor's name or alias, a source's
+/// name, a tag): [`validate_text`], and no `;`, which joins the items of a
+/// list: "Smith; Jones LLP" would be read back as two actors.
+pub fn validate_name(what: &str, text: &str, max_chars: usize) -> Result<(), String> {
+    validate_text(what, text, max_chars)?;
+    if text.contains(';') {
+        return Err(format!(
+            "{what} {text:?} contains ';', which separates names in CSV lists"
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses control characters in `text` but those `allowed`: a terminal
 /// acts on them (ESC starts sequences that clear or rewrite the screen,
 /// BEL rings), so a stored title or quote holding one would act on every
