@@ -161,6 +161,9 @@ pub enum Command {
     Sources {
         /// The event or claim id.
         id: String,
+        /// Which kind of record, when an event and a claim share the id.
+        #[arg(long, value_enum)]
+        kind: Option<FactKind>,
     },
     /// Attach a source to an event or claim, or update the link: its
     /// credibility, what it repeats, a quote or URL.
@@ -530,6 +533,9 @@ pub struct ClaimsArgs {
 pub struct LinkArgs {
     /// The event or claim id.
     pub id: String,
+    /// Which kind of record, when an event and a claim share the id.
+    #[arg(long, value_enum)]
+    pub kind: Option<FactKind>,
     /// The source (id or name).
     pub source: String,
     /// Credibility of this report: 1 confirmed, 2 probably true, 3 possibly
@@ -814,7 +820,23 @@ pub struct NetworkArgs {
     pub ties: bool,
 }
 
-/// The kinds of record an id can name.
+/// The kinds of record that have sources: `link` and `sources` take these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FactKind {
+    Event,
+    Claim,
+}
+
+impl From<FactKind> for RecordKind {
+    fn from(kind: FactKind) -> RecordKind {
+        match kind {
+            FactKind::Event => RecordKind::Event,
+            FactKind::Claim => RecordKind::Claim,
+        }
+    }
+}
+
+/// The kinds of record an id can name: `history` and `retract` take any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RecordKind {
     Actor,

@@ -1206,3 +1206,37 @@ fn a_source_is_found_by_its_id_in_any_case() {
         "ISW is the source with id isw: {stderr}"
     );
 }
+
+/// A claim may have the id of the actor it is about (`claim add --id
+/// ukraine`): `link` and `sources` said "say which with --kind" and had no
+/// --kind. Only events and claims have sources, so an actor or source
+/// sharing the id no longer counts, and --kind chooses between an event
+/// and a claim that share one.
+#[test]
+fn link_and_sources_find_a_claim_that_shares_an_actors_id() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Ukraine"]);
+    env.run_ok([
+        "claim", "add", "--by", "Ukraine", "--text", "x", "--id", "ukraine",
+    ]);
+    env.run_ok(["link", "ukraine", "AP"]);
+    let listed = env.json(["sources", "ukraine"]);
+    assert!(link_row(&listed, "AP").is_object(), "{listed}");
+    // An event with the same id makes the id ambiguous between the two.
+    env.run_ok([
+        "event", "add", "--id", "ukraine", "--title", "t", "--date", "2025",
+    ]);
+    let err = env.fail(2, ["sources", "ukraine"]);
+    assert!(
+        err.contains("an event and a claim") && err.contains("--kind"),
+        "{err}"
+    );
+    env.run_ok(["link", "ukraine", "Reuters", "--kind", "event"]);
+    let event = env.json(["sources", "ukraine", "--kind", "event"]);
+    assert!(link_row(&event, "Reuters").is_object(), "{event}");
+    let claim = env.json(["sources", "ukraine", "--kind", "claim"]);
+    assert!(link_row(&claim, "AP").is_object(), "{claim}");
+    // A source's id is no record with sources.
+    let err = env.fail(2, ["sources", "ap"]);
+    assert!(err.contains("not an event or a claim"), "{err}");
+}

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{HistoryArgs, RecordKind};
+use crate::cli::{FactKind, HistoryArgs, RecordKind};
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Claim, Event, Source};
@@ -21,6 +21,38 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<()> {
         RecordKind::Claim => rows::<Claim>(&store, &args.id, "claim")?,
     };
     print_rows(format, &rows)
+}
+
+/// Which kind of record with sources (an event or a claim) `id` names: the
+/// one given, or the only one of the two that has it. An actor or source
+/// sharing the id does not count (a claim may have the id of the actor it
+/// is about); when only such a record has it, the error says so.
+pub fn fact_kind_of(store: &Store, id: &str, given: Option<FactKind>) -> Result<FactKind> {
+    let has_event = store.get::<Event>(id)?.is_some();
+    let has_claim = store.get::<Claim>(id)?.is_some();
+    match (given, has_event, has_claim) {
+        (Some(kind), _, _) => kind_of(store, id, Some(kind.into())).map(|_| kind),
+        (None, true, false) => Ok(FactKind::Event),
+        (None, false, true) => Ok(FactKind::Claim),
+        (None, true, true) => Err(Error::bad_input(format!(
+            "{id:?} is the id of an event and a claim; say which with --kind"
+        ))),
+        (None, false, false) => match kind_of(store, id, None) {
+            Ok(other) => Err(Error::bad_input(format!(
+                "{id} is {} {}, not an event or a claim: only events and claims have sources",
+                article(other),
+                other.name()
+            ))),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+fn article(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Actor | RecordKind::Event => "an",
+        RecordKind::Source | RecordKind::Claim => "a",
+    }
 }
 
 /// Which kind of record `id` names: the one given, or the only kind that has it.
@@ -47,11 +79,11 @@ pub fn kind_of(store: &Store, id: &str, given: Option<RecordKind>) -> Result<Rec
         (None, [only]) => Ok(*only),
         (None, []) => Err(Error::bad_input(format!("no record with id {id:?}"))),
         (None, many) => Err(Error::bad_input(format!(
-            "{id:?} is the id of an {}; say which with --kind",
+            "{id:?} is the id of {}; say which with --kind",
             many.iter()
-                .map(|k| k.name())
+                .map(|&k| format!("{} {}", article(k), k.name()))
                 .collect::<Vec<_>>()
-                .join(" and a ")
+                .join(" and ")
         ))),
     }
 }

@@ -1,10 +1,10 @@
 //! `factline link ID SOURCE`: attach a source to an event or claim, or
 //! update that link (credibility, what it repeats, quote, URL).
 
-use crate::cli::{LinkArgs, RecordKind};
+use crate::cli::{FactKind, LinkArgs};
 use crate::cmd::claim::require_claim;
 use crate::cmd::event::{require_event, Participants};
-use crate::cmd::history::kind_of;
+use crate::cmd::history::fact_kind_of;
 use crate::cmd::{Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::{self, SourceLink};
@@ -60,8 +60,8 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         Ok(())
     };
     let mut change = store.change();
-    match kind_of(&store, &args.id, None)? {
-        RecordKind::Event => {
+    match fact_kind_of(&store, &args.id, args.kind)? {
+        FactKind::Event => {
             let before = require_event(&store, &args.id)?;
             let mut event = before.clone();
             update(&mut event.sources)?;
@@ -70,7 +70,7 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
                 change.put(&event)?;
             }
         }
-        RecordKind::Claim => {
+        FactKind::Claim => {
             let before = require_claim(&store, &args.id)?;
             let mut claim = before.clone();
             update(&mut claim.sources)?;
@@ -78,13 +78,6 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
                 claim.meta = before.meta().next(ctx.now);
                 change.put(&claim)?;
             }
-        }
-        other => {
-            return Err(Error::bad_input(format!(
-                "{} is a {}; sources link to events and claims",
-                args.id,
-                other.name()
-            )))
         }
     }
     if change.is_empty() {

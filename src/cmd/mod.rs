@@ -132,7 +132,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Claim(c) => claim::run(ctx, c),
         Command::Claims(args) => claim::run(ctx, crate::cli::ClaimCommand::List(args)),
         Command::Contradictions => contradictions::run(ctx),
-        Command::Sources { id } => sources::run(ctx, &id),
+        Command::Sources { id, kind } => sources::run(ctx, &id, kind),
         Command::Link(args) => link::run(ctx, args),
         Command::History(args) => history::run(ctx, args),
         Command::Retract(args) => retract::run(ctx, args),

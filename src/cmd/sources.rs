@@ -2,33 +2,22 @@
 
 use serde::Serialize;
 
-use crate::cli::RecordKind;
+use crate::cli::FactKind;
 use crate::cmd::claim::require_claim;
 use crate::cmd::event::require_event;
-use crate::cmd::history::kind_of;
+use crate::cmd::history::fact_kind_of;
 use crate::cmd::{Ctx, Names};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{self, Source, SourceLink};
 use crate::output::{print_rows, Row};
 use crate::store::{Access, Store};
 
-pub fn run(ctx: &Ctx, id: &str) -> Result<()> {
+pub fn run(ctx: &Ctx, id: &str, kind: Option<FactKind>) -> Result<()> {
     let format = ctx.read_format()?;
     let store = ctx.open(Access::Read)?;
-    let links = match kind_of(&store, id, None)? {
-        RecordKind::Event => require_event(&store, id)?.sources,
-        RecordKind::Claim => require_claim(&store, id)?.sources,
-        other => {
-            return Err(Error::bad_input(format!(
-                "{id} is {} {}; `sources` shows the sources of an event or a claim",
-                if other == RecordKind::Actor {
-                    "an"
-                } else {
-                    "a"
-                },
-                other.name()
-            )))
-        }
+    let links = match fact_kind_of(&store, id, kind)? {
+        FactKind::Event => require_event(&store, id)?.sources,
+        FactKind::Claim => require_claim(&store, id)?.sources,
     };
     // A retracted source is left out, as from every listing; the chains of
     // the others still pass through it.
