@@ -1031,6 +1031,7 @@ fn ids_with_paths_control_characters_or_too_many_characters_are_refused() {
         ("a/b", "contains '/'"),
         ("..", "must start with a letter or digit"),
         ("../etc", "must start with a letter or digit"),
+        ("_x", "must start with a letter or digit"),
         ("a\nb", "contains '\\n'"),
         ("a\u{202e}b", "contains"),
         (&long, "longer than 128 characters"),

@@ -107,8 +107,9 @@ pub fn slug(text: &str) -> String {
 }
 
 /// Checks that a user-chosen id is safe as a key and in file names and URLs:
-/// 1–128 characters of letters, digits, `-`, `_` and `.`, not starting with
-/// `.` or `-` (so no `..`, no `/`, no control characters).
+/// 1–128 characters of letters, digits, `-`, `_` and `.`, starting with a
+/// letter or digit (so no `..`, no `/`, no control characters, nothing an
+/// argument parser or a shell glob treats specially).
 pub fn validate_id(id: &str) -> Result<(), String> {
     if id.is_empty() {
         return Err("an id cannot be empty".into());
@@ -119,8 +120,7 @@ pub fn validate_id(id: &str) -> Result<(), String> {
             truncate(id, 40)
         ));
     }
-    let first = id.chars().next().unwrap_or('.');
-    if first == '.' || first == '-' {
+    if !id.chars().next().is_some_and(char::is_alphanumeric) {
         return Err(format!("id {id:?} must start with a letter or digit"));
     }
     if let Some(bad) = id
