@@ -40,6 +40,34 @@ fn stats_count_what_the_timeline_and_claims_show() {
 }
 
 #[test]
+fn search_finds_the_quote_a_source_gives_for_an_event_or_claim() {
+    let env = example_env();
+    env.run_ok([
+        "link",
+        "2025-10-24-miami-talks",
+        "Reuters",
+        "--quote",
+        "a frank exchange in Zürich",
+    ]);
+    env.run_ok([
+        "claim", "add", "--by", "putin", "--text", "x", "--id", "quoted",
+    ]);
+    env.run_ok(["link", "quoted", "TASS", "--quote", "Verständigung reached"]);
+    let ids = |hits: serde_json::Value| -> Vec<String> {
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids(env.json(["search", "frank zurich"])),
+        ["2025-10-24-miami-talks"]
+    );
+    assert_eq!(ids(env.json(["search", "verstandigung"])), ["quoted"]);
+}
+
+#[test]
 fn search_folds_diacritics_and_ranks_titles_first() {
     let env = example_env();
     let hits = env.json(["search", "TURKIYE"]);

@@ -1,6 +1,7 @@
-//! `factline search TEXT`: full-text search over events and claims, folded
-//! (case, diacritics, punctuation), ranked by how many of the words match
-//! and where (a title or claim text counts more than a description).
+//! `factline search TEXT`: full-text search over events and claims (with
+//! the quotes of the reports linked to them), folded (case, diacritics,
+//! punctuation), ranked by how many of the words match and where (a title
+//! or claim text counts more than a description).
 
 use serde::Serialize;
 
@@ -109,7 +110,8 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
         let points = score(&words, &phrase, &event.title, 3)
             + score(&words, &phrase, &event.description, 1)
             + score(&words, &phrase, &actors, 2)
-            + score(&words, &phrase, event.place.as_deref().unwrap_or(""), 1);
+            + score(&words, &phrase, event.place.as_deref().unwrap_or(""), 1)
+            + quotes_score(&words, &phrase, &event.sources);
         if points > 0 {
             hits.add(Hit {
                 kind: "event",
@@ -124,7 +126,8 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
         let claimant = names.actor(&claim.claimant)?;
         let points = score(&words, &phrase, &claim.text, 3)
             + score(&words, &phrase, claim.quote.as_deref().unwrap_or(""), 2)
-            + score(&words, &phrase, &claimant, 2);
+            + score(&words, &phrase, &claimant, 2)
+            + quotes_score(&words, &phrase, &claim.sources);
         if points > 0 {
             hits.add(Hit {
                 kind: "claim",
@@ -140,6 +143,16 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
         return Err(Error::no_result(format!("nothing matches {text:?}")));
     }
     print_rows(format, &hits)
+}
+
+/// The points of the quotes that sources' reports give (`link --quote`),
+/// each counted as a claim's own quote is.
+fn quotes_score(words: &[String], phrase: &str, links: &[crate::model::SourceLink]) -> u32 {
+    links
+        .iter()
+        .filter_map(|link| link.quote.as_deref())
+        .map(|quote| score(words, phrase, quote, 2))
+        .sum()
 }
 
 #[cfg(test)]
