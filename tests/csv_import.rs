@@ -1257,3 +1257,206 @@ fn timelines_stream_in_date_order_whatever_the_filter_and_however_many_runs() {
         }
     }
 }
+
+// 12. Headers: a column the header lacks leaves that field as stored, a
+// column named twice is refused, a column no field reads is named.
+
+/// The stored event with this id (`event show --format json`).
+fn event_json(env: &TestEnv, id: &str) -> Value {
+    let shown = env.json(["event", "show", id]);
+    shown.get("event").cloned().unwrap_or(shown)
+}
+
+#[test]
+fn a_header_without_some_columns_leaves_those_fields_as_stored() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-08-alaska-summit";
+    let before = event_json(&env, id);
+    assert_eq!(before["kind"], "meeting");
+
+    // A sheet that only corrects titles and statuses; its second row is a
+    // new event.
+    env.write_file(
+        "status.csv",
+        &format!(
+            "id,date,title,status\n\
+             {id},2025-08,Trump and Putin meet in Anchorage,occurred\n\
+             new-one,2025-09-01,A new event,scheduled\n"
+        ),
+    );
+    let stderr = import(&env, &["status.csv"]);
+    assert!(stderr.contains("1 added, 1 updated"), "{stderr}");
+    let after = event_json(&env, id);
+    assert_eq!(after["title"], "Trump and Putin meet in Anchorage");
+    for field in ["kind", "place", "actors", "sources", "tags", "description"] {
+        assert_eq!(after[field], before[field], "{field} kept: {after:#}");
+    }
+    let who_met = env.json(["who-met", "putin"]);
+    assert!(who_met.to_string().contains(id), "{who_met}");
+    // The new event gets the defaults.
+    let new = event_json(&env, "new-one");
+    assert_eq!(new["kind"], "other");
+    assert_eq!(new["status"], "scheduled");
+    assert!(new["actors"].as_array().unwrap().is_empty(), "{new}");
+
+    // A column given by --map counts as given: it is written, and the
+    // others are kept.
+    env.write_file(
+        "notes.csv",
+        &format!(
+            "id,When,Headline,Notes\n{id},2025-08,Trump and Putin meet in Anchorage,Rewritten\n"
+        ),
+    );
+    let stderr = import(
+        &env,
+        &[
+            "notes.csv",
+            "--map",
+            "date=When,title=Headline,description=Notes",
+        ],
+    );
+    assert!(stderr.contains("1 updated"), "{stderr}");
+    let mapped = event_json(&env, id);
+    assert_eq!(mapped["description"], "Rewritten");
+    assert_eq!(mapped["kind"], "meeting");
+    assert_eq!(mapped["actors"], before["actors"]);
+
+    // An empty cell in a column the header gives still empties the field.
+    env.write_file(
+        "empty.csv",
+        &format!("id,date,title,place\n{id},2025-08,Trump and Putin meet in Anchorage,\n"),
+    );
+    import(&env, &["empty.csv"]);
+    assert!(event_json(&env, id)["place"].is_null());
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn without_an_actors_column_rows_match_events_by_date_and_title() {
+    let env = TestEnv::new();
+    env.write_file(
+        "full.csv",
+        &format!(
+            "{HEADER}\n\
+             ,2025-10-24,Miami talks,talks,occurred,Miami,Steve Witkoff; Kirill Dmitriev,Axios,,\n\
+             ,2025-11-01,Briefing,meeting,occurred,,Ann Ames,,,\n\
+             ,2025-11-01,Briefing,meeting,occurred,,Bob Berg,,,\n"
+        ),
+    );
+    import(&env, &["full.csv"]);
+    let miami_id = event_titled(&env, "Miami talks")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A TimelineJS sheet has no actors column: its row is the event with
+    // that date and title, whose actors stay.
+    env.write_file(
+        "tl.csv",
+        &format!("{TIMELINEJS_HEADER}\n2025,10,24,,,,,,,Miami talks,Three days,,,,,,,,\n"),
+    );
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(miami["id"], miami_id.as_str());
+    assert_eq!(miami["description"], "Three days");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Kirill Dmitriev"]
+    );
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+
+    // Two events with that date and title: the row cannot say which.
+    let before = env.export_ndjson();
+    env.write_file(
+        "which.csv",
+        "date,title,status\n2025-11-01,Briefing,cancelled\n2025-12-01,Another,occurred\n",
+    );
+    let stderr = env.fail(2, ["import", "which.csv"]);
+    let errors = row_errors(&stderr, "which.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [2], "{stderr}");
+    assert!(errors[&2][0].contains("2 events"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+    let stderr = import(&env, &["which.csv", "--skip-bad"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    let rejects = raw_records(&env.path("which.csv.rejects.csv"));
+    assert_eq!(rejects.len(), 2, "header and the bad row");
+    assert_eq!(
+        rejects[1].1[1..],
+        [
+            b"2025-11-01".to_vec(),
+            b"Briefing".to_vec(),
+            b"cancelled".to_vec()
+        ]
+    );
+}
+
+#[test]
+fn a_header_naming_a_column_twice_is_refused() {
+    let env = TestEnv::new();
+    env.write_file(
+        "twice.csv",
+        "date,title,actors,actors\n2025-01-01,Two actor columns,Ann,Acme Corp\n",
+    );
+    let stderr = env.fail(2, ["import", "twice.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(stderr.contains("twice.csv:1: "), "{stderr}");
+    assert!(stderr.contains("\"actors\" twice"), "{stderr}");
+    assert!(!env.db().exists(), "nothing written");
+
+    // The same for a column --map names, in any case.
+    env.write_file("mapped.csv", "When,when,title\n2025,2026,x\n");
+    let stderr = env.fail(2, ["import", "mapped.csv", "--map", "date=When"]);
+    assert!(stderr.contains("mapped.csv:1: "), "{stderr}");
+    assert!(!env.db().exists(), "nothing written");
+
+    // A column read by no field may be named twice: it is ignored.
+    env.write_file("notes.csv", "date,title,Notes,Notes\n2025,x,a,b\n");
+    let stderr = import(&env, &["notes.csv"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+}
+
+#[test]
+fn columns_that_no_field_reads_are_named_in_one_notice() {
+    let env = TestEnv::new();
+    env.write_file(
+        "typo.csv",
+        "date,title,actors,Descripton,Source\n2025-01-01,Typo header,Ann,important notes,Reuters\n",
+    );
+    let stderr = import(&env, &["typo.csv"]);
+    let notices: Vec<&str> = stderr.lines().filter(|l| l.contains("ignoring")).collect();
+    assert_eq!(notices.len(), 1, "{stderr}");
+    assert!(
+        notices[0].contains("\"Descripton\" (description?)")
+            && notices[0].contains("\"Source\" (sources?)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 added"),
+        "the import still runs: {stderr}"
+    );
+
+    // A column --map names is read, and one it takes the place of is not.
+    let env = TestEnv::new();
+    env.write_file(
+        "mapped.csv",
+        "date,title,Descripton,description\n2025-01-01,x,notes,other\n",
+    );
+    let stderr = import(&env, &["mapped.csv", "--map", "description=Descripton"]);
+    assert!(stderr.contains("ignoring a column"), "{stderr}");
+    assert!(stderr.contains("\"description\""), "{stderr}");
+    assert!(!stderr.contains("\"Descripton\""), "{stderr}");
+    assert_eq!(timeline(&env)[0]["description"], "notes");
+
+    // The export's own header names every field: no notice.
+    let stderr = import(&env, &["mapped.csv", "--map", "description=description"]);
+    assert!(stderr.contains("ignoring"), "{stderr}");
+    env.write_file("full.csv", &format!("{HEADER}\n,2025,y,,,,,,,\n"));
+    let stderr = import(&env, &["full.csv"]);
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+}

@@ -161,7 +161,13 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
 
     let mut rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
+    if let Some(notice) = columns.ignored_notice(label, fields) {
+        crate::notice(notice);
+    }
     let header = rows.header.clone();
+    // Where the first row starts (a row found bad after it was read is
+    // read again from the file, for the reject file).
+    let mut row_start = rows.position();
     // Claims may name claims further down the file (contradicts, supports):
     // their ids are gathered first. (Claims are few; events are read once.)
     let claim_ids = match args.what {
@@ -185,7 +191,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // --skip-bad was given). After a bad row without --skip-bad, the rest
     // is only checked, so that every bad row is reported.
     let store = open_store(ctx, args.dry_run)?;
-    let mut importer = Importer::new(&store, ctx.now)?;
+    let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
     importer.claims_in_file = claim_ids;
     let mut bulk = store.bulk()?;
     let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
@@ -239,6 +245,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         });
         for chunk in parsed {
             for (line, position, parsed) in chunk? {
+                let start = std::mem::replace(&mut row_start, position);
                 total += 1;
                 progress.set(total as u64, position);
                 let writing = bad.rows.is_empty() || args.skip_bad;
@@ -250,9 +257,14 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
                     }
                     Parsed::Event(_) | Parsed::Claim(_) if !writing => continue,
                     Parsed::Event(row) => importer.event(&mut bulk, row),
-                    Parsed::Claim(row) => importer.claim(&mut bulk, row),
+                    Parsed::Claim(row) => importer.claim(&mut bulk, row).map(|()| None),
                 };
-                written.map_err(|e| e.context(format!("{label}:{line}")))?;
+                // A row can be bad for what the database holds (it names
+                // two events at once): reported as any bad row.
+                if let Some(message) = written.map_err(|e| e.context(format!("{label}:{line}")))? {
+                    let raw = tabular::raw_fields_at(path, start, position)?;
+                    bad.add(line, message, raw)?;
+                }
             }
         }
         Ok(())
@@ -411,6 +423,60 @@ impl BadRows<'_> {
     }
 }
 
+/// The optional fields of a timeline row that the file's header gives (by
+/// name or `--map`). A row that updates an event leaves the fields its
+/// header lacks as they are stored; a new event gets their defaults.
+#[derive(Debug, Clone, Copy)]
+struct Given {
+    kind: bool,
+    status: bool,
+    place: bool,
+    actors: bool,
+    sources: bool,
+    tags: bool,
+    description: bool,
+}
+
+impl Given {
+    fn of(columns: &Columns) -> Given {
+        Given {
+            kind: columns.has("kind"),
+            status: columns.has("status"),
+            place: columns.has("place"),
+            actors: columns.has("actors"),
+            sources: columns.has("sources"),
+            tags: columns.has("tags"),
+            description: columns.has("description"),
+        }
+    }
+
+    /// Gives `event`, the new version of `old`, `old`'s value of every
+    /// field the header lacks.
+    fn keep_absent(&self, event: &mut Event, old: &Event) {
+        if !self.kind {
+            event.kind = old.kind;
+        }
+        if !self.status {
+            event.status = old.status;
+        }
+        if !self.place {
+            event.place.clone_from(&old.place);
+        }
+        if !self.actors {
+            event.actors.clone_from(&old.actors);
+        }
+        if !self.sources {
+            event.sources.clone_from(&old.sources);
+        }
+        if !self.tags {
+            event.tags.clone_from(&old.tags);
+        }
+        if !self.description {
+            event.description.clone_from(&old.description);
+        }
+    }
+}
+
 /// Turns rows into records: names into ids (creating actors and sources),
 /// rows into new events or new versions of existing ones.
 struct Importer<'s> {
@@ -428,10 +494,16 @@ struct Importer<'s> {
     created_actors: std::collections::HashSet<String>,
     /// Ids of the claims in the file being imported.
     claims_in_file: std::collections::HashSet<String>,
+    /// The optional fields the header gives.
+    given: Given,
+    /// Without an actors column: the events this import wrote, by their
+    /// date and folded title (as a natural key without actors), which is
+    /// what rows without an id match them by.
+    titled: foldhash::HashMap<String, Vec<String>>,
 }
 
 impl<'s> Importer<'s> {
-    fn new(store: &'s Store, now: model::Stamp) -> Result<Importer<'s>> {
+    fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
         let mut sources = foldhash::HashMap::default();
         for source in store.live::<Source>() {
             let source = source?;
@@ -447,6 +519,8 @@ impl<'s> Importer<'s> {
             counts: Counts::default(),
             created_actors: Default::default(),
             claims_in_file: Default::default(),
+            given,
+            titled: Default::default(),
         })
     }
 
@@ -510,7 +584,9 @@ impl<'s> Importer<'s> {
         Ok(id)
     }
 
-    fn event(&mut self, bulk: &mut Bulk, row: EventRow) -> Result<()> {
+    /// Imports one timeline row. `Some(what is wrong)` when the row is bad
+    /// for what the database holds; nothing is written then.
+    fn event(&mut self, bulk: &mut Bulk, row: EventRow) -> Result<Option<String>> {
         let mut actors = Vec::with_capacity(row.actors.len());
         for name in &row.actors {
             let id = self.actor(bulk, name)?;
@@ -525,10 +601,14 @@ impl<'s> Importer<'s> {
         }
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
-            None => bulk.event_with_natural_key(
+            None if self.given.actors => bulk.event_with_natural_key(
                 &row.date,
                 &keys::natural_key_of(row.date.as_str(), &row.title, &actors),
             )?,
+            None => match self.event_with_date_and_title(bulk, &row)? {
+                Ok(found) => found,
+                Err(ambiguous) => return Ok(Some(ambiguous)),
+            },
         };
         let existing = match &existing_id {
             Some(id) => bulk.get::<Event>(id)?,
@@ -560,10 +640,11 @@ impl<'s> Importer<'s> {
         {
             // A retraction is undone only on purpose, never by a re-import.
             self.counts.retracted += 1;
-            return Ok(());
+            return Ok(None);
         }
         match existing {
             Some(old) => {
+                self.given.keep_absent(&mut event, &old);
                 // A CSV row carries no link details: keep those already recorded.
                 for link in &mut event.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
@@ -573,14 +654,52 @@ impl<'s> Importer<'s> {
                 event.meta = old.meta.clone();
                 if event == old {
                     self.counts.unchanged += 1;
-                    return Ok(());
+                    return Ok(None);
                 }
                 event.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
             None => self.counts.added += 1,
         }
-        bulk.put(&event)
+        bulk.put(&event)?;
+        if !self.given.actors {
+            let titled = self.titled.entry(date_and_title(&event)).or_default();
+            if !titled.contains(&event.id) {
+                titled.push(event.id);
+            }
+        }
+        Ok(None)
+    }
+
+    /// For a sheet without an actors column, the live event a row without
+    /// an id means: the one with its date and title, whatever its actors.
+    /// `Err(what is wrong)` when several have them.
+    fn event_with_date_and_title(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+    ) -> Result<std::result::Result<Option<String>, String>> {
+        let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+        let mut candidates = bulk.stored_events_dated(&row.date)?;
+        candidates.extend(self.titled.get(&wanted).into_iter().flatten().cloned());
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found = Vec::new();
+        for id in candidates {
+            if let Some(event) = bulk.get::<Event>(&id)? {
+                if event.meta.retracted.is_none() && date_and_title(&event) == wanted {
+                    found.push(id);
+                }
+            }
+        }
+        if found.len() > 1 {
+            return Ok(Err(format!(
+                "{} events have this date and title ({}): give the row an id, or the file an actors column, to say which",
+                found.len(),
+                found.join(", ")
+            )));
+        }
+        Ok(Ok(found.pop()))
     }
 
     fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<()> {
@@ -655,6 +774,12 @@ impl<'s> Importer<'s> {
         }
         bulk.put(&claim)
     }
+}
+
+/// An event's date as written and its folded title: what identifies it to
+/// a row without an id in a file without an actors column.
+fn date_and_title(event: &Event) -> String {
+    keys::natural_key_of(event.date.as_str(), &event.title, &[])
 }
 
 /// Whether a record of `kind` already has `id` (stored, or written by this import).

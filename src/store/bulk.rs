@@ -994,6 +994,26 @@ impl Bulk<'_> {
         Ok(None)
     }
 
+    /// The ids of the store's live events with `date`'s sort key, as their
+    /// timeline entries give them: to be confirmed against their current
+    /// versions (see [`Bulk::get`]), which this change may have changed. None
+    /// when the store held nothing.
+    pub fn stored_events_dated(&self, date: &Date) -> Result<Vec<String>> {
+        if self.store_empty {
+            return Ok(Vec::new());
+        }
+        let store = self.store;
+        store
+            .scan(keys::timeline_dated_prefix(&date.sort_key()))
+            .map(|item| {
+                let (key, _) = item?;
+                keys::timeline_parts(&key)
+                    .map(|(_, id)| String::from_utf8_lossy(id).into_owned())
+                    .ok_or_else(|| store.damaged_index("timeline"))
+            })
+            .collect()
+    }
+
     /// Writes every page the change touches, once each, all or nothing
     /// (see the module documentation), and flushes.
     pub fn commit(self) -> Result<()> {

@@ -142,6 +142,15 @@ pub fn timeline_prefix(dated: &DatedHash) -> Vec<u8> {
     key
 }
 
+/// `t` date-sort-key: the start of the timeline entries of the events with
+/// this date sort key.
+pub fn timeline_dated_prefix(sort_key: &[u8; 9]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(10 + 8 + 32);
+    key.push(TIMELINE);
+    key.extend_from_slice(sort_key);
+    key
+}
+
 /// The date sort key and natural hash in a `t` key.
 pub fn dated_hash_in(key: &[u8]) -> Option<DatedHash> {
     let body = key.strip_prefix(&[TIMELINE])?;
