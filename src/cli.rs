@@ -205,7 +205,8 @@ pub enum Command {
     /// --skip-bad is given. A CSV row with an id updates that event; one
     /// without is matched by date, title and actors (date and title in a
     /// file without an actors column), so re-imports do not duplicate. A
-    /// column the header lacks leaves that field as it is.
+    /// column the header lacks leaves that field as it is. A second row for
+    /// one event is a bad row, unless it is an exact copy of the first.
     ///
     /// Example: factline import sheet.csv --map title=Headline,date=Date
     Import(ImportArgs),

@@ -1460,3 +1460,120 @@ fn columns_that_no_field_reads_are_named_in_one_notice() {
     let stderr = import(&env, &["full.csv"]);
     assert!(!stderr.contains("ignoring"), "{stderr}");
 }
+
+// 13. One row per event in a file.
+
+/// The names of the actors (`actors --format json`), sorted.
+fn actor_names(env: &TestEnv) -> Vec<String> {
+    let mut names: Vec<String> = env
+        .json(["actors"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_second_row_for_an_event_is_a_bad_row_naming_the_first() {
+    let env = TestEnv::new();
+    // No id, the same date, title and actors: one event, given with two
+    // descriptions, and once more exactly as first given (spreadsheets
+    // hold such copies: that is no conflict).
+    env.write_file(
+        "twice.csv",
+        "date,title,actors,description\n\
+         2025-01-01,Talks,Alice Adams; Bob Brown,first\n\
+         2025-01-01,Talks,Alice Adams; Bob Brown,second\n\
+         2025-01-02,Other talks,Carol Clark,\n\
+         2025-01-01,Talks,Alice Adams; Bob Brown,first\n",
+    );
+    let stderr = env.fail(2, ["import", "twice.csv"]);
+    let errors = row_errors(&stderr, "twice.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [3], "{stderr}");
+    assert!(
+        errors[&3][0].contains("line 2") && errors[&3][0].contains("description"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing written");
+
+    // --skip-bad rejects the second row; importing again changes nothing.
+    let stderr = import(&env, &["twice.csv", "--skip-bad"]);
+    assert!(
+        stderr.contains("2 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let rejects = raw_records(&env.path("twice.csv.rejects.csv"));
+    assert_eq!(rejects.len(), 2, "header and the second row");
+    assert_eq!(rejects[1].1[4], b"second");
+    let talks = event_titled(&env, "Talks");
+    assert_eq!(talks["description"], "first");
+    let talks_id = talks["id"].as_str().unwrap().to_string();
+    let before = env.export_ndjson();
+    for _ in 0..2 {
+        let stderr = import(&env, &["twice.csv", "--skip-bad"]);
+        assert!(
+            stderr.contains("0 added, 0 updated, 3 unchanged"),
+            "{stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "a re-import changes nothing");
+    }
+    assert_eq!(versions(&env, &talks_id), 1);
+
+    // The same id twice: the second row is bad, even when the first left
+    // the stored event as it was; it creates no actor either.
+    env.write_file(
+        "ids.csv",
+        "id,date,title,actors\n\
+         x1,2025-02-01,First,Ann Ames\n\
+         x1,2025-02-02,Second,Zed Zorn\n",
+    );
+    let stderr = env.fail(2, ["import", "ids.csv"]);
+    let errors = row_errors(&stderr, "ids.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [3], "{stderr}");
+    assert!(errors[&3][0].contains("line 2"), "{stderr}");
+    import(&env, &["ids.csv", "--skip-bad"]);
+    assert!(!actor_names(&env).contains(&"Zed Zorn".to_string()));
+    let stderr = env.fail(2, ["import", "ids.csv"]);
+    assert_eq!(
+        row_errors(&stderr, "ids.csv")
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [3],
+        "{stderr}"
+    );
+    let before = env.export_ndjson();
+    let stderr = import(&env, &["ids.csv", "--skip-bad"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    assert_eq!(versions(&env, "x1"), 1);
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn a_second_row_for_an_event_is_reported_after_another_bad_row() {
+    let env = TestEnv::new();
+    env.write_file(
+        "both.csv",
+        "date,title,actors,description\n\
+         2025-01-01,Talks,Ann Ames,first\n\
+         2025-13-01,Bad date,Ann Ames,\n\
+         2025-01-01,Talks,Ann Ames,second\n",
+    );
+    let stderr = env.fail(2, ["import", "both.csv"]);
+    let errors = row_errors(&stderr, "both.csv");
+    assert_eq!(
+        errors.keys().copied().collect::<Vec<_>>(),
+        [3, 4],
+        "{stderr}"
+    );
+    assert!(errors[&4][0].contains("line 2"), "{stderr}");
+    assert!(stderr.contains("2 of 3 rows are bad"), "{stderr}");
+    assert!(!env.db().exists());
+}

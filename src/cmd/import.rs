@@ -189,7 +189,8 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // One pass: every row is checked; good rows go into one bulk change,
     // which is written only at the end, and only if no row was bad (or
     // --skip-bad was given). After a bad row without --skip-bad, the rest
-    // is only checked, so that every bad row is reported.
+    // is only checked (event rows still against the change, which is then
+    // never written), so that every bad row is reported.
     let store = open_store(ctx, args.dry_run)?;
     let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
     importer.claims_in_file = claim_ids;
@@ -255,7 +256,10 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
                         bad.add(line, message, raw)?;
                         continue;
                     }
-                    Parsed::Event(_) | Parsed::Claim(_) if !writing => continue,
+                    // Event rows are still matched after a bad row (the
+                    // change is not written then), so that a second row
+                    // for one event is reported too.
+                    Parsed::Claim(_) if !writing => continue,
                     Parsed::Event(row) => importer.event(&mut bulk, row),
                     Parsed::Claim(row) => importer.claim(&mut bulk, row).map(|()| None),
                 };
@@ -527,13 +531,21 @@ impl<'s> Importer<'s> {
     /// The actor a name means; an unknown name creates an actor. In bulk a
     /// near-miss is not refused: it is counted and left for `actor similar`.
     fn actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        match self.known_actor(bulk, name)? {
+            Some(id) => Ok(id),
+            None => self.new_actor(bulk, name),
+        }
+    }
+
+    /// The actor a name means, if there is one (none is created).
+    fn known_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<Option<String>> {
         if let Some(id) = self.actors_as_written.get(name) {
-            return Ok(id.clone());
+            return Ok(Some(id.clone()));
         }
         let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
             self.actors_as_written.insert(name.to_string(), id.clone());
-            return Ok(id.clone());
+            return Ok(Some(id.clone()));
         }
         let mut found = self.store.actors_named(&folded)?;
         if found.is_empty() {
@@ -543,34 +555,45 @@ impl<'s> Importer<'s> {
                 }
             }
         }
-        let id = match found.into_iter().next() {
-            Some(id) => id,
-            None => {
-                let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
-                bulk.put(&Actor {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    kind: ActorKind::Other,
-                    aliases: Vec::new(),
-                    description: String::new(),
-                    roles: Vec::new(),
-                    meta: Meta::first(self.now),
-                })?;
-                self.created_actors.insert(id.clone());
-                self.counts.actors_created += 1;
-                id
-            }
+        let Some(id) = found.into_iter().next() else {
+            return Ok(None);
         };
         self.actors.insert(folded, id.clone());
+        self.actors_as_written.insert(name.to_string(), id.clone());
+        Ok(Some(id))
+    }
+
+    /// Creates the actor for a name that means none (see `known_actor`).
+    fn new_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
+        bulk.put(&Actor {
+            id: id.clone(),
+            name: name.to_string(),
+            kind: ActorKind::Other,
+            aliases: Vec::new(),
+            description: String::new(),
+            roles: Vec::new(),
+            meta: Meta::first(self.now),
+        })?;
+        self.created_actors.insert(id.clone());
+        self.counts.actors_created += 1;
+        self.actors.insert(fold(name), id.clone());
         self.actors_as_written.insert(name.to_string(), id.clone());
         Ok(id)
     }
 
     fn source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        let folded = fold(name);
-        if let Some(id) = self.sources.get(&folded) {
-            return Ok(id.clone());
+        match self.known_source(name) {
+            Some(id) => Ok(id),
+            None => self.new_source(bulk, name),
         }
+    }
+
+    fn known_source(&self, name: &str) -> Option<String> {
+        self.sources.get(&fold(name)).cloned()
+    }
+
+    fn new_source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
         let id = unused_id(|id| taken(bulk, keys::SOURCE, id), &slug(name))?;
         bulk.put(&Source {
             id: id.clone(),
@@ -579,41 +602,91 @@ impl<'s> Importer<'s> {
             grade: None,
             meta: Meta::first(self.now),
         })?;
-        self.sources.insert(folded, id.clone());
+        self.sources.insert(fold(name), id.clone());
         self.counts.sources_created += 1;
         Ok(id)
     }
 
     /// Imports one timeline row. `Some(what is wrong)` when the row is bad
-    /// for what the database holds; nothing is written then.
+    /// for what the database or an earlier row holds; nothing is written
+    /// for it then.
+    ///
+    /// The names are looked up first and their actors and sources created
+    /// only once the row is to be written: a row that is bad, or that
+    /// names a retracted event, creates nothing.
     fn event(&mut self, bulk: &mut Bulk, row: EventRow) -> Result<Option<String>> {
+        // Ids of the known names, in the row's order; "" for a name that
+        // means no one yet.
         let mut actors = Vec::with_capacity(row.actors.len());
+        let mut unknown_actors = false;
         for name in &row.actors {
-            let id = self.actor(bulk, name)?;
-            if !actors.contains(&id) {
-                actors.push(id);
-            }
+            let id = self.known_actor(bulk, name)?.unwrap_or_default();
+            unknown_actors |= id.is_empty();
+            actors.push(id);
         }
-        let mut links: Vec<SourceLink> = Vec::with_capacity(row.sources.len());
+        let mut sources = Vec::with_capacity(row.sources.len());
+        let mut unknown_sources = false;
         for name in &row.sources {
-            let id = self.source(bulk, name)?;
-            crate::cmd::event::add_link(&mut links, id);
+            let id = self.known_source(name).unwrap_or_default();
+            unknown_sources |= id.is_empty();
+            sources.push(id);
         }
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
-            None if self.given.actors => bulk.event_with_natural_key(
-                &row.date,
-                &keys::natural_key_of(row.date.as_str(), &row.title, &actors),
-            )?,
+            // A name that means no one yet: no event has these actors.
+            None if self.given.actors && unknown_actors => None,
+            None if self.given.actors => {
+                dedup_in_place(&mut actors);
+                bulk.event_with_natural_key(
+                    &row.date,
+                    &keys::natural_key_of(row.date.as_str(), &row.title, &actors),
+                )?
+            }
             None => match self.event_with_date_and_title(bulk, &row)? {
                 Ok(found) => found,
                 Err(ambiguous) => return Ok(Some(ambiguous)),
             },
         };
-        let existing = match &existing_id {
-            Some(id) => bulk.get::<Event>(id)?,
-            None => None,
+        let (existing, earlier) = match &existing_id {
+            Some(id) => bulk.get_with_row::<Event>(id)?,
+            None => (None, None),
         };
+        if existing
+            .as_ref()
+            .is_some_and(|e| e.meta.retracted.is_some())
+        {
+            // A retraction is undone only on purpose, never by a re-import.
+            self.counts.retracted += 1;
+            return Ok(None);
+        }
+        if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
+            // An earlier row would have created these names.
+            let differ = match (unknown_actors, unknown_sources) {
+                (true, true) => Some("actors and sources"),
+                (true, false) => Some("actors"),
+                (false, true) => Some("sources"),
+                (false, false) => None,
+            };
+            if let Some(differ) = differ {
+                return Ok(Some(same_event_again(earlier, id, differ)));
+            }
+        }
+        if unknown_actors {
+            for (id, name) in actors.iter_mut().zip(&row.actors) {
+                if id.is_empty() {
+                    *id = self.new_actor(bulk, name)?;
+                }
+            }
+        }
+        dedup_in_place(&mut actors);
+        let mut links: Vec<SourceLink> = Vec::with_capacity(sources.len());
+        for (id, name) in sources.into_iter().zip(&row.sources) {
+            let id = match id.is_empty() {
+                true => self.new_source(bulk, name)?,
+                false => id,
+            };
+            crate::cmd::event::add_link(&mut links, id);
+        }
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
@@ -634,14 +707,6 @@ impl<'s> Importer<'s> {
             description: row.description,
             meta: Meta::first(self.now),
         };
-        if existing
-            .as_ref()
-            .is_some_and(|e| e.meta.retracted.is_some())
-        {
-            // A retraction is undone only on purpose, never by a re-import.
-            self.counts.retracted += 1;
-            return Ok(None);
-        }
         match existing {
             Some(old) => {
                 self.given.keep_absent(&mut event, &old);
@@ -653,15 +718,24 @@ impl<'s> Importer<'s> {
                 }
                 event.meta = old.meta.clone();
                 if event == old {
+                    // A copy of an earlier row, or a row that changes
+                    // nothing: unchanged.
+                    if earlier.is_none() {
+                        bulk.claim::<Event>(&id, row.line)?;
+                    }
                     self.counts.unchanged += 1;
                     return Ok(None);
+                }
+                if let Some(earlier) = earlier {
+                    let differ = crate::cmd::event::changed_fields(&old, &event).join(", ");
+                    return Ok(Some(same_event_again(earlier, &id, &differ)));
                 }
                 event.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
             None => self.counts.added += 1,
         }
-        bulk.put(&event)?;
+        bulk.put_from_row(&event, row.line)?;
         if !self.given.actors {
             let titled = self.titled.entry(date_and_title(&event)).or_default();
             if !titled.contains(&event.id) {
@@ -774,6 +848,26 @@ impl<'s> Importer<'s> {
         }
         bulk.put(&claim)
     }
+}
+
+/// What is wrong with a row for an event an earlier row of the file gave,
+/// with other `fields`.
+fn same_event_again(earlier: u64, id: &str, fields: &str) -> String {
+    format!(
+        "line {earlier} already gives event {id}, with other {fields}: give each event one row (an exact copy is allowed)"
+    )
+}
+
+/// Removes repeated ids, keeping each one's first place, in place.
+fn dedup_in_place(ids: &mut Vec<String>) {
+    let mut kept = 0;
+    for i in 0..ids.len() {
+        if !ids[..kept].contains(&ids[i]) {
+            ids.swap(kept, i);
+            kept += 1;
+        }
+    }
+    ids.truncate(kept);
 }
 
 /// An event's date as written and its folded title: what identifies it to

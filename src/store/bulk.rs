@@ -9,8 +9,9 @@
 //!   whenever it reaches its budget;
 //! - keeps the records it wrote in a temporary file, with an index from each
 //!   record's key (and each event's natural key) to its latest version, so
-//!   the import can read back what it wrote (a row that updates an event
-//!   created a few rows earlier);
+//!   the import can read back what it wrote (a row that gives an event
+//!   created a few rows earlier), and which row wrote it (or matched it
+//!   unchanged), so that a second row for one record is reported;
 //! - on commit, merges the runs into one stream of writes in key order and
 //!   merges that into the stored pages (`Pages::rewrite`), so that every page
 //!   is read and written once, in sled batches of bounded size.
@@ -613,7 +614,9 @@ impl NaturalIndex {
 }
 
 /// Every record version a bulk change wrote, appended: key length (u32 LE),
-/// key, value length, value.
+/// key, the line of the import row that wrote it (u64 LE, 0 for none),
+/// value length, value. A row that matched a record and left it unchanged
+/// is appended too, with an empty value (see [`Bulk::claim`]).
 struct RecordFile {
     out: BufWriter<File>,
     len: u64,
@@ -630,22 +633,29 @@ impl RecordFile {
         })
     }
 
-    fn append(&mut self, key: &[u8], value: &[u8]) -> Result<u64> {
+    fn append(&mut self, key: &[u8], line: u64, value: &[u8]) -> Result<u64> {
         let offset = self.len;
         let write = |out: &mut BufWriter<File>| -> std::io::Result<()> {
             out.write_all(&(key.len() as u32).to_le_bytes())?;
             out.write_all(key)?;
+            out.write_all(&line.to_le_bytes())?;
             out.write_all(&(value.len() as u32).to_le_bytes())?;
             out.write_all(value)
         };
         write(&mut self.out).map_err(|e| io_error("write the record file", e))?;
-        self.len += 8 + key.len() as u64 + value.len() as u64;
+        self.len += 16 + key.len() as u64 + value.len() as u64;
         self.unflushed = true;
         Ok(offset)
     }
 
     /// The (key, value) written at `offset`.
     fn read(&mut self, offset: u64) -> Result<(Vec<u8>, Vec<u8>)> {
+        self.read_with_line(offset)
+            .map(|(key, _, value)| (key, value))
+    }
+
+    /// The (key, row line, value) written at `offset`.
+    fn read_with_line(&mut self, offset: u64) -> Result<(Vec<u8>, u64, Vec<u8>)> {
         if self.unflushed {
             self.out
                 .flush()
@@ -662,8 +672,11 @@ impl RecordFile {
             Ok((bytes, next))
         };
         let (key, at) = read(offset).map_err(|e| io_error("read the record file", e))?;
-        let (value, _) = read(at).map_err(|e| io_error("read the record file", e))?;
-        Ok((key, value))
+        let mut line = [0u8; 8];
+        file.read_exact_at(&mut line, at)
+            .map_err(|e| io_error("read the record file", e))?;
+        let (value, _) = read(at + 8).map_err(|e| io_error("read the record file", e))?;
+        Ok((key, u64::from_le_bytes(line), value))
     }
 }
 
@@ -674,6 +687,9 @@ pub struct Bulk<'s> {
     records: RecordFile,
     /// Record key → offset of its latest version in `records`.
     latest: OffsetIndex,
+    /// Record key → offset in `records` of the row that matched the stored
+    /// record and left it unchanged (see [`Bulk::claim`]).
+    claimed: OffsetIndex,
     /// The events written, by date sort key and natural hash.
     natural: NaturalIndex,
     max_span: Option<i32>,
@@ -690,6 +706,7 @@ impl Store {
             sorter: Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES)),
             records: RecordFile::new()?,
             latest: OffsetIndex::default(),
+            claimed: OffsetIndex::default(),
             natural: NaturalIndex::default(),
             max_span: None,
             store_empty: self.data.is_empty(),
@@ -905,21 +922,50 @@ impl Bulk<'_> {
 
     /// The current version of a record, as this change would leave it.
     pub fn get<R: Record>(&mut self, id: &str) -> Result<Option<R>> {
+        self.get_with_row(id).map(|(record, _)| record)
+    }
+
+    /// The current version of a record, as this change would leave it, and
+    /// the line of the import row that wrote it in this change (see
+    /// [`Bulk::put_from_row`]) or matched it unchanged (see [`Bulk::claim`]).
+    pub fn get_with_row<R: Record>(&mut self, id: &str) -> Result<(Option<R>, Option<u64>)> {
         let key = keys::record(R::KIND, id);
         let records = &mut self.records;
-        match self.latest.get(&key, |at| Self::key_at(records, at))? {
-            Some(offset) => {
-                let (_, bytes) = self.records.read(offset)?;
-                self.store.decode(&bytes, R::KIND, id).map(Some)
-            }
-            None if self.store_empty => Ok(None),
-            None => self.store.get(id),
+        if let Some(offset) = self.latest.get(&key, |at| Self::key_at(records, at))? {
+            let (_, line, bytes) = self.records.read_with_line(offset)?;
+            let record = self.store.decode(&bytes, R::KIND, id)?;
+            return Ok((Some(record), (line > 0).then_some(line)));
         }
+        if self.store_empty {
+            return Ok((None, None));
+        }
+        let row = match self.claimed.get(&key, |at| Self::key_at(records, at))? {
+            Some(offset) => Some(self.records.read_with_line(offset)?.1),
+            None => None,
+        };
+        Ok((self.store.get(id)?, row))
+    }
+
+    /// Notes that the import row at `line` matched the stored record `id`
+    /// and left it as it is, so that [`Bulk::get_with_row`] names that row
+    /// to a later one that means the same record.
+    pub fn claim<R: Record>(&mut self, id: &str, line: u64) -> Result<()> {
+        let key = keys::record(R::KIND, id);
+        let offset = self.records.append(&key, line, &[])?;
+        let records = &mut self.records;
+        self.claimed
+            .insert(&key, offset, |at| Self::key_at(records, at))
     }
 
     /// Writes `record` as the next version of its id, as
     /// [`Change::put`](super::Change::put) does.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        self.put_from_row(record, 0)
+    }
+
+    /// [`Bulk::put`], for the import row at `line` (0: none), which
+    /// [`Bulk::get_with_row`] then names.
+    pub fn put_from_row<R: Record>(&mut self, record: &R, line: u64) -> Result<()> {
         let current = self.get::<R>(record.id())?;
         let mut writes = super::next_version_writes(current.as_ref(), record)?;
         // The last write is the record itself: kept to be read back.
@@ -936,7 +982,7 @@ impl Bulk<'_> {
                 dated_hash = keys::dated_hash_in(index_key);
             }
         }
-        let offset = self.records.append(&key, &bytes)?;
+        let offset = self.records.append(&key, line, &bytes)?;
         let records = &mut self.records;
         self.latest
             .insert(&key, offset, |at| Self::key_at(records, at))?;
@@ -1022,12 +1068,13 @@ impl Bulk<'_> {
             sorter,
             records,
             latest,
+            claimed,
             natural,
             max_span,
             store_empty: _,
         } = self;
         // What the rows needed to read back is not needed to write pages.
-        drop((records, latest, natural));
+        drop((records, latest, claimed, natural));
         if sorter.is_empty() {
             return Ok(());
         }
