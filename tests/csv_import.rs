@@ -1577,3 +1577,74 @@ fn a_second_row_for_an_event_is_reported_after_another_bad_row() {
     assert!(stderr.contains("2 of 3 rows are bad"), "{stderr}");
     assert!(!env.db().exists());
 }
+
+// 14. Retracted events stay retracted.
+
+#[test]
+fn a_row_for_a_retracted_event_leaves_it_retracted_and_adds_nothing() {
+    let env = TestEnv::new();
+    env.write_file(
+        "rows.csv",
+        "date,title,actors,description\n\
+         2025-03-01,Dup meeting,Ann Ames; Ben Berg,\n\
+         2025-03-02,Other meeting,Ann Ames,first\n",
+    );
+    import(&env, &["rows.csv"]);
+    let dup = event_titled(&env, "Dup meeting")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another event with history, which is not retracted.
+    env.write_file(
+        "edit.csv",
+        "date,title,actors,description\n2025-03-02,Other meeting,Ann Ames,second\n",
+    );
+    import(&env, &["edit.csv"]);
+    env.run_ok(["retract", &dup, "--reason", "duplicate"]);
+    let before = env.export_ndjson();
+
+    // By date, title and actors: the retracted event, left retracted.
+    let stderr = import(&env, &["rows.csv", "--dry-run"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    assert!(
+        stderr.contains("1 row names a retracted record"),
+        "{stderr}"
+    );
+    let stderr = import(&env, &["rows.csv"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    assert!(stderr.contains("left retracted"), "{stderr}");
+    assert_eq!(titles(&env), ["Other meeting"]);
+    assert_eq!(versions(&env, &dup), 2);
+
+    // By date and title, in a file without an actors column.
+    env.write_file("titles.csv", "date,title\n2025-03-01,Dup meeting\n");
+    let stderr = import(&env, &["titles.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 0 unchanged"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("left retracted"), "{stderr}");
+
+    // By id, naming an actor and a source no one has: nothing is created
+    // for a row that writes nothing.
+    env.write_file(
+        "by-id.csv",
+        &format!("id,date,title,actors,sources\n{dup},2025-03-01,Dup meeting,Ann Ames; Zed Zorn,Some Paper\n"),
+    );
+    let stderr = import(&env, &["by-id.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 0 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("left retracted"), "{stderr}");
+    assert!(!actor_names(&env).contains(&"Zed Zorn".to_string()));
+
+    let after = env.export_ndjson();
+    assert_eq!(
+        after.lines().filter(|l| l.contains("\"event\"")).count(),
+        before.lines().filter(|l| l.contains("\"event\"")).count() + 1,
+        "one version more, of the other meeting, and no new event"
+    );
+    assert!(!after.contains(&format!("{dup}-2")), "{after}");
+    env.run_ok(["check"]);
+}

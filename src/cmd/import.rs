@@ -143,7 +143,8 @@ struct Counts {
     updated: usize,
     unchanged: usize,
     rejected: usize,
-    /// Rows naming retracted records, left retracted.
+    /// Rows naming retracted records (by id, or by what identifies an
+    /// event without one), left retracted: no new record in their place.
     retracted: usize,
     actors_created: usize,
     sources_created: usize,
@@ -312,11 +313,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         counts.actors_created,
         counts.sources_created
     );
-    if counts.retracted > 0 {
-        message.push_str(&format!(
-            "; {} rows name retracted records and were left retracted",
-            counts.retracted
-        ));
+    match counts.retracted {
+        0 => {}
+        1 => message.push_str("; 1 row names a retracted record, left retracted"),
+        n => message.push_str(&format!(
+            "; {n} rows name retracted records, left retracted"
+        )),
     }
     if counts.rejected > 0 {
         message.push_str(&format!(
@@ -631,19 +633,26 @@ impl<'s> Importer<'s> {
             unknown_sources |= id.is_empty();
             sources.push(id);
         }
+        // The event the row means: by id, else live by natural key (or by
+        // date and title), else retracted by the same.
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
             // A name that means no one yet: no event has these actors.
             None if self.given.actors && unknown_actors => None,
             None if self.given.actors => {
                 dedup_in_place(&mut actors);
-                bulk.event_with_natural_key(
-                    &row.date,
-                    &keys::natural_key_of(row.date.as_str(), &row.title, &actors),
-                )?
+                let natural = keys::natural_key_of(row.date.as_str(), &row.title, &actors);
+                match bulk.event_with_natural_key(&row.date, &natural)? {
+                    Some(id) => Some(id),
+                    None => retracted_event(bulk, &row.date, |e| keys::natural_key(e) == natural)?,
+                }
             }
             None => match self.event_with_date_and_title(bulk, &row)? {
-                Ok(found) => found,
+                Ok(Some(id)) => Some(id),
+                Ok(None) => {
+                    let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+                    retracted_event(bulk, &row.date, |e| date_and_title(e) == wanted)?
+                }
                 Err(ambiguous) => return Ok(Some(ambiguous)),
             },
         };
@@ -848,6 +857,24 @@ impl<'s> Importer<'s> {
         }
         bulk.put(&claim)
     }
+}
+
+/// A retracted event dated `date` that `is_it` recognises: what a row
+/// without an id means when no live event matches it. Such a row leaves
+/// it retracted and adds no event in its place.
+fn retracted_event(
+    bulk: &mut Bulk,
+    date: &model::Date,
+    is_it: impl Fn(&Event) -> bool,
+) -> Result<Option<String>> {
+    for id in bulk.retracted_events_dated(date)? {
+        if let Some(event) = bulk.get::<Event>(&id)? {
+            if event.meta.retracted.is_some() && is_it(&event) {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// What is wrong with a row for an event an earlier row of the file gave,

@@ -696,6 +696,9 @@ pub struct Bulk<'s> {
     /// The store held nothing when this change began (a first import):
     /// every read falls through to it, so none is made.
     store_empty: bool,
+    /// The store's retracted events by date sort key, read when first
+    /// asked for (see [`Bulk::retracted_events_dated`]).
+    retracted: Option<foldhash::HashMap<[u8; 9], Vec<String>>>,
 }
 
 impl Store {
@@ -710,6 +713,7 @@ impl Store {
             natural: NaturalIndex::default(),
             max_span: None,
             store_empty: self.data.is_empty(),
+            retracted: None,
         })
     }
 
@@ -1060,6 +1064,58 @@ impl Bulk<'_> {
             .collect()
     }
 
+    /// The ids of the store's retracted events with `date`'s sort key, to
+    /// be confirmed against their current versions. A retracted event owns
+    /// no index entry; but a retraction is a later version, so a retracted
+    /// event has history: the first call reads the ids in the events'
+    /// history, once, and the current version of each, and keeps the
+    /// retracted ones' ids (they are few). Its cost follows the history
+    /// (nothing in a database no one has edited), not the events; and an
+    /// import asks only for a row without an id that matches no live event,
+    /// never in a store that held nothing.
+    pub fn retracted_events_dated(&mut self, date: &Date) -> Result<Vec<String>> {
+        if self.store_empty {
+            return Ok(Vec::new());
+        }
+        if self.retracted.is_none() {
+            let started = std::time::Instant::now();
+            let mut retracted: foldhash::HashMap<[u8; 9], Vec<String>> = Default::default();
+            let mut last: Vec<u8> = Vec::new();
+            let mut read = 0usize;
+            for item in self.store.scan([keys::HISTORY, keys::EVENT]) {
+                let (key, _) = item?;
+                let id =
+                    keys::history_id(&key).ok_or_else(|| self.store.damaged_index("history"))?;
+                if id == last.as_slice() {
+                    continue;
+                }
+                last = id.to_vec();
+                read += 1;
+                let id = String::from_utf8_lossy(id);
+                if let Some(event) = self.store.get::<Event>(&id)? {
+                    if event.meta.retracted.is_some() {
+                        retracted
+                            .entry(event.date.sort_key())
+                            .or_default()
+                            .push(event.id);
+                    }
+                }
+            }
+            crate::detail(format!(
+                "found {} retracted events among {read} with history in {:.2} s",
+                retracted.values().map(Vec::len).sum::<usize>(),
+                started.elapsed().as_secs_f64()
+            ));
+            self.retracted = Some(retracted);
+        }
+        Ok(self
+            .retracted
+            .as_ref()
+            .and_then(|r| r.get(&date.sort_key()))
+            .cloned()
+            .unwrap_or_default())
+    }
+
     /// Writes every page the change touches, once each, all or nothing
     /// (see the module documentation), and flushes.
     pub fn commit(self) -> Result<()> {
@@ -1072,6 +1128,7 @@ impl Bulk<'_> {
             natural,
             max_span,
             store_empty: _,
+            retracted: _,
         } = self;
         // What the rows needed to read back is not needed to write pages.
         drop((records, latest, claimed, natural));
