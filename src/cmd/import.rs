@@ -506,6 +506,8 @@ struct Importer<'s> {
     /// date and folded title (as a natural key without actors), which is
     /// what rows without an id match them by.
     titled: foldhash::HashMap<String, Vec<String>>,
+    /// The ids of a row's sources while it is imported (see `event`).
+    source_ids: Vec<String>,
 }
 
 impl<'s> Importer<'s> {
@@ -527,6 +529,7 @@ impl<'s> Importer<'s> {
             claims_in_file: Default::default(),
             given,
             titled: Default::default(),
+            source_ids: Vec::new(),
         })
     }
 
@@ -626,7 +629,9 @@ impl<'s> Importer<'s> {
             unknown_actors |= id.is_empty();
             actors.push(id);
         }
-        let mut sources = Vec::with_capacity(row.sources.len());
+        // The same for sources, in a buffer kept from row to row.
+        let mut sources = std::mem::take(&mut self.source_ids);
+        sources.clear();
         let mut unknown_sources = false;
         for name in &row.sources {
             let id = self.known_source(name).unwrap_or_default();
@@ -689,13 +694,14 @@ impl<'s> Importer<'s> {
         }
         dedup_in_place(&mut actors);
         let mut links: Vec<SourceLink> = Vec::with_capacity(sources.len());
-        for (id, name) in sources.into_iter().zip(&row.sources) {
+        for (id, name) in sources.drain(..).zip(&row.sources) {
             let id = match id.is_empty() {
                 true => self.new_source(bulk, name)?,
                 false => id,
             };
             crate::cmd::event::add_link(&mut links, id);
         }
+        self.source_ids = sources;
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
