@@ -208,8 +208,10 @@ pub enum Command {
     ///
     /// Bad rows are reported as FILE:LINE and nothing is written unless
     /// --skip-bad is given. A CSV row with an id updates that event; one
-    /// without is matched by date, title and actors, so re-imports do not
-    /// duplicate.
+    /// without is matched by date, title and actors (date and title in a
+    /// file without an actors column), so re-imports do not duplicate. A
+    /// column the header lacks leaves that field as it is. A second row for
+    /// one event is a bad row, unless it is an exact copy of the first.
     ///
     /// Example: factline import sheet.csv --map title=Headline,date=Date
     Import(ImportArgs),

@@ -9,6 +9,11 @@
 //! change is all or nothing: an interrupted import is undone at the next
 //! open, and running it again completes it (rows already there are matched,
 //! not duplicated).
+//!
+//! The header decides what a row says: a field whose column it lacks is
+//! left as stored when a row updates a record (`cmd::import::Given`), a
+//! name given twice for a column that is read is refused, and the columns
+//! no field reads are named in a notice.
 
 use std::io::Read;
 
@@ -60,6 +65,8 @@ pub struct Columns {
     index: foldhash::HashMap<&'static str, usize>,
     timelinejs: Option<[Option<usize>; 6]>,
     width: usize,
+    /// The named columns no field is read from, as the header names them.
+    ignored: Vec<String>,
 }
 
 /// Parses `--map title=Headline,date=Date` into (field, column) pairs.
@@ -169,11 +176,80 @@ impl Columns {
                 )));
             }
         }
+        // The columns read: a name given twice there leaves unclear which
+        // column is meant, so the file is refused.
+        let mut read: Vec<usize> = index.values().copied().collect();
+        if let Some(cols) = &timelinejs {
+            read.extend(cols.iter().flatten());
+            read.extend(find("Type"));
+        }
+        read.sort_unstable();
+        read.dedup();
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+        for &i in &read {
+            if let Some(j) = (0..header.len()).find(|&j| j != i && same(&header[j], &header[i])) {
+                let (first, second) = (i.min(j) + 1, i.max(j) + 1);
+                return Err(Error::bad_input(format!(
+                    "{label}:1: the header names column {:?} twice (columns {first} and {second}): rename or remove one",
+                    header[i].trim()
+                )));
+            }
+        }
+        let mut ignored: Vec<String> = Vec::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim();
+            if !name.is_empty()
+                && read.binary_search(&i).is_err()
+                && !ignored.iter().any(|n| same(n, name))
+            {
+                ignored.push(name.to_string());
+            }
+        }
         Ok(Columns {
             index,
             timelinejs,
             width: header.len(),
+            ignored,
         })
+    }
+
+    /// Whether the header gives `field` (by its name, by `--map`, or for the
+    /// date, TimelineJS's Year column).
+    pub fn has(&self, field: &str) -> bool {
+        self.index.contains_key(field) || (field == "date" && self.timelinejs.is_some())
+    }
+
+    /// The named columns of the header that no field is read from.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
+    }
+
+    /// One line saying which columns are ignored (None if none is), with
+    /// the field a name is likely a misspelling of.
+    pub fn ignored_notice(&self, label: &str, fields: &[&str]) -> Option<String> {
+        if self.ignored.is_empty() {
+            return None;
+        }
+        let named: Vec<String> = self
+            .ignored
+            .iter()
+            .map(|name| {
+                let lower = name.to_lowercase();
+                match fields
+                    .iter()
+                    .find(|f| crate::model::names::is_likely_misspelling(&lower, f))
+                {
+                    Some(field) => format!("{name:?} ({field}?)"),
+                    None => format!("{name:?}"),
+                }
+            })
+            .collect();
+        Some(format!(
+            "{label}: ignoring {} that no field is read from: {}; the fields are {} (name a column with --map FIELD=COLUMN)",
+            if named.len() == 1 { "a column" } else { "columns" },
+            named.join(", "),
+            fields.join(", ")
+        ))
     }
 
     fn get<'r>(&self, row: &'r [String], field: &str) -> &'r str {
@@ -416,6 +492,22 @@ impl Columns {
             supports: list("supports"),
         })
     }
+}
+
+/// The raw fields of the row that `path` holds between the byte offsets
+/// `start` and `end` (as [`Rows::position`] gave them before and after
+/// it), for the reject file of a row found bad only after it was read.
+pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+    use std::os::unix::fs::FileExt;
+    let mut bytes = vec![0u8; end.saturating_sub(start) as usize];
+    std::fs::File::open(path)?.read_exact_at(&mut bytes, start)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let mut record = csv::ByteRecord::new();
+    reader.read_byte_record(&mut record)?;
+    Ok(record.iter().map(<[u8]>::to_vec).collect())
 }
 
 /// A CSV reader that reports invalid UTF-8, over-long fields and broken

@@ -1257,3 +1257,394 @@ fn timelines_stream_in_date_order_whatever_the_filter_and_however_many_runs() {
         }
     }
 }
+
+// 12. Headers: a column the header lacks leaves that field as stored, a
+// column named twice is refused, a column no field reads is named.
+
+/// The stored event with this id (`event show --format json`).
+fn event_json(env: &TestEnv, id: &str) -> Value {
+    let shown = env.json(["event", "show", id]);
+    shown.get("event").cloned().unwrap_or(shown)
+}
+
+#[test]
+fn a_header_without_some_columns_leaves_those_fields_as_stored() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-08-alaska-summit";
+    let before = event_json(&env, id);
+    assert_eq!(before["kind"], "meeting");
+
+    // A sheet that only corrects titles and statuses; its second row is a
+    // new event.
+    env.write_file(
+        "status.csv",
+        &format!(
+            "id,date,title,status\n\
+             {id},2025-08,Trump and Putin meet in Anchorage,occurred\n\
+             new-one,2025-09-01,A new event,scheduled\n"
+        ),
+    );
+    let stderr = import(&env, &["status.csv"]);
+    assert!(stderr.contains("1 added, 1 updated"), "{stderr}");
+    let after = event_json(&env, id);
+    assert_eq!(after["title"], "Trump and Putin meet in Anchorage");
+    for field in ["kind", "place", "actors", "sources", "tags", "description"] {
+        assert_eq!(after[field], before[field], "{field} kept: {after:#}");
+    }
+    let who_met = env.json(["who-met", "putin"]);
+    assert!(who_met.to_string().contains(id), "{who_met}");
+    // The new event gets the defaults.
+    let new = event_json(&env, "new-one");
+    assert_eq!(new["kind"], "other");
+    assert_eq!(new["status"], "scheduled");
+    assert!(new["actors"].as_array().unwrap().is_empty(), "{new}");
+
+    // A column given by --map counts as given: it is written, and the
+    // others are kept.
+    env.write_file(
+        "notes.csv",
+        &format!(
+            "id,When,Headline,Notes\n{id},2025-08,Trump and Putin meet in Anchorage,Rewritten\n"
+        ),
+    );
+    let stderr = import(
+        &env,
+        &[
+            "notes.csv",
+            "--map",
+            "date=When,title=Headline,description=Notes",
+        ],
+    );
+    assert!(stderr.contains("1 updated"), "{stderr}");
+    let mapped = event_json(&env, id);
+    assert_eq!(mapped["description"], "Rewritten");
+    assert_eq!(mapped["kind"], "meeting");
+    assert_eq!(mapped["actors"], before["actors"]);
+
+    // An empty cell in a column the header gives still empties the field.
+    env.write_file(
+        "empty.csv",
+        &format!("id,date,title,place\n{id},2025-08,Trump and Putin meet in Anchorage,\n"),
+    );
+    import(&env, &["empty.csv"]);
+    assert!(event_json(&env, id)["place"].is_null());
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn without_an_actors_column_rows_match_events_by_date_and_title() {
+    let env = TestEnv::new();
+    env.write_file(
+        "full.csv",
+        &format!(
+            "{HEADER}\n\
+             ,2025-10-24,Miami talks,talks,occurred,Miami,Steve Witkoff; Kirill Dmitriev,Axios,,\n\
+             ,2025-11-01,Briefing,meeting,occurred,,Ann Ames,,,\n\
+             ,2025-11-01,Briefing,meeting,occurred,,Bob Berg,,,\n"
+        ),
+    );
+    import(&env, &["full.csv"]);
+    let miami_id = event_titled(&env, "Miami talks")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A TimelineJS sheet has no actors column: its row is the event with
+    // that date and title, whose actors stay.
+    env.write_file(
+        "tl.csv",
+        &format!("{TIMELINEJS_HEADER}\n2025,10,24,,,,,,,Miami talks,Three days,,,,,,,,\n"),
+    );
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(miami["id"], miami_id.as_str());
+    assert_eq!(miami["description"], "Three days");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Kirill Dmitriev"]
+    );
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+
+    // Two events with that date and title: the row cannot say which.
+    let before = env.export_ndjson();
+    env.write_file(
+        "which.csv",
+        "date,title,status\n2025-11-01,Briefing,cancelled\n2025-12-01,Another,occurred\n",
+    );
+    let stderr = env.fail(2, ["import", "which.csv"]);
+    let errors = row_errors(&stderr, "which.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [2], "{stderr}");
+    assert!(errors[&2][0].contains("2 events"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+    let stderr = import(&env, &["which.csv", "--skip-bad"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    let rejects = raw_records(&env.path("which.csv.rejects.csv"));
+    assert_eq!(rejects.len(), 2, "header and the bad row");
+    assert_eq!(
+        rejects[1].1[1..],
+        [
+            b"2025-11-01".to_vec(),
+            b"Briefing".to_vec(),
+            b"cancelled".to_vec()
+        ]
+    );
+}
+
+#[test]
+fn a_header_naming_a_column_twice_is_refused() {
+    let env = TestEnv::new();
+    env.write_file(
+        "twice.csv",
+        "date,title,actors,actors\n2025-01-01,Two actor columns,Ann,Acme Corp\n",
+    );
+    let stderr = env.fail(2, ["import", "twice.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(stderr.contains("twice.csv:1: "), "{stderr}");
+    assert!(stderr.contains("\"actors\" twice"), "{stderr}");
+    assert!(!env.db().exists(), "nothing written");
+
+    // The same for a column --map names, in any case.
+    env.write_file("mapped.csv", "When,when,title\n2025,2026,x\n");
+    let stderr = env.fail(2, ["import", "mapped.csv", "--map", "date=When"]);
+    assert!(stderr.contains("mapped.csv:1: "), "{stderr}");
+    assert!(!env.db().exists(), "nothing written");
+
+    // A column read by no field may be named twice: it is ignored.
+    env.write_file("notes.csv", "date,title,Notes,Notes\n2025,x,a,b\n");
+    let stderr = import(&env, &["notes.csv"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+}
+
+#[test]
+fn columns_that_no_field_reads_are_named_in_one_notice() {
+    let env = TestEnv::new();
+    env.write_file(
+        "typo.csv",
+        "date,title,actors,Descripton,Source\n2025-01-01,Typo header,Ann,important notes,Reuters\n",
+    );
+    let stderr = import(&env, &["typo.csv"]);
+    let notices: Vec<&str> = stderr.lines().filter(|l| l.contains("ignoring")).collect();
+    assert_eq!(notices.len(), 1, "{stderr}");
+    assert!(
+        notices[0].contains("\"Descripton\" (description?)")
+            && notices[0].contains("\"Source\" (sources?)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 added"),
+        "the import still runs: {stderr}"
+    );
+
+    // A column --map names is read, and one it takes the place of is not.
+    let env = TestEnv::new();
+    env.write_file(
+        "mapped.csv",
+        "date,title,Descripton,description\n2025-01-01,x,notes,other\n",
+    );
+    let stderr = import(&env, &["mapped.csv", "--map", "description=Descripton"]);
+    assert!(stderr.contains("ignoring a column"), "{stderr}");
+    assert!(stderr.contains("\"description\""), "{stderr}");
+    assert!(!stderr.contains("\"Descripton\""), "{stderr}");
+    assert_eq!(timeline(&env)[0]["description"], "notes");
+
+    // The export's own header names every field: no notice.
+    let stderr = import(&env, &["mapped.csv", "--map", "description=description"]);
+    assert!(stderr.contains("ignoring"), "{stderr}");
+    env.write_file("full.csv", &format!("{HEADER}\n,2025,y,,,,,,,\n"));
+    let stderr = import(&env, &["full.csv"]);
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+}
+
+// 13. One row per event in a file.
+
+/// The names of the actors (`actors --format json`), sorted.
+fn actor_names(env: &TestEnv) -> Vec<String> {
+    let mut names: Vec<String> = env
+        .json(["actors"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_second_row_for_an_event_is_a_bad_row_naming_the_first() {
+    let env = TestEnv::new();
+    // No id, the same date, title and actors: one event, given with two
+    // descriptions, and once more exactly as first given (spreadsheets
+    // hold such copies: that is no conflict).
+    env.write_file(
+        "twice.csv",
+        "date,title,actors,description\n\
+         2025-01-01,Talks,Alice Adams; Bob Brown,first\n\
+         2025-01-01,Talks,Alice Adams; Bob Brown,second\n\
+         2025-01-02,Other talks,Carol Clark,\n\
+         2025-01-01,Talks,Alice Adams; Bob Brown,first\n",
+    );
+    let stderr = env.fail(2, ["import", "twice.csv"]);
+    let errors = row_errors(&stderr, "twice.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [3], "{stderr}");
+    assert!(
+        errors[&3][0].contains("line 2") && errors[&3][0].contains("description"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing written");
+
+    // --skip-bad rejects the second row; importing again changes nothing.
+    let stderr = import(&env, &["twice.csv", "--skip-bad"]);
+    assert!(
+        stderr.contains("2 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let rejects = raw_records(&env.path("twice.csv.rejects.csv"));
+    assert_eq!(rejects.len(), 2, "header and the second row");
+    assert_eq!(rejects[1].1[4], b"second");
+    let talks = event_titled(&env, "Talks");
+    assert_eq!(talks["description"], "first");
+    let talks_id = talks["id"].as_str().unwrap().to_string();
+    let before = env.export_ndjson();
+    for _ in 0..2 {
+        let stderr = import(&env, &["twice.csv", "--skip-bad"]);
+        assert!(
+            stderr.contains("0 added, 0 updated, 3 unchanged"),
+            "{stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "a re-import changes nothing");
+    }
+    assert_eq!(versions(&env, &talks_id), 1);
+
+    // The same id twice: the second row is bad, even when the first left
+    // the stored event as it was; it creates no actor either.
+    env.write_file(
+        "ids.csv",
+        "id,date,title,actors\n\
+         x1,2025-02-01,First,Ann Ames\n\
+         x1,2025-02-02,Second,Zed Zorn\n",
+    );
+    let stderr = env.fail(2, ["import", "ids.csv"]);
+    let errors = row_errors(&stderr, "ids.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [3], "{stderr}");
+    assert!(errors[&3][0].contains("line 2"), "{stderr}");
+    import(&env, &["ids.csv", "--skip-bad"]);
+    assert!(!actor_names(&env).contains(&"Zed Zorn".to_string()));
+    let stderr = env.fail(2, ["import", "ids.csv"]);
+    assert_eq!(
+        row_errors(&stderr, "ids.csv")
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [3],
+        "{stderr}"
+    );
+    let before = env.export_ndjson();
+    let stderr = import(&env, &["ids.csv", "--skip-bad"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    assert_eq!(versions(&env, "x1"), 1);
+    env.run_ok(["check"]);
+}
+
+#[test]
+fn a_second_row_for_an_event_is_reported_after_another_bad_row() {
+    let env = TestEnv::new();
+    env.write_file(
+        "both.csv",
+        "date,title,actors,description\n\
+         2025-01-01,Talks,Ann Ames,first\n\
+         2025-13-01,Bad date,Ann Ames,\n\
+         2025-01-01,Talks,Ann Ames,second\n",
+    );
+    let stderr = env.fail(2, ["import", "both.csv"]);
+    let errors = row_errors(&stderr, "both.csv");
+    assert_eq!(
+        errors.keys().copied().collect::<Vec<_>>(),
+        [3, 4],
+        "{stderr}"
+    );
+    assert!(errors[&4][0].contains("line 2"), "{stderr}");
+    assert!(stderr.contains("2 of 3 rows are bad"), "{stderr}");
+    assert!(!env.db().exists());
+}
+
+// 14. Retracted events stay retracted.
+
+#[test]
+fn a_row_for_a_retracted_event_leaves_it_retracted_and_adds_nothing() {
+    let env = TestEnv::new();
+    env.write_file(
+        "rows.csv",
+        "date,title,actors,description\n\
+         2025-03-01,Dup meeting,Ann Ames; Ben Berg,\n\
+         2025-03-02,Other meeting,Ann Ames,first\n",
+    );
+    import(&env, &["rows.csv"]);
+    let dup = event_titled(&env, "Dup meeting")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another event with history, which is not retracted.
+    env.write_file(
+        "edit.csv",
+        "date,title,actors,description\n2025-03-02,Other meeting,Ann Ames,second\n",
+    );
+    import(&env, &["edit.csv"]);
+    env.run_ok(["retract", &dup, "--reason", "duplicate"]);
+    let before = env.export_ndjson();
+
+    // By date, title and actors: the retracted event, left retracted.
+    let stderr = import(&env, &["rows.csv", "--dry-run"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    assert!(
+        stderr.contains("1 row names a retracted record"),
+        "{stderr}"
+    );
+    let stderr = import(&env, &["rows.csv"]);
+    assert!(stderr.contains("0 added, 1 updated"), "{stderr}");
+    assert!(stderr.contains("left retracted"), "{stderr}");
+    assert_eq!(titles(&env), ["Other meeting"]);
+    assert_eq!(versions(&env, &dup), 2);
+
+    // By date and title, in a file without an actors column.
+    env.write_file("titles.csv", "date,title\n2025-03-01,Dup meeting\n");
+    let stderr = import(&env, &["titles.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 0 unchanged"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("left retracted"), "{stderr}");
+
+    // By id, naming an actor and a source no one has: nothing is created
+    // for a row that writes nothing.
+    env.write_file(
+        "by-id.csv",
+        &format!("id,date,title,actors,sources\n{dup},2025-03-01,Dup meeting,Ann Ames; Zed Zorn,Some Paper\n"),
+    );
+    let stderr = import(&env, &["by-id.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 0 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("left retracted"), "{stderr}");
+    assert!(!actor_names(&env).contains(&"Zed Zorn".to_string()));
+
+    let after = env.export_ndjson();
+    assert_eq!(
+        after.lines().filter(|l| l.contains("\"event\"")).count(),
+        before.lines().filter(|l| l.contains("\"event\"")).count() + 1,
+        "one version more, of the other meeting, and no new event"
+    );
+    assert!(!after.contains(&format!("{dup}-2")), "{after}");
+    env.run_ok(["check"]);
+}

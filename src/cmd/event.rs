@@ -453,7 +453,7 @@ impl Row for EventDetail {
     }
 }
 
-fn changed_fields(old: &Event, new: &Event) -> Vec<String> {
+pub(crate) fn changed_fields(old: &Event, new: &Event) -> Vec<String> {
     let mut changed = Vec::new();
     let mut note = |name: &str, differs: bool| {
         if differs {

@@ -143,7 +143,8 @@ struct Counts {
     updated: usize,
     unchanged: usize,
     rejected: usize,
-    /// Rows naming retracted records, left retracted.
+    /// Rows naming retracted records (by id, or by what identifies an
+    /// event without one), left retracted: no new record in their place.
     retracted: usize,
     actors_created: usize,
     sources_created: usize,
@@ -161,7 +162,13 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
 
     let mut rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
+    if let Some(notice) = columns.ignored_notice(label, fields) {
+        crate::notice(notice);
+    }
     let header = rows.header.clone();
+    // Where the first row starts (a row found bad after it was read is
+    // read again from the file, for the reject file).
+    let mut row_start = rows.position();
     // Claims may name claims further down the file (contradicts, supports):
     // their ids are gathered first. (Claims are few; events are read once.)
     let claim_ids = match args.what {
@@ -183,9 +190,10 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // One pass: every row is checked; good rows go into one bulk change,
     // which is written only at the end, and only if no row was bad (or
     // --skip-bad was given). After a bad row without --skip-bad, the rest
-    // is only checked, so that every bad row is reported.
+    // is only checked (event rows still against the change, which is then
+    // never written), so that every bad row is reported.
     let store = open_store(ctx, args.dry_run)?;
-    let mut importer = Importer::new(&store, ctx.now)?;
+    let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
     importer.claims_in_file = claim_ids;
     let mut bulk = store.bulk()?;
     let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
@@ -239,6 +247,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         });
         for chunk in parsed {
             for (line, position, parsed) in chunk? {
+                let start = std::mem::replace(&mut row_start, position);
                 total += 1;
                 progress.set(total as u64, position);
                 let writing = bad.rows.is_empty() || args.skip_bad;
@@ -248,11 +257,19 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
                         bad.add(line, message, raw)?;
                         continue;
                     }
-                    Parsed::Event(_) | Parsed::Claim(_) if !writing => continue,
+                    // Event rows are still matched after a bad row (the
+                    // change is not written then), so that a second row
+                    // for one event is reported too.
+                    Parsed::Claim(_) if !writing => continue,
                     Parsed::Event(row) => importer.event(&mut bulk, row),
-                    Parsed::Claim(row) => importer.claim(&mut bulk, row),
+                    Parsed::Claim(row) => importer.claim(&mut bulk, row).map(|()| None),
                 };
-                written.map_err(|e| e.context(format!("{label}:{line}")))?;
+                // A row can be bad for what the database holds (it names
+                // two events at once): reported as any bad row.
+                if let Some(message) = written.map_err(|e| e.context(format!("{label}:{line}")))? {
+                    let raw = tabular::raw_fields_at(path, start, position)?;
+                    bad.add(line, message, raw)?;
+                }
             }
         }
         Ok(())
@@ -296,11 +313,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         counts.actors_created,
         counts.sources_created
     );
-    if counts.retracted > 0 {
-        message.push_str(&format!(
-            "; {} rows name retracted records and were left retracted",
-            counts.retracted
-        ));
+    match counts.retracted {
+        0 => {}
+        1 => message.push_str("; 1 row names a retracted record, left retracted"),
+        n => message.push_str(&format!(
+            "; {n} rows name retracted records, left retracted"
+        )),
     }
     if counts.rejected > 0 {
         message.push_str(&format!(
@@ -411,6 +429,60 @@ impl BadRows<'_> {
     }
 }
 
+/// The optional fields of a timeline row that the file's header gives (by
+/// name or `--map`). A row that updates an event leaves the fields its
+/// header lacks as they are stored; a new event gets their defaults.
+#[derive(Debug, Clone, Copy)]
+struct Given {
+    kind: bool,
+    status: bool,
+    place: bool,
+    actors: bool,
+    sources: bool,
+    tags: bool,
+    description: bool,
+}
+
+impl Given {
+    fn of(columns: &Columns) -> Given {
+        Given {
+            kind: columns.has("kind"),
+            status: columns.has("status"),
+            place: columns.has("place"),
+            actors: columns.has("actors"),
+            sources: columns.has("sources"),
+            tags: columns.has("tags"),
+            description: columns.has("description"),
+        }
+    }
+
+    /// Gives `event`, the new version of `old`, `old`'s value of every
+    /// field the header lacks.
+    fn keep_absent(&self, event: &mut Event, old: &Event) {
+        if !self.kind {
+            event.kind = old.kind;
+        }
+        if !self.status {
+            event.status = old.status;
+        }
+        if !self.place {
+            event.place.clone_from(&old.place);
+        }
+        if !self.actors {
+            event.actors.clone_from(&old.actors);
+        }
+        if !self.sources {
+            event.sources.clone_from(&old.sources);
+        }
+        if !self.tags {
+            event.tags.clone_from(&old.tags);
+        }
+        if !self.description {
+            event.description.clone_from(&old.description);
+        }
+    }
+}
+
 /// Turns rows into records: names into ids (creating actors and sources),
 /// rows into new events or new versions of existing ones.
 struct Importer<'s> {
@@ -428,10 +500,18 @@ struct Importer<'s> {
     created_actors: std::collections::HashSet<String>,
     /// Ids of the claims in the file being imported.
     claims_in_file: std::collections::HashSet<String>,
+    /// The optional fields the header gives.
+    given: Given,
+    /// Without an actors column: the events this import wrote, by their
+    /// date and folded title (as a natural key without actors), which is
+    /// what rows without an id match them by.
+    titled: foldhash::HashMap<String, Vec<String>>,
+    /// The ids of a row's sources while it is imported (see `event`).
+    source_ids: Vec<String>,
 }
 
 impl<'s> Importer<'s> {
-    fn new(store: &'s Store, now: model::Stamp) -> Result<Importer<'s>> {
+    fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
         let mut sources = foldhash::HashMap::default();
         for source in store.live::<Source>() {
             let source = source?;
@@ -447,19 +527,30 @@ impl<'s> Importer<'s> {
             counts: Counts::default(),
             created_actors: Default::default(),
             claims_in_file: Default::default(),
+            given,
+            titled: Default::default(),
+            source_ids: Vec::new(),
         })
     }
 
     /// The actor a name means; an unknown name creates an actor. In bulk a
     /// near-miss is not refused: it is counted and left for `actor similar`.
     fn actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        match self.known_actor(bulk, name)? {
+            Some(id) => Ok(id),
+            None => self.new_actor(bulk, name),
+        }
+    }
+
+    /// The actor a name means, if there is one (none is created).
+    fn known_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<Option<String>> {
         if let Some(id) = self.actors_as_written.get(name) {
-            return Ok(id.clone());
+            return Ok(Some(id.clone()));
         }
         let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
             self.actors_as_written.insert(name.to_string(), id.clone());
-            return Ok(id.clone());
+            return Ok(Some(id.clone()));
         }
         let mut found = self.store.actors_named(&folded)?;
         if found.is_empty() {
@@ -469,34 +560,45 @@ impl<'s> Importer<'s> {
                 }
             }
         }
-        let id = match found.into_iter().next() {
-            Some(id) => id,
-            None => {
-                let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
-                bulk.put(&Actor {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    kind: ActorKind::Other,
-                    aliases: Vec::new(),
-                    description: String::new(),
-                    roles: Vec::new(),
-                    meta: Meta::first(self.now),
-                })?;
-                self.created_actors.insert(id.clone());
-                self.counts.actors_created += 1;
-                id
-            }
+        let Some(id) = found.into_iter().next() else {
+            return Ok(None);
         };
         self.actors.insert(folded, id.clone());
+        self.actors_as_written.insert(name.to_string(), id.clone());
+        Ok(Some(id))
+    }
+
+    /// Creates the actor for a name that means none (see `known_actor`).
+    fn new_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
+        bulk.put(&Actor {
+            id: id.clone(),
+            name: name.to_string(),
+            kind: ActorKind::Other,
+            aliases: Vec::new(),
+            description: String::new(),
+            roles: Vec::new(),
+            meta: Meta::first(self.now),
+        })?;
+        self.created_actors.insert(id.clone());
+        self.counts.actors_created += 1;
+        self.actors.insert(fold(name), id.clone());
         self.actors_as_written.insert(name.to_string(), id.clone());
         Ok(id)
     }
 
     fn source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        let folded = fold(name);
-        if let Some(id) = self.sources.get(&folded) {
-            return Ok(id.clone());
+        match self.known_source(name) {
+            Some(id) => Ok(id),
+            None => self.new_source(bulk, name),
         }
+    }
+
+    fn known_source(&self, name: &str) -> Option<String> {
+        self.sources.get(&fold(name)).cloned()
+    }
+
+    fn new_source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
         let id = unused_id(|id| taken(bulk, keys::SOURCE, id), &slug(name))?;
         bulk.put(&Source {
             id: id.clone(),
@@ -505,35 +607,101 @@ impl<'s> Importer<'s> {
             grade: None,
             meta: Meta::first(self.now),
         })?;
-        self.sources.insert(folded, id.clone());
+        self.sources.insert(fold(name), id.clone());
         self.counts.sources_created += 1;
         Ok(id)
     }
 
-    fn event(&mut self, bulk: &mut Bulk, row: EventRow) -> Result<()> {
+    /// Imports one timeline row. `Some(what is wrong)` when the row is bad
+    /// for what the database or an earlier row holds; nothing is written
+    /// for it then.
+    ///
+    /// The names are looked up first and their actors and sources created
+    /// only once the row is to be written: a row that is bad, or that
+    /// names a retracted event, creates nothing.
+    fn event(&mut self, bulk: &mut Bulk, row: EventRow) -> Result<Option<String>> {
+        // Ids of the known names, in the row's order; "" for a name that
+        // means no one yet.
         let mut actors = Vec::with_capacity(row.actors.len());
+        let mut unknown_actors = false;
         for name in &row.actors {
-            let id = self.actor(bulk, name)?;
-            if !actors.contains(&id) {
-                actors.push(id);
-            }
+            let id = self.known_actor(bulk, name)?.unwrap_or_default();
+            unknown_actors |= id.is_empty();
+            actors.push(id);
         }
-        let mut links: Vec<SourceLink> = Vec::with_capacity(row.sources.len());
+        // The same for sources, in a buffer kept from row to row.
+        let mut sources = std::mem::take(&mut self.source_ids);
+        sources.clear();
+        let mut unknown_sources = false;
         for name in &row.sources {
-            let id = self.source(bulk, name)?;
-            crate::cmd::event::add_link(&mut links, id);
+            let id = self.known_source(name).unwrap_or_default();
+            unknown_sources |= id.is_empty();
+            sources.push(id);
         }
+        // The event the row means: by id, else live by natural key (or by
+        // date and title), else retracted by the same.
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
-            None => bulk.event_with_natural_key(
-                &row.date,
-                &keys::natural_key_of(row.date.as_str(), &row.title, &actors),
-            )?,
+            // A name that means no one yet: no event has these actors.
+            None if self.given.actors && unknown_actors => None,
+            None if self.given.actors => {
+                dedup_in_place(&mut actors);
+                let natural = keys::natural_key_of(row.date.as_str(), &row.title, &actors);
+                match bulk.event_with_natural_key(&row.date, &natural)? {
+                    Some(id) => Some(id),
+                    None => retracted_event(bulk, &row.date, |e| keys::natural_key(e) == natural)?,
+                }
+            }
+            None => match self.event_with_date_and_title(bulk, &row)? {
+                Ok(Some(id)) => Some(id),
+                Ok(None) => {
+                    let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+                    retracted_event(bulk, &row.date, |e| date_and_title(e) == wanted)?
+                }
+                Err(ambiguous) => return Ok(Some(ambiguous)),
+            },
         };
-        let existing = match &existing_id {
-            Some(id) => bulk.get::<Event>(id)?,
-            None => None,
+        let (existing, earlier) = match &existing_id {
+            Some(id) => bulk.get_with_row::<Event>(id)?,
+            None => (None, None),
         };
+        if existing
+            .as_ref()
+            .is_some_and(|e| e.meta.retracted.is_some())
+        {
+            // A retraction is undone only on purpose, never by a re-import.
+            self.counts.retracted += 1;
+            return Ok(None);
+        }
+        if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
+            // An earlier row would have created these names.
+            let differ = match (unknown_actors, unknown_sources) {
+                (true, true) => Some("actors and sources"),
+                (true, false) => Some("actors"),
+                (false, true) => Some("sources"),
+                (false, false) => None,
+            };
+            if let Some(differ) = differ {
+                return Ok(Some(same_event_again(earlier, id, differ)));
+            }
+        }
+        if unknown_actors {
+            for (id, name) in actors.iter_mut().zip(&row.actors) {
+                if id.is_empty() {
+                    *id = self.new_actor(bulk, name)?;
+                }
+            }
+        }
+        dedup_in_place(&mut actors);
+        let mut links: Vec<SourceLink> = Vec::with_capacity(sources.len());
+        for (id, name) in sources.drain(..).zip(&row.sources) {
+            let id = match id.is_empty() {
+                true => self.new_source(bulk, name)?,
+                false => id,
+            };
+            crate::cmd::event::add_link(&mut links, id);
+        }
+        self.source_ids = sources;
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
@@ -554,16 +722,9 @@ impl<'s> Importer<'s> {
             description: row.description,
             meta: Meta::first(self.now),
         };
-        if existing
-            .as_ref()
-            .is_some_and(|e| e.meta.retracted.is_some())
-        {
-            // A retraction is undone only on purpose, never by a re-import.
-            self.counts.retracted += 1;
-            return Ok(());
-        }
         match existing {
             Some(old) => {
+                self.given.keep_absent(&mut event, &old);
                 // A CSV row carries no link details: keep those already recorded.
                 for link in &mut event.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
@@ -572,15 +733,62 @@ impl<'s> Importer<'s> {
                 }
                 event.meta = old.meta.clone();
                 if event == old {
+                    // A copy of an earlier row, or a row that changes
+                    // nothing: unchanged.
+                    if earlier.is_none() {
+                        bulk.claim::<Event>(&id, row.line)?;
+                    }
                     self.counts.unchanged += 1;
-                    return Ok(());
+                    return Ok(None);
+                }
+                if let Some(earlier) = earlier {
+                    let differ = crate::cmd::event::changed_fields(&old, &event).join(", ");
+                    return Ok(Some(same_event_again(earlier, &id, &differ)));
                 }
                 event.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
             None => self.counts.added += 1,
         }
-        bulk.put(&event)
+        bulk.put_from_row(&event, row.line)?;
+        if !self.given.actors {
+            let titled = self.titled.entry(date_and_title(&event)).or_default();
+            if !titled.contains(&event.id) {
+                titled.push(event.id);
+            }
+        }
+        Ok(None)
+    }
+
+    /// For a sheet without an actors column, the live event a row without
+    /// an id means: the one with its date and title, whatever its actors.
+    /// `Err(what is wrong)` when several have them.
+    fn event_with_date_and_title(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+    ) -> Result<std::result::Result<Option<String>, String>> {
+        let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+        let mut candidates = bulk.stored_events_dated(&row.date)?;
+        candidates.extend(self.titled.get(&wanted).into_iter().flatten().cloned());
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found = Vec::new();
+        for id in candidates {
+            if let Some(event) = bulk.get::<Event>(&id)? {
+                if event.meta.retracted.is_none() && date_and_title(&event) == wanted {
+                    found.push(id);
+                }
+            }
+        }
+        if found.len() > 1 {
+            return Ok(Err(format!(
+                "{} events have this date and title ({}): give the row an id, or the file an actors column, to say which",
+                found.len(),
+                found.join(", ")
+            )));
+        }
+        Ok(Ok(found.pop()))
     }
 
     fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<()> {
@@ -655,6 +863,50 @@ impl<'s> Importer<'s> {
         }
         bulk.put(&claim)
     }
+}
+
+/// A retracted event dated `date` that `is_it` recognises: what a row
+/// without an id means when no live event matches it. Such a row leaves
+/// it retracted and adds no event in its place.
+fn retracted_event(
+    bulk: &mut Bulk,
+    date: &model::Date,
+    is_it: impl Fn(&Event) -> bool,
+) -> Result<Option<String>> {
+    for id in bulk.retracted_events_dated(date)? {
+        if let Some(event) = bulk.get::<Event>(&id)? {
+            if event.meta.retracted.is_some() && is_it(&event) {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// What is wrong with a row for an event an earlier row of the file gave,
+/// with other `fields`.
+fn same_event_again(earlier: u64, id: &str, fields: &str) -> String {
+    format!(
+        "line {earlier} already gives event {id}, with other {fields}: give each event one row (an exact copy is allowed)"
+    )
+}
+
+/// Removes repeated ids, keeping each one's first place, in place.
+fn dedup_in_place(ids: &mut Vec<String>) {
+    let mut kept = 0;
+    for i in 0..ids.len() {
+        if !ids[..kept].contains(&ids[i]) {
+            ids.swap(kept, i);
+            kept += 1;
+        }
+    }
+    ids.truncate(kept);
+}
+
+/// An event's date as written and its folded title: what identifies it to
+/// a row without an id in a file without an actors column.
+fn date_and_title(event: &Event) -> String {
+    keys::natural_key_of(event.date.as_str(), &event.title, &[])
 }
 
 /// Whether a record of `kind` already has `id` (stored, or written by this import).

@@ -9,8 +9,9 @@
 //!   whenever it reaches its budget;
 //! - keeps the records it wrote in a temporary file, with an index from each
 //!   record's key (and each event's natural key) to its latest version, so
-//!   the import can read back what it wrote (a row that updates an event
-//!   created a few rows earlier);
+//!   the import can read back what it wrote (a row that gives an event
+//!   created a few rows earlier), and which row wrote it (or matched it
+//!   unchanged), so that a second row for one record is reported;
 //! - on commit, merges the runs into one stream of writes in key order and
 //!   merges that into the stored pages (`Pages::rewrite`), so that every page
 //!   is read and written once, in sled batches of bounded size.
@@ -613,7 +614,9 @@ impl NaturalIndex {
 }
 
 /// Every record version a bulk change wrote, appended: key length (u32 LE),
-/// key, value length, value.
+/// key, the line of the import row that wrote it (u64 LE, 0 for none),
+/// value length, value. A row that matched a record and left it unchanged
+/// is appended too, with an empty value (see [`Bulk::claim`]).
 struct RecordFile {
     out: BufWriter<File>,
     len: u64,
@@ -630,22 +633,29 @@ impl RecordFile {
         })
     }
 
-    fn append(&mut self, key: &[u8], value: &[u8]) -> Result<u64> {
+    fn append(&mut self, key: &[u8], line: u64, value: &[u8]) -> Result<u64> {
         let offset = self.len;
         let write = |out: &mut BufWriter<File>| -> std::io::Result<()> {
             out.write_all(&(key.len() as u32).to_le_bytes())?;
             out.write_all(key)?;
+            out.write_all(&line.to_le_bytes())?;
             out.write_all(&(value.len() as u32).to_le_bytes())?;
             out.write_all(value)
         };
         write(&mut self.out).map_err(|e| io_error("write the record file", e))?;
-        self.len += 8 + key.len() as u64 + value.len() as u64;
+        self.len += 16 + key.len() as u64 + value.len() as u64;
         self.unflushed = true;
         Ok(offset)
     }
 
     /// The (key, value) written at `offset`.
     fn read(&mut self, offset: u64) -> Result<(Vec<u8>, Vec<u8>)> {
+        self.read_with_line(offset)
+            .map(|(key, _, value)| (key, value))
+    }
+
+    /// The (key, row line, value) written at `offset`.
+    fn read_with_line(&mut self, offset: u64) -> Result<(Vec<u8>, u64, Vec<u8>)> {
         if self.unflushed {
             self.out
                 .flush()
@@ -662,8 +672,11 @@ impl RecordFile {
             Ok((bytes, next))
         };
         let (key, at) = read(offset).map_err(|e| io_error("read the record file", e))?;
-        let (value, _) = read(at).map_err(|e| io_error("read the record file", e))?;
-        Ok((key, value))
+        let mut line = [0u8; 8];
+        file.read_exact_at(&mut line, at)
+            .map_err(|e| io_error("read the record file", e))?;
+        let (value, _) = read(at + 8).map_err(|e| io_error("read the record file", e))?;
+        Ok((key, u64::from_le_bytes(line), value))
     }
 }
 
@@ -674,12 +687,18 @@ pub struct Bulk<'s> {
     records: RecordFile,
     /// Record key → offset of its latest version in `records`.
     latest: OffsetIndex,
+    /// Record key → offset in `records` of the row that matched the stored
+    /// record and left it unchanged (see [`Bulk::claim`]).
+    claimed: OffsetIndex,
     /// The events written, by date sort key and natural hash.
     natural: NaturalIndex,
     max_span: Option<i32>,
     /// The store held nothing when this change began (a first import):
     /// every read falls through to it, so none is made.
     store_empty: bool,
+    /// The store's retracted events by date sort key, read when first
+    /// asked for (see [`Bulk::retracted_events_dated`]).
+    retracted: Option<foldhash::HashMap<[u8; 9], Vec<String>>>,
 }
 
 impl Store {
@@ -690,9 +709,11 @@ impl Store {
             sorter: Sorter::new(size_from_env("FACTLINE_BULK_BUFFER_BYTES", BUFFER_BYTES)),
             records: RecordFile::new()?,
             latest: OffsetIndex::default(),
+            claimed: OffsetIndex::default(),
             natural: NaturalIndex::default(),
             max_span: None,
             store_empty: self.data.is_empty(),
+            retracted: None,
         })
     }
 
@@ -905,21 +926,50 @@ impl Bulk<'_> {
 
     /// The current version of a record, as this change would leave it.
     pub fn get<R: Record>(&mut self, id: &str) -> Result<Option<R>> {
+        self.get_with_row(id).map(|(record, _)| record)
+    }
+
+    /// The current version of a record, as this change would leave it, and
+    /// the line of the import row that wrote it in this change (see
+    /// [`Bulk::put_from_row`]) or matched it unchanged (see [`Bulk::claim`]).
+    pub fn get_with_row<R: Record>(&mut self, id: &str) -> Result<(Option<R>, Option<u64>)> {
         let key = keys::record(R::KIND, id);
         let records = &mut self.records;
-        match self.latest.get(&key, |at| Self::key_at(records, at))? {
-            Some(offset) => {
-                let (_, bytes) = self.records.read(offset)?;
-                self.store.decode(&bytes, R::KIND, id).map(Some)
-            }
-            None if self.store_empty => Ok(None),
-            None => self.store.get(id),
+        if let Some(offset) = self.latest.get(&key, |at| Self::key_at(records, at))? {
+            let (_, line, bytes) = self.records.read_with_line(offset)?;
+            let record = self.store.decode(&bytes, R::KIND, id)?;
+            return Ok((Some(record), (line > 0).then_some(line)));
         }
+        if self.store_empty {
+            return Ok((None, None));
+        }
+        let row = match self.claimed.get(&key, |at| Self::key_at(records, at))? {
+            Some(offset) => Some(self.records.read_with_line(offset)?.1),
+            None => None,
+        };
+        Ok((self.store.get(id)?, row))
+    }
+
+    /// Notes that the import row at `line` matched the stored record `id`
+    /// and left it as it is, so that [`Bulk::get_with_row`] names that row
+    /// to a later one that means the same record.
+    pub fn claim<R: Record>(&mut self, id: &str, line: u64) -> Result<()> {
+        let key = keys::record(R::KIND, id);
+        let offset = self.records.append(&key, line, &[])?;
+        let records = &mut self.records;
+        self.claimed
+            .insert(&key, offset, |at| Self::key_at(records, at))
     }
 
     /// Writes `record` as the next version of its id, as
     /// [`Change::put`](super::Change::put) does.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        self.put_from_row(record, 0)
+    }
+
+    /// [`Bulk::put`], for the import row at `line` (0: none), which
+    /// [`Bulk::get_with_row`] then names.
+    pub fn put_from_row<R: Record>(&mut self, record: &R, line: u64) -> Result<()> {
         let current = self.get::<R>(record.id())?;
         let mut writes = super::next_version_writes(current.as_ref(), record)?;
         // The last write is the record itself: kept to be read back.
@@ -936,7 +986,7 @@ impl Bulk<'_> {
                 dated_hash = keys::dated_hash_in(index_key);
             }
         }
-        let offset = self.records.append(&key, &bytes)?;
+        let offset = self.records.append(&key, line, &bytes)?;
         let records = &mut self.records;
         self.latest
             .insert(&key, offset, |at| Self::key_at(records, at))?;
@@ -994,6 +1044,78 @@ impl Bulk<'_> {
         Ok(None)
     }
 
+    /// The ids of the store's live events with `date`'s sort key, as their
+    /// timeline entries give them: to be confirmed against their current
+    /// versions (see [`Bulk::get`]), which this change may have changed. None
+    /// when the store held nothing.
+    pub fn stored_events_dated(&self, date: &Date) -> Result<Vec<String>> {
+        if self.store_empty {
+            return Ok(Vec::new());
+        }
+        let store = self.store;
+        store
+            .scan(keys::timeline_dated_prefix(&date.sort_key()))
+            .map(|item| {
+                let (key, _) = item?;
+                keys::timeline_parts(&key)
+                    .map(|(_, id)| String::from_utf8_lossy(id).into_owned())
+                    .ok_or_else(|| store.damaged_index("timeline"))
+            })
+            .collect()
+    }
+
+    /// The ids of the store's retracted events with `date`'s sort key, to
+    /// be confirmed against their current versions. A retracted event owns
+    /// no index entry; but a retraction is a later version, so a retracted
+    /// event has history: the first call reads the ids in the events'
+    /// history, once, and the current version of each, and keeps the
+    /// retracted ones' ids (they are few). Its cost follows the history
+    /// (nothing in a database no one has edited), not the events; and an
+    /// import asks only for a row without an id that matches no live event,
+    /// never in a store that held nothing.
+    pub fn retracted_events_dated(&mut self, date: &Date) -> Result<Vec<String>> {
+        if self.store_empty {
+            return Ok(Vec::new());
+        }
+        if self.retracted.is_none() {
+            let started = std::time::Instant::now();
+            let mut retracted: foldhash::HashMap<[u8; 9], Vec<String>> = Default::default();
+            let mut last: Vec<u8> = Vec::new();
+            let mut read = 0usize;
+            for item in self.store.scan([keys::HISTORY, keys::EVENT]) {
+                let (key, _) = item?;
+                let id =
+                    keys::history_id(&key).ok_or_else(|| self.store.damaged_index("history"))?;
+                if id == last.as_slice() {
+                    continue;
+                }
+                last = id.to_vec();
+                read += 1;
+                let id = String::from_utf8_lossy(id);
+                if let Some(event) = self.store.get::<Event>(&id)? {
+                    if event.meta.retracted.is_some() {
+                        retracted
+                            .entry(event.date.sort_key())
+                            .or_default()
+                            .push(event.id);
+                    }
+                }
+            }
+            crate::detail(format!(
+                "found {} retracted events among {read} with history in {:.2} s",
+                retracted.values().map(Vec::len).sum::<usize>(),
+                started.elapsed().as_secs_f64()
+            ));
+            self.retracted = Some(retracted);
+        }
+        Ok(self
+            .retracted
+            .as_ref()
+            .and_then(|r| r.get(&date.sort_key()))
+            .cloned()
+            .unwrap_or_default())
+    }
+
     /// Writes every page the change touches, once each, all or nothing
     /// (see the module documentation), and flushes.
     pub fn commit(self) -> Result<()> {
@@ -1002,12 +1124,14 @@ impl Bulk<'_> {
             sorter,
             records,
             latest,
+            claimed,
             natural,
             max_span,
             store_empty: _,
+            retracted: _,
         } = self;
         // What the rows needed to read back is not needed to write pages.
-        drop((records, latest, natural));
+        drop((records, latest, claimed, natural));
         if sorter.is_empty() {
             return Ok(());
         }

@@ -95,6 +95,12 @@ pub fn history_prefix(kind: u8, id: &str) -> Vec<u8> {
     key
 }
 
+/// The record id of a history key (`h` kind id NUL version).
+pub fn history_id(key: &[u8]) -> Option<&[u8]> {
+    let nul = key.len().checked_sub(5)?;
+    (key.first() == Some(&HISTORY) && key.get(nul) == Some(&0)).then(|| key.get(2..nul))?
+}
+
 pub fn name(folded: &str, actor_id: &str) -> Vec<u8> {
     let mut key = name_prefix(folded);
     key.extend_from_slice(actor_id.as_bytes());
@@ -139,6 +145,15 @@ pub fn timeline_prefix(dated: &DatedHash) -> Vec<u8> {
     let mut key = Vec::with_capacity(18 + 32);
     key.push(TIMELINE);
     key.extend_from_slice(dated);
+    key
+}
+
+/// `t` date-sort-key: the start of the timeline entries of the events with
+/// this date sort key.
+pub fn timeline_dated_prefix(sort_key: &[u8; 9]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(10 + 8 + 32);
+    key.push(TIMELINE);
+    key.extend_from_slice(sort_key);
     key
 }
 
@@ -438,6 +453,16 @@ mod tests {
         ];
         assert_eq!(all.iter().max(), Some(&LAST_KEYSPACE));
         assert!(INDEXES.iter().all(|k| all.contains(k)));
+    }
+
+    #[test]
+    fn a_history_key_gives_its_record_id_whatever_the_version_bytes() {
+        for version in [0, 1, 256, 0x0100_0000, u32::MAX] {
+            let key = history(EVENT, "ev-1", version);
+            assert_eq!(history_id(&key), Some(&b"ev-1"[..]), "{version}");
+        }
+        assert_eq!(history_id(b"h"), None);
+        assert_eq!(history_id(&record(EVENT, "ev-1-long")), None);
     }
 
     #[test]
