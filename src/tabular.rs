@@ -513,9 +513,58 @@ pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec
 /// A CSV reader that reports invalid UTF-8, over-long fields and broken
 /// quoting as row errors with their line, instead of failing the file.
 pub struct Rows<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineEnds<R>>,
     pub header: Vec<String>,
     record: csv::ByteRecord,
+    /// The line ends the CSV reader has read and no row has passed yet.
+    line_ends: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<LineEnd>>>,
+    /// Line ends before the last row's first line.
+    lines_passed: u64,
+}
+
+/// A `\n` in the input: its byte offset, and how many `\r` come right
+/// before it.
+#[derive(Clone, Copy)]
+struct LineEnd {
+    offset: u64,
+    carriage_returns: u64,
+}
+
+/// The input, noting each line end as the CSV reader reads it: rows are
+/// numbered by their first line from these, because csv 1.x numbers them
+/// wrong in files with CRLF line ends (a spreadsheet's) and after blank
+/// lines (rust-csv issue 395).
+struct LineEnds<R> {
+    inner: R,
+    offset: u64,
+    trailing_carriage_returns: u64,
+    found: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<LineEnd>>>,
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        let carriage_returns_before = |end: usize, carried: u64| {
+            let run = chunk[..end]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\r')
+                .count();
+            run as u64 + if run == end { carried } else { 0 }
+        };
+        if let Ok(mut found) = self.found.lock() {
+            for i in memchr::memchr_iter(b'\n', chunk) {
+                found.push_back(LineEnd {
+                    offset: self.offset + i as u64,
+                    carriage_returns: carriage_returns_before(i, self.trailing_carriage_returns),
+                });
+            }
+        }
+        self.trailing_carriage_returns = carriage_returns_before(n, self.trailing_carriage_returns);
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 /// One row: its line, and its fields or what is wrong with it (with the raw
@@ -532,10 +581,16 @@ impl<R: Read> Rows<R> {
     }
 
     pub fn new(input: R, label: &str) -> Result<Rows<R>> {
+        let line_ends = std::sync::Arc::default();
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
-            .from_reader(input);
+            .from_reader(LineEnds {
+                inner: input,
+                offset: 0,
+                trailing_carriage_returns: 0,
+                found: std::sync::Arc::clone(&line_ends),
+            });
         let header = reader
             .byte_headers()
             .map_err(|e| Error::bad_input(format!("{label}:1: cannot read the header: {e}")))?
@@ -555,7 +610,33 @@ impl<R: Read> Rows<R> {
             reader,
             header,
             record: csv::ByteRecord::new(),
+            line_ends,
+            lines_passed: 0,
         })
+    }
+
+    /// The line of the row csv says starts at byte `start`: csv may give the
+    /// offset of the line end before the row, or of blank lines before it,
+    /// so those count as passed too.
+    fn line_at(&mut self, start: u64) -> u64 {
+        let Ok(mut ends) = self.line_ends.lock() else {
+            return 0;
+        };
+        while ends.front().is_some_and(|end| end.offset < start) {
+            ends.pop_front();
+            self.lines_passed += 1;
+        }
+        let mut next = start;
+        while let Some(end) = ends.front().copied() {
+            // Only line ends (and their `\r`) lie between `next` and this one.
+            if end.offset - end.carriage_returns.min(end.offset) > next {
+                break;
+            }
+            ends.pop_front();
+            self.lines_passed += 1;
+            next = end.offset + 1;
+        }
+        self.lines_passed + 1
     }
 
     /// The next row, or None at the end. An I/O error ends the import.
@@ -563,7 +644,8 @@ impl<R: Read> Rows<R> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
+                let start = self.record.position().map_or(0, |p| p.byte());
+                let line = self.line_at(start);
                 let mut fields = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
                     let problem = if field.len() > MAX_FIELD_BYTES {
@@ -588,7 +670,8 @@ impl<R: Read> Rows<R> {
                 Ok(Some((line, Ok(fields))))
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let start = e.position().map(|p| p.byte());
+                let line = start.map_or(0, |start| self.line_at(start));
                 match e.kind() {
                     csv::ErrorKind::Io(_) => Err(Error::bad_input(format!("cannot read: {e}"))),
                     _ => Ok(Some((line, Err((format!("{e}"), Vec::new()))))),

@@ -441,3 +441,42 @@ fn a_name_with_the_list_separator_is_refused() {
     assert!(err.contains("pool.ndjson:2:"), "{err}");
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// The csv crate numbers rows wrong in files with CRLF line ends (as
+/// spreadsheets save them) and after blank lines, so a bad row was reported
+/// one or more lines before where it is. Rows are now numbered by the line
+/// ends read.
+#[test]
+fn bad_rows_are_reported_at_their_line_with_crlf_blank_lines_and_quoted_newlines() {
+    let env = TestEnv::new();
+    let cases = [
+        ("lf.csv", "id,date,title\n,2025,ok\n\n,20x5,bad\n", vec![4]),
+        (
+            "crlf.csv",
+            "id,date,title\r\n,2025,ok\r\n,20x5,bad\r\n",
+            vec![3],
+        ),
+        (
+            "crlf-blank.csv",
+            // Line 2's title spans two lines (refused: a title is one line).
+            "id,date,title\r\n,2025,\"a\r\nb\"\r\n\r\n\r\n,20x5,bad\r\n,20y5,bad\r\n",
+            vec![2, 6, 7],
+        ),
+        (
+            "quoted.csv",
+            "id,date,title,description\n,2025,ok,\"x\n\ny\"\n,20x5,bad,\n",
+            vec![5],
+        ),
+    ];
+    for (name, text, lines) in cases {
+        let file = env.write_file(name, text);
+        let err = env.fail(2, ["import", file.to_str().unwrap()]);
+        let prefix = format!("factline: {}:", file.display());
+        let reported: Vec<u64> = err
+            .lines()
+            .filter_map(|l| l.strip_prefix(&prefix))
+            .filter_map(|rest| rest.split(':').next()?.parse().ok())
+            .collect();
+        assert_eq!(reported, lines, "{name}: {err}");
+    }
+}
