@@ -893,7 +893,8 @@ pub struct ImportArgs {
     /// Import the good rows and write the bad ones to a reject file.
     #[arg(long)]
     pub skip_bad: bool,
-    /// Where --skip-bad writes bad rows (default: FILE.rejects.csv).
+    /// Where --skip-bad writes bad rows (default: FILE.rejects.csv; needed
+    /// when the file is stdin).
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<PathBuf>,
     /// Check the file and report what would change, writing nothing.

@@ -718,6 +718,38 @@ fn import_reads_a_csv_from_stdin() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(":2: "), "{stderr}");
     assert_eq!(env.export_ndjson(), before);
+
+    // Stdin has no name to put a reject file beside: --skip-bad needs
+    // --rejects (it wrote `<stdin>.rejects.csv` in the working directory).
+    let bad_rows = format!("{HEADER}\n,2025-13-01,Bad,,,,,,,\n,2025,Good,,,,,,,\n");
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "csv", "--skip-bad"])
+        .write_stdin(bad_rows.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--rejects"));
+    assert_eq!(env.export_ndjson(), before);
+    let rejects = env.path("bad.csv");
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "csv", "--skip-bad", "--rejects"])
+        .arg(&rejects)
+        .write_stdin(bad_rows)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&rejects).unwrap().contains("Bad"));
+    assert!(!env.path("<stdin>.rejects.csv").exists());
+
+    // A directory is named as one.
+    let err = env.fail(2, ["import", env.root().to_str().unwrap()]);
+    assert!(err.contains("is a directory"), "{err}");
 }
 
 // 8. The claims CSV.

@@ -24,6 +24,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     } else {
         args.file.display().to_string()
     };
+    if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
+        // The default reject file is named after the input, which has no name.
+        return Err(Error::bad_input(
+            "--skip-bad on stdin needs --rejects FILE, where the bad rows go",
+        ));
+    }
     // A dump (and a claims CSV) is read twice, so stdin is spooled first.
     let spooled = if stdin {
         let mut temp = tempfile::NamedTempFile::new()?;
@@ -35,6 +41,11 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     let path: PathBuf = spooled
         .as_ref()
         .map_or_else(|| args.file.clone(), |t| t.path().to_path_buf());
+    if path.is_dir() {
+        return Err(Error::bad_input(format!(
+            "cannot read {label}: it is a directory, not a file"
+        )));
+    }
     if !path.is_file() {
         return Err(Error::bad_input(format!(
             "cannot read {label}: no such file"
