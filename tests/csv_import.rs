@@ -785,6 +785,45 @@ fn the_example_claims_csv_imports_into_a_database_with_its_events() {
     );
 }
 
+/// A claims row naming a claim that exists nowhere (`contradicts`,
+/// `supports`) stopped the whole import, even with --skip-bad, and was
+/// reported without its line. It is a bad row like any other now, found
+/// before it creates its claimant or sources.
+#[test]
+fn a_claims_row_naming_an_unknown_claim_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let before = env.export_ndjson();
+    let header =
+        "id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports";
+    let file = env.write_file(
+        "claims.csv",
+        &format!(
+            "{header}\n,2025-11,Kirill Dmitriev,Good,,,,,unverified,Axios,,,\n\
+             ,2025-11,Newcomer Person,Bad ref,,,,,unverified,New Wire,,no-such-claim,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", "--what", "claims", file.to_str().unwrap()]);
+    let errors = row_errors(&err, file.to_str().unwrap());
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [3], "{err}");
+    assert_eq!(env.export_ndjson(), before);
+
+    let (_, stderr) = env.run_ok_with_stderr([
+        "import",
+        "--what",
+        "claims",
+        file.to_str().unwrap(),
+        "--skip-bad",
+    ]);
+    assert!(
+        stderr.contains("1 added") && stderr.contains("0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    let rejects = std::fs::read_to_string(env.path("claims.csv.rejects.csv")).unwrap();
+    assert!(rejects.contains("no-such-claim"), "{rejects}");
+    env.fail(2, ["actor", "show", "Newcomer Person"]);
+}
+
 /// The claims CSV with every claim after the claims it contradicts or
 /// supports (works around the ordering bug above).
 fn referenced_claims_first(claims_csv: &str) -> String {

@@ -273,7 +273,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
                     // for one event is reported too.
                     Parsed::Claim(_) if !writing => continue,
                     Parsed::Event(row) => importer.event(&mut bulk, row),
-                    Parsed::Claim(row) => importer.claim(&mut bulk, row).map(|()| None),
+                    Parsed::Claim(row) => importer.claim(&mut bulk, row),
                 };
                 // A row can be bad for what the database holds (it names
                 // two events at once): reported as any bad row.
@@ -802,7 +802,15 @@ impl<'s> Importer<'s> {
         Ok(Ok(found.pop()))
     }
 
-    fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<()> {
+    /// Writes a claims CSV row; `Some(problem)` for a row that is bad for
+    /// what the database holds (it names a claim that does not exist),
+    /// found before the row creates anything.
+    fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<Option<String>> {
+        for related in row.contradicts.iter().chain(&row.supports) {
+            if !self.claims_in_file.contains(related) && bulk.get::<Claim>(related)?.is_none() {
+                return Ok(Some(format!("unknown claim {related:?}")));
+            }
+        }
         let claimant = self.actor(bulk, &row.claimant)?;
         let mut links = Vec::new();
         for name in &row.sources {
@@ -814,11 +822,6 @@ impl<'s> Importer<'s> {
             match bulk.get::<Event>(about)? {
                 Some(e) => about_events.push(e.id),
                 None => about_actors.push(self.actor(bulk, about)?),
-            }
-        }
-        for related in row.contradicts.iter().chain(&row.supports) {
-            if !self.claims_in_file.contains(related) && bulk.get::<Claim>(related)?.is_none() {
-                return Err(Error::bad_input(format!("unknown claim {related:?}")));
             }
         }
         let id = match &row.id {
@@ -834,7 +837,7 @@ impl<'s> Importer<'s> {
             .is_some_and(|c| c.meta.retracted.is_some())
         {
             self.counts.retracted += 1;
-            return Ok(());
+            return Ok(None);
         }
         let mut claim = Claim {
             id: id.clone(),
@@ -865,14 +868,15 @@ impl<'s> Importer<'s> {
                 claim.meta = old.meta.clone();
                 if claim == old {
                     self.counts.unchanged += 1;
-                    return Ok(());
+                    return Ok(None);
                 }
                 claim.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
             None => self.counts.added += 1,
         }
-        bulk.put(&claim)
+        bulk.put(&claim)?;
+        Ok(None)
     }
 }
 
