@@ -151,7 +151,7 @@ pub fn write_timelinejs<W: Write>(
     format: Format,
     out: &mut W,
 ) -> Result<()> {
-    let mut names = Names::new(store);
+    let mut names = Names::for_import(store);
     let mut slides = Vec::new();
     for event in query::timeline(store, filter)? {
         let event = &event?;
@@ -185,7 +185,7 @@ pub fn write_timelinejs<W: Write>(
 pub fn write_claims_csv<W: Write>(store: &Store, out: &mut W, raw: bool) -> Result<()> {
     let claims = claim::live_claims(store)?;
     let contradicted = claim::contradicted_ids(&claims);
-    let mut names = Names::new(store);
+    let mut names = Names::for_import(store);
     let rows = claims
         .iter()
         .map(|c| Ok(claim::ClaimRow::new(c, &mut names, contradicted.contains(&c.id))?.cells()))
@@ -201,7 +201,7 @@ pub fn write_timeline_csv<W: Write>(
     raw: bool,
 ) -> Result<()> {
     // Streamed in timeline order: a million events never sit in memory.
-    let mut names = Names::new(store);
+    let mut names = Names::for_import(store);
     let rows = query::timeline(store, filter)?
         .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
     crate::output::write_csv_rows(out, EXPORT_HEADERS, rows, raw)

@@ -203,15 +203,14 @@ pub fn refuse_inverted_window(from: Option<&Date>, to: Option<&Date>) -> Result<
     }
 }
 
-/// Display names for actor and source ids, read once each. A name that
-/// several actors (or sources) share is shown as the id instead: a list of
-/// names (the CSV export's `actors` and `sources` columns) must name each
-/// one, so that importing it back finds the same records.
+/// Display names for actor and source ids, read once each.
 pub struct Names<'s> {
     store: &'s Store,
+    /// Whether a name that several live actors (or sources) share is given
+    /// as the id instead (see [`Names::for_import`]).
+    unambiguous: bool,
     actors: foldhash::HashMap<String, String>,
-    /// A source's name (its id when another source has the same name, see
-    /// above), and whether it is retracted.
+    /// A source's name (or id, see `unambiguous`), and whether it is retracted.
     sources: foldhash::HashMap<String, (String, bool)>,
     /// How many live sources have each folded name (read on first use).
     source_names: Option<foldhash::HashMap<String, usize>>,
@@ -221,9 +220,22 @@ impl<'s> Names<'s> {
     pub fn new(store: &'s Store) -> Names<'s> {
         Names {
             store,
+            unambiguous: false,
             actors: Default::default(),
             sources: Default::default(),
             source_names: None,
+        }
+    }
+
+    /// Names for rows that `import` may read back (the timeline and claims
+    /// CSV, TimelineJS): a name that several live actors or sources share is
+    /// given as the id, so that the import finds each again. Checking costs
+    /// an index scan per actor, so only these rows pay it (a who-met of a
+    /// busy actor names 20,000 partners).
+    pub fn for_import(store: &'s Store) -> Names<'s> {
+        Names {
+            unambiguous: true,
+            ..Names::new(store)
         }
     }
 
@@ -232,30 +244,31 @@ impl<'s> Names<'s> {
             return Ok(name.clone());
         }
         let name = match self.store.get::<Actor>(id)? {
-            Some(actor) => {
-                let folded = crate::model::names::fold(&actor.name);
-                let mut live = 0;
-                for other in self.store.actors_named(&folded)? {
-                    // Only live actors: one merged away keeps its spellings.
-                    if other == actor.id
-                        || self
-                            .store
-                            .get::<Actor>(&other)?
-                            .is_some_and(|a| a.meta.retracted.is_none())
-                    {
-                        live += 1;
-                    }
-                }
-                if live > 1 {
-                    actor.id
-                } else {
-                    actor.name
-                }
-            }
+            Some(actor) if self.unambiguous && self.actor_name_is_shared(&actor)? => actor.id,
+            Some(actor) => actor.name,
             None => id.to_string(),
         };
         self.actors.insert(id.to_string(), name.clone());
         Ok(name)
+    }
+
+    /// Whether another live actor has `actor`'s name (folded); one merged
+    /// away keeps its spellings, and does not count.
+    fn actor_name_is_shared(&self, actor: &Actor) -> Result<bool> {
+        for other in self
+            .store
+            .actors_named(&crate::model::names::fold(&actor.name))?
+        {
+            if other != actor.id
+                && self
+                    .store
+                    .get::<Actor>(&other)?
+                    .is_some_and(|a| a.meta.retracted.is_none())
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     pub fn source(&mut self, id: &str) -> Result<String> {
@@ -272,7 +285,7 @@ impl<'s> Names<'s> {
             let entry = match self.store.get::<Source>(id)? {
                 Some(source) => {
                     let retracted = source.meta.retracted.is_some();
-                    let name = if self.source_name_is_shared(&source.name)? {
+                    let name = if self.unambiguous && self.source_name_is_shared(&source.name)? {
                         source.id
                     } else {
                         source.name

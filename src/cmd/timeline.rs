@@ -67,7 +67,12 @@ pub fn print_events(
     format: Format,
     events: impl Iterator<Item = Result<Event>>,
 ) -> Result<()> {
-    let mut names = Names::new(store);
+    // `timeline --format csv` is the export's format, which import reads.
+    let mut names = if format == Format::Csv {
+        Names::for_import(store)
+    } else {
+        Names::new(store)
+    };
     let rows = events.map(|event| TimelineRow::new(&event?, &mut names));
     print_row_stream(format, rows)
 }
