@@ -13,13 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
+use testenv::dump::{source_line, HEADER};
 use testenv::{assert_one_error_line, TestEnv};
 
 /// Longest a command may take on a damaged database before it counts as hung.
 const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The header line of an NDJSON dump.
-const HEADER: &str = r#"{"type":"header","format":"factline-ndjson","version":1}"#;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -98,19 +96,6 @@ fn example_env() -> TestEnv {
     let env = TestEnv::new();
     env.run_ok(["example"]);
     env
-}
-
-/// A source line of a dump with the given id and name.
-fn source_line(id: &str, name: &str) -> String {
-    serde_json::json!({
-        "type": "source",
-        "id": id,
-        "name": name,
-        "url": null,
-        "grade": "b",
-        "meta": {"version": 1, "recorded_at": "2025-11-20T12:00:00Z", "retracted": null}
-    })
-    .to_string()
 }
 
 // ---------------------------------------------------------------------------

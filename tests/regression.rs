@@ -374,16 +374,14 @@ fn actors_sharing_a_name_survive_the_csv_round_trip() {
             r#"{{"type":"event","id":"{id}","title":"Meeting {id}","date":"2025-01-01","kind":"meeting","status":"occurred","place":null,"actors":[{actors}],"sources":[],"tags":[],"description":"",{meta}}}"#
         )
     };
-    let dump = [
-        r#"{"type":"header","format":"factline-ndjson","version":1}"#.to_string(),
+    let dump = testenv::dump::of(&[
         actor("john-smith-uk", "John Smith"),
         actor("john-smith-us", "John Smith"),
         actor("ann", "Ann"),
         actor("bob", "Bob"),
         event("e1", r#""john-smith-uk","ann""#),
         event("e2", r#""john-smith-us","bob""#),
-    ]
-    .join("\n");
+    ]);
     let file = env.write_file("same.ndjson", &dump);
     env.run_ok(["import", file.to_str().unwrap()]);
     env.fail(1, ["path", "ann", "bob"]);
@@ -433,9 +431,7 @@ fn a_name_with_the_list_separator_is_refused() {
         testenv::assert_one_error_line(&err);
         assert!(err.contains("separates names"), "{args:?}: {err}");
     }
-    let line = r#"{"type":"source","id":"pool","name":"Reuters; AP pool","url":null,"grade":null,"meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z","retracted":null}}"#;
-    let dump =
-        format!("{{\"type\":\"header\",\"format\":\"factline-ndjson\",\"version\":1}}\n{line}\n");
+    let dump = testenv::dump::of(&[testenv::dump::source_line("pool", "Reuters; AP pool")]);
     let file = env.write_file("pool.ndjson", &dump);
     let err = env.fail(2, ["import", file.to_str().unwrap()]);
     assert!(err.contains("pool.ndjson:2:"), "{err}");

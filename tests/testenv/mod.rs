@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod dump;
 pub mod pages;
 
 use std::ffi::OsStr;
