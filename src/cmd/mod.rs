@@ -214,7 +214,19 @@ pub struct Names<'s> {
     sources: foldhash::HashMap<String, (String, bool)>,
     /// How many live sources have each folded name (read on first use).
     source_names: Option<foldhash::HashMap<String, usize>>,
+    /// Actors looked up one by one in the name index so far, and, once that
+    /// passes [`SHARED_SPELLINGS_AFTER`], every spelling that several actors
+    /// have, read in one scan (see [`Names::actor_name_is_shared`]).
+    name_lookups: usize,
+    shared_spellings: Option<foldhash::HashMap<String, Vec<String>>>,
 }
+
+/// After this many one-by-one lookups, a listing reads the whole name index
+/// once instead. A lookup reads one page of it; a whole scan reads each of
+/// its pages once, so the scan costs no more than the lookups so far unless
+/// the index has more pages than this (about 50 spellings a page: a million
+/// actors). A month of a million-event timeline names about 9,000 actors.
+const SHARED_SPELLINGS_AFTER: usize = 1_000;
 
 impl<'s> Names<'s> {
     pub fn new(store: &'s Store) -> Names<'s> {
@@ -224,6 +236,8 @@ impl<'s> Names<'s> {
             actors: Default::default(),
             sources: Default::default(),
             source_names: None,
+            name_lookups: 0,
+            shared_spellings: None,
         }
     }
 
@@ -254,11 +268,19 @@ impl<'s> Names<'s> {
 
     /// Whether another live actor has `actor`'s name (folded); one merged
     /// away keeps its spellings, and does not count.
-    fn actor_name_is_shared(&self, actor: &Actor) -> Result<bool> {
-        for other in self
-            .store
-            .actors_named(&crate::model::names::fold(&actor.name))?
-        {
+    fn actor_name_is_shared(&mut self, actor: &Actor) -> Result<bool> {
+        let folded = crate::model::names::fold(&actor.name);
+        if self.shared_spellings.is_none() && self.name_lookups >= SHARED_SPELLINGS_AFTER {
+            self.shared_spellings = Some(self.spellings_of_several()?);
+        }
+        let others = match &self.shared_spellings {
+            Some(shared) => shared.get(&folded).cloned().unwrap_or_default(),
+            None => {
+                self.name_lookups += 1;
+                self.store.actors_named(&folded)?
+            }
+        };
+        for other in others {
             if other != actor.id
                 && self
                     .store
@@ -269,6 +291,32 @@ impl<'s> Names<'s> {
             }
         }
         Ok(false)
+    }
+
+    /// Every folded spelling that more than one actor has (live or not),
+    /// with their ids: one scan of the name index, which is in spelling order.
+    fn spellings_of_several(&self) -> Result<foldhash::HashMap<String, Vec<String>>> {
+        let mut shared = foldhash::HashMap::default();
+        let mut current: Option<(String, Vec<String>)> = None;
+        for entry in self.store.all_names() {
+            let (folded, id) = entry?;
+            match &mut current {
+                Some((spelling, ids)) if *spelling == folded => ids.push(id),
+                _ => {
+                    if let Some((spelling, ids)) = current.replace((folded, vec![id])) {
+                        if ids.len() > 1 {
+                            shared.insert(spelling, ids);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((spelling, ids)) = current {
+            if ids.len() > 1 {
+                shared.insert(spelling, ids);
+            }
+        }
+        Ok(shared)
     }
 
     pub fn source(&mut self, id: &str) -> Result<String> {
