@@ -1298,3 +1298,146 @@ fn errors_do_not_advise_a_command_that_does_not_exist() {
         env.cmd().args(["check", "--help"]).assert().success();
     }
 }
+
+// White space around one-line fields
+
+/// What a user types is read as import reads a CSV cell: the white space
+/// around a name, title, tag, place, URL or id (a pasted tab, a line end
+/// from a here-document) is dropped, so that a CSV of the same event finds
+/// it again instead of adding a twin.
+#[test]
+fn white_space_around_typed_fields_is_dropped_as_import_drops_it() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "source",
+        "add",
+        " Reuters\t",
+        "--url",
+        " https://www.reuters.com\n",
+        "--id",
+        " reuters ",
+    ]);
+    env.run_ok(["actor", "add", "  Zelensky ", "--alias", " Zelenskyy\n"]);
+    env.run_ok(["actor", "alias", " zelensky\t", "\tZe "]);
+    let id = env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "\tTalks in Kyiv \n",
+        "--date",
+        "2025-11-20",
+        "--actor",
+        " Zelensky ",
+        "--actor",
+        "Umerov\t",
+        "--source",
+        " Reuters ",
+        "--tag",
+        " peace-talks\n",
+        "--place",
+        " Kyiv\t",
+        "--id",
+        " kyiv-talks ",
+    ]);
+    assert_eq!(id, "kyiv-talks\n");
+    env.run_ok([
+        "link",
+        "kyiv-talks",
+        "reuters",
+        "--url",
+        " https://www.reuters.com/kyiv\n",
+    ]);
+
+    let dump = env.export_ndjson();
+    for stored in [
+        r#""name":"Reuters""#,
+        r#""url":"https://www.reuters.com""#,
+        r#""name":"Zelensky""#,
+        r#""aliases":["Zelenskyy","Ze"]"#,
+        r#""name":"Umerov""#,
+        r#""title":"Talks in Kyiv""#,
+        r#""place":"Kyiv""#,
+        r#""tags":["peace-talks"]"#,
+        r#""url":"https://www.reuters.com/kyiv""#,
+    ] {
+        assert!(dump.contains(stored), "{stored} not in the dump:\n{dump}");
+    }
+
+    let csv = env.write_file(
+        "kyiv.csv",
+        "date,title,place,actors,sources,tags\n2025-11-20, Talks in Kyiv , Kyiv , Zelensky ; Umerov , Reuters , peace-talks \n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", csv.to_str().unwrap()]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+
+    // Queries read names the same way.
+    let rows = env.json(["timeline", "--actor", " zelenskyy\t"]);
+    assert_eq!(ids(&rows), ["kyiv-talks"]);
+    let rows = env.json(["event", "list"]);
+    assert_eq!(ids(&rows), ["kyiv-talks"]);
+}
+
+/// A one-line field that is only white space is empty, and refused as
+/// empty (as an import refuses an empty title), writing nothing.
+#[test]
+fn typed_fields_of_only_white_space_are_refused_as_empty() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event", "add", "--title", "Talks", "--date", "2025", "--id", "talks",
+    ]);
+    env.run_ok(["actor", "add", "Zelensky"]);
+    let before = env.export_ndjson();
+    for (args, expected) in [
+        (vec!["actor", "add", " \t\n"], "actor name cannot be empty"),
+        (
+            vec!["actor", "alias", "zelensky", "  "],
+            "alias cannot be empty",
+        ),
+        (
+            vec!["actor", "edit", "zelensky", "--add-alias", "\n"],
+            "alias cannot be empty",
+        ),
+        (vec!["source", "add", "\t"], "source name cannot be empty"),
+        (
+            vec!["source", "add", "AP", "--url", " \n"],
+            "url cannot be empty",
+        ),
+        (
+            vec!["event", "add", "--title", " \t", "--date", "2025"],
+            "title cannot be empty",
+        ),
+        (
+            vec![
+                "event", "add", "--title", "T", "--date", "2025", "--tag", " ",
+            ],
+            "tag cannot be empty",
+        ),
+        (
+            vec![
+                "event", "add", "--title", "T", "--date", "2025", "--actor", "\t",
+            ],
+            "actor name cannot be empty",
+        ),
+        (
+            vec!["link", "talks", "AP", "--url", "  "],
+            "--url cannot be empty",
+        ),
+        (
+            vec!["retract", "talks", "--reason", " \n "],
+            "reason cannot be empty",
+        ),
+        (
+            vec!["claim", "add", "--by", "zelensky", "--text", "\n"],
+            "claim text cannot be empty",
+        ),
+    ] {
+        let stderr = env.fail(2, &args);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(env.export_ndjson(), before);
+}

@@ -13,11 +13,14 @@ use crate::store::{Access, Record, Store};
 
 pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
     model::validate_credibility(args.credibility).map_err(Error::bad_input)?;
-    for (what, text) in [("--quote", &args.quote), ("--url", &args.url)] {
-        if let Some(text) = text {
-            model::validate_note(what, text, 10_000).map_err(Error::bad_input)?;
-        }
+    if let Some(quote) = &args.quote {
+        model::validate_note("--quote", quote, 10_000).map_err(Error::bad_input)?;
     }
+    let url = args
+        .url
+        .as_deref()
+        .map(|url| model::one_line("--url", url, 2000).map_err(Error::bad_input))
+        .transpose()?;
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, false);
     let source = participants.source(&args.source)?;
@@ -54,8 +57,8 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         if args.quote.is_some() {
             link.quote = args.quote.clone();
         }
-        if args.url.is_some() {
-            link.url = args.url.clone();
+        if let Some(url) = url {
+            link.url = Some(url.to_string());
         }
         Ok(())
     };
