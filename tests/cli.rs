@@ -1441,3 +1441,48 @@ fn typed_fields_of_only_white_space_are_refused_as_empty() {
     }
     assert_eq!(env.export_ndjson(), before);
 }
+
+// --as-of and commands that write
+
+/// `--as-of` reads the past. An import writes into the database as it is
+/// now, and its dry run says what that import would change now: against
+/// the past it would count as new what is already there. Both refuse it
+/// as a usage error, before reading the file.
+#[test]
+fn import_and_its_dry_run_refuse_as_of() {
+    let env = TestEnv::new().with_now("2025-11-20T12:00:00Z");
+    env.run_ok(["event", "add", "--title", "Talks", "--date", "2025-11-19"]);
+    let csv = env.write_file("talks.csv", "date,title\n2025-11-19,Talks\n");
+    let dump = env.write_file("talks.ndjson", &env.export_ndjson());
+    let before = env.export_ndjson();
+    for file in [&csv, &dump] {
+        let file = file.to_str().unwrap();
+        for args in [
+            vec!["--as-of", "2025-11-19", "import", "--dry-run", file],
+            vec!["import", file, "--dry-run", "--as-of", "2025-11-19"],
+            vec!["import", file, "--as-of", "2025-11-21"],
+        ] {
+            let stderr = env.fail(2, &args);
+            assert_one_error_line(&stderr);
+            assert!(stderr.contains("--as-of"), "{args:?}: {stderr}");
+        }
+    }
+    assert_eq!(env.export_ndjson(), before);
+
+    // Nor does a dry run against a database that does not exist create one.
+    let missing = env.path("missing.db");
+    let stderr = env.fail(
+        2,
+        [
+            "--db",
+            missing.to_str().unwrap(),
+            "--as-of",
+            "2025-11-19",
+            "import",
+            "--dry-run",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_one_error_line(&stderr);
+    assert!(!missing.exists());
+}
