@@ -1423,10 +1423,6 @@ fn typed_fields_of_only_white_space_are_refused_as_empty() {
             "actor name cannot be empty",
         ),
         (
-            vec!["link", "talks", "AP", "--url", "  "],
-            "--url cannot be empty",
-        ),
-        (
             vec!["retract", "talks", "--reason", " \n "],
             "reason cannot be empty",
         ),
@@ -1485,4 +1481,67 @@ fn import_and_its_dry_run_refuse_as_of() {
     );
     assert_one_error_line(&stderr);
     assert!(!missing.exists());
+}
+
+// Removing what a report repeats
+
+/// `link --via ""` removes the "via" of a report, as an empty `--place`
+/// removes an event's place: the report is its own origin again, and the
+/// version that had it stays in history (and in `--as-of`). An empty
+/// `--quote` or `--url` removes those too.
+#[test]
+fn an_empty_via_quote_or_url_removes_it_from_the_link_and_history_keeps_it() {
+    let env = example_env();
+    let id = "2025-10-24-miami-talks";
+    let digest = |rows: &Value| -> Value {
+        rows.as_array()
+            .expect("a JSON array")
+            .iter()
+            .find(|r| r["source"] == "digest")
+            .expect("the digest's report")
+            .clone()
+    };
+    let before = digest(&env.json(["sources", id]));
+    assert_eq!(strings(&before["via"]), ["Axios"]);
+    assert_eq!(before["corroboration"], 1);
+
+    assert_eq!(
+        env.run_ok(["link", id, "digest", "--via", ""]),
+        format!("{id}\n")
+    );
+    let after = digest(&env.json(["sources", id]));
+    assert!(strings(&after["via"]).is_empty(), "{after}");
+    assert_eq!(after["origin"], after["name"]);
+    assert_eq!(after["corroboration"], 2);
+
+    let history = env.json(["history", id]);
+    let versions = history.as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{history}");
+    assert_eq!(versions[0]["record"]["sources"][1]["via"], "axios");
+    assert_eq!(versions[1]["record"]["sources"][1]["via"], Value::Null);
+    let then = digest(&env.json(["--as-of", "2025-11-21", "sources", id]));
+    assert_eq!(strings(&then["via"]), ["Axios"]);
+
+    // Removing it again changes nothing.
+    let (_, stderr) = env.run_ok_with_stderr(["link", id, "digest", "--via", " "]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+    assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 2);
+
+    env.run_ok([
+        "link",
+        id,
+        "digest",
+        "--quote",
+        "huddled",
+        "--url",
+        "https://example.org/digest",
+    ]);
+    let quoted = digest(&env.json(["sources", id]));
+    assert_eq!(quoted["quote"], "huddled");
+    assert_eq!(quoted["url"], "https://example.org/digest");
+    env.run_ok(["link", id, "digest", "--quote", "", "--url", ""]);
+    let bare = digest(&env.json(["sources", id]));
+    assert_eq!(bare["quote"], Value::Null, "{bare}");
+    assert_eq!(bare["url"], Value::Null, "{bare}");
+    assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 4);
 }
