@@ -1545,3 +1545,34 @@ fn an_empty_via_quote_or_url_removes_it_from_the_link_and_history_keeps_it() {
     assert_eq!(bare["url"], Value::Null, "{bare}");
     assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 4);
 }
+
+// Tables written to a pipe
+
+/// On a terminal a table fits its width and wraps long cells. Written to a
+/// pipe or a file (as here), each row stays on one line and every cell
+/// whole, so that `grep`, `sort` and `wc -l` work row by row: a long title
+/// widens its column rather than splitting rows, and COLUMNS, which some
+/// shells export to every program, does not change that.
+#[test]
+fn a_table_written_to_a_pipe_keeps_each_row_on_one_line_and_whole() {
+    let env = TestEnv::new();
+    let long = "word ".repeat(60);
+    let long = long.trim();
+    env.run_ok(["event", "add", "--title", "Short", "--date", "2025-01-01"]);
+    env.run_ok(["event", "add", "--title", long, "--date", "2025-01-02"]);
+    env.run_ok(["event", "add", "--title", "Other", "--date", "2025-01-03"]);
+    for columns in [None, Some("100")] {
+        let mut cmd = env.cmd();
+        if let Some(columns) = columns {
+            cmd.env("COLUMNS", columns);
+        }
+        let out = cmd.arg("timeline").output().unwrap();
+        assert!(out.status.success());
+        let table = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 2 + 3, "{table}");
+        assert!(lines[3].contains(long), "{table}");
+        assert!(lines[3].contains("2025-01-02-word-word"), "{table}");
+        assert!(lines[2].contains("Short") && lines[2].contains("2025-01-01-short"));
+    }
+}
