@@ -546,12 +546,13 @@ pub struct LinkArgs {
     pub credibility: Option<u8>,
     /// The source this report repeats (so it does not count as independent);
     /// refused when that source repeats this one, directly or through others.
+    /// An empty value (--via "") removes it: the report is its own origin again.
     #[arg(long)]
     pub via: Option<String>,
-    /// The words of the report.
+    /// The words of the report; an empty value removes them.
     #[arg(long, allow_hyphen_values = true)]
     pub quote: Option<String>,
-    /// Where the report can be read.
+    /// Where the report can be read; an empty value removes it.
     #[arg(long)]
     pub url: Option<String>,
 }

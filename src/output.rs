@@ -227,6 +227,13 @@ pub fn print_detail<R: Row>(format: Format, row: &R) -> Result<()> {
 fn new_table() -> Table {
     let mut table = Table::new();
     // No borders, only a rule under the header: rows stay compact and easy to grep.
+    // `Dynamic` fits a terminal's width, wrapping long cells. Written to a
+    // pipe or a file there is no width to fit (comfy-table reads none, not
+    // even COLUMNS, which some shells export to every program): each row
+    // stays on one line with its cells whole, so that grep, sort and wc -l
+    // work row by row, and a long cell widens its column. Wrapping there
+    // would split a row's id from the words a grep finds; scripts that want
+    // no padding use --format csv or json.
     table
         .load_preset(presets::NOTHING)
         .set_style(TableComponent::HeaderLines, '─')

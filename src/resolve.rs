@@ -20,8 +20,9 @@ pub enum Lookup<T> {
 pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     // A retracted id (say, an actor merged away) may still be a spelling of
     // a live actor: the names decide, and only then is it reported retracted.
+    let input = crate::model::trimmed(input);
     let mut retracted_by_id = None;
-    if let Some(actor) = store.get::<Actor>(input.trim())? {
+    if let Some(actor) = store.get::<Actor>(input)? {
         match &actor.meta.retracted {
             None => return Ok(Lookup::Found(actor)),
             Some(reason) => retracted_by_id = Some(retracted("actor", &actor.id, reason)),
@@ -81,7 +82,8 @@ pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
 /// Finds a source by id or name. Sources are few, so this reads them all.
 pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
     // An id, as typed or in any case ("ISW" finds the source with id `isw`).
-    let by_id = match store.get::<Source>(input.trim())? {
+    let input = crate::model::trimmed(input);
+    let by_id = match store.get::<Source>(input)? {
         Some(source) => Some(source),
         None => store.get::<Source>(&crate::model::names::slug(input))?,
     };

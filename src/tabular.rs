@@ -256,7 +256,7 @@ impl Columns {
         self.index
             .get(field)
             .and_then(|&i| row.get(i))
-            .map(|s| s.trim())
+            .map(|s| model::trimmed(s))
             .unwrap_or("")
     }
 
@@ -282,7 +282,7 @@ impl Columns {
         let cell = |i: usize| {
             cols[i]
                 .and_then(|c| row.get(c))
-                .map(|s| s.trim())
+                .map(|s| model::trimmed(s))
                 .unwrap_or("")
         };
         let part = |y: &str, m: &str, d: &str| -> std::result::Result<String, String> {
@@ -360,7 +360,7 @@ impl Columns {
             let given: Vec<&str> = self
                 .get(row, field)
                 .split(';')
-                .map(str::trim)
+                .map(model::trimmed)
                 .filter(|s| !s.is_empty())
                 .collect();
             let mut items: Vec<String> = Vec::with_capacity(given.len());

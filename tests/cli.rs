@@ -1298,3 +1298,281 @@ fn errors_do_not_advise_a_command_that_does_not_exist() {
         env.cmd().args(["check", "--help"]).assert().success();
     }
 }
+
+// White space around one-line fields
+
+/// What a user types is read as import reads a CSV cell: the white space
+/// around a name, title, tag, place, URL or id (a pasted tab, a line end
+/// from a here-document) is dropped, so that a CSV of the same event finds
+/// it again instead of adding a twin.
+#[test]
+fn white_space_around_typed_fields_is_dropped_as_import_drops_it() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "source",
+        "add",
+        " Reuters\t",
+        "--url",
+        " https://www.reuters.com\n",
+        "--id",
+        " reuters ",
+    ]);
+    env.run_ok(["actor", "add", "  Zelensky ", "--alias", " Zelenskyy\n"]);
+    env.run_ok(["actor", "alias", " zelensky\t", "\tZe "]);
+    let id = env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "\tTalks in Kyiv \n",
+        "--date",
+        "2025-11-20",
+        "--actor",
+        " Zelensky ",
+        "--actor",
+        "Umerov\t",
+        "--source",
+        " Reuters ",
+        "--tag",
+        " peace-talks\n",
+        "--place",
+        " Kyiv\t",
+        "--id",
+        " kyiv-talks ",
+    ]);
+    assert_eq!(id, "kyiv-talks\n");
+    env.run_ok([
+        "link",
+        "kyiv-talks",
+        "reuters",
+        "--url",
+        " https://www.reuters.com/kyiv\n",
+    ]);
+
+    let dump = env.export_ndjson();
+    for stored in [
+        r#""name":"Reuters""#,
+        r#""url":"https://www.reuters.com""#,
+        r#""name":"Zelensky""#,
+        r#""aliases":["Zelenskyy","Ze"]"#,
+        r#""name":"Umerov""#,
+        r#""title":"Talks in Kyiv""#,
+        r#""place":"Kyiv""#,
+        r#""tags":["peace-talks"]"#,
+        r#""url":"https://www.reuters.com/kyiv""#,
+    ] {
+        assert!(dump.contains(stored), "{stored} not in the dump:\n{dump}");
+    }
+
+    let csv = env.write_file(
+        "kyiv.csv",
+        "date,title,place,actors,sources,tags\n2025-11-20, Talks in Kyiv , Kyiv , Zelensky ; Umerov , Reuters , peace-talks \n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", csv.to_str().unwrap()]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+
+    // Queries read names the same way.
+    let rows = env.json(["timeline", "--actor", " zelenskyy\t"]);
+    assert_eq!(ids(&rows), ["kyiv-talks"]);
+    let rows = env.json(["event", "list"]);
+    assert_eq!(ids(&rows), ["kyiv-talks"]);
+}
+
+/// A one-line field that is only white space is empty, and refused as
+/// empty (as an import refuses an empty title), writing nothing.
+#[test]
+fn typed_fields_of_only_white_space_are_refused_as_empty() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event", "add", "--title", "Talks", "--date", "2025", "--id", "talks",
+    ]);
+    env.run_ok(["actor", "add", "Zelensky"]);
+    let before = env.export_ndjson();
+    for (args, expected) in [
+        (vec!["actor", "add", " \t\n"], "actor name cannot be empty"),
+        (
+            vec!["actor", "alias", "zelensky", "  "],
+            "alias cannot be empty",
+        ),
+        (
+            vec!["actor", "edit", "zelensky", "--add-alias", "\n"],
+            "alias cannot be empty",
+        ),
+        (vec!["source", "add", "\t"], "source name cannot be empty"),
+        (
+            vec!["source", "add", "AP", "--url", " \n"],
+            "url cannot be empty",
+        ),
+        (
+            vec!["event", "add", "--title", " \t", "--date", "2025"],
+            "title cannot be empty",
+        ),
+        (
+            vec![
+                "event", "add", "--title", "T", "--date", "2025", "--tag", " ",
+            ],
+            "tag cannot be empty",
+        ),
+        (
+            vec![
+                "event", "add", "--title", "T", "--date", "2025", "--actor", "\t",
+            ],
+            "actor name cannot be empty",
+        ),
+        (
+            vec!["retract", "talks", "--reason", " \n "],
+            "reason cannot be empty",
+        ),
+        (
+            vec!["claim", "add", "--by", "zelensky", "--text", "\n"],
+            "claim text cannot be empty",
+        ),
+    ] {
+        let stderr = env.fail(2, &args);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(env.export_ndjson(), before);
+}
+
+// --as-of and commands that write
+
+/// `--as-of` reads the past. An import writes into the database as it is
+/// now, and its dry run says what that import would change now: against
+/// the past it would count as new what is already there. Both refuse it
+/// as a usage error, before reading the file.
+#[test]
+fn import_and_its_dry_run_refuse_as_of() {
+    let env = TestEnv::new().with_now("2025-11-20T12:00:00Z");
+    env.run_ok(["event", "add", "--title", "Talks", "--date", "2025-11-19"]);
+    let csv = env.write_file("talks.csv", "date,title\n2025-11-19,Talks\n");
+    let dump = env.write_file("talks.ndjson", &env.export_ndjson());
+    let before = env.export_ndjson();
+    for file in [&csv, &dump] {
+        let file = file.to_str().unwrap();
+        for args in [
+            vec!["--as-of", "2025-11-19", "import", "--dry-run", file],
+            vec!["import", file, "--dry-run", "--as-of", "2025-11-19"],
+            vec!["import", file, "--as-of", "2025-11-21"],
+        ] {
+            let stderr = env.fail(2, &args);
+            assert_one_error_line(&stderr);
+            assert!(stderr.contains("--as-of"), "{args:?}: {stderr}");
+        }
+    }
+    assert_eq!(env.export_ndjson(), before);
+
+    // Nor does a dry run against a database that does not exist create one.
+    let missing = env.path("missing.db");
+    let stderr = env.fail(
+        2,
+        [
+            "--db",
+            missing.to_str().unwrap(),
+            "--as-of",
+            "2025-11-19",
+            "import",
+            "--dry-run",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_one_error_line(&stderr);
+    assert!(!missing.exists());
+}
+
+// Removing what a report repeats
+
+/// `link --via ""` removes the "via" of a report, as an empty `--place`
+/// removes an event's place: the report is its own origin again, and the
+/// version that had it stays in history (and in `--as-of`). An empty
+/// `--quote` or `--url` removes those too.
+#[test]
+fn an_empty_via_quote_or_url_removes_it_from_the_link_and_history_keeps_it() {
+    let env = example_env();
+    let id = "2025-10-24-miami-talks";
+    let digest = |rows: &Value| -> Value {
+        rows.as_array()
+            .expect("a JSON array")
+            .iter()
+            .find(|r| r["source"] == "digest")
+            .expect("the digest's report")
+            .clone()
+    };
+    let before = digest(&env.json(["sources", id]));
+    assert_eq!(strings(&before["via"]), ["Axios"]);
+    assert_eq!(before["corroboration"], 1);
+
+    assert_eq!(
+        env.run_ok(["link", id, "digest", "--via", ""]),
+        format!("{id}\n")
+    );
+    let after = digest(&env.json(["sources", id]));
+    assert!(strings(&after["via"]).is_empty(), "{after}");
+    assert_eq!(after["origin"], after["name"]);
+    assert_eq!(after["corroboration"], 2);
+
+    let history = env.json(["history", id]);
+    let versions = history.as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{history}");
+    assert_eq!(versions[0]["record"]["sources"][1]["via"], "axios");
+    assert_eq!(versions[1]["record"]["sources"][1]["via"], Value::Null);
+    let then = digest(&env.json(["--as-of", "2025-11-21", "sources", id]));
+    assert_eq!(strings(&then["via"]), ["Axios"]);
+
+    // Removing it again changes nothing.
+    let (_, stderr) = env.run_ok_with_stderr(["link", id, "digest", "--via", " "]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+    assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 2);
+
+    env.run_ok([
+        "link",
+        id,
+        "digest",
+        "--quote",
+        "huddled",
+        "--url",
+        "https://example.org/digest",
+    ]);
+    let quoted = digest(&env.json(["sources", id]));
+    assert_eq!(quoted["quote"], "huddled");
+    assert_eq!(quoted["url"], "https://example.org/digest");
+    env.run_ok(["link", id, "digest", "--quote", "", "--url", ""]);
+    let bare = digest(&env.json(["sources", id]));
+    assert_eq!(bare["quote"], Value::Null, "{bare}");
+    assert_eq!(bare["url"], Value::Null, "{bare}");
+    assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 4);
+}
+
+// Tables written to a pipe
+
+/// On a terminal a table fits its width and wraps long cells. Written to a
+/// pipe or a file (as here), each row stays on one line and every cell
+/// whole, so that `grep`, `sort` and `wc -l` work row by row: a long title
+/// widens its column rather than splitting rows, and COLUMNS, which some
+/// shells export to every program, does not change that.
+#[test]
+fn a_table_written_to_a_pipe_keeps_each_row_on_one_line_and_whole() {
+    let env = TestEnv::new();
+    let long = "word ".repeat(60);
+    let long = long.trim();
+    env.run_ok(["event", "add", "--title", "Short", "--date", "2025-01-01"]);
+    env.run_ok(["event", "add", "--title", long, "--date", "2025-01-02"]);
+    env.run_ok(["event", "add", "--title", "Other", "--date", "2025-01-03"]);
+    for columns in [None, Some("100")] {
+        let mut cmd = env.cmd();
+        if let Some(columns) = columns {
+            cmd.env("COLUMNS", columns);
+        }
+        let out = cmd.arg("timeline").output().unwrap();
+        assert!(out.status.success());
+        let table = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 2 + 3, "{table}");
+        assert!(lines[3].contains(long), "{table}");
+        assert!(lines[3].contains("2025-01-02-word-word"), "{table}");
+        assert!(lines[2].contains("Short") && lines[2].contains("2025-01-01-short"));
+    }
+}

@@ -197,12 +197,20 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
 }
 
 fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
-    model::validate_name("actor name", &args.name, 500).map_err(Error::bad_input)?;
+    let name = model::one_name("actor name", &args.name, 500).map_err(Error::bad_input)?;
+    let aliases = args
+        .aliases
+        .iter()
+        .map(|alias| model::one_name("alias", alias, 500).map(String::from))
+        .collect::<std::result::Result<Vec<String>, String>>()
+        .map_err(Error::bad_input)?;
+    let given_id = args.id.as_deref().map(model::trimmed);
+    if let Some(id) = given_id {
+        validate_id(id).map_err(Error::bad_input)?;
+    }
     let kind: ActorKind = keyword(&args.kind)?;
     let store = ctx.open(Access::Write)?;
-    let spellings: Vec<&String> = std::iter::once(&args.name).chain(&args.aliases).collect();
-    for spelling in &spellings {
-        model::validate_name("alias", spelling, 500).map_err(Error::bad_input)?;
+    for spelling in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
         match find_actor(&store, spelling)? {
             Lookup::Found(existing) => {
                 return Err(Error::bad_input(format!(
@@ -221,18 +229,14 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
             Lookup::Missing { .. } => {}
         }
     }
-    let id = match &args.id {
+    let id = match given_id {
         Some(id) => {
-            validate_id(id).map_err(Error::bad_input)?;
             if store.get::<Actor>(id)?.is_some() {
                 return Err(Error::bad_input(format!("actor id {id} is taken")));
             }
-            id.clone()
+            id.to_string()
         }
-        None => unused_id(
-            |id| Ok(store.get::<Actor>(id)?.is_some()),
-            &slug(&args.name),
-        )?,
+        None => unused_id(|id| Ok(store.get::<Actor>(id)?.is_some()), &slug(name))?,
     };
     let roles = args
         .roles
@@ -241,9 +245,9 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let actor = Actor {
         id: id.clone(),
-        name: args.name.trim().to_string(),
+        name: name.to_string(),
         kind,
-        aliases: dedup_spellings(&args.name, &args.aliases),
+        aliases: dedup_spellings(name, &aliases),
         description: note(args.note)?,
         roles,
         meta: Meta::first(ctx.now),
@@ -263,7 +267,7 @@ fn dedup_spellings(name: &str, aliases: &[String]) -> Vec<String> {
         let folded = fold(alias);
         if !seen.contains(&folded) {
             seen.push(folded);
-            out.push(alias.trim().to_string());
+            out.push(model::trimmed(alias).to_string());
         }
     }
     out
@@ -286,16 +290,19 @@ pub fn parse_role(store: &Store, text: &str) -> Result<Role> {
         None => (text, None),
     };
     let (title, of) = match rest.split_once(" @ ") {
-        Some((title, of)) => (title, Some(require_actor(store, of.trim())?.id)),
+        Some((title, of)) => (title, Some(require_actor(store, of)?.id)),
         None => (rest, None),
     };
-    let title = title.trim().to_string();
-    model::validate_text("role", &title, 500).map_err(Error::bad_input)?;
-    Ok(Role { title, of, span })
+    let title = model::one_line("role", title, 500).map_err(Error::bad_input)?;
+    Ok(Role {
+        title: title.to_string(),
+        of,
+        span,
+    })
 }
 
 fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
-    model::validate_name("alias", alias, 500).map_err(Error::bad_input)?;
+    let alias = model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut actor = require_actor(&store, actor)?;
     if let Lookup::Found(other) = find_actor(&store, alias)? {
@@ -309,7 +316,7 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
             other.name, other.id
         )));
     }
-    actor.aliases.push(alias.trim().to_string());
+    actor.aliases.push(alias.to_string());
     actor.meta = actor.meta.next(ctx.now);
     let mut change = store.change();
     change.put(&actor)?;
@@ -323,9 +330,9 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
     let before = require_actor(&store, &args.actor)?;
     let mut actor = before.clone();
     if let Some(name) = &args.name {
-        model::validate_name("actor name", name, 500).map_err(Error::bad_input)?;
+        let name = model::one_name("actor name", name, 500).map_err(Error::bad_input)?;
         check_spelling_free(&store, name, &actor.id)?;
-        let old = std::mem::replace(&mut actor.name, name.trim().to_string());
+        let old = std::mem::replace(&mut actor.name, name.to_string());
         actor.aliases.insert(0, old);
     }
     if let Some(kind) = &args.kind {
@@ -335,9 +342,9 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
         actor.description = note(Some(text))?;
     }
     for alias in &args.add_aliases {
-        model::validate_name("alias", alias, 500).map_err(Error::bad_input)?;
+        let alias = model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
         check_spelling_free(&store, alias, &actor.id)?;
-        actor.aliases.push(alias.trim().to_string());
+        actor.aliases.push(alias.to_string());
     }
     for alias in &args.remove_aliases {
         let before_len = actor.aliases.len();

@@ -41,7 +41,7 @@ pub fn require_claim(store: &Store, id: &str) -> Result<Claim> {
 }
 
 fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
-    model::validate_text("claim text", &args.text, 10_000).map_err(Error::bad_input)?;
+    let text = model::one_line("claim text", &args.text, 10_000).map_err(Error::bad_input)?;
     let date = args
         .date
         .as_deref()
@@ -52,19 +52,20 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     }
     let quantity = match (&args.subject, args.value) {
         (Some(subject), Some(value)) => {
-            model::validate_text("--subject", subject, 200).map_err(Error::bad_input)?;
+            let subject = model::one_line("--subject", subject, 200).map_err(Error::bad_input)?;
             if !value.is_finite() {
                 return Err(Error::bad_input("--value must be a finite number"));
             }
             Some(Quantity {
-                subject: subject.trim().to_string(),
+                subject: subject.to_string(),
                 value,
-                unit: args.unit.clone().unwrap_or_default().trim().to_string(),
+                unit: model::trimmed(args.unit.as_deref().unwrap_or_default()).to_string(),
             })
         }
         _ => None,
     };
-    if let Some(id) = &args.id {
+    let given_id = args.id.as_deref().map(model::trimmed);
+    if let Some(id) = given_id {
         validate_id(id).map_err(Error::bad_input)?;
     }
     if let Some(both) = args.contradicts.iter().find(|c| args.supports.contains(c)) {
@@ -97,12 +98,12 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     };
     let contradicts = related(&args.contradicts)?;
     let supports = related(&args.supports)?;
-    let id = match args.id {
+    let id = match given_id {
         Some(id) => {
-            if store.get::<Claim>(&id)?.is_some() {
+            if store.get::<Claim>(id)?.is_some() {
                 return Err(Error::bad_input(format!("claim id {id} is taken")));
             }
-            id
+            id.to_string()
         }
         None => {
             let start: String = date
@@ -118,14 +119,14 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
                 .chars()
                 .filter(|c| c.is_ascii_digit() || *c == '-')
                 .collect();
-            let base = slug(&format!("{start} {} {}", claimant, args.text));
+            let base = slug(&format!("{start} {claimant} {text}"));
             unused_id(|id| Ok(store.get::<Claim>(id)?.is_some()), &base)?
         }
     };
     let claim = Claim {
         id: id.clone(),
         claimant,
-        text: args.text.trim().to_string(),
+        text: text.to_string(),
         date,
         about_events,
         about_actors,

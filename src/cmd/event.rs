@@ -68,7 +68,7 @@ impl<'s> Participants<'s> {
     /// The id of the actor `name` means, planning a new actor if nobody is
     /// known by that name, refusing a likely misspelling of a known actor.
     pub fn actor(&mut self, name: &str) -> Result<String> {
-        model::validate_name("actor name", name, 500).map_err(Error::bad_input)?;
+        let name = model::one_name("actor name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_actors
             .iter()
@@ -92,7 +92,7 @@ impl<'s> Participants<'s> {
                 let id = unused_id(taken, &slug(name))?;
                 self.created_actors.push(Actor {
                     id: id.clone(),
-                    name: name.trim().to_string(),
+                    name: name.to_string(),
                     kind: ActorKind::Other,
                     aliases: Vec::new(),
                     description: String::new(),
@@ -106,7 +106,7 @@ impl<'s> Participants<'s> {
 
     /// The id of the source `name` means, planning a new source if unknown.
     pub fn source(&mut self, name: &str) -> Result<String> {
-        model::validate_name("source name", name, 500).map_err(Error::bad_input)?;
+        let name = model::one_name("source name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_sources
             .iter()
@@ -130,7 +130,7 @@ impl<'s> Participants<'s> {
                 let id = unused_id(taken, &slug(name))?;
                 self.created_sources.push(Source {
                     id: id.clone(),
-                    name: name.trim().to_string(),
+                    name: name.to_string(),
                     url: None,
                     grade: None,
                     meta: Meta::first(self.now),
@@ -172,23 +172,25 @@ pub fn add_link(links: &mut Vec<SourceLink>, source: String) {
 }
 
 fn clean_tag(tag: &str) -> Result<String> {
-    model::validate_name("tag", tag, 200).map_err(Error::bad_input)?;
-    Ok(tag.trim().to_string())
+    Ok(model::one_name("tag", tag, 200)
+        .map_err(Error::bad_input)?
+        .to_string())
 }
 
+/// `--place`: an empty place (or only white space) means none.
 fn place(text: Option<String>) -> Result<Option<String>> {
-    match text {
-        Some(p) if p.trim().is_empty() => Ok(None),
-        Some(p) => {
-            model::validate_text("place", &p, 500).map_err(Error::bad_input)?;
-            Ok(Some(p.trim().to_string()))
-        }
-        None => Ok(None),
+    match text.as_deref().map(model::trimmed) {
+        None | Some("") => Ok(None),
+        Some(p) => Ok(Some(
+            model::one_line("place", p, 500)
+                .map_err(Error::bad_input)?
+                .to_string(),
+        )),
     }
 }
 
 fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
-    model::validate_text("title", &args.title, 1000).map_err(Error::bad_input)?;
+    let title = model::one_line("title", &args.title, 1000).map_err(Error::bad_input)?;
     let date = parse_user_date("--date", &args.date)?;
     let kind = keyword(&args.kind)?;
     let status = keyword(&args.status)?;
@@ -199,7 +201,8 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     for tag in &args.tags {
         push_unique(&mut tags, clean_tag(tag)?);
     }
-    if let Some(id) = &args.id {
+    let given_id = args.id.as_deref().map(model::trimmed);
+    if let Some(id) = given_id {
         validate_id(id).map_err(Error::bad_input)?;
     }
 
@@ -213,21 +216,21 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     for name in &args.sources {
         add_link(&mut sources, participants.source(name)?);
     }
-    let id = match args.id {
+    let id = match given_id {
         Some(id) => {
-            if store.get::<Event>(&id)?.is_some() {
+            if store.get::<Event>(id)?.is_some() {
                 return Err(Error::bad_input(format!("event id {id} is taken")));
             }
-            id
+            id.to_string()
         }
         None => unused_id(
             |id| Ok(store.get::<Event>(id)?.is_some()),
-            &crate::tabular::event_id_base(&date, &args.title),
+            &crate::tabular::event_id_base(&date, title),
         )?,
     };
     let event = Event {
         id: id.clone(),
-        title: args.title.trim().to_string(),
+        title: title.to_string(),
         date,
         kind,
         status,
@@ -263,8 +266,9 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
     let before = require_event(&store, &args.event)?;
     let mut event = before.clone();
     if let Some(title) = &args.title {
-        model::validate_text("title", title, 1000).map_err(Error::bad_input)?;
-        event.title = title.trim().to_string();
+        event.title = model::one_line("title", title, 1000)
+            .map_err(Error::bad_input)?
+            .to_string();
     }
     if let Some(date) = &args.date {
         event.date = parse_user_date("--date", date)?;

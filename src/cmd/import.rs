@@ -18,6 +18,13 @@ use crate::store::{keys, Access, Store};
 use crate::tabular::{self, Columns, EventRow, Rows};
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
+    if ctx.as_of.is_some() {
+        // A dry run counts what the import would change now; against the
+        // past it would call new what is already stored.
+        return Err(Error::bad_input(
+            "--as-of shows the past; an import (and its --dry-run) writes into the database as it is now",
+        ));
+    }
     let stdin = args.file == Path::new("-");
     let label = if stdin {
         "<stdin>".to_string()

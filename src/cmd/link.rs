@@ -13,20 +13,36 @@ use crate::store::{Access, Record, Store};
 
 pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
     model::validate_credibility(args.credibility).map_err(Error::bad_input)?;
-    for (what, text) in [("--quote", &args.quote), ("--url", &args.url)] {
-        if let Some(text) = text {
-            model::validate_note(what, text, 10_000).map_err(Error::bad_input)?;
+    // Each of --via, --quote and --url: not given (None) leaves the field
+    // as it is, an empty value (Some(None)) removes it, as an empty
+    // --place does for an event.
+    let quote = match args.quote.as_deref() {
+        Some(quote) if model::trimmed(quote).is_empty() => Some(None),
+        Some(quote) => {
+            model::validate_note("--quote", quote, 10_000).map_err(Error::bad_input)?;
+            Some(Some(quote.to_string()))
         }
-    }
+        None => None,
+    };
+    let url = match args.url.as_deref().map(model::trimmed) {
+        Some("") => Some(None),
+        Some(url) => Some(Some(
+            model::one_line("--url", url, 2000)
+                .map_err(Error::bad_input)?
+                .to_string(),
+        )),
+        None => None,
+    };
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, false);
     let source = participants.source(&args.source)?;
-    let via = match &args.via {
+    let via = match args.via.as_deref().map(model::trimmed) {
+        Some("") => Some(None),
         Some(name) => match find_source(&store, name)? {
             Lookup::Found(s) if s.id == source => {
                 return Err(Error::bad_input("a source cannot repeat itself (--via)"))
             }
-            Lookup::Found(s) => Some(s.id),
+            Lookup::Found(s) => Some(Some(s.id)),
             Lookup::Missing { suggestion } => {
                 return Err(unknown("source", name, suggestion.map(|s| s.name)))
             }
@@ -34,7 +50,7 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         None => None,
     };
     let update = |links: &mut Vec<SourceLink>| -> Result<()> {
-        if let Some(via) = &via {
+        if let Some(Some(via)) = &via {
             refuse_loop(&store, links, &source, via)?;
         }
         let position = links.iter().position(|l| l.source == source);
@@ -48,14 +64,14 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         if args.credibility.is_some() {
             link.credibility = args.credibility;
         }
-        if via.is_some() {
+        if let Some(via) = &via {
             link.via = via.clone();
         }
-        if args.quote.is_some() {
-            link.quote = args.quote.clone();
+        if let Some(quote) = &quote {
+            link.quote = quote.clone();
         }
-        if args.url.is_some() {
-            link.url = args.url.clone();
+        if let Some(url) = &url {
+            link.url = url.clone();
         }
         Ok(())
     };

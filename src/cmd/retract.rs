@@ -10,15 +10,13 @@ use crate::model::{self, Actor, Claim, Event, Source};
 use crate::store::{Access, Record, Store};
 
 pub fn run(ctx: &Ctx, args: RetractArgs) -> Result<()> {
-    model::validate_text("reason", &args.reason, 2000).map_err(Error::bad_input)?;
+    let reason = model::one_line("reason", &args.reason, 2000).map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     match kind_of(&store, &args.id, args.kind)? {
-        RecordKind::Actor => retract::<Actor>(ctx, &store, &args.id, &args.reason, |a| &mut a.meta),
-        RecordKind::Source => {
-            retract::<Source>(ctx, &store, &args.id, &args.reason, |s| &mut s.meta)
-        }
-        RecordKind::Event => retract::<Event>(ctx, &store, &args.id, &args.reason, |e| &mut e.meta),
-        RecordKind::Claim => retract::<Claim>(ctx, &store, &args.id, &args.reason, |c| &mut c.meta),
+        RecordKind::Actor => retract::<Actor>(ctx, &store, &args.id, reason, |a| &mut a.meta),
+        RecordKind::Source => retract::<Source>(ctx, &store, &args.id, reason, |s| &mut s.meta),
+        RecordKind::Event => retract::<Event>(ctx, &store, &args.id, reason, |e| &mut e.meta),
+        RecordKind::Claim => retract::<Claim>(ctx, &store, &args.id, reason, |c| &mut c.meta),
     }
 }
 
@@ -37,7 +35,7 @@ fn retract<R: Record>(
             "{id} is already retracted ({earlier})"
         )));
     }
-    let next = record.meta().retract(ctx.now, reason.trim());
+    let next = record.meta().retract(ctx.now, reason);
     *meta(&mut record) = next;
     let mut change = store.change();
     change.put(&record)?;

@@ -29,6 +29,13 @@ pub fn run(ctx: &Ctx, command: SourceCommand) -> Result<()> {
     }
 }
 
+/// A source's URL as given: one line, white space around it dropped.
+fn url_field(url: &str) -> Result<String> {
+    Ok(model::one_line("url", url, 2000)
+        .map_err(Error::bad_input)?
+        .to_string())
+}
+
 fn grade(text: Option<String>) -> Result<Option<Reliability>> {
     text.map(|g| {
         g.parse::<Reliability>().map_err(|_| {
@@ -47,26 +54,27 @@ fn add(
     id: Option<String>,
     grade_text: Option<String>,
 ) -> Result<()> {
-    model::validate_name("source name", name, 500).map_err(Error::bad_input)?;
-    if let Some(url) = &url {
-        model::validate_text("url", url, 2000).map_err(Error::bad_input)?;
+    let name = model::one_name("source name", name, 500).map_err(Error::bad_input)?;
+    let url = url.as_deref().map(url_field).transpose()?;
+    let id = id.as_deref().map(model::trimmed);
+    if let Some(id) = id {
+        validate_id(id).map_err(Error::bad_input)?;
     }
     let grade = grade(grade_text)?;
     let store = ctx.open(Access::Write)?;
     refuse_taken_name(&store, name, None)?;
     let id = match id {
         Some(id) => {
-            validate_id(&id).map_err(Error::bad_input)?;
-            if store.get::<Source>(&id)?.is_some() {
+            if store.get::<Source>(id)?.is_some() {
                 return Err(Error::bad_input(format!("source id {id} is taken")));
             }
-            id
+            id.to_string()
         }
         None => unused_id(|id| Ok(store.get::<Source>(id)?.is_some()), &slug(name))?,
     };
     let source = Source {
         id: id.clone(),
-        name: name.trim().to_string(),
+        name: name.to_string(),
         url,
         grade,
         meta: Meta::first(ctx.now),
@@ -96,6 +104,11 @@ fn edit(
     url: Option<String>,
     grade_text: Option<String>,
 ) -> Result<()> {
+    let name = name
+        .as_deref()
+        .map(|name| model::one_name("source name", name, 500).map_err(Error::bad_input))
+        .transpose()?;
+    let url = url.as_deref().map(url_field).transpose()?;
     let grade = grade(grade_text)?;
     let store = ctx.open(Access::Write)?;
     let before = match find_source(&store, input)? {
@@ -106,13 +119,11 @@ fn edit(
     };
     let mut source = before.clone();
     if let Some(name) = name {
-        model::validate_name("source name", &name, 500).map_err(Error::bad_input)?;
-        refuse_taken_name(&store, &name, Some(&before.id))?;
-        source.name = name.trim().to_string();
+        refuse_taken_name(&store, name, Some(&before.id))?;
+        source.name = name.to_string();
     }
-    if let Some(url) = url {
-        model::validate_text("url", &url, 2000).map_err(Error::bad_input)?;
-        source.url = Some(url);
+    if url.is_some() {
+        source.url = url;
     }
     if grade.is_some() {
         source.grade = grade;

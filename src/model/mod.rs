@@ -532,6 +532,32 @@ pub struct Event {
     pub meta: Meta,
 }
 
+/// The text of a field as factline keeps it: without the white space
+/// around it (spaces, tabs, line ends; `str::trim`). Import reads every CSV
+/// cell through it, and commands read every one-line field typed on the
+/// command line through it ([`one_line`], [`one_name`]), so that a record
+/// typed and the same record imported are equal.
+pub fn trimmed(text: &str) -> &str {
+    text.trim()
+}
+
+/// A one-line field (a title, place, role, URL, reason) as given by the
+/// user: [`trimmed`], then checked by [`validate_text`] (so text that is
+/// only white space is refused as empty).
+pub fn one_line<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a str, String> {
+    let text = trimmed(text);
+    validate_text(what, text, max_chars)?;
+    Ok(text)
+}
+
+/// A name that CSV lists hold (an actor's name or alias, a source's name, a
+/// tag) as given by the user: [`trimmed`], then checked by [`validate_name`].
+pub fn one_name<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a str, String> {
+    let text = trimmed(text);
+    validate_name(what, text, max_chars)?;
+    Ok(text)
+}
+
 /// Checks a title or name: not blank, one line, not absurdly long.
 pub fn validate_text(what: &str, text: &str, max_chars: usize) -> Result<(), String> {
     if text.trim().is_empty() {
