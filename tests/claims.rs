@@ -1240,3 +1240,44 @@ fn link_and_sources_find_a_claim_that_shares_an_actors_id() {
     let err = env.fail(2, ["sources", "ap"]);
     assert!(err.contains("not an event or a claim"), "{err}");
 }
+
+/// Quantities are compared by subject: "Deported children" and "deported
+/// children" (or "deported  children") name one subject, but only the
+/// exact spelling was compared, so their different numbers were not a
+/// contradiction. Subjects (and units) are compared folded, as names are.
+#[test]
+fn quantity_subjects_and_units_compare_folded() {
+    let env = TestEnv::new();
+    let add = |id: &str, subject: &str, value: &str, unit: &str| {
+        env.run_ok([
+            "claim",
+            "add",
+            "--id",
+            id,
+            "--by",
+            "Ukraine",
+            "--text",
+            id,
+            "--subject",
+            subject,
+            "--value",
+            value,
+            "--unit",
+            unit,
+            "--date",
+            "2025",
+        ]);
+    };
+    add("a", "Deported children", "19500", "children");
+    add("b", "deported  children", "700000", "Children");
+    add("c", "deported-children", "19500", "CHILDREN");
+    add("d", "returned children", "100", "children");
+    let found = pairs(&env.json(["contradictions"]));
+    assert_eq!(
+        found,
+        vec![
+            (set(&["a", "b"]), vec!["quantity".to_string()]),
+            (set(&["b", "c"]), vec!["quantity".to_string()]),
+        ],
+    );
+}
