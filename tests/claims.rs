@@ -1281,3 +1281,30 @@ fn quantity_subjects_and_units_compare_folded() {
         ],
     );
 }
+
+/// `claims --about` and `claim add --about` take an event or an actor, but
+/// a name that is neither was reported as `unknown actor`.
+#[test]
+fn an_about_that_is_neither_an_actor_nor_an_event_says_so() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    for args in [
+        &["claims", "--about", "nosuch"][..],
+        &[
+            "claim", "add", "--by", "Ukraine", "--text", "t", "--about", "nosuch",
+        ],
+    ] {
+        let err = env.fail(2, args);
+        testenv::assert_one_error_line(&err);
+        assert!(
+            err.contains("neither an actor nor an event is called \"nosuch\""),
+            "{args:?}: {err}"
+        );
+    }
+    // A near miss of an actor's name still gets its suggestion.
+    let err = env.fail(2, ["claims", "--about", "Zelenskiy"]);
+    assert!(
+        err.contains("neither an actor nor an event") && err.contains("Volodymyr Zelenskyy"),
+        "{err}"
+    );
+}
