@@ -1308,3 +1308,108 @@ fn an_about_that_is_neither_an_actor_nor_an_event_says_so() {
         "{err}"
     );
 }
+
+// The claims CSV import.
+
+/// Imports `file` as a claims CSV (which must succeed) and returns stderr.
+fn import_claims(env: &TestEnv, file: &std::path::Path, extra: &[&str]) -> String {
+    let mut args = vec!["import", file.to_str().unwrap(), "--what", "claims"];
+    args.extend_from_slice(extra);
+    env.run_ok_with_stderr(&args).1
+}
+
+/// The `FILE:LINE: message` lines of a refused import, as (line, message).
+fn bad_rows(stderr: &str, file: &std::path::Path) -> Vec<(u64, String)> {
+    let label = format!("{}:", file.display());
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("factline: ")?.strip_prefix(&label)?;
+            let (number, message) = rest.split_once(": ")?;
+            Some((number.parse().ok()?, message.to_string()))
+        })
+        .collect()
+}
+
+/// `claim show ID` as JSON without what a new version changes anyway.
+fn claim_fields(env: &TestEnv, id: &str) -> Value {
+    let mut shown = env.json(["claim", "show", id]);
+    for key in ["version", "recorded_at", "verdicts"] {
+        shown.as_object_mut().unwrap().remove(key);
+    }
+    shown
+}
+
+/// A claims sheet of some columns (`id,text,verdict`, to correct verdicts)
+/// was refused for its missing claimant column, and a sheet with one had
+/// every other absent column (date, quote, quantity, sources, about,
+/// contradicts, supports) emptied on the claims it updated. An absent
+/// column now leaves the stored value, as the timeline CSV does; a column
+/// that is there but empty still empties the field.
+#[test]
+fn a_claims_csv_without_some_columns_keeps_the_stored_values() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let (minors, alaska) = (
+        "russia-700000-minors-received",
+        "2025-11-dmitriev-plan-builds-on-alaska",
+    );
+    let before = [claim_fields(&env, minors), claim_fields(&env, alaska)];
+    assert!(before[0]["subject"].is_string() && before[1]["date"].is_string());
+    let file = env.write_file(
+        "verdicts.csv",
+        &format!(
+            "id,text,verdict\n\
+             {minors},\"Russia has received more than 700,000 minors from Ukraine\",false\n\
+             {alaska},\"{}\",misleading\n",
+            before[1]["text"].as_str().unwrap()
+        ),
+    );
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(stderr.contains("0 added, 2 updated"), "{stderr}");
+    for (id, mut was, verdict) in [
+        (minors, before[0].clone(), "false"),
+        (alaska, before[1].clone(), "misleading"),
+    ] {
+        was["verdict"] = verdict.into();
+        assert_eq!(claim_fields(&env, id), was, "{id}");
+    }
+    // Importing it again changes nothing.
+    let dump = env.export_ndjson();
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(stderr.contains("0 updated, 2 unchanged"), "{stderr}");
+    assert_eq!(env.export_ndjson(), dump);
+
+    // Columns that are there but empty empty their fields; the absent
+    // ones (claimant, date, sources, contradicts) stay.
+    let file = env.write_file(
+        "emptied.csv",
+        &format!(
+            "id,text,quote,subject,value,unit,verdict,about,supports\n\
+             {minors},\"Russia has received more than 700,000 minors from Ukraine\",,,,,,,\n"
+        ),
+    );
+    import_claims(&env, &file, &[]);
+    let after = claim_fields(&env, minors);
+    assert_eq!(after["quote"], Value::Null, "{after}");
+    assert_eq!(after["subject"], Value::Null, "{after}");
+    assert_eq!(after["about"], serde_json::json!([]), "{after}");
+    assert_eq!(after["verdict"], "unverified", "{after}");
+    for kept in ["claimant", "date", "sources", "contradicts"] {
+        assert_eq!(after[kept], before[0][kept], "{kept}: {after}");
+    }
+
+    // A new claim needs a claimant: without the column, a row that names
+    // no stored claim is a bad row, and nothing is written.
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "new.csv",
+        &format!("id,text,verdict\n{minors},\"Russia has received more than 700,000 minors from Ukraine\",false\nno-such-claim,A new claim,false\n"),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert_eq!(bad[0].0, 3, "{err}");
+    assert!(bad[0].1.contains("claimant"), "{err}");
+    assert_eq!(env.export_ndjson(), dump);
+}
