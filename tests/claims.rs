@@ -1413,3 +1413,69 @@ fn a_claims_csv_without_some_columns_keeps_the_stored_values() {
     assert!(bad[0].1.contains("claimant"), "{err}");
     assert_eq!(env.export_ndjson(), dump);
 }
+
+const CLAIMS_HEADER: &str =
+    "id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports";
+
+/// Two rows of one claims CSV with the same claim id: the second silently
+/// replaced the first. It is now a bad row naming the first row's line, as
+/// for the timeline CSV (an exact copy is allowed and counted unchanged).
+#[test]
+fn a_second_row_for_one_claim_is_a_bad_row_naming_the_first() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "claims.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             fresh-claim,2025-11,Ukraine,First words,,,,,unverified,Axios,,,\n\
+             other-claim,2025-11,Ukraine,Other words,,,,,unverified,Axios,,,\n\
+             fresh-claim,2025-11,Ukraine,Second words,,,,,false,Axios,,,\n\
+             fresh-claim,2025-11,Ukraine,First words,,,,,unverified,Axios,,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert_eq!(bad[0].0, 4, "{err}");
+    assert!(
+        bad[0].1.contains("line 2") && bad[0].1.contains("fresh-claim"),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+
+    let stderr = import_claims(&env, &file, &["--skip-bad"]);
+    assert!(
+        stderr.contains("2 added, 0 updated, 1 unchanged") && stderr.contains("1 bad rows"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.json(["claim", "show", "fresh-claim"])["text"],
+        "First words"
+    );
+    let rejects = std::fs::read_to_string(env.path("claims.csv.rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("Second words") && !rejects.contains("First words"),
+        "{rejects}"
+    );
+
+    // Two rows for a stored claim: the first leaves it as it is, the
+    // second would change it.
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "again.csv",
+        "id,text,claimant,verdict\n\
+         fresh-claim,First words,Ukraine,unverified\n\
+         fresh-claim,First words,Ukraine,confirmed\n",
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(bad[0].0 == 3 && bad[0].1.contains("line 2"), "{err}");
+    assert_eq!(env.export_ndjson(), dump);
+}

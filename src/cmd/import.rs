@@ -775,7 +775,7 @@ impl<'s> Importer<'s> {
                 (false, false) => None,
             };
             if let Some(differ) = differ {
-                return Ok(Some(same_event_again(earlier, id, differ)));
+                return Ok(Some(same_record_again(earlier, "event", id, differ)));
             }
         }
         if unknown_actors {
@@ -836,7 +836,7 @@ impl<'s> Importer<'s> {
                 }
                 if let Some(earlier) = earlier {
                     let differ = crate::cmd::event::changed_fields(&old, &event).join(", ");
-                    return Ok(Some(same_event_again(earlier, &id, &differ)));
+                    return Ok(Some(same_record_again(earlier, "event", &id, &differ)));
                 }
                 event.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
@@ -897,9 +897,11 @@ impl<'s> Importer<'s> {
                 return Ok(Some(format!("unknown claim {related:?}")));
             }
         }
-        let existing = match &row.id {
-            Some(id) => bulk.get::<Claim>(id)?,
-            None => None,
+        // The stored claim the row updates, and the line of an earlier row
+        // of the file that gave it.
+        let (existing, earlier) = match &row.id {
+            Some(id) => bulk.get_with_row::<Claim>(id)?,
+            None => (None, None),
         };
         if existing
             .as_ref()
@@ -944,6 +946,27 @@ impl<'s> Importer<'s> {
             Ok(quantity) => quantity,
             Err(problem) => return Ok(Some(problem)),
         };
+        if let (Some(earlier), Some(id)) = (earlier, &row.id) {
+            // An earlier row would have created these names.
+            let unknown = [
+                ("claimant", claimant.is_empty()),
+                ("sources", sources.iter().any(String::is_empty)),
+                ("about", about_actors.iter().any(|(id, _)| id.is_empty())),
+            ];
+            let differ: Vec<&str> = unknown
+                .iter()
+                .filter(|(_, unknown)| *unknown)
+                .map(|(name, _)| *name)
+                .collect();
+            if !differ.is_empty() {
+                return Ok(Some(same_record_again(
+                    earlier,
+                    "claim",
+                    id,
+                    &differ.join(", "),
+                )));
+            }
+        }
         // The row is to be written: its new names become actors and sources.
         let claimant = match claimant.is_empty() {
             true => self.actor(bulk, &row.claimant)?,
@@ -1002,15 +1025,24 @@ impl<'s> Importer<'s> {
                 }
                 claim.meta = old.meta.clone();
                 if claim == old {
+                    // A copy of an earlier row, or a row that changes
+                    // nothing: unchanged.
+                    if earlier.is_none() {
+                        bulk.claim::<Claim>(&id, row.line)?;
+                    }
                     self.counts.unchanged += 1;
                     return Ok(None);
+                }
+                if let Some(earlier) = earlier {
+                    let differ = changed_claim_fields(&old, &claim).join(", ");
+                    return Ok(Some(same_record_again(earlier, "claim", &id, &differ)));
                 }
                 claim.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
             None => self.counts.added += 1,
         }
-        bulk.put(&claim)?;
+        bulk.put_from_row(&claim, row.line)?;
         Ok(None)
     }
 }
@@ -1033,12 +1065,44 @@ fn retracted_event(
     Ok(None)
 }
 
-/// What is wrong with a row for an event an earlier row of the file gave,
-/// with other `fields`.
-fn same_event_again(earlier: u64, id: &str, fields: &str) -> String {
+/// What is wrong with a row for a record (`what`: event, claim) that an
+/// earlier row of the file gave, with other `fields`.
+fn same_record_again(earlier: u64, what: &str, id: &str, fields: &str) -> String {
     format!(
-        "line {earlier} already gives event {id}, with other {fields}: give each event one row (an exact copy is allowed)"
+        "line {earlier} already gives {what} {id}, with other {fields}: give each {what} one row (an exact copy is allowed)"
     )
+}
+
+/// The fields in which two versions of a claim differ, as the claims CSV
+/// names its columns.
+fn changed_claim_fields(old: &Claim, new: &Claim) -> Vec<&'static str> {
+    let quantity = |c: &Claim| c.quantity.clone().map(|q| (q.subject, q.value, q.unit));
+    let (a, b) = (quantity(old), quantity(new));
+    let part = |i: usize| match (&a, &b) {
+        (Some(a), Some(b)) => [a.0 != b.0, a.1 != b.1, a.2 != b.2][i],
+        _ => a.is_some() != b.is_some(),
+    };
+    [
+        ("date", old.date != new.date),
+        ("claimant", old.claimant != new.claimant),
+        ("text", old.text != new.text),
+        ("quote", old.quote != new.quote),
+        ("subject", part(0)),
+        ("value", part(1)),
+        ("unit", part(2)),
+        ("verdict", old.verdict != new.verdict),
+        ("sources", old.sources != new.sources),
+        (
+            "about",
+            old.about_events != new.about_events || old.about_actors != new.about_actors,
+        ),
+        ("contradicts", old.contradicts != new.contradicts),
+        ("supports", old.supports != new.supports),
+    ]
+    .into_iter()
+    .filter(|(_, differs)| *differs)
+    .map(|(name, _)| name)
+    .collect()
 }
 
 /// Removes repeated ids, keeping each one's first place, in place.
