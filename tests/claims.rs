@@ -1479,3 +1479,70 @@ fn a_second_row_for_one_claim_is_a_bad_row_naming_the_first() {
     assert!(bad[0].0 == 3 && bad[0].1.contains("line 2"), "{err}");
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// The `about` column holds event ids and actor names. A mistyped event id
+/// (`…-returnd`) named no event and so was created as a new actor, quietly
+/// losing the link to the event. An entry that is no event and no actor
+/// and is written as an id is a bad row now; a new actor written as a name
+/// (`Ministry of Defence`) is still created.
+#[test]
+fn a_claims_about_entry_written_as_an_unknown_event_id_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "claims.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             known,2025-11,Ukraine,Known,,,,,unverified,Axios,2025-melania-trump-children-returned; steve-witkoff; russia,,\n\
+             typo,2025-11,Ukraine,Typo,,,,,unverified,Axios,2025-melania-trump-children-returnd; Russia,,\n\
+             new-actor,2025-11,Ukraine,New actor,,,,,unverified,Axios,Ministry of Defence; nato,,\n\
+             cased,2025-11,Ukraine,Cased,,,,,unverified,Axios,2025-Melania-Trump-Children-Returned,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(
+        bad.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        [3, 5],
+        "{err}"
+    );
+    assert!(
+        bad[0]
+            .1
+            .contains("no event has the id \"2025-melania-trump-children-returnd\""),
+        "{err}"
+    );
+    assert!(
+        bad[1]
+            .1
+            .contains("did you mean \"2025-melania-trump-children-returned\""),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+
+    let stderr = import_claims(&env, &file, &["--skip-bad"]);
+    assert!(
+        stderr.contains("2 added") && stderr.contains("2 actors and 0 sources created"),
+        "{stderr}"
+    );
+    let known = env.json(["claim", "show", "known"]);
+    assert_eq!(
+        known["about"],
+        serde_json::json!([
+            "2025-melania-trump-children-returned",
+            "Steve Witkoff",
+            "Russia"
+        ])
+    );
+    let created = env.json(["claim", "show", "new-actor"]);
+    assert_eq!(
+        created["about"],
+        serde_json::json!(["Ministry of Defence", "nato"])
+    );
+    env.fail(2, ["actor", "show", "2025-melania-trump-children-returnd"]);
+}

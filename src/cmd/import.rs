@@ -10,7 +10,7 @@ use crate::cli::{CsvContent, Format, ImportArgs};
 use crate::cmd::Ctx;
 use crate::dump;
 use crate::error::{Error, Result};
-use crate::model::names::{fold, slug};
+use crate::model::names::{fold, looks_like_id, slug};
 use crate::model::{self, Actor, ActorKind, Claim, Event, Meta, Source, SourceLink};
 use crate::resolve::unused_id;
 use crate::store::bulk::Bulk;
@@ -932,12 +932,19 @@ impl<'s> Importer<'s> {
             .collect();
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
-            match bulk.get::<Event>(about)? {
-                Some(event) => about_events.push(event.id),
-                None => {
-                    about_actors.push((self.known_actor(bulk, about)?.unwrap_or_default(), about))
+            if let Some(event) = bulk.get::<Event>(about)? {
+                about_events.push(event.id);
+                continue;
+            }
+            let actor = self.known_actor(bulk, about)?;
+            if actor.is_none() {
+                // No event and no actor: a new actor, unless it is more
+                // likely a mistyped event id.
+                if let Some(problem) = unknown_event_id(bulk, about)? {
+                    return Ok(Some(problem));
                 }
             }
+            about_actors.push((actor.unwrap_or_default(), about));
         }
         let quantity = match self
             .given
@@ -1045,6 +1052,25 @@ impl<'s> Importer<'s> {
         bulk.put_from_row(&claim, row.line)?;
         Ok(None)
     }
+}
+
+/// What is wrong with a claims row's `about` entry that names no event
+/// and no actor, if it is more likely a mistyped event id than a new
+/// actor's name: it is written as an id (`names::looks_like_id`), or in
+/// lower case it is an event's id.
+fn unknown_event_id(bulk: &mut Bulk, about: &str) -> Result<Option<String>> {
+    let lower = about.to_lowercase();
+    if lower != about && bulk.get::<Event>(&lower)?.is_some() {
+        return Ok(Some(format!(
+            "about: no event has the id {about:?}; did you mean {lower:?}?"
+        )));
+    }
+    if looks_like_id(about) {
+        return Ok(Some(format!(
+            "about: no event has the id {about:?}, and no actor is called that (a new actor is added from its name as written, such as \"Ministry of Defence\"; add one written as an id with `factline actor add` first)"
+        )));
+    }
+    Ok(None)
 }
 
 /// A retracted event dated `date` that `is_it` recognises: what a row
