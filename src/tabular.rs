@@ -156,10 +156,12 @@ impl Columns {
             } else {
                 None
             };
+        // A claims sheet may leave out the claimant: its rows then update
+        // stored claims only (`cmd::import::Given`).
         let required: &[&str] = if fields == TIMELINE_FIELDS {
             &["title"]
         } else {
-            &["claimant", "text"]
+            &["text"]
         };
         for &field in required
             .iter()
@@ -421,10 +423,17 @@ pub struct ClaimRow {
     pub line: u64,
     pub id: Option<String>,
     pub date: Option<Date>,
+    /// Empty when the header has no claimant column.
     pub claimant: String,
     pub text: String,
     pub quote: Option<String>,
-    pub quantity: Option<model::Quantity>,
+    /// The quantity's cells, each `None` (`""` for the unit) when empty or
+    /// absent: whether a subject and a value go together is checked once
+    /// a row that lacks some of the columns is merged with the claim it
+    /// updates (`cmd::import::Given::quantity`).
+    pub subject: Option<String>,
+    pub value: Option<f64>,
+    pub unit: String,
     pub verdict: model::Verdict,
     pub sources: Vec<String>,
     pub about: Vec<String>,
@@ -439,27 +448,26 @@ impl Columns {
         let text = self.get(row, "text");
         model::validate_text("text", text, 10_000)?;
         let claimant = self.get(row, "claimant");
-        model::validate_text("claimant", claimant, 500)?;
+        if self.has("claimant") {
+            model::validate_text("claimant", claimant, 500)?;
+        }
         let date = match self.get(row, "date") {
             "" => None,
             d => Some(Date::parse_human(d).map_err(|e| format!("date: {e}"))?),
         };
-        let quantity = match (self.get(row, "subject"), self.get(row, "value")) {
-            ("", "") => None,
-            ("", _) => return Err("a value needs a subject".into()),
-            (_, "") => return Err("a subject needs a value".into()),
-            (subject, value) => {
-                let value: f64 = value
+        let subject = match self.get(row, "subject") {
+            "" => None,
+            subject => Some(subject.to_string()),
+        };
+        let value = match self.get(row, "value") {
+            "" => None,
+            value => Some(
+                value
                     .parse()
                     .ok()
                     .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| format!("value {value:?} is not a number"))?;
-                Some(model::Quantity {
-                    subject: subject.to_string(),
-                    value,
-                    unit: self.get(row, "unit").to_string(),
-                })
-            }
+                    .ok_or_else(|| format!("value {value:?} is not a number"))?,
+            ),
         };
         let verdict = match self.get(row, "verdict") {
             "" => model::Verdict::Unverified,
@@ -484,7 +492,9 @@ impl Columns {
             claimant: claimant.to_string(),
             text: text.to_string(),
             quote,
-            quantity,
+            subject,
+            value,
+            unit: self.get(row, "unit").to_string(),
             verdict,
             sources: list("sources"),
             about: list("about"),

@@ -1240,3 +1240,309 @@ fn link_and_sources_find_a_claim_that_shares_an_actors_id() {
     let err = env.fail(2, ["sources", "ap"]);
     assert!(err.contains("not an event or a claim"), "{err}");
 }
+
+/// Quantities are compared by subject: "Deported children" and "deported
+/// children" (or "deported  children") name one subject, but only the
+/// exact spelling was compared, so their different numbers were not a
+/// contradiction. Subjects (and units) are compared folded, as names are.
+#[test]
+fn quantity_subjects_and_units_compare_folded() {
+    let env = TestEnv::new();
+    let add = |id: &str, subject: &str, value: &str, unit: &str| {
+        env.run_ok([
+            "claim",
+            "add",
+            "--id",
+            id,
+            "--by",
+            "Ukraine",
+            "--text",
+            id,
+            "--subject",
+            subject,
+            "--value",
+            value,
+            "--unit",
+            unit,
+            "--date",
+            "2025",
+        ]);
+    };
+    add("a", "Deported children", "19500", "children");
+    add("b", "deported  children", "700000", "Children");
+    add("c", "deported-children", "19500", "CHILDREN");
+    add("d", "returned children", "100", "children");
+    let found = pairs(&env.json(["contradictions"]));
+    assert_eq!(
+        found,
+        vec![
+            (set(&["a", "b"]), vec!["quantity".to_string()]),
+            (set(&["b", "c"]), vec!["quantity".to_string()]),
+        ],
+    );
+}
+
+/// `claims --about` and `claim add --about` take an event or an actor, but
+/// a name that is neither was reported as `unknown actor`.
+#[test]
+fn an_about_that_is_neither_an_actor_nor_an_event_says_so() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    for args in [
+        &["claims", "--about", "nosuch"][..],
+        &[
+            "claim", "add", "--by", "Ukraine", "--text", "t", "--about", "nosuch",
+        ],
+    ] {
+        let err = env.fail(2, args);
+        testenv::assert_one_error_line(&err);
+        assert!(
+            err.contains("neither an actor nor an event is called \"nosuch\""),
+            "{args:?}: {err}"
+        );
+    }
+    // A near miss of an actor's name still gets its suggestion.
+    let err = env.fail(2, ["claims", "--about", "Zelenskiy"]);
+    assert!(
+        err.contains("neither an actor nor an event") && err.contains("Volodymyr Zelenskyy"),
+        "{err}"
+    );
+}
+
+// The claims CSV import.
+
+/// Imports `file` as a claims CSV (which must succeed) and returns stderr.
+fn import_claims(env: &TestEnv, file: &std::path::Path, extra: &[&str]) -> String {
+    let mut args = vec!["import", file.to_str().unwrap(), "--what", "claims"];
+    args.extend_from_slice(extra);
+    env.run_ok_with_stderr(&args).1
+}
+
+/// The `FILE:LINE: message` lines of a refused import, as (line, message).
+fn bad_rows(stderr: &str, file: &std::path::Path) -> Vec<(u64, String)> {
+    let label = format!("{}:", file.display());
+    stderr
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("factline: ")?.strip_prefix(&label)?;
+            let (number, message) = rest.split_once(": ")?;
+            Some((number.parse().ok()?, message.to_string()))
+        })
+        .collect()
+}
+
+/// `claim show ID` as JSON without what a new version changes anyway.
+fn claim_fields(env: &TestEnv, id: &str) -> Value {
+    let mut shown = env.json(["claim", "show", id]);
+    for key in ["version", "recorded_at", "verdicts"] {
+        shown.as_object_mut().unwrap().remove(key);
+    }
+    shown
+}
+
+/// A claims sheet of some columns (`id,text,verdict`, to correct verdicts)
+/// was refused for its missing claimant column, and a sheet with one had
+/// every other absent column (date, quote, quantity, sources, about,
+/// contradicts, supports) emptied on the claims it updated. An absent
+/// column now leaves the stored value, as the timeline CSV does; a column
+/// that is there but empty still empties the field.
+#[test]
+fn a_claims_csv_without_some_columns_keeps_the_stored_values() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let (minors, alaska) = (
+        "russia-700000-minors-received",
+        "2025-11-dmitriev-plan-builds-on-alaska",
+    );
+    let before = [claim_fields(&env, minors), claim_fields(&env, alaska)];
+    assert!(before[0]["subject"].is_string() && before[1]["date"].is_string());
+    let file = env.write_file(
+        "verdicts.csv",
+        &format!(
+            "id,text,verdict\n\
+             {minors},\"Russia has received more than 700,000 minors from Ukraine\",false\n\
+             {alaska},\"{}\",misleading\n",
+            before[1]["text"].as_str().unwrap()
+        ),
+    );
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(stderr.contains("0 added, 2 updated"), "{stderr}");
+    for (id, mut was, verdict) in [
+        (minors, before[0].clone(), "false"),
+        (alaska, before[1].clone(), "misleading"),
+    ] {
+        was["verdict"] = verdict.into();
+        assert_eq!(claim_fields(&env, id), was, "{id}");
+    }
+    // Importing it again changes nothing.
+    let dump = env.export_ndjson();
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(stderr.contains("0 updated, 2 unchanged"), "{stderr}");
+    assert_eq!(env.export_ndjson(), dump);
+
+    // Columns that are there but empty empty their fields; the absent
+    // ones (claimant, date, sources, contradicts) stay.
+    let file = env.write_file(
+        "emptied.csv",
+        &format!(
+            "id,text,quote,subject,value,unit,verdict,about,supports\n\
+             {minors},\"Russia has received more than 700,000 minors from Ukraine\",,,,,,,\n"
+        ),
+    );
+    import_claims(&env, &file, &[]);
+    let after = claim_fields(&env, minors);
+    assert_eq!(after["quote"], Value::Null, "{after}");
+    assert_eq!(after["subject"], Value::Null, "{after}");
+    assert_eq!(after["about"], serde_json::json!([]), "{after}");
+    assert_eq!(after["verdict"], "unverified", "{after}");
+    for kept in ["claimant", "date", "sources", "contradicts"] {
+        assert_eq!(after[kept], before[0][kept], "{kept}: {after}");
+    }
+
+    // A new claim needs a claimant: without the column, a row that names
+    // no stored claim is a bad row, and nothing is written.
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "new.csv",
+        &format!("id,text,verdict\n{minors},\"Russia has received more than 700,000 minors from Ukraine\",false\nno-such-claim,A new claim,false\n"),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert_eq!(bad[0].0, 3, "{err}");
+    assert!(bad[0].1.contains("claimant"), "{err}");
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+const CLAIMS_HEADER: &str =
+    "id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports";
+
+/// Two rows of one claims CSV with the same claim id: the second silently
+/// replaced the first. It is now a bad row naming the first row's line, as
+/// for the timeline CSV (an exact copy is allowed and counted unchanged).
+#[test]
+fn a_second_row_for_one_claim_is_a_bad_row_naming_the_first() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "claims.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             fresh-claim,2025-11,Ukraine,First words,,,,,unverified,Axios,,,\n\
+             other-claim,2025-11,Ukraine,Other words,,,,,unverified,Axios,,,\n\
+             fresh-claim,2025-11,Ukraine,Second words,,,,,false,Axios,,,\n\
+             fresh-claim,2025-11,Ukraine,First words,,,,,unverified,Axios,,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert_eq!(bad[0].0, 4, "{err}");
+    assert!(
+        bad[0].1.contains("line 2") && bad[0].1.contains("fresh-claim"),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+
+    let stderr = import_claims(&env, &file, &["--skip-bad"]);
+    assert!(
+        stderr.contains("2 added, 0 updated, 1 unchanged") && stderr.contains("1 bad rows"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.json(["claim", "show", "fresh-claim"])["text"],
+        "First words"
+    );
+    let rejects = std::fs::read_to_string(env.path("claims.csv.rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("Second words") && !rejects.contains("First words"),
+        "{rejects}"
+    );
+
+    // Two rows for a stored claim: the first leaves it as it is, the
+    // second would change it.
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "again.csv",
+        "id,text,claimant,verdict\n\
+         fresh-claim,First words,Ukraine,unverified\n\
+         fresh-claim,First words,Ukraine,confirmed\n",
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(bad[0].0 == 3 && bad[0].1.contains("line 2"), "{err}");
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// The `about` column holds event ids and actor names. A mistyped event id
+/// (`…-returnd`) named no event and so was created as a new actor, quietly
+/// losing the link to the event. An entry that is no event and no actor
+/// and is written as an id is a bad row now; a new actor written as a name
+/// (`Ministry of Defence`) is still created.
+#[test]
+fn a_claims_about_entry_written_as_an_unknown_event_id_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "claims.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             known,2025-11,Ukraine,Known,,,,,unverified,Axios,2025-melania-trump-children-returned; steve-witkoff; russia,,\n\
+             typo,2025-11,Ukraine,Typo,,,,,unverified,Axios,2025-melania-trump-children-returnd; Russia,,\n\
+             new-actor,2025-11,Ukraine,New actor,,,,,unverified,Axios,Ministry of Defence; nato,,\n\
+             cased,2025-11,Ukraine,Cased,,,,,unverified,Axios,2025-Melania-Trump-Children-Returned,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(
+        bad.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        [3, 5],
+        "{err}"
+    );
+    assert!(
+        bad[0]
+            .1
+            .contains("no event has the id \"2025-melania-trump-children-returnd\""),
+        "{err}"
+    );
+    assert!(
+        bad[1]
+            .1
+            .contains("did you mean \"2025-melania-trump-children-returned\""),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+
+    let stderr = import_claims(&env, &file, &["--skip-bad"]);
+    assert!(
+        stderr.contains("2 added") && stderr.contains("2 actors and 0 sources created"),
+        "{stderr}"
+    );
+    let known = env.json(["claim", "show", "known"]);
+    assert_eq!(
+        known["about"],
+        serde_json::json!([
+            "2025-melania-trump-children-returned",
+            "Steve Witkoff",
+            "Russia"
+        ])
+    );
+    let created = env.json(["claim", "show", "new-actor"]);
+    assert_eq!(
+        created["about"],
+        serde_json::json!(["Ministry of Defence", "nato"])
+    );
+    env.fail(2, ["actor", "show", "2025-melania-trump-children-returnd"]);
+}

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::model::names::{slug, validate_id};
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
 use crate::output::{join, print_detail, print_rows, Row};
-use crate::resolve::{find_source, require_actor, retracted, unknown, unused_id, Lookup};
+use crate::resolve::{
+    find_actor, find_source, require_actor, retracted, unknown, unused_id, Lookup,
+};
 use crate::store::{keys, Access, Store};
 
 pub fn run(ctx: &Ctx, command: ClaimCommand) -> Result<()> {
@@ -82,7 +84,16 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
             Some(event) if event.meta.retracted.is_none() => {
                 push_unique(&mut about_events, event.id)
             }
-            _ => push_unique(&mut about_actors, require_actor(&store, about)?.id),
+            other => {
+                let actor = about_actor(&store, about).map_err(|neither| {
+                    // The id of a retracted event: say so, rather than "neither".
+                    match other.and_then(|e| e.meta.retracted.map(|reason| (e.id, reason))) {
+                        Some((id, reason)) => retracted("event", &id, &reason),
+                        None => neither,
+                    }
+                })?;
+                push_unique(&mut about_actors, actor);
+            }
         }
     }
     let mut sources = Vec::new();
@@ -146,6 +157,22 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     change.commit()?;
     println!("{id}");
     Ok(())
+}
+
+/// The actor an `--about` names when it names no event (`--about` takes
+/// either): a name that finds no actor is neither, and the error says so,
+/// with the closest actor's name.
+fn about_actor(store: &Store, input: &str) -> Result<String> {
+    match find_actor(store, input)? {
+        Lookup::Found(actor) => Ok(actor.id),
+        Lookup::Missing { suggestion } => {
+            let mut message = format!("neither an actor nor an event is called {input:?}");
+            if let Some(actor) = suggestion {
+                message.push_str(&format!("; did you mean {:?}?", actor.name));
+            }
+            Err(Error::bad_input(message))
+        }
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {
@@ -353,7 +380,7 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     if let Some(about) = &args.about {
         let target = match store.get::<Event>(about)? {
             Some(event) => event.id,
-            None => require_actor(&store, about)?.id,
+            None => about_actor(&store, about)?,
         };
         let found: BTreeSet<String> = store
             .pair_index(keys::ABOUT, &target)

@@ -10,7 +10,7 @@ use crate::cli::{CsvContent, Format, ImportArgs};
 use crate::cmd::Ctx;
 use crate::dump;
 use crate::error::{Error, Result};
-use crate::model::names::{fold, slug};
+use crate::model::names::{fold, looks_like_id, slug};
 use crate::model::{self, Actor, ActorKind, Claim, Event, Meta, Source, SourceLink};
 use crate::resolve::unused_id;
 use crate::store::bulk::Bulk;
@@ -268,17 +268,16 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
                 let start = std::mem::replace(&mut row_start, position);
                 total += 1;
                 progress.set(total as u64, position);
-                let writing = bad.rows.is_empty() || args.skip_bad;
                 let written = match parsed {
                     Parsed::TimelineJsTitle => continue,
                     Parsed::Bad(message, raw) => {
                         bad.add(line, message, raw)?;
                         continue;
                     }
-                    // Event rows are still matched after a bad row (the
-                    // change is not written then), so that a second row
-                    // for one event is reported too.
-                    Parsed::Claim(_) if !writing => continue,
+                    // Rows are still matched after a bad row (the change
+                    // is not written then), so that a second row for one
+                    // record, or one bad for what the database holds, is
+                    // reported too.
                     Parsed::Event(row) => importer.event(&mut bulk, row),
                     Parsed::Claim(row) => importer.claim(&mut bulk, row),
                 };
@@ -447,9 +446,10 @@ impl BadRows<'_> {
     }
 }
 
-/// The optional fields of a timeline row that the file's header gives (by
-/// name or `--map`). A row that updates an event leaves the fields its
-/// header lacks as they are stored; a new event gets their defaults.
+/// The optional fields of a timeline or claims row that the file's header
+/// gives (by name or `--map`). A row that updates an event or a claim
+/// leaves the fields its header lacks as they are stored; a new record
+/// gets their defaults (a new claim needs a claimant).
 #[derive(Debug, Clone, Copy)]
 struct Given {
     kind: bool,
@@ -459,6 +459,17 @@ struct Given {
     sources: bool,
     tags: bool,
     description: bool,
+    // The claims CSV's.
+    date: bool,
+    claimant: bool,
+    quote: bool,
+    subject: bool,
+    value: bool,
+    unit: bool,
+    verdict: bool,
+    about: bool,
+    contradicts: bool,
+    supports: bool,
 }
 
 impl Given {
@@ -471,6 +482,77 @@ impl Given {
             sources: columns.has("sources"),
             tags: columns.has("tags"),
             description: columns.has("description"),
+            date: columns.has("date"),
+            claimant: columns.has("claimant"),
+            quote: columns.has("quote"),
+            subject: columns.has("subject"),
+            value: columns.has("value"),
+            unit: columns.has("unit"),
+            verdict: columns.has("verdict"),
+            about: columns.has("about"),
+            contradicts: columns.has("contradicts"),
+            supports: columns.has("supports"),
+        }
+    }
+
+    /// Gives `claim`, the new version of `old`, `old`'s value of every
+    /// field the header lacks (but the claimant and the quantity, which
+    /// are merged before: see [`Given::quantity`]).
+    fn keep_absent_of_claim(&self, claim: &mut Claim, old: &Claim) {
+        if !self.date {
+            claim.date.clone_from(&old.date);
+        }
+        if !self.quote {
+            claim.quote.clone_from(&old.quote);
+        }
+        if !self.verdict {
+            claim.verdict = old.verdict;
+        }
+        if !self.sources {
+            claim.sources.clone_from(&old.sources);
+        }
+        if !self.about {
+            claim.about_events.clone_from(&old.about_events);
+            claim.about_actors.clone_from(&old.about_actors);
+        }
+        if !self.contradicts {
+            claim.contradicts.clone_from(&old.contradicts);
+        }
+        if !self.supports {
+            claim.supports.clone_from(&old.supports);
+        }
+    }
+
+    /// A claims row's quantity: its subject, value and unit cells, where
+    /// the header gives them, else those of `old`, the quantity of the
+    /// claim it updates. `Err` when a subject is left without a value or
+    /// a value without a subject.
+    fn quantity(
+        &self,
+        row: &tabular::ClaimRow,
+        old: Option<&model::Quantity>,
+    ) -> std::result::Result<Option<model::Quantity>, String> {
+        let subject = match self.subject {
+            true => row.subject.clone(),
+            false => old.map(|q| q.subject.clone()),
+        };
+        let value = match self.value {
+            true => row.value,
+            false => old.map(|q| q.value),
+        };
+        let unit = match self.unit {
+            true => row.unit.clone(),
+            false => old.map(|q| q.unit.clone()).unwrap_or_default(),
+        };
+        match (subject, value) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err("a value needs a subject".into()),
+            (Some(_), None) => Err("a subject needs a value".into()),
+            (Some(subject), Some(value)) => Ok(Some(model::Quantity {
+                subject,
+                value,
+                unit,
+            })),
         }
     }
 
@@ -700,7 +782,7 @@ impl<'s> Importer<'s> {
                 (false, false) => None,
             };
             if let Some(differ) = differ {
-                return Ok(Some(same_event_again(earlier, id, differ)));
+                return Ok(Some(same_record_again(earlier, "event", id, differ)));
             }
         }
         if unknown_actors {
@@ -761,7 +843,7 @@ impl<'s> Importer<'s> {
                 }
                 if let Some(earlier) = earlier {
                     let differ = crate::cmd::event::changed_fields(&old, &event).join(", ");
-                    return Ok(Some(same_event_again(earlier, &id, &differ)));
+                    return Ok(Some(same_record_again(earlier, "event", &id, &differ)));
                 }
                 event.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
@@ -810,27 +892,117 @@ impl<'s> Importer<'s> {
     }
 
     /// Writes a claims CSV row; `Some(problem)` for a row that is bad for
-    /// what the database holds (it names a claim that does not exist),
-    /// found before the row creates anything.
+    /// what the database holds (it names a claim that does not exist, or
+    /// leaves a new claim without a claimant), found before the row
+    /// creates anything.
+    ///
+    /// As for events, the names are looked up first, and their actors and
+    /// sources created only once the row is to be written.
     fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<Option<String>> {
         for related in row.contradicts.iter().chain(&row.supports) {
             if !self.claims_in_file.contains(related) && bulk.get::<Claim>(related)?.is_none() {
                 return Ok(Some(format!("unknown claim {related:?}")));
             }
         }
-        let claimant = self.actor(bulk, &row.claimant)?;
-        let mut links = Vec::new();
-        for name in &row.sources {
-            let id = self.source(bulk, name)?;
-            crate::cmd::event::add_link(&mut links, id);
+        // The stored claim the row updates, and the line of an earlier row
+        // of the file that gave it.
+        let (existing, earlier) = match &row.id {
+            Some(id) => bulk.get_with_row::<Claim>(id)?,
+            None => (None, None),
+        };
+        if existing
+            .as_ref()
+            .is_some_and(|c| c.meta.retracted.is_some())
+        {
+            // A retraction is undone only on purpose, never by a re-import.
+            self.counts.retracted += 1;
+            return Ok(None);
         }
+        let old = existing.as_ref();
+        // Ids of the known names; "" for a name that means no one yet.
+        let claimant = match (self.given.claimant, old) {
+            (true, _) => self.known_actor(bulk, &row.claimant)?.unwrap_or_default(),
+            (false, Some(old)) => old.claimant.clone(),
+            (false, None) => {
+                return Ok(Some(match &row.id {
+                    Some(id) => format!(
+                        "no claim has the id {id:?}, and a new claim needs a claimant: the file has no claimant column"
+                    ),
+                    None => "a row without an id adds a claim, which needs a claimant: the file has no claimant column".to_string(),
+                }))
+            }
+        };
+        let sources: Vec<String> = row
+            .sources
+            .iter()
+            .map(|name| self.known_source(name).unwrap_or_default())
+            .collect();
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
-            match bulk.get::<Event>(about)? {
-                Some(e) => about_events.push(e.id),
-                None => about_actors.push(self.actor(bulk, about)?),
+            if let Some(event) = bulk.get::<Event>(about)? {
+                about_events.push(event.id);
+                continue;
+            }
+            let actor = self.known_actor(bulk, about)?;
+            if actor.is_none() {
+                // No event and no actor: a new actor, unless it is more
+                // likely a mistyped event id.
+                if let Some(problem) = unknown_event_id(bulk, about)? {
+                    return Ok(Some(problem));
+                }
+            }
+            about_actors.push((actor.unwrap_or_default(), about));
+        }
+        let quantity = match self
+            .given
+            .quantity(&row, old.and_then(|c| c.quantity.as_ref()))
+        {
+            Ok(quantity) => quantity,
+            Err(problem) => return Ok(Some(problem)),
+        };
+        if let (Some(earlier), Some(id)) = (earlier, &row.id) {
+            // An earlier row would have created these names.
+            let unknown = [
+                ("claimant", claimant.is_empty()),
+                ("sources", sources.iter().any(String::is_empty)),
+                ("about", about_actors.iter().any(|(id, _)| id.is_empty())),
+            ];
+            let differ: Vec<&str> = unknown
+                .iter()
+                .filter(|(_, unknown)| *unknown)
+                .map(|(name, _)| *name)
+                .collect();
+            if !differ.is_empty() {
+                return Ok(Some(same_record_again(
+                    earlier,
+                    "claim",
+                    id,
+                    &differ.join(", "),
+                )));
             }
         }
+        // The row is to be written: its new names become actors and sources.
+        let claimant = match claimant.is_empty() {
+            true => self.actor(bulk, &row.claimant)?,
+            false => claimant,
+        };
+        let mut links = Vec::new();
+        for (id, name) in sources.into_iter().zip(&row.sources) {
+            let id = match id.is_empty() {
+                true => self.source(bulk, name)?,
+                false => id,
+            };
+            crate::cmd::event::add_link(&mut links, id);
+        }
+        let mut about_actors = about_actors
+            .into_iter()
+            .map(|(id, name)| match id.is_empty() {
+                true => self.actor(bulk, name),
+                false => Ok(id),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        dedup_in_place(&mut about_events);
+        dedup_in_place(&mut about_actors);
         let id = match &row.id {
             Some(id) => id.clone(),
             None => unused_id(
@@ -838,14 +1010,6 @@ impl<'s> Importer<'s> {
                 &slug(&format!("{claimant} {}", row.text)),
             )?,
         };
-        let existing = bulk.get::<Claim>(&id)?;
-        if existing
-            .as_ref()
-            .is_some_and(|c| c.meta.retracted.is_some())
-        {
-            self.counts.retracted += 1;
-            return Ok(None);
-        }
         let mut claim = Claim {
             id: id.clone(),
             claimant,
@@ -855,7 +1019,7 @@ impl<'s> Importer<'s> {
             about_actors,
             sources: links,
             quote: row.quote,
-            quantity: row.quantity,
+            quantity,
             contradicts: row.contradicts,
             supports: row.supports,
             verdict: row.verdict,
@@ -865,6 +1029,7 @@ impl<'s> Importer<'s> {
         };
         match existing {
             Some(old) => {
+                self.given.keep_absent_of_claim(&mut claim, &old);
                 claim.verdict_by = old.verdict_by.clone();
                 claim.verdict_note = old.verdict_note.clone();
                 for link in &mut claim.sources {
@@ -874,17 +1039,45 @@ impl<'s> Importer<'s> {
                 }
                 claim.meta = old.meta.clone();
                 if claim == old {
+                    // A copy of an earlier row, or a row that changes
+                    // nothing: unchanged.
+                    if earlier.is_none() {
+                        bulk.claim::<Claim>(&id, row.line)?;
+                    }
                     self.counts.unchanged += 1;
                     return Ok(None);
+                }
+                if let Some(earlier) = earlier {
+                    let differ = changed_claim_fields(&old, &claim).join(", ");
+                    return Ok(Some(same_record_again(earlier, "claim", &id, &differ)));
                 }
                 claim.meta = old.meta.next(self.now);
                 self.counts.updated += 1;
             }
             None => self.counts.added += 1,
         }
-        bulk.put(&claim)?;
+        bulk.put_from_row(&claim, row.line)?;
         Ok(None)
     }
+}
+
+/// What is wrong with a claims row's `about` entry that names no event
+/// and no actor, if it is more likely a mistyped event id than a new
+/// actor's name: it is written as an id (`names::looks_like_id`), or in
+/// lower case it is an event's id.
+fn unknown_event_id(bulk: &mut Bulk, about: &str) -> Result<Option<String>> {
+    let lower = about.to_lowercase();
+    if lower != about && bulk.get::<Event>(&lower)?.is_some() {
+        return Ok(Some(format!(
+            "about: no event has the id {about:?}; did you mean {lower:?}?"
+        )));
+    }
+    if looks_like_id(about) {
+        return Ok(Some(format!(
+            "about: no event has the id {about:?}, and no actor is called that (a new actor is added from its name as written, such as \"Ministry of Defence\"; add one written as an id with `factline actor add` first)"
+        )));
+    }
+    Ok(None)
 }
 
 /// A retracted event dated `date` that `is_it` recognises: what a row
@@ -905,12 +1098,44 @@ fn retracted_event(
     Ok(None)
 }
 
-/// What is wrong with a row for an event an earlier row of the file gave,
-/// with other `fields`.
-fn same_event_again(earlier: u64, id: &str, fields: &str) -> String {
+/// What is wrong with a row for a record (`what`: event, claim) that an
+/// earlier row of the file gave, with other `fields`.
+fn same_record_again(earlier: u64, what: &str, id: &str, fields: &str) -> String {
     format!(
-        "line {earlier} already gives event {id}, with other {fields}: give each event one row (an exact copy is allowed)"
+        "line {earlier} already gives {what} {id}, with other {fields}: give each {what} one row (an exact copy is allowed)"
     )
+}
+
+/// The fields in which two versions of a claim differ, as the claims CSV
+/// names its columns.
+fn changed_claim_fields(old: &Claim, new: &Claim) -> Vec<&'static str> {
+    let quantity = |c: &Claim| c.quantity.clone().map(|q| (q.subject, q.value, q.unit));
+    let (a, b) = (quantity(old), quantity(new));
+    let part = |i: usize| match (&a, &b) {
+        (Some(a), Some(b)) => [a.0 != b.0, a.1 != b.1, a.2 != b.2][i],
+        _ => a.is_some() != b.is_some(),
+    };
+    [
+        ("date", old.date != new.date),
+        ("claimant", old.claimant != new.claimant),
+        ("text", old.text != new.text),
+        ("quote", old.quote != new.quote),
+        ("subject", part(0)),
+        ("value", part(1)),
+        ("unit", part(2)),
+        ("verdict", old.verdict != new.verdict),
+        ("sources", old.sources != new.sources),
+        (
+            "about",
+            old.about_events != new.about_events || old.about_actors != new.about_actors,
+        ),
+        ("contradicts", old.contradicts != new.contradicts),
+        ("supports", old.supports != new.supports),
+    ]
+    .into_iter()
+    .filter(|(_, differs)| *differs)
+    .map(|(name, _)| name)
+    .collect()
 }
 
 /// Removes repeated ids, keeping each one's first place, in place.

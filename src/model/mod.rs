@@ -346,7 +346,9 @@ pub fn origins(links: &[SourceLink]) -> Vec<&str> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quantity {
-    /// A key shared by claims about the same quantity.
+    /// A key shared by claims about the same quantity, as written;
+    /// compared folded (`names::fold`: case, accents, spacing and `-` do
+    /// not matter).
     pub subject: String,
     pub value: f64,
     pub unit: String,
@@ -392,7 +394,8 @@ pub enum Conflict {
 }
 
 /// Every contradicting pair among `claims` (indexes into it, the lower first),
-/// with the reasons, in order. Undated claims overlap every date. A claim
+/// with the reasons, in order. Undated claims overlap every date. Subjects
+/// and units are compared folded. A claim
 /// recorded as supporting another does not clash with it by quantity (a
 /// different estimate that agrees is the user's call); a recorded
 /// contradiction always stands. Nothing is resolved here: the user rates.
@@ -415,10 +418,17 @@ pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
             }
         }
     }
-    let mut by_subject: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    // Subjects and units are compared folded, as names are: "Deported
+    // children", "deported  children" and "deported-children" are one
+    // subject, and "children" and "Children" one unit. (Claims are stored
+    // with the subject as written; its `q` index key is not read here.)
+    let mut by_subject: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
     for (i, claim) in claims.iter().enumerate() {
         if let Some(q) = &claim.quantity {
-            by_subject.entry(q.subject.as_str()).or_default().push(i);
+            by_subject
+                .entry(names::fold(&q.subject))
+                .or_default()
+                .push(i);
         }
     }
     for members in by_subject.values() {
@@ -427,7 +437,9 @@ pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
                 let (a, b) = (&claims[i], &claims[j]);
                 let (qa, qb) = (a.quantity.as_ref(), b.quantity.as_ref());
                 let differ = match (qa, qb) {
-                    (Some(x), Some(y)) => x.value != y.value || x.unit != y.unit,
+                    (Some(x), Some(y)) => {
+                        x.value != y.value || names::fold(&x.unit) != names::fold(&y.unit)
+                    }
                     _ => false,
                 };
                 let overlap = match (&a.date, &b.date) {
@@ -769,6 +781,27 @@ mod tests {
             contradictions(&claims),
             vec![
                 (0, 2, vec![Conflict::Linked]),
+                (1, 2, vec![Conflict::Quantity]),
+            ]
+        );
+    }
+
+    #[test]
+    fn quantity_subjects_and_units_are_compared_folded() {
+        let mut spaced = claim("spaced", None, Some(("Deported  Children", 700_000.0)), &[]);
+        spaced.quantity.as_mut().unwrap().unit = "Children".into();
+        let mut same = claim("same", None, Some(("deported-children", 19_500.0)), &[]);
+        same.quantity.as_mut().unwrap().unit = " CHILDREN ".into();
+        let claims = [
+            claim("ua", None, Some(("deported children", 19_500.0)), &[]),
+            spaced,
+            same,
+            claim("other", None, Some(("returned children", 1.0)), &[]),
+        ];
+        assert_eq!(
+            contradictions(&claims),
+            vec![
+                (0, 1, vec![Conflict::Quantity]),
                 (1, 2, vec![Conflict::Quantity]),
             ]
         );

@@ -134,6 +134,19 @@ pub fn validate_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `text` is written as an id rather than as a name: a valid id
+/// ([`validate_id`]) in lower case, with a `-`, `_` or digit in it, as
+/// factline's own ids are (`2025-10-24-miami-talks`, `steve-witkoff`). A
+/// name is written with capitals or spaces (`Ministry of Defence`), or is
+/// one plain word (`nato`).
+pub fn looks_like_id(text: &str) -> bool {
+    validate_id(text).is_ok()
+        && !text.chars().any(char::is_uppercase)
+        && text
+            .chars()
+            .any(|c| c.is_numeric() || matches!(c, '-' | '_'))
+}
+
 /// How alike two folded names are, from 0.0 (nothing alike) to 1.0 (equal).
 pub fn similarity(a: &str, b: &str) -> f64 {
     strsim::normalized_damerau_levenshtein(a, b).max(strsim::jaro_winkler(a, b) - 0.05)
@@ -215,6 +228,31 @@ mod tests {
         assert!(validate_id("a\nb").is_err());
         assert!(validate_id("").is_err());
         assert!(validate_id(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn ids_and_names_are_told_apart_by_how_they_are_written() {
+        for id in [
+            "2025-melania-trump-children-returnd",
+            "steve-witkoff",
+            "ministry_of_defence",
+            "event2",
+            "зеленський-2",
+        ] {
+            assert!(looks_like_id(id), "{id}");
+        }
+        for name in [
+            "Ministry of Defence",
+            "ministry of defence",
+            "Al-Shabaab",
+            "2025-Melania-Trump",
+            "nato",
+            "u.s.",
+            "Зеленський",
+            "",
+        ] {
+            assert!(!looks_like_id(name), "{name}");
+        }
     }
 
     #[test]
