@@ -21,8 +21,14 @@ use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Date, EventKind, Status};
 
-/// Longest field accepted: a hostile file cannot exhaust memory.
-pub const MAX_FIELD_BYTES: usize = 100_000;
+/// Longest field accepted, in characters: the longest text factline
+/// keeps, so that every stored text imports again.
+pub const MAX_FIELD_CHARS: usize = model::MAX_NOTE_CHARS;
+
+/// The bytes a field of [`MAX_FIELD_CHARS`] characters can take (a
+/// character is at most 4 bytes in UTF-8): a longer field is refused before
+/// it is decoded, so a hostile file cannot exhaust memory.
+const MAX_FIELD_BYTES: usize = 4 * MAX_FIELD_CHARS;
 
 /// The fields of a timeline row, as `export --format csv` names its columns.
 pub const TIMELINE_FIELDS: &[&str] = &[
@@ -381,7 +387,7 @@ impl Columns {
             Ok(items)
         };
         let description = self.get(row, "description").to_string();
-        model::validate_note("description", &description, MAX_FIELD_BYTES)?;
+        model::validate_note("description", &description, MAX_FIELD_CHARS)?;
         Ok(EventRow {
             line,
             id,
@@ -648,12 +654,24 @@ impl<R: Read> Rows<R> {
                 let line = self.line_at(start);
                 let mut fields = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
+                    let too_long = || {
+                        format!(
+                            "field {} is longer than {MAX_FIELD_CHARS} characters",
+                            i + 1
+                        )
+                    };
                     let problem = if field.len() > MAX_FIELD_BYTES {
-                        format!("field {} is longer than {MAX_FIELD_BYTES} bytes", i + 1)
+                        too_long()
                     } else {
                         match std::str::from_utf8(field) {
                             Ok(text) if text.contains('\0') => {
                                 format!("field {} contains a NUL character", i + 1)
+                            }
+                            Ok(text)
+                                if text.len() > MAX_FIELD_CHARS
+                                    && text.chars().count() > MAX_FIELD_CHARS =>
+                            {
+                                too_long()
                             }
                             Ok(text) => {
                                 fields.push(unescape_formula(text).to_string());

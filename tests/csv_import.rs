@@ -1719,3 +1719,94 @@ fn a_row_for_a_retracted_event_leaves_it_retracted_and_adds_nothing() {
     assert!(!after.contains(&format!("{dup}-2")), "{after}");
     env.run_ok(["check"]);
 }
+
+// Round trips of factline's own exports (bb11 05, 08, 06, 13).
+
+/// The summary line an import printed ("N added, N updated, N unchanged").
+fn summary(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.contains(" added, "))
+        .unwrap_or_else(|| panic!("no import summary in: {stderr}"))
+}
+
+#[test]
+fn a_long_non_ascii_description_imports_again_from_the_csv_export() {
+    // 60,000 Cyrillic characters are 120,000 bytes: within the limit of
+    // 100,000 characters that the command keeps.
+    let env = TestEnv::new();
+    let note = "ж".repeat(60_000);
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Довгий опис",
+        "--date",
+        "2025",
+        "--id",
+        "e1",
+        "--note",
+        &note,
+    ]);
+    env.run_ok(["export", "--format", "csv", "-o", "story.csv"]);
+    let stderr = import(&env, &["story.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let other = TestEnv::new();
+    let path = env.path("story.csv");
+    other.run_ok(["import", path.to_str().unwrap()]);
+    assert_eq!(event_json(&other, "e1")["description"], note.as_str());
+
+    // The one limit, in characters, for the command and both imports.
+    let four_byte = |n: usize| "𝄞".repeat(n);
+    env.write_file(
+        "max.csv",
+        &format!("{HEADER}\nmax,2025,Longest,,,,,,,{}\n", four_byte(100_000)),
+    );
+    import(&env, &["max.csv"]);
+    assert_eq!(
+        event_json(&env, "max")["description"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        100_000
+    );
+    let ndjson = env.export_ndjson();
+    let fresh = TestEnv::new();
+    fresh.write_file("all.ndjson", &ndjson);
+    fresh.run_ok(["import", "all.ndjson"]);
+    assert_eq!(fresh.export_ndjson(), ndjson);
+
+    env.write_file(
+        "over.csv",
+        &format!(
+            "{HEADER}\nover,2025,Too long,,,,,,,{}\n",
+            four_byte(100_001)
+        ),
+    );
+    let stderr = env.fail(2, ["import", "over.csv"]);
+    assert!(
+        stderr.contains("over.csv:2: field 10 is longer than 100000 characters"),
+        "{stderr}"
+    );
+    let stderr = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "t",
+            "--date",
+            "2025",
+            "--note",
+            &"a".repeat(100_001),
+        ],
+    );
+    assert!(
+        stderr.contains("note is longer than 100000 characters"),
+        "{stderr}"
+    );
+}

@@ -532,6 +532,12 @@ pub struct Event {
     pub meta: Meta,
 }
 
+/// The longest free text (a description, a note) factline keeps, in
+/// characters: the commands, the NDJSON import and the CSV import all
+/// refuse longer text with this bound, so every stored text can be
+/// exported and imported again.
+pub const MAX_NOTE_CHARS: usize = 100_000;
+
 /// The text of a field as factline keeps it: without the white space
 /// around it (spaces, tabs, line ends; `str::trim`). Import reads every CSV
 /// cell through it, and commands read every one-line field typed on the
