@@ -44,6 +44,11 @@ pub const TIMELINE_FIELDS: &[&str] = &[
     "description",
 ];
 
+/// The fields of free text, which may span lines and begin or end with
+/// white space: import reads them exactly as the commands keep them (only
+/// the `'` of the formula guard is removed), and trims every other field.
+const FREE_TEXT_FIELDS: &[&str] = &["description", "quote"];
+
 /// The TimelineJS spreadsheet's columns factline reads.
 const TIMELINEJS_DATE_COLUMNS: &[&str] =
     &["Year", "Month", "Day", "End Year", "End Month", "End Day"];
@@ -258,12 +263,16 @@ impl Columns {
         ))
     }
 
+    /// The cell of `field` in `row` ("" without one): free text exactly
+    /// as written (white space at either end is part of it, as the commands
+    /// keep it), every other field [`model::trimmed`].
     fn get<'r>(&self, row: &'r [String], field: &str) -> &'r str {
-        self.index
-            .get(field)
-            .and_then(|&i| row.get(i))
-            .map(|s| model::trimmed(s))
-            .unwrap_or("")
+        let cell = self.index.get(field).and_then(|&i| row.get(i));
+        match cell {
+            Some(cell) if FREE_TEXT_FIELDS.contains(&field) => cell,
+            Some(cell) => model::trimmed(cell),
+            None => "",
+        }
     }
 
     /// Whether this row is TimelineJS's title slide (Type = "title"), which

@@ -1810,3 +1810,68 @@ fn a_long_non_ascii_description_imports_again_from_the_csv_export() {
         "{stderr}"
     );
 }
+
+#[test]
+fn free_text_imports_exactly_as_exported_and_one_line_fields_are_trimmed() {
+    let env = TestEnv::new();
+    let notes = [
+        ("e1", "  indented\nlast line  "),
+        ("e2", "\tTab first"),
+        ("e3", "ends with a line end\n"),
+        ("e4", "'= a guarded formula"),
+        ("e5", " -1 and a space"),
+    ];
+    for (id, note) in notes {
+        env.run_ok([
+            "event", "add", "--title", id, "--date", "2025", "--id", id, "--note", note,
+        ]);
+    }
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "c1",
+        "--by",
+        "Someone",
+        "--text",
+        "Something was said",
+        "--quote",
+        "\t indented quote\nsecond line ",
+    ]);
+    env.run_ok(["export", "--format", "csv", "-o", "story.csv"]);
+    let stderr = import(&env, &["story.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    for (id, note) in notes {
+        assert_eq!(event_json(&env, id)["description"], note, "{id}");
+        assert_eq!(event_json(&env, id)["version"], 1, "{id}");
+    }
+    env.run_ok([
+        "export",
+        "--format",
+        "csv",
+        "--what",
+        "claims",
+        "-o",
+        "claims.csv",
+    ]);
+    import(&env, &["claims.csv", "--what", "claims"]);
+    let claim = env.json(["claim", "show", "c1"]);
+    assert_eq!(claim["quote"], "\t indented quote\nsecond line ", "{claim}");
+    assert_eq!(claim["version"], 1, "{claim}");
+
+    // A sheet's one-line fields are trimmed as the commands trim them; its
+    // description is kept as written.
+    env.write_file(
+        "sheet.csv",
+        &format!("{HEADER}\n  e6 , 2025 ,  Padded title  ,,, Kyiv ,, , a tag ;b ,\"  kept  \"\n"),
+    );
+    import(&env, &["sheet.csv"]);
+    let e6 = event_json(&env, "e6");
+    assert_eq!(e6["title"], "Padded title");
+    assert_eq!(e6["place"], "Kyiv");
+    assert_eq!(strings(&e6["tags"]), ["a tag", "b"]);
+    assert_eq!(e6["description"], "  kept  ");
+}

@@ -540,9 +540,10 @@ pub const MAX_NOTE_CHARS: usize = 100_000;
 
 /// The text of a field as factline keeps it: without the white space
 /// around it (spaces, tabs, line ends; `str::trim`). Import reads every CSV
-/// cell through it, and commands read every one-line field typed on the
-/// command line through it ([`one_line`], [`one_name`]), so that a record
-/// typed and the same record imported are equal.
+/// cell of a one-line field through it, and commands read every one-line
+/// field typed on the command line through it ([`one_line`], [`one_name`]),
+/// so that a record typed and the same record imported are equal. Free
+/// text (descriptions, notes, quotes) is kept exactly, by both.
 pub fn trimmed(text: &str) -> &str {
     text.trim()
 }
