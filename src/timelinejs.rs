@@ -2,7 +2,8 @@
 //! and the spreadsheet columns of its Google Sheets template. TimelineJS
 //! dates are exact to a chosen unit, so a factline date becomes its bounds
 //! at the date's precision, and `display_date` says what the source said:
-//! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)".
+//! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)", "~Dec 2025
+//! (postponed from 19 Nov 2025)".
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -94,8 +95,15 @@ fn end_precision(date: &Date) -> Precision {
 }
 
 /// A factline event as a TimelineJS slide, or None when its date has no
-/// known day at all (`../..`).
-pub fn slide(event: &Event, actors: &[String], sources: &[String]) -> Option<Slide> {
+/// known day at all (`../..`). `first_date` is the date a postponed event
+/// was first planned for, when it has moved since: the display names it
+/// ("~Dec 2025 (postponed from 19 Nov 2025)").
+pub fn slide(
+    event: &Event,
+    first_date: Option<&Date>,
+    actors: &[String],
+    sources: &[String],
+) -> Option<Slide> {
     let date = &event.date;
     let interval = date.as_str().contains('/');
     let (start, end) = match (date.earliest(), date.latest()) {
@@ -124,8 +132,12 @@ pub fn slide(event: &Event, actors: &[String], sources: &[String]) -> Option<Sli
         (None, None) => return None,
     };
     let mut display = date.human();
-    if event.status != crate::model::Status::Occurred {
-        display.push_str(&format!(" ({})", event.status));
+    match (event.status, first_date) {
+        (crate::model::Status::Occurred, _) => {}
+        (crate::model::Status::Postponed, Some(first)) => {
+            display.push_str(&format!(" (postponed from {})", first.human()));
+        }
+        (status, _) => display.push_str(&format!(" ({status})")),
     }
     // TimelineJS renders text as HTML: factline's text is escaped, and only
     // its own paragraphs are markup.
@@ -216,29 +228,44 @@ mod tests {
 
     #[test]
     fn dates_become_bounds_at_their_precision() {
-        let s = slide(&event("2025-08", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(&event("2025-08", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("8"), None));
         assert_eq!(s.end_date, None);
         assert_eq!(s.display_date, "Aug 2025");
 
-        let s = slide(&event("2025-10-24/2025-10-26", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(
+            &event("2025-10-24/2025-10-26", Status::Occurred),
+            None,
+            &[],
+            &[],
+        )
+        .unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("10"), Some("24")));
         assert_eq!(s.end_date, Some(ymd("2025", Some("10"), Some("26"))));
 
-        let s = slide(&event("2025-08~", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(&event("2025-08~", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.display_date, "~Aug 2025");
         assert_eq!(s.end_date, Some(ymd("2025", Some("9"), Some("30"))));
 
-        let s = slide(&event("2025-11-19", Status::Postponed), &[], &[]).unwrap();
+        let s = slide(&event("2025-11-19", Status::Postponed), None, &[], &[]).unwrap();
         assert_eq!(s.display_date, "19 Nov 2025 (postponed)");
+        let first: Date = "2025-11-19".parse().unwrap();
+        let s = slide(
+            &event("2025-12~", Status::Postponed),
+            Some(&first),
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.display_date, "~Dec 2025 (postponed from 19 Nov 2025)");
 
         let mut e = event("2025", Status::Occurred);
         e.title = "<b>bold</b> & co".into();
-        let s = slide(&e, &["A <x>".into()], &[]).unwrap();
+        let s = slide(&e, None, &["A <x>".into()], &[]).unwrap();
         assert_eq!(s.text.headline, "&lt;b&gt;bold&lt;/b&gt; &amp; co");
         assert_eq!(s.text.text, "<p>Actors: A &lt;x&gt;</p>");
 
-        let s = slide(&event("../2025-11", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(&event("../2025-11", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("11"), None));
         assert!(s.display_date.starts_with("until"));
     }

@@ -1875,3 +1875,32 @@ fn free_text_imports_exactly_as_exported_and_one_line_fields_are_trimmed() {
     assert_eq!(strings(&e6["tags"]), ["a tag", "b"]);
     assert_eq!(e6["description"], "  kept  ");
 }
+
+#[test]
+fn timelinejs_names_the_date_a_postponed_event_was_first_planned_for() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let display = |env: &TestEnv| -> String {
+        let tl: Value =
+            serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+        tl["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["unique_id"] == id)
+            .unwrap()["display_date"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Postponed without a new date: nothing moved.
+    assert_eq!(display(&env), "19 Nov 2025 (postponed)");
+    env.run_ok(["event", "postpone", id, "--to", "2025-12~"]);
+    assert_eq!(display(&env), "~Dec 2025 (postponed from 19 Nov 2025)");
+    let sheet = env.run_ok(["export", "--format", "timelinejs-csv"]);
+    assert!(
+        sheet.contains(",~Dec 2025 (postponed from 19 Nov 2025),Witkoff to meet Zelenskyy"),
+        "{sheet}"
+    );
+}
