@@ -67,6 +67,18 @@ pub struct EventRow {
     pub sources: Vec<String>,
     pub tags: Vec<String>,
     pub description: String,
+    /// What a TimelineJS sheet's Group cell gave this row (None for other
+    /// sheets, and where `--map` names the tags column).
+    pub group: Option<Group>,
+}
+
+/// What a TimelineJS Group cell means: the event's kind when it names one
+/// (factline's own sheet writes the kind there), else a tag. The row gives
+/// only that field: the other is left as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Kind,
+    Tag,
 }
 
 /// Where each field is read from: a column index, or (for the date) the
@@ -75,6 +87,10 @@ pub struct EventRow {
 pub struct Columns {
     index: foldhash::HashMap<&'static str, usize>,
     timelinejs: Option<[Option<usize>; 6]>,
+    /// A TimelineJS sheet's Display Date column.
+    display_date: Option<usize>,
+    /// The fields read from TimelineJS's own columns (Headline, Text, Group).
+    timelinejs_named: Vec<&'static str>,
     width: usize,
     /// The named columns no field is read from, as the header names them.
     ignored: Vec<String>,
@@ -144,6 +160,7 @@ impl Columns {
         let mapped_to_year = map
             .iter()
             .any(|(f, c)| f == "date" && c.eq_ignore_ascii_case("year"));
+        let mut timelinejs_named = Vec::new();
         let timelinejs =
             if (!index.contains_key("date") || mapped_to_year) && find("Year").is_some() {
                 index.remove("date");
@@ -160,6 +177,7 @@ impl Columns {
                     if !index.contains_key(field) {
                         if let Some(i) = find(column) {
                             index.insert(field, i);
+                            timelinejs_named.push(field);
                         }
                     }
                 }
@@ -189,10 +207,12 @@ impl Columns {
         }
         // The columns read: a name given twice there leaves unclear which
         // column is meant, so the file is refused.
+        let display_date = timelinejs.and(find("Display Date"));
         let mut read: Vec<usize> = index.values().copied().collect();
         if let Some(cols) = &timelinejs {
             read.extend(cols.iter().flatten());
             read.extend(find("Type"));
+            read.extend(display_date);
         }
         read.sort_unstable();
         read.dedup();
@@ -219,6 +239,8 @@ impl Columns {
         Ok(Columns {
             index,
             timelinejs,
+            display_date,
+            timelinejs_named,
             width: header.len(),
             ignored,
         })
@@ -228,6 +250,17 @@ impl Columns {
     /// date, TimelineJS's Year column).
     pub fn has(&self, field: &str) -> bool {
         self.index.contains_key(field) || (field == "date" && self.timelinejs.is_some())
+    }
+
+    /// Whether this is a TimelineJS sheet (its date in Year, Month, Day, …).
+    pub fn is_timelinejs(&self) -> bool {
+        self.timelinejs.is_some()
+    }
+
+    /// Whether a TimelineJS sheet's Group column gives the rows' kind (or
+    /// a tag): see [`Group`].
+    pub fn reads_group(&self) -> bool {
+        self.timelinejs_named.contains(&"tags")
     }
 
     /// The named columns of the header that no field is read from.
@@ -329,7 +362,20 @@ impl Columns {
         } else {
             format!("{start}/{}", part(cell(3), cell(4), cell(5))?)
         };
-        Date::parse_edtf(&text).map_err(|e| e.to_string())
+        let bounded = Date::parse_edtf(&text).map_err(|e| e.to_string())?;
+        // The Display Date says what the bounds cannot ("~Aug 2025", "since
+        // 2022"): it is the date when it has the same bounds.
+        let display = self
+            .display_date
+            .and_then(|i| row.get(i))
+            .map(|cell| crate::timelinejs::date_of_display(cell))
+            .filter(|text| !text.is_empty());
+        if let Some(shown) = display.and_then(|text| Date::parse_human(text).ok()) {
+            if crate::timelinejs::bounds(&shown) == crate::timelinejs::bounds(&bounded) {
+                return Ok(shown);
+            }
+        }
+        Ok(bounded)
     }
 
     /// Checks a row's width and returns its id, if it gives one.
@@ -353,13 +399,27 @@ impl Columns {
     /// Checks and converts one timeline row.
     pub fn event_row(&self, line: u64, row: &[String]) -> std::result::Result<EventRow, String> {
         let id = self.row_id(row)?;
-        let title = self.get(row, "title");
-        model::validate_text("title", title, 1000)?;
+        // TimelineJS shows Headline and Text as HTML.
+        let html = |field: &str| self.timelinejs_named.contains(&field);
+        let title = match html("title") {
+            true => crate::timelinejs::unescape(self.get(row, "title")),
+            false => self.get(row, "title").to_string(),
+        };
+        model::validate_text("title", &title, 1000)?;
         let date = self.date(row).map_err(|e| format!("date: {e}"))?;
-        let kind = match self.get(row, "kind") {
+        let mut kind = match self.get(row, "kind") {
             "" => EventKind::Other,
             k => k.parse()?,
         };
+        let group = self
+            .reads_group()
+            .then(|| match self.get(row, "tags").parse::<EventKind>() {
+                Ok(named) if !self.index.contains_key("kind") => {
+                    kind = named;
+                    Group::Kind
+                }
+                _ => Group::Tag,
+            });
         let status = match self.get(row, "status") {
             "" => Status::Occurred,
             s => s.parse()?,
@@ -395,20 +455,28 @@ impl Columns {
             }
             Ok(items)
         };
-        let description = self.get(row, "description").to_string();
+        let description = match html("description") {
+            true => crate::timelinejs::description_of_text(self.get(row, "description")),
+            false => self.get(row, "description").to_string(),
+        };
         model::validate_note("description", &description, MAX_FIELD_CHARS)?;
+        let tags = match group {
+            Some(Group::Kind) => Vec::new(),
+            _ => list("tags")?,
+        };
         Ok(EventRow {
             line,
             id,
             date,
-            title: title.to_string(),
+            title,
             kind,
             status,
             place,
             actors: list("actors")?,
             sources: list("sources")?,
-            tags: list("tags")?,
+            tags,
             description,
+            group,
         })
     }
 }

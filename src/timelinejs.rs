@@ -94,17 +94,10 @@ fn end_precision(date: &Date) -> Precision {
         .map_or(date.precision(), |end| end.precision())
 }
 
-/// A factline event as a TimelineJS slide, or None when its date has no
-/// known day at all (`../..`). `first_date` is the date a postponed event
-/// was first planned for, when it has moved since: the display names it
-/// ("~Dec 2025 (postponed from 19 Nov 2025)").
-pub fn slide(
-    event: &Event,
-    first_date: Option<&Date>,
-    actors: &[String],
-    sources: &[String],
-) -> Option<Slide> {
-    let date = &event.date;
+/// A date's bounds as TimelineJS writes them (start, and end when the
+/// date spans more than its start's unit), or None when it has no known
+/// day at all (`../..`). Dates with the same bounds are one date in a sheet.
+pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     let interval = date.as_str().contains('/');
     let (start, end) = match (date.earliest(), date.latest()) {
         // An open start: TimelineJS needs a start, so it is the known end.
@@ -131,6 +124,21 @@ pub fn slide(
         }
         (None, None) => return None,
     };
+    Some((start, end))
+}
+
+/// A factline event as a TimelineJS slide, or None when its date has no
+/// known day at all (`../..`). `first_date` is the date a postponed event
+/// was first planned for, when it has moved since: the display names it
+/// ("~Dec 2025 (postponed from 19 Nov 2025)").
+pub fn slide(
+    event: &Event,
+    first_date: Option<&Date>,
+    actors: &[String],
+    sources: &[String],
+) -> Option<Slide> {
+    let date = &event.date;
+    let (start, end) = bounds(date)?;
     let mut display = date.human();
     match (event.status, first_date) {
         (crate::model::Status::Occurred, _) => {}
@@ -166,6 +174,58 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Text as factline wrote it into TimelineJS (HTML): `&amp;`, `&lt;` and
+/// `&gt;` read back as the characters [`escape`] replaced.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (character, entity) = [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;")]
+            .into_iter()
+            .find(|(_, entity)| rest.starts_with(entity))
+            .unwrap_or(('&', "&"));
+        out.push(character);
+        rest = &rest[entity.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The description in a slide's Text: without the `<p>Actors: …</p>` and
+/// `<p>Sources: …</p>` paragraphs that [`slide`] adds after it, unescaped.
+pub fn description_of_text(text: &str) -> String {
+    let mut text = text;
+    for paragraph in ["<p>Sources: ", "<p>Actors: "] {
+        if let Some(body) = text.strip_suffix("</p>") {
+            if let Some(at) = body.rfind(paragraph) {
+                if !body[at + paragraph.len()..].contains("<p>") {
+                    text = &text[..at];
+                }
+            }
+        }
+    }
+    unescape(text)
+}
+
+/// The date in a Display Date cell, without the status that [`slide`]
+/// adds in brackets ("19 Nov 2025 (postponed)", "~Dec 2025 (postponed
+/// from 19 Nov 2025)").
+pub fn date_of_display(display: &str) -> &str {
+    let display = display.trim();
+    if let Some(body) = display.strip_suffix(')') {
+        if let Some(at) = body.rfind(" (") {
+            let said = &body[at + 2..];
+            let status = said.split([' ', ',']).next().unwrap_or("");
+            if status.parse::<crate::model::Status>().is_ok() {
+                return display[..at].trim_end();
+            }
+        }
+    }
+    display
 }
 
 /// A slide as a row of the spreadsheet template.
@@ -224,6 +284,30 @@ mod tests {
             month: m.map(Into::into),
             day: d.map(Into::into),
         }
+    }
+
+    #[test]
+    fn text_and_display_read_back() {
+        for text in ["a & b <c> &amp; &lt;", "&", "plain", "&&;", ""] {
+            assert_eq!(unescape(&escape(text)), text);
+        }
+        let e = Event {
+            description: "<p>Actors: not a paragraph</p> & more".into(),
+            ..event("2025", Status::Occurred)
+        };
+        for (actors, sources) in [(vec![], vec![]), (vec!["A, B".into()], vec!["S".into()])] {
+            let s = slide(&e, None, &actors, &sources).unwrap();
+            assert_eq!(description_of_text(&s.text.text), e.description);
+        }
+        assert_eq!(date_of_display("19 Nov 2025 (postponed)"), "19 Nov 2025");
+        assert_eq!(
+            date_of_display("~Dec 2025 (postponed from 19 Nov 2025)"),
+            "~Dec 2025"
+        );
+        assert_eq!(
+            date_of_display("from 2025 (end unknown)"),
+            "from 2025 (end unknown)"
+        );
     }
 
     #[test]

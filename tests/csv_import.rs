@@ -1904,3 +1904,96 @@ fn timelinejs_names_the_date_a_postponed_event_was_first_planned_for() {
         "{sheet}"
     );
 }
+
+#[test]
+fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    // Uncertain dates that a sheet cannot say exactly, and text that
+    // TimelineJS shows as HTML.
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "approx",
+        "--title",
+        "A & B <talk>",
+        "--date",
+        "2025-08~",
+        "--kind",
+        "talks",
+        "--tag",
+        "kept",
+        "--actor",
+        "Steve Witkoff",
+        "--note",
+        "<p>Actors: not a paragraph</p> & more",
+    ]);
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "unspec",
+        "--title",
+        "Some year",
+        "--date",
+        "2025-XX",
+    ]);
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let stderr = import(&env, &["sheet.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 18 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before, "the import changed nothing");
+
+    // Into a new database: the Group is the kind, the Text the description
+    // (the Actors and Sources paragraphs left out), the Display Date the
+    // date where it has the sheet's bounds, else the bounds.
+    let other = TestEnv::new();
+    let path = env.path("sheet.csv");
+    other.run_ok(["import", path.to_str().unwrap()]);
+    let events = timeline(&other);
+    assert_eq!(events.len(), 18);
+    let miami = event_titled(
+        &other,
+        "Witkoff and Dmitriev hold three days of talks in Miami",
+    );
+    assert_eq!(miami["kind"], "talks");
+    assert_eq!(miami["date"], "2025-10-24/2025-10-26");
+    assert!(
+        miami["description"]
+            .as_str()
+            .unwrap()
+            .ends_with("other members of Trump's team."),
+        "{miami}"
+    );
+    for (title, date) in [
+        (
+            "Children from occupied regions placed in Russian families and institutions",
+            "2022/..",
+        ),
+        (
+            "ISW: Russia uses deported Ukrainian children as bargaining chips",
+            "2025-11?",
+        ),
+        (
+            "Russia escalates its attacks during the US push for talks",
+            "2025-01/..",
+        ),
+        ("A & B <talk>", "2025-07/2025-09-30"),
+        ("Some year", "2025/2025-12-31"),
+    ] {
+        assert_eq!(event_titled(&other, title)["date"], date, "{title}");
+    }
+    let approx = event_titled(&other, "A & B <talk>");
+    assert_eq!(
+        approx["description"],
+        "<p>Actors: not a paragraph</p> & more"
+    );
+    assert_eq!(approx["kind"], "talks");
+    // The same sheet into the database it came from is still no change.
+    other.run_ok(["import", path.to_str().unwrap()]);
+    assert_eq!(timeline(&other).len(), 18);
+}
