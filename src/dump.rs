@@ -195,7 +195,7 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
             for alias in &a.aliases {
                 model::validate_name("alias", alias, 500)?;
             }
-            model::validate_note("description", &a.description, 100_000)?;
+            model::validate_note("description", &a.description, model::MAX_NOTE_CHARS)?;
             check_version(a.meta.version)
         }
         Line::Source(s) => {
@@ -212,7 +212,7 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
             for tag in &e.tags {
                 model::validate_name("tag", tag, 200)?;
             }
-            model::validate_note("description", &e.description, 100_000)?;
+            model::validate_note("description", &e.description, model::MAX_NOTE_CHARS)?;
             for link in &e.sources {
                 model::validate_credibility(link.credibility)?;
             }

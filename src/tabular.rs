@@ -21,8 +21,14 @@ use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Date, EventKind, Status};
 
-/// Longest field accepted: a hostile file cannot exhaust memory.
-pub const MAX_FIELD_BYTES: usize = 100_000;
+/// Longest field accepted, in characters: the longest text factline
+/// keeps, so that every stored text imports again.
+pub const MAX_FIELD_CHARS: usize = model::MAX_NOTE_CHARS;
+
+/// The bytes a field of [`MAX_FIELD_CHARS`] characters can take (a
+/// character is at most 4 bytes in UTF-8): a longer field is refused before
+/// it is decoded, so a hostile file cannot exhaust memory.
+const MAX_FIELD_BYTES: usize = 4 * MAX_FIELD_CHARS;
 
 /// The fields of a timeline row, as `export --format csv` names its columns.
 pub const TIMELINE_FIELDS: &[&str] = &[
@@ -37,6 +43,11 @@ pub const TIMELINE_FIELDS: &[&str] = &[
     "tags",
     "description",
 ];
+
+/// The fields of free text, which may span lines and begin or end with
+/// white space: import reads them exactly as the commands keep them (only
+/// the `'` of the formula guard is removed), and trims every other field.
+const FREE_TEXT_FIELDS: &[&str] = &["description", "quote"];
 
 /// The TimelineJS spreadsheet's columns factline reads.
 const TIMELINEJS_DATE_COLUMNS: &[&str] =
@@ -56,6 +67,18 @@ pub struct EventRow {
     pub sources: Vec<String>,
     pub tags: Vec<String>,
     pub description: String,
+    /// What a TimelineJS sheet's Group cell gave this row (None for other
+    /// sheets, and where `--map` names the tags column).
+    pub group: Option<Group>,
+}
+
+/// What a TimelineJS Group cell means: the event's kind when it names one
+/// (factline's own sheet writes the kind there), else a tag. The row gives
+/// only that field: the other is left as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Kind,
+    Tag,
 }
 
 /// Where each field is read from: a column index, or (for the date) the
@@ -64,6 +87,10 @@ pub struct EventRow {
 pub struct Columns {
     index: foldhash::HashMap<&'static str, usize>,
     timelinejs: Option<[Option<usize>; 6]>,
+    /// A TimelineJS sheet's Display Date column.
+    display_date: Option<usize>,
+    /// The fields read from TimelineJS's own columns (Headline, Text, Group).
+    timelinejs_named: Vec<&'static str>,
     width: usize,
     /// The named columns no field is read from, as the header names them.
     ignored: Vec<String>,
@@ -133,6 +160,7 @@ impl Columns {
         let mapped_to_year = map
             .iter()
             .any(|(f, c)| f == "date" && c.eq_ignore_ascii_case("year"));
+        let mut timelinejs_named = Vec::new();
         let timelinejs =
             if (!index.contains_key("date") || mapped_to_year) && find("Year").is_some() {
                 index.remove("date");
@@ -149,6 +177,7 @@ impl Columns {
                     if !index.contains_key(field) {
                         if let Some(i) = find(column) {
                             index.insert(field, i);
+                            timelinejs_named.push(field);
                         }
                     }
                 }
@@ -180,10 +209,12 @@ impl Columns {
         }
         // The columns read: a name given twice there leaves unclear which
         // column is meant, so the file is refused.
+        let display_date = timelinejs.and(find("Display Date"));
         let mut read: Vec<usize> = index.values().copied().collect();
         if let Some(cols) = &timelinejs {
             read.extend(cols.iter().flatten());
             read.extend(find("Type"));
+            read.extend(display_date);
         }
         read.sort_unstable();
         read.dedup();
@@ -210,6 +241,8 @@ impl Columns {
         Ok(Columns {
             index,
             timelinejs,
+            display_date,
+            timelinejs_named,
             width: header.len(),
             ignored,
         })
@@ -219,6 +252,17 @@ impl Columns {
     /// date, TimelineJS's Year column).
     pub fn has(&self, field: &str) -> bool {
         self.index.contains_key(field) || (field == "date" && self.timelinejs.is_some())
+    }
+
+    /// Whether this is a TimelineJS sheet (its date in Year, Month, Day, …).
+    pub fn is_timelinejs(&self) -> bool {
+        self.timelinejs.is_some()
+    }
+
+    /// Whether a TimelineJS sheet's Group column gives the rows' kind (or
+    /// a tag): see [`Group`].
+    pub fn reads_group(&self) -> bool {
+        self.timelinejs_named.contains(&"tags")
     }
 
     /// The named columns of the header that no field is read from.
@@ -254,12 +298,16 @@ impl Columns {
         ))
     }
 
+    /// The cell of `field` in `row` ("" without one): free text exactly
+    /// as written (white space at either end is part of it, as the commands
+    /// keep it), every other field [`model::trimmed`].
     fn get<'r>(&self, row: &'r [String], field: &str) -> &'r str {
-        self.index
-            .get(field)
-            .and_then(|&i| row.get(i))
-            .map(|s| model::trimmed(s))
-            .unwrap_or("")
+        let cell = self.index.get(field).and_then(|&i| row.get(i));
+        match cell {
+            Some(cell) if FREE_TEXT_FIELDS.contains(&field) => cell,
+            Some(cell) => model::trimmed(cell),
+            None => "",
+        }
     }
 
     /// Whether this row is TimelineJS's title slide (Type = "title"), which
@@ -316,7 +364,20 @@ impl Columns {
         } else {
             format!("{start}/{}", part(cell(3), cell(4), cell(5))?)
         };
-        Date::parse_edtf(&text).map_err(|e| e.to_string())
+        let bounded = Date::parse_edtf(&text).map_err(|e| e.to_string())?;
+        // The Display Date says what the bounds cannot ("~Aug 2025", "since
+        // 2022"): it is the date when it has the same bounds.
+        let display = self
+            .display_date
+            .and_then(|i| row.get(i))
+            .map(|cell| crate::timelinejs::date_of_display(cell))
+            .filter(|text| !text.is_empty());
+        if let Some(shown) = display.and_then(|text| Date::parse_human(text).ok()) {
+            if crate::timelinejs::bounds(&shown) == crate::timelinejs::bounds(&bounded) {
+                return Ok(shown);
+            }
+        }
+        Ok(bounded)
     }
 
     /// Checks a row's width and returns its id, if it gives one.
@@ -340,13 +401,27 @@ impl Columns {
     /// Checks and converts one timeline row.
     pub fn event_row(&self, line: u64, row: &[String]) -> std::result::Result<EventRow, String> {
         let id = self.row_id(row)?;
-        let title = self.get(row, "title");
-        model::validate_text("title", title, 1000)?;
+        // TimelineJS shows Headline and Text as HTML.
+        let html = |field: &str| self.timelinejs_named.contains(&field);
+        let title = match html("title") {
+            true => crate::timelinejs::unescape(self.get(row, "title")),
+            false => self.get(row, "title").to_string(),
+        };
+        model::validate_text("title", &title, 1000)?;
         let date = self.date(row).map_err(|e| format!("date: {e}"))?;
-        let kind = match self.get(row, "kind") {
+        let mut kind = match self.get(row, "kind") {
             "" => EventKind::Other,
             k => k.parse()?,
         };
+        let group = self
+            .reads_group()
+            .then(|| match self.get(row, "tags").parse::<EventKind>() {
+                Ok(named) if !self.index.contains_key("kind") => {
+                    kind = named;
+                    Group::Kind
+                }
+                _ => Group::Tag,
+            });
         let status = match self.get(row, "status") {
             "" => Status::Occurred,
             s => s.parse()?,
@@ -382,20 +457,28 @@ impl Columns {
             }
             Ok(items)
         };
-        let description = self.get(row, "description").to_string();
-        model::validate_note("description", &description, MAX_FIELD_BYTES)?;
+        let description = match html("description") {
+            true => crate::timelinejs::description_of_text(self.get(row, "description")),
+            false => self.get(row, "description").to_string(),
+        };
+        model::validate_note("description", &description, MAX_FIELD_CHARS)?;
+        let tags = match group {
+            Some(Group::Kind) => Vec::new(),
+            _ => list("tags")?,
+        };
         Ok(EventRow {
             line,
             id,
             date,
-            title: title.to_string(),
+            title,
             kind,
             status,
             place,
             actors: list("actors")?,
             sources: list("sources")?,
-            tags: list("tags")?,
+            tags,
             description,
+            group,
         })
     }
 }
@@ -658,12 +741,24 @@ impl<R: Read> Rows<R> {
                 let line = self.line_at(start);
                 let mut fields = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
+                    let too_long = || {
+                        format!(
+                            "field {} is longer than {MAX_FIELD_CHARS} characters",
+                            i + 1
+                        )
+                    };
                     let problem = if field.len() > MAX_FIELD_BYTES {
-                        format!("field {} is longer than {MAX_FIELD_BYTES} bytes", i + 1)
+                        too_long()
                     } else {
                         match std::str::from_utf8(field) {
                             Ok(text) if text.contains('\0') => {
                                 format!("field {} contains a NUL character", i + 1)
+                            }
+                            Ok(text)
+                                if text.len() > MAX_FIELD_CHARS
+                                    && text.chars().count() > MAX_FIELD_CHARS =>
+                            {
+                                too_long()
                             }
                             Ok(text) => {
                                 fields.push(unescape_formula(text).to_string());

@@ -2,7 +2,8 @@
 //! and the spreadsheet columns of its Google Sheets template. TimelineJS
 //! dates are exact to a chosen unit, so a factline date becomes its bounds
 //! at the date's precision, and `display_date` says what the source said:
-//! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)".
+//! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)", "~Dec 2025
+//! (postponed from 19 Nov 2025)".
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -93,10 +94,10 @@ fn end_precision(date: &Date) -> Precision {
         .map_or(date.precision(), |end| end.precision())
 }
 
-/// A factline event as a TimelineJS slide, or None when its date has no
-/// known day at all (`../..`).
-pub fn slide(event: &Event, actors: &[String], sources: &[String]) -> Option<Slide> {
-    let date = &event.date;
+/// A date's bounds as TimelineJS writes them (start, and end when the
+/// date spans more than its start's unit), or None when it has no known
+/// day at all (`../..`). Dates with the same bounds are one date in a sheet.
+pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     let interval = date.as_str().contains('/');
     let (start, end) = match (date.earliest(), date.latest()) {
         // An open start: TimelineJS needs a start, so it is the known end.
@@ -123,9 +124,28 @@ pub fn slide(event: &Event, actors: &[String], sources: &[String]) -> Option<Sli
         }
         (None, None) => return None,
     };
+    Some((start, end))
+}
+
+/// A factline event as a TimelineJS slide, or None when its date has no
+/// known day at all (`../..`). `first_date` is the date a postponed event
+/// was first planned for, when it has moved since: the display names it
+/// ("~Dec 2025 (postponed from 19 Nov 2025)").
+pub fn slide(
+    event: &Event,
+    first_date: Option<&Date>,
+    actors: &[String],
+    sources: &[String],
+) -> Option<Slide> {
+    let date = &event.date;
+    let (start, end) = bounds(date)?;
     let mut display = date.human();
-    if event.status != crate::model::Status::Occurred {
-        display.push_str(&format!(" ({})", event.status));
+    match (event.status, first_date) {
+        (crate::model::Status::Occurred, _) => {}
+        (crate::model::Status::Postponed, Some(first)) => {
+            display.push_str(&format!(" (postponed from {})", first.human()));
+        }
+        (status, _) => display.push_str(&format!(" ({status})")),
     }
     // TimelineJS renders text as HTML: factline's text is escaped, and only
     // its own paragraphs are markup.
@@ -154,6 +174,58 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// Text as factline wrote it into TimelineJS (HTML): `&amp;`, `&lt;` and
+/// `&gt;` read back as the characters [`escape`] replaced.
+pub fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let (character, entity) = [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;")]
+            .into_iter()
+            .find(|(_, entity)| rest.starts_with(entity))
+            .unwrap_or(('&', "&"));
+        out.push(character);
+        rest = &rest[entity.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The description in a slide's Text: without the `<p>Actors: …</p>` and
+/// `<p>Sources: …</p>` paragraphs that [`slide`] adds after it, unescaped.
+pub fn description_of_text(text: &str) -> String {
+    let mut text = text;
+    for paragraph in ["<p>Sources: ", "<p>Actors: "] {
+        if let Some(body) = text.strip_suffix("</p>") {
+            if let Some(at) = body.rfind(paragraph) {
+                if !body[at + paragraph.len()..].contains("<p>") {
+                    text = &text[..at];
+                }
+            }
+        }
+    }
+    unescape(text)
+}
+
+/// The date in a Display Date cell, without the status that [`slide`]
+/// adds in brackets ("19 Nov 2025 (postponed)", "~Dec 2025 (postponed
+/// from 19 Nov 2025)").
+pub fn date_of_display(display: &str) -> &str {
+    let display = display.trim();
+    if let Some(body) = display.strip_suffix(')') {
+        if let Some(at) = body.rfind(" (") {
+            let said = &body[at + 2..];
+            let status = said.split([' ', ',']).next().unwrap_or("");
+            if status.parse::<crate::model::Status>().is_ok() {
+                return display[..at].trim_end();
+            }
+        }
+    }
+    display
 }
 
 /// A slide as a row of the spreadsheet template.
@@ -215,30 +287,69 @@ mod tests {
     }
 
     #[test]
+    fn text_and_display_read_back() {
+        for text in ["a & b <c> &amp; &lt;", "&", "plain", "&&;", ""] {
+            assert_eq!(unescape(&escape(text)), text);
+        }
+        let e = Event {
+            description: "<p>Actors: not a paragraph</p> & more".into(),
+            ..event("2025", Status::Occurred)
+        };
+        for (actors, sources) in [(vec![], vec![]), (vec!["A, B".into()], vec!["S".into()])] {
+            let s = slide(&e, None, &actors, &sources).unwrap();
+            assert_eq!(description_of_text(&s.text.text), e.description);
+        }
+        assert_eq!(date_of_display("19 Nov 2025 (postponed)"), "19 Nov 2025");
+        assert_eq!(
+            date_of_display("~Dec 2025 (postponed from 19 Nov 2025)"),
+            "~Dec 2025"
+        );
+        assert_eq!(
+            date_of_display("from 2025 (end unknown)"),
+            "from 2025 (end unknown)"
+        );
+    }
+
+    #[test]
     fn dates_become_bounds_at_their_precision() {
-        let s = slide(&event("2025-08", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(&event("2025-08", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("8"), None));
         assert_eq!(s.end_date, None);
         assert_eq!(s.display_date, "Aug 2025");
 
-        let s = slide(&event("2025-10-24/2025-10-26", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(
+            &event("2025-10-24/2025-10-26", Status::Occurred),
+            None,
+            &[],
+            &[],
+        )
+        .unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("10"), Some("24")));
         assert_eq!(s.end_date, Some(ymd("2025", Some("10"), Some("26"))));
 
-        let s = slide(&event("2025-08~", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(&event("2025-08~", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.display_date, "~Aug 2025");
         assert_eq!(s.end_date, Some(ymd("2025", Some("9"), Some("30"))));
 
-        let s = slide(&event("2025-11-19", Status::Postponed), &[], &[]).unwrap();
+        let s = slide(&event("2025-11-19", Status::Postponed), None, &[], &[]).unwrap();
         assert_eq!(s.display_date, "19 Nov 2025 (postponed)");
+        let first: Date = "2025-11-19".parse().unwrap();
+        let s = slide(
+            &event("2025-12~", Status::Postponed),
+            Some(&first),
+            &[],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.display_date, "~Dec 2025 (postponed from 19 Nov 2025)");
 
         let mut e = event("2025", Status::Occurred);
         e.title = "<b>bold</b> & co".into();
-        let s = slide(&e, &["A <x>".into()], &[]).unwrap();
+        let s = slide(&e, None, &["A <x>".into()], &[]).unwrap();
         assert_eq!(s.text.headline, "&lt;b&gt;bold&lt;/b&gt; &amp; co");
         assert_eq!(s.text.text, "<p>Actors: A &lt;x&gt;</p>");
 
-        let s = slide(&event("../2025-11", Status::Occurred), &[], &[]).unwrap();
+        let s = slide(&event("../2025-11", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("11"), None));
         assert!(s.display_date.starts_with("until"));
     }

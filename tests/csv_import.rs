@@ -1719,3 +1719,281 @@ fn a_row_for_a_retracted_event_leaves_it_retracted_and_adds_nothing() {
     assert!(!after.contains(&format!("{dup}-2")), "{after}");
     env.run_ok(["check"]);
 }
+
+// Round trips of factline's own exports (bb11 05, 08, 06, 13).
+
+/// The summary line an import printed ("N added, N updated, N unchanged").
+fn summary(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.contains(" added, "))
+        .unwrap_or_else(|| panic!("no import summary in: {stderr}"))
+}
+
+#[test]
+fn a_long_non_ascii_description_imports_again_from_the_csv_export() {
+    // 60,000 Cyrillic characters are 120,000 bytes: within the limit of
+    // 100,000 characters that the command keeps.
+    let env = TestEnv::new();
+    let note = "ж".repeat(60_000);
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Довгий опис",
+        "--date",
+        "2025",
+        "--id",
+        "e1",
+        "--note",
+        &note,
+    ]);
+    env.run_ok(["export", "--format", "csv", "-o", "story.csv"]);
+    let stderr = import(&env, &["story.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let other = TestEnv::new();
+    let path = env.path("story.csv");
+    other.run_ok(["import", path.to_str().unwrap()]);
+    assert_eq!(event_json(&other, "e1")["description"], note.as_str());
+
+    // The one limit, in characters, for the command and both imports.
+    let four_byte = |n: usize| "𝄞".repeat(n);
+    env.write_file(
+        "max.csv",
+        &format!("{HEADER}\nmax,2025,Longest,,,,,,,{}\n", four_byte(100_000)),
+    );
+    import(&env, &["max.csv"]);
+    assert_eq!(
+        event_json(&env, "max")["description"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count(),
+        100_000
+    );
+    let ndjson = env.export_ndjson();
+    let fresh = TestEnv::new();
+    fresh.write_file("all.ndjson", &ndjson);
+    fresh.run_ok(["import", "all.ndjson"]);
+    assert_eq!(fresh.export_ndjson(), ndjson);
+
+    env.write_file(
+        "over.csv",
+        &format!(
+            "{HEADER}\nover,2025,Too long,,,,,,,{}\n",
+            four_byte(100_001)
+        ),
+    );
+    let stderr = env.fail(2, ["import", "over.csv"]);
+    assert!(
+        stderr.contains("over.csv:2: field 10 is longer than 100000 characters"),
+        "{stderr}"
+    );
+    let stderr = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "t",
+            "--date",
+            "2025",
+            "--note",
+            &"a".repeat(100_001),
+        ],
+    );
+    assert!(
+        stderr.contains("note is longer than 100000 characters"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn free_text_imports_exactly_as_exported_and_one_line_fields_are_trimmed() {
+    let env = TestEnv::new();
+    let notes = [
+        ("e1", "  indented\nlast line  "),
+        ("e2", "\tTab first"),
+        ("e3", "ends with a line end\n"),
+        ("e4", "'= a guarded formula"),
+        ("e5", " -1 and a space"),
+    ];
+    for (id, note) in notes {
+        env.run_ok([
+            "event", "add", "--title", id, "--date", "2025", "--id", id, "--note", note,
+        ]);
+    }
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "c1",
+        "--by",
+        "Someone",
+        "--text",
+        "Something was said",
+        "--quote",
+        "\t indented quote\nsecond line ",
+    ]);
+    env.run_ok(["export", "--format", "csv", "-o", "story.csv"]);
+    let stderr = import(&env, &["story.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    for (id, note) in notes {
+        assert_eq!(event_json(&env, id)["description"], note, "{id}");
+        assert_eq!(event_json(&env, id)["version"], 1, "{id}");
+    }
+    env.run_ok([
+        "export",
+        "--format",
+        "csv",
+        "--what",
+        "claims",
+        "-o",
+        "claims.csv",
+    ]);
+    import(&env, &["claims.csv", "--what", "claims"]);
+    let claim = env.json(["claim", "show", "c1"]);
+    assert_eq!(claim["quote"], "\t indented quote\nsecond line ", "{claim}");
+    assert_eq!(claim["version"], 1, "{claim}");
+
+    // A sheet's one-line fields are trimmed as the commands trim them; its
+    // description is kept as written.
+    env.write_file(
+        "sheet.csv",
+        &format!("{HEADER}\n  e6 , 2025 ,  Padded title  ,,, Kyiv ,, , a tag ;b ,\"  kept  \"\n"),
+    );
+    import(&env, &["sheet.csv"]);
+    let e6 = event_json(&env, "e6");
+    assert_eq!(e6["title"], "Padded title");
+    assert_eq!(e6["place"], "Kyiv");
+    assert_eq!(strings(&e6["tags"]), ["a tag", "b"]);
+    assert_eq!(e6["description"], "  kept  ");
+}
+
+#[test]
+fn timelinejs_names_the_date_a_postponed_event_was_first_planned_for() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let display = |env: &TestEnv| -> String {
+        let tl: Value =
+            serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+        tl["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["unique_id"] == id)
+            .unwrap()["display_date"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Postponed without a new date: nothing moved.
+    assert_eq!(display(&env), "19 Nov 2025 (postponed)");
+    env.run_ok(["event", "postpone", id, "--to", "2025-12~"]);
+    assert_eq!(display(&env), "~Dec 2025 (postponed from 19 Nov 2025)");
+    let sheet = env.run_ok(["export", "--format", "timelinejs-csv"]);
+    assert!(
+        sheet.contains(",~Dec 2025 (postponed from 19 Nov 2025),Witkoff to meet Zelenskyy"),
+        "{sheet}"
+    );
+}
+
+#[test]
+fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    // Uncertain dates that a sheet cannot say exactly, and text that
+    // TimelineJS shows as HTML.
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "approx",
+        "--title",
+        "A & B <talk>",
+        "--date",
+        "2025-08~",
+        "--kind",
+        "talks",
+        "--tag",
+        "kept",
+        "--actor",
+        "Steve Witkoff",
+        "--note",
+        "<p>Actors: not a paragraph</p> & more",
+    ]);
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "unspec",
+        "--title",
+        "Some year",
+        "--date",
+        "2025-XX",
+    ]);
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let stderr = import(&env, &["sheet.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 18 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before, "the import changed nothing");
+
+    // Into a new database: the Group is the kind, the Text the description
+    // (the Actors and Sources paragraphs left out), the Display Date the
+    // date where it has the sheet's bounds, else the bounds.
+    let other = TestEnv::new();
+    let path = env.path("sheet.csv");
+    other.run_ok(["import", path.to_str().unwrap()]);
+    let events = timeline(&other);
+    assert_eq!(events.len(), 18);
+    let miami = event_titled(
+        &other,
+        "Witkoff and Dmitriev hold three days of talks in Miami",
+    );
+    assert_eq!(miami["kind"], "talks");
+    assert_eq!(miami["date"], "2025-10-24/2025-10-26");
+    assert!(
+        miami["description"]
+            .as_str()
+            .unwrap()
+            .ends_with("other members of Trump's team."),
+        "{miami}"
+    );
+    for (title, date) in [
+        (
+            "Children from occupied regions placed in Russian families and institutions",
+            "2022/..",
+        ),
+        (
+            "ISW: Russia uses deported Ukrainian children as bargaining chips",
+            "2025-11?",
+        ),
+        (
+            "Russia escalates its attacks during the US push for talks",
+            "2025-01/..",
+        ),
+        ("A & B <talk>", "2025-07/2025-09-30"),
+        ("Some year", "2025/2025-12-31"),
+    ] {
+        assert_eq!(event_titled(&other, title)["date"], date, "{title}");
+    }
+    let approx = event_titled(&other, "A & B <talk>");
+    assert_eq!(
+        approx["description"],
+        "<p>Actors: not a paragraph</p> & more"
+    );
+    assert_eq!(approx["kind"], "talks");
+    // The same sheet into the database it came from is still no change.
+    other.run_ok(["import", path.to_str().unwrap()]);
+    assert_eq!(timeline(&other).len(), 18);
+}

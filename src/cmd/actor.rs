@@ -275,7 +275,7 @@ fn dedup_spellings(name: &str, aliases: &[String]) -> Vec<String> {
 
 fn note(text: Option<String>) -> Result<String> {
     let text = text.unwrap_or_default();
-    model::validate_note("note", &text, 100_000).map_err(Error::bad_input)?;
+    model::validate_note("note", &text, model::MAX_NOTE_CHARS).map_err(Error::bad_input)?;
     Ok(text)
 }
 

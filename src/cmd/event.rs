@@ -196,7 +196,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     let status = keyword(&args.status)?;
     let place = place(args.place)?;
     let description = args.note.unwrap_or_default();
-    model::validate_note("note", &description, 100_000).map_err(Error::bad_input)?;
+    model::validate_note("note", &description, model::MAX_NOTE_CHARS).map_err(Error::bad_input)?;
     let mut tags = Vec::new();
     for tag in &args.tags {
         push_unique(&mut tags, clean_tag(tag)?);
@@ -283,7 +283,7 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
         event.place = place(args.place)?;
     }
     if let Some(text) = args.note {
-        model::validate_note("note", &text, 100_000).map_err(Error::bad_input)?;
+        model::validate_note("note", &text, model::MAX_NOTE_CHARS).map_err(Error::bad_input)?;
         event.description = text;
     }
     for tag in &args.add_tags {

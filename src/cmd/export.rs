@@ -91,13 +91,7 @@ pub fn write_picture<W: Write>(
     let mut items = Vec::new();
     for event in query::timeline(store, filter)? {
         let event = event?;
-        // The date first recorded, when the event has moved since.
-        let first_date = store
-            .versions::<crate::model::Event>(&event.id)?
-            .into_iter()
-            .next()
-            .map(|v| v.date)
-            .filter(|d| d.as_str() != event.date.as_str());
+        let first_date = first_date(store, &event)?;
         items.push(Item {
             actor_names: names.actors(&event.actors)?,
             event,
@@ -144,6 +138,18 @@ pub fn write_picture<W: Write>(
     Ok(())
 }
 
+/// The date `event` was first recorded with, when it has moved since (a
+/// meeting postponed to a later date): pictures draw a line back to it and
+/// TimelineJS names it.
+fn first_date(store: &Store, event: &crate::model::Event) -> Result<Option<crate::model::Date>> {
+    Ok(store
+        .versions::<crate::model::Event>(&event.id)?
+        .into_iter()
+        .next()
+        .map(|v| v.date)
+        .filter(|d| d.as_str() != event.date.as_str()))
+}
+
 /// The timeline for TimelineJS: its JSON, or its spreadsheet columns.
 pub fn write_timelinejs<W: Write>(
     store: &Store,
@@ -157,7 +163,17 @@ pub fn write_timelinejs<W: Write>(
         let event = &event?;
         let actors = names.actors(&event.actors)?;
         let sources = names.sources(&event.sources)?;
-        slides.extend(crate::timelinejs::slide(event, &actors, &sources));
+        // Only a postponed event's display names its first date.
+        let first = match event.status {
+            crate::model::Status::Postponed => first_date(store, event)?,
+            _ => None,
+        };
+        slides.extend(crate::timelinejs::slide(
+            event,
+            first.as_ref(),
+            &actors,
+            &sources,
+        ));
     }
     if format == Format::TimelinejsCsv {
         return crate::output::write_csv_cells(

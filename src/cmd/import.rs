@@ -470,6 +470,8 @@ struct Given {
     about: bool,
     contradicts: bool,
     supports: bool,
+    /// A TimelineJS sheet: its dates are bounds (see `timelinejs::bounds`).
+    timelinejs: bool,
 }
 
 impl Given {
@@ -492,6 +494,7 @@ impl Given {
             about: columns.has("about"),
             contradicts: columns.has("contradicts"),
             supports: columns.has("supports"),
+            timelinejs: columns.is_timelinejs(),
         }
     }
 
@@ -579,6 +582,13 @@ impl Given {
         }
         if !self.description {
             event.description.clone_from(&old.description);
+        }
+        if self.timelinejs {
+            // A sheet's date that has the stored date's bounds is that date,
+            // written as TimelineJS can ("2022/.." is the year 2022 there).
+            if crate::timelinejs::bounds(&event.date) == crate::timelinejs::bounds(&old.date) {
+                event.date.clone_from(&old.date);
+            }
         }
     }
 }
@@ -809,6 +819,7 @@ impl<'s> Importer<'s> {
                 &tabular::event_id_base(&row.date, &row.title),
             )?,
         };
+        let (group, kind) = (row.group, row.kind);
         let mut event = Event {
             id: id.clone(),
             title: row.title,
@@ -825,6 +836,12 @@ impl<'s> Importer<'s> {
         match existing {
             Some(old) => {
                 self.given.keep_absent(&mut event, &old);
+                // A TimelineJS Group that names a kind gives the kind, and
+                // leaves the tags as stored (one that does not is a tag).
+                if group == Some(tabular::Group::Kind) {
+                    event.kind = kind;
+                    event.tags.clone_from(&old.tags);
+                }
                 // A CSV row carries no link details: keep those already recorded.
                 for link in &mut event.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
@@ -881,6 +898,9 @@ impl<'s> Importer<'s> {
                 }
             }
         }
+        if found.is_empty() && self.given.timelinejs {
+            found = self.event_with_bounds_and_title(bulk, row)?;
+        }
         if found.len() > 1 {
             return Ok(Err(format!(
                 "{} events have this date and title ({}): give the row an id, or the file an actors column, to say which",
@@ -889,6 +909,32 @@ impl<'s> Importer<'s> {
             )));
         }
         Ok(Ok(found.pop()))
+    }
+
+    /// For a TimelineJS sheet, the live events with a row's title whose
+    /// date TimelineJS writes as the row's (`timelinejs::bounds`): a date
+    /// the sheet cannot say exactly (`2022/..`, `2025-11?`) is matched so.
+    /// Their first day lies within a year of the row's.
+    fn event_with_bounds_and_title(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+    ) -> Result<Vec<String>> {
+        let wanted = crate::timelinejs::bounds(&row.date);
+        let day = row.date.earliest_day();
+        let mut found = Vec::new();
+        for id in bulk.stored_events_starting(day.saturating_sub(366), day.saturating_add(366))? {
+            if let Some(event) = bulk.get::<Event>(&id)? {
+                if event.meta.retracted.is_none()
+                    && date_and_title(&event)
+                        == keys::natural_key_of(event.date.as_str(), &row.title, &[])
+                    && crate::timelinejs::bounds(&event.date) == wanted
+                {
+                    found.push(id);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Writes a claims CSV row; `Some(problem)` for a row that is bad for

@@ -544,11 +544,18 @@ pub struct Event {
     pub meta: Meta,
 }
 
+/// The longest free text (a description, a note) factline keeps, in
+/// characters: the commands, the NDJSON import and the CSV import all
+/// refuse longer text with this bound, so every stored text can be
+/// exported and imported again.
+pub const MAX_NOTE_CHARS: usize = 100_000;
+
 /// The text of a field as factline keeps it: without the white space
 /// around it (spaces, tabs, line ends; `str::trim`). Import reads every CSV
-/// cell through it, and commands read every one-line field typed on the
-/// command line through it ([`one_line`], [`one_name`]), so that a record
-/// typed and the same record imported are equal.
+/// cell of a one-line field through it, and commands read every one-line
+/// field typed on the command line through it ([`one_line`], [`one_name`]),
+/// so that a record typed and the same record imported are equal. Free
+/// text (descriptions, notes, quotes) is kept exactly, by both.
 pub fn trimmed(text: &str) -> &str {
     text.trim()
 }

@@ -1064,6 +1064,19 @@ impl Bulk<'_> {
             .collect()
     }
 
+    /// The ids of the store's live events whose earliest day lies in
+    /// `from_day..=to_day` (days from the common era), as their timeline
+    /// entries give them: to be confirmed as [`Bulk::stored_events_dated`]'s.
+    pub fn stored_events_starting(&self, from_day: i32, to_day: i32) -> Result<Vec<String>> {
+        if self.store_empty {
+            return Ok(Vec::new());
+        }
+        self.store
+            .timeline_ids(from_day, to_day)
+            .map(|item| item.map(|(_, _, id)| id))
+            .collect()
+    }
+
     /// The ids of the store's retracted events with `date`'s sort key, to
     /// be confirmed against their current versions. A retracted event owns
     /// no index entry; but a retraction is a later version, so a retracted
