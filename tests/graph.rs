@@ -1272,3 +1272,67 @@ fn network_and_path_across_many_loading_blocks_match_the_construction() {
         "the path goes through spoke 599:\n{path}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// D. Search (its words, as graph and timeline titles are read)
+
+/// `search` finds a word whatever punctuation stands before or after it:
+/// "(Tyler Hicks)" was not found by `search tyler`, nor `one/beta` by `beta`.
+#[test]
+fn search_finds_words_after_brackets_quotes_and_slashes() {
+    let env = example_env();
+    let hits = env.json(["search", "tyler"]);
+    assert_eq!(
+        rows(&hits)
+            .iter()
+            .map(|h| field(h, "id"))
+            .collect::<Vec<_>>(),
+        ["2025-10-148th-brigade-zaporizhzhia"]
+    );
+
+    let env = TestEnv::new();
+    let titles = [
+        "one (beta) two",
+        "one \"beta\" two",
+        "one =beta",
+        "one:beta",
+        "one/beta",
+        "one beta two",
+        "one,beta",
+        "one-beta",
+        "one [beta]",
+        "one «beta»",
+        "alphabet",
+    ];
+    for (i, title) in titles.iter().enumerate() {
+        let id = format!("ev{i}");
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-02-01",
+            "--id",
+            &id,
+        ]);
+    }
+    let found: BTreeSet<String> = rows(&env.json(["search", "beta"]))
+        .iter()
+        .map(|h| field(h, "id").to_string())
+        .collect();
+    let want: BTreeSet<String> = (0..titles.len() - 1).map(|i| format!("ev{i}")).collect();
+    assert_eq!(found, want, "every title with the word beta, not alphabet");
+    // A phrase across punctuation is found as a phrase (scored higher).
+    let hits = env.json(["search", "one beta"]);
+    for hit in rows(&hits).iter() {
+        assert_eq!(
+            number(hit, "score"),
+            9,
+            "word, word and phrase in the title: {hit}"
+        );
+    }
+    // A query of punctuation alone has no word to look for.
+    let err = env.fail(2, ["search", "(/)"]);
+    assert_one_error_line(&err);
+}
