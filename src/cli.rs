@@ -720,7 +720,7 @@ pub struct ExportArgs {
     /// Write here instead of stdout ("-" is stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// For graph formats: only actors (default), or actors, events and sources.
+    /// For graph formats: only actors (default), or actors, events, sources and claims.
     #[arg(long, value_enum, default_value = "actors")]
     pub graph: GraphScope,
     /// For CSV: the timeline of events (default) or the claims.
@@ -761,7 +761,7 @@ pub enum CsvContent {
 pub enum GraphScope {
     /// Actors, an edge per meeting.
     Actors,
-    /// Actors, events and sources, with participation and reporting edges.
+    /// Actors, events, sources and claims, with participation, reporting, claim and contradiction edges.
     Full,
 }
 
