@@ -307,7 +307,7 @@ pub enum Command {
 pub enum ActorCommand {
     /// Add an actor and print its id.
     ///
-    /// Example: factline actor add "Steve Witkoff" --kind person --alias Witkoff --role "US special envoy @ Donald Trump | 2025-01/.."
+    /// Example: factline actor add "Marco Rubio" --kind person --alias Rubio --role "US Secretary of State @ United States | 2025-01/.."
     Add(ActorAddArgs),
     /// Add another spelling of an actor's name.
     ///
@@ -401,7 +401,7 @@ pub struct ActorEditArgs {
 pub enum SourceCommand {
     /// Add a source and print its id.
     ///
-    /// Example: factline source add Axios --url https://www.axios.com
+    /// Example: factline source add Reuters --url https://www.reuters.com
     Add {
         /// The source's name.
         name: String,
@@ -452,7 +452,7 @@ pub enum ClaimCommand {
     },
     /// Set a claim's verdict; earlier verdicts are kept.
     ///
-    /// Example: factline claim rate 2025-russia-took-hundreds disputed --by isw --note "Russian data contradict it"
+    /// Example: factline claim rate russia-took-only-hundreds-of-children disputed --by isw --note "Russian data contradict it"
     Rate {
         /// The claim id.
         claim: String,
@@ -579,7 +579,7 @@ pub enum EventCommand {
     List,
     /// Change an event; the previous version is kept.
     ///
-    /// Example: factline event edit 2025-11-19-witkoff-zelenskyy-meeting --status postponed
+    /// Example: factline event edit 2025-10-24-miami-talks --add-tag peace-talks
     Edit(EventEditArgs),
     /// Mark an event postponed, optionally with its new (tentative) date.
     ///
