@@ -144,7 +144,8 @@ pub enum Command {
     /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --source Axios
     #[command(subcommand)]
     Claim(ClaimCommand),
-    /// List claims, filtered by claimant, subject, verdict or contradiction.
+    /// List claims, filtered by claimant, what they are about, the subject of
+    /// their quantity, verdict or contradiction.
     ///
     /// Example: factline claims --contradicted
     Claims(ClaimsArgs),
@@ -275,7 +276,7 @@ pub enum Command {
     ///
     /// Example (bash): factline completions bash > ~/.local/share/bash-completion/completions/factline
     Completions {
-        /// bash, zsh, fish or powershell.
+        /// bash, zsh, fish, powershell or elvish.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -523,6 +524,10 @@ pub struct ClaimsArgs {
     /// Only claims about this event or actor.
     #[arg(long)]
     pub about: Option<String>,
+    /// Only claims giving a quantity for this subject (as `claim add
+    /// --subject` recorded it, the key `contradictions` compares numbers by).
+    #[arg(long)]
+    pub subject: Option<String>,
     /// Only claims with this verdict.
     #[arg(long)]
     pub verdict: Option<String>,
@@ -590,7 +595,7 @@ pub enum EventCommand {
     /// Mark an event cancelled.
     ///
     /// Example: factline event cancel 2025-11-19-witkoff-zelenskyy-turkiye
-    Cancel(StatusChangeArgs),
+    Cancel(CancelArgs),
     /// Move an event to a new date (status `rescheduled`).
     ///
     /// Example: factline event reschedule 2025-11-19-witkoff-zelenskyy-turkiye --to 2025-11-24
@@ -602,8 +607,22 @@ pub struct StatusChangeArgs {
     /// The event id.
     pub event: String,
     /// The new date (EDTF or a phrase): required by reschedule, optional for
-    /// postpone; cancel keeps the planned date and refuses it.
+    /// postpone.
     #[arg(long)]
+    pub to: Option<String>,
+    /// The source that reported the change (id or name).
+    #[arg(long)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The event id.
+    pub event: String,
+    /// Not taken: a cancelled event keeps the date it was planned for. Kept
+    /// (hidden) so that the refusal can say to use `event reschedule` or
+    /// `event postpone --to` instead.
+    #[arg(long, hide = true)]
     pub to: Option<String>,
     /// The source that reported the change (id or name).
     #[arg(long)]

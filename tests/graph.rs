@@ -1592,3 +1592,67 @@ fn the_full_graph_has_claims_with_claimants_subjects_sources_and_contradictions(
         }
     }
 }
+
+/// `claims --help` promised a filter by subject that did not exist:
+/// `--subject KEY` keeps the claims giving a quantity for that subject,
+/// matched exactly as `contradictions` matches them.
+#[test]
+fn claims_filter_by_the_subject_of_their_quantity() {
+    let env = example_env();
+    let subject_of = |id: &str| -> String {
+        rows(&env.json(["claims"]))
+            .iter()
+            .find(|c| field(c, "id") == id)
+            .map(|c| field(c, "subject").to_string())
+            .unwrap()
+    };
+    let subject = subject_of(UKRAINE_CLAIM);
+    assert!(!subject.is_empty());
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Russia",
+        "--text",
+        "Fewer",
+        "--subject",
+        &subject,
+        "--value",
+        "300",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Russia",
+        "--text",
+        "Other",
+        "--subject",
+        "other",
+        "--value",
+        "1",
+    ]);
+    let with: BTreeSet<String> = rows(&env.json(["claims"]))
+        .iter()
+        .filter(|c| c["subject"].as_str() == Some(subject.as_str()))
+        .map(|c| field(c, "id").to_string())
+        .collect();
+    assert_eq!(with.len(), 2, "{with:?}");
+    for command in [&["claims"][..], &["claim", "list"]] {
+        let mut args = command.to_vec();
+        args.extend(["--subject", &subject]);
+        let found: BTreeSet<String> = rows(&env.json(&args))
+            .iter()
+            .map(|c| field(c, "id").to_string())
+            .collect();
+        assert_eq!(found, with, "{args:?}");
+        // Read as claim add reads it: without the white space around it.
+        let padded = format!("  {subject} ");
+        let mut args = command.to_vec();
+        args.extend(["--subject", &padded]);
+        assert_eq!(rows(&env.json(&args)).len(), with.len());
+    }
+    assert!(rows(&env.json(["claims", "--subject", "no-such-subject"])).is_empty());
+    let err = env.fail(2, ["claims", "--subject", " "]);
+    assert_one_error_line(&err);
+}

@@ -236,3 +236,161 @@ fn examples_are_read_as_a_shell_reads_them() {
         ["factline x --note \"a b\""]
     );
 }
+
+/// The options every command has (global), which the README describes once.
+const GLOBAL: &[&str] = &[
+    "--db",
+    "--format",
+    "--as-of",
+    "--color",
+    "--quiet",
+    "--verbose",
+    "--wait",
+    "--help",
+    "--version",
+];
+
+/// The synopses of the README's command table: each code span of its first
+/// column (`event postpone ID [--to D] [--source S]`).
+fn readme_synopses() -> Vec<String> {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let table = readme
+        .split("## Commands")
+        .nth(1)
+        .expect("a Commands section")
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2);
+    let mut synopses = Vec::new();
+    for row in table {
+        // The first column ends at the first `|` outside a code span.
+        let mut in_code = false;
+        let mut first = String::new();
+        let mut chars = row[1..].chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '`' => in_code = !in_code,
+                '\\' if chars.peek() == Some(&'|') => {
+                    first.push('|');
+                    chars.next();
+                    continue;
+                }
+                '|' if !in_code => break,
+                _ => {}
+            }
+            first.push(c);
+        }
+        synopses.extend(
+            first
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|s| s.trim().to_string()),
+        );
+    }
+    synopses
+}
+
+/// The long options (and short ones) a help lists, global ones left out:
+/// `["--to", "-o|--output"]`.
+fn options(help: &str) -> Vec<Vec<String>> {
+    help.lines()
+        .skip_while(|l| l.trim() != "Options:")
+        // An option's line: `  -o, --output <OUTPUT>` or `      --to <TO>`.
+        .filter(|l| l.starts_with("  -") || l.starts_with("      --"))
+        .map(|l| {
+            l.trim()
+                .split([' ', ','])
+                .filter(|w| w.starts_with('-'))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|names| !names.iter().any(|n| GLOBAL.contains(&n.as_str())))
+        .collect()
+}
+
+/// The README's command table and `--help` agree: every command is in the
+/// table, with every option its help lists (a synopsis ending in ` …`,
+/// `actor edit ACTOR …`, stands for the options of its help), and the table names no option the command
+/// does not take.
+#[test]
+fn the_readme_command_table_lists_every_command_and_option_of_the_help() {
+    let env = TestEnv::new();
+    let synopses = readme_synopses();
+    let mut problems = Vec::new();
+    for (path, text) in every_help(&env) {
+        if path.is_empty() || subcommands(&text).len() > 1 {
+            continue;
+        }
+        let name = path.join(" ");
+        let Some(synopsis) = synopses
+            .iter()
+            .find(|s| *s == &name || s.starts_with(&format!("{name} ")))
+        else {
+            problems.push(format!("`{name}` is not in the README's command table"));
+            continue;
+        };
+        let words: Vec<&str> = synopsis
+            .split([' ', '[', ']', '=', '…'])
+            .filter(|w| !w.is_empty())
+            .collect();
+        let listed = options(&text);
+        if !synopsis.ends_with(" …") {
+            for names in &listed {
+                if !names.iter().any(|n| words.contains(&n.as_str())) {
+                    problems.push(format!("README `{synopsis}` lacks {}", names.join("/")));
+                }
+            }
+        }
+        // The values an argument takes (`completions bash|zsh|…`).
+        let arguments = text.split("Options:").next().unwrap_or("");
+        for values in arguments.split("[possible values: ").skip(1) {
+            let values = values.split(']').next().unwrap_or("");
+            for value in values.split(", ") {
+                if !synopsis.split([' ', '|', '[', ']']).any(|w| w == value) {
+                    problems.push(format!("README `{synopsis}` lacks the value {value}"));
+                }
+            }
+        }
+        for word in words
+            .iter()
+            .filter(|w| w.starts_with('-') && w.len() > 1 && !GLOBAL.contains(w))
+        {
+            if !listed.iter().flatten().any(|n| n == word) {
+                problems.push(format!(
+                    "README `{synopsis}` names {word}, which `{name} --help` does not list"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `event cancel --help` listed `--to`, which cancel always refuses (a
+/// cancelled event keeps its planned date); it is hidden, and the refusal
+/// still says what to use instead.
+#[test]
+fn cancel_does_not_offer_the_to_it_refuses() {
+    let env = TestEnv::new();
+    let help = help(&env, &["event".to_string(), "cancel".to_string()]);
+    assert!(!help.contains("--to"), "{help}");
+    assert!(help.contains("--source"), "{help}");
+    for command in ["postpone", "reschedule"] {
+        let help = self::help(&env, &["event".to_string(), command.to_string()]);
+        assert!(help.contains("--to"), "{command}: {help}");
+    }
+    env.run_ok(["example"]);
+    let err = env.fail(
+        2,
+        [
+            "event",
+            "cancel",
+            "2025-11-19-witkoff-zelenskyy-turkiye",
+            "--to",
+            "2025-12-01",
+        ],
+    );
+    assert!(err.contains("reschedule"), "{err}");
+}
