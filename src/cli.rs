@@ -144,7 +144,8 @@ pub enum Command {
     /// Example: factline claim add --by Dmitriev --text "The Russian position is being heard" --source Axios
     #[command(subcommand)]
     Claim(ClaimCommand),
-    /// List claims, filtered by claimant, subject, verdict or contradiction.
+    /// List claims, filtered by claimant, what they are about, the subject of
+    /// their quantity, verdict or contradiction.
     ///
     /// Example: factline claims --contradicted
     Claims(ClaimsArgs),
@@ -275,7 +276,7 @@ pub enum Command {
     ///
     /// Example (bash): factline completions bash > ~/.local/share/bash-completion/completions/factline
     Completions {
-        /// bash, zsh, fish or powershell.
+        /// bash, zsh, fish, powershell or elvish.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -307,7 +308,7 @@ pub enum Command {
 pub enum ActorCommand {
     /// Add an actor and print its id.
     ///
-    /// Example: factline actor add "Steve Witkoff" --kind person --alias Witkoff --role "US special envoy @ Donald Trump | 2025-01/.."
+    /// Example: factline actor add "Marco Rubio" --kind person --alias Rubio --role "US Secretary of State @ United States | 2025-01/.."
     Add(ActorAddArgs),
     /// Add another spelling of an actor's name.
     ///
@@ -401,7 +402,7 @@ pub struct ActorEditArgs {
 pub enum SourceCommand {
     /// Add a source and print its id.
     ///
-    /// Example: factline source add Axios --url https://www.axios.com
+    /// Example: factline source add Reuters --url https://www.reuters.com
     Add {
         /// The source's name.
         name: String,
@@ -452,7 +453,7 @@ pub enum ClaimCommand {
     },
     /// Set a claim's verdict; earlier verdicts are kept.
     ///
-    /// Example: factline claim rate 2025-russia-took-hundreds disputed --by isw --note "Russian data contradict it"
+    /// Example: factline claim rate russia-took-only-hundreds-of-children disputed --by isw --note "Russian data contradict it"
     Rate {
         /// The claim id.
         claim: String,
@@ -523,6 +524,10 @@ pub struct ClaimsArgs {
     /// Only claims about this event or actor.
     #[arg(long)]
     pub about: Option<String>,
+    /// Only claims giving a quantity for this subject (as `claim add
+    /// --subject` recorded it, the key `contradictions` compares numbers by).
+    #[arg(long)]
+    pub subject: Option<String>,
     /// Only claims with this verdict.
     #[arg(long)]
     pub verdict: Option<String>,
@@ -579,7 +584,7 @@ pub enum EventCommand {
     List,
     /// Change an event; the previous version is kept.
     ///
-    /// Example: factline event edit 2025-11-19-witkoff-zelenskyy-meeting --status postponed
+    /// Example: factline event edit 2025-10-24-miami-talks --add-tag peace-talks
     Edit(EventEditArgs),
     /// Mark an event postponed, optionally with its new (tentative) date.
     ///
@@ -590,7 +595,7 @@ pub enum EventCommand {
     /// Mark an event cancelled.
     ///
     /// Example: factline event cancel 2025-11-19-witkoff-zelenskyy-turkiye
-    Cancel(StatusChangeArgs),
+    Cancel(CancelArgs),
     /// Move an event to a new date (status `rescheduled`).
     ///
     /// Example: factline event reschedule 2025-11-19-witkoff-zelenskyy-turkiye --to 2025-11-24
@@ -602,8 +607,22 @@ pub struct StatusChangeArgs {
     /// The event id.
     pub event: String,
     /// The new date (EDTF or a phrase): required by reschedule, optional for
-    /// postpone; cancel keeps the planned date and refuses it.
+    /// postpone.
     #[arg(long)]
+    pub to: Option<String>,
+    /// The source that reported the change (id or name).
+    #[arg(long)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// The event id.
+    pub event: String,
+    /// Not taken: a cancelled event keeps the date it was planned for. Kept
+    /// (hidden) so that the refusal can say to use `event reschedule` or
+    /// `event postpone --to` instead.
+    #[arg(long, hide = true)]
     pub to: Option<String>,
     /// The source that reported the change (id or name).
     #[arg(long)]
@@ -720,7 +739,7 @@ pub struct ExportArgs {
     /// Write here instead of stdout ("-" is stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// For graph formats: only actors (default), or actors, events and sources.
+    /// For graph formats: only actors (default), or actors, events, sources and claims.
     #[arg(long, value_enum, default_value = "actors")]
     pub graph: GraphScope,
     /// For CSV: the timeline of events (default) or the claims.
@@ -761,7 +780,7 @@ pub enum CsvContent {
 pub enum GraphScope {
     /// Actors, an edge per meeting.
     Actors,
-    /// Actors, events and sources, with participation and reporting edges.
+    /// Actors, events, sources and claims, with participation, reporting, claim and contradiction edges.
     Full,
 }
 

@@ -1272,3 +1272,387 @@ fn network_and_path_across_many_loading_blocks_match_the_construction() {
         "the path goes through spoke 599:\n{path}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// D. Search (its words, as graph and timeline titles are read)
+
+/// `search` finds a word whatever punctuation stands before or after it:
+/// "(Tyler Hicks)" was not found by `search tyler`, nor `one/beta` by `beta`.
+#[test]
+fn search_finds_words_after_brackets_quotes_and_slashes() {
+    let env = example_env();
+    let hits = env.json(["search", "tyler"]);
+    assert_eq!(
+        rows(&hits)
+            .iter()
+            .map(|h| field(h, "id"))
+            .collect::<Vec<_>>(),
+        ["2025-10-148th-brigade-zaporizhzhia"]
+    );
+
+    let env = TestEnv::new();
+    let titles = [
+        "one (beta) two",
+        "one \"beta\" two",
+        "one =beta",
+        "one:beta",
+        "one/beta",
+        "one beta two",
+        "one,beta",
+        "one-beta",
+        "one [beta]",
+        "one «beta»",
+        "alphabet",
+    ];
+    for (i, title) in titles.iter().enumerate() {
+        let id = format!("ev{i}");
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-02-01",
+            "--id",
+            &id,
+        ]);
+    }
+    let found: BTreeSet<String> = rows(&env.json(["search", "beta"]))
+        .iter()
+        .map(|h| field(h, "id").to_string())
+        .collect();
+    let want: BTreeSet<String> = (0..titles.len() - 1).map(|i| format!("ev{i}")).collect();
+    assert_eq!(found, want, "every title with the word beta, not alphabet");
+    // A phrase across punctuation is found as a phrase (scored higher).
+    let hits = env.json(["search", "one beta"]);
+    for hit in rows(&hits).iter() {
+        assert_eq!(
+            number(hit, "score"),
+            9,
+            "word, word and phrase in the title: {hit}"
+        );
+    }
+    // A query of punctuation alone has no word to look for.
+    let err = env.fail(2, ["search", "(/)"]);
+    assert_one_error_line(&err);
+}
+
+// ---------------------------------------------------------------------------
+// E. Claims: the contradictions table, and claims in the full graph export
+
+/// Issue 5 promised that `contradictions` lists every pair "with both
+/// claimants, values, sources and dates": the table (CSV and JSON had them)
+/// showed neither sources nor dates.
+#[test]
+fn the_contradictions_table_shows_both_sides_sources_and_dates() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios"]);
+    env.run_ok(["source", "add", "TASS"]);
+    for (by, text, date, value, source) in [
+        ("Kyiv", "19500 deported", "2025-11", "19500", "Axios"),
+        ("Moscow", "700000 received", "2025-11-15", "700000", "TASS"),
+    ] {
+        env.run_ok([
+            "claim",
+            "add",
+            "--by",
+            by,
+            "--new-actor",
+            "--text",
+            text,
+            "--date",
+            date,
+            "--subject",
+            "kids",
+            "--value",
+            value,
+            "--source",
+            source,
+        ]);
+    }
+    let table = env.run_ok(["--color", "never", "contradictions"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "header, rule, one pair:\n{table}");
+    assert!(lines[0].contains("sources"), "{table}");
+    for shown in [
+        "Kyiv (Nov 2025)",
+        "19500",
+        "Axios",
+        "Moscow (15 Nov 2025)",
+        "700000",
+        "TASS",
+        "quantity",
+    ] {
+        assert!(
+            lines[2].contains(shown),
+            "{shown:?} in the pair's row:\n{table}"
+        );
+    }
+}
+
+/// The nodes (id → class) and edges (source, target, relation) of a full
+/// graph export, read from each format.
+type Parsed = (BTreeMap<String, String>, Vec<(String, String, String)>);
+
+fn parse_graph(format: &str, text: &str) -> Parsed {
+    let mut nodes = BTreeMap::new();
+    let mut edges = Vec::new();
+    if format == "dot" {
+        // `"id" [label=…, class="…", …];` and `"a" -- "b" [relation="…", …];`
+        let quoted = |s: &str| -> (String, usize) {
+            assert!(s.starts_with('"'), "{s}");
+            let mut out = String::new();
+            let mut chars = s.char_indices().skip(1);
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => out.push(chars.next().unwrap().1),
+                    '"' => return (out, i + 1),
+                    c => out.push(c),
+                }
+            }
+            panic!("unterminated string in {s}");
+        };
+        let attribute = |line: &str, name: &str| -> String {
+            let at = line
+                .find(&format!(" {name}=\""))
+                .or_else(|| line.find(&format!("[{name}=\"")))
+                .unwrap_or_else(|| panic!("no {name} in {line}"));
+            quoted(&line[at + name.len() + 2..]).0
+        };
+        for line in text.lines().map(str::trim).filter(|l| l.starts_with('"')) {
+            let (first, end) = quoted(line);
+            let rest = &line[end..];
+            if let Some(rest) = rest.strip_prefix(" -- ") {
+                let (second, _) = quoted(rest);
+                edges.push((first, second, attribute(line, "relation")));
+            } else {
+                nodes.insert(first, attribute(line, "class"));
+            }
+        }
+        return (nodes, edges);
+    }
+    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{format}: {e}"));
+    let value = |n: roxmltree::Node, key: &str| -> String {
+        n.descendants()
+            .find_map(|d| match (d.attribute("key"), d.attribute("for")) {
+                (Some(k), _) if k == key => Some(d.text().unwrap_or("").to_string()),
+                (_, Some(k)) if k == key => d.attribute("value").map(str::to_string),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{format}: no {key} on {n:?}"))
+    };
+    for n in doc.descendants().filter(|n| n.has_tag_name("node")) {
+        let id = n.attribute("id").unwrap().to_string();
+        assert!(
+            nodes.insert(id.clone(), value(n, "class")).is_none(),
+            "{format}: node {id} twice"
+        );
+    }
+    for e in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+        edges.push((
+            e.attribute("source").unwrap().to_string(),
+            e.attribute("target").unwrap().to_string(),
+            value(e, "relation"),
+        ));
+    }
+    (nodes, edges)
+}
+
+/// The example's claim of 19,500 deported children.
+const UKRAINE_CLAIM: &str = "ukraine-19500-deported-children";
+
+/// Issue 4 promised that "`--graph full` also includes events, claims and
+/// sources as nodes": claims were missing from every format.
+#[test]
+fn the_full_graph_has_claims_with_claimants_subjects_sources_and_contradictions() {
+    let env = example_env();
+    let claims: BTreeSet<String> = rows(&env.json(["claims"]))
+        .iter()
+        .map(|c| field(c, "id").to_string())
+        .collect();
+    assert_eq!(claims.len(), 11);
+    let actors_only: BTreeMap<&str, String> = ["dot", "graphml", "gexf"]
+        .into_iter()
+        .map(|f| (f, env.run_ok(["export", "--format", f])))
+        .collect();
+    for format in ["dot", "graphml", "gexf"] {
+        let (nodes, edges) = parse_graph(
+            format,
+            &env.run_ok(["export", "--format", format, "--graph", "full"]),
+        );
+        let claim_nodes: BTreeSet<String> = nodes
+            .iter()
+            .filter(|(_, class)| *class == "claim")
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert_eq!(claim_nodes, claims, "{format}");
+        assert_eq!(
+            nodes.values().filter(|c| *c == "actor").count(),
+            17,
+            "{format}: the other nodes stay"
+        );
+        for (a, b, relation) in &edges {
+            assert!(
+                nodes.contains_key(a) && nodes.contains_key(b),
+                "{format}: {relation} edge {a} – {b} ends at a node"
+            );
+        }
+        let has = |a: &str, b: &str, relation: &str| {
+            edges
+                .iter()
+                .any(|e| (e.0.as_str(), e.1.as_str(), e.2.as_str()) == (a, b, relation))
+        };
+        let claim = UKRAINE_CLAIM;
+        assert!(has("ukraine", claim, "said"), "{format}");
+        assert!(
+            has(claim, "2022-children-placed-in-russia", "about"),
+            "{format}"
+        );
+        assert!(has(claim, "isw", "reported"), "{format}");
+        assert!(
+            has(
+                "2025-11-isw-returns-obscure-deportations",
+                "russia",
+                "about"
+            ),
+            "{format}: a claim about an actor"
+        );
+        let mut contradictions: Vec<(&str, &str)> = edges
+            .iter()
+            .filter(|e| e.2 == "contradicts")
+            .map(|e| (e.0.as_str(), e.1.as_str()))
+            .collect();
+        contradictions.sort_unstable();
+        assert_eq!(
+            contradictions,
+            [
+                (
+                    "russia-700000-minors-received",
+                    "russia-took-only-hundreds-of-children"
+                ),
+                ("russia-700000-minors-received", claim),
+                ("russia-took-only-hundreds-of-children", claim),
+            ],
+            "{format}: the pairs `contradictions` lists"
+        );
+        // The actors graph is as it was: no claims.
+        let (actor_nodes, _) = parse_graph(format, &actors_only[format]);
+        assert!(actor_nodes.values().all(|c| c == "actor"), "{format}");
+    }
+
+    // Escaped as other nodes are; a supporting claim is linked; a retracted
+    // claim is no node and no edge names it.
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Ukraine",
+        "--id",
+        "odd-claim",
+        "--text",
+        r#"At least "20,000" <children> & \ more"#,
+        "--supports",
+        UKRAINE_CLAIM,
+        "--source",
+        "ISW",
+    ]);
+    env.run_ok([
+        "retract",
+        "russia-took-only-hundreds-of-children",
+        "--reason",
+        "test",
+    ]);
+    for format in ["dot", "graphml", "gexf"] {
+        let text = env.run_ok(["export", "--format", format, "--graph", "full"]);
+        let (nodes, edges) = parse_graph(format, &text);
+        assert_eq!(nodes.get("odd-claim").map(String::as_str), Some("claim"));
+        assert!(!nodes.contains_key("russia-took-only-hundreds-of-children"));
+        assert!(edges
+            .iter()
+            .all(|e| e.0 != "russia-took-only-hundreds-of-children"
+                && e.1 != "russia-took-only-hundreds-of-children"));
+        assert!(edges.contains(&(
+            "odd-claim".to_string(),
+            UKRAINE_CLAIM.to_string(),
+            "supports".to_string()
+        )));
+        if format == "dot" {
+            assert!(
+                text.contains(r#"label="At least \"20,000\" <children> & \\ more""#),
+                "{text}"
+            );
+        } else {
+            let doc = roxmltree::Document::parse(&text).unwrap();
+            assert!(
+                doc.descendants().any(|n| n.attribute("label")
+                    == Some(r#"At least "20,000" <children> & \ more"#)
+                    || n.text() == Some(r#"At least "20,000" <children> & \ more"#)),
+                "{format}: the claim's text survives escaping"
+            );
+        }
+    }
+}
+
+/// `claims --help` promised a filter by subject that did not exist:
+/// `--subject KEY` keeps the claims giving a quantity for that subject,
+/// matched exactly as `contradictions` matches them.
+#[test]
+fn claims_filter_by_the_subject_of_their_quantity() {
+    let env = example_env();
+    let subject_of = |id: &str| -> String {
+        rows(&env.json(["claims"]))
+            .iter()
+            .find(|c| field(c, "id") == id)
+            .map(|c| field(c, "subject").to_string())
+            .unwrap()
+    };
+    let subject = subject_of(UKRAINE_CLAIM);
+    assert!(!subject.is_empty());
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Russia",
+        "--text",
+        "Fewer",
+        "--subject",
+        &subject,
+        "--value",
+        "300",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Russia",
+        "--text",
+        "Other",
+        "--subject",
+        "other",
+        "--value",
+        "1",
+    ]);
+    let with: BTreeSet<String> = rows(&env.json(["claims"]))
+        .iter()
+        .filter(|c| c["subject"].as_str() == Some(subject.as_str()))
+        .map(|c| field(c, "id").to_string())
+        .collect();
+    assert_eq!(with.len(), 2, "{with:?}");
+    for command in [&["claims"][..], &["claim", "list"]] {
+        let mut args = command.to_vec();
+        args.extend(["--subject", &subject]);
+        let found: BTreeSet<String> = rows(&env.json(&args))
+            .iter()
+            .map(|c| field(c, "id").to_string())
+            .collect();
+        assert_eq!(found, with, "{args:?}");
+        // Read as claim add reads it: without the white space around it.
+        let padded = format!("  {subject} ");
+        let mut args = command.to_vec();
+        args.extend(["--subject", &padded]);
+        assert_eq!(rows(&env.json(&args)).len(), with.len());
+    }
+    assert!(rows(&env.json(["claims", "--subject", "no-such-subject"])).is_empty());
+    let err = env.fail(2, ["claims", "--subject", " "]);
+    assert_one_error_line(&err);
+}

@@ -240,3 +240,108 @@ fn the_dump_gives_each_record_its_own_versions_in_order() {
     }
     assert_eq!(dumped, expected);
 }
+
+/// The `changed` entry of `history ID` for `field` in version `version`,
+/// split into its before and after sides.
+fn change_of(env: &TestEnv, id: &str, version: usize, field: &str) -> (String, String) {
+    let rows = env.json(["history", id]);
+    let prefix = format!("{field}: ");
+    let change = rows[version - 1]["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .find(|c| c.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no change of {field} in {rows}"))
+        .to_string();
+    let (before, after) = change[prefix.len()..]
+        .split_once(" → ")
+        .unwrap_or_else(|| panic!("no arrow in {change:?}"));
+    (before.to_string(), after.to_string())
+}
+
+/// A long field changed deep inside was cut to the same prefix on both sides
+/// (`…on 1… → …on 1…`), so history hid the change it was asked to show; each
+/// side now shows a window around the first difference, with … where cut.
+#[test]
+fn history_shows_the_part_of_a_long_field_that_changed() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    // The README's own example: the description's date moved from the 19th.
+    let (before, after) = change_of(
+        &env,
+        "2025-11-19-witkoff-zelenskyy-turkiye",
+        2,
+        "description",
+    );
+    assert_ne!(before, after);
+
+    let start = "The delegations met in the capital, according to two officials who asked not to be named, on ";
+    let cases = [
+        // In the middle.
+        (
+            format!(
+                "{start}Monday morning before the talks resumed in the afternoon at the ministry."
+            ),
+            format!(
+                "{start}Tuesday morning before the talks resumed in the afternoon at the ministry."
+            ),
+            "Monday",
+            "Tuesday",
+        ),
+        // At the very end.
+        (
+            format!("{start}Monday morning"),
+            format!("{start}Monday evening"),
+            "morning",
+            "evening",
+        ),
+        // Added at the end.
+        (
+            format!("{start}Monday"),
+            format!("{start}Monday, and again on Friday"),
+            "Monday",
+            "Friday",
+        ),
+        // At the start.
+        (
+            format!("Two {start}Monday"),
+            format!("Three {start}Monday"),
+            "Two",
+            "Three",
+        ),
+    ];
+    for (i, (old, new, was, is)) in cases.iter().enumerate() {
+        let id = format!("e{i}");
+        env.run_ok([
+            "event", "add", "--title", "t", "--date", "2025", "--id", &id, "--note", old,
+        ]);
+        env.run_ok(["event", "edit", &id, "--note", new]);
+        let (before, after) = change_of(&env, &id, 2, "description");
+        assert!(before.contains(was), "{before:?} shows {was:?}");
+        assert!(after.contains(is), "{after:?} shows {is:?}");
+        for side in [&before, &after] {
+            assert!(side.chars().count() <= 62, "one line: {side:?}");
+            let bare = side.trim_start_matches('…').trim_end_matches('…');
+            assert!(
+                old.contains(bare) || new.contains(bare),
+                "{side:?} is cut from the value"
+            );
+        }
+        // Cut where a side does not start or end with the value.
+        assert_eq!(
+            before.starts_with('…'),
+            !old.starts_with(before.trim_end_matches('…'))
+        );
+        assert_eq!(
+            after.ends_with('…'),
+            !new.ends_with(after.trim_start_matches('…'))
+        );
+    }
+    // A short field is shown whole.
+    env.run_ok(["event", "edit", "e0", "--title", "short title"]);
+    assert_eq!(
+        change_of(&env, "e0", 3, "title"),
+        ("t".into(), "short title".into())
+    );
+}

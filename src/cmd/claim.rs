@@ -366,6 +366,14 @@ pub fn contradicted_ids(all: &[Claim]) -> BTreeSet<String> {
 fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     let format = ctx.read_format()?;
     let verdict: Option<Verdict> = args.verdict.as_deref().map(keyword).transpose()?;
+    // Read as `claim add --subject` reads it, and compared as
+    // `contradictions` compares subjects: exactly.
+    let subject = args
+        .subject
+        .as_deref()
+        .map(|s| model::one_line("--subject", s, 200))
+        .transpose()
+        .map_err(Error::bad_input)?;
     let store = ctx.open(Access::Read)?;
     // Narrow by an index where one applies; contradictions need every claim.
     let mut ids: Option<BTreeSet<String>> = None;
@@ -397,6 +405,7 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     for claim in &all {
         if ids.as_ref().is_some_and(|ids| !ids.contains(&claim.id))
             || verdict.is_some_and(|v| v != claim.verdict)
+            || subject.is_some_and(|s| claim.quantity.as_ref().is_none_or(|q| q.subject != s))
             || (args.contradicted && !contradicted.contains(&claim.id))
         {
             continue;

@@ -44,6 +44,9 @@ pub struct Side {
     pub claimant: String,
     text: String,
     date: Option<String>,
+    /// The date as tables show it (`Nov 2025`).
+    #[serde(skip)]
+    shown_date: String,
     value: Option<f64>,
     unit: Option<String>,
     sources: Vec<String>,
@@ -57,6 +60,7 @@ impl Side {
             claimant: names.actor(&claim.claimant)?,
             text: claim.text.clone(),
             date: claim.date.as_ref().map(|d| d.to_string()),
+            shown_date: claim.date.as_ref().map(|d| d.human()).unwrap_or_default(),
             value: claim.quantity.as_ref().map(|q| q.value),
             unit: claim.quantity.as_ref().map(|q| q.unit.clone()),
             sources: {
@@ -76,6 +80,16 @@ impl Side {
             self.unit.clone().unwrap_or_default(),
             join(&self.sources),
         ]
+    }
+
+    /// The side's cells in the table: claimant (with the date, when the
+    /// claim has one), what it says, sources.
+    fn table_cells(&self) -> Vec<String> {
+        let claimant = match self.shown_date.as_str() {
+            "" => self.claimant.clone(),
+            date => format!("{} ({date})", self.claimant),
+        };
+        vec![claimant, self.summary(), join(&self.sources)]
     }
 
     /// "700000 minors", or the text when the claim gives no number.
@@ -119,16 +133,23 @@ impl Row for ContradictionRow {
         cells
     }
 
+    /// Each side's claimant and date, value (or text) and sources, in three
+    /// columns so that the pair fits a terminal (which wraps the cells).
     fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut cells = self.a.table_cells();
+        cells.extend(self.b.table_cells());
+        cells.push(join(&self.reasons));
         (
-            vec!["claimant", "says", "≠ claimant", "says", "why"],
             vec![
-                self.a.claimant.clone(),
-                self.a.summary(),
-                self.b.claimant.clone(),
-                self.b.summary(),
-                join(&self.reasons),
+                "claimant (date)",
+                "says",
+                "sources",
+                "≠ claimant (date)",
+                "says",
+                "sources",
+                "why",
             ],
+            cells,
         )
     }
 }

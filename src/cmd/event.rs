@@ -34,6 +34,11 @@ pub fn run(ctx: &Ctx, command: EventCommand) -> Result<()> {
                     "cancel keeps the date the event was planned for and takes no --to; to move the event, use `event reschedule` or `event postpone --to`",
                 ));
             }
+            let args = StatusChangeArgs {
+                event: args.event,
+                to: None,
+                source: args.source,
+            };
             change_status(ctx, args, Status::Cancelled)
         }
         EventCommand::Reschedule(args) => {

@@ -168,11 +168,7 @@ fn changed_fields(
     if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
         for (field, value) in a {
             if field != "meta" && b.get(field) != Some(value) {
-                changed.push(format!(
-                    "{field}: {} → {}",
-                    short(b.get(field)),
-                    short(Some(value))
-                ));
+                changed.push(format!("{field}: {}", change(b.get(field), Some(value))));
             }
         }
     }
@@ -182,17 +178,82 @@ fn changed_fields(
     changed
 }
 
-/// A field value for a change summary, cut to stay on one line.
-fn short(value: Option<&serde_json::Value>) -> String {
-    let text = match value {
+/// At most this many characters of a value are shown on each side of a
+/// change, so that it stays on one line.
+const SHOWN: usize = 60;
+/// How many characters before the first difference a cut value keeps.
+const CONTEXT: usize = 20;
+
+/// `before → after` for one field. A value too long to show whole is cut to
+/// a window around the first character where the two differ, with … where
+/// it was cut: a change deep inside a long
+/// description stays visible instead of both sides showing one prefix.
+fn change(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> String {
+    let (before, after) = (text(before), text(after));
+    let first_difference = before
+        .chars()
+        .zip(after.chars())
+        .take_while(|(b, a)| b == a)
+        .count();
+    format!(
+        "{} → {}",
+        window(&before, first_difference),
+        window(&after, first_difference)
+    )
+}
+
+/// A field value as a change summary shows it.
+fn text(value: Option<&serde_json::Value>) -> String {
+    match value {
         None | Some(serde_json::Value::Null) => "—".to_string(),
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
-    };
-    let cut = crate::model::names::truncate(&text, 60);
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut.to_string()
+    }
+}
+
+/// At most [`SHOWN`] characters of `text`, starting [`CONTEXT`] characters
+/// before `first_difference` (or earlier, to fill the window at the end),
+/// with … where the text goes on.
+fn window(text: &str, first_difference: usize) -> String {
+    let len = text.chars().count();
+    if len <= SHOWN {
+        return text.to_string();
+    }
+    let start = first_difference.saturating_sub(CONTEXT).min(len - SHOWN);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(text.chars().skip(start).take(SHOWN));
+    if start + SHOWN < len {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_value_is_cut_around_its_first_difference() {
+        let long = |tail: &str| serde_json::Value::String(format!("{}{tail}", "x".repeat(100)));
+        assert_eq!(
+            change(Some(&long("ab")), Some(&long("cd"))),
+            format!("…{}ab → …{}cd", "x".repeat(58), "x".repeat(58))
+        );
+        let middle = |word: &str| format!("{}{word}{}", "a".repeat(50), "b".repeat(50));
+        let (before, after) = (middle("MON"), middle("TUE"));
+        let shown = change(
+            Some(&serde_json::Value::String(before)),
+            Some(&serde_json::Value::String(after)),
+        );
+        let side = format!("…{}MON{}…", "a".repeat(20), "b".repeat(37));
+        assert_eq!(shown, format!("{side} → {}", side.replace("MON", "TUE")));
+        assert_eq!(change(None, Some(&"short".into())), "— → short");
+        assert_eq!(
+            window("é".repeat(61).as_str(), 0),
+            format!("{}…", "é".repeat(60))
+        );
     }
 }

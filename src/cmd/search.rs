@@ -73,17 +73,38 @@ impl Hits {
     }
 }
 
-/// Points for `words` in `field`: each word found scores `weight`, and the
-/// whole phrase found scores `weight` again.
-fn score(words: &[String], phrase: &str, field: &str, weight: u32) -> u32 {
-    let folded = fold(field);
+/// The words of `text` as search reads them, in a query and in a field
+/// alike, joined by single spaces: folded (case, diacritics), and split at
+/// every character that is not a letter or a digit, so a word is found after
+/// a bracket, a quote, `=`, `:` or `/` ("(Tyler Hicks)" holds "tyler").
+/// `fold` keeps such symbols, because names are matched whole; search looks
+/// for words.
+fn words(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split(|c: char| !c.is_alphanumeric()) {
+        if !word.is_empty() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+/// Points for `words` in `field`: each word found (as the start of one of the
+/// field's words) scores `weight`, and the whole phrase (the query's words
+/// in a row) found scores `weight` again.
+fn score(words: &[&str], phrase: &str, field: &str, weight: u32) -> u32 {
+    let field = self::words(field);
     let mut points = 0;
     for word in words {
-        if folded.split(' ').any(|w| w.starts_with(word.as_str())) {
+        if field.split(' ').any(|w| w.starts_with(word)) {
             points += weight;
         }
     }
-    if words.len() > 1 && folded.contains(phrase) {
+    if words.len() > 1 && field.contains(phrase) {
         points += weight;
     }
     points
@@ -91,12 +112,8 @@ fn score(words: &[String], phrase: &str, field: &str, weight: u32) -> u32 {
 
 pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
     let format = ctx.read_format()?;
-    let phrase = fold(text);
-    let words: Vec<String> = phrase
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(String::from)
-        .collect();
+    let phrase = words(text);
+    let words: Vec<&str> = phrase.split(' ').filter(|w| !w.is_empty()).collect();
     if words.is_empty() {
         return Err(Error::bad_input("search needs at least one word"));
     }
@@ -147,7 +164,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
 
 /// The points of the quotes that sources' reports give (`link --quote`),
 /// each counted as a claim's own quote is.
-fn quotes_score(words: &[String], phrase: &str, links: &[crate::model::SourceLink]) -> u32 {
+fn quotes_score(words: &[&str], phrase: &str, links: &[crate::model::SourceLink]) -> u32 {
     links
         .iter()
         .filter_map(|link| link.quote.as_deref())

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use crate::error::Result;
 use crate::graph::Rules;
-use crate::model::{Actor, Event, Source};
+use crate::model::{self, Actor, Claim, Date, Event, Source};
 use crate::query::{self, Filter, Window};
 use crate::store::Store;
 
@@ -18,7 +18,8 @@ pub enum Scope {
     /// Actors who met, with an edge per meeting between two of them (and a
     /// `planned` edge per meeting that was scheduled but has not happened).
     Actors,
-    /// Actors, events and sources: participation and reporting edges too.
+    /// Actors, events, sources and (unfiltered) claims: participation,
+    /// reporting, claim and contradiction edges too.
     Full,
 }
 
@@ -26,10 +27,12 @@ pub enum Scope {
 pub struct Node {
     pub id: String,
     pub label: String,
-    /// actor, event or source.
+    /// actor, event, source or claim.
     pub class: &'static str,
-    /// The actor's or event's kind (empty for sources).
+    /// The actor's or event's kind (empty for sources and claims).
     pub kind: String,
+    /// A claim's verdict (none for other nodes).
+    pub verdict: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,13 +40,21 @@ pub struct Edge {
     pub source: String,
     pub target: String,
     /// met (a meeting that happened), planned (scheduled, postponed,
-    /// rescheduled or cancelled), participant or reported.
+    /// rescheduled or cancelled), participant or reported; for claims said,
+    /// about, reported, contradicts or supports.
     pub relation: &'static str,
+    /// The event the edge comes from (a claim's edge: the event it is
+    /// about, if any; empty otherwise).
     pub event: String,
+    /// The claim the edge comes from (none for an event's edges).
+    pub claim: Option<String>,
+    /// The event's title, or the claim's text.
     pub title: String,
+    /// The event's or claim's date (a claim may have none: empty).
     pub date: String,
     pub earliest: Option<String>,
     pub latest: Option<String>,
+    /// The event's status (empty for a claim's edges).
     pub status: String,
 }
 
@@ -133,6 +144,7 @@ impl<'s> Graph<'s> {
                     label: actor.name,
                     class: "actor",
                     kind: actor.kind.to_string(),
+                    verdict: None,
                 })?;
             }
         }
@@ -145,6 +157,7 @@ impl<'s> Graph<'s> {
                         label: event.title,
                         class: "event",
                         kind: event.kind.to_string(),
+                        verdict: None,
                     })?;
                 }
             }
@@ -156,9 +169,109 @@ impl<'s> Graph<'s> {
                         label: source.name,
                         class: "source",
                         kind: String::new(),
+                        verdict: None,
                     })?;
                 }
             }
+            if self.has_claims() {
+                for claim in self.store.live::<Claim>() {
+                    let claim = claim?;
+                    f(&Node {
+                        id: claim.id,
+                        label: claim.text,
+                        class: "claim",
+                        kind: String::new(),
+                        verdict: Some(claim.verdict.to_string()),
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether claims are nodes: in the full graph of the whole database.
+    /// A filter chooses events, and the graph of a filter is that of the
+    /// events it keeps (the claims CSV, too, is always whole).
+    pub fn has_claims(&self) -> bool {
+        self.scope == Scope::Full && self.chosen.is_none()
+    }
+
+    /// Whether the record `id` of kind `R` is a node of the whole full
+    /// graph (a live record: a retracted one is no node).
+    fn is_node<R: crate::store::Record>(&self, id: &str) -> Result<bool> {
+        Ok(self
+            .store
+            .get::<R>(id)?
+            .is_some_and(|r| r.meta().retracted.is_none()))
+    }
+
+    /// Calls `f` with the edges of the claims, claim by claim in id order:
+    /// `said` (claimant – claim), `about` (claim – event or actor),
+    /// `reported` (claim – source), `supports` (claim – the claim it
+    /// supports), then one `contradicts` per contradicting pair, as
+    /// `factline contradictions` lists them. An edge to a retracted record
+    /// is left out, as the record is. Claims are held in memory to find
+    /// the pairs, as `contradictions` holds them.
+    fn for_each_claim_edge(&self, f: &mut dyn FnMut(&Edge) -> Result<()>) -> Result<()> {
+        let claims = self.store.live::<Claim>().collect::<Result<Vec<_>>>()?;
+        let position: std::collections::HashMap<&str, usize> = claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let edge = |claim: &Claim, source: &str, target: &str, relation, event: &str| Edge {
+            source: source.to_string(),
+            target: target.to_string(),
+            relation,
+            event: event.to_string(),
+            claim: Some(claim.id.clone()),
+            title: claim.text.clone(),
+            date: claim.date.as_ref().map(Date::to_string).unwrap_or_default(),
+            earliest: claim
+                .date
+                .as_ref()
+                .and_then(|d| d.earliest())
+                .map(|d| d.to_string()),
+            latest: claim
+                .date
+                .as_ref()
+                .and_then(|d| d.latest())
+                .map(|d| d.to_string()),
+            status: String::new(),
+        };
+        for claim in &claims {
+            if self.is_node::<Actor>(&claim.claimant)? {
+                f(&edge(claim, &claim.claimant, &claim.id, "said", ""))?;
+            }
+            for event in &claim.about_events {
+                if self.is_node::<Event>(event)? {
+                    f(&edge(claim, &claim.id, event, "about", event))?;
+                }
+            }
+            for actor in &claim.about_actors {
+                if self.is_node::<Actor>(actor)? {
+                    f(&edge(claim, &claim.id, actor, "about", ""))?;
+                }
+            }
+            for link in &claim.sources {
+                if self.is_node::<Source>(&link.source)? {
+                    f(&edge(claim, &claim.id, &link.source, "reported", ""))?;
+                }
+            }
+            for other in &claim.supports {
+                if other != &claim.id && position.contains_key(other.as_str()) {
+                    f(&edge(claim, &claim.id, other, "supports", ""))?;
+                }
+            }
+        }
+        for (i, j, _) in model::contradictions(&claims) {
+            f(&edge(
+                &claims[i],
+                &claims[i].id,
+                &claims[j].id,
+                "contradicts",
+                "",
+            ))?;
         }
         Ok(())
     }
@@ -174,6 +287,7 @@ impl<'s> Graph<'s> {
                 target: target.to_string(),
                 relation,
                 event: event.id.clone(),
+                claim: None,
                 title: event.title.clone(),
                 date: event.date.to_string(),
                 earliest: event.date.earliest().map(|d| d.to_string()),
@@ -191,6 +305,9 @@ impl<'s> Graph<'s> {
                     f(&edge(&event.id, &link.source, "reported"))?;
                 }
             }
+        }
+        if self.has_claims() {
+            self.for_each_claim_edge(f)?;
         }
         Ok(())
     }
@@ -263,11 +380,16 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         let shape = match node.class {
             "event" => ", shape=ellipse, fillcolor=\"#e8f0fe\"",
             "source" => ", shape=note, fillcolor=\"#fff8e1\"",
+            "claim" => ", shape=box, style=\"filled\", fillcolor=\"#fdecea\"",
             _ => "",
+        };
+        let verdict = match &node.verdict {
+            Some(verdict) => format!(", verdict=\"{}\"", dot_escape(verdict)),
+            None => String::new(),
         };
         writeln!(
             out,
-            "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{shape}];",
+            "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{verdict}{shape}];",
             dot_escape(&node.id),
             dot_escape(&node.label),
             node.class,
@@ -283,8 +405,29 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
                 dot_escape(&human_date(&edge.date)),
                 edge.status
             ),
+            "contradicts" => ", color=\"#c62828\"".to_string(),
+            "supports" => ", style=dotted".to_string(),
             _ => String::new(),
         };
+        if let Some(claim) = &edge.claim {
+            // A claim's edge: its event and date only when it has them.
+            let mut attributes = format!("relation=\"{}\"", edge.relation);
+            if !edge.event.is_empty() {
+                attributes.push_str(&format!(", event=\"{}\"", dot_escape(&edge.event)));
+            }
+            attributes.push_str(&format!(", claim=\"{}\"", dot_escape(claim)));
+            if !edge.date.is_empty() {
+                attributes.push_str(&format!(", date=\"{}\"", dot_escape(&edge.date)));
+            }
+            writeln!(
+                out,
+                "  \"{}\" -- \"{}\" [{attributes}, tooltip=\"{}\"{label}];",
+                dot_escape(&edge.source),
+                dot_escape(&edge.target),
+                dot_escape(&edge.title),
+            )?;
+            return Ok(());
+        }
         writeln!(
             out,
             "  \"{}\" -- \"{}\" [relation=\"{}\", event=\"{}\", date=\"{}\", tooltip=\"{}\"{label}];",
@@ -340,7 +483,12 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         ("earliest", "edge", "earliest"),
         ("latest", "edge", "latest"),
         ("status", "edge", "status"),
-    ] {
+        ("verdict", "node", "verdict"),
+        ("claim", "edge", "claim"),
+    ]
+    .into_iter()
+    .filter(|(id, _, _)| graph.has_claims() || !matches!(*id, "verdict" | "claim"))
+    {
         writeln!(
             out,
             r#"  <key id="{id}" for="{on}" attr.name="{name}" attr.type="string"/>"#
@@ -360,6 +508,13 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             r#"      <data key="kind">{}</data>"#,
             xml_escape(&node.kind)
         )?;
+        if let Some(verdict) = &node.verdict {
+            writeln!(
+                out,
+                r#"      <data key="verdict">{}</data>"#,
+                xml_escape(verdict)
+            )?;
+        }
         writeln!(out, "    </node>")?;
         Ok(())
     })?;
@@ -373,14 +528,18 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             xml_escape(&edge.source),
             xml_escape(&edge.target)
         )?;
+        // An event's edges have every attribute; a claim's edge has no
+        // status, and an event or date only when it has one.
+        let given = |value: &str| (!value.is_empty()).then(|| value.to_string());
         for (key, value) in [
             ("relation", Some(edge.relation.to_string())),
-            ("event", Some(edge.event.clone())),
+            ("event", given(&edge.event)),
             ("title", Some(edge.title.clone())),
-            ("date", Some(edge.date.clone())),
+            ("date", given(&edge.date)),
             ("earliest", edge.earliest.clone()),
             ("latest", edge.latest.clone()),
-            ("status", Some(edge.status.clone())),
+            ("status", given(&edge.status)),
+            ("claim", edge.claim.clone()),
         ] {
             if let Some(value) = value {
                 writeln!(
@@ -411,19 +570,32 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         out,
         r#"  <graph mode="dynamic" defaultedgetype="undirected" timeformat="date">"#
     )?;
+    // A claim's verdict and an edge's claim are declared where claims are nodes.
+    let (verdict, claim) = if graph.has_claims() {
+        (
+            r#"<attribute id="verdict" title="verdict" type="string"/>"#,
+            r#"<attribute id="claim" title="claim" type="string"/>"#,
+        )
+    } else {
+        ("", "")
+    };
     writeln!(
         out,
-        r#"    <attributes class="node"><attribute id="class" title="class" type="string"/><attribute id="kind" title="kind" type="string"/></attributes>"#
+        r#"    <attributes class="node"><attribute id="class" title="class" type="string"/><attribute id="kind" title="kind" type="string"/>{verdict}</attributes>"#
     )?;
     writeln!(
         out,
-        r#"    <attributes class="edge"><attribute id="relation" title="relation" type="string"/><attribute id="event" title="event" type="string"/><attribute id="date" title="date" type="string"/><attribute id="status" title="status" type="string"/></attributes>"#
+        r#"    <attributes class="edge"><attribute id="relation" title="relation" type="string"/><attribute id="event" title="event" type="string"/><attribute id="date" title="date" type="string"/><attribute id="status" title="status" type="string"/>{claim}</attributes>"#
     )?;
     writeln!(out, "    <nodes>")?;
     graph.for_each_node(&mut |node| {
+        let verdict = match &node.verdict {
+            Some(verdict) => format!(r#"<attvalue for="verdict" value="{}"/>"#, xml_escape(verdict)),
+            None => String::new(),
+        };
         writeln!(
             out,
-            r#"      <node id="{}" label="{}"><attvalues><attvalue for="class" value="{}"/><attvalue for="kind" value="{}"/></attvalues></node>"#,
+            r#"      <node id="{}" label="{}"><attvalues><attvalue for="class" value="{}"/><attvalue for="kind" value="{}"/>{verdict}</attvalues></node>"#,
             xml_escape(&node.id),
             xml_escape(&node.label),
             node.class,
@@ -444,16 +616,28 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         if let Some(end) = &edge.latest {
             span.push_str(&format!(r#" end="{end}""#));
         }
+        // An event's edges have every attribute; a claim's edge has no
+        // status, and an event or date only when it has one.
+        let mut values = format!(r#"<attvalue for="relation" value="{}"/>"#, edge.relation);
+        for (key, value) in [
+            ("event", Some(&edge.event)),
+            ("date", Some(&edge.date)),
+            ("status", Some(&edge.status)),
+            ("claim", edge.claim.as_ref()),
+        ] {
+            if let Some(value) = value.filter(|v| !v.is_empty()) {
+                values.push_str(&format!(
+                    r#"<attvalue for="{key}" value="{}"/>"#,
+                    xml_escape(value)
+                ));
+            }
+        }
         writeln!(
             out,
-            r#"      <edge id="e{i}" source="{}" target="{}" label="{}"{span}><attvalues><attvalue for="relation" value="{}"/><attvalue for="event" value="{}"/><attvalue for="date" value="{}"/><attvalue for="status" value="{}"/></attvalues></edge>"#,
+            r#"      <edge id="e{i}" source="{}" target="{}" label="{}"{span}><attvalues>{values}</attvalues></edge>"#,
             xml_escape(&edge.source),
             xml_escape(&edge.target),
             xml_escape(&edge.title),
-            edge.relation,
-            xml_escape(&edge.event),
-            xml_escape(&edge.date),
-            xml_escape(&edge.status)
         )?;
         Ok(())
     })?;
