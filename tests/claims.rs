@@ -1672,3 +1672,74 @@ fn a_claims_row_without_an_id_is_matched_by_claimant_date_and_text() {
     );
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// `claim add` refuses a claim that contradicts and supports the same
+/// claim; the claims CSV import wrote one, from its two columns or from
+/// one column and the other kept from the stored claim. Such a row is a
+/// bad row now, in the words `claim add` uses.
+#[test]
+fn a_claims_row_that_contradicts_and_supports_one_claim_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let err = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "Both ways",
+            "--contradicts",
+            "russia-700000-minors-received",
+            "--supports",
+            "russia-700000-minors-received",
+        ],
+    );
+    let refusal = "a claim cannot contradict and support the same claim";
+    assert!(err.contains(refusal), "{err}");
+    let dump = env.export_ndjson();
+    // The stored russia-took-only-hundreds-of-children contradicts
+    // ukraine-19500-deported-children: a sheet without a contradicts
+    // column keeps that.
+    let file = env.write_file(
+        "both.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             both-ways,2025-11,Ukraine,Both ways,,,,,unverified,Axios,,russia-700000-minors-received,russia-700000-minors-received\n\
+             fine,2025-11,Ukraine,Fine,,,,,unverified,Axios,,russia-700000-minors-received,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert_eq!(bad[0].0, 2, "{err}");
+    assert_eq!(
+        bad[0].1,
+        format!(
+            "contradicts and supports both name claim russia-700000-minors-received; {refusal}"
+        ),
+        "{err}"
+    );
+    let file = env.write_file(
+        "kept.csv",
+        "id,text,supports\n\
+         russia-took-only-hundreds-of-children,\"Russia took only hundreds of children, for humanitarian reasons\",ukraine-19500-deported-children\n",
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(
+        bad[0].0 == 2
+            && bad[0]
+                .1
+                .contains("both name claim ukraine-19500-deported-children")
+            && bad[0].1.contains(refusal),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+}

@@ -988,6 +988,21 @@ impl<'s> Importer<'s> {
             Ok(quantity) => quantity,
             Err(problem) => return Ok(Some(problem)),
         };
+        // The relations the claim will have: a column the header lacks
+        // keeps the stored ones.
+        let contradicts = match (self.given.contradicts, old) {
+            (false, Some(old)) => &old.contradicts,
+            _ => &row.contradicts,
+        };
+        let supports = match (self.given.supports, old) {
+            (false, Some(old)) => &old.supports,
+            _ => &row.supports,
+        };
+        if let Err(problem) =
+            model::validate_claim_relations(contradicts, supports, ("contradicts", "supports"))
+        {
+            return Ok(Some(problem));
+        }
         if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
             // An earlier row would have created these names.
             let unknown = [

@@ -404,6 +404,23 @@ pub fn claim_natural_key(claimant: &str, date: Option<&Date>, text: &str) -> Str
     key
 }
 
+/// Checks that a claim does not contradict and support the same claim,
+/// its two lists named as `names` (the flags of `claim add`, the columns
+/// of the claims CSV).
+pub fn validate_claim_relations(
+    contradicts: &[String],
+    supports: &[String],
+    names: (&str, &str),
+) -> Result<(), String> {
+    match contradicts.iter().find(|c| supports.contains(c)) {
+        Some(both) => Err(format!(
+            "{} and {} both name claim {both}; a claim cannot contradict and support the same claim",
+            names.0, names.1
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Why two claims contradict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {
