@@ -1743,3 +1743,49 @@ fn a_claims_row_that_contradicts_and_supports_one_claim_is_a_bad_row() {
         "a refused import wrote something"
     );
 }
+
+/// `claim add --about` refuses a retracted event; the claims CSV import
+/// linked the claim to it. Such a row is a bad row now, saying the event
+/// was retracted.
+#[test]
+fn a_claims_row_about_a_retracted_event_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let event = "2025-saint-petersburg-meeting";
+    env.run_ok(["retract", event, "--reason", "caption misread"]);
+    let err = env.fail(
+        2,
+        [
+            "claim", "add", "--by", "Ukraine", "--text", "About it", "--about", event,
+        ],
+    );
+    assert!(
+        err.contains(&format!("event {event} was retracted")),
+        "{err}"
+    );
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "about.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             about-it,2025-11,Ukraine,About it,,,,,unverified,Axios,{event}; Russia,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(
+        bad[0].0 == 2
+            && bad[0].1.contains(&format!(
+                "about: event {event} was retracted (caption misread)"
+            )),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+    // Nor is it made an actor of that name.
+    env.fail(2, ["actor", "show", event]);
+}

@@ -967,11 +967,24 @@ impl<'s> Importer<'s> {
             .collect();
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
-            if let Some(event) = bulk.get::<Event>(about)? {
-                about_events.push(event.id);
-                continue;
-            }
+            let retracted = match bulk.get::<Event>(about)? {
+                Some(event) => match event.meta.retracted {
+                    None => {
+                        about_events.push(event.id);
+                        continue;
+                    }
+                    Some(reason) => Some((event.id, reason)),
+                },
+                None => None,
+            };
             let actor = self.known_actor(bulk, about)?;
+            if let (None, Some((id, reason))) = (&actor, retracted) {
+                // The id of a retracted event, as `claim add --about` says.
+                return Ok(Some(format!(
+                    "about: {}",
+                    crate::resolve::retracted_message("event", &id, &reason)
+                )));
+            }
             if actor.is_none() {
                 // No event and no actor: a new actor, unless it is more
                 // likely a mistyped event id.
