@@ -118,9 +118,12 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
 
 /// The error for a record that was retracted: it is hidden, not gone.
 pub fn retracted(what: &str, id: &str, reason: &str) -> Error {
-    Error::bad_input(format!(
-        "{what} {id} was retracted ({reason}); `factline history {id}` shows it"
-    ))
+    Error::bad_input(retracted_message(what, id, reason))
+}
+
+/// The words of [`retracted`], for an import's bad row.
+pub fn retracted_message(what: &str, id: &str, reason: &str) -> String {
+    format!("{what} {id} was retracted ({reason}); `factline history {id}` shows it")
 }
 
 /// The error for a name that finds nothing, with the closest known name.

@@ -1546,3 +1546,246 @@ fn a_claims_about_entry_written_as_an_unknown_event_id_is_a_bad_row() {
     );
     env.fail(2, ["actor", "show", "2025-melania-trump-children-returnd"]);
 }
+
+/// The claims in `claims --format json`, by id.
+fn claim_ids(env: &TestEnv) -> BTreeSet<String> {
+    ids(&env.json(["claims"]))
+}
+
+/// A claims row without an id got a new id on every import, so importing
+/// a file twice added each of its claims twice (`…-2`), and the copies
+/// were then reported as contradicting each other. A row without an id
+/// now means the claim with its claimant, date and text (folded), stored
+/// or given by an earlier row of the file, as a timeline row without an
+/// id means the event with its date, title and actors.
+#[test]
+fn a_claims_row_without_an_id_is_matched_by_claimant_date_and_text() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters"]);
+    let file = env.write_file(
+        "claims.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             ,2025-11,Alice Smith,Something was said,,kids,100,children,unverified,Reuters,,,\n\
+             ,2025-11,Alice Smith,Something was said,,kids,100,children,unverified,Reuters,,,\n\
+             ,2025-12,Alice Smith,Something was said,,kids,100,children,unverified,Reuters,,,\n"
+        ),
+    );
+    // An exact copy of an earlier row is the same claim, unchanged; another
+    // date is another claim.
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("2 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let first = claim_ids(&env);
+    assert_eq!(first.len(), 2, "{first:?}");
+    // Importing the same file again changes nothing.
+    let dump = env.export_ndjson();
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+    assert_eq!(claim_ids(&env), first);
+    assert_eq!(env.json(["contradictions"]), serde_json::json!([]));
+
+    // The text is compared folded, as names are: a row differing only in
+    // case and accents updates the claim (a new version), and a row whose
+    // claimant is written otherwise still names the same actor.
+    let file = env.write_file(
+        "corrected.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             ,2025-11,alice smith,SOMETHING WAS SAÏD,,kids,100,children,false,Reuters,,,\n"
+        ),
+    );
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("0 added, 1 updated, 0 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(claim_ids(&env), first);
+    let updated = env.json(["claims", "--verdict", "false"]);
+    assert_eq!(rows(&updated).len(), 1, "{updated}");
+    assert_eq!(rows(&updated)[0]["text"], "SOMETHING WAS SAÏD");
+
+    // A second row for a claim an earlier row without an id gave, with
+    // other values, is a bad row naming that row's line.
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "twice.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             ,2026-01,Bob Jones,Another thing,,,,,unverified,Reuters,,,\n\
+             ,2026-01,Bob Jones,another thing,,,,,confirmed,Reuters,,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(bad[0].0 == 3 && bad[0].1.contains("line 2"), "{err}");
+    assert_eq!(env.export_ndjson(), dump);
+
+    // Two stored claims with that claimant, date and text (`claim add`
+    // gives the second another id): a row without an id is a bad row.
+    for _ in 0..2 {
+        env.run_ok([
+            "claim",
+            "add",
+            "--by",
+            "Bob Jones",
+            "--text",
+            "Twice",
+            "--date",
+            "2026-02",
+        ]);
+    }
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "ambiguous.csv",
+        &format!("{CLAIMS_HEADER}\n,2026-02,Bob Jones,twice,,,,,false,,,,\n"),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(
+        bad[0]
+            .1
+            .starts_with("2 claims have this claimant, date and text")
+            && bad[0].1.contains("give the row an id"),
+        "{err}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+
+    // A row without an id for a retracted claim leaves it retracted and
+    // adds no claim in its place.
+    let retracted = rows(&updated)[0]["id"].as_str().unwrap().to_string();
+    env.run_ok(["retract", &retracted, "--reason", "misquoted"]);
+    let dump = env.export_ndjson();
+    let stderr = import_claims(&env, &env.path("corrected.csv"), &[]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 0 unchanged")
+            && stderr.contains("1 row names a retracted record"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// `claim add` refuses a claim that contradicts and supports the same
+/// claim; the claims CSV import wrote one, from its two columns or from
+/// one column and the other kept from the stored claim. Such a row is a
+/// bad row now, in the words `claim add` uses.
+#[test]
+fn a_claims_row_that_contradicts_and_supports_one_claim_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let err = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "Both ways",
+            "--contradicts",
+            "russia-700000-minors-received",
+            "--supports",
+            "russia-700000-minors-received",
+        ],
+    );
+    let refusal = "a claim cannot contradict and support the same claim";
+    assert!(err.contains(refusal), "{err}");
+    let dump = env.export_ndjson();
+    // The stored russia-took-only-hundreds-of-children contradicts
+    // ukraine-19500-deported-children: a sheet without a contradicts
+    // column keeps that.
+    let file = env.write_file(
+        "both.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             both-ways,2025-11,Ukraine,Both ways,,,,,unverified,Axios,,russia-700000-minors-received,russia-700000-minors-received\n\
+             fine,2025-11,Ukraine,Fine,,,,,unverified,Axios,,russia-700000-minors-received,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert_eq!(bad[0].0, 2, "{err}");
+    assert_eq!(
+        bad[0].1,
+        format!(
+            "contradicts and supports both name claim russia-700000-minors-received; {refusal}"
+        ),
+        "{err}"
+    );
+    let file = env.write_file(
+        "kept.csv",
+        "id,text,supports\n\
+         russia-took-only-hundreds-of-children,\"Russia took only hundreds of children, for humanitarian reasons\",ukraine-19500-deported-children\n",
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(
+        bad[0].0 == 2
+            && bad[0]
+                .1
+                .contains("both name claim ukraine-19500-deported-children")
+            && bad[0].1.contains(refusal),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+}
+
+/// `claim add --about` refuses a retracted event; the claims CSV import
+/// linked the claim to it. Such a row is a bad row now, saying the event
+/// was retracted.
+#[test]
+fn a_claims_row_about_a_retracted_event_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let event = "2025-saint-petersburg-meeting";
+    env.run_ok(["retract", event, "--reason", "caption misread"]);
+    let err = env.fail(
+        2,
+        [
+            "claim", "add", "--by", "Ukraine", "--text", "About it", "--about", event,
+        ],
+    );
+    assert!(
+        err.contains(&format!("event {event} was retracted")),
+        "{err}"
+    );
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "about.csv",
+        &format!(
+            "{CLAIMS_HEADER}\n\
+             about-it,2025-11,Ukraine,About it,,,,,unverified,Axios,{event}; Russia,,\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(
+        bad[0].0 == 2
+            && bad[0].1.contains(&format!(
+                "about: event {event} was retracted (caption misread)"
+            )),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+    // Nor is it made an actor of that name.
+    env.fail(2, ["actor", "show", event]);
+}

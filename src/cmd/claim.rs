@@ -70,11 +70,12 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     if let Some(id) = given_id {
         validate_id(id).map_err(Error::bad_input)?;
     }
-    if let Some(both) = args.contradicts.iter().find(|c| args.supports.contains(c)) {
-        return Err(Error::bad_input(format!(
-            "--contradicts and --supports both name claim {both}; a claim cannot contradict and support the same claim"
-        )));
-    }
+    model::validate_claim_relations(
+        &args.contradicts,
+        &args.supports,
+        ("--contradicts", "--supports"),
+    )
+    .map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, args.new_actor);
     let claimant = participants.actor(&args.by)?;

@@ -618,6 +618,17 @@ struct Importer<'s> {
     titled: foldhash::HashMap<String, Vec<String>>,
     /// The ids of a row's sources while it is imported (see `event`).
     source_ids: Vec<String>,
+    /// Claims by the hash of their natural key (`Claim::natural_key`),
+    /// which is what rows without an id match them by: every claim this
+    /// import wrote, and the stored claims of the claimants in
+    /// `claimants_read`, as they were when read. Each is confirmed against
+    /// its current version.
+    claim_keys: foldhash::HashMap<u64, Vec<String>>,
+    /// The claimants whose stored claims are in `claim_keys`.
+    claimants_read: std::collections::HashSet<String>,
+    /// The store's retracted claims by natural key (they are few), read
+    /// when a row without an id first matches no live claim.
+    retracted_claims: Option<foldhash::HashMap<String, String>>,
 }
 
 impl<'s> Importer<'s> {
@@ -640,6 +651,9 @@ impl<'s> Importer<'s> {
             given,
             titled: Default::default(),
             source_ids: Vec::new(),
+            claim_keys: Default::default(),
+            claimants_read: Default::default(),
+            retracted_claims: None,
         })
     }
 
@@ -950,9 +964,23 @@ impl<'s> Importer<'s> {
                 return Ok(Some(format!("unknown claim {related:?}")));
             }
         }
+        // The claim the row means: by id, else by claimant, date and text
+        // (live, else retracted).
+        let existing_id = match &row.id {
+            Some(id) => Some(id.clone()),
+            None if self.given.claimant => match self.known_actor(bulk, &row.claimant)? {
+                Some(claimant) => match self.claim_with_natural_key(bulk, &claimant, &row)? {
+                    Ok(found) => found,
+                    Err(ambiguous) => return Ok(Some(ambiguous)),
+                },
+                // A name that means no one yet: no claim has this claimant.
+                None => None,
+            },
+            None => None,
+        };
         // The stored claim the row updates, and the line of an earlier row
         // of the file that gave it.
-        let (existing, earlier) = match &row.id {
+        let (existing, earlier) = match &existing_id {
             Some(id) => bulk.get_with_row::<Claim>(id)?,
             None => (None, None),
         };
@@ -985,11 +1013,24 @@ impl<'s> Importer<'s> {
             .collect();
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
-            if let Some(event) = bulk.get::<Event>(about)? {
-                about_events.push(event.id);
-                continue;
-            }
+            let retracted = match bulk.get::<Event>(about)? {
+                Some(event) => match event.meta.retracted {
+                    None => {
+                        about_events.push(event.id);
+                        continue;
+                    }
+                    Some(reason) => Some((event.id, reason)),
+                },
+                None => None,
+            };
             let actor = self.known_actor(bulk, about)?;
+            if let (None, Some((id, reason))) = (&actor, retracted) {
+                // The id of a retracted event, as `claim add --about` says.
+                return Ok(Some(format!(
+                    "about: {}",
+                    crate::resolve::retracted_message("event", &id, &reason)
+                )));
+            }
             if actor.is_none() {
                 // No event and no actor: a new actor, unless it is more
                 // likely a mistyped event id.
@@ -1006,7 +1047,22 @@ impl<'s> Importer<'s> {
             Ok(quantity) => quantity,
             Err(problem) => return Ok(Some(problem)),
         };
-        if let (Some(earlier), Some(id)) = (earlier, &row.id) {
+        // The relations the claim will have: a column the header lacks
+        // keeps the stored ones.
+        let contradicts = match (self.given.contradicts, old) {
+            (false, Some(old)) => &old.contradicts,
+            _ => &row.contradicts,
+        };
+        let supports = match (self.given.supports, old) {
+            (false, Some(old)) => &old.supports,
+            _ => &row.supports,
+        };
+        if let Err(problem) =
+            model::validate_claim_relations(contradicts, supports, ("contradicts", "supports"))
+        {
+            return Ok(Some(problem));
+        }
+        if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
             // An earlier row would have created these names.
             let unknown = [
                 ("claimant", claimant.is_empty()),
@@ -1049,8 +1105,8 @@ impl<'s> Importer<'s> {
             .collect::<Result<Vec<_>>>()?;
         dedup_in_place(&mut about_events);
         dedup_in_place(&mut about_actors);
-        let id = match &row.id {
-            Some(id) => id.clone(),
+        let id = match existing_id {
+            Some(id) => id,
             None => unused_id(
                 |id| taken(bulk, keys::CLAIM, id),
                 &slug(&format!("{claimant} {}", row.text)),
@@ -1103,7 +1159,80 @@ impl<'s> Importer<'s> {
             None => self.counts.added += 1,
         }
         bulk.put_from_row(&claim, row.line)?;
+        self.claim_keys
+            .entry(claim_hash(&claim.natural_key()))
+            .or_default()
+            .push(claim.id);
         Ok(None)
+    }
+
+    /// The claim a claims row without an id means: the live claim with
+    /// its claimant, date and folded text (`Claim::natural_key`), stored or
+    /// written by an earlier row, else a retracted one with them (which
+    /// the row leaves retracted). `Err(what is wrong)` when several live
+    /// claims have them.
+    ///
+    /// The first row of a claimant reads that claimant's stored claims
+    /// (one scan of the `k` index and their records); claims are few next
+    /// to events, so they are kept in memory by natural key for the rest
+    /// of the import.
+    fn claim_with_natural_key(
+        &mut self,
+        bulk: &mut Bulk,
+        claimant: &str,
+        row: &tabular::ClaimRow,
+    ) -> Result<std::result::Result<Option<String>, String>> {
+        let wanted = model::claim_natural_key(claimant, row.date.as_ref(), &row.text);
+        if self.claimants_read.insert(claimant.to_string()) {
+            for id in self.store.pair_index(keys::CLAIMANT, claimant) {
+                let id = id?;
+                if let Some(claim) = bulk.get::<Claim>(&id)? {
+                    self.claim_keys
+                        .entry(claim_hash(&claim.natural_key()))
+                        .or_default()
+                        .push(id);
+                }
+            }
+        }
+        let hash = claim_hash(&wanted);
+        let mut candidates = self.claim_keys.get(&hash).cloned().unwrap_or_default();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut found = Vec::new();
+        for id in candidates {
+            // The claim may have changed since: its current version decides.
+            if let Some(claim) = bulk.get::<Claim>(&id)? {
+                if claim.meta.retracted.is_none() && claim.natural_key() == wanted {
+                    found.push(id);
+                }
+            }
+        }
+        if found.len() > 1 {
+            return Ok(Err(format!(
+                "{} claims have this claimant, date and text ({}): give the row an id to say which",
+                found.len(),
+                found.join(", ")
+            )));
+        }
+        if let Some(id) = found.pop() {
+            return Ok(Ok(Some(id)));
+        }
+        if self.retracted_claims.is_none() {
+            let mut retracted: foldhash::HashMap<String, String> = Default::default();
+            for id in self.store.ids_with_history(keys::CLAIM) {
+                if let Some(claim) = self.store.get::<Claim>(&id?)? {
+                    if claim.meta.retracted.is_some() {
+                        retracted.entry(claim.natural_key()).or_insert(claim.id);
+                    }
+                }
+            }
+            self.retracted_claims = Some(retracted);
+        }
+        Ok(Ok(self
+            .retracted_claims
+            .as_ref()
+            .and_then(|r| r.get(&wanted))
+            .cloned()))
     }
 }
 
@@ -1182,6 +1311,12 @@ fn changed_claim_fields(old: &Claim, new: &Claim) -> Vec<&'static str> {
     .filter(|(_, differs)| *differs)
     .map(|(name, _)| name)
     .collect()
+}
+
+/// The hash a claim's natural key is kept by in memory (confirmed against
+/// the claim: two keys may share it).
+fn claim_hash(natural_key: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(natural_key.as_bytes())
 }
 
 /// Removes repeated ids, keeping each one's first place, in place.

@@ -383,6 +383,44 @@ pub struct Claim {
     pub meta: Meta,
 }
 
+impl Claim {
+    /// What identifies a claim without its id (see [`claim_natural_key`]).
+    pub fn natural_key(&self) -> String {
+        claim_natural_key(&self.claimant, self.date.as_ref(), &self.text)
+    }
+}
+
+/// What identifies a claim without its id, as its date, title and actors
+/// identify an event: its claimant's id, its date as written and its
+/// folded text. A claims CSV row without an id means the claim with these.
+pub fn claim_natural_key(claimant: &str, date: Option<&Date>, text: &str) -> String {
+    let date = date.map_or("", Date::as_str);
+    let mut key = String::with_capacity(claimant.len() + date.len() + text.len() + 2);
+    key.push_str(claimant);
+    key.push('\u{1}');
+    key.push_str(date);
+    key.push('\u{1}');
+    names::fold_into(text, &mut key);
+    key
+}
+
+/// Checks that a claim does not contradict and support the same claim,
+/// its two lists named as `names` (the flags of `claim add`, the columns
+/// of the claims CSV).
+pub fn validate_claim_relations(
+    contradicts: &[String],
+    supports: &[String],
+    names: (&str, &str),
+) -> Result<(), String> {
+    match contradicts.iter().find(|c| supports.contains(c)) {
+        Some(both) => Err(format!(
+            "{} and {} both name claim {both}; a claim cannot contradict and support the same claim",
+            names.0, names.1
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Why two claims contradict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {

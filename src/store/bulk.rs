@@ -1093,18 +1093,10 @@ impl Bulk<'_> {
         if self.retracted.is_none() {
             let started = std::time::Instant::now();
             let mut retracted: foldhash::HashMap<[u8; 9], Vec<String>> = Default::default();
-            let mut last: Vec<u8> = Vec::new();
             let mut read = 0usize;
-            for item in self.store.scan([keys::HISTORY, keys::EVENT]) {
-                let (key, _) = item?;
-                let id =
-                    keys::history_id(&key).ok_or_else(|| self.store.damaged_index("history"))?;
-                if id == last.as_slice() {
-                    continue;
-                }
-                last = id.to_vec();
+            for id in self.store.ids_with_history(keys::EVENT) {
+                let id = id?;
                 read += 1;
-                let id = String::from_utf8_lossy(id);
                 if let Some(event) = self.store.get::<Event>(&id)? {
                     if event.meta.retracted.is_some() {
                         retracted

@@ -475,6 +475,30 @@ impl Store {
         })
     }
 
+    /// The ids of the records of `kind` that have history (earlier
+    /// versions: edited or retracted ones), each once, in id order. A
+    /// retraction is a later version, so every retracted record is among
+    /// them (but one retracted in its first version, which only a
+    /// hand-written dump can hold).
+    pub fn ids_with_history(&self, kind: u8) -> impl Iterator<Item = Result<String>> + '_ {
+        let mut last: Vec<u8> = Vec::new();
+        self.scan([keys::HISTORY, kind]).filter_map(move |item| {
+            let id = match item {
+                Ok((key, _)) => match keys::history_id(&key) {
+                    Some(id) => id.to_vec(),
+                    None => return Some(Err(self.damaged_index("history"))),
+                },
+                Err(e) => return Some(Err(e)),
+            };
+            if id == last {
+                return None;
+            }
+            let text = String::from_utf8_lossy(&id).into_owned();
+            last = id;
+            Some(Ok(text))
+        })
+    }
+
     /// Every version of a record, oldest first, the current one last.
     pub fn versions<R: Record>(&self, id: &str) -> Result<Vec<R>> {
         let mut out = Vec::new();
