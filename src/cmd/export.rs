@@ -114,8 +114,9 @@ pub fn write_picture<W: Write>(
     // The who-met edges of the same events, in the same (timeline) order
     // as the graph export writes them.
     let mut edges = Vec::new();
+    let live = crate::graph::Live::new(store);
     for item in &items {
-        for (a, b, relation) in export::meeting_pairs(&item.event) {
+        for (a, b, relation) in export::meeting_pairs(&item.event, &live)? {
             edges.push(Edge {
                 a: (a.to_string(), names.actor(a)?),
                 b: (b.to_string(), names.actor(b)?),
