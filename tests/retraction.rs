@@ -220,3 +220,89 @@ fn a_path_does_not_run_through_a_retracted_actor() {
     let network = env.json(["network", "alpha", "--hops", "3"]);
     assert!(rows(&network).is_empty(), "{network}");
 }
+
+// ---------------------------------------------------------------------------
+// Event listings
+
+/// The event ISW alone reports, and one Dmitriev took part in.
+const ISW_EVENT: &str = "2022-children-placed-in-russia";
+const MIAMI: &str = "2025-10-24-miami-talks";
+
+#[test]
+fn event_listings_leave_out_a_retracted_source_and_its_corroboration() {
+    let env = retracted_env();
+    let shown = env.json(["event", "show", ISW_EVENT]);
+    assert_eq!(shown["sources"], serde_json::json!([]), "{shown}");
+    assert_eq!(shown["corroboration"], 0, "{shown}");
+    let sources = env.run_ok(["sources", ISW_EVENT]);
+    assert!(sources.contains("0 independent sources"), "{sources}");
+    for args in [
+        vec!["timeline"],
+        vec!["event", "list"],
+        vec!["timeline", "--actor", "russia"],
+    ] {
+        let listed = env.json(&args);
+        let row = rows(&listed)
+            .iter()
+            .find(|r| r["id"] == ISW_EVENT)
+            .unwrap_or_else(|| panic!("{args:?}: {listed}"));
+        assert_eq!(row["sources"], serde_json::json!([]), "{args:?}");
+        assert_eq!(row["corroboration"], 0, "{args:?}");
+        let text = listed.to_string();
+        assert!(!text.contains("Study of War (ISW)"), "{args:?}");
+        assert!(!text.contains("\"Kirill Dmitriev\""), "{args:?}: {text}");
+    }
+    let miami = env.json(["event", "show", MIAMI]);
+    assert_eq!(miami["actors"], serde_json::json!(["Steve Witkoff"]));
+    let table = env.run_ok(["timeline", "--actor", "witkoff"]);
+    assert!(!table.contains("; Kirill Dmitriev"), "{table}");
+    let tjs = env.run_ok(["export", "--format", "timelinejs"]);
+    assert!(!tjs.contains("Study of War (ISW)"), "{tjs}");
+    assert!(
+        !tjs.contains("Actors: Steve Witkoff, Kirill Dmitriev"),
+        "{tjs}"
+    );
+    let html = env.run_ok(["export", "--format", "html"]);
+    assert!(!html.contains("kirill-dmitriev"), "the picture's actors");
+
+    // Before the retraction, both are listed and counted.
+    let then = env.json(["event", "show", ISW_EVENT, "--as-of", BEFORE]);
+    assert_eq!(
+        then["sources"],
+        serde_json::json!(["Institute for the Study of War (ISW)"])
+    );
+    assert_eq!(then["corroboration"], 1);
+    let then = env.json(["event", "show", MIAMI, "--as-of", BEFORE]);
+    assert_eq!(
+        then["actors"],
+        serde_json::json!(["Steve Witkoff", "Kirill Dmitriev"])
+    );
+}
+
+#[test]
+fn a_report_repeating_a_retracted_source_still_counts_it_as_its_origin() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "talks",
+        "--title",
+        "Talks",
+        "--date",
+        "2025-11-19",
+        "--source",
+        "Reuters",
+        "--source",
+        "Fake Wire",
+        "--source",
+        "Digest",
+    ]);
+    env.run_ok(["link", "talks", "Digest", "--via", "Fake Wire"]);
+    env.run_ok(["retract", "fake-wire", "--reason", "fabricated outlet"]);
+    let shown = env.json(["event", "show", "talks"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Reuters", "Digest"]));
+    assert_eq!(shown["corroboration"], 2, "Reuters, and Digest's origin");
+    let sources = env.run_ok(["sources", "talks"]);
+    assert!(sources.contains("2 independent sources"), "{sources}");
+}

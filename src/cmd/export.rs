@@ -89,8 +89,17 @@ pub fn write_picture<W: Write>(
     use crate::picture::{self, Edge, Item};
     let mut names = Names::new(store);
     let mut items = Vec::new();
+    let live = crate::graph::Live::new(store);
     for event in query::timeline(store, filter)? {
-        let event = event?;
+        let mut event = event?;
+        // Drawn without its retracted actors, as every graph leaves them out.
+        let mut actors = Vec::with_capacity(event.actors.len());
+        for actor in std::mem::take(&mut event.actors) {
+            if live.actor(&actor)? {
+                actors.push(actor);
+            }
+        }
+        event.actors = actors;
         // The date first recorded, when the event has moved since.
         let first_date = store
             .versions::<crate::model::Event>(&event.id)?
@@ -114,7 +123,6 @@ pub fn write_picture<W: Write>(
     // The who-met edges of the same events, in the same (timeline) order
     // as the graph export writes them.
     let mut edges = Vec::new();
-    let live = crate::graph::Live::new(store);
     for item in &items {
         for (a, b, relation) in export::meeting_pairs(&item.event, &live)? {
             edges.push(Edge {
@@ -152,12 +160,13 @@ pub fn write_timelinejs<W: Write>(
     format: Format,
     out: &mut W,
 ) -> Result<()> {
-    let mut names = Names::for_import(store);
+    let mut names = Names::unambiguous(store);
     let mut slides = Vec::new();
     for event in query::timeline(store, filter)? {
         let event = &event?;
         let actors = names.actors(&event.actors)?;
-        let sources = names.sources(&event.sources)?;
+        let sources = names.listed_links(&event.sources)?;
+        let sources = names.sources(&sources)?;
         slides.extend(crate::timelinejs::slide(event, &actors, &sources));
     }
     if format == Format::TimelinejsCsv {
