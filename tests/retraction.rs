@@ -306,3 +306,151 @@ fn a_report_repeating_a_retracted_source_still_counts_it_as_its_origin() {
     let sources = env.run_ok(["sources", "talks"]);
     assert!(sources.contains("2 independent sources"), "{sources}");
 }
+
+// ---------------------------------------------------------------------------
+// Round trips: importing an export changes nothing
+
+/// Exports `args` to FILE, imports FILE back (with `import_args`), and
+/// asserts that the database is the same, version for version.
+fn assert_round_trip(env: &TestEnv, file: &str, args: &[&str], import_args: &[&str]) {
+    let before = env.export_ndjson();
+    env.run_ok([&["export", "-o", file][..], args].concat());
+    let (_, stderr) = env.run_ok_with_stderr([&["import", file][..], import_args].concat());
+    assert!(
+        stderr.contains("0 added, 0 updated") || stderr.contains(": 0 new,"),
+        "{file}: {stderr}"
+    );
+    assert!(!stderr.contains("created") || stderr.contains("0 actors and 0 sources created"));
+    let after = env.export_ndjson();
+    assert!(before == after, "{file} changed the database:\n{stderr}");
+}
+
+#[test]
+fn the_timeline_csv_keeps_a_retracted_actor_and_source_as_ids_and_imports_back_unchanged() {
+    let env = retracted_env();
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(ISW_EVENT))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(row.contains(",isw,"), "the source as its id: {row}");
+    let row = csv.lines().find(|l| l.starts_with(MIAMI)).unwrap();
+    assert!(
+        row.contains("Steve Witkoff; kirill-dmitriev"),
+        "the actor as its id: {row}"
+    );
+    assert_eq!(
+        env.run_ok(["timeline", "--format", "csv"]).lines().count(),
+        17
+    );
+
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    // Twice, and with a dry run.
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    let (_, stderr) = env.run_ok_with_stderr(["import", "story.csv", "--dry-run"]);
+    assert!(stderr.contains("0 added, 0 updated"), "{stderr}");
+    // Still retracted, still hidden.
+    let sources = env.json(["source", "list"]);
+    assert!(!column(&sources, "id").contains("isw"), "{sources}");
+    let met = env.json(["who-met", "witkoff"]);
+    assert_eq!(column(&met, "b").len(), 1, "{met}");
+    env.fail(2, ["actor", "show", "kirill-dmitriev"]);
+}
+
+#[test]
+fn the_claims_csv_keeps_a_retracted_claimant_subject_and_source_and_imports_back_unchanged() {
+    let env = example_env();
+    env.cmd()
+        .env("FACTLINE_NOW", LOADED)
+        .args([
+            "claim",
+            "add",
+            "--id",
+            "about-dmitriev",
+            "--by",
+            "Ukraine",
+            "--text",
+            "Dmitriev is the Kremlin's channel to Witkoff",
+            "--about",
+            "kirill-dmitriev",
+            "--source",
+            "ISW",
+            "--source",
+            "Axios",
+        ])
+        .assert()
+        .success();
+    retract(&env, "kirill-dmitriev");
+    retract(&env, "isw");
+    let csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("about-dmitriev,"))
+        .unwrap();
+    assert!(row.contains(",isw; Axios,kirill-dmitriev,"), "{row}");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("2025-11-dmitriev-better-chances,"))
+        .unwrap();
+    assert!(
+        row.contains(",kirill-dmitriev,"),
+        "the claimant as its id: {row}"
+    );
+    // The listings still leave them out.
+    let shown = env.json(["claim", "show", "about-dmitriev"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Axios"]));
+    assert_eq!(shown["about"], serde_json::json!([]));
+    assert_eq!(shown["corroboration"], 1);
+
+    assert_round_trip(
+        &env,
+        "claims.csv",
+        &["--format", "csv", "--what", "claims"],
+        &["--what", "claims"],
+    );
+}
+
+#[test]
+fn the_dump_imports_back_unchanged_after_retractions() {
+    let env = retracted_env();
+    assert_round_trip(&env, "story.ndjson", &[], &[]);
+    // Into a new database: the same dump, byte for byte.
+    let dump = env.export_ndjson();
+    let other = TestEnv::new();
+    other.run_ok(["import", env.path("story.ndjson").to_str().unwrap()]);
+    assert!(
+        other.export_ndjson() == dump,
+        "the dump does not round-trip"
+    );
+    let met = other.json(["who-met", "witkoff"]);
+    assert_eq!(column(&met, "b").len(), 1, "{met}");
+}
+
+#[test]
+fn an_import_links_a_retracted_actor_or_source_by_its_id_and_leaves_it_retracted() {
+    let env = retracted_env();
+    let sheet = env.write_file(
+        "new.csv",
+        "date,title,kind,actors,sources\n\
+         2025-11-30,Witkoff and Dmitriev speak,call,Steve Witkoff; kirill-dmitriev,isw\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap()]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(!stderr.contains("created") || stderr.contains("0 actors and 0 sources created"));
+    let shown = env.json(["event", "show", "2025-11-30-witkoff-and-dmitriev-speak"]);
+    assert_eq!(shown["actors"], serde_json::json!(["Steve Witkoff"]));
+    assert_eq!(shown["sources"], serde_json::json!([]));
+    let dump = env.export_ndjson();
+    let event = dump
+        .lines()
+        .find(|l| l.contains("Witkoff and Dmitriev speak"))
+        .unwrap();
+    assert!(event.contains("\"kirill-dmitriev\""), "{event}");
+    assert!(event.contains("\"isw\""), "{event}");
+    let history = env.json(["history", "kirill-dmitriev"]);
+    assert_eq!(rows(&history).len(), 2, "still retracted, no new version");
+    // No actor was made in its place.
+    assert!(!env
+        .run_ok(["actor", "list", "--format", "csv"])
+        .contains("kirill-dmitriev"));
+}

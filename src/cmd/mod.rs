@@ -283,8 +283,8 @@ impl<'s> Names<'s> {
             let entry = match self.store.get::<Actor>(id)? {
                 Some(actor) => {
                     let retracted = actor.meta.retracted.is_some();
-                    let as_id =
-                        !retracted && self.unambiguous && self.actor_name_is_shared(&actor)?;
+                    let as_id = (retracted && self.keep_retracted)
+                        || (!retracted && self.unambiguous && self.actor_name_is_shared(&actor)?);
                     (if as_id { actor.id } else { actor.name }, retracted)
                 }
                 None => (id.to_string(), false),
@@ -361,9 +361,10 @@ impl<'s> Names<'s> {
             let entry = match self.store.get::<Source>(id)? {
                 Some(source) => {
                     let retracted = source.meta.retracted.is_some();
-                    let as_id = !retracted
-                        && self.unambiguous
-                        && self.source_name_is_shared(&source.name)?;
+                    let as_id = (retracted && self.keep_retracted)
+                        || (!retracted
+                            && self.unambiguous
+                            && self.source_name_is_shared(&source.name)?);
                     (if as_id { source.id } else { source.name }, retracted)
                 }
                 None => (id.to_string(), false),
