@@ -238,7 +238,8 @@ pub struct ClaimRow {
     pub verdict_note: String,
     /// Event ids and actor names the claim is about.
     pub about: Vec<String>,
-    /// The sources reporting it (retracted ones left out).
+    /// The sources reporting it (retracted ones left out, but in the claims
+    /// CSV, which keeps them as ids for import).
     pub sources: Vec<String>,
     /// How many independent sources report it.
     pub corroboration: usize,
@@ -252,7 +253,7 @@ impl ClaimRow {
     pub fn new(claim: &Claim, names: &mut Names, contradicted: bool) -> Result<ClaimRow> {
         let mut about = claim.about_events.clone();
         about.extend(names.actors(&claim.about_actors)?);
-        let sources = names.live_links(&claim.sources)?;
+        let sources = names.listed_links(&claim.sources)?;
         Ok(ClaimRow {
             id: claim.id.clone(),
             date: claim.date.as_ref().map(|d| d.to_string()),

@@ -89,8 +89,17 @@ pub fn write_picture<W: Write>(
     use crate::picture::{self, Edge, Item};
     let mut names = Names::new(store);
     let mut items = Vec::new();
+    let live = crate::graph::Live::new(store);
     for event in query::timeline(store, filter)? {
-        let event = event?;
+        let mut event = event?;
+        // Drawn without its retracted actors, as every graph leaves them out.
+        let mut actors = Vec::with_capacity(event.actors.len());
+        for actor in std::mem::take(&mut event.actors) {
+            if live.actor(&actor)? {
+                actors.push(actor);
+            }
+        }
+        event.actors = actors;
         let first_date = first_date(store, &event)?;
         items.push(Item {
             actor_names: names.actors(&event.actors)?,
@@ -109,7 +118,7 @@ pub fn write_picture<W: Write>(
     // as the graph export writes them.
     let mut edges = Vec::new();
     for item in &items {
-        for (a, b, relation) in export::meeting_pairs(&item.event) {
+        for (a, b, relation) in export::meeting_pairs(&item.event, &live)? {
             edges.push(Edge {
                 a: (a.to_string(), names.actor(a)?),
                 b: (b.to_string(), names.actor(b)?),
@@ -157,12 +166,13 @@ pub fn write_timelinejs<W: Write>(
     format: Format,
     out: &mut W,
 ) -> Result<()> {
-    let mut names = Names::for_import(store);
+    let mut names = Names::unambiguous(store);
     let mut slides = Vec::new();
     for event in query::timeline(store, filter)? {
         let event = &event?;
         let actors = names.actors(&event.actors)?;
-        let sources = names.sources(&event.sources)?;
+        let sources = names.listed_links(&event.sources)?;
+        let sources = names.sources(&sources)?;
         // Only a postponed event's display names its first date.
         let first = match event.status {
             crate::model::Status::Postponed => first_date(store, event)?,

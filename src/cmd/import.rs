@@ -634,10 +634,21 @@ struct Importer<'s> {
 impl<'s> Importer<'s> {
     fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
         let mut sources = foldhash::HashMap::default();
-        for source in store.live::<Source>() {
+        let mut retracted = Vec::new();
+        for source in store.all::<Source>() {
             let source = source?;
+            if source.meta.retracted.is_some() {
+                retracted.push(source.id);
+                continue;
+            }
             sources.insert(fold(&source.name), source.id.clone());
             sources.insert(fold(&source.id), source.id);
+        }
+        // A retracted source is found by its id (as the CSV exports write
+        // it), unless that names a live source: linked again, it stays
+        // retracted, and no source is created in its place.
+        for id in retracted {
+            sources.entry(fold(&id)).or_insert(id);
         }
         Ok(Importer {
             store,
@@ -678,10 +689,11 @@ impl<'s> Importer<'s> {
         }
         let mut found = self.store.actors_named(&folded)?;
         if found.is_empty() {
+            // An id: of an actor this import created, or of a retracted
+            // actor (as the CSV exports write one), which is linked again
+            // and stays retracted, rather than created anew by its id.
             if let Some(actor) = bulk.get::<Actor>(name)? {
-                if actor.meta.retracted.is_none() {
-                    found.push(actor.id);
-                }
+                found.push(actor.id);
             }
         }
         let Some(id) = found.into_iter().next() else {

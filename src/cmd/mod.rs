@@ -209,8 +209,13 @@ pub struct Names<'s> {
     /// Whether a name that several live actors (or sources) share is given
     /// as the id instead (see [`Names::for_import`]).
     unambiguous: bool,
-    actors: foldhash::HashMap<String, String>,
-    /// A source's name (or id, see `unambiguous`), and whether it is retracted.
+    /// Whether a fact's lists keep a retracted actor or source, as its id
+    /// (see [`Names::for_import`]), instead of leaving it out.
+    keep_retracted: bool,
+    /// An actor's name (or id, see `unambiguous` and `keep_retracted`), and
+    /// whether it is retracted.
+    actors: foldhash::HashMap<String, (String, bool)>,
+    /// The same for a source.
     sources: foldhash::HashMap<String, (String, bool)>,
     /// How many live sources have each folded name (read on first use).
     source_names: Option<foldhash::HashMap<String, usize>>,
@@ -233,6 +238,7 @@ impl<'s> Names<'s> {
         Names {
             store,
             unambiguous: false,
+            keep_retracted: false,
             actors: Default::default(),
             sources: Default::default(),
             source_names: None,
@@ -241,12 +247,28 @@ impl<'s> Names<'s> {
         }
     }
 
-    /// Names for rows that `import` may read back (the timeline and claims
-    /// CSV, TimelineJS): a name that several live actors or sources share is
-    /// given as the id, so that the import finds each again. Checking costs
-    /// an index scan per actor, so only these rows pay it (a who-met of a
-    /// busy actor names 20,000 partners).
+    /// Names for rows that `import` reads back (the timeline and claims
+    /// CSV): a name that several live actors or sources share is given as
+    /// the id, so that the import finds each again, and a retracted actor or
+    /// source stays in a fact's lists as its id, which the import links
+    /// again (leaving it retracted) instead of creating a record by its
+    /// name: importing an export changes nothing. Checking names costs an
+    /// index read per actor (one scan of the name index after
+    /// [`SHARED_SPELLINGS_AFTER`] actors), so only these rows (and TimelineJS's, see
+    /// [`Names::unambiguous`]) pay it (a who-met of a busy actor names
+    /// 20,000 partners).
     pub fn for_import(store: &'s Store) -> Names<'s> {
+        Names {
+            unambiguous: true,
+            keep_retracted: true,
+            ..Names::new(store)
+        }
+    }
+
+    /// Names that tell apart actors (and sources) sharing a name, as
+    /// [`Names::for_import`] gives them, for a publication (TimelineJS);
+    /// retracted actors and sources are left out of its lists.
+    pub fn unambiguous(store: &'s Store) -> Names<'s> {
         Names {
             unambiguous: true,
             ..Names::new(store)
@@ -254,16 +276,23 @@ impl<'s> Names<'s> {
     }
 
     pub fn actor(&mut self, id: &str) -> Result<String> {
-        if let Some(name) = self.actors.get(id) {
-            return Ok(name.clone());
+        Ok(self.actor_entry(id)?.0.clone())
+    }
+
+    fn actor_entry(&mut self, id: &str) -> Result<&(String, bool)> {
+        if !self.actors.contains_key(id) {
+            let entry = match self.store.get::<Actor>(id)? {
+                Some(actor) => {
+                    let retracted = actor.meta.retracted.is_some();
+                    let as_id = (retracted && self.keep_retracted)
+                        || (!retracted && self.unambiguous && self.actor_name_is_shared(&actor)?);
+                    (if as_id { actor.id } else { actor.name }, retracted)
+                }
+                None => (id.to_string(), false),
+            };
+            self.actors.insert(id.to_string(), entry);
         }
-        let name = match self.store.get::<Actor>(id)? {
-            Some(actor) if self.unambiguous && self.actor_name_is_shared(&actor)? => actor.id,
-            Some(actor) => actor.name,
-            None => id.to_string(),
-        };
-        self.actors.insert(id.to_string(), name.clone());
-        Ok(name)
+        Ok(&self.actors[id])
     }
 
     /// Whether another live actor has `actor`'s name (folded); one merged
@@ -333,12 +362,11 @@ impl<'s> Names<'s> {
             let entry = match self.store.get::<Source>(id)? {
                 Some(source) => {
                     let retracted = source.meta.retracted.is_some();
-                    let name = if self.unambiguous && self.source_name_is_shared(&source.name)? {
-                        source.id
-                    } else {
-                        source.name
-                    };
-                    (name, retracted)
+                    let as_id = (retracted && self.keep_retracted)
+                        || (!retracted
+                            && self.unambiguous
+                            && self.source_name_is_shared(&source.name)?);
+                    (if as_id { source.id } else { source.name }, retracted)
                 }
                 None => (id.to_string(), false),
             };
@@ -382,8 +410,32 @@ impl<'s> Names<'s> {
         Ok(live)
     }
 
+    /// The links a fact lists: the live ones ([`Names::live_links`]), or
+    /// all of them for rows that `import` reads back ([`Names::for_import`]).
+    pub fn listed_links(
+        &mut self,
+        links: &[crate::model::SourceLink],
+    ) -> Result<Vec<crate::model::SourceLink>> {
+        if self.keep_retracted {
+            Ok(links.to_vec())
+        } else {
+            self.live_links(links)
+        }
+    }
+
+    /// The actors a fact lists, of `ids`: the names of the live ones, as a
+    /// retracted actor is left out of every listing, or, for rows that
+    /// `import` reads back, of all of them (a retracted one as its id).
     pub fn actors(&mut self, ids: &[String]) -> Result<Vec<String>> {
-        ids.iter().map(|id| self.actor(id)).collect()
+        let keep_retracted = self.keep_retracted;
+        let mut listed = Vec::with_capacity(ids.len());
+        for id in ids {
+            let (name, retracted) = self.actor_entry(id)?;
+            if !retracted || keep_retracted {
+                listed.push(name.clone());
+            }
+        }
+        Ok(listed)
     }
 
     pub fn sources(&mut self, links: &[crate::model::SourceLink]) -> Result<Vec<String>> {

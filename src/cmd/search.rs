@@ -128,7 +128,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
             + score(&words, &phrase, &event.description, 1)
             + score(&words, &phrase, &actors, 2)
             + score(&words, &phrase, event.place.as_deref().unwrap_or(""), 1)
-            + quotes_score(&words, &phrase, &event.sources);
+            + quotes_score(&words, &phrase, &names.live_links(&event.sources)?);
         if points > 0 {
             hits.add(Hit {
                 kind: "event",
@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
         let points = score(&words, &phrase, &claim.text, 3)
             + score(&words, &phrase, claim.quote.as_deref().unwrap_or(""), 2)
             + score(&words, &phrase, &claimant, 2)
-            + quotes_score(&words, &phrase, &claim.sources);
+            + quotes_score(&words, &phrase, &names.live_links(&claim.sources)?);
         if points > 0 {
             hits.add(Hit {
                 kind: "claim",

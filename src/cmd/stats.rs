@@ -74,11 +74,17 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let mut busiest: Vec<(&str, usize)> = per_actor.iter().map(|(a, n)| (a.as_str(), *n)).collect();
     busiest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let mut names = Names::new(&store);
-    let top = busiest
-        .iter()
-        .take(5)
-        .map(|(id, n)| Ok(format!("{} ({n})", names.actor(id)?)))
-        .collect::<Result<Vec<_>>>()?;
+    // A retracted actor is no participant (and not counted as an actor).
+    let live = crate::graph::Live::new(&store);
+    let mut top = Vec::new();
+    for (id, n) in busiest {
+        if top.len() == 5 {
+            break;
+        }
+        if live.actor(id)? {
+            top.push(format!("{} ({n})", names.actor(id)?));
+        }
+    }
     row("busiest actors", top.join(", "));
     let mut contested: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, j, _) in model::contradictions(&claims) {

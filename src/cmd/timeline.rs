@@ -89,7 +89,9 @@ pub struct TimelineRow {
     pub kind: EventKind,
     pub status: Status,
     pub place: Option<String>,
+    /// Its actors' names (retracted ones left out; see `Names::actors`).
     pub actors: Vec<String>,
+    /// Its sources' names (retracted ones left out; see `Names::listed_links`).
     pub sources: Vec<String>,
     /// How many independent sources report it (a source "via" another counts once).
     pub corroboration: usize,
@@ -102,6 +104,9 @@ pub struct TimelineRow {
 
 impl TimelineRow {
     pub fn new(event: &Event, names: &mut Names) -> Result<TimelineRow> {
+        // A retracted source is not listed, and not counted; a report
+        // repeating it still counts it as its origin (as claims do).
+        let sources = names.listed_links(&event.sources)?;
         Ok(TimelineRow {
             id: event.id.clone(),
             date: event.date.to_string(),
@@ -112,8 +117,8 @@ impl TimelineRow {
             status: event.status,
             place: event.place.clone(),
             actors: names.actors(&event.actors)?,
-            sources: names.sources(&event.sources)?,
-            corroboration: crate::model::corroboration(&event.sources),
+            sources: names.sources(&sources)?,
+            corroboration: crate::model::corroboration_among(&event.sources, &sources),
             tags: event.tags.clone(),
             description: event.description.clone(),
             date_value: event.date.clone(),

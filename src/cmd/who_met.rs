@@ -103,8 +103,9 @@ struct Pair {
     status: Status,
 }
 
-/// Every pair of participants of every meeting, in timeline order.
+/// Every pair of live participants of every meeting, in timeline order.
 fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<Pair>> {
+    let live = graph::Live::new(store);
     let filter = Filter {
         from: None,
         to: None,
@@ -120,14 +121,12 @@ fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<Pair>> {
         {
             continue;
         }
-        let mut actors = event.actors.clone();
-        actors.sort();
-        actors.dedup();
+        let actors = live.actors_of(&event)?;
         for (i, a) in actors.iter().enumerate() {
             for b in &actors[i + 1..] {
                 pairs.push(Pair {
-                    a: a.clone(),
-                    b: b.clone(),
+                    a: a.to_string(),
+                    b: b.to_string(),
                     event: event.id.clone(),
                     date: event.date.clone(),
                     title: event.title.clone(),

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::io::Write;
 
 use crate::error::Result;
-use crate::graph::Rules;
+use crate::graph::{Live, Rules};
 use crate::model::{self, Actor, Claim, Date, Event, Source};
 use crate::query::{self, Filter, Window};
 use crate::store::Store;
@@ -62,9 +62,11 @@ pub struct Edge {
 /// class and id (the order records are stored in), edges in timeline order.
 /// Memory holds the ids of the actors with an edge, not the graph: a
 /// million events export as easily as ten. With a filter, the graph is
-/// that of the events it keeps (and memory holds their ids too).
+/// that of the events it keeps (and memory holds their ids too). A
+/// retracted actor or source is no node and no end of an edge ([`Live`]).
 pub struct Graph<'s> {
     store: &'s Store,
+    live: Live<'s>,
     scope: Scope,
     /// With [`Scope::Actors`], the actors who met (or were to meet)
     /// someone: only they are nodes.
@@ -86,37 +88,42 @@ impl<'s> Graph<'s> {
     /// The graph of the events `filter` keeps (all, for the default one).
     pub fn of_events(store: &'s Store, scope: Scope, filter: Filter) -> Result<Graph<'s>> {
         let whole = filter == Filter::default();
+        let live = Live::new(store);
         let mut linked = HashSet::new();
         let mut chosen = (!whole && scope == Scope::Full).then(Chosen::default);
-        let mut visit = |event: Event| {
+        let mut visit = |event: Event| -> Result<()> {
             if scope == Scope::Actors && relation(&event).is_some() {
-                let actors = distinct_actors(&event);
+                let actors = live.actors_of(&event)?;
                 if actors.len() > 1 {
                     linked.extend(actors.into_iter().map(str::to_string));
                 }
             }
             if let Some(chosen) = &mut chosen {
+                // Nodes are read live (`for_each_node`): retracted ids are
+                // never looked up here.
                 chosen.actors.extend(event.actors.iter().cloned());
                 chosen
                     .sources
                     .extend(event.sources.iter().map(|link| link.source.clone()));
                 chosen.events.insert(event.id);
             }
+            Ok(())
         };
         if whole {
             // Events in stored order: which actors have an edge needs no dates.
             if scope == Scope::Actors {
                 for event in store.live::<Event>() {
-                    visit(event?);
+                    visit(event?)?;
                 }
             }
         } else {
             for event in query::timeline(store, &filter)? {
-                visit(event?);
+                visit(event?)?;
             }
         }
         Ok(Graph {
             store,
+            live,
             scope,
             linked,
             filter,
@@ -294,15 +301,19 @@ impl<'s> Graph<'s> {
                 latest: event.date.latest().map(|d| d.to_string()),
                 status: event.status.to_string(),
             };
-            for (a, b, relation) in meeting_pairs(&event) {
+            for (a, b, relation) in meeting_pairs(&event, &self.live)? {
                 f(&edge(a, b, relation))?;
             }
             if self.scope == Scope::Full {
                 for a in &event.actors {
-                    f(&edge(a, &event.id, "participant"))?;
+                    if self.live.actor(a)? {
+                        f(&edge(a, &event.id, "participant"))?;
+                    }
                 }
                 for link in &event.sources {
-                    f(&edge(&event.id, &link.source, "reported"))?;
+                    if self.live.source(&link.source)? {
+                        f(&edge(&event.id, &link.source, "reported"))?;
+                    }
                 }
             }
         }
@@ -331,27 +342,22 @@ fn relation(event: &Event) -> Option<&'static str> {
 }
 
 /// The `met` or `planned` edges of an event: each pair of its distinct
-/// participants once, in id order (none if it is no meeting).
-pub fn meeting_pairs(event: &Event) -> Vec<(&str, &str, &'static str)> {
+/// live participants once, in id order (none if it is no meeting).
+pub fn meeting_pairs<'e>(
+    event: &'e Event,
+    live: &Live,
+) -> Result<Vec<(&'e str, &'e str, &'static str)>> {
     let Some(relation) = relation(event) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let actors = distinct_actors(event);
+    let actors = live.actors_of(event)?;
     let mut pairs = Vec::new();
     for (i, a) in actors.iter().enumerate() {
         for b in &actors[i + 1..] {
             pairs.push((*a, *b, relation));
         }
     }
-    pairs
-}
-
-/// An event's participants, each once, by id.
-fn distinct_actors(event: &Event) -> Vec<&str> {
-    let mut actors: Vec<&str> = event.actors.iter().map(String::as_str).collect();
-    actors.sort_unstable();
-    actors.dedup();
-    actors
+    Ok(pairs)
 }
 
 fn dot_escape(text: &str) -> String {

@@ -17,9 +17,70 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 
 use crate::error::Result;
-use crate::model::{Actor, EventKind, Status};
+use crate::model::{Actor, Event, EventKind, Source, Status};
 use crate::query::Window;
-use crate::store::{GraphReader, Store};
+use crate::store::{GraphReader, Record, Store};
+
+/// Which actors and sources a graph holds: the retracted ones are no node
+/// of any graph query or export and no end of any edge. An event keeps
+/// naming a retracted actor or source (its record and history stay, and
+/// `--as-of` a time before the retraction shows it), so every graph asks
+/// here. Each id is read once per command (from the store's cached pages);
+/// an id with no record is not retracted (`check` reports it).
+pub struct Live<'s> {
+    store: &'s Store,
+    actors: std::cell::RefCell<foldhash::HashMap<String, bool>>,
+    sources: std::cell::RefCell<foldhash::HashMap<String, bool>>,
+}
+
+impl<'s> Live<'s> {
+    pub fn new(store: &'s Store) -> Live<'s> {
+        Live {
+            store,
+            actors: Default::default(),
+            sources: Default::default(),
+        }
+    }
+
+    /// Whether the actor `id` is in the graph (not retracted).
+    pub fn actor(&self, id: &str) -> Result<bool> {
+        is_live::<Actor>(self.store, &self.actors, id)
+    }
+
+    /// Whether the source `id` is in the graph (not retracted).
+    pub fn source(&self, id: &str) -> Result<bool> {
+        is_live::<Source>(self.store, &self.sources, id)
+    }
+
+    /// An event's participants in the graph: each live one once, by id.
+    pub fn actors_of<'e>(&self, event: &'e Event) -> Result<Vec<&'e str>> {
+        let mut actors: Vec<&str> = event.actors.iter().map(String::as_str).collect();
+        actors.sort_unstable();
+        actors.dedup();
+        let mut live = Vec::with_capacity(actors.len());
+        for actor in actors {
+            if self.actor(actor)? {
+                live.push(actor);
+            }
+        }
+        Ok(live)
+    }
+}
+
+fn is_live<R: Record>(
+    store: &Store,
+    known: &std::cell::RefCell<foldhash::HashMap<String, bool>>,
+    id: &str,
+) -> Result<bool> {
+    if let Some(&live) = known.borrow().get(id) {
+        return Ok(live);
+    }
+    let live = store
+        .get::<R>(id)?
+        .is_none_or(|record| record.meta().retracted.is_none());
+    known.borrow_mut().insert(id.to_string(), live);
+    Ok(live)
+}
 
 /// Which events count as meetings.
 #[derive(Debug, Clone, Copy)]
@@ -69,7 +130,8 @@ pub struct Met {
     pub status: Status,
 }
 
-/// Everyone `actor` met, in timeline order (then by the other's id).
+/// Everyone `actor` met, in timeline order (then by the other's id); a
+/// retracted actor met no one (see [`Live`]).
 pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
     let mut out = Vec::new();
     store.for_each_participation(actor, &mut |earliest, latest, event, mut part| {
@@ -89,7 +151,14 @@ pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
             });
         }
     })?;
-    Ok(out)
+    let live = Live::new(store);
+    let mut kept = Vec::with_capacity(out.len());
+    for met in out {
+        if live.actor(&met.other)? {
+            kept.push(met);
+        }
+    }
+    Ok(kept)
 }
 
 /// How many actors each loading thread may read ahead of the one building
@@ -203,6 +272,7 @@ pub struct Neighbourhood<'s> {
     pub graph: UnGraph<String, Tie>,
     nodes: foldhash::HashMap<String, NodeIndex>,
     expanded: foldhash::HashSet<NodeIndex>,
+    live: Live<'s>,
 }
 
 impl<'s> Neighbourhood<'s> {
@@ -213,6 +283,7 @@ impl<'s> Neighbourhood<'s> {
             graph: UnGraph::new_undirected(),
             nodes: Default::default(),
             expanded: Default::default(),
+            live: Live::new(store),
         }
     }
 
@@ -229,7 +300,11 @@ impl<'s> Neighbourhood<'s> {
         for (earliest, event, others) in &loaded.meetings {
             let event: Rc<str> = Rc::from(&loaded.text[event.clone()]);
             for name in &loaded.names[others.clone()] {
-                let other = node_of(&mut self.graph, &mut self.nodes, &loaded.text[name.clone()]);
+                let name = &loaded.text[name.clone()];
+                if !self.live.actor(name)? {
+                    continue;
+                }
+                let other = node_of(&mut self.graph, &mut self.nodes, name);
                 // Each meeting edge is added once, from the side expanded first.
                 if !self.expanded.contains(&other) {
                     let tie = Tie::Meeting {
@@ -258,6 +333,9 @@ impl<'s> Neighbourhood<'s> {
                 }
             }
             for (other_id, holder, title) in ties {
+                if !self.live.actor(&other_id)? || !self.live.actor(&holder)? {
+                    continue;
+                }
                 let other = self.node(&other_id);
                 if !self.expanded.contains(&other) {
                     self.graph

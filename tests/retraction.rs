@@ -1,0 +1,456 @@
+//! A retracted actor or source is hidden from every query, while history
+//! and `--as-of` keep it: graph queries and graph exports leave it out,
+//! event listings leave out a retracted source (and its corroboration),
+//! and an export of the database imports back without bringing it back.
+
+mod testenv;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use testenv::TestEnv;
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/// When the example is loaded, and a time before any retraction.
+const LOADED: &str = "2025-11-20T12:00:00Z";
+/// When the tests retract.
+const RETRACTED: &str = "2025-11-21T12:00:00Z";
+/// Between the two.
+const BEFORE: &str = "2025-11-20T18:00:00Z";
+
+/// The example, loaded at [`LOADED`].
+fn example_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.cmd()
+        .env("FACTLINE_NOW", LOADED)
+        .arg("example")
+        .assert()
+        .success();
+    env
+}
+
+/// Retracts `id` at [`RETRACTED`].
+fn retract(env: &TestEnv, id: &str) {
+    env.cmd()
+        .env("FACTLINE_NOW", RETRACTED)
+        .args(["retract", id, "--reason", "misidentified"])
+        .assert()
+        .success();
+}
+
+/// The example with the actor Kirill Dmitriev and the source ISW retracted.
+fn retracted_env() -> TestEnv {
+    let env = example_env();
+    retract(&env, "kirill-dmitriev");
+    retract(&env, "isw");
+    env
+}
+
+fn rows(value: &Value) -> &Vec<Value> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not a JSON array: {value}"))
+}
+
+/// The values of one string column of JSON rows.
+fn column(value: &Value, name: &str) -> BTreeSet<String> {
+    rows(value)
+        .iter()
+        .map(|r| r[name].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The node ids and the edge ends of a GraphML or GEXF document.
+fn nodes_and_edge_ends(xml: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}:\n{xml}"));
+    let mut nodes = BTreeSet::new();
+    let mut ends = BTreeSet::new();
+    for n in doc.descendants() {
+        match n.tag_name().name() {
+            "node" => {
+                nodes.insert(n.attribute("id").unwrap().to_string());
+            }
+            "edge" => {
+                ends.insert(n.attribute("source").unwrap().to_string());
+                ends.insert(n.attribute("target").unwrap().to_string());
+            }
+            _ => {}
+        }
+    }
+    (nodes, ends)
+}
+
+/// The graph exports, each as (what, text).
+fn graph_exports(env: &TestEnv, as_of: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (format, graph) in [
+        ("graphml", "actors"),
+        ("graphml", "full"),
+        ("gexf", "actors"),
+        ("gexf", "full"),
+    ] {
+        for filter in [None, Some(["--from", "2025-10"])] {
+            let mut args = vec!["export", "--format", format, "--graph", graph];
+            args.extend(filter.iter().flatten());
+            if let Some(at) = as_of {
+                args.extend(["--as-of", at]);
+            }
+            out.push((format!("{args:?}"), env.run_ok(&args)));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Graph queries and exports
+
+#[test]
+fn graph_exports_leave_out_retracted_actors_and_sources_and_their_edges() {
+    let env = example_env();
+    retract(&env, "kirill-dmitriev");
+    retract(&env, "axios");
+    for (what, xml) in graph_exports(&env, None) {
+        let (nodes, ends) = nodes_and_edge_ends(&xml);
+        let dangling: Vec<&String> = ends.difference(&nodes).collect();
+        assert!(dangling.is_empty(), "{what}: edges to no node {dangling:?}");
+        for id in ["kirill-dmitriev", "axios"] {
+            assert!(!nodes.contains(id), "{what}: {id} is retracted");
+        }
+    }
+    let dot = env.run_ok(["export", "--format", "dot", "--graph", "full"]);
+    assert!(!dot.contains("kirill-dmitriev"), "{dot}");
+    assert!(!dot.contains("\"axios\""), "{dot}");
+    let svg = env.run_ok(["export", "--format", "svg", "--view", "graph"]);
+    assert!(!svg.contains("Kirill Dmitriev"), "{svg}");
+
+    // Before the retraction, they were there.
+    for (what, xml) in graph_exports(&env, Some(BEFORE)) {
+        let (nodes, ends) = nodes_and_edge_ends(&xml);
+        assert!(ends.is_subset(&nodes), "{what}");
+        assert!(nodes.contains("kirill-dmitriev"), "{what}");
+        if what.contains("full") {
+            assert!(nodes.contains("axios"), "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_retracted_actor_meets_no_one_in_graph_queries() {
+    let env = retracted_env();
+    let met = env.json(["who-met", "witkoff"]);
+    assert_eq!(column(&met, "b"), BTreeSet::from(["Rustem Umerov".into()]));
+    let all = env.json(["who-met"]);
+    for side in ["a", "b"] {
+        assert!(!column(&all, side).contains("Kirill Dmitriev"), "{all}");
+    }
+    assert!(!rows(&all).is_empty());
+    let summary = env.json(["who-met", "--summary"]);
+    assert!(!summary.to_string().contains("Dmitriev"), "{summary}");
+    let network = env.json(["network", "witkoff", "--hops", "3"]);
+    assert!(
+        !column(&network, "id").contains("kirill-dmitriev"),
+        "{network}"
+    );
+    let network = env.json(["network", "witkoff", "--hops", "3", "--ties"]);
+    assert!(
+        !column(&network, "id").contains("kirill-dmitriev"),
+        "{network}"
+    );
+    let shown = env.json(["actor", "show", "witkoff"]);
+    assert_eq!(
+        shown["counterparts"],
+        serde_json::json!(["Rustem Umerov (1 meeting)"])
+    );
+    let stats = env.json(["stats"]);
+    let busiest = rows(&stats)
+        .iter()
+        .find(|r| r["stat"] == "busiest actors")
+        .unwrap();
+    assert!(!busiest.to_string().contains("Dmitriev"), "{stats}");
+    // The actor itself is not found, as every retracted record.
+    let stderr = env.fail(2, ["timeline", "--actor", "kirill-dmitriev"]);
+    assert!(stderr.contains("retracted"), "{stderr}");
+    env.fail(2, ["path", "umerov", "kirill-dmitriev"]);
+    env.fail(2, ["who-met", "kirill-dmitriev"]);
+
+    // History is kept: before the retraction, he is everywhere.
+    let then = ["--as-of", BEFORE];
+    let met = env.json([&["who-met", "witkoff"][..], &then].concat());
+    assert!(column(&met, "b").contains("Kirill Dmitriev"), "{met}");
+    let network = env.json([&["network", "witkoff"][..], &then].concat());
+    assert!(column(&network, "id").contains("kirill-dmitriev"));
+    let path = env.json([&["path", "umerov", "kirill-dmitriev"][..], &then].concat());
+    assert_eq!(rows(&path).len(), 2, "{path}");
+    let timeline = env.json([&["timeline", "--actor", "kirill-dmitriev"][..], &then].concat());
+    assert_eq!(rows(&timeline).len(), 6, "{timeline}");
+    let stats = env.json([&["stats"][..], &then].concat());
+    assert!(stats.to_string().contains("Kirill Dmitriev (6)"), "{stats}");
+}
+
+#[test]
+fn a_path_does_not_run_through_a_retracted_actor() {
+    let env = TestEnv::new();
+    for (title, date, a, b) in [
+        ("A meets B", "2025-01-01", "Alpha", "Bravo"),
+        ("B meets C", "2025-01-02", "Bravo", "Charlie"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--kind",
+            "meeting",
+            "--actor",
+            a,
+            "--actor",
+            b,
+            "--new-actor",
+        ]);
+    }
+    let path = env.json(["path", "alpha", "charlie"]);
+    assert_eq!(rows(&path).len(), 2, "{path}");
+    env.run_ok(["retract", "bravo", "--reason", "not a person"]);
+    let stderr = env.fail(1, ["path", "alpha", "charlie"]);
+    assert!(stderr.contains("no path"), "{stderr}");
+    let network = env.json(["network", "alpha", "--hops", "3"]);
+    assert!(rows(&network).is_empty(), "{network}");
+}
+
+// ---------------------------------------------------------------------------
+// Event listings
+
+/// The event ISW alone reports, and one Dmitriev took part in.
+const ISW_EVENT: &str = "2022-children-placed-in-russia";
+const MIAMI: &str = "2025-10-24-miami-talks";
+
+#[test]
+fn event_listings_leave_out_a_retracted_source_and_its_corroboration() {
+    let env = retracted_env();
+    let shown = env.json(["event", "show", ISW_EVENT]);
+    assert_eq!(shown["sources"], serde_json::json!([]), "{shown}");
+    assert_eq!(shown["corroboration"], 0, "{shown}");
+    let sources = env.run_ok(["sources", ISW_EVENT]);
+    assert!(sources.contains("0 independent sources"), "{sources}");
+    for args in [
+        vec!["timeline"],
+        vec!["event", "list"],
+        vec!["timeline", "--actor", "russia"],
+    ] {
+        let listed = env.json(&args);
+        let row = rows(&listed)
+            .iter()
+            .find(|r| r["id"] == ISW_EVENT)
+            .unwrap_or_else(|| panic!("{args:?}: {listed}"));
+        assert_eq!(row["sources"], serde_json::json!([]), "{args:?}");
+        assert_eq!(row["corroboration"], 0, "{args:?}");
+        let text = listed.to_string();
+        assert!(!text.contains("Study of War (ISW)"), "{args:?}");
+        assert!(!text.contains("\"Kirill Dmitriev\""), "{args:?}: {text}");
+    }
+    let miami = env.json(["event", "show", MIAMI]);
+    assert_eq!(miami["actors"], serde_json::json!(["Steve Witkoff"]));
+    let table = env.run_ok(["timeline", "--actor", "witkoff"]);
+    assert!(!table.contains("; Kirill Dmitriev"), "{table}");
+    let tjs = env.run_ok(["export", "--format", "timelinejs"]);
+    assert!(!tjs.contains("Study of War (ISW)"), "{tjs}");
+    assert!(
+        !tjs.contains("Actors: Steve Witkoff, Kirill Dmitriev"),
+        "{tjs}"
+    );
+    let html = env.run_ok(["export", "--format", "html"]);
+    assert!(!html.contains("kirill-dmitriev"), "the picture's actors");
+
+    // Before the retraction, both are listed and counted.
+    let then = env.json(["event", "show", ISW_EVENT, "--as-of", BEFORE]);
+    assert_eq!(
+        then["sources"],
+        serde_json::json!(["Institute for the Study of War (ISW)"])
+    );
+    assert_eq!(then["corroboration"], 1);
+    let then = env.json(["event", "show", MIAMI, "--as-of", BEFORE]);
+    assert_eq!(
+        then["actors"],
+        serde_json::json!(["Steve Witkoff", "Kirill Dmitriev"])
+    );
+}
+
+#[test]
+fn a_report_repeating_a_retracted_source_still_counts_it_as_its_origin() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "talks",
+        "--title",
+        "Talks",
+        "--date",
+        "2025-11-19",
+        "--source",
+        "Reuters",
+        "--source",
+        "Fake Wire",
+        "--source",
+        "Digest",
+    ]);
+    env.run_ok(["link", "talks", "Digest", "--via", "Fake Wire"]);
+    env.run_ok(["retract", "fake-wire", "--reason", "fabricated outlet"]);
+    let shown = env.json(["event", "show", "talks"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Reuters", "Digest"]));
+    assert_eq!(shown["corroboration"], 2, "Reuters, and Digest's origin");
+    let sources = env.run_ok(["sources", "talks"]);
+    assert!(sources.contains("2 independent sources"), "{sources}");
+}
+
+// ---------------------------------------------------------------------------
+// Round trips: importing an export changes nothing
+
+/// Exports `args` to FILE, imports FILE back (with `import_args`), and
+/// asserts that the database is the same, version for version.
+fn assert_round_trip(env: &TestEnv, file: &str, args: &[&str], import_args: &[&str]) {
+    let before = env.export_ndjson();
+    env.run_ok([&["export", "-o", file][..], args].concat());
+    let (_, stderr) = env.run_ok_with_stderr([&["import", file][..], import_args].concat());
+    assert!(
+        stderr.contains("0 added, 0 updated") || stderr.contains(": 0 new,"),
+        "{file}: {stderr}"
+    );
+    assert!(!stderr.contains("created") || stderr.contains("0 actors and 0 sources created"));
+    let after = env.export_ndjson();
+    assert!(before == after, "{file} changed the database:\n{stderr}");
+}
+
+#[test]
+fn the_timeline_csv_keeps_a_retracted_actor_and_source_as_ids_and_imports_back_unchanged() {
+    let env = retracted_env();
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(ISW_EVENT))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(row.contains(",isw,"), "the source as its id: {row}");
+    let row = csv.lines().find(|l| l.starts_with(MIAMI)).unwrap();
+    assert!(
+        row.contains("Steve Witkoff; kirill-dmitriev"),
+        "the actor as its id: {row}"
+    );
+    assert_eq!(
+        env.run_ok(["timeline", "--format", "csv"]).lines().count(),
+        17
+    );
+
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    // Twice, and with a dry run.
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    let (_, stderr) = env.run_ok_with_stderr(["import", "story.csv", "--dry-run"]);
+    assert!(stderr.contains("0 added, 0 updated"), "{stderr}");
+    // Still retracted, still hidden.
+    let sources = env.json(["source", "list"]);
+    assert!(!column(&sources, "id").contains("isw"), "{sources}");
+    let met = env.json(["who-met", "witkoff"]);
+    assert_eq!(column(&met, "b").len(), 1, "{met}");
+    env.fail(2, ["actor", "show", "kirill-dmitriev"]);
+}
+
+#[test]
+fn the_claims_csv_keeps_a_retracted_claimant_subject_and_source_and_imports_back_unchanged() {
+    let env = example_env();
+    env.cmd()
+        .env("FACTLINE_NOW", LOADED)
+        .args([
+            "claim",
+            "add",
+            "--id",
+            "about-dmitriev",
+            "--by",
+            "Ukraine",
+            "--text",
+            "Dmitriev is the Kremlin's channel to Witkoff",
+            "--about",
+            "kirill-dmitriev",
+            "--source",
+            "ISW",
+            "--source",
+            "Axios",
+        ])
+        .assert()
+        .success();
+    retract(&env, "kirill-dmitriev");
+    retract(&env, "isw");
+    let csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("about-dmitriev,"))
+        .unwrap();
+    assert!(row.contains(",isw; Axios,kirill-dmitriev,"), "{row}");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("2025-11-dmitriev-better-chances,"))
+        .unwrap();
+    assert!(
+        row.contains(",kirill-dmitriev,"),
+        "the claimant as its id: {row}"
+    );
+    // The listings still leave them out.
+    let shown = env.json(["claim", "show", "about-dmitriev"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Axios"]));
+    assert_eq!(shown["about"], serde_json::json!([]));
+    assert_eq!(shown["corroboration"], 1);
+
+    assert_round_trip(
+        &env,
+        "claims.csv",
+        &["--format", "csv", "--what", "claims"],
+        &["--what", "claims"],
+    );
+}
+
+#[test]
+fn the_dump_imports_back_unchanged_after_retractions() {
+    let env = retracted_env();
+    assert_round_trip(&env, "story.ndjson", &[], &[]);
+    // Into a new database: the same dump, byte for byte.
+    let dump = env.export_ndjson();
+    let other = TestEnv::new();
+    other.run_ok(["import", env.path("story.ndjson").to_str().unwrap()]);
+    assert!(
+        other.export_ndjson() == dump,
+        "the dump does not round-trip"
+    );
+    let met = other.json(["who-met", "witkoff"]);
+    assert_eq!(column(&met, "b").len(), 1, "{met}");
+}
+
+#[test]
+fn an_import_links_a_retracted_actor_or_source_by_its_id_and_leaves_it_retracted() {
+    let env = retracted_env();
+    let sheet = env.write_file(
+        "new.csv",
+        "date,title,kind,actors,sources\n\
+         2025-11-30,Witkoff and Dmitriev speak,call,Steve Witkoff; kirill-dmitriev,isw\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap()]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(!stderr.contains("created") || stderr.contains("0 actors and 0 sources created"));
+    let shown = env.json(["event", "show", "2025-11-30-witkoff-and-dmitriev-speak"]);
+    assert_eq!(shown["actors"], serde_json::json!(["Steve Witkoff"]));
+    assert_eq!(shown["sources"], serde_json::json!([]));
+    let dump = env.export_ndjson();
+    let event = dump
+        .lines()
+        .find(|l| l.contains("Witkoff and Dmitriev speak"))
+        .unwrap();
+    assert!(event.contains("\"kirill-dmitriev\""), "{event}");
+    assert!(event.contains("\"isw\""), "{event}");
+    let history = env.json(["history", "kirill-dmitriev"]);
+    assert_eq!(rows(&history).len(), 2, "still retracted, no new version");
+    // No actor was made in its place.
+    assert!(!env
+        .run_ok(["actor", "list", "--format", "csv"])
+        .contains("kirill-dmitriev"));
+}
