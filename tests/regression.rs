@@ -492,3 +492,99 @@ fn bad_rows_are_reported_at_their_line_with_crlf_blank_lines_and_quoted_newlines
         assert_eq!(reported, lines, "{name}: {err}");
     }
 }
+
+/// Importing a claims export after a retraction must change nothing. Two
+/// fixes met badly: the claims CSV refused an `about` event that had been
+/// retracted, so the export of a claim about one no longer imported; and a
+/// retracted actor's id, as the exports write it, was read as the name of a
+/// live actor whose name folds to it (a retracted `steve-witkoff` and a new
+/// "Steve Witkoff"), moving his events and claims to the new actor.
+#[test]
+fn exports_import_back_unchanged_after_retracting_an_event_or_actor() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env.run_ok(["retract", "2025-10-24-miami-talks", "--reason", "duplicate"]);
+    let dump = env.export_ndjson();
+    let claims = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    let claims = env.write_file("claims.csv", &claims);
+    env.run_ok(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "the claims export changed claims"
+    );
+
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "steve-witkoff",
+        "--text",
+        "We made progress",
+    ]);
+    env.run_ok(["retract", "steve-witkoff", "--reason", "wrong record"]);
+    env.run_ok(["actor", "add", "Steve Witkoff"]);
+    let dump = env.export_ndjson();
+    let events = env.run_ok(["export", "--format", "csv"]);
+    assert!(events.contains("steve-witkoff"), "{events}");
+    let events = env.write_file("events.csv", &events);
+    let claims = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    let claims = env.write_file("claims.csv", &claims);
+    env.run_ok(["import", events.to_str().unwrap()]);
+    env.run_ok(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "links moved from the retracted actor to his namesake"
+    );
+}
+
+/// `claims --format csv` has the claims CSV's columns, so users import it
+/// back; it left retracted sources out, and the import then unlinked them
+/// from every claim. It names them as `export --what claims` does now.
+#[test]
+fn the_claims_listing_in_csv_imports_back_unchanged_after_a_retraction() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env.run_ok(["retract", "axios", "--reason", "duplicate"]);
+    let dump = env.export_ndjson();
+    let claims = env.run_ok(["claims", "--format", "csv"]);
+    let file = env.write_file("claims.csv", &claims);
+    env.run_ok(["import", file.to_str().unwrap(), "--what", "claims"]);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// `claims --subject` said it filters by the key `contradictions` compares,
+/// but compared exactly while `contradictions` folds case and spacing: a
+/// claim that `contradictions` pairs by subject was missing from the filter.
+#[test]
+fn claims_subject_filter_folds_as_contradictions_does() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Ukraine",
+        "--text",
+        "Many deported",
+        "--subject",
+        "Deported Ukrainian Children",
+        "--value",
+        "20000",
+        "--unit",
+        "children",
+    ]);
+    let listed = env.run_ok([
+        "claims",
+        "--subject",
+        "deported-ukrainian-children",
+        "--format",
+        "csv",
+    ]);
+    assert!(listed.contains("Many deported"), "{listed}");
+    assert!(
+        listed.contains("ukraine-19500-deported-children"),
+        "{listed}"
+    );
+}

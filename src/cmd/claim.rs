@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
 use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
-use crate::cmd::{keyword, parse_user_date, Ctx, Names};
+use crate::cmd::{keyword, parse_user_date, Ctx, Format, Names};
 use crate::error::{Error, Result};
 use crate::model::names::{slug, validate_id};
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
@@ -369,13 +369,14 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     let format = ctx.read_format()?;
     let verdict: Option<Verdict> = args.verdict.as_deref().map(keyword).transpose()?;
     // Read as `claim add --subject` reads it, and compared as
-    // `contradictions` compares subjects: exactly.
+    // `contradictions` compares subjects: folded (case, accents, spacing).
     let subject = args
         .subject
         .as_deref()
         .map(|s| model::one_line("--subject", s, 200))
         .transpose()
-        .map_err(Error::bad_input)?;
+        .map_err(Error::bad_input)?
+        .map(crate::model::names::fold);
     let store = ctx.open(Access::Read)?;
     // Narrow by an index where one applies; contradictions need every claim.
     let mut ids: Option<BTreeSet<String>> = None;
@@ -402,12 +403,22 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     }
     let all = live_claims(&store)?;
     let contradicted = contradicted_ids(&all);
-    let mut names = Names::new(&store);
+    // The CSV form has the claims CSV's columns, which `import` reads back:
+    // named as `export --what claims` names them.
+    let mut names = match format {
+        Format::Csv => Names::for_import(&store),
+        _ => Names::new(&store),
+    };
     let mut rows = Vec::new();
     for claim in &all {
         if ids.as_ref().is_some_and(|ids| !ids.contains(&claim.id))
             || verdict.is_some_and(|v| v != claim.verdict)
-            || subject.is_some_and(|s| claim.quantity.as_ref().is_none_or(|q| q.subject != s))
+            || subject.as_deref().is_some_and(|s| {
+                claim
+                    .quantity
+                    .as_ref()
+                    .is_none_or(|q| crate::model::names::fold(&q.subject) != s)
+            })
             || (args.contradicted && !contradicted.contains(&claim.id))
         {
             continue;

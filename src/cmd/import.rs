@@ -682,6 +682,19 @@ impl<'s> Importer<'s> {
         if let Some(id) = self.actors_as_written.get(name) {
             return Ok(Some(id.clone()));
         }
+        // A retracted actor's id, as the CSV exports write one, means that
+        // actor even where the id folds to a live actor's name (a retracted
+        // `steve-witkoff` and a new "Steve Witkoff"): importing an export
+        // changes nothing. Only a cell written as an id is looked up so.
+        if crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase) {
+            if let Some(actor) = bulk.get::<Actor>(name)? {
+                if actor.meta.retracted.is_some() {
+                    self.actors_as_written
+                        .insert(name.to_string(), actor.id.clone());
+                    return Ok(Some(actor.id));
+                }
+            }
+        }
         let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
             self.actors_as_written.insert(name.to_string(), id.clone());
@@ -1028,6 +1041,12 @@ impl<'s> Importer<'s> {
             let retracted = match bulk.get::<Event>(about)? {
                 Some(event) => match event.meta.retracted {
                     None => {
+                        about_events.push(event.id);
+                        continue;
+                    }
+                    // A claim already about an event retracted since
+                    // keeps it, as the claims CSV export writes it.
+                    Some(_) if old.is_some_and(|c| c.about_events.contains(&event.id)) => {
                         about_events.push(event.id);
                         continue;
                     }
