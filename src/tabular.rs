@@ -540,7 +540,10 @@ impl Columns {
         };
         let subject = match self.get(row, "subject") {
             "" => None,
-            subject => Some(subject.to_string()),
+            subject => {
+                model::validate_text("subject", subject, 200)?;
+                Some(subject.to_string())
+            }
         };
         let value = match self.get(row, "value") {
             "" => None,
@@ -556,17 +559,25 @@ impl Columns {
             "" => model::Verdict::Unverified,
             v => v.parse()?,
         };
-        let list = |field: &str| -> Vec<String> {
-            self.get(row, field)
-                .split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
+        // Each item is checked as the same name is checked where it is
+        // made (a source's or actor's name, a claim id), so that what a
+        // claims CSV creates can be dumped and imported again.
+        let list = |field: &str| -> std::result::Result<Vec<String>, String> {
+            let mut items = Vec::new();
+            for item in self.get(row, field).split(';').map(model::trimmed) {
+                if !item.is_empty() {
+                    model::validate_text(field, item, 500)?;
+                    items.push(item.to_string());
+                }
+            }
+            Ok(items)
         };
         let quote = match self.get(row, "quote") {
             "" => None,
-            q => Some(q.to_string()),
+            q => {
+                model::validate_note("quote", q, 10_000)?;
+                Some(q.to_string())
+            }
         };
         Ok(ClaimRow {
             line,
@@ -579,10 +590,10 @@ impl Columns {
             value,
             unit: self.get(row, "unit").to_string(),
             verdict,
-            sources: list("sources"),
-            about: list("about"),
-            contradicts: list("contradicts"),
-            supports: list("supports"),
+            sources: list("sources")?,
+            about: list("about")?,
+            contradicts: list("contradicts")?,
+            supports: list("supports")?,
         })
     }
 }
