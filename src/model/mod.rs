@@ -287,6 +287,15 @@ pub fn corroboration(links: &[SourceLink]) -> usize {
 /// `links`, so leaving a source out never makes a report repeating it
 /// independent.
 pub fn corroboration_among(links: &[SourceLink], shown: &[SourceLink]) -> usize {
+    if links.iter().all(|l| l.via.is_none()) {
+        // No report repeats another (most facts): each shown source is its
+        // own origin. Every row of a listing or export counts this.
+        return shown
+            .iter()
+            .map(|l| l.source.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+    }
     let origin: std::collections::HashMap<&str, &str> = links
         .iter()
         .map(|l| l.source.as_str())
