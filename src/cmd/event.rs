@@ -7,7 +7,7 @@ use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
-use crate::model::{self, Actor, ActorKind, Event, Meta, Source, SourceLink, Status};
+use crate::model::{self, Actor, Event, Meta, Source, SourceLink, Status};
 use crate::output::{print_detail, Row};
 use crate::query::{self, Filter};
 use crate::resolve::{find_actor, find_source, require_actor, unknown, unused_id, Lookup};
@@ -95,15 +95,8 @@ impl<'s> Participants<'s> {
                         || self.created_actors.iter().any(|a| a.id == id))
                 };
                 let id = unused_id(taken, &slug(name))?;
-                self.created_actors.push(Actor {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    kind: ActorKind::Other,
-                    aliases: Vec::new(),
-                    description: String::new(),
-                    roles: Vec::new(),
-                    meta: Meta::first(self.now),
-                });
+                self.created_actors
+                    .push(Actor::named(id.clone(), name, self.now));
                 Ok(id)
             }
         }

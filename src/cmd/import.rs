@@ -11,7 +11,7 @@ use crate::cmd::Ctx;
 use crate::dump;
 use crate::error::{Error, Result};
 use crate::model::names::{fold, looks_like_id, slug};
-use crate::model::{self, Actor, ActorKind, Claim, Event, Meta, Source, SourceLink};
+use crate::model::{self, Actor, Claim, Event, Meta, Source, SourceLink};
 use crate::resolve::unused_id;
 use crate::store::bulk::Bulk;
 use crate::store::{keys, Access, Store};
@@ -720,15 +720,7 @@ impl<'s> Importer<'s> {
     /// Creates the actor for a name that means none (see `known_actor`).
     fn new_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
         let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
-        bulk.put(&Actor {
-            id: id.clone(),
-            name: name.to_string(),
-            kind: ActorKind::Other,
-            aliases: Vec::new(),
-            description: String::new(),
-            roles: Vec::new(),
-            meta: Meta::first(self.now),
-        })?;
+        bulk.put(&Actor::named(id.clone(), name, self.now))?;
         self.created_actors.insert(id.clone());
         self.counts.actors_created += 1;
         self.actors.insert(fold(name), id.clone());

@@ -203,13 +203,14 @@ impl<'s> Graph<'s> {
         self.scope == Scope::Full && self.chosen.is_none()
     }
 
-    /// Whether the record `id` of kind `R` is a node of the whole full
-    /// graph (a live record: a retracted one is no node).
-    fn is_node<R: crate::store::Record>(&self, id: &str) -> Result<bool> {
+    /// Whether the event `id` is a node of the whole full graph (a live
+    /// event: a retracted one is no node). Actors and sources are asked of
+    /// [`Live`], which reads each once.
+    fn is_event_node(&self, id: &str) -> Result<bool> {
         Ok(self
             .store
-            .get::<R>(id)?
-            .is_some_and(|r| r.meta().retracted.is_none()))
+            .get::<Event>(id)?
+            .is_some_and(|e| e.meta.retracted.is_none()))
     }
 
     /// Calls `f` with the edges of the claims, claim by claim in id order:
@@ -247,21 +248,21 @@ impl<'s> Graph<'s> {
             status: String::new(),
         };
         for claim in &claims {
-            if self.is_node::<Actor>(&claim.claimant)? {
+            if self.live.actor(&claim.claimant)? {
                 f(&edge(claim, &claim.claimant, &claim.id, "said", ""))?;
             }
             for event in &claim.about_events {
-                if self.is_node::<Event>(event)? {
+                if self.is_event_node(event)? {
                     f(&edge(claim, &claim.id, event, "about", event))?;
                 }
             }
             for actor in &claim.about_actors {
-                if self.is_node::<Actor>(actor)? {
+                if self.live.actor(actor)? {
                     f(&edge(claim, &claim.id, actor, "about", ""))?;
                 }
             }
             for link in &claim.sources {
-                if self.is_node::<Source>(&link.source)? {
+                if self.live.source(&link.source)? {
                     f(&edge(claim, &claim.id, &link.source, "reported", ""))?;
                 }
             }

@@ -543,6 +543,20 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// An actor known only by a name a fact gave (an event's or claim's,
+    /// typed or imported): kind `other`, nothing else yet.
+    pub fn named(id: String, name: &str, now: Stamp) -> Actor {
+        Actor {
+            id,
+            name: name.to_string(),
+            kind: ActorKind::Other,
+            aliases: Vec::new(),
+            description: String::new(),
+            roles: Vec::new(),
+            meta: Meta::first(now),
+        }
+    }
+
     /// The name followed by every alias: all spellings that find this actor.
     pub fn spellings(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
