@@ -107,7 +107,7 @@ fn a_restore_from_a_layout_3_backup_upgrades_the_restored_copy_only() {
     env.run_ok(["source", "add", "A source added after the backup"]);
 
     let (_, stderr) = env.run_ok_with_stderr(["restore", dest.to_str().unwrap()]);
-    assert!(stderr.contains("from storage layout 3 to 4"), "{stderr}");
+    assert!(stderr.contains("from storage layout 3 to 5"), "{stderr}");
     assert_eq!(changed(&before, &files(&dest)), Vec::<String>::new());
     assert!(keys_under(env.db(), b'm').is_empty());
     assert_eq!(env.export_ndjson(), at_backup);

@@ -262,7 +262,7 @@ fn a_layout_3_database_is_upgraded_when_opened_and_loses_nothing() {
     let (out, stderr) =
         env.run_ok_with_stderr(["timeline", "--from", "2025-11", "--to", "2025-12"]);
     assert!(
-        stderr.contains("upgraded database") && stderr.contains("from storage layout 3 to 4"),
+        stderr.contains("upgraded database") && stderr.contains("from storage layout 3 to 5"),
         "{stderr}"
     );
     assert_eq!(out, timeline);

@@ -227,6 +227,66 @@ fn diacritics_are_ignored_when_filtering_by_actor() {
     );
 }
 
+/// Letters that Unicode does not decompose into a letter and an accent
+/// (`ł`, `ı`, `ø`, `ß`) fold to their base letters, so the plain spelling
+/// that English-language reports use finds the actor, its events and its
+/// meetings, and is refused as a new actor's name.
+#[test]
+fn letters_without_a_decomposition_match_their_plain_spelling() {
+    let env = TestEnv::new();
+    for (written, plain, surname) in [
+        ("Alaksandr Łukaszenka", "Alaksandr Lukaszenka", "LUKASZENKA"),
+        ("Kemal Kılıçdaroğlu", "Kemal Kilicdaroglu", "kilicdaroglu"),
+        ("Jonas Gahr Støre", "Jonas Gahr Store", "store"),
+        ("Karl Weiß", "Karl Weiss", "weiss"),
+    ] {
+        let id = env.run_ok(["actor", "add", written]).trim().to_string();
+        let actors = ids(&env.json(["actor", "list"])).len();
+        let event = format!("talks-{id}");
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            &format!("{written} meets Witkoff"),
+            "--date",
+            "2025-11-19",
+            "--kind",
+            "meeting",
+            "--actor",
+            plain,
+            "--actor",
+            "Steve Witkoff",
+            "--id",
+            &event,
+        ]);
+        // The event names the existing actor; only Witkoff is new.
+        assert_eq!(
+            ids(&env.json(["actor", "list"])).len(),
+            actors + usize::from(actors == 1),
+            "{plain}"
+        );
+        assert_eq!(
+            ids(&env.json(["timeline", "--actor", plain])),
+            [event.as_str()]
+        );
+        assert_eq!(env.json(["actor", "show", plain])["id"], id);
+        let met = env.json(["who-met", plain]);
+        assert_eq!(met[0]["b"], "Steve Witkoff", "{plain}: {met}");
+        assert_eq!(met[0]["event"], event.as_str(), "{plain}: {met}");
+        let hits = env.json(["search", surname]);
+        assert_eq!(hits[0]["id"], event.as_str(), "{surname}: {hits}");
+        // The plain spelling is the existing actor's name, not a new actor.
+        let stderr = env.fail(2, ["actor", "add", plain]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains("already names actor"), "{stderr}");
+    }
+    assert_eq!(
+        env.run_ok(["actor", "add", "Ærøskøbing Straße"]),
+        "aeroskobing-strasse\n",
+        "new ids are made from the folded name"
+    );
+}
+
 // 3. did you mean
 
 #[test]

@@ -1,15 +1,22 @@
 //! Name matching: how a user's spelling of an actor finds the actor.
 //!
 //! Reporters spell names several ways (Zelensky / Zelenskyy, Umerov / Umierov,
-//! Türkiye / Turkiye). factline compares names *folded*: Unicode-decomposed,
-//! combining marks dropped, lower-cased, punctuation and runs of white space
+//! Türkiye / Turkiye, Łukaszenka / Lukaszenka). factline compares names
+//! *folded*: Unicode-decomposed, combining marks dropped, lower-cased, the
+//! Latin letters that Unicode does not decompose written with their base
+//! letters (see [`base_letters`]), punctuation and runs of white space
 //! collapsed to one space. Two spellings that fold alike are the same name;
 //! spellings that fold to something close are a likely misspelling.
 
 use unicode_normalization::UnicodeNormalization;
 
 /// Folds a name for comparison: `"  Türkiye "` → `"turkiye"`,
-/// `"ZELENSKYY"` → `"zelenskyy"`, `"Зеленський"` → `"зеленськии"`.
+/// `"ZELENSKYY"` → `"zelenskyy"`, `"Łukaszenka"` → `"lukaszenka"`,
+/// `"Зеленський"` → `"зеленськии"`.
+///
+/// Folded spellings are stored (in name and timeline keys: see
+/// `schema/storage.md`): a change to what this returns is a new storage
+/// layout, with an upgrade that re-keys what was stored.
 pub fn fold(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     fold_into(name, &mut out);
@@ -21,11 +28,54 @@ pub fn fold_into(name: &str, out: &mut String) {
     if name.is_ascii() {
         fold_ascii(name, out)
     } else {
-        fold_unicode(name, out)
+        fold_unicode(name, out, true)
     }
 }
 
-fn fold_unicode(name: &str, out: &mut String) {
+/// How storage layouts 3 and 4 folded names: as [`fold`], but letters such
+/// as `ł`, `ø`, `ı` and `ß` were kept. Only for finding the keys such a
+/// database stored, when it is upgraded.
+pub fn fold_layout_4(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    fold_into_layout_4(name, &mut out);
+    out
+}
+
+/// [`fold_layout_4`], appended to `out`.
+pub fn fold_into_layout_4(name: &str, out: &mut String) {
+    if name.is_ascii() {
+        fold_ascii(name, out)
+    } else {
+        fold_unicode(name, out, false)
+    }
+}
+
+/// The base letters of a lower-case Latin letter that Unicode does not
+/// decompose into a letter and a combining mark, as English-language
+/// reports write it without the special letter: `ł` (Łukaszenka,
+/// Lukaszenka), `ø` (Støre, Store), `đ` and `ð` (Đoković, Dokovic), `ħ`,
+/// `ŧ`, `ı` (Kılıçdaroğlu, Kilicdaroglu), `ŀ`, `ß` (and `ẞ`, which
+/// lower-cases to it: Straße, Strasse), `æ`, `œ` and `þ`. Upper-case forms
+/// are lower-cased first. Other scripts (Cyrillic, Greek…) are kept.
+fn base_letters(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ł' | 'ŀ' => "l",
+        'ø' => "o",
+        'đ' | 'ð' => "d",
+        'ħ' => "h",
+        'ŧ' => "t",
+        'ı' => "i",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'þ' => "th",
+        _ => return None,
+    })
+}
+
+/// Folds non-ASCII text; `base` writes the letters of [`base_letters`] as
+/// their base letters (layouts 3 and 4 kept them).
+fn fold_unicode(name: &str, out: &mut String, base: bool) {
     let start = out.len();
     let mut pending_space = false;
     for c in name.nfd() {
@@ -37,7 +87,12 @@ fn fold_unicode(name: &str, out: &mut String) {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            for lower in c.to_lowercase() {
+                match base_letters(lower) {
+                    Some(letters) if base => out.push_str(letters),
+                    _ => out.push(lower),
+                }
+            }
         } else if c.is_whitespace() || matches!(c, '-' | '_' | '.' | ',' | '\'' | '’') {
             pending_space = true;
         } else {
@@ -202,10 +257,62 @@ mod tests {
         ] {
             let (mut ascii, mut unicode) = ("key\u{1}".to_string(), "key\u{1}".to_string());
             fold_ascii(text, &mut ascii);
-            fold_unicode(text, &mut unicode);
+            fold_unicode(text, &mut unicode, true);
             assert_eq!(ascii, unicode, "{text:?}");
+            assert_eq!(fold_layout_4(text), fold(text), "{text:?}");
             assert_eq!(ascii, format!("key\u{1}{}", fold(text)), "{text:?}");
         }
+    }
+
+    #[test]
+    fn letters_unicode_does_not_decompose_fold_to_their_base_letters() {
+        for (written, plain) in [
+            ("Łukaszenka", "Lukaszenka"),
+            ("ŁUKASZENKA", "lukaszenka"),
+            ("Jonas Gahr Støre", "Jonas Gahr Store"),
+            ("STØRE", "store"),
+            ("Đoković", "Dokovic"),
+            ("ĐOKOVIĆ", "dokovic"),
+            ("Guðni Jóhannesson", "Gudni Johannesson"),
+            ("GUÐNI", "gudni"),
+            ("Ħamrun", "Hamrun"),
+            ("ħamrun", "hamrun"),
+            ("Ŧ ŧ", "t t"),
+            ("Kılıçdaroğlu", "Kilicdaroglu"),
+            ("KILIÇDAROĞLU", "kilicdaroglu"),
+            ("İstanbul", "Istanbul"),
+            ("Paŀlars", "Pallars"),
+            ("PAĿLARS", "pallars"),
+            ("Straße", "Strasse"),
+            ("STRAẞE", "strasse"),
+            ("Ærø", "Aero"),
+            ("Œuvre", "Oeuvre"),
+            ("Þórshöfn", "Thorshofn"),
+        ] {
+            assert_eq!(fold(written), fold(plain), "{written:?}");
+            assert!(fold(written).is_ascii(), "{written:?}: {}", fold(written));
+        }
+        assert_eq!(fold("Łukaszenka"), "lukaszenka");
+        assert_eq!(fold("Straße 5"), "strasse 5");
+        assert_eq!(fold("Æ-Œ"), "ae oe");
+        // Other scripts are kept as they were.
+        assert_eq!(fold("Зеленський"), "зеленськии");
+        assert_eq!(fold("Ελλάδα"), "ελλαδα");
+        assert_eq!(fold("Łódź — Ωμέγα"), "lodz — ωμεγα");
+        // Layouts 3 and 4 kept the letters; everything else folds alike.
+        assert_eq!(fold_layout_4("Łukaszenka"), "łukaszenka");
+        assert_eq!(fold_layout_4("Kılıçdaroğlu"), "kılıcdaroglu");
+        assert_eq!(fold_layout_4("STRAẞE"), "straße");
+        assert_eq!(fold_layout_4("Ærø"), "ærø");
+        for text in ["Türkiye", "Зеленський", "  Steve   Witkoff ", "Ελλάδα"] {
+            assert_eq!(fold_layout_4(text), fold(text), "{text:?}");
+        }
+        let mut key = "key\u{1}".to_string();
+        fold_into_layout_4("Støre", &mut key);
+        assert_eq!(key, "key\u{1}støre");
+        // Slugs, made from the fold, are ASCII for these names.
+        assert_eq!(slug("Łukaszenka"), "lukaszenka");
+        assert_eq!(slug("Kılıçdaroğlu"), "kilicdaroglu");
     }
 
     #[test]

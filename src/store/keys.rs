@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codec;
+use crate::model::names;
 use crate::model::{Actor, Claim, Event, EventKind, Source, Status};
 
 /// What the graph needs to know of one actor's part in one event, stored as
@@ -177,17 +178,57 @@ pub fn natural_hash(natural_key: &str) -> [u8; 8] {
     xxhash_rust::xxh3::xxh3_64(natural_key.as_bytes()).to_be_bytes()
 }
 
-/// The keys layout 3 gave a live event's timeline and natural-key entries,
-/// which the upgrade to layout 4 removes.
-pub fn layout_3_event_keys(event: &Event) -> [Vec<u8>; 2] {
+/// How a natural key or a name key folds its text: [`names::fold_into`],
+/// or, for the keys an earlier layout stored, [`names::fold_into_layout_4`].
+type FoldInto = fn(&str, &mut String);
+
+/// The keys layout 3 gave a live event's timeline and natural-key entries
+/// (its title folded as layout 3 folded it), which the upgrade removes.
+pub fn layout_3_event_keys(event: &Event) -> Vec<Vec<u8>> {
     let mut timeline = vec![TIMELINE];
     timeline.extend_from_slice(&event.date.sort_key());
     timeline.extend_from_slice(event.id.as_bytes());
     let mut natural = vec![NATURAL];
-    natural.extend_from_slice(natural_key(event).as_bytes());
+    natural.extend_from_slice(natural_key_folded(event, names::fold_into_layout_4).as_bytes());
     natural.push(0);
     natural.extend_from_slice(event.id.as_bytes());
-    [timeline, natural]
+    vec![timeline, natural]
+}
+
+/// The timeline key layout 4 gave a live event: its natural hash is of the
+/// title folded as layout 4 folded it (see [`names::fold_layout_4`]), which
+/// the upgrade to layout 5 replaces.
+pub fn layout_4_timeline(event: &Event) -> Vec<u8> {
+    let natural = natural_key_folded(event, names::fold_into_layout_4);
+    timeline_at(&dated_hash(&event.date.sort_key(), &natural), &event.id)
+}
+
+/// The name keys layouts 3 and 4 gave a live actor: its spellings folded
+/// as they folded them (see [`names::fold_layout_4`]), which the upgrade to
+/// layout 5 replaces. Sorted, without repeats, as [`name_keys`].
+pub fn layout_4_name_keys(actor: &Actor) -> Vec<Vec<u8>> {
+    name_keys_folded(actor, names::fold_into_layout_4)
+}
+
+/// The name keys (`n`) of a live actor: each of its spellings (name,
+/// aliases, id) folded, sorted, without repeats.
+pub fn name_keys(actor: &Actor) -> Vec<Vec<u8>> {
+    name_keys_folded(actor, names::fold_into)
+}
+
+fn name_keys_folded(actor: &Actor, fold_into: FoldInto) -> Vec<Vec<u8>> {
+    let mut keys: Vec<Vec<u8>> = actor
+        .spellings()
+        .chain(std::iter::once(actor.id.as_str()))
+        .map(|s| {
+            let mut folded = String::new();
+            fold_into(s, &mut folded);
+            name(&folded, &actor.id)
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// The first timeline key whose date starts on or after `day`.
@@ -235,22 +276,36 @@ pub fn natural_key(event: &Event) -> String {
 }
 
 pub fn natural_key_of(date: &str, title: &str, actors: &[String]) -> String {
+    natural_key_of_folded(date, title, actors, names::fold_into)
+}
+
+fn natural_key_folded(event: &Event, fold_into: FoldInto) -> String {
+    natural_key_of_folded(event.date.as_str(), &event.title, &event.actors, fold_into)
+}
+
+fn natural_key_of_folded(
+    date: &str,
+    title: &str,
+    actors: &[String],
+    fold_into: FoldInto,
+) -> String {
     let mut ids: Vec<&str> = actors.iter().map(String::as_str).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut key = String::new();
-    push_natural_key(&mut key, date, title, &ids);
+    push_natural_key(&mut key, date, title, &ids, fold_into);
     key
 }
 
-/// Appends the natural key of (date, title, sorted distinct actor ids) to `key`.
-fn push_natural_key(key: &mut String, date: &str, title: &str, ids: &[&str]) {
+/// Appends the natural key of (date, title, sorted distinct actor ids) to
+/// `key`, the title folded by `fold_into`.
+fn push_natural_key(key: &mut String, date: &str, title: &str, ids: &[&str], fold_into: FoldInto) {
     let ids_len: usize = ids.iter().map(|id| id.len() + 1).sum();
     key.reserve(date.len() + title.len() + 2 + ids_len);
     key.push_str(date);
     key.push('\u{1}');
     let title_at = key.len();
-    crate::model::names::fold_into(title, key);
+    fold_into(title, key);
     if key[title_at..].contains('\0') {
         let title: String = key[title_at..].chars().filter(|&c| c != '\0').collect();
         key.truncate(title_at);
@@ -337,11 +392,7 @@ impl Indexed for Actor {
         if self.meta.retracted.is_some() {
             return Vec::new();
         }
-        let mut keys: Vec<Vec<u8>> = self
-            .spellings()
-            .chain(std::iter::once(self.id.as_str()))
-            .map(|s| name(&crate::model::names::fold(s), &self.id))
-            .collect();
+        let mut keys = name_keys(self);
         keys.extend(
             self.roles
                 .iter()
@@ -383,7 +434,13 @@ impl Indexed for Event {
         let sort_key = self.date.sort_key();
         let mut entries = Vec::with_capacity(2 + actors.len());
         let mut natural = String::new();
-        push_natural_key(&mut natural, self.date.as_str(), &self.title, &actors);
+        push_natural_key(
+            &mut natural,
+            self.date.as_str(),
+            &self.title,
+            &actors,
+            names::fold_into,
+        );
         entries.push((
             timeline_at(&dated_hash(&sort_key, &natural), &self.id),
             Vec::new(),
@@ -594,6 +651,71 @@ mod tests {
         ))));
         assert_eq!(timeline_parts(&key[..17]), None);
         assert_eq!(timeline_parts(b"x12345678901234567ev-1"), None);
+    }
+
+    /// Layout 5 folds `ł`, `ß`… to base letters in name and timeline keys;
+    /// the upgrade finds the keys layouts 3 and 4 stored by folding as they
+    /// did. Spelled from their parts.
+    #[test]
+    fn earlier_layouts_keys_fold_as_those_layouts_did() {
+        let mut actor = Actor::named(
+            "łukaszenka".to_string(),
+            "Alaksandr Łukaszenka",
+            crate::model::Stamp(0),
+        );
+        actor.aliases = vec!["Lukaszenka".to_string(), "STRAẞE".to_string()];
+        let keys = |spellings: &[&str]| -> Vec<Vec<u8>> {
+            let mut keys: Vec<Vec<u8>> = spellings
+                .iter()
+                .map(|s| format!("n{s}\0łukaszenka").into_bytes())
+                .collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(
+            name_keys(&actor),
+            keys(&["alaksandr lukaszenka", "lukaszenka", "strasse"])
+        );
+        assert_eq!(
+            layout_4_name_keys(&actor),
+            keys(&["alaksandr łukaszenka", "lukaszenka", "straße", "łukaszenka"])
+        );
+        let event = Event {
+            id: "ev-1".into(),
+            title: "Łukaszenka and Støre".into(),
+            date: crate::model::Date::parse_edtf("2025-11-30").unwrap(),
+            kind: EventKind::Talks,
+            status: Status::Occurred,
+            place: None,
+            actors: vec!["b".into(), "a".into()],
+            sources: Vec::new(),
+            tags: Vec::new(),
+            description: String::new(),
+            meta: crate::model::Meta::first(crate::model::Stamp(0)),
+        };
+        let sort_key = event.date.sort_key();
+        let hash = |title: &str| {
+            xxhash_rust::xxh3::xxh3_64(format!("2025-11-30\u{1}{title}\u{1}a,b").as_bytes())
+                .to_be_bytes()
+        };
+        let at = |hash: [u8; 8]| [&b"t"[..], &sort_key, &hash, b"ev-1"].concat();
+        assert_eq!(timeline(&event), at(hash("lukaszenka and store")));
+        assert_eq!(layout_4_timeline(&event), at(hash("łukaszenka and støre")));
+        assert_eq!(
+            layout_3_event_keys(&event),
+            [
+                [&b"t"[..], &sort_key, b"ev-1"].concat(),
+                "m2025-11-30\u{1}łukaszenka and støre\u{1}a,b\0ev-1"
+                    .as_bytes()
+                    .to_vec()
+            ]
+        );
+        // A title without such letters has the same key in layouts 4 and 5.
+        let plain = Event {
+            title: "Lukaszenka and Store".into(),
+            ..event
+        };
+        assert_eq!(layout_4_timeline(&plain), timeline(&plain));
     }
 
     /// The hash is stored: it must be XXH3-64 as specified, whatever

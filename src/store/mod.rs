@@ -33,12 +33,13 @@ pub use keys::{Indexed, Participation};
 
 /// The layout version this build reads and writes. A database with a higher
 /// number was written by a newer factline and is refused, not misread; one
-/// at [`UPGRADES_FROM`] is upgraded when it is opened; an older one is
+/// from [`UPGRADES_FROM`] on is upgraded when it is opened; an older one is
 /// refused with the way out.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
-/// The one earlier layout this build upgrades in place (see
-/// `Store::upgrade_from_layout_3`).
+/// The oldest layout this build upgrades in place: it and every layout
+/// after it, up to [`SCHEMA_VERSION`], are upgraded in one step (see
+/// `Store::upgrade`).
 pub const UPGRADES_FROM: u32 = 3;
 
 const SCHEMA_KEY: &[u8] = b"schema_version";
@@ -221,8 +222,8 @@ impl Store {
         let upgrade = store.check_schema(exists)?;
         // An import killed under the old layout is undone in that layout.
         store.undo_interrupted_bulk()?;
-        if upgrade {
-            store.upgrade_from_layout_3()?;
+        if let Some(from) = upgrade {
+            store.upgrade(from)?;
         }
         crate::detail(format!(
             "opened {} in {} ms",
@@ -307,8 +308,9 @@ impl Store {
     }
 
     /// Checks the stored layout version (writing it into a new database).
-    /// True when the database is at [`UPGRADES_FROM`] and must be upgraded.
-    fn check_schema(&self, existed: bool) -> Result<bool> {
+    /// The layout to upgrade from, when the database is at an earlier
+    /// layout that this build upgrades (see [`UPGRADES_FROM`]).
+    fn check_schema(&self, existed: bool) -> Result<Option<u32>> {
         let meta = self.tree("meta")?;
         match meta
             .get(SCHEMA_KEY)
@@ -323,8 +325,8 @@ impl Store {
                             self.path.display()
                         ))
                     })?;
-                if version == UPGRADES_FROM {
-                    return Ok(true);
+                if (UPGRADES_FROM..SCHEMA_VERSION).contains(&version) {
+                    return Ok(Some(version));
                 }
                 if version < SCHEMA_VERSION {
                     return Err(Error::database(format!(
@@ -338,11 +340,11 @@ impl Store {
                         self.path.display()
                     )));
                 }
-                Ok(false)
+                Ok(None)
             }
             None if !existed || self.data.is_empty() => {
                 self.write_schema_version()?;
-                Ok(false)
+                Ok(None)
             }
             None => Err(Error::database(format!(
                 "database {} has records but no schema version; run `factline check`",
@@ -370,19 +372,27 @@ impl Store {
         Ok(())
     }
 
-    /// Layout 3 gave each live event a natural-key entry of its own (`m`);
-    /// layout 4 keeps the natural key's hash in the event's timeline entry
-    /// (`t`), one index entry fewer per event. The upgrade removes both old
-    /// entries of every live event and writes its new timeline entry, as
+    /// Upgrades a database from layout `from` (3 or 4) to this build's, as
     /// one bulk change under the undo log, as an import is: killed, it is
     /// undone at the next open, which upgrades again. The version is
     /// written after the change is on disk, so a crash between the two
     /// repeats an upgrade that then changes nothing. A record that cannot
     /// be decoded is left for `check` to report.
-    fn upgrade_from_layout_3(&self) -> Result<()> {
+    ///
+    /// - Layout 3 gave each live event a natural-key entry of its own
+    ///   (`m`); layout 4 keeps the natural key's hash in the event's
+    ///   timeline entry (`t`), one index entry fewer per event. From layout
+    ///   3, both old entries of every live event are removed and its new
+    ///   timeline entry written.
+    /// - Layouts 3 and 4 folded names and titles keeping letters such as
+    ///   `ł`, `ø`, `ı` and `ß`; layout 5 folds them to their base letters
+    ///   (`names::fold`). The name entries (`n`) of every live actor and the
+    ///   timeline entry of every live event whose folded spellings or title
+    ///   change are written again under the new fold, the old ones removed.
+    fn upgrade(&self, from: u32) -> Result<()> {
         let started = std::time::Instant::now();
         let mut bulk = self.bulk()?;
-        let mut events = 0usize;
+        let (mut events, mut actors) = (0usize, 0usize);
         self.data.for_each(&[keys::EVENT], None, &mut |_, value| {
             let Ok(event) = codec::decode::<Event>(value) else {
                 return Ok(());
@@ -390,17 +400,45 @@ impl Store {
             if event.meta.retracted.is_some() {
                 return Ok(());
             }
-            for old in keys::layout_3_event_keys(&event) {
-                bulk.write_entry(&old, None)?;
+            let new = keys::timeline(&event);
+            let old = match from {
+                3 => keys::layout_3_event_keys(&event),
+                _ => vec![keys::layout_4_timeline(&event)],
+            };
+            if old.len() == 1 && old[0] == new {
+                return Ok(());
             }
-            bulk.write_entry(&keys::timeline(&event), Some(&[]))?;
+            for old in old.iter().filter(|old| **old != new) {
+                bulk.write_entry(old, None)?;
+            }
+            bulk.write_entry(&new, Some(&[]))?;
             events += 1;
+            Ok(())
+        })?;
+        self.data.for_each(&[keys::ACTOR], None, &mut |_, value| {
+            let Ok(actor) = codec::decode::<Actor>(value) else {
+                return Ok(());
+            };
+            if actor.meta.retracted.is_some() {
+                return Ok(());
+            }
+            let (old, new) = (keys::layout_4_name_keys(&actor), keys::name_keys(&actor));
+            if old == new {
+                return Ok(());
+            }
+            for key in old.iter().filter(|key| !new.contains(key)) {
+                bulk.write_entry(key, None)?;
+            }
+            for key in new.iter().filter(|key| !old.contains(key)) {
+                bulk.write_entry(key, Some(&[]))?;
+            }
+            actors += 1;
             Ok(())
         })?;
         bulk.commit()?;
         self.write_schema_version()?;
         crate::notice(format!(
-            "upgraded database {} from storage layout {UPGRADES_FROM} to {SCHEMA_VERSION} ({events} events re-indexed in {:.1} s)",
+            "upgraded database {} from storage layout {from} to {SCHEMA_VERSION} ({events} events and {actors} actors re-indexed in {:.1} s)",
             self.path.display(),
             started.elapsed().as_secs_f64()
         ));

@@ -2,7 +2,7 @@
 //! from outside (or an older factline) would leave them: for tests of
 //! `check`, `check --repair`, the layout upgrade and `restore`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -76,36 +76,124 @@ fn damage_open(db: &sled::Db, f: impl FnOnce(&mut BTreeMap<Vec<u8>, Vec<u8>>)) {
     db.flush().expect("flush");
 }
 
+/// The live records of one kind among `entries`.
+fn live<R: serde::de::DeserializeOwned>(
+    entries: &BTreeMap<Vec<u8>, Vec<u8>>,
+    kind: u8,
+    retracted: impl Fn(&R) -> bool,
+) -> Vec<R> {
+    entries
+        .iter()
+        .filter(|(k, _)| k[0] == kind)
+        .map(|(_, v)| factline::codec::decode::<R>(v).expect("a record"))
+        .filter(|r| !retracted(r))
+        .collect()
+}
+
+/// An event's natural key (date 0x01 folded-title 0x01 sorted distinct
+/// actor ids joined by `,`), its title folded by `fold`.
+fn natural_key(event: &factline::model::Event, fold: fn(&str) -> String) -> String {
+    let mut ids: Vec<&str> = event.actors.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    format!(
+        "{}\u{1}{}\u{1}{}",
+        event.date.as_str(),
+        fold(&event.title).replace('\0', ""),
+        ids.join(",")
+    )
+}
+
+/// Folds names and titles in the keys that hold them as layouts 3 and 4
+/// did (`names::fold_layout_4`, which kept `ł`, `ø`, `ı`, `ß`…): each live
+/// actor's name entries (`n` folded-spelling NUL actor-id, for its name,
+/// aliases and id) and the natural-key hash in each live event's timeline
+/// entry (`t` sort-key(9) XXH3-64-BE(natural key) event-id). Returns how
+/// many keys changed.
+fn fold_keys_as_layout_4(entries: &mut BTreeMap<Vec<u8>, Vec<u8>>) -> usize {
+    use factline::model::names::{fold, fold_layout_4};
+    let mut changed = 0;
+    let actors: Vec<factline::model::Actor> = live(entries, b'a', |a: &factline::model::Actor| {
+        a.meta.retracted.is_some()
+    });
+    for actor in &actors {
+        let spellings: Vec<&str> = std::iter::once(actor.name.as_str())
+            .chain(actor.aliases.iter().map(String::as_str))
+            .chain([actor.id.as_str()])
+            .collect();
+        let key = |folded: String| format!("n{folded}\0{}", actor.id).into_bytes();
+        let new: BTreeSet<Vec<u8>> = spellings.iter().map(|s| key(fold(s))).collect();
+        let old: BTreeSet<Vec<u8>> = spellings.iter().map(|s| key(fold_layout_4(s))).collect();
+        for k in &new {
+            assert!(entries.remove(k).is_some(), "no name entry {k:?}");
+        }
+        for k in &old {
+            entries.insert(k.clone(), Vec::new());
+        }
+        changed += old.difference(&new).count();
+    }
+    let events: BTreeMap<Vec<u8>, factline::model::Event> =
+        live(entries, b'e', |e: &factline::model::Event| {
+            e.meta.retracted.is_some()
+        })
+        .into_iter()
+        .map(|e| (e.id.clone().into_bytes(), e))
+        .collect();
+    let timeline: Vec<Vec<u8>> = entries.keys().filter(|k| k[0] == b't').cloned().collect();
+    for key in timeline {
+        let event = &events[&key[18..]];
+        let hash = |f: fn(&str) -> String| {
+            xxhash_rust::xxh3::xxh3_64(natural_key(event, f).as_bytes()).to_be_bytes()
+        };
+        assert_eq!(key[10..18], hash(fold), "the timeline key of {}", event.id);
+        let old = [&key[..10], &hash(fold_layout_4), &key[18..]].concat();
+        if old != key {
+            let value = entries.remove(&key).unwrap();
+            entries.insert(old, value);
+            changed += 1;
+        }
+    }
+    changed
+}
+
+/// Rewrites the database in storage layout 4, as the factline before
+/// layout 5 wrote it: names and titles folded in keys as layout 4 folded
+/// them (see `fold_keys_as_layout_4`), schema version 4. The keys are
+/// spelled from their parts, not with factline's builders. Returns how many
+/// keys changed.
+pub fn rewrite_as_layout_4(db: &Path) -> usize {
+    let mut changed = 0;
+    let db = open(db);
+    damage_open(&db, |entries| changed = fold_keys_as_layout_4(entries));
+    write_schema_version(&db, 4);
+    changed
+}
+
 /// Rewrites the database in storage layout 3, as the factline before
-/// layout 4 wrote it: timeline keys without the natural-key hash (`t`
-/// sort-key event-id) and a natural-key entry per live event (`m` date
-/// 0x01 folded-title 0x01 sorted-actor-ids NUL event-id), schema version 3.
-/// The keys are spelled from their parts, not with factline's builders.
-/// Returns how many timeline keys were rewritten and entries added.
+/// layout 4 wrote it: names folded in keys as layouts 3 and 4 folded them
+/// (see `fold_keys_as_layout_4`), timeline keys without the natural-key
+/// hash (`t` sort-key event-id) and a natural-key entry per live event (`m`
+/// date 0x01 folded-title 0x01 sorted-actor-ids NUL event-id), schema
+/// version 3. The keys are spelled from their parts, not with factline's
+/// builders. Returns how many timeline keys were rewritten and entries added.
 pub fn rewrite_as_layout_3(db: &Path) -> (usize, usize) {
     let (mut timeline, mut natural) = (0, 0);
     let db = open(db);
     damage_open(&db, |entries| {
+        fold_keys_as_layout_4(entries);
         let old: Vec<Vec<u8>> = entries.keys().filter(|k| k[0] == b't').cloned().collect();
         for key in old {
             let value = entries.remove(&key).unwrap();
             entries.insert([&key[..10], &key[18..]].concat(), value);
             timeline += 1;
         }
-        let events: Vec<factline::model::Event> = entries
-            .iter()
-            .filter(|(k, _)| k[0] == b'e')
-            .map(|(_, v)| factline::codec::decode(v).expect("an event"))
-            .collect();
-        for event in events.iter().filter(|e| e.meta.retracted.is_none()) {
-            let mut ids: Vec<&str> = event.actors.iter().map(String::as_str).collect();
-            ids.sort_unstable();
-            ids.dedup();
+        let events = live(entries, b'e', |e: &factline::model::Event| {
+            e.meta.retracted.is_some()
+        });
+        for event in &events {
             let key = format!(
-                "m{}\u{1}{}\u{1}{}\0{}",
-                event.date.as_str(),
-                factline::model::names::fold(&event.title),
-                ids.join(","),
+                "m{}\0{}",
+                natural_key(event, factline::model::names::fold_layout_4),
                 event.id
             );
             entries.insert(key.into_bytes(), Vec::new());
