@@ -215,7 +215,14 @@ fn a_killed_upgrade_is_undone_and_done_again_at_the_next_open() {
 
     let (out, stderr) =
         env.run_ok_with_stderr(["timeline", "--actor", "lukasz 007", "--format", "csv"]);
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    // Said to be the upgrade it was, not an import the user never ran.
+    assert!(
+        stderr.contains(
+            "an upgrade of the storage layout was interrupted before it finished and has been undone"
+        ) && stderr.contains("it starts again now"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("an import"), "{stderr}");
     assert!(
         stderr.contains("from storage layout 4 to 5 (300 events and 600 actors"),
         "{stderr}"

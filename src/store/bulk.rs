@@ -61,6 +61,10 @@ const INTO_EMPTY: &[u8] = b"into an empty store";
 /// holds a copy of every page as it was, and undoing is putting that copy
 /// back in place of whatever pages are there.
 const REBUILDING: &[u8] = b"rebuilding every page";
+/// The marker while a storage layout upgrade writes its pages: undone from
+/// the `undo` tree as an import is (a factline that predates this value
+/// does just that), and reported as the upgrade it was.
+const UPGRADING: &[u8] = b"upgrading the storage layout";
 
 /// A size from the environment (for tests, which need small buffers and
 /// batches to exercise spills and interrupted commits), else `default`.
@@ -721,6 +725,9 @@ pub struct Bulk<'s> {
     /// The store's retracted events by date sort key, read when first
     /// asked for (see [`Bulk::retracted_events_dated`]).
     retracted: Option<foldhash::HashMap<[u8; 9], Vec<String>>>,
+    /// The marker a commit that has an undo log writes: empty for an
+    /// import, [`UPGRADING`] for an upgrade.
+    marker: &'static [u8],
 }
 
 impl Store {
@@ -736,6 +743,16 @@ impl Store {
             max_span: None,
             store_empty: self.data.is_empty(),
             retracted: None,
+            marker: &[],
+        })
+    }
+
+    /// A bulk change that upgrades the storage layout: an interrupted one
+    /// is undone as an import is, and said to be the upgrade it was.
+    pub(super) fn upgrade_bulk(&self) -> Result<Bulk<'_>> {
+        Ok(Bulk {
+            marker: UPGRADING,
+            ..self.bulk()?
         })
     }
 
@@ -760,6 +777,10 @@ impl Store {
                 let restored = self.restore_undo_log(&undo)?;
                 Some(("a `check --repair`", format!("{restored} pages restored")))
             }
+            Some(UPGRADING) => Some((
+                "an upgrade of the storage layout",
+                format!("{} pages restored", self.restore_undo_log(&undo)?),
+            )),
             Some(_) => Some((
                 "an import",
                 format!("{} pages restored", self.restore_undo_log(&undo)?),
@@ -770,8 +791,14 @@ impl Store {
             meta.remove(BULK_MARKER).map_err(sled)?;
             self.flush()?;
             self.data.clear_cache();
+            // The open that undid an upgrade upgrades again by itself.
+            let next = if marker.as_deref() == Some(UPGRADING) {
+                "it starts again now"
+            } else {
+                "run it again to complete it"
+            };
             crate::notice(format!(
-                "{}: {what} was interrupted before it finished and has been undone ({undone}); run it again to complete it",
+                "{}: {what} was interrupted before it finished and has been undone ({undone}); {next}",
                 self.path.display()
             ));
         }
@@ -1156,6 +1183,7 @@ impl Bulk<'_> {
             max_span,
             store_empty: _,
             retracted: _,
+            marker,
         } = self;
         // What the rows needed to read back is not needed to write pages.
         drop((records, latest, claimed, natural));
@@ -1178,7 +1206,7 @@ impl Bulk<'_> {
             meta.insert(BULK_MARKER, INTO_EMPTY).map_err(sled)?;
             store.flush()?;
         } else {
-            meta.insert(BULK_MARKER, &[]).map_err(sled)?;
+            meta.insert(BULK_MARKER, marker).map_err(sled)?;
         }
         let undo_log = (!into_empty).then_some(&undo);
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);

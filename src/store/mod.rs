@@ -391,7 +391,7 @@ impl Store {
     ///   change are written again under the new fold, the old ones removed.
     fn upgrade(&self, from: u32) -> Result<()> {
         let started = std::time::Instant::now();
-        let mut bulk = self.bulk()?;
+        let mut bulk = self.upgrade_bulk()?;
         let (mut events, mut actors) = (0usize, 0usize);
         self.data.for_each(&[keys::EVENT], None, &mut |_, value| {
             let Ok(event) = codec::decode::<Event>(value) else {
