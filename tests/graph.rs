@@ -1338,12 +1338,18 @@ fn search_finds_words_after_brackets_quotes_and_slashes() {
 }
 
 // ---------------------------------------------------------------------------
-// E. Claims: the contradictions table, and claims in the full graph export
+// E. Claims in the full graph export, and nodes of ids that two kinds share
 /// The nodes (id → class) and edges (source, target, relation) of a full
 /// graph export, read from each format.
 type Parsed = (BTreeMap<String, String>, Vec<(String, String, String)>);
 
 fn parse_graph(format: &str, text: &str) -> Parsed {
+    parse_graph_with(format, text, "class")
+}
+
+/// As [`parse_graph`], with each node's attribute `node_key` (which every
+/// node must have) in place of its class. A node id given twice fails.
+fn parse_graph_with(format: &str, text: &str, node_key: &str) -> Parsed {
     let mut nodes = BTreeMap::new();
     let mut edges = Vec::new();
     if format == "dot" {
@@ -1375,7 +1381,11 @@ fn parse_graph(format: &str, text: &str) -> Parsed {
                 let (second, _) = quoted(rest);
                 edges.push((first, second, attribute(line, "relation")));
             } else {
-                nodes.insert(first, attribute(line, "class"));
+                let value = attribute(line, node_key);
+                assert!(
+                    nodes.insert(first.clone(), value).is_none(),
+                    "dot: node {first} twice"
+                );
             }
         }
         return (nodes, edges);
@@ -1393,7 +1403,7 @@ fn parse_graph(format: &str, text: &str) -> Parsed {
     for n in doc.descendants().filter(|n| n.has_tag_name("node")) {
         let id = n.attribute("id").unwrap().to_string();
         assert!(
-            nodes.insert(id.clone(), value(n, "class")).is_none(),
+            nodes.insert(id.clone(), value(n, node_key)).is_none(),
             "{format}: node {id} twice"
         );
     }
@@ -1540,6 +1550,141 @@ fn the_full_graph_has_claims_with_claimants_subjects_sources_and_contradictions(
             );
         }
     }
+}
+
+/// Ids are unique within a kind, not across kinds: an actor and a source
+/// both `reuters`, or an event and a claim both `ceasefire`, were two nodes
+/// of one id in `--graph full`, and Gephi or networkx merged them (or
+/// refused the file), their edges ambiguous. Such nodes' ids are now
+/// qualified by class (`actor:reuters`); every other id stays the record's.
+#[test]
+fn records_of_two_kinds_sharing_an_id_are_distinct_nodes_of_the_full_graph() {
+    let env = TestEnv::new();
+    for args in [
+        &[
+            "actor",
+            "add",
+            "Reuters",
+            "--id",
+            "reuters",
+            "--kind",
+            "organization",
+        ][..],
+        &["actor", "add", "Vladimir Putin", "--id", "putin"],
+        &["source", "add", "Reuters wire", "--id", "reuters"],
+        &[
+            "event",
+            "add",
+            "--id",
+            "ceasefire",
+            "--title",
+            "Talks",
+            "--date",
+            "2025-03-01",
+            "--kind",
+            "meeting",
+            "--actor",
+            "reuters",
+            "--actor",
+            "putin",
+            "--source",
+            "reuters",
+        ],
+        &[
+            "claim",
+            "add",
+            "--id",
+            "ceasefire",
+            "--by",
+            "reuters",
+            "--text",
+            "Agreed",
+            "--about",
+            "ceasefire",
+            "--about",
+            "putin",
+            "--source",
+            "reuters",
+        ],
+    ] {
+        env.run_ok(args);
+    }
+    let edge =
+        |a: &str, b: &str, relation: &str| (a.to_string(), b.to_string(), relation.to_string());
+    let sorted = |mut edges: Vec<(String, String, String)>| {
+        edges.sort();
+        edges
+    };
+    for format in ["dot", "graphml", "gexf"] {
+        let text = env.run_ok(["export", "--format", format, "--graph", "full"]);
+        let (nodes, edges) = parse_graph(format, &text);
+        let want: BTreeMap<String, String> = [
+            ("actor:reuters", "actor"),
+            ("putin", "actor"),
+            ("event:ceasefire", "event"),
+            ("source:reuters", "source"),
+            ("claim:ceasefire", "claim"),
+        ]
+        .into_iter()
+        .map(|(id, class)| (id.to_string(), class.to_string()))
+        .collect();
+        assert_eq!(nodes, want, "{format}: one node per record\n{text}");
+        // Each node carries its record's own id.
+        let (records, _) = parse_graph_with(format, &text, "record");
+        for (id, record) in &records {
+            assert_eq!(id.rsplit(':').next(), Some(record.as_str()), "{format}");
+        }
+        // Every edge joins the nodes of the right kinds.
+        assert_eq!(
+            sorted(edges),
+            sorted(vec![
+                edge("putin", "actor:reuters", "met"),
+                edge("actor:reuters", "event:ceasefire", "participant"),
+                edge("putin", "event:ceasefire", "participant"),
+                edge("event:ceasefire", "source:reuters", "reported"),
+                edge("actor:reuters", "claim:ceasefire", "said"),
+                edge("claim:ceasefire", "event:ceasefire", "about"),
+                edge("claim:ceasefire", "putin", "about"),
+                edge("claim:ceasefire", "source:reuters", "reported"),
+            ]),
+            "{format}\n{text}"
+        );
+
+        // The actors graph has one kind of node: its ids stay the records'.
+        let text = env.run_ok(["export", "--format", format]);
+        let (nodes, edges) = parse_graph(format, &text);
+        assert_eq!(
+            nodes.keys().collect::<Vec<_>>(),
+            ["putin", "reuters"],
+            "{format}\n{text}"
+        );
+        assert_eq!(edges, [edge("putin", "reuters", "met")], "{format}");
+        assert!(
+            !text.contains("record"),
+            "{format}: no record attribute\n{text}"
+        );
+
+        // A filtered graph has no claims: only the actor and source clash.
+        let text = env.run_ok([
+            "export", "--format", format, "--graph", "full", "--from", "2025",
+        ]);
+        let (nodes, _) = parse_graph(format, &text);
+        assert_eq!(
+            nodes.keys().collect::<Vec<_>>(),
+            ["actor:reuters", "ceasefire", "putin", "source:reuters"],
+            "{format}\n{text}"
+        );
+    }
+    // A retracted source is no node: the actor's id is its own again.
+    env.run_ok(["retract", "reuters", "--kind", "source", "--reason", "test"]);
+    let (nodes, _) = parse_graph(
+        "gexf",
+        &env.run_ok(["export", "--format", "gexf", "--graph", "full"]),
+    );
+    assert!(
+        nodes.contains_key("reuters") && !nodes.contains_key("actor:reuters"),
+        "{nodes:?}"
+    );
 }
 
 /// `claims --help` promised a filter by subject that did not exist:
