@@ -546,9 +546,10 @@ pub struct LinkArgs {
     /// The source (id or name).
     pub source: String,
     /// Credibility of this report: 1 confirmed, 2 probably true, 3 possibly
-    /// true, 4 doubtful, 5 improbable, 6 cannot be judged.
+    /// true, 4 doubtful, 5 improbable, 6 cannot be judged. An empty value
+    /// (--credibility "") or none removes it: the report is not graded.
     #[arg(long)]
-    pub credibility: Option<u8>,
+    pub credibility: Option<String>,
     /// The source this report repeats (so it does not count as independent);
     /// refused when that source repeats this one, directly or through others.
     /// An empty value (--via "") removes it: the report is its own origin again.

@@ -621,6 +621,67 @@ fn example_claims_filter_by_verdict_claimant_and_event() {
     assert_eq!(ids(&about), expected);
 }
 
+/// `claims --help` promised a filter by subject that did not exist:
+/// `--subject KEY` keeps the claims giving a quantity for that subject,
+/// matched exactly as `contradictions` matches them.
+#[test]
+fn claims_filter_by_the_subject_of_their_quantity() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let claims = env.json(["claims"]);
+    let subject = rows(&claims)
+        .iter()
+        .find(|c| c["id"] == "ukraine-19500-deported-children")
+        .and_then(|c| c["subject"].as_str())
+        .unwrap_or_else(|| panic!("the Ukrainian claim has a subject: {claims}"))
+        .to_string();
+    assert!(!subject.is_empty());
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Russia",
+        "--text",
+        "Fewer",
+        "--subject",
+        &subject,
+        "--value",
+        "300",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Russia",
+        "--text",
+        "Other",
+        "--subject",
+        "other",
+        "--value",
+        "1",
+    ]);
+    let claims = env.json(["claims"]);
+    let with: BTreeSet<String> = rows(&claims)
+        .iter()
+        .filter(|c| c["subject"].as_str() == Some(subject.as_str()))
+        .map(|c| c["id"].as_str().expect("an id").to_string())
+        .collect();
+    assert_eq!(with.len(), 2, "{with:?}");
+    for command in [&["claims"][..], &["claim", "list"]] {
+        let mut args = command.to_vec();
+        args.extend(["--subject", &subject]);
+        assert_eq!(ids(&env.json(&args)), with, "{args:?}");
+        // Read as claim add reads it: without the white space around it.
+        let padded = format!("  {subject} ");
+        let mut args = command.to_vec();
+        args.extend(["--subject", &padded]);
+        assert_eq!(rows(&env.json(&args)).len(), with.len());
+    }
+    assert!(rows(&env.json(["claims", "--subject", "no-such-subject"])).is_empty());
+    let err = env.fail(2, ["claims", "--subject", " "]);
+    testenv::assert_one_error_line(&err);
+}
+
 #[test]
 fn rating_a_claim_keeps_the_earlier_verdict() {
     let env = TestEnv::new();

@@ -618,3 +618,64 @@ fn a_claims_row_with_an_overlong_source_name_is_a_bad_row() {
         "a refused import wrote something"
     );
 }
+
+/// Found by a user: a link's credibility entered wrongly could only be
+/// replaced by another grade, never taken back to "not graded", while
+/// `--via ""`, `--quote ""` and `--url ""` removed theirs. `--credibility ""`
+/// (or `none`) now removes it, the graded version kept in history; a value
+/// off the scale is one line naming the accepted values.
+#[test]
+fn a_links_credibility_can_be_removed() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--id",
+        "talks",
+        "--title",
+        "Talks",
+        "--date",
+        "2025-03-01",
+        "--source",
+        "Reuters",
+    ]);
+    let credibility = || {
+        let rows = env.json(["sources", "talks"]);
+        let row = &rows.as_array().unwrap()[0];
+        assert_eq!(row["name"], "Reuters", "{rows}");
+        row["credibility"].clone()
+    };
+    let versions = || env.json(["history", "talks"]).as_array().unwrap().len();
+    env.run_ok(["link", "talks", "Reuters", "--credibility", "2"]);
+    assert_eq!(credibility(), 2);
+    for removal in ["", "none", " NONE "] {
+        let before = versions();
+        env.run_ok(["link", "talks", "Reuters", "--credibility", removal]);
+        assert!(credibility().is_null(), "--credibility {removal:?}");
+        let history = env.json(["history", "talks"]);
+        let history = history.as_array().unwrap();
+        assert_eq!(history.len(), before + 1, "a new version");
+        assert_eq!(
+            history[before - 1]["record"]["sources"][0]["credibility"],
+            if removal.is_empty() { 2 } else { 5 },
+            "the graded version stays in history"
+        );
+        env.run_ok(["link", "talks", "Reuters", "--credibility", "5"]);
+        assert_eq!(credibility(), 5);
+    }
+    let dump = env.export_ndjson();
+    for bad in ["0", "7", "high", "-1", "2.5"] {
+        let flag = format!("--credibility={bad}");
+        let err = env.fail(2, ["link", "talks", "Reuters", flag.as_str()]);
+        testenv::assert_one_error_line(&err);
+        assert!(
+            err.contains("1 (confirmed) to 6 (cannot be judged)") && err.contains("none"),
+            "{err}"
+        );
+        assert_eq!(
+            env.export_ndjson(),
+            dump,
+            "--credibility {bad} wrote something"
+        );
+    }
+}

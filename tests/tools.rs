@@ -2,12 +2,23 @@
 
 mod testenv;
 
+use std::collections::BTreeSet;
+
 use testenv::TestEnv;
 
 fn example_env() -> TestEnv {
     let env = TestEnv::new();
     env.run_ok(["example"]);
     env
+}
+
+/// The ids of `search` hits, best first.
+fn hit_ids(hits: &serde_json::Value) -> Vec<String> {
+    hits.as_array()
+        .unwrap_or_else(|| panic!("a JSON array: {hits}"))
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn stat(rows: &serde_json::Value, name: &str) -> String {
@@ -105,6 +116,60 @@ fn search_folds_diacritics_and_ranks_titles_first() {
             .count(),
         1
     );
+}
+
+/// `search` finds a word whatever punctuation stands before or after it:
+/// "(Tyler Hicks)" was not found by `search tyler`, nor `one/beta` by `beta`.
+#[test]
+fn search_finds_words_after_brackets_quotes_and_slashes() {
+    let env = example_env();
+    assert_eq!(
+        hit_ids(&env.json(["search", "tyler"])),
+        ["2025-10-148th-brigade-zaporizhzhia"]
+    );
+
+    let env = TestEnv::new();
+    let titles = [
+        "one (beta) two",
+        "one \"beta\" two",
+        "one =beta",
+        "one:beta",
+        "one/beta",
+        "one beta two",
+        "one,beta",
+        "one-beta",
+        "one [beta]",
+        "one «beta»",
+        "alphabet",
+    ];
+    for (i, title) in titles.iter().enumerate() {
+        let id = format!("ev{i}");
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-02-01",
+            "--id",
+            &id,
+        ]);
+    }
+    let found: BTreeSet<String> = hit_ids(&env.json(["search", "beta"])).into_iter().collect();
+    let want: BTreeSet<String> = (0..titles.len() - 1).map(|i| format!("ev{i}")).collect();
+    assert_eq!(found, want, "every title with the word beta, not alphabet");
+    // A phrase across punctuation is found as a phrase (scored higher).
+    let hits = env.json(["search", "one beta"]);
+    for hit in hits.as_array().unwrap() {
+        assert_eq!(
+            hit["score"].as_u64(),
+            Some(9),
+            "word, word and phrase in the title: {hit}"
+        );
+    }
+    // A query of punctuation alone has no word to look for.
+    let err = env.fail(2, ["search", "(/)"]);
+    testenv::assert_one_error_line(&err);
 }
 
 #[test]

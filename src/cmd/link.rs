@@ -12,10 +12,15 @@ use crate::resolve::{find_source, unknown, Lookup};
 use crate::store::{Access, Record, Store};
 
 pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
-    model::validate_credibility(args.credibility).map_err(Error::bad_input)?;
-    // Each of --via, --quote and --url: not given (None) leaves the field
-    // as it is, an empty value (Some(None)) removes it, as an empty
-    // --place does for an event.
+    // Each of --credibility, --via, --quote and --url: not given (None)
+    // leaves the field as it is, an empty value (Some(None)) removes it, as
+    // an empty --place does for an event.
+    let credibility = args
+        .credibility
+        .as_deref()
+        .map(model::parse_credibility)
+        .transpose()
+        .map_err(Error::bad_input)?;
     let quote = match args.quote.as_deref() {
         Some(quote) if model::trimmed(quote).is_empty() => Some(None),
         Some(quote) => {
@@ -61,8 +66,8 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
                 links.last_mut().expect("just pushed")
             }
         };
-        if args.credibility.is_some() {
-            link.credibility = args.credibility;
+        if let Some(credibility) = credibility {
+            link.credibility = credibility;
         }
         if let Some(via) = &via {
             link.via = via.clone();

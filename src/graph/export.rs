@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::graph::{Live, Rules};
 use crate::model::{self, Actor, Claim, Date, Event, Source};
 use crate::query::{self, Filter, Window};
-use crate::store::Store;
+use crate::store::{Record, Store};
 
 /// Which nodes a graph export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,11 @@ pub enum Scope {
 
 #[derive(Debug, Clone)]
 pub struct Node {
+    /// The node's id in the file: the record's id, or `class:id` when
+    /// another class's node has that id too ([`Graph::node_id`]).
     pub id: String,
+    /// The record's own id.
+    pub record: String,
     pub label: String,
     /// actor, event, source or claim.
     pub class: &'static str,
@@ -37,6 +41,7 @@ pub struct Node {
 
 #[derive(Debug, Clone)]
 pub struct Edge {
+    /// The node ids of the edge's ends ([`Graph::node_id`]).
     pub source: String,
     pub target: String,
     /// met (a meeting that happened), planned (scheduled, postponed,
@@ -75,6 +80,10 @@ pub struct Graph<'s> {
     /// With a filter and [`Scope::Full`]: the events kept, their
     /// participants and their sources, the only nodes.
     chosen: Option<Chosen>,
+    /// The ids that are nodes of two classes or more in this graph (an
+    /// actor and a source both `reuters`): their nodes' ids are qualified
+    /// by class ([`Graph::node_id`]). Few: ids are unique within a class.
+    shared: HashSet<String>,
 }
 
 #[derive(Default)]
@@ -82,6 +91,81 @@ struct Chosen {
     events: HashSet<String>,
     actors: HashSet<String>,
     sources: HashSet<String>,
+}
+
+impl Chosen {
+    /// The ids that are nodes of two classes or more in the graph of the
+    /// chosen events (which are live; a participant or source is a node
+    /// when it is live).
+    fn shared(&self, store: &Store) -> Result<HashSet<String>> {
+        let mut shared = HashSet::new();
+        for id in &self.events {
+            if (self.actors.contains(id) && is_node::<Actor>(store, id)?)
+                || (self.sources.contains(id) && is_node::<Source>(store, id)?)
+            {
+                shared.insert(id.clone());
+            }
+        }
+        for id in &self.actors {
+            if self.sources.contains(id)
+                && is_node::<Actor>(store, id)?
+                && is_node::<Source>(store, id)?
+            {
+                shared.insert(id.clone());
+            }
+        }
+        Ok(shared)
+    }
+}
+
+/// Whether the record `id` of one kind is stored and live.
+fn is_node<R: Record>(store: &Store, id: &str) -> Result<bool> {
+    Ok(store
+        .get::<R>(id)?
+        .is_some_and(|r| r.meta().retracted.is_none()))
+}
+
+/// The ids that are live records of two kinds or more (the nodes of the
+/// whole full graph): the ids of each kind are read in id order, from the
+/// keys, and merged, so memory holds only the ids shared.
+fn shared_ids(store: &Store) -> Result<HashSet<String>> {
+    type Ids<'s> = Box<dyn Iterator<Item = Result<String>> + 's>;
+    let mut streams: [Ids; 4] = [
+        Box::new(store.ids::<Actor>()),
+        Box::new(store.ids::<Event>()),
+        Box::new(store.ids::<Source>()),
+        Box::new(store.ids::<Claim>()),
+    ];
+    let mut heads = streams
+        .iter_mut()
+        .map(|s| s.next().transpose())
+        .collect::<Result<Vec<Option<String>>>>()?;
+    let mut shared = HashSet::new();
+    while let Some(least) = heads.iter().flatten().min().cloned() {
+        let mut kinds = Vec::new();
+        for (i, head) in heads.iter_mut().enumerate() {
+            if head.as_deref() == Some(least.as_str()) {
+                kinds.push(i);
+                *head = streams[i].next().transpose()?;
+            }
+        }
+        // Only an id of two kinds or more is read: is each one live?
+        if kinds.len() > 1 {
+            let mut live = 0;
+            for i in kinds {
+                live += usize::from(match i {
+                    0 => is_node::<Actor>(store, &least)?,
+                    1 => is_node::<Event>(store, &least)?,
+                    2 => is_node::<Source>(store, &least)?,
+                    _ => is_node::<Claim>(store, &least)?,
+                });
+            }
+            if live > 1 {
+                shared.insert(least);
+            }
+        }
+    }
+    Ok(shared)
 }
 
 impl<'s> Graph<'s> {
@@ -121,6 +205,12 @@ impl<'s> Graph<'s> {
                 visit(event?)?;
             }
         }
+        // The actors graph has one class of nodes: no id is shared.
+        let shared = match (scope, &chosen) {
+            (Scope::Actors, _) => HashSet::new(),
+            (Scope::Full, Some(chosen)) => chosen.shared(store)?,
+            (Scope::Full, None) => shared_ids(store)?,
+        };
         Ok(Graph {
             store,
             live,
@@ -128,7 +218,26 @@ impl<'s> Graph<'s> {
             linked,
             filter,
             chosen,
+            shared,
         })
+    }
+
+    /// The id in the file of the node of class `class` (actor, event,
+    /// source or claim) for the record `id`: the record's id, unless a node
+    /// of another class has it too; then `class:id` (`actor:reuters`,
+    /// `source:reuters`), which no record id can be, as ids hold no `:`.
+    pub fn node_id(&self, class: &str, id: &str) -> String {
+        if self.shared.contains(id) {
+            format!("{class}:{id}")
+        } else {
+            id.to_string()
+        }
+    }
+
+    /// Whether some node's id is qualified by its class: the nodes then
+    /// carry their record's id as an attribute (`record`).
+    pub fn qualifies_ids(&self) -> bool {
+        !self.shared.is_empty()
     }
 
     /// Whether the node `id` of a full graph is in it.
@@ -147,7 +256,8 @@ impl<'s> Graph<'s> {
             };
             if shown {
                 f(&Node {
-                    id: actor.id,
+                    id: self.node_id("actor", &actor.id),
+                    record: actor.id,
                     label: actor.name,
                     class: "actor",
                     kind: actor.kind.to_string(),
@@ -160,7 +270,8 @@ impl<'s> Graph<'s> {
                 let event = event?;
                 if self.holds(|c| &c.events, &event.id) {
                     f(&Node {
-                        id: event.id,
+                        id: self.node_id("event", &event.id),
+                        record: event.id,
                         label: event.title,
                         class: "event",
                         kind: event.kind.to_string(),
@@ -172,7 +283,8 @@ impl<'s> Graph<'s> {
                 let source = source?;
                 if self.holds(|c| &c.sources, &source.id) {
                     f(&Node {
-                        id: source.id,
+                        id: self.node_id("source", &source.id),
+                        record: source.id,
                         label: source.name,
                         class: "source",
                         kind: String::new(),
@@ -184,7 +296,8 @@ impl<'s> Graph<'s> {
                 for claim in self.store.live::<Claim>() {
                     let claim = claim?;
                     f(&Node {
-                        id: claim.id,
+                        id: self.node_id("claim", &claim.id),
+                        record: claim.id,
                         label: claim.text,
                         class: "claim",
                         kind: String::new(),
@@ -207,10 +320,7 @@ impl<'s> Graph<'s> {
     /// event: a retracted one is no node). Actors and sources are asked of
     /// [`Live`], which reads each once.
     fn is_event_node(&self, id: &str) -> Result<bool> {
-        Ok(self
-            .store
-            .get::<Event>(id)?
-            .is_some_and(|e| e.meta.retracted.is_none()))
+        is_node::<Event>(self.store, id)
     }
 
     /// Calls `f` with the edges of the claims, claim by claim in id order:
@@ -227,9 +337,14 @@ impl<'s> Graph<'s> {
             .enumerate()
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
-        let edge = |claim: &Claim, source: &str, target: &str, relation, event: &str| Edge {
-            source: source.to_string(),
-            target: target.to_string(),
+        // Each end is given as (class, record id).
+        let edge = |claim: &Claim,
+                    (source_class, source): (&str, &str),
+                    (target_class, target): (&str, &str),
+                    relation,
+                    event: &str| Edge {
+            source: self.node_id(source_class, source),
+            target: self.node_id(target_class, target),
             relation,
             event: event.to_string(),
             claim: Some(claim.id.clone()),
@@ -248,35 +363,36 @@ impl<'s> Graph<'s> {
             status: String::new(),
         };
         for claim in &claims {
+            let this = ("claim", claim.id.as_str());
             if self.live.actor(&claim.claimant)? {
-                f(&edge(claim, &claim.claimant, &claim.id, "said", ""))?;
+                f(&edge(claim, ("actor", &claim.claimant), this, "said", ""))?;
             }
             for event in &claim.about_events {
                 if self.is_event_node(event)? {
-                    f(&edge(claim, &claim.id, event, "about", event))?;
+                    f(&edge(claim, this, ("event", event), "about", event))?;
                 }
             }
             for actor in &claim.about_actors {
                 if self.live.actor(actor)? {
-                    f(&edge(claim, &claim.id, actor, "about", ""))?;
+                    f(&edge(claim, this, ("actor", actor), "about", ""))?;
                 }
             }
             for link in &claim.sources {
                 if self.live.source(&link.source)? {
-                    f(&edge(claim, &claim.id, &link.source, "reported", ""))?;
+                    f(&edge(claim, this, ("source", &link.source), "reported", ""))?;
                 }
             }
             for other in &claim.supports {
                 if other != &claim.id && position.contains_key(other.as_str()) {
-                    f(&edge(claim, &claim.id, other, "supports", ""))?;
+                    f(&edge(claim, this, ("claim", other), "supports", ""))?;
                 }
             }
         }
         for (i, j, _) in model::contradictions(&claims) {
             f(&edge(
                 &claims[i],
-                &claims[i].id,
-                &claims[j].id,
+                ("claim", &claims[i].id),
+                ("claim", &claims[j].id),
                 "contradicts",
                 "",
             ))?;
@@ -290,9 +406,12 @@ impl<'s> Graph<'s> {
     pub fn for_each_edge(&self, f: &mut dyn FnMut(&Edge) -> Result<()>) -> Result<()> {
         for event in query::timeline(self.store, &self.filter)? {
             let event = event?;
-            let edge = |source: &str, target: &str, relation| Edge {
-                source: source.to_string(),
-                target: target.to_string(),
+            // Each end is given as (class, record id).
+            let edge = |(source_class, source): (&str, &str),
+                        (target_class, target): (&str, &str),
+                        relation| Edge {
+                source: self.node_id(source_class, source),
+                target: self.node_id(target_class, target),
                 relation,
                 event: event.id.clone(),
                 claim: None,
@@ -303,17 +422,21 @@ impl<'s> Graph<'s> {
                 status: event.status.to_string(),
             };
             for (a, b, relation) in meeting_pairs(&event, &self.live)? {
-                f(&edge(a, b, relation))?;
+                f(&edge(("actor", a), ("actor", b), relation))?;
             }
             if self.scope == Scope::Full {
                 for a in &event.actors {
                     if self.live.actor(a)? {
-                        f(&edge(a, &event.id, "participant"))?;
+                        f(&edge(("actor", a), ("event", &event.id), "participant"))?;
                     }
                 }
                 for link in &event.sources {
                     if self.live.source(&link.source)? {
-                        f(&edge(&event.id, &link.source, "reported"))?;
+                        f(&edge(
+                            ("event", &event.id),
+                            ("source", &link.source),
+                            "reported",
+                        ))?;
                     }
                 }
             }
@@ -394,9 +517,14 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             Some(verdict) => format!(", verdict=\"{}\"", dot_escape(verdict)),
             None => String::new(),
         };
+        let record = if graph.qualifies_ids() {
+            format!(", record=\"{}\"", dot_escape(&node.record))
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{verdict}{shape}];",
+            "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{record}{verdict}{shape}];",
             dot_escape(&node.id),
             dot_escape(&node.label),
             node.class,
@@ -492,10 +620,14 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         ("status", "edge", "status"),
         ("verdict", "node", "verdict"),
         ("claim", "edge", "claim"),
+        ("record", "node", "record"),
     ]
     .into_iter()
-    .filter(|(id, _, _)| graph.has_claims() || !matches!(*id, "verdict" | "claim"))
-    {
+    .filter(|(id, _, _)| match *id {
+        "verdict" | "claim" => graph.has_claims(),
+        "record" => graph.qualifies_ids(),
+        _ => true,
+    }) {
         writeln!(
             out,
             r#"  <key id="{id}" for="{on}" attr.name="{name}" attr.type="string"/>"#
@@ -515,6 +647,13 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             r#"      <data key="kind">{}</data>"#,
             xml_escape(&node.kind)
         )?;
+        if graph.qualifies_ids() {
+            writeln!(
+                out,
+                r#"      <data key="record">{}</data>"#,
+                xml_escape(&node.record)
+            )?;
+        }
         if let Some(verdict) = &node.verdict {
             writeln!(
                 out,
@@ -586,9 +725,15 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     } else {
         ("", "")
     };
+    // A node's record id is declared where some node's id is qualified.
+    let record = if graph.qualifies_ids() {
+        r#"<attribute id="record" title="record" type="string"/>"#
+    } else {
+        ""
+    };
     writeln!(
         out,
-        r#"    <attributes class="node"><attribute id="class" title="class" type="string"/><attribute id="kind" title="kind" type="string"/>{verdict}</attributes>"#
+        r#"    <attributes class="node"><attribute id="class" title="class" type="string"/><attribute id="kind" title="kind" type="string"/>{verdict}{record}</attributes>"#
     )?;
     writeln!(
         out,
@@ -600,9 +745,17 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             Some(verdict) => format!(r#"<attvalue for="verdict" value="{}"/>"#, xml_escape(verdict)),
             None => String::new(),
         };
+        let record = if graph.qualifies_ids() {
+            format!(
+                r#"<attvalue for="record" value="{}"/>"#,
+                xml_escape(&node.record)
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            r#"      <node id="{}" label="{}"><attvalues><attvalue for="class" value="{}"/><attvalue for="kind" value="{}"/>{verdict}</attvalues></node>"#,
+            r#"      <node id="{}" label="{}"><attvalues><attvalue for="class" value="{}"/><attvalue for="kind" value="{}"/>{verdict}{record}</attvalues></node>"#,
             xml_escape(&node.id),
             xml_escape(&node.label),
             node.class,

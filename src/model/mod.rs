@@ -685,6 +685,21 @@ fn refuse_control_characters(what: &str, text: &str, allowed: &[char]) -> Result
     }
 }
 
+/// Reads a credibility as the user typed it: 1 (confirmed) to 6 (cannot
+/// be judged), or no grade (an empty value or `none`).
+pub fn parse_credibility(text: &str) -> Result<Option<u8>, String> {
+    let text = trimmed(text);
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    match text.parse::<u8>() {
+        Ok(n) if (1..=6).contains(&n) => Ok(Some(n)),
+        _ => Err(format!(
+            "credibility {text:?} is not 1 (confirmed) to 6 (cannot be judged), or \"\" or none to remove it"
+        )),
+    }
+}
+
 /// Checks a credibility number: 1 (confirmed) to 6 (cannot be judged).
 pub fn validate_credibility(credibility: Option<u8>) -> Result<(), String> {
     match credibility {

@@ -513,6 +513,13 @@ impl Store {
         })
     }
 
+    /// The ids of the current records of one kind, retracted ones included,
+    /// in id order, read from the keys without decoding a record.
+    pub fn ids<R: Record>(&self) -> impl Iterator<Item = Result<String>> + '_ {
+        self.scan([R::KIND])
+            .map(|item| Ok(String::from_utf8_lossy(&item?.0[1..]).into_owned()))
+    }
+
     /// The ids of the records of `kind` that have history (earlier
     /// versions: edited or retracted ones), each once, in id order. A
     /// retraction is a later version, so every retracted record is among
