@@ -1730,6 +1730,64 @@ fn summary(stderr: &str) -> &str {
         .unwrap_or_else(|| panic!("no import summary in: {stderr}"))
 }
 
+/// Two actors named John Smith and two sources named Axios, whose ids
+/// (`john-smith`, `j-smith`, `axios`, `axios-2`) fold as the name they
+/// share, from an NDJSON dump, which can hold them.
+fn namesakes_dump() -> String {
+    let meta = r#""meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z","retracted":null}"#;
+    let actor = |id: &str, name: &str| {
+        format!(
+            r#"{{"type":"actor","id":"{id}","name":"{name}","kind":"person","aliases":[],"description":"","roles":[],{meta}}}"#
+        )
+    };
+    testenv::dump::of(&[
+        actor("john-smith", "John Smith"),
+        actor("j-smith", "John Smith"),
+        testenv::dump::source_line("axios", "Axios"),
+        testenv::dump::source_line("axios-2", "Axios"),
+    ])
+}
+
+#[test]
+fn namesakes_whose_ids_spell_their_name_import_back_as_themselves() {
+    // The export writes a shared name as the id; `john-smith` also spells
+    // "John Smith", which the import took for the first John Smith found
+    // (`j-smith`), moving the event to the other one.
+    let env = TestEnv::new();
+    let file = env.write_file("namesakes.ndjson", &namesakes_dump());
+    env.run_ok(["import", file.to_str().unwrap()]);
+    for (title, actor, source) in [
+        ("First", "john-smith", "axios"),
+        ("Second", "j-smith", "axios-2"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-01-01",
+            "--actor",
+            actor,
+            "--actor",
+            "Ann Lee",
+            "--source",
+            source,
+        ]);
+    }
+    let before = env.export_ndjson();
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(csv.contains("john-smith; Ann Lee,axios,"), "{csv}");
+    assert!(csv.contains("j-smith; Ann Lee,axios-2,"), "{csv}");
+    let file = env.write_file("timeline.csv", &csv);
+    let stderr = import(&env, &[file.to_str().unwrap()]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
 #[test]
 fn a_long_non_ascii_description_imports_again_from_the_csv_export() {
     // 60,000 Cyrillic characters are 120,000 bytes: within the limit of

@@ -634,6 +634,7 @@ struct Importer<'s> {
 impl<'s> Importer<'s> {
     fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
         let mut sources = foldhash::HashMap::default();
+        let mut live = Vec::new();
         let mut retracted = Vec::new();
         for source in store.all::<Source>() {
             let source = source?;
@@ -641,8 +642,19 @@ impl<'s> Importer<'s> {
                 retracted.push(source.id);
                 continue;
             }
-            sources.insert(fold(&source.name), source.id.clone());
-            sources.insert(fold(&source.id), source.id);
+            let name = fold(&source.name);
+            sources.insert(name.clone(), source.id.clone());
+            live.push((name, source.id));
+        }
+        // A source is found by its id too, unless that spells another
+        // source's name; an id that folds as the source's own name means
+        // that source, as the exports write one of several sources that
+        // share a name (`axios` of two called Axios).
+        for (name, id) in live {
+            let folded = fold(&id);
+            if folded == name || !sources.contains_key(&folded) {
+                sources.insert(folded, id);
+            }
         }
         // A retracted source is found by its id (as the CSV exports write
         // it), unless that names a live source: linked again, it stays
@@ -682,20 +694,23 @@ impl<'s> Importer<'s> {
         if let Some(id) = self.actors_as_written.get(name) {
             return Ok(Some(id.clone()));
         }
+        let folded = fold(name);
         // A retracted actor's id, as the CSV exports write one, means that
         // actor even where the id folds to a live actor's name (a retracted
         // `steve-witkoff` and a new "Steve Witkoff"): importing an export
-        // changes nothing. Only a cell written as an id is looked up so.
+        // changes nothing. So does the id of an actor whose own name folds
+        // alike, as the exports write one of several actors who share a
+        // name (`john-smith` of two John Smiths). Only a cell written as an
+        // id is looked up so.
         if crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
-                if actor.meta.retracted.is_some() {
+                if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
                     self.actors_as_written
                         .insert(name.to_string(), actor.id.clone());
                     return Ok(Some(actor.id));
                 }
             }
         }
-        let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
             self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(Some(id.clone()));
