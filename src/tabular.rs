@@ -70,6 +70,17 @@ pub struct EventRow {
     /// What a TimelineJS sheet's Group cell gave this row (None for other
     /// sheets, and where `--map` names the tags column).
     pub group: Option<Group>,
+    /// The lists a TimelineJS sheet's Text gave in the Actors and Sources
+    /// paragraphs that factline writes (`timelinejs::read_text`): the row
+    /// gives those fields, though the header has no column for them.
+    pub in_text: InText,
+}
+
+/// Which lists a row's TimelineJS Text gave (see [`EventRow::in_text`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InText {
+    pub actors: bool,
+    pub sources: bool,
 }
 
 /// What a TimelineJS Group cell means: the event's kind when it names one
@@ -433,10 +444,11 @@ impl Columns {
                 Some(p.to_string())
             }
         };
-        let list = |field: &str| -> std::result::Result<Vec<String>, String> {
-            let given: Vec<&str> = self
-                .get(row, field)
-                .split(';')
+        // A list's names, from its column's cell (split at `;`) or from
+        // the paragraph of a TimelineJS Text.
+        let checked = |field: &str, given: Vec<&str>| -> std::result::Result<Vec<String>, String> {
+            let given: Vec<&str> = given
+                .into_iter()
                 .map(model::trimmed)
                 .filter(|s| !s.is_empty())
                 .collect();
@@ -457,9 +469,30 @@ impl Columns {
             }
             Ok(items)
         };
-        let description = match html("description") {
-            true => crate::timelinejs::description_of_text(self.get(row, "description")),
-            false => self.get(row, "description").to_string(),
+        let list = |field: &str| checked(field, self.get(row, field).split(';').collect());
+        // A TimelineJS Text ends with the Actors and Sources paragraphs
+        // that factline writes: they give those lists, unless a column
+        // that --map names gives one.
+        let mut in_text = InText::default();
+        let from_text = |field: &str, names: Option<Vec<String>>, given: &mut bool| match names {
+            Some(names) if !self.index.contains_key(field) => {
+                *given = true;
+                checked(field, names.iter().map(String::as_str).collect())
+            }
+            _ => list(field),
+        };
+        let (description, actors, sources) = match html("description") {
+            true => {
+                let text = crate::timelinejs::read_text(self.get(row, "description"));
+                let actors = from_text("actors", text.actors, &mut in_text.actors)?;
+                let sources = from_text("sources", text.sources, &mut in_text.sources)?;
+                (text.description, actors, sources)
+            }
+            false => (
+                self.get(row, "description").to_string(),
+                list("actors")?,
+                list("sources")?,
+            ),
         };
         model::validate_note("description", &description, MAX_FIELD_CHARS)?;
         let tags = match group {
@@ -474,11 +507,12 @@ impl Columns {
             kind,
             status,
             place,
-            actors: list("actors")?,
-            sources: list("sources")?,
+            actors,
+            sources,
             tags,
             description,
             group,
+            in_text,
         })
     }
 }

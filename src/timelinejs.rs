@@ -150,11 +150,12 @@ pub fn slide(
     // TimelineJS renders text as HTML: factline's text is escaped, and only
     // its own paragraphs are markup.
     let mut text = escape(&event.description);
-    if !actors.is_empty() {
-        text.push_str(&format!("<p>Actors: {}</p>", escape(&actors.join(", "))));
-    }
-    if !sources.is_empty() {
-        text.push_str(&format!("<p>Sources: {}</p>", escape(&sources.join(", "))));
+    for (label, names) in [(ACTORS, actors), (SOURCES, sources)] {
+        if !names.is_empty() {
+            text.push_str(label);
+            text.push_str(&names_paragraph(names));
+            text.push_str("</p>");
+        }
     }
     Some(Slide {
         start_date: start,
@@ -169,11 +170,35 @@ pub fn slide(
     })
 }
 
+/// The paragraphs that [`slide`] adds after the description, as they begin.
+const ACTORS: &str = "<p>Actors: ";
+const SOURCES: &str = "<p>Sources: ";
+
+/// The characters [`escape`] replaces, and their entities.
+const ENTITIES: [(char, &str); 3] = [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;")];
+
+/// In the Actors and Sources paragraphs, a comma inside a name is written
+/// as this entity (a comma on the slide), so that no name reads as two.
+const COMMA: (char, &str) = (',', "&#44;");
+
 /// Escapes text for TimelineJS, which shows it as HTML.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+/// The body of an Actors or Sources paragraph: the names escaped, a comma
+/// inside a name written `&#44;`, joined with "; " (names cannot hold a
+/// `;`, see `model::validate_name`). A sheet reads "Witkoff, Steve;
+/// Kirill Dmitriev" on the slide, and [`read_text`] reads the names back
+/// exactly.
+fn names_paragraph(names: &[String]) -> String {
+    let escaped: Vec<String> = names
+        .iter()
+        .map(|name| escape(name).replace(COMMA.0, COMMA.1))
+        .collect();
+    escaped.join("; ")
 }
 
 /// Text as factline wrote it into TimelineJS (HTML): `&amp;`, `&lt;` and
@@ -184,7 +209,7 @@ pub fn unescape(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let (character, entity) = [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;")]
+        let (character, entity) = ENTITIES
             .into_iter()
             .find(|(_, entity)| rest.starts_with(entity))
             .unwrap_or(('&', "&"));
@@ -195,20 +220,93 @@ pub fn unescape(text: &str) -> String {
     out
 }
 
-/// The description in a slide's Text: without the `<p>Actors: …</p>` and
-/// `<p>Sources: …</p>` paragraphs that [`slide`] adds after it, unescaped.
-pub fn description_of_text(text: &str) -> String {
+/// What a slide's Text says, read back: the description, and the names of
+/// the Actors and Sources paragraphs when it ends with them (None for a
+/// paragraph it lacks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlideText {
+    pub description: String,
+    pub actors: Option<Vec<String>>,
+    pub sources: Option<Vec<String>>,
+}
+
+/// A slide's Text as [`slide`] writes it: the description, unescaped, and
+/// the names of the `<p>Actors: …</p>` and `<p>Sources: …</p>` paragraphs
+/// it adds after it. The names are read as [`names_paragraph`] writes them,
+/// or, in a paragraph without a `;`, as separated by commas: an earlier
+/// factline joined them with ", ".
+pub fn read_text(text: &str) -> SlideText {
     let mut text = text;
-    for paragraph in ["<p>Sources: ", "<p>Actors: "] {
+    let mut lists: [Option<Vec<String>>; 2] = [None, None];
+    for (slot, paragraph) in lists.iter_mut().zip([SOURCES, ACTORS]) {
         if let Some(body) = text.strip_suffix("</p>") {
             if let Some(at) = body.rfind(paragraph) {
-                if !body[at + paragraph.len()..].contains("<p>") {
+                let names = &body[at + paragraph.len()..];
+                if !names.contains("<p>") {
+                    *slot = Some(read_names(names));
                     text = &text[..at];
                 }
             }
         }
     }
-    unescape(text)
+    let [sources, actors] = lists;
+    SlideText {
+        description: unescape(text),
+        actors,
+        sources,
+    }
+}
+
+/// The names of an Actors or Sources paragraph (see [`read_text`]). Read
+/// left to right, an entity (`&amp;`, `&#44;`, or any `&name;` a sheet
+/// was written with) is part of a name: its `;` separates nothing.
+fn read_names(body: &str) -> Vec<String> {
+    // The paragraph as characters, each with whether it was written as
+    // itself (not as an entity): only those separate names.
+    let mut chars: Vec<(char, bool)> = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        if c == '&' {
+            if let Some(entity) = entity_at(rest) {
+                match ENTITIES.iter().chain([&COMMA]).find(|(_, e)| *e == entity) {
+                    Some(&(character, _)) => chars.push((character, false)),
+                    None => chars.extend(entity.chars().map(|c| (c, false))),
+                }
+                rest = &rest[entity.len()..];
+                continue;
+            }
+        }
+        chars.push((c, true));
+        rest = &rest[c.len_utf8()..];
+    }
+    // Names are joined with ";", or with "," where no ";" is.
+    let separator = match chars.contains(&(';', true)) {
+        true => ';',
+        false => ',',
+    };
+    chars
+        .split(|&written| written == (separator, true))
+        .map(|name| {
+            let name: String = name.iter().map(|&(c, _)| c).collect();
+            crate::model::trimmed(&name).to_string()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// The HTML entity `text` starts with (`&amp;`, `&#44;`), if it does.
+fn entity_at(text: &str) -> Option<&str> {
+    let body = text.strip_prefix('&')?;
+    let end = body.find(';')?;
+    let name = &body[..end];
+    let valid = (1..=10).contains(&name.len())
+        && name
+            .strip_prefix('#')
+            .unwrap_or(name)
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric())
+        && name != "#";
+    valid.then(|| &text[..end + 2])
 }
 
 /// The date in a Display Date cell, without the status that [`slide`]
@@ -295,10 +393,61 @@ mod tests {
             description: "<p>Actors: not a paragraph</p> & more".into(),
             ..event("2025", Status::Occurred)
         };
-        for (actors, sources) in [(vec![], vec![]), (vec!["A, B".into()], vec!["S".into()])] {
+        let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        for (actors, sources) in [
+            (vec![], vec![]),
+            (names(&["Witkoff, Steve"]), names(&["S"])),
+            (
+                names(&[
+                    "A & <B>",
+                    "Ministry of Defence, Ukraine",
+                    "&#44",
+                    "AT&T",
+                    "C",
+                ]),
+                vec![],
+            ),
+            (vec![], names(&["Axios", "RIA, photo caption"])),
+        ] {
             let s = slide(&e, None, &actors, &sources).unwrap();
-            assert_eq!(description_of_text(&s.text.text), e.description);
+            let read = read_text(&s.text.text);
+            assert_eq!(read.description, e.description);
+            let given = |names: Vec<String>| (!names.is_empty()).then_some(names);
+            assert_eq!(read.actors, given(actors));
+            assert_eq!(read.sources, given(sources));
         }
+        // The slide shows each name as written, "; " between them.
+        let s = slide(
+            &e,
+            None,
+            &names(&["Witkoff, Steve", "Kirill Dmitriev"]),
+            &[],
+        )
+        .unwrap();
+        assert!(
+            s.text
+                .text
+                .ends_with("<p>Actors: Witkoff&#44; Steve; Kirill Dmitriev</p>"),
+            "{}",
+            s.text.text
+        );
+        // An earlier factline joined the names with ", ".
+        let read =
+            read_text("Text<p>Actors: Steve Witkoff, Kirill Dmitriev</p><p>Sources: Axios</p>");
+        assert_eq!(read.description, "Text");
+        assert_eq!(
+            read.actors,
+            Some(names(&["Steve Witkoff", "Kirill Dmitriev"]))
+        );
+        assert_eq!(read.sources, Some(names(&["Axios"])));
+        // An entity is part of a name, in either way of joining them.
+        let read = read_text("<p>Actors: AT&amp;T, Verizon</p><p>Sources: A&nbsp;B; C &#44; D</p>");
+        assert_eq!(read.actors, Some(names(&["AT&T", "Verizon"])));
+        assert_eq!(read.sources, Some(names(&["A&nbsp;B", "C , D"])));
+        // Text without the paragraphs gives no list.
+        let read = read_text("<p>Just text</p>");
+        assert_eq!((read.actors, read.sources), (None, None));
+        assert_eq!(read.description, "<p>Just text</p>");
         assert_eq!(date_of_display("19 Nov 2025 (postponed)"), "19 Nov 2025");
         assert_eq!(
             date_of_display("~Dec 2025 (postponed from 19 Nov 2025)"),

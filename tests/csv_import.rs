@@ -1730,6 +1730,64 @@ fn summary(stderr: &str) -> &str {
         .unwrap_or_else(|| panic!("no import summary in: {stderr}"))
 }
 
+/// Two actors named John Smith and two sources named Axios, whose ids
+/// (`john-smith`, `j-smith`, `axios`, `axios-2`) fold as the name they
+/// share, from an NDJSON dump, which can hold them.
+fn namesakes_dump() -> String {
+    let meta = r#""meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z","retracted":null}"#;
+    let actor = |id: &str, name: &str| {
+        format!(
+            r#"{{"type":"actor","id":"{id}","name":"{name}","kind":"person","aliases":[],"description":"","roles":[],{meta}}}"#
+        )
+    };
+    testenv::dump::of(&[
+        actor("john-smith", "John Smith"),
+        actor("j-smith", "John Smith"),
+        testenv::dump::source_line("axios", "Axios"),
+        testenv::dump::source_line("axios-2", "Axios"),
+    ])
+}
+
+#[test]
+fn namesakes_whose_ids_spell_their_name_import_back_as_themselves() {
+    // The export writes a shared name as the id; `john-smith` also spells
+    // "John Smith", which the import took for the first John Smith found
+    // (`j-smith`), moving the event to the other one.
+    let env = TestEnv::new();
+    let file = env.write_file("namesakes.ndjson", &namesakes_dump());
+    env.run_ok(["import", file.to_str().unwrap()]);
+    for (title, actor, source) in [
+        ("First", "john-smith", "axios"),
+        ("Second", "j-smith", "axios-2"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-01-01",
+            "--actor",
+            actor,
+            "--actor",
+            "Ann Lee",
+            "--source",
+            source,
+        ]);
+    }
+    let before = env.export_ndjson();
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(csv.contains("john-smith; Ann Lee,axios,"), "{csv}");
+    assert!(csv.contains("j-smith; Ann Lee,axios-2,"), "{csv}");
+    let file = env.write_file("timeline.csv", &csv);
+    let stderr = import(&env, &[file.to_str().unwrap()]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
 #[test]
 fn a_long_non_ascii_description_imports_again_from_the_csv_export() {
     // 60,000 Cyrillic characters are 120,000 bytes: within the limit of
@@ -1949,8 +2007,8 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
     assert_eq!(env.export_ndjson(), before, "the import changed nothing");
 
     // Into a new database: the Group is the kind, the Text the description
-    // (the Actors and Sources paragraphs left out), the Display Date the
-    // date where it has the sheet's bounds, else the bounds.
+    // (its Actors and Sources paragraphs the actors and sources), the
+    // Display Date the date where it has the sheet's bounds, else the bounds.
     let other = TestEnv::new();
     let path = env.path("sheet.csv");
     other.run_ok(["import", path.to_str().unwrap()]);
@@ -1962,6 +2020,10 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
     );
     assert_eq!(miami["kind"], "talks");
     assert_eq!(miami["date"], "2025-10-24/2025-10-26");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Kirill Dmitriev"]
+    );
     assert!(
         miami["description"]
             .as_str()
@@ -1996,4 +2058,287 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
     // The same sheet into the database it came from is still no change.
     other.run_ok(["import", path.to_str().unwrap()]);
     assert_eq!(timeline(&other).len(), 18);
+}
+
+// TimelineJS sheets carry the events' actors and sources in their Text.
+
+/// A database whose events name an actor with a comma in the name, two
+/// actors who share a name ([`namesakes_dump`]), and sources, one with a
+/// comma in the name.
+fn people_env() -> TestEnv {
+    let env = TestEnv::new();
+    let file = env.write_file("namesakes.ndjson", &namesakes_dump());
+    env.run_ok(["import", file.to_str().unwrap()]);
+    for args in [
+        &[
+            "--title",
+            "Talks in Miami",
+            "--date",
+            "2025-10-24/2025-10-26",
+            "--kind",
+            "talks",
+            "--actor",
+            "Witkoff, Steve",
+            "--actor",
+            "john-smith",
+            "--actor",
+            "Kirill Dmitriev",
+            "--source",
+            "Axios",
+            "--source",
+            "Ministry of Defence, Ukraine",
+            "--note",
+            "Three days & <more>",
+        ][..],
+        &[
+            "--title",
+            "A call",
+            "--date",
+            "2025-11-02",
+            "--kind",
+            "meeting",
+            "--actor",
+            "j-smith",
+            "--actor",
+            "Kirill Dmitriev",
+            "--source",
+            "Axios",
+        ],
+        &["--title", "Nobody named", "--date", "2025-11"],
+    ] {
+        let mut all = vec!["event", "add"];
+        all.extend_from_slice(args);
+        env.run_ok(&all);
+    }
+    env
+}
+
+/// `who-met` as JSON, with the namesakes' ids (which a database the sheet
+/// is imported into knows them by) read as their shared name.
+fn who_met_as_named(env: &TestEnv) -> String {
+    env.run_ok(["who-met", "--format", "json"])
+        .replace("\"john-smith\"", "\"John Smith\"")
+        .replace("\"j-smith\"", "\"John Smith\"")
+}
+
+#[test]
+fn a_timelinejs_sheet_brings_the_events_actors_and_sources_into_a_new_database() {
+    let env = people_env();
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let sheet = std::fs::read_to_string(env.path("sheet.csv")).unwrap();
+    // Names joined with "; ", a comma inside a name written as an entity
+    // (the slide shows a comma), namesakes as their ids.
+    assert!(
+        sheet.contains(
+            "Three days &amp; &lt;more&gt;<p>Actors: Witkoff&#44; Steve; john-smith; Kirill Dmitriev</p><p>Sources: axios; Ministry of Defence&#44; Ukraine</p>"
+        ),
+        "{sheet}"
+    );
+
+    let other = TestEnv::new();
+    let path = env.path("sheet.csv");
+    let stderr = import(&other, &[path.to_str().unwrap()]);
+    assert!(
+        summary(&stderr)
+            .contains("3 added, 0 updated, 0 unchanged; 4 actors and 2 sources created"),
+        "{stderr}"
+    );
+    // Each event has its actors and sources, by the names the original
+    // lists them by (the namesakes by their ids), and its description.
+    let timeline_csv = |env: &TestEnv| env.run_ok(["timeline", "--format", "csv"]);
+    assert_eq!(timeline_csv(&other), timeline_csv(&env));
+    let talks = event_titled(&other, "Talks in Miami");
+    assert_eq!(
+        strings(&talks["actors"]),
+        ["Witkoff, Steve", "john-smith", "Kirill Dmitriev"]
+    );
+    assert_eq!(
+        strings(&talks["sources"]),
+        ["axios", "Ministry of Defence, Ukraine"]
+    );
+    assert_eq!(talks["description"], "Three days & <more>");
+    assert!(event_titled(&other, "Nobody named")["actors"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // Who met whom, as in the original.
+    assert_eq!(who_met_as_named(&other), who_met_as_named(&env));
+    assert!(
+        other
+            .run_ok(["who-met", "Witkoff, Steve"])
+            .contains("Kirill Dmitriev"),
+        "the graph has the meeting"
+    );
+    other.run_ok(["check"]);
+
+    // Into the database it came from, and into the new one: no change.
+    let stderr = import(&env, &[path.to_str().unwrap()]);
+    assert!(
+        summary(&stderr)
+            .contains("0 added, 0 updated, 3 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before, "the import changed nothing");
+    let copied = other.export_ndjson();
+    let stderr = import(&other, &[path.to_str().unwrap()]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(other.export_ndjson(), copied);
+}
+
+#[test]
+fn a_timelinejs_sheet_leaves_the_retracted_actors_and_sources_it_does_not_show() {
+    let env = people_env();
+    env.run_ok(["retract", "kirill-dmitriev", "--reason", "a duplicate"]);
+    env.run_ok(["retract", "axios", "--reason", "a duplicate"]);
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let sheet = std::fs::read_to_string(env.path("sheet.csv")).unwrap();
+    assert!(
+        sheet.contains("<p>Actors: Witkoff&#44; Steve; john-smith</p><p>Sources: Ministry of Defence&#44; Ukraine</p>"),
+        "a publication leaves the retracted out: {sheet}"
+    );
+    let path = env.path("sheet.csv");
+    let stderr = import(&env, &[path.to_str().unwrap()]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before, "the import changed nothing");
+
+    // A sheet that changes the lists: the retracted actor and source stay,
+    // after the ones it names.
+    env.write_file(
+        "edited.csv",
+        &sheet
+            .replace("Witkoff&#44; Steve; john-smith", "Witkoff&#44; Steve")
+            .replace("Ukraine</p>", "Ukraine; The New York Times</p>"),
+    );
+    let stderr = import(&env, &["edited.csv"]);
+    assert!(summary(&stderr).contains("1 updated"), "{stderr}");
+    let stored = env.export_ndjson();
+    let talks: Value = stored
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .rfind(|record| record["title"] == "Talks in Miami")
+        .expect("the event, its latest version last");
+    assert_eq!(
+        strings(&talks["actors"]),
+        ["witkoff-steve", "kirill-dmitriev"],
+        "{talks}"
+    );
+    let sources: Vec<&Value> = talks["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|link| &link["source"])
+        .collect();
+    assert_eq!(
+        sources,
+        ["ministry-of-defence-ukraine", "the-new-york-times", "axios"],
+        "{talks}"
+    );
+}
+
+#[test]
+fn a_timelinejs_sheet_from_an_earlier_factline_gives_its_actors_and_sources() {
+    // Earlier sheets joined the names with ", ".
+    let sheet = format!(
+        "{TIMELINEJS_HEADER}\n\
+         2025,10,24,,2025,10,26,,24–26 Oct 2025,Miami talks,\"Three days<p>Actors: Steve Witkoff, Kirill Dmitriev</p><p>Sources: Axios, The New York Times</p>\",,,,,,,talks,\n\
+         2025,11,,,,,,,Nov 2025,A report,<p>Sources: Axios</p>,,,,,,,report,\n"
+    );
+    let env = TestEnv::new();
+    env.write_file("old.csv", &sheet);
+    let stderr = import(&env, &["old.csv"]);
+    assert!(summary(&stderr).contains("2 added"), "{stderr}");
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Kirill Dmitriev"]
+    );
+    assert_eq!(strings(&miami["sources"]), ["Axios", "The New York Times"]);
+    assert_eq!(miami["description"], "Three days");
+    let report = event_titled(&env, "A report");
+    assert!(report["actors"].as_array().unwrap().is_empty(), "{report}");
+    assert_eq!(strings(&report["sources"]), ["Axios"]);
+    assert!(env
+        .run_ok(["who-met", "Steve Witkoff"])
+        .contains("Kirill Dmitriev"));
+    let before = env.export_ndjson();
+    let stderr = import(&env, &["old.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn a_timelinejs_text_without_the_paragraphs_leaves_actors_and_sources_as_stored() {
+    let env = TestEnv::new();
+    env.write_file(
+        "full.csv",
+        &format!(
+            "{HEADER}\n\
+             ,2025-10-24,Miami talks,talks,occurred,Miami,Steve Witkoff; Kirill Dmitriev,Axios,,\n"
+        ),
+    );
+    import(&env, &["full.csv"]);
+    // No paragraph: both lists as stored, and a new event gets none.
+    // Only an Actors paragraph: the sources as stored.
+    env.write_file(
+        "tl.csv",
+        &format!(
+            "{TIMELINEJS_HEADER}\n\
+             2025,10,24,,,,,,,Miami talks,Three days,,,,,,,,\n\
+             2025,11,1,,,,,,,Briefing,<p>Plain</p>,,,,,,,,\n"
+        ),
+    );
+    let stderr = import(&env, &["tl.csv"]);
+    assert!(summary(&stderr).contains("1 added, 1 updated"), "{stderr}");
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(miami["description"], "Three days");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Kirill Dmitriev"]
+    );
+    assert_eq!(strings(&miami["sources"]), ["Axios"]);
+    let briefing = event_titled(&env, "Briefing");
+    assert_eq!(briefing["description"], "<p>Plain</p>");
+    assert!(briefing["actors"].as_array().unwrap().is_empty());
+    assert!(briefing["sources"].as_array().unwrap().is_empty());
+
+    env.write_file(
+        "actors.csv",
+        &format!(
+            "{TIMELINEJS_HEADER}\n\
+             2025,10,24,,,,,,,Miami talks,Three days<p>Actors: Steve Witkoff; Rustem Umerov</p>,,,,,,,,\n"
+        ),
+    );
+    let stderr = import(&env, &["actors.csv"]);
+    assert!(summary(&stderr).contains("0 added, 1 updated"), "{stderr}");
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(
+        strings(&miami["actors"]),
+        ["Steve Witkoff", "Rustem Umerov"]
+    );
+    assert_eq!(strings(&miami["sources"]), ["Axios"]);
+    assert_eq!(miami["description"], "Three days");
+
+    // A column that --map names gives the list instead.
+    env.write_file(
+        "mapped.csv",
+        &format!(
+            "{TIMELINEJS_HEADER},Reported by\n\
+             2025,10,24,,,,,,,Miami talks,Three days<p>Sources: Axios</p>,,,,,,,,,The New York Times\n"
+        ),
+    );
+    import(&env, &["mapped.csv", "--map", "sources=Reported by"]);
+    let miami = event_titled(&env, "Miami talks");
+    assert_eq!(strings(&miami["sources"]), ["The New York Times"]);
+    assert_eq!(miami["description"], "Three days");
 }

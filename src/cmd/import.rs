@@ -634,6 +634,7 @@ struct Importer<'s> {
 impl<'s> Importer<'s> {
     fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
         let mut sources = foldhash::HashMap::default();
+        let mut live = Vec::new();
         let mut retracted = Vec::new();
         for source in store.all::<Source>() {
             let source = source?;
@@ -641,8 +642,19 @@ impl<'s> Importer<'s> {
                 retracted.push(source.id);
                 continue;
             }
-            sources.insert(fold(&source.name), source.id.clone());
-            sources.insert(fold(&source.id), source.id);
+            let name = fold(&source.name);
+            sources.insert(name.clone(), source.id.clone());
+            live.push((name, source.id));
+        }
+        // A source is found by its id too, unless that spells another
+        // source's name; an id that folds as the source's own name means
+        // that source, as the exports write one of several sources that
+        // share a name (`axios` of two called Axios).
+        for (name, id) in live {
+            let folded = fold(&id);
+            if folded == name || !sources.contains_key(&folded) {
+                sources.insert(folded, id);
+            }
         }
         // A retracted source is found by its id (as the CSV exports write
         // it), unless that names a live source: linked again, it stays
@@ -682,20 +694,23 @@ impl<'s> Importer<'s> {
         if let Some(id) = self.actors_as_written.get(name) {
             return Ok(Some(id.clone()));
         }
+        let folded = fold(name);
         // A retracted actor's id, as the CSV exports write one, means that
         // actor even where the id folds to a live actor's name (a retracted
         // `steve-witkoff` and a new "Steve Witkoff"): importing an export
-        // changes nothing. Only a cell written as an id is looked up so.
+        // changes nothing. So does the id of an actor whose own name folds
+        // alike, as the exports write one of several actors who share a
+        // name (`john-smith` of two John Smiths). Only a cell written as an
+        // id is looked up so.
         if crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
-                if actor.meta.retracted.is_some() {
+                if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
                     self.actors_as_written
                         .insert(name.to_string(), actor.id.clone());
                     return Ok(Some(actor.id));
                 }
             }
         }
-        let folded = fold(name);
         if let Some(id) = self.actors.get(&folded) {
             self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(Some(id.clone()));
@@ -850,7 +865,7 @@ impl<'s> Importer<'s> {
                 &tabular::event_id_base(&row.date, &row.title),
             )?,
         };
-        let (group, kind) = (row.group, row.kind);
+        let (group, kind, in_text) = (row.group, row.kind, row.in_text);
         let mut event = Event {
             id: id.clone(),
             title: row.title,
@@ -866,7 +881,39 @@ impl<'s> Importer<'s> {
         };
         match existing {
             Some(old) => {
-                self.given.keep_absent(&mut event, &old);
+                // The lists a TimelineJS Text gave are given too, but for
+                // the retracted actors and sources, which the sheet leaves
+                // out: they stay.
+                let given = Given {
+                    actors: self.given.actors || in_text.actors,
+                    sources: self.given.sources || in_text.sources,
+                    ..self.given
+                };
+                given.keep_absent(&mut event, &old);
+                if in_text.actors {
+                    event.actors = keep_retracted(
+                        &event.actors,
+                        &old.actors,
+                        |id| id,
+                        |id| {
+                            Ok(bulk
+                                .get::<Actor>(id)?
+                                .is_some_and(|a| a.meta.retracted.is_some()))
+                        },
+                    )?;
+                }
+                if in_text.sources {
+                    event.sources = keep_retracted(
+                        &event.sources,
+                        &old.sources,
+                        |l| &l.source,
+                        |id| {
+                            Ok(bulk
+                                .get::<Source>(id)?
+                                .is_some_and(|s| s.meta.retracted.is_some()))
+                        },
+                    )?;
+                }
                 // A TimelineJS Group that names a kind gives the kind, and
                 // leaves the tags as stored (one that does not is a tag).
                 if group == Some(tabular::Group::Kind) {
@@ -1340,6 +1387,42 @@ fn changed_claim_fields(old: &Claim, new: &Claim) -> Vec<&'static str> {
 /// the claim: two keys may share it).
 fn claim_hash(natural_key: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(natural_key.as_bytes())
+}
+
+/// A list that a TimelineJS sheet's Text gave for an event, as the event
+/// keeps it: the sheet names only live actors and sources (a publication
+/// leaves the retracted out, `Names::unambiguous`), so the `stored` list's
+/// retracted items stay, in their place when the sheet lists the others as
+/// stored, else after the `listed` ones.
+fn keep_retracted<T: Clone>(
+    listed: &[T],
+    stored: &[T],
+    key: impl Fn(&T) -> &String,
+    mut retracted: impl FnMut(&str) -> Result<bool>,
+) -> Result<Vec<T>> {
+    let mut hidden = Vec::new();
+    let mut shown = Vec::new();
+    for item in stored {
+        match retracted(key(item))? {
+            true => hidden.push(item),
+            false => shown.push(key(item)),
+        }
+    }
+    if hidden.is_empty() {
+        return Ok(listed.to_vec());
+    }
+    let listed_keys: Vec<&String> = listed.iter().map(&key).collect();
+    if listed_keys == shown {
+        return Ok(stored.to_vec());
+    }
+    let mut kept = listed.to_vec();
+    kept.extend(
+        hidden
+            .into_iter()
+            .filter(|item| !listed_keys.contains(&key(item)))
+            .cloned(),
+    );
+    Ok(kept)
 }
 
 /// Removes repeated ids, keeping each one's first place, in place.
