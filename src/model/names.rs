@@ -55,7 +55,8 @@ pub fn fold_into_layout_4(name: &str, out: &mut String) {
 /// reports write it without the special letter: `ł` (Łukaszenka,
 /// Lukaszenka), `ø` (Støre, Store), `đ` and `ð` (Đoković, Dokovic), `ħ`,
 /// `ŧ`, `ı` (Kılıçdaroğlu, Kilicdaroglu), `ŀ`, `ß` (and `ẞ`, which
-/// lower-cases to it: Straße, Strasse), `æ`, `œ` and `þ`. Upper-case forms
+/// lower-cases to it: Straße, Strasse), `æ`, `œ`, `þ` and `ə` (Əliyev,
+/// Aliyev, as English-language reports write Azerbaijani). Upper-case forms
 /// are lower-cased first. Other scripts (Cyrillic, Greek…) are kept.
 fn base_letters(c: char) -> Option<&'static str> {
     Some(match c {
@@ -69,6 +70,7 @@ fn base_letters(c: char) -> Option<&'static str> {
         'æ' => "ae",
         'œ' => "oe",
         'þ' => "th",
+        'ə' => "a",
         _ => return None,
     })
 }
@@ -288,6 +290,8 @@ mod tests {
             ("Ærø", "Aero"),
             ("Œuvre", "Oeuvre"),
             ("Þórshöfn", "Thorshofn"),
+            ("İlham Əliyev", "Ilham Aliyev"),
+            ("ƏLIYEV", "aliyev"),
         ] {
             assert_eq!(fold(written), fold(plain), "{written:?}");
             assert!(fold(written).is_ascii(), "{written:?}: {}", fold(written));
