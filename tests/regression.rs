@@ -618,3 +618,73 @@ fn a_claims_row_with_an_overlong_source_name_is_a_bad_row() {
         "a refused import wrote something"
     );
 }
+
+/// With "Steve Witkoff" and "Volodymyr Zelenskyy" recorded, `--actor
+/// Witkoff` and `--actor Zelenskiy` silently created actors `witkoff` and
+/// `zelenskiy`, and `actors --similar` did not list them: who-met split one
+/// person in two. A one-word name that is, or nearly is, the surname of a
+/// recorded full name is now refused with "did you mean", as a near miss of
+/// the whole name is; `--new-actor` overrides, and the pair is listed.
+#[test]
+fn a_surname_alone_is_refused_as_a_near_miss_of_the_full_name() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Steve Witkoff"]);
+    env.run_ok(["-q", "actor", "add", "Volodymyr Zelenskyy"]);
+    let event = |actor: &str| {
+        vec![
+            "event".to_string(),
+            "add".into(),
+            "--title".into(),
+            format!("Meets {actor}"),
+            "--date".into(),
+            "2025-11-25".into(),
+            "--actor".into(),
+            actor.into(),
+        ]
+    };
+    for (typed, meant) in [
+        ("Witkoff", "Steve Witkoff"),
+        ("Zelenskiy", "Volodymyr Zelenskyy"),
+        ("ZELENSKYY", "Volodymyr Zelenskyy"),
+    ] {
+        let err = env.fail(2, event(typed));
+        assert!(
+            err.contains(&format!("did you mean {meant:?}?")) && err.contains("--new-actor"),
+            "{typed}: {err}"
+        );
+    }
+    let err = env.fail(2, ["actor", "add", "Witkoff"]);
+    assert!(err.contains("did you mean \"Steve Witkoff\""), "{err}");
+    let actors = env.run_ok(["actor", "list", "--format", "csv"]);
+    assert_eq!(actors.lines().count(), 3, "nothing was created: {actors}");
+    // Given names, particles, short words and organisations' last words are
+    // not refused.
+    env.run_ok(["-q", "actor", "add", "Mohammed bin Salman"]);
+    env.run_ok(["-q", "actor", "add", "Armed Forces of Ukraine"]);
+    env.run_ok(["-q", "actor", "add", "John Kerry"]);
+    for name in ["Steve", "John", "bin", "Ukraine", "Berry", "Melania Trump"] {
+        env.run_ok(["-q", "actor", "add", name]);
+    }
+    // Once told, the surname is added as someone else, and listed as a
+    // merge candidate with the full name.
+    env.run_ok(
+        event("Zelenskiy")
+            .into_iter()
+            .chain(["--new-actor".to_string()]),
+    );
+    let similar = env.run_ok(["actors", "--similar", "--format", "csv"]);
+    assert!(
+        similar.contains("volodymyr-zelenskyy,Volodymyr Zelenskyy,zelenskiy,Zelenskiy"),
+        "{similar}"
+    );
+    for unrelated in [
+        "steve,",
+        "john,",
+        "bin,",
+        "ukraine,",
+        "berry,",
+        "melania-trump,",
+    ] {
+        assert!(!similar.contains(unrelated), "{unrelated}: {similar}");
+    }
+}
