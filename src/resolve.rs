@@ -151,9 +151,9 @@ pub fn unused_id(mut taken: impl FnMut(&str) -> Result<bool>, base: &str) -> Res
     unreachable!("some suffix is always free")
 }
 
-/// Two actors whose spellings are likely the same name (a near-miss such as
-/// Zelenskiy / Zelenskyy, or a surname alone such as Witkoff / Steve
-/// Witkoff): candidates for `actor merge`.
+/// Two actors whose spellings are likely the same name (the same spelling,
+/// a near-miss such as Zelenskiy / Zelenskyy, or a surname alone such as
+/// Witkoff / Steve Witkoff): candidates for `actor merge`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Similar {
     pub a: String,
@@ -181,9 +181,9 @@ fn word_keys(word: &str) -> [String; 2] {
 }
 
 /// Every pair of distinct actors with spellings that are likely the same
-/// name, most alike first: likely misspellings, and a one-word spelling
-/// that is the surname of another or a near miss of it
-/// ([`is_likely_same_name`]).
+/// name, most alike first: the same spelling (two records of one name),
+/// likely misspellings, and a one-word spelling that is the surname of
+/// another or a near miss of it ([`is_likely_same_name`]).
 ///
 /// Whole spellings are compared within blocks: the first letters of the
 /// whole spelling, of its last word and of its consonants (so that a vowel
@@ -260,7 +260,8 @@ pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
         for (i, &x) in members.iter().enumerate() {
             for &y in &members[i + 1..] {
                 let ((sa, ia), (sb, ib)) = (&names[x], &names[y]);
-                if ia != ib && is_likely_misspelling(sa, sb) {
+                // The same spelling for two actors is the likeliest pair of all.
+                if ia != ib && (sa == sb || is_likely_misspelling(sa, sb)) {
                     record(&names[x], &names[y]);
                 }
             }

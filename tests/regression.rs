@@ -688,3 +688,23 @@ fn a_surname_alone_is_refused_as_a_near_miss_of_the_full_name() {
         assert!(!similar.contains(unrelated), "{unrelated}: {similar}");
     }
 }
+
+/// `actors --similar` left out two actors with exactly the same name (ids
+/// `putin` and `vladimir-putin`, one from a colleague's dump): the likeliest
+/// merge candidates of all. They are now listed first, alike 1.00.
+#[test]
+fn actors_with_the_same_name_are_listed_as_similar() {
+    let env = TestEnv::new();
+    let colleague = TestEnv::new();
+    colleague.run_ok(["-q", "actor", "add", "Vladimir Putin", "--id", "putin"]);
+    let dump = colleague.write_file("colleague.ndjson", &colleague.export_ndjson());
+    env.run_ok(["-q", "actor", "add", "Vladimir Putin"]);
+    env.run_ok(["-q", "import", dump.to_str().unwrap()]);
+    let similar = env.run_ok(["actors", "--similar", "--format", "csv"]);
+    let first = similar.lines().nth(1).unwrap_or_default();
+    assert_eq!(
+        first,
+        "putin,Vladimir Putin,vladimir-putin,Vladimir Putin,vladimir putin,vladimir putin,1.00",
+        "{similar}"
+    );
+}
