@@ -50,12 +50,7 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                 ))),
             };
         }
-        many => {
-            return Err(Error::bad_input(format!(
-                "{input:?} names several actors ({}); use an id",
-                many.join(", ")
-            )))
-        }
+        many => return Err(Error::bad_input(several_actors(input, many))),
     }
     let mut best: Option<(f64, String)> = None;
     for item in store.all_names() {
@@ -72,6 +67,14 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
         None => None,
     };
     Ok(Lookup::Missing { suggestion })
+}
+
+/// Why a name that several actors share finds none of them.
+pub fn several_actors(input: &str, ids: &[String]) -> String {
+    format!(
+        "{input:?} names several actors ({}); use an id",
+        ids.join(", ")
+    )
 }
 
 /// Finds an actor that must exist.

@@ -708,3 +708,76 @@ fn actors_with_the_same_name_are_listed_as_similar() {
         "{similar}"
     );
 }
+
+/// With two actors named "Vladimir Putin" (`putin`, and `vladimir-putin`
+/// from a colleague's dump), `event add --actor "Vladimir Putin"` refuses
+/// the name, but a timeline or claims CSV row naming him was silently linked
+/// to one of them. Such a row is now a bad row naming the name and the ids;
+/// the ids, as factline's own CSV exports write a shared name, still import.
+#[test]
+fn a_csv_row_naming_a_name_two_actors_share_is_a_bad_row() {
+    let env = TestEnv::new();
+    let colleague = TestEnv::new();
+    colleague.run_ok(["-q", "actor", "add", "Vladimir Putin", "--id", "putin"]);
+    let dump = colleague.write_file("colleague.ndjson", &colleague.export_ndjson());
+    env.run_ok(["-q", "actor", "add", "Vladimir Putin"]);
+    env.run_ok(["-q", "import", dump.to_str().unwrap()]);
+    let before = env.export_ndjson();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "date,title,actors\n2025,Speech,Vladimir Putin\n",
+    );
+    let err = env.fail(2, ["import", sheet.to_str().unwrap()]);
+    assert!(
+        err.contains("sheet.csv:2: actors: \"Vladimir Putin\" names several actors (putin, vladimir-putin); use an id"),
+        "{err}"
+    );
+    let claims = env.write_file(
+        "claims.csv",
+        "claimant,text\nVladimir Putin,We want peace\n",
+    );
+    let err = env.fail(2, ["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert!(
+        err.contains("claims.csv:2: claimant: \"Vladimir Putin\" names several actors"),
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused import wrote something"
+    );
+    // Written as ids (as the exports write them), each row finds its actor,
+    // and the database's own CSV exports import again unchanged.
+    let sheet = env.write_file(
+        "ids.csv",
+        "date,title,actors\n2025,Speech,vladimir-putin\n2025,Address,putin\n",
+    );
+    env.run_ok(["-q", "import", sheet.to_str().unwrap()]);
+    let claims = env.write_file(
+        "claim-ids.csv",
+        "claimant,text\nvladimir-putin,We want peace\n",
+    );
+    env.run_ok(["-q", "import", claims.to_str().unwrap(), "--what", "claims"]);
+    let timeline = env.run_ok(["timeline", "--format", "csv"]);
+    assert!(
+        timeline.contains(",Speech,") && timeline.contains(",vladimir-putin,"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains(",Address,") && timeline.contains(",putin,"),
+        "{timeline}"
+    );
+    let after = env.export_ndjson();
+    let events = env.write_file("events.csv", &env.run_ok(["export", "--format", "csv"]));
+    let claims = env.write_file(
+        "claims-export.csv",
+        &env.run_ok(["export", "--format", "csv", "--what", "claims"]),
+    );
+    env.run_ok(["-q", "import", events.to_str().unwrap()]);
+    env.run_ok(["-q", "import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert_eq!(
+        env.export_ndjson(),
+        after,
+        "importing the exports changed something"
+    );
+}
