@@ -117,9 +117,54 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
             }
         }
     }
+    // A name the source had before `source edit --name` still finds it, as
+    // an actor's old name does (kept as an alias). A source keeps no
+    // aliases: its earlier versions hold its earlier names.
+    if let Some(Some(id)) = earlier_source_names(store)?.get(&folded) {
+        if let Some(source) = store.get::<Source>(id)? {
+            crate::notice(format!(
+                "{input:?} is an earlier name of source {:?} ({}); using that source",
+                source.name, source.id
+            ));
+            return Ok(Lookup::Found(source));
+        }
+    }
     Ok(Lookup::Missing {
         suggestion: best.map(|(_, s)| s),
     })
+}
+
+/// The earlier names (folded) of the live sources, from their history, with
+/// the id of the one source that had each (`None` when several had it, which
+/// then finds none of them). A source's current name is not among them.
+pub fn earlier_source_names(
+    store: &Store,
+) -> Result<std::collections::HashMap<String, Option<String>>> {
+    let mut names: std::collections::HashMap<String, Option<String>> = Default::default();
+    for versions in store.all_versions::<Source>() {
+        let versions = versions?;
+        let Some(current) = versions.last() else {
+            continue;
+        };
+        if current.meta.retracted.is_some() {
+            continue;
+        }
+        let now = fold(&current.name);
+        let mut earlier: Vec<String> = versions[..versions.len() - 1]
+            .iter()
+            .map(|v| fold(&v.name))
+            .filter(|name| *name != now)
+            .collect();
+        earlier.sort();
+        earlier.dedup();
+        for name in earlier {
+            names
+                .entry(name)
+                .and_modify(|id| *id = None)
+                .or_insert_with(|| Some(current.id.clone()));
+        }
+    }
+    Ok(names)
 }
 
 /// The error for a record that was retracted: it is hidden, not gone.

@@ -781,3 +781,52 @@ fn a_csv_row_naming_a_name_two_actors_share_is_a_bad_row() {
         "importing the exports changed something"
     );
 }
+
+/// After `source edit nyt --name NYT`, typing the old name "The New York
+/// Times" created a second source, and the event counted one outlet twice.
+/// A name a source had before a rename now finds it (with a notice), in
+/// `event add`/`edit` and in a CSV import, as an actor's old name does.
+#[test]
+fn a_sources_name_before_a_rename_still_finds_it() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "The New York Times", "--id", "nyt"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Talks",
+        "--date",
+        "2025-11",
+        "--id",
+        "e1",
+        "--source",
+        "The New York Times",
+    ]);
+    env.run_ok([
+        "-q",
+        "source",
+        "edit",
+        "The New York Times",
+        "--name",
+        "NYT",
+    ]);
+    let (_, stderr) =
+        env.run_ok_with_stderr(["event", "edit", "e1", "--add-source", "The New York Times"]);
+    assert!(
+        stderr.contains("earlier name of source \"NYT\" (nyt)"),
+        "{stderr}"
+    );
+    let sheet = env.write_file(
+        "sheet.csv",
+        "date,title,sources\n2025-12,Later talks,The New York Times\n",
+    );
+    env.run_ok(["-q", "import", sheet.to_str().unwrap()]);
+    let sources = env.run_ok(["source", "list", "--format", "csv"]);
+    assert_eq!(sources.lines().count(), 2, "one source: {sources}");
+    let timeline = env.run_ok(["timeline", "--format", "csv"]);
+    assert!(
+        timeline.contains(",Later talks,") && timeline.contains(",NYT,"),
+        "{timeline}"
+    );
+}

@@ -654,6 +654,12 @@ impl<'s> Importer<'s> {
         for id in retracted {
             sources.entry(fold(&id)).or_insert(id);
         }
+        // A source's name before a rename finds it, as in `event add`.
+        for (name, id) in crate::resolve::earlier_source_names(store)? {
+            if let Some(id) = id {
+                sources.entry(name).or_insert(id);
+            }
+        }
         Ok(Importer {
             store,
             now,
