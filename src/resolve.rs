@@ -2,7 +2,10 @@
 //! alias, ignoring case and diacritics, with "did you mean" for near misses.
 
 use crate::error::{Error, Result};
-use crate::model::names::{fold, is_likely_misspelling, similarity};
+use crate::model::names::{
+    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of, similarity,
+    surname_words,
+};
 use crate::model::{Actor, Source};
 use crate::store::Store;
 
@@ -47,17 +50,12 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                 ))),
             };
         }
-        many => {
-            return Err(Error::bad_input(format!(
-                "{input:?} names several actors ({}); use an id",
-                many.join(", ")
-            )))
-        }
+        many => return Err(Error::bad_input(several_actors(input, many))),
     }
     let mut best: Option<(f64, String)> = None;
     for item in store.all_names() {
         let (name, id) = item?;
-        if is_likely_misspelling(&folded, &name) {
+        if is_likely_same_name(&folded, &name) {
             let score = similarity(&folded, &name);
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, id));
@@ -69,6 +67,14 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
         None => None,
     };
     Ok(Lookup::Missing { suggestion })
+}
+
+/// Why a name that several actors share finds none of them.
+pub fn several_actors(input: &str, ids: &[String]) -> String {
+    format!(
+        "{input:?} names several actors ({}); use an id",
+        ids.join(", ")
+    )
 }
 
 /// Finds an actor that must exist.
@@ -111,9 +117,54 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
             }
         }
     }
+    // A name the source had before `source edit --name` still finds it, as
+    // an actor's old name does (kept as an alias). A source keeps no
+    // aliases: its earlier versions hold its earlier names.
+    if let Some(Some(id)) = earlier_source_names(store)?.get(&folded) {
+        if let Some(source) = store.get::<Source>(id)? {
+            crate::notice(format!(
+                "{input:?} is an earlier name of source {:?} ({}); using that source",
+                source.name, source.id
+            ));
+            return Ok(Lookup::Found(source));
+        }
+    }
     Ok(Lookup::Missing {
         suggestion: best.map(|(_, s)| s),
     })
+}
+
+/// The earlier names (folded) of the live sources, from their history, with
+/// the id of the one source that had each (`None` when several had it, which
+/// then finds none of them). A source's current name is not among them.
+pub fn earlier_source_names(
+    store: &Store,
+) -> Result<std::collections::HashMap<String, Option<String>>> {
+    let mut names: std::collections::HashMap<String, Option<String>> = Default::default();
+    for versions in store.all_versions::<Source>() {
+        let versions = versions?;
+        let Some(current) = versions.last() else {
+            continue;
+        };
+        if current.meta.retracted.is_some() {
+            continue;
+        }
+        let now = fold(&current.name);
+        let mut earlier: Vec<String> = versions[..versions.len() - 1]
+            .iter()
+            .map(|v| fold(&v.name))
+            .filter(|name| *name != now)
+            .collect();
+        earlier.sort();
+        earlier.dedup();
+        for name in earlier {
+            names
+                .entry(name)
+                .and_modify(|id| *id = None)
+                .or_insert_with(|| Some(current.id.clone()));
+        }
+    }
+    Ok(names)
 }
 
 /// The error for a record that was retracted: it is hidden, not gone.
@@ -148,8 +199,9 @@ pub fn unused_id(mut taken: impl FnMut(&str) -> Result<bool>, base: &str) -> Res
     unreachable!("some suffix is always free")
 }
 
-/// Two actors whose spellings are likely the same name (a near-miss such as
-/// Zelenskiy / Zelenskyy): candidates for `actor merge`.
+/// Two actors whose spellings are likely the same name (the same spelling,
+/// a near-miss such as Zelenskiy / Zelenskyy, or a surname alone such as
+/// Witkoff / Steve Witkoff): candidates for `actor merge`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Similar {
     pub a: String,
@@ -159,12 +211,35 @@ pub struct Similar {
     pub score: f64,
 }
 
+/// The consonants of a folded spelling (`umerov` and `umierov` have the same).
+fn consonants(spelling: &str) -> String {
+    spelling
+        .chars()
+        .filter(|c| c.is_alphabetic() && !"aeiouy".contains(*c))
+        .collect()
+}
+
+/// The first three letters of a word and of its consonants: where a word's
+/// near misses are looked for.
+fn word_keys(word: &str) -> [String; 2] {
+    [
+        word.chars().take(3).collect(),
+        format!("~{}", consonants(word).chars().take(3).collect::<String>()),
+    ]
+}
+
 /// Every pair of distinct actors with spellings that are likely the same
-/// name, most alike first. Spellings are compared within blocks: the first
-/// letters of the whole spelling, of its last word and of its consonants
-/// (so that a vowel inserted early, `umerov`/`umierov`, still meets), with
-/// the digits it holds (names with other numbers are other names), refined
-/// to longer prefixes while a block is large, so the cost stays near linear.
+/// name, most alike first: the same spelling (two records of one name),
+/// likely misspellings, and a one-word spelling that is the surname of
+/// another or a near miss of it ([`is_likely_same_name`]).
+///
+/// Whole spellings are compared within blocks: the first letters of the
+/// whole spelling, of its last word and of its consonants (so that a vowel
+/// inserted early, `umerov`/`umierov`, still meets), with the digits it
+/// holds (names with other numbers are other names), refined to longer
+/// prefixes of the same text while a block is large, so the cost stays near
+/// linear. One-word spellings are looked up by the first letters of each
+/// surname word of the others, and of its consonants.
 pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
     const MAX_BLOCK: usize = 256;
     let mut names: Vec<(String, String)> = Vec::new();
@@ -172,76 +247,97 @@ pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
         names.push(item?);
     }
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-    let mut blocks: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    // Each block key comes with the text its members are refined on.
+    let mut blocks: std::collections::HashMap<String, Vec<(usize, String)>> = Default::default();
     for (n, (spelling, _)) in names.iter().enumerate() {
         let last = spelling.rsplit(' ').next().unwrap_or(spelling);
-        let mut keys = vec![
-            format!(
-                "{}|{}",
-                spelling.chars().take(3).collect::<String>(),
-                digits(spelling)
-            ),
-            format!(
-                " {}|{}",
-                last.chars().take(3).collect::<String>(),
-                digits(spelling)
-            ),
-            format!(
-                "~{}|{}",
-                spelling
-                    .chars()
-                    .filter(|c| c.is_alphabetic() && !"aeiouy".contains(*c))
-                    .take(3)
-                    .collect::<String>(),
-                digits(spelling)
-            ),
+        let keys = [
+            ("", spelling.clone()),
+            (" ", last.to_string()),
+            ("~", consonants(spelling)),
         ];
-        keys.dedup();
-        for key in keys {
-            blocks.entry(key).or_default().push(n);
+        for (tag, text) in keys {
+            let key = format!(
+                "{tag}{}|{}",
+                text.chars().take(3).collect::<String>(),
+                digits(spelling)
+            );
+            blocks.entry(key).or_default().push((n, text));
         }
     }
-    // Split blocks that are too large on a longer prefix of the spelling.
-    let mut work: Vec<(usize, Vec<usize>)> = blocks.into_values().map(|b| (3, b)).collect();
-    let mut final_blocks: Vec<Vec<(String, String)>> = Vec::new();
+    // Split blocks that are too large on a longer prefix of their text.
+    let mut work: Vec<(usize, Vec<(usize, String)>)> =
+        blocks.into_values().map(|b| (3, b)).collect();
+    let mut final_blocks: Vec<Vec<usize>> = Vec::new();
     while let Some((width, block)) = work.pop() {
         if block.len() <= MAX_BLOCK || width > 12 {
-            final_blocks.push(block.into_iter().map(|n| names[n].clone()).collect());
+            final_blocks.push(block.into_iter().map(|(n, _)| n).collect());
             continue;
         }
-        let mut split: std::collections::HashMap<String, Vec<usize>> = Default::default();
-        for n in block {
-            let key: String = names[n].0.chars().take(width + 2).collect();
-            split.entry(key).or_default().push(n);
+        let mut split: std::collections::HashMap<String, Vec<(usize, String)>> = Default::default();
+        for (n, text) in block {
+            let key: String = text.chars().take(width + 2).collect();
+            split.entry(key).or_default().push((n, text));
         }
         work.extend(split.into_values().map(|b| (width + 2, b)));
     }
     let mut best: std::collections::BTreeMap<(String, String), Similar> = Default::default();
+    let mut record = |(sa, ia): &(String, String), (sb, ib): &(String, String)| {
+        let score = similarity(sa, sb);
+        let (a, b, sa, sb) = if ia < ib {
+            (ia, ib, sa, sb)
+        } else {
+            (ib, ia, sb, sa)
+        };
+        let entry = best
+            .entry((a.clone(), b.clone()))
+            .or_insert_with(|| Similar {
+                a: a.clone(),
+                b: b.clone(),
+                a_spelling: sa.clone(),
+                b_spelling: sb.clone(),
+                score,
+            });
+        if score > entry.score {
+            entry.score = score;
+            entry.a_spelling = sa.clone();
+            entry.b_spelling = sb.clone();
+        }
+    };
     for members in &final_blocks {
-        for (i, (sa, ia)) in members.iter().enumerate() {
-            for (sb, ib) in &members[i + 1..] {
-                if ia == ib || !is_likely_misspelling(sa, sb) {
-                    continue;
+        for (i, &x) in members.iter().enumerate() {
+            for &y in &members[i + 1..] {
+                let ((sa, ia), (sb, ib)) = (&names[x], &names[y]);
+                // The same spelling for two actors is the likeliest pair of all.
+                if ia != ib && (sa == sb || is_likely_misspelling(sa, sb)) {
+                    record(&names[x], &names[y]);
                 }
-                let score = similarity(sa, sb);
-                let (a, b, sa, sb) = if ia < ib {
-                    (ia, ib, sa, sb)
-                } else {
-                    (ib, ia, sb, sa)
-                };
-                let entry = best
-                    .entry((a.clone(), b.clone()))
-                    .or_insert_with(|| Similar {
-                        a: a.clone(),
-                        b: b.clone(),
-                        a_spelling: sa.clone(),
-                        b_spelling: sb.clone(),
-                        score,
-                    });
-                if score > entry.score {
-                    entry.score = score;
-                    entry.a_spelling = sa.clone();
-                    entry.b_spelling = sb.clone();
+            }
+        }
+    }
+    // A one-word spelling against the surname words of every other.
+    let mut one_words: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (n, (spelling, _)) in names.iter().enumerate() {
+        if is_one_name_word(spelling) {
+            for key in word_keys(spelling) {
+                one_words.entry(key).or_default().push(n);
+            }
+        }
+    }
+    if !one_words.is_empty() {
+        for (x, (spelling, id)) in names.iter().enumerate() {
+            let mut seen: Vec<usize> = Vec::new();
+            for word in surname_words(spelling) {
+                for key in word_keys(word) {
+                    for &y in one_words.get(&key).into_iter().flatten() {
+                        if names[y].1 != *id
+                            && !seen.contains(&y)
+                            && is_surname_of(&names[y].0, spelling)
+                        {
+                            seen.push(y);
+                            record(&names[y], &names[x]);
+                        }
+                    }
                 }
             }
         }

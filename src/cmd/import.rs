@@ -367,6 +367,10 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     Ok(())
 }
 
+/// What a row's actor name means: the actor's id, `None` for nobody yet, or
+/// `Err` with why it means no one actor (see `Importer::known_actor`).
+type Known = std::result::Result<Option<String>, String>;
+
 /// Rows handed from the reading thread to the importing one at a time.
 const PARSED_CHUNK_ROWS: usize = 512;
 
@@ -662,6 +666,12 @@ impl<'s> Importer<'s> {
         for id in retracted {
             sources.entry(fold(&id)).or_insert(id);
         }
+        // A source's name before a rename finds it, as in `event add`.
+        for (name, id) in crate::resolve::earlier_source_names(store)? {
+            if let Some(id) = id {
+                sources.entry(name).or_insert(id);
+            }
+        }
         Ok(Importer {
             store,
             now,
@@ -684,15 +694,18 @@ impl<'s> Importer<'s> {
     /// near-miss is not refused: it is counted and left for `actor similar`.
     fn actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
         match self.known_actor(bulk, name)? {
-            Some(id) => Ok(id),
-            None => self.new_actor(bulk, name),
+            Ok(Some(id)) => Ok(id),
+            Ok(None) => self.new_actor(bulk, name),
+            Err(several) => Err(Error::bad_input(several)),
         }
     }
 
-    /// The actor a name means, if there is one (none is created).
-    fn known_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<Option<String>> {
+    /// The actor a name means, if there is one (none is created); `Err` with
+    /// what is wrong (for a bad row) when several actors have that name and
+    /// it is the id of none of them, as `event add` refuses it.
+    fn known_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<Known> {
         if let Some(id) = self.actors_as_written.get(name) {
-            return Ok(Some(id.clone()));
+            return Ok(Ok(Some(id.clone())));
         }
         let folded = fold(name);
         // A retracted actor's id, as the CSV exports write one, means that
@@ -707,15 +720,25 @@ impl<'s> Importer<'s> {
                 if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
                     self.actors_as_written
                         .insert(name.to_string(), actor.id.clone());
-                    return Ok(Some(actor.id));
+                    return Ok(Ok(Some(actor.id)));
                 }
             }
         }
         if let Some(id) = self.actors.get(&folded) {
             self.actors_as_written.insert(name.to_string(), id.clone());
-            return Ok(Some(id.clone()));
+            return Ok(Ok(Some(id.clone())));
         }
         let mut found = self.store.actors_named(&folded)?;
+        if found.len() > 1 {
+            // A name several actors share means none of them, but an id
+            // that folds to it (as factline's CSV exports write a shared
+            // name) means its actor.
+            let Some(id) = found.iter().find(|id| id.as_str() == name).cloned() else {
+                return Ok(Err(crate::resolve::several_actors(name, &found)));
+            };
+            self.actors_as_written.insert(name.to_string(), id.clone());
+            return Ok(Ok(Some(id)));
+        }
         if found.is_empty() {
             // An id: of an actor this import created, or of a retracted
             // actor (as the CSV exports write one), which is linked again
@@ -725,11 +748,11 @@ impl<'s> Importer<'s> {
             }
         }
         let Some(id) = found.into_iter().next() else {
-            return Ok(None);
+            return Ok(Ok(None));
         };
         self.actors.insert(folded, id.clone());
         self.actors_as_written.insert(name.to_string(), id.clone());
-        Ok(Some(id))
+        Ok(Ok(Some(id)))
     }
 
     /// Creates the actor for a name that means none (see `known_actor`).
@@ -781,7 +804,10 @@ impl<'s> Importer<'s> {
         let mut actors = Vec::with_capacity(row.actors.len());
         let mut unknown_actors = false;
         for name in &row.actors {
-            let id = self.known_actor(bulk, name)?.unwrap_or_default();
+            let id = match self.known_actor(bulk, name)? {
+                Ok(id) => id.unwrap_or_default(),
+                Err(several) => return Ok(Some(format!("actors: {several}"))),
+            };
             unknown_actors |= id.is_empty();
             actors.push(id);
         }
@@ -1033,12 +1059,13 @@ impl<'s> Importer<'s> {
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
             None if self.given.claimant => match self.known_actor(bulk, &row.claimant)? {
-                Some(claimant) => match self.claim_with_natural_key(bulk, &claimant, &row)? {
+                Ok(Some(claimant)) => match self.claim_with_natural_key(bulk, &claimant, &row)? {
                     Ok(found) => found,
                     Err(ambiguous) => return Ok(Some(ambiguous)),
                 },
                 // A name that means no one yet: no claim has this claimant.
-                None => None,
+                Ok(None) => None,
+                Err(several) => return Ok(Some(format!("claimant: {several}"))),
             },
             None => None,
         };
@@ -1059,7 +1086,10 @@ impl<'s> Importer<'s> {
         let old = existing.as_ref();
         // Ids of the known names; "" for a name that means no one yet.
         let claimant = match (self.given.claimant, old) {
-            (true, _) => self.known_actor(bulk, &row.claimant)?.unwrap_or_default(),
+            (true, _) => match self.known_actor(bulk, &row.claimant)? {
+                Ok(id) => id.unwrap_or_default(),
+                Err(several) => return Ok(Some(format!("claimant: {several}"))),
+            },
             (false, Some(old)) => old.claimant.clone(),
             (false, None) => {
                 return Ok(Some(match &row.id {
@@ -1093,7 +1123,10 @@ impl<'s> Importer<'s> {
                 },
                 None => None,
             };
-            let actor = self.known_actor(bulk, about)?;
+            let actor = match self.known_actor(bulk, about)? {
+                Ok(actor) => actor,
+                Err(several) => return Ok(Some(format!("about: {several}"))),
+            };
             if let (None, Some((id, reason))) = (&actor, retracted) {
                 // The id of a retracted event, as `claim add --about` says.
                 return Ok(Some(format!(

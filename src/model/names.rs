@@ -227,6 +227,64 @@ pub fn is_likely_misspelling(candidate: &str, known: &str) -> bool {
     distance <= 2 && distance * 4 <= longest || similarity(candidate, known) >= 0.9
 }
 
+/// Words of a person's name that are not a surname alone (particles longer
+/// than three letters; shorter words never stand for a name, see [`name_word`]).
+const PARTICLES: &[&str] = &["bint", "della", "dello", "degli", "ould"];
+
+/// Words that make a name the title of an organisation or an office
+/// ("Armed Forces of Ukraine", "Ministry for Foreign Affairs"), whose last word
+/// ("Ukraine") is a name of its own.
+const CONNECTORS: &[&str] = &["of", "the", "for", "and", "on", "in", "at", "to"];
+
+/// Whether a word of a folded name can stand for a name alone: at least four
+/// letters, only letters, and no particle ("al", "bin", "de", "bint").
+fn name_word(word: &str) -> bool {
+    word.chars().count() >= 4 && word.chars().all(char::is_alphabetic) && !PARTICLES.contains(&word)
+}
+
+/// The words of a folded name that may be used alone for the whole name, as
+/// a surname is ("witkoff" of "steve witkoff"): its [`name_word`]s after the
+/// first word (which is a given name in most spellings: "john" does not mean
+/// "john kerry"). Only a name of two to four words without digits or an
+/// English connecting word ("of", "the", "for"…) has any: "armed forces of ukraine"
+/// is not a person, and "ukraine" does not mean it.
+pub fn surname_words(folded: &str) -> impl Iterator<Item = &str> {
+    let words: Vec<&str> = folded.split(' ').collect();
+    let person_like = (2..=4).contains(&words.len())
+        && !folded.chars().any(|c| c.is_numeric())
+        && !words.iter().any(|w| CONNECTORS.contains(w));
+    let words = if person_like { words } else { Vec::new() };
+    words.into_iter().skip(1).filter(|w| name_word(w))
+}
+
+/// Whether a folded name is one word that can stand for a name alone (see
+/// [`surname_words`]).
+pub fn is_one_name_word(folded: &str) -> bool {
+    !folded.contains(' ') && name_word(folded)
+}
+
+/// Whether one-word `word` is a likely short form of the many-word `name`:
+/// one of the name's [`surname_words`] equals it, or both have six letters
+/// or more and one is a likely misspelling of the other ("zelenskiy" of
+/// "volodymyr zelenskyy"; shorter words are too often other names:
+/// "berry" is not "john kerry").
+pub fn is_surname_of(word: &str, name: &str) -> bool {
+    is_one_name_word(word)
+        && surname_words(name).any(|part| {
+            part == word
+                || (word.chars().count() >= 6
+                    && part.chars().count() >= 6
+                    && is_likely_misspelling(word, part))
+        })
+}
+
+/// Whether two different folded spellings likely name one actor: a likely
+/// misspelling of the whole name ([`is_likely_misspelling`]), or one word
+/// that is a name's surname or a near miss of it ([`is_surname_of`]).
+pub fn is_likely_same_name(a: &str, b: &str) -> bool {
+    a != b && (is_likely_misspelling(a, b) || is_surname_of(a, b) || is_surname_of(b, a))
+}
+
 /// Cuts `text` to at most `max` characters without splitting a character.
 pub fn truncate(text: &str, max: usize) -> &str {
     match text.char_indices().nth(max) {
@@ -376,5 +434,41 @@ mod tests {
         assert!(!is_likely_misspelling("axios", "axios"));
         assert!(!is_likely_misspelling("148th brigade", "147th brigade"));
         assert!(!is_likely_misspelling("actor 00008", "actor 00009"));
+    }
+
+    #[test]
+    fn a_surname_alone_is_a_likely_short_form_of_the_full_name() {
+        for (a, b) in [
+            ("witkoff", "steve witkoff"),
+            ("zelenskiy", "volodymyr zelenskyy"),
+            ("zelenskyy", "volodymyr zelenskyy"),
+            ("assad", "bashar al assad"),
+            ("salman", "mohammed bin salman"),
+            ("umierov", "rustem umerov"),
+            ("steve witkoff", "witkoff"),
+        ] {
+            assert!(is_likely_same_name(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            // A given name, a particle, a short word, a near miss of a short word.
+            ("john", "john kerry"),
+            ("steve", "steve witkoff"),
+            ("bin", "mohammed bin salman"),
+            ("al", "bashar al assad"),
+            ("bint", "latifa bint mohammed"),
+            ("xi", "xi jinping"),
+            ("berry", "john kerry"),
+            // Names of organisations and offices, names with numbers.
+            ("ukraine", "armed forces of ukraine"),
+            ("ukraine", "president of ukraine"),
+            ("brigade", "148th brigade"),
+            ("00008", "actor 00008"),
+            // Two full names that share a surname are two people.
+            ("melania trump", "donald trump"),
+            ("witkoff", "witkoff"),
+        ] {
+            assert!(!is_likely_same_name(a, b), "{a} / {b}");
+            assert!(!is_likely_same_name(b, a), "{b} / {a}");
+        }
     }
 }
