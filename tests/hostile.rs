@@ -1273,3 +1273,52 @@ fn a_read_on_a_foreign_conf_file_leaves_the_directory_alone() {
     assert_refused(&out, 2, &["documents"]);
     assert_eq!(snapshot(&dir), before, "`timeline` changed the directory");
 }
+
+/// The sheet of the --rejects tests: one good row, one bad.
+const SHEET_WITH_A_BAD_ROW: &str =
+    "date,title,description\n2025,Good row,my only copy of this note\nbad,Bad row,\n";
+
+#[test]
+fn rejects_naming_the_input_file_is_refused_and_the_sheet_is_kept() {
+    let env = TestEnv::new();
+    let sheet = env.path("sheet.csv");
+    std::fs::write(&sheet, SHEET_WITH_A_BAD_ROW).unwrap();
+    std::fs::create_dir(env.path("sub")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&sheet, env.path("link.csv")).unwrap();
+    std::fs::hard_link(&sheet, env.path("hard.csv")).unwrap();
+    let mut spellings = vec!["sheet.csv", "./sheet.csv", "sub/../sheet.csv", "hard.csv"];
+    let absolute = sheet.to_str().unwrap().to_string();
+    spellings.push(&absolute);
+    #[cfg(unix)]
+    spellings.push("link.csv");
+    for rejects in spellings {
+        let out = env
+            .cmd()
+            .args(["import", "sheet.csv", "--skip-bad", "--rejects", rejects])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &["--rejects", "the file being imported"]);
+        assert_eq!(
+            std::fs::read_to_string(&sheet).unwrap(),
+            SHEET_WITH_A_BAD_ROW,
+            "--rejects {rejects} changed the sheet"
+        );
+        assert!(
+            !env.db().exists(),
+            "--rejects {rejects}: a database was written"
+        );
+    }
+    // Another file is written as before.
+    env.cmd()
+        .args(["import", "sheet.csv", "--skip-bad", "--rejects", "bad.csv"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(env.path("bad.csv"))
+        .unwrap()
+        .contains("Bad row"));
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        SHEET_WITH_A_BAD_ROW
+    );
+}

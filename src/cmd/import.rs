@@ -154,6 +154,20 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
     Ok(())
 }
 
+/// Refuses a reject file (`--rejects`, or the default beside the input)
+/// that --skip-bad would write over the file being imported (whatever the
+/// spelling of its path: a link, `..`), which would leave the user only
+/// the bad rows.
+fn check_reject_path(rejects: &Path, input: &Path, label: &str) -> Result<()> {
+    if crate::output::same_file(rejects, input) {
+        return Err(Error::bad_input(format!(
+            "--rejects {} is {label}, the file being imported; the bad rows would replace it (name another file)",
+            rejects.display()
+        )));
+    }
+    Ok(())
+}
+
 /// What a CSV import did (or, with --dry-run, would do).
 #[derive(Debug, Default)]
 struct Counts {
@@ -178,6 +192,13 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         CsvContent::Claims => tabular::CLAIM_FIELDS,
     };
 
+    let reject_path = args
+        .rejects
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
+    if args.skip_bad {
+        check_reject_path(&reject_path, path, label)?;
+    }
     let mut rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
     if let Some(notice) = columns.ignored_notice(label, fields) {
@@ -215,10 +236,6 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     importer.claims_in_file = claim_ids;
     let mut bulk = store.bulk()?;
     let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
-    let reject_path = args
-        .rejects
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
     let mut bad = BadRows {
         rows: Vec::new(),
         file: None,
