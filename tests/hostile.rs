@@ -1322,3 +1322,54 @@ fn rejects_naming_the_input_file_is_refused_and_the_sheet_is_kept() {
         SHEET_WITH_A_BAD_ROW
     );
 }
+
+#[test]
+fn rejects_inside_a_database_directory_is_refused_before_anything_is_written() {
+    let env = TestEnv::new();
+    std::fs::write(env.path("sheet.csv"), SHEET_WITH_A_BAD_ROW).unwrap();
+    // The database the import would create, and the directory itself.
+    for rejects in ["db/rejects.csv", "db"] {
+        let out = env
+            .cmd()
+            .args(["import", "sheet.csv", "--skip-bad", "--rejects", rejects])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &[rejects, "outside any database"]);
+        assert!(
+            !env.db().exists(),
+            "--rejects {rejects}: a database was written"
+        );
+    }
+    // Into an existing database: this one, or another one.
+    env.cmd()
+        .args(["event", "add", "--title", "T", "--date", "2024"])
+        .assert()
+        .success();
+    env.cmd()
+        .arg("--db")
+        .arg(env.path("other"))
+        .args(["event", "add", "--title", "T", "--date", "2024"])
+        .assert()
+        .success();
+    let before = (snapshot(env.db()), snapshot(&env.path("other")));
+    for rejects in [
+        "db/rejects.csv",
+        "db",
+        "db/../db/x.csv",
+        "other/rejects.csv",
+        "other/db",
+    ] {
+        let out = env
+            .cmd()
+            .args(["import", "sheet.csv", "--skip-bad", "--rejects", rejects])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &["outside any database"]);
+        assert_eq!(
+            (snapshot(env.db()), snapshot(&env.path("other"))),
+            before,
+            "--rejects {rejects} changed a database"
+        );
+    }
+    env.cmd().arg("compact").assert().success();
+}

@@ -157,11 +157,19 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
 /// Refuses a reject file (`--rejects`, or the default beside the input)
 /// that --skip-bad would write over the file being imported (whatever the
 /// spelling of its path: a link, `..`), which would leave the user only
-/// the bad rows.
-fn check_reject_path(rejects: &Path, input: &Path, label: &str) -> Result<()> {
+/// the bad rows, or into a database directory (this one, or another),
+/// where it would be taken for one of the database's files.
+fn check_reject_path(ctx: &Ctx, rejects: &Path, input: &Path, label: &str) -> Result<()> {
     if crate::output::same_file(rejects, input) {
         return Err(Error::bad_input(format!(
             "--rejects {} is {label}, the file being imported; the bad rows would replace it (name another file)",
+            rejects.display()
+        )));
+    }
+    crate::output::refuse_inside_database(rejects, Some(&ctx.db), "the rejected rows")?;
+    if rejects.is_dir() {
+        return Err(Error::bad_input(format!(
+            "cannot write --rejects {}: it is a directory",
             rejects.display()
         )));
     }
@@ -197,7 +205,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
     if args.skip_bad {
-        check_reject_path(&reject_path, path, label)?;
+        check_reject_path(ctx, &reject_path, path, label)?;
     }
     let mut rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
