@@ -892,6 +892,15 @@ impl<'s> Importer<'s> {
         match existing {
             Some(old) => {
                 self.given.keep_absent(&mut event, &old);
+                // Tags that fold alike are one (a row's are read so): an
+                // event stored before that, with `Peace` and `peace`, is
+                // not changed by a row that only says so (its own export).
+                if event.tags != old.tags
+                    && event.tags.len() < old.tags.len()
+                    && event.tags == crate::model::names::distinct_tags(&old.tags)
+                {
+                    event.tags.clone_from(&old.tags);
+                }
                 // A TimelineJS Group that names a kind gives the kind, and
                 // leaves the tags as stored (one that does not is a tag).
                 if group == Some(tabular::Group::Kind) {
