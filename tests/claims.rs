@@ -1839,3 +1839,51 @@ fn the_contradictions_table_shows_both_sides_sources_and_dates() {
         );
     }
 }
+
+/// A claim's verdict, who gave it and why, as `claim show` tells them.
+fn verdict_of(env: &TestEnv, id: &str) -> (String, serde_json::Value, String) {
+    let claim = env.json(["claim", "show", id]);
+    (
+        claim["verdict"].as_str().unwrap().to_string(),
+        claim["verdict_by"].clone(),
+        claim["verdict_note"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn a_verdict_changed_by_a_claims_csv_does_not_keep_the_old_verdicts_source_and_note() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let claim = "russia-took-only-hundreds-of-children";
+    let (verdict, by, note) = verdict_of(&env, claim);
+    assert_eq!(verdict, "disputed");
+    assert!(!by.is_null() && !note.is_empty(), "{by} {note}");
+    let text = "Russia took only hundreds of children, for humanitarian reasons";
+    // The same verdict again keeps who gave it and why.
+    std::fs::write(
+        env.path("same.csv"),
+        format!("id,text,verdict\n{claim},\"{text}\",disputed\n"),
+    )
+    .unwrap();
+    env.run_ok(["import", "same.csv", "--what", "claims"]);
+    assert_eq!(verdict_of(&env, claim), (verdict, by, note));
+    // A new verdict is rated as `claim rate` without --by and --note rates it.
+    std::fs::write(
+        env.path("verdicts.csv"),
+        format!("id,text,verdict\n{claim},\"{text}\",confirmed\n"),
+    )
+    .unwrap();
+    env.run_ok(["import", "verdicts.csv", "--what", "claims"]);
+    assert_eq!(
+        verdict_of(&env, claim),
+        (
+            "confirmed".to_string(),
+            serde_json::Value::Null,
+            String::new()
+        )
+    );
+    let rated = TestEnv::new();
+    rated.run_ok(["example"]);
+    rated.run_ok(["claim", "rate", claim, "confirmed"]);
+    assert_eq!(verdict_of(&rated, claim), verdict_of(&env, claim));
+}

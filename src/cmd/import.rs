@@ -1189,8 +1189,15 @@ impl<'s> Importer<'s> {
         match existing {
             Some(old) => {
                 self.given.keep_absent_of_claim(&mut claim, &old);
-                claim.verdict_by = old.verdict_by.clone();
-                claim.verdict_note = old.verdict_note.clone();
+                // The sheet has no columns for who rated the claim and
+                // why: a verdict it keeps keeps them; a new one is rated
+                // as `claim rate` without --by and --note rates it, with
+                // neither (the old verdict's source and reasoning are not
+                // the new one's).
+                if claim.verdict == old.verdict {
+                    claim.verdict_by = old.verdict_by.clone();
+                    claim.verdict_note = old.verdict_note.clone();
+                }
                 for link in &mut claim.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
                         *link = known.clone();
