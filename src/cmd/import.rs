@@ -1166,7 +1166,7 @@ impl<'s> Importer<'s> {
             Some(id) => id,
             None => unused_id(
                 |id| taken(bulk, keys::CLAIM, id),
-                &slug(&format!("{claimant} {}", row.text)),
+                &tabular::claim_id_base(row.date.as_ref(), &claimant, &row.text),
             )?,
         };
         let mut claim = Claim {
