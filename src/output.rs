@@ -281,6 +281,85 @@ fn through_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
+/// Where a file written at `p` lands: the path it names through any
+/// symbolic links, with its directories that exist resolved as the system
+/// resolves them (`..`, links, another spelling), the rest as written.
+fn landing(p: &Path) -> io::Result<PathBuf> {
+    let real = through_links(p)?;
+    let mut rest = Vec::new();
+    let mut at = real.as_path();
+    loop {
+        let dir = match at.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => at,
+        };
+        if let Ok(resolved) = std::fs::canonicalize(dir) {
+            return Ok(rest
+                .iter()
+                .rev()
+                .fold(resolved, |path: PathBuf, name| path.join(name)));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return Ok(real),
+        }
+    }
+}
+
+/// Refuses a user's file at `p` (`what` it holds, for the message) that
+/// would land inside a database directory: any database's, or `own`'s,
+/// the database the command writes (which it may be about to create), or
+/// that would be that directory itself. There it would be taken for one of
+/// the database's own files, or replace one, and the database would not
+/// open (or compact) again.
+pub fn refuse_inside_database(p: &Path, own: Option<&Path>, what: &str) -> Result<()> {
+    let Ok(at) = landing(p) else {
+        return Ok(()); // a link loop: writing it fails with the reason
+    };
+    let own = own.and_then(|db| landing(db).ok());
+    if own.as_deref() == Some(at.as_path()) {
+        return Err(Error::bad_input(format!(
+            "{} is the database directory; write {what} outside any database",
+            p.display()
+        )));
+    }
+    let database = crate::store::enclosing_database(&at)
+        .map(Path::to_path_buf)
+        .or_else(|| own.filter(|db| at.starts_with(db)));
+    match database {
+        Some(database) => Err(Error::bad_input(format!(
+            "{} is inside the database {}; write {what} outside any database",
+            p.display(),
+            database.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Whether `a` and `b` name one existing file, whatever the spelling of
+/// their paths (links, hard links, `..`): the same device and inode where
+/// the system has them, else the same canonical path.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 impl Output {
     /// `None` or `-` is stdout.
     pub fn create(path: Option<&Path>) -> Result<Output> {
@@ -317,21 +396,7 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        // A file written into a database directory would be taken for one
-        // of its own (or replace one): the database would not open again.
-        let resolved = std::fs::canonicalize(&dir)
-            .ok()
-            .map(|dir| dir.join(real.file_name().unwrap_or_default()));
-        if let Some(database) = resolved
-            .as_deref()
-            .and_then(crate::store::enclosing_database)
-        {
-            return Err(Error::bad_input(format!(
-                "{} is inside the database {}; write exports outside any database",
-                p.display(),
-                database.display()
-            )));
-        }
+        refuse_inside_database(p, None, "exports")?;
         if !dir.is_dir() {
             return Err(Error::bad_input(format!(
                 "cannot write {}: the directory {} does not exist",

@@ -849,17 +849,31 @@ pub fn unescape_formula(text: &str) -> &str {
     }
 }
 
-/// An id for a new event from its date and title.
-pub fn event_id_base(date: &Date, title: &str) -> String {
-    let start: String = date
-        .as_str()
+/// The start of a new record's id: the first day of its date as written,
+/// to the precision given (`2025-11`, `2025-XX`), without a time of day.
+fn id_date_start(date: &Date) -> String {
+    date.as_str()
         .split(['/', 'T'])
         .next()
         .unwrap_or("")
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '-' || *c == 'X')
-        .collect();
-    slug(&format!("{start} {title}"))
+        .collect()
+}
+
+/// The id a new event is given, before a number makes it unused: its
+/// date's start and its title (`2025-11-talks`), typed or imported alike.
+pub fn event_id_base(date: &Date, title: &str) -> String {
+    slug(&format!("{} {title}", id_date_start(date)))
+}
+
+/// The id a new claim is given, before a number makes it unused: its
+/// date's start, its claimant's id and its text
+/// (`2025-11-maria-zakharova-children-are-safe`), by `claim add` and a
+/// claims CSV row without an id alike.
+pub fn claim_id_base(date: Option<&Date>, claimant: &str, text: &str) -> String {
+    let start = date.map(id_date_start).unwrap_or_default();
+    slug(&format!("{start} {claimant} {text}"))
 }
 
 #[cfg(test)]

@@ -1900,3 +1900,115 @@ fn the_contradictions_table_shows_both_sides_sources_and_dates() {
         );
     }
 }
+
+/// A claim's verdict, who gave it and why, as `claim show` tells them.
+fn verdict_of(env: &TestEnv, id: &str) -> (String, serde_json::Value, String) {
+    let claim = env.json(["claim", "show", id]);
+    (
+        claim["verdict"].as_str().unwrap().to_string(),
+        claim["verdict_by"].clone(),
+        claim["verdict_note"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn a_verdict_changed_by_a_claims_csv_does_not_keep_the_old_verdicts_source_and_note() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let claim = "russia-took-only-hundreds-of-children";
+    let (verdict, by, note) = verdict_of(&env, claim);
+    assert_eq!(verdict, "disputed");
+    assert!(!by.is_null() && !note.is_empty(), "{by} {note}");
+    let text = "Russia took only hundreds of children, for humanitarian reasons";
+    // The same verdict again keeps who gave it and why.
+    std::fs::write(
+        env.path("same.csv"),
+        format!("id,text,verdict\n{claim},\"{text}\",disputed\n"),
+    )
+    .unwrap();
+    env.run_ok(["import", "same.csv", "--what", "claims"]);
+    assert_eq!(verdict_of(&env, claim), (verdict, by, note));
+    // A new verdict is rated as `claim rate` without --by and --note rates it.
+    std::fs::write(
+        env.path("verdicts.csv"),
+        format!("id,text,verdict\n{claim},\"{text}\",confirmed\n"),
+    )
+    .unwrap();
+    env.run_ok(["import", "verdicts.csv", "--what", "claims"]);
+    assert_eq!(
+        verdict_of(&env, claim),
+        (
+            "confirmed".to_string(),
+            serde_json::Value::Null,
+            String::new()
+        )
+    );
+    let rated = TestEnv::new();
+    rated.run_ok(["example"]);
+    rated.run_ok(["claim", "rate", claim, "confirmed"]);
+    assert_eq!(verdict_of(&rated, claim), verdict_of(&env, claim));
+}
+
+#[test]
+fn a_claim_imported_without_an_id_gets_the_id_claim_add_gives() {
+    let env = TestEnv::new();
+    let typed = env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "Children are evacuated",
+        "--date",
+        "2025-11",
+    ]);
+    assert_eq!(
+        typed.trim(),
+        "2025-11-maria-zakharova-children-are-evacuated"
+    );
+    std::fs::write(
+        env.path("c.csv"),
+        "claimant,date,text\nMaria Zakharova,2025-11,Children are safe\nMaria Zakharova,,Undated words\n",
+    )
+    .unwrap();
+    env.run_ok(["import", "c.csv", "--what", "claims"]);
+    let ids: BTreeSet<String> = env
+        .json(["claims"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    let expected: BTreeSet<String> = [
+        "2025-11-maria-zakharova-children-are-evacuated",
+        "2025-11-maria-zakharova-children-are-safe",
+        "maria-zakharova-undated-words",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(ids, expected);
+    // Importing the file again adds nothing: rows without an id find their
+    // claims by claimant, date and text, not by id.
+    let (_, stderr) = env.run_ok_with_stderr(["import", "c.csv", "--what", "claims"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    // As in a database whose imported claims got ids without the date.
+    let older = TestEnv::new();
+    std::fs::write(
+        older.path("old.csv"),
+        "id,claimant,date,text\nmaria-zakharova-children-are-safe,Maria Zakharova,2025-11,Children are safe\n",
+    )
+    .unwrap();
+    older.run_ok(["import", "old.csv", "--what", "claims"]);
+    std::fs::copy(env.path("c.csv"), older.path("c.csv")).unwrap();
+    let (_, stderr) = older.run_ok_with_stderr(["import", "c.csv", "--what", "claims"]);
+    assert!(
+        stderr.contains("1 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert!(older
+        .json(["claim", "show", "maria-zakharova-children-are-safe"])
+        .is_object());
+}

@@ -345,3 +345,81 @@ fn history_shows_the_part_of_a_long_field_that_changed() {
         ("t".into(), "short title".into())
     );
 }
+
+fn tags_of(env: &TestEnv, id: &str) -> serde_json::Value {
+    env.json(["event", "show", id])["tags"].clone()
+}
+
+fn versions_of(env: &TestEnv, id: &str) -> usize {
+    env.json(["history", id]).as_array().expect("rows").len()
+}
+
+#[test]
+fn tags_that_differ_only_in_case_are_one_tag_on_add_edit_and_import() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event", "add", "--title", "Talks", "--date", "2025", "--id", "e1", "--tag", "Peace",
+        "--tag", "peace", "--tag", "PEACE", "--tag", "Truce",
+    ]);
+    assert_eq!(tags_of(&env, "e1"), serde_json::json!(["Peace", "Truce"]));
+    // Adding a spelling of a tag the event has changes nothing.
+    env.run_ok([
+        "event",
+        "edit",
+        "e1",
+        "--add-tag",
+        "PEACE",
+        "--add-tag",
+        "truce",
+    ]);
+    assert_eq!(tags_of(&env, "e1"), serde_json::json!(["Peace", "Truce"]));
+    assert_eq!(versions_of(&env, "e1"), 1);
+    env.run_ok(["event", "edit", "e1", "--remove-tag", "PEACE"]);
+    assert_eq!(tags_of(&env, "e1"), serde_json::json!(["Truce"]));
+    // Importing the database's own export changes nothing.
+    env.run_ok([
+        "event", "add", "--title", "Talks 2", "--date", "2025", "--id", "e2", "--tag", "Peace",
+        "--tag", "peace",
+    ]);
+    env.run_ok(["export", "--format", "csv", "-o", "e.csv"]);
+    let (_, stderr) = env.run_ok_with_stderr(["import", "e.csv"]);
+    assert!(stderr.contains(", 0 updated"), "{stderr}");
+    assert_eq!(tags_of(&env, "e2"), serde_json::json!(["Peace"]));
+    assert_eq!(versions_of(&env, "e2"), 1);
+}
+
+#[test]
+fn importing_an_export_leaves_case_variant_tags_an_older_database_holds() {
+    // A database written before tags were one whatever their case may hold
+    // `Peace` and `peace` on one event: its own export, imported, still
+    // changes nothing (the tags are shown and exported as they are).
+    let old = TestEnv::new();
+    old.run_ok([
+        "event", "add", "--title", "Talks", "--date", "2025", "--id", "e1", "--tag", "Peace",
+    ]);
+    old.run_ok(["export", "-o", "d.ndjson"]);
+    let dump = std::fs::read_to_string(old.path("d.ndjson")).unwrap();
+    assert!(dump.contains(r#""tags":["Peace"]"#), "{dump}");
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("d.ndjson"),
+        dump.replace(r#""tags":["Peace"]"#, r#""tags":["Peace","peace"]"#),
+    )
+    .unwrap();
+    env.run_ok(["import", "d.ndjson"]);
+    assert_eq!(tags_of(&env, "e1"), serde_json::json!(["Peace", "peace"]));
+    env.run_ok(["export", "--format", "csv", "-o", "e.csv"]);
+    let (_, stderr) = env.run_ok_with_stderr(["import", "e.csv"]);
+    assert!(stderr.contains(", 0 updated"), "{stderr}");
+    assert_eq!(tags_of(&env, "e1"), serde_json::json!(["Peace", "peace"]));
+    assert_eq!(versions_of(&env, "e1"), 1);
+    // A real change of spelling is still an update.
+    std::fs::write(
+        env.path("t.csv"),
+        "id,date,title,tags\ne1,2025,Talks,peace\n",
+    )
+    .unwrap();
+    env.run_ok(["import", "t.csv"]);
+    assert_eq!(tags_of(&env, "e1"), serde_json::json!(["peace"]));
+    assert_eq!(versions_of(&env, "e1"), 2);
+}

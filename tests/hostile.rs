@@ -1273,3 +1273,103 @@ fn a_read_on_a_foreign_conf_file_leaves_the_directory_alone() {
     assert_refused(&out, 2, &["documents"]);
     assert_eq!(snapshot(&dir), before, "`timeline` changed the directory");
 }
+
+/// The sheet of the --rejects tests: one good row, one bad.
+const SHEET_WITH_A_BAD_ROW: &str =
+    "date,title,description\n2025,Good row,my only copy of this note\nbad,Bad row,\n";
+
+#[test]
+fn rejects_naming_the_input_file_is_refused_and_the_sheet_is_kept() {
+    let env = TestEnv::new();
+    let sheet = env.path("sheet.csv");
+    std::fs::write(&sheet, SHEET_WITH_A_BAD_ROW).unwrap();
+    std::fs::create_dir(env.path("sub")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&sheet, env.path("link.csv")).unwrap();
+    std::fs::hard_link(&sheet, env.path("hard.csv")).unwrap();
+    let mut spellings = vec!["sheet.csv", "./sheet.csv", "sub/../sheet.csv", "hard.csv"];
+    let absolute = sheet.to_str().unwrap().to_string();
+    spellings.push(&absolute);
+    #[cfg(unix)]
+    spellings.push("link.csv");
+    for rejects in spellings {
+        let out = env
+            .cmd()
+            .args(["import", "sheet.csv", "--skip-bad", "--rejects", rejects])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &["--rejects", "the file being imported"]);
+        assert_eq!(
+            std::fs::read_to_string(&sheet).unwrap(),
+            SHEET_WITH_A_BAD_ROW,
+            "--rejects {rejects} changed the sheet"
+        );
+        assert!(
+            !env.db().exists(),
+            "--rejects {rejects}: a database was written"
+        );
+    }
+    // Another file is written as before.
+    env.cmd()
+        .args(["import", "sheet.csv", "--skip-bad", "--rejects", "bad.csv"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(env.path("bad.csv"))
+        .unwrap()
+        .contains("Bad row"));
+    assert_eq!(
+        std::fs::read_to_string(&sheet).unwrap(),
+        SHEET_WITH_A_BAD_ROW
+    );
+}
+
+#[test]
+fn rejects_inside_a_database_directory_is_refused_before_anything_is_written() {
+    let env = TestEnv::new();
+    std::fs::write(env.path("sheet.csv"), SHEET_WITH_A_BAD_ROW).unwrap();
+    // The database the import would create, and the directory itself.
+    for rejects in ["db/rejects.csv", "db"] {
+        let out = env
+            .cmd()
+            .args(["import", "sheet.csv", "--skip-bad", "--rejects", rejects])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &[rejects, "outside any database"]);
+        assert!(
+            !env.db().exists(),
+            "--rejects {rejects}: a database was written"
+        );
+    }
+    // Into an existing database: this one, or another one.
+    env.cmd()
+        .args(["event", "add", "--title", "T", "--date", "2024"])
+        .assert()
+        .success();
+    env.cmd()
+        .arg("--db")
+        .arg(env.path("other"))
+        .args(["event", "add", "--title", "T", "--date", "2024"])
+        .assert()
+        .success();
+    let before = (snapshot(env.db()), snapshot(&env.path("other")));
+    for rejects in [
+        "db/rejects.csv",
+        "db",
+        "db/../db/x.csv",
+        "other/rejects.csv",
+        "other/db",
+    ] {
+        let out = env
+            .cmd()
+            .args(["import", "sheet.csv", "--skip-bad", "--rejects", rejects])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &["outside any database"]);
+        assert_eq!(
+            (snapshot(env.db()), snapshot(&env.path("other"))),
+            before,
+            "--rejects {rejects} changed a database"
+        );
+    }
+    env.cmd().arg("compact").assert().success();
+}

@@ -9,7 +9,7 @@ use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
 use crate::cmd::{keyword, parse_user_date, Ctx, Format, Names};
 use crate::error::{Error, Result};
-use crate::model::names::{slug, validate_id};
+use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
 use crate::output::{join, print_detail, print_rows, Row};
 use crate::resolve::{
@@ -118,20 +118,7 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
             id.to_string()
         }
         None => {
-            let start: String = date
-                .as_ref()
-                .map(|d| {
-                    d.as_str()
-                        .split(['/', 'T'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string()
-                })
-                .unwrap_or_default()
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '-')
-                .collect();
-            let base = slug(&format!("{start} {claimant} {text}"));
+            let base = crate::tabular::claim_id_base(date.as_ref(), &claimant, text);
             unused_id(|id| Ok(store.get::<Claim>(id)?.is_some()), &base)?
         }
     };

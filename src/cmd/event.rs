@@ -6,7 +6,7 @@ use crate::cli::{EventAddArgs, EventCommand, EventEditArgs, StatusChangeArgs};
 use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{keyword, parse_user_date, Ctx, Names};
 use crate::error::{Error, Result};
-use crate::model::names::{fold, slug, validate_id};
+use crate::model::names::{self, fold, slug, validate_id};
 use crate::model::{self, Actor, Event, Meta, Source, SourceLink, Status};
 use crate::output::{print_detail, Row};
 use crate::query::{self, Filter};
@@ -197,7 +197,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     model::validate_note("note", &description, model::MAX_NOTE_CHARS).map_err(Error::bad_input)?;
     let mut tags = Vec::new();
     for tag in &args.tags {
-        push_unique(&mut tags, clean_tag(tag)?);
+        names::add_tag(&mut tags, clean_tag(tag)?);
     }
     let given_id = args.id.as_deref().map(model::trimmed);
     if let Some(id) = given_id {
@@ -285,7 +285,7 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
         event.description = text;
     }
     for tag in &args.add_tags {
-        push_unique(&mut event.tags, clean_tag(tag)?);
+        names::add_tag(&mut event.tags, clean_tag(tag)?);
     }
     for tag in &args.remove_tags {
         let before_len = event.tags.len();

@@ -154,6 +154,28 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
     Ok(())
 }
 
+/// Refuses a reject file (`--rejects`, or the default beside the input)
+/// that --skip-bad would write over the file being imported (whatever the
+/// spelling of its path: a link, `..`), which would leave the user only
+/// the bad rows, or into a database directory (this one, or another),
+/// where it would be taken for one of the database's files.
+fn check_reject_path(ctx: &Ctx, rejects: &Path, input: &Path, label: &str) -> Result<()> {
+    if crate::output::same_file(rejects, input) {
+        return Err(Error::bad_input(format!(
+            "--rejects {} is {label}, the file being imported; the bad rows would replace it (name another file)",
+            rejects.display()
+        )));
+    }
+    crate::output::refuse_inside_database(rejects, Some(&ctx.db), "the rejected rows")?;
+    if rejects.is_dir() {
+        return Err(Error::bad_input(format!(
+            "cannot write --rejects {}: it is a directory",
+            rejects.display()
+        )));
+    }
+    Ok(())
+}
+
 /// What a CSV import did (or, with --dry-run, would do).
 #[derive(Debug, Default)]
 struct Counts {
@@ -178,6 +200,13 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         CsvContent::Claims => tabular::CLAIM_FIELDS,
     };
 
+    let reject_path = args
+        .rejects
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
+    if args.skip_bad {
+        check_reject_path(ctx, &reject_path, path, label)?;
+    }
     let mut rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
     if let Some(notice) = columns.ignored_notice(label, fields) {
@@ -215,10 +244,6 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     importer.claims_in_file = claim_ids;
     let mut bulk = store.bulk()?;
     let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
-    let reject_path = args
-        .rejects
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{label}.rejects.csv")));
     let mut bad = BadRows {
         rows: Vec::new(),
         file: None,
@@ -940,6 +965,15 @@ impl<'s> Importer<'s> {
                         },
                     )?;
                 }
+                // Tags that fold alike are one (a row's are read so): an
+                // event stored before that, with `Peace` and `peace`, is
+                // not changed by a row that only says so (its own export).
+                if event.tags != old.tags
+                    && event.tags.len() < old.tags.len()
+                    && event.tags == crate::model::names::distinct_tags(&old.tags)
+                {
+                    event.tags.clone_from(&old.tags);
+                }
                 // A TimelineJS Group that names a kind gives the kind, and
                 // leaves the tags as stored (one that does not is a tag).
                 if group == Some(tabular::Group::Kind) {
@@ -1212,7 +1246,7 @@ impl<'s> Importer<'s> {
             Some(id) => id,
             None => unused_id(
                 |id| taken(bulk, keys::CLAIM, id),
-                &slug(&format!("{claimant} {}", row.text)),
+                &tabular::claim_id_base(row.date.as_ref(), &claimant, &row.text),
             )?,
         };
         let mut claim = Claim {
@@ -1235,8 +1269,15 @@ impl<'s> Importer<'s> {
         match existing {
             Some(old) => {
                 self.given.keep_absent_of_claim(&mut claim, &old);
-                claim.verdict_by = old.verdict_by.clone();
-                claim.verdict_note = old.verdict_note.clone();
+                // The sheet has no columns for who rated the claim and
+                // why: a verdict it keeps keeps them; a new one is rated
+                // as `claim rate` without --by and --note rates it, with
+                // neither (the old verdict's source and reasoning are not
+                // the new one's).
+                if claim.verdict == old.verdict {
+                    claim.verdict_by = old.verdict_by.clone();
+                    claim.verdict_note = old.verdict_note.clone();
+                }
                 for link in &mut claim.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
                         *link = known.clone();

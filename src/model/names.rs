@@ -23,6 +23,27 @@ pub fn fold(name: &str) -> String {
     out
 }
 
+/// Adds `tag` to an event's `tags` unless a tag that folds alike is there
+/// (`Peace`, `peace` and `PEACE` are one tag, as `--remove-tag` and a CSV
+/// import take them): the spelling given first stays.
+pub fn add_tag(tags: &mut Vec<String>, tag: String) {
+    let folded = fold(&tag);
+    if !tags.iter().any(|t| fold(t) == folded) {
+        tags.push(tag);
+    }
+}
+
+/// `tags` with each tag once, in its first spelling (see [`add_tag`]): what
+/// a database written before tags were one whatever their case holds
+/// comes to when `Peace` and `peace` are one tag.
+pub fn distinct_tags(tags: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(tags.len());
+    for tag in tags {
+        add_tag(&mut out, tag.clone());
+    }
+    out
+}
+
 /// [`fold`], appended to `out` (which may already hold text: a key being built).
 pub fn fold_into(name: &str, out: &mut String) {
     if name.is_ascii() {
