@@ -823,7 +823,8 @@ pub struct PathArgs {
     /// The longest path to look for (at least 1).
     #[arg(long, default_value_t = 6, value_parser = at_least_one())]
     pub max_hops: usize,
-    /// Also walk roles and affiliations (envoy of, minister of).
+    /// Also walk roles and affiliations (envoy of, minister of). With
+    /// --from/--to, a dated role only if its span may overlap the window.
     #[arg(long)]
     pub ties: bool,
 }
@@ -837,7 +838,8 @@ pub struct NetworkArgs {
     pub hops: usize,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// Also walk roles and affiliations.
+    /// Also walk roles and affiliations. With --from/--to, a dated role
+    /// only if its span may overlap the window.
     #[arg(long)]
     pub ties: bool,
 }
