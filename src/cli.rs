@@ -742,9 +742,10 @@ pub struct ExportArgs {
     /// For graph formats: only actors (default), or actors, events, sources and claims.
     #[arg(long, value_enum, default_value = "actors")]
     pub graph: GraphScope,
-    /// For CSV: the timeline of events (default) or the claims.
-    #[arg(long, value_enum, default_value = "timeline")]
-    pub what: CsvContent,
+    /// For CSV: the timeline of events (default) or the claims. Only
+    /// --format csv takes it.
+    #[arg(long, value_enum)]
+    pub what: Option<CsvContent>,
     /// For SVG: the timeline (default) or the who-met graph.
     #[arg(long, value_enum, default_value = "timeline")]
     pub view: PictureView,
@@ -774,6 +775,15 @@ pub enum CsvContent {
     Timeline,
     /// One row per claim.
     Claims,
+}
+
+impl CsvContent {
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvContent::Timeline => "timeline",
+            CsvContent::Claims => "claims",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
