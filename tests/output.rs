@@ -72,3 +72,74 @@ fn export_what_still_chooses_the_csv_table() {
     assert!(timeline.starts_with("id,date,title"), "{timeline}");
     assert_eq!(timeline, env.run_ok(["export", "--format", "csv"]));
 }
+
+// ---------------------------------------------------------------------------
+// history: list changes by item
+
+#[test]
+fn history_names_the_items_added_to_and_removed_from_a_list() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "Axios"]);
+    env.run_ok(["-q", "source", "add", "Reuters"]);
+    env.run_ok([
+        "-q", "event", "add", "--title", "Talks", "--date", "2025-11", "--id", "e1", "--source",
+        "Axios", "--actor", "Ann Able", "--tag", "peace",
+    ]);
+    env.run_ok(["-q", "event", "edit", "e1", "--add-source", "Reuters"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "edit",
+        "e1",
+        "--add-actor",
+        "Bob Baker",
+        "--remove-actor",
+        "Ann Able",
+    ]);
+    env.run_ok(["-q", "event", "edit", "e1", "--remove-tag", "peace"]);
+    let expected = [
+        "created",
+        "sources: + reuters",
+        "actors: + bob-baker, − ann-able",
+        "tags: − peace",
+    ];
+    // JSON
+    let rows = env.json(["history", "e1"]);
+    for (row, want) in rows.as_array().unwrap().iter().zip(expected) {
+        assert_eq!(row["changed"][0], want, "{row}");
+    }
+    // CSV, whole cells
+    let csv = env.run_ok(["history", "e1", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let changed: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[4].to_string())
+        .collect();
+    assert_eq!(changed, expected, "{csv}");
+    // The table
+    let table = env.run_ok(["history", "e1"]);
+    for want in expected {
+        assert!(table.contains(want), "{want:?} not in\n{table}");
+    }
+    assert!(!table.contains("credibility"), "{table}");
+}
+
+#[test]
+fn history_names_a_changed_role_by_its_title() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ukraine", "--kind", "country"]);
+    env.run_ok(["-q", "actor", "add", "Ann Able"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "ann-able",
+        "--add-role",
+        "Minister @ Ukraine | 2025",
+    ]);
+    let rows = env.json(["history", "ann-able"]);
+    assert_eq!(
+        rows[1]["changed"][0], "roles: + Minister @ ukraine | 2025",
+        "{rows}"
+    );
+}
