@@ -143,3 +143,62 @@ fn history_names_a_changed_role_by_its_title() {
         "{rows}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Colour
+
+/// A timeline with one event of each coloured status, as a table, with
+/// `--color COLOR` and NO_COLOR set or not.
+fn timeline_table(env: &TestEnv, color: &str, no_color: bool) -> String {
+    let mut cmd = env.cmd();
+    cmd.args(["--color", color, "timeline"]);
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
+    let out = cmd.output().expect("run factline");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn color_always_wins_over_no_color_and_no_empty_escapes_are_written() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q", "event", "add", "--title", "Talks", "--date", "2025-11", "--id", "e1",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Plan",
+        "--date",
+        "2025-12",
+        "--id",
+        "e2",
+        "--status",
+        "scheduled",
+    ]);
+    let always = timeline_table(&env, "always", false);
+    assert!(
+        always.contains("\x1b[38;5;10m") || always.contains("\x1b[3"),
+        "{always:?}"
+    );
+    // An explicit --color always is the user's choice for this command.
+    assert_eq!(timeline_table(&env, "always", true), always);
+    for (color, no_color) in [
+        ("never", false),
+        ("never", true),
+        ("auto", true),
+        ("auto", false),
+    ] {
+        let plain = timeline_table(&env, color, no_color);
+        assert!(
+            !plain.contains('\x1b'),
+            "--color {color}, NO_COLOR {no_color}: {plain:?}"
+        );
+    }
+    assert!(!always.contains("\x1b[m"), "an empty escape: {always:?}");
+}
