@@ -743,9 +743,10 @@ pub struct ExportArgs {
     /// For graph formats: only actors (default), or actors, events, sources and claims.
     #[arg(long, value_enum, default_value = "actors")]
     pub graph: GraphScope,
-    /// For CSV: the timeline of events (default) or the claims.
-    #[arg(long, value_enum, default_value = "timeline")]
-    pub what: CsvContent,
+    /// For CSV: the timeline of events (default) or the claims. Only
+    /// --format csv takes it.
+    #[arg(long, value_enum)]
+    pub what: Option<CsvContent>,
     /// For SVG: the timeline (default) or the who-met graph.
     #[arg(long, value_enum, default_value = "timeline")]
     pub view: PictureView,
@@ -775,6 +776,15 @@ pub enum CsvContent {
     Timeline,
     /// One row per claim.
     Claims,
+}
+
+impl CsvContent {
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvContent::Timeline => "timeline",
+            CsvContent::Claims => "claims",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -824,7 +834,8 @@ pub struct PathArgs {
     /// The longest path to look for (at least 1).
     #[arg(long, default_value_t = 6, value_parser = at_least_one())]
     pub max_hops: usize,
-    /// Also walk roles and affiliations (envoy of, minister of).
+    /// Also walk roles and affiliations (envoy of, minister of). With
+    /// --from/--to, a dated role only if its span may overlap the window.
     #[arg(long)]
     pub ties: bool,
 }
@@ -838,7 +849,8 @@ pub struct NetworkArgs {
     pub hops: usize,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// Also walk roles and affiliations.
+    /// Also walk roles and affiliations. With --from/--to, a dated role
+    /// only if its span may overlap the window.
     #[arg(long)]
     pub ties: bool,
 }

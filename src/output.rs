@@ -33,7 +33,12 @@ pub fn join(items: &[String]) -> String {
 /// Whether tables colour statuses and verdicts (set once from `--color`).
 static COLOR: AtomicBool = AtomicBool::new(false);
 
-/// Decides colour from `--color`, `NO_COLOR` and whether stdout is a terminal.
+/// Decides colour from `--color`, `NO_COLOR` and whether stdout is a
+/// terminal. As no-color.org asks, an explicit `--color always` wins over
+/// `NO_COLOR`, which only turns off the automatic choice. The table
+/// library's terminal styling reads `NO_COLOR` on its own (and then writes
+/// empty escape sequences around a coloured cell), so it is told the
+/// decision too.
 pub fn set_color(choice: crate::cli::ColorChoice) {
     use std::io::IsTerminal;
     let on = match choice {
@@ -43,6 +48,7 @@ pub fn set_color(choice: crate::cli::ColorChoice) {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
         }
     };
+    crossterm::style::Colored::set_ansi_color_disabled(!on);
     COLOR.store(on, Ordering::Relaxed);
 }
 

@@ -594,3 +594,91 @@ fn example_keeps_vague_dates_and_the_postponed_meeting() {
     assert_eq!(versions[0]["status"], "scheduled");
     assert_eq!(versions.last().expect("a version")["status"], "postponed");
 }
+
+/// The date `phrase` is stored as, through `event add` (echoed, then shown).
+fn stored(env: &TestEnv, id: &str, phrase: &str) -> String {
+    let (_, stderr) =
+        env.run_ok_with_stderr(["event", "add", "--id", id, "--title", id, "--date", phrase]);
+    let date = env.json(["event", "show", id])["date"]
+        .as_str()
+        .expect("a date")
+        .to_string();
+    assert!(stderr.contains(&format!("read as {date}")), "{stderr}");
+    date
+}
+
+#[test]
+fn comparatives_and_week_of_are_read_as_the_bounds_they_name() {
+    let env = TestEnv::new();
+    let cases = [
+        ("a", "no later than 2025", "../2025"),
+        ("b", "no later than November 2025", "../2025-11"),
+        ("c", "Not later than 17 Nov 2025", "../2025-11-17"),
+        ("d", "no later than 2025-11-17", "../2025-11-17"),
+        ("e", "no earlier than August 2025", "2025-08/.."),
+        ("f", "later than 2025", "2026/.."),
+        ("g", "earlier than November 2025", "../2025-10"),
+        // The seven days from the day named, whatever weekday it is.
+        ("h", "week of 17 November 2025", "2025-11-17/2025-11-23"),
+        (
+            "i",
+            "the week of November 19, 2025",
+            "2025-11-19/2025-11-25",
+        ),
+        ("j", "in the week of 2025-12-29", "2025-12-29/2026-01-04"),
+        (
+            "k",
+            "week of Monday 17 November 2025",
+            "2025-11-17/2025-11-23",
+        ),
+    ];
+    for (id, phrase, edtf) in cases {
+        assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
+    }
+    // The same phrases work as a window.
+    assert_eq!(
+        window_ids(&env, &["--on", "week of 24 November 2025"]),
+        sorted(&["a", "b", "e", "i"])
+    );
+}
+
+#[test]
+fn only_truly_relative_phrases_are_refused_as_relative() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    let cases = [
+        ("no later than next week", "relative"),
+        ("later this month", "relative"),
+        ("week of yesterday", "relative"),
+        ("last week", "relative"),
+        // Absolute, but not a day a week can start on: named, not "relative".
+        ("week of November 2025", "needs an exact day"),
+        ("week of about 17 November 2025", "needs an exact day"),
+        ("week of 17 November", "no year given"),
+        (
+            "week of Tuesday 17 November 2025",
+            "is a Monday, not a Tuesday",
+        ),
+        ("week of 28 December 9999", "after 9999"),
+        ("no later than", "missing"),
+        ("the week of", "missing"),
+        ("no later than soon", "not a date"),
+    ];
+    for (date, mention) in cases {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(mention),
+            "refusing {date:?} should mention {mention:?}: {stderr}"
+        );
+        if mention != "relative" {
+            assert!(!stderr.contains("relative"), "{date:?}: {stderr}");
+        }
+        assert!(
+            stderr.contains(&format!("\"{date}\"")),
+            "{date:?}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

@@ -301,7 +301,8 @@ fn path_zelensky_putin_needs_ties() {
         match field(hop, "tie") {
             "role" => {
                 assert!(hop["event"].is_null(), "{hop}");
-                assert!(hop["date"].is_null(), "{hop}");
+                // The role's span, where one is recorded.
+                assert!(hop["date"].is_null() || hop["date"].is_string(), "{hop}");
             }
             "meeting" => assert!(hop["event"].is_string(), "{hop}"),
             other => panic!("unknown tie {other}: {hop}"),

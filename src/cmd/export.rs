@@ -27,7 +27,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         GraphScope::Actors => Scope::Actors,
         GraphScope::Full => Scope::Full,
     };
-    let claims = format == Format::Csv && args.what == CsvContent::Claims;
+    if let Some(what) = args.what.filter(|_| format != Format::Csv) {
+        return Err(Error::bad_input(format!(
+            "--what {} is written by --format csv only, not {}",
+            what.name(),
+            format.name()
+        )));
+    }
+    let claims = args.what == Some(CsvContent::Claims);
     let mut filter = timeline::parse_filter(&args.events)?;
     let chooses = args.events.actor.is_some() || filter != Filter::default();
     if chooses && (format == Format::Ndjson || claims) {

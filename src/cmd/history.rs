@@ -168,7 +168,9 @@ fn changed_fields(
     if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
         for (field, value) in a {
             if field != "meta" && b.get(field) != Some(value) {
-                changed.push(format!("{field}: {}", change(b.get(field), Some(value))));
+                let summary = list_change(b.get(field), value)
+                    .unwrap_or_else(|| change(b.get(field), Some(value)));
+                changed.push(format!("{field}: {summary}"));
             }
         }
     }
@@ -176,6 +178,84 @@ fn changed_fields(
         changed.push("restored".to_string());
     }
     changed
+}
+
+/// A change of a list (actors, sources, tags, roles, aliases) as the items
+/// added and removed, each named by its id or text: `+ reuters, − putin`.
+/// An item whose details changed (a source link's credibility) is `~ id`
+/// with the details; a list only put in another order is `reordered`.
+/// `None` when either side is not a list.
+fn list_change(before: Option<&serde_json::Value>, after: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let empty = Vec::new();
+    let before = match before {
+        None | Some(Value::Null) => &empty,
+        Some(Value::Array(items)) => items,
+        Some(_) => return None,
+    };
+    let after = after.as_array()?;
+    let removed: Vec<&Value> = before.iter().filter(|v| !after.contains(v)).collect();
+    let added: Vec<&Value> = after.iter().filter(|v| !before.contains(v)).collect();
+    let mut parts = Vec::new();
+    for item in &added {
+        let label = item_label(item);
+        match removed.iter().find(|old| item_label(old) == label) {
+            Some(old) => parts.push(format!("~ {label} ({})", item_details(old, item))),
+            None => parts.push(format!("+ {label}")),
+        }
+    }
+    for item in &removed {
+        let label = item_label(item);
+        if !added.iter().any(|new| item_label(new) == label) {
+            parts.push(format!("− {label}"));
+        }
+    }
+    if parts.is_empty() {
+        parts.push("reordered".to_string());
+    }
+    Some(parts.join(", "))
+}
+
+/// How a list item is named in a change: a string as it is, a source link
+/// by its source, a role as `TITLE @ OF | SPAN`, anything else as JSON.
+fn item_label(item: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match item {
+        Value::String(s) => s.clone(),
+        Value::Object(fields) => {
+            if let Some(Value::String(source)) = fields.get("source") {
+                return source.clone();
+            }
+            if let Some(Value::String(title)) = fields.get("title") {
+                let mut label = title.clone();
+                if let Some(Value::String(of)) = fields.get("of") {
+                    label.push_str(&format!(" @ {of}"));
+                }
+                if let Some(Value::String(span)) = fields.get("span") {
+                    label.push_str(&format!(" | {span}"));
+                }
+                return label;
+            }
+            item.to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The fields in which two versions of one list item differ:
+/// `credibility: — → high`.
+fn item_details(before: &serde_json::Value, after: &serde_json::Value) -> String {
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
+        return change(Some(before), Some(after));
+    };
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| format!("{k}: {}", change(b.get(k), a.get(k))))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// At most this many characters of a value are shown on each side of a
@@ -234,6 +314,23 @@ fn window(text: &str, first_difference: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_change_names_its_items() {
+        use serde_json::json;
+        let link = |credibility: Option<u8>| json!({"source": "axios", "credibility": credibility});
+        assert_eq!(
+            list_change(Some(&json!([link(None)])), &json!([link(Some(2))])).unwrap(),
+            "~ axios (credibility: — → 2)"
+        );
+        assert_eq!(
+            list_change(Some(&json!(["a", "b"])), &json!(["b", "a"])).unwrap(),
+            "reordered"
+        );
+        assert_eq!(list_change(None, &json!(["a"])).unwrap(), "+ a");
+        assert_eq!(list_change(Some(&json!("x")), &json!(["a"])), None);
+        assert_eq!(list_change(Some(&json!([])), &json!("a")), None);
+    }
 
     #[test]
     fn a_long_value_is_cut_around_its_first_difference() {

@@ -44,7 +44,11 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
                 let e = require_event(&store, event)?;
                 ("meeting", Some(e.id), Some(e.date.to_string()), e.title)
             }
-            Tie::Role { holder, title } => {
+            Tie::Role {
+                holder,
+                title,
+                span,
+            } => {
                 let other = if *holder == hop.from {
                     &hop.to
                 } else {
@@ -55,7 +59,7 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
                     names.actor(holder)?,
                     names.actor(other)?
                 );
-                ("role", None, None, detail)
+                ("role", None, span.as_ref().map(|d| d.to_string()), detail)
             }
         };
         rows.push(HopRow {
@@ -79,6 +83,7 @@ struct HopRow {
     /// meeting or role.
     tie: String,
     event: Option<String>,
+    /// The meeting's date, or the role's span (empty when not recorded).
     date: Option<String>,
     /// The meeting's title, or the role that ties the two.
     detail: String,

@@ -17,7 +17,7 @@ use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 
 use crate::error::Result;
-use crate::model::{Actor, Event, EventKind, Source, Status};
+use crate::model::{Actor, Event, EventKind, Role, Source, Status};
 use crate::query::Window;
 use crate::store::{GraphReader, Record, Store};
 
@@ -103,6 +103,15 @@ impl Rules {
             window,
             ties: false,
         }
+    }
+
+    /// Whether a role ties its two actors inside the window: a role with a
+    /// span is walked only where the span may overlap the window (the rule
+    /// the events follow); a role with no recorded span always is.
+    pub fn admits_role(&self, role: &Role) -> bool {
+        role.span
+            .as_ref()
+            .is_none_or(|span| self.window.admits(span.earliest_day(), span.latest_day()))
     }
 
     pub fn is_meeting(&self, kind: EventKind, status: Status) -> bool {
@@ -261,8 +270,12 @@ pub enum Tie {
     /// They took part in this meeting (the id is shared by the edges of
     /// one meeting's participants).
     Meeting { event: Rc<str>, earliest: i32 },
-    /// One holds a role of or for the other.
-    Role { holder: String, title: String },
+    /// One holds a role of or for the other, over `span` if recorded.
+    Role {
+        holder: String,
+        title: String,
+        span: Option<crate::model::Date>,
+    },
 }
 
 /// The part of the actor graph loaded so far, grown one actor at a time.
@@ -316,30 +329,40 @@ impl<'s> Neighbourhood<'s> {
             }
         }
         if self.rules.ties {
-            let mut ties: Vec<(String, String, String)> = Vec::new();
-            if let Some(actor) = self.store.get::<Actor>(&id)? {
-                for role in &actor.roles {
-                    if let Some(of) = &role.of {
-                        ties.push((of.clone(), id.clone(), role.title.clone()));
-                    }
+            let mut ties: Vec<(String, String, &Role)> = Vec::new();
+            let own = self.store.get::<Actor>(&id)?;
+            for role in own.iter().flat_map(|actor| &actor.roles) {
+                if let Some(of) = &role.of {
+                    ties.push((of.clone(), id.clone(), role));
                 }
             }
+            let mut holders = Vec::new();
             for holder in self.store.role_holders(&id) {
                 let holder = holder?;
                 if let Some(actor) = self.store.get::<Actor>(&holder)? {
-                    for role in actor.roles.iter().filter(|r| r.of.as_deref() == Some(&id)) {
-                        ties.push((holder.clone(), holder.clone(), role.title.clone()));
-                    }
+                    holders.push(actor);
                 }
             }
-            for (other_id, holder, title) in ties {
-                if !self.live.actor(&other_id)? || !self.live.actor(&holder)? {
+            for actor in &holders {
+                for role in actor.roles.iter().filter(|r| r.of.as_deref() == Some(&id)) {
+                    ties.push((actor.id.clone(), actor.id.clone(), role));
+                }
+            }
+            for (other_id, holder, role) in ties {
+                if !self.rules.admits_role(role)
+                    || !self.live.actor(&other_id)?
+                    || !self.live.actor(&holder)?
+                {
                     continue;
                 }
                 let other = self.node(&other_id);
                 if !self.expanded.contains(&other) {
-                    self.graph
-                        .add_edge(node, other, Tie::Role { holder, title });
+                    let tie = Tie::Role {
+                        holder,
+                        title: role.title.clone(),
+                        span: role.span.clone(),
+                    };
+                    self.graph.add_edge(node, other, tie);
                 }
             }
         }

@@ -84,9 +84,14 @@
 //! `August-September 2025` → `2025-08/2025-09`; `since January 2025` →
 //! `2025-01/..`; `until November 2025` → `../2025-11` but `before November 2025` → `../2025-10`
 //! (`before` and `after` exclude the date they name: `after 2025` → `2026/..`);
+//! `no later than 2025` is `until 2025` → `../2025`, `no earlier than` is `since`,
+//! `later than` is `after` and `earlier than` is `before`;
+//! `week of 17 November 2025` → `2025-11-17/2025-11-23`, the seven days starting
+//! on the day named, whatever weekday it is (where a week starts differs by
+//! country; the day written does not), and it needs an exact day;
 //! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
 //! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
-//! Relative phrases (`yesterday`, `last week`) and all-numeric dates
+//! Relative phrases (`yesterday`, `last week`, `later this month`) and all-numeric dates
 //! (`03/04/2025`) are refused with a suggestion: what they mean depends on
 //! when and where they were written, and the record must not.
 //!
@@ -199,6 +204,14 @@ impl DateError {
     /// A refusal that carries its own suggestion (relative or ambiguous input).
     fn refusal(message: String) -> DateError {
         DateError { message }
+    }
+
+    /// The error of `read`, a rewording or a part of what the user typed,
+    /// naming `typed` instead.
+    fn naming(self, read: &str, typed: &str) -> DateError {
+        DateError {
+            message: self.message.replacen(&quote(read), &quote(typed), 1),
+        }
     }
 }
 
@@ -911,6 +924,22 @@ impl Date {
         if let Some(d) = prefixed_edtf(trimmed) {
             return Ok(d);
         }
+        let missing = || DateError::invalid(trimmed, "the date itself is missing");
+        if let Some((word, rest)) = comparative(trimmed) {
+            if rest.is_empty() {
+                return Err(missing());
+            }
+            let plain = format!("{word} {rest}");
+            return Date::parse_human(&plain).map_err(|e| e.naming(&plain, trimmed));
+        }
+        if let Some(rest) = week_of(trimmed) {
+            if rest.is_empty() {
+                return Err(missing());
+            }
+            return Date::parse_human(rest)
+                .map_err(|e| e.naming(rest, trimmed))
+                .and_then(|day| seven_days_from(&day, trimmed));
+        }
         if let Some(e) = numeric_refusal(trimmed) {
             return Err(e);
         }
@@ -1234,6 +1263,80 @@ fn beyond(date: &Date, forward: bool) -> Result<String, String> {
     } else {
         format!("../{side}")
     })
+}
+
+/// Comparatives that name a bound, not a time relative to now: `no later
+/// than 2025` is `until 2025`, `no earlier than` is `since`, `later than`
+/// is `after` and `earlier than` is `before`. Returns the plain word and
+/// the rest of `s` (the date).
+fn comparative(s: &str) -> Option<(&'static str, &str)> {
+    const COMPARATIVES: &[(&[&str], &str)] = &[
+        (&["no", "later", "than"], "until"),
+        (&["not", "later", "than"], "until"),
+        (&["no", "earlier", "than"], "since"),
+        (&["not", "earlier", "than"], "since"),
+        (&["later", "than"], "after"),
+        (&["earlier", "than"], "before"),
+    ];
+    COMPARATIVES
+        .iter()
+        .find_map(|(words, plain)| Some((*plain, after_words(s, words)?)))
+}
+
+/// `week of 17 November 2025` (also `the week of`, `in the week of`):
+/// the day's phrase, `17 November 2025`.
+fn week_of(s: &str) -> Option<&str> {
+    [
+        &["week", "of"][..],
+        &["the", "week", "of"],
+        &["in", "the", "week", "of"],
+    ]
+    .iter()
+    .find_map(|words| after_words(s, words))
+}
+
+/// What follows `words` (case-insensitive, separated by white space) at
+/// the start of `s` (empty if nothing does), if `s` starts with them.
+fn after_words<'s>(s: &'s str, words: &[&str]) -> Option<&'s str> {
+    let mut rest = s;
+    for word in words {
+        let (first, tail) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        if !first.eq_ignore_ascii_case(word) {
+            return None;
+        }
+        rest = tail.trim_start();
+    }
+    Some(rest)
+}
+
+/// `week of D`: the seven days starting on the day D, whatever weekday it
+/// is (where a week starts differs by country; the day named does not).
+fn seven_days_from(day: &Date, typed: &str) -> Result<Date, DateError> {
+    let first = match day.form {
+        Form::Single(Single {
+            day: DayPart::Known(_),
+            qual: Qual::None,
+            time: None,
+            ..
+        }) => day.earliest,
+        _ => None,
+    };
+    let Some(first) = first else {
+        return Err(DateError::invalid(
+            typed,
+            "`week of` needs an exact day, e.g. week of 17 November 2025",
+        ));
+    };
+    let last = first
+        .checked_add_days(Days::new(6))
+        .filter(|d| d.year() <= 9999)
+        .ok_or_else(|| DateError::invalid(typed, "the week ends after 9999"))?;
+    Date::parse_edtf(&format!(
+        "{}/{}",
+        first.format("%Y-%m-%d"),
+        last.format("%Y-%m-%d")
+    ))
+    .map_err(|e| e.naming(&format!("{first}/{last}"), typed))
 }
 
 /// Refuses `03/04/2025`, `03.04.2025`, `03-04-2025`: day/month order varies
@@ -2312,6 +2415,12 @@ mod tests {
             ("before the 2020s", "../2019"),
             ("before 2025-1X", "../2025-09"),
             ("after 2025-08-15", "2025-08-16/.."),
+            ("no later than 2025", "../2025"),
+            ("no later than November 2025", "../2025-11"),
+            ("no earlier than 2025-08", "2025-08/.."),
+            ("later than August 2025", "2025-09/.."),
+            ("week of 17 November 2025", "2025-11-17/2025-11-23"),
+            ("the week of 2024-02-26", "2024-02-26/2024-03-03"),
             ("before 2025-08", "../2025-07"),
             ("about August 2025", "2025-08~"),
             ("around August 2025", "2025-08~"),

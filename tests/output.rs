@@ -1,0 +1,204 @@
+//! Integration tests for what factline writes: which export formats take
+//! which options, the `history` listing of changes, and colour.
+
+mod testenv;
+
+use testenv::{assert_one_error_line, TestEnv};
+
+fn example_env() -> TestEnv {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    env
+}
+
+// ---------------------------------------------------------------------------
+// export --what
+
+#[test]
+fn export_what_is_refused_by_every_format_but_csv() {
+    let env = example_env();
+    for format in [
+        "dot",
+        "graphml",
+        "gexf",
+        "timelinejs",
+        "timelinejs-csv",
+        "ndjson",
+        "html",
+        "svg",
+    ] {
+        for what in ["claims", "timeline"] {
+            let out = env.output(["export", "--what", what, "--format", format]);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "--what {what} --format {format}"
+            );
+            assert!(out.stdout.is_empty(), "--format {format} wrote something");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_one_error_line(&err);
+            assert!(
+                err.contains(&format!("--what {what}"))
+                    && err.contains("--format csv")
+                    && err.contains(format),
+                "{err}"
+            );
+        }
+    }
+    // No --format: the NDJSON dump, which has no --what either.
+    let err = env.fail(2, ["export", "--what", "claims"]);
+    assert!(
+        err.contains("--format csv") && err.contains("ndjson"),
+        "{err}"
+    );
+    // Nothing is written to -o.
+    let file = env.path("claims.dot");
+    env.fail(
+        2,
+        ["export", "--what", "claims", "--format", "dot", "-o"]
+            .into_iter()
+            .map(String::from)
+            .chain([file.display().to_string()]),
+    );
+    assert!(!file.exists());
+}
+
+#[test]
+fn export_what_still_chooses_the_csv_table() {
+    let env = example_env();
+    let claims = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(claims.starts_with("id,date,claimant,text"), "{claims}");
+    let timeline = env.run_ok(["export", "--format", "csv", "--what", "timeline"]);
+    assert!(timeline.starts_with("id,date,title"), "{timeline}");
+    assert_eq!(timeline, env.run_ok(["export", "--format", "csv"]));
+}
+
+// ---------------------------------------------------------------------------
+// history: list changes by item
+
+#[test]
+fn history_names_the_items_added_to_and_removed_from_a_list() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "Axios"]);
+    env.run_ok(["-q", "source", "add", "Reuters"]);
+    env.run_ok([
+        "-q", "event", "add", "--title", "Talks", "--date", "2025-11", "--id", "e1", "--source",
+        "Axios", "--actor", "Ann Able", "--tag", "peace",
+    ]);
+    env.run_ok(["-q", "event", "edit", "e1", "--add-source", "Reuters"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "edit",
+        "e1",
+        "--add-actor",
+        "Bob Baker",
+        "--remove-actor",
+        "Ann Able",
+    ]);
+    env.run_ok(["-q", "event", "edit", "e1", "--remove-tag", "peace"]);
+    let expected = [
+        "created",
+        "sources: + reuters",
+        "actors: + bob-baker, − ann-able",
+        "tags: − peace",
+    ];
+    // JSON
+    let rows = env.json(["history", "e1"]);
+    for (row, want) in rows.as_array().unwrap().iter().zip(expected) {
+        assert_eq!(row["changed"][0], want, "{row}");
+    }
+    // CSV, whole cells
+    let csv = env.run_ok(["history", "e1", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let changed: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[4].to_string())
+        .collect();
+    assert_eq!(changed, expected, "{csv}");
+    // The table
+    let table = env.run_ok(["history", "e1"]);
+    for want in expected {
+        assert!(table.contains(want), "{want:?} not in\n{table}");
+    }
+    assert!(!table.contains("credibility"), "{table}");
+}
+
+#[test]
+fn history_names_a_changed_role_by_its_title() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ukraine", "--kind", "country"]);
+    env.run_ok(["-q", "actor", "add", "Ann Able"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "ann-able",
+        "--add-role",
+        "Minister @ Ukraine | 2025",
+    ]);
+    let rows = env.json(["history", "ann-able"]);
+    assert_eq!(
+        rows[1]["changed"][0], "roles: + Minister @ ukraine | 2025",
+        "{rows}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Colour
+
+/// A timeline with one event of each coloured status, as a table, with
+/// `--color COLOR` and NO_COLOR set or not.
+fn timeline_table(env: &TestEnv, color: &str, no_color: bool) -> String {
+    let mut cmd = env.cmd();
+    cmd.args(["--color", color, "timeline"]);
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
+    let out = cmd.output().expect("run factline");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn color_always_wins_over_no_color_and_no_empty_escapes_are_written() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q", "event", "add", "--title", "Talks", "--date", "2025-11", "--id", "e1",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Plan",
+        "--date",
+        "2025-12",
+        "--id",
+        "e2",
+        "--status",
+        "scheduled",
+    ]);
+    let always = timeline_table(&env, "always", false);
+    assert!(
+        always.contains("\x1b[38;5;10m") || always.contains("\x1b[3"),
+        "{always:?}"
+    );
+    // An explicit --color always is the user's choice for this command.
+    assert_eq!(timeline_table(&env, "always", true), always);
+    for (color, no_color) in [
+        ("never", false),
+        ("never", true),
+        ("auto", true),
+        ("auto", false),
+    ] {
+        let plain = timeline_table(&env, color, no_color);
+        assert!(
+            !plain.contains('\x1b'),
+            "--color {color}, NO_COLOR {no_color}: {plain:?}"
+        );
+    }
+    assert!(!always.contains("\x1b[m"), "an empty escape: {always:?}");
+}
