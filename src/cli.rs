@@ -740,19 +740,21 @@ pub struct ExportArgs {
     /// Write here instead of stdout ("-" is stdout).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// For graph formats: only actors (default), or actors, events, sources and claims.
-    #[arg(long, value_enum, default_value = "actors")]
-    pub graph: GraphScope,
+    /// For graph formats: only actors (default), or actors, events, sources
+    /// and claims. Only --format dot, graphml and gexf take it.
+    #[arg(long, value_enum)]
+    pub graph: Option<GraphScope>,
     /// For CSV: the timeline of events (default) or the claims. Only
     /// --format csv takes it.
     #[arg(long, value_enum)]
     pub what: Option<CsvContent>,
-    /// For SVG: the timeline (default) or the who-met graph.
-    #[arg(long, value_enum, default_value = "timeline")]
-    pub view: PictureView,
+    /// For SVG: the timeline (default) or the who-met graph. Only --format
+    /// svg takes it (an HTML page shows both).
+    #[arg(long, value_enum)]
+    pub view: Option<PictureView>,
     /// For CSV: write cells exactly, without the `'` that keeps a spreadsheet
     /// from running a cell starting with = + - @ as a formula. Not for
-    /// opening in spreadsheets.
+    /// opening in spreadsheets. Only --format csv takes it.
     #[arg(long)]
     pub raw: bool,
     /// Which events a timeline, picture or graph export holds (all by
@@ -768,6 +770,15 @@ pub enum PictureView {
     Timeline,
     /// Who met whom.
     Graph,
+}
+
+impl PictureView {
+    pub fn name(self) -> &'static str {
+        match self {
+            PictureView::Timeline => "timeline",
+            PictureView::Graph => "graph",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -793,6 +804,15 @@ pub enum GraphScope {
     Actors,
     /// Actors, events, sources and claims, with participation, reporting, claim and contradiction edges.
     Full,
+}
+
+impl GraphScope {
+    pub fn name(self) -> &'static str {
+        match self {
+            GraphScope::Actors => "actors",
+            GraphScope::Full => "full",
+        }
+    }
 }
 
 /// The date window shared by graph queries.

@@ -73,6 +73,69 @@ fn export_what_still_chooses_the_csv_table() {
     assert_eq!(timeline, env.run_ok(["export", "--format", "csv"]));
 }
 
+/// `--graph`, `--view` and `--raw` were ignored by the formats that do not
+/// write them (`--graph full --format csv` gave the timeline CSV, `--view
+/// graph --format html` the page, `--raw --format dot` the graph), so a
+/// user who asked for them got something else without a word.
+#[test]
+fn export_options_a_format_does_not_write_are_refused() {
+    let env = example_env();
+    let all = [
+        "ndjson",
+        "csv",
+        "dot",
+        "graphml",
+        "gexf",
+        "timelinejs",
+        "timelinejs-csv",
+        "html",
+        "svg",
+    ];
+    let cases: [(&[&str], &[&str], &str); 4] = [
+        (
+            &["--graph", "full"],
+            &["dot", "graphml", "gexf"],
+            "--format dot, graphml or gexf",
+        ),
+        (
+            &["--graph", "actors"],
+            &["dot", "graphml", "gexf"],
+            "--format dot, graphml or gexf",
+        ),
+        (&["--view", "graph"], &["svg"], "--format svg"),
+        (&["--raw"], &["csv"], "--format csv"),
+    ];
+    for (option, takers, named) in cases {
+        for format in all {
+            let mut args = vec!["export", "--format", format];
+            args.extend(option);
+            let out = env.output(&args);
+            if takers.contains(&format) {
+                assert!(out.status.success(), "{args:?}: {out:?}");
+                assert!(!out.stdout.is_empty(), "{args:?}");
+                continue;
+            }
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(out.stdout.is_empty(), "{args:?} wrote something");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_one_error_line(&err);
+            assert!(
+                err.contains(option[0]) && err.contains(named) && err.contains(format),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    // Without an option, each format still writes what it did.
+    assert_eq!(
+        env.run_ok(["export", "--format", "dot"]),
+        env.run_ok(["export", "--format", "dot", "--graph", "actors"])
+    );
+    assert_eq!(
+        env.run_ok(["export", "--format", "svg"]),
+        env.run_ok(["export", "--format", "svg", "--view", "timeline"])
+    );
+}
+
 // ---------------------------------------------------------------------------
 // history: list changes by item
 

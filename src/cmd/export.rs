@@ -23,14 +23,32 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             format.name()
         )));
     }
-    let scope = match args.graph {
+    let scope = match args.graph.unwrap_or(GraphScope::Actors) {
         GraphScope::Actors => Scope::Actors,
         GraphScope::Full => Scope::Full,
     };
-    if let Some(what) = args.what.filter(|_| format != Format::Csv) {
+    // An option the format does not write is refused, not ignored: a user
+    // who asked for it would otherwise get something else without a word.
+    let graph_format = matches!(format, Format::Dot | Format::Graphml | Format::Gexf);
+    let refused = [
+        args.what
+            .filter(|_| format != Format::Csv)
+            .map(|what| format!("--what {} is written by --format csv only", what.name())),
+        args.graph.filter(|_| !graph_format).map(|graph| {
+            format!(
+                "--graph {} is written by --format dot, graphml or gexf only",
+                graph.name()
+            )
+        }),
+        args.view
+            .filter(|_| format != Format::Svg)
+            .map(|view| format!("--view {} is drawn by --format svg only", view.name())),
+        (args.raw && format != Format::Csv)
+            .then(|| "--raw is written by --format csv only".to_string()),
+    ];
+    if let Some(refused) = refused.into_iter().flatten().next() {
         return Err(Error::bad_input(format!(
-            "--what {} is written by --format csv only, not {}",
-            what.name(),
+            "{refused}, not {}",
             format.name()
         )));
     }
@@ -49,7 +67,13 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     if claims {
         write_claims_csv(&store, &mut out, args.raw)?;
     } else if matches!(format, Format::Html | Format::Svg) {
-        write_picture(&store, &filter, format, args.view, &mut out)?;
+        write_picture(
+            &store,
+            &filter,
+            format,
+            args.view.unwrap_or(PictureView::Timeline),
+            &mut out,
+        )?;
     } else {
         write(&store, &filter, format, scope, args.raw, &mut out)?;
     }
