@@ -490,6 +490,23 @@ impl Indexed for Claim {
 mod tests {
     use super::*;
 
+    /// Talks between `b` and `a` on 30 November 2025, id `ev-1`.
+    fn talks_of_a_and_b(title: &str) -> Event {
+        Event {
+            id: "ev-1".into(),
+            title: title.into(),
+            date: crate::model::Date::parse_edtf("2025-11-30").unwrap(),
+            kind: EventKind::Talks,
+            status: Status::Occurred,
+            place: None,
+            actors: vec!["b".into(), "a".into()],
+            sources: Vec::new(),
+            tags: Vec::new(),
+            description: String::new(),
+            meta: crate::model::Meta::first(crate::model::Stamp(0)),
+        }
+    }
+
     #[test]
     fn the_last_keyspace_comes_after_every_other() {
         let all = [
@@ -621,19 +638,7 @@ mod tests {
 
     #[test]
     fn a_timeline_key_holds_the_date_the_natural_hash_and_the_id() {
-        let event = Event {
-            id: "ev-1".into(),
-            title: "Talks".into(),
-            date: crate::model::Date::parse_edtf("2025-11-30").unwrap(),
-            kind: EventKind::Talks,
-            status: Status::Occurred,
-            place: None,
-            actors: vec!["b".into(), "a".into()],
-            sources: Vec::new(),
-            tags: Vec::new(),
-            description: String::new(),
-            meta: crate::model::Meta::first(crate::model::Stamp(0)),
-        };
+        let event = talks_of_a_and_b("Talks");
         let key = timeline(&event);
         assert_eq!(event.index_entries()[0].0, key);
         let (sort_key, id) = timeline_parts(&key).unwrap();
@@ -680,19 +685,7 @@ mod tests {
             layout_4_name_keys(&actor),
             keys(&["alaksandr łukaszenka", "lukaszenka", "straße", "łukaszenka"])
         );
-        let event = Event {
-            id: "ev-1".into(),
-            title: "Łukaszenka and Støre".into(),
-            date: crate::model::Date::parse_edtf("2025-11-30").unwrap(),
-            kind: EventKind::Talks,
-            status: Status::Occurred,
-            place: None,
-            actors: vec!["b".into(), "a".into()],
-            sources: Vec::new(),
-            tags: Vec::new(),
-            description: String::new(),
-            meta: crate::model::Meta::first(crate::model::Stamp(0)),
-        };
+        let event = talks_of_a_and_b("Łukaszenka and Støre");
         let sort_key = event.date.sort_key();
         let hash = |title: &str| {
             xxhash_rust::xxh3::xxh3_64(format!("2025-11-30\u{1}{title}\u{1}a,b").as_bytes())
