@@ -378,12 +378,8 @@ impl Columns {
         let bounded = Date::parse_edtf(&text).map_err(|e| e.to_string())?;
         // The Display Date says what the bounds cannot ("~Aug 2025", "since
         // 2022"): it is the date when it has the same bounds.
-        let display = self
-            .display_date
-            .and_then(|i| row.get(i))
-            .map(|cell| crate::timelinejs::date_of_display(cell))
-            .filter(|text| !text.is_empty());
-        if let Some(shown) = display.and_then(|text| Date::parse_human(text).ok()) {
+        let display = self.display_date.and_then(|i| row.get(i));
+        if let Some(shown) = display.and_then(|cell| crate::timelinejs::read_display(cell)) {
             if crate::timelinejs::bounds(&shown) == crate::timelinejs::bounds(&bounded) {
                 return Ok(shown);
             }

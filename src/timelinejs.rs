@@ -326,6 +326,41 @@ pub fn date_of_display(display: &str) -> &str {
     display
 }
 
+/// The date a Display Date cell names, without the status [`slide`] adds
+/// in brackets: a phrase [`Date::parse_human`] reads ("since Jan 2025",
+/// "until Nov 2025"), or one that [`Date::human`] writes for an unknown
+/// end, which no phrase says: "from 17 Nov 2025 (end unknown)" is
+/// `2025-11-17/`, "until 17 Nov 2025 (start unknown)" is `/2025-11-17`.
+/// None when the cell names no date factline reads.
+pub fn read_display(cell: &str) -> Option<Date> {
+    let text = date_of_display(cell);
+    if text.is_empty() {
+        return None;
+    }
+    if let Ok(date) = Date::parse_human(text) {
+        return Some(date);
+    }
+    let unknown = |prefix: &str, suffix: &str| {
+        let inner = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
+        read_end(inner.trim())
+    };
+    let edtf = if let Some(start) = unknown("from ", "(end unknown)") {
+        format!("{start}/")
+    } else if let Some(end) = unknown("until ", "(start unknown)") {
+        format!("/{end}")
+    } else {
+        return None;
+    };
+    Date::parse_edtf(&edtf).ok()
+}
+
+/// One end of an interval as [`Date::human`] writes it, as EDTF: a single
+/// date, not an interval.
+fn read_end(text: &str) -> Option<String> {
+    let date = Date::parse_human(text).ok()?;
+    (!date.as_str().contains('/')).then(|| date.as_str().to_string())
+}
+
 /// A slide as a row of the spreadsheet template.
 pub fn csv_row(slide: &Slide) -> Vec<String> {
     let part =

@@ -2342,3 +2342,79 @@ fn a_timelinejs_text_without_the_paragraphs_leaves_actors_and_sources_as_stored(
     assert_eq!(strings(&miami["sources"]), ["The New York Times"]);
     assert_eq!(miami["description"], "Three days");
 }
+
+// What a TimelineJS sheet cannot say in its date columns, it says in its
+// Display Date: a new database reads it from there.
+
+/// The `date` column of `timeline --format csv`, by title.
+fn dates_by_title(env: &TestEnv) -> BTreeMap<String, String> {
+    timeline(env)
+        .iter()
+        .map(|e| {
+            (
+                e["title"].as_str().unwrap().to_string(),
+                e["date"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_timelinejs_sheet_keeps_open_and_unknown_ends_in_a_new_database() {
+    let env = TestEnv::new();
+    // Each date, and what a new database gets: the date itself, or (for
+    // unspecified digits, which the sheet cannot say) its bounds, the
+    // unknown end still unknown.
+    let dates = [
+        ("2025/", "2025/"),
+        ("2025-11-17/", "2025-11-17/"),
+        ("/2025-11-17", "/2025-11-17"),
+        ("2025-01/..", "2025-01/.."),
+        ("../2025-11", "../2025-11"),
+        ("2025-08-XX/", "2025-08/"),
+    ];
+    for (date, _) in dates {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            &format!("T {date}"),
+            "--date",
+            date,
+        ]);
+    }
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Delayed",
+        "--date",
+        "2025-11-17/",
+        "--status",
+        "postponed",
+    ]);
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let path = env.path("sheet.csv");
+    let path = path.to_str().unwrap();
+
+    let other = TestEnv::new();
+    import(&other, &[path]);
+    let got = dates_by_title(&other);
+    for (date, new) in dates {
+        assert_eq!(got[&format!("T {date}")], new, "{got:?}");
+    }
+    assert_eq!(got["Delayed"], "2025-11-17/");
+    // The bounds are the original's: an open end stays open.
+    let open = event_titled(&other, "T 2025/");
+    assert_eq!(open["earliest"], "2025-01-01");
+    assert!(open["latest"].is_null(), "{open}");
+
+    // Into the database it came from: nothing changes.
+    let stderr = import(&env, &[path]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 7 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
