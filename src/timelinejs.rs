@@ -70,6 +70,10 @@ pub struct Slide {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<TjsDate>,
     pub display_date: String,
+    /// The times of day of the start and the end, as the sheet's Time and
+    /// End Time columns write them ([`times`]).
+    #[serde(skip)]
+    pub times: (Option<String>, Option<String>),
     pub text: Text,
     pub group: String,
     pub unique_id: String,
@@ -161,6 +165,7 @@ pub fn slide(
         start_date: start,
         end_date: end,
         display_date: display,
+        times: times(date),
         text: Text {
             headline: escape(&event.title),
             text,
@@ -348,17 +353,92 @@ pub fn read_display(cell: &str) -> Option<Date> {
         format!("{start}/")
     } else if let Some(end) = unknown("until ", "(start unknown)") {
         format!("/{end}")
+    } else if let Some((start, end)) = text.split_once(" – ") {
+        format!("{}/{}", read_end(start.trim())?, read_end(end.trim())?)
     } else {
-        return None;
+        read_end(text)?
     };
     Date::parse_edtf(&edtf).ok()
 }
 
 /// One end of an interval as [`Date::human`] writes it, as EDTF: a single
-/// date, not an interval.
+/// date, not an interval, also a day with its time of day and zone ("24
+/// Oct 2025 14:00 UTC", "24 Oct 2025 14:00:30 +03:00", "24 Oct 2025 14:00").
 fn read_end(text: &str) -> Option<String> {
-    let date = Date::parse_human(text).ok()?;
-    (!date.as_str().contains('/')).then(|| date.as_str().to_string())
+    if let Ok(date) = Date::parse_human(text) {
+        return (!date.as_str().contains('/')).then(|| date.as_str().to_string());
+    }
+    let (rest, last) = text.rsplit_once(' ')?;
+    let zoned = |rest: &str, zone: &str| -> Option<String> {
+        let (day, clock) = rest.rsplit_once(' ')?;
+        let day = Date::parse_human(day).ok()?;
+        let clock = read_time(clock).ok()?;
+        (day.precision() == Precision::Day && day.as_str().len() == 10)
+            .then(|| format!("{}T{clock}{zone}", day.as_str()))
+    };
+    match last {
+        "UTC" => zoned(rest, "Z"),
+        zone if zone.starts_with(['+', '-']) => zoned(rest, zone),
+        _ => zoned(text, ""),
+    }
+}
+
+/// The times of day of a date's start and end, as a sheet's Time and End
+/// Time columns write them: `14:00`, or `14:00:30` with seconds (TimelineJS
+/// knows no time zone: the Display Date names it, "24 Oct 2025 14:00 UTC").
+pub fn times(date: &Date) -> (Option<String>, Option<String>) {
+    let (start, end) = clocks(date);
+    let written =
+        |clock: Option<&str>| clock.map(|c| c.strip_suffix(":00").unwrap_or(c).to_string());
+    (written(start), written(end))
+}
+
+/// The times of day (`14:00:00`) a date's text gives its start and its
+/// end, without their zones.
+pub fn clocks(date: &Date) -> (Option<&str>, Option<&str>) {
+    let text = date.as_str();
+    fn clock(end: &str) -> Option<&str> {
+        end.split_once('T').and_then(|(_, time)| time.get(..8))
+    }
+    match text.split_once('/') {
+        Some((start, end)) => (clock(start), clock(end)),
+        None => (clock(text), None),
+    }
+}
+
+/// A sheet's Time or End Time cell as `hh:mm:ss`: `14:30`, `14:30:00`,
+/// `2:30 PM`, `2:30:15 pm`, `2:30 p.m.`.
+pub fn read_time(cell: &str) -> Result<String, String> {
+    let refused = || format!("{cell:?} is not a time of day such as 14:30, 14:30:00 or 2:30 PM");
+    let lower = cell.trim().to_ascii_lowercase().replace('.', "");
+    let (clock, half) = match lower
+        .strip_suffix("am")
+        .or_else(|| lower.strip_suffix("pm"))
+    {
+        Some(clock) => (clock.trim_end(), Some(lower.ends_with("pm"))),
+        None => (lower.as_str(), None),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+        || parts[1..].iter().any(|p| p.len() != 2)
+    {
+        return Err(refused());
+    }
+    let number = |i: usize| parts.get(i).map_or(0, |p| p.parse::<u32>().unwrap_or(99));
+    let (mut hour, minute, second) = (number(0), number(1), number(2));
+    if let Some(pm) = half {
+        if !(1..=12).contains(&hour) {
+            return Err(refused());
+        }
+        hour = hour % 12 + if pm { 12 } else { 0 };
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(refused());
+    }
+    Ok(format!("{hour:02}:{minute:02}:{second:02}"))
 }
 
 /// A slide as a row of the spreadsheet template.
@@ -371,11 +451,11 @@ pub fn csv_row(slide: &Slide) -> Vec<String> {
         slide.start_date.year.clone(),
         part(start, |d| d.month.clone()),
         part(start, |d| d.day.clone()),
-        String::new(),
+        slide.times.0.clone().unwrap_or_default(),
         part(end, |d| Some(d.year.clone())),
         part(end, |d| d.month.clone()),
         part(end, |d| d.day.clone()),
-        String::new(),
+        slide.times.1.clone().unwrap_or_default(),
         slide.display_date.clone(),
         slide.text.headline.clone(),
         slide.text.text.clone(),

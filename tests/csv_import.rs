@@ -2418,3 +2418,93 @@ fn a_timelinejs_sheet_keeps_open_and_unknown_ends_in_a_new_database() {
     );
     assert_eq!(env.export_ndjson(), before);
 }
+
+#[test]
+fn a_timelinejs_sheet_keeps_the_time_of_day() {
+    let env = TestEnv::new();
+    let dates = [
+        "2025-10-24T14:00:00Z",
+        "2025-10-25T14:00:30+03:00",
+        "2025-10-26T09:15:00",
+        "2025-10-27T14:00:00Z/2025-10-27T16:00:00Z",
+        "2025-10-28T08:00:00Z/2025-10-30",
+        "2025-10-31T14:00:00Z/",
+    ];
+    for date in dates {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            &format!("T {date}"),
+            "--date",
+            date,
+        ]);
+    }
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let sheet = std::fs::read_to_string(env.path("sheet.csv")).unwrap();
+    // TimelineJS's Time columns, without a zone: the Display Date names it.
+    assert!(
+        sheet.contains("2025,10,24,14:00,,,,,24 Oct 2025 14:00 UTC,T 2025-10-24T14:00:00Z"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("2025,10,25,14:00:30,"), "{sheet}");
+    assert!(sheet.contains("2025,10,27,14:00,,,,16:00,"), "{sheet}");
+    let path = env.path("sheet.csv");
+    let path = path.to_str().unwrap();
+
+    let other = TestEnv::new();
+    import(&other, &[path]);
+    let got = dates_by_title(&other);
+    for date in dates {
+        assert_eq!(got[&format!("T {date}")], date, "{got:?}");
+    }
+    let stderr = import(&env, &[path]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 6 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A sheet of one's own: TimelineJS's ways of writing a time, without
+    // a zone, and an End Time alone ends on the start's day.
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+    let own = TestEnv::new();
+    own.write_file(
+        "own.csv",
+        &format!(
+            "{header}\n\
+             2025,11,19,14:30,,,,,,Half past two,,,,,,,,,\n\
+             2025,11,20,2:30 PM,,,,,,Afternoon,,,,,,,,,\n\
+             2025,11,21,12:05 a.m.,,,,,,Midnight,,,,,,,,,\n\
+             2025,11,22,14:30:15,,,,17:00,,Meeting,,,,,,,,,\n"
+        ),
+    );
+    let stderr = import(&own, &["own.csv"]);
+    assert!(!stderr.contains("\"Time\""), "{stderr}");
+    let got = dates_by_title(&own);
+    assert_eq!(got["Half past two"], "2025-11-19T14:30:00");
+    assert_eq!(got["Afternoon"], "2025-11-20T14:30:00");
+    assert_eq!(got["Midnight"], "2025-11-21T00:05:00");
+    assert_eq!(got["Meeting"], "2025-11-22T14:30:15/2025-11-22T17:00:00");
+
+    // A Time the date cannot hold is a bad row naming it; nothing is written.
+    own.write_file(
+        "bad.csv",
+        &format!(
+            "{header}\n\
+             2025,11,23,25:00,,,,,,Late,,,,,,,,,\n\
+             2025,11,,14:30,,,,,,No day,,,,,,,,,\n\
+             2025,11,24,noon,,,,,,Noon,,,,,,,,,\n"
+        ),
+    );
+    let stderr = own.fail(2, ["import", "bad.csv"]);
+    let errors = row_errors(&stderr, "bad.csv");
+    assert!(errors[&2][0].contains("Time \"25:00\""), "{stderr}");
+    assert!(
+        errors[&3][0].contains("Time \"14:30\" needs a Day"),
+        "{stderr}"
+    );
+    assert!(errors[&4][0].contains("Time \"noon\""), "{stderr}");
+    assert_eq!(dates_by_title(&own).len(), 4);
+}
