@@ -152,8 +152,12 @@ pub fn slide(
         (status, _) => display.push_str(&format!(" ({status})")),
     }
     // TimelineJS renders text as HTML: factline's text is escaped, and only
-    // its own paragraphs are markup.
-    let mut text = escape(&event.description);
+    // its own paragraphs are markup, unless the description is the HTML of
+    // a sheet's Text ([`is_html`]), which is written as it was read.
+    let mut text = match is_html(&event.description) {
+        true => event.description.clone(),
+        false => escape(&event.description),
+    };
     for (label, names) in [(ACTORS, actors), (SOURCES, sources)] {
         if !names.is_empty() {
             text.push_str(label);
@@ -256,9 +260,133 @@ pub fn read_text(text: &str) -> SlideText {
     }
     let [sources, actors] = lists;
     SlideText {
-        description: unescape(text),
+        description: match is_html(text) {
+            true => text.to_string(),
+            false => unescape(text),
+        },
         actors,
         sources,
+    }
+}
+
+/// The tags of TimelineJS's formatting that a description may hold as
+/// HTML ([`is_html`]).
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "u",
+    "s",
+    "small",
+    "sub",
+    "sup",
+    "span",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "code",
+    "hr",
+];
+
+/// The attributes those tags may have (`href` on `a` alone, and only to
+/// an `http:`, `https:` or `mailto:` address).
+const ATTRIBUTES: &[&str] = &["href", "title", "target", "rel", "class", "style"];
+
+/// Whether a text is HTML as a TimelineJS sheet formats its Text: it has
+/// a tag, every tag is one of [`TAGS`] with only [`ATTRIBUTES`] (quoted),
+/// every `&` begins an entity, and no paragraph begins as the Actors and
+/// Sources paragraphs that [`slide`] adds. Such a Text is kept as written
+/// (a sheet's `<p>`, `<b>` and links), and written back so; any other text
+/// is escaped, so that nothing else (a script, an event handler) becomes
+/// markup on a slide.
+pub fn is_html(text: &str) -> bool {
+    if text.contains(ACTORS) || text.contains(SOURCES) {
+        return false;
+    }
+    let mut tags = 0;
+    let mut rest = text;
+    while let Some(at) = rest.find(['<', '&']) {
+        rest = &rest[at..];
+        if rest.starts_with('&') {
+            let Some(entity) = entity_at(rest) else {
+                return false;
+            };
+            rest = &rest[entity.len()..];
+            continue;
+        }
+        let Some(length) = tag_length(rest) else {
+            return false;
+        };
+        tags += 1;
+        rest = &rest[length..];
+    }
+    tags > 0
+}
+
+/// The length of the allowed tag `text` starts with (see [`is_html`]).
+fn tag_length(text: &str) -> Option<usize> {
+    let body = text.strip_prefix('<')?;
+    let (body, closing) = match body.strip_prefix('/') {
+        Some(body) => (body, true),
+        None => (body, false),
+    };
+    let name_end = body
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(body.len());
+    let name = body[..name_end].to_ascii_lowercase();
+    if !TAGS.contains(&name.as_str()) {
+        return None;
+    }
+    let mut rest = &body[name_end..];
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some(after) = trimmed.strip_prefix('>') {
+            return Some(text.len() - after.len());
+        }
+        if let Some(after) = trimmed.strip_prefix("/>") {
+            return (!closing).then(|| text.len() - after.len());
+        }
+        if closing || trimmed.len() == rest.len() {
+            return None;
+        }
+        // An attribute: a name, `=`, and a quoted value.
+        let name_end = trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))?;
+        let attribute = trimmed[..name_end].to_ascii_lowercase();
+        let value = trimmed[name_end..]
+            .trim_start()
+            .strip_prefix('=')?
+            .trim_start();
+        let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let end = value[1..].find(quote)?;
+        let said = &value[1..1 + end];
+        if !ATTRIBUTES.contains(&attribute.as_str()) || said.contains('<') {
+            return None;
+        }
+        let lower = said.to_ascii_lowercase();
+        if attribute == "style" && (lower.contains("url(") || lower.contains("expression")) {
+            return None;
+        }
+        if attribute == "href" {
+            let lower = said.trim_start().to_ascii_lowercase();
+            let safe = ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|scheme| lower.starts_with(scheme));
+            if name != "a" || !safe {
+                return None;
+            }
+        }
+        rest = &value[end + 2..];
     }
 }
 

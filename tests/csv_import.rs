@@ -2508,3 +2508,92 @@ fn a_timelinejs_sheet_keeps_the_time_of_day() {
     assert!(errors[&4][0].contains("Time \"noon\""), "{stderr}");
     assert_eq!(dates_by_title(&own).len(), 4);
 }
+
+#[test]
+fn a_timelinejs_sheets_html_text_is_kept_and_written_back_as_html() {
+    let env = TestEnv::new();
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+    let html = r#"<p>Reported by <a href="https://www.axios.com/x" target="_blank">Axios</a> &amp; <b>Reuters</b></p><p>Second<br/>line</p>"#;
+    let quoted = html.replace('"', "\"\"");
+    env.write_file(
+        "sheet.csv",
+        &format!(
+            "{header}\n\
+             2025,8,15,,,,,,,Trump &amp; Putin meet,\"{quoted}\",,,,,,,meeting,\n\
+             2025,8,16,,,,,,,Plain,\"a &amp; b &lt;c&gt;\",,,,,,,meeting,\n"
+        ),
+    );
+    import(&env, &["sheet.csv"]);
+    // The HTML is kept as written; a Text without markup is read as text.
+    assert_eq!(
+        event_titled(&env, "Trump & Putin meet")["description"],
+        html
+    );
+    assert_eq!(event_titled(&env, "Plain")["description"], "a & b <c>");
+    // Markup that is no TimelineJS formatting is text, escaped on a slide.
+    for (title, description) in [
+        ("Script", "<script>alert(1)</script>"),
+        ("Handler", r#"<p onclick="alert(1)">x</p>"#),
+        ("Link", r#"<a href="javascript:alert(1)">x</a>"#),
+        ("Image", "<img src=x onerror=alert(1)>"),
+        ("Ampersand", "<b>AT&T</b>"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-09",
+            "--note",
+            description,
+        ]);
+    }
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "out.csv"]);
+    let out = std::fs::read_to_string(env.path("out.csv")).unwrap();
+    assert!(out.contains(&quoted), "{out}");
+    assert!(out.contains("a &amp; b &lt;c&gt;"), "{out}");
+    for escaped in [
+        "&lt;script&gt;",
+        "&lt;p onclick=",
+        "&lt;a href=\"\"javascript:",
+        "&lt;img src=x",
+        "&lt;b&gt;AT&amp;T&lt;/b&gt;",
+    ] {
+        assert!(out.contains(escaped), "{escaped} in {out}");
+    }
+    let json = env.run_ok(["export", "--format", "timelinejs"]);
+    assert!(
+        json.contains(r#"<a href=\"https://www.axios.com/x\""#),
+        "{json}"
+    );
+    assert!(!json.contains("<script>"), "{json}");
+    // factline's own HTML picture shows the markup as text.
+    let picture = env.run_ok(["export", "--format", "html"]);
+    assert!(!picture.contains("<script>alert"), "{picture}");
+    assert!(
+        !picture.contains("<a href=\"https://www.axios.com/x\""),
+        "{picture}"
+    );
+
+    // Re-importing one's own sheet changes nothing, and a new database
+    // gets the same descriptions.
+    let path = env.path("out.csv");
+    let path = path.to_str().unwrap();
+    let stderr = import(&env, &[path]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 7 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    let other = TestEnv::new();
+    import(&other, &[path]);
+    let described = |env: &TestEnv| -> BTreeMap<String, String> {
+        timeline(env)
+            .iter()
+            .map(|e| (e["title"].to_string(), e["description"].to_string()))
+            .collect()
+    };
+    assert_eq!(described(&other), described(&env));
+}
