@@ -50,8 +50,16 @@ pub const TIMELINE_FIELDS: &[&str] = &[
 const FREE_TEXT_FIELDS: &[&str] = &["description", "quote"];
 
 /// The TimelineJS spreadsheet's columns factline reads.
-const TIMELINEJS_DATE_COLUMNS: &[&str] =
-    &["Year", "Month", "Day", "End Year", "End Month", "End Day"];
+const TIMELINEJS_DATE_COLUMNS: &[&str] = &[
+    "Year",
+    "Month",
+    "Day",
+    "End Year",
+    "End Month",
+    "End Day",
+    "Time",
+    "End Time",
+];
 
 /// One valid timeline row.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,7 +105,7 @@ pub enum Group {
 #[derive(Debug, Clone)]
 pub struct Columns {
     index: foldhash::HashMap<&'static str, usize>,
-    timelinejs: Option<[Option<usize>; 6]>,
+    timelinejs: Option<[Option<usize>; 8]>,
     /// A TimelineJS sheet's Display Date column.
     display_date: Option<usize>,
     /// The fields read from TimelineJS's own columns (Headline, Text, Group).
@@ -175,7 +183,7 @@ impl Columns {
         let timelinejs =
             if (!index.contains_key("date") || mapped_to_year) && find("Year").is_some() {
                 index.remove("date");
-                let mut cols = [None; 6];
+                let mut cols = [None; 8];
                 for (slot, name) in cols.iter_mut().zip(TIMELINEJS_DATE_COLUMNS) {
                     *slot = find(name);
                 }
@@ -346,7 +354,11 @@ impl Columns {
                 .map(|s| model::trimmed(s))
                 .unwrap_or("")
         };
-        let part = |y: &str, m: &str, d: &str| -> std::result::Result<String, String> {
+        let part = |y: &str,
+                    m: &str,
+                    d: &str,
+                    time: (&str, &str)|
+         -> std::result::Result<String, String> {
             let mut text = String::new();
             if y.is_empty() {
                 return Err("empty Year".into());
@@ -367,24 +379,37 @@ impl Columns {
                     text.push_str(&format!("-{day:02}"));
                 }
             }
+            // A time of day, which only a day can have.
+            let (column, time) = time;
+            if !time.is_empty() {
+                if d.is_empty() {
+                    return Err(format!("{column} {time:?} needs a Day"));
+                }
+                let clock =
+                    crate::timelinejs::read_time(time).map_err(|e| format!("{column} {e}"))?;
+                text.push_str(&format!("T{clock}"));
+            }
             Ok(text)
         };
-        let start = part(cell(0), cell(1), cell(2))?;
-        let text = if cell(3).is_empty() {
-            start
+        let start = part(cell(0), cell(1), cell(2), ("Time", cell(6)))?;
+        let end_time = ("End Time", cell(7));
+        let text = if !cell(3).is_empty() {
+            format!("{start}/{}", part(cell(3), cell(4), cell(5), end_time)?)
+        } else if !cell(7).is_empty() {
+            // An End Time without an end date ends on the start's day.
+            format!("{start}/{}", part(cell(0), cell(1), cell(2), end_time)?)
         } else {
-            format!("{start}/{}", part(cell(3), cell(4), cell(5))?)
+            start
         };
         let bounded = Date::parse_edtf(&text).map_err(|e| e.to_string())?;
         // The Display Date says what the bounds cannot ("~Aug 2025", "since
-        // 2022"): it is the date when it has the same bounds.
-        let display = self
-            .display_date
-            .and_then(|i| row.get(i))
-            .map(|cell| crate::timelinejs::date_of_display(cell))
-            .filter(|text| !text.is_empty());
-        if let Some(shown) = display.and_then(|text| Date::parse_human(text).ok()) {
-            if crate::timelinejs::bounds(&shown) == crate::timelinejs::bounds(&bounded) {
+        // 2022", "24 Oct 2025 14:00 UTC"): it is the date when it has the
+        // same bounds and the same times of day (the zone it adds to them).
+        let display = self.display_date.and_then(|i| row.get(i));
+        if let Some(shown) = display.and_then(|cell| crate::timelinejs::read_display(cell)) {
+            if crate::timelinejs::bounds(&shown) == crate::timelinejs::bounds(&bounded)
+                && crate::timelinejs::clocks(&shown) == crate::timelinejs::clocks(&bounded)
+            {
                 return Ok(shown);
             }
         }

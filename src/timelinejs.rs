@@ -70,6 +70,10 @@ pub struct Slide {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<TjsDate>,
     pub display_date: String,
+    /// The times of day of the start and the end, as the sheet's Time and
+    /// End Time columns write them ([`times`]).
+    #[serde(skip)]
+    pub times: (Option<String>, Option<String>),
     pub text: Text,
     pub group: String,
     pub unique_id: String,
@@ -148,8 +152,12 @@ pub fn slide(
         (status, _) => display.push_str(&format!(" ({status})")),
     }
     // TimelineJS renders text as HTML: factline's text is escaped, and only
-    // its own paragraphs are markup.
-    let mut text = escape(&event.description);
+    // its own paragraphs are markup, unless the description is the HTML of
+    // a sheet's Text ([`is_html`]), which is written as it was read.
+    let mut text = match is_html(&event.description) {
+        true => event.description.clone(),
+        false => escape(&event.description),
+    };
     for (label, names) in [(ACTORS, actors), (SOURCES, sources)] {
         if !names.is_empty() {
             text.push_str(label);
@@ -161,6 +169,7 @@ pub fn slide(
         start_date: start,
         end_date: end,
         display_date: display,
+        times: times(date),
         text: Text {
             headline: escape(&event.title),
             text,
@@ -251,9 +260,133 @@ pub fn read_text(text: &str) -> SlideText {
     }
     let [sources, actors] = lists;
     SlideText {
-        description: unescape(text),
+        description: match is_html(text) {
+            true => text.to_string(),
+            false => unescape(text),
+        },
         actors,
         sources,
+    }
+}
+
+/// The tags of TimelineJS's formatting that a description may hold as
+/// HTML ([`is_html`]).
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "a",
+    "b",
+    "i",
+    "em",
+    "strong",
+    "u",
+    "s",
+    "small",
+    "sub",
+    "sup",
+    "span",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "code",
+    "hr",
+];
+
+/// The attributes those tags may have (`href` on `a` alone, and only to
+/// an `http:`, `https:` or `mailto:` address).
+const ATTRIBUTES: &[&str] = &["href", "title", "target", "rel", "class", "style"];
+
+/// Whether a text is HTML as a TimelineJS sheet formats its Text: it has
+/// a tag, every tag is one of [`TAGS`] with only [`ATTRIBUTES`] (quoted),
+/// every `&` begins an entity, and no paragraph begins as the Actors and
+/// Sources paragraphs that [`slide`] adds. Such a Text is kept as written
+/// (a sheet's `<p>`, `<b>` and links), and written back so; any other text
+/// is escaped, so that nothing else (a script, an event handler) becomes
+/// markup on a slide.
+pub fn is_html(text: &str) -> bool {
+    if text.contains(ACTORS) || text.contains(SOURCES) {
+        return false;
+    }
+    let mut tags = 0;
+    let mut rest = text;
+    while let Some(at) = rest.find(['<', '&']) {
+        rest = &rest[at..];
+        if rest.starts_with('&') {
+            let Some(entity) = entity_at(rest) else {
+                return false;
+            };
+            rest = &rest[entity.len()..];
+            continue;
+        }
+        let Some(length) = tag_length(rest) else {
+            return false;
+        };
+        tags += 1;
+        rest = &rest[length..];
+    }
+    tags > 0
+}
+
+/// The length of the allowed tag `text` starts with (see [`is_html`]).
+fn tag_length(text: &str) -> Option<usize> {
+    let body = text.strip_prefix('<')?;
+    let (body, closing) = match body.strip_prefix('/') {
+        Some(body) => (body, true),
+        None => (body, false),
+    };
+    let name_end = body
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(body.len());
+    let name = body[..name_end].to_ascii_lowercase();
+    if !TAGS.contains(&name.as_str()) {
+        return None;
+    }
+    let mut rest = &body[name_end..];
+    loop {
+        let trimmed = rest.trim_start();
+        if let Some(after) = trimmed.strip_prefix('>') {
+            return Some(text.len() - after.len());
+        }
+        if let Some(after) = trimmed.strip_prefix("/>") {
+            return (!closing).then(|| text.len() - after.len());
+        }
+        if closing || trimmed.len() == rest.len() {
+            return None;
+        }
+        // An attribute: a name, `=`, and a quoted value.
+        let name_end = trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))?;
+        let attribute = trimmed[..name_end].to_ascii_lowercase();
+        let value = trimmed[name_end..]
+            .trim_start()
+            .strip_prefix('=')?
+            .trim_start();
+        let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let end = value[1..].find(quote)?;
+        let said = &value[1..1 + end];
+        if !ATTRIBUTES.contains(&attribute.as_str()) || said.contains('<') {
+            return None;
+        }
+        let lower = said.to_ascii_lowercase();
+        if attribute == "style" && (lower.contains("url(") || lower.contains("expression")) {
+            return None;
+        }
+        if attribute == "href" {
+            let lower = said.trim_start().to_ascii_lowercase();
+            let safe = ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|scheme| lower.starts_with(scheme));
+            if name != "a" || !safe {
+                return None;
+            }
+        }
+        rest = &value[end + 2..];
     }
 }
 
@@ -326,6 +459,116 @@ pub fn date_of_display(display: &str) -> &str {
     display
 }
 
+/// The date a Display Date cell names, without the status [`slide`] adds
+/// in brackets: a phrase [`Date::parse_human`] reads ("since Jan 2025",
+/// "until Nov 2025"), or one that [`Date::human`] writes for an unknown
+/// end, which no phrase says: "from 17 Nov 2025 (end unknown)" is
+/// `2025-11-17/`, "until 17 Nov 2025 (start unknown)" is `/2025-11-17`.
+/// None when the cell names no date factline reads.
+pub fn read_display(cell: &str) -> Option<Date> {
+    let text = date_of_display(cell);
+    if text.is_empty() {
+        return None;
+    }
+    if let Ok(date) = Date::parse_human(text) {
+        return Some(date);
+    }
+    let unknown = |prefix: &str, suffix: &str| {
+        let inner = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
+        read_end(inner.trim())
+    };
+    let edtf = if let Some(start) = unknown("from ", "(end unknown)") {
+        format!("{start}/")
+    } else if let Some(end) = unknown("until ", "(start unknown)") {
+        format!("/{end}")
+    } else if let Some((start, end)) = text.split_once(" – ") {
+        format!("{}/{}", read_end(start.trim())?, read_end(end.trim())?)
+    } else {
+        read_end(text)?
+    };
+    Date::parse_edtf(&edtf).ok()
+}
+
+/// One end of an interval as [`Date::human`] writes it, as EDTF: a single
+/// date, not an interval, also a day with its time of day and zone ("24
+/// Oct 2025 14:00 UTC", "24 Oct 2025 14:00:30 +03:00", "24 Oct 2025 14:00").
+fn read_end(text: &str) -> Option<String> {
+    if let Ok(date) = Date::parse_human(text) {
+        return (!date.as_str().contains('/')).then(|| date.as_str().to_string());
+    }
+    let (rest, last) = text.rsplit_once(' ')?;
+    let zoned = |rest: &str, zone: &str| -> Option<String> {
+        let (day, clock) = rest.rsplit_once(' ')?;
+        let day = Date::parse_human(day).ok()?;
+        let clock = read_time(clock).ok()?;
+        (day.precision() == Precision::Day && day.as_str().len() == 10)
+            .then(|| format!("{}T{clock}{zone}", day.as_str()))
+    };
+    match last {
+        "UTC" => zoned(rest, "Z"),
+        zone if zone.starts_with(['+', '-']) => zoned(rest, zone),
+        _ => zoned(text, ""),
+    }
+}
+
+/// The times of day of a date's start and end, as a sheet's Time and End
+/// Time columns write them: `14:00`, or `14:00:30` with seconds (TimelineJS
+/// knows no time zone: the Display Date names it, "24 Oct 2025 14:00 UTC").
+pub fn times(date: &Date) -> (Option<String>, Option<String>) {
+    let (start, end) = clocks(date);
+    let written =
+        |clock: Option<&str>| clock.map(|c| c.strip_suffix(":00").unwrap_or(c).to_string());
+    (written(start), written(end))
+}
+
+/// The times of day (`14:00:00`) a date's text gives its start and its
+/// end, without their zones.
+pub fn clocks(date: &Date) -> (Option<&str>, Option<&str>) {
+    let text = date.as_str();
+    fn clock(end: &str) -> Option<&str> {
+        end.split_once('T').and_then(|(_, time)| time.get(..8))
+    }
+    match text.split_once('/') {
+        Some((start, end)) => (clock(start), clock(end)),
+        None => (clock(text), None),
+    }
+}
+
+/// A sheet's Time or End Time cell as `hh:mm:ss`: `14:30`, `14:30:00`,
+/// `2:30 PM`, `2:30:15 pm`, `2:30 p.m.`.
+pub fn read_time(cell: &str) -> Result<String, String> {
+    let refused = || format!("{cell:?} is not a time of day such as 14:30, 14:30:00 or 2:30 PM");
+    let lower = cell.trim().to_ascii_lowercase().replace('.', "");
+    let (clock, half) = match lower
+        .strip_suffix("am")
+        .or_else(|| lower.strip_suffix("pm"))
+    {
+        Some(clock) => (clock.trim_end(), Some(lower.ends_with("pm"))),
+        None => (lower.as_str(), None),
+    };
+    let parts: Vec<&str> = clock.split(':').collect();
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+        || parts[1..].iter().any(|p| p.len() != 2)
+    {
+        return Err(refused());
+    }
+    let number = |i: usize| parts.get(i).map_or(0, |p| p.parse::<u32>().unwrap_or(99));
+    let (mut hour, minute, second) = (number(0), number(1), number(2));
+    if let Some(pm) = half {
+        if !(1..=12).contains(&hour) {
+            return Err(refused());
+        }
+        hour = hour % 12 + if pm { 12 } else { 0 };
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return Err(refused());
+    }
+    Ok(format!("{hour:02}:{minute:02}:{second:02}"))
+}
+
 /// A slide as a row of the spreadsheet template.
 pub fn csv_row(slide: &Slide) -> Vec<String> {
     let part =
@@ -336,11 +579,11 @@ pub fn csv_row(slide: &Slide) -> Vec<String> {
         slide.start_date.year.clone(),
         part(start, |d| d.month.clone()),
         part(start, |d| d.day.clone()),
-        String::new(),
+        slide.times.0.clone().unwrap_or_default(),
         part(end, |d| Some(d.year.clone())),
         part(end, |d| d.month.clone()),
         part(end, |d| d.day.clone()),
-        String::new(),
+        slide.times.1.clone().unwrap_or_default(),
         slide.display_date.clone(),
         slide.text.headline.clone(),
         slide.text.text.clone(),

@@ -2342,3 +2342,258 @@ fn a_timelinejs_text_without_the_paragraphs_leaves_actors_and_sources_as_stored(
     assert_eq!(strings(&miami["sources"]), ["The New York Times"]);
     assert_eq!(miami["description"], "Three days");
 }
+
+// What a TimelineJS sheet cannot say in its date columns, it says in its
+// Display Date: a new database reads it from there.
+
+/// The `date` column of `timeline --format csv`, by title.
+fn dates_by_title(env: &TestEnv) -> BTreeMap<String, String> {
+    timeline(env)
+        .iter()
+        .map(|e| {
+            (
+                e["title"].as_str().unwrap().to_string(),
+                e["date"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_timelinejs_sheet_keeps_open_and_unknown_ends_in_a_new_database() {
+    let env = TestEnv::new();
+    // Each date, and what a new database gets: the date itself, or (for
+    // unspecified digits, which the sheet cannot say) its bounds, the
+    // unknown end still unknown.
+    let dates = [
+        ("2025/", "2025/"),
+        ("2025-11-17/", "2025-11-17/"),
+        ("/2025-11-17", "/2025-11-17"),
+        ("2025-01/..", "2025-01/.."),
+        ("../2025-11", "../2025-11"),
+        ("2025-08-XX/", "2025-08/"),
+    ];
+    for (date, _) in dates {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            &format!("T {date}"),
+            "--date",
+            date,
+        ]);
+    }
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Delayed",
+        "--date",
+        "2025-11-17/",
+        "--status",
+        "postponed",
+    ]);
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let path = env.path("sheet.csv");
+    let path = path.to_str().unwrap();
+
+    let other = TestEnv::new();
+    import(&other, &[path]);
+    let got = dates_by_title(&other);
+    for (date, new) in dates {
+        assert_eq!(got[&format!("T {date}")], new, "{got:?}");
+    }
+    assert_eq!(got["Delayed"], "2025-11-17/");
+    // The bounds are the original's: an open end stays open.
+    let open = event_titled(&other, "T 2025/");
+    assert_eq!(open["earliest"], "2025-01-01");
+    assert!(open["latest"].is_null(), "{open}");
+
+    // Into the database it came from: nothing changes.
+    let stderr = import(&env, &[path]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 7 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn a_timelinejs_sheet_keeps_the_time_of_day() {
+    let env = TestEnv::new();
+    let dates = [
+        "2025-10-24T14:00:00Z",
+        "2025-10-25T14:00:30+03:00",
+        "2025-10-26T09:15:00",
+        "2025-10-27T14:00:00Z/2025-10-27T16:00:00Z",
+        "2025-10-28T08:00:00Z/2025-10-30",
+        "2025-10-31T14:00:00Z/",
+    ];
+    for date in dates {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            &format!("T {date}"),
+            "--date",
+            date,
+        ]);
+    }
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let sheet = std::fs::read_to_string(env.path("sheet.csv")).unwrap();
+    // TimelineJS's Time columns, without a zone: the Display Date names it.
+    assert!(
+        sheet.contains("2025,10,24,14:00,,,,,24 Oct 2025 14:00 UTC,T 2025-10-24T14:00:00Z"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("2025,10,25,14:00:30,"), "{sheet}");
+    assert!(sheet.contains("2025,10,27,14:00,,,,16:00,"), "{sheet}");
+    let path = env.path("sheet.csv");
+    let path = path.to_str().unwrap();
+
+    let other = TestEnv::new();
+    import(&other, &[path]);
+    let got = dates_by_title(&other);
+    for date in dates {
+        assert_eq!(got[&format!("T {date}")], date, "{got:?}");
+    }
+    let stderr = import(&env, &[path]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 6 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A sheet of one's own: TimelineJS's ways of writing a time, without
+    // a zone, and an End Time alone ends on the start's day.
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+    let own = TestEnv::new();
+    own.write_file(
+        "own.csv",
+        &format!(
+            "{header}\n\
+             2025,11,19,14:30,,,,,,Half past two,,,,,,,,,\n\
+             2025,11,20,2:30 PM,,,,,,Afternoon,,,,,,,,,\n\
+             2025,11,21,12:05 a.m.,,,,,,Midnight,,,,,,,,,\n\
+             2025,11,22,14:30:15,,,,17:00,,Meeting,,,,,,,,,\n"
+        ),
+    );
+    let stderr = import(&own, &["own.csv"]);
+    assert!(!stderr.contains("\"Time\""), "{stderr}");
+    let got = dates_by_title(&own);
+    assert_eq!(got["Half past two"], "2025-11-19T14:30:00");
+    assert_eq!(got["Afternoon"], "2025-11-20T14:30:00");
+    assert_eq!(got["Midnight"], "2025-11-21T00:05:00");
+    assert_eq!(got["Meeting"], "2025-11-22T14:30:15/2025-11-22T17:00:00");
+
+    // A Time the date cannot hold is a bad row naming it; nothing is written.
+    own.write_file(
+        "bad.csv",
+        &format!(
+            "{header}\n\
+             2025,11,23,25:00,,,,,,Late,,,,,,,,,\n\
+             2025,11,,14:30,,,,,,No day,,,,,,,,,\n\
+             2025,11,24,noon,,,,,,Noon,,,,,,,,,\n"
+        ),
+    );
+    let stderr = own.fail(2, ["import", "bad.csv"]);
+    let errors = row_errors(&stderr, "bad.csv");
+    assert!(errors[&2][0].contains("Time \"25:00\""), "{stderr}");
+    assert!(
+        errors[&3][0].contains("Time \"14:30\" needs a Day"),
+        "{stderr}"
+    );
+    assert!(errors[&4][0].contains("Time \"noon\""), "{stderr}");
+    assert_eq!(dates_by_title(&own).len(), 4);
+}
+
+#[test]
+fn a_timelinejs_sheets_html_text_is_kept_and_written_back_as_html() {
+    let env = TestEnv::new();
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+    let html = r#"<p>Reported by <a href="https://www.axios.com/x" target="_blank">Axios</a> &amp; <b>Reuters</b></p><p>Second<br/>line</p>"#;
+    let quoted = html.replace('"', "\"\"");
+    env.write_file(
+        "sheet.csv",
+        &format!(
+            "{header}\n\
+             2025,8,15,,,,,,,Trump &amp; Putin meet,\"{quoted}\",,,,,,,meeting,\n\
+             2025,8,16,,,,,,,Plain,\"a &amp; b &lt;c&gt;\",,,,,,,meeting,\n"
+        ),
+    );
+    import(&env, &["sheet.csv"]);
+    // The HTML is kept as written; a Text without markup is read as text.
+    assert_eq!(
+        event_titled(&env, "Trump & Putin meet")["description"],
+        html
+    );
+    assert_eq!(event_titled(&env, "Plain")["description"], "a & b <c>");
+    // Markup that is no TimelineJS formatting is text, escaped on a slide.
+    for (title, description) in [
+        ("Script", "<script>alert(1)</script>"),
+        ("Handler", r#"<p onclick="alert(1)">x</p>"#),
+        ("Link", r#"<a href="javascript:alert(1)">x</a>"#),
+        ("Image", "<img src=x onerror=alert(1)>"),
+        ("Ampersand", "<b>AT&T</b>"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-09",
+            "--note",
+            description,
+        ]);
+    }
+    let before = env.export_ndjson();
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "out.csv"]);
+    let out = std::fs::read_to_string(env.path("out.csv")).unwrap();
+    assert!(out.contains(&quoted), "{out}");
+    assert!(out.contains("a &amp; b &lt;c&gt;"), "{out}");
+    for escaped in [
+        "&lt;script&gt;",
+        "&lt;p onclick=",
+        "&lt;a href=\"\"javascript:",
+        "&lt;img src=x",
+        "&lt;b&gt;AT&amp;T&lt;/b&gt;",
+    ] {
+        assert!(out.contains(escaped), "{escaped} in {out}");
+    }
+    let json = env.run_ok(["export", "--format", "timelinejs"]);
+    assert!(
+        json.contains(r#"<a href=\"https://www.axios.com/x\""#),
+        "{json}"
+    );
+    assert!(!json.contains("<script>"), "{json}");
+    // factline's own HTML picture shows the markup as text.
+    let picture = env.run_ok(["export", "--format", "html"]);
+    assert!(!picture.contains("<script>alert"), "{picture}");
+    assert!(
+        !picture.contains("<a href=\"https://www.axios.com/x\""),
+        "{picture}"
+    );
+
+    // Re-importing one's own sheet changes nothing, and a new database
+    // gets the same descriptions.
+    let path = env.path("out.csv");
+    let path = path.to_str().unwrap();
+    let stderr = import(&env, &[path]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 7 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    let other = TestEnv::new();
+    import(&other, &[path]);
+    let described = |env: &TestEnv| -> BTreeMap<String, String> {
+        timeline(env)
+            .iter()
+            .map(|e| (e["title"].to_string(), e["description"].to_string()))
+            .collect()
+    };
+    assert_eq!(described(&other), described(&env));
+}
