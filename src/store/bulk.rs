@@ -202,12 +202,6 @@ impl Buffer {
         }
     }
 
-    /// Empties the buffer and keeps its memory, for the next run.
-    fn clear(&mut self) {
-        self.arena.clear();
-        self.entries.clear();
-    }
-
     /// Whether a write of `bytes` (key and value) would make either part
     /// grow past what was allocated.
     fn is_full_for(&self, bytes: usize) -> bool {
@@ -321,14 +315,8 @@ struct Sorter {
     buffer: Buffer,
     budget: usize,
     runs: Vec<File>,
-    /// The run being sorted and written while the next buffer fills; the
-    /// thread hands its buffer back, emptied.
-    spilling: Option<std::thread::JoinHandle<Result<(File, Buffer)>>>,
-    /// The buffer of the last run written, emptied, to fill next. Reusing
-    /// it matters: a fresh buffer of this size is memory the OS must
-    /// fault in and zero page by page, which took 8% of an import's CPU
-    /// time when every run allocated its own.
-    spare: Option<Buffer>,
+    /// The run being sorted and written while the next buffer fills.
+    spilling: Option<std::thread::JoinHandle<Result<File>>>,
     seq: u64,
 }
 
@@ -339,7 +327,6 @@ impl Sorter {
             budget,
             runs: Vec::new(),
             spilling: None,
-            spare: None,
             seq: 0,
         }
     }
@@ -365,30 +352,23 @@ impl Sorter {
     /// run is in flight: memory holds two buffers at most.
     fn spill(&mut self) -> Result<()> {
         self.finish_spill()?;
-        let next = self
-            .spare
-            .take()
-            .unwrap_or_else(|| Buffer::with_budget(self.budget));
-        let buffer = std::mem::replace(&mut self.buffer, next);
+        let buffer = std::mem::replace(&mut self.buffer, Buffer::with_budget(self.budget));
         self.spilling = Some(std::thread::spawn(move || write_run(buffer)));
         Ok(())
     }
 
     fn finish_spill(&mut self) -> Result<()> {
         if let Some(spilling) = self.spilling.take() {
-            let (run, buffer) = spilling
+            let run = spilling
                 .join()
                 .map_err(|_| Error::database("the sorting thread of a bulk import failed"))??;
             self.runs.push(run);
-            self.spare = Some(buffer);
         }
         Ok(())
     }
 
     fn into_merge(mut self) -> Result<Merge> {
         self.finish_spill()?;
-        // The merge holds the last buffer; the spare would only take memory.
-        self.spare = None;
         self.buffer.sort();
         crate::detail(format!(
             "sorted {} logical writes, {} spilled runs",
@@ -413,9 +393,8 @@ impl Sorter {
     }
 }
 
-/// Sorts writes and writes them to a temporary file, ready to be read back;
-/// gives the buffer back emptied.
-fn write_run(mut buffer: Buffer) -> Result<(File, Buffer)> {
+/// Sorts writes and writes them to a temporary file, ready to be read back.
+fn write_run(mut buffer: Buffer) -> Result<File> {
     buffer.sort();
     let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -427,8 +406,7 @@ fn write_run(mut buffer: Buffer) -> Result<(File, Buffer)> {
         .into_inner()
         .map_err(|e| io_error("write a run file", e.into_error()))?;
     file.rewind().map_err(|e| io_error("read a run file", e))?;
-    buffer.clear();
-    Ok((file, buffer))
+    Ok(file)
 }
 
 enum Source {
