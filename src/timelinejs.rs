@@ -34,7 +34,9 @@ pub const CSV_HEADERS: &[&str] = &[
     "Background",
 ];
 
-/// A TimelineJS date: year always, month and day when the precision has them.
+/// A TimelineJS date: year always, month and day when the precision has them,
+/// and in the JSON the time of day when the date gives one (the sheet has
+/// its Time columns for that, [`Slide::times`]).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TjsDate {
     pub year: String,
@@ -42,6 +44,12 @@ pub struct TjsDate {
     pub month: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hour: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minute: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second: Option<String>,
 }
 
 impl TjsDate {
@@ -54,7 +62,31 @@ impl TjsDate {
             year: day.year().to_string(),
             month: month.then(|| day.month().to_string()),
             day: (precision == Precision::Day).then(|| day.day().to_string()),
+            hour: None,
+            minute: None,
+            second: None,
         }
+    }
+
+    /// Sets the time of day of a `hh:mm:ss` clock (from [`clocks`]), as
+    /// TimelineJS numbers it (`14`, `5`; seconds only when not 0), on a
+    /// date that has its day.
+    fn with_clock(mut self, clock: Option<&str>) -> TjsDate {
+        let parts = clock.filter(|_| self.day.is_some()).map(|clock| {
+            clock
+                .split(':')
+                .map(|n| {
+                    n.parse::<u32>()
+                        .map_or_else(|_| n.to_string(), |n| n.to_string())
+                })
+                .collect::<Vec<_>>()
+        });
+        if let Some([hour, minute, second]) = parts.as_deref() {
+            self.hour = Some(hour.clone());
+            self.minute = Some(minute.clone());
+            self.second = (second != "0").then(|| second.clone());
+        }
+        self
     }
 }
 
@@ -165,9 +197,12 @@ pub fn slide(
             text.push_str("</p>");
         }
     }
+    // The JSON's dates carry their times of day; the sheet writes them in
+    // its Time columns ([`csv_row`]).
+    let (start_clock, end_clock) = clocks(date);
     Some(Slide {
-        start_date: start,
-        end_date: end,
+        start_date: start.with_clock(start_clock),
+        end_date: end.map(|end| end.with_clock(end_clock)),
         display_date: display,
         times: times(date),
         text: Text {
@@ -624,6 +659,9 @@ mod tests {
             year: y.into(),
             month: m.map(Into::into),
             day: d.map(Into::into),
+            hour: None,
+            minute: None,
+            second: None,
         }
     }
 

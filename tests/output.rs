@@ -265,3 +265,51 @@ fn color_always_wins_over_no_color_and_no_empty_escapes_are_written() {
     }
     assert!(!always.contains("\x1b[m"), "an empty escape: {always:?}");
 }
+
+// ---------------------------------------------------------------------------
+// TimelineJS JSON
+
+/// The TimelineJS sheet carried a time of day in its Time columns, but the
+/// JSON export (`new TL.Timeline('id', data)`) dropped it: a meeting at
+/// 14:30 showed as the whole day. Its dates now carry hour and minute (and
+/// second when not 0), as TimelineJS3 reads them.
+#[test]
+fn the_timelinejs_json_gives_the_time_of_day() {
+    let env = TestEnv::new();
+    for (title, date) in [
+        ("Call", "2025-10-24T14:30:00Z"),
+        ("Session", "2025-10-24T09:05:15/2025-10-26T17:00:00"),
+        ("Day", "2025-10-25"),
+    ] {
+        env.run_ok(["-q", "event", "add", "--title", title, "--date", date]);
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+    let slide = |title: &str| {
+        json["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["text"]["headline"] == title)
+            .unwrap()
+            .clone()
+    };
+    let call = slide("Call");
+    assert_eq!(call["start_date"]["day"], "24");
+    assert_eq!(call["start_date"]["hour"], "14");
+    assert_eq!(call["start_date"]["minute"], "30");
+    assert!(call["start_date"].get("second").is_none(), "{call}");
+    let session = slide("Session");
+    assert_eq!(
+        (
+            &session["start_date"]["hour"],
+            &session["start_date"]["minute"]
+        ),
+        (&"9".into(), &"5".into())
+    );
+    assert_eq!(session["start_date"]["second"], "15");
+    assert_eq!(session["end_date"]["day"], "26");
+    assert_eq!(session["end_date"]["hour"], "17");
+    let day = slide("Day");
+    assert!(day["start_date"].get("hour").is_none(), "{day}");
+}
