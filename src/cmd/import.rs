@@ -14,7 +14,7 @@ use crate::model::names::{fold, looks_like_id, slug};
 use crate::model::{self, Actor, Claim, Event, Meta, Source, SourceLink};
 use crate::resolve::unused_id;
 use crate::store::bulk::Bulk;
-use crate::store::{keys, Access, Store};
+use crate::store::{keys, Access, Record, Store};
 use crate::tabular::{self, Columns, EventRow, Rows};
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
@@ -946,11 +946,7 @@ impl<'s> Importer<'s> {
                         &event.actors,
                         &old.actors,
                         |id| id,
-                        |id| {
-                            Ok(bulk
-                                .get::<Actor>(id)?
-                                .is_some_and(|a| a.meta.retracted.is_some()))
-                        },
+                        |id| is_retracted::<Actor>(bulk, id),
                     )?;
                 }
                 if in_text.sources {
@@ -958,11 +954,7 @@ impl<'s> Importer<'s> {
                         &event.sources,
                         &old.sources,
                         |l| &l.source,
-                        |id| {
-                            Ok(bulk
-                                .get::<Source>(id)?
-                                .is_some_and(|s| s.meta.retracted.is_some()))
-                        },
+                        |id| is_retracted::<Source>(bulk, id),
                     )?;
                 }
                 // Tags that fold alike are one (a row's are read so): an
@@ -1461,6 +1453,14 @@ fn changed_claim_fields(old: &Claim, new: &Claim) -> Vec<&'static str> {
 /// the claim: two keys may share it).
 fn claim_hash(natural_key: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(natural_key.as_bytes())
+}
+
+/// Whether the record `id` of one kind is stored and retracted (as this
+/// import has it so far).
+fn is_retracted<R: Record>(bulk: &mut Bulk, id: &str) -> Result<bool> {
+    Ok(bulk
+        .get::<R>(id)?
+        .is_some_and(|r| r.meta().retracted.is_some()))
 }
 
 /// A list that a TimelineJS sheet's Text gave for an event, as the event
