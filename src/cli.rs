@@ -161,6 +161,7 @@ pub enum Command {
     /// Example: factline sources 2025-10-24-miami-talks
     Sources {
         /// The event or claim id.
+        #[arg(value_parser = record_id)]
         id: String,
         /// Which kind of record, when an event and a claim share the id.
         #[arg(long, value_enum)]
@@ -449,6 +450,7 @@ pub enum ClaimCommand {
     /// Example: factline claim show ukraine-19500-deported-children
     Show {
         /// The claim id.
+        #[arg(value_parser = record_id)]
         claim: String,
     },
     /// Set a claim's verdict; earlier verdicts are kept.
@@ -456,6 +458,7 @@ pub enum ClaimCommand {
     /// Example: factline claim rate russia-took-only-hundreds-of-children disputed --by isw --note "Russian data contradict it"
     Rate {
         /// The claim id.
+        #[arg(value_parser = record_id)]
         claim: String,
         /// unverified, confirmed, disputed, false or misleading.
         verdict: String,
@@ -484,7 +487,7 @@ pub struct ClaimAddArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// An event id or actor the claim is about (repeatable).
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub about: Vec<String>,
     /// A source reporting the claim (repeatable).
     #[arg(long = "source")]
@@ -502,11 +505,11 @@ pub struct ClaimAddArgs {
     #[arg(long, requires = "value")]
     pub unit: Option<String>,
     /// A claim this one contradicts (repeatable).
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub contradicts: Vec<String>,
     /// A claim this one supports (repeatable); a different number for the
     /// same subject is then no contradiction. Not with --contradicts of the same claim.
-    #[arg(long)]
+    #[arg(long, value_parser = record_id)]
     pub supports: Vec<String>,
     /// The id to use instead of one made from the date and text.
     #[arg(long)]
@@ -539,6 +542,7 @@ pub struct ClaimsArgs {
 #[derive(Debug, Args)]
 pub struct LinkArgs {
     /// The event or claim id.
+    #[arg(value_parser = record_id)]
     pub id: String,
     /// Which kind of record, when an event and a claim share the id.
     #[arg(long, value_enum)]
@@ -577,6 +581,7 @@ pub enum EventCommand {
     /// Example: factline event show 2025-11-19-witkoff-zelenskyy-turkiye
     Show {
         /// The event id.
+        #[arg(value_parser = record_id)]
         event: String,
     },
     /// List events (in date order; see also `timeline`).
@@ -606,6 +611,7 @@ pub enum EventCommand {
 #[derive(Debug, Args)]
 pub struct StatusChangeArgs {
     /// The event id.
+    #[arg(value_parser = record_id)]
     pub event: String,
     /// The new date (EDTF or a phrase): required by reschedule, optional for
     /// postpone.
@@ -619,6 +625,7 @@ pub struct StatusChangeArgs {
 #[derive(Debug, Args)]
 pub struct CancelArgs {
     /// The event id.
+    #[arg(value_parser = record_id)]
     pub event: String,
     /// Not taken: a cancelled event keeps the date it was planned for. Kept
     /// (hidden) so that the refusal can say to use `event reschedule` or
@@ -670,6 +677,7 @@ pub struct EventAddArgs {
 #[derive(Debug, Args)]
 pub struct EventEditArgs {
     /// The event id.
+    #[arg(value_parser = record_id)]
     pub event: String,
     #[arg(long, allow_hyphen_values = true)]
     pub title: Option<String>,
@@ -914,6 +922,7 @@ impl RecordKind {
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// The record's id.
+    #[arg(value_parser = record_id)]
     pub id: String,
     /// Which kind of record, when the id names more than one.
     #[arg(long, value_enum)]
@@ -923,6 +932,7 @@ pub struct HistoryArgs {
 #[derive(Debug, Args)]
 pub struct RetractArgs {
     /// The record's id.
+    #[arg(value_parser = record_id)]
     pub id: String,
     /// Why it is retracted (kept in its history).
     #[arg(long, allow_hyphen_values = true)]
@@ -956,6 +966,13 @@ pub struct ImportArgs {
     /// How many bad rows to report before stopping the list.
     #[arg(long, default_value_t = 20)]
     pub max_errors: usize,
+}
+
+/// A record's id as typed: without the white space around it, as new ids
+/// (`--id`) and names are read, so that an id pasted from a sheet cell with
+/// a trailing space finds its record.
+fn record_id(text: &str) -> Result<String, String> {
+    Ok(crate::model::trimmed(text).to_string())
 }
 
 /// A number of seconds for `--wait`: finite and not negative (a `NaN` or a

@@ -1639,3 +1639,74 @@ fn a_table_written_to_a_pipe_keeps_each_row_on_one_line_and_whole() {
         assert!(lines[2].contains("Short") && lines[2].contains("2025-01-01-short"));
     }
 }
+
+#[test]
+fn an_id_typed_with_white_space_around_it_finds_its_record() {
+    // An id copied from a sheet cell often carries a trailing space or tab;
+    // new ids (`--id`) are read without it, so lookups are too.
+    let env = TestEnv::new().with_now("2025-11-20T12:00:00Z");
+    env.run_ok(["source", "add", "Reuters"]);
+    let event = env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Talks in Miami",
+        "--date",
+        "2025-10-24",
+        "--actor",
+        "Steve Witkoff",
+        "--id",
+        "miami-talks",
+    ]);
+    assert_eq!(event, "miami-talks\n");
+    let claim = env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Steve Witkoff",
+        "--text",
+        "The talks went well",
+        "--about",
+        " miami-talks\t",
+        "--id",
+        "talks-went-well",
+    ]);
+    assert_eq!(claim, "talks-went-well\n");
+    let padded = |id: &str| format!("  {id}\t ");
+
+    let shown = env.json(["--format", "json", "event", "show", &padded("miami-talks")]);
+    assert_eq!(shown["id"], "miami-talks");
+    let shown = env.json([
+        "--format",
+        "json",
+        "claim",
+        "show",
+        &padded("talks-went-well"),
+    ]);
+    assert_eq!(shown["id"], "talks-went-well");
+    assert_eq!(shown["about"], serde_json::json!(["miami-talks"]));
+
+    env.run_ok(["link", &padded("miami-talks"), "Reuters"]);
+    env.run_ok(["event", "edit", &padded("miami-talks"), "--place", "Miami"]);
+    env.run_ok(["event", "postpone", &padded("miami-talks")]);
+    env.run_ok(["claim", "rate", &padded("talks-went-well"), "disputed"]);
+    let versions = env.json(["--format", "json", "history", &padded("miami-talks")]);
+    assert_eq!(versions.as_array().map(Vec::len), Some(4), "{versions}");
+    let sources = env.json(["--format", "json", "sources", &padded("miami-talks")]);
+    assert_eq!(sources.as_array().map(Vec::len), Some(1), "{sources}");
+    env.run_ok([
+        "retract",
+        &padded("talks-went-well"),
+        "--reason",
+        "typed twice",
+    ]);
+    assert_eq!(
+        env.json(["--format", "json", "claims"]),
+        serde_json::json!([])
+    );
+
+    // Only the white space around an id is dropped: one inside it is still
+    // an unknown id, named as typed.
+    let err = env.fail(2, ["event", "show", "miami talks"]);
+    assert!(err.contains("unknown event \"miami talks\""), "{err}");
+}
