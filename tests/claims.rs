@@ -1305,7 +1305,7 @@ fn link_and_sources_find_a_claim_that_shares_an_actors_id() {
 /// Quantities are compared by subject: "Deported children" and "deported
 /// children" (or "deported  children") name one subject, but only the
 /// exact spelling was compared, so their different numbers were not a
-/// contradiction. Subjects (and units) are compared folded, as names are.
+/// contradiction. Subjects are compared folded, as names are.
 #[test]
 fn quantity_subjects_and_units_compare_folded() {
     let env = TestEnv::new();
@@ -1339,6 +1339,56 @@ fn quantity_subjects_and_units_compare_folded() {
         vec![
             (set(&["a", "b"]), vec!["quantity".to_string()]),
             (set(&["b", "c"]), vec!["quantity".to_string()]),
+        ],
+    );
+}
+
+/// Three claims giving 19,500 for one subject, worded "children",
+/// "minors" and with no unit, were listed as three quantity contradictions:
+/// the units were compared as if they were the numbers.
+#[test]
+fn the_same_number_with_another_unit_or_none_is_no_contradiction() {
+    let env = TestEnv::new().with_now("2025-11-20T10:00:00Z");
+    let add = |id: &str, value: &str, unit: Option<&str>| {
+        let mut args = vec![
+            "claim",
+            "add",
+            "--id",
+            id,
+            "--by",
+            "Ukraine",
+            "--new-actor",
+            "--text",
+            id,
+            "--date",
+            "2025-11",
+            "--subject",
+            "deported-children",
+            "--value",
+            value,
+        ];
+        if let Some(unit) = unit {
+            args.extend(["--unit", unit]);
+        }
+        env.run_ok(args);
+    };
+    add("children", "19500", Some("children"));
+    add("minors", "19500", Some("minors"));
+    add("bare", "19500", None);
+    assert_eq!(env.json(["contradictions"]), serde_json::json!([]));
+    assert_eq!(
+        env.json(["claims", "--contradicted"]),
+        serde_json::json!([])
+    );
+    add("more", "700000", Some("minors"));
+    let found = pairs(&env.json(["contradictions"]));
+    let quantity = || vec!["quantity".to_string()];
+    assert_eq!(
+        found,
+        vec![
+            (set(&["bare", "more"]), quantity()),
+            (set(&["children", "more"]), quantity()),
+            (set(&["minors", "more"]), quantity()),
         ],
     );
 }

@@ -442,7 +442,8 @@ pub enum Conflict {
 
 /// Every contradicting pair among `claims` (indexes into it, the lower first),
 /// with the reasons, in order. Undated claims overlap every date. Subjects
-/// and units are compared folded. A claim
+/// are compared folded; units not at all (a number's unit is how a source
+/// words what the subject counts). A claim
 /// recorded as supporting another does not clash with it by quantity (a
 /// different estimate that agrees is the user's call); a recorded
 /// contradiction always stands. Nothing is resolved here: the user rates.
@@ -465,9 +466,8 @@ pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
             }
         }
     }
-    // Subjects and units are compared folded, as names are: "Deported
-    // children", "deported  children" and "deported-children" are one
-    // subject, and "children" and "Children" one unit. (Claims are stored
+    // Subjects are compared folded, as names are: "Deported children",
+    // "deported  children" and "deported-children" are one subject. (Claims are stored
     // with the subject as written; its `q` index key is not read here.)
     let mut by_subject: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
     for (i, claim) in claims.iter().enumerate() {
@@ -483,10 +483,11 @@ pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
             for &j in &members[n + 1..] {
                 let (a, b) = (&claims[i], &claims[j]);
                 let (qa, qb) = (a.quantity.as_ref(), b.quantity.as_ref());
+                // The numbers decide, not how their unit is spelled: the
+                // subject already names what is counted, so 19,500
+                // "children", "minors" or no unit at all agree.
                 let differ = match (qa, qb) {
-                    (Some(x), Some(y)) => {
-                        x.value != y.value || names::fold(&x.unit) != names::fold(&y.unit)
-                    }
+                    (Some(x), Some(y)) => x.value != y.value,
                     _ => false,
                 };
                 let overlap = match (&a.date, &b.date) {
@@ -843,6 +844,29 @@ mod tests {
             vec![
                 (0, 1, vec![Conflict::Quantity]),
                 (0, 4, vec![Conflict::Linked]),
+                (1, 3, vec![Conflict::Quantity]),
+                (2, 3, vec![Conflict::Quantity]),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_number_in_other_words_is_no_contradiction() {
+        let worded = |id: &str, value: f64, unit: &str| {
+            let mut c = claim(id, Some("2025-11"), Some(("deported", value)), &[]);
+            c.quantity.as_mut().unwrap().unit = unit.to_string();
+            c
+        };
+        let claims = [
+            worded("children", 19_500.0, "children"),
+            worded("minors", 19_500.0, "minors"),
+            worded("bare", 19_500.0, ""),
+            worded("more", 700_000.0, "minors"),
+        ];
+        assert_eq!(
+            contradictions(&claims),
+            vec![
+                (0, 3, vec![Conflict::Quantity]),
                 (1, 3, vec![Conflict::Quantity]),
                 (2, 3, vec![Conflict::Quantity]),
             ]
