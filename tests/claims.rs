@@ -1445,7 +1445,7 @@ fn bad_rows(stderr: &str, file: &std::path::Path) -> Vec<(u64, String)> {
 /// `claim show ID` as JSON without what a new version changes anyway.
 fn claim_fields(env: &TestEnv, id: &str) -> Value {
     let mut shown = env.json(["claim", "show", id]);
-    for key in ["version", "recorded_at", "verdicts"] {
+    for key in ["version", "recorded_at", "verdicts", "ratings"] {
         shown.as_object_mut().unwrap().remove(key);
     }
     shown
@@ -2061,4 +2061,121 @@ fn a_claim_imported_without_an_id_gets_the_id_claim_add_gives() {
     assert!(older
         .json(["claim", "show", "maria-zakharova-children-are-safe"])
         .is_object());
+}
+
+/// `claim show` listed a verdict only when it changed, so a claim confirmed
+/// again on a second source's word showed one verdict, and never said who
+/// rated; a verdict given by a source retracted since showed that source
+/// as if it still stood. `verdicts` keeps its form; `ratings` lists every
+/// rating with its source and reason.
+#[test]
+fn claim_show_lists_every_rating_with_its_source_and_marks_a_retracted_one() {
+    let env = TestEnv::new();
+    let at = |time: &str, args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("FACTLINE_NOW", time).args(args).assert().success();
+    };
+    at("2025-11-04T10:00:00Z", &["source", "add", "ISW"]);
+    at(
+        "2025-11-04T10:00:00Z",
+        &["source", "add", "Hoax Site", "--id", "hoax"],
+    );
+    at(
+        "2025-11-04T10:00:00Z",
+        &[
+            "claim",
+            "add",
+            "--by",
+            "Russia",
+            "--new-actor",
+            "--text",
+            "Only hundreds of children",
+            "--id",
+            "c",
+        ],
+    );
+    at(
+        "2025-11-05T10:00:00Z",
+        &[
+            "claim",
+            "rate",
+            "c",
+            "confirmed",
+            "--by",
+            "hoax",
+            "--note",
+            "hoax says so",
+        ],
+    );
+    at(
+        "2025-11-06T10:00:00Z",
+        &["retract", "hoax", "--reason", "fabricated outlet"],
+    );
+    let shown = env.json(["--format", "json", "claim", "show", "c"]);
+    assert_eq!(shown["verdict_by"], "Hoax Site (retracted)", "{shown}");
+    let rating = |verdict: &str, at: &str, by: Option<&str>, note: &str| serde_json::json!({"verdict": verdict, "recorded_at": at, "by": by, "note": note});
+    assert_eq!(
+        shown["ratings"],
+        serde_json::json!([
+            rating("unverified", "2025-11-04T10:00:00Z", None, ""),
+            rating(
+                "confirmed",
+                "2025-11-05T10:00:00Z",
+                Some("Hoax Site (retracted)"),
+                "hoax says so"
+            ),
+        ])
+    );
+
+    at(
+        "2025-11-07T10:00:00Z",
+        &[
+            "claim",
+            "rate",
+            "c",
+            "confirmed",
+            "--by",
+            "ISW",
+            "--note",
+            "ISW agrees",
+        ],
+    );
+    // Linking a source is a new version of the claim, but no new rating.
+    at("2025-11-08T10:00:00Z", &["link", "c", "ISW"]);
+    let shown = env.json(["--format", "json", "claim", "show", "c"]);
+    assert_eq!(shown["verdict_by"], "ISW", "{shown}");
+    assert_eq!(
+        shown["verdicts"],
+        serde_json::json!([
+            "unverified (2025-11-04T10:00:00Z)",
+            "confirmed (2025-11-05T10:00:00Z)",
+        ])
+    );
+    assert_eq!(
+        shown["ratings"],
+        serde_json::json!([
+            rating("unverified", "2025-11-04T10:00:00Z", None, ""),
+            rating(
+                "confirmed",
+                "2025-11-05T10:00:00Z",
+                Some("Hoax Site (retracted)"),
+                "hoax says so"
+            ),
+            rating(
+                "confirmed",
+                "2025-11-07T10:00:00Z",
+                Some("ISW"),
+                "ISW agrees"
+            ),
+        ])
+    );
+    let table = env.run_ok(["claim", "show", "c"]);
+    assert!(
+        table.contains("confirmed (2025-11-07T10:00:00Z) by ISW: ISW agrees"),
+        "{table}"
+    );
+    // The listing of claims names the rater as before: only `claim show`
+    // looks back at who rated.
+    let listed = env.json(["--format", "json", "claims"]);
+    assert_eq!(listed[0]["verdict_by"], "ISW", "{listed}");
 }

@@ -429,9 +429,44 @@ struct ClaimDetail {
     recorded_at: String,
     /// Every verdict the claim has had, oldest first, as "verdict (recorded-at)".
     verdicts: Vec<String>,
+    /// Every rating, oldest first: each verdict given, with its source and
+    /// reason, also when it repeats the verdict before it.
+    ratings: Vec<Rating>,
     /// Every claim this one is in contradiction with, as `contradictions`
     /// lists them: linked either way, or by quantity.
     contradictions: Vec<Opposed>,
+}
+
+/// One rating of a claim: a verdict, when it was recorded, the source that
+/// gave it (`(retracted)` after one retracted since) and the reason.
+#[derive(Serialize)]
+struct Rating {
+    verdict: Verdict,
+    recorded_at: String,
+    by: Option<String>,
+    note: String,
+}
+
+impl Rating {
+    /// Whether two ratings say the same: a version that changed something
+    /// else of the claim (its text, a link) is no new rating.
+    fn same_rating(&self, other: &Rating) -> bool {
+        (self.verdict, &self.by, &self.note) == (other.verdict, &other.by, &other.note)
+    }
+
+    /// "confirmed (2025-11-07T10:00:00Z) by ISW: ISW agrees".
+    fn line(&self) -> String {
+        let mut line = format!("{} ({})", self.verdict, self.recorded_at);
+        if let Some(by) = &self.by {
+            line.push_str(" by ");
+            line.push_str(by);
+        }
+        if !self.note.is_empty() {
+            line.push_str(": ");
+            line.push_str(&self.note);
+        }
+        line
+    }
 }
 
 /// The other claim of a contradiction, and why they contradict.
@@ -476,6 +511,7 @@ impl Row for ClaimDetail {
         "verdict_note",
         "verdicts",
         "contradictions",
+        "ratings",
     ];
 
     fn cells(&self) -> Vec<String> {
@@ -491,8 +527,27 @@ impl Row for ClaimDetail {
                 .collect::<Vec<_>>()
                 .join("\n"),
         );
+        cells.push(
+            self.ratings
+                .iter()
+                .map(Rating::line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
         cells
     }
+}
+
+/// The source that gave a verdict, by name, marked when it has been
+/// retracted since (as source chains mark one): the verdict stands, but
+/// on the word of a source the user no longer trusts.
+fn rater(names: &mut Names, source: &str) -> Result<String> {
+    let name = names.source(source)?;
+    Ok(if names.source_retracted(source)? {
+        format!("{name} (retracted)")
+    } else {
+        name
+    })
 }
 
 fn show(ctx: &Ctx, id: &str) -> Result<()> {
@@ -514,22 +569,41 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
         });
     }
     let contradicted = !contradictions.is_empty();
+    // `verdicts` lists the verdict each time it changed, as it always
+    // has; `ratings` every rating: the same verdict given again on another
+    // source's word, or for another reason, is a new rating.
     let mut verdicts: Vec<String> = Vec::new();
-    let mut last: Option<Verdict> = None;
+    let mut ratings: Vec<Rating> = Vec::new();
     for version in store.versions::<Claim>(id)? {
-        if last != Some(version.verdict) {
+        if verdicts.is_empty() || ratings.last().map(|r| r.verdict) != Some(version.verdict) {
             verdicts.push(format!(
                 "{} ({})",
                 version.verdict, version.meta.recorded_at
             ));
-            last = Some(version.verdict);
+        }
+        let rating = Rating {
+            verdict: version.verdict,
+            recorded_at: version.meta.recorded_at.to_string(),
+            by: match &version.verdict_by {
+                Some(source) => Some(rater(&mut names, source)?),
+                None => None,
+            },
+            note: version.verdict_note.clone(),
+        };
+        if ratings.last().is_none_or(|last| !last.same_rating(&rating)) {
+            ratings.push(rating);
         }
     }
+    let mut row = ClaimRow::new(&claim, &mut names, contradicted)?;
+    if let Some(source) = &claim.verdict_by {
+        row.verdict_by = Some(rater(&mut names, source)?);
+    }
     let detail = ClaimDetail {
-        claim: ClaimRow::new(&claim, &mut names, contradicted)?,
+        claim: row,
         version: claim.meta.version,
         recorded_at: claim.meta.recorded_at.to_string(),
         verdicts,
+        ratings,
         contradictions,
     };
     print_detail(format, &detail)
