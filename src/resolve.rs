@@ -178,7 +178,10 @@ pub fn retracted_message(what: &str, id: &str, reason: &str) -> String {
 }
 
 /// The error for a name that finds nothing, with the closest known name.
+/// The name is quoted without the white space around it, which no lookup
+/// reads ("Ukraine " of `--role "President @ Ukraine | 2019"`).
 pub fn unknown(what: &str, input: &str, suggestion: Option<String>) -> Error {
+    let input = crate::model::trimmed(input);
     match suggestion {
         Some(name) => Error::bad_input(format!("unknown {what} {input:?}; did you mean {name:?}?")),
         None => Error::bad_input(format!("unknown {what} {input:?}")),

@@ -891,3 +891,24 @@ fn a_sources_name_before_a_rename_still_finds_it() {
         "{timeline}"
     );
 }
+
+/// A role naming an unknown actor quoted the name with the space before
+/// its `|` (`unknown actor "Ukraine "`), although names are read without
+/// the white space around them.
+#[test]
+fn an_unknown_name_is_quoted_without_the_white_space_around_it() {
+    let env = TestEnv::new();
+    let err = env.fail(
+        2,
+        [
+            "actor",
+            "add",
+            "Volodymyr Zelenskyy",
+            "--role",
+            "President @ Ukraine | 2019-05-20/..",
+        ],
+    );
+    assert!(err.contains("unknown actor \"Ukraine\""), "{err}");
+    let err = env.fail(2, ["source", "edit", " Reuters\t", "--grade", "B"]);
+    assert!(err.contains("unknown source \"Reuters\""), "{err}");
+}
