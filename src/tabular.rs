@@ -47,7 +47,7 @@ pub const TIMELINE_FIELDS: &[&str] = &[
 /// The fields of free text, which may span lines and begin or end with
 /// white space: import reads them exactly as the commands keep them (only
 /// the `'` of the formula guard is removed), and trims every other field.
-const FREE_TEXT_FIELDS: &[&str] = &["description", "quote"];
+const FREE_TEXT_FIELDS: &[&str] = &["description", "quote", "verdict_note"];
 
 /// The TimelineJS spreadsheet's columns factline reads.
 const TIMELINEJS_DATE_COLUMNS: &[&str] = &[
@@ -542,7 +542,8 @@ impl Columns {
     }
 }
 
-/// The claims CSV columns (`export --format csv --what claims`).
+/// The claims CSV columns (`export --format csv --what claims`). Columns
+/// are only appended: scripts read them by place.
 pub const CLAIM_FIELDS: &[&str] = &[
     "id",
     "date",
@@ -557,6 +558,8 @@ pub const CLAIM_FIELDS: &[&str] = &[
     "about",
     "contradicts",
     "supports",
+    "verdict_by",
+    "verdict_note",
 ];
 
 /// One valid claims row.
@@ -577,6 +580,11 @@ pub struct ClaimRow {
     pub value: Option<f64>,
     pub unit: String,
     pub verdict: model::Verdict,
+    /// The source the verdict rests on, as the row names it (None when
+    /// the cell is empty or absent), and why: what `claim rate --by
+    /// --note` records. A row gives them only with its verdict.
+    pub verdict_by: Option<String>,
+    pub verdict_note: String,
     pub sources: Vec<String>,
     pub about: Vec<String>,
     pub contradicts: Vec<String>,
@@ -614,10 +622,42 @@ impl Columns {
                     .ok_or_else(|| format!("value {value:?} is not a number"))?,
             ),
         };
-        let verdict = match self.get(row, "verdict") {
+        let verdict_cell = self.get(row, "verdict");
+        let verdict = match verdict_cell {
             "" => model::Verdict::Unverified,
             v => v.parse()?,
         };
+        // One source, named as in the sources column (which cannot hold
+        // a `;`); the note is free text, as `claim rate --note` keeps it.
+        let verdict_by = match self.get(row, "verdict_by") {
+            "" => None,
+            by => {
+                model::validate_name("verdict_by", by, 500)?;
+                Some(by.to_string())
+            }
+        };
+        let verdict_note = self.get(row, "verdict_note");
+        model::validate_note("verdict_note", verdict_note, 10_000)?;
+        // Who rated the claim and why belong to a verdict: without one
+        // (an empty cell, or no verdict column) they say nothing.
+        if verdict_cell.is_empty() {
+            let given = match (&verdict_by, verdict_note.is_empty()) {
+                (Some(by), _) => Some(format!("verdict_by {by:?}")),
+                (None, false) => Some("verdict_note".to_string()),
+                (None, true) => None,
+            };
+            if let Some(given) = given {
+                let missing = match self.has("verdict") {
+                    true => "the row's verdict is empty",
+                    false => "the file has no verdict column",
+                };
+                let verdicts: Vec<&str> = model::Verdict::ALL.iter().map(|v| v.as_str()).collect();
+                return Err(format!(
+                    "{given} without a verdict: {missing}; give the verdict it is for ({})",
+                    verdicts.join(", ")
+                ));
+            }
+        }
         // Each item is checked as the same name is checked where it is
         // made (a source's or actor's name, a claim id), so that what a
         // claims CSV creates can be dumped and imported again.
@@ -649,6 +689,8 @@ impl Columns {
             value,
             unit: self.get(row, "unit").to_string(),
             verdict,
+            verdict_by,
+            verdict_note: verdict_note.to_string(),
             sources: list("sources")?,
             about: list("about")?,
             contradicts: list("contradicts")?,

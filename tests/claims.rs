@@ -984,7 +984,7 @@ fn claims_csv_has_the_documented_header_and_a_row_per_live_claim() {
     let csv_text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
     assert_eq!(
         csv_text.lines().next(),
-        Some("id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports")
+        Some("id,date,claimant,text,quote,subject,value,unit,verdict,sources,about,contradicts,supports,verdict_by,verdict_note")
     );
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let records: Vec<csv::StringRecord> = reader
@@ -2178,4 +2178,286 @@ fn claim_show_lists_every_rating_with_its_source_and_marks_a_retracted_one() {
     // looks back at who rated.
     let listed = env.json(["--format", "json", "claims"]);
     assert_eq!(listed[0]["verdict_by"], "ISW", "{listed}");
+}
+
+/// The names of the live sources.
+fn source_names(env: &TestEnv) -> BTreeSet<String> {
+    rows(&env.json(["source", "list"]))
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every claim's verdict, who gave it and why, by id.
+fn verdicts(env: &TestEnv) -> Vec<(String, (String, Value, String))> {
+    rows(&env.json(["claims"]))
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_str().unwrap().to_string();
+            let verdict = verdict_of(env, &id);
+            (id, verdict)
+        })
+        .collect()
+}
+
+/// The claims CSV had a verdict column but none for the verdict's source
+/// and note (what `claim rate --by --note` records): a database rebuilt
+/// from the CSV exports lost who rated each claim and why. The CSV now
+/// ends with `verdict_by` and `verdict_note`, and a rebuilt database has
+/// them again.
+#[test]
+fn the_claims_csv_carries_who_rated_a_claim_and_why_into_a_new_database() {
+    let example = TestEnv::new();
+    example.run_ok(["example"]);
+    let claim = "russia-took-only-hundreds-of-children";
+    let (verdict, by, note) = verdict_of(&example, claim);
+    assert_eq!((verdict.as_str(), &by), ("disputed", &Value::from(ISW)));
+    let claims_csv = example.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    let mut reader = csv::Reader::from_reader(claims_csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>()[CLAIMS_HEADER.split(',').count()..],
+        ["verdict_by", "verdict_note"],
+        "appended after the columns scripts know"
+    );
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == claim)
+        .unwrap();
+    assert_eq!((&row[13], &row[14]), (ISW, note.as_str()));
+
+    let env = TestEnv::new();
+    env.write_file(
+        "timeline.csv",
+        &example.run_ok(["export", "--format", "csv"]),
+    );
+    let file = env.write_file("claims.csv", &claims_csv);
+    env.run_ok(["import", "timeline.csv"]);
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(stderr.contains("11 added"), "{stderr}");
+    assert_eq!(verdicts(&env), verdicts(&example));
+    assert_eq!(
+        env.run_ok(["export", "--format", "csv", "--what", "claims"]),
+        claims_csv
+    );
+    // Importing it again changes nothing.
+    let dump = env.export_ndjson();
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 11 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// Two sources called "Tass Wire" (`tass-wire`, whose id spells the name,
+/// and `tass-bureau`), from a dump, which can hold them.
+fn namesake_sources_dump() -> String {
+    testenv::dump::of(&[
+        testenv::dump::source_line("tass-wire", "Tass Wire"),
+        testenv::dump::source_line("tass-bureau", "Tass Wire"),
+    ])
+}
+
+/// A verdict resting on one of two sources that share a name is written
+/// in the claims CSV's `verdict_by` as that source's id, as the other
+/// columns write such a name, so that an import finds each source again.
+#[test]
+fn a_verdicts_source_whose_name_two_sources_share_is_written_as_its_id() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let dump = env.write_file("namesakes.ndjson", &namesake_sources_dump());
+    env.run_ok(["import", dump.to_str().unwrap()]);
+    let (hundreds, minors) = (
+        "russia-took-only-hundreds-of-children",
+        "russia-700000-minors-received",
+    );
+    env.run_ok(["claim", "rate", hundreds, "false", "--by", "tass-bureau"]);
+    env.run_ok([
+        "claim",
+        "rate",
+        minors,
+        "confirmed",
+        "--by",
+        "tass-wire",
+        "--note",
+        "=700,000 by their own count\n\tand more ",
+    ]);
+    let claims_csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    let cells = |id: &str| {
+        let mut reader = csv::Reader::from_reader(claims_csv.as_bytes());
+        let row = reader
+            .records()
+            .map(Result::unwrap)
+            .find(|r| &r[0] == id)
+            .unwrap();
+        (row[13].to_string(), row[14].to_string())
+    };
+    assert_eq!(cells(hundreds), ("tass-bureau".to_string(), String::new()));
+    // The note as `claim rate` kept it, guarded as a formula would be.
+    assert_eq!(
+        cells(minors),
+        (
+            "tass-wire".to_string(),
+            "'=700,000 by their own count\n\tand more ".to_string()
+        )
+    );
+    let file = env.write_file("claims.csv", &claims_csv);
+    let before = env.export_ndjson();
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 11 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // Into a new database with the example's timeline and the two sources.
+    let rebuilt = TestEnv::new();
+    rebuilt.write_file("timeline.csv", &env.run_ok(["export", "--format", "csv"]));
+    rebuilt.run_ok(["import", "timeline.csv"]);
+    rebuilt.run_ok(["import", dump.to_str().unwrap()]);
+    let stderr = import_claims(&rebuilt, &file, &[]);
+    assert!(stderr.contains("11 added"), "{stderr}");
+    assert_eq!(
+        rebuilt.run_ok(["export", "--format", "csv", "--what", "claims"]),
+        claims_csv
+    );
+    for id in [hundreds, minors] {
+        assert_eq!(
+            rebuilt.json(["claim", "show", id])["verdict_by"],
+            env.json(["claim", "show", id])["verdict_by"],
+            "{id}"
+        );
+    }
+}
+
+/// A claims sheet with `verdict_by` and `verdict_note` rates claims as
+/// `claim rate --by --note` does (a new version); a source it names that
+/// none is called is created, as in the sources column.
+#[test]
+fn a_claims_sheet_records_who_rated_a_claim_and_why() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let (hundreds, minors) = (
+        "russia-took-only-hundreds-of-children",
+        "russia-700000-minors-received",
+    );
+    let text = |id: &str| env.json(["claim", "show", id])["text"].clone();
+    let version = |env: &TestEnv, id: &str| env.json(["claim", "show", id])["version"].clone();
+    let was = version(&env, hundreds).as_u64().unwrap();
+    let file = env.write_file(
+        "rated.csv",
+        &format!(
+            "id,text,verdict,verdict_by,verdict_note\n\
+             {hundreds},{},false,isw,\"Thousands, by Russia's own count\"\n\
+             {minors},{},confirmed,Children's Rights Monitor,\n",
+            text(hundreds),
+            text(minors)
+        ),
+    );
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("0 added, 2 updated, 0 unchanged; 0 actors and 1 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(version(&env, hundreds), Value::from(was + 1));
+    let monitor = "Children's Rights Monitor";
+    assert!(source_names(&env).contains(monitor));
+
+    // As `claim rate` records the same verdicts.
+    let rated = TestEnv::new();
+    rated.run_ok(["example"]);
+    rated.run_ok(["source", "add", monitor]);
+    rated.run_ok([
+        "claim",
+        "rate",
+        hundreds,
+        "false",
+        "--by",
+        "isw",
+        "--note",
+        "Thousands, by Russia's own count",
+    ]);
+    rated.run_ok(["claim", "rate", minors, "confirmed", "--by", monitor]);
+    assert_eq!(verdicts(&env), verdicts(&rated));
+
+    // Importing it again changes nothing.
+    let dump = env.export_ndjson();
+    let stderr = import_claims(&env, &file, &[]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 2 unchanged; 0 actors and 0 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+
+    // A sheet that gives the note but not the source keeps the source of
+    // a verdict it keeps.
+    let file = env.write_file(
+        "note.csv",
+        &format!(
+            "id,text,verdict,verdict_note\n{hundreds},{},false,Tens of thousands\n",
+            text(hundreds)
+        ),
+    );
+    import_claims(&env, &file, &[]);
+    assert_eq!(
+        verdict_of(&env, hundreds),
+        (
+            "false".to_string(),
+            Value::from(ISW),
+            "Tens of thousands".to_string()
+        )
+    );
+}
+
+/// Who rated a claim and why, without the verdict they are for, is a bad
+/// row; nothing is written, and the source it names is not created.
+#[test]
+fn a_verdicts_source_or_note_without_a_verdict_is_a_bad_row() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let hundreds = "russia-took-only-hundreds-of-children";
+    let text = env.json(["claim", "show", hundreds])["text"].clone();
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "rated.csv",
+        &format!(
+            "id,text,verdict,verdict_by,verdict_note\n\
+             {hundreds},{text},,New Monitor,\n\
+             {hundreds},{text},,,A note\n\
+             {hundreds},{text},false,\"New Monitor; Axios\",\n"
+        ),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(
+        bad.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+        [2, 3, 4],
+        "{err}"
+    );
+    assert!(
+        bad[0]
+            .1
+            .contains("verdict_by \"New Monitor\" without a verdict"),
+        "{err}"
+    );
+    assert!(bad[1].1.contains("verdict_note without a verdict"), "{err}");
+    assert!(
+        bad[2].1.contains("verdict_by") && bad[2].1.contains("';'"),
+        "{err}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+    assert!(!source_names(&env).contains("New Monitor"));
+
+    // A sheet without a verdict column says so.
+    let file = env.write_file(
+        "notes.csv",
+        &format!("id,text,verdict_note\n{hundreds},{text},A note\n"),
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    assert_eq!(bad.len(), 1, "{err}");
+    assert!(bad[0].1.contains("no verdict column"), "{err}");
+    assert_eq!(env.export_ndjson(), dump);
 }

@@ -279,10 +279,11 @@ impl ClaimRow {
 /// The `claims.csv` columns: what export writes is what import reads.
 pub const CSV_HEADERS: &[&str] = crate::tabular::CLAIM_FIELDS;
 
-impl Row for ClaimRow {
-    const HEADERS: &'static [&'static str] = CSV_HEADERS;
-
-    fn cells(&self) -> Vec<String> {
+impl ClaimRow {
+    /// The claims CSV's cells up to `supports`: those before the verdict's
+    /// source and note, which the claims CSV appends and `claim show`
+    /// writes after the corroboration.
+    fn cells_before_verdict_by(&self) -> Vec<String> {
         vec![
             self.id.clone(),
             self.date.clone().unwrap_or_default(),
@@ -298,6 +299,17 @@ impl Row for ClaimRow {
             join(&self.contradicts),
             join(&self.supports),
         ]
+    }
+}
+
+impl Row for ClaimRow {
+    const HEADERS: &'static [&'static str] = CSV_HEADERS;
+
+    fn cells(&self) -> Vec<String> {
+        let mut cells = self.cells_before_verdict_by();
+        cells.push(self.verdict_by.clone().unwrap_or_default());
+        cells.push(self.verdict_note.clone());
+        cells
     }
 
     fn table(&self) -> (Vec<&'static str>, Vec<String>) {
@@ -515,7 +527,7 @@ impl Row for ClaimDetail {
     ];
 
     fn cells(&self) -> Vec<String> {
-        let mut cells = self.claim.cells();
+        let mut cells = self.claim.cells_before_verdict_by();
         cells.push(self.claim.corroboration.to_string());
         cells.push(self.claim.verdict_by.clone().unwrap_or_default());
         cells.push(self.claim.verdict_note.clone());

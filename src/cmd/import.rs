@@ -496,6 +496,8 @@ struct Given {
     value: bool,
     unit: bool,
     verdict: bool,
+    verdict_by: bool,
+    verdict_note: bool,
     about: bool,
     contradicts: bool,
     supports: bool,
@@ -520,6 +522,8 @@ impl Given {
             value: columns.has("value"),
             unit: columns.has("unit"),
             verdict: columns.has("verdict"),
+            verdict_by: columns.has("verdict_by"),
+            verdict_note: columns.has("verdict_note"),
             about: columns.has("about"),
             contradicts: columns.has("contradicts"),
             supports: columns.has("supports"),
@@ -539,6 +543,18 @@ impl Given {
         }
         if !self.verdict {
             claim.verdict = old.verdict;
+        }
+        // Who rated the claim and why belong to its verdict: a column the
+        // header lacks keeps them while the verdict stays, and a new
+        // verdict is rated without them, as `claim rate` without --by and
+        // --note rates it (the old verdict's source and reasoning are not
+        // the new one's).
+        let same_verdict = claim.verdict == old.verdict;
+        if !self.verdict_by {
+            claim.verdict_by = old.verdict_by.clone().filter(|_| same_verdict);
+        }
+        if !self.verdict_note && same_verdict {
+            claim.verdict_note.clone_from(&old.verdict_note);
         }
         if !self.sources {
             claim.sources.clone_from(&old.sources);
@@ -1131,6 +1147,10 @@ impl<'s> Importer<'s> {
             .iter()
             .map(|name| self.known_source(name).unwrap_or_default())
             .collect();
+        let verdict_by = row
+            .verdict_by
+            .as_deref()
+            .map(|name| self.known_source(name).unwrap_or_default());
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
             let retracted = match bulk.get::<Event>(about)? {
@@ -1196,6 +1216,10 @@ impl<'s> Importer<'s> {
             let unknown = [
                 ("claimant", claimant.is_empty()),
                 ("sources", sources.iter().any(String::is_empty)),
+                (
+                    "verdict_by",
+                    verdict_by.as_ref().is_some_and(String::is_empty),
+                ),
                 ("about", about_actors.iter().any(|(id, _)| id.is_empty())),
             ];
             let differ: Vec<&str> = unknown
@@ -1225,6 +1249,10 @@ impl<'s> Importer<'s> {
             };
             crate::cmd::event::add_link(&mut links, id);
         }
+        let verdict_by = match (verdict_by, &row.verdict_by) {
+            (Some(id), Some(name)) if id.is_empty() => Some(self.source(bulk, name)?),
+            (verdict_by, _) => verdict_by,
+        };
         let mut about_actors = about_actors
             .into_iter()
             .map(|(id, name)| match id.is_empty() {
@@ -1254,22 +1282,13 @@ impl<'s> Importer<'s> {
             contradicts: row.contradicts,
             supports: row.supports,
             verdict: row.verdict,
-            verdict_by: None,
-            verdict_note: String::new(),
+            verdict_by,
+            verdict_note: row.verdict_note,
             meta: Meta::first(self.now),
         };
         match existing {
             Some(old) => {
                 self.given.keep_absent_of_claim(&mut claim, &old);
-                // The sheet has no columns for who rated the claim and
-                // why: a verdict it keeps keeps them; a new one is rated
-                // as `claim rate` without --by and --note rates it, with
-                // neither (the old verdict's source and reasoning are not
-                // the new one's).
-                if claim.verdict == old.verdict {
-                    claim.verdict_by = old.verdict_by.clone();
-                    claim.verdict_note = old.verdict_note.clone();
-                }
                 for link in &mut claim.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
                         *link = known.clone();
@@ -1442,6 +1461,8 @@ fn changed_claim_fields(old: &Claim, new: &Claim) -> Vec<&'static str> {
         ),
         ("contradicts", old.contradicts != new.contradicts),
         ("supports", old.supports != new.supports),
+        ("verdict_by", old.verdict_by != new.verdict_by),
+        ("verdict_note", old.verdict_note != new.verdict_note),
     ]
     .into_iter()
     .filter(|(_, differs)| *differs)
