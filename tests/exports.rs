@@ -403,3 +403,39 @@ fn a_picture_of_a_large_database_says_how_to_draw_a_part() {
     );
     assert!(!part.contains("Event 3 \u{2014}"), "the 4th's are not");
 }
+
+/// A Day without its Month (or an End Day without its End Month, an end
+/// without its End Year) is a bad row naming the columns, as a Time
+/// without a Day is: it is never dropped to widen the date.
+#[test]
+fn a_timelinejs_day_without_its_month_is_a_bad_row() {
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Headline";
+    let env = TestEnv::new();
+    env.write_file(
+        "tj.csv",
+        &format!(
+            "{header}\n\
+             2025,,5,,,,,,Day without month\n\
+             2025,11,5,,2025,,7,,End day without end month\n\
+             2025,11,5,,,11,7,,End without end year\n\
+             2025,11,5,,,,,17:00,End time only\n"
+        ),
+    );
+    let stderr = env.fail(2, ["import", "tj.csv"]);
+    let line = |n: u32| {
+        stderr
+            .lines()
+            .find(|l| l.contains(&format!("tj.csv:{n}:")))
+            .unwrap_or_else(|| panic!("no error for line {n}: {stderr}"))
+            .to_string()
+    };
+    assert!(line(2).contains("Day \"5\" needs a Month"), "{stderr}");
+    assert!(
+        line(3).contains("End Day \"7\" needs an End Month"),
+        "{stderr}"
+    );
+    assert!(line(4).contains("needs an End Year"), "{stderr}");
+    assert!(!stderr.contains("tj.csv:5:"), "{stderr}");
+    assert!(stderr.contains("3 of 4 rows are bad"), "{stderr}");
+    assert!(!env.db().exists() || env.json(["timeline"]) == serde_json::json!([]));
+}
