@@ -82,6 +82,10 @@ pub struct EventRow {
     /// paragraphs that factline writes (`timelinejs::read_text`): the row
     /// gives those fields, though the header has no column for them.
     pub in_text: InText,
+    /// Whether a TimelineJS sheet's Display Date gave the status, in the
+    /// form factline writes (`timelinejs::read_status`): the row gives
+    /// the status, though the header has no column for it.
+    pub status_in_display: bool,
 }
 
 /// Which lists a row's TimelineJS Text gave (see [`EventRow::in_text`]).
@@ -480,9 +484,18 @@ impl Columns {
                 }
                 _ => Group::Tag,
             });
-        let status = match self.get(row, "status") {
-            "" => Status::Occurred,
-            s => s.parse()?,
+        // A TimelineJS Display Date in the form factline writes gives the
+        // status ("19 Nov 2025 (postponed)"), unless a status column does.
+        let shown = self
+            .display_date
+            .filter(|_| !self.index.contains_key("status"))
+            .and_then(|i| row.get(i))
+            .and_then(|cell| crate::timelinejs::read_status(cell));
+        let status_in_display = shown.is_some();
+        let status = match (shown, self.get(row, "status")) {
+            (Some((_, status)), _) => status,
+            (None, "") => Status::Occurred,
+            (None, s) => s.parse()?,
         };
         let place = match self.get(row, "place") {
             "" => None,
@@ -560,6 +573,7 @@ impl Columns {
             description,
             group,
             in_text,
+            status_in_display,
         })
     }
 }
