@@ -82,6 +82,10 @@ pub struct EventRow {
     /// paragraphs that factline writes (`timelinejs::read_text`): the row
     /// gives those fields, though the header has no column for them.
     pub in_text: InText,
+    /// Whether a TimelineJS sheet's Display Date gave the status, in the
+    /// form factline writes (`timelinejs::read_status`): the row gives
+    /// the status, though the header has no column for it.
+    pub status_in_display: bool,
 }
 
 /// Which lists a row's TimelineJS Text gave (see [`EventRow::in_text`]).
@@ -354,36 +358,50 @@ impl Columns {
                 .map(|s| model::trimmed(s))
                 .unwrap_or("")
         };
-        let part = |y: &str,
+        // One end's Year, Month and Day columns, with its Time: a part
+        // without the larger one it belongs to ("2025,,5") is a bad row,
+        // never dropped to widen the date.
+        let part = |[year_column, month_column, day_column]: [&str; 3],
+                    y: &str,
                     m: &str,
                     d: &str,
                     time: (&str, &str)|
          -> std::result::Result<String, String> {
+            let needs = |column: &str, cell: &str, needed: &str| {
+                let article = if needed.starts_with("End") { "an" } else { "a" };
+                format!("{column} {cell:?} needs {article} {needed}")
+            };
             let mut text = String::new();
             if y.is_empty() {
-                return Err("empty Year".into());
+                return Err(match (m, d) {
+                    ("", "") => format!("empty {year_column}"),
+                    ("", d) => needs(day_column, d, year_column),
+                    (m, _) => needs(month_column, m, year_column),
+                });
             }
             let year: i32 = y
                 .parse()
-                .map_err(|_| format!("Year {y:?} is not a number"))?;
+                .map_err(|_| format!("{year_column} {y:?} is not a number"))?;
             text.push_str(&format!("{year:04}"));
             if !m.is_empty() {
                 let month: u32 = m
                     .parse()
-                    .map_err(|_| format!("Month {m:?} is not a number"))?;
+                    .map_err(|_| format!("{month_column} {m:?} is not a number"))?;
                 text.push_str(&format!("-{month:02}"));
                 if !d.is_empty() {
                     let day: u32 = d
                         .parse()
-                        .map_err(|_| format!("Day {d:?} is not a number"))?;
+                        .map_err(|_| format!("{day_column} {d:?} is not a number"))?;
                     text.push_str(&format!("-{day:02}"));
                 }
+            } else if !d.is_empty() {
+                return Err(needs(day_column, d, month_column));
             }
             // A time of day, which only a day can have.
             let (column, time) = time;
             if !time.is_empty() {
                 if d.is_empty() {
-                    return Err(format!("{column} {time:?} needs a Day"));
+                    return Err(needs(column, time, day_column));
                 }
                 let clock =
                     crate::timelinejs::read_time(time).map_err(|e| format!("{column} {e}"))?;
@@ -391,13 +409,21 @@ impl Columns {
             }
             Ok(text)
         };
-        let start = part(cell(0), cell(1), cell(2), ("Time", cell(6)))?;
+        const START: [&str; 3] = ["Year", "Month", "Day"];
+        const END: [&str; 3] = ["End Year", "End Month", "End Day"];
+        let start = part(START, cell(0), cell(1), cell(2), ("Time", cell(6)))?;
         let end_time = ("End Time", cell(7));
-        let text = if !cell(3).is_empty() {
-            format!("{start}/{}", part(cell(3), cell(4), cell(5), end_time)?)
+        let text = if [3, 4, 5].iter().any(|&i| !cell(i).is_empty()) {
+            format!(
+                "{start}/{}",
+                part(END, cell(3), cell(4), cell(5), end_time)?
+            )
         } else if !cell(7).is_empty() {
             // An End Time without an end date ends on the start's day.
-            format!("{start}/{}", part(cell(0), cell(1), cell(2), end_time)?)
+            format!(
+                "{start}/{}",
+                part(START, cell(0), cell(1), cell(2), end_time)?
+            )
         } else {
             start
         };
@@ -458,9 +484,18 @@ impl Columns {
                 }
                 _ => Group::Tag,
             });
-        let status = match self.get(row, "status") {
-            "" => Status::Occurred,
-            s => s.parse()?,
+        // A TimelineJS Display Date in the form factline writes gives the
+        // status ("19 Nov 2025 (postponed)"), unless a status column does.
+        let shown = self
+            .display_date
+            .filter(|_| !self.index.contains_key("status"))
+            .and_then(|i| row.get(i))
+            .and_then(|cell| crate::timelinejs::read_status(cell));
+        let status_in_display = shown.is_some();
+        let status = match (shown, self.get(row, "status")) {
+            (Some((_, status)), _) => status,
+            (None, "") => Status::Occurred,
+            (None, s) => s.parse()?,
         };
         let place = match self.get(row, "place") {
             "" => None,
@@ -538,6 +573,7 @@ impl Columns {
             description,
             group,
             in_text,
+            status_in_display,
         })
     }
 }

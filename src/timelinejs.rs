@@ -3,13 +3,14 @@
 //! dates are exact to a chosen unit, so a factline date becomes its bounds
 //! at the date's precision, and `display_date` says what the source said:
 //! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)", "~Dec 2025
-//! (postponed from 19 Nov 2025)".
+//! (postponed from 19 Nov 2025)". Import reads a sheet back: the date,
+//! and the status in that form only ([`read_status`]).
 
 use chrono::Datelike;
 use serde::Serialize;
 
 use crate::model::date::Precision;
-use crate::model::{Date, Event};
+use crate::model::{Date, Event, Status};
 
 /// The spreadsheet template's columns, in order.
 pub const CSV_HEADERS: &[&str] = &[
@@ -177,9 +178,9 @@ pub fn slide(
     let (start, end) = bounds(date)?;
     let mut display = date.human();
     match (event.status, first_date) {
-        (crate::model::Status::Occurred, _) => {}
-        (crate::model::Status::Postponed, Some(first)) => {
-            display.push_str(&format!(" (postponed from {})", first.human()));
+        (Status::Occurred, _) => {}
+        (Status::Postponed, Some(first)) => {
+            display.push_str(&format!("{POSTPONED_FROM}{})", first.human()));
         }
         (status, _) => display.push_str(&format!(" ({status})")),
     }
@@ -477,16 +478,78 @@ fn entity_at(text: &str) -> Option<&str> {
     valid.then(|| &text[..end + 2])
 }
 
+/// How [`slide`] names the date a postponed event was first planned for,
+/// after its new date: "~Dec 2025 (postponed from 19 Nov 2025)".
+const POSTPONED_FROM: &str = " (postponed from ";
+
+/// The status a Display Date cell gives, and the text of its date, only
+/// in the form [`slide`] writes them: a date as [`Date::human`] writes it
+/// ([`names_date`]), a space and the status in brackets as factline names
+/// it ("19 Nov 2025 (postponed)", "since 2022 (reported)"), or a postponed
+/// event's first date so ("~Dec 2025 (postponed from 19 Nov 2025)").
+/// None for any other cell: "19 Nov 2025 (Cancelled)", "Nov 2025
+/// (cancelled, then rebooked)" and "Summit (cancelled)" say no status.
+pub fn read_status(cell: &str) -> Option<(&str, Status)> {
+    let display = cell.trim();
+    let body = display.strip_suffix(')')?;
+    // The first date may end in a bracket of its own ("(end unknown)"):
+    // the status's bracket is the first that begins so.
+    let (first_named, (date, status)) = match body.find(POSTPONED_FROM) {
+        Some(at) => {
+            let first = &body[at + POSTPONED_FROM.len()..];
+            (names_date(first), (&display[..at], Status::Postponed))
+        }
+        None => {
+            let at = body.rfind(" (")?;
+            let said = &body[at + 2..];
+            let status = Status::ALL.iter().find(|s| s.as_str() == said)?;
+            (true, (&display[..at], *status))
+        }
+    };
+    (first_named && names_date(date)).then_some((date, status))
+}
+
+/// Whether `text` names a date as [`Date::human`] writes it: one that
+/// [`read_date`] reads, once the marks it cannot read are left out: the
+/// `~` of an approximate date ("~Aug 2025") and the second year of a
+/// winter ("winter 2025–26" is "winter 2025").
+fn names_date(text: &str) -> bool {
+    let mut plain = text.replace('~', "");
+    let mut from = 0;
+    while let Some(at) = plain[from..].find("winter ") {
+        let year = from + at + "winter ".len();
+        let second = year + 4 + '–'.len_utf8();
+        let digits = |range: std::ops::Range<usize>| {
+            plain
+                .as_bytes()
+                .get(range)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        };
+        if digits(year..year + 4)
+            && plain[year + 4..].starts_with('–')
+            && digits(second..second + 2)
+        {
+            plain.replace_range(year + 4..second + 2, "");
+        }
+        from = year;
+    }
+    read_date(&plain).is_some()
+}
+
 /// The date in a Display Date cell, without the status that [`slide`]
-/// adds in brackets ("19 Nov 2025 (postponed)", "~Dec 2025 (postponed
-/// from 19 Nov 2025)").
+/// adds in brackets ([`read_status`]), or without a bracket that begins
+/// with a status's name in any other way ("Nov 2025 (Cancelled)"), which
+/// gives the date but no status.
 pub fn date_of_display(display: &str) -> &str {
+    if let Some((date, _)) = read_status(display) {
+        return date;
+    }
     let display = display.trim();
     if let Some(body) = display.strip_suffix(')') {
         if let Some(at) = body.rfind(" (") {
             let said = &body[at + 2..];
             let status = said.split([' ', ',']).next().unwrap_or("");
-            if status.parse::<crate::model::Status>().is_ok() {
+            if status.parse::<Status>().is_ok() {
                 return display[..at].trim_end();
             }
         }
@@ -495,13 +558,19 @@ pub fn date_of_display(display: &str) -> &str {
 }
 
 /// The date a Display Date cell names, without the status [`slide`] adds
-/// in brackets: a phrase [`Date::parse_human`] reads ("since Jan 2025",
-/// "until Nov 2025"), or one that [`Date::human`] writes for an unknown
-/// end, which no phrase says: "from 17 Nov 2025 (end unknown)" is
-/// `2025-11-17/`, "until 17 Nov 2025 (start unknown)" is `/2025-11-17`.
-/// None when the cell names no date factline reads.
+/// in brackets ([`date_of_display`]), as [`read_date`] reads it. None when
+/// the cell names no date factline reads.
 pub fn read_display(cell: &str) -> Option<Date> {
-    let text = date_of_display(cell);
+    read_date(date_of_display(cell))
+}
+
+/// A date as a Display Date names it: a phrase [`Date::parse_human`]
+/// reads ("since Jan 2025", "until Nov 2025"), or one that [`Date::human`]
+/// writes for an unknown end, which no phrase says: "from 17 Nov 2025 (end
+/// unknown)" is `2025-11-17/`, "until 17 Nov 2025 (start unknown)" is
+/// `/2025-11-17`.
+fn read_date(text: &str) -> Option<Date> {
+    let text = text.trim();
     if text.is_empty() {
         return None;
     }

@@ -403,3 +403,256 @@ fn a_picture_of_a_large_database_says_how_to_draw_a_part() {
     );
     assert!(!part.contains("Event 3 \u{2014}"), "the 4th's are not");
 }
+
+/// Each event's title and status, as `timeline` lists them.
+fn statuses_by_title(env: &TestEnv) -> Vec<(String, String)> {
+    let mut statuses: Vec<(String, String)> = env
+        .json(["timeline"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["title"].as_str().unwrap().to_string(),
+                e["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    statuses.sort();
+    statuses
+}
+
+/// The pairs `who-met` lists, by name and title.
+fn meetings(env: &TestEnv) -> Vec<(String, String, String)> {
+    let mut pairs: Vec<(String, String, String)> = env
+        .json(["who-met"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let field = |f: &str| m[f].as_str().unwrap().to_string();
+            (field("a"), field("b"), field("title"))
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// The TimelineJS sheet writes a status other than occurred in the Display
+/// Date ("19 Nov 2025 (postponed)"): importing the sheet reads it back, so
+/// that a postponed or cancelled meeting does not become one that happened.
+#[test]
+fn a_timelinejs_sheet_gives_every_events_status_back() {
+    let env = example_env();
+    let sheet = env.run_ok(["export", "--format", "timelinejs-csv"]);
+    let path = env.write_file("sheet.csv", &sheet);
+    let other = TestEnv::new();
+    other.run_ok(["import", path.to_str().unwrap()]);
+    let statuses = statuses_by_title(&other);
+    assert_eq!(statuses, statuses_by_title(&env));
+    assert!(
+        statuses.iter().any(|(_, s)| s == "postponed")
+            && statuses.iter().any(|(_, s)| s == "reported"),
+        "{statuses:?}"
+    );
+    assert_eq!(meetings(&other), meetings(&env));
+    // Into its own database, the sheet changes nothing.
+    let before = env.export_ndjson();
+    let (_, stderr) = env.run_ok_with_stderr(["import", path.to_str().unwrap()]);
+    assert!(stderr.contains(" 0 added, 0 updated"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+
+    // Every status the export writes, also a meeting postponed to a new
+    // date ("~Dec 2025 (postponed from 19 Nov 2025)") and dates whose
+    // Display Date the sheet's columns cannot say.
+    let env = TestEnv::new().with_now("2025-11-20T10:00:00Z");
+    let mut expected = Vec::new();
+    for (i, (date, status)) in [
+        ("2025-11-19", "scheduled"),
+        ("2025-11-20", "cancelled"),
+        ("2025-11-21", "rescheduled"),
+        ("2025-11", "reported"),
+        ("2025-08~", "postponed"),
+        ("2025-XX", "cancelled"),
+        ("2025-11-17/", "scheduled"),
+        ("/2025-11-17", "postponed"),
+        ("2025-11-19T14:00:00Z", "cancelled"),
+        ("2025-10-24/2025-10-26", "occurred"),
+        (
+            "2025-11-19T14:00:00+03:00/2025-11-19T16:00:00+03:00",
+            "scheduled",
+        ),
+        ("202X", "reported"),
+        ("19XX", "reported"),
+        ("2025-0X", "scheduled"),
+        ("2025-1X", "scheduled"),
+        ("2025-22?", "postponed"),
+        ("2025-24", "cancelled"),
+        ("2025-24~", "cancelled"),
+        ("2024-24/2025-03", "postponed"),
+        ("2025-08%", "rescheduled"),
+        ("2025-08~/2025-11", "postponed"),
+        ("2025-08-XX/", "scheduled"),
+        ("2022/..", "reported"),
+        ("../2025-11", "reported"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let title = format!("Meeting {i}");
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            &title,
+            "--date",
+            date,
+            "--status",
+            status,
+            "--kind",
+            "meeting",
+            "--actor",
+            "Steve Witkoff",
+            "--actor",
+            "Volodymyr Zelenskyy",
+        ]);
+        expected.push((title, status.to_string()));
+    }
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Moved",
+        "--date",
+        "2025-11-19",
+        "--status",
+        "scheduled",
+        "--id",
+        "moved",
+    ]);
+    env.run_ok(["event", "postpone", "moved", "--to", "2025-12~"]);
+    expected.push(("Moved".to_string(), "postponed".to_string()));
+    expected.sort();
+    let sheet = env.run_ok(["export", "--format", "timelinejs-csv"]);
+    assert!(
+        sheet.contains("~Dec 2025 (postponed from 19 Nov 2025)"),
+        "{sheet}"
+    );
+    let path = env.write_file("sheet.csv", &sheet);
+    let other = TestEnv::new();
+    other.run_ok(["import", path.to_str().unwrap()]);
+    assert_eq!(statuses_by_title(&other), expected);
+    assert_eq!(meetings(&other), meetings(&env));
+    let met = meetings(&other);
+    assert!(met.iter().any(|m| m.2 == "Meeting 9"), "{met:?}");
+    assert!(
+        !met.iter().any(|m| m.2 == "Meeting 1"),
+        "cancelled: {met:?}"
+    );
+    let before = env.export_ndjson();
+    let (_, stderr) = env.run_ok_with_stderr(["import", path.to_str().unwrap()]);
+    assert!(stderr.contains(" 0 added, 0 updated"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+}
+
+/// Only the form the export writes is a status: any other Display Date
+/// says no status, as a sheet without one, and a status column wins.
+#[test]
+fn a_timelinejs_display_date_gives_a_status_only_in_the_form_factline_writes() {
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline";
+    let env = TestEnv::new();
+    env.write_file(
+        "own.csv",
+        &format!(
+            "{header}\n\
+             2025,11,19,,,,,,19 Nov 2025 (cancelled),Said cancelled\n\
+             2025,11,20,,,,,,20 Nov 2025 (Cancelled),Capital\n\
+             2025,11,21,,,,,,\"21 Nov 2025 (cancelled, then rebooked)\",Comment\n\
+             2025,11,22,,,,,,Summit (cancelled),No date\n\
+             2025,11,23,,,,,,23 Nov 2025 (postponed until Dec),Until\n\
+             2025,11,24,,,,,,(scheduled),Bare\n\
+             2025,11,25,,,,,,25 Nov 2025 (postponed from the summer),From no date\n\
+             2025,11,26,,,,,,(see notes),Notes\n\
+             2025,11,27,,,,,,,Empty\n"
+        ),
+    );
+    env.run_ok(["import", "own.csv"]);
+    let statuses = statuses_by_title(&env);
+    for (title, status) in &statuses {
+        let expected = match title.as_str() {
+            "Said cancelled" => "cancelled",
+            _ => "occurred",
+        };
+        assert_eq!(status, expected, "{title}: {statuses:?}");
+    }
+    // A Display Date without a status leaves an event's status as stored.
+    env.write_file(
+        "again.csv",
+        &format!("{header}\n2025,11,19,,,,,,19 Nov 2025,Said cancelled\n"),
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", "again.csv"]);
+    assert!(
+        stderr.contains(" 0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    // A status column says it, whatever the Display Date says.
+    env.write_file(
+        "column.csv",
+        &format!(
+            "{header},Status\n2025,11,19,,,,,,19 Nov 2025 (cancelled),Said cancelled,occurred\n"
+        ),
+    );
+    env.run_ok(["import", "column.csv"]);
+    let statuses = statuses_by_title(&env);
+    assert!(
+        statuses.contains(&("Said cancelled".to_string(), "occurred".to_string())),
+        "{statuses:?}"
+    );
+    // A stored event takes the status its Display Date gives.
+    let (_, stderr) = env.run_ok_with_stderr(["import", "own.csv"]);
+    assert!(
+        stderr.contains(" 0 added, 1 updated, 8 unchanged"),
+        "{stderr}"
+    );
+    let statuses = statuses_by_title(&env);
+    assert!(
+        statuses.contains(&("Said cancelled".to_string(), "cancelled".to_string())),
+        "{statuses:?}"
+    );
+}
+
+/// A Day without its Month (or an End Day without its End Month, an end
+/// without its End Year) is a bad row naming the columns, as a Time
+/// without a Day is: it is never dropped to widen the date.
+#[test]
+fn a_timelinejs_day_without_its_month_is_a_bad_row() {
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Headline";
+    let env = TestEnv::new();
+    env.write_file(
+        "tj.csv",
+        &format!(
+            "{header}\n\
+             2025,,5,,,,,,Day without month\n\
+             2025,11,5,,2025,,7,,End day without end month\n\
+             2025,11,5,,,11,7,,End without end year\n\
+             2025,11,5,,,,,17:00,End time only\n"
+        ),
+    );
+    let stderr = env.fail(2, ["import", "tj.csv"]);
+    let line = |n: u32| {
+        stderr
+            .lines()
+            .find(|l| l.contains(&format!("tj.csv:{n}:")))
+            .unwrap_or_else(|| panic!("no error for line {n}: {stderr}"))
+            .to_string()
+    };
+    assert!(line(2).contains("Day \"5\" needs a Month"), "{stderr}");
+    assert!(
+        line(3).contains("End Day \"7\" needs an End Month"),
+        "{stderr}"
+    );
+    assert!(line(4).contains("needs an End Year"), "{stderr}");
+    assert!(!stderr.contains("tj.csv:5:"), "{stderr}");
+    assert!(stderr.contains("3 of 4 rows are bad"), "{stderr}");
+    assert!(!env.db().exists() || env.json(["timeline"]) == serde_json::json!([]));
+}

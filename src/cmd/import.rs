@@ -933,6 +933,7 @@ impl<'s> Importer<'s> {
             )?,
         };
         let (group, kind, in_text) = (row.group, row.kind, row.in_text);
+        let status_in_display = row.status_in_display;
         let mut event = Event {
             id: id.clone(),
             title: row.title,
@@ -950,10 +951,11 @@ impl<'s> Importer<'s> {
             Some(old) => {
                 // The lists a TimelineJS Text gave are given too, but for
                 // the retracted actors and sources, which the sheet leaves
-                // out: they stay.
+                // out: they stay. So is a status its Display Date gave.
                 let given = Given {
                     actors: self.given.actors || in_text.actors,
                     sources: self.given.sources || in_text.sources,
+                    status: self.given.status || status_in_display,
                     ..self.given
                 };
                 given.keep_absent(&mut event, &old);
