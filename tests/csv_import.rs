@@ -2064,7 +2064,8 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
 
 /// A database whose events name an actor with a comma in the name, two
 /// actors who share a name ([`namesakes_dump`]), and sources, one with a
-/// comma in the name.
+/// comma in the name, one of two that share a name. The namesakes are
+/// given by their ids: a name several share means none of them.
 fn people_env() -> TestEnv {
     let env = TestEnv::new();
     let file = env.write_file("namesakes.ndjson", &namesakes_dump());
@@ -2084,7 +2085,7 @@ fn people_env() -> TestEnv {
             "--actor",
             "Kirill Dmitriev",
             "--source",
-            "Axios",
+            "axios",
             "--source",
             "Ministry of Defence, Ukraine",
             "--note",
@@ -2102,7 +2103,7 @@ fn people_env() -> TestEnv {
             "--actor",
             "Kirill Dmitriev",
             "--source",
-            "Axios",
+            "axios",
         ],
         &["--title", "Nobody named", "--date", "2025-11"],
     ] {

@@ -759,7 +759,7 @@ impl<'s> Importer<'s> {
             // that folds to it (as factline's CSV exports write a shared
             // name) means its actor.
             let Some(id) = found.iter().find(|id| id.as_str() == name).cloned() else {
-                return Ok(Err(crate::resolve::several_actors(name, &found)));
+                return Ok(Err(crate::resolve::several("actor", name, &found)));
             };
             self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(Ok(Some(id)));
