@@ -36,13 +36,8 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
         return Err(Error::bad_input("an actor name cannot be empty"));
     }
     let ids = store.actors_named(&folded)?;
-    match ids.as_slice() {
-        [] => {
-            if let Some(error) = retracted_by_id {
-                return Err(error);
-            }
-        }
-        [id] => {
+    match one_named("actor", input, &ids).map_err(Error::bad_input)? {
+        Some(id) => {
             return match store.get::<Actor>(id)? {
                 Some(actor) => Ok(Lookup::Found(actor)),
                 None => Err(Error::database(format!(
@@ -50,7 +45,11 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                 ))),
             };
         }
-        many => return Err(Error::bad_input(several_actors(input, many))),
+        None => {
+            if let Some(error) = retracted_by_id {
+                return Err(error);
+            }
+        }
     }
     let mut best: Option<(f64, String)> = None;
     for item in store.all_names() {
@@ -69,10 +68,32 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     Ok(Lookup::Missing { suggestion })
 }
 
-/// Why a name that several actors share finds none of them.
-pub fn several_actors(input: &str, ids: &[String]) -> String {
+/// Which of `ids`, the records (of one kind, `what`) whose names fold as
+/// `input` does, `input` means: none when there are none, the one when it
+/// is alone, and, when several share the name, the one whose id `input`
+/// is as written; else `Err` with why (see [`several`]): a name several
+/// records share means none of them. An actor's and a source's name, in a
+/// command and in an import, follow this one rule.
+pub fn one_named<'a>(
+    what: &str,
+    input: &str,
+    ids: &'a [String],
+) -> std::result::Result<Option<&'a str>, String> {
+    match ids {
+        [] => Ok(None),
+        [id] => Ok(Some(id)),
+        many => match many.iter().find(|id| id.as_str() == input) {
+            Some(id) => Ok(Some(id)),
+            None => Err(several(what, input, many)),
+        },
+    }
+}
+
+/// Why a name that several records (actors, sources) share finds none of
+/// them: the name and their ids, and to use an id.
+pub fn several(what: &str, input: &str, ids: &[String]) -> String {
     format!(
-        "{input:?} names several actors ({}); use an id",
+        "{input:?} names several {what}s ({}); use an id",
         ids.join(", ")
     )
 }
@@ -86,10 +107,39 @@ pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
 }
 
 /// Finds a source by id or name. Sources are few, so this reads them all.
+/// A name that several live sources share finds none of them (an error
+/// that lists their ids), as for actors ([`one_named`]).
 pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
-    // An id, as typed or in any case ("ISW" finds the source with id `isw`).
+    // An id as typed: its source, even one of several that share a name.
     let input = crate::model::trimmed(input);
-    let by_id = match store.get::<Source>(input)? {
+    let exact = store.get::<Source>(input)?;
+    if let Some(source) = exact.as_ref().filter(|s| s.meta.retracted.is_none()) {
+        return Ok(Lookup::Found(source.clone()));
+    }
+    let folded = fold(input);
+    if folded.is_empty() {
+        return Err(Error::bad_input("a source name cannot be empty"));
+    }
+    let mut named: Vec<Source> = Vec::new();
+    let mut best: Option<(f64, Source)> = None;
+    for source in store.live::<Source>() {
+        let source = source?;
+        let name = fold(&source.name);
+        if name == folded {
+            named.push(source);
+        } else if is_likely_misspelling(&folded, &name) {
+            let score = similarity(&folded, &name);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                best = Some((score, source));
+            }
+        }
+    }
+    if named.len() > 1 {
+        let ids: Vec<String> = named.iter().map(|s| s.id.clone()).collect();
+        return Err(Error::bad_input(several("source", input, &ids)));
+    }
+    // An id in any case ("ISW" finds the source with id `isw`).
+    let by_id = match exact {
         Some(source) => Some(source),
         None => store.get::<Source>(&crate::model::names::slug(input))?,
     };
@@ -99,23 +149,8 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
         }
         return Ok(Lookup::Found(source));
     }
-    let folded = fold(input);
-    if folded.is_empty() {
-        return Err(Error::bad_input("a source name cannot be empty"));
-    }
-    let mut best: Option<(f64, Source)> = None;
-    for source in store.live::<Source>() {
-        let source = source?;
-        let name = fold(&source.name);
-        if name == folded {
-            return Ok(Lookup::Found(source));
-        }
-        if is_likely_misspelling(&folded, &name) {
-            let score = similarity(&folded, &name);
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, source));
-            }
-        }
+    if let Some(source) = named.pop() {
+        return Ok(Lookup::Found(source));
     }
     // A name the source had before `source edit --name` still finds it, as
     // an actor's old name does (kept as an alias). A source keeps no

@@ -2064,7 +2064,8 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
 
 /// A database whose events name an actor with a comma in the name, two
 /// actors who share a name ([`namesakes_dump`]), and sources, one with a
-/// comma in the name.
+/// comma in the name, one of two that share a name. The namesakes are
+/// given by their ids: a name several share means none of them.
 fn people_env() -> TestEnv {
     let env = TestEnv::new();
     let file = env.write_file("namesakes.ndjson", &namesakes_dump());
@@ -2084,7 +2085,7 @@ fn people_env() -> TestEnv {
             "--actor",
             "Kirill Dmitriev",
             "--source",
-            "Axios",
+            "axios",
             "--source",
             "Ministry of Defence, Ukraine",
             "--note",
@@ -2102,7 +2103,7 @@ fn people_env() -> TestEnv {
             "--actor",
             "Kirill Dmitriev",
             "--source",
-            "Axios",
+            "axios",
         ],
         &["--title", "Nobody named", "--date", "2025-11"],
     ] {
@@ -2596,4 +2597,188 @@ fn a_timelinejs_sheets_html_text_is_kept_and_written_back_as_html() {
             .collect()
     };
     assert_eq!(described(&other), described(&env));
+}
+
+/// Two live sources named Reuters (`reuters` and `reuters-2`, from a
+/// colleague's dump), and a third whose name is taken by no other.
+fn reuters_twice(env: &TestEnv) {
+    let dump = testenv::dump::of(&[
+        testenv::dump::source_line("reuters", "Reuters"),
+        testenv::dump::source_line("reuters-2", "Reuters"),
+        testenv::dump::source_line("axios", "Axios"),
+    ]);
+    let file = env.write_file("colleague.ndjson", &dump);
+    import(env, &[file.to_str().unwrap()]);
+    env.run_ok(["-q", "actor", "add", "Maria Zakharova"]);
+}
+
+/// A timeline or claims CSV row naming "Reuters", which two live sources
+/// share, was linked silently to one of them. It is now a bad row naming
+/// the name and the ids, as a name two actors share is, and nothing is
+/// written unless --skip-bad; the ids, as written, find their sources.
+#[test]
+fn a_row_naming_a_name_two_sources_share_is_a_bad_row() {
+    let env = TestEnv::new();
+    reuters_twice(&env);
+    let before = env.export_ndjson();
+    let refused = "sources: \"Reuters\" names several sources (reuters, reuters-2); use an id";
+    env.write_file(
+        "sheet.csv",
+        "date,title,sources\n\
+         2025-11-20,Briefing,Axios; Reuters\n\
+         2025-11-21,Talks,reuters-2\n\
+         2025-11-22,Summit,reuters; Axios\n",
+    );
+    let err = env.fail(2, ["import", "sheet.csv"]);
+    let errors = row_errors(&err, "sheet.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [2], "{err}");
+    assert_eq!(errors[&2], [refused], "{err}");
+    env.write_file(
+        "claims.csv",
+        "claimant,text,sources,verdict,verdict_by\n\
+         Maria Zakharova,Children are safe,REUTERS,,\n\
+         Maria Zakharova,Children are evacuated,reuters-2,,\n\
+         Maria Zakharova,Children are at camps,,disputed,Reuters\n",
+    );
+    let err = env.fail(2, ["import", "claims.csv", "--what", "claims"]);
+    let errors = row_errors(&err, "claims.csv");
+    assert_eq!(errors.keys().copied().collect::<Vec<_>>(), [2, 4], "{err}");
+    assert_eq!(
+        errors[&2],
+        ["sources: \"REUTERS\" names several sources (reuters, reuters-2); use an id"],
+        "{err}"
+    );
+    assert_eq!(
+        errors[&4],
+        ["verdict_by: \"Reuters\" names several sources (reuters, reuters-2); use an id"],
+        "{err}"
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused import wrote something"
+    );
+
+    // With --skip-bad the other rows are imported, each id to its source,
+    // and no "Reuters" source is created.
+    let stderr = import(&env, &["sheet.csv", "--skip-bad"]);
+    assert!(summary(&stderr).contains("2 added"), "{stderr}");
+    let rejects = std::fs::read_to_string(env.path("sheet.csv.rejects.csv")).unwrap();
+    assert!(rejects.contains("Briefing"), "{rejects}");
+    assert!(!rejects.contains("Talks"), "{rejects}");
+    import(&env, &["claims.csv", "--what", "claims", "--skip-bad"]);
+    let sources = |kind: &str, field: &str, value: &str| -> Vec<String> {
+        let dump = env.export_ndjson();
+        let record: Value = dump
+            .lines()
+            .map(|line| serde_json::from_str::<Value>(line).unwrap())
+            .rfind(|r| r["type"] == kind && r[field] == value)
+            .unwrap_or_else(|| panic!("no {kind} {value}: {dump}"));
+        record["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["source"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(sources("event", "title", "Talks"), ["reuters-2"]);
+    assert_eq!(sources("event", "title", "Summit"), ["reuters", "axios"]);
+    assert_eq!(
+        sources("claim", "text", "Children are evacuated"),
+        ["reuters-2"]
+    );
+    let listed = env.json(["source", "list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+}
+
+/// The CSV exports write a name two live sources share as the id, and a
+/// retracted source as its id: importing them back changes nothing, even
+/// where the retracted source's id (`reuters`) folds to the name the live
+/// ones share, which the import took for one of them, moving the link.
+#[test]
+fn sources_sharing_a_name_survive_the_csv_round_trips() {
+    let env = TestEnv::new();
+    let dump = testenv::dump::of(&[
+        testenv::dump::source_line("reuters", "Reuters"),
+        testenv::dump::source_line("reuters-2", "Reuters"),
+        testenv::dump::source_line("reuters-uk", "Reuters"),
+    ]);
+    let file = env.write_file("colleague.ndjson", &dump);
+    import(&env, &[file.to_str().unwrap()]);
+    env.run_ok(["-q", "actor", "add", "Maria Zakharova"]);
+    for (id, sources) in [
+        ("first", ["reuters", "reuters-2"]),
+        ("second", ["reuters-uk", "reuters-2"]),
+    ] {
+        env.run_ok([
+            "-q",
+            "event",
+            "add",
+            "--title",
+            id,
+            "--date",
+            "2025-11-20",
+            "--id",
+            id,
+            "--source",
+            sources[0],
+            "--source",
+            sources[1],
+        ]);
+        env.run_ok([
+            "-q",
+            "claim",
+            "add",
+            "--by",
+            "Maria Zakharova",
+            "--text",
+            id,
+            "--id",
+            id,
+            "--source",
+            sources[0],
+            "--source",
+            sources[1],
+        ]);
+    }
+    env.run_ok([
+        "-q",
+        "retract",
+        "reuters",
+        "--kind",
+        "source",
+        "--reason",
+        "a duplicate",
+    ]);
+    let before = env.export_ndjson();
+    for (file, args) in [
+        ("timeline.csv", &["export", "--format", "csv"][..]),
+        ("listed.csv", &["timeline", "--format", "csv"][..]),
+        (
+            "claims.csv",
+            &["export", "--format", "csv", "--what", "claims"][..],
+        ),
+        (
+            "timelinejs.csv",
+            &["export", "--format", "timelinejs-csv"][..],
+        ),
+    ] {
+        let written = env.run_ok(args);
+        let path = env.write_file(file, &written);
+        let mut import_args = vec![path.to_str().unwrap()];
+        if file == "claims.csv" {
+            assert!(
+                written.contains(",\"reuters; reuters-2\",")
+                    || written.contains(",reuters; reuters-2,"),
+                "{written}"
+            );
+            import_args.extend(["--what", "claims"]);
+        }
+        let stderr = import(&env, &import_args);
+        assert!(
+            summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+            "{file}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "{file} changed the database");
+    }
 }

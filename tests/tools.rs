@@ -263,3 +263,157 @@ fn verbose_says_what_the_database_did() {
     assert!(out.get_output().stderr.is_empty());
     env.fail(2, ["--quiet", "--verbose", "source", "list"]);
 }
+
+/// The current version of a record, as the NDJSON dump holds it (each
+/// record's versions come in order, the current one last).
+fn record(env: &TestEnv, kind: &str, id: &str) -> serde_json::Value {
+    env.export_ndjson()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .rfind(|r| r["type"] == kind && r["id"] == id)
+        .unwrap_or_else(|| panic!("no {kind} {id}"))
+}
+
+/// A fact's sources as (id, the id it repeats), from the dump.
+fn links(env: &TestEnv, kind: &str, id: &str) -> Vec<(String, Option<String>)> {
+    record(env, kind, id)["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["source"].as_str().unwrap().to_string(),
+                l["via"].as_str().map(String::from),
+            )
+        })
+        .collect()
+}
+
+/// Two live sources may share a name: `reuters` and `reuters-2`, both
+/// "Reuters", after importing a colleague's dump. Typing "Reuters" where a
+/// source is expected silently took one of them. The name now means
+/// neither, as a name two actors share does: one line naming the ids,
+/// nothing written. Either id still means its source.
+#[test]
+fn a_name_two_sources_share_is_refused_and_each_id_finds_its_source() {
+    let env = TestEnv::new();
+    let dump = testenv::dump::of(&[
+        testenv::dump::source_line("reuters", "Reuters"),
+        testenv::dump::source_line("reuters-2", "Reuters"),
+    ]);
+    let file = env.write_file("colleague.ndjson", &dump);
+    env.run_ok(["-q", "import", file.to_str().unwrap()]);
+    env.run_ok(["-q", "actor", "add", "Maria Zakharova"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Briefing",
+        "--date",
+        "2025-11-20",
+        "--id",
+        "briefing",
+    ]);
+    env.run_ok([
+        "-q",
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "Children are safe",
+        "--id",
+        "safe",
+    ]);
+    let before = env.export_ndjson();
+    for name in ["Reuters", "REUTERS"] {
+        let refused = format!("{name:?} names several sources (reuters, reuters-2); use an id");
+        let commands: [&[&str]; 7] = [
+            &[
+                "event", "add", "--title", "Talks", "--date", "2025-11", "--source", name,
+            ],
+            &["event", "edit", "briefing", "--add-source", name],
+            &["event", "postpone", "briefing", "--source", name],
+            &["link", "briefing", name],
+            &["link", "briefing", "reuters", "--via", name],
+            &[
+                "claim",
+                "add",
+                "--by",
+                "Maria Zakharova",
+                "--text",
+                "T",
+                "--source",
+                name,
+            ],
+            &["claim", "rate", "safe", "disputed", "--by", name],
+        ];
+        for args in commands {
+            let err = env.fail(2, args);
+            testenv::assert_one_error_line(&err);
+            assert!(err.contains(&refused), "{args:?}: {err}");
+        }
+        assert_eq!(
+            env.export_ndjson(),
+            before,
+            "{name:?}: something was written"
+        );
+    }
+
+    // An id means its source, typed as it is (white space around it aside).
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Talks",
+        "--date",
+        "2025-11",
+        "--id",
+        "talks",
+        "--source",
+        "reuters-2",
+    ]);
+    assert_eq!(links(&env, "event", "talks"), [("reuters-2".into(), None)]);
+    env.run_ok([
+        "-q",
+        "event",
+        "edit",
+        "briefing",
+        "--add-source",
+        " reuters ",
+    ]);
+    env.run_ok(["-q", "link", "briefing", "reuters-2", "--via", "reuters"]);
+    assert_eq!(
+        links(&env, "event", "briefing"),
+        [
+            ("reuters".into(), None),
+            ("reuters-2".into(), Some("reuters".into()))
+        ]
+    );
+    env.run_ok([
+        "-q",
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "T",
+        "--id",
+        "t",
+        "--source",
+        "reuters",
+    ]);
+    assert_eq!(links(&env, "claim", "t"), [("reuters".into(), None)]);
+    env.run_ok([
+        "-q",
+        "claim",
+        "rate",
+        "safe",
+        "disputed",
+        "--by",
+        "reuters-2",
+    ]);
+    assert_eq!(record(&env, "claim", "safe")["verdict_by"], "reuters-2");
+}

@@ -392,8 +392,9 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     Ok(())
 }
 
-/// What a row's actor name means: the actor's id, `None` for nobody yet, or
-/// `Err` with why it means no one actor (see `Importer::known_actor`).
+/// What a row's actor or source name means: its id, `None` for nobody yet,
+/// or `Err` with why it means no one record (see `Importer::known_actor`,
+/// `SourceNames::known`).
 type Known = std::result::Result<Option<String>, String>;
 
 /// Rows handed from the reading thread to the importing one at a time.
@@ -638,6 +639,117 @@ impl Given {
     }
 }
 
+/// Whether a cell is written as an id (id characters, no capital), as the
+/// CSV exports write a retracted actor or source, or one of several that
+/// share a name: only such a cell is looked up by id before by name.
+fn written_as_id(name: &str) -> bool {
+    crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase)
+}
+
+/// The sources an import's rows can name: all of them, read when it starts
+/// (sources are few), and those it creates. A name is looked up as
+/// `Importer::known_actor` looks up an actor's: a name several live sources
+/// share means none of them ([`crate::resolve::one_named`]), a bad row, as
+/// `event add --source` refuses it.
+struct SourceNames {
+    /// Folded name → the live sources with that name (and the one this
+    /// import created with it).
+    named: foldhash::HashMap<String, Vec<String>>,
+    /// Id → whether the CSV exports write the source as its id (it is
+    /// retracted, or its name is shared): a cell written as that id
+    /// means it, whatever source has that name.
+    written_as_id: foldhash::HashMap<String, bool>,
+    /// Folded ids and earlier names → source, for a name no source has.
+    other: foldhash::HashMap<String, String>,
+    /// Names as written in the rows, and the source each found: most rows
+    /// repeat a spelling, which then needs no folding.
+    as_written: foldhash::HashMap<String, String>,
+}
+
+impl SourceNames {
+    fn read(store: &Store) -> Result<SourceNames> {
+        let mut named: foldhash::HashMap<String, Vec<String>> = Default::default();
+        let mut live = Vec::new();
+        let mut retracted = Vec::new();
+        for source in store.all::<Source>() {
+            let source = source?;
+            if source.meta.retracted.is_some() {
+                retracted.push(source.id);
+                continue;
+            }
+            let name = fold(&source.name);
+            named
+                .entry(name.clone())
+                .or_default()
+                .push(source.id.clone());
+            live.push((name, source.id));
+        }
+        let mut written_as_id = foldhash::HashMap::default();
+        let mut other = foldhash::HashMap::default();
+        // A source is found by its id too, in any case (`ISW` finds `isw`),
+        // unless that spells a source's name.
+        for (name, id) in live {
+            written_as_id.insert(id.clone(), named[&name].len() > 1);
+            other.entry(fold(&id)).or_insert(id);
+        }
+        // A retracted source is found by its id (as the CSV exports write
+        // it): linked again, it stays retracted, and no source is created
+        // in its place.
+        for id in retracted {
+            written_as_id.insert(id.clone(), true);
+            other.entry(fold(&id)).or_insert(id);
+        }
+        // A source's name before a rename finds it, as in `event add`.
+        for (name, id) in crate::resolve::earlier_source_names(store)? {
+            if let Some(id) = id {
+                other.entry(name).or_insert(id);
+            }
+        }
+        Ok(SourceNames {
+            named,
+            written_as_id,
+            other,
+            as_written: Default::default(),
+        })
+    }
+
+    /// The source a name means, if there is one (none is created); `Err`
+    /// with what is wrong (for a bad row) when several live sources have
+    /// that name and it is the id of none of them.
+    fn known(&mut self, name: &str) -> Known {
+        if let Some(id) = self.as_written.get(name) {
+            return Ok(Some(id.clone()));
+        }
+        let found = self.look_up(name)?;
+        if let Some(id) = &found {
+            self.as_written.insert(name.to_string(), id.clone());
+        }
+        Ok(found)
+    }
+
+    fn look_up(&self, name: &str) -> Known {
+        // An id as the CSV exports write one means its source, even where
+        // it folds to another source's name (a retracted `reuters` and a
+        // live "Reuters"): importing an export changes nothing.
+        if written_as_id(name) && self.written_as_id.get(name) == Some(&true) {
+            return Ok(Some(name.to_string()));
+        }
+        let folded = fold(name);
+        match self.named.get(&folded) {
+            Some(ids) => {
+                crate::resolve::one_named("source", name, ids).map(|id| id.map(String::from))
+            }
+            None => Ok(self.other.get(&folded).cloned()),
+        }
+    }
+
+    /// Records a source the import created for a name that meant none.
+    fn created(&mut self, name: &str, id: &str) {
+        self.named.insert(fold(name), vec![id.to_string()]);
+        self.written_as_id.insert(id.to_string(), false);
+    }
+}
+
 /// Turns rows into records: names into ids (creating actors and sources),
 /// rows into new events or new versions of existing ones.
 struct Importer<'s> {
@@ -648,8 +760,8 @@ struct Importer<'s> {
     /// The same by name as written: most rows repeat a spelling seen
     /// before, which then needs no folding.
     actors_as_written: foldhash::HashMap<String, String>,
-    /// Folded name or id → source id (sources are few: all loaded).
-    sources: foldhash::HashMap<String, String>,
+    /// The sources rows can name (sources are few: all loaded).
+    sources: SourceNames,
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
@@ -678,41 +790,7 @@ struct Importer<'s> {
 
 impl<'s> Importer<'s> {
     fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
-        let mut sources = foldhash::HashMap::default();
-        let mut live = Vec::new();
-        let mut retracted = Vec::new();
-        for source in store.all::<Source>() {
-            let source = source?;
-            if source.meta.retracted.is_some() {
-                retracted.push(source.id);
-                continue;
-            }
-            let name = fold(&source.name);
-            sources.insert(name.clone(), source.id.clone());
-            live.push((name, source.id));
-        }
-        // A source is found by its id too, unless that spells another
-        // source's name; an id that folds as the source's own name means
-        // that source, as the exports write one of several sources that
-        // share a name (`axios` of two called Axios).
-        for (name, id) in live {
-            let folded = fold(&id);
-            if folded == name || !sources.contains_key(&folded) {
-                sources.insert(folded, id);
-            }
-        }
-        // A retracted source is found by its id (as the CSV exports write
-        // it), unless that names a live source: linked again, it stays
-        // retracted, and no source is created in its place.
-        for id in retracted {
-            sources.entry(fold(&id)).or_insert(id);
-        }
-        // A source's name before a rename finds it, as in `event add`.
-        for (name, id) in crate::resolve::earlier_source_names(store)? {
-            if let Some(id) = id {
-                sources.entry(name).or_insert(id);
-            }
-        }
+        let sources = SourceNames::read(store)?;
         Ok(Importer {
             store,
             now,
@@ -754,9 +832,8 @@ impl<'s> Importer<'s> {
         // `steve-witkoff` and a new "Steve Witkoff"): importing an export
         // changes nothing. So does the id of an actor whose own name folds
         // alike, as the exports write one of several actors who share a
-        // name (`john-smith` of two John Smiths). Only a cell written as an
-        // id is looked up so.
-        if crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase) {
+        // name (`john-smith` of two John Smiths).
+        if written_as_id(name) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
                 if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
                     self.actors_as_written
@@ -769,29 +846,24 @@ impl<'s> Importer<'s> {
             self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(Ok(Some(id.clone())));
         }
-        let mut found = self.store.actors_named(&folded)?;
-        if found.len() > 1 {
-            // A name several actors share means none of them, but an id
-            // that folds to it (as factline's CSV exports write a shared
-            // name) means its actor.
-            let Some(id) = found.iter().find(|id| id.as_str() == name).cloned() else {
-                return Ok(Err(crate::resolve::several_actors(name, &found)));
-            };
-            self.actors_as_written.insert(name.to_string(), id.clone());
-            return Ok(Ok(Some(id)));
-        }
-        if found.is_empty() {
+        let found = self.store.actors_named(&folded)?;
+        // A name several actors share means none of them, but an id that
+        // folds to it (as factline's CSV exports write a shared name) means
+        // its actor.
+        let id = match crate::resolve::one_named("actor", name, &found) {
+            Ok(Some(id)) => id.to_string(),
             // An id: of an actor this import created, or of a retracted
             // actor (as the CSV exports write one), which is linked again
             // and stays retracted, rather than created anew by its id.
-            if let Some(actor) = bulk.get::<Actor>(name)? {
-                found.push(actor.id);
-            }
-        }
-        let Some(id) = found.into_iter().next() else {
-            return Ok(Ok(None));
+            Ok(None) => match bulk.get::<Actor>(name)? {
+                Some(actor) => actor.id,
+                None => return Ok(Ok(None)),
+            },
+            Err(several) => return Ok(Err(several)),
         };
-        self.actors.insert(folded, id.clone());
+        if found.len() <= 1 {
+            self.actors.insert(folded, id.clone());
+        }
         self.actors_as_written.insert(name.to_string(), id.clone());
         Ok(Ok(Some(id)))
     }
@@ -807,15 +879,13 @@ impl<'s> Importer<'s> {
         Ok(id)
     }
 
+    /// The source a name means; an unknown name creates a source.
     fn source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        match self.known_source(name) {
-            Some(id) => Ok(id),
-            None => self.new_source(bulk, name),
+        match self.sources.known(name) {
+            Ok(Some(id)) => Ok(id),
+            Ok(None) => self.new_source(bulk, name),
+            Err(several) => Err(Error::bad_input(several)),
         }
-    }
-
-    fn known_source(&self, name: &str) -> Option<String> {
-        self.sources.get(&fold(name)).cloned()
     }
 
     fn new_source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
@@ -827,7 +897,7 @@ impl<'s> Importer<'s> {
             grade: None,
             meta: Meta::first(self.now),
         })?;
-        self.sources.insert(fold(name), id.clone());
+        self.sources.created(name, &id);
         self.counts.sources_created += 1;
         Ok(id)
     }
@@ -857,7 +927,13 @@ impl<'s> Importer<'s> {
         sources.clear();
         let mut unknown_sources = false;
         for name in &row.sources {
-            let id = self.known_source(name).unwrap_or_default();
+            let id = match self.sources.known(name) {
+                Ok(id) => id.unwrap_or_default(),
+                Err(several) => {
+                    self.source_ids = sources;
+                    return Ok(Some(format!("sources: {several}")));
+                }
+            };
             unknown_sources |= id.is_empty();
             sources.push(id);
         }
@@ -1144,15 +1220,22 @@ impl<'s> Importer<'s> {
                 }))
             }
         };
-        let sources: Vec<String> = row
-            .sources
-            .iter()
-            .map(|name| self.known_source(name).unwrap_or_default())
-            .collect();
-        let verdict_by = row
+        let mut sources = Vec::with_capacity(row.sources.len());
+        for name in &row.sources {
+            match self.sources.known(name) {
+                Ok(id) => sources.push(id.unwrap_or_default()),
+                Err(several) => return Ok(Some(format!("sources: {several}"))),
+            }
+        }
+        let verdict_by = match row
             .verdict_by
             .as_deref()
-            .map(|name| self.known_source(name).unwrap_or_default());
+            .map(|name| self.sources.known(name))
+        {
+            None => None,
+            Some(Ok(id)) => Some(id.unwrap_or_default()),
+            Some(Err(several)) => return Ok(Some(format!("verdict_by: {several}"))),
+        };
         let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
         for about in &row.about {
             let retracted = match bulk.get::<Event>(about)? {
