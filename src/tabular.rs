@@ -119,8 +119,9 @@ pub struct Columns {
     ignored: Vec<String>,
 }
 
-/// Parses `--map title=Headline,date=Date` into (field, column) pairs.
-pub fn parse_map(text: &str) -> Result<Vec<(String, String)>> {
+/// Parses `--map title=Headline,date=Date` into (field, column) pairs, for
+/// a file whose rows hold `fields` (the timeline's or the claims').
+pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
     let mut pairs = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (field, column) = part.split_once('=').ok_or_else(|| {
@@ -129,10 +130,18 @@ pub fn parse_map(text: &str) -> Result<Vec<(String, String)>> {
             ))
         })?;
         let field = field.trim().to_lowercase();
-        if !TIMELINE_FIELDS.contains(&field.as_str()) && !CLAIM_FIELDS.contains(&field.as_str()) {
+        if !fields.contains(&field.as_str()) {
+            // A field of the other table was most likely meant for it.
+            let hint = if fields == CLAIM_FIELDS && TIMELINE_FIELDS.contains(&field.as_str()) {
+                " (a timeline field: import a timeline without --what claims)"
+            } else if fields != CLAIM_FIELDS && CLAIM_FIELDS.contains(&field.as_str()) {
+                " (a claims field: pass --what claims)"
+            } else {
+                ""
+            };
             return Err(Error::bad_input(format!(
-                "--map: unknown field {field:?}; fields are {}",
-                TIMELINE_FIELDS.join(", ")
+                "--map: unknown field {field:?}{hint}; fields are {}",
+                fields.join(", ")
             )));
         }
         pairs.push((field, column.trim().to_string()));
@@ -1068,7 +1077,7 @@ mod tests {
     #[test]
     fn map_and_timelinejs_headers_find_their_columns() {
         let h = header("When,Headline,Who");
-        let map = parse_map("date=When,title=Headline,actors=Who").unwrap();
+        let map = parse_map("date=When,title=Headline,actors=Who", TIMELINE_FIELDS).unwrap();
         let cols = Columns::new(&h, &map, TIMELINE_FIELDS, "f.csv").unwrap();
         let r = cols
             .event_row(
@@ -1104,8 +1113,11 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(parse_map("title").is_err());
-        assert!(parse_map("colour=x").is_err());
+        assert!(parse_map("title", TIMELINE_FIELDS).is_err());
+        assert!(parse_map("colour=x", TIMELINE_FIELDS).is_err());
+        assert!(parse_map("claimant=Who", TIMELINE_FIELDS).is_err());
+        assert!(parse_map("claimant=Who", CLAIM_FIELDS).is_ok());
+        assert!(parse_map("title=Headline", CLAIM_FIELDS).is_err());
     }
 
     #[test]

@@ -2782,3 +2782,61 @@ fn sources_sharing_a_name_survive_the_csv_round_trips() {
         assert_eq!(env.export_ndjson(), before, "{file} changed the database");
     }
 }
+
+/// `--map` named only the timeline's fields when it refused one, also for
+/// `--what claims`, and took a claims field (`claimant=Who`) for a timeline
+/// import without a word, reading nothing from that column.
+#[test]
+fn map_names_the_fields_of_the_table_being_imported() {
+    let env = TestEnv::new();
+    env.write_file("said.csv", "Who,Said\nMaria Zakharova,Children are safe\n");
+    let err = env.fail(
+        2,
+        [
+            "import",
+            "said.csv",
+            "--what",
+            "claims",
+            "--map",
+            "claimant=Who,text=Said,bogus=X",
+        ],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("unknown field \"bogus\"; fields are id, date, claimant, text,"),
+        "{err}"
+    );
+    let err = env.fail(
+        2,
+        ["import", "said.csv", "--map", "claimant=Who,title=Said"],
+    );
+    assert!(
+        err.contains("unknown field \"claimant\" (a claims field: pass --what claims); fields are id, date, title,"),
+        "{err}"
+    );
+    let err = env.fail(
+        2,
+        [
+            "import",
+            "said.csv",
+            "--what",
+            "claims",
+            "--map",
+            "title=Said",
+        ],
+    );
+    assert!(
+        err.contains("(a timeline field: import a timeline without --what claims)"),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "a refused import created the database");
+    env.run_ok([
+        "import",
+        "said.csv",
+        "--what",
+        "claims",
+        "--map",
+        "claimant=Who,text=Said",
+    ]);
+    assert_eq!(env.json(["claims"])[0]["text"], "Children are safe");
+}

@@ -191,13 +191,13 @@ struct Counts {
 }
 
 fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<()> {
-    let map = match &args.map {
-        Some(text) => tabular::parse_map(text)?,
-        None => Vec::new(),
-    };
     let fields = match args.what {
         CsvContent::Timeline => tabular::TIMELINE_FIELDS,
         CsvContent::Claims => tabular::CLAIM_FIELDS,
+    };
+    let map = match &args.map {
+        Some(text) => tabular::parse_map(text, fields)?,
+        None => Vec::new(),
     };
 
     let reject_path = args
