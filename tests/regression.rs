@@ -912,3 +912,35 @@ fn an_unknown_name_is_quoted_without_the_white_space_around_it() {
     let err = env.fail(2, ["source", "edit", " Reuters\t", "--grade", "B"]);
     assert!(err.contains("unknown source \"Reuters\""), "{err}");
 }
+
+/// Found by the bb13 black-box test (13): `import FILE --quiet` with a bad
+/// row printed only "1 of 2 rows are bad", without the `FILE:LINE: what is
+/// wrong` lines, so a scripted import could not tell which row failed or
+/// why. `--quiet` leaves only errors on stderr, and a bad row is one.
+#[test]
+fn quiet_import_still_lists_the_bad_rows() {
+    let env = TestEnv::new();
+    env.write_file(
+        "q.csv",
+        "date,title\n2025-13,bad\n2025,good\n2025-14,worse\n",
+    );
+    for args in [
+        vec!["--quiet", "import", "q.csv"],
+        vec!["import", "q.csv", "-q", "--max-errors", "1"],
+    ] {
+        let stderr = env.fail(2, &args);
+        assert!(
+            stderr.contains("q.csv:2: date: invalid date \"2025-13\""),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("2 of 3 rows are bad"), "{args:?}: {stderr}");
+    }
+    let stderr = env.fail(2, ["-q", "import", "q.csv", "--max-errors", "1"]);
+    assert!(
+        !stderr.contains("q.csv:4:") && stderr.contains("… and 1 more bad rows"),
+        "{stderr}"
+    );
+    let stderr = env.fail(2, ["-q", "import", "q.csv"]);
+    assert!(stderr.contains("q.csv:4: date"), "{stderr}");
+    assert!(!env.db().exists());
+}

@@ -322,11 +322,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     let bad = bad.rows;
     if !bad.is_empty() && !args.skip_bad {
         progress.finish();
+        // Errors, listed even with --quiet.
         for (line, message) in bad.iter().take(args.max_errors) {
-            crate::notice(format!("{label}:{line}: {message}"));
+            crate::error_line(format!("{label}:{line}: {message}"));
         }
         if bad.len() > args.max_errors {
-            crate::notice(format!(
+            crate::error_line(format!(
                 "… and {} more bad rows",
                 bad.len() - args.max_errors
             ));
