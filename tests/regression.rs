@@ -944,3 +944,66 @@ fn quiet_import_still_lists_the_bad_rows() {
     assert!(stderr.contains("q.csv:4: date"), "{stderr}");
     assert!(!env.db().exists());
 }
+
+/// Found by the bb13 black-box test (06): importing an NDJSON dump
+/// ignored the CSV options without a word: `--what claims --map
+/// title=Headline --skip-bad --rejects r.csv` imported the whole dump, and
+/// with a broken line `--skip-bad` was simply not applied. Each is now
+/// refused with one line naming it (exit 2), as `export` refuses an option
+/// its format does not write; `--dry-run`, which a dump has a meaning for,
+/// is kept.
+#[test]
+fn a_dump_import_refuses_the_csv_options_instead_of_ignoring_them() {
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let dump = source.export_ndjson();
+    let env = TestEnv::new();
+    env.write_file("story.ndjson", &dump);
+    for (option, value) in [
+        ("--what", Some("claims")),
+        ("--what", Some("timeline")),
+        ("--map", Some("title=Headline")),
+        ("--skip-bad", None),
+        ("--rejects", Some("r.csv")),
+        ("--max-errors", Some("5")),
+    ] {
+        let mut args = vec!["import", "story.ndjson", option];
+        args.extend(value);
+        let stderr = env.fail(2, &args);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(option) && stderr.contains("not ndjson"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!env.db().exists(), "{args:?} wrote a database");
+        assert!(!env.path("r.csv").exists());
+    }
+    // Stdin said to be a dump: refused too (not asked for --rejects).
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "ndjson", "--skip-bad"])
+        .write_stdin(dump.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--skip-bad is for CSV only"), "{stderr}");
+    // A broken line: --skip-bad is refused, not silently not applied.
+    let broken: String = dump
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            4 => format!("{}\n", &l[..l.len() - 1]),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    env.write_file("bad.ndjson", &broken);
+    let stderr = env.fail(2, ["import", "bad.ndjson", "--skip-bad"]);
+    assert!(stderr.contains("--skip-bad"), "{stderr}");
+    // --dry-run means something for a dump: it is kept, and so is a plain import.
+    let (_, stderr) = env.run_ok_with_stderr(["import", "story.ndjson", "--dry-run"]);
+    assert!(stderr.contains("dry run of story.ndjson"), "{stderr}");
+    assert!(!env.db().exists());
+    env.run_ok(["-q", "import", "story.ndjson"]);
+    assert_eq!(env.export_ndjson(), dump);
+}

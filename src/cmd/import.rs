@@ -31,12 +31,6 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     } else {
         args.file.display().to_string()
     };
-    if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
-        // The default reject file is named after the input, which has no name.
-        return Err(Error::bad_input(
-            "--skip-bad on stdin needs --rejects FILE, where the bad rows go",
-        ));
-    }
     // A dump (and a claims CSV) is read twice, so stdin is spooled first.
     let spooled = if stdin {
         let mut temp = tempfile::NamedTempFile::new()?;
@@ -58,10 +52,38 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             "cannot read {label}: no such file"
         )));
     }
-    match input_format(ctx.format, &path, &label)? {
-        Format::Ndjson => import_ndjson(ctx, &path, &label, args.dry_run),
-        _ => import_csv(ctx, &path, &label, &args),
+    if input_format(ctx.format, &path, &label)? == Format::Ndjson {
+        refuse_csv_options(&args)?;
+        return import_ndjson(ctx, &path, &label, args.dry_run);
     }
+    if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
+        // The default reject file is named after the input, which has no name.
+        return Err(Error::bad_input(
+            "--skip-bad on stdin needs --rejects FILE, where the bad rows go",
+        ));
+    }
+    import_csv(ctx, &path, &label, &args)
+}
+
+/// Refuses the options that only a CSV import reads, for a dump: it holds
+/// every kind of record with fixed field names, is checked up to its first
+/// bad line and is imported whole or not at all (`--dry-run` is for both).
+fn refuse_csv_options(args: &ImportArgs) -> Result<()> {
+    let for_csv = |option: String| format!("{option} is for CSV only");
+    crate::cmd::refuse_unused_options(
+        [
+            args.what
+                .map(|what| for_csv(format!("--what {}", what.name()))),
+            args.map.as_ref().map(|map| for_csv(format!("--map {map}"))),
+            args.skip_bad.then(|| for_csv("--skip-bad".into())),
+            args.rejects
+                .as_ref()
+                .map(|path| for_csv(format!("--rejects {}", path.display()))),
+            args.max_errors
+                .map(|n| for_csv(format!("--max-errors {n}"))),
+        ],
+        "ndjson",
+    )
 }
 
 /// --format if given, else the file's extension, else its first byte.
@@ -176,6 +198,9 @@ fn check_reject_path(ctx: &Ctx, rejects: &Path, input: &Path, label: &str) -> Re
     Ok(())
 }
 
+/// How many bad rows a CSV import lists (`--max-errors`).
+const DEFAULT_MAX_ERRORS: usize = 20;
+
 /// What a CSV import did (or, with --dry-run, would do).
 #[derive(Debug, Default)]
 struct Counts {
@@ -195,7 +220,9 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         Some(text) => tabular::parse_map(text)?,
         None => Vec::new(),
     };
-    let fields = match args.what {
+    let what = args.what.unwrap_or(CsvContent::Timeline);
+    let max_errors = args.max_errors.unwrap_or(DEFAULT_MAX_ERRORS);
+    let fields = match what {
         CsvContent::Timeline => tabular::TIMELINE_FIELDS,
         CsvContent::Claims => tabular::CLAIM_FIELDS,
     };
@@ -218,7 +245,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     let mut row_start = rows.position();
     // Claims may name claims further down the file (contradicts, supports):
     // their ids are gathered first. (Claims are few; events are read once.)
-    let claim_ids = match args.what {
+    let claim_ids = match what {
         CsvContent::Claims => {
             let mut ids = std::collections::HashSet::new();
             let mut first = Rows::new(open(path, label)?, label)?;
@@ -258,7 +285,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // records.
     let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
     std::thread::scope(|scope| -> Result<()> {
-        let (columns, header, what) = (&columns, &header, args.what);
+        let (columns, header, what) = (&columns, &header, what);
         scope.spawn(move || {
             let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
             loop {
@@ -323,14 +350,11 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     if !bad.is_empty() && !args.skip_bad {
         progress.finish();
         // Errors, listed even with --quiet.
-        for (line, message) in bad.iter().take(args.max_errors) {
+        for (line, message) in bad.iter().take(max_errors) {
             crate::error_line(format!("{label}:{line}: {message}"));
         }
-        if bad.len() > args.max_errors {
-            crate::error_line(format!(
-                "… and {} more bad rows",
-                bad.len() - args.max_errors
-            ));
+        if bad.len() > max_errors {
+            crate::error_line(format!("… and {} more bad rows", bad.len() - max_errors));
         }
         return Err(Error::bad_input(format!(
             "{label}: {} of {total} rows are bad; nothing was written (fix them, or pass --skip-bad to import the good rows and write the bad ones to a reject file)",
