@@ -1007,3 +1007,57 @@ fn a_dump_import_refuses_the_csv_options_instead_of_ignoring_them() {
     env.run_ok(["-q", "import", "story.ndjson"]);
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// Found by the bb13 black-box test (07): importing factline's own claims
+/// CSV without `--what claims` said `no "title" column; … name it with
+/// --map title=COLUMN`, and following that hint imported the claims as
+/// events. A header with a claim's text and claimant now says to pass
+/// `--what claims`; a timeline's header (factline's CSV, or a TimelineJS
+/// sheet) given with `--what claims` says to import it as a timeline.
+#[test]
+fn a_csv_of_the_other_kind_is_told_which_what_to_pass() {
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let env = TestEnv::new();
+    env.write_file(
+        "claims.csv",
+        &source.run_ok(["export", "--format", "csv", "--what", "claims"]),
+    );
+    env.write_file(
+        "timeline.csv",
+        &source.run_ok(["export", "--format", "csv"]),
+    );
+    env.write_file(
+        "sheet.csv",
+        &source.run_ok(["export", "--format", "timelinejs-csv"]),
+    );
+    let stderr = env.fail(2, ["import", "claims.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("claims.csv:1: no \"title\" column")
+            && stderr.contains("pass --what claims")
+            && !stderr.contains("--map title="),
+        "{stderr}"
+    );
+    for sheet in ["timeline.csv", "sheet.csv"] {
+        let stderr = env.fail(2, ["import", sheet, "--what", "claims"]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(&format!("{sheet}:1: ")) && stderr.contains("--what timeline"),
+            "{sheet}: {stderr}"
+        );
+    }
+    assert!(!env.db().exists());
+    // Each imports as what it is.
+    env.run_ok(["-q", "import", "timeline.csv"]);
+    env.run_ok(["-q", "import", "claims.csv", "--what", "claims"]);
+    for what in ["timeline", "claims"] {
+        let export = ["export", "--format", "csv", "--what", what];
+        assert_eq!(env.run_ok(export), source.run_ok(export), "{what}");
+    }
+    // A sheet of events with a text column but no claimant is still told
+    // to name its title column.
+    env.write_file("notes.csv", "date,text\n2025,Talks\n");
+    let stderr = env.fail(2, ["import", "notes.csv"]);
+    assert!(stderr.contains("--map title=COLUMN"), "{stderr}");
+}
