@@ -1061,3 +1061,35 @@ fn a_csv_of_the_other_kind_is_told_which_what_to_pass() {
     let stderr = env.fail(2, ["import", "notes.csv"]);
     assert!(stderr.contains("--map title=COLUMN"), "{stderr}");
 }
+
+/// Found by the bb13 black-box test (11): an NDJSON dump saved with a
+/// UTF-8 byte-order mark (as Windows Notepad saves it) was refused with
+/// `FILE:1: expected value`, while a CSV with one imported. The mark is
+/// now skipped, as the CSV reader skips it, in a file and on stdin.
+#[test]
+fn a_dump_with_a_byte_order_mark_imports() {
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let dump = source.export_ndjson();
+    let with_bom = format!("\u{feff}{dump}");
+    let env = TestEnv::new();
+    env.write_file("bom.ndjson", &with_bom);
+    env.run_ok(["-q", "import", "bom.ndjson"]);
+    assert_eq!(env.export_ndjson(), dump);
+    // On stdin, without --format: still read as a dump (and changes nothing).
+    let out = env
+        .cmd()
+        .args(["import", "-"])
+        .write_stdin(with_bom)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("0 new, 51 already present"), "{stderr}");
+    assert_eq!(env.export_ndjson(), dump);
+    // Only at the start of the file: elsewhere it is not JSON.
+    let inside = dump.replacen("\n{", "\n\u{feff}{", 1);
+    env.write_file("inside.ndjson", &inside);
+    let stderr = env.fail(2, ["import", "inside.ndjson"]);
+    assert!(stderr.contains("inside.ndjson:2:"), "{stderr}");
+}
