@@ -957,8 +957,8 @@ pub struct ImportArgs {
     /// file. (A dump is imported whole or not at all.)
     #[arg(long)]
     pub skip_bad: bool,
-    /// Where --skip-bad writes bad rows (default: FILE.rejects.csv; needed
-    /// when the file is stdin).
+    /// Where --skip-bad writes bad rows ("-" is stdout; default:
+    /// FILE.rejects.csv; needed when the file is stdin).
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<PathBuf>,
     /// Check the file and report what would change, writing nothing.

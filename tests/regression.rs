@@ -1093,3 +1093,50 @@ fn a_dump_with_a_byte_order_mark_imports() {
     let stderr = env.fail(2, ["import", "inside.ndjson"]);
     assert!(stderr.contains("inside.ndjson:2:"), "{stderr}");
 }
+
+/// Found by the bb13 black-box test (08): `import - --skip-bad --rejects -`
+/// wrote the bad rows into a file literally named `-` in the working
+/// directory, and said "1 bad rows written to -". As with `export -o -`,
+/// `-` is now stdout, where an import writes nothing else: the reject CSV
+/// goes there.
+#[test]
+fn rejects_dash_writes_the_bad_rows_to_stdout() {
+    let env = TestEnv::new();
+    let sheet = "date,title\n2025-13,bad\n2025,good\n";
+    let out = env
+        .cmd()
+        .args(["import", "-", "--skip-bad", "--rejects", "-"])
+        .write_stdin(sheet)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("1 bad rows written to stdout"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert_eq!(rows[0], "error,date,title");
+    assert!(
+        rows[1].starts_with("\"<stdin>:2: date: invalid date") && rows[1].ends_with(",2025-13,bad"),
+        "{stdout}"
+    );
+    assert!(!env.path("-").exists(), "a file named - was written");
+    // From a file too; the good row is imported once.
+    env.write_file("sheet.csv", sheet);
+    let stdout = env.run_ok(["-q", "import", "sheet.csv", "--skip-bad", "--rejects", "-"]);
+    assert!(stdout.starts_with("error,date,title\n") && stdout.contains("sheet.csv:2:"));
+    assert!(!env.path("-").exists());
+    let timeline = env.run_ok(["timeline", "--format", "csv"]);
+    assert_eq!(timeline.lines().count(), 2, "{timeline}");
+    // A dry run writes no reject rows.
+    let stdout = env.run_ok([
+        "-q",
+        "import",
+        "sheet.csv",
+        "--skip-bad",
+        "--rejects",
+        "-",
+        "--dry-run",
+    ]);
+    assert_eq!(stdout, "");
+}

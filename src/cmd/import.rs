@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
         // The default reject file is named after the input, which has no name.
         return Err(Error::bad_input(
-            "--skip-bad on stdin needs --rejects FILE, where the bad rows go",
+            "--skip-bad on stdin needs --rejects FILE, where the bad rows go (- for stdout)",
         ));
     }
     import_csv(ctx, &path, &label, &args)
@@ -184,8 +184,12 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
 /// that --skip-bad would write over the file being imported (whatever the
 /// spelling of its path: a link, `..`), which would leave the user only
 /// the bad rows, or into a database directory (this one, or another),
-/// where it would be taken for one of the database's files.
+/// where it would be taken for one of the database's files. `-` is
+/// stdout, where an import writes nothing else.
 fn check_reject_path(ctx: &Ctx, rejects: &Path, input: &Path, label: &str) -> Result<()> {
+    if rejects == Path::new("-") {
+        return Ok(());
+    }
     if crate::output::same_file(rejects, input) {
         return Err(Error::bad_input(format!(
             "--rejects {} is {label}, the file being imported; the bad rows would replace it (name another file)",
@@ -347,8 +351,10 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         }
         Ok(())
     })?;
-    if let Some(mut file) = bad.file.take() {
-        file.flush()?;
+    if let Some(file) = bad.file.take() {
+        file.into_inner()
+            .map_err(|e| Error::from(e.into_error()))?
+            .finish()?;
     }
     let bad = bad.rows;
     if !bad.is_empty() && !args.skip_bad {
@@ -398,7 +404,10 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             if args.dry_run {
                 "would be rejected".to_string()
             } else {
-                format!("written to {}", reject_path.display())
+                match reject_path == Path::new("-") {
+                    true => "written to stdout".to_string(),
+                    false => format!("written to {}", reject_path.display()),
+                }
             }
         ));
     }
@@ -468,10 +477,10 @@ fn parse_row(
 }
 
 /// The bad rows of an import, and (with --skip-bad, not in a dry run)
-/// the reject file they go to, created at the first.
+/// the reject file they go to (`-`: stdout), created at the first.
 struct BadRows<'a> {
     rows: Vec<(u64, String)>,
-    file: Option<csv::Writer<std::fs::File>>,
+    file: Option<csv::Writer<crate::output::Output>>,
     path: &'a Path,
     header: &'a [String],
     label: &'a str,
@@ -485,9 +494,7 @@ impl BadRows<'_> {
             let writer = match &mut self.file {
                 Some(w) => w,
                 None => {
-                    let file = std::fs::File::create(self.path).map_err(|e| {
-                        Error::bad_input(format!("cannot write {}: {e}", self.path.display()))
-                    })?;
+                    let file = crate::output::Output::create(Some(self.path))?;
                     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
                     let mut h = self.header.to_vec();
                     h.insert(0, "error".to_string());
