@@ -947,25 +947,27 @@ pub struct ImportArgs {
     /// The file: an NDJSON dump or a CSV ("-" reads stdin; say which with --format).
     pub file: PathBuf,
     /// For CSV: the timeline of events (default) or claims.
-    #[arg(long, value_enum, default_value = "timeline")]
-    pub what: CsvContent,
+    #[arg(long, value_enum)]
+    pub what: Option<CsvContent>,
     /// For CSV: which column holds each field, e.g. title=Headline,date=Date.
     /// A sheet with TimelineJS's Year/Month/Day columns is read as such.
     #[arg(long, value_name = "FIELD=COLUMN,…")]
     pub map: Option<String>,
-    /// Import the good rows and write the bad ones to a reject file.
+    /// For CSV: import the good rows and write the bad ones to a reject
+    /// file. (A dump is imported whole or not at all.)
     #[arg(long)]
     pub skip_bad: bool,
-    /// Where --skip-bad writes bad rows (default: FILE.rejects.csv; needed
-    /// when the file is stdin).
+    /// Where --skip-bad writes bad rows ("-" is stdout; default:
+    /// FILE.rejects.csv; needed when the file is stdin).
     #[arg(long, value_name = "PATH")]
     pub rejects: Option<PathBuf>,
     /// Check the file and report what would change, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// How many bad rows to report before stopping the list.
-    #[arg(long, default_value_t = 20)]
-    pub max_errors: usize,
+    /// For CSV: how many bad rows to report before stopping the list
+    /// (default 20). A dump stops at its first bad line.
+    #[arg(long)]
+    pub max_errors: Option<usize>,
 }
 
 /// A record's id as typed: without the white space around it, as new ids

@@ -18,6 +18,9 @@ pub const FORMAT_NAME: &str = "factline-ndjson";
 /// The dump format this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The UTF-8 byte-order mark a file may start with.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Longest line accepted on import: a hostile file cannot exhaust memory.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
@@ -138,7 +141,12 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             }
             let text = std::str::from_utf8(&self.buf)
                 .map_err(|_| Error::bad_input(format!("{label}:{number}: not valid UTF-8")))?;
-            let text = text.trim_end_matches(['\n', '\r']);
+            let mut text = text.trim_end_matches(['\n', '\r']);
+            if number == 1 {
+                // A byte-order mark, as Windows Notepad saves UTF-8: not
+                // part of the first line (the CSV reader skips it too).
+                text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
+            }
             if text.trim().is_empty() {
                 continue;
             }

@@ -58,8 +58,15 @@ static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new
 /// Writes a note for the user on stderr (creations, echoed dates), unless `--quiet`.
 pub fn notice(message: impl std::fmt::Display) {
     if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
-        let _ = writeln!(std::io::stderr(), "factline: {message}");
+        error_line(message);
     }
+}
+
+/// Writes an error on stderr, even with `--quiet` (which leaves only
+/// errors there): one of several that a command lists before it fails,
+/// such as an import's bad rows.
+pub fn error_line(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr(), "factline: {message}");
 }
 
 /// Set by `--verbose`: the store says what it did and how long it took.

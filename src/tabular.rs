@@ -149,6 +149,24 @@ pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
     Ok(pairs)
 }
 
+/// What a header that is not one of `fields` holds, when it is the other
+/// CSV factline reads: `("claims", the columns that say so)` for a claim's
+/// text and claimant, `("timeline", …)` for an event's title and date or a
+/// TimelineJS sheet's Headline and Year. The `--what` to pass, and why.
+fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'static str)> {
+    let has = |name: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
+    if fields == TIMELINE_FIELDS {
+        (has("text") && has("claimant"))
+            .then_some(("claims", "a claim's text and claimant columns"))
+    } else if has("title") && has("date") {
+        Some(("timeline", "an event's title and date columns"))
+    } else if has("Headline") && has("Year") {
+        Some(("timeline", "a TimelineJS sheet's Headline and Year columns"))
+    } else {
+        None
+    }
+}
+
 impl Columns {
     /// Finds each field's column in `header`: by `--map`, else by the field's
     /// own name (case-insensitive). A sheet without a date column but with
@@ -233,8 +251,24 @@ impl Columns {
             })
         {
             if !index.contains_key(field) {
+                return Err(Error::bad_input(match other_content(header, fields) {
+                    Some((what, has)) => format!(
+                        "{label}:1: no {field:?} column; the header is {}, with {has}: pass --what {what}",
+                        header.join(",")
+                    ),
+                    None => format!(
+                        "{label}:1: no {field:?} column; the header is {}; name it with --map {field}=COLUMN",
+                        header.join(",")
+                    ),
+                }));
+            }
+        }
+        // A claims sheet with neither an id nor a claimant column names no
+        // claim in any row: a timeline's is told so at once, not row by row.
+        if fields == CLAIM_FIELDS && !index.contains_key("id") && !index.contains_key("claimant") {
+            if let Some((what, has)) = other_content(header, fields) {
                 return Err(Error::bad_input(format!(
-                    "{label}:1: no {field:?} column; the header is {}; name it with --map {field}=COLUMN",
+                    "{label}:1: no \"id\" or \"claimant\" column, so no row names a claim; the header is {}, with {has}: pass --what {what}",
                     header.join(",")
                 )));
             }

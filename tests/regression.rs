@@ -912,3 +912,231 @@ fn an_unknown_name_is_quoted_without_the_white_space_around_it() {
     let err = env.fail(2, ["source", "edit", " Reuters\t", "--grade", "B"]);
     assert!(err.contains("unknown source \"Reuters\""), "{err}");
 }
+
+/// Found by the bb13 black-box test (13): `import FILE --quiet` with a bad
+/// row printed only "1 of 2 rows are bad", without the `FILE:LINE: what is
+/// wrong` lines, so a scripted import could not tell which row failed or
+/// why. `--quiet` leaves only errors on stderr, and a bad row is one.
+#[test]
+fn quiet_import_still_lists_the_bad_rows() {
+    let env = TestEnv::new();
+    env.write_file(
+        "q.csv",
+        "date,title\n2025-13,bad\n2025,good\n2025-14,worse\n",
+    );
+    for args in [
+        vec!["--quiet", "import", "q.csv"],
+        vec!["import", "q.csv", "-q", "--max-errors", "1"],
+    ] {
+        let stderr = env.fail(2, &args);
+        assert!(
+            stderr.contains("q.csv:2: date: invalid date \"2025-13\""),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("2 of 3 rows are bad"), "{args:?}: {stderr}");
+    }
+    let stderr = env.fail(2, ["-q", "import", "q.csv", "--max-errors", "1"]);
+    assert!(
+        !stderr.contains("q.csv:4:") && stderr.contains("… and 1 more bad rows"),
+        "{stderr}"
+    );
+    let stderr = env.fail(2, ["-q", "import", "q.csv"]);
+    assert!(stderr.contains("q.csv:4: date"), "{stderr}");
+    assert!(!env.db().exists());
+}
+
+/// Found by the bb13 black-box test (06): importing an NDJSON dump
+/// ignored the CSV options without a word: `--what claims --map
+/// title=Headline --skip-bad --rejects r.csv` imported the whole dump, and
+/// with a broken line `--skip-bad` was simply not applied. Each is now
+/// refused with one line naming it (exit 2), as `export` refuses an option
+/// its format does not write; `--dry-run`, which a dump has a meaning for,
+/// is kept.
+#[test]
+fn a_dump_import_refuses_the_csv_options_instead_of_ignoring_them() {
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let dump = source.export_ndjson();
+    let env = TestEnv::new();
+    env.write_file("story.ndjson", &dump);
+    for (option, value) in [
+        ("--what", Some("claims")),
+        ("--what", Some("timeline")),
+        ("--map", Some("title=Headline")),
+        ("--skip-bad", None),
+        ("--rejects", Some("r.csv")),
+        ("--max-errors", Some("5")),
+    ] {
+        let mut args = vec!["import", "story.ndjson", option];
+        args.extend(value);
+        let stderr = env.fail(2, &args);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(option) && stderr.contains("not ndjson"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!env.db().exists(), "{args:?} wrote a database");
+        assert!(!env.path("r.csv").exists());
+    }
+    // Stdin said to be a dump: refused too (not asked for --rejects).
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "ndjson", "--skip-bad"])
+        .write_stdin(dump.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--skip-bad is for CSV only"), "{stderr}");
+    // A broken line: --skip-bad is refused, not silently not applied.
+    let broken: String = dump
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            4 => format!("{}\n", &l[..l.len() - 1]),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    env.write_file("bad.ndjson", &broken);
+    let stderr = env.fail(2, ["import", "bad.ndjson", "--skip-bad"]);
+    assert!(stderr.contains("--skip-bad"), "{stderr}");
+    // --dry-run means something for a dump: it is kept, and so is a plain import.
+    let (_, stderr) = env.run_ok_with_stderr(["import", "story.ndjson", "--dry-run"]);
+    assert!(stderr.contains("dry run of story.ndjson"), "{stderr}");
+    assert!(!env.db().exists());
+    env.run_ok(["-q", "import", "story.ndjson"]);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// Found by the bb13 black-box test (07): importing factline's own claims
+/// CSV without `--what claims` said `no "title" column; … name it with
+/// --map title=COLUMN`, and following that hint imported the claims as
+/// events. A header with a claim's text and claimant now says to pass
+/// `--what claims`; a timeline's header (factline's CSV, or a TimelineJS
+/// sheet) given with `--what claims` says to import it as a timeline.
+#[test]
+fn a_csv_of_the_other_kind_is_told_which_what_to_pass() {
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let env = TestEnv::new();
+    env.write_file(
+        "claims.csv",
+        &source.run_ok(["export", "--format", "csv", "--what", "claims"]),
+    );
+    env.write_file(
+        "timeline.csv",
+        &source.run_ok(["export", "--format", "csv"]),
+    );
+    env.write_file(
+        "sheet.csv",
+        &source.run_ok(["export", "--format", "timelinejs-csv"]),
+    );
+    let stderr = env.fail(2, ["import", "claims.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("claims.csv:1: no \"title\" column")
+            && stderr.contains("pass --what claims")
+            && !stderr.contains("--map title="),
+        "{stderr}"
+    );
+    for sheet in ["timeline.csv", "sheet.csv"] {
+        let stderr = env.fail(2, ["import", sheet, "--what", "claims"]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(&format!("{sheet}:1: ")) && stderr.contains("--what timeline"),
+            "{sheet}: {stderr}"
+        );
+    }
+    assert!(!env.db().exists());
+    // Each imports as what it is.
+    env.run_ok(["-q", "import", "timeline.csv"]);
+    env.run_ok(["-q", "import", "claims.csv", "--what", "claims"]);
+    for what in ["timeline", "claims"] {
+        let export = ["export", "--format", "csv", "--what", what];
+        assert_eq!(env.run_ok(export), source.run_ok(export), "{what}");
+    }
+    // A sheet of events with a text column but no claimant is still told
+    // to name its title column.
+    env.write_file("notes.csv", "date,text\n2025,Talks\n");
+    let stderr = env.fail(2, ["import", "notes.csv"]);
+    assert!(stderr.contains("--map title=COLUMN"), "{stderr}");
+}
+
+/// Found by the bb13 black-box test (11): an NDJSON dump saved with a
+/// UTF-8 byte-order mark (as Windows Notepad saves it) was refused with
+/// `FILE:1: expected value`, while a CSV with one imported. The mark is
+/// now skipped, as the CSV reader skips it, in a file and on stdin.
+#[test]
+fn a_dump_with_a_byte_order_mark_imports() {
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let dump = source.export_ndjson();
+    let with_bom = format!("\u{feff}{dump}");
+    let env = TestEnv::new();
+    env.write_file("bom.ndjson", &with_bom);
+    env.run_ok(["-q", "import", "bom.ndjson"]);
+    assert_eq!(env.export_ndjson(), dump);
+    // On stdin, without --format: still read as a dump (and changes nothing).
+    let out = env
+        .cmd()
+        .args(["import", "-"])
+        .write_stdin(with_bom)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("0 new, 51 already present"), "{stderr}");
+    assert_eq!(env.export_ndjson(), dump);
+    // Only at the start of the file: elsewhere it is not JSON.
+    let inside = dump.replacen("\n{", "\n\u{feff}{", 1);
+    env.write_file("inside.ndjson", &inside);
+    let stderr = env.fail(2, ["import", "inside.ndjson"]);
+    assert!(stderr.contains("inside.ndjson:2:"), "{stderr}");
+}
+
+/// Found by the bb13 black-box test (08): `import - --skip-bad --rejects -`
+/// wrote the bad rows into a file literally named `-` in the working
+/// directory, and said "1 bad rows written to -". As with `export -o -`,
+/// `-` is now stdout, where an import writes nothing else: the reject CSV
+/// goes there.
+#[test]
+fn rejects_dash_writes_the_bad_rows_to_stdout() {
+    let env = TestEnv::new();
+    let sheet = "date,title\n2025-13,bad\n2025,good\n";
+    let out = env
+        .cmd()
+        .args(["import", "-", "--skip-bad", "--rejects", "-"])
+        .write_stdin(sheet)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("1 bad rows written to stdout"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert_eq!(rows[0], "error,date,title");
+    assert!(
+        rows[1].starts_with("\"<stdin>:2: date: invalid date") && rows[1].ends_with(",2025-13,bad"),
+        "{stdout}"
+    );
+    assert!(!env.path("-").exists(), "a file named - was written");
+    // From a file too; the good row is imported once.
+    env.write_file("sheet.csv", sheet);
+    let stdout = env.run_ok(["-q", "import", "sheet.csv", "--skip-bad", "--rejects", "-"]);
+    assert!(stdout.starts_with("error,date,title\n") && stdout.contains("sheet.csv:2:"));
+    assert!(!env.path("-").exists());
+    let timeline = env.run_ok(["timeline", "--format", "csv"]);
+    assert_eq!(timeline.lines().count(), 2, "{timeline}");
+    // A dry run writes no reject rows.
+    let stdout = env.run_ok([
+        "-q",
+        "import",
+        "sheet.csv",
+        "--skip-bad",
+        "--rejects",
+        "-",
+        "--dry-run",
+    ]);
+    assert_eq!(stdout, "");
+}

@@ -27,8 +27,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         GraphScope::Actors => Scope::Actors,
         GraphScope::Full => Scope::Full,
     };
-    // An option the format does not write is refused, not ignored: a user
-    // who asked for it would otherwise get something else without a word.
+    // An option the format does not write is refused, not ignored.
     let graph_format = matches!(format, Format::Dot | Format::Graphml | Format::Gexf);
     let refused = [
         args.what
@@ -46,12 +45,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
         (args.raw && format != Format::Csv)
             .then(|| "--raw is written by --format csv only".to_string()),
     ];
-    if let Some(refused) = refused.into_iter().flatten().next() {
-        return Err(Error::bad_input(format!(
-            "{refused}, not {}",
-            format.name()
-        )));
-    }
+    crate::cmd::refuse_unused_options(refused, format.name())?;
     let claims = args.what == Some(CsvContent::Claims);
     let mut filter = timeline::parse_filter(&args.events)?;
     let chooses = args.events.actor.is_some() || filter != Filter::default();

@@ -31,12 +31,6 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     } else {
         args.file.display().to_string()
     };
-    if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
-        // The default reject file is named after the input, which has no name.
-        return Err(Error::bad_input(
-            "--skip-bad on stdin needs --rejects FILE, where the bad rows go",
-        ));
-    }
     // A dump (and a claims CSV) is read twice, so stdin is spooled first.
     let spooled = if stdin {
         let mut temp = tempfile::NamedTempFile::new()?;
@@ -58,10 +52,38 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             "cannot read {label}: no such file"
         )));
     }
-    match input_format(ctx.format, &path, &label)? {
-        Format::Ndjson => import_ndjson(ctx, &path, &label, args.dry_run),
-        _ => import_csv(ctx, &path, &label, &args),
+    if input_format(ctx.format, &path, &label)? == Format::Ndjson {
+        refuse_csv_options(&args)?;
+        return import_ndjson(ctx, &path, &label, args.dry_run);
     }
+    if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
+        // The default reject file is named after the input, which has no name.
+        return Err(Error::bad_input(
+            "--skip-bad on stdin needs --rejects FILE, where the bad rows go (- for stdout)",
+        ));
+    }
+    import_csv(ctx, &path, &label, &args)
+}
+
+/// Refuses the options that only a CSV import reads, for a dump: it holds
+/// every kind of record with fixed field names, is checked up to its first
+/// bad line and is imported whole or not at all (`--dry-run` is for both).
+fn refuse_csv_options(args: &ImportArgs) -> Result<()> {
+    let for_csv = |option: String| format!("{option} is for CSV only");
+    crate::cmd::refuse_unused_options(
+        [
+            args.what
+                .map(|what| for_csv(format!("--what {}", what.name()))),
+            args.map.as_ref().map(|map| for_csv(format!("--map {map}"))),
+            args.skip_bad.then(|| for_csv("--skip-bad".into())),
+            args.rejects
+                .as_ref()
+                .map(|path| for_csv(format!("--rejects {}", path.display()))),
+            args.max_errors
+                .map(|n| for_csv(format!("--max-errors {n}"))),
+        ],
+        "ndjson",
+    )
 }
 
 /// --format if given, else the file's extension, else its first byte.
@@ -87,9 +109,13 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
             _ => {}
         }
     }
-    let mut first = [0u8; 1];
-    let n = std::fs::File::open(path)?.read(&mut first)?;
-    Ok(if n == 1 && first[0] == b'{' {
+    // After a byte-order mark, which either may start with.
+    let mut first = Vec::with_capacity(4);
+    std::fs::File::open(path)?.take(4).read_to_end(&mut first)?;
+    let mut bom = [0u8; 4];
+    let bom = dump::BYTE_ORDER_MARK.encode_utf8(&mut bom).as_bytes();
+    let first = first.strip_prefix(bom).unwrap_or(&first);
+    Ok(if first.first() == Some(&b'{') {
         Format::Ndjson
     } else {
         Format::Csv
@@ -158,8 +184,12 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
 /// that --skip-bad would write over the file being imported (whatever the
 /// spelling of its path: a link, `..`), which would leave the user only
 /// the bad rows, or into a database directory (this one, or another),
-/// where it would be taken for one of the database's files.
+/// where it would be taken for one of the database's files. `-` is
+/// stdout, where an import writes nothing else.
 fn check_reject_path(ctx: &Ctx, rejects: &Path, input: &Path, label: &str) -> Result<()> {
+    if rejects == Path::new("-") {
+        return Ok(());
+    }
     if crate::output::same_file(rejects, input) {
         return Err(Error::bad_input(format!(
             "--rejects {} is {label}, the file being imported; the bad rows would replace it (name another file)",
@@ -176,6 +206,9 @@ fn check_reject_path(ctx: &Ctx, rejects: &Path, input: &Path, label: &str) -> Re
     Ok(())
 }
 
+/// How many bad rows a CSV import lists (`--max-errors`).
+const DEFAULT_MAX_ERRORS: usize = 20;
+
 /// What a CSV import did (or, with --dry-run, would do).
 #[derive(Debug, Default)]
 struct Counts {
@@ -191,7 +224,9 @@ struct Counts {
 }
 
 fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<()> {
-    let fields = match args.what {
+    let what = args.what.unwrap_or(CsvContent::Timeline);
+    let max_errors = args.max_errors.unwrap_or(DEFAULT_MAX_ERRORS);
+    let fields = match what {
         CsvContent::Timeline => tabular::TIMELINE_FIELDS,
         CsvContent::Claims => tabular::CLAIM_FIELDS,
     };
@@ -218,7 +253,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     let mut row_start = rows.position();
     // Claims may name claims further down the file (contradicts, supports):
     // their ids are gathered first. (Claims are few; events are read once.)
-    let claim_ids = match args.what {
+    let claim_ids = match what {
         CsvContent::Claims => {
             let mut ids = std::collections::HashSet::new();
             let mut first = Rows::new(open(path, label)?, label)?;
@@ -258,7 +293,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // records.
     let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
     std::thread::scope(|scope| -> Result<()> {
-        let (columns, header, what) = (&columns, &header, args.what);
+        let (columns, header, what) = (&columns, &header, what);
         scope.spawn(move || {
             let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
             loop {
@@ -316,20 +351,20 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         }
         Ok(())
     })?;
-    if let Some(mut file) = bad.file.take() {
-        file.flush()?;
+    if let Some(file) = bad.file.take() {
+        file.into_inner()
+            .map_err(|e| Error::from(e.into_error()))?
+            .finish()?;
     }
     let bad = bad.rows;
     if !bad.is_empty() && !args.skip_bad {
         progress.finish();
-        for (line, message) in bad.iter().take(args.max_errors) {
-            crate::notice(format!("{label}:{line}: {message}"));
+        // Errors, listed even with --quiet.
+        for (line, message) in bad.iter().take(max_errors) {
+            crate::error_line(format!("{label}:{line}: {message}"));
         }
-        if bad.len() > args.max_errors {
-            crate::notice(format!(
-                "… and {} more bad rows",
-                bad.len() - args.max_errors
-            ));
+        if bad.len() > max_errors {
+            crate::error_line(format!("… and {} more bad rows", bad.len() - max_errors));
         }
         return Err(Error::bad_input(format!(
             "{label}: {} of {total} rows are bad; nothing was written (fix them, or pass --skip-bad to import the good rows and write the bad ones to a reject file)",
@@ -369,7 +404,10 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             if args.dry_run {
                 "would be rejected".to_string()
             } else {
-                format!("written to {}", reject_path.display())
+                match reject_path == Path::new("-") {
+                    true => "written to stdout".to_string(),
+                    false => format!("written to {}", reject_path.display()),
+                }
             }
         ));
     }
@@ -440,10 +478,10 @@ fn parse_row(
 }
 
 /// The bad rows of an import, and (with --skip-bad, not in a dry run)
-/// the reject file they go to, created at the first.
+/// the reject file they go to (`-`: stdout), created at the first.
 struct BadRows<'a> {
     rows: Vec<(u64, String)>,
-    file: Option<csv::Writer<std::fs::File>>,
+    file: Option<csv::Writer<crate::output::Output>>,
     path: &'a Path,
     header: &'a [String],
     label: &'a str,
@@ -457,9 +495,7 @@ impl BadRows<'_> {
             let writer = match &mut self.file {
                 Some(w) => w,
                 None => {
-                    let file = std::fs::File::create(self.path).map_err(|e| {
-                        Error::bad_input(format!("cannot write {}: {e}", self.path.display()))
-                    })?;
+                    let file = crate::output::Output::create(Some(self.path))?;
                     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
                     let mut h = self.header.to_vec();
                     h.insert(0, "error".to_string());

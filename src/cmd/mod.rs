@@ -80,6 +80,20 @@ impl Ctx {
     }
 }
 
+/// Refuses the first option that a format does not use, of `unused` (each
+/// one `Some` with what to say of it, such as "--raw is written by
+/// --format csv only"), naming the format (`not`): an option asked for and
+/// then ignored would give the user something else without a word.
+pub fn refuse_unused_options(
+    unused: impl IntoIterator<Item = Option<String>>,
+    not: &str,
+) -> Result<()> {
+    match unused.into_iter().flatten().next() {
+        Some(refused) => Err(Error::bad_input(format!("{refused}, not {not}"))),
+        None => Ok(()),
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     crate::set_quiet(cli.quiet);
     crate::set_verbose(cli.verbose);
