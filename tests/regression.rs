@@ -1140,3 +1140,17 @@ fn rejects_dash_writes_the_bad_rows_to_stdout() {
     ]);
     assert_eq!(stdout, "");
 }
+
+/// `import --rejects PATH` without `--skip-bad` was silently ignored: the
+/// user asked for a reject file, and the import went ahead without one
+/// (or, with a bad row, was refused without one).
+#[test]
+fn rejects_without_skip_bad_is_refused() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "date,title\n2025-11-20,Talks\n");
+    let err = env.fail(2, ["import", "sheet.csv", "--rejects", "bad.csv"]);
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("--rejects needs --skip-bad"), "{err}");
+    assert!(!env.path("bad.csv").exists());
+    assert!(!env.db().exists(), "a refused import created the database");
+}

@@ -224,6 +224,12 @@ struct Counts {
 }
 
 fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<()> {
+    if args.rejects.is_some() && !args.skip_bad {
+        // Asked for a reject file, the user would otherwise get none.
+        return Err(Error::bad_input(
+            "--rejects needs --skip-bad: bad rows go to a reject file only when --skip-bad imports the good ones",
+        ));
+    }
     let what = args.what.unwrap_or(CsvContent::Timeline);
     let max_errors = args.max_errors.unwrap_or(DEFAULT_MAX_ERRORS);
     let fields = match what {
