@@ -774,6 +774,11 @@ impl QuoteScan {
         let Some(&last) = chunk.last() else {
             return;
         };
+        // csv-core passes over a byte-order mark that starts the input: a
+        // quote after it opens the first cell.
+        if offset == 0 && chunk.starts_with(BOM) {
+            return self.scan(&chunk[BOM.len()..], BOM.len() as u64);
+        }
         let mut from = 0;
         if std::mem::take(&mut self.quote_at_end) {
             from = self.after_quote(offset - 1, chunk[0]);
@@ -853,15 +858,24 @@ impl QuoteScan {
     }
 }
 
+/// The UTF-8 byte-order mark, which csv-core passes over at the start of
+/// the input.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
 /// The cells of the row that `raw` holds (from where the CSV reader says it
-/// starts), as they are written, quotes and all: the byte range of each,
-/// split as csv-core splits them (see [`QuoteScan`]).
-fn cells_as_written(raw: &[u8]) -> Vec<std::ops::Range<usize>> {
-    // csv passes over the line ends before a row.
-    let mut i = raw
+/// starts; `at_start`: the start of the input), as they are written,
+/// quotes and all: the byte range of each, split as csv-core splits them
+/// (see [`QuoteScan`]).
+fn cells_as_written(raw: &[u8], at_start: bool) -> Vec<std::ops::Range<usize>> {
+    // csv passes over a byte-order mark, and the line ends before a row.
+    let skip = match at_start && raw.starts_with(BOM) {
+        true => BOM.len(),
+        false => 0,
+    };
+    let mut i = raw[skip..]
         .iter()
         .position(|&b| b != b'\n' && b != b'\r')
-        .unwrap_or(raw.len());
+        .map_or(raw.len(), |i| skip + i);
     let mut cells = Vec::new();
     let mut start = i;
     let mut quoted = false;
@@ -1021,7 +1035,7 @@ impl<R: Read + Seek> Rows<R> {
             None => problem.open + 1,
         };
         let raw = self.reader.get_mut().reread(start, written_to)?;
-        let cells = cells_as_written(&raw);
+        let cells = cells_as_written(&raw, start == 0);
         let cell_of = |offset: u64| {
             cells
                 .iter()
@@ -1335,7 +1349,8 @@ mod tests {
     }
 
     /// The quoting problems of `input`, found byte by byte as csv-core
-    /// reads it (its states, folded to the four that quoting needs).
+    /// reads it (its states, folded to the four that quoting needs, after
+    /// a byte-order mark).
     fn quote_problems_byte_by_byte(input: &[u8]) -> Vec<QuoteProblem> {
         #[derive(PartialEq)]
         enum State {
@@ -1346,7 +1361,8 @@ mod tests {
         }
         let ends_cell = |b: u8| matches!(b, b',' | b'\n' | b'\r');
         let (mut state, mut open, mut found) = (State::CellStart, 0, Vec::new());
-        for (i, &b) in input.iter().enumerate() {
+        let skip = if input.starts_with(BOM) { BOM.len() } else { 0 };
+        for (i, &b) in input.iter().enumerate().skip(skip) {
             state = match state {
                 State::CellStart if b == b'"' => {
                     open = i as u64;
@@ -1373,18 +1389,31 @@ mod tests {
         found
     }
 
+    fn with_bom(bom: bool, bytes: Vec<u8>) -> Vec<u8> {
+        match bom {
+            true => [BOM, &bytes].concat(),
+            false => bytes,
+        }
+    }
+
     proptest::proptest! {
         /// The scan of quotes alone, chunk by chunk, finds what a reading
         /// of every byte finds, wherever the chunks end.
         #[test]
         fn quote_scan_finds_what_a_byte_by_byte_reading_finds(
-            input in proptest::collection::vec(
+            bom in proptest::bool::ANY,
+            cells in proptest::collection::vec(
                 proptest::sample::select(&b"\",\n\ra"[..]), 0..48),
             chunk in 1usize..9,
         ) {
+            let input = with_bom(bom, cells);
+            // csv-core passes over a byte-order mark only when its first
+            // read holds it whole (as a file's first read of 8 KB does).
+            let first = input.len().min(chunk.max(BOM.len()));
             let mut scan = QuoteScan::default();
-            for (i, piece) in input.chunks(chunk).enumerate() {
-                scan.scan(piece, (i * chunk) as u64);
+            scan.scan(&input[..first], 0);
+            for (i, piece) in input[first..].chunks(chunk).enumerate() {
+                scan.scan(piece, (first + i * chunk) as u64);
             }
             scan.end();
             let found: Vec<QuoteProblem> = scan.found.into_iter().collect();
@@ -1395,9 +1424,11 @@ mod tests {
         /// cell without quoting is the field csv reads; reading never fails.
         #[test]
         fn cells_as_written_are_the_cells_csv_reads(
-            input in proptest::collection::vec(
+            bom in proptest::bool::ANY,
+            cells in proptest::collection::vec(
                 proptest::sample::select(&b"\",\n\ra"[..]), 0..48),
         ) {
+            let input = with_bom(bom, cells);
             let mut reader = csv::ReaderBuilder::new()
                 .flexible(true)
                 .has_headers(false)
@@ -1407,7 +1438,7 @@ mod tests {
                 let start = record.position().unwrap().byte() as usize;
                 let end = reader.position().byte() as usize;
                 let raw = &input[start..end];
-                let cells = cells_as_written(raw);
+                let cells = cells_as_written(raw, start == 0);
                 proptest::prop_assert_eq!(cells.len(), record.len());
                 for (cell, field) in cells.iter().zip(record.iter()) {
                     if raw.get(cell.start) != Some(&b'"') {
@@ -1415,8 +1446,8 @@ mod tests {
                     }
                 }
             }
-            let mut bytes = b"a,b\n".to_vec();
-            bytes.extend(&input);
+            let mut bytes = with_bom(bom, b"a,b\n".to_vec());
+            bytes.extend(&input[if bom { BOM.len() } else { 0 }..]);
             let mut rows = Rows::new(std::io::Cursor::new(bytes), "p.csv").unwrap();
             while rows.next_row().unwrap().is_some() {}
         }

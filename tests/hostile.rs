@@ -1621,3 +1621,30 @@ fn an_unterminated_quote_is_named_with_the_line_its_cell_opens_on() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+#[test]
+fn a_byte_order_mark_before_a_quoted_first_cell_is_passed_over_as_the_csv_reader_does() {
+    // Excel's "CSV UTF-8" starts with a byte-order mark. The CSV reader
+    // passes over it, so the quote after it opens the first cell (whose
+    // comma and doubled quotes are the cell's): no quote there is stray.
+    let env = TestEnv::new();
+    let file = env.write_file(
+        "bom.csv",
+        "\u{feff}\"note,\"\"as typed\"\"\",date,title\n\"a,\"\"b\"\"\",2025-11-01,Talks\n",
+    );
+    let (_, said) = env.run_ok_with_stderr(["import", file.to_str().unwrap()]);
+    assert!(said.contains("1 added"), "{said}");
+    assert!(
+        said.contains("note,\\\"as typed\\\""),
+        "the column is named as read: {said}"
+    );
+    assert_eq!(titles(&env), ["Talks"]);
+    // And a stray quote there is found and named.
+    let file = env.write_file("bad.csv", "\u{feff}\"date\"x,title\n2025,T\n");
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_refused(
+        &out,
+        2,
+        &["bad.csv:1: the header's field 1: ", "before \"x\""],
+    );
+}
