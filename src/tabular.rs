@@ -15,7 +15,7 @@
 //! name given twice for a column that is read is refused, and the columns
 //! no field reads are named in a notice.
 
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 
 use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
@@ -796,6 +796,14 @@ pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec
 
 /// A CSV reader that reports invalid UTF-8, over-long fields and broken
 /// quoting as row errors with their line, instead of failing the file.
+///
+/// Quoting follows RFC 4180, which the csv crate reads leniently: in a
+/// quoted cell a quote must be doubled (`""`) unless it ends the cell, and
+/// a quoted cell must end before the file does. `"x"y` (which csv reads as
+/// `xy`) and a quote left open (which csv reads to the end of the file) make
+/// a bad row, found by [`QuoteScan`] as the input is read. A quote inside a
+/// cell that does not start with one (`5" gun`) is a character like any
+/// other, as spreadsheets write it.
 pub struct Rows<R: Read> {
     reader: csv::Reader<LineEnds<R>>,
     pub header: Vec<String>,
@@ -817,18 +825,213 @@ struct LineEnd {
 /// The input, noting each line end as the CSV reader reads it: rows are
 /// numbered by their first line from these, because csv 1.x numbers them
 /// wrong in files with CRLF line ends (a spreadsheet's) and after blank
-/// lines (rust-csv issue 395).
+/// lines (rust-csv issue 395). Its quotes go through [`QuoteScan`].
 struct LineEnds<R> {
     inner: R,
+    /// Where the input started in `inner` (to read a bad row again).
+    base: u64,
     offset: u64,
     trailing_carriage_returns: u64,
     found: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<LineEnd>>>,
+    quotes: QuoteScan,
+}
+
+impl<R: Read + Seek> LineEnds<R> {
+    /// The input's bytes from `start` to `end`, read again (for a bad row:
+    /// the CSV reader has already read past them).
+    fn reread(&mut self, start: u64, end: u64) -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0u8; end.saturating_sub(start) as usize];
+        self.inner.seek(SeekFrom::Start(self.base + start))?;
+        let read = self.inner.read_exact(&mut bytes);
+        self.inner.seek(SeekFrom::Start(self.base + self.offset))?;
+        read.map(|()| bytes)
+    }
+}
+
+/// A quoted cell that breaks RFC 4180, by byte offsets in the input: where
+/// its opening quote is, and the quote in it that is neither doubled nor
+/// followed by a comma or a line end (`None`: the input ends in the cell).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct QuoteProblem {
+    open: u64,
+    stray: Option<u64>,
+}
+
+/// Follows the quoted cells of the input as the CSV reader (csv-core) reads
+/// them, looking only at the quotes (found with memchr, as the line ends
+/// are), so that reading stays as fast. Outside a quoted cell, a comma or
+/// a line end always ends a cell, so a quote opens one exactly when the
+/// byte before it is one of those (or it is the input's first byte); in a
+/// quoted cell, a quote followed by a quote is one quote of the text, one
+/// followed by a comma or a line end closes the cell, and one followed by
+/// anything else is malformed: csv-core then reads the rest of the cell
+/// as unquoted text, and so does the scan.
+#[derive(Debug)]
+struct QuoteScan {
+    /// The opening quote of the quoted cell the input is in, if it is.
+    open: Option<u64>,
+    /// The last chunk ended on a quote inside a quoted cell: the next
+    /// byte tells what it is.
+    quote_at_end: bool,
+    /// The last byte of the chunk before (a line end before the first).
+    last: u8,
+    found: std::collections::VecDeque<QuoteProblem>,
+}
+
+impl Default for QuoteScan {
+    fn default() -> QuoteScan {
+        QuoteScan {
+            open: None,
+            quote_at_end: false,
+            last: b'\n',
+            found: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+impl QuoteScan {
+    /// Follows the quotes of `chunk`, which starts at byte `offset`.
+    fn scan(&mut self, chunk: &[u8], offset: u64) {
+        let Some(&last) = chunk.last() else {
+            return;
+        };
+        // csv-core passes over a byte-order mark that starts the input: a
+        // quote after it opens the first cell.
+        if offset == 0 && chunk.starts_with(BOM) {
+            return self.scan(&chunk[BOM.len()..], BOM.len() as u64);
+        }
+        let mut from = 0;
+        if std::mem::take(&mut self.quote_at_end) {
+            from = self.after_quote(offset - 1, chunk[0]);
+        }
+        while let Some(i) = memchr::memchr(b'"', &chunk[from..]) {
+            let at = from + i;
+            from = match self.open {
+                None => {
+                    let before = at.checked_sub(1).map_or(self.last, |b| chunk[b]);
+                    if matches!(before, b',' | b'\n' | b'\r') {
+                        self.open = Some(offset + at as u64);
+                    }
+                    at + 1
+                }
+                Some(_) => match chunk.get(at + 1) {
+                    Some(&next) => at + 1 + self.after_quote(offset + at as u64, next),
+                    None => {
+                        self.quote_at_end = true;
+                        break;
+                    }
+                },
+            };
+        }
+        self.last = last;
+    }
+
+    /// In a quoted cell, the quote at `at` is followed by `next`. Returns
+    /// the bytes to pass over after the quote: a doubled quote's second.
+    fn after_quote(&mut self, at: u64, next: u8) -> usize {
+        match next {
+            b'"' => 1,
+            b',' | b'\n' | b'\r' => {
+                self.open = None;
+                0
+            }
+            _ => {
+                if let Some(open) = self.open.take() {
+                    self.found.push_back(QuoteProblem {
+                        open,
+                        stray: Some(at),
+                    });
+                }
+                0
+            }
+        }
+    }
+
+    /// The input has ended: a quoted cell still open was never closed.
+    fn end(&mut self) {
+        if let Some(open) = self.open.take() {
+            if !std::mem::take(&mut self.quote_at_end) {
+                self.found.push_back(QuoteProblem { open, stray: None });
+            }
+        }
+    }
+
+    /// The first problem in a cell that opens before byte `end`, and the
+    /// offsets of the malformed cells' opening quotes (there may be more
+    /// than one in a row).
+    #[inline]
+    fn take_before(&mut self, end: u64) -> Option<(QuoteProblem, Vec<u64>)> {
+        if self.found.front()?.open >= end {
+            return None;
+        }
+        self.take_found(end)
+    }
+
+    #[cold]
+    fn take_found(&mut self, end: u64) -> Option<(QuoteProblem, Vec<u64>)> {
+        let first = self.found[0];
+        let mut opens = Vec::new();
+        while let Some(problem) = self.found.front().filter(|p| p.open < end) {
+            opens.push(problem.open);
+            self.found.pop_front();
+        }
+        Some((first, opens))
+    }
+}
+
+/// The UTF-8 byte-order mark, which csv-core passes over at the start of
+/// the input.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The cells of the row that `raw` holds (from where the CSV reader says it
+/// starts; `at_start`: the start of the input), as they are written,
+/// quotes and all: the byte range of each, split as csv-core splits them
+/// (see [`QuoteScan`]).
+fn cells_as_written(raw: &[u8], at_start: bool) -> Vec<std::ops::Range<usize>> {
+    // csv passes over a byte-order mark, and the line ends before a row.
+    let skip = match at_start && raw.starts_with(BOM) {
+        true => BOM.len(),
+        false => 0,
+    };
+    let mut i = raw[skip..]
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .map_or(raw.len(), |i| skip + i);
+    let mut cells = Vec::new();
+    let mut start = i;
+    let mut quoted = false;
+    while i < raw.len() {
+        match raw[i] {
+            b'"' if quoted => {
+                if raw.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+            b'"' if i == start => quoted = true,
+            _ if quoted => {}
+            b',' => {
+                cells.push(start..i);
+                start = i + 1;
+            }
+            b'\n' | b'\r' => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    cells.push(start..i);
+    cells
 }
 
 impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let chunk = &buf[..n];
+        if n == 0 && !buf.is_empty() {
+            self.quotes.end();
+        }
+        self.quotes.scan(chunk, self.offset);
         let carriage_returns_before = |end: usize, carried: u64| {
             let run = chunk[..end]
                 .iter()
@@ -858,22 +1061,24 @@ pub type RawRow = (
     std::result::Result<Vec<String>, (String, Vec<Vec<u8>>)>,
 );
 
-impl<R: Read> Rows<R> {
+impl<R: Read + Seek> Rows<R> {
     /// Bytes read so far (for progress).
     pub fn position(&self) -> u64 {
         self.reader.position().byte()
     }
 
-    pub fn new(input: R, label: &str) -> Result<Rows<R>> {
+    pub fn new(mut input: R, label: &str) -> Result<Rows<R>> {
         let line_ends = std::sync::Arc::default();
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
             .from_reader(LineEnds {
+                base: input.stream_position()?,
                 inner: input,
                 offset: 0,
                 trailing_carriage_returns: 0,
                 found: std::sync::Arc::clone(&line_ends),
+                quotes: QuoteScan::default(),
             });
         let header = reader
             .byte_headers()
@@ -890,13 +1095,123 @@ impl<R: Read> Rows<R> {
                 "{label}:1: the file is empty or has no header"
             )));
         }
-        Ok(Rows {
+        let mut rows = Rows {
             reader,
             header,
             record: csv::ByteRecord::new(),
             line_ends,
             lines_passed: 0,
-        })
+        };
+        let end = rows.position();
+        if let Some((problem, _)) = rows.quote_problem(0, end, true)? {
+            return Err(Error::bad_input(format!(
+                "{label}:1: the header's {problem}"
+            )));
+        }
+        Ok(rows)
+    }
+
+    /// The line that byte `offset` of the row being read is on.
+    fn line_of(&self, offset: u64) -> u64 {
+        let ends = self.line_ends.lock().map_or(0, |ends| {
+            ends.partition_point(|end| end.offset < offset) as u64
+        });
+        self.lines_passed + 1 + ends
+    }
+
+    /// What is wrong with the quoting of the row that the input holds from
+    /// byte `start` to `end` (the header, or the record just read), if
+    /// anything (see [`QuoteScan`]), and its cells for the reject file: as
+    /// read, but a cell with a stray quote as it is written, since the CSV
+    /// reader has lost a quote of it.
+    #[inline]
+    fn quote_problem(
+        &mut self,
+        start: u64,
+        end: u64,
+        header: bool,
+    ) -> Result<Option<(String, Vec<Vec<u8>>)>> {
+        match self.reader.get_mut().quotes.take_before(end) {
+            None => Ok(None),
+            Some(found) => self
+                .describe_quote_problem(start, end, header, found)
+                .map(Some),
+        }
+    }
+
+    /// The message and reject cells of [`Rows::quote_problem`], for the
+    /// problems `found` in the row.
+    #[cold]
+    fn describe_quote_problem(
+        &mut self,
+        start: u64,
+        end: u64,
+        header: bool,
+        (problem, opens): (QuoteProblem, Vec<u64>),
+    ) -> Result<(String, Vec<Vec<u8>>)> {
+        // The row as written: to its end, or for a cell left open (which
+        // runs to the end of the file) to its opening quote.
+        let written_to = match problem.stray {
+            Some(_) => end,
+            None => problem.open + 1,
+        };
+        let raw = self.reader.get_mut().reread(start, written_to)?;
+        let cells = cells_as_written(&raw, start == 0);
+        let cell_of = |offset: u64| {
+            cells
+                .iter()
+                .rposition(|cell| start + cell.start as u64 <= offset)
+                .unwrap_or(0)
+        };
+        let index = cell_of(problem.open);
+        let name = match self.header.get(index).map(|h| h.trim()) {
+            Some(column) if !header && !column.is_empty() => format!("column {column:?}"),
+            _ => format!("field {}", index + 1),
+        };
+        let open_line = self.line_of(problem.open);
+        let message = match problem.stray {
+            None => {
+                let last_line = self.line_of(end.saturating_sub(1));
+                let taking_in = match last_line > open_line {
+                    true => format!(" (line {last_line}), taking in the lines after it"),
+                    false => String::new(),
+                };
+                format!(
+                    "{name}: the quote that opens this cell on line {open_line} is never closed: the cell runs to the end of the file{taking_in}"
+                )
+            }
+            Some(at) => {
+                let after = &raw[(at - start + 1) as usize..];
+                let mut before: String = String::from_utf8_lossy(&after[..after.len().min(84)])
+                    .chars()
+                    .take_while(|c| !matches!(c, '"' | ',' | '\n' | '\r'))
+                    .take(21)
+                    .collect();
+                if before.chars().count() > 20 {
+                    before = before.chars().take(20).chain(['…']).collect();
+                }
+                let at_line = self.line_of(at);
+                match at_line == open_line {
+                    true => format!(
+                        "{name}: a quote inside a quoted cell must be doubled (\"\"), and the one before {before:?} is not"
+                    ),
+                    false => format!(
+                        "{name}: the quoted cell that opens on line {open_line} runs on to line {at_line}, where the quote before {before:?} is neither doubled (\"\") nor the cell's end: is a closing quote missing on line {open_line}?"
+                    ),
+                }
+            }
+        };
+        let mut reject: Vec<Vec<u8>> = match header {
+            true => Vec::new(),
+            false => self.record.iter().map(<[u8]>::to_vec).collect(),
+        };
+        if problem.stray.is_some() && cells.len() == reject.len() {
+            for open in opens {
+                let i = cell_of(open);
+                reject[i] = raw[cells[i].clone()].to_vec();
+            }
+        }
+        Ok((message, reject))
     }
 
     /// The line of the row csv says starts at byte `start`: csv may give the
@@ -930,6 +1245,9 @@ impl<R: Read> Rows<R> {
             Ok(true) => {
                 let start = self.record.position().map_or(0, |p| p.byte());
                 let line = self.line_at(start);
+                if let Some(bad) = self.quote_problem(start, self.position(), false)? {
+                    return Ok(Some((line, Err(bad))));
+                }
                 let mut fields = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
                     let too_long = || {
@@ -1152,6 +1470,111 @@ mod tests {
         assert!(parse_map("claimant=Who", TIMELINE_FIELDS).is_err());
         assert!(parse_map("claimant=Who", CLAIM_FIELDS).is_ok());
         assert!(parse_map("title=Headline", CLAIM_FIELDS).is_err());
+    }
+
+    /// The quoting problems of `input`, found byte by byte as csv-core
+    /// reads it (its states, folded to the four that quoting needs, after
+    /// a byte-order mark).
+    fn quote_problems_byte_by_byte(input: &[u8]) -> Vec<QuoteProblem> {
+        #[derive(PartialEq)]
+        enum State {
+            CellStart,
+            Unquoted,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let ends_cell = |b: u8| matches!(b, b',' | b'\n' | b'\r');
+        let (mut state, mut open, mut found) = (State::CellStart, 0, Vec::new());
+        let skip = if input.starts_with(BOM) { BOM.len() } else { 0 };
+        for (i, &b) in input.iter().enumerate().skip(skip) {
+            state = match state {
+                State::CellStart if b == b'"' => {
+                    open = i as u64;
+                    State::Quoted
+                }
+                State::CellStart | State::Unquoted if ends_cell(b) => State::CellStart,
+                State::CellStart | State::Unquoted => State::Unquoted,
+                State::Quoted if b == b'"' => State::QuoteInQuoted,
+                State::Quoted => State::Quoted,
+                State::QuoteInQuoted if b == b'"' => State::Quoted,
+                State::QuoteInQuoted if ends_cell(b) => State::CellStart,
+                State::QuoteInQuoted => {
+                    found.push(QuoteProblem {
+                        open,
+                        stray: Some(i as u64 - 1),
+                    });
+                    State::Unquoted
+                }
+            }
+        }
+        if state == State::Quoted {
+            found.push(QuoteProblem { open, stray: None });
+        }
+        found
+    }
+
+    fn with_bom(bom: bool, bytes: Vec<u8>) -> Vec<u8> {
+        match bom {
+            true => [BOM, &bytes].concat(),
+            false => bytes,
+        }
+    }
+
+    proptest::proptest! {
+        /// The scan of quotes alone, chunk by chunk, finds what a reading
+        /// of every byte finds, wherever the chunks end.
+        #[test]
+        fn quote_scan_finds_what_a_byte_by_byte_reading_finds(
+            bom in proptest::bool::ANY,
+            cells in proptest::collection::vec(
+                proptest::sample::select(&b"\",\n\ra"[..]), 0..48),
+            chunk in 1usize..9,
+        ) {
+            let input = with_bom(bom, cells);
+            // csv-core passes over a byte-order mark only when its first
+            // read holds it whole (as a file's first read of 8 KB does).
+            let first = input.len().min(chunk.max(BOM.len()));
+            let mut scan = QuoteScan::default();
+            scan.scan(&input[..first], 0);
+            for (i, piece) in input[first..].chunks(chunk).enumerate() {
+                scan.scan(piece, (first + i * chunk) as u64);
+            }
+            scan.end();
+            let found: Vec<QuoteProblem> = scan.found.into_iter().collect();
+            proptest::prop_assert_eq!(found, quote_problems_byte_by_byte(&input));
+        }
+
+        /// Rows are split into cells as written as csv splits them, and a
+        /// cell without quoting is the field csv reads; reading never fails.
+        #[test]
+        fn cells_as_written_are_the_cells_csv_reads(
+            bom in proptest::bool::ANY,
+            cells in proptest::collection::vec(
+                proptest::sample::select(&b"\",\n\ra"[..]), 0..48),
+        ) {
+            let input = with_bom(bom, cells);
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(false)
+                .from_reader(input.as_slice());
+            let mut record = csv::ByteRecord::new();
+            while reader.read_byte_record(&mut record).unwrap() {
+                let start = record.position().unwrap().byte() as usize;
+                let end = reader.position().byte() as usize;
+                let raw = &input[start..end];
+                let cells = cells_as_written(raw, start == 0);
+                proptest::prop_assert_eq!(cells.len(), record.len());
+                for (cell, field) in cells.iter().zip(record.iter()) {
+                    if raw.get(cell.start) != Some(&b'"') {
+                        proptest::prop_assert_eq!(&raw[cell.clone()], field);
+                    }
+                }
+            }
+            let mut bytes = with_bom(bom, b"a,b\n".to_vec());
+            bytes.extend(&input[if bom { BOM.len() } else { 0 }..]);
+            let mut rows = Rows::new(std::io::Cursor::new(bytes), "p.csv").unwrap();
+            while rows.next_row().unwrap().is_some() {}
+        }
     }
 
     #[test]

@@ -1373,3 +1373,278 @@ fn rejects_inside_a_database_directory_is_refused_before_anything_is_written() {
     }
     env.cmd().arg("compact").assert().success();
 }
+
+// ---------------------------------------------------------------------------
+// Malformed CSV quoting
+// ---------------------------------------------------------------------------
+
+/// The titles of the timeline, in date order.
+fn titles(env: &TestEnv) -> Vec<String> {
+    if !env.db().exists() {
+        return Vec::new();
+    }
+    env.json(["timeline"])
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|e| e["title"].as_str().expect("a title").to_string())
+        .collect()
+}
+
+#[test]
+fn a_quote_left_single_inside_a_quoted_cell_is_a_bad_row_naming_its_column() {
+    // A hand-typed cell quoted around quotes that are not doubled: the csv
+    // crate read the first as the cell's end and the rest literally, and
+    // stored "Zelenskyy calls plan a betrayal\" of Ukraine\"" and "xy".
+    let sheet = "date,title,description\n\
+                 2025-11-01,\"Zelenskyy calls plan \"a betrayal\" of Ukraine\",desc\n\
+                 2025-11-02,\"x\"y,z\n\
+                 2025-11-03,Good row,\"a description that is \"\"quoted\"\" right\"\n\
+                 2025-11-04,\"Second good row\",\"\"\n";
+    let env = TestEnv::new();
+    let file = env.write_file("q.csv", sheet);
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[
+            (
+                "q.csv:2",
+                "column \"title\": a quote inside a quoted cell must be doubled (\"\")",
+            ),
+            (
+                "q.csv:3",
+                "column \"title\": a quote inside a quoted cell must be doubled (\"\")",
+            ),
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("a betrayal"),
+        "the message shows where: {stderr}"
+    );
+    assert!(stderr.contains("4 rows"), "{stderr}");
+    assert!(titles(&env).is_empty(), "nothing is written");
+
+    // --skip-bad imports the good rows and rejects the two, their cells as
+    // they were written, so that they can be mended in the reject file.
+    let out = env.output([
+        "import",
+        file.to_str().unwrap(),
+        "--skip-bad",
+        "--rejects",
+        "bad.csv",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("2 added"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(titles(&env), ["Good row", "Second good row"]);
+    let mut rejects = csv::ReaderBuilder::new()
+        .from_path(env.path("bad.csv"))
+        .expect("a reject file");
+    let rows: Vec<Vec<String>> = rejects
+        .records()
+        .map(|r| {
+            r.expect("a well-formed reject row")
+                .iter()
+                .map(String::from)
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0][0].contains("q.csv:2: column \"title\""), "{rows:?}");
+    assert_eq!(
+        rows[0][1..],
+        [
+            "2025-11-01",
+            "\"Zelenskyy calls plan \"a betrayal\" of Ukraine\"",
+            "desc"
+        ]
+    );
+    assert_eq!(rows[1][1..], ["2025-11-02", "\"x\"y", "z"]);
+}
+
+#[test]
+fn claims_mapped_and_timelinejs_sheets_refuse_a_quote_left_single_too() {
+    let env = TestEnv::new();
+    let claims = env.write_file(
+        "claims.csv",
+        "id,date,claimant,text\n\
+         ,2025-11-01,Maria Zakharova,\"Children are \"safe\", she said\"\n",
+    );
+    let out = env.output(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert_csv_refused(
+        &out,
+        &[(
+            "claims.csv:2",
+            "column \"text\": a quote inside a quoted cell must be doubled",
+        )],
+    );
+
+    let mapped = env.write_file(
+        "mapped.csv",
+        "When,Headline,Who\n2025-11-01,\"Talks \"in\" Miami\",Witkoff\n",
+    );
+    let out = env.output([
+        "import",
+        mapped.to_str().unwrap(),
+        "--map",
+        "date=When,title=Headline,actors=Who",
+    ]);
+    assert_csv_refused(
+        &out,
+        &[(
+            "mapped.csv:2",
+            "column \"Headline\": a quote inside a quoted cell must be doubled",
+        )],
+    );
+
+    let timelinejs = env.write_file(
+        "tl.csv",
+        "Year,Month,Day,Headline,Text\n2025,11,1,Talks,\"He said \"no\".\"\n",
+    );
+    let out = env.output(["import", timelinejs.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[(
+            "tl.csv:2",
+            "column \"Text\": a quote inside a quoted cell must be doubled",
+        )],
+    );
+
+    // The header is checked as any row.
+    let header = env.write_file("h.csv", "date,\"title\"x\n2025,T\n");
+    let out = env.output(["import", header.to_str().unwrap()]);
+    assert_refused(&out, 2, &["h.csv:1: ", "must be doubled"]);
+    assert!(!env.db().exists(), "nothing is written");
+}
+
+#[test]
+fn a_bare_quote_inside_an_unquoted_cell_is_read_as_written_and_round_trips() {
+    // Spreadsheets leave a quote in the middle of a cell as it is typed.
+    let env = TestEnv::new();
+    let file = env.write_file(
+        "inch.csv",
+        "date,title,description\n2025-11-01,5\" gun,a 12\" \"shell\"\n",
+    );
+    env.run_ok(["import", file.to_str().unwrap()]);
+    assert_eq!(titles(&env), ["5\" gun"]);
+    let events = env.json(["timeline"]);
+    assert_eq!(events[0]["description"], "a 12\" \"shell\"");
+    let exported = env.run_ok(["export", "--format", "csv"]);
+    let copy = TestEnv::new();
+    let file = copy.write_file("t.csv", &exported);
+    copy.run_ok(["import", file.to_str().unwrap()]);
+    assert_eq!(
+        copy.run_ok(["export", "--format", "csv"]),
+        exported,
+        "the export imports back to the same events"
+    );
+    // And into the database it came from, it changes nothing.
+    let (_, said) = env.run_ok_with_stderr([
+        "import",
+        env.write_file("again.csv", &exported).to_str().unwrap(),
+    ]);
+    assert!(said.contains("0 added, 0 updated, 1 unchanged"), "{said}");
+}
+
+#[test]
+fn an_unterminated_quote_is_named_with_the_line_its_cell_opens_on() {
+    let env = TestEnv::new();
+    // It swallows the rest of the file: only its end tells.
+    let file = env.write_file(
+        "u.csv",
+        "date,title\n2025-01-01,ok\n2025-01-02,\"Talks in Miami\n2025-01-03,next\n2025-01-04,last\n",
+    );
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[(
+            "u.csv:3",
+            "column \"title\": the quote that opens this cell on line 3 is never closed",
+        )],
+    );
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("one line"), "{stderr}");
+    assert!(
+        stderr.contains("line 5"),
+        "it says where the file ends: {stderr}"
+    );
+
+    // A cell that spans lines legitimately before the one left open: the
+    // open one is named with its own line, and lines after a CRLF file's
+    // multi-line cell are counted right.
+    let file = env.write_file(
+        "crlf.csv",
+        "date,title,description\r\n2025-01-01,ok,\"two\r\nlines\"\r\n2025-01-02,T,\"one\r\ntwo\r\n\"\"three\"\"\r\n",
+    );
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[(
+            "crlf.csv:4",
+            "column \"description\": the quote that opens this cell on line 4 is never closed",
+        )],
+    );
+    assert!(
+        text(&out.stderr).contains("line 6"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A quote left open before another quoted cell: the next quote is
+    // read as its end, which a letter follows. The message names both lines.
+    let file = env.write_file(
+        "open.csv",
+        "date,title\n2025-01-02,\"Talks in Miami\n2025-01-03,\"next\"\n2025-01-04,last\n2025-01-05,\"x\"y\n",
+    );
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[
+            (
+                "open.csv:2",
+                "column \"title\": the quoted cell that opens on line 2",
+            ),
+            (
+                "open.csv:5",
+                "column \"title\": a quote inside a quoted cell must be doubled",
+            ),
+        ],
+    );
+    assert!(
+        text(&out.stderr).contains("line 3"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
+
+#[test]
+fn a_byte_order_mark_before_a_quoted_first_cell_is_passed_over_as_the_csv_reader_does() {
+    // Excel's "CSV UTF-8" starts with a byte-order mark. The CSV reader
+    // passes over it, so the quote after it opens the first cell (whose
+    // comma and doubled quotes are the cell's): no quote there is stray.
+    let env = TestEnv::new();
+    let file = env.write_file(
+        "bom.csv",
+        "\u{feff}\"note,\"\"as typed\"\"\",date,title\n\"a,\"\"b\"\"\",2025-11-01,Talks\n",
+    );
+    let (_, said) = env.run_ok_with_stderr(["import", file.to_str().unwrap()]);
+    assert!(said.contains("1 added"), "{said}");
+    assert!(
+        said.contains("note,\\\"as typed\\\""),
+        "the column is named as read: {said}"
+    );
+    assert_eq!(titles(&env), ["Talks"]);
+    // And a stray quote there is found and named.
+    let file = env.write_file("bad.csv", "\u{feff}\"date\"x,title\n2025,T\n");
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_refused(
+        &out,
+        2,
+        &["bad.csv:1: the header's field 1: ", "before \"x\""],
+    );
+}
