@@ -695,3 +695,125 @@ fn a_live_sources_name_wins_over_a_retracted_or_differently_cased_id() {
     env.run_ok(["-q", "link", "e", "ap"]);
     assert_eq!(linked(&dumped(&env, "e")), ["reuters-2", "ap-2", "ap"]);
 }
+
+/// A CSV row citing a retracted source's name ("Axios") linked the hidden,
+/// retracted source, silently; it now links or creates the live one, as a
+/// command does, in the timeline CSV, the claims CSV and a TimelineJS
+/// sheet's Sources paragraph. A cell written as the retracted id (`axios`,
+/// as the exports write it) still links the retracted one, so that the
+/// exports import back unchanged.
+#[test]
+fn an_import_citing_a_retracted_sources_name_links_a_live_source() {
+    let env = axios_retracted_env();
+    let sheet = env.write_file(
+        "rows.csv",
+        "date,title,sources\n\
+         2025-11-05,Imported,Axios\n\
+         2025-11-06,Imported by id,axios\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap()]);
+    assert!(
+        stderr.contains("2 added") && stderr.contains("0 actors and 1 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(linked(&dumped(&env, "2025-11-05-imported")), ["axios-2"]);
+    assert_eq!(
+        linked(&dumped(&env, "2025-11-06-imported-by-id")),
+        ["axios"]
+    );
+    assert!(env
+        .run_ok(["sources", "2025-11-05-imported"])
+        .contains("1 independent source"));
+
+    let claims = env.write_file(
+        "claims.csv",
+        "id,claimant,text,sources,verdict,verdict_by\n\
+         said,Ukraine,Talks were held,Axios,confirmed,Axios\n\
+         said-by-id,Ukraine,Talks were planned,axios,confirmed,axios\n",
+    );
+    let (_, stderr) =
+        env.run_ok_with_stderr(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert!(stderr.contains("0 sources created"), "{stderr}");
+    let said = dumped(&env, "said");
+    assert_eq!(linked(&said), ["axios-2"]);
+    assert_eq!(said["verdict_by"], "axios-2");
+    let said = dumped(&env, "said-by-id");
+    assert_eq!(linked(&said), ["axios"]);
+    assert_eq!(said["verdict_by"], "axios");
+
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+    let mut row = vec![
+        "2025",
+        "11",
+        "7",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Sheet report",
+        "A report<p>Sources: Axios</p>",
+    ];
+    row.resize(19, "");
+    let sheet = env.write_file("timelinejs.csv", &format!("{header}\n{}\n", row.join(",")));
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap()]);
+    assert!(
+        stderr.contains("1 added") && stderr.contains("0 sources created"),
+        "{stderr}"
+    );
+    let timeline = env.json(["timeline", "--from", "2025-11-07"]);
+    let event = rows(&timeline)
+        .iter()
+        .find(|e| e["title"] == "Sheet report")
+        .unwrap_or_else(|| panic!("{timeline}"));
+    assert_eq!(
+        linked(&dumped(&env, event["id"].as_str().unwrap())),
+        ["axios-2"]
+    );
+
+    // The exports, citing the live source by name and the retracted one by
+    // its id, import back unchanged.
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    assert_round_trip(
+        &env,
+        "claims-out.csv",
+        &["--format", "csv", "--what", "claims"],
+        &["--what", "claims"],
+    );
+    assert_round_trip(&env, "sheet-out.csv", &["--format", "timelinejs-csv"], &[]);
+    assert_eq!(
+        column(&env.json(["source", "list"]), "id"),
+        BTreeSet::from(["axios-2".to_string()])
+    );
+}
+
+/// A retracted source whose id has capitals (`--id ISW`) is written as that
+/// id by the CSV exports; the import links it again, as a command reports
+/// it retracted, rather than creating a source by that name.
+#[test]
+fn an_import_links_a_retracted_source_by_an_id_with_capitals() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "source",
+        "add",
+        "Institute for the Study of War",
+        "--id",
+        "ISW",
+    ]);
+    env.run_ok([
+        "-q", "event", "add", "--id", "report", "--title", "Report", "--date", "2025-11",
+        "--source", "ISW",
+    ]);
+    env.run_ok(["-q", "retract", "ISW", "--reason", "a duplicate"]);
+    let err = env.fail(2, ["link", "report", "ISW"]);
+    assert!(
+        err.contains("source ISW was retracted (a duplicate)"),
+        "{err}"
+    );
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(csv.contains(",ISW"), "{csv}");
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    assert_eq!(linked(&dumped(&env, "report")), ["ISW"]);
+}
