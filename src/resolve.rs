@@ -7,7 +7,7 @@ use crate::model::names::{
     surname_words,
 };
 use crate::model::{Actor, Source};
-use crate::store::Store;
+use crate::store::{Record, Store};
 
 /// The outcome of looking a name up.
 pub enum Lookup<T> {
@@ -21,16 +21,12 @@ pub enum Lookup<T> {
 /// Finds the actor a user means. Two actors sharing a spelling is an error
 /// that lists their ids (the user then gives an id).
 pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
-    // A retracted id (say, an actor merged away) may still be a spelling of
-    // a live actor: the names decide, and only then is it reported retracted.
     let input = crate::model::trimmed(input);
-    let mut retracted_by_id = None;
-    if let Some(actor) = store.get::<Actor>(input)? {
-        match &actor.meta.retracted {
-            None => return Ok(Lookup::Found(actor)),
-            Some(reason) => retracted_by_id = Some(retracted("actor", &actor.id, reason)),
-        }
-    }
+    let retracted_by_id = match by_id::<Actor>(store, input)? {
+        ById::Live(actor) => return Ok(Lookup::Found(actor)),
+        ById::Retracted(actor) => Some(actor),
+        ById::Unknown => None,
+    };
     let folded = fold(input);
     if folded.is_empty() {
         return Err(Error::bad_input("an actor name cannot be empty"));
@@ -46,8 +42,8 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
             };
         }
         None => {
-            if let Some(error) = retracted_by_id {
-                return Err(error);
+            if let Some(actor) = retracted_by_id {
+                return Err(retracted_record("actor", &actor));
             }
         }
     }
@@ -66,6 +62,35 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
         None => None,
     };
     Ok(Lookup::Missing { suggestion })
+}
+
+/// What an id typed as it is finds (see [`by_id`]).
+enum ById<R> {
+    /// A live record: it is the one meant, before any name.
+    Live(R),
+    /// A retracted record: reported ([`retracted_record`]) only when no
+    /// live record answers to the input as a name.
+    Retracted(R),
+    Unknown,
+}
+
+/// The record whose id is `input` as typed. A retracted one's id may
+/// still spell a live record's name (an actor merged away; a source
+/// retracted and then recorded again under its name): the names decide,
+/// and only then is the retracted record reported, with its reason. Actors
+/// and sources follow this one rule.
+fn by_id<R: Record>(store: &Store, input: &str) -> Result<ById<R>> {
+    Ok(match store.get::<R>(input)? {
+        Some(record) if record.meta().retracted.is_some() => ById::Retracted(record),
+        Some(record) => ById::Live(record),
+        None => ById::Unknown,
+    })
+}
+
+/// The error for a retracted record that was asked for by its id.
+pub fn retracted_record<R: Record>(what: &str, record: &R) -> Error {
+    let reason = record.meta().retracted.as_deref().unwrap_or_default();
+    retracted(what, record.id(), reason)
 }
 
 /// Which of `ids`, the records (of one kind, `what`) whose names fold as
@@ -108,14 +133,28 @@ pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
 
 /// Finds a source by id or name. Sources are few, so this reads them all.
 /// A name that several live sources share finds none of them (an error
-/// that lists their ids), as for actors ([`one_named`]).
+/// that lists their ids), as for actors ([`one_named`]). A retracted
+/// source is found by nothing but its id as typed, which reports it
+/// retracted, and only when no live source answers to that spelling
+/// ([`by_id`]): its name is free for a new source.
 pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
-    // An id as typed: its source, even one of several that share a name.
-    let input = crate::model::trimmed(input);
-    let exact = store.get::<Source>(input)?;
-    if let Some(source) = exact.as_ref().filter(|s| s.meta.retracted.is_none()) {
-        return Ok(Lookup::Found(source.clone()));
+    match look_up_source(store, input)? {
+        (Lookup::Missing { .. }, Some(source)) => Err(retracted_record("source", &source)),
+        (lookup, _) => Ok(lookup),
     }
+}
+
+/// [`find_source`]'s answer before it reports a retracted source: the live
+/// source `input` means (or the suggestion when none), and the retracted
+/// source whose id `input` is as typed, if there is one.
+pub fn look_up_source(store: &Store, input: &str) -> Result<(Lookup<Source>, Option<Source>)> {
+    let input = crate::model::trimmed(input);
+    // An id as typed: its source, even one of several that share a name.
+    let retracted_by_id = match by_id::<Source>(store, input)? {
+        ById::Live(source) => return Ok((Lookup::Found(source), None)),
+        ById::Retracted(source) => Some(source),
+        ById::Unknown => None,
+    };
     let folded = fold(input);
     if folded.is_empty() {
         return Err(Error::bad_input("a source name cannot be empty"));
@@ -138,19 +177,15 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
         let ids: Vec<String> = named.iter().map(|s| s.id.clone()).collect();
         return Err(Error::bad_input(several("source", input, &ids)));
     }
-    // An id in any case ("ISW" finds the source with id `isw`).
-    let by_id = match exact {
-        Some(source) => Some(source),
-        None => store.get::<Source>(&crate::model::names::slug(input))?,
-    };
-    if let Some(source) = by_id {
-        if let Some(reason) = &source.meta.retracted {
-            return Err(retracted("source", &source.id, reason));
-        }
-        return Ok(Lookup::Found(source));
-    }
     if let Some(source) = named.pop() {
-        return Ok(Lookup::Found(source));
+        return Ok((Lookup::Found(source), None));
+    }
+    // A live source's id in any case ("ISW" finds the source with id `isw`).
+    let slug = crate::model::names::slug(input);
+    if let Some(source) = store.get::<Source>(&slug)? {
+        if source.meta.retracted.is_none() {
+            return Ok((Lookup::Found(source), None));
+        }
     }
     // A name the source had before `source edit --name` still finds it, as
     // an actor's old name does (kept as an alias). A source keeps no
@@ -161,12 +196,11 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
                 "{input:?} is an earlier name of source {:?} ({}); using that source",
                 source.name, source.id
             ));
-            return Ok(Lookup::Found(source));
+            return Ok((Lookup::Found(source), None));
         }
     }
-    Ok(Lookup::Missing {
-        suggestion: best.map(|(_, s)| s),
-    })
+    let suggestion = best.map(|(_, s)| s);
+    Ok((Lookup::Missing { suggestion }, retracted_by_id))
 }
 
 /// The earlier names (folded) of the live sources, from their history, with

@@ -454,3 +454,366 @@ fn an_import_links_a_retracted_actor_or_source_by_its_id_and_leaves_it_retracted
         .run_ok(["actor", "list", "--format", "csv"])
         .contains("kirill-dmitriev"));
 }
+
+// ---------------------------------------------------------------------------
+// A retracted source's name records the outlet again
+
+/// After the retraction, when the tests record the outlet again.
+const LATER: &str = "2025-11-22T12:00:00Z";
+
+/// A database holding the source Axios, cited by the event `talks`, and
+/// retracted at [`RETRACTED`] as entered wrongly; later commands run at
+/// [`LATER`].
+fn axios_retracted_env() -> TestEnv {
+    let env = TestEnv::new().with_now(LATER);
+    for (now, args) in [
+        (
+            LOADED,
+            &["source", "add", "Axios", "--url", "https://axios.example"][..],
+        ),
+        (
+            LOADED,
+            &[
+                "event",
+                "add",
+                "--id",
+                "talks",
+                "--title",
+                "Talks in Miami",
+                "--date",
+                "2025-10-24",
+                "--source",
+                "Axios",
+            ][..],
+        ),
+        (
+            RETRACTED,
+            &["retract", "axios", "--reason", "added with the wrong URL"][..],
+        ),
+    ] {
+        env.cmd()
+            .env("FACTLINE_NOW", now)
+            .args(args)
+            .assert()
+            .success();
+    }
+    env
+}
+
+/// The record of `id` in the dump, its latest version.
+fn dumped(env: &TestEnv, id: &str) -> Value {
+    env.export_ndjson()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .rfind(|record| record["id"] == id)
+        .unwrap_or_else(|| panic!("no record {id} in the dump"))
+}
+
+/// The ids of the sources a dumped event or claim links.
+fn linked(record: &Value) -> Vec<String> {
+    record["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|link| link["source"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A retracted source's name blocked the outlet for good: `source add
+/// Axios`, even with `--id`, refused it as retracted. The name now records a
+/// new source (`axios-2`, the slug being taken), while the retracted
+/// source's id, typed as it is, still reports it retracted, and `history`
+/// and `--as-of` still show it.
+#[test]
+fn source_add_records_a_retracted_sources_name_again_as_a_new_source() {
+    let env = axios_retracted_env();
+    // The id as typed, where a live source is required: retracted, with why.
+    for args in [
+        &["source", "edit", "axios", "--url", "https://www.axios.com"][..],
+        &["link", "talks", "axios"][..],
+        &[
+            "event", "add", "--title", "T", "--date", "2025", "--source", "axios",
+        ][..],
+    ] {
+        let err = env.fail(2, args);
+        assert!(
+            err.contains("source axios was retracted (added with the wrong URL)"),
+            "{args:?}: {err}"
+        );
+        testenv::assert_one_error_line(&err);
+    }
+    // A new source cannot be named by that id (an import of the CSV exports
+    // reads `axios` as the retracted one): the error says how to name it.
+    let err = env.fail(2, ["source", "add", "axios"]);
+    assert!(
+        err.contains("source axios was retracted (added with the wrong URL)")
+            && err.contains("\"Axios\""),
+        "{err}"
+    );
+    testenv::assert_one_error_line(&err);
+
+    assert_eq!(
+        env.run_ok(["source", "add", "Axios", "--url", "https://www.axios.com"]),
+        "axios-2\n"
+    );
+    let listed = env.json(["source", "list"]);
+    assert_eq!(
+        column(&listed, "id"),
+        BTreeSet::from(["axios-2".to_string()])
+    );
+    assert_eq!(rows(&listed)[0]["url"], "https://www.axios.com");
+    let err = env.fail(2, ["source", "add", "Axios"]);
+    assert!(err.contains("already exists as axios-2"), "{err}");
+    // The names decide: `axios` now spells the live source's name.
+    assert_eq!(
+        env.run_ok(["source", "edit", "axios", "--grade", "B"]),
+        "axios-2\n"
+    );
+
+    // The retracted source is kept, and still hidden.
+    let history = env.json(["history", "axios"]);
+    assert_eq!(rows(&history).len(), 2, "{history}");
+    assert_eq!(rows(&history)[1]["retracted"], "added with the wrong URL");
+    let before = env.json(["source", "list", "--as-of", BEFORE]);
+    assert_eq!(column(&before, "id"), BTreeSet::from(["axios".to_string()]));
+    assert_eq!(linked(&dumped(&env, "talks")), ["axios"]);
+    assert_eq!(
+        env.json(["event", "show", "talks"])["sources"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn source_add_with_an_id_takes_a_retracted_sources_name() {
+    let env = axios_retracted_env();
+    assert_eq!(
+        env.run_ok(["source", "add", "Axios", "--id", "axios2"]),
+        "axios2\n"
+    );
+    let err = env.fail(2, ["source", "add", "Something", "--id", "axios"]);
+    assert!(err.contains("source id axios is taken"), "{err}");
+    assert_eq!(
+        column(&env.json(["source", "list"]), "id"),
+        BTreeSet::from(["axios2".to_string()])
+    );
+}
+
+/// `--source`, `link` and `claim rate --by` with a retracted source's name
+/// create or find the live source of that name, as for a name no source
+/// has; they reported the retracted one.
+#[test]
+fn a_retracted_sources_name_on_event_link_and_claim_means_the_live_one() {
+    let env = axios_retracted_env();
+    let (_, stderr) = env.run_ok_with_stderr([
+        "event", "add", "--id", "report", "--title", "A report", "--date", "2025-11", "--source",
+        "Axios",
+    ]);
+    assert!(
+        stderr.contains("created source \"Axios\" (axios-2)"),
+        "{stderr}"
+    );
+    assert_eq!(linked(&dumped(&env, "report")), ["axios-2"]);
+    assert_eq!(
+        env.json(["event", "show", "report"])["sources"],
+        serde_json::json!(["Axios"])
+    );
+
+    let (_, stderr) = env.run_ok_with_stderr(["link", "talks", "Axios"]);
+    assert!(!stderr.contains("created"), "{stderr}");
+    assert_eq!(linked(&dumped(&env, "talks")), ["axios", "axios-2"]);
+    assert!(env
+        .run_ok(["sources", "talks"])
+        .contains("1 independent source"));
+
+    env.run_ok(["-q", "actor", "add", "Ukraine"]);
+    env.run_ok([
+        "-q",
+        "claim",
+        "add",
+        "--id",
+        "claim",
+        "--by",
+        "Ukraine",
+        "--text",
+        "Talks were held",
+        "--source",
+        "Axios",
+    ]);
+    env.run_ok(["-q", "claim", "rate", "claim", "confirmed", "--by", "Axios"]);
+    let claim = dumped(&env, "claim");
+    assert_eq!(linked(&claim), ["axios-2"]);
+    assert_eq!(claim["verdict_by"], "axios-2");
+    let shown = env.json(["claim", "show", "claim"]);
+    assert_eq!(shown["sources"], serde_json::json!(["Axios"]));
+    assert_eq!(shown["verdict_by"], "Axios");
+    assert_eq!(
+        column(&env.json(["source", "list"]), "id"),
+        BTreeSet::from(["axios-2".to_string()])
+    );
+}
+
+/// A name that a live source has finds it before any id does but the exact
+/// one: with a retracted `reuters` beside a live "Reuters" (`reuters-2`),
+/// "Reuters" reported the retracted source; with a live `ap` named
+/// "Associated Press" beside a live "AP" (`ap-2`), "AP" found `ap`. Actors
+/// let the live name win.
+#[test]
+fn a_live_sources_name_wins_over_a_retracted_or_differently_cased_id() {
+    let env = TestEnv::new();
+    let dump = testenv::dump::of(&[
+        testenv::dump::source_line("reuters", "Reuters"),
+        testenv::dump::source_line("reuters-2", "Reuters"),
+        testenv::dump::source_line("ap", "Associated Press"),
+        testenv::dump::source_line("ap-2", "AP"),
+    ]);
+    let file = env.write_file("colleague.ndjson", &dump);
+    env.run_ok(["-q", "import", file.to_str().unwrap()]);
+    env.run_ok([
+        "-q",
+        "retract",
+        "reuters",
+        "--kind",
+        "source",
+        "--reason",
+        "a duplicate",
+    ]);
+    let (_, stderr) = env.run_ok_with_stderr([
+        "event", "add", "--id", "e", "--title", "E", "--date", "2025", "--source", "Reuters",
+        "--source", "AP",
+    ]);
+    assert!(!stderr.contains("created"), "{stderr}");
+    assert_eq!(linked(&dumped(&env, "e")), ["reuters-2", "ap-2"]);
+    assert_eq!(
+        env.run_ok(["source", "edit", "Reuters", "--grade", "A"]),
+        "reuters-2\n"
+    );
+    // The names decide, as for an actor merged away: the retracted id spells
+    // the live source's name.
+    env.run_ok(["-q", "link", "e", "reuters", "--credibility", "2"]);
+    assert_eq!(linked(&dumped(&env, "e")), ["reuters-2", "ap-2"]);
+    // An exact id still finds its source.
+    env.run_ok(["-q", "link", "e", "ap"]);
+    assert_eq!(linked(&dumped(&env, "e")), ["reuters-2", "ap-2", "ap"]);
+}
+
+/// A CSV row citing a retracted source's name ("Axios") linked the hidden,
+/// retracted source, silently; it now links or creates the live one, as a
+/// command does, in the timeline CSV, the claims CSV and a TimelineJS
+/// sheet's Sources paragraph. A cell written as the retracted id (`axios`,
+/// as the exports write it) still links the retracted one, so that the
+/// exports import back unchanged.
+#[test]
+fn an_import_citing_a_retracted_sources_name_links_a_live_source() {
+    let env = axios_retracted_env();
+    let sheet = env.write_file(
+        "rows.csv",
+        "date,title,sources\n\
+         2025-11-05,Imported,Axios\n\
+         2025-11-06,Imported by id,axios\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap()]);
+    assert!(
+        stderr.contains("2 added") && stderr.contains("0 actors and 1 sources created"),
+        "{stderr}"
+    );
+    assert_eq!(linked(&dumped(&env, "2025-11-05-imported")), ["axios-2"]);
+    assert_eq!(
+        linked(&dumped(&env, "2025-11-06-imported-by-id")),
+        ["axios"]
+    );
+    assert!(env
+        .run_ok(["sources", "2025-11-05-imported"])
+        .contains("1 independent source"));
+
+    let claims = env.write_file(
+        "claims.csv",
+        "id,claimant,text,sources,verdict,verdict_by\n\
+         said,Ukraine,Talks were held,Axios,confirmed,Axios\n\
+         said-by-id,Ukraine,Talks were planned,axios,confirmed,axios\n",
+    );
+    let (_, stderr) =
+        env.run_ok_with_stderr(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert!(stderr.contains("0 sources created"), "{stderr}");
+    let said = dumped(&env, "said");
+    assert_eq!(linked(&said), ["axios-2"]);
+    assert_eq!(said["verdict_by"], "axios-2");
+    let said = dumped(&env, "said-by-id");
+    assert_eq!(linked(&said), ["axios"]);
+    assert_eq!(said["verdict_by"], "axios");
+
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Alt Text,Type,Group,Background";
+    let mut row = vec![
+        "2025",
+        "11",
+        "7",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Sheet report",
+        "A report<p>Sources: Axios</p>",
+    ];
+    row.resize(19, "");
+    let sheet = env.write_file("timelinejs.csv", &format!("{header}\n{}\n", row.join(",")));
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap()]);
+    assert!(
+        stderr.contains("1 added") && stderr.contains("0 sources created"),
+        "{stderr}"
+    );
+    let timeline = env.json(["timeline", "--from", "2025-11-07"]);
+    let event = rows(&timeline)
+        .iter()
+        .find(|e| e["title"] == "Sheet report")
+        .unwrap_or_else(|| panic!("{timeline}"));
+    assert_eq!(
+        linked(&dumped(&env, event["id"].as_str().unwrap())),
+        ["axios-2"]
+    );
+
+    // The exports, citing the live source by name and the retracted one by
+    // its id, import back unchanged.
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    assert_round_trip(
+        &env,
+        "claims-out.csv",
+        &["--format", "csv", "--what", "claims"],
+        &["--what", "claims"],
+    );
+    assert_round_trip(&env, "sheet-out.csv", &["--format", "timelinejs-csv"], &[]);
+    assert_eq!(
+        column(&env.json(["source", "list"]), "id"),
+        BTreeSet::from(["axios-2".to_string()])
+    );
+}
+
+/// A retracted source whose id has capitals (`--id ISW`) is written as that
+/// id by the CSV exports; the import links it again, as a command reports
+/// it retracted, rather than creating a source by that name.
+#[test]
+fn an_import_links_a_retracted_source_by_an_id_with_capitals() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "source",
+        "add",
+        "Institute for the Study of War",
+        "--id",
+        "ISW",
+    ]);
+    env.run_ok([
+        "-q", "event", "add", "--id", "report", "--title", "Report", "--date", "2025-11",
+        "--source", "ISW",
+    ]);
+    env.run_ok(["-q", "retract", "ISW", "--reason", "a duplicate"]);
+    let err = env.fail(2, ["link", "report", "ISW"]);
+    assert!(
+        err.contains("source ISW was retracted (a duplicate)"),
+        "{err}"
+    );
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(csv.contains(",ISW"), "{csv}");
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    assert_eq!(linked(&dumped(&env, "report")), ["ISW"]);
+}

@@ -734,12 +734,12 @@ impl SourceNames {
             written_as_id.insert(id.clone(), named[&name].len() > 1);
             other.entry(fold(&id)).or_insert(id);
         }
-        // A retracted source is found by its id (as the CSV exports write
-        // it): linked again, it stays retracted, and no source is created
-        // in its place.
+        // A retracted source is found by its id as the CSV exports write
+        // it (linked again, it stays retracted, and no source is created in
+        // its place), and by nothing else: its name, or its id in another
+        // case ("Axios"), means a live source, as in `event add --source`.
         for id in retracted {
-            written_as_id.insert(id.clone(), true);
-            other.entry(fold(&id)).or_insert(id);
+            written_as_id.insert(id, true);
         }
         // A source's name before a rename finds it, as in `event add`.
         for (name, id) in crate::resolve::earlier_source_names(store)? {
@@ -781,7 +781,13 @@ impl SourceNames {
             Some(ids) => {
                 crate::resolve::one_named("source", name, ids).map(|id| id.map(String::from))
             }
-            None => Ok(self.other.get(&folded).cloned()),
+            // Else a live source's id in any case or earlier name, else an
+            // id as written (a retracted `ISW`), as `event add` finds them.
+            None => Ok(self.other.get(&folded).cloned().or_else(|| {
+                self.written_as_id
+                    .contains_key(name)
+                    .then(|| name.to_string())
+            })),
         }
     }
 

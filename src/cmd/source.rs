@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Meta, Reliability, Source};
 use crate::output::{print_rows, Row};
-use crate::resolve::{find_source, unknown, unused_id, Lookup};
+use crate::resolve::{find_source, look_up_source, retracted_record, unknown, unused_id, Lookup};
 use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, command: SourceCommand) -> Result<()> {
@@ -87,12 +87,25 @@ fn add(
 }
 
 /// Refuses a name that already finds a source other than `own` (by name or
-/// id), so that every name finds one source.
+/// id), so that every name finds one source. A retracted source's name is
+/// free, but not its id as it is written: the CSV exports write the
+/// retracted source as that id, and an import reads it so.
 fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()> {
-    match find_source(store, name)? {
-        Lookup::Found(existing) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
+    match look_up_source(store, name)? {
+        (Lookup::Found(existing), _) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
             format!("source {name:?} already exists as {}", existing.id),
         )),
+        (Lookup::Missing { .. }, Some(retracted)) => {
+            let spelling = if retracted.name != name {
+                format!("name it {:?}", retracted.name)
+            } else {
+                "spell it with other capitals".to_string()
+            };
+            Err(Error::bad_input(format!(
+                "{}; a source cannot be named by that id: {spelling}",
+                retracted_record("source", &retracted)
+            )))
+        }
         _ => Ok(()),
     }
 }
