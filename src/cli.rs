@@ -223,6 +223,10 @@ pub enum Command {
     History(HistoryArgs),
     /// Hide a record from every query without deleting it; history keeps it.
     ///
+    /// A retracted actor's or source's name is free again: typed later, it
+    /// finds or creates a live record; only its id, typed as it is, still
+    /// names the retracted one.
+    ///
     /// Example: factline retract 2025-melania-trump-children-returned --reason "duplicate of another entry"
     Retract(RetractArgs),
     /// Copy the database, consistently, to a new directory (checked after copying).

@@ -532,22 +532,15 @@ impl Row for ClaimDetail {
         cells.push(self.claim.verdict_by.clone().unwrap_or_default());
         cells.push(self.claim.verdict_note.clone());
         cells.push(self.verdicts.join("\n"));
-        cells.push(
-            self.contradictions
-                .iter()
-                .map(Opposed::line)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
-        cells.push(
-            self.ratings
-                .iter()
-                .map(Rating::line)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        );
+        cells.push(lines(&self.contradictions, Opposed::line));
+        cells.push(lines(&self.ratings, Rating::line));
         cells
     }
+}
+
+/// One cell of several lines, one an item.
+fn lines<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
+    items.iter().map(line).collect::<Vec<_>>().join("\n")
 }
 
 /// The source that gave a verdict, by name, marked when it has been
