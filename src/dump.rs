@@ -18,9 +18,6 @@ pub const FORMAT_NAME: &str = "factline-ndjson";
 /// The dump format this build writes and the newest it reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// The UTF-8 byte-order mark a file may start with.
-pub const BYTE_ORDER_MARK: char = '\u{feff}';
-
 /// Longest line accepted on import: a hostile file cannot exhaust memory.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
@@ -145,7 +142,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             if number == 1 {
                 // A byte-order mark, as Windows Notepad saves UTF-8: not
                 // part of the first line (the CSV reader skips it too).
-                text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
+                text = text.strip_prefix(crate::BYTE_ORDER_MARK).unwrap_or(text);
             }
             if text.trim().is_empty() {
                 continue;

@@ -52,6 +52,11 @@ where
     }
 }
 
+/// The UTF-8 byte-order mark a file may start with (Excel's "CSV UTF-8",
+/// Windows Notepad): not part of its first line. The CSV and NDJSON
+/// readers and the guess of an input's format all skip it.
+pub const BYTE_ORDER_MARK: &str = "\u{feff}";
+
 /// Set by `--quiet`: notices are not written.
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

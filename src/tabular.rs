@@ -979,9 +979,9 @@ impl QuoteScan {
     }
 }
 
-/// The UTF-8 byte-order mark, which csv-core passes over at the start of
-/// the input.
-const BOM: &[u8] = b"\xef\xbb\xbf";
+/// The UTF-8 byte-order mark ([`crate::BYTE_ORDER_MARK`]), which csv-core
+/// passes over at the start of the input.
+const BOM: &[u8] = crate::BYTE_ORDER_MARK.as_bytes();
 
 /// The cells of the row that `raw` holds (from where the CSV reader says it
 /// starts; `at_start`: the start of the input), as they are written,
@@ -1086,7 +1086,7 @@ impl<R: Read + Seek> Rows<R> {
             .iter()
             .map(|f| {
                 String::from_utf8_lossy(f)
-                    .trim_start_matches('\u{feff}')
+                    .trim_start_matches(crate::BYTE_ORDER_MARK)
                     .to_string()
             })
             .collect::<Vec<_>>();

@@ -112,9 +112,9 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
     // After a byte-order mark, which either may start with.
     let mut first = Vec::with_capacity(4);
     std::fs::File::open(path)?.take(4).read_to_end(&mut first)?;
-    let mut bom = [0u8; 4];
-    let bom = dump::BYTE_ORDER_MARK.encode_utf8(&mut bom).as_bytes();
-    let first = first.strip_prefix(bom).unwrap_or(&first);
+    let first = first
+        .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
+        .unwrap_or(&first);
     Ok(if first.first() == Some(&b'{') {
         Format::Ndjson
     } else {
