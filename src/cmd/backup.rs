@@ -101,52 +101,9 @@ impl Row for CompactReport {
     }
 }
 
-/// sled's files: everything in the directory but factline's lock file (and
-/// the marker of a restore's staging copy).
-fn database_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let entries = fs::read_dir(dir)
-        .map_err(|e| Error::database(format!("cannot read {}: {e}", dir.display())))?;
-    for entry in entries {
-        let entry =
-            entry.map_err(|e| Error::database(format!("cannot read {}: {e}", dir.display())))?;
-        if entry.file_name() != "factline.lock" && entry.file_name() != STAGING_MARKER {
-            files.push(entry.path());
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 /// Whether the directory `dir` exists and holds anything.
 fn holds_entries(dir: &Path) -> bool {
     fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
-}
-
-/// Copies a directory tree, file by file, syncing each file, into the
-/// directory `to`, which exists (a claimed working copy: never created
-/// here, so that a copy removed by another process is not made again).
-fn copy_tree(from: &Path, to: &Path) -> Result<u64> {
-    let io = |what: &Path, e: std::io::Error| {
-        Error::database(format!("cannot copy {}: {e}", what.display()))
-    };
-    let mut bytes = 0;
-    for path in database_files(from)? {
-        let target = to.join(path.file_name().unwrap_or_default());
-        if path.is_dir() {
-            fs::create_dir(&target).map_err(|e| io(&target, e))?;
-            bytes += copy_tree(&path, &target)?;
-        } else {
-            bytes += fs::copy(&path, &target).map_err(|e| io(&path, e))?;
-            fs::File::open(&target)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| io(&target, e))?;
-        }
-    }
-    fs::File::open(to)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io(to, e))?;
-    Ok(bytes)
 }
 
 /// Opens a copy and checks it, returning the number of keys checked.
@@ -239,10 +196,11 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             dest.display()
         )));
     }
-    let copied = copy_tree(&ctx.db, &claim.dir).and_then(|bytes| {
-        drop(store);
-        Ok((bytes, verify(&claim.dir)?))
-    });
+    let copied =
+        store::copy_database_files(&ctx.db, &claim.dir, store::CopySync::Each).and_then(|bytes| {
+            drop(store);
+            Ok((bytes, verify(&claim.dir)?))
+        });
     let (bytes, checked) = copied.inspect_err(|_| claim.discard())?;
     claim.put_in_place(dest)?;
     // The backup is the user's who made it, with the database's
@@ -915,7 +873,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             ctx.db.display()
         )));
     }
-    copy_tree(src, &staged)
+    store::copy_database_files(src, &staged, store::CopySync::Each)
         .and_then(|_| {
             // The copy's faults are the backup's: say so, under its name.
             verify(&staged).map_err(|e| {

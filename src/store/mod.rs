@@ -10,8 +10,10 @@ pub mod bulk;
 mod copy;
 pub mod keys;
 pub mod pages;
+mod scratch;
 
 pub use copy::Copied;
+pub use scratch::{copy_database_files, Sync as CopySync};
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -117,6 +119,9 @@ pub struct Store {
     /// Dropping the store leaves the database open until the process ends
     /// (see [`Store::close_at_exit`]).
     close_at_exit: bool,
+    /// The temporary copy this store reads, of a database that is read-only
+    /// here (see `scratch.rs`); removed after sled has closed it.
+    scratch: Option<scratch::ScratchCopy>,
 }
 
 impl Drop for Store {
@@ -190,7 +195,18 @@ impl Store {
                 Error::database(format!("cannot create database {}: {e}", path.display()))
             })?;
         }
-        let lock = lock(path, wait)?;
+        let lock = match lock(path, wait) {
+            Ok(lock) => lock,
+            // A database the user may read but not write (a read-only mount,
+            // a shared or archived copy): a reading command reads a copy.
+            Err(e) => match scratch::why_read_only(path) {
+                Some(why) if access == Access::Read => {
+                    return Store::open_scratch_copy(path, wait, why)
+                }
+                Some(why) => return Err(scratch::refused_write(path, &why)),
+                None => return Err(e),
+            },
+        };
         // Decided under the lock: another process may have created the
         // database meanwhile (then it is ours to use).
         let exists = self::exists(path);
@@ -218,6 +234,7 @@ impl Store {
             },
             db,
             close_at_exit: false,
+            scratch: None,
         };
         let upgrade = store.check_schema(exists)?;
         // An import killed under the old layout is undone in that layout.
@@ -246,8 +263,17 @@ impl Store {
     /// when it is made. Not for a store that is reopened in the same process
     /// (sled's lock on its log would still be held).
     pub fn close_at_exit(mut self) -> Store {
-        self.close_at_exit = true;
+        // A scratch copy is closed and removed instead: it is not the
+        // user's database, and would stay behind in the temporary directory.
+        self.close_at_exit = self.scratch.is_none();
         self
+    }
+
+    /// Names the database `path` in this store's messages: a scratch copy
+    /// is named after the database it copies.
+    fn shown_as(&mut self, path: &Path) {
+        self.path = path.to_path_buf();
+        self.data.shown_as(path);
     }
 
     /// An empty store in memory, named after `path` in messages (for dry runs).
@@ -271,6 +297,7 @@ impl Store {
             },
             db,
             close_at_exit: false,
+            scratch: None,
         })
     }
 

@@ -278,6 +278,11 @@ impl Pages {
         }
     }
 
+    /// Names the database `path` in messages about these pages.
+    pub fn shown_as(&mut self, path: &Path) {
+        self.reader.path = path.to_path_buf();
+    }
+
     /// A reader of these pages, for another thread.
     pub fn reader(&self) -> PageReader {
         self.reader.clone()
