@@ -414,7 +414,7 @@ pub enum SourceCommand {
         /// Where it can be read.
         #[arg(long)]
         url: Option<String>,
-        /// The id to use instead of one made from the name.
+        /// The id to use instead of one made from the name (not another source's name).
         #[arg(long)]
         id: Option<String>,
         /// Reliability on the Admiralty scale: A (reliable) … F (cannot be judged).

@@ -817,3 +817,50 @@ fn an_import_links_a_retracted_source_by_an_id_with_capitals() {
     assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
     assert_eq!(linked(&dumped(&env, "report")), ["ISW"]);
 }
+
+/// `source add "Axios Media" --id axios`, while another source is named
+/// `axios`, made the CSV exports write both as `axios` once the new one was
+/// retracted; importing that export moved the other source's events to the
+/// retracted one. Such an id is now refused, and the export imports back
+/// unchanged.
+#[test]
+fn a_source_id_that_is_another_sources_name_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "axios", "--id", "bee"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "one",
+        "--title",
+        "One",
+        "--date",
+        "2025-10-01",
+        "--source",
+        "bee",
+    ]);
+    let err = env.fail(2, ["source", "add", "Axios Media", "--id", "axios"]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("source id axios is the name of source bee"),
+        "{err}"
+    );
+    env.run_ok(["-q", "source", "add", "Axios Media", "--id", "axios-media"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "two",
+        "--title",
+        "Two",
+        "--date",
+        "2025-10-02",
+        "--source",
+        "axios-media",
+    ]);
+    env.run_ok(["-q", "retract", "axios-media", "--reason", "a duplicate"]);
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    assert_eq!(linked(&dumped(&env, "one")), ["bee"]);
+}

@@ -68,6 +68,7 @@ fn add(
             if store.get::<Source>(id)?.is_some() {
                 return Err(Error::bad_input(format!("source id {id} is taken")));
             }
+            refuse_id_spelling_a_name(&store, id)?;
             id.to_string()
         }
         None => unused_id(|id| Ok(store.get::<Source>(id)?.is_some()), &slug(name))?,
@@ -108,6 +109,23 @@ fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()>
         }
         _ => Ok(()),
     }
+}
+
+/// Refuses an id that is another live source's name as written: the CSV
+/// exports write a source as its id once it is retracted (or shares its
+/// name), and an import reads such a cell as that id first, so the other
+/// source's name would come back as this source.
+fn refuse_id_spelling_a_name(store: &Store, id: &str) -> Result<()> {
+    for other in store.live::<Source>() {
+        let other = other?;
+        if other.name == id {
+            return Err(Error::bad_input(format!(
+                "source id {id} is the name of source {}; give another id",
+                other.id
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn edit(
