@@ -948,7 +948,7 @@ pub struct RetractArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file: an NDJSON dump or a CSV ("-" reads stdin; say which with --format).
+    /// The file: an NDJSON dump or a CSV ("-" reads stdin, as a pipe given by its path is read, e.g. <(cut …); say which with --format).
     pub file: PathBuf,
     /// For CSV: the timeline of events (default) or claims.
     #[arg(long, value_enum)]

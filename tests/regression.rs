@@ -1154,3 +1154,50 @@ fn rejects_without_skip_bad_is_refused() {
     assert!(!env.path("bad.csv").exists());
     assert!(!env.db().exists(), "a refused import created the database");
 }
+
+/// Found by a black-box test: `import <(cut … sheet.csv)` and a named pipe
+/// failed with "cannot read /dev/fd/63: no such file", though the path
+/// exists and can be read (only `import -` read a stream). A pipe given by
+/// its path is now read as stdin is.
+#[test]
+fn an_import_reads_a_pipe_given_by_its_path() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "date,title,actors\n2025-11-20,Talks in Geneva,Rustem Umerov;Steve Witkoff\n",
+    );
+    let bin = assert_cmd::cargo::cargo_bin("factline");
+    let shell = |script: &str| {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(script)
+            .env("FACTLINE_DB", env.db())
+            .env("BIN", &bin)
+            .env("SHEET", &sheet)
+            .current_dir(env.root())
+            .output()
+            .expect("run bash")
+    };
+    let substituted = shell(r#""$BIN" import <(cat "$SHEET")"#);
+    let stderr = String::from_utf8_lossy(&substituted.stderr);
+    assert!(substituted.status.success(), "{stderr}");
+    assert!(stderr.contains(": 1 added"), "{stderr}");
+
+    // A named pipe, and the same row again: nothing changes.
+    let fifo = shell(r#"mkfifo pipe.csv && (cat "$SHEET" > pipe.csv &) && "$BIN" import pipe.csv"#);
+    let stderr = String::from_utf8_lossy(&fifo.stderr);
+    assert!(fifo.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("pipe.csv: 0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+
+    // The default reject file goes beside the input, which a pipe has not.
+    let skip = shell(r#""$BIN" import --skip-bad <(cat "$SHEET")"#);
+    let stderr = String::from_utf8_lossy(&skip.stderr);
+    assert_eq!(skip.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--skip-bad on a pipe needs --rejects FILE"),
+        "{stderr}"
+    );
+}

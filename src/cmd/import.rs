@@ -31,10 +31,18 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     } else {
         args.file.display().to_string()
     };
-    // A dump (and a claims CSV) is read twice, so stdin is spooled first.
+    // A dump (and a claims CSV) is read twice, so stdin is spooled first,
+    // and so is a pipe given by its path (`import <(cut … sheet.csv)`, a
+    // named pipe), which can be read only once.
+    let pipe = !stdin && is_pipe(&args.file);
     let spooled = if stdin {
         let mut temp = tempfile::NamedTempFile::new()?;
         io::copy(&mut io::stdin().lock(), &mut temp)?;
+        Some(temp)
+    } else if pipe {
+        let mut temp = tempfile::NamedTempFile::new()?;
+        io::copy(&mut open(&args.file, &label)?, &mut temp)
+            .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
         Some(temp)
     } else {
         None
@@ -56,13 +64,22 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         refuse_csv_options(&args)?;
         return import_ndjson(ctx, &path, &label, args.dry_run);
     }
-    if stdin && args.skip_bad && !args.dry_run && args.rejects.is_none() {
-        // The default reject file is named after the input, which has no name.
-        return Err(Error::bad_input(
-            "--skip-bad on stdin needs --rejects FILE, where the bad rows go (- for stdout)",
-        ));
+    if (stdin || pipe) && args.skip_bad && !args.dry_run && args.rejects.is_none() {
+        // The default reject file is named after the input, which has no
+        // file name of its own to go beside.
+        let input = if stdin { "stdin" } else { "a pipe" };
+        return Err(Error::bad_input(format!(
+            "--skip-bad on {input} needs --rejects FILE, where the bad rows go (- for stdout)"
+        )));
     }
     import_csv(ctx, &path, &label, &args)
+}
+
+/// Whether `path` is something that exists but is neither a file nor a
+/// directory: a pipe (`/dev/fd/63` of a shell's `<(…)`, a named pipe) or a
+/// device, read as it streams.
+fn is_pipe(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Refuses the options that only a CSV import reads, for a dump: it holds
