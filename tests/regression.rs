@@ -1201,3 +1201,60 @@ fn an_import_reads_a_pipe_given_by_its_path() {
         "{stderr}"
     );
 }
+
+/// Found by a black-box test: a write command run from inside a database
+/// directory (`cd story.db; factline event add …`, whose default database
+/// is `./factline.db`), or given `--db story.db/blobs`, silently created a
+/// second database inside the first: the event was missing from the story,
+/// and `compact` and `restore` of the story then refused its foreign files.
+#[test]
+fn a_database_is_not_created_inside_another() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let before: Vec<_> = std::fs::read_dir(env.db())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for db in ["factline.db", "blobs", "blobs/inner"] {
+        let out = env
+            .cmd()
+            .current_dir(env.db())
+            .env_remove("FACTLINE_DB")
+            .args([
+                "--db", db, "event", "add", "--title", "Talks", "--date", "2025",
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{db}: {stderr}");
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("is inside the database")
+                && stderr.contains("none can be created there"),
+            "{db}: {stderr}"
+        );
+    }
+    // A reading command run there is told where the database is.
+    let out = env
+        .cmd()
+        .current_dir(env.db())
+        .env_remove("FACTLINE_DB")
+        .args(["--db", "factline.db", "timeline"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is inside the database")
+            && stderr.contains("pass --db with the database's own path"),
+        "{stderr}"
+    );
+    let after: Vec<_> = std::fs::read_dir(env.db())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(before, after);
+    assert!(!env.db().join("blobs/inner").exists());
+    env.run_ok(["check"]);
+    env.run_ok(["-q", "compact"]);
+}

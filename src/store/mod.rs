@@ -164,6 +164,21 @@ impl Store {
         let started = std::time::Instant::now();
         let exists = exists(path);
         if !exists {
+            // A database inside another's directory (a command run from
+            // inside it, `--db story.db/blobs`) would be taken for the
+            // outer one's files, and the outer one for a damaged database.
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            if let Some(outer) = enclosing_database(&absolute) {
+                let what = match access {
+                    Access::Read => "pass --db with the database's own path",
+                    Access::Write => "none can be created there; pass --db a path outside it",
+                };
+                return Err(Error::bad_input(format!(
+                    "no database at {}: it is inside the database {}; {what}",
+                    path.display(),
+                    outer.display()
+                )));
+            }
             if access == Access::Read {
                 return Err(Error::bad_input(format!(
                     "no factline database at {}: create one with `factline example` or `factline event add`, or pass --db",
