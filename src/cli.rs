@@ -29,7 +29,7 @@ pub struct Cli {
     pub db: PathBuf,
 
     /// Output format: table, csv or json for read commands and check, backup, restore and
-    /// compact (a report); ndjson or csv for export.
+    /// compact (a report); ndjson or csv for export. Commands that print only an id refuse it.
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 

@@ -1710,3 +1710,55 @@ fn an_id_typed_with_white_space_around_it_finds_its_record() {
     let err = env.fail(2, ["event", "show", "miami talks"]);
     assert!(err.contains("unknown event \"miami talks\""), "{err}");
 }
+
+/// Found by a black-box test: commands that print only an id (add, edit,
+/// link, retract…), and `completions` and `man`, took any `--format`, even
+/// `svg`, and ignored it, while reading commands refuse a format they do
+/// not write. They now refuse it too, and write nothing.
+#[test]
+fn commands_that_print_an_id_refuse_format() {
+    let env = TestEnv::new();
+    for args in [
+        &[
+            "--format", "json", "event", "add", "--title", "Talks", "--date", "2025",
+        ][..],
+        &["--format", "csv", "source", "add", "Reuters"],
+        &["--format", "svg", "completions", "bash"],
+    ] {
+        let err = env.fail(2, args);
+        testenv::assert_one_error_line(&err);
+        assert!(
+            err.contains("is for commands that list or report; this command prints"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!env.db().exists(), "a refused command created the database");
+    env.run_ok([
+        "-q", "event", "add", "--id", "talks", "--title", "Talks", "--date", "2025",
+    ]);
+    for args in [
+        &["--format", "dot", "link", "talks", "Reuters"][..],
+        &[
+            "--format",
+            "json",
+            "retract",
+            "talks",
+            "--reason",
+            "a duplicate",
+        ],
+        &[
+            "--format", "csv", "event", "edit", "talks", "--title", "Other",
+        ],
+    ] {
+        let err = env.fail(2, args);
+        assert!(
+            err.contains("this command prints the id"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(env.json(["event", "show", "talks"])["title"], "Talks");
+    // Listings still take it.
+    assert!(env
+        .run_ok(["--format", "csv", "event", "list"])
+        .starts_with("id,"));
+}

@@ -121,7 +121,37 @@ pub fn run(cli: Cli) -> Result<()> {
     result
 }
 
+/// What a command prints when it has no use for `--format`, or `None` for
+/// a command that writes its output (or, for `import`, reads its input) in
+/// the format given.
+fn output_without_format(command: &Command) -> Option<&'static str> {
+    use crate::cli::{ActorCommand, ClaimCommand, EventCommand, SourceCommand};
+    match command {
+        Command::Actor(ActorCommand::List | ActorCommand::Show { .. })
+        | Command::Source(SourceCommand::List)
+        | Command::Event(EventCommand::List | EventCommand::Show { .. })
+        | Command::Claim(ClaimCommand::List(_) | ClaimCommand::Show { .. }) => None,
+        Command::Actor(_)
+        | Command::Source(_)
+        | Command::Event(_)
+        | Command::Claim(_)
+        | Command::Link(_)
+        | Command::Retract(_) => Some("the id of the record it wrote"),
+        Command::Completions { .. } => Some("a shell script"),
+        Command::Man => Some("a man page"),
+        _ => None,
+    }
+}
+
 fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    // An option asked for and then ignored would give the user something
+    // else without a word.
+    if let (Some(format), Some(prints)) = (ctx.format, output_without_format(&command)) {
+        return Err(Error::bad_input(format!(
+            "--format {} is for commands that list or report; this command prints {prints}",
+            format.name()
+        )));
+    }
     match command {
         Command::Check { repair } => check::run(ctx, repair),
         Command::Stats => stats::run(ctx),
