@@ -240,11 +240,18 @@ fn new_table() -> Table {
     // work row by row, and a long cell widens its column. Wrapping there
     // would split a row's id from the words a grep finds; scripts that want
     // no padding use --format csv or json.
+    // A terminal that reports no width (0 columns: `script`, `docker exec
+    // -t` before its first resize) is laid out as a pipe is: fitted to a
+    // width of 0, every column would be one character wide.
+    let arrangement = match crossterm::terminal::size() {
+        Ok((0, _)) => ContentArrangement::Disabled,
+        _ => ContentArrangement::Dynamic,
+    };
     table
         .load_preset(presets::NOTHING)
         .set_style(TableComponent::HeaderLines, '─')
         .set_style(TableComponent::MiddleHeaderIntersections, '─')
-        .set_content_arrangement(ContentArrangement::Dynamic);
+        .set_content_arrangement(arrangement);
     table
 }
 

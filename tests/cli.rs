@@ -1762,3 +1762,34 @@ fn commands_that_print_an_id_refuse_format() {
         .run_ok(["--format", "csv", "event", "list"])
         .starts_with("id,"));
 }
+
+/// Found by a black-box test: on a terminal that reports a size of 0 by 0
+/// (`script`, `docker exec -t` before its first resize), tables were
+/// fitted to a width of 0: every column one character wide, rows running
+/// down the screen letter by letter. Such a terminal is now laid out as a
+/// pipe is, each row on one line.
+#[test]
+fn a_terminal_without_a_width_gets_whole_rows() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let bin = assert_cmd::cargo::cargo_bin("factline");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            "stty cols 0 rows 0 && \"$BIN\" who-met --summary",
+            "/dev/null",
+        ])
+        .env("BIN", &bin)
+        .env("FACTLINE_DB", env.db())
+        .env_remove("NO_COLOR")
+        .current_dir(env.root())
+        .output()
+        .expect("run script(1)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.lines()
+            .any(|line| line.contains("Kirill Dmitriev") && line.contains("Steve Witkoff")),
+        "{text}"
+    );
+}
