@@ -559,3 +559,51 @@ fn check_and_backup_refuse_as_of() {
     }
     assert!(!env.path("past").exists());
 }
+
+/// Found by a black-box test: `check` did not verify the recorded longest
+/// event span, from which window scans (`--from`, `--to`, `--on`) start. With
+/// it lost, `timeline --on 2020` silently missed an event dated
+/// `2014/2025-06` while `check` said ok and `--repair` found nothing.
+#[test]
+fn a_lost_longest_span_is_found_and_repaired() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "occupation",
+        "--title",
+        "Occupation",
+        "--date",
+        "2014/2025-06",
+    ]);
+    env.run_ok([
+        "-q", "event", "add", "--id", "talks", "--title", "Talks", "--date", "2020-03",
+    ]);
+    let window = ["timeline", "--on", "2020", "--format", "csv"];
+    let before = env.run_ok(window);
+    assert!(before.contains("occupation"), "{before}");
+    {
+        let db = testenv::pages::open(env.db());
+        let meta = db.open_tree("meta").expect("the meta tree");
+        meta.remove(b"max_event_span_days").expect("remove");
+        db.flush().expect("flush");
+    }
+    assert!(
+        !env.run_ok(window).contains("occupation"),
+        "the damage did nothing"
+    );
+
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("the longest event spans 4198 days, but the database records 0"),
+        "{report}"
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
+    assert!(stderr.contains("found 1 problem(s)"), "{stderr}");
+    assert_eq!(env.run_ok(window), before);
+    assert!(env.run_ok(["check"]).starts_with("ok: "));
+}

@@ -801,6 +801,7 @@ impl Store {
                 pages_sound: false,
                 fixed: 0,
                 undecodable: Vec::new(),
+                max_span_fix: None,
             });
         }
         let Audit {
@@ -810,7 +811,19 @@ impl Store {
             mut checked,
             references,
             undecodable,
+            max_span,
         } = self.audit()?;
+        // Window scans (--from, --to, --on) start this many days early: a
+        // shorter recorded span would miss the events that span more.
+        let recorded_span = self.max_event_span()?;
+        let max_span_fix = max_span.filter(|&span| span > recorded_span);
+        if let Some(span) = max_span_fix {
+            problems.push(format!(
+                "the longest event spans {span} days, but the database records {recorded_span} \
+                 (meta {}): queries with --from, --to or --on can miss events",
+                String::from_utf8_lossy(MAX_SPAN_KEY)
+            ));
+        }
         // Every record a record names must be there (retracted is fine:
         // history keeps it), or the dump would not import.
         for ((kind, target), (who, also)) in references {
@@ -890,6 +903,7 @@ impl Store {
             pages_sound,
             fixed,
             undecodable,
+            max_span_fix,
         })
     }
 
@@ -903,6 +917,7 @@ impl Store {
             checked: 0,
             references: BTreeMap::new(),
             undecodable: Vec::new(),
+            max_span: None,
         };
         audit.records::<Actor>(self)?;
         audit.records::<crate::model::Source>(self)?;
@@ -1024,6 +1039,10 @@ impl Store {
         // Written as one bulk change, batched under the undo log: a killed
         // repair is undone at the next open.
         fixes.commit()?;
+        if let Some(span) = found.max_span_fix {
+            self.raise_max_span(span)?;
+            self.flush()?;
+        }
         crate::detail(format!("repair: {} index entries rewritten", found.fixed));
         let notes = found
             .undecodable
@@ -1146,6 +1165,8 @@ struct Audit {
     references: BTreeMap<(&'static str, String), (String, usize)>,
     /// The records whose index entries cannot be derived (shown keys).
     undecodable: Vec<String>,
+    /// The longest finite span of a live event, in days.
+    max_span: Option<i32>,
 }
 
 /// What [`Store::check_pages`] read.
@@ -1167,6 +1188,8 @@ struct Inspection {
     fixed: usize,
     /// As [`Audit::undecodable`].
     undecodable: Vec<String>,
+    /// The longest event span to record, when the one recorded is shorter.
+    max_span_fix: Option<i32>,
 }
 
 /// How a stored index entry differs from what the records imply.
@@ -1187,6 +1210,11 @@ impl Audit {
             match codec::decode::<R>(value) {
                 Ok(record) if record.id() == id => {
                     self.versions.insert((R::KIND, id), record.meta().version);
+                    if let Some(event) = record.as_event() {
+                        if event.meta.retracted.is_none() {
+                            self.max_span = self.max_span.max(finite_span(event));
+                        }
+                    }
                     for (key, value) in record.index_entries() {
                         self.expected.push(&key, &value)?;
                     }
