@@ -50,7 +50,10 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     let mut best: Option<(f64, String)> = None;
     for item in store.all_names() {
         let (name, id) = item?;
-        if is_likely_same_name(&folded, &name) {
+        if is_likely_same_name(&folded, &name)
+            && (!only_by_a_shared_surname(&folded, &name)
+                || known_by_word_alone(store, &id, &name)?)
+        {
             let score = similarity(&folded, &name);
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, id));
@@ -62,6 +65,26 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
         None => None,
     };
     Ok(Lookup::Missing { suggestion })
+}
+
+/// Whether the many-word `typed` is like the one-word spelling `known` only
+/// because `known` is its surname ("trump" of "barron trump").
+fn only_by_a_shared_surname(typed: &str, known: &str) -> bool {
+    is_surname_of(known, typed)
+        && !is_likely_misspelling(typed, known)
+        && !is_surname_of(typed, known)
+}
+
+/// Whether the actor `id` is known by the one word `word` alone: its name
+/// (folded) is that word. Only then does a full name ending in it likely
+/// mean that actor ("Witkoff", recorded before his given name was known);
+/// a one-word alias of an actor with a full name ("Trump" of Donald Trump)
+/// does not make every Trump him: two full names sharing a surname are two
+/// people.
+fn known_by_word_alone(store: &Store, id: &str, word: &str) -> Result<bool> {
+    Ok(store
+        .get::<Actor>(id)?
+        .is_some_and(|actor| fold(&actor.name) == word))
 }
 
 /// What an id typed as it is finds (see [`by_id`]).
@@ -405,6 +428,7 @@ pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
                         if names[y].1 != *id
                             && !seen.contains(&y)
                             && is_surname_of(&names[y].0, spelling)
+                            && known_by_word_alone(store, &names[y].1, &names[y].0)?
                         {
                             seen.push(y);
                             record(&names[y], &names[x]);

@@ -1258,3 +1258,68 @@ fn a_database_is_not_created_inside_another() {
     env.run_ok(["check"]);
     env.run_ok(["-q", "compact"]);
 }
+
+/// Found by a black-box test: once Donald Trump had the alias "Trump",
+/// "Barron Trump", "Ivanka Trump" and "Lara Trump" were all refused with
+/// `did you mean "Donald Trump"?`, and `actors --similar` would pair them.
+/// A full name ending in a one-word spelling means that actor only when
+/// the actor is known by the word alone (a "Witkoff" recorded before his
+/// given name was known).
+#[test]
+fn a_one_word_alias_does_not_claim_every_full_name_ending_in_it() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Donald Trump",
+        "--kind",
+        "person",
+        "--alias",
+        "Trump",
+    ]);
+    env.run_ok(["-q", "actor", "add", "Witkoff", "--kind", "person"]);
+    env.run_ok(["-q", "actor", "add", "Ivanka Trump", "--kind", "person"]);
+    let (id, stderr) = env.run_ok_with_stderr([
+        "event",
+        "add",
+        "--title",
+        "Visit",
+        "--date",
+        "2025-11",
+        "--actor",
+        "Barron Trump",
+    ]);
+    assert!(
+        stderr.contains("created actor \"Barron Trump\""),
+        "{stderr}"
+    );
+    assert!(!id.is_empty());
+    // Known by the surname alone, the actor is still suggested.
+    let err = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "Talks",
+            "--date",
+            "2025-11",
+            "--actor",
+            "Steve Witkoff",
+        ],
+    );
+    assert!(err.contains("did you mean \"Witkoff\"?"), "{err}");
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Steve Witkoff",
+        "--kind",
+        "person",
+        "--new-actor",
+    ]);
+    let similar = env.run_ok(["actors", "--similar", "--format", "csv"]);
+    assert!(!similar.contains("trump"), "{similar}");
+    assert!(similar.contains("witkoff"), "{similar}");
+}
