@@ -1033,6 +1033,31 @@ impl Bulk<'_> {
         Ok(())
     }
 
+    /// Writes a superseded version as it is, for a snapshot (`--as-of`,
+    /// into an empty store): see [`super::Store::as_of`].
+    pub(super) fn put_history_as_is<R: Record>(&mut self, record: &R) -> Result<()> {
+        let key = keys::history(R::KIND, record.id(), record.meta().version);
+        self.sorter.push(&key, Some(&codec::encode(record)))
+    }
+
+    /// Writes `record` as the current version, with its index entries,
+    /// without checking that it follows a stored one: for a snapshot
+    /// (`--as-of`, into an empty store), whose records are never read back
+    /// while it is written.
+    pub(super) fn put_current_as_is<R: Record>(&mut self, record: &R) -> Result<()> {
+        for (key, value) in record.index_entries() {
+            self.sorter.push(&key, Some(&value))?;
+        }
+        self.sorter.push(
+            &keys::record(R::KIND, record.id()),
+            Some(&codec::encode(record)),
+        )?;
+        if let Some(event) = record.as_event() {
+            self.max_span = self.max_span.max(super::finite_span(event));
+        }
+        Ok(())
+    }
+
     /// Writes one logical entry (`None` removes it) as it is: for `check
     /// --repair` and the layout upgrade, which write index entries the
     /// records imply.

@@ -322,18 +322,30 @@ impl Store {
     /// pass over the whole store: `--as-of` answers are built, not indexed.
     pub fn as_of(&self, at: Stamp) -> Result<Store> {
         let snapshot = Store::temporary(&self.path)?;
-        let mut change = snapshot.change();
-        self.copy_as_of::<Actor>(&mut change, at)?;
-        self.copy_as_of::<crate::model::Source>(&mut change, at)?;
-        self.copy_as_of::<Event>(&mut change, at)?;
-        self.copy_as_of::<crate::model::Claim>(&mut change, at)?;
-        change.apply()?;
+        // A bulk change, as an import is: sorted on disk in bounded memory,
+        // each page written once (a million events' entries held in one
+        // `Change` took gigabytes and minutes).
+        let mut bulk = snapshot.bulk()?;
+        self.copy_as_of::<Actor>(&mut bulk, at)?;
+        self.copy_as_of::<crate::model::Source>(&mut bulk, at)?;
+        self.copy_as_of::<Event>(&mut bulk, at)?;
+        self.copy_as_of::<crate::model::Claim>(&mut bulk, at)?;
+        bulk.commit()?;
         Ok(snapshot)
     }
 
-    fn copy_as_of<R: Record>(&self, change: &mut Change, at: Stamp) -> Result<()> {
+    /// Writes into `bulk` each record's versions recorded at or before
+    /// `at`: the last of them as the record, the others as its history.
+    fn copy_as_of<R: Record>(&self, bulk: &mut bulk::Bulk<'_>, at: Stamp) -> Result<()> {
         for record in self.all::<R>() {
             let record = record?;
+            if record.meta().version == 1 {
+                // No history to read: known at `at`, or not yet.
+                if record.meta().recorded_at <= at {
+                    bulk.put_current_as_is(&record)?;
+                }
+                continue;
+            }
             let versions = self.versions::<R>(record.id())?;
             let known: Vec<&R> = versions
                 .iter()
@@ -341,9 +353,9 @@ impl Store {
                 .collect();
             if let Some((current, earlier)) = known.split_last() {
                 for version in earlier {
-                    change.put_history(*version);
+                    bulk.put_history_as_is(*version)?;
                 }
-                change.put_current(*current);
+                bulk.put_current_as_is(*current)?;
             }
         }
         Ok(())
@@ -1626,21 +1638,6 @@ impl Change<'_> {
             keys::history(R::KIND, record.id(), record.meta().version),
             Some(codec::encode(record)),
         );
-    }
-
-    /// Writes `record` as the current version without checking that it
-    /// follows a stored one (for building snapshots).
-    fn put_current<R: Record>(&mut self, record: &R) {
-        for (key, value) in record.index_entries() {
-            self.pending.insert(key, Some(value));
-        }
-        self.pending.insert(
-            keys::record(R::KIND, record.id()),
-            Some(codec::encode(record)),
-        );
-        if let Some(event) = record.as_event() {
-            self.note_event(event);
-        }
     }
 
     /// Notes an event's span so window scans know how far back to start.
