@@ -434,9 +434,11 @@ pub enum SourceCommand {
         /// A new name; refused when it already finds another source.
         #[arg(long)]
         name: Option<String>,
+        /// A new URL; an empty value (--url "") or none removes it.
         #[arg(long)]
         url: Option<String>,
-        /// Reliability on the Admiralty scale: A (reliable) … F (cannot be judged).
+        /// Reliability on the Admiralty scale: A (reliable) … F (cannot be
+        /// judged); an empty value (--grade "") or none removes it.
         #[arg(long)]
         grade: Option<String>,
     },
@@ -566,7 +568,8 @@ pub struct LinkArgs {
     /// The words of the report; an empty value removes them.
     #[arg(long, allow_hyphen_values = true)]
     pub quote: Option<String>,
-    /// Where the report can be read; an empty value removes it.
+    /// Where the report can be read; an empty value (--url "") or none
+    /// removes it.
     #[arg(long)]
     pub url: Option<String>,
 }

@@ -417,3 +417,123 @@ fn a_name_two_sources_share_is_refused_and_each_id_finds_its_source() {
     ]);
     assert_eq!(record(&env, "claim", "safe")["verdict_by"], "reuters-2");
 }
+
+// ---------------------------------------------------------------------------
+// Edits: removing a field, adding and removing in one command, roles
+
+/// The `source list` row of `id`.
+fn source_row(env: &TestEnv, id: &str) -> serde_json::Value {
+    env.json(["source", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no source {id}"))
+        .clone()
+}
+
+/// `source edit --url ""` and `--grade ""` (or `none`) remove the field,
+/// the earlier version kept, as `link --url ""` and `--credibility ""` do
+/// for a report; `link` reads `--url none` the same way. A new source
+/// given "" or none is refused, writing nothing.
+#[test]
+fn a_sources_url_and_grade_can_be_removed_as_a_links_can() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "source",
+        "add",
+        "Telegram channel X",
+        "--url",
+        "https://t.me/wrong-channel",
+        "--grade",
+        "A",
+    ]);
+    let id = "telegram-channel-x";
+    env.run_ok(["-q", "source", "edit", id, "--url", ""]);
+    assert_eq!(source_row(&env, id)["url"], serde_json::Value::Null);
+    env.run_ok(["-q", "source", "edit", id, "--grade", " "]);
+    assert_eq!(source_row(&env, id)["grade"], serde_json::Value::Null);
+    env.run_ok([
+        "-q",
+        "source",
+        "edit",
+        id,
+        "--url",
+        "https://t.me/x",
+        "--grade",
+        "b",
+    ]);
+    let row = source_row(&env, id);
+    assert_eq!(
+        (row["url"].as_str(), row["grade"].as_str()),
+        (Some("https://t.me/x"), Some("B"))
+    );
+    env.run_ok([
+        "-q", "source", "edit", id, "--url", "none", "--grade", "NONE",
+    ]);
+    let row = source_row(&env, id);
+    assert_eq!(
+        (&row["url"], &row["grade"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null),
+        "{row}"
+    );
+    // Every version is kept.
+    assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 5);
+    // Removing what is not there changes nothing.
+    let (_, stderr) = env.run_ok_with_stderr(["source", "edit", id, "--url", ""]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+
+    // `link` takes the same spellings.
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e1",
+        "--title",
+        "E",
+        "--date",
+        "2025-11-01",
+    ]);
+    env.run_ok([
+        "-q",
+        "link",
+        "e1",
+        id,
+        "--url",
+        "https://t.me/x/1",
+        "--credibility",
+        "2",
+    ]);
+    env.run_ok([
+        "-q",
+        "link",
+        "e1",
+        id,
+        "--url",
+        "none",
+        "--credibility",
+        "none",
+    ]);
+    let links = env.json(["sources", "e1"]);
+    assert_eq!(links[0]["url"], serde_json::Value::Null, "{links}");
+    assert_eq!(links[0]["credibility"], serde_json::Value::Null, "{links}");
+
+    // `source add` has nothing to remove.
+    let before = env.export_ndjson();
+    for (flag, value) in [
+        ("--url", ""),
+        ("--url", "none"),
+        ("--grade", ""),
+        ("--grade", "None"),
+    ] {
+        let stderr = env.fail(2, ["source", "add", "Other", flag, value]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("cannot be empty or none"),
+            "{flag} {value:?}: {stderr}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), before);
+}

@@ -686,13 +686,31 @@ fn refuse_control_characters(what: &str, text: &str, allowed: &[char]) -> Result
     }
 }
 
-/// Reads a credibility as the user typed it: 1 (confirmed) to 6 (cannot
-/// be judged), or no grade (an empty value or `none`).
-pub fn parse_credibility(text: &str) -> Result<Option<u8>, String> {
+/// Whether a value typed for an optional field (a credibility, a grade, a
+/// URL) asks for no value: empty (or only white space) or `none`. `link`
+/// and `source edit` remove the field when given it.
+pub fn means_none(text: &str) -> bool {
     let text = trimmed(text);
-    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+    text.is_empty() || text.eq_ignore_ascii_case("none")
+}
+
+/// Reads a URL as the user typed it (a source's, a report's): one line,
+/// white space around it dropped, or no URL (an empty value or `none`,
+/// [`means_none`]).
+pub fn parse_url(what: &str, text: &str) -> Result<Option<String>, String> {
+    if means_none(text) {
         return Ok(None);
     }
+    Ok(Some(one_line(what, text, 2000)?.to_string()))
+}
+
+/// Reads a credibility as the user typed it: 1 (confirmed) to 6 (cannot
+/// be judged), or no grade (an empty value or `none`, [`means_none`]).
+pub fn parse_credibility(text: &str) -> Result<Option<u8>, String> {
+    if means_none(text) {
+        return Ok(None);
+    }
+    let text = trimmed(text);
     match text.parse::<u8>() {
         Ok(n) if (1..=6).contains(&n) => Ok(Some(n)),
         _ => Err(format!(
