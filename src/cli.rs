@@ -362,7 +362,8 @@ pub struct ActorAddArgs {
     /// Another spelling (repeatable).
     #[arg(long = "alias")]
     pub aliases: Vec<String>,
-    /// A role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
+    /// A role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable;
+    /// a role given twice is kept once).
     #[arg(long = "role")]
     pub roles: Vec<String>,
     /// The id to use instead of one made from the name.
@@ -390,9 +391,12 @@ pub struct ActorEditArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Add a role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
+    /// A role the actor holds already is kept once; a role of itself is refused.
     #[arg(long = "add-role")]
     pub add_roles: Vec<String>,
-    /// Remove the role with this title (repeatable).
+    /// Remove a role, written as --add-role takes it: "TITLE @ ACTOR | DATE",
+    /// or only as much of it as tells it from the actor's other roles, such
+    /// as its title alone (repeatable).
     #[arg(long = "remove-role")]
     pub remove_roles: Vec<String>,
     /// Add a spelling (repeatable).

@@ -537,3 +537,173 @@ fn a_sources_url_and_grade_can_be_removed_as_a_links_can() {
     }
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// The roles `actor show` lists for `actor`.
+fn roles_of(env: &TestEnv, actor: &str) -> Vec<String> {
+    env.json(["actor", "show", actor])["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A role is kept once, as aliases and tags are; `--remove-role` takes a
+/// role as `--add-role` writes it, so that one of two roles with one title
+/// can be removed alone, and refuses a bare title that names several; a
+/// role of an actor itself is refused.
+#[test]
+fn roles_are_kept_once_and_removed_one_at_a_time() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ukraine", "--kind", "country"]);
+    env.run_ok(["-q", "actor", "add", "Russia", "--kind", "country"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Rustem Umerov",
+        "--role",
+        "Minister @ Ukraine | 2023/2025",
+        "--role",
+        "minister @ ukraine | 2023/2025",
+        "--role",
+        "Minister @ Russia | 2020",
+    ]);
+    let both = [
+        "Minister → Ukraine (2023–2025)".to_string(),
+        "Minister → Russia (2020)".to_string(),
+    ];
+    assert_eq!(roles_of(&env, "rustem-umerov"), both);
+
+    // The same role again changes nothing.
+    let (_, stderr) = env.run_ok_with_stderr([
+        "actor",
+        "edit",
+        "rustem-umerov",
+        "--add-role",
+        "Minister @ Ukraine | 2023/2025",
+    ]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+    assert_eq!(
+        env.json(["history", "rustem-umerov"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A role of oneself says nothing.
+    let before = env.export_ndjson();
+    let stderr = env.fail(
+        2,
+        [
+            "actor",
+            "edit",
+            "rustem-umerov",
+            "--add-role",
+            "Adviser @ Rustem Umerov",
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    assert!(stderr.contains("cannot hold a role of itself"), "{stderr}");
+
+    // A bare title that names two roles is refused, listing them.
+    let stderr = env.fail(
+        2,
+        [
+            "actor",
+            "edit",
+            "rustem-umerov",
+            "--remove-role",
+            "Minister",
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(r#""Minister @ Ukraine | 2023/2025", "Minister @ Russia | 2020""#),
+        "{stderr}"
+    );
+    assert!(env
+        .fail(
+            2,
+            [
+                "actor",
+                "edit",
+                "rustem-umerov",
+                "--remove-role",
+                "Minister @ Russia | 2021"
+            ]
+        )
+        .contains("has no role"));
+    assert_eq!(env.export_ndjson(), before);
+
+    // "TITLE @ ACTOR" removes that one alone.
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "rustem-umerov",
+        "--remove-role",
+        "Minister @ Russia",
+    ]);
+    assert_eq!(roles_of(&env, "rustem-umerov"), both[..1]);
+    let history = env.json(["history", "rustem-umerov"]);
+    assert_eq!(
+        history[1]["changed"][0], "roles: − Minister @ russia | 2020",
+        "{history}"
+    );
+    // Now the title names one role.
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "rustem-umerov",
+        "--remove-role",
+        "minister",
+    ]);
+    assert!(roles_of(&env, "rustem-umerov").is_empty());
+}
+
+/// A merge keeps each role once and drops the roles it would make of the
+/// actor itself, whichever of the two actors held them.
+#[test]
+fn a_merge_leaves_no_role_of_the_actor_itself_and_no_repeat() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Bee"]);
+    env.run_ok(["-q", "actor", "add", "Cee", "--role", "Head @ Bee"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Ay",
+        "--role",
+        "Boss @ Bee",
+        "--role",
+        "Head @ Cee",
+    ]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Dee",
+        "--role",
+        "Head @ Bee",
+        "--role",
+        "Head @ Ay",
+    ]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "bee",
+        "--add-role",
+        "Friend @ Ay",
+        "--add-role",
+        "Head @ Cee",
+    ]);
+    env.run_ok(["-q", "actor", "merge", "ay", "bee"]);
+    assert_eq!(roles_of(&env, "ay"), ["Head → Cee"]);
+    assert_eq!(roles_of(&env, "cee"), ["Head → Ay"]);
+    assert_eq!(roles_of(&env, "dee"), ["Head → Ay"]);
+    env.run_ok(["check"]);
+}

@@ -529,6 +529,32 @@ pub struct Role {
     pub span: Option<Date>,
 }
 
+impl Role {
+    /// Whether two roles say the same: one title (in any case, with or
+    /// without diacritics, as `names::fold` compares), of the same actor, for
+    /// the same span.
+    pub fn same_as(&self, other: &Role) -> bool {
+        names::fold(&self.title) == names::fold(&other.title)
+            && self.of == other.of
+            && self.span == other.span
+    }
+}
+
+/// Adds `role` to the roles of the actor `holder` (its id), unless the actor
+/// holds the same role already ([`Role::same_as`]): a role is kept once, as
+/// aliases and tags are. A role of the actor itself says nothing and is
+/// refused. Whether the role was added.
+pub fn add_role(holder: &str, roles: &mut Vec<Role>, role: Role) -> Result<bool, String> {
+    if role.of.as_deref() == Some(holder) {
+        return Err("an actor cannot hold a role of itself".to_string());
+    }
+    if roles.iter().any(|r| r.same_as(&role)) {
+        return Ok(false);
+    }
+    roles.push(role);
+    Ok(true)
+}
+
 /// A person, organization, country or outlet that takes part in events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
