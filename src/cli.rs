@@ -337,6 +337,9 @@ pub enum ActorCommand {
     },
     /// Change an actor; the previous version is kept.
     ///
+    /// An item given both to add and to remove (--add-alias Rubio
+    /// --remove-alias Rubio) is refused.
+    ///
     /// Example: factline actor edit witkoff --add-role "Special envoy to the Middle East"
     Edit(ActorEditArgs),
     /// Merge actor B into actor A: B's spellings become A's aliases, every
@@ -600,6 +603,9 @@ pub enum EventCommand {
     /// Example: factline event list --format csv
     List,
     /// Change an event; the previous version is kept.
+    ///
+    /// An item given both to add and to remove (--add-tag keep --remove-tag
+    /// keep) is refused.
     ///
     /// Example: factline event edit 2025-10-24-miami-talks --add-tag peace-talks
     Edit(EventEditArgs),

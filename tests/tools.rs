@@ -707,3 +707,155 @@ fn a_merge_leaves_no_role_of_the_actor_itself_and_no_repeat() {
     assert_eq!(roles_of(&env, "dee"), ["Head → Ay"]);
     env.run_ok(["check"]);
 }
+
+/// An edit that adds and removes one item is refused with one line, for
+/// every list option of every edit command, whether the item is there,
+/// missing or unknown, and whether the two spellings are alike or only find
+/// the same record; nothing is written. Replacing an item with another
+/// (a role with a corrected span) still works.
+#[test]
+fn an_edit_that_adds_and_removes_one_item_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ann Able", "--alias", "A. Able"]);
+    env.run_ok(["-q", "actor", "add", "Ukraine", "--kind", "country"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "ann-able",
+        "--add-role",
+        "Minister @ Ukraine | 2025",
+    ]);
+    env.run_ok(["-q", "source", "add", "Source One", "--id", "s1"]);
+    env.run_ok([
+        "-q", "event", "add", "--id", "e", "--title", "E", "--date", "2025", "--actor", "Ann Able",
+        "--tag", "keep", "--source", "s1",
+    ]);
+    let before = env.export_ndjson();
+    let cases: &[&[&str]] = &[
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-tag",
+            "keep",
+            "--remove-tag",
+            "keep",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-tag",
+            "new",
+            "--remove-tag",
+            "NEW",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-actor",
+            "Ann Able",
+            "--remove-actor",
+            "ann able",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-actor",
+            "Bob",
+            "--remove-actor",
+            "Bob",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-actor",
+            "A. Able",
+            "--remove-actor",
+            "ann-able",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-source",
+            "s1",
+            "--remove-source",
+            "s1",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-source",
+            "Source One",
+            "--remove-source",
+            "s1",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-alias",
+            "Nan",
+            "--remove-alias",
+            "nan",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-alias",
+            "A. Able",
+            "--remove-alias",
+            "A. Able",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-role",
+            "Adviser",
+            "--remove-role",
+            "Adviser",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-role",
+            "Minister @ Ukraine | 2025",
+            "--remove-role",
+            "Minister",
+        ],
+    ];
+    for args in cases {
+        let stderr = env.fail(2, *args);
+        testenv::assert_one_error_line(&stderr);
+        assert!(stderr.contains("both name"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot add and remove the same"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), before);
+
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "ann-able",
+        "--remove-role",
+        "Minister",
+        "--add-role",
+        "Minister @ Ukraine | 2025/2026",
+    ]);
+    assert_eq!(
+        roles_of(&env, "ann-able"),
+        ["Minister → Ukraine (2025–2026)"]
+    );
+}

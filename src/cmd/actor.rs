@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::{ActorAddArgs, ActorCommand, ActorEditArgs};
-use crate::cmd::{keyword, Ctx, Names};
+use crate::cmd::{added_and_removed, keyword, refuse_add_and_remove, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::graph::{self, Rules};
 use crate::model::names::{fold, slug, validate_id};
@@ -256,8 +256,8 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
         roles: Vec::new(),
         meta: Meta::first(ctx.now),
     };
-    for role in &args.roles {
-        add_role(&store, &mut actor, role)?;
+    for text in &args.roles {
+        add_role(&mut actor, parse_role(&store, text)?, text)?;
     }
     let mut change = store.change();
     change.put(&actor)?;
@@ -316,10 +316,9 @@ fn split_role(text: &str) -> Result<(&str, Option<&str>, Option<Date>)> {
     Ok((title, of, span))
 }
 
-/// Adds the role `text` gives to `actor` (kept once; a role of the actor
-/// itself is refused).
-fn add_role(store: &Store, actor: &mut Actor, text: &str) -> Result<()> {
-    let role = parse_role(store, text)?;
+/// Adds `role`, which the user wrote as `text`, to `actor` (kept once; a
+/// role of the actor itself is refused).
+fn add_role(actor: &mut Actor, role: Role, text: &str) -> Result<()> {
     model::add_role(&actor.id, &mut actor.roles, role)
         .map_err(|e| Error::bad_input(format!("role {text:?}: {e}")))?;
     Ok(())
@@ -426,6 +425,8 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
 }
 
 fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
+    refuse_add_and_remove("alias", &args.add_aliases, &args.remove_aliases)?;
+    refuse_add_and_remove("role", &args.add_roles, &args.remove_roles)?;
     let store = ctx.open(Access::Write)?;
     let before = require_actor(&store, &args.actor)?;
     let mut actor = before.clone();
@@ -456,11 +457,20 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
             )));
         }
     }
+    let mut removed_roles = Vec::new();
     for spec in &args.remove_roles {
-        remove_role(&store, &mut actor, spec)?;
+        removed_roles.push((spec, remove_role(&store, &mut actor, spec)?));
     }
-    for role in &args.add_roles {
-        add_role(&store, &mut actor, role)?;
+    for text in &args.add_roles {
+        let role = parse_role(&store, text)?;
+        if let Some((spec, removed)) = removed_roles.iter().find(|(_, r)| r.same_as(&role)) {
+            let item = format!(
+                "the role {:?}",
+                role_text(removed, &mut Names::new(&store))?
+            );
+            return Err(added_and_removed("role", text, spec, Some(&item)));
+        }
+        add_role(&mut actor, role, text)?;
     }
     actor.aliases = dedup_spellings(&actor.name, &actor.aliases);
     if actor == before {
