@@ -337,6 +337,9 @@ pub enum ActorCommand {
     },
     /// Change an actor; the previous version is kept.
     ///
+    /// An item given both to add and to remove (--add-alias Rubio
+    /// --remove-alias Rubio) is refused.
+    ///
     /// Example: factline actor edit witkoff --add-role "Special envoy to the Middle East"
     Edit(ActorEditArgs),
     /// Merge actor B into actor A: B's spellings become A's aliases, every
@@ -362,7 +365,8 @@ pub struct ActorAddArgs {
     /// Another spelling (repeatable).
     #[arg(long = "alias")]
     pub aliases: Vec<String>,
-    /// A role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
+    /// A role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable;
+    /// a role given twice is kept once).
     #[arg(long = "role")]
     pub roles: Vec<String>,
     /// The id to use instead of one made from the name.
@@ -390,9 +394,12 @@ pub struct ActorEditArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Add a role: "TITLE", optionally "TITLE @ ACTOR" and "| DATE" (repeatable).
+    /// A role the actor holds already is kept once; a role of itself is refused.
     #[arg(long = "add-role")]
     pub add_roles: Vec<String>,
-    /// Remove the role with this title (repeatable).
+    /// Remove a role, written as --add-role takes it: "TITLE @ ACTOR | DATE",
+    /// or only as much of it as tells it from the actor's other roles, such
+    /// as its title alone (repeatable).
     #[arg(long = "remove-role")]
     pub remove_roles: Vec<String>,
     /// Add a spelling (repeatable).
@@ -434,9 +441,11 @@ pub enum SourceCommand {
         /// A new name; refused when it already finds another source.
         #[arg(long)]
         name: Option<String>,
+        /// A new URL; an empty value (--url "") or none removes it.
         #[arg(long)]
         url: Option<String>,
-        /// Reliability on the Admiralty scale: A (reliable) … F (cannot be judged).
+        /// Reliability on the Admiralty scale: A (reliable) … F (cannot be
+        /// judged); an empty value (--grade "") or none removes it.
         #[arg(long)]
         grade: Option<String>,
     },
@@ -566,7 +575,8 @@ pub struct LinkArgs {
     /// The words of the report; an empty value removes them.
     #[arg(long, allow_hyphen_values = true)]
     pub quote: Option<String>,
-    /// Where the report can be read; an empty value removes it.
+    /// Where the report can be read; an empty value (--url "") or none
+    /// removes it.
     #[arg(long)]
     pub url: Option<String>,
 }
@@ -593,6 +603,9 @@ pub enum EventCommand {
     /// Example: factline event list --format csv
     List,
     /// Change an event; the previous version is kept.
+    ///
+    /// An item given both to add and to remove (--add-tag keep --remove-tag
+    /// keep) is refused.
     ///
     /// Example: factline event edit 2025-10-24-miami-talks --add-tag peace-talks
     Edit(EventEditArgs),

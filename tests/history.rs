@@ -423,3 +423,57 @@ fn importing_an_export_leaves_case_variant_tags_an_older_database_holds() {
     assert_eq!(tags_of(&env, "e1"), serde_json::json!(["peace"]));
     assert_eq!(versions_of(&env, "e1"), 2);
 }
+
+/// An actor line of a hand-written dump: Ann, with `roles`, at `version`.
+fn ann_line(version: u32, roles: &[&str]) -> String {
+    let roles: Vec<serde_json::Value> = roles
+        .iter()
+        .map(|title| serde_json::json!({"title": title, "of": "ukraine", "span": "2025"}))
+        .collect();
+    serde_json::json!({
+        "type": "actor", "id": "ann", "name": "Ann", "kind": "person", "aliases": [],
+        "description": "", "roles": roles,
+        "meta": {"version": version, "recorded_at": format!("2025-11-2{version}T12:00:00Z"), "retracted": null}
+    })
+    .to_string()
+}
+
+/// A role an older factline stored a second time is named in `history` as
+/// added, not as "reordered"; removing it takes the repeats with it, and
+/// adding it again changes nothing.
+#[test]
+fn history_names_a_role_stored_twice() {
+    let env = TestEnv::new();
+    let ukraine = serde_json::json!({
+        "type": "actor", "id": "ukraine", "name": "Ukraine", "kind": "country", "aliases": [],
+        "description": "", "roles": [],
+        "meta": {"version": 1, "recorded_at": "2025-11-20T12:00:00Z", "retracted": null}
+    })
+    .to_string();
+    let dump = env.write_file(
+        "old.ndjson",
+        &testenv::dump::of(&[
+            ann_line(1, &["Minister"]),
+            ann_line(2, &["Minister", "Minister"]),
+            ukraine,
+        ]),
+    );
+    env.run_ok(["-q", "import", dump.to_str().unwrap()]);
+    let rows = env.json(["history", "ann"]);
+    assert_eq!(
+        rows[1]["changed"][0], "roles: + Minister @ ukraine | 2025",
+        "{rows}"
+    );
+
+    let (_, stderr) = env.run_ok_with_stderr([
+        "actor",
+        "edit",
+        "ann",
+        "--add-role",
+        "minister @ Ukraine | 2025",
+    ]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+    env.run_ok(["-q", "actor", "edit", "ann", "--remove-role", "Minister"]);
+    let roles = &env.json(["actor", "show", "ann"])["roles"];
+    assert_eq!(roles, &serde_json::json!([]));
+}

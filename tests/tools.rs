@@ -417,3 +417,445 @@ fn a_name_two_sources_share_is_refused_and_each_id_finds_its_source() {
     ]);
     assert_eq!(record(&env, "claim", "safe")["verdict_by"], "reuters-2");
 }
+
+// ---------------------------------------------------------------------------
+// Edits: removing a field, adding and removing in one command, roles
+
+/// The `source list` row of `id`.
+fn source_row(env: &TestEnv, id: &str) -> serde_json::Value {
+    env.json(["source", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no source {id}"))
+        .clone()
+}
+
+/// `source edit --url ""` and `--grade ""` (or `none`) remove the field,
+/// the earlier version kept, as `link --url ""` and `--credibility ""` do
+/// for a report; `link` reads `--url none` the same way. A new source
+/// given "" or none is refused, writing nothing.
+#[test]
+fn a_sources_url_and_grade_can_be_removed_as_a_links_can() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "source",
+        "add",
+        "Telegram channel X",
+        "--url",
+        "https://t.me/wrong-channel",
+        "--grade",
+        "A",
+    ]);
+    let id = "telegram-channel-x";
+    env.run_ok(["-q", "source", "edit", id, "--url", ""]);
+    assert_eq!(source_row(&env, id)["url"], serde_json::Value::Null);
+    env.run_ok(["-q", "source", "edit", id, "--grade", " "]);
+    assert_eq!(source_row(&env, id)["grade"], serde_json::Value::Null);
+    env.run_ok([
+        "-q",
+        "source",
+        "edit",
+        id,
+        "--url",
+        "https://t.me/x",
+        "--grade",
+        "b",
+    ]);
+    let row = source_row(&env, id);
+    assert_eq!(
+        (row["url"].as_str(), row["grade"].as_str()),
+        (Some("https://t.me/x"), Some("B"))
+    );
+    env.run_ok([
+        "-q", "source", "edit", id, "--url", "none", "--grade", "NONE",
+    ]);
+    let row = source_row(&env, id);
+    assert_eq!(
+        (&row["url"], &row["grade"]),
+        (&serde_json::Value::Null, &serde_json::Value::Null),
+        "{row}"
+    );
+    // Every version is kept.
+    assert_eq!(env.json(["history", id]).as_array().unwrap().len(), 5);
+    // Removing what is not there changes nothing.
+    let (_, stderr) = env.run_ok_with_stderr(["source", "edit", id, "--url", ""]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+
+    // `link` takes the same spellings.
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e1",
+        "--title",
+        "E",
+        "--date",
+        "2025-11-01",
+    ]);
+    env.run_ok([
+        "-q",
+        "link",
+        "e1",
+        id,
+        "--url",
+        "https://t.me/x/1",
+        "--credibility",
+        "2",
+    ]);
+    env.run_ok([
+        "-q",
+        "link",
+        "e1",
+        id,
+        "--url",
+        "none",
+        "--credibility",
+        "none",
+    ]);
+    let links = env.json(["sources", "e1"]);
+    assert_eq!(links[0]["url"], serde_json::Value::Null, "{links}");
+    assert_eq!(links[0]["credibility"], serde_json::Value::Null, "{links}");
+
+    // `source add` has nothing to remove.
+    let before = env.export_ndjson();
+    for (flag, value) in [
+        ("--url", ""),
+        ("--url", "none"),
+        ("--grade", ""),
+        ("--grade", "None"),
+    ] {
+        let stderr = env.fail(2, ["source", "add", "Other", flag, value]);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("cannot be empty or none"),
+            "{flag} {value:?}: {stderr}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), before);
+}
+
+/// The roles `actor show` lists for `actor`.
+fn roles_of(env: &TestEnv, actor: &str) -> Vec<String> {
+    env.json(["actor", "show", actor])["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A role is kept once, as aliases and tags are; `--remove-role` takes a
+/// role as `--add-role` writes it, so that one of two roles with one title
+/// can be removed alone, and refuses a bare title that names several; a
+/// role of an actor itself is refused.
+#[test]
+fn roles_are_kept_once_and_removed_one_at_a_time() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ukraine", "--kind", "country"]);
+    env.run_ok(["-q", "actor", "add", "Russia", "--kind", "country"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Rustem Umerov",
+        "--role",
+        "Minister @ Ukraine | 2023/2025",
+        "--role",
+        "minister @ ukraine | 2023/2025",
+        "--role",
+        "Minister @ Russia | 2020",
+    ]);
+    let both = [
+        "Minister → Ukraine (2023–2025)".to_string(),
+        "Minister → Russia (2020)".to_string(),
+    ];
+    assert_eq!(roles_of(&env, "rustem-umerov"), both);
+
+    // The same role again changes nothing.
+    let (_, stderr) = env.run_ok_with_stderr([
+        "actor",
+        "edit",
+        "rustem-umerov",
+        "--add-role",
+        "Minister @ Ukraine | 2023/2025",
+    ]);
+    assert!(stderr.contains("nothing to change"), "{stderr}");
+    assert_eq!(
+        env.json(["history", "rustem-umerov"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A role of oneself says nothing.
+    let before = env.export_ndjson();
+    let stderr = env.fail(
+        2,
+        [
+            "actor",
+            "edit",
+            "rustem-umerov",
+            "--add-role",
+            "Adviser @ Rustem Umerov",
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    assert!(stderr.contains("cannot hold a role of itself"), "{stderr}");
+
+    // A bare title that names two roles is refused, listing them.
+    let stderr = env.fail(
+        2,
+        [
+            "actor",
+            "edit",
+            "rustem-umerov",
+            "--remove-role",
+            "Minister",
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(r#""Minister @ Ukraine | 2023/2025", "Minister @ Russia | 2020""#),
+        "{stderr}"
+    );
+    assert!(env
+        .fail(
+            2,
+            [
+                "actor",
+                "edit",
+                "rustem-umerov",
+                "--remove-role",
+                "Minister @ Russia | 2021"
+            ]
+        )
+        .contains("has no role"));
+    assert_eq!(env.export_ndjson(), before);
+
+    // "TITLE @ ACTOR" removes that one alone.
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "rustem-umerov",
+        "--remove-role",
+        "Minister @ Russia",
+    ]);
+    assert_eq!(roles_of(&env, "rustem-umerov"), both[..1]);
+    let history = env.json(["history", "rustem-umerov"]);
+    assert_eq!(
+        history[1]["changed"][0], "roles: − Minister @ russia | 2020",
+        "{history}"
+    );
+    // Now the title names one role.
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "rustem-umerov",
+        "--remove-role",
+        "minister",
+    ]);
+    assert!(roles_of(&env, "rustem-umerov").is_empty());
+}
+
+/// A merge keeps each role once and drops the roles it would make of the
+/// actor itself, whichever of the two actors held them.
+#[test]
+fn a_merge_leaves_no_role_of_the_actor_itself_and_no_repeat() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Bee"]);
+    env.run_ok(["-q", "actor", "add", "Cee", "--role", "Head @ Bee"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Ay",
+        "--role",
+        "Boss @ Bee",
+        "--role",
+        "Head @ Cee",
+    ]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Dee",
+        "--role",
+        "Head @ Bee",
+        "--role",
+        "Head @ Ay",
+    ]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "bee",
+        "--add-role",
+        "Friend @ Ay",
+        "--add-role",
+        "Head @ Cee",
+    ]);
+    env.run_ok(["-q", "actor", "merge", "ay", "bee"]);
+    assert_eq!(roles_of(&env, "ay"), ["Head → Cee"]);
+    assert_eq!(roles_of(&env, "cee"), ["Head → Ay"]);
+    assert_eq!(roles_of(&env, "dee"), ["Head → Ay"]);
+    env.run_ok(["check"]);
+}
+
+/// An edit that adds and removes one item is refused with one line, for
+/// every list option of every edit command, whether the item is there,
+/// missing or unknown, and whether the two spellings are alike or only find
+/// the same record; nothing is written. Replacing an item with another
+/// (a role with a corrected span) still works.
+#[test]
+fn an_edit_that_adds_and_removes_one_item_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ann Able", "--alias", "A. Able"]);
+    env.run_ok(["-q", "actor", "add", "Ukraine", "--kind", "country"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "ann-able",
+        "--add-role",
+        "Minister @ Ukraine | 2025",
+    ]);
+    env.run_ok(["-q", "source", "add", "Source One", "--id", "s1"]);
+    env.run_ok([
+        "-q", "event", "add", "--id", "e", "--title", "E", "--date", "2025", "--actor", "Ann Able",
+        "--tag", "keep", "--source", "s1",
+    ]);
+    let before = env.export_ndjson();
+    let cases: &[&[&str]] = &[
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-tag",
+            "keep",
+            "--remove-tag",
+            "keep",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-tag",
+            "new",
+            "--remove-tag",
+            "NEW",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-actor",
+            "Ann Able",
+            "--remove-actor",
+            "ann able",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-actor",
+            "Bob",
+            "--remove-actor",
+            "Bob",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-actor",
+            "A. Able",
+            "--remove-actor",
+            "ann-able",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-source",
+            "s1",
+            "--remove-source",
+            "s1",
+        ],
+        &[
+            "event",
+            "edit",
+            "e",
+            "--add-source",
+            "Source One",
+            "--remove-source",
+            "s1",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-alias",
+            "Nan",
+            "--remove-alias",
+            "nan",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-alias",
+            "A. Able",
+            "--remove-alias",
+            "A. Able",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-role",
+            "Adviser",
+            "--remove-role",
+            "Adviser",
+        ],
+        &[
+            "actor",
+            "edit",
+            "ann-able",
+            "--add-role",
+            "Minister @ Ukraine | 2025",
+            "--remove-role",
+            "Minister",
+        ],
+    ];
+    for args in cases {
+        let stderr = env.fail(2, *args);
+        testenv::assert_one_error_line(&stderr);
+        assert!(stderr.contains("both name"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot add and remove the same"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), before);
+
+    env.run_ok([
+        "-q",
+        "actor",
+        "edit",
+        "ann-able",
+        "--remove-role",
+        "Minister",
+        "--add-role",
+        "Minister @ Ukraine | 2025/2026",
+    ]);
+    assert_eq!(
+        roles_of(&env, "ann-able"),
+        ["Minister → Ukraine (2025–2026)"]
+    );
+}

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::{ActorAddArgs, ActorCommand, ActorEditArgs};
-use crate::cmd::{keyword, Ctx, Names};
+use crate::cmd::{added_and_removed, keyword, refuse_add_and_remove, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::graph::{self, Rules};
 use crate::model::names::{fold, slug, validate_id};
@@ -147,15 +147,12 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
     // Roles held of or for `from`.
     let holders: Vec<String> = store.role_holders(&gone.id).collect::<Result<_>>()?;
     for holder in holders {
-        if holder == keep.id {
-            continue;
+        if holder == keep.id || holder == gone.id {
+            continue; // their roles are merged below
         }
         if let Some(mut actor) = store.get::<Actor>(&holder)? {
-            for role in &mut actor.roles {
-                if role.of.as_deref() == Some(gone.id.as_str()) {
-                    role.of = Some(keep.id.clone());
-                }
-            }
+            let roles = std::mem::take(&mut actor.roles);
+            actor.roles = merged_roles(&holder, roles, &gone.id, &keep.id);
             actor.meta = actor.meta.next(ctx.now);
             change.put(&actor)?;
         }
@@ -170,18 +167,9 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
     let mut spellings = kept.aliases.clone();
     spellings.extend(gone.spellings().map(String::from));
     kept.aliases = dedup_spellings(&kept.name, &spellings);
-    for role in &gone.roles {
-        let mut role = role.clone();
-        if role.of.as_deref() == Some(keep.id.as_str()) {
-            continue; // a role of itself says nothing
-        }
-        if !kept.roles.contains(&role) {
-            if role.of.as_deref() == Some(gone.id.as_str()) {
-                role.of = Some(keep.id.clone());
-            }
-            kept.roles.push(role);
-        }
-    }
+    let roles = std::mem::take(&mut kept.roles);
+    let roles = roles.into_iter().chain(gone.roles.iter().cloned());
+    kept.roles = merged_roles(&keep.id, roles, &gone.id, &keep.id);
     if kept.description.is_empty() {
         kept.description = gone.description.clone();
     }
@@ -194,6 +182,27 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
     ));
     println!("{}", keep.id);
     Ok(())
+}
+
+/// The roles of the actor `holder` once actor `gone` is merged into `keep`:
+/// a role of `gone` is a role of `keep`, each role is kept once, and a role
+/// of the holder itself (of `keep`, held by `keep`) is dropped: it says
+/// nothing.
+fn merged_roles(
+    holder: &str,
+    roles: impl IntoIterator<Item = Role>,
+    gone: &str,
+    keep: &str,
+) -> Vec<Role> {
+    let mut merged = Vec::new();
+    for mut role in roles {
+        if role.of.as_deref() == Some(gone) {
+            role.of = Some(keep.to_string());
+        }
+        // Refused only for a role of the holder itself, which is dropped.
+        let _ = model::add_role(holder, &mut merged, role);
+    }
+    merged
 }
 
 fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
@@ -238,20 +247,18 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
         }
         None => unused_id(|id| Ok(store.get::<Actor>(id)?.is_some()), &slug(name))?,
     };
-    let roles = args
-        .roles
-        .iter()
-        .map(|r| parse_role(&store, r))
-        .collect::<Result<Vec<_>>>()?;
-    let actor = Actor {
+    let mut actor = Actor {
         id: id.clone(),
         name: name.to_string(),
         kind,
         aliases: dedup_spellings(name, &aliases),
         description: note(args.note)?,
-        roles,
+        roles: Vec::new(),
         meta: Meta::first(ctx.now),
     };
+    for text in &args.roles {
+        add_role(&mut actor, parse_role(&store, text)?, text)?;
+    }
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
@@ -281,6 +288,18 @@ fn note(text: Option<String>) -> Result<String> {
 
 /// Parses `TITLE [@ ACTOR] [| DATE]`: "US special envoy @ Donald Trump | 2025-01/..".
 pub fn parse_role(store: &Store, text: &str) -> Result<Role> {
+    let (title, of, span) = split_role(text)?;
+    let of = of.map(|of| require_actor(store, of)).transpose()?;
+    Ok(Role {
+        title: title.to_string(),
+        of: of.map(|actor| actor.id),
+        span,
+    })
+}
+
+/// The parts of `TITLE [@ ACTOR] [| DATE]`: the title checked, the actor as
+/// typed, the span read.
+fn split_role(text: &str) -> Result<(&str, Option<&str>, Option<Date>)> {
     let (rest, span) = match text.split_once('|') {
         Some((rest, date)) => {
             let date = Date::parse_human(date.trim())
@@ -290,15 +309,95 @@ pub fn parse_role(store: &Store, text: &str) -> Result<Role> {
         None => (text, None),
     };
     let (title, of) = match rest.split_once(" @ ") {
-        Some((title, of)) => (title, Some(require_actor(store, of)?.id)),
+        Some((title, of)) => (title, Some(of)),
         None => (rest, None),
     };
     let title = model::one_line("role", title, 500).map_err(Error::bad_input)?;
-    Ok(Role {
+    Ok((title, of, span))
+}
+
+/// Adds `role`, which the user wrote as `text`, to `actor` (kept once; a
+/// role of the actor itself is refused).
+fn add_role(actor: &mut Actor, role: Role, text: &str) -> Result<()> {
+    model::add_role(&actor.id, &mut actor.roles, role)
+        .map_err(|e| Error::bad_input(format!("role {text:?}: {e}")))?;
+    Ok(())
+}
+
+/// Removes the role `spec` names (`TITLE [@ ACTOR] [| DATE]`) from `actor`,
+/// and returns it. A role exactly as written is the one meant (with any
+/// repeats of it an older database holds); otherwise the one role with that
+/// title, and that actor and span where given. Refused when that names no
+/// role, or several: they are listed, written as one of them is named.
+fn remove_role(store: &Store, actor: &mut Actor, spec: &str) -> Result<Role> {
+    let (title, of_text, span) = split_role(spec)?;
+    let of = match of_text.map(model::trimmed) {
+        None => None,
+        // The id of the actor a role is held of, as `history` writes it,
+        // even when that actor is retracted since.
+        Some(of) if actor.roles.iter().any(|r| r.of.as_deref() == Some(of)) => Some(of.to_string()),
+        Some(of) => Some(require_actor(store, of)?.id),
+    };
+    let written = Role {
         title: title.to_string(),
-        of,
-        span,
-    })
+        of: of.clone(),
+        span: span.clone(),
+    };
+    let mut meant: Vec<&Role> = actor.roles.iter().filter(|r| r.same_as(&written)).collect();
+    if meant.is_empty() {
+        meant = actor
+            .roles
+            .iter()
+            .filter(|r| {
+                fold(&r.title) == fold(title)
+                    && (of.is_none() || r.of == of)
+                    && (span.is_none() || r.span == span)
+            })
+            .collect();
+    }
+    let role = match meant.as_slice() {
+        [] => {
+            return Err(Error::bad_input(format!(
+                "{} has no role {:?}",
+                actor.name,
+                model::trimmed(spec)
+            )))
+        }
+        [one] => (*one).clone(),
+        [first, rest @ ..] if rest.iter().all(|r| r.same_as(first)) => (*first).clone(),
+        several => {
+            let mut names = Names::new(store);
+            let listed = several
+                .iter()
+                .map(|r| role_text(r, &mut names))
+                .collect::<Result<Vec<_>>>()?;
+            return Err(Error::bad_input(format!(
+                "{} has {} roles {:?}: {}; name one as it is written here",
+                actor.name,
+                several.len(),
+                model::trimmed(spec),
+                listed
+                    .iter()
+                    .map(|r| format!("{r:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    };
+    actor.roles.retain(|r| !r.same_as(&role));
+    Ok(role)
+}
+
+/// A role as `--role` takes it: `TITLE @ ACTOR | DATE`.
+fn role_text(role: &Role, names: &mut Names) -> Result<String> {
+    let mut text = role.title.clone();
+    if let Some(of) = &role.of {
+        text.push_str(&format!(" @ {}", names.actor(of)?));
+    }
+    if let Some(span) = &role.span {
+        text.push_str(&format!(" | {}", span.as_str()));
+    }
+    Ok(text)
 }
 
 fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
@@ -326,6 +425,8 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
 }
 
 fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
+    refuse_add_and_remove("alias", &args.add_aliases, &args.remove_aliases)?;
+    refuse_add_and_remove("role", &args.add_roles, &args.remove_roles)?;
     let store = ctx.open(Access::Write)?;
     let before = require_actor(&store, &args.actor)?;
     let mut actor = before.clone();
@@ -356,18 +457,20 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
             )));
         }
     }
-    for title in &args.remove_roles {
-        let before_len = actor.roles.len();
-        actor.roles.retain(|r| fold(&r.title) != fold(title));
-        if actor.roles.len() == before_len {
-            return Err(Error::bad_input(format!(
-                "{} has no role {title:?}",
-                actor.name
-            )));
-        }
+    let mut removed_roles = Vec::new();
+    for spec in &args.remove_roles {
+        removed_roles.push((spec, remove_role(&store, &mut actor, spec)?));
     }
-    for role in &args.add_roles {
-        actor.roles.push(parse_role(&store, role)?);
+    for text in &args.add_roles {
+        let role = parse_role(&store, text)?;
+        if let Some((spec, removed)) = removed_roles.iter().find(|(_, r)| r.same_as(&role)) {
+            let item = format!(
+                "the role {:?}",
+                role_text(removed, &mut Names::new(&store))?
+            );
+            return Err(added_and_removed("role", text, spec, Some(&item)));
+        }
+        add_role(&mut actor, role, text)?;
     }
     actor.aliases = dedup_spellings(&actor.name, &actor.aliases);
     if actor == before {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::{EventAddArgs, EventCommand, EventEditArgs, StatusChangeArgs};
 use crate::cmd::timeline::{print_events, TimelineRow};
-use crate::cmd::{keyword, parse_user_date, Ctx, Names};
+use crate::cmd::{added_and_removed, keyword, parse_user_date, refuse_add_and_remove, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::{self, fold, slug, validate_id};
 use crate::model::{self, Actor, Event, Meta, Source, SourceLink, Status};
@@ -260,6 +260,9 @@ pub fn require_event(store: &Store, id: &str) -> Result<Event> {
 }
 
 fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
+    refuse_add_and_remove("actor", &args.add_actors, &args.remove_actors)?;
+    refuse_add_and_remove("source", &args.add_sources, &args.remove_sources)?;
+    refuse_add_and_remove("tag", &args.add_tags, &args.remove_tags)?;
     let store = ctx.open(Access::Write)?;
     let before = require_event(&store, &args.event)?;
     let mut event = before.clone();
@@ -297,6 +300,8 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
             )));
         }
     }
+    // Each removal as typed, with the actor or source it found.
+    let mut removed_actors = Vec::new();
     for name in &args.remove_actors {
         let actor = require_actor(&store, name)?;
         if !event.actors.contains(&actor.id) {
@@ -306,28 +311,41 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
             )));
         }
         event.actors.retain(|a| *a != actor.id);
+        removed_actors.push((name, actor));
     }
     let mut participants = Participants::new(&store, ctx, args.new_actor);
     for name in &args.add_actors {
-        push_unique(&mut event.actors, participants.actor(name)?);
+        let id = participants.actor(name)?;
+        if let Some((removed, actor)) = removed_actors.iter().find(|(_, a)| a.id == id) {
+            let item = format!("actor {} ({})", actor.name, actor.id);
+            return Err(added_and_removed("actor", name, removed, Some(&item)));
+        }
+        push_unique(&mut event.actors, id);
     }
+    let mut removed_sources = Vec::new();
     for name in &args.remove_sources {
-        let id = match find_source(&store, name)? {
-            Lookup::Found(s) => s.id,
+        let source = match find_source(&store, name)? {
+            Lookup::Found(s) => s,
             Lookup::Missing { suggestion } => {
                 return Err(unknown("source", name, suggestion.map(|s| s.name)))
             }
         };
-        if !event.sources.iter().any(|l| l.source == id) {
+        if !event.sources.iter().any(|l| l.source == source.id) {
             return Err(Error::bad_input(format!(
                 "{name:?} is not a source of {}",
                 event.id
             )));
         }
-        event.sources.retain(|l| l.source != id);
+        event.sources.retain(|l| l.source != source.id);
+        removed_sources.push((name, source));
     }
     for name in &args.add_sources {
-        add_link(&mut event.sources, participants.source(name)?);
+        let id = participants.source(name)?;
+        if let Some((removed, source)) = removed_sources.iter().find(|(_, s)| s.id == id) {
+            let item = format!("source {} ({})", source.name, source.id);
+            return Err(added_and_removed("source", name, removed, Some(&item)));
+        }
+        add_link(&mut event.sources, id);
     }
     save(
         ctx,

@@ -194,8 +194,17 @@ fn list_change(before: Option<&serde_json::Value>, after: &serde_json::Value) ->
         Some(_) => return None,
     };
     let after = after.as_array()?;
-    let removed: Vec<&Value> = before.iter().filter(|v| !after.contains(v)).collect();
-    let added: Vec<&Value> = after.iter().filter(|v| !before.contains(v)).collect();
+    // Items are matched one to one, so that a repeat added or removed (a
+    // role an older factline stored twice) is named, not called reordered.
+    let mut unmatched: Vec<Option<&Value>> = after.iter().map(Some).collect();
+    let mut removed: Vec<&Value> = Vec::new();
+    for item in before {
+        match unmatched.iter_mut().find(|v| **v == Some(item)) {
+            Some(slot) => *slot = None,
+            None => removed.push(item),
+        }
+    }
+    let added: Vec<&Value> = unmatched.into_iter().flatten().collect();
     let mut parts = Vec::new();
     for item in &added {
         let label = item_label(item);
@@ -328,6 +337,14 @@ mod tests {
             "reordered"
         );
         assert_eq!(list_change(None, &json!(["a"])).unwrap(), "+ a");
+        assert_eq!(
+            list_change(Some(&json!(["a", "b"])), &json!(["a", "b", "a"])).unwrap(),
+            "+ a"
+        );
+        assert_eq!(
+            list_change(Some(&json!(["a", "a"])), &json!(["a"])).unwrap(),
+            "− a"
+        );
         assert_eq!(list_change(Some(&json!("x")), &json!(["a"])), None);
         assert_eq!(list_change(Some(&json!([])), &json!("a")), None);
     }

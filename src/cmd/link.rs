@@ -14,7 +14,8 @@ use crate::store::{Access, Record, Store};
 pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
     // Each of --credibility, --via, --quote and --url: not given (None)
     // leaves the field as it is, an empty value (Some(None)) removes it, as
-    // an empty --place does for an event.
+    // an empty --place does for an event; `none` too for --credibility and
+    // --url, as `source edit` reads --grade and --url (`model::means_none`).
     let credibility = args
         .credibility
         .as_deref()
@@ -29,15 +30,12 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
         }
         None => None,
     };
-    let url = match args.url.as_deref().map(model::trimmed) {
-        Some("") => Some(None),
-        Some(url) => Some(Some(
-            model::one_line("--url", url, 2000)
-                .map_err(Error::bad_input)?
-                .to_string(),
-        )),
-        None => None,
-    };
+    let url = args
+        .url
+        .as_deref()
+        .map(|url| model::parse_url("--url", url))
+        .transpose()
+        .map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, false);
     let source = participants.source(&args.source)?;

@@ -80,6 +80,39 @@ impl Ctx {
     }
 }
 
+/// Refuses an edit that names one item both to add and to remove
+/// (`--add-tag keep --remove-tag keep`): the two cannot both be done, and
+/// which one the user meant is not known. `what` is the options' noun
+/// (`tag`); the spellings are compared as names are (`fold`), before
+/// anything is looked up, so that the refusal is the same whether the item
+/// is there, missing or unknown. [`added_and_removed`] says the same of two
+/// spellings found to name one record.
+pub fn refuse_add_and_remove(what: &str, added: &[String], removed: &[String]) -> Result<()> {
+    use crate::model::names::fold;
+    for add in added {
+        if let Some(remove) = removed.iter().find(|r| fold(r) == fold(add)) {
+            return Err(added_and_removed(what, add, remove, None));
+        }
+    }
+    Ok(())
+}
+
+/// The error of an edit that adds and removes one item: `--add-WHAT` given
+/// `added` and `--remove-WHAT` given `removed`, which name `item` (when the
+/// spellings differ, what they both found).
+pub fn added_and_removed(what: &str, added: &str, removed: &str, item: Option<&str>) -> Error {
+    let (added, removed) = (crate::model::trimmed(added), crate::model::trimmed(removed));
+    let named = match item {
+        Some(item) if added != removed => {
+            format!("--add-{what} {added:?} and --remove-{what} {removed:?} both name {item}")
+        }
+        _ => format!("--add-{what} and --remove-{what} both name {added:?}"),
+    };
+    Error::bad_input(format!(
+        "{named}; an edit cannot add and remove the same {what}: give it to one of them"
+    ))
+}
+
 /// Refuses the first option that a format does not use, of `unused` (each
 /// one `Some` with what to say of it, such as "--raw is written by
 /// --format csv only"), naming the format (`not`): an option asked for and

@@ -29,22 +29,40 @@ pub fn run(ctx: &Ctx, command: SourceCommand) -> Result<()> {
     }
 }
 
-/// A source's URL as given: one line, white space around it dropped.
-fn url_field(url: &str) -> Result<String> {
-    Ok(model::one_line("url", url, 2000)
-        .map_err(Error::bad_input)?
-        .to_string())
+/// A source's `--url` or `--grade` as given: `None` when not given,
+/// `Some(None)` when given as no value ("" or none, `model::means_none`).
+type Optional<T> = Option<Option<T>>;
+
+fn url_field(url: Option<String>) -> Result<Optional<String>> {
+    url.map(|url| model::parse_url("url", &url).map_err(Error::bad_input))
+        .transpose()
 }
 
-fn grade(text: Option<String>) -> Result<Option<Reliability>> {
+fn grade(text: Option<String>) -> Result<Optional<Reliability>> {
     text.map(|g| {
-        g.parse::<Reliability>().map_err(|_| {
+        if model::means_none(&g) {
+            return Ok(None);
+        }
+        model::trimmed(&g).parse::<Reliability>().map(Some).map_err(|_| {
             Error::bad_input(format!(
-                "unknown reliability grade {g:?}; expected A (completely reliable), B (usually reliable), C (fairly reliable), D (not usually reliable), E (unreliable) or F (cannot be judged)"
+                "unknown reliability grade {g:?}; expected A (completely reliable), B (usually reliable), C (fairly reliable), D (not usually reliable), E (unreliable) or F (cannot be judged), or \"\" or none for no grade"
             ))
         })
     })
     .transpose()
+}
+
+/// A new source's `--url` or `--grade`: "" or none, which `source edit`
+/// reads as removing the field, is refused, since there is nothing to
+/// remove and the option was likely given a value by mistake.
+fn given<T>(what: &str, value: Optional<T>) -> Result<Option<T>> {
+    match value {
+        Some(None) => Err(Error::bad_input(format!(
+            "{what} cannot be empty or none in `source add`; leave --{what} out for a source without one"
+        ))),
+        Some(value) => Ok(value),
+        None => Ok(None),
+    }
 }
 
 fn add(
@@ -55,12 +73,12 @@ fn add(
     grade_text: Option<String>,
 ) -> Result<()> {
     let name = model::one_name("source name", name, 500).map_err(Error::bad_input)?;
-    let url = url.as_deref().map(url_field).transpose()?;
+    let url = given("url", url_field(url)?)?;
     let id = id.as_deref().map(model::trimmed);
     if let Some(id) = id {
         validate_id(id).map_err(Error::bad_input)?;
     }
-    let grade = grade(grade_text)?;
+    let grade = given("grade", grade(grade_text)?)?;
     let store = ctx.open(Access::Write)?;
     refuse_taken_name(&store, name, None)?;
     let id = match id {
@@ -139,7 +157,7 @@ fn edit(
         .as_deref()
         .map(|name| model::one_name("source name", name, 500).map_err(Error::bad_input))
         .transpose()?;
-    let url = url.as_deref().map(url_field).transpose()?;
+    let url = url_field(url)?;
     let grade = grade(grade_text)?;
     let store = ctx.open(Access::Write)?;
     let before = match find_source(&store, input)? {
@@ -153,10 +171,11 @@ fn edit(
         refuse_taken_name(&store, name, Some(&before.id))?;
         source.name = name.to_string();
     }
-    if url.is_some() {
+    // An empty value or none removes the field, the earlier version kept.
+    if let Some(url) = url {
         source.url = url;
     }
-    if grade.is_some() {
+    if let Some(grade) = grade {
         source.grade = grade;
     }
     if source == before {

@@ -529,6 +529,32 @@ pub struct Role {
     pub span: Option<Date>,
 }
 
+impl Role {
+    /// Whether two roles say the same: one title (in any case, with or
+    /// without diacritics, as `names::fold` compares), of the same actor, for
+    /// the same span.
+    pub fn same_as(&self, other: &Role) -> bool {
+        names::fold(&self.title) == names::fold(&other.title)
+            && self.of == other.of
+            && self.span == other.span
+    }
+}
+
+/// Adds `role` to the roles of the actor `holder` (its id), unless the actor
+/// holds the same role already ([`Role::same_as`]): a role is kept once, as
+/// aliases and tags are. A role of the actor itself says nothing and is
+/// refused. Whether the role was added.
+pub fn add_role(holder: &str, roles: &mut Vec<Role>, role: Role) -> Result<bool, String> {
+    if role.of.as_deref() == Some(holder) {
+        return Err("an actor cannot hold a role of itself".to_string());
+    }
+    if roles.iter().any(|r| r.same_as(&role)) {
+        return Ok(false);
+    }
+    roles.push(role);
+    Ok(true)
+}
+
 /// A person, organization, country or outlet that takes part in events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -686,13 +712,31 @@ fn refuse_control_characters(what: &str, text: &str, allowed: &[char]) -> Result
     }
 }
 
-/// Reads a credibility as the user typed it: 1 (confirmed) to 6 (cannot
-/// be judged), or no grade (an empty value or `none`).
-pub fn parse_credibility(text: &str) -> Result<Option<u8>, String> {
+/// Whether a value typed for an optional field (a credibility, a grade, a
+/// URL) asks for no value: empty (or only white space) or `none`. `link`
+/// and `source edit` remove the field when given it.
+pub fn means_none(text: &str) -> bool {
     let text = trimmed(text);
-    if text.is_empty() || text.eq_ignore_ascii_case("none") {
+    text.is_empty() || text.eq_ignore_ascii_case("none")
+}
+
+/// Reads a URL as the user typed it (a source's, a report's): one line,
+/// white space around it dropped, or no URL (an empty value or `none`,
+/// [`means_none`]).
+pub fn parse_url(what: &str, text: &str) -> Result<Option<String>, String> {
+    if means_none(text) {
         return Ok(None);
     }
+    Ok(Some(one_line(what, text, 2000)?.to_string()))
+}
+
+/// Reads a credibility as the user typed it: 1 (confirmed) to 6 (cannot
+/// be judged), or no grade (an empty value or `none`, [`means_none`]).
+pub fn parse_credibility(text: &str) -> Result<Option<u8>, String> {
+    if means_none(text) {
+        return Ok(None);
+    }
+    let text = trimmed(text);
     match text.parse::<u8>() {
         Ok(n) if (1..=6).contains(&n) => Ok(Some(n)),
         _ => Err(format!(
