@@ -122,3 +122,83 @@ fn a_date_with_an_unspecified_month_digit_keeps_its_known_months_in_timelinejs()
     );
     assert_eq!(env.export_ndjson(), before);
 }
+
+#[test]
+fn two_events_with_one_date_and_title_and_other_actors_come_back_from_the_sheet() {
+    let env = TestEnv::new();
+    for actor in ["White House", "Kremlin"] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            "Press briefing",
+            "--date",
+            "2025-11-20",
+            "--actor",
+            actor,
+        ]);
+    }
+    // A third with an aide retracted since, whom the sheet does not show.
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Press briefing",
+        "--date",
+        "2025-11-20",
+        "--actor",
+        "Elysee",
+        "--actor",
+        "Aide",
+    ]);
+    env.run_ok(["retract", "aide", "--reason", "misidentified"]);
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+
+    // Into a new database: three events, each with its actors.
+    let other = TestEnv::new();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(summary(&stderr).contains("3 added"), "{stderr}");
+    let mut actors: Vec<Value> = timeline(&other)
+        .iter()
+        .map(|e| e["actors"].clone())
+        .collect();
+    actors.sort_by_key(|a| a.to_string());
+    assert_eq!(
+        actors,
+        [
+            serde_json::json!(["Elysee"]),
+            serde_json::json!(["Kremlin"]),
+            serde_json::json!(["White House"]),
+        ]
+    );
+    // And again: no change.
+    let copied = other.export_ndjson();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(other.export_ndjson(), copied);
+
+    // Into the database it came from: no change either.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A row whose actors are none of theirs cannot say which it means.
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let edited = text.replacen("<p>Actors: Kremlin</p>", "<p>Actors: Pentagon</p>", 1);
+    assert_ne!(edited, text);
+    env.write_file("edited.csv", &edited);
+    let stderr = env.fail(2, ["import", "edited.csv"]);
+    assert!(
+        stderr.contains("2 events have this date and title (")
+            && stderr.contains("none with these actors"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}

@@ -999,7 +999,7 @@ impl<'s> Importer<'s> {
                     None => retracted_event(bulk, &row.date, |e| keys::natural_key(e) == natural)?,
                 }
             }
-            None => match self.event_with_date_and_title(bulk, &row)? {
+            None => match self.event_with_date_and_title(bulk, &row, &actors)? {
                 Ok(Some(id)) => Some(id),
                 Ok(None) => {
                     let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
@@ -1152,10 +1152,20 @@ impl<'s> Importer<'s> {
     /// For a sheet without an actors column, the live event a row without
     /// an id means: the one with its date and title, whatever its actors.
     /// `Err(what is wrong)` when several have them.
+    ///
+    /// A TimelineJS Text's Actors paragraph (`actors`, the ids of its
+    /// names, "" for a name that means no one yet) says which of several:
+    /// the one whose live actors (the sheet shows no retracted one) are
+    /// those names. Without such an event, a row names the one event with
+    /// its date and title that no earlier row of the file gave, with other
+    /// actors (so a sheet changes an event's actors), or a new event: two
+    /// rows of one sheet with a date and title and different actors are
+    /// two events, as they would be with an actors column.
     fn event_with_date_and_title(
         &mut self,
         bulk: &mut Bulk,
         row: &EventRow,
+        actors: &[String],
     ) -> Result<std::result::Result<Option<String>, String>> {
         let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
         let mut candidates = bulk.stored_events_dated(&row.date)?;
@@ -1173,9 +1183,48 @@ impl<'s> Importer<'s> {
         if found.is_empty() && self.given.timelinejs {
             found = self.event_with_bounds_and_title(bulk, row)?;
         }
+        if row.in_text.actors && !found.is_empty() {
+            let mut named: Vec<&str> = actors.iter().map(String::as_str).collect();
+            named.sort_unstable();
+            named.dedup();
+            let (mut same, mut others) = (Vec::new(), Vec::new());
+            for id in found {
+                let (Some(event), earlier) = bulk.get_with_row::<Event>(&id)? else {
+                    continue;
+                };
+                let mut live = Vec::with_capacity(event.actors.len());
+                for actor in &event.actors {
+                    if !is_retracted::<Actor>(bulk, actor)? {
+                        live.push(actor.as_str());
+                    }
+                }
+                live.sort_unstable();
+                live.dedup();
+                if live == named {
+                    same.push(id);
+                } else if earlier.is_none() {
+                    others.push(id);
+                }
+            }
+            if same.len() > 1 {
+                return Ok(Err(format!(
+                    "{} events have this date, title and actors ({}): give the row an id to say which",
+                    same.len(),
+                    same.join(", ")
+                )));
+            }
+            found = match same.is_empty() {
+                true => others,
+                false => same,
+            };
+        }
         if found.len() > 1 {
+            let which = match row.in_text.actors {
+                true => ", none with these actors",
+                false => "",
+            };
             return Ok(Err(format!(
-                "{} events have this date and title ({}): give the row an id, or the file an actors column, to say which",
+                "{} events have this date and title ({}){which}: give the row an id, or the file an actors column, to say which",
                 found.len(),
                 found.join(", ")
             )));
