@@ -202,3 +202,79 @@ fn two_events_with_one_date_and_title_and_other_actors_come_back_from_the_sheet(
     );
     assert_eq!(env.export_ndjson(), before);
 }
+
+#[test]
+fn importing_an_export_that_import_does_not_read_says_so_in_one_line() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let other = TestEnv::new();
+    for (format, file, kind, instead) in [
+        (
+            "timelinejs",
+            "story.timelinejs",
+            "TimelineJS JSON",
+            "timelinejs-csv",
+        ),
+        (
+            "timelinejs",
+            "story.json",
+            "TimelineJS JSON",
+            "timelinejs-csv",
+        ),
+        (
+            "timelinejs",
+            "story.txt",
+            "TimelineJS JSON",
+            "timelinejs-csv",
+        ),
+        ("graphml", "story.graphml", "GraphML", "csv"),
+        ("gexf", "story.gexf", "GEXF", "csv"),
+        ("dot", "story.dot", "DOT (Graphviz)", "csv"),
+        ("html", "story.html", "HTML", "csv"),
+        ("svg", "story.svg", "SVG", "csv"),
+        ("graphml", "story.csv", "GraphML", "csv"),
+    ] {
+        env.run_ok(["export", "--format", format, "-o", file]);
+        let path = env.path(file);
+        let path = path.to_str().unwrap();
+        for args in [
+            &["import", path][..],
+            &["import", path, "--format", "ndjson"],
+        ] {
+            let stderr = other.fail(2, args);
+            assert_eq!(
+                stderr,
+                format!(
+                    "factline: {path} is a {kind} file, which import does not read; \
+                     import the NDJSON dump (export --format ndjson) or the {} \
+                     (export --format {instead})\n",
+                    match instead {
+                        "csv" => "timeline CSV",
+                        _ => "TimelineJS sheet",
+                    }
+                ),
+                "{args:?}"
+            );
+        }
+        // On stdin too.
+        let out = other
+            .cmd()
+            .args(["import", "-"])
+            .pipe_stdin(path)
+            .unwrap()
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!("factline: <stdin> is a {kind} file")),
+            "{stderr}"
+        );
+    }
+    assert!(!other.db().exists(), "nothing was written");
+    // The forms import reads are still read: the dump, the sheet.
+    for (format, file) in [("ndjson", "story.ndjson"), ("timelinejs-csv", "sheet.csv")] {
+        env.run_ok(["export", "--format", format, "-o", file]);
+        other.run_ok(["import", env.path(file).to_str().unwrap(), "--dry-run"]);
+    }
+}

@@ -86,8 +86,19 @@ fn refuse_csv_options(args: &ImportArgs) -> Result<()> {
     )
 }
 
-/// --format if given, else the file's extension, else its first byte.
+/// --format if given, else the file's extension, else its first byte. One
+/// of factline's exports that import cannot read back is refused in one
+/// line that says so, whatever its name or --format ([`export_kind`]).
 fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Format> {
+    if let Some(kind) = export_kind(path)? {
+        let instead = match kind {
+            "TimelineJS JSON" => "the TimelineJS sheet (export --format timelinejs-csv)",
+            _ => "the timeline CSV (export --format csv)",
+        };
+        return Err(Error::bad_input(format!(
+            "{label} is a {kind} file, which import does not read; import the NDJSON dump (export --format ndjson) or {instead}"
+        )));
+    }
     match given {
         Some(f @ (Format::Ndjson | Format::Csv)) => return Ok(f),
         Some(other) => {
@@ -120,6 +131,55 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
     } else {
         Format::Csv
     })
+}
+
+/// What a file is, by its first bytes, when it is one of the exports that
+/// `export` writes and `import` does not read: TimelineJS JSON (a JSON
+/// object whose first key is TimelineJS's, never a dump's header),
+/// GraphML, GEXF, SVG, HTML (markup starting so) or DOT (`graph NAME {`).
+fn export_kind(path: &Path) -> Result<Option<&'static str>> {
+    let mut first = Vec::with_capacity(512);
+    std::fs::File::open(path)?
+        .take(512)
+        .read_to_end(&mut first)?;
+    let first = first
+        .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
+        .unwrap_or(&first);
+    let text = String::from_utf8_lossy(first);
+    let text = text.trim_start();
+    if let Some(object) = text.strip_prefix('{') {
+        let key = object.trim_start();
+        let timelinejs = ["\"title\"", "\"events\"", "\"scale\""]
+            .iter()
+            .any(|k| key.starts_with(k));
+        return Ok(timelinejs.then_some("TimelineJS JSON"));
+    }
+    if text.starts_with('<') {
+        let lower = text.to_ascii_lowercase();
+        let tag = |name: &str| {
+            lower
+                .match_indices(name)
+                .any(|(at, _)| lower[at + name.len()..].starts_with([' ', '>', '\n', '\r', '\t']))
+        };
+        return Ok([
+            ("<graphml", "GraphML"),
+            ("<gexf", "GEXF"),
+            ("<svg", "SVG"),
+            ("<html", "HTML"),
+            ("<!doctype", "HTML"),
+        ]
+        .into_iter()
+        .find(|(name, _)| tag(name))
+        .map(|(_, kind)| kind));
+    }
+    let line = text.lines().next().unwrap_or("").trim_end();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let graph = match words.as_slice() {
+        ["strict", rest @ ..] => rest,
+        all => all,
+    };
+    let dot = matches!(graph, ["graph" | "digraph", .., "{"]);
+    Ok(dot.then_some("DOT (Graphviz)"))
 }
 
 fn open(path: &Path, label: &str) -> Result<BufReader<std::fs::File>> {
