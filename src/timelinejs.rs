@@ -1,7 +1,8 @@
 //! TimelineJS (Knight Lab) output: the JSON its TimelineJS3 library reads,
 //! and the spreadsheet columns of its Google Sheets template. TimelineJS
 //! dates are exact to a chosen unit, so a factline date becomes its bounds
-//! at the date's precision, and `display_date` says what the source said:
+//! at the date's precision (finer where a bound falls inside that unit:
+//! `2025-1X` starts in October 2025), and `display_date` says what the source said:
 //! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)", "~Dec 2025
 //! (postponed from 19 Nov 2025)". Import reads a sheet back: the date,
 //! and the status in that form only ([`read_status`]).
@@ -67,6 +68,32 @@ impl TjsDate {
             minute: None,
             second: None,
         }
+    }
+
+    /// `day`, one bound of a date of `precision`, as TimelineJS can say it
+    /// exactly: at the date's own unit when that unit begins (`first`) or
+    /// ends on `day`, else at the month, else at the day. A sheet's date is
+    /// read as its unit's whole span, so `2025-1X` (October to December)
+    /// starts in the month October 2025, not the year 2025, and the end of
+    /// `2025/2026-0X` is the month September 2026: only the bounds' unit
+    /// is finer, never the bounds wider.
+    fn bound(day: chrono::NaiveDate, precision: Precision, first: bool) -> TjsDate {
+        let month_edge = match first {
+            true => day.day() == 1,
+            false => day
+                .succ_opt()
+                .is_none_or(|next| next.month() != day.month()),
+        };
+        let year_edge = month_edge && day.month() == if first { 1 } else { 12 };
+        let precision = match precision {
+            Precision::Day => Precision::Day,
+            Precision::Month | Precision::Season if month_edge => precision,
+            Precision::Month | Precision::Season => Precision::Day,
+            _ if year_edge => precision,
+            _ if month_edge => Precision::Month,
+            _ => Precision::Day,
+        };
+        TjsDate::at(day, precision)
     }
 
     /// Sets the time of day of a `hh:mm:ss` clock (from [`clocks`]), as
@@ -138,22 +165,23 @@ pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     let interval = date.as_str().contains('/');
     let (start, end) = match (date.earliest(), date.latest()) {
         // An open start: TimelineJS needs a start, so it is the known end.
-        (None, Some(latest)) => (TjsDate::at(latest, end_precision(date)), None),
+        (None, Some(latest)) => (TjsDate::bound(latest, end_precision(date), false), None),
         (Some(earliest), latest) => {
-            let start = TjsDate::at(earliest, date.precision());
+            let start = TjsDate::bound(earliest, date.precision(), true);
             // A single date spans its unit already; an interval, a season or
             // a widened (uncertain) date needs its end.
             let end = latest.filter(|_| {
                 interval || date.is_uncertain() || date.precision() == Precision::Season
             });
             let end = end.map(|l| {
-                TjsDate::at(
+                TjsDate::bound(
                     l,
                     if interval {
                         end_precision(date)
                     } else {
                         Precision::Day
                     },
+                    false,
                 )
             });
             let end = end.filter(|e| *e != start);
@@ -847,6 +875,18 @@ mod tests {
         let s = slide(&e, None, &["A <x>".into()], &[]).unwrap();
         assert_eq!(s.text.headline, "&lt;b&gt;bold&lt;/b&gt; &amp; co");
         assert_eq!(s.text.text, "<p>Actors: A &lt;x&gt;</p>");
+
+        // A bound inside the date's unit is said at the month, or the day.
+        let s = slide(&event("2025-1X", Status::Occurred), None, &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2025", Some("10"), None));
+        assert_eq!(s.end_date, Some(ymd("2025", Some("12"), Some("31"))));
+        let s = slide(&event("2025-1X/2026-0X", Status::Occurred), None, &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2025", Some("10"), None));
+        assert_eq!(s.end_date, Some(ymd("2026", Some("9"), None)));
+        let s = slide(&event("2025-0X", Status::Occurred), None, &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2025", None, None));
+        let s = slide(&event("../2026-0X", Status::Occurred), None, &[], &[]).unwrap();
+        assert_eq!(s.start_date, ymd("2026", Some("9"), None));
 
         let s = slide(&event("../2025-11", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("11"), None));

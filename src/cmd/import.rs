@@ -103,8 +103,19 @@ fn refuse_csv_options(args: &ImportArgs) -> Result<()> {
     )
 }
 
-/// --format if given, else the file's extension, else its first byte.
+/// --format if given, else the file's extension, else its first byte. One
+/// of factline's exports that import cannot read back is refused in one
+/// line that says so, whatever its name or --format ([`export_kind`]).
 fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Format> {
+    if let Some(kind) = export_kind(path)? {
+        let instead = match kind {
+            "TimelineJS JSON" => "the TimelineJS sheet (export --format timelinejs-csv)",
+            _ => "the timeline CSV (export --format csv)",
+        };
+        return Err(Error::bad_input(format!(
+            "{label} is a {kind} file, which import does not read; import the NDJSON dump (export --format ndjson) or {instead}"
+        )));
+    }
     match given {
         Some(f @ (Format::Ndjson | Format::Csv)) => return Ok(f),
         Some(other) => {
@@ -137,6 +148,55 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
     } else {
         Format::Csv
     })
+}
+
+/// What a file is, by its first bytes, when it is one of the exports that
+/// `export` writes and `import` does not read: TimelineJS JSON (a JSON
+/// object whose first key is TimelineJS's, never a dump's header),
+/// GraphML, GEXF, SVG, HTML (markup starting so) or DOT (`graph NAME {`).
+fn export_kind(path: &Path) -> Result<Option<&'static str>> {
+    let mut first = Vec::with_capacity(512);
+    std::fs::File::open(path)?
+        .take(512)
+        .read_to_end(&mut first)?;
+    let first = first
+        .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
+        .unwrap_or(&first);
+    let text = String::from_utf8_lossy(first);
+    let text = text.trim_start();
+    if let Some(object) = text.strip_prefix('{') {
+        let key = object.trim_start();
+        let timelinejs = ["\"title\"", "\"events\"", "\"scale\""]
+            .iter()
+            .any(|k| key.starts_with(k));
+        return Ok(timelinejs.then_some("TimelineJS JSON"));
+    }
+    if text.starts_with('<') {
+        let lower = text.to_ascii_lowercase();
+        let tag = |name: &str| {
+            lower
+                .match_indices(name)
+                .any(|(at, _)| lower[at + name.len()..].starts_with([' ', '>', '\n', '\r', '\t']))
+        };
+        return Ok([
+            ("<graphml", "GraphML"),
+            ("<gexf", "GEXF"),
+            ("<svg", "SVG"),
+            ("<html", "HTML"),
+            ("<!doctype", "HTML"),
+        ]
+        .into_iter()
+        .find(|(name, _)| tag(name))
+        .map(|(_, kind)| kind));
+    }
+    let line = text.lines().next().unwrap_or("").trim_end();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let graph = match words.as_slice() {
+        ["strict", rest @ ..] => rest,
+        all => all,
+    };
+    let dot = matches!(graph, ["graph" | "digraph", .., "{"]);
+    Ok(dot.then_some("DOT (Graphviz)"))
 }
 
 fn open(path: &Path, label: &str) -> Result<BufReader<std::fs::File>> {
@@ -1016,7 +1076,7 @@ impl<'s> Importer<'s> {
                     None => retracted_event(bulk, &row.date, |e| keys::natural_key(e) == natural)?,
                 }
             }
-            None => match self.event_with_date_and_title(bulk, &row)? {
+            None => match self.event_with_date_and_title(bulk, &row, &actors)? {
                 Ok(Some(id)) => Some(id),
                 Ok(None) => {
                     let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
@@ -1169,10 +1229,20 @@ impl<'s> Importer<'s> {
     /// For a sheet without an actors column, the live event a row without
     /// an id means: the one with its date and title, whatever its actors.
     /// `Err(what is wrong)` when several have them.
+    ///
+    /// A TimelineJS Text's Actors paragraph (`actors`, the ids of its
+    /// names, "" for a name that means no one yet) says which of several:
+    /// the one whose live actors (the sheet shows no retracted one) are
+    /// those names. Without such an event, a row names the one event with
+    /// its date and title that no earlier row of the file gave, with other
+    /// actors (so a sheet changes an event's actors), or a new event: two
+    /// rows of one sheet with a date and title and different actors are
+    /// two events, as they would be with an actors column.
     fn event_with_date_and_title(
         &mut self,
         bulk: &mut Bulk,
         row: &EventRow,
+        actors: &[String],
     ) -> Result<std::result::Result<Option<String>, String>> {
         let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
         let mut candidates = bulk.stored_events_dated(&row.date)?;
@@ -1190,9 +1260,48 @@ impl<'s> Importer<'s> {
         if found.is_empty() && self.given.timelinejs {
             found = self.event_with_bounds_and_title(bulk, row)?;
         }
+        if row.in_text.actors && !found.is_empty() {
+            let mut named: Vec<&str> = actors.iter().map(String::as_str).collect();
+            named.sort_unstable();
+            named.dedup();
+            let (mut same, mut others) = (Vec::new(), Vec::new());
+            for id in found {
+                let (Some(event), earlier) = bulk.get_with_row::<Event>(&id)? else {
+                    continue;
+                };
+                let mut live = Vec::with_capacity(event.actors.len());
+                for actor in &event.actors {
+                    if !is_retracted::<Actor>(bulk, actor)? {
+                        live.push(actor.as_str());
+                    }
+                }
+                live.sort_unstable();
+                live.dedup();
+                if live == named {
+                    same.push(id);
+                } else if earlier.is_none() {
+                    others.push(id);
+                }
+            }
+            if same.len() > 1 {
+                return Ok(Err(format!(
+                    "{} events have this date, title and actors ({}): give the row an id to say which",
+                    same.len(),
+                    same.join(", ")
+                )));
+            }
+            found = match same.is_empty() {
+                true => others,
+                false => same,
+            };
+        }
         if found.len() > 1 {
+            let which = match row.in_text.actors {
+                true => ", none with these actors",
+                false => "",
+            };
             return Ok(Err(format!(
-                "{} events have this date and title ({}): give the row an id, or the file an actors column, to say which",
+                "{} events have this date and title ({}){which}: give the row an id, or the file an actors column, to say which",
                 found.len(),
                 found.join(", ")
             )));

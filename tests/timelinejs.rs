@@ -1,0 +1,280 @@
+//! TimelineJS: the `timelinejs` and `timelinejs-csv` exports, and what
+//! `import` makes of factline's own TimelineJS files (the sheet read back
+//! into a new database and into the one it came from; the JSON refused).
+
+mod testenv;
+
+use serde_json::Value;
+use testenv::TestEnv;
+
+/// `factline timeline --format json` as an array.
+fn timeline(env: &TestEnv) -> Vec<Value> {
+    env.json(["timeline"])
+        .as_array()
+        .expect("timeline JSON is an array")
+        .clone()
+}
+
+/// The timeline event with this title.
+fn event_titled(env: &TestEnv, title: &str) -> Value {
+    let events = timeline(env);
+    let found: Vec<&Value> = events.iter().filter(|e| e["title"] == title).collect();
+    assert_eq!(found.len(), 1, "one event titled {title:?} in {events:#?}");
+    found[0].clone()
+}
+
+/// The summary line of an import ("imported …: 0 added, …").
+fn summary(stderr: &str) -> &str {
+    stderr
+        .lines()
+        .find(|l| l.contains("added,"))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"))
+}
+
+/// Exports `env`'s TimelineJS sheet to `sheet.csv` and returns its path.
+fn export_sheet(env: &TestEnv) -> String {
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    env.path("sheet.csv").to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_date_with_an_unspecified_month_digit_keeps_its_known_months_in_timelinejs() {
+    let env = TestEnv::new();
+    for (id, title, date) in [
+        ("q4", "Talks some time in Q4", "2025-1X"),
+        ("span", "Campaign", "2025-1X/2026-0X"),
+        ("early", "Early talks", "2025-0X"),
+    ] {
+        env.run_ok(["event", "add", "--id", id, "--title", title, "--date", date]);
+    }
+    // The slides start in October 2025, and the campaign ends in September
+    // 2026, not at the end of the year.
+    let json: Value =
+        serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+    let slide = |id: &str| {
+        json["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["unique_id"] == id)
+            .unwrap_or_else(|| panic!("no slide {id} in {json}"))
+            .clone()
+    };
+    let q4 = slide("q4");
+    assert_eq!(
+        q4["start_date"],
+        serde_json::json!({"year": "2025", "month": "10"})
+    );
+    assert_eq!(
+        q4["end_date"],
+        serde_json::json!({"year": "2025", "month": "12", "day": "31"})
+    );
+    let span = slide("span");
+    assert_eq!(
+        span["start_date"],
+        serde_json::json!({"year": "2025", "month": "10"})
+    );
+    assert_eq!(
+        span["end_date"],
+        serde_json::json!({"year": "2026", "month": "9"})
+    );
+    let early = slide("early");
+    assert_eq!(early["start_date"], serde_json::json!({"year": "2025"}));
+
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(
+        text.contains("\n2025,10,,,2025,12,31,,Oct–Dec 2025,Talks some time in Q4,"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n2025,10,,,2026,9,,,Oct–Dec 2025 – Jan–Sep 2026,Campaign,"),
+        "{text}"
+    );
+
+    // A new database gets the dates' bounds, so a spring window does not
+    // find the talks of the fourth quarter.
+    let other = TestEnv::new();
+    other.run_ok(["import", &sheet]);
+    for (title, earliest, latest) in [
+        ("Talks some time in Q4", "2025-10-01", "2025-12-31"),
+        ("Campaign", "2025-10-01", "2026-09-30"),
+        ("Early talks", "2025-01-01", "2025-09-30"),
+    ] {
+        let event = event_titled(&other, title);
+        assert_eq!(
+            (event["earliest"].as_str(), event["latest"].as_str()),
+            (Some(earliest), Some(latest)),
+            "{event}"
+        );
+    }
+    let spring = other.json(["timeline", "--from", "2025-10", "--to", "2025-10"]);
+    assert_eq!(spring.as_array().unwrap().len(), 2, "{spring}");
+    let spring = other.json(["timeline", "--from", "2025-03", "--to", "2025-05"]);
+    assert_eq!(spring.as_array().unwrap().len(), 1, "{spring}");
+
+    // The database it came from keeps its dates.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn two_events_with_one_date_and_title_and_other_actors_come_back_from_the_sheet() {
+    let env = TestEnv::new();
+    for actor in ["White House", "Kremlin"] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            "Press briefing",
+            "--date",
+            "2025-11-20",
+            "--actor",
+            actor,
+        ]);
+    }
+    // A third with an aide retracted since, whom the sheet does not show.
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Press briefing",
+        "--date",
+        "2025-11-20",
+        "--actor",
+        "Elysee",
+        "--actor",
+        "Aide",
+    ]);
+    env.run_ok(["retract", "aide", "--reason", "misidentified"]);
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+
+    // Into a new database: three events, each with its actors.
+    let other = TestEnv::new();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(summary(&stderr).contains("3 added"), "{stderr}");
+    let mut actors: Vec<Value> = timeline(&other)
+        .iter()
+        .map(|e| e["actors"].clone())
+        .collect();
+    actors.sort_by_key(|a| a.to_string());
+    assert_eq!(
+        actors,
+        [
+            serde_json::json!(["Elysee"]),
+            serde_json::json!(["Kremlin"]),
+            serde_json::json!(["White House"]),
+        ]
+    );
+    // And again: no change.
+    let copied = other.export_ndjson();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(other.export_ndjson(), copied);
+
+    // Into the database it came from: no change either.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A row whose actors are none of theirs cannot say which it means.
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let edited = text.replacen("<p>Actors: Kremlin</p>", "<p>Actors: Pentagon</p>", 1);
+    assert_ne!(edited, text);
+    env.write_file("edited.csv", &edited);
+    let stderr = env.fail(2, ["import", "edited.csv"]);
+    assert!(
+        stderr.contains("2 events have this date and title (")
+            && stderr.contains("none with these actors"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
+
+#[test]
+fn importing_an_export_that_import_does_not_read_says_so_in_one_line() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let other = TestEnv::new();
+    for (format, file, kind, instead) in [
+        (
+            "timelinejs",
+            "story.timelinejs",
+            "TimelineJS JSON",
+            "timelinejs-csv",
+        ),
+        (
+            "timelinejs",
+            "story.json",
+            "TimelineJS JSON",
+            "timelinejs-csv",
+        ),
+        (
+            "timelinejs",
+            "story.txt",
+            "TimelineJS JSON",
+            "timelinejs-csv",
+        ),
+        ("graphml", "story.graphml", "GraphML", "csv"),
+        ("gexf", "story.gexf", "GEXF", "csv"),
+        ("dot", "story.dot", "DOT (Graphviz)", "csv"),
+        ("html", "story.html", "HTML", "csv"),
+        ("svg", "story.svg", "SVG", "csv"),
+        ("graphml", "story.csv", "GraphML", "csv"),
+    ] {
+        env.run_ok(["export", "--format", format, "-o", file]);
+        let path = env.path(file);
+        let path = path.to_str().unwrap();
+        for args in [
+            &["import", path][..],
+            &["import", path, "--format", "ndjson"],
+        ] {
+            let stderr = other.fail(2, args);
+            assert_eq!(
+                stderr,
+                format!(
+                    "factline: {path} is a {kind} file, which import does not read; \
+                     import the NDJSON dump (export --format ndjson) or the {} \
+                     (export --format {instead})\n",
+                    match instead {
+                        "csv" => "timeline CSV",
+                        _ => "TimelineJS sheet",
+                    }
+                ),
+                "{args:?}"
+            );
+        }
+        // On stdin too.
+        let out = other
+            .cmd()
+            .args(["import", "-"])
+            .pipe_stdin(path)
+            .unwrap()
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!("factline: <stdin> is a {kind} file")),
+            "{stderr}"
+        );
+    }
+    assert!(!other.db().exists(), "nothing was written");
+    // The forms import reads are still read: the dump, the sheet.
+    for (format, file) in [("ndjson", "story.ndjson"), ("timelinejs-csv", "sheet.csv")] {
+        env.run_ok(["export", "--format", format, "-o", file]);
+        other.run_ok(["import", env.path(file).to_str().unwrap(), "--dry-run"]);
+    }
+}
