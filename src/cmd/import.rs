@@ -681,11 +681,12 @@ impl Given {
     }
 }
 
-/// Whether a cell is written as an id (id characters, no capital), as the
-/// CSV exports write a retracted actor or source, or one of several that
-/// share a name: only such a cell is looked up by id before by name.
+/// Whether a cell could be written as an id (id characters, in whatever
+/// case: `--id FooBar` is an id), as the CSV exports write a retracted
+/// actor or source, or one of several that share a name: only such a cell
+/// is looked up by id, exactly as written, before by name.
 fn written_as_id(name: &str) -> bool {
-    crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase)
+    crate::model::names::validate_id(name).is_ok()
 }
 
 /// The sources an import's rows can name: all of them, read when it starts
@@ -878,15 +879,18 @@ impl<'s> Importer<'s> {
         // A retracted actor's id, as the CSV exports write one, means that
         // actor even where the id folds to a live actor's name (a retracted
         // `steve-witkoff` and a new "Steve Witkoff"): importing an export
-        // changes nothing. So does the id of an actor whose own name folds
-        // alike, as the exports write one of several actors who share a
-        // name (`john-smith` of two John Smiths).
+        // changes nothing. An actor merged away is now the actor it was
+        // merged into, as its id typed in a command finds that one: a file
+        // written before the merge meant it. The id of an actor whose own
+        // name folds alike means that actor too, as the exports write one
+        // of several actors who share a name (`john-smith` of two John
+        // Smiths).
         if written_as_id(name) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
                 if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
-                    self.actors_as_written
-                        .insert(name.to_string(), actor.id.clone());
-                    return Ok(Ok(Some(actor.id)));
+                    let id = crate::resolve::merge_survivor(actor, |id| bulk.get::<Actor>(id))?.id;
+                    self.actors_as_written.insert(name.to_string(), id.clone());
+                    return Ok(Ok(Some(id)));
                 }
             }
         }
@@ -900,9 +904,8 @@ impl<'s> Importer<'s> {
         // its actor.
         let id = match crate::resolve::one_named("actor", name, &found) {
             Ok(Some(id)) => id.to_string(),
-            // An id: of an actor this import created, or of a retracted
-            // actor (as the CSV exports write one), which is linked again
-            // and stays retracted, rather than created anew by its id.
+            // An id that spells no name: of an actor this import created,
+            // or a live actor's (a retracted one is found above).
             Ok(None) => match bulk.get::<Actor>(name)? {
                 Some(actor) => actor.id,
                 None => return Ok(Ok(None)),
