@@ -236,15 +236,18 @@ pub fn look_up_source(store: &Store, input: &str) -> Result<(Lookup<Source>, Opt
     // aliases: its earlier versions hold its earlier names.
     if let Some(Some(id)) = earlier_source_names(store)?.get(&folded) {
         if let Some(source) = store.get::<Source>(id)? {
-            crate::notice(format!(
-                "{input:?} is an earlier name of source {:?} ({}); using that source",
-                source.name, source.id
-            ));
+            crate::notice(earlier_name_notice(input, &source.name, &source.id));
             return Ok((Lookup::Found(source), None));
         }
     }
     let suggestion = best.map(|(_, s)| s);
     Ok((Lookup::Missing { suggestion }, retracted_by_id))
+}
+
+/// The notice that `input` found a source by a name it had before
+/// `source edit --name`: commands and imports give the same words.
+pub fn earlier_name_notice(input: &str, name: &str, id: &str) -> String {
+    format!("{input:?} is an earlier name of source {name:?} ({id}); using that source")
 }
 
 /// The earlier names (folded) of the live sources, from their history, with

@@ -363,8 +363,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             .finish()?;
     }
     let bad = bad.rows;
+    progress.finish();
+    // What the rows' names were read as, said once the bar is gone.
+    for notice in importer.sources.notices.drain(..) {
+        crate::notice(notice);
+    }
     if !bad.is_empty() && !args.skip_bad {
-        progress.finish();
         // Errors, listed even with --quiet.
         for (line, message) in bad.iter().take(max_errors) {
             crate::error_line(format!("{label}:{line}: {message}"));
@@ -377,7 +381,6 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             bad.len()
         )));
     }
-    progress.finish();
     let counts = &mut importer.counts;
     counts.rejected = bad.len();
     let verb = if args.dry_run {
@@ -702,8 +705,16 @@ struct SourceNames {
     /// retracted, or its name is shared): a cell written as that id
     /// means it, whatever source has that name.
     written_as_id: foldhash::HashMap<String, bool>,
-    /// Folded ids and earlier names → source, for a name no source has.
+    /// Folded ids → source, for a name no source has.
     other: foldhash::HashMap<String, String>,
+    /// Folded names that live sources had before `source edit --name` →
+    /// the source and its name now, for a name no source has or had as an
+    /// id; and those this import has said so of (once each, as a command
+    /// says so each time it finds one).
+    earlier: foldhash::HashMap<String, (String, String)>,
+    noticed: foldhash::HashSet<String>,
+    /// The notices to give when the rows are read (an earlier name found).
+    notices: Vec<String>,
     /// Names as written in the rows, and the source each found: most rows
     /// repeat a spelling, which then needs no folding.
     as_written: foldhash::HashMap<String, String>,
@@ -714,12 +725,14 @@ impl SourceNames {
         let mut named: foldhash::HashMap<String, Vec<String>> = Default::default();
         let mut live = Vec::new();
         let mut retracted = Vec::new();
+        let mut names_now: foldhash::HashMap<String, String> = Default::default();
         for source in store.all::<Source>() {
             let source = source?;
             if source.meta.retracted.is_some() {
                 retracted.push(source.id);
                 continue;
             }
+            names_now.insert(source.id.clone(), source.name.clone());
             let name = fold(&source.name);
             named
                 .entry(name.clone())
@@ -743,15 +756,21 @@ impl SourceNames {
             written_as_id.insert(id, true);
         }
         // A source's name before a rename finds it, as in `event add`.
+        let mut earlier = foldhash::HashMap::default();
         for (name, id) in crate::resolve::earlier_source_names(store)? {
             if let Some(id) = id {
-                other.entry(name).or_insert(id);
+                if let Some(now) = names_now.get(&id) {
+                    earlier.insert(name, (id, now.clone()));
+                }
             }
         }
         Ok(SourceNames {
             named,
             written_as_id,
             other,
+            earlier,
+            noticed: Default::default(),
+            notices: Vec::new(),
             as_written: Default::default(),
         })
     }
@@ -770,7 +789,7 @@ impl SourceNames {
         Ok(found)
     }
 
-    fn look_up(&self, name: &str) -> Known {
+    fn look_up(&mut self, name: &str) -> Known {
         // An id as the CSV exports write one means its source, even where
         // it folds to another source's name (a retracted `reuters` and a
         // live "Reuters"): importing an export changes nothing.
@@ -782,13 +801,25 @@ impl SourceNames {
             Some(ids) => {
                 crate::resolve::one_named("source", name, ids).map(|id| id.map(String::from))
             }
-            // Else a live source's id in any case or earlier name, else an
-            // id as written (a retracted `ISW`), as `event add` finds them.
-            None => Ok(self.other.get(&folded).cloned().or_else(|| {
-                self.written_as_id
+            // Else a live source's id in any case or earlier name (said
+            // once), else an id as written (a retracted `ISW`), as `event
+            // add` finds them.
+            None => {
+                if let Some(id) = self.other.get(&folded) {
+                    return Ok(Some(id.clone()));
+                }
+                if let Some((id, now)) = self.earlier.get(&folded) {
+                    if self.noticed.insert(folded) {
+                        let notice = crate::resolve::earlier_name_notice(name, now, id);
+                        self.notices.push(notice);
+                    }
+                    return Ok(Some(id.clone()));
+                }
+                Ok(self
+                    .written_as_id
                     .contains_key(name)
-                    .then(|| name.to_string())
-            })),
+                    .then(|| name.to_string()))
+            }
         }
     }
 
