@@ -43,6 +43,16 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
         }
         None => {
             if let Some(actor) = retracted_by_id {
+                // An actor merged away is the actor it was merged into,
+                // even by an id that spells none of its names.
+                let survivor = merge_survivor(actor.clone(), |id| store.get::<Actor>(id))?;
+                if survivor.meta.retracted.is_none() {
+                    crate::notice(format!(
+                        "{input:?} was merged into actor {:?} ({}); using that actor",
+                        survivor.name, survivor.id
+                    ));
+                    return Ok(Lookup::Found(survivor));
+                }
                 return Err(retracted_record("actor", &actor));
             }
         }
@@ -108,6 +118,40 @@ fn by_id<R: Record>(store: &Store, input: &str) -> Result<ById<R>> {
         Some(record) => ById::Live(record),
         None => ById::Unknown,
     })
+}
+
+/// The retraction reason `actor merge` records on the actor it merges away.
+pub fn merge_reason(into: &str) -> String {
+    format!("merged into {into}")
+}
+
+/// The actor a merged-away `actor` now is: the one it was merged into (its
+/// retraction reason, [`merge_reason`]), followed through later merges.
+/// Any other actor, a plain retracted one too, is itself. `get` reads an
+/// actor by id (from the store, or an import's bulk change).
+pub fn merge_survivor(
+    actor: Actor,
+    mut get: impl FnMut(&str) -> Result<Option<Actor>>,
+) -> Result<Actor> {
+    let mut actor = actor;
+    // A chain no longer than the actors it passes; a hand-made dump could
+    // hold a loop.
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let reason = actor.meta.retracted.as_deref().unwrap_or_default();
+        let Some(into) = reason.strip_prefix(&merge_reason("")) else {
+            return Ok(actor);
+        };
+        if into == actor.id || seen.iter().any(|id| id == into) {
+            return Ok(actor);
+        }
+        match get(into)? {
+            Some(next) => {
+                seen.push(std::mem::replace(&mut actor, next).id);
+            }
+            None => return Ok(actor),
+        }
+    }
 }
 
 /// The error for a retracted record that was asked for by its id.
@@ -215,15 +259,18 @@ pub fn look_up_source(store: &Store, input: &str) -> Result<(Lookup<Source>, Opt
     // aliases: its earlier versions hold its earlier names.
     if let Some(Some(id)) = earlier_source_names(store)?.get(&folded) {
         if let Some(source) = store.get::<Source>(id)? {
-            crate::notice(format!(
-                "{input:?} is an earlier name of source {:?} ({}); using that source",
-                source.name, source.id
-            ));
+            crate::notice(earlier_name_notice(input, &source.name, &source.id));
             return Ok((Lookup::Found(source), None));
         }
     }
     let suggestion = best.map(|(_, s)| s);
     Ok((Lookup::Missing { suggestion }, retracted_by_id))
+}
+
+/// The notice that `input` found a source by a name it had before
+/// `source edit --name`: commands and imports give the same words.
+pub fn earlier_name_notice(input: &str, name: &str, id: &str) -> String {
+    format!("{input:?} is an earlier name of source {name:?} ({id}); using that source")
 }
 
 /// The earlier names (folded) of the live sources, from their history, with

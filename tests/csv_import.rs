@@ -2840,3 +2840,52 @@ fn map_names_the_fields_of_the_table_being_imported() {
     ]);
     assert_eq!(env.json(["claims"])[0]["text"], "Children are safe");
 }
+
+/// After `source edit nyt --name NYT`, the commands say that "The New York
+/// Times" is an earlier name of NYT, but the timeline and claims CSV
+/// imports linked it in silence. They now give the same notice, once for
+/// each earlier name in an import, however many rows (or spellings) cite it.
+#[test]
+fn an_import_citing_a_sources_earlier_name_says_so_once() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "The New York Times", "--id", "nyt"]);
+    env.run_ok(["-q", "source", "add", "Axios", "--id", "ax"]);
+    env.run_ok(["-q", "source", "edit", "nyt", "--name", "NYT"]);
+    env.run_ok(["-q", "source", "edit", "ax", "--name", "Axios Media"]);
+    let notice =
+        "\"The New York Times\" is an earlier name of source \"NYT\" (nyt); using that source";
+    let events = env.write_file(
+        "events.csv",
+        "title,date,sources\n\
+         G,2025-11-02,The New York Times\n\
+         H,2025-11-03,the new york times; Axios\n\
+         I,2025-11-04,NYT\n\
+         J,2025-11-05,The New York Times\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", events.to_str().unwrap()]);
+    assert_eq!(stderr.matches("is an earlier name").count(), 2, "{stderr}");
+    assert_eq!(stderr.matches(notice).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("\"Axios\" is an earlier name of source \"Axios Media\" (ax)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("4 added"), "{stderr}");
+    assert_eq!(
+        strings(&event_titled(&env, "H")["sources"]),
+        ["NYT", "Axios Media"]
+    );
+
+    let claims = env.write_file(
+        "claims.csv",
+        "claimant,text,sources,verdict,verdict_by\n\
+         Ukraine,x,The New York Times,confirmed,The New York Times\n\
+         Ukraine,y,The New York Times,,\n",
+    );
+    let (_, stderr) =
+        env.run_ok_with_stderr(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert_eq!(stderr.matches(notice).count(), 1, "{stderr}");
+    assert!(stderr.contains("2 added"), "{stderr}");
+    // Quiet, as every notice is.
+    let (_, stderr) = env.run_ok_with_stderr(["-q", "import", events.to_str().unwrap()]);
+    assert!(!stderr.contains("earlier name"), "{stderr}");
+}

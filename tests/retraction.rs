@@ -864,3 +864,184 @@ fn a_source_id_that_is_another_sources_name_is_refused() {
     assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
     assert_eq!(linked(&dumped(&env, "one")), ["bee"]);
 }
+
+/// `actor merge volodymyr-zelenskyy zelenskiy` moved the call and the claim
+/// to Zelenskyy, but re-importing a timeline or claims CSV exported before
+/// the merge (which names the duplicate as `zelenskiy`) linked them back to
+/// the merged, retracted actor. A merged actor's id now means the actor it
+/// was merged into, as typing it in a command does, through a chain of
+/// merges too; a plain retracted actor's id still links that actor.
+#[test]
+fn an_import_reads_a_merged_actors_id_as_the_actor_it_was_merged_into() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Volodymyr Zelenskyy"]);
+    env.run_ok(["-q", "actor", "add", "Donald Trump"]);
+    // Actors whose ids spell none of their names, as a cell may give them.
+    env.run_ok(["-q", "actor", "add", "Ukrainian president", "--id", "zel-a"]);
+    env.run_ok(["-q", "actor", "add", "Head of state", "--id", "zel-b"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "call1",
+        "--title",
+        "Zelenskyy-Trump call",
+        "--date",
+        "2025-11-20",
+        "--actor",
+        "zelenskiy",
+        "--new-actor",
+        "--actor",
+        "Donald Trump",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "call2",
+        "--title",
+        "Second call",
+        "--date",
+        "2025-11-21",
+        "--actor",
+        "zel-a",
+        "--actor",
+        "zel-b",
+    ]);
+    env.run_ok([
+        "-q",
+        "claim",
+        "add",
+        "--id",
+        "land",
+        "--by",
+        "zelenskiy",
+        "--text",
+        "We will not give up land",
+        "--date",
+        "2025-11",
+    ]);
+    let events = env.path("before.csv");
+    let claims = env.path("claims-before.csv");
+    env.run_ok(["export", "--format", "csv", "-o", events.to_str().unwrap()]);
+    env.run_ok([
+        "export",
+        "--format",
+        "csv",
+        "--what",
+        "claims",
+        "-o",
+        claims.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read_to_string(&events)
+        .unwrap()
+        .contains("zelenskiy; Donald Trump"));
+    env.run_ok(["-q", "actor", "merge", "volodymyr-zelenskyy", "zelenskiy"]);
+    // A chain: zel-b into zel-a, then zel-a into Zelenskyy.
+    env.run_ok(["-q", "actor", "merge", "zel-a", "zel-b"]);
+    env.run_ok(["-q", "actor", "merge", "volodymyr-zelenskyy", "zel-a"]);
+    let merged = env.export_ndjson();
+    // Typed in a command, each id means Zelenskyy too, the one that spells
+    // no name with a notice.
+    let shown = env.json(["actor", "show", "zelenskiy"]);
+    assert_eq!(shown["id"], "volodymyr-zelenskyy");
+    let (shown, stderr) = env.run_ok_with_stderr(["actor", "show", "zel-b", "--format", "json"]);
+    assert!(shown.contains("\"id\": \"volodymyr-zelenskyy\""), "{shown}");
+    assert!(
+        stderr.contains(
+            "\"zel-b\" was merged into actor \"Volodymyr Zelenskyy\" (volodymyr-zelenskyy); using that actor"
+        ),
+        "{stderr}"
+    );
+
+    let (_, stderr) = env.run_ok_with_stderr(["import", events.to_str().unwrap()]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    let (_, stderr) =
+        env.run_ok_with_stderr(["import", claims.to_str().unwrap(), "--what", "claims"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert!(
+        merged == env.export_ndjson(),
+        "the import changed the database"
+    );
+    assert_eq!(
+        dumped(&env, "call1")["actors"],
+        serde_json::json!(["volodymyr-zelenskyy", "donald-trump"])
+    );
+    assert_eq!(
+        dumped(&env, "call2")["actors"],
+        serde_json::json!(["volodymyr-zelenskyy"])
+    );
+    assert_eq!(dumped(&env, "land")["claimant"], "volodymyr-zelenskyy");
+
+    // A plain retraction is not a merge: its id links the retracted actor.
+    env.run_ok(["-q", "retract", "donald-trump", "--reason", "misidentified"]);
+    env.run_ok(["-q", "actor", "add", "Donald Trump"]);
+    assert_round_trip(&env, "after.csv", &["--format", "csv"], &[]);
+    assert_eq!(
+        dumped(&env, "call1")["actors"],
+        serde_json::json!(["volodymyr-zelenskyy", "donald-trump"])
+    );
+}
+
+/// Ids may hold capitals (`--id FooBar`). After `retract FooBar` and a new
+/// live `foobar` (which typing `foobar` creates, as documented), the CSV
+/// export writes `FooBar` and `foobar`; re-importing it swapped the
+/// retracted records for the live ones in the old event. A cell that is
+/// exactly a retracted record's id, in whatever case, now means it.
+#[test]
+fn an_import_links_a_retracted_id_with_capitals_beside_a_live_lower_case_namesake() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Foo Bar", "--id", "FooBar"]);
+    env.run_ok(["-q", "source", "add", "Src One", "--id", "SrcOne"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e1",
+        "--title",
+        "Early report",
+        "--date",
+        "2025-11-01",
+        "--actor",
+        "FooBar",
+        "--source",
+        "SrcOne",
+    ]);
+    env.run_ok(["-q", "retract", "FooBar", "--reason", "misidentified"]);
+    env.run_ok(["-q", "retract", "SrcOne", "--reason", "fabricated"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e2",
+        "--title",
+        "Later report",
+        "--date",
+        "2025-11-02",
+        "--actor",
+        "foobar",
+        "--source",
+        "srcone",
+    ]);
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(
+        csv.contains("e1,2025-11-01,Early report,other,occurred,,FooBar,SrcOne"),
+        "{csv}"
+    );
+    assert!(csv.contains(",foobar,srcone,"), "{csv}");
+    assert_round_trip(&env, "story.csv", &["--format", "csv"], &[]);
+    assert_eq!(dumped(&env, "e1")["actors"], serde_json::json!(["FooBar"]));
+    assert_eq!(linked(&dumped(&env, "e1")), ["SrcOne"]);
+    assert_eq!(dumped(&env, "e2")["actors"], serde_json::json!(["foobar"]));
+    assert_eq!(linked(&dumped(&env, "e2")), ["srcone"]);
+}

@@ -161,7 +161,7 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
     let mut retired = gone.clone();
     retired.meta = gone
         .meta
-        .retract(ctx.now, &format!("merged into {}", keep.id));
+        .retract(ctx.now, &crate::resolve::merge_reason(&keep.id));
     change.put(&retired)?;
     let mut kept = change.get::<Actor>(&keep.id)?.unwrap_or(keep.clone());
     let mut spellings = kept.aliases.clone();

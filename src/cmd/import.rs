@@ -440,8 +440,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             .finish()?;
     }
     let bad = bad.rows;
+    progress.finish();
+    // What the rows' names were read as, said once the bar is gone.
+    for notice in importer.sources.notices.drain(..) {
+        crate::notice(notice);
+    }
     if !bad.is_empty() && !args.skip_bad {
-        progress.finish();
         // Errors, listed even with --quiet.
         for (line, message) in bad.iter().take(max_errors) {
             crate::error_line(format!("{label}:{line}: {message}"));
@@ -454,7 +458,6 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             bad.len()
         )));
     }
-    progress.finish();
     let counts = &mut importer.counts;
     counts.rejected = bad.len();
     let verb = if args.dry_run {
@@ -758,11 +761,12 @@ impl Given {
     }
 }
 
-/// Whether a cell is written as an id (id characters, no capital), as the
-/// CSV exports write a retracted actor or source, or one of several that
-/// share a name: only such a cell is looked up by id before by name.
+/// Whether a cell could be written as an id (id characters, in whatever
+/// case: `--id FooBar` is an id), as the CSV exports write a retracted
+/// actor or source, or one of several that share a name: only such a cell
+/// is looked up by id, exactly as written, before by name.
 fn written_as_id(name: &str) -> bool {
-    crate::model::names::validate_id(name).is_ok() && !name.chars().any(char::is_uppercase)
+    crate::model::names::validate_id(name).is_ok()
 }
 
 /// The sources an import's rows can name: all of them, read when it starts
@@ -778,8 +782,16 @@ struct SourceNames {
     /// retracted, or its name is shared): a cell written as that id
     /// means it, whatever source has that name.
     written_as_id: foldhash::HashMap<String, bool>,
-    /// Folded ids and earlier names → source, for a name no source has.
+    /// Folded ids → source, for a name no source has.
     other: foldhash::HashMap<String, String>,
+    /// Folded names that live sources had before `source edit --name` →
+    /// the source and its name now, for a name no source has or had as an
+    /// id; and those this import has said so of (once each, as a command
+    /// says so each time it finds one).
+    earlier: foldhash::HashMap<String, (String, String)>,
+    noticed: foldhash::HashSet<String>,
+    /// The notices to give when the rows are read (an earlier name found).
+    notices: Vec<String>,
     /// Names as written in the rows, and the source each found: most rows
     /// repeat a spelling, which then needs no folding.
     as_written: foldhash::HashMap<String, String>,
@@ -790,12 +802,14 @@ impl SourceNames {
         let mut named: foldhash::HashMap<String, Vec<String>> = Default::default();
         let mut live = Vec::new();
         let mut retracted = Vec::new();
+        let mut names_now: foldhash::HashMap<String, String> = Default::default();
         for source in store.all::<Source>() {
             let source = source?;
             if source.meta.retracted.is_some() {
                 retracted.push(source.id);
                 continue;
             }
+            names_now.insert(source.id.clone(), source.name.clone());
             let name = fold(&source.name);
             named
                 .entry(name.clone())
@@ -819,15 +833,21 @@ impl SourceNames {
             written_as_id.insert(id, true);
         }
         // A source's name before a rename finds it, as in `event add`.
+        let mut earlier = foldhash::HashMap::default();
         for (name, id) in crate::resolve::earlier_source_names(store)? {
             if let Some(id) = id {
-                other.entry(name).or_insert(id);
+                if let Some(now) = names_now.get(&id) {
+                    earlier.insert(name, (id, now.clone()));
+                }
             }
         }
         Ok(SourceNames {
             named,
             written_as_id,
             other,
+            earlier,
+            noticed: Default::default(),
+            notices: Vec::new(),
             as_written: Default::default(),
         })
     }
@@ -846,7 +866,7 @@ impl SourceNames {
         Ok(found)
     }
 
-    fn look_up(&self, name: &str) -> Known {
+    fn look_up(&mut self, name: &str) -> Known {
         // An id as the CSV exports write one means its source, even where
         // it folds to another source's name (a retracted `reuters` and a
         // live "Reuters"): importing an export changes nothing.
@@ -858,13 +878,25 @@ impl SourceNames {
             Some(ids) => {
                 crate::resolve::one_named("source", name, ids).map(|id| id.map(String::from))
             }
-            // Else a live source's id in any case or earlier name, else an
-            // id as written (a retracted `ISW`), as `event add` finds them.
-            None => Ok(self.other.get(&folded).cloned().or_else(|| {
-                self.written_as_id
+            // Else a live source's id in any case or earlier name (said
+            // once), else an id as written (a retracted `ISW`), as `event
+            // add` finds them.
+            None => {
+                if let Some(id) = self.other.get(&folded) {
+                    return Ok(Some(id.clone()));
+                }
+                if let Some((id, now)) = self.earlier.get(&folded) {
+                    if self.noticed.insert(folded) {
+                        let notice = crate::resolve::earlier_name_notice(name, now, id);
+                        self.notices.push(notice);
+                    }
+                    return Ok(Some(id.clone()));
+                }
+                Ok(self
+                    .written_as_id
                     .contains_key(name)
-                    .then(|| name.to_string())
-            })),
+                    .then(|| name.to_string()))
+            }
         }
     }
 
@@ -955,15 +987,18 @@ impl<'s> Importer<'s> {
         // A retracted actor's id, as the CSV exports write one, means that
         // actor even where the id folds to a live actor's name (a retracted
         // `steve-witkoff` and a new "Steve Witkoff"): importing an export
-        // changes nothing. So does the id of an actor whose own name folds
-        // alike, as the exports write one of several actors who share a
-        // name (`john-smith` of two John Smiths).
+        // changes nothing. An actor merged away is now the actor it was
+        // merged into, as its id typed in a command finds that one: a file
+        // written before the merge meant it. The id of an actor whose own
+        // name folds alike means that actor too, as the exports write one
+        // of several actors who share a name (`john-smith` of two John
+        // Smiths).
         if written_as_id(name) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
                 if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
-                    self.actors_as_written
-                        .insert(name.to_string(), actor.id.clone());
-                    return Ok(Ok(Some(actor.id)));
+                    let id = crate::resolve::merge_survivor(actor, |id| bulk.get::<Actor>(id))?.id;
+                    self.actors_as_written.insert(name.to_string(), id.clone());
+                    return Ok(Ok(Some(id)));
                 }
             }
         }
@@ -977,9 +1012,8 @@ impl<'s> Importer<'s> {
         // its actor.
         let id = match crate::resolve::one_named("actor", name, &found) {
             Ok(Some(id)) => id.to_string(),
-            // An id: of an actor this import created, or of a retracted
-            // actor (as the CSV exports write one), which is linked again
-            // and stays retracted, rather than created anew by its id.
+            // An id that spells no name: of an actor this import created,
+            // or a live actor's (a retracted one is found above).
             Ok(None) => match bulk.get::<Actor>(name)? {
                 Some(actor) => actor.id,
                 None => return Ok(Ok(None)),
