@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
             // The participation index carries title, date and status: no event reads.
             let mut pairs = Vec::new();
             for met in graph::who_met(&store, &actor.id, &rules)? {
-                let date = Date::parse_edtf(&met.date).map_err(|e| {
+                let date = Date::parse_stored(&met.date).map_err(|e| {
                     Error::database(format!("damaged participation of {}: {e}", met.event))
                 })?;
                 pairs.push(Pair {
