@@ -720,3 +720,32 @@ fn a_time_interval_is_ordered_by_its_instants_not_its_days_as_written() {
         sorted(&["talks"])
     );
 }
+
+#[test]
+fn part_of_a_month_or_year_is_refused_with_what_to_write_instead() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    let cases = [
+        ("late November 2025", "2025-11-21/2025-11-30"),
+        ("early November 2025", "2025-11-01/2025-11-10"),
+        ("mid-November 2025", "2025-11-11/2025-11-20"),
+        ("late 2025", "2025-09/2025-12"),
+    ];
+    for (date, interval) in cases {
+        let stderr = env.fail(2, ["event", "add", "--title", "Talks", "--date", date]);
+        assert_one_error_line(&stderr);
+        for mention in [
+            format!("\"{date}\""),
+            "cannot store exactly".to_string(),
+            interval.to_string(),
+        ] {
+            assert!(
+                stderr.contains(&mention),
+                "{date:?} should mention {mention:?}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains("not a date factline can read"), "{stderr}");
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

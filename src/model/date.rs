@@ -106,7 +106,12 @@
 //! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
 //! Relative phrases (`yesterday`, `last week`, `later this month`) and all-numeric dates
 //! (`03/04/2025`) are refused with a suggestion: what they mean depends on
-//! when and where they were written, and the record must not.
+//! when and where they were written, and the record must not. A part of a
+//! month or year (`late November 2025`, `mid-November 2025`, `early 2025`,
+//! `the end of 2025`) has no exact bounds: it is refused with the whole
+//! month or year to write instead, or an interval such as
+//! `2025-11-21/2025-11-30` (early is days 1–10 or January–April, mid 11–20 or
+//! May–August, late the rest) for the part the source means.
 //!
 //! # Display
 //!
@@ -1026,6 +1031,9 @@ impl Date {
         if let Some(e) = numeric_refusal(trimmed) {
             return Err(e);
         }
+        if let Some(e) = part_refusal(trimmed) {
+            return Err(e);
+        }
         let tokens = tokenize(&trimmed.to_lowercase());
         let is_relative = |t: &String| {
             let t = t.trim_end_matches(['.', '?', '!']);
@@ -1301,6 +1309,96 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         return None;
     }
     Date::parse_edtf(&format!("{before}{}{after}", inner.as_str())).ok()
+}
+
+/// Which part of a month or year a phrase names: early, mid or late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+/// The words that name a part of a month or year, and the part, longest first.
+const PART_WORDS: &[(&str, Part)] = &[
+    ("the beginning of", Part::Early),
+    ("the middle of", Part::Mid),
+    ("the start of", Part::Early),
+    ("beginning of", Part::Early),
+    ("the end of", Part::Late),
+    ("middle of", Part::Mid),
+    ("start of", Part::Early),
+    ("end of", Part::Late),
+    ("early", Part::Early),
+    ("late", Part::Late),
+    ("mid", Part::Mid),
+];
+
+/// "late November 2025", "mid-November 2025", "early 2025", "the end of
+/// 2025": a part of a month or year has no exact bounds, so it is refused
+/// with what can be written instead, the whole month or year, or the days or
+/// months meant as an interval. `None` when the text is no such phrase.
+fn part_refusal(s: &str) -> Option<DateError> {
+    let lower = s.to_lowercase();
+    let (part, rest) = PART_WORDS.iter().find_map(|(words, part)| {
+        let rest = lower.strip_prefix(words)?;
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
+        if !rest.starts_with(|c: char| c.is_whitespace() || c.is_alphanumeric())
+            || lower.len() == words.len()
+        {
+            return None;
+        }
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("in ").unwrap_or(rest);
+        Some((*part, s.get(s.len() - rest.len()..)?))
+    })?;
+    let whole = Date::parse_human(rest).ok()?;
+    let plain = matches!(
+        whole.form,
+        Form::Single(Single {
+            qual: Qual::None,
+            time: None,
+            ..
+        })
+    );
+    let (Some(first), Some(last)) = (whole.earliest, whole.latest) else {
+        return None;
+    };
+    let message = match (whole.precision, plain) {
+        (Precision::Month, true) => {
+            let (from, to) = match part {
+                Part::Early => (1, 10),
+                Part::Mid => (11, 20),
+                Part::Late => (21, last.day()),
+            };
+            let ym = first.format("%Y-%m");
+            format!(
+                "{} is part of a month, which factline cannot store exactly: write the month, \
+                 {whole}, or the days it means as an interval, such as {ym}-{from:02}/{ym}-{to:02}",
+                quote(s)
+            )
+        }
+        (Precision::Year, true) => {
+            let (from, to) = match part {
+                Part::Early => (1, 4),
+                Part::Mid => (5, 8),
+                Part::Late => (9, 12),
+            };
+            let y = first.year();
+            format!(
+                "{} is part of a year, which factline cannot store exactly: write the year, \
+                 {whole}, or the months it means as an interval, such as {y:04}-{from:02}/{y:04}-{to:02}",
+                quote(s)
+            )
+        }
+        _ => format!(
+            "{} is part of {}, which factline cannot store exactly: write {whole}, \
+             or what it means as an interval",
+            quote(s),
+            quote(rest)
+        ),
+    };
+    Some(DateError::refusal(message))
 }
 
 /// The open interval of what lies wholly before (`forward` false) or after
@@ -2590,6 +2688,25 @@ mod tests {
                 "19 November 2025 is a Wednesday, not a Tuesday",
             ),
             ("26-24 October 2025", "interval ends before it starts"),
+            (
+                "late November 2025",
+                "\"late November 2025\" is part of a month, which factline cannot store exactly: \
+                 write the month, 2025-11, or the days it means as an interval, such as \
+                 2025-11-21/2025-11-30",
+            ),
+            ("early February 2024", "2024-02, or the days it means as an interval, such as 2024-02-01/2024-02-10"),
+            ("mid-November 2025", "such as 2025-11-11/2025-11-20"),
+            ("Mid November 2025", "such as 2025-11-11/2025-11-20"),
+            ("the end of February 2025", "such as 2025-02-21/2025-02-28"),
+            (
+                "late 2025",
+                "\"late 2025\" is part of a year, which factline cannot store exactly: \
+                 write the year, 2025, or the months it means as an interval, such as 2025-09/2025-12",
+            ),
+            ("early 2025", "such as 2025-01/2025-04"),
+            ("late in 2025", "such as 2025-09/2025-12"),
+            ("late spring 2025", "write 2025-21, or what it means as an interval"),
+            ("late night", ACCEPTED),
             ("blah", ACCEPTED),
             (
                 "2025-13-01",
