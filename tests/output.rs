@@ -313,3 +313,51 @@ fn the_timelinejs_json_gives_the_time_of_day() {
     let day = slide("Day");
     assert!(day["start_date"].get("hour").is_none(), "{day}");
 }
+
+// ---------------------------------------------------------------------------
+// Dates in tables
+
+/// Tables read dates in their human form, as `timeline` does
+/// (schema/dates.md: "`Date::human` is a short reading for tables"); CSV
+/// and JSON keep the EDTF.
+#[test]
+fn path_who_met_summary_and_search_tables_show_human_dates() {
+    let env = example_env();
+    let cases: [(&[&str], &str, &str); 3] = [
+        (
+            &["path", "umerov", "dmitriev"],
+            "17–19 Nov 2025",
+            "2025-11-17/2025-11-19",
+        ),
+        (
+            &["who-met", "witkoff", "--summary"],
+            "24–26 Oct 2025",
+            "2025-10-24/2025-10-26",
+        ),
+        (&["search", "deported children"], "since 2022", "2022/.."),
+    ];
+    for (args, human, edtf) in cases {
+        let table = env.run_ok(args);
+        assert!(
+            table.contains(human),
+            "{args:?} table lacks {human:?}:\n{table}"
+        );
+        assert!(
+            !table.contains(edtf),
+            "{args:?} table shows EDTF {edtf:?}:\n{table}"
+        );
+        for format in ["csv", "json"] {
+            let mut with_format = args.to_vec();
+            with_format.extend(["--format", format]);
+            let out = env.run_ok(&with_format);
+            assert!(
+                out.contains(edtf),
+                "{args:?} {format} lacks {edtf:?}:\n{out}"
+            );
+            assert!(
+                !out.contains(human),
+                "{args:?} {format} shows {human:?}:\n{out}"
+            );
+        }
+    }
+}

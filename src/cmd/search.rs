@@ -9,7 +9,7 @@ use crate::cmd::claim::live_claims;
 use crate::cmd::{Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::fold;
-use crate::model::Event;
+use crate::model::{Date, Event};
 use crate::output::{print_rows, Row};
 use crate::store::Access;
 
@@ -22,6 +22,9 @@ struct Hit {
     /// The event's title or the claim's text.
     text: String,
     score: u32,
+    /// The date, for the table's human form.
+    #[serde(skip)]
+    date_value: Option<Date>,
 }
 
 impl Row for Hit {
@@ -35,6 +38,16 @@ impl Row for Hit {
             self.text.clone(),
             self.score.to_string(),
         ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut cells = self.cells();
+        cells[2] = self
+            .date_value
+            .as_ref()
+            .map(Date::human)
+            .unwrap_or_default();
+        (Self::HEADERS.to_vec(), cells)
     }
 }
 
@@ -136,6 +149,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
                 date: Some(event.date.to_string()),
                 text: event.title.clone(),
                 score: points,
+                date_value: Some(event.date.clone()),
             });
         }
     }
@@ -152,6 +166,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
                 date: claim.date.as_ref().map(|d| d.to_string()),
                 text: claim.text.clone(),
                 score: points,
+                date_value: claim.date.clone(),
             });
         }
     }
@@ -185,6 +200,7 @@ mod tests {
             date: None,
             text: String::new(),
             score: i % 13,
+            date_value: None,
         };
         for limit in [0, 1, 20, 5000] {
             let mut kept = Hits::new(limit);
