@@ -361,3 +361,91 @@ fn path_who_met_summary_and_search_tables_show_human_dates() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// search
+
+/// A possessive or an abbreviation is one word: "Putin's" finds Putin and
+/// Putin's, "U.S." finds U.S. and US, and what is left of them is no
+/// one-letter word that starts every other ("s", "u").
+#[test]
+fn search_reads_possessives_and_abbreviations_as_words() {
+    let env = TestEnv::new();
+    for (id, title) in [
+        ("e1", "Zelenskyy's peace plan"),
+        ("e2", "Sanctions on steel"),
+        ("e3", "Summit in Sochi"),
+        ("e4", "Ukraine buys uniforms"),
+    ] {
+        env.run_ok([
+            "-q", "event", "add", "--id", id, "--title", title, "--date", "2025-11",
+        ]);
+    }
+    let ids = |query: &str| -> Vec<String> {
+        let rows = env.json(["search", query]);
+        rows.as_array()
+            .expect("a JSON array")
+            .iter()
+            .map(|r| r["id"].as_str().expect("an id").to_string())
+            .collect()
+    };
+    assert_eq!(ids("Zelenskyy's"), ["e1"]);
+    assert_eq!(ids("Zelenskyy"), ["e1"]);
+    for query in ["Putin's", "U.S."] {
+        let out = env.output(["search", query]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "search {query:?} found something"
+        );
+        assert!(out.stdout.is_empty(), "search {query:?}");
+    }
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e5",
+        "--title",
+        "Putin meets envoy",
+        "--date",
+        "2025-10",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e6",
+        "--title",
+        "Putin’s decree",
+        "--date",
+        "2025-10",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e7",
+        "--title",
+        "U.S. sanctions",
+        "--date",
+        "2025-09",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e8",
+        "--title",
+        "US envoy in Moscow",
+        "--date",
+        "2025-09",
+    ]);
+    assert_eq!(ids("Putin's"), ["e5", "e6"]);
+    assert_eq!(ids("Putin"), ["e5", "e6"]);
+    assert_eq!(ids("U.S."), ["e7", "e8"]);
+    assert_eq!(ids("US"), ["e7", "e8"]);
+}
