@@ -682,3 +682,70 @@ fn only_truly_relative_phrases_are_refused_as_relative() {
         assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
     }
 }
+
+#[test]
+fn a_time_interval_is_ordered_by_its_instants_not_its_days_as_written() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    for date in [
+        // 22:00 to 20:00 UTC on the same day.
+        "2025-10-24T22:00:00Z/2025-10-24T20:00:00Z",
+        // 10:00 UTC to 12:00+05:00, which is 07:00 UTC.
+        "2025-10-24T10:00:00Z/2025-10-24T12:00:00+05:00",
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Talks", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains("ends before it starts"), "{date}: {stderr}");
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+    // 01:00+05:00 on the 25th is 20:00 UTC on the 24th, before 23:00 UTC.
+    add(
+        &env,
+        "talks",
+        "2025-10-25T01:00:00+05:00/2025-10-24T23:00:00Z",
+    );
+    add(
+        &env,
+        "evening",
+        "2025-10-24T20:00:00Z/2025-10-24T22:00:00+01:00",
+    );
+    // It falls on both days as written.
+    assert_eq!(
+        window_ids(&env, &["--on", "2025-10-24"]),
+        sorted(&["evening", "talks"])
+    );
+    assert_eq!(
+        window_ids(&env, &["--on", "2025-10-25"]),
+        sorted(&["talks"])
+    );
+}
+
+#[test]
+fn part_of_a_month_or_year_is_refused_with_what_to_write_instead() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    let cases = [
+        ("late November 2025", "2025-11-21/2025-11-30"),
+        ("early November 2025", "2025-11-01/2025-11-10"),
+        ("mid-November 2025", "2025-11-11/2025-11-20"),
+        ("late 2025", "2025-09/2025-12"),
+    ];
+    for (date, interval) in cases {
+        let stderr = env.fail(2, ["event", "add", "--title", "Talks", "--date", date]);
+        assert_one_error_line(&stderr);
+        for mention in [
+            format!("\"{date}\""),
+            "cannot store exactly".to_string(),
+            interval.to_string(),
+        ] {
+            assert!(
+                stderr.contains(&mention),
+                "{date:?} should mention {mention:?}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains("not a date factline can read"), "{stderr}");
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

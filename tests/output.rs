@@ -313,3 +313,139 @@ fn the_timelinejs_json_gives_the_time_of_day() {
     let day = slide("Day");
     assert!(day["start_date"].get("hour").is_none(), "{day}");
 }
+
+// ---------------------------------------------------------------------------
+// Dates in tables
+
+/// Tables read dates in their human form, as `timeline` does
+/// (schema/dates.md: "`Date::human` is a short reading for tables"); CSV
+/// and JSON keep the EDTF.
+#[test]
+fn path_who_met_summary_and_search_tables_show_human_dates() {
+    let env = example_env();
+    let cases: [(&[&str], &str, &str); 3] = [
+        (
+            &["path", "umerov", "dmitriev"],
+            "17–19 Nov 2025",
+            "2025-11-17/2025-11-19",
+        ),
+        (
+            &["who-met", "witkoff", "--summary"],
+            "24–26 Oct 2025",
+            "2025-10-24/2025-10-26",
+        ),
+        (&["search", "deported children"], "since 2022", "2022/.."),
+    ];
+    for (args, human, edtf) in cases {
+        let table = env.run_ok(args);
+        assert!(
+            table.contains(human),
+            "{args:?} table lacks {human:?}:\n{table}"
+        );
+        assert!(
+            !table.contains(edtf),
+            "{args:?} table shows EDTF {edtf:?}:\n{table}"
+        );
+        for format in ["csv", "json"] {
+            let mut with_format = args.to_vec();
+            with_format.extend(["--format", format]);
+            let out = env.run_ok(&with_format);
+            assert!(
+                out.contains(edtf),
+                "{args:?} {format} lacks {edtf:?}:\n{out}"
+            );
+            assert!(
+                !out.contains(human),
+                "{args:?} {format} shows {human:?}:\n{out}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// search
+
+/// A possessive or an abbreviation is one word: "Putin's" finds Putin and
+/// Putin's, "U.S." finds U.S. and US, and what is left of them is no
+/// one-letter word that starts every other ("s", "u").
+#[test]
+fn search_reads_possessives_and_abbreviations_as_words() {
+    let env = TestEnv::new();
+    for (id, title) in [
+        ("e1", "Zelenskyy's peace plan"),
+        ("e2", "Sanctions on steel"),
+        ("e3", "Summit in Sochi"),
+        ("e4", "Ukraine buys uniforms"),
+    ] {
+        env.run_ok([
+            "-q", "event", "add", "--id", id, "--title", title, "--date", "2025-11",
+        ]);
+    }
+    let ids = |query: &str| -> Vec<String> {
+        let rows = env.json(["search", query]);
+        rows.as_array()
+            .expect("a JSON array")
+            .iter()
+            .map(|r| r["id"].as_str().expect("an id").to_string())
+            .collect()
+    };
+    assert_eq!(ids("Zelenskyy's"), ["e1"]);
+    assert_eq!(ids("Zelenskyy"), ["e1"]);
+    for query in ["Putin's", "U.S."] {
+        let out = env.output(["search", query]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "search {query:?} found something"
+        );
+        assert!(out.stdout.is_empty(), "search {query:?}");
+    }
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e5",
+        "--title",
+        "Putin meets envoy",
+        "--date",
+        "2025-10",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e6",
+        "--title",
+        "Putin’s decree",
+        "--date",
+        "2025-10",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e7",
+        "--title",
+        "U.S. sanctions",
+        "--date",
+        "2025-09",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e8",
+        "--title",
+        "US envoy in Moscow",
+        "--date",
+        "2025-09",
+    ]);
+    assert_eq!(ids("Putin's"), ["e5", "e6"]);
+    assert_eq!(ids("Putin"), ["e5", "e6"]);
+    assert_eq!(ids("U.S."), ["e7", "e8"]);
+    assert_eq!(ids("US"), ["e7", "e8"]);
+}

@@ -7,6 +7,7 @@ use crate::cli::PathArgs;
 use crate::cmd::{event::require_event, window, Ctx, Names};
 use crate::error::{Error, Result};
 use crate::graph::{self, Rules, Tie};
+use crate::model::Date;
 use crate::output::{print_rows, Row};
 use crate::resolve::require_actor;
 use crate::store::Access;
@@ -42,7 +43,7 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
         let (tie, event, date, detail) = match &hop.tie {
             Tie::Meeting { event, .. } => {
                 let e = require_event(&store, event)?;
-                ("meeting", Some(e.id), Some(e.date.to_string()), e.title)
+                ("meeting", Some(e.id), Some(e.date), e.title)
             }
             Tie::Role {
                 holder,
@@ -59,7 +60,7 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
                     names.actor(holder)?,
                     names.actor(other)?
                 );
-                ("role", None, span.as_ref().map(|d| d.to_string()), detail)
+                ("role", None, span.clone(), detail)
             }
         };
         rows.push(HopRow {
@@ -68,8 +69,9 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
             to: names.actor(&hop.to)?,
             tie: tie.to_string(),
             event,
-            date,
+            date: date.as_ref().map(|d| d.to_string()),
             detail,
+            date_value: date,
         });
     }
     print_rows(format, &rows)
@@ -87,6 +89,9 @@ struct HopRow {
     date: Option<String>,
     /// The meeting's title, or the role that ties the two.
     detail: String,
+    /// The date, for the table's human form.
+    #[serde(skip)]
+    date_value: Option<Date>,
 }
 
 impl Row for HopRow {
@@ -103,5 +108,15 @@ impl Row for HopRow {
             self.date.clone().unwrap_or_default(),
             self.detail.clone(),
         ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut cells = self.cells();
+        cells[5] = self
+            .date_value
+            .as_ref()
+            .map(Date::human)
+            .unwrap_or_default();
+        (Self::HEADERS.to_vec(), cells)
     }
 }

@@ -9,7 +9,7 @@ use crate::cmd::claim::live_claims;
 use crate::cmd::{Ctx, Names};
 use crate::error::{Error, Result};
 use crate::model::names::fold;
-use crate::model::Event;
+use crate::model::{Date, Event};
 use crate::output::{print_rows, Row};
 use crate::store::Access;
 
@@ -22,6 +22,9 @@ struct Hit {
     /// The event's title or the claim's text.
     text: String,
     score: u32,
+    /// The date, for the table's human form.
+    #[serde(skip)]
+    date_value: Option<Date>,
 }
 
 impl Row for Hit {
@@ -35,6 +38,16 @@ impl Row for Hit {
             self.text.clone(),
             self.score.to_string(),
         ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut cells = self.cells();
+        cells[2] = self
+            .date_value
+            .as_ref()
+            .map(Date::human)
+            .unwrap_or_default();
+        (Self::HEADERS.to_vec(), cells)
     }
 }
 
@@ -78,9 +91,24 @@ impl Hits {
 /// every character that is not a letter or a digit, so a word is found after
 /// a bracket, a quote, `=`, `:` or `/` ("(Tyler Hicks)" holds "tyler").
 /// `fold` keeps such symbols, because names are matched whole; search looks
-/// for words.
+/// for words. Two marks inside a word do not split it: an apostrophe
+/// ("Putin's" is "putin", its possessive `'s` dropped; "O'Brien" is
+/// "obrien"), and the full stops of an abbreviation of single letters
+/// ("U.S." is "us", as "US" is).
 fn words(text: &str) -> String {
-    let folded = fold(text);
+    // `fold` reads apostrophes and full stops as spaces: join first.
+    let mut joined = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '.' || is_apostrophe(c) {
+            run.push(c);
+        } else {
+            join_marks(&run, &mut joined);
+            run.clear();
+            joined.push(c);
+        }
+    }
+    let folded = fold(&joined);
     let mut out = String::with_capacity(folded.len());
     for word in folded.split(|c: char| !c.is_alphanumeric()) {
         if !word.is_empty() {
@@ -93,14 +121,59 @@ fn words(text: &str) -> String {
     out
 }
 
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+/// A run of letters, digits, full stops and apostrophes, as [`words`]
+/// reads it, appended to `out`: an abbreviation of single letters loses
+/// its full stops ("U.S." → "US", "D.C" → "DC"); a word loses a possessive
+/// `'s` ("Putin's" → "Putin") and its other apostrophes ("O'Brien" →
+/// "OBrien"). Other full stops stay, to split words.
+fn join_marks(run: &str, out: &mut String) {
+    let letters: Vec<&str> = run.split('.').filter(|l| !l.is_empty()).collect();
+    let abbreviation = letters.len() > 1
+        && !run.starts_with('.')
+        && !run.contains("..")
+        && letters.iter().all(|l| {
+            let mut chars = l.chars();
+            chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+        });
+    if abbreviation {
+        out.extend(letters);
+        return;
+    }
+    for (i, piece) in run.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        let piece = piece.trim_matches(is_apostrophe);
+        let piece = match piece.char_indices().rev().nth(1) {
+            Some((at, c)) if at > 0 && is_apostrophe(c) && piece.ends_with(['s', 'S']) => {
+                &piece[..at]
+            }
+            _ => piece,
+        };
+        out.extend(piece.chars().filter(|c| !is_apostrophe(*c)));
+    }
+}
+
 /// Points for `words` in `field`: each word found (as the start of one of the
-/// field's words) scores `weight`, and the whole phrase (the query's words
-/// in a row) found scores `weight` again.
+/// field's words, or as a whole word when it is a single character, which
+/// would start too many) scores `weight`, and the whole phrase (the query's
+/// words in a row) found scores `weight` again.
 fn score(words: &[&str], phrase: &str, field: &str, weight: u32) -> u32 {
     let field = self::words(field);
     let mut points = 0;
     for word in words {
-        if field.split(' ').any(|w| w.starts_with(word)) {
+        let single = word.chars().nth(1).is_none();
+        if field.split(' ').any(|w| {
+            if single {
+                w == *word
+            } else {
+                w.starts_with(word)
+            }
+        }) {
             points += weight;
         }
     }
@@ -136,6 +209,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
                 date: Some(event.date.to_string()),
                 text: event.title.clone(),
                 score: points,
+                date_value: Some(event.date.clone()),
             });
         }
     }
@@ -152,6 +226,7 @@ pub fn run(ctx: &Ctx, text: &str, limit: usize) -> Result<()> {
                 date: claim.date.as_ref().map(|d| d.to_string()),
                 text: claim.text.clone(),
                 score: points,
+                date_value: claim.date.clone(),
             });
         }
     }
@@ -176,6 +251,27 @@ fn quotes_score(words: &[&str], phrase: &str, links: &[crate::model::SourceLink]
 mod tests {
     use super::*;
 
+    #[test]
+    fn apostrophes_and_abbreviations_stay_in_their_word() {
+        for (text, expected) in [
+            ("Putin's", "putin"),
+            ("Zelenskyy\u{2019}s peace plan", "zelenskyy peace plan"),
+            ("O'Brien's", "obrien"),
+            ("don't", "dont"),
+            ("U.S.", "us"),
+            ("the U.S.A and D.C.", "the usa and dc"),
+            ("U.S.-Russia talks", "us russia talks"),
+            ("end. Start", "end start"),
+            ("'quoted'", "quoted"),
+            ("19.5 km", "19 5 km"),
+            ("s", "s"),
+            ("'s", "s"),
+            ("...", ""),
+        ] {
+            assert_eq!(words(text), expected, "{text:?}");
+        }
+    }
+
     /// Keeping the best hits as they come ranks as sorting all of them does.
     #[test]
     fn hits_kept_as_they_come_are_the_best_of_all() {
@@ -185,6 +281,7 @@ mod tests {
             date: None,
             text: String::new(),
             score: i % 13,
+            date_value: None,
         };
         for limit in [0, 1, 20, 5000] {
             let mut kept = Hits::new(limit);

@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
             // The participation index carries title, date and status: no event reads.
             let mut pairs = Vec::new();
             for met in graph::who_met(&store, &actor.id, &rules)? {
-                let date = Date::parse_edtf(&met.date).map_err(|e| {
+                let date = Date::parse_stored(&met.date).map_err(|e| {
                     Error::database(format!("damaged participation of {}: {e}", met.event))
                 })?;
                 pairs.push(Pair {
@@ -62,6 +62,7 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
                     meetings: 0,
                     first: date.to_string(),
                     last: date.to_string(),
+                    first_date: date.clone(),
                     last_date: date.clone(),
                 });
             entry.meetings += 1;
@@ -179,6 +180,9 @@ struct Summary {
     meetings: usize,
     first: String,
     last: String,
+    /// The first and last dates, for the table's human form.
+    #[serde(skip)]
+    first_date: Date,
     #[serde(skip)]
     last_date: Date,
 }
@@ -194,5 +198,12 @@ impl Row for Summary {
             self.first.clone(),
             self.last.clone(),
         ]
+    }
+
+    fn table(&self) -> (Vec<&'static str>, Vec<String>) {
+        let mut cells = self.cells();
+        cells[3] = self.first_date.human();
+        cells[4] = self.last_date.human();
+        (Self::HEADERS.to_vec(), cells)
     }
 }

@@ -580,7 +580,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
 }
 
 fn human_date(edtf: &str) -> String {
-    crate::model::Date::parse_edtf(edtf).map_or_else(|_| edtf.to_string(), |d| d.human())
+    crate::model::Date::parse_stored(edtf).map_or_else(|_| edtf.to_string(), |d| d.human())
 }
 
 fn xml_escape(text: &str) -> String {

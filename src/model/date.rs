@@ -16,7 +16,7 @@
 //! | Form | Example | Bounds |
 //! |---|---|---|
 //! | year, month, day | `2025`, `2025-08`, `2025-08-15` | the whole year / month / day |
-//! | date and time | `2025-10-24T14:00:00Z`, `…+03:00`, no offset | the calendar day as written |
+//! | date and time | `2025-10-24T14:00:00Z`, `…+03:00`, no offset | the calendar day as written (for an interval, below) |
 //! | interval | `2025-10-24/2025-10-26`, `2025-08/2025-09` | start of the first to end of the second |
 //! | open end | `2025-01/..`, `../2025-11` | unbounded on the `..` side |
 //! | unknown end | `2025-11-17/`, `/2025-11-17` | treated like open for bounds |
@@ -42,6 +42,19 @@
 //! Millennium. A time of day does not refine it (bounds are whole days). An
 //! interval has the precision of its start, or of its end when the start is
 //! open or unknown.
+//!
+//! **An interval may not end before it starts.** When both ends are times
+//! of day that can be compared, their instants decide: both naming an
+//! offset (`Z`, `+05:00`), in UTC, so `2025-10-24T22:00:00Z/2025-10-24T20:00:00Z`
+//! and `2025-10-24T10:00:00Z/2025-10-24T12:00:00+05:00` (07:00 UTC) are
+//! refused, while `2025-10-25T01:00:00+05:00/2025-10-24T23:00:00Z` (20:00 to
+//! 23:00 UTC) is accepted, its bounds the two days as written, the earlier
+//! first (2025-10-24..2025-10-25); both without an offset, as clock times of
+//! one zone. Otherwise (either end without a time, or only one naming its
+//! offset) the days decide: the start's earliest day must not be after the
+//! end's latest, after widening. A time interval stored by an earlier
+//! factline, which compared only the days, is read back as it was stored,
+//! so that the record can still be shown and its date corrected.
 //!
 //! # Order
 //!
@@ -93,7 +106,12 @@
 //! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
 //! Relative phrases (`yesterday`, `last week`, `later this month`) and all-numeric dates
 //! (`03/04/2025`) are refused with a suggestion: what they mean depends on
-//! when and where they were written, and the record must not.
+//! when and where they were written, and the record must not. A part of a
+//! month or year (`late November 2025`, `mid-November 2025`, `early 2025`,
+//! `the end of 2025`) has no exact bounds: it is refused with the whole
+//! month or year to write instead, or an interval such as
+//! `2025-11-21/2025-11-30` (early is days 1–10 or January–April, mid 11–20 or
+//! May–August, late the rest) for the part the source means.
 //!
 //! # Display
 //!
@@ -510,6 +528,32 @@ impl Single {
         out.push_str(self.qual.suffix());
     }
 
+    /// The moment a date with a time of day names, in seconds counted from
+    /// 0001-01-01T00:00:00, and whether it names its offset: with one, the
+    /// moment is in UTC; without, it is the clock time of a zone not given.
+    /// `None` without a time of day.
+    fn moment(&self) -> Option<(i64, bool)> {
+        let t = self.time?;
+        // A time needs a complete date and takes no qualifier: its bounds are its day.
+        let (day, _) = self.bounds().ok()?;
+        let clock = i64::from(day.num_days_from_ce()) * 86_400
+            + i64::from(t.hour) * 3_600
+            + i64::from(t.minute) * 60
+            + i64::from(t.second);
+        Some(match t.offset {
+            None => (clock, false),
+            Some(Offset::Utc) => (clock, true),
+            Some(Offset::Fixed {
+                negative,
+                hours,
+                minutes,
+            }) => {
+                let east = i64::from(hours) * 3_600 + i64::from(minutes) * 60;
+                (clock - if negative { -east } else { east }, true)
+            }
+        })
+    }
+
     /// True for a plain year, month or day: no qualifier, no X, no time, no
     /// season. Only plain ends are merged in interval displays ("24–26 Oct 2025").
     fn is_plain(&self) -> bool {
@@ -606,8 +650,25 @@ impl Form {
 // The strict EDTF parser
 // ---------------------------------------------------------------------------
 
+/// How a date's text is being read: typed or imported (every rule), or
+/// read back from the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Input,
+    /// A stored date is read back as it was accepted when it was written:
+    /// before factline compared an interval's times as instants, a time
+    /// interval whose days were in order was stored even when its end came
+    /// before its start (`2025-10-24T22:00:00Z/2025-10-24T20:00:00Z`). Such a
+    /// record must stay readable, so that it can be shown and corrected.
+    Stored,
+}
+
 /// Parses strict EDTF; the error is the reason only (the caller adds the input).
 fn parse_text(s: &str) -> Result<Date, String> {
+    parse_text_as(s, Reading::Input)
+}
+
+fn parse_text_as(s: &str, reading: Reading) -> Result<Date, String> {
     if s.is_empty() {
         return Err("the date is empty".into());
     }
@@ -637,7 +698,7 @@ fn parse_text(s: &str) -> Result<Date, String> {
             Form::Interval { start, end }
         }
     };
-    Date::from_form(s.to_string(), form)
+    Date::from_form(s.to_string(), form, reading)
 }
 
 fn parse_end(s: &str) -> Result<End, String> {
@@ -861,9 +922,13 @@ fn parse_time(s: &str) -> Result<(Time, &str), String> {
 
 impl Date {
     /// Derives bounds and precision and checks that an interval does not end
-    /// before it starts (after widening: the interval's earliest must not be
-    /// after its latest).
-    fn from_form(text: String, form: Form) -> Result<Date, String> {
+    /// before it starts: when both ends are times of day that can be compared
+    /// (both with an offset, or both without), the instants must be in order;
+    /// otherwise, after widening, the interval's earliest day must not be
+    /// after its latest. Two times in order whose days as written are not
+    /// (`2025-10-25T01:00:00+05:00/2025-10-24T23:00:00Z`) have the two days,
+    /// earlier first, as bounds.
+    fn from_form(text: String, form: Form, reading: Reading) -> Result<Date, String> {
         let (earliest, latest, precision) = match &form {
             Form::Single(s) => {
                 let (lo, hi) = s.bounds()?;
@@ -882,11 +947,27 @@ impl Date {
                     (End::Date(s), _) | (_, End::Date(s)) => s.precision(),
                     _ => return Err("an interval needs a date on at least one side".into()),
                 };
-                let lo = start_b.map(|b| b.0);
-                let hi = end_b.map(|b| b.1);
-                if let (Some(lo), Some(hi)) = (lo, hi) {
-                    if hi < lo {
-                        return Err("interval ends before it starts".into());
+                let mut lo = start_b.map(|b| b.0);
+                let mut hi = end_b.map(|b| b.1);
+                let instants_in_order = match (start, end) {
+                    (End::Date(a), End::Date(b)) => match (a.moment(), b.moment()) {
+                        (Some((x, zoned_x)), Some((y, zoned_y))) if zoned_x == zoned_y => {
+                            Some(x <= y)
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let instants_in_order = match (instants_in_order, reading) {
+                    (Some(false), Reading::Stored) => None,
+                    (order, _) => order,
+                };
+                if let (Some(l), Some(h)) = (lo, hi) {
+                    match instants_in_order {
+                        Some(false) => return Err("interval ends before it starts".into()),
+                        Some(true) => (lo, hi) = (Some(l.min(h)), Some(l.max(h))),
+                        None if h < l => return Err("interval ends before it starts".into()),
+                        None => {}
                     }
                 }
                 (lo, hi, precision)
@@ -906,6 +987,13 @@ impl Date {
     /// back identically.
     pub fn parse_edtf(s: &str) -> Result<Date, DateError> {
         parse_text(s).map_err(|reason| DateError::invalid(s, &reason))
+    }
+
+    /// A date read back from the store: [`Date::parse_edtf`], except that a
+    /// time interval stored before its times were compared as instants is
+    /// read as it was stored (see `Reading::Stored`).
+    pub fn parse_stored(s: &str) -> Result<Date, DateError> {
+        parse_text_as(s, Reading::Stored).map_err(|reason| DateError::invalid(s, &reason))
     }
 
     /// EDTF, or an English phrase turned into EDTF: "19 November 2025",
@@ -941,6 +1029,9 @@ impl Date {
                 .and_then(|day| seven_days_from(&day, trimmed));
         }
         if let Some(e) = numeric_refusal(trimmed) {
+            return Err(e);
+        }
+        if let Some(e) = part_refusal(trimmed) {
             return Err(e);
         }
         let tokens = tokenize(&trimmed.to_lowercase());
@@ -1218,6 +1309,96 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         return None;
     }
     Date::parse_edtf(&format!("{before}{}{after}", inner.as_str())).ok()
+}
+
+/// Which part of a month or year a phrase names: early, mid or late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Early,
+    Mid,
+    Late,
+}
+
+/// The words that name a part of a month or year, and the part, longest first.
+const PART_WORDS: &[(&str, Part)] = &[
+    ("the beginning of", Part::Early),
+    ("the middle of", Part::Mid),
+    ("the start of", Part::Early),
+    ("beginning of", Part::Early),
+    ("the end of", Part::Late),
+    ("middle of", Part::Mid),
+    ("start of", Part::Early),
+    ("end of", Part::Late),
+    ("early", Part::Early),
+    ("late", Part::Late),
+    ("mid", Part::Mid),
+];
+
+/// "late November 2025", "mid-November 2025", "early 2025", "the end of
+/// 2025": a part of a month or year has no exact bounds, so it is refused
+/// with what can be written instead, the whole month or year, or the days or
+/// months meant as an interval. `None` when the text is no such phrase.
+fn part_refusal(s: &str) -> Option<DateError> {
+    let lower = s.to_lowercase();
+    let (part, rest) = PART_WORDS.iter().find_map(|(words, part)| {
+        let rest = lower.strip_prefix(words)?;
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
+        if !rest.starts_with(|c: char| c.is_whitespace() || c.is_alphanumeric())
+            || lower.len() == words.len()
+        {
+            return None;
+        }
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("in ").unwrap_or(rest);
+        Some((*part, s.get(s.len() - rest.len()..)?))
+    })?;
+    let whole = Date::parse_human(rest).ok()?;
+    let plain = matches!(
+        whole.form,
+        Form::Single(Single {
+            qual: Qual::None,
+            time: None,
+            ..
+        })
+    );
+    let (Some(first), Some(last)) = (whole.earliest, whole.latest) else {
+        return None;
+    };
+    let message = match (whole.precision, plain) {
+        (Precision::Month, true) => {
+            let (from, to) = match part {
+                Part::Early => (1, 10),
+                Part::Mid => (11, 20),
+                Part::Late => (21, last.day()),
+            };
+            let ym = first.format("%Y-%m");
+            format!(
+                "{} is part of a month, which factline cannot store exactly: write the month, \
+                 {whole}, or the days it means as an interval, such as {ym}-{from:02}/{ym}-{to:02}",
+                quote(s)
+            )
+        }
+        (Precision::Year, true) => {
+            let (from, to) = match part {
+                Part::Early => (1, 4),
+                Part::Mid => (5, 8),
+                Part::Late => (9, 12),
+            };
+            let y = first.year();
+            format!(
+                "{} is part of a year, which factline cannot store exactly: write the year, \
+                 {whole}, or the months it means as an interval, such as {y:04}-{from:02}/{y:04}-{to:02}",
+                quote(s)
+            )
+        }
+        _ => format!(
+            "{} is part of {}, which factline cannot store exactly: write {whole}, \
+             or what it means as an interval",
+            quote(s),
+            quote(rest)
+        ),
+    };
+    Some(DateError::refusal(message))
 }
 
 /// The open interval of what lies wholly before (`forward` false) or after
@@ -1798,11 +1979,16 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        deserializer.deserialize_str(DateVisitor)
+        // The store's encoding (bincode) is not human-readable; JSON (a dump
+        // being imported) is input, read with every rule.
+        let stored = !deserializer.is_human_readable();
+        deserializer.deserialize_str(DateVisitor { stored })
     }
 }
 
-struct DateVisitor;
+struct DateVisitor {
+    stored: bool,
+}
 
 impl Visitor<'_> for DateVisitor {
     type Value = Date;
@@ -1813,7 +1999,12 @@ impl Visitor<'_> for DateVisitor {
 
     // `visit_borrowed_str` defaults to this.
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-        Date::parse_edtf(v).map_err(E::custom)
+        let read = if self.stored {
+            Date::parse_stored
+        } else {
+            Date::parse_edtf
+        };
+        read(v).map_err(E::custom)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Date, E> {
@@ -2497,6 +2688,25 @@ mod tests {
                 "19 November 2025 is a Wednesday, not a Tuesday",
             ),
             ("26-24 October 2025", "interval ends before it starts"),
+            (
+                "late November 2025",
+                "\"late November 2025\" is part of a month, which factline cannot store exactly: \
+                 write the month, 2025-11, or the days it means as an interval, such as \
+                 2025-11-21/2025-11-30",
+            ),
+            ("early February 2024", "2024-02, or the days it means as an interval, such as 2024-02-01/2024-02-10"),
+            ("mid-November 2025", "such as 2025-11-11/2025-11-20"),
+            ("Mid November 2025", "such as 2025-11-11/2025-11-20"),
+            ("the end of February 2025", "such as 2025-02-21/2025-02-28"),
+            (
+                "late 2025",
+                "\"late 2025\" is part of a year, which factline cannot store exactly: \
+                 write the year, 2025, or the months it means as an interval, such as 2025-09/2025-12",
+            ),
+            ("early 2025", "such as 2025-01/2025-04"),
+            ("late in 2025", "such as 2025-09/2025-12"),
+            ("late spring 2025", "write 2025-21, or what it means as an interval"),
+            ("late night", ACCEPTED),
             ("blah", ACCEPTED),
             (
                 "2025-13-01",
@@ -2591,6 +2801,51 @@ mod tests {
             d("2025-08-15").earliest_day(),
             day("2025-08-15").unwrap().num_days_from_ce()
         );
+    }
+
+    #[test]
+    fn time_intervals_are_ordered_by_instant() {
+        let refused = [
+            // Same day, end two hours before the start.
+            "2025-10-24T22:00:00Z/2025-10-24T20:00:00Z",
+            // 12:00+05:00 is 07:00 UTC, before 10:00 UTC.
+            "2025-10-24T10:00:00Z/2025-10-24T12:00:00+05:00",
+            // Clock times without offsets are compared as written.
+            "2025-10-24T22:00:00/2025-10-24T20:00:00",
+        ];
+        for text in refused {
+            let err = Date::parse_edtf(text).unwrap_err().to_string();
+            assert!(
+                err.contains("interval ends before it starts"),
+                "{text}: {err}"
+            );
+            // A record stored before this rule is still read back as it was.
+            let stored = Date::parse_stored(text).unwrap();
+            assert_eq!(stored.as_str(), text);
+            assert_eq!(stored.earliest(), stored.latest());
+            let config = bincode::config::standard();
+            let bytes = bincode::serde::encode_to_vec(text, config).unwrap();
+            let (back, _): (Date, usize) =
+                bincode::serde::decode_from_slice(&bytes, config).unwrap();
+            assert_eq!(back, stored);
+            assert!(serde_json::from_value::<Date>(serde_json::json!(text)).is_err());
+        }
+        // 01:00+05:00 on the 25th is 20:00 UTC on the 24th: in order, and
+        // both days as written bound it.
+        let d = d("2025-10-25T01:00:00+05:00/2025-10-24T23:00:00Z");
+        assert_eq!(d.earliest(), day("2025-10-24"));
+        assert_eq!(d.latest(), day("2025-10-25"));
+        for text in [
+            "2025-10-24T20:00:00Z/2025-10-24T20:00:00Z",
+            "2025-10-24T10:00:00Z/2025-10-24T15:00:00+05:00",
+            "2025-10-24T20:00:00/2025-10-24T22:00:00",
+            // Only one end names its offset: the days decide.
+            "2025-10-24T22:00:00/2025-10-24T20:00:00Z",
+            "2025-10-24/2025-10-24T20:00:00Z",
+        ] {
+            assert!(Date::parse_edtf(text).is_ok(), "{text}");
+        }
+        assert!(Date::parse_edtf("2025-10-25T01:00:00/2025-10-24T23:00:00Z").is_err());
     }
 
     #[test]
@@ -2701,10 +2956,13 @@ mod tests {
                     !(a.is_empty() || a == "..") || !(b.is_empty() || b == "..")
                 })
                 .prop_map(|(a, b)| {
-                    let lo = |s: &str| Date::parse_edtf(s).map(|d| d.earliest_day()).ok();
-                    match (lo(&a), lo(&b)) {
-                        (Some(x), Some(y)) if x > y => format!("{b}/{a}"),
-                        _ => format!("{a}/{b}"),
+                    // One of the two orders is valid (by days, or by instants
+                    // when both are comparable times of day).
+                    let forward = format!("{a}/{b}");
+                    if Date::parse_edtf(&forward).is_ok() {
+                        forward
+                    } else {
+                        format!("{b}/{a}")
                     }
                 }),
         ]
