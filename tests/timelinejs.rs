@@ -278,3 +278,40 @@ fn importing_an_export_that_import_does_not_read_says_so_in_one_line() {
         other.run_ok(["import", env.path(file).to_str().unwrap(), "--dry-run"]);
     }
 }
+
+/// Open-ended dates whose known end has unspecified digits or a qualifier
+/// (`../2026-0X`, `2025-1X/..`, `../2025-08~`) are written in a Display Date
+/// as `Date::human` writes them ("until Jan–Sep 2026", "since Oct–Dec 2025",
+/// "until ~Aug 2025"), which the import did not read: into a new database
+/// they lost their open end, and into the one they came from they were
+/// added again as new events.
+#[test]
+fn open_ended_dates_with_unspecified_digits_or_qualifiers_come_back_from_the_sheet() {
+    let env = TestEnv::new();
+    let dates = [
+        "../2026-0X",
+        "/2025-1X",
+        "../2025-08~",
+        "2025-1X/..",
+        "199X?/..",
+        "2025-08~/2025-1X?",
+    ];
+    for (n, date) in dates.iter().enumerate() {
+        let title = format!("Event {n}");
+        env.run_ok(["-q", "event", "add", "--title", &title, "--date", date]);
+    }
+    let sheet = export_sheet(&env);
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert_eq!(
+        summary(&stderr),
+        format!("factline: imported {sheet}: 0 added, 0 updated, 6 unchanged; 0 actors and 0 sources created")
+    );
+
+    let new = TestEnv::new();
+    let (_, stderr) = new.run_ok_with_stderr(["import", &sheet]);
+    assert!(summary(&stderr).contains("6 added"), "{stderr}");
+    for (n, date) in dates.iter().enumerate() {
+        let title = format!("Event {n}");
+        assert_eq!(event_titled(&new, &title)["date"], *date, "{title}");
+    }
+}
