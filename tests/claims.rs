@@ -2550,3 +2550,90 @@ fn a_claims_row_naming_the_claim_of_a_bad_row_is_bad_too() {
         .collect();
     check(&rejected, &rejects);
 }
+
+/// bb15 #09: the claims CSV accepted a claim that contradicts or supports
+/// itself, a claim contradicting one that supports it (two rows, or a row
+/// and a stored claim), and a new link to a retracted claim, all of which
+/// `claim add` refuses. Both now share one rule; a link that the stored
+/// claim already has to a claim retracted since stays.
+#[test]
+fn the_claims_csv_refuses_self_links_opposite_links_and_new_links_to_retracted_claims() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let err = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "Me",
+            "--id",
+            "me",
+            "--contradicts",
+            "me",
+        ],
+    );
+    assert!(err.contains("a claim cannot contradict itself"), "{err}");
+    // A stored claim supporting the example's Ukrainian count.
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "agrees",
+        "--by",
+        "ISW",
+        "--text",
+        "About as many",
+        "--supports",
+        "ukraine-19500-deported-children",
+    ]);
+    env.run_ok([
+        "retract",
+        "russia-700000-minors-received",
+        "--reason",
+        "misquoted",
+    ]);
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "claims.csv",
+        "id,claimant,text,contradicts,supports\n\
+         c1,Ukraine,one,c1,\n\
+         c2,Russia,two,,c2\n\
+         c3,Russia,three,c4,\n\
+         c4,Ukraine,four,,c3\n\
+         ukraine-19500-deported-children,Ukraine,\"At least 19,500 Ukrainian children have been forcibly deported to Russia\",agrees,\n\
+         c5,Russia,five,russia-700000-minors-received,\n\
+         c6,Russia,six,,russia-700000-minors-received\n\
+         russia-took-only-hundreds-of-children,Russia,\"Russia took only hundreds of children, for humanitarian reasons\",ukraine-19500-deported-children;russia-700000-minors-received,\n",
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    let expected = [
+        (2, "contradicts names claim c1 itself; a claim cannot contradict itself"),
+        (3, "supports names claim c2 itself; a claim cannot support itself"),
+        (4, "depends on line 5, a bad row: contradicts names claim \"c4\""),
+        (
+            5,
+            "supports names claim c3, which contradicts claim c4; a claim cannot support a claim that contradicts it",
+        ),
+        (
+            6,
+            "contradicts names claim agrees, which supports claim ukraine-19500-deported-children; a claim cannot contradict a claim that supports it",
+        ),
+        (7, "contradicts: claim russia-700000-minors-received was retracted (misquoted)"),
+        (8, "supports: claim russia-700000-minors-received was retracted (misquoted)"),
+    ];
+    assert_eq!(bad.len(), expected.len(), "{err}");
+    for ((line, message), (want_line, want)) in bad.iter().zip(expected) {
+        assert!(*line == want_line && message.contains(want), "{err}");
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+    // The last row keeps the link its claim had before the retraction.
+    assert!(!bad.iter().any(|(line, _)| *line == 9), "{err}");
+}

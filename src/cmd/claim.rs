@@ -70,12 +70,9 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     if let Some(id) = given_id {
         validate_id(id).map_err(Error::bad_input)?;
     }
-    model::validate_claim_relations(
-        &args.contradicts,
-        &args.supports,
-        ("--contradicts", "--supports"),
-    )
-    .map_err(Error::bad_input)?;
+    let relations = ("--contradicts", "--supports");
+    model::validate_claim_relations(given_id, &args.contradicts, &args.supports, &[], relations)
+        .map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, args.new_actor);
     let claimant = participants.actor(&args.by)?;
@@ -101,10 +98,13 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     for name in &args.sources {
         add_link(&mut sources, participants.source(name)?);
     }
-    let related = |ids: &[String]| -> Result<Vec<String>> {
+    let mut named = Vec::new();
+    let mut related = |ids: &[String]| -> Result<Vec<String>> {
         let mut out = Vec::new();
         for id in ids {
-            push_unique(&mut out, require_claim(&store, id)?.id);
+            let claim = require_claim(&store, id)?;
+            push_unique(&mut out, claim.id.clone());
+            named.push(claim);
         }
         Ok(out)
     };
@@ -122,6 +122,10 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
             unused_id(|id| Ok(store.get::<Claim>(id)?.is_some()), &base)?
         }
     };
+    // Checked again with the claims named, as they stand: one may
+    // already name this id (a link to a claim that was never added).
+    model::validate_claim_relations(Some(&id), &contradicts, &supports, &named, relations)
+        .map_err(Error::bad_input)?;
     let claim = Claim {
         id: id.clone(),
         claimant,

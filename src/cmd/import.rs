@@ -283,11 +283,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // cannot know yet whether that row is good. When that row turns out
     // bad, the claim that names it would name a claim that does not
     // exist: the file is then read again, with such rows bad too (their
-    // reject lines say which row they depend on), until no row is left
-    // naming a bad one. The bad rows of a claims file are written to the
-    // reject file once that is known.
+    // reject lines say which row they depend on) and every row found bad
+    // before still bad for the same reason, until no row is left naming a
+    // bad one. The bad rows of a claims file are written to the reject
+    // file once that is known.
     let store = open_store(ctx, args.dry_run)?;
-    let mut depend_on_bad: std::collections::HashMap<u64, String> = Default::default();
+    let mut bad_before: std::collections::HashMap<u64, String> = Default::default();
     let (importer, bulk, bad, total, progress) = loop {
         let mut rows = match rows.take() {
             Some(rows) => rows,
@@ -298,7 +299,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         let mut row_start = rows.position();
         let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
         importer.claims_in_file.clone_from(&claim_lines);
-        importer.depend_on_bad.clone_from(&depend_on_bad);
+        importer.bad_before.clone_from(&bad_before);
         let mut bulk = store.bulk()?;
         let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
         let mut bad = BadRows {
@@ -382,7 +383,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             break (importer, bulk, bad, total, progress);
         }
         progress.finish();
-        depend_on_bad.extend(more);
+        bad_before.extend(bad.rows.into_iter().chain(more));
     };
     let (mut importer, mut bad) = (importer, bad);
     if let Some(file) = bad.file.take() {
@@ -867,9 +868,9 @@ struct Importer<'s> {
     /// Ids of the claims in the file being imported, with the line of the
     /// first row that gives each.
     claims_in_file: std::collections::HashMap<String, u64>,
-    /// Claims rows that name a claim a bad row gives, found by an earlier
-    /// reading of the file (see `import_csv`): by line, what is wrong.
-    depend_on_bad: std::collections::HashMap<u64, String>,
+    /// The claims rows found bad by an earlier reading of the file (see
+    /// `import_csv`), by line, with what is wrong: bad again.
+    bad_before: std::collections::HashMap<u64, String>,
     /// Claims rows written that name claims of later rows, not written
     /// yet: by line, with those claims' ids (see
     /// `Importer::claims_naming_bad_rows`).
@@ -907,7 +908,7 @@ impl<'s> Importer<'s> {
             counts: Counts::default(),
             created_actors: Default::default(),
             claims_in_file: Default::default(),
-            depend_on_bad: Default::default(),
+            bad_before: Default::default(),
             naming_later_rows: Vec::new(),
             given,
             titled: Default::default(),
@@ -1278,7 +1279,7 @@ impl<'s> Importer<'s> {
     /// As for events, the names are looked up first, and their actors and
     /// sources created only once the row is to be written.
     fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<Option<String>> {
-        if let Some(problem) = self.depend_on_bad.get(&row.line) {
+        if let Some(problem) = self.bad_before.get(&row.line) {
             return Ok(Some(problem.clone()));
         }
         // The claims it names: stored or written by an earlier row, else
@@ -1294,7 +1295,7 @@ impl<'s> Importer<'s> {
             match self.claims_in_file.get(related) {
                 None => return Ok(Some(format!("unknown claim {related:?}"))),
                 Some(&line) if line == row.line => {}
-                Some(&line) if line < row.line || self.depend_on_bad.contains_key(&line) => {
+                Some(&line) if line < row.line || self.bad_before.contains_key(&line) => {
                     return Ok(Some(names_bad_row(line, field, related)))
                 }
                 Some(_) => later.push((field, related.clone())),
@@ -1417,9 +1418,35 @@ impl<'s> Importer<'s> {
             (false, Some(old)) => &old.supports,
             _ => &row.supports,
         };
-        if let Err(problem) =
-            model::validate_claim_relations(contradicts, supports, ("contradicts", "supports"))
-        {
+        // The claims they name, as they stand: a new link to a retracted
+        // claim is refused, as `claim add` refuses it (a stored one stays).
+        let mut named = Vec::new();
+        for (field, list, stored) in [
+            ("contradicts", contradicts, old.map(|c| &c.contradicts)),
+            ("supports", supports, old.map(|c| &c.supports)),
+        ] {
+            for id in list {
+                let Some(claim) = bulk.get::<Claim>(id)? else {
+                    continue; // given by a later row, checked there
+                };
+                if let Some(reason) = &claim.meta.retracted {
+                    if !stored.is_some_and(|stored| stored.contains(id)) {
+                        return Ok(Some(format!(
+                            "{field}: {}",
+                            crate::resolve::retracted_message("claim", id, reason)
+                        )));
+                    }
+                }
+                named.push(claim);
+            }
+        }
+        if let Err(problem) = model::validate_claim_relations(
+            existing_id.as_deref(),
+            contradicts,
+            supports,
+            &named,
+            ("contradicts", "supports"),
+        ) {
             return Ok(Some(problem));
         }
         if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
