@@ -1372,7 +1372,7 @@ impl<'s> Importer<'s> {
                         continue;
                     }
                     // A claim already about an event retracted since
-                    // keeps it, as the claims CSV export writes it.
+                    // keeps it, as earlier claims CSV exports wrote it.
                     Some(_) if old.is_some_and(|c| c.about_events.contains(&event.id)) => {
                         about_events.push(event.id);
                         continue;
@@ -1409,21 +1409,32 @@ impl<'s> Importer<'s> {
             Err(problem) => return Ok(Some(problem)),
         };
         // The relations the claim will have: a column the header lacks
-        // keeps the stored ones.
-        let contradicts = match (self.given.contradicts, old) {
-            (false, Some(old)) => &old.contradicts,
-            _ => &row.contradicts,
-        };
-        let supports = match (self.given.supports, old) {
-            (false, Some(old)) => &old.supports,
-            _ => &row.supports,
-        };
+        // keeps the stored ones, and one that it gives keeps the stored
+        // links to claims retracted since, which the claims CSV leaves out.
+        let mut relation =
+            |given: bool, listed: &Vec<String>, stored: Option<&Vec<String>>| match (given, stored)
+            {
+                (false, Some(stored)) => Ok(stored.clone()),
+                (true, Some(stored)) => keep_retracted(
+                    listed,
+                    stored,
+                    |id| id,
+                    |id| is_retracted::<Claim>(bulk, id),
+                ),
+                (_, None) => Ok(listed.clone()),
+            };
+        let contradicts = relation(
+            self.given.contradicts,
+            &row.contradicts,
+            old.map(|c| &c.contradicts),
+        )?;
+        let supports = relation(self.given.supports, &row.supports, old.map(|c| &c.supports))?;
         // The claims they name, as they stand: a new link to a retracted
         // claim is refused, as `claim add` refuses it (a stored one stays).
         let mut named = Vec::new();
         for (field, list, stored) in [
-            ("contradicts", contradicts, old.map(|c| &c.contradicts)),
-            ("supports", supports, old.map(|c| &c.supports)),
+            ("contradicts", &contradicts, old.map(|c| &c.contradicts)),
+            ("supports", &supports, old.map(|c| &c.supports)),
         ] {
             for id in list {
                 let Some(claim) = bulk.get::<Claim>(id)? else {
@@ -1442,8 +1453,8 @@ impl<'s> Importer<'s> {
         }
         if let Err(problem) = model::validate_claim_relations(
             existing_id.as_deref(),
-            contradicts,
-            supports,
+            &contradicts,
+            &supports,
             &named,
             ("contradicts", "supports"),
         ) {
@@ -1500,6 +1511,16 @@ impl<'s> Importer<'s> {
             .collect::<Result<Vec<_>>>()?;
         dedup_in_place(&mut about_events);
         dedup_in_place(&mut about_actors);
+        if let (true, Some(old)) = (self.given.about, old) {
+            // The claims CSV leaves out events retracted since: their
+            // stored links stay.
+            about_events = keep_retracted(
+                &about_events,
+                &old.about_events,
+                |id| id,
+                |id| is_retracted::<Event>(bulk, id),
+            )?;
+        }
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
@@ -1517,8 +1538,8 @@ impl<'s> Importer<'s> {
             sources: links,
             quote: row.quote,
             quantity,
-            contradicts: row.contradicts,
-            supports: row.supports,
+            contradicts,
+            supports,
             verdict: row.verdict,
             verdict_by,
             verdict_note: row.verdict_note,
