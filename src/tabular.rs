@@ -486,7 +486,7 @@ impl Columns {
     }
 
     /// Checks a row's width and returns its id, if it gives one.
-    fn row_id(&self, row: &[String]) -> std::result::Result<Option<String>, String> {
+    pub fn row_id(&self, row: &[String]) -> std::result::Result<Option<String>, String> {
         if row.len() != self.width {
             return Err(format!(
                 "expected {} fields, found {}",

@@ -2461,3 +2461,179 @@ fn a_verdicts_source_or_note_without_a_verdict_is_a_bad_row() {
     assert!(bad[0].1.contains("no verdict column"), "{err}");
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// bb15 #12: `import --skip-bad` of a claims CSV rejected a row yet wrote
+/// the rows that contradict or support its claim, earlier or later in the
+/// file: the database then named a claim that does not exist, and `check`
+/// failed. Such a row is bad too, its line saying which row it depends on,
+/// in the reject file, in the refusal without --skip-bad and in the dry run.
+#[test]
+fn a_claims_row_naming_the_claim_of_a_bad_row_is_bad_too() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event", "add", "--id", "ev", "--title", "Dup", "--date", "2025",
+    ]);
+    env.run_ok(["retract", "ev", "--reason", "duplicate"]);
+    // c1 (line 4) is bad: about a retracted event. c2 names it from
+    // before, c3 from after, c4 names c2 (a chain), c7 names c1 among
+    // others; c5 and c6 name each other and are good.
+    let file = env.write_file(
+        "claims.csv",
+        "id,claimant,text,about,contradicts,supports\n\
+         c2,Russia,two,,c1,\n\
+         c4,Russia,four,,,c2\n\
+         c1,Ukraine,one,ev,,\n\
+         c3,Russia,three,,,c1\n\
+         c5,Ann,five,,c6,\n\
+         c6,Bob,six,,c5,\n\
+         c7,Cat,seven,,c5;c1,\n",
+    );
+    let expected = [
+        (
+            2,
+            "depends on line 4, a bad row: contradicts names claim \"c1\"",
+        ),
+        (
+            3,
+            "depends on line 2, a bad row: supports names claim \"c2\"",
+        ),
+        (4, "about: event ev was retracted"),
+        (
+            5,
+            "depends on line 4, a bad row: supports names claim \"c1\"",
+        ),
+        (
+            8,
+            "depends on line 4, a bad row: contradicts names claim \"c1\"",
+        ),
+    ];
+    let check = |bad: &[(u64, String)], context: &str| {
+        assert_eq!(bad.len(), expected.len(), "{context}");
+        for ((line, message), (want_line, want)) in bad.iter().zip(expected) {
+            assert!(*line == want_line && message.contains(want), "{context}");
+        }
+    };
+    let dump = env.export_ndjson();
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    check(&bad_rows(&err, &file), &err);
+    assert!(err.contains("5 of 7 rows are bad"), "{err}");
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+
+    let dry = import_claims(&env, &file, &["--skip-bad", "--dry-run"]);
+    assert!(
+        dry.contains("2 added, 0 updated, 0 unchanged") && dry.contains("5 bad rows"),
+        "{dry}"
+    );
+    assert_eq!(env.export_ndjson(), dump, "a dry run wrote something");
+
+    let stderr = import_claims(&env, &file, &["--skip-bad"]);
+    assert!(
+        stderr.contains("2 added, 0 updated, 0 unchanged") && stderr.contains("5 bad rows"),
+        "{stderr}"
+    );
+    assert_eq!(ids(&env.json(["claims"])), set(&["c5", "c6"]));
+    env.run_ok(["check"]);
+    let rejects = std::fs::read_to_string(env.path("claims.csv.rejects.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(rejects.as_bytes());
+    let rejected: Vec<(u64, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let rest = r[0].strip_prefix(&format!("{}:", file.display())).unwrap();
+            let (line, message) = rest.split_once(": ").unwrap();
+            (line.parse().unwrap(), message.to_string())
+        })
+        .collect();
+    check(&rejected, &rejects);
+}
+
+/// bb15 #09: the claims CSV accepted a claim that contradicts or supports
+/// itself, a claim contradicting one that supports it (two rows, or a row
+/// and a stored claim), and a new link to a retracted claim, all of which
+/// `claim add` refuses. Both now share one rule; a link that the stored
+/// claim already has to a claim retracted since stays.
+#[test]
+fn the_claims_csv_refuses_self_links_opposite_links_and_new_links_to_retracted_claims() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let err = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "Me",
+            "--id",
+            "me",
+            "--contradicts",
+            "me",
+        ],
+    );
+    assert!(err.contains("a claim cannot contradict itself"), "{err}");
+    // A stored claim supporting the example's Ukrainian count.
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "agrees",
+        "--by",
+        "ISW",
+        "--text",
+        "About as many",
+        "--supports",
+        "ukraine-19500-deported-children",
+    ]);
+    env.run_ok([
+        "retract",
+        "russia-700000-minors-received",
+        "--reason",
+        "misquoted",
+    ]);
+    let dump = env.export_ndjson();
+    let file = env.write_file(
+        "claims.csv",
+        "id,claimant,text,contradicts,supports\n\
+         c1,Ukraine,one,c1,\n\
+         c2,Russia,two,,c2\n\
+         c3,Russia,three,c4,\n\
+         c4,Ukraine,four,,c3\n\
+         ukraine-19500-deported-children,Ukraine,\"At least 19,500 Ukrainian children have been forcibly deported to Russia\",agrees,\n\
+         c5,Russia,five,russia-700000-minors-received,\n\
+         c6,Russia,six,,russia-700000-minors-received\n\
+         russia-took-only-hundreds-of-children,Russia,\"Russia took only hundreds of children, for humanitarian reasons\",ukraine-19500-deported-children;russia-700000-minors-received,\n",
+    );
+    let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+    let bad = bad_rows(&err, &file);
+    let expected = [
+        (2, "contradicts names claim c1 itself; a claim cannot contradict itself"),
+        (3, "supports names claim c2 itself; a claim cannot support itself"),
+        (4, "depends on line 5, a bad row: contradicts names claim \"c4\""),
+        (
+            5,
+            "supports names claim c3, which contradicts claim c4; a claim cannot support a claim that contradicts it",
+        ),
+        (
+            6,
+            "contradicts names claim agrees, which supports claim ukraine-19500-deported-children; a claim cannot contradict a claim that supports it",
+        ),
+        (7, "contradicts: claim russia-700000-minors-received was retracted (misquoted)"),
+        (8, "supports: claim russia-700000-minors-received was retracted (misquoted)"),
+    ];
+    assert_eq!(bad.len(), expected.len(), "{err}");
+    for ((line, message), (want_line, want)) in bad.iter().zip(expected) {
+        assert!(*line == want_line && message.contains(want), "{err}");
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a refused import wrote something"
+    );
+    // The last row keeps the link its claim had before the retraction.
+    assert!(!bad.iter().any(|(line, _)| *line == 9), "{err}");
+}

@@ -1045,3 +1045,115 @@ fn an_import_links_a_retracted_id_with_capitals_beside_a_live_lower_case_namesak
     assert_eq!(dumped(&env, "e2")["actors"], serde_json::json!(["foobar"]));
     assert_eq!(linked(&dumped(&env, "e2")), ["srcone"]);
 }
+
+// ---------------------------------------------------------------------------
+// Retracted events and claims in claims (bb15 #03, #04)
+
+const CHILDREN_EVENT: &str = "2022-children-placed-in-russia";
+const MINORS_CLAIM: &str = "russia-700000-minors-received";
+const HUNDREDS_CLAIM: &str = "russia-took-only-hundreds-of-children";
+
+/// The example with the event of the deported children and Russia's
+/// 700,000 minors claim retracted.
+fn retracted_event_and_claim_env() -> TestEnv {
+    let env = example_env();
+    retract(&env, CHILDREN_EVENT);
+    retract(&env, MINORS_CLAIM);
+    env
+}
+
+/// bb15 #04: `claim show` and `claims` listed a retracted event in `about`
+/// and a retracted claim in `contradicts`, and `claims --about` of a
+/// retracted event listed its claims, while a retracted actor is refused.
+/// They are left out, and the event is refused as retracted.
+#[test]
+fn claims_leave_out_a_retracted_event_and_claim_and_about_refuses_the_event() {
+    let env = retracted_event_and_claim_env();
+    let shown = env.json(["claim", "show", HUNDREDS_CLAIM]);
+    assert_eq!(shown["about"], serde_json::json!([]), "{shown}");
+    assert_eq!(
+        shown["contradicts"],
+        serde_json::json!(["ukraine-19500-deported-children"]),
+        "{shown}"
+    );
+    let table = env.run_ok(["claim", "show", HUNDREDS_CLAIM]);
+    assert!(
+        !table.contains(CHILDREN_EVENT) && !table.contains(MINORS_CLAIM),
+        "{table}"
+    );
+    let listed = env.run_ok(["claims", "--format", "json"]);
+    assert!(
+        !listed.contains(CHILDREN_EVENT) && !listed.contains(MINORS_CLAIM),
+        "{listed}"
+    );
+    let err = env.fail(2, ["claims", "--about", CHILDREN_EVENT]);
+    assert!(
+        err.contains(&format!(
+            "event {CHILDREN_EVENT} was retracted (misidentified)"
+        )),
+        "{err}"
+    );
+    // A live event still lists its claims.
+    let about = env.json(["claims", "--about", "2025-10-28-point-plan-drafted"]);
+    assert_eq!(rows(&about).len(), 5, "{about}");
+}
+
+/// bb15 #03: after an event and a claim were retracted, the claims CSV
+/// still named them in `about` and `contradicts`, while the timeline CSV
+/// and the claims CSV leave the records out: into a new database three
+/// rows were bad. The claims CSV leaves them out too now; an import into
+/// the same database keeps the stored links (importing an export changes
+/// nothing), also from an earlier export that names them.
+#[test]
+fn the_claims_csv_leaves_out_retracted_events_and_claims_and_imports_anywhere() {
+    let env = retracted_event_and_claim_env();
+    let csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(
+        !csv.contains(CHILDREN_EVENT) && !csv.contains(MINORS_CLAIM),
+        "{csv}"
+    );
+    assert_eq!(
+        env.run_ok(["claims", "--format", "csv"]),
+        csv,
+        "claims --format csv is the claims CSV"
+    );
+    assert_round_trip(
+        &env,
+        "claims.csv",
+        &["--format", "csv", "--what", "claims"],
+        &["--what", "claims"],
+    );
+    // The claim's links to them stay stored.
+    let dump = env.export_ndjson();
+    assert!(dump.contains(CHILDREN_EVENT) && dump.contains(MINORS_CLAIM));
+
+    // Into a new database, with the timeline CSV: no bad row.
+    env.run_ok(["export", "--format", "csv", "-o", "events.csv"]);
+    let other = TestEnv::new();
+    other.run_ok(["import", env.path("events.csv").to_str().unwrap()]);
+    let (_, stderr) = other.run_ok_with_stderr([
+        "import",
+        env.path("claims.csv").to_str().unwrap(),
+        "--what",
+        "claims",
+    ]);
+    assert!(stderr.contains("10 added, 0 updated"), "{stderr}");
+    other.run_ok(["check"]);
+
+    // An export written before this change named them: the same database
+    // reads it back unchanged too.
+    let old_export = env.write_file(
+        "old.csv",
+        &format!(
+            "id,claimant,text,about,contradicts\n\
+             {HUNDREDS_CLAIM},Russia,\"Russia took only hundreds of children, for humanitarian reasons\",{CHILDREN_EVENT},ukraine-19500-deported-children; {MINORS_CLAIM}\n"
+        ),
+    );
+    let (_, stderr) =
+        env.run_ok_with_stderr(["import", old_export.to_str().unwrap(), "--what", "claims"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), dump);
+}

@@ -70,41 +70,30 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     if let Some(id) = given_id {
         validate_id(id).map_err(Error::bad_input)?;
     }
-    model::validate_claim_relations(
-        &args.contradicts,
-        &args.supports,
-        ("--contradicts", "--supports"),
-    )
-    .map_err(Error::bad_input)?;
+    let relations = ("--contradicts", "--supports");
+    model::validate_claim_relations(given_id, &args.contradicts, &args.supports, &[], relations)
+        .map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut participants = Participants::new(&store, ctx, args.new_actor);
     let claimant = participants.actor(&args.by)?;
     let (mut about_events, mut about_actors) = (Vec::new(), Vec::new());
     for about in &args.about {
-        match store.get::<Event>(about)? {
-            Some(event) if event.meta.retracted.is_none() => {
-                push_unique(&mut about_events, event.id)
-            }
-            other => {
-                let actor = about_actor(&store, about).map_err(|neither| {
-                    // The id of a retracted event: say so, rather than "neither".
-                    match other.and_then(|e| e.meta.retracted.map(|reason| (e.id, reason))) {
-                        Some((id, reason)) => retracted("event", &id, &reason),
-                        None => neither,
-                    }
-                })?;
-                push_unique(&mut about_actors, actor);
-            }
+        match about_target(&store, about)? {
+            About::Event(id) => push_unique(&mut about_events, id),
+            About::Actor(id) => push_unique(&mut about_actors, id),
         }
     }
     let mut sources = Vec::new();
     for name in &args.sources {
         add_link(&mut sources, participants.source(name)?);
     }
-    let related = |ids: &[String]| -> Result<Vec<String>> {
+    let mut named = Vec::new();
+    let mut related = |ids: &[String]| -> Result<Vec<String>> {
         let mut out = Vec::new();
         for id in ids {
-            push_unique(&mut out, require_claim(&store, id)?.id);
+            let claim = require_claim(&store, id)?;
+            push_unique(&mut out, claim.id.clone());
+            named.push(claim);
         }
         Ok(out)
     };
@@ -122,6 +111,10 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
             unused_id(|id| Ok(store.get::<Claim>(id)?.is_some()), &base)?
         }
     };
+    // Checked again with the claims named, as they stand: one may
+    // already name this id (a link to a claim that was never added).
+    model::validate_claim_relations(Some(&id), &contradicts, &supports, &named, relations)
+        .map_err(Error::bad_input)?;
     let claim = Claim {
         id: id.clone(),
         claimant,
@@ -145,6 +138,31 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     change.commit()?;
     println!("{id}");
     Ok(())
+}
+
+/// What an `--about` names: a live event by its id, else an actor.
+enum About {
+    Event(String),
+    Actor(String),
+}
+
+/// The record an `--about` of `claim add` or `claims` names: the live
+/// event with that id, else the actor (see [`about_actor`]). The id of a
+/// retracted event that is no actor's is refused as retracted, as a
+/// retracted actor is.
+fn about_target(store: &Store, about: &str) -> Result<About> {
+    match store.get::<Event>(about)? {
+        Some(event) if event.meta.retracted.is_none() => Ok(About::Event(event.id)),
+        other => about_actor(store, about)
+            .map(About::Actor)
+            .map_err(|neither| {
+                // The id of a retracted event: say so, rather than "neither".
+                match other.and_then(|e| e.meta.retracted.map(|reason| (e.id, reason))) {
+                    Some((id, reason)) => retracted("event", &id, &reason),
+                    None => neither,
+                }
+            }),
+    }
 }
 
 /// The actor an `--about` names when it names no event (`--about` takes
@@ -223,13 +241,16 @@ pub struct ClaimRow {
     pub verdict: Verdict,
     pub verdict_by: Option<String>,
     pub verdict_note: String,
-    /// Event ids and actor names the claim is about.
+    /// Event ids and actor names the claim is about (retracted events and
+    /// actors left out, but retracted actors in the claims CSV, which
+    /// keeps them as ids for import).
     pub about: Vec<String>,
     /// The sources reporting it (retracted ones left out, but in the claims
     /// CSV, which keeps them as ids for import).
     pub sources: Vec<String>,
     /// How many independent sources report it.
     pub corroboration: usize,
+    /// The claims it contradicts and supports (retracted ones left out).
     pub contradicts: Vec<String>,
     pub supports: Vec<String>,
     /// Whether the claim is in any contradiction (linked either way, or by quantity).
@@ -238,7 +259,7 @@ pub struct ClaimRow {
 
 impl ClaimRow {
     pub fn new(claim: &Claim, names: &mut Names, contradicted: bool) -> Result<ClaimRow> {
-        let mut about = claim.about_events.clone();
+        let mut about = names.live_ids::<Event>(&claim.about_events)?;
         about.extend(names.actors(&claim.about_actors)?);
         let sources = names.listed_links(&claim.sources)?;
         Ok(ClaimRow {
@@ -269,8 +290,8 @@ impl ClaimRow {
             about,
             sources: names.sources(&sources)?,
             corroboration: model::corroboration_among(&claim.sources, &sources),
-            contradicts: claim.contradicts.clone(),
-            supports: claim.supports.clone(),
+            contradicts: names.live_ids::<Claim>(&claim.contradicts)?,
+            supports: names.live_ids::<Claim>(&claim.supports)?,
             contradicted,
         })
     }
@@ -388,9 +409,8 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
         );
     }
     if let Some(about) = &args.about {
-        let target = match store.get::<Event>(about)? {
-            Some(event) => event.id,
-            None => about_actor(&store, about)?,
+        let target = match about_target(&store, about)? {
+            About::Event(id) | About::Actor(id) => id,
         };
         let found: BTreeSet<String> = store
             .pair_index(keys::ABOUT, &target)

@@ -325,26 +325,24 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     if args.skip_bad {
         check_reject_path(ctx, &reject_path, path, label)?;
     }
-    let mut rows = Rows::new(open(path, label)?, label)?;
+    let rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
     if let Some(notice) = columns.ignored_notice(label, fields) {
         crate::notice(notice);
     }
     let header = rows.header.clone();
-    // Where the first row starts (a row found bad after it was read is
-    // read again from the file, for the reject file).
-    let mut row_start = rows.position();
+    let mut rows = Some(rows);
     // Claims may name claims further down the file (contradicts, supports):
-    // their ids are gathered first. (Claims are few; events are read once.)
-    let claim_ids = match what {
+    // their ids are gathered first, with the line of the first row that
+    // gives each, also a row that is bad as it is read. (Claims are few;
+    // events are read once.)
+    let claim_lines = match what {
         CsvContent::Claims => {
-            let mut ids = std::collections::HashSet::new();
+            let mut ids = std::collections::HashMap::new();
             let mut first = Rows::new(open(path, label)?, label)?;
             while let Some((line, row)) = first.next_row()? {
-                if let Ok(fields) = row {
-                    if let Ok(row) = columns.claim_row(line, &fields) {
-                        ids.extend(row.id);
-                    }
+                if let Ok(Ok(Some(id))) = row.map(|fields| columns.row_id(&fields)) {
+                    ids.entry(id).or_insert(line);
                 }
             }
             ids
@@ -357,83 +355,114 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // --skip-bad was given). After a bad row without --skip-bad, the rest
     // is only checked (event rows still against the change, which is then
     // never written), so that every bad row is reported.
+    //
+    // A claims row that names a claim which a later row of the file gives
+    // cannot know yet whether that row is good. When that row turns out
+    // bad, the claim that names it would name a claim that does not
+    // exist: the file is then read again, with such rows bad too (their
+    // reject lines say which row they depend on) and every row found bad
+    // before still bad for the same reason, until no row is left naming a
+    // bad one. The bad rows of a claims file are written to the reject
+    // file once that is known.
     let store = open_store(ctx, args.dry_run)?;
-    let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
-    importer.claims_in_file = claim_ids;
-    let mut bulk = store.bulk()?;
-    let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
-    let mut bad = BadRows {
-        rows: Vec::new(),
-        file: None,
-        path: &reject_path,
-        header: &header,
-        label,
-        write: args.skip_bad && !args.dry_run,
-    };
-    let mut total = 0usize;
-    // Reading and checking rows (CSV parsing, dates, names) runs on a
-    // second thread, in order, a chunk at a time; this one turns rows into
-    // records.
-    let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
-    std::thread::scope(|scope| -> Result<()> {
-        let (columns, header, what) = (&columns, &header, what);
-        scope.spawn(move || {
-            let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
-            loop {
-                match rows.next_row() {
-                    Ok(Some((line, row))) => {
-                        let parsed = parse_row(columns, header, what, line, row);
-                        chunk.push((line, rows.position(), parsed));
-                        if chunk.len() == PARSED_CHUNK_ROWS {
-                            let full = std::mem::replace(
-                                &mut chunk,
-                                Vec::with_capacity(PARSED_CHUNK_ROWS),
-                            );
-                            if to_import.send(Ok(full)).is_err() {
-                                return; // the import stopped
+    let mut bad_before: std::collections::HashMap<u64, String> = Default::default();
+    let (importer, bulk, bad, total, progress) = loop {
+        let mut rows = match rows.take() {
+            Some(rows) => rows,
+            None => Rows::new(open(path, label)?, label)?,
+        };
+        // Where the first row starts (a row found bad after it was read is
+        // read again from the file, for the reject file).
+        let mut row_start = rows.position();
+        let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
+        importer.claims_in_file.clone_from(&claim_lines);
+        importer.bad_before.clone_from(&bad_before);
+        let mut bulk = store.bulk()?;
+        let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
+        let mut bad = BadRows {
+            rows: Vec::new(),
+            file: None,
+            path: &reject_path,
+            header: &header,
+            label,
+            write: args.skip_bad && !args.dry_run,
+            held: (what == CsvContent::Claims).then(Vec::new),
+        };
+        let mut total = 0usize;
+        // Reading and checking rows (CSV parsing, dates, names) runs on a
+        // second thread, in order, a chunk at a time; this one turns rows into
+        // records.
+        let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
+        std::thread::scope(|scope| -> Result<()> {
+            let (columns, header, what) = (&columns, &header, what);
+            scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
+                loop {
+                    match rows.next_row() {
+                        Ok(Some((line, row))) => {
+                            let parsed = parse_row(columns, header, what, line, row);
+                            chunk.push((line, rows.position(), parsed));
+                            if chunk.len() == PARSED_CHUNK_ROWS {
+                                let full = std::mem::replace(
+                                    &mut chunk,
+                                    Vec::with_capacity(PARSED_CHUNK_ROWS),
+                                );
+                                if to_import.send(Ok(full)).is_err() {
+                                    return; // the import stopped
+                                }
                             }
                         }
-                    }
-                    Ok(None) => {
-                        let _ = to_import.send(Ok(chunk));
-                        return;
-                    }
-                    Err(e) => {
-                        let _ = to_import.send(Ok(chunk));
-                        let _ = to_import.send(Err(e));
-                        return;
+                        Ok(None) => {
+                            let _ = to_import.send(Ok(chunk));
+                            return;
+                        }
+                        Err(e) => {
+                            let _ = to_import.send(Ok(chunk));
+                            let _ = to_import.send(Err(e));
+                            return;
+                        }
                     }
                 }
-            }
-        });
-        for chunk in parsed {
-            for (line, position, parsed) in chunk? {
-                let start = std::mem::replace(&mut row_start, position);
-                total += 1;
-                progress.set(total as u64, position);
-                let written = match parsed {
-                    Parsed::TimelineJsTitle => continue,
-                    Parsed::Bad(message, raw) => {
+            });
+            for chunk in parsed {
+                for (line, position, parsed) in chunk? {
+                    let start = std::mem::replace(&mut row_start, position);
+                    total += 1;
+                    progress.set(total as u64, position);
+                    let written = match parsed {
+                        Parsed::TimelineJsTitle => continue,
+                        Parsed::Bad(message, raw) => {
+                            bad.add(line, message, raw)?;
+                            continue;
+                        }
+                        // Rows are still matched after a bad row (the change
+                        // is not written then), so that a second row for one
+                        // record, or one bad for what the database holds, is
+                        // reported too.
+                        Parsed::Event(row) => importer.event(&mut bulk, row),
+                        Parsed::Claim(row) => importer.claim(&mut bulk, row),
+                    };
+                    // A row can be bad for what the database holds (it names
+                    // two events at once): reported as any bad row.
+                    if let Some(message) =
+                        written.map_err(|e| e.context(format!("{label}:{line}")))?
+                    {
+                        let raw = tabular::raw_fields_at(path, start, position)?;
                         bad.add(line, message, raw)?;
-                        continue;
                     }
-                    // Rows are still matched after a bad row (the change
-                    // is not written then), so that a second row for one
-                    // record, or one bad for what the database holds, is
-                    // reported too.
-                    Parsed::Event(row) => importer.event(&mut bulk, row),
-                    Parsed::Claim(row) => importer.claim(&mut bulk, row),
-                };
-                // A row can be bad for what the database holds (it names
-                // two events at once): reported as any bad row.
-                if let Some(message) = written.map_err(|e| e.context(format!("{label}:{line}")))? {
-                    let raw = tabular::raw_fields_at(path, start, position)?;
-                    bad.add(line, message, raw)?;
                 }
             }
+            Ok(())
+        })?;
+        let more = importer.claims_naming_bad_rows(&mut bulk)?;
+        if more.is_empty() {
+            bad.write_held()?;
+            break (importer, bulk, bad, total, progress);
         }
-        Ok(())
-    })?;
+        progress.finish();
+        bad_before.extend(bad.rows.into_iter().chain(more));
+    };
+    let (mut importer, mut bad) = (importer, bad);
     if let Some(file) = bad.file.take() {
         file.into_inner()
             .map_err(|e| Error::from(e.into_error()))?
@@ -572,28 +601,51 @@ struct BadRows<'a> {
     header: &'a [String],
     label: &'a str,
     write: bool,
+    /// The rows to write, held until the reading is over (`write_held`):
+    /// a claims file may be read again (see `import_csv`).
+    held: Option<Vec<HeldRow>>,
 }
+
+/// A bad row held for the reject file: its line, what is wrong, its raw
+/// fields.
+type HeldRow = (u64, String, Vec<Vec<u8>>);
 
 impl BadRows<'_> {
     /// Records a bad row: its line, what is wrong, and its raw fields.
     fn add(&mut self, line: u64, message: String, raw: Vec<Vec<u8>>) -> Result<()> {
         if self.write {
-            let writer = match &mut self.file {
-                Some(w) => w,
-                None => {
-                    let file = crate::output::Output::create(Some(self.path))?;
-                    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
-                    let mut h = self.header.to_vec();
-                    h.insert(0, "error".to_string());
-                    w.write_record(&h)?;
-                    self.file.insert(w)
-                }
-            };
-            let mut record = vec![format!("{}:{line}: {message}", self.label).into_bytes()];
-            record.extend(raw);
-            writer.write_record(&record)?;
+            match &mut self.held {
+                Some(held) => held.push((line, message.clone(), raw)),
+                None => self.write_row(line, &message, raw)?,
+            }
         }
         self.rows.push((line, message));
+        Ok(())
+    }
+
+    /// Writes the rows held so far to the reject file.
+    fn write_held(&mut self) -> Result<()> {
+        for (line, message, raw) in self.held.take().unwrap_or_default() {
+            self.write_row(line, &message, raw)?;
+        }
+        Ok(())
+    }
+
+    fn write_row(&mut self, line: u64, message: &str, raw: Vec<Vec<u8>>) -> Result<()> {
+        let writer = match &mut self.file {
+            Some(w) => w,
+            None => {
+                let file = crate::output::Output::create(Some(self.path))?;
+                let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
+                let mut h = self.header.to_vec();
+                h.insert(0, "error".to_string());
+                w.write_record(&h)?;
+                self.file.insert(w)
+            }
+        };
+        let mut record = vec![format!("{}:{line}: {message}", self.label).into_bytes()];
+        record.extend(raw);
+        writer.write_record(&record)?;
         Ok(())
     }
 }
@@ -922,8 +974,16 @@ struct Importer<'s> {
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
-    /// Ids of the claims in the file being imported.
-    claims_in_file: std::collections::HashSet<String>,
+    /// Ids of the claims in the file being imported, with the line of the
+    /// first row that gives each.
+    claims_in_file: std::collections::HashMap<String, u64>,
+    /// The claims rows found bad by an earlier reading of the file (see
+    /// `import_csv`), by line, with what is wrong: bad again.
+    bad_before: std::collections::HashMap<u64, String>,
+    /// Claims rows written that name claims of later rows, not written
+    /// yet: by line, with those claims' ids (see
+    /// `Importer::claims_naming_bad_rows`).
+    naming_later_rows: Vec<(u64, Vec<(&'static str, String)>)>,
     /// The optional fields the header gives.
     given: Given,
     /// Without an actors column: the events this import wrote, by their
@@ -957,6 +1017,8 @@ impl<'s> Importer<'s> {
             counts: Counts::default(),
             created_actors: Default::default(),
             claims_in_file: Default::default(),
+            bad_before: Default::default(),
+            naming_later_rows: Vec::new(),
             given,
             titled: Default::default(),
             source_ids: Vec::new(),
@@ -1377,9 +1439,26 @@ impl<'s> Importer<'s> {
     /// As for events, the names are looked up first, and their actors and
     /// sources created only once the row is to be written.
     fn claim(&mut self, bulk: &mut Bulk, row: tabular::ClaimRow) -> Result<Option<String>> {
-        for related in row.contradicts.iter().chain(&row.supports) {
-            if !self.claims_in_file.contains(related) && bulk.get::<Claim>(related)?.is_none() {
-                return Ok(Some(format!("unknown claim {related:?}")));
+        if let Some(problem) = self.bad_before.get(&row.line) {
+            return Ok(Some(problem.clone()));
+        }
+        // The claims it names: stored or written by an earlier row, else
+        // given by a later row, which must turn out good for this row to
+        // be written (see `claims_naming_bad_rows`).
+        let mut later = Vec::new();
+        let related = (row.contradicts.iter().map(|id| ("contradicts", id)))
+            .chain(row.supports.iter().map(|id| ("supports", id)));
+        for (field, related) in related {
+            if bulk.get::<Claim>(related)?.is_some() {
+                continue;
+            }
+            match self.claims_in_file.get(related) {
+                None => return Ok(Some(format!("unknown claim {related:?}"))),
+                Some(&line) if line == row.line => {}
+                Some(&line) if line < row.line || self.bad_before.contains_key(&line) => {
+                    return Ok(Some(names_bad_row(line, field, related)))
+                }
+                Some(_) => later.push((field, related.clone())),
             }
         }
         // The claim the row means: by id, else by claimant, date and text
@@ -1453,7 +1532,7 @@ impl<'s> Importer<'s> {
                         continue;
                     }
                     // A claim already about an event retracted since
-                    // keeps it, as the claims CSV export writes it.
+                    // keeps it, as earlier claims CSV exports wrote it.
                     Some(_) if old.is_some_and(|c| c.about_events.contains(&event.id)) => {
                         about_events.push(event.id);
                         continue;
@@ -1490,18 +1569,55 @@ impl<'s> Importer<'s> {
             Err(problem) => return Ok(Some(problem)),
         };
         // The relations the claim will have: a column the header lacks
-        // keeps the stored ones.
-        let contradicts = match (self.given.contradicts, old) {
-            (false, Some(old)) => &old.contradicts,
-            _ => &row.contradicts,
-        };
-        let supports = match (self.given.supports, old) {
-            (false, Some(old)) => &old.supports,
-            _ => &row.supports,
-        };
-        if let Err(problem) =
-            model::validate_claim_relations(contradicts, supports, ("contradicts", "supports"))
-        {
+        // keeps the stored ones, and one that it gives keeps the stored
+        // links to claims retracted since, which the claims CSV leaves out.
+        let mut relation =
+            |given: bool, listed: &Vec<String>, stored: Option<&Vec<String>>| match (given, stored)
+            {
+                (false, Some(stored)) => Ok(stored.clone()),
+                (true, Some(stored)) => keep_retracted(
+                    listed,
+                    stored,
+                    |id| id,
+                    |id| is_retracted::<Claim>(bulk, id),
+                ),
+                (_, None) => Ok(listed.clone()),
+            };
+        let contradicts = relation(
+            self.given.contradicts,
+            &row.contradicts,
+            old.map(|c| &c.contradicts),
+        )?;
+        let supports = relation(self.given.supports, &row.supports, old.map(|c| &c.supports))?;
+        // The claims they name, as they stand: a new link to a retracted
+        // claim is refused, as `claim add` refuses it (a stored one stays).
+        let mut named = Vec::new();
+        for (field, list, stored) in [
+            ("contradicts", &contradicts, old.map(|c| &c.contradicts)),
+            ("supports", &supports, old.map(|c| &c.supports)),
+        ] {
+            for id in list {
+                let Some(claim) = bulk.get::<Claim>(id)? else {
+                    continue; // given by a later row, checked there
+                };
+                if let Some(reason) = &claim.meta.retracted {
+                    if !stored.is_some_and(|stored| stored.contains(id)) {
+                        return Ok(Some(format!(
+                            "{field}: {}",
+                            crate::resolve::retracted_message("claim", id, reason)
+                        )));
+                    }
+                }
+                named.push(claim);
+            }
+        }
+        if let Err(problem) = model::validate_claim_relations(
+            existing_id.as_deref(),
+            &contradicts,
+            &supports,
+            &named,
+            ("contradicts", "supports"),
+        ) {
             return Ok(Some(problem));
         }
         if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
@@ -1555,6 +1671,16 @@ impl<'s> Importer<'s> {
             .collect::<Result<Vec<_>>>()?;
         dedup_in_place(&mut about_events);
         dedup_in_place(&mut about_actors);
+        if let (true, Some(old)) = (self.given.about, old) {
+            // The claims CSV leaves out events retracted since: their
+            // stored links stay.
+            about_events = keep_retracted(
+                &about_events,
+                &old.about_events,
+                |id| id,
+                |id| is_retracted::<Event>(bulk, id),
+            )?;
+        }
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
@@ -1572,8 +1698,8 @@ impl<'s> Importer<'s> {
             sources: links,
             quote: row.quote,
             quantity,
-            contradicts: row.contradicts,
-            supports: row.supports,
+            contradicts,
+            supports,
             verdict: row.verdict,
             verdict_by,
             verdict_note: row.verdict_note,
@@ -1606,12 +1732,31 @@ impl<'s> Importer<'s> {
             }
             None => self.counts.added += 1,
         }
+        if !later.is_empty() {
+            self.naming_later_rows.push((row.line, later));
+        }
         bulk.put_from_row(&claim, row.line)?;
         self.claim_keys
             .entry(claim_hash(&claim.natural_key()))
             .or_default()
             .push(claim.id);
         Ok(None)
+    }
+
+    /// The claims rows written that name a claim which no row wrote (a
+    /// later row that gives it was bad), by line, with what is wrong: each
+    /// would name a claim that does not exist, and is bad too.
+    fn claims_naming_bad_rows(&mut self, bulk: &mut Bulk) -> Result<Vec<(u64, String)>> {
+        let mut found = Vec::new();
+        for (line, named) in std::mem::take(&mut self.naming_later_rows) {
+            for (field, id) in named {
+                if bulk.get::<Claim>(&id)?.is_none() {
+                    found.push((line, names_bad_row(self.claims_in_file[&id], field, &id)));
+                    break;
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The claim a claims row without an id means: the live claim with
@@ -1682,6 +1827,13 @@ impl<'s> Importer<'s> {
             .and_then(|r| r.get(&wanted))
             .cloned()))
     }
+}
+
+/// What is wrong with a claims row whose `field` (contradicts, supports)
+/// names the claim `id` that the bad row at `line` gives: written, it would
+/// name a claim that does not exist.
+fn names_bad_row(line: u64, field: &str, id: &str) -> String {
+    format!("depends on line {line}, a bad row: {field} names claim {id:?}, which that row gives")
 }
 
 /// What is wrong with a claims row's `about` entry that names no event

@@ -301,6 +301,9 @@ pub struct Names<'s> {
     /// have, read in one scan (see [`Names::actor_name_is_shared`]).
     name_lookups: usize,
     shared_spellings: Option<foldhash::HashMap<String, Vec<String>>>,
+    /// Whether an event or a claim (by kind and id) is retracted, as
+    /// [`Names::live_ids`] has read it.
+    retracted_records: foldhash::HashMap<(u8, String), bool>,
 }
 
 /// After this many one-by-one lookups, a listing reads the whole name index
@@ -321,6 +324,7 @@ impl<'s> Names<'s> {
             source_names: None,
             name_lookups: 0,
             shared_spellings: None,
+            retracted_records: Default::default(),
         }
     }
 
@@ -513,6 +517,34 @@ impl<'s> Names<'s> {
             }
         }
         Ok(listed)
+    }
+
+    /// The ids of `ids` whose record (an event a claim is about, a claim
+    /// it contradicts or supports) is not retracted. A retracted event or
+    /// claim is left out of a claim's lists in every form, the claims CSV
+    /// too: the CSV forms leave out the record itself, so a new database
+    /// could not link it, and an import into the same database keeps the
+    /// claim's stored link to it.
+    pub fn live_ids<R: crate::store::Record>(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        let mut live = Vec::with_capacity(ids.len());
+        for id in ids {
+            let key = (R::KIND, id.clone());
+            let retracted = match self.retracted_records.get(&key) {
+                Some(&retracted) => retracted,
+                None => {
+                    let retracted = self
+                        .store
+                        .get::<R>(id)?
+                        .is_some_and(|r| r.meta().retracted.is_some());
+                    self.retracted_records.insert(key, retracted);
+                    retracted
+                }
+            };
+            if !retracted {
+                live.push(id.clone());
+            }
+        }
+        Ok(live)
     }
 
     pub fn sources(&mut self, links: &[crate::model::SourceLink]) -> Result<Vec<String>> {

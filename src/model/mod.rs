@@ -413,21 +413,56 @@ pub fn claim_natural_key(claimant: &str, date: Option<&Date>, text: &str) -> Str
     key
 }
 
-/// Checks that a claim does not contradict and support the same claim,
-/// its two lists named as `names` (the flags of `claim add`, the columns
-/// of the claims CSV).
+/// The rule for the claims a claim contradicts and supports, which `claim
+/// add` and the claims CSV share: a claim names neither itself nor one
+/// claim in both lists, contradicts no claim that supports it and supports
+/// none that contradicts it. `id` is the claim's (`None` before it has one,
+/// when nothing can name it yet), `named` the claims its lists name, as
+/// they stand (one not known yet is left to the caller), and `names` its
+/// two lists' names (the flags of `claim add`, the columns of the claims
+/// CSV).
 pub fn validate_claim_relations(
+    id: Option<&str>,
     contradicts: &[String],
     supports: &[String],
+    named: &[Claim],
     names: (&str, &str),
 ) -> Result<(), String> {
-    match contradicts.iter().find(|c| supports.contains(c)) {
-        Some(both) => Err(format!(
+    if let Some(id) = id {
+        for (list, name, verb) in [
+            (contradicts, names.0, "contradict"),
+            (supports, names.1, "support"),
+        ] {
+            if list.iter().any(|other| other == id) {
+                return Err(format!(
+                    "{name} names claim {id} itself; a claim cannot {verb} itself"
+                ));
+            }
+        }
+    }
+    if let Some(both) = contradicts.iter().find(|c| supports.contains(c)) {
+        return Err(format!(
             "{} and {} both name claim {both}; a claim cannot contradict and support the same claim",
             names.0, names.1
-        )),
-        None => Ok(()),
+        ));
     }
+    let Some(id) = id else { return Ok(()) };
+    let id = id.to_string();
+    for other in named {
+        if contradicts.contains(&other.id) && other.supports.contains(&id) {
+            return Err(format!(
+                "{} names claim {}, which supports claim {id}; a claim cannot contradict a claim that supports it",
+                names.0, other.id
+            ));
+        }
+        if supports.contains(&other.id) && other.contradicts.contains(&id) {
+            return Err(format!(
+                "{} names claim {}, which contradicts claim {id}; a claim cannot support a claim that contradicts it",
+                names.1, other.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Why two claims contradict.
