@@ -2044,7 +2044,8 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
             "Russia escalates its attacks during the US push for talks",
             "2025-01/..",
         ),
-        ("A & B <talk>", "2025-07/2025-09-30"),
+        // "~Aug 2025", as the Display Date writes it, is read back.
+        ("A & B <talk>", "2025-08~"),
         ("Some year", "2025/2025-12-31"),
     ] {
         assert_eq!(event_titled(&other, title)["date"], date, "{title}");
@@ -2767,11 +2768,14 @@ fn sources_sharing_a_name_survive_the_csv_round_trips() {
         let path = env.write_file(file, &written);
         let mut import_args = vec![path.to_str().unwrap()];
         if file == "claims.csv" {
+            // The retracted `reuters` is left out of the lists, as in
+            // every listing; the import keeps its stored link.
             assert!(
-                written.contains(",\"reuters; reuters-2\",")
-                    || written.contains(",reuters; reuters-2,"),
+                written.contains(",first,,unverified,reuters-2,")
+                    || written.contains("first,,Maria Zakharova,first,,,,,unverified,reuters-2,"),
                 "{written}"
             );
+            assert!(!written.contains("reuters;"), "{written}");
             import_args.extend(["--what", "claims"]);
         }
         let stderr = import(&env, &import_args);

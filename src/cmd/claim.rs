@@ -261,7 +261,7 @@ impl ClaimRow {
     pub fn new(claim: &Claim, names: &mut Names, contradicted: bool) -> Result<ClaimRow> {
         let mut about = names.live_ids::<Event>(&claim.about_events)?;
         about.extend(names.actors(&claim.about_actors)?);
-        let sources = names.listed_links(&claim.sources)?;
+        let sources = names.live_links(&claim.sources)?;
         Ok(ClaimRow {
             id: claim.id.clone(),
             date: claim.date.as_ref().map(|d| d.to_string()),

@@ -191,12 +191,12 @@ pub fn write_timelinejs<W: Write>(
     format: Format,
     out: &mut W,
 ) -> Result<()> {
-    let mut names = Names::unambiguous(store);
+    let mut names = Names::for_import(store);
     let mut slides = Vec::new();
     for event in query::timeline(store, filter)? {
         let event = &event?;
         let actors = names.actors(&event.actors)?;
-        let sources = names.listed_links(&event.sources)?;
+        let sources = names.live_links(&event.sources)?;
         let sources = names.sources(&sources)?;
         // Only a postponed event's display names its first date.
         let first = match event.status {

@@ -1246,9 +1246,10 @@ impl<'s> Importer<'s> {
         };
         match existing {
             Some(old) => {
-                // The lists a TimelineJS Text gave are given too, but for
-                // the retracted actors and sources, which the sheet leaves
-                // out: they stay. So is a status its Display Date gave.
+                // The lists a TimelineJS Text gave are given too. The
+                // retracted actors and sources, which a row does not show
+                // (factline's exports leave them out, as every listing
+                // does), stay. So is a status its Display Date gave.
                 let given = Given {
                     actors: self.given.actors || in_text.actors,
                     sources: self.given.sources || in_text.sources,
@@ -1256,7 +1257,7 @@ impl<'s> Importer<'s> {
                     ..self.given
                 };
                 given.keep_absent(&mut event, &old);
-                if in_text.actors {
+                if given.actors {
                     event.actors = keep_retracted(
                         &event.actors,
                         &old.actors,
@@ -1264,7 +1265,7 @@ impl<'s> Importer<'s> {
                         |id| is_retracted::<Actor>(bulk, id),
                     )?;
                 }
-                if in_text.sources {
+                if given.sources {
                     event.sources = keep_retracted(
                         &event.sources,
                         &old.sources,
@@ -1708,6 +1709,24 @@ impl<'s> Importer<'s> {
         match existing {
             Some(old) => {
                 self.given.keep_absent_of_claim(&mut claim, &old);
+                // The retracted sources and actors the claims CSV leaves
+                // out of these lists stay linked.
+                if self.given.sources {
+                    claim.sources = keep_retracted(
+                        &claim.sources,
+                        &old.sources,
+                        |l| &l.source,
+                        |id| is_retracted::<Source>(bulk, id),
+                    )?;
+                }
+                if self.given.about {
+                    claim.about_actors = keep_retracted(
+                        &claim.about_actors,
+                        &old.about_actors,
+                        |id| id,
+                        |id| is_retracted::<Actor>(bulk, id),
+                    )?;
+                }
                 for link in &mut claim.sources {
                     if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
                         *link = known.clone();
@@ -1929,11 +1948,11 @@ fn is_retracted<R: Record>(bulk: &mut Bulk, id: &str) -> Result<bool> {
         .is_some_and(|r| r.meta().retracted.is_some()))
 }
 
-/// A list that a TimelineJS sheet's Text gave for an event, as the event
-/// keeps it: the sheet names only live actors and sources (a publication
-/// leaves the retracted out, `Names::unambiguous`), so the `stored` list's
-/// retracted items stay, in their place when the sheet lists the others as
-/// stored, else after the `listed` ones.
+/// A list that a row gave for a record, as the record keeps it: factline's
+/// exports name only live actors, sources, events and claims in a record's
+/// lists (`Names::for_import`), so the `stored` list's retracted items
+/// stay, in their place when the row lists the others as stored, else
+/// after the `listed` ones.
 fn keep_retracted<T: Clone>(
     listed: &[T],
     stored: &[T],

@@ -283,14 +283,12 @@ pub fn refuse_inverted_window(from: Option<&Date>, to: Option<&Date>) -> Result<
 /// Display names for actor and source ids, read once each.
 pub struct Names<'s> {
     store: &'s Store,
-    /// Whether a name that several live actors (or sources) share is given
-    /// as the id instead (see [`Names::for_import`]).
+    /// Whether a name that several live actors (or sources) share, and a
+    /// retracted one's, is given as the id instead (see
+    /// [`Names::for_import`]).
     unambiguous: bool,
-    /// Whether a fact's lists keep a retracted actor or source, as its id
-    /// (see [`Names::for_import`]), instead of leaving it out.
-    keep_retracted: bool,
-    /// An actor's name (or id, see `unambiguous` and `keep_retracted`), and
-    /// whether it is retracted.
+    /// An actor's name (or id, see `unambiguous`), and whether it is
+    /// retracted.
     actors: foldhash::HashMap<String, (String, bool)>,
     /// The same for a source.
     sources: foldhash::HashMap<String, (String, bool)>,
@@ -318,7 +316,6 @@ impl<'s> Names<'s> {
         Names {
             store,
             unambiguous: false,
-            keep_retracted: false,
             actors: Default::default(),
             sources: Default::default(),
             source_names: None,
@@ -329,27 +326,18 @@ impl<'s> Names<'s> {
     }
 
     /// Names for rows that `import` reads back (the timeline and claims
-    /// CSV): a name that several live actors or sources share is given as
-    /// the id, so that the import finds each again, and a retracted actor or
-    /// source stays in a fact's lists as its id, which the import links
-    /// again (leaving it retracted) instead of creating a record by its
-    /// name: importing an export changes nothing. Checking names costs an
-    /// index read per actor (one scan of the name index after
-    /// [`SHARED_SPELLINGS_AFTER`] actors), so only these rows (and TimelineJS's, see
-    /// [`Names::unambiguous`]) pay it (a who-met of a busy actor names
+    /// CSV, a TimelineJS sheet): a name that several live actors or sources
+    /// share is given as the id, so that the import finds each again.
+    /// Retracted actors and sources are left out of a fact's lists, as in
+    /// every listing (an import into the same database keeps the stored
+    /// links to them; into a new one they do not come back as live
+    /// records); where one is a fact's only value (a claim's claimant, a
+    /// verdict's source) it is given as its id, which the import links
+    /// again, leaving it retracted. Checking names costs an index read per
+    /// actor (one scan of the name index after [`SHARED_SPELLINGS_AFTER`]
+    /// actors), so only these rows pay it (a who-met of a busy actor names
     /// 20,000 partners).
     pub fn for_import(store: &'s Store) -> Names<'s> {
-        Names {
-            unambiguous: true,
-            keep_retracted: true,
-            ..Names::new(store)
-        }
-    }
-
-    /// Names that tell apart actors (and sources) sharing a name, as
-    /// [`Names::for_import`] gives them, for a publication (TimelineJS);
-    /// retracted actors and sources are left out of its lists.
-    pub fn unambiguous(store: &'s Store) -> Names<'s> {
         Names {
             unambiguous: true,
             ..Names::new(store)
@@ -365,8 +353,8 @@ impl<'s> Names<'s> {
             let entry = match self.store.get::<Actor>(id)? {
                 Some(actor) => {
                     let retracted = actor.meta.retracted.is_some();
-                    let as_id = (retracted && self.keep_retracted)
-                        || (!retracted && self.unambiguous && self.actor_name_is_shared(&actor)?);
+                    let as_id =
+                        self.unambiguous && (retracted || self.actor_name_is_shared(&actor)?);
                     (if as_id { actor.id } else { actor.name }, retracted)
                 }
                 None => (id.to_string(), false),
@@ -443,10 +431,8 @@ impl<'s> Names<'s> {
             let entry = match self.store.get::<Source>(id)? {
                 Some(source) => {
                     let retracted = source.meta.retracted.is_some();
-                    let as_id = (retracted && self.keep_retracted)
-                        || (!retracted
-                            && self.unambiguous
-                            && self.source_name_is_shared(&source.name)?);
+                    let as_id = self.unambiguous
+                        && (retracted || self.source_name_is_shared(&source.name)?);
                     (if as_id { source.id } else { source.name }, retracted)
                 }
                 None => (id.to_string(), false),
@@ -491,28 +477,13 @@ impl<'s> Names<'s> {
         Ok(live)
     }
 
-    /// The links a fact lists: the live ones ([`Names::live_links`]), or
-    /// all of them for rows that `import` reads back ([`Names::for_import`]).
-    pub fn listed_links(
-        &mut self,
-        links: &[crate::model::SourceLink],
-    ) -> Result<Vec<crate::model::SourceLink>> {
-        if self.keep_retracted {
-            Ok(links.to_vec())
-        } else {
-            self.live_links(links)
-        }
-    }
-
     /// The actors a fact lists, of `ids`: the names of the live ones, as a
-    /// retracted actor is left out of every listing, or, for rows that
-    /// `import` reads back, of all of them (a retracted one as its id).
+    /// retracted actor is left out of every listing.
     pub fn actors(&mut self, ids: &[String]) -> Result<Vec<String>> {
-        let keep_retracted = self.keep_retracted;
         let mut listed = Vec::with_capacity(ids.len());
         for id in ids {
             let (name, retracted) = self.actor_entry(id)?;
-            if !retracted || keep_retracted {
+            if !retracted {
                 listed.push(name.clone());
             }
         }

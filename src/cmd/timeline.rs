@@ -91,7 +91,7 @@ pub struct TimelineRow {
     pub place: Option<String>,
     /// Its actors' names (retracted ones left out; see `Names::actors`).
     pub actors: Vec<String>,
-    /// Its sources' names (retracted ones left out; see `Names::listed_links`).
+    /// Its sources' names (retracted ones left out; see `Names::live_links`).
     pub sources: Vec<String>,
     /// How many independent sources report it (a source "via" another counts once).
     pub corroboration: usize,
@@ -106,7 +106,7 @@ impl TimelineRow {
     pub fn new(event: &Event, names: &mut Names) -> Result<TimelineRow> {
         // A retracted source is not listed, and not counted; a report
         // repeating it still counts it as its origin (as claims do).
-        let sources = names.listed_links(&event.sources)?;
+        let sources = names.live_links(&event.sources)?;
         Ok(TimelineRow {
             id: event.id.clone(),
             date: event.date.to_string(),
