@@ -179,6 +179,20 @@ fn reading_commands_answer_from_a_read_only_database_and_writing_ones_say_why_no
         Vec::<String>::new(),
         "copies left behind"
     );
+
+    // A lock file anyone may write, beside files only their owner may.
+    chmod(&env.db().join("factline.lock"), 0o666, false);
+    let read = reader.run(env.db(), &["timeline", "--format", "json"]);
+    assert!(read.status.success(), "{}", text(&read.stderr));
+    assert_eq!(text(&read.stdout), timeline);
+    let write = reader.run(env.db(), &["source", "add", "Reuters"]);
+    assert_eq!(write.status.code(), Some(3), "{}", text(&write.stderr));
+    assert!(
+        text(&write.stderr).contains("is read-only here"),
+        "{}",
+        text(&write.stderr)
+    );
+    assert!(reader.leftovers().is_empty(), "copies left behind");
     chmod(env.db(), 0o644, true);
 }
 

@@ -233,7 +233,18 @@ impl Store {
         remove_unfinished_snapshots(path)?;
         // Under factline's lock, sled's own can only be held by a handle
         // that is closing (a process exiting, a swap by `compact`).
-        let db = open_sled_waiting(path, access, std::time::Duration::from_secs(2))?;
+        let db = match open_sled_waiting(path, access, std::time::Duration::from_secs(2)) {
+            Ok(db) => db,
+            // The lock file may be writable while sled's files are not.
+            Err(e) => match scratch::why_read_only(path) {
+                Some(why) if access == Access::Read => {
+                    drop(lock);
+                    return Store::open_scratch_copy(path, wait, why);
+                }
+                Some(why) => return Err(scratch::refused_write(path, &why)),
+                None => return Err(e),
+            },
+        };
         let store = Store {
             path: path.to_path_buf(),
             data: Pages::new(

@@ -107,15 +107,11 @@ fn owner_writable(path: &Path) -> std::io::Result<()> {
 }
 
 /// Why the database directory `path` cannot be written by this process, if
-/// it cannot: its lock file cannot be opened (or created) for writing for
-/// lack of permission, or because the file system is read-only.
+/// it cannot: its lock file cannot be opened (or created) for writing, or
+/// sled's log cannot be opened for writing, for lack of permission or
+/// because the file system is read-only.
 pub(super) fn why_read_only(path: &Path) -> Option<std::io::Error> {
-    let opened = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path.join(LOCK_FILE));
-    match opened {
+    let denied = |opened: std::io::Result<File>| match opened {
         Err(e)
             if matches!(
                 e.kind(),
@@ -125,7 +121,15 @@ pub(super) fn why_read_only(path: &Path) -> Option<std::io::Error> {
             Some(e)
         }
         _ => None,
-    }
+    };
+    denied(
+        OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path.join(LOCK_FILE)),
+    )
+    .or_else(|| denied(OpenOptions::new().write(true).open(path.join("db"))))
 }
 
 /// The temporary copy a [`Store`] reads instead of a read-only database:
