@@ -214,13 +214,7 @@ impl Store {
             Ok(lock) => lock,
             // A database the user may read but not write (a read-only mount,
             // a shared or archived copy): a reading command reads a copy.
-            Err(e) => match scratch::why_read_only(path) {
-                Some(why) if access == Access::Read => {
-                    return Store::open_scratch_copy(path, wait, why)
-                }
-                Some(why) => return Err(scratch::refused_write(path, &why)),
-                None => return Err(e),
-            },
+            Err(e) => return Store::open_read_only(path, access, wait, e),
         };
         // Decided under the lock: another process may have created the
         // database meanwhile (then it is ours to use).
@@ -236,14 +230,10 @@ impl Store {
         let db = match open_sled_waiting(path, access, std::time::Duration::from_secs(2)) {
             Ok(db) => db,
             // The lock file may be writable while sled's files are not.
-            Err(e) => match scratch::why_read_only(path) {
-                Some(why) if access == Access::Read => {
-                    drop(lock);
-                    return Store::open_scratch_copy(path, wait, why);
-                }
-                Some(why) => return Err(scratch::refused_write(path, &why)),
-                None => return Err(e),
-            },
+            Err(e) => {
+                drop(lock);
+                return Store::open_read_only(path, access, wait, e);
+            }
         };
         let store = Store {
             path: path.to_path_buf(),

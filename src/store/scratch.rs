@@ -13,6 +13,7 @@
 //! when the command ends. Writing commands are refused with that reason.
 
 use std::fs::{self, File, OpenOptions};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::{Access, Store, LOCK_FILE, STAGING_MARKER};
@@ -110,15 +111,15 @@ fn owner_writable(path: &Path) -> std::io::Result<()> {
 /// it cannot: its lock file cannot be opened (or created) for writing, or
 /// sled's log cannot be opened for writing, for lack of permission or
 /// because the file system is read-only.
-pub(super) fn why_read_only(path: &Path) -> Option<std::io::Error> {
+fn why_read_only(path: &Path) -> Option<ErrorKind> {
     let denied = |opened: std::io::Result<File>| match opened {
         Err(e)
             if matches!(
                 e.kind(),
-                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
             ) =>
         {
-            Some(e)
+            Some(e.kind())
         }
         _ => None,
     };
@@ -143,14 +144,30 @@ pub(super) struct ScratchCopy {
 }
 
 impl Store {
+    /// What opening the database at `path` gives when it `failed`: when
+    /// the database is read-only for this process, a scratch copy for a
+    /// command that only reads, and for one that writes an error that says
+    /// so; else the failure itself.
+    pub(super) fn open_read_only(
+        path: &Path,
+        access: Access,
+        wait: std::time::Duration,
+        failed: Error,
+    ) -> Result<Store> {
+        match why_read_only(path) {
+            Some(why) if access == Access::Read => Store::open_scratch_copy(path, wait, why),
+            Some(why) => Err(Error::database(format!(
+                "database {} is read-only here ({why}); this command writes to it (commands that only read work on a temporary copy)",
+                path.display()
+            ))),
+            None => Err(failed),
+        }
+    }
+
     /// Opens a scratch copy of the read-only database at `path` for a
     /// command that only reads (see the module documentation). `why` is
     /// why the database cannot be written.
-    pub(super) fn open_scratch_copy(
-        path: &Path,
-        wait: std::time::Duration,
-        why: std::io::Error,
-    ) -> Result<Store> {
+    fn open_scratch_copy(path: &Path, wait: std::time::Duration, why: ErrorKind) -> Result<Store> {
         let lock = super::lock_if_present(path, wait)?;
         let dir = tempfile::Builder::new()
             .prefix("factline-read-only-")
@@ -159,20 +176,20 @@ impl Store {
                 Error::database(format!(
                     "database {} is read-only here ({}), and no temporary directory can hold a copy to read: {e}",
                     path.display(),
-                    why.kind()
+                    why
                 ))
             })?;
         let bytes = copy_database_files(path, dir.path(), Sync::None).map_err(|e| {
             e.context(format_args!(
                 "database {} is read-only here ({}); reading a copy failed",
                 path.display(),
-                why.kind()
+                why
             ))
         })?;
         crate::notice(format!(
             "database {} is read-only here ({}); reading a temporary copy ({:.1} MB)",
             path.display(),
-            why.kind(),
+            why,
             bytes as f64 / 1e6
         ));
         let mut store = Store::open_waiting(dir.path(), Access::Read, wait)?;
@@ -183,13 +200,4 @@ impl Store {
         });
         Ok(store)
     }
-}
-
-/// The error for a command that writes, on a database that is read-only.
-pub(super) fn refused_write(path: &Path, why: &std::io::Error) -> Error {
-    Error::database(format!(
-        "database {} is read-only here ({}); this command writes to it (commands that only read work on a temporary copy)",
-        path.display(),
-        why.kind()
-    ))
 }
