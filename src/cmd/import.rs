@@ -1672,16 +1672,6 @@ impl<'s> Importer<'s> {
             .collect::<Result<Vec<_>>>()?;
         dedup_in_place(&mut about_events);
         dedup_in_place(&mut about_actors);
-        if let (true, Some(old)) = (self.given.about, old) {
-            // The claims CSV leaves out events retracted since: their
-            // stored links stay.
-            about_events = keep_retracted(
-                &about_events,
-                &old.about_events,
-                |id| id,
-                |id| is_retracted::<Event>(bulk, id),
-            )?;
-        }
         let id = match existing_id {
             Some(id) => id,
             None => unused_id(
@@ -1709,8 +1699,8 @@ impl<'s> Importer<'s> {
         match existing {
             Some(old) => {
                 self.given.keep_absent_of_claim(&mut claim, &old);
-                // The retracted sources and actors the claims CSV leaves
-                // out of these lists stay linked.
+                // The retracted sources, events and actors the claims CSV
+                // leaves out of these lists stay linked.
                 if self.given.sources {
                     claim.sources = keep_retracted(
                         &claim.sources,
@@ -1720,6 +1710,12 @@ impl<'s> Importer<'s> {
                     )?;
                 }
                 if self.given.about {
+                    claim.about_events = keep_retracted(
+                        &claim.about_events,
+                        &old.about_events,
+                        |id| id,
+                        |id| is_retracted::<Event>(bulk, id),
+                    )?;
                     claim.about_actors = keep_retracted(
                         &claim.about_actors,
                         &old.about_actors,
