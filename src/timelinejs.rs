@@ -638,8 +638,8 @@ fn read_date(text: &str) -> Option<Date> {
 /// Oct 2025 14:00 UTC", "24 Oct 2025 14:00:30 +03:00", "24 Oct 2025 14:00").
 fn read_end(text: &str) -> Option<String> {
     // Before the phrases: "Oct–Dec 2025" is a range of months to them.
-    if let Some(edtf) = read_partial(text) {
-        return Some(edtf);
+    if let Some(date) = Date::parse_human_written(text) {
+        return Some(date.as_str().to_string());
     }
     if let Ok(date) = Date::parse_human(text) {
         return (!date.as_str().contains('/')).then(|| date.as_str().to_string());
@@ -657,50 +657,6 @@ fn read_end(text: &str) -> Option<String> {
         zone if zone.starts_with(['+', '-']) => zoned(rest, zone),
         _ => zoned(text, ""),
     }
-}
-
-/// A date with unspecified digits or a qualifier, as [`Date::human`]
-/// writes one ("Oct–Dec 2025" is `2025-1X`, "Jan–Sep 2026" `2026-0X`,
-/// "1990s" `199X`, "~Aug 2025" `2025-08~`, "Oct–Dec 2025?" `2025-1X?`), as
-/// EDTF.
-fn read_partial(text: &str) -> Option<String> {
-    let (approximate, text) = match text.strip_prefix('~') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (uncertain, text) = match text.strip_suffix('?') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    fn year(y: &str) -> Option<&str> {
-        (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
-    }
-    let base = if let Some(y) = text.strip_prefix("Jan–Sep ").and_then(year) {
-        format!("{y}-0X")
-    } else if let Some(y) = text.strip_prefix("Oct–Dec ").and_then(year) {
-        format!("{y}-1X")
-    } else if let Some(y) = text
-        .strip_suffix('s')
-        .and_then(year)
-        .filter(|y| y.ends_with('0'))
-    {
-        format!("{}X", &y[..3])
-    } else if approximate || uncertain {
-        let date = Date::parse_human(text).ok()?;
-        (!date.as_str().contains('/')).then(|| date.as_str().to_string())?
-    } else {
-        return None;
-    };
-    let qualifier = match (approximate, uncertain) {
-        (true, true) => "%",
-        (true, false) => "~",
-        (false, true) => "?",
-        (false, false) => "",
-    };
-    let edtf = format!("{base}{qualifier}");
-    Date::parse_edtf(&edtf)
-        .ok()
-        .map(|date| date.as_str().to_string())
 }
 
 /// The times of day of a date's start and end, as a sheet's Time and End

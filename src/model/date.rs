@@ -1191,6 +1191,49 @@ impl Date {
             },
         }
     }
+
+    /// A single date as [`Date::human`] writes one with unspecified digits
+    /// or a qualifier, which [`Date::parse_human`] reads otherwise or not at
+    /// all: "Oct–Dec 2025" is `2025-1X` (to the phrases, the months October
+    /// to December), "Jan–Sep 2026" `2026-0X`, "1990s" `199X`, "~Aug 2025"
+    /// `2025-08~`, "Oct–Dec 2025?" `2025-1X?`. For reading back what factline
+    /// wrote (a TimelineJS Display Date); `None` for any other text.
+    pub fn parse_human_written(text: &str) -> Option<Date> {
+        let (approximate, text) = match text.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (uncertain, text) = match text.strip_suffix('?') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        fn year(y: &str) -> Option<&str> {
+            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
+        }
+        let base = if let Some(y) = text.strip_prefix("Jan–Sep ").and_then(year) {
+            format!("{y}-0X")
+        } else if let Some(y) = text.strip_prefix("Oct–Dec ").and_then(year) {
+            format!("{y}-1X")
+        } else if let Some(y) = text
+            .strip_suffix('s')
+            .and_then(year)
+            .filter(|y| y.ends_with('0'))
+        {
+            format!("{}X", &y[..3])
+        } else if approximate || uncertain {
+            let date = Date::parse_human(text).ok()?;
+            (!date.as_str().contains('/')).then(|| date.as_str().to_string())?
+        } else {
+            return None;
+        };
+        let qualifier = match (approximate, uncertain) {
+            (true, true) => "%",
+            (true, false) => "~",
+            (false, true) => "?",
+            (false, false) => "",
+        };
+        Date::parse_edtf(&format!("{base}{qualifier}")).ok()
+    }
 }
 
 /// Merges what the two ends share: `24–26 Oct 2025`, `30 Sep – 2 Oct 2025`,
@@ -2472,6 +2515,36 @@ mod tests {
             Precision::Millennium,
         ),
     ];
+
+    /// `Date::human` and `Date::parse_human_written` agree: what the second
+    /// reads of the first's text has the bounds of the date written (a text
+    /// may stand for several spellings: `2025-1X` and `2025-1X-XX`), and it
+    /// reads every form a TimelineJS Display Date needs back exactly.
+    #[test]
+    fn human_text_of_partial_dates_reads_back() {
+        for &(s, _, _, human, _) in ACCEPTED_CASES {
+            if let Some(read) = Date::parse_human_written(human) {
+                let written = d(s);
+                assert_eq!(
+                    (read.earliest(), read.latest()),
+                    (written.earliest(), written.latest()),
+                    "{human:?} read back as {read} for {s}"
+                );
+            }
+        }
+        for s in [
+            "2025-1X",
+            "2026-0X",
+            "199X",
+            "2025-08~",
+            "2025-1X?",
+            "2025-08%",
+            "2025-11-19~",
+        ] {
+            let read = Date::parse_human_written(&d(s).human());
+            assert_eq!(read.as_ref().map(Date::as_str), Some(s), "{s}");
+        }
+    }
 
     #[test]
     fn accepted_forms() {
