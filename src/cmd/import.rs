@@ -366,103 +366,38 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     // file once that is known.
     let store = open_store(ctx, args.dry_run)?;
     let mut bad_before: std::collections::HashMap<u64, String> = Default::default();
-    let (importer, bulk, bad, total, progress) = loop {
-        let mut rows = match rows.take() {
+    let reading = Reading {
+        path,
+        label,
+        columns: &columns,
+        header: &header,
+        what,
+        store: &store,
+        now: ctx.now,
+        claim_lines: &claim_lines,
+        reject_path: &reject_path,
+        write_rejects: args.skip_bad && !args.dry_run,
+    };
+    let Pass {
+        mut importer,
+        bulk,
+        mut bad,
+        total,
+        progress,
+    } = loop {
+        let rows = match rows.take() {
             Some(rows) => rows,
             None => Rows::new(open(path, label)?, label)?,
         };
-        // Where the first row starts (a row found bad after it was read is
-        // read again from the file, for the reject file).
-        let mut row_start = rows.position();
-        let mut importer = Importer::new(&store, ctx.now, Given::of(&columns))?;
-        importer.claims_in_file.clone_from(&claim_lines);
-        importer.bad_before.clone_from(&bad_before);
-        let mut bulk = store.bulk()?;
-        let progress = Progress::new(std::fs::metadata(path).map_or(0, |m| m.len()));
-        let mut bad = BadRows {
-            rows: Vec::new(),
-            file: None,
-            path: &reject_path,
-            header: &header,
-            label,
-            write: args.skip_bad && !args.dry_run,
-            held: (what == CsvContent::Claims).then(Vec::new),
-        };
-        let mut total = 0usize;
-        // Reading and checking rows (CSV parsing, dates, names) runs on a
-        // second thread, in order, a chunk at a time; this one turns rows into
-        // records.
-        let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
-        std::thread::scope(|scope| -> Result<()> {
-            let (columns, header, what) = (&columns, &header, what);
-            scope.spawn(move || {
-                let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
-                loop {
-                    match rows.next_row() {
-                        Ok(Some((line, row))) => {
-                            let parsed = parse_row(columns, header, what, line, row);
-                            chunk.push((line, rows.position(), parsed));
-                            if chunk.len() == PARSED_CHUNK_ROWS {
-                                let full = std::mem::replace(
-                                    &mut chunk,
-                                    Vec::with_capacity(PARSED_CHUNK_ROWS),
-                                );
-                                if to_import.send(Ok(full)).is_err() {
-                                    return; // the import stopped
-                                }
-                            }
-                        }
-                        Ok(None) => {
-                            let _ = to_import.send(Ok(chunk));
-                            return;
-                        }
-                        Err(e) => {
-                            let _ = to_import.send(Ok(chunk));
-                            let _ = to_import.send(Err(e));
-                            return;
-                        }
-                    }
-                }
-            });
-            for chunk in parsed {
-                for (line, position, parsed) in chunk? {
-                    let start = std::mem::replace(&mut row_start, position);
-                    total += 1;
-                    progress.set(total as u64, position);
-                    let written = match parsed {
-                        Parsed::TimelineJsTitle => continue,
-                        Parsed::Bad(message, raw) => {
-                            bad.add(line, message, raw)?;
-                            continue;
-                        }
-                        // Rows are still matched after a bad row (the change
-                        // is not written then), so that a second row for one
-                        // record, or one bad for what the database holds, is
-                        // reported too.
-                        Parsed::Event(row) => importer.event(&mut bulk, row),
-                        Parsed::Claim(row) => importer.claim(&mut bulk, row),
-                    };
-                    // A row can be bad for what the database holds (it names
-                    // two events at once): reported as any bad row.
-                    if let Some(message) =
-                        written.map_err(|e| e.context(format!("{label}:{line}")))?
-                    {
-                        let raw = tabular::raw_fields_at(path, start, position)?;
-                        bad.add(line, message, raw)?;
-                    }
-                }
-            }
-            Ok(())
-        })?;
-        let more = importer.claims_naming_bad_rows(&mut bulk)?;
+        let mut pass = reading.read(rows, &bad_before)?;
+        let more = pass.importer.claims_naming_bad_rows(&mut pass.bulk)?;
         if more.is_empty() {
-            bad.write_held()?;
-            break (importer, bulk, bad, total, progress);
+            pass.bad.write_held()?;
+            break pass;
         }
-        progress.finish();
-        bad_before.extend(bad.rows.into_iter().chain(more));
+        pass.progress.finish();
+        bad_before.extend(pass.bad.rows.into_iter().chain(more));
     };
-    let (mut importer, mut bad) = (importer, bad);
     if let Some(file) = bad.file.take() {
         file.into_inner()
             .map_err(|e| Error::from(e.into_error()))?
@@ -590,6 +525,135 @@ fn parse_row(
             fields.into_iter().map(String::into_bytes).collect(),
         )
     })
+}
+
+/// What one reading of a CSV file needs (see `import_csv`: a claims file
+/// may be read again).
+struct Reading<'a> {
+    path: &'a Path,
+    label: &'a str,
+    columns: &'a Columns,
+    header: &'a [String],
+    what: CsvContent,
+    store: &'a Store,
+    now: model::Stamp,
+    /// The claims the file gives, with the line of the first row that
+    /// gives each.
+    claim_lines: &'a std::collections::HashMap<String, u64>,
+    reject_path: &'a Path,
+    write_rejects: bool,
+}
+
+/// What one reading of a CSV file made: the records to write (a bulk
+/// change not committed yet), the bad rows, how many rows were read.
+struct Pass<'a> {
+    importer: Importer<'a>,
+    bulk: Bulk<'a>,
+    bad: BadRows<'a>,
+    total: usize,
+    progress: Progress,
+}
+
+impl<'a> Reading<'a> {
+    /// Reads `rows` once, turning them into records; `bad_before` holds the
+    /// claims rows an earlier reading found bad, by line, bad again for the
+    /// same reason.
+    fn read(
+        &self,
+        mut rows: Rows<BufReader<std::fs::File>>,
+        bad_before: &std::collections::HashMap<u64, String>,
+    ) -> Result<Pass<'a>> {
+        // Where the first row starts (a row found bad after it was read is
+        // read again from the file, for the reject file).
+        let mut row_start = rows.position();
+        let mut importer = Importer::new(self.store, self.now, Given::of(self.columns))?;
+        importer.claims_in_file.clone_from(self.claim_lines);
+        importer.bad_before.clone_from(bad_before);
+        let mut bulk = self.store.bulk()?;
+        let progress = Progress::new(std::fs::metadata(self.path).map_or(0, |m| m.len()));
+        let mut bad = BadRows {
+            rows: Vec::new(),
+            file: None,
+            path: self.reject_path,
+            header: self.header,
+            label: self.label,
+            write: self.write_rejects,
+            held: (self.what == CsvContent::Claims).then(Vec::new),
+        };
+        let mut total = 0usize;
+        // Reading and checking rows (CSV parsing, dates, names) runs on a
+        // second thread, in order, a chunk at a time; this one turns rows into
+        // records.
+        let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
+        std::thread::scope(|scope| -> Result<()> {
+            let (columns, header, what) = (self.columns, self.header, self.what);
+            scope.spawn(move || {
+                let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
+                loop {
+                    match rows.next_row() {
+                        Ok(Some((line, row))) => {
+                            let parsed = parse_row(columns, header, what, line, row);
+                            chunk.push((line, rows.position(), parsed));
+                            if chunk.len() == PARSED_CHUNK_ROWS {
+                                let full = std::mem::replace(
+                                    &mut chunk,
+                                    Vec::with_capacity(PARSED_CHUNK_ROWS),
+                                );
+                                if to_import.send(Ok(full)).is_err() {
+                                    return; // the import stopped
+                                }
+                            }
+                        }
+                        Ok(None) => {
+                            let _ = to_import.send(Ok(chunk));
+                            return;
+                        }
+                        Err(e) => {
+                            let _ = to_import.send(Ok(chunk));
+                            let _ = to_import.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+            });
+            for chunk in parsed {
+                for (line, position, parsed) in chunk? {
+                    let start = std::mem::replace(&mut row_start, position);
+                    total += 1;
+                    progress.set(total as u64, position);
+                    let written = match parsed {
+                        Parsed::TimelineJsTitle => continue,
+                        Parsed::Bad(message, raw) => {
+                            bad.add(line, message, raw)?;
+                            continue;
+                        }
+                        // Rows are still matched after a bad row (the change
+                        // is not written then), so that a second row for one
+                        // record, or one bad for what the database holds, is
+                        // reported too.
+                        Parsed::Event(row) => importer.event(&mut bulk, row),
+                        Parsed::Claim(row) => importer.claim(&mut bulk, row),
+                    };
+                    // A row can be bad for what the database holds (it names
+                    // two events at once): reported as any bad row.
+                    if let Some(message) =
+                        written.map_err(|e| e.context(format!("{}:{line}", self.label)))?
+                    {
+                        let raw = tabular::raw_fields_at(self.path, start, position)?;
+                        bad.add(line, message, raw)?;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Pass {
+            importer,
+            bulk,
+            bad,
+            total,
+            progress,
+        })
+    }
 }
 
 /// The bad rows of an import, and (with --skip-bad, not in a dry run)
