@@ -257,7 +257,8 @@ fn new_table() -> Table {
 
 /// An output file or stdout. A regular file is written beside its
 /// destination and renamed into place by `finish`, so a failed command
-/// leaves no partial file; through a symbolic link, the file it names is
+/// leaves no partial file (and, on Linux, a killed one leaves none either:
+/// see [`Pending`]); through a symbolic link, the file it names is
 /// replaced (the link stays), with the permissions it had. A device, FIFO or
 /// socket (`/dev/null`, a named pipe) is written to, never replaced.
 pub struct Output {
@@ -268,13 +269,104 @@ pub struct Output {
 /// Where a file output is renamed to, and with which permissions.
 struct Target {
     path: PathBuf,
-    temp: tempfile::NamedTempFile,
+    temp: Pending,
     #[cfg(unix)]
     mode: u32,
     /// The owner of the file replaced, kept where the system lets this
     /// process give it away (root).
     #[cfg(unix)]
     owner: Option<(u32, u32)>,
+}
+
+/// The file an output is written to before `finish` moves it into place.
+enum Pending {
+    /// A file without a name (`O_TMPFILE`) in the destination's directory:
+    /// an export killed before it finishes (Ctrl-C, `kill`) leaves nothing
+    /// behind, where a named temporary file would stay as a hidden file as
+    /// large as the export. It gets a name only when it is whole.
+    #[cfg(target_os = "linux")]
+    Unnamed { file: File, dir: PathBuf },
+    /// A hidden temporary file beside the destination, where the system or
+    /// the file system has no unnamed files.
+    Named(tempfile::NamedTempFile),
+}
+
+impl Pending {
+    fn new_in(dir: &Path) -> io::Result<Pending> {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::fs::{Mode, OFlags, CWD};
+            let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
+            if let Ok(fd) = rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o600)) {
+                return Ok(Pending::Unnamed {
+                    file: File::from(fd),
+                    dir: dir.to_path_buf(),
+                });
+            }
+        }
+        tempfile::NamedTempFile::new_in(dir).map(Pending::Named)
+    }
+
+    fn as_file(&self) -> &File {
+        match self {
+            #[cfg(target_os = "linux")]
+            Pending::Unnamed { file, .. } => file,
+            Pending::Named(temp) => temp.as_file(),
+        }
+    }
+
+    /// Another handle on the file, to write through.
+    fn writer(&self) -> io::Result<File> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Pending::Unnamed { file, .. } => file.try_clone(),
+            Pending::Named(temp) => temp.reopen(),
+        }
+    }
+
+    /// Puts the whole file at `path`, replacing what is there in one step.
+    fn persist(self, path: &Path) -> io::Result<()> {
+        match self {
+            #[cfg(target_os = "linux")]
+            Pending::Unnamed { mut file, dir } => {
+                // The file gets a hidden random name beside `path` for the
+                // moment between linking it and renaming it over `path`.
+                use std::os::fd::AsRawFd;
+                let fd = format!("/proc/self/fd/{}", file.as_raw_fd());
+                let link = |name: &Path| {
+                    use rustix::fs::{AtFlags, CWD};
+                    rustix::fs::linkat(CWD, fd.as_str(), CWD, name, AtFlags::SYMLINK_FOLLOW)
+                        .map_err(io::Error::from)
+                };
+                match tempfile::Builder::new().make_in(&dir, link) {
+                    Ok(named) => named,
+                    // No /proc to link through: copy the bytes to a named
+                    // temporary file instead.
+                    Err(_) => {
+                        use std::io::{Seek, SeekFrom};
+                        let mut copy = tempfile::NamedTempFile::new_in(&dir)?;
+                        file.seek(SeekFrom::Start(0))?;
+                        io::copy(&mut file, copy.as_file_mut())?;
+                        let meta = file.metadata()?;
+                        copy.as_file().set_permissions(meta.permissions())?;
+                        {
+                            use std::os::unix::fs::MetadataExt;
+                            let _ = std::os::unix::fs::fchown(
+                                copy.as_file(),
+                                Some(meta.uid()),
+                                Some(meta.gid()),
+                            );
+                        }
+                        return copy.persist(path).map(drop).map_err(|e| e.error);
+                    }
+                }
+                .persist(path)
+                .map(drop)
+                .map_err(|e| e.error)
+            }
+            Pending::Named(temp) => temp.persist(path).map(drop).map_err(|e| e.error),
+        }
+    }
 }
 
 /// The path `path` names through any symbolic links, followed one by one
@@ -417,8 +509,8 @@ impl Output {
                 dir.display()
             )));
         }
-        let temp = tempfile::NamedTempFile::new_in(&dir).map_err(cannot)?;
-        let file: File = temp.reopen()?;
+        let temp = Pending::new_in(&dir).map_err(cannot)?;
+        let file: File = temp.writer()?;
         Ok(Output {
             target: Some(Target {
                 path: real,
@@ -464,11 +556,7 @@ impl Output {
                 }
             }
             target.temp.persist(&target.path).map_err(|e| {
-                Error::bad_input(format!(
-                    "cannot write {}: {}",
-                    target.path.display(),
-                    e.error
-                ))
+                Error::bad_input(format!("cannot write {}: {e}", target.path.display()))
             })?;
         }
         Ok(())

@@ -1330,3 +1330,77 @@ fn a_one_word_alias_does_not_claim_every_full_name_ending_in_it() {
     assert!(!similar.contains("trump"), "{similar}");
     assert!(similar.contains("witkoff"), "{similar}");
 }
+
+/// Found in review of `export -o`: the export was written to a hidden
+/// temporary file beside the destination and renamed into place at the
+/// end, so a failed export left nothing, but an export killed while it
+/// wrote (Ctrl-C, `kill`) left that hidden file behind, as large as the
+/// export, in the user's folder. On Linux the file now has no name until it
+/// is whole: killed at any moment, the export leaves the folder as it was.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_killed_export_leaves_no_temporary_file_beside_its_destination() {
+    let env = TestEnv::new();
+    // Enough events that the export is still writing when it is killed.
+    let mut csv = String::from("date,title,actors\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "2025-{:02}-{:02},Meeting number {i} on the ceasefire,Person {}; Person {}\n",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 97,
+            i % 89 + 100
+        ));
+    }
+    let input = env.write_file("events.csv", &csv);
+    env.run_ok(["-q", "import", input.to_str().unwrap()]);
+    let out = env.root().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("story.ndjson"), "the version before\n").unwrap();
+
+    let mut child = env
+        .std_cmd()
+        .args(["export", "--format", "ndjson", "-o", "out/story.ndjson"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start factline");
+    // Kill it while it holds its output open: a file descriptor that points
+    // into `out` (`/proc/PID/fd`).
+    let fds = format!("/proc/{}/fd", child.id());
+    let writing = || {
+        std::fs::read_dir(&fds)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(&out)))
+    };
+    let mut caught = false;
+    while child.try_wait().unwrap().is_none() {
+        if writing() {
+            child.kill().unwrap();
+            caught = true;
+            break;
+        }
+    }
+    child.wait().unwrap();
+    assert!(
+        caught,
+        "the export ended before it could be killed while writing"
+    );
+
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["story.ndjson"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("story.ndjson")).unwrap(),
+        "the version before\n"
+    );
+    // A whole export still lands.
+    env.run_ok(["export", "--format", "ndjson", "-o", "out/story.ndjson"]);
+    assert!(std::fs::read_to_string(out.join("story.ndjson"))
+        .unwrap()
+        .contains("Meeting number 19999"));
+}
