@@ -607,3 +607,75 @@ fn a_lost_longest_span_is_found_and_repaired() {
     assert_eq!(env.run_ok(window), before);
     assert!(env.run_ok(["check"]).starts_with("ok: "));
 }
+
+/// A time interval that ends before it starts was stored by factline
+/// before intervals were ordered by their instants; it is read back as
+/// stored, so the event can be shown and corrected. `check` used to pass
+/// such a database; it now names the event and says how to correct it. And
+/// a dump holding it, as the current version or in the event's history,
+/// was refused by `import` (`invalid date …`), so the database could not be
+/// moved or rebuilt from its own export; the dump now carries it as stored.
+#[test]
+fn check_names_an_event_whose_stored_date_a_dump_could_not_carry() {
+    let env = TestEnv::new();
+    let id = env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Night talks",
+        "--date",
+        "2025-10-24T20:00:00Z/2025-10-24T22:00:00Z",
+    ]);
+    let id = id.trim();
+    env.run_ok(["check"]);
+    // As an earlier factline stored it: 22:00 to 20:00 UTC.
+    let backwards = "2025-10-24T22:00:00Z/2025-10-24T20:00:00Z";
+    damage(env.db(), |entries| {
+        let key = format!("e{id}").into_bytes();
+        let mut event: factline::model::Event =
+            factline::codec::decode(&entries[&key]).expect("the event");
+        event.date = factline::model::Date::parse_stored(backwards).expect("read as stored");
+        entries.insert(key, factline::codec::encode(&event));
+    });
+    // The index entries that hold the date are made again from the record.
+    env.output(["check", "--repair"]);
+
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains(&format!(
+            "event {id}: date {backwards}: interval ends before it starts"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("factline event edit {id} --date")),
+        "{out}"
+    );
+    // The event is still shown; its dump imports, with the problem.
+    assert!(env.run_ok(["timeline"]).contains("Night talks"));
+    let dump = env.path("before.ndjson");
+    env.run_ok(["export", "-o", dump.to_str().unwrap()]);
+    let moved = TestEnv::new();
+    moved.run_ok(["import", dump.to_str().unwrap()]);
+    assert_eq!(moved.export_ndjson(), env.export_ndjson());
+    assert_eq!(moved.output(["check"]).status.code(), Some(1));
+    // The edit the message names puts it right.
+    env.run_ok([
+        "event",
+        "edit",
+        id,
+        "--date",
+        "2025-10-24T20:00:00Z/2025-10-24T22:00:00Z",
+    ]);
+    env.run_ok(["check"]);
+    // The history keeps the version as it was, and travels in the dump.
+    let dump = env.path("after.ndjson");
+    env.run_ok(["export", "-o", dump.to_str().unwrap()]);
+    let other = TestEnv::new();
+    other.run_ok(["import", dump.to_str().unwrap()]);
+    assert_eq!(other.export_ndjson(), env.export_ndjson());
+    other.run_ok(["check"]);
+    assert!(other.run_ok(["history", id]).contains(backwards));
+}

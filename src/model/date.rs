@@ -989,6 +989,13 @@ impl Date {
         parse_text(s).map_err(|reason| DateError::invalid(s, &reason))
     }
 
+    /// Why a stored date would be refused if it were typed or imported now
+    /// (the reason alone, without the examples of [`DateError`]), if it
+    /// would: `check` reports such a date, which a dump cannot carry.
+    pub fn refused_as_input(s: &str) -> Option<String> {
+        parse_text(s).err()
+    }
+
     /// A date read back from the store: [`Date::parse_edtf`], except that a
     /// time interval stored before its times were compared as instants is
     /// read as it was stored (see `Reading::Stored`).
@@ -2022,16 +2029,15 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        // The store's encoding (bincode) is not human-readable; JSON (a dump
-        // being imported) is input, read with every rule.
-        let stored = !deserializer.is_human_readable();
-        deserializer.deserialize_str(DateVisitor { stored })
+        // Read as stored, in the store's encoding (bincode) and in JSON (a
+        // dump, the lossless form of what a database stored, every earlier
+        // version included): a date an earlier factline stored must travel
+        // in a dump as it does in a backup (`check` names it, to correct).
+        deserializer.deserialize_str(DateVisitor)
     }
 }
 
-struct DateVisitor {
-    stored: bool,
-}
+struct DateVisitor;
 
 impl Visitor<'_> for DateVisitor {
     type Value = Date;
@@ -2042,12 +2048,7 @@ impl Visitor<'_> for DateVisitor {
 
     // `visit_borrowed_str` defaults to this.
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-        let read = if self.stored {
-            Date::parse_stored
-        } else {
-            Date::parse_edtf
-        };
-        read(v).map_err(E::custom)
+        Date::parse_stored(v).map_err(E::custom)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Date, E> {
@@ -2901,7 +2902,9 @@ mod tests {
             let (back, _): (Date, usize) =
                 bincode::serde::decode_from_slice(&bytes, config).unwrap();
             assert_eq!(back, stored);
-            assert!(serde_json::from_value::<Date>(serde_json::json!(text)).is_err());
+            // So it is from a dump.
+            let dumped: Date = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert_eq!(dumped, stored);
         }
         // 01:00+05:00 on the 25th is 20:00 UTC on the 24th: in order, and
         // both days as written bound it.

@@ -1227,6 +1227,19 @@ impl Audit {
                         if event.meta.retracted.is_none() {
                             self.max_span = self.max_span.max(finite_span(event));
                         }
+                        // A date an earlier factline stored that this one
+                        // refuses (a time interval ending before it starts,
+                        // read back as stored): wrong, and the user's to
+                        // correct, as only they know which end is right.
+                        let date = event.date.as_str();
+                        if let Some(reason) = crate::model::Date::refused_as_input(date) {
+                            self.problems.push(format!(
+                                "event {id}: date {date}: {reason} (stored by an earlier \
+                                 factline, which compared only the days); correct it with \
+                                 `factline event edit {id} --date …`",
+                                id = event.id,
+                            ));
+                        }
                     }
                     for (key, value) in record.index_entries() {
                         self.expected.push(&key, &value)?;
