@@ -1404,3 +1404,66 @@ fn a_killed_export_leaves_no_temporary_file_beside_its_destination() {
         .unwrap()
         .contains("Meeting number 19999"));
 }
+
+/// Found by filling a small disk with an import: the error was sled's debug
+/// dump (`IO error: Os { code: 28, kind: StorageFull, … }`) and every
+/// command after it said `IO error: No space left on device`, naming
+/// neither the disk nor what to do. Runs only where the test can mount a
+/// small tmpfs (root on Linux); elsewhere it says so and passes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_named_as_such_and_the_interrupted_import_is_undone_after() {
+    struct Mount(std::path::PathBuf);
+    impl Drop for Mount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let env = TestEnv::new();
+    let disk = env.path("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+        .arg(&disk)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _mount = Mount(disk.clone());
+    let db = disk.join("story.db");
+    let db = db.to_str().unwrap();
+    env.run_ok(["--db", db, "-q", "example"]);
+    let before = env.run_ok(["--db", db, "export"]);
+    let mut csv = String::from("date,title,actors\n");
+    for i in 0..30_000 {
+        csv.push_str(&format!(
+            "2024-{:02}-{:02},Event {i},A{}; B{}\n",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 2000,
+            i % 1500
+        ));
+    }
+    let rows = env.write_file("rows.csv", &csv);
+
+    let stderr = env.fail(3, ["--db", db, "import", rows.to_str().unwrap()]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("no space left on the disk of database"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Os {"), "{stderr}");
+
+    // With room again, the import cut short is undone and the data whole.
+    let grown = std::process::Command::new("mount")
+        .args(["-o", "remount,size=40m"])
+        .arg(&disk)
+        .status()
+        .unwrap();
+    assert!(grown.success());
+    env.run_ok(["--db", db, "check"]);
+    assert_eq!(env.run_ok(["--db", db, "export"]), before);
+}

@@ -1906,6 +1906,20 @@ fn sled_error(path: &Path, e: sled::Error) -> Error {
             "database {} is damaged (its storage files hold corrupted data); restore a backup or re-import an NDJSON dump",
             path.display()
         )),
+        sled::Error::Io(io) if is_disk_full(&io) => Error::database(format!(
+            "no space left on the disk of database {}: free some space and run the command \
+             again (a change cut short is undone when the database is next opened)",
+            path.display()
+        )),
         other => Error::database(format!("database {}: {other}", path.display())),
     }
+}
+
+/// Whether an error of sled's is the disk filling up. sled passes some of
+/// them on as text (`Os { code: 28, kind: StorageFull, … }`), so the text
+/// is read too.
+fn is_disk_full(io: &std::io::Error) -> bool {
+    io.kind() == std::io::ErrorKind::StorageFull
+        || io.raw_os_error() == Some(28)
+        || io.to_string().contains("StorageFull")
 }
