@@ -192,20 +192,40 @@ pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     Some((start, end))
 }
 
+/// The date a postponement moved an event from, given the event's versions
+/// oldest first (the current one last), when it is postponed: the date it
+/// was planned for when it was postponed (that of the version before its
+/// latest run of postponed versions, or of its first version when it was
+/// recorded postponed), if its date has changed since. None for an event
+/// that is not postponed, or that was postponed with no new date, even
+/// one that had moved before ("26 Nov 2025 (postponed)" for a meeting
+/// rescheduled from 19 to 26 Nov and then postponed).
+pub fn postponed_from(versions: &[Event]) -> Option<&Date> {
+    let current = versions.last()?;
+    if current.status != Status::Postponed {
+        return None;
+    }
+    let planned = match versions.iter().rposition(|v| v.status != Status::Postponed) {
+        Some(before) => &versions[before].date,
+        None => &versions.first()?.date,
+    };
+    (planned.as_str() != current.date.as_str()).then_some(planned)
+}
+
 /// A factline event as a TimelineJS slide, or None when its date has no
-/// known day at all (`../..`). `first_date` is the date a postponed event
-/// was first planned for, when it has moved since: the display names it
-/// ("~Dec 2025 (postponed from 19 Nov 2025)").
+/// known day at all (`../..`). `postponed_from` is the date a postponed
+/// event's postponement moved it from ([`postponed_from`]): the display
+/// names it ("~Dec 2025 (postponed from 19 Nov 2025)").
 pub fn slide(
     event: &Event,
-    first_date: Option<&Date>,
+    postponed_from: Option<&Date>,
     actors: &[String],
     sources: &[String],
 ) -> Option<Slide> {
     let date = &event.date;
     let (start, end) = bounds(date)?;
     let mut display = date.human();
-    match (event.status, first_date) {
+    match (event.status, postponed_from) {
         (Status::Occurred, _) => {}
         (Status::Postponed, Some(first)) => {
             display.push_str(&format!("{POSTPONED_FROM}{})", first.human()));
@@ -506,15 +526,17 @@ fn entity_at(text: &str) -> Option<&str> {
     valid.then(|| &text[..end + 2])
 }
 
-/// How [`slide`] names the date a postponed event was first planned for,
-/// after its new date: "~Dec 2025 (postponed from 19 Nov 2025)".
+/// How [`slide`] names the date a postponement moved an event from
+/// ([`postponed_from`]), after its new date: "~Dec 2025 (postponed from 19
+/// Nov 2025)".
 const POSTPONED_FROM: &str = " (postponed from ";
 
 /// The status a Display Date cell gives, and the text of its date, only
 /// in the form [`slide`] writes them: a date as [`Date::human`] writes it
 /// ([`names_date`]), a space and the status in brackets as factline names
-/// it ("19 Nov 2025 (postponed)", "since 2022 (reported)"), or a postponed
-/// event's first date so ("~Dec 2025 (postponed from 19 Nov 2025)").
+/// it ("19 Nov 2025 (postponed)", "since 2022 (reported)"), or the date a
+/// postponement moved the event from so ("~Dec 2025 (postponed from 19
+/// Nov 2025)").
 /// None for any other cell: "19 Nov 2025 (Cancelled)", "Nov 2025
 /// (cancelled, then rebooked)" and "Summit (cancelled)" say no status.
 pub fn read_status(cell: &str) -> Option<(&str, Status)> {
@@ -885,6 +907,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.display_date, "~Dec 2025 (postponed from 19 Nov 2025)");
+
+        // An event recorded postponed, and moved since, was moved from its
+        // first date; one never moved names none.
+        let recorded = [
+            event("2025-11-19", Status::Postponed),
+            event("2025-12~", Status::Postponed),
+        ];
+        assert_eq!(postponed_from(&recorded), Some(&first));
+        assert_eq!(postponed_from(&recorded[..1]), None);
+        assert_eq!(postponed_from(&[]), None);
 
         let mut e = event("2025", Status::Occurred);
         e.title = "<b>bold</b> & co".into();

@@ -315,3 +315,100 @@ fn open_ended_dates_with_unspecified_digits_or_qualifiers_come_back_from_the_she
         assert_eq!(event_titled(&new, &title)["date"], *date, "{title}");
     }
 }
+
+/// The slide of `id` in `env`'s TimelineJS JSON.
+fn slide(env: &TestEnv, id: &str) -> Value {
+    let json: Value =
+        serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+    json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["unique_id"] == id)
+        .unwrap_or_else(|| panic!("no slide {id} in {json}"))
+        .clone()
+}
+
+/// A meeting scheduled for 19 Nov, rescheduled to 26 Nov and then
+/// postponed with no new date was written "26 Nov 2025 (postponed from 19
+/// Nov 2025)", as if the postponement had moved it to 26 Nov. "(postponed
+/// from …)" now names the date a postponement moved the event from, and
+/// only when it did.
+#[test]
+fn timelinejs_names_the_date_a_postponement_moved_the_event_from_and_only_then() {
+    let env = TestEnv::new();
+    let add = |id: &str| {
+        env.run_ok([
+            "-q",
+            "event",
+            "add",
+            "--id",
+            id,
+            "--title",
+            id,
+            "--date",
+            "2025-11-19",
+            "--kind",
+            "meeting",
+            "--status",
+            "scheduled",
+        ]);
+    };
+    let postpone_to = |id: &str, to: Option<&str>| {
+        let mut args = vec!["-q", "event", "postpone", id];
+        args.extend(to.map(|to| ["--to", to]).into_iter().flatten());
+        env.run_ok(args);
+    };
+    let reschedule = |id: &str, to: &str| {
+        env.run_ok(["-q", "event", "reschedule", id, "--to", to]);
+    };
+    // Rescheduled, then postponed with no new date.
+    add("again");
+    reschedule("again", "2025-11-26");
+    postpone_to("again", None);
+    // Postponed to a new date.
+    add("moved");
+    postpone_to("moved", Some("2025-12~"));
+    // Rescheduled, then postponed to a new date: from the rescheduled one.
+    add("both");
+    reschedule("both", "2025-11-26");
+    postpone_to("both", Some("2025-12-03"));
+    // Postponed, and later given its new date.
+    add("later");
+    postpone_to("later", None);
+    postpone_to("later", Some("2025-12-03"));
+    // Postponed, with no new date.
+    add("plain");
+    postpone_to("plain", None);
+
+    let expected = [
+        ("again", "26 Nov 2025 (postponed)"),
+        ("moved", "~Dec 2025 (postponed from 19 Nov 2025)"),
+        ("both", "3 Dec 2025 (postponed from 26 Nov 2025)"),
+        ("later", "3 Dec 2025 (postponed from 19 Nov 2025)"),
+        ("plain", "19 Nov 2025 (postponed)"),
+    ];
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    for (id, display) in expected {
+        assert_eq!(slide(&env, id)["display_date"], display, "{id}");
+        assert!(
+            text.contains(&format!(",{display},{id},")),
+            "{id} in {text}"
+        );
+    }
+    // The timeline says the same: the date, postponed.
+    let again = event_titled(&env, "again");
+    assert_eq!(
+        (again["date"].as_str(), again["status"].as_str()),
+        (Some("2025-11-26"), Some("postponed"))
+    );
+    // The sheet reads back into its database unchanged.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}
