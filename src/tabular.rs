@@ -476,9 +476,7 @@ impl Columns {
         // same bounds and the same times of day (the zone it adds to them).
         let display = self.display_date.and_then(|i| row.get(i));
         if let Some(shown) = display.and_then(|cell| crate::timelinejs::read_display(cell)) {
-            if crate::timelinejs::bounds(&shown) == crate::timelinejs::bounds(&bounded)
-                && crate::timelinejs::clocks(&shown) == crate::timelinejs::clocks(&bounded)
-            {
+            if crate::timelinejs::shows(&shown, &bounded) {
                 return Ok(shown);
             }
         }

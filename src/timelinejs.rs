@@ -4,8 +4,11 @@
 //! at the date's precision (finer where a bound falls inside that unit:
 //! `2025-1X` starts in October 2025), and `display_date` says what the source said:
 //! "~Aug 2025", "since Jan 2025", "19 Nov 2025 (postponed)", "~Dec 2025
-//! (postponed from 19 Nov 2025)". Import reads a sheet back: the date,
-//! and the status in that form only ([`read_status`]).
+//! (postponed from 19 Nov 2025)". A time interval is written in one zone
+//! ([`in_one_zone`]). Import reads a sheet back: the date, and the status
+//! in that form only ([`read_status`]).
+
+use std::borrow::Cow;
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -158,10 +161,42 @@ fn end_precision(date: &Date) -> Precision {
         .map_or(date.precision(), |end| end.precision())
 }
 
+/// A date as TimelineJS writes it, in one zone: a time interval whose ends
+/// name different offsets (`2025-10-25T01:00:00+03:00/2025-10-24T23:00:00Z`,
+/// 22:00 to 23:00 UTC) with its end at the same instant in the start's
+/// offset (`2025-10-25T01:00:00+03:00/2025-10-25T02:00:00+03:00`). TimelineJS
+/// knows no zone, so each end's days and clock times as written would put
+/// the slide's ends at other instants. Any other date is as it is: an end
+/// without an offset names no instant to convert.
+pub fn in_one_zone(date: &Date) -> Cow<'_, Date> {
+    let text = date.as_str();
+    let moved = text.split_once('/').and_then(|(start, end)| {
+        let at = |end: &str| chrono::DateTime::parse_from_rfc3339(end).ok();
+        let (from, to) = (at(start)?, at(end)?);
+        if from.offset() == to.offset() {
+            return None;
+        }
+        // The start's offset as written (`Z`, `+03:00`), after its clock.
+        let zone = start.get("2025-10-25T01:00:00".len()..)?;
+        let end = to.with_timezone(from.offset()).format("%Y-%m-%dT%H:%M:%S");
+        Date::parse_edtf(&format!("{start}/{end}{zone}")).ok()
+    });
+    match moved {
+        Some(date) => Cow::Owned(date),
+        None => Cow::Borrowed(date),
+    }
+}
+
 /// A date's bounds as TimelineJS writes them (start, and end when the
 /// date spans more than its start's unit), or None when it has no known
 /// day at all (`../..`). Dates with the same bounds are one date in a sheet.
+/// A time interval's days are those of one zone ([`in_one_zone`]).
 pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
+    written_bounds(&in_one_zone(date))
+}
+
+/// [`bounds`] of the days as the date writes them.
+fn written_bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     let interval = date.as_str().contains('/');
     let (start, end) = match (date.earliest(), date.latest()) {
         // An open start: TimelineJS needs a start, so it is the known end.
@@ -192,20 +227,42 @@ pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     Some((start, end))
 }
 
+/// The date a postponement moved an event from, given the event's versions
+/// oldest first (the current one last), when it is postponed: the date it
+/// was planned for when it was postponed (that of the version before its
+/// latest run of postponed versions, or of its first version when it was
+/// recorded postponed), if its date has changed since. None for an event
+/// that is not postponed, or that was postponed with no new date, even
+/// one that had moved before ("26 Nov 2025 (postponed)" for a meeting
+/// rescheduled from 19 to 26 Nov and then postponed).
+pub fn postponed_from(versions: &[Event]) -> Option<&Date> {
+    let current = versions.last()?;
+    if current.status != Status::Postponed {
+        return None;
+    }
+    let planned = match versions.iter().rposition(|v| v.status != Status::Postponed) {
+        Some(before) => &versions[before].date,
+        None => &versions.first()?.date,
+    };
+    (planned.as_str() != current.date.as_str()).then_some(planned)
+}
+
 /// A factline event as a TimelineJS slide, or None when its date has no
-/// known day at all (`../..`). `first_date` is the date a postponed event
-/// was first planned for, when it has moved since: the display names it
-/// ("~Dec 2025 (postponed from 19 Nov 2025)").
+/// known day at all (`../..`). `postponed_from` is the date a postponed
+/// event's postponement moved it from ([`postponed_from`]): the display
+/// names it ("~Dec 2025 (postponed from 19 Nov 2025)").
 pub fn slide(
     event: &Event,
-    first_date: Option<&Date>,
+    postponed_from: Option<&Date>,
     actors: &[String],
     sources: &[String],
 ) -> Option<Slide> {
-    let date = &event.date;
+    // Both ends in one zone: the slide's, the columns' and the Display
+    // Date's clock times are the same.
+    let date = &*in_one_zone(&event.date);
     let (start, end) = bounds(date)?;
     let mut display = date.human();
-    match (event.status, first_date) {
+    match (event.status, postponed_from) {
         (Status::Occurred, _) => {}
         (Status::Postponed, Some(first)) => {
             display.push_str(&format!("{POSTPONED_FROM}{})", first.human()));
@@ -230,8 +287,8 @@ pub fn slide(
     // its Time columns ([`csv_row`]).
     let (start_clock, end_clock) = clocks(date);
     Some(Slide {
-        start_date: start.with_clock(start_clock),
-        end_date: end.map(|end| end.with_clock(end_clock)),
+        start_date: start.with_clock(start_clock.as_deref()),
+        end_date: end.map(|end| end.with_clock(end_clock.as_deref())),
         display_date: display,
         times: times(date),
         text: Text {
@@ -506,15 +563,17 @@ fn entity_at(text: &str) -> Option<&str> {
     valid.then(|| &text[..end + 2])
 }
 
-/// How [`slide`] names the date a postponed event was first planned for,
-/// after its new date: "~Dec 2025 (postponed from 19 Nov 2025)".
+/// How [`slide`] names the date a postponement moved an event from
+/// ([`postponed_from`]), after its new date: "~Dec 2025 (postponed from 19
+/// Nov 2025)".
 const POSTPONED_FROM: &str = " (postponed from ";
 
 /// The status a Display Date cell gives, and the text of its date, only
 /// in the form [`slide`] writes them: a date as [`Date::human`] writes it
 /// ([`names_date`]), a space and the status in brackets as factline names
-/// it ("19 Nov 2025 (postponed)", "since 2022 (reported)"), or a postponed
-/// event's first date so ("~Dec 2025 (postponed from 19 Nov 2025)").
+/// it ("19 Nov 2025 (postponed)", "since 2022 (reported)"), or the date a
+/// postponement moved the event from so ("~Dec 2025 (postponed from 19
+/// Nov 2025)").
 /// None for any other cell: "19 Nov 2025 (Cancelled)", "Nov 2025
 /// (cancelled, then rebooked)" and "Summit (cancelled)" say no status.
 pub fn read_status(cell: &str) -> Option<(&str, Status)> {
@@ -661,17 +720,38 @@ fn read_end(text: &str) -> Option<String> {
 
 /// The times of day of a date's start and end, as a sheet's Time and End
 /// Time columns write them: `14:00`, or `14:00:30` with seconds (TimelineJS
-/// knows no time zone: the Display Date names it, "24 Oct 2025 14:00 UTC").
+/// knows no time zone: the Display Date names it, "24 Oct 2025 14:00 UTC";
+/// a time interval's ends are in one zone, [`in_one_zone`]).
 pub fn times(date: &Date) -> (Option<String>, Option<String>) {
     let (start, end) = clocks(date);
-    let written =
-        |clock: Option<&str>| clock.map(|c| c.strip_suffix(":00").unwrap_or(c).to_string());
+    let written = |clock: Option<String>| {
+        clock.map(|c| c.strip_suffix(":00").map_or(c.clone(), str::to_string))
+    };
     (written(start), written(end))
+}
+
+/// The times of day (`14:00:00`) of a date's start and end in one zone
+/// ([`in_one_zone`]), without it.
+fn clocks(date: &Date) -> (Option<String>, Option<String>) {
+    let date = in_one_zone(date);
+    let (start, end) = written_clocks(&date);
+    (start.map(str::to_string), end.map(str::to_string))
+}
+
+/// Whether a Display Date's date is the date of a sheet row's Year…End
+/// Time columns: it has their bounds and times of day as the export writes
+/// them ([`bounds`], [`clocks`]), or as an earlier factline wrote a time
+/// interval whose ends name different offsets, each end's clock as written
+/// on the days of the date's bounds, so that its sheets still read back.
+pub fn shows(display: &Date, columns: &Date) -> bool {
+    (bounds(display), clocks(display)) == (bounds(columns), clocks(columns))
+        || (written_bounds(display), written_clocks(display))
+            == (written_bounds(columns), written_clocks(columns))
 }
 
 /// The times of day (`14:00:00`) a date's text gives its start and its
 /// end, without their zones.
-pub fn clocks(date: &Date) -> (Option<&str>, Option<&str>) {
+fn written_clocks(date: &Date) -> (Option<&str>, Option<&str>) {
     let text = date.as_str();
     fn clock(end: &str) -> Option<&str> {
         end.split_once('T').and_then(|(_, time)| time.get(..8))
@@ -886,6 +966,16 @@ mod tests {
         .unwrap();
         assert_eq!(s.display_date, "~Dec 2025 (postponed from 19 Nov 2025)");
 
+        // An event recorded postponed, and moved since, was moved from its
+        // first date; one never moved names none.
+        let recorded = [
+            event("2025-11-19", Status::Postponed),
+            event("2025-12~", Status::Postponed),
+        ];
+        assert_eq!(postponed_from(&recorded), Some(&first));
+        assert_eq!(postponed_from(&recorded[..1]), None);
+        assert_eq!(postponed_from(&[]), None);
+
         let mut e = event("2025", Status::Occurred);
         e.title = "<b>bold</b> & co".into();
         let s = slide(&e, None, &["A <x>".into()], &[]).unwrap();
@@ -903,6 +993,40 @@ mod tests {
         assert_eq!(s.start_date, ymd("2025", None, None));
         let s = slide(&event("../2026-0X", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2026", Some("9"), None));
+
+        // A time interval's ends in the start's offset, when they differ.
+        for (date, written) in [
+            (
+                "2025-10-25T01:00:00+03:00/2025-10-24T23:00:00Z",
+                "2025-10-25T01:00:00+03:00/2025-10-25T02:00:00+03:00",
+            ),
+            (
+                "2025-10-24T23:00:00Z/2025-10-25T01:00:00-01:30",
+                "2025-10-24T23:00:00Z/2025-10-25T02:30:00Z",
+            ),
+            // The same offset written two ways, an end without one, a
+            // day without a time: as they are.
+            (
+                "2025-10-24T23:00:00Z/2025-10-25T01:00:00+00:00",
+                "2025-10-24T23:00:00Z/2025-10-25T01:00:00+00:00",
+            ),
+            (
+                "2025-10-24T23:00:00Z/2025-10-25T01:00:00",
+                "2025-10-24T23:00:00Z/2025-10-25T01:00:00",
+            ),
+            (
+                "2025-10-24T23:00:00Z/2025-10-26",
+                "2025-10-24T23:00:00Z/2025-10-26",
+            ),
+            // An end the start's offset would put past year 9999.
+            (
+                "9999-12-31T23:00:00+05:00/9999-12-31T20:00:00-05:00",
+                "9999-12-31T23:00:00+05:00/9999-12-31T20:00:00-05:00",
+            ),
+        ] {
+            let date: Date = date.parse().unwrap();
+            assert_eq!(in_one_zone(&date).as_str(), written, "{date}");
+        }
 
         let s = slide(&event("../2025-11", Status::Occurred), None, &[], &[]).unwrap();
         assert_eq!(s.start_date, ymd("2025", Some("11"), None));

@@ -315,3 +315,229 @@ fn open_ended_dates_with_unspecified_digits_or_qualifiers_come_back_from_the_she
         assert_eq!(event_titled(&new, &title)["date"], *date, "{title}");
     }
 }
+
+/// The slide of `id` in `env`'s TimelineJS JSON.
+fn slide(env: &TestEnv, id: &str) -> Value {
+    let json: Value =
+        serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+    json["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["unique_id"] == id)
+        .unwrap_or_else(|| panic!("no slide {id} in {json}"))
+        .clone()
+}
+
+/// A time interval whose ends name different offsets (a call from 22:00 to
+/// 23:00 UTC, its start written in Kyiv time) was written with each end's
+/// clock as written on the days of its bounds: 24 Oct 01:00 to 25 Oct
+/// 23:00, a 46-hour slide starting 21 hours early. Both ends are now
+/// written in the start's offset, in the sheet's columns and the JSON's
+/// dates and Display Date alike, and the sheet still reads back.
+#[test]
+fn a_time_interval_whose_ends_name_different_offsets_spans_its_real_instants_in_timelinejs() {
+    let env = TestEnv::new();
+    for (id, title, date) in [
+        (
+            "call",
+            "Late call",
+            "2025-10-25T01:00:00+03:00/2025-10-24T23:00:00Z",
+        ),
+        (
+            "hour",
+            "Hour",
+            "2025-11-17T10:00:00Z/2025-11-17T12:00:00+01:00",
+        ),
+        // Across midnight in the start's offset: the end's day too.
+        (
+            "night",
+            "Night talks",
+            "2025-11-20T22:30:00-05:00/2025-11-21T07:15:30+02:00",
+        ),
+        // The same offset at both ends, and an end without one, as written.
+        (
+            "same",
+            "Same zone",
+            "2025-10-24T10:00:00+03:00/2025-10-24T12:00:00+03:00",
+        ),
+        (
+            "plain",
+            "No zone",
+            "2025-10-24T10:00:00Z/2025-10-24T12:00:00",
+        ),
+    ] {
+        env.run_ok([
+            "-q", "event", "add", "--id", id, "--title", title, "--date", date,
+        ]);
+    }
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    for row in [
+        "\n2025,10,25,01:00,,,,02:00,25 Oct 2025 01:00 +03:00 – 25 Oct 2025 02:00 +03:00,Late call,",
+        "\n2025,11,17,10:00,,,,11:00,17 Nov 2025 10:00 UTC – 17 Nov 2025 11:00 UTC,Hour,",
+        "\n2025,11,20,22:30,2025,11,21,00:15:30,20 Nov 2025 22:30 -05:00 – 21 Nov 2025 00:15:30 -05:00,Night talks,",
+        "\n2025,10,24,10:00,,,,12:00,24 Oct 2025 10:00 +03:00 – 24 Oct 2025 12:00 +03:00,Same zone,",
+        "\n2025,10,24,10:00,,,,12:00,24 Oct 2025 10:00 UTC – 24 Oct 2025 12:00,No zone,",
+    ] {
+        assert!(text.contains(row), "{row} in {text}");
+    }
+
+    let call = slide(&env, "call");
+    assert_eq!(
+        call["start_date"],
+        serde_json::json!({"year": "2025", "month": "10", "day": "25", "hour": "1", "minute": "0"})
+    );
+    assert_eq!(call["end_date"], Value::Null, "{call}");
+    assert_eq!(
+        call["display_date"],
+        "25 Oct 2025 01:00 +03:00 – 25 Oct 2025 02:00 +03:00"
+    );
+    let night = slide(&env, "night");
+    assert_eq!(
+        night["end_date"],
+        serde_json::json!({"year": "2025", "month": "11", "day": "21", "hour": "0", "minute": "15", "second": "30"})
+    );
+
+    // Into the database it came from: nothing changes.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // Into a new database: the same instants, in the start's offset, and
+    // again unchanged.
+    let other = TestEnv::new();
+    other.run_ok(["-q", "import", &sheet]);
+    for (title, date) in [
+        (
+            "Late call",
+            "2025-10-25T01:00:00+03:00/2025-10-25T02:00:00+03:00",
+        ),
+        ("Hour", "2025-11-17T10:00:00Z/2025-11-17T11:00:00Z"),
+        (
+            "Night talks",
+            "2025-11-20T22:30:00-05:00/2025-11-21T00:15:30-05:00",
+        ),
+        (
+            "Same zone",
+            "2025-10-24T10:00:00+03:00/2025-10-24T12:00:00+03:00",
+        ),
+        ("No zone", "2025-10-24T10:00:00Z/2025-10-24T12:00:00"),
+    ] {
+        assert_eq!(event_titled(&other, title)["date"], date, "{title}");
+    }
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+
+    // A sheet an earlier factline wrote, each end's clock as written on
+    // the days of the bounds, still reads as its Display Date.
+    let earlier = text.replace(
+        "\n2025,10,25,01:00,,,,02:00,25 Oct 2025 01:00 +03:00 – 25 Oct 2025 02:00 +03:00,",
+        "\n2025,10,24,01:00,2025,10,25,23:00,25 Oct 2025 01:00 +03:00 – 24 Oct 2025 23:00 UTC,",
+    );
+    assert_ne!(earlier, text);
+    env.write_file("earlier.csv", &earlier);
+    let (_, stderr) = env.run_ok_with_stderr(["import", "earlier.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    let third = TestEnv::new();
+    third.run_ok(["-q", "import", env.path("earlier.csv").to_str().unwrap()]);
+    assert_eq!(
+        event_titled(&third, "Late call")["date"],
+        "2025-10-25T01:00:00+03:00/2025-10-24T23:00:00Z"
+    );
+}
+
+/// A meeting scheduled for 19 Nov, rescheduled to 26 Nov and then
+/// postponed with no new date was written "26 Nov 2025 (postponed from 19
+/// Nov 2025)", as if the postponement had moved it to 26 Nov. "(postponed
+/// from …)" now names the date a postponement moved the event from, and
+/// only when it did.
+#[test]
+fn timelinejs_names_the_date_a_postponement_moved_the_event_from_and_only_then() {
+    let env = TestEnv::new();
+    let add = |id: &str| {
+        env.run_ok([
+            "-q",
+            "event",
+            "add",
+            "--id",
+            id,
+            "--title",
+            id,
+            "--date",
+            "2025-11-19",
+            "--kind",
+            "meeting",
+            "--status",
+            "scheduled",
+        ]);
+    };
+    let postpone_to = |id: &str, to: Option<&str>| {
+        let mut args = vec!["-q", "event", "postpone", id];
+        args.extend(to.map(|to| ["--to", to]).into_iter().flatten());
+        env.run_ok(args);
+    };
+    let reschedule = |id: &str, to: &str| {
+        env.run_ok(["-q", "event", "reschedule", id, "--to", to]);
+    };
+    // Rescheduled, then postponed with no new date.
+    add("again");
+    reschedule("again", "2025-11-26");
+    postpone_to("again", None);
+    // Postponed to a new date.
+    add("moved");
+    postpone_to("moved", Some("2025-12~"));
+    // Rescheduled, then postponed to a new date: from the rescheduled one.
+    add("both");
+    reschedule("both", "2025-11-26");
+    postpone_to("both", Some("2025-12-03"));
+    // Postponed, and later given its new date.
+    add("later");
+    postpone_to("later", None);
+    postpone_to("later", Some("2025-12-03"));
+    // Postponed, with no new date.
+    add("plain");
+    postpone_to("plain", None);
+
+    let expected = [
+        ("again", "26 Nov 2025 (postponed)"),
+        ("moved", "~Dec 2025 (postponed from 19 Nov 2025)"),
+        ("both", "3 Dec 2025 (postponed from 26 Nov 2025)"),
+        ("later", "3 Dec 2025 (postponed from 19 Nov 2025)"),
+        ("plain", "19 Nov 2025 (postponed)"),
+    ];
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    for (id, display) in expected {
+        assert_eq!(slide(&env, id)["display_date"], display, "{id}");
+        assert!(
+            text.contains(&format!(",{display},{id},")),
+            "{id} in {text}"
+        );
+    }
+    // The timeline says the same: the date, postponed.
+    let again = event_titled(&env, "again");
+    assert_eq!(
+        (again["date"].as_str(), again["status"].as_str()),
+        (Some("2025-11-26"), Some("postponed"))
+    );
+    // The sheet reads back into its database unchanged.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}

@@ -173,8 +173,7 @@ pub fn write_picture<W: Write>(
 }
 
 /// The date `event` was first recorded with, when it has moved since (a
-/// meeting postponed to a later date): pictures draw a line back to it and
-/// TimelineJS names it.
+/// meeting postponed to a later date): pictures draw a line back to it.
 fn first_date(store: &Store, event: &crate::model::Event) -> Result<Option<crate::model::Date>> {
     Ok(store
         .versions::<crate::model::Event>(&event.id)?
@@ -198,14 +197,15 @@ pub fn write_timelinejs<W: Write>(
         let actors = names.actors(&event.actors)?;
         let sources = names.live_links(&event.sources)?;
         let sources = names.sources(&sources)?;
-        // Only a postponed event's display names its first date.
-        let first = match event.status {
-            crate::model::Status::Postponed => first_date(store, event)?,
-            _ => None,
+        // Only a postponed event's display names a date, the one its
+        // postponement moved it from.
+        let versions = match event.status {
+            crate::model::Status::Postponed => store.versions(&event.id)?,
+            _ => Vec::new(),
         };
         slides.extend(crate::timelinejs::slide(
             event,
-            first.as_ref(),
+            crate::timelinejs::postponed_from(&versions),
             &actors,
             &sources,
         ));
