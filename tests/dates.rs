@@ -749,3 +749,61 @@ fn part_of_a_month_or_year_is_refused_with_what_to_write_instead() {
         assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
     }
 }
+
+/// bb16 #01, #05: a winter named by its two years is the one winter, as
+/// factline itself shows it ("winter 2025–26"), not winter 2025 up to the
+/// end of 2026; a role's span reads it the same way; and "2024–25" is the
+/// two years it names.
+#[test]
+fn a_winter_named_by_its_two_years_is_that_one_winter() {
+    let env = TestEnv::new();
+    let cases = [
+        ("a", "winter 2025–2026", "2025-24"),
+        ("b", "winter 2024-2025", "2024-24"),
+        ("c", "winter 2025 – 2026", "2025-24"),
+        // factline's own display of 2025-24 reads back.
+        ("d", "winter 2025–26", "2025-24"),
+        ("e", "about winter 2025-26", "2025-24~"),
+        ("f", "2024–25", "2024/2025"),
+        ("g", "1999 – 00", "1999/2000"),
+    ];
+    for (id, phrase, edtf) in cases {
+        assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
+    }
+    let shown = env.run_ok(["timeline"]);
+    assert!(shown.contains("winter 2025–26 "), "{shown}");
+    assert!(!shown.contains("– 2026"), "{shown}");
+    // Nothing of that winter falls in October 2026.
+    assert_eq!(window_ids(&env, &["--on", "2026-10"]), Vec::<String>::new());
+    assert_eq!(
+        window_ids(&env, &["--on", "2026-02"]),
+        sorted(&["a", "c", "d", "e"])
+    );
+
+    env.run_ok(["actor", "add", "Ukraine"]);
+    env.run_ok([
+        "actor",
+        "add",
+        "Ivan Third",
+        "--role",
+        "Minister @ Ukraine | winter 2024–2025",
+    ]);
+    let roles = env.json(["actor", "show", "Ivan Third"])["roles"].clone();
+    assert_eq!(roles[0], "Minister → Ukraine (winter 2024–25)", "{roles}");
+
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        ("winter 2025–27", "winter 2025 is winter 2025–26"),
+        ("summer 2025–26", "only a winter runs into the next year"),
+        ("2024–23", "interval ends before it starts"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert!(
+            !stderr.contains("a day needs a month"),
+            "{date:?}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

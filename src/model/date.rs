@@ -103,7 +103,13 @@
 //! on the day named, whatever weekday it is (where a week starts differs by
 //! country; the day written does not), and it needs an exact day;
 //! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
-//! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
+//! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`;
+//! `winter 2025–26` and `winter 2025–2026` → `2025-24`, the one winter from
+//! December 2025 into 2026, as factline shows it (only a winter runs into the
+//! next year: `summer 2025–26` is refused); `2024–25` → `2024/2025`, the two
+//! years (an end year of two digits is in the start's century, or the next
+//! when the start is in its century's last decade: `1999–00` → `1999/2000`),
+//! but with a hyphen and no spaces it is EDTF, where `2023-24` is winter 2023.
 //! Relative phrases (`yesterday`, `last week`, `later this month`) and all-numeric dates
 //! (`03/04/2025`) are refused with a suggestion: what they mean depends on
 //! when and where they were written, and the record must not. A part of a
@@ -1808,6 +1814,48 @@ impl Partial {
     }
 }
 
+/// The year an interval's end names with two digits after a start that is
+/// a year or a season of one: `2024–25` ends in 2025, `1999–00` in 2000
+/// (the start's century, or the next one when the start is in its
+/// century's last decade), and `winter 2025–26` in 2026 (a winter runs
+/// into the next year, and only a winter does). `None` when the end is not
+/// two digits after such a start.
+fn short_end_year(left: &Partial, end: &[String]) -> Result<Option<u16>, PhraseError> {
+    let [digits] = end else {
+        return Ok(None);
+    };
+    let (Some(y), None, None, None) = (left.year, left.month, left.day, left.decade) else {
+        return Ok(None);
+    };
+    let Some(n) = digits
+        .parse::<u16>()
+        .ok()
+        .filter(|_| digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return Ok(None);
+    };
+    match left.season {
+        None => {
+            let mut end_year = y / 100 * 100 + n;
+            if end_year < y && y % 100 >= 90 {
+                end_year += 100;
+            }
+            if end_year > 9999 {
+                return Err(PhraseError::Reason("the end is after 9999".into()));
+            }
+            Ok(Some(end_year))
+        }
+        Some(24) if n == (y + 1) % 100 => Ok(Some(y + 1)),
+        Some(24) => Err(PhraseError::Reason(format!(
+            "a winter runs from December into the next year: winter {y:04} is winter {y:04}–{:02}",
+            (y + 1) % 100
+        ))),
+        Some(_) => Err(PhraseError::Reason(
+            "only a winter runs into the next year: write the end's year in full".into(),
+        )),
+    }
+}
+
 /// Turns the words of a phrase into EDTF, plus a weekday to check if one was named.
 fn phrase_to_edtf(
     input: &str,
@@ -1935,6 +1983,30 @@ fn phrase_to_edtf(
             }
             let mut left = partial(&words[..*k]).ok_or(PhraseError::Unrecognized)?;
             let mut right = partial(&words[k + 1..]).ok_or(PhraseError::Unrecognized)?;
+            // Not in text made only of EDTF's characters, which is EDTF:
+            // `2023-24` is winter 2023, and `2024-25` no date.
+            let short_end = match input.bytes().all(is_edtf_byte) {
+                true => None,
+                false => short_end_year(&left, &words[k + 1..])?,
+            };
+            if let Some(end_year) = short_end {
+                right = Partial {
+                    year: Some(end_year),
+                    ..Partial::default()
+                };
+            }
+            // "winter 2025–26", "winter 2025–2026": the one winter that runs
+            // from December 2025 into 2026.
+            if let (Some(24), Some(y), None, None) = (left.season, left.year, left.month, left.day)
+            {
+                let end_only_year = right.month.is_none()
+                    && right.day.is_none()
+                    && right.season.is_none()
+                    && right.decade.is_none();
+                if end_only_year && right.year == Some(y + 1) {
+                    return Ok((format!("{y:04}-24{qual}"), weekday));
+                }
+            }
             // Borrow what the left side leaves out from the right ("24-26 October
             // 2025"), and the month the right side leaves out from the left
             // ("October 24-26, 2025").
@@ -2547,6 +2619,27 @@ mod tests {
         }
     }
 
+    /// What `Date::human` shows of a season or a span of years,
+    /// `Date::parse_human` reads back as that date.
+    #[test]
+    fn human_text_of_seasons_and_years_reads_back() {
+        for s in [
+            "2025-21",
+            "2025-22",
+            "2025-23",
+            "2025-24",
+            "1999-24",
+            "0000-24",
+            "9999-24",
+            "2024/2025",
+            "1999/2000",
+        ] {
+            let shown = d(s).human();
+            let read = Date::parse_human(&shown).map(|r| r.as_str().to_string());
+            assert_eq!(read, Ok(s.to_string()), "{s} shown as {shown:?}");
+        }
+    }
+
     #[test]
     fn accepted_forms() {
         for &(s, lo, hi, human, precision) in ACCEPTED_CASES {
@@ -2703,6 +2796,25 @@ mod tests {
             ("the 2020s", "202X"),
             ("2020s", "202X"),
             ("the 1990's", "199X"),
+            // One winter named by its two years, as `Date::human` shows it.
+            ("winter 2025–2026", "2025-24"),
+            ("winter 2024-2025", "2024-24"),
+            ("winter 2025 – 2026", "2025-24"),
+            ("winter 2025–26", "2025-24"),
+            ("Winter 2025-26", "2025-24"),
+            ("about winter 2025–26", "2025-24~"),
+            ("winter 1999–00", "1999-24"),
+            ("winter 9999–00", "9999-24"),
+            ("winter 2024 - winter 2025", "2024-24/2025-24"),
+            ("winter 2025 - 2027", "2025-24/2027"),
+            // A year span whose end is written with two digits.
+            ("2024–25", "2024/2025"),
+            ("2024 - 25", "2024/2025"),
+            ("1999–00", "1999/2000"),
+            ("1998–02", "1998/2002"),
+            ("between 2024 and 25", "2024/2025"),
+            // With EDTF's characters only, it is EDTF.
+            ("2023-24", "2023-24"),
             ("2025-08-15", "2025-08-15"),
             ("  2025  ", "2025"),
             ("2025-1X", "2025-1X"),
@@ -2762,6 +2874,11 @@ mod tests {
                 "19 November 2025 is a Wednesday, not a Tuesday",
             ),
             ("26-24 October 2025", "interval ends before it starts"),
+            ("winter 2025–27", "winter 2025 is winter 2025–26"),
+            ("summer 2025–26", "only a winter runs into the next year"),
+            ("2024–23", "interval ends before it starts"),
+            ("9995–02", "after 9999"),
+            ("2024-25", "month 25 does not exist"),
             (
                 "late November 2025",
                 "\"late November 2025\" is part of a month, which factline cannot store exactly: \
