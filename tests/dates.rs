@@ -807,3 +807,54 @@ fn a_winter_named_by_its_two_years_is_that_one_winter() {
         assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
     }
 }
+
+/// bb16 #03, #05: a reversed range of months is refused as its days are,
+/// not stored as the twelve months from the year before; a start without
+/// its year is in the year before only when the span is short, as across a
+/// new year; and an end without its year says so.
+#[test]
+fn a_reversed_range_of_months_is_refused_and_a_missing_end_year_named() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        ("November - October 2025", "2024-11/2025-10"),
+        ("September-August 2025", "2024-09/2025-08"),
+        ("26 October - 24 October 2025", "ends before it starts"),
+        ("autumn - spring 2025", "ends before it starts"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Talks", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("ends before it starts"),
+            "{date:?}: {stderr}"
+        );
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+    let stderr = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "Talks",
+            "--date",
+            "30 December 2025 - 2 January",
+        ],
+    );
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("the end has no year"), "{stderr}");
+    assert!(stderr.contains("2025-12-30/2026-01-02"), "{stderr}");
+    assert!(!stderr.contains("ends before it starts"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+    // Across a new year, the start's year is still the year before.
+    assert_eq!(
+        stored(&env, "a", "December 30 - January 2, 2026"),
+        "2025-12-30/2026-01-02"
+    );
+    assert_eq!(
+        stored(&env, "b", "November - February 2026"),
+        "2025-11/2026-02"
+    );
+}

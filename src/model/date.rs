@@ -94,6 +94,12 @@
 //! `19 November 2025`, `November 19, 2025` → `2025-11-19`; `Aug 2025` →
 //! `2025-08`; `24-26 October 2025` → `2025-10-24/2025-10-26`;
 //! `30 September - 2 October 2025` → `2025-09-30/2025-10-02`;
+//! `30 December - 2 January 2026` → `2025-12-30/2026-01-02` (a start
+//! without its year is in the year before when the span is then at most six
+//! months; `November - October 2025` is reversed, and refused as an interval
+//! that ends before it starts, with the EDTF of the twelve months from
+//! November 2024; an end without its year, `30 December 2025 - 2 January`,
+//! is refused naming that, with the EDTF of the end in the next year);
 //! `August-September 2025` → `2025-08/2025-09`; `since January 2025` →
 //! `2025-01/..`; `until November 2025` → `../2025-11` but `before November 2025` → `../2025-10`
 //! (`before` and `after` exclude the date they name: `after 2025` → `2026/..`);
@@ -2018,16 +2024,56 @@ fn phrase_to_edtf(
                 if left.month.is_none() && left.day.is_some() && left.season.is_none() {
                     left.month = right.month;
                 } else if let (Some(lm), Some(rm), Some(y)) = (left.month, right.month, left.year) {
-                    // "30 December - 2 January 2026" starts in 2025.
+                    // "30 December - 2 January 2026" starts in 2025, but
+                    // "November - October 2025" is reversed, not the twelve
+                    // months from November 2024: a start without its year
+                    // is in the year before only for at most six months.
                     if lm > rm && y > 0 {
-                        left.year = Some(y - 1);
+                        let before = Partial {
+                            year: Some(y - 1),
+                            ..left
+                        };
+                        let months = 12 - lm + rm + 1;
+                        if months <= 6 {
+                            left = before;
+                        } else {
+                            return Err(PhraseError::Reason(format!(
+                                "interval ends before it starts (from the year before, it is {}/{})",
+                                before.edtf(qual)?,
+                                right.edtf(qual)?
+                            )));
+                        }
                     }
                 }
             }
-            if right.year.is_none() && right.decade.is_none() {
+            let end_without_year = right.year.is_none() && right.decade.is_none();
+            if end_without_year {
                 right.year = left.year;
             }
-            format!("{}/{}", left.edtf(qual)?, right.edtf(qual)?)
+            let (start, end) = (left.edtf(qual)?, right.edtf(qual)?);
+            // "30 December 2025 - 2 January": the end's year is missing,
+            // which is the problem to name, not the order the start's
+            // year gives it.
+            if let (true, Some(y)) = (end_without_year, right.year) {
+                let reversed = parse_text(&format!("{start}/{end}"))
+                    .is_err_and(|e| e.contains("ends before it starts"));
+                if reversed {
+                    let next = Partial {
+                        year: Some(y + 1),
+                        ..right
+                    };
+                    return Err(PhraseError::Reason(match next.edtf(qual) {
+                        Ok(next) if y < 9999 => format!(
+                            "the end has no year, and in {y:04} it is before the start: \
+                             write its year, e.g. {start}/{next}"
+                        ),
+                        _ => {
+                            "the end has no year, and in the start's it is before the start".into()
+                        }
+                    }));
+                }
+            }
+            format!("{start}/{end}")
         }
         _ => return Err(PhraseError::Unrecognized),
     };
@@ -2754,6 +2800,10 @@ mod tests {
             ("30 September – 2 October 2025", "2025-09-30/2025-10-02"),
             ("30 December - 2 January 2026", "2025-12-30/2026-01-02"),
             ("30 December 2025 - 2 January 2026", "2025-12-30/2026-01-02"),
+            ("December 30 - January 2, 2026", "2025-12-30/2026-01-02"),
+            ("December - January 2026", "2025-12/2026-01"),
+            ("October - March 2026", "2025-10/2026-03"),
+            ("1 November 2025 - 2 December", "2025-11-01/2025-12-02"),
             ("August-September 2025", "2025-08/2025-09"),
             ("between August and September 2025", "2025-08/2025-09"),
             ("2024-2025", "2024/2025"),
@@ -2878,6 +2928,23 @@ mod tests {
             ("summer 2025–26", "only a winter runs into the next year"),
             ("2024–23", "interval ends before it starts"),
             ("9995–02", "after 9999"),
+            // A start without its year is in the year before only for a
+            // span of at most six months; a longer one is reversed.
+            (
+                "November - October 2025",
+                "interval ends before it starts (from the year before, it is 2024-11/2025-10)",
+            ),
+            ("September-August 2025", "ends before it starts"),
+            ("1 November - 31 October 2025", "2024-11-01/2025-10-31"),
+            ("November - May 2026", "ends before it starts"),
+            // The end without its year names that.
+            (
+                "30 December 2025 - 2 January",
+                "invalid date \"30 December 2025 - 2 January\": the end has no year, and in 2025 \
+                 it is before the start: write its year, e.g. 2025-12-30/2026-01-02",
+            ),
+            ("December 2025 - February", "e.g. 2025-12/2026-02"),
+            ("30 December 9999 - 2 January", "the end has no year"),
             ("2024-25", "month 25 does not exist"),
             (
                 "late November 2025",
