@@ -858,3 +858,70 @@ fn a_reversed_range_of_months_is_refused_and_a_missing_end_year_named() {
         "2025-11/2026-02"
     );
 }
+
+/// bb16 #04: a day or days fixed in a month or year ("the last day of
+/// November 2025", "last Friday of November 2025", "the first week of
+/// November 2025", "weekend of 22-23 November 2025") are read as the days
+/// they name, not refused as relative; what factline does not read (a
+/// weekend named by its rank or one day) is refused naming why, with the
+/// EDTF to write. A truly relative phrase is still refused as relative.
+#[test]
+fn days_fixed_in_a_month_or_year_are_read_not_refused_as_relative() {
+    let env = TestEnv::new();
+    let cases = [
+        (
+            "a",
+            "weekend of 22-23 November 2025",
+            "2025-11-22/2025-11-23",
+        ),
+        (
+            "b",
+            "the first week of November 2025",
+            "2025-11-01/2025-11-07",
+        ),
+        (
+            "c",
+            "the last week of November 2025",
+            "2025-11-24/2025-11-30",
+        ),
+        ("d", "the last day of November 2025", "2025-11-30"),
+        ("e", "last Friday of November 2025", "2025-11-28"),
+        ("f", "last week of 2025", "2025-12-25/2025-12-31"),
+    ];
+    for (id, phrase, edtf) in cases {
+        assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
+    }
+    assert_eq!(
+        window_ids(&env, &["--on", "the last day of November 2025"]),
+        sorted(&["c", "d"])
+    );
+
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        (
+            "the last weekend of November 2025",
+            "2025-11-29/2025-11-30 (Saturday and Sunday)",
+        ),
+        ("weekend of 23 November 2025", "2025-11-22/2025-11-23"),
+        ("weekend of November 2025", "weekend of 22-23 November 2025"),
+        ("the fifth Friday of November 2025", "has no fifth Friday"),
+        ("last Friday of November", "no year given"),
+        ("last Tuesday", "relative"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("\"{date}\"")),
+            "{date:?}: {stderr}"
+        );
+        if mention != "relative" {
+            assert!(!stderr.contains("relative"), "{date:?}: {stderr}");
+            assert!(
+                !stderr.contains("earlier in the week"),
+                "{date:?}: {stderr}"
+            );
+        }
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

@@ -108,6 +108,16 @@
 //! `week of 17 November 2025` → `2025-11-17/2025-11-23`, the seven days starting
 //! on the day named, whatever weekday it is (where a week starts differs by
 //! country; the day written does not), and it needs an exact day;
+//! a day or days fixed in a month, season or year are read as they are:
+//! `the last day of November 2025` → `2025-11-30`, `last Friday of November
+//! 2025` → `2025-11-28`, `the first Monday in 2025` → `2025-01-06`, and a
+//! week by its rank is seven days, the first from the 1st, the second from
+//! the 8th, the last the last seven: `the first week of November 2025` →
+//! `2025-11-01/2025-11-07`, `last week of 2025` → `2025-12-25/2025-12-31`;
+//! `weekend of 22-23 November 2025` → `2025-11-22/2025-11-23`, the two or
+//! three days named, but a weekend named by one day or by its rank (`the
+//! last weekend of November 2025`) is refused with its Saturday and Sunday
+//! to write, since which days make a weekend differs by country;
 //! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
 //! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`;
 //! `winter 2025–26` and `winter 2025–2026` → `2025-24`, the one winter from
@@ -1047,6 +1057,9 @@ impl Date {
                 .map_err(|e| e.naming(rest, trimmed))
                 .and_then(|day| seven_days_from(&day, trimmed));
         }
+        if let Some(read) = ordinal_of(trimmed).or_else(|| weekend_of(trimmed)) {
+            return read;
+        }
         if let Some(e) = numeric_refusal(trimmed) {
             return Err(e);
         }
@@ -1580,6 +1593,215 @@ fn seven_days_from(day: &Date, typed: &str) -> Result<Date, DateError> {
         last.format("%Y-%m-%d")
     ))
     .map_err(|e| e.naming(&format!("{first}/{last}"), typed))
+}
+
+/// The first word of `s` and what follows it, trimmed.
+fn first_word(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim_start();
+    let (word, rest) = s.split_once(char::is_whitespace).unwrap_or((s, ""));
+    (!word.is_empty()).then(|| (word, rest.trim_start()))
+}
+
+/// A month, season or year as a whole, the period an ordinal phrase counts
+/// in: its first and last days.
+fn whole_period(date: &Date) -> Option<(NaiveDate, NaiveDate)> {
+    let whole = matches!(
+        date.form,
+        Form::Single(Single {
+            qual: Qual::None,
+            time: None,
+            day: DayPart::None,
+            month: MonthPart::None | MonthPart::Known(_) | MonthPart::Season(_),
+            year: Year { x: 0, .. },
+        })
+    );
+    whole.then_some((date.earliest?, date.latest?))
+}
+
+/// "the last day of November 2025" → `2025-11-30`, "the first week of
+/// November 2025" → `2025-11-01/2025-11-07` (the seven days from the 1st;
+/// the second week the seven from the 8th; the last week the last seven
+/// days), "last Friday of November 2025" → `2025-11-28`, "the second
+/// Tuesday in 2025": a day or days fixed in a month, season or year, which
+/// name no time relative to now. "the last weekend of November 2025" is
+/// refused with the Saturday and Sunday to write, since which days make a
+/// weekend differs by country. `None` when `s` is no such phrase.
+fn ordinal_of(s: &str) -> Option<Result<Date, DateError>> {
+    const ORDINALS: &[(&str, u64)] = &[
+        ("first", 1),
+        ("1st", 1),
+        ("second", 2),
+        ("2nd", 2),
+        ("third", 3),
+        ("3rd", 3),
+        ("fourth", 4),
+        ("4th", 4),
+        ("fifth", 5),
+        ("5th", 5),
+        ("last", 0),
+    ];
+    let mut rest = s;
+    for optional in ["on", "in", "the"] {
+        if let Some((word, tail)) = first_word(rest) {
+            if word.eq_ignore_ascii_case(optional) {
+                rest = tail;
+            }
+        }
+    }
+    let (ordinal, rest) = first_word(rest)?;
+    let ordinal = ordinal.to_lowercase();
+    let &(ordinal, nth) = ORDINALS.iter().find(|(w, _)| *w == ordinal)?;
+    let (unit, rest) = first_word(rest)?;
+    let unit = unit.to_lowercase();
+    let weekday = weekday_from_word(&unit);
+    if !matches!(unit.as_str(), "day" | "week" | "weekend") && weekday.is_none() {
+        return None;
+    }
+    let (of, rest) = first_word(rest).unwrap_or(("", ""));
+    if !(of.eq_ignore_ascii_case("of") || of.eq_ignore_ascii_case("in")) {
+        return None;
+    }
+    let words = format!("{ordinal} {unit} {}", of.to_lowercase());
+    if rest.is_empty() {
+        return Some(Err(DateError::invalid(s, "the date itself is missing")));
+    }
+    let whole = match Date::parse_human(rest) {
+        Ok(whole) => whole,
+        Err(e) => return Some(Err(e.naming(rest, s))),
+    };
+    let Some((first, last)) = whole_period(&whole) else {
+        return Some(Err(DateError::invalid(
+            s,
+            &format!("`{words}` needs an exact month, season or year, e.g. {words} November 2025"),
+        )));
+    };
+    let plus = |day: NaiveDate, n: u64| day.checked_add_days(Days::new(n)).filter(|d| *d <= last);
+    let minus = |day: NaiveDate, n: u64| day.checked_sub_days(Days::new(n));
+    // The nth day of the given weekday (the last when nth is 0).
+    let nth_weekday = |w: Weekday| {
+        if nth == 0 {
+            let back = (7 + last.weekday().num_days_from_monday() - w.num_days_from_monday()) % 7;
+            minus(last, u64::from(back))
+        } else {
+            let ahead = (7 + w.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+            plus(first, u64::from(ahead) + 7 * (nth - 1))
+        }
+    };
+    let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let none = || DateError::invalid(s, &format!("{} has no {ordinal} {unit}", whole.human()));
+    let edtf = match (unit.as_str(), weekday) {
+        ("day", _) if nth == 0 => ymd(last),
+        ("day", _) => match plus(first, nth - 1) {
+            Some(day) => ymd(day),
+            None => return Some(Err(none())),
+        },
+        ("week", _) => {
+            let start = if nth == 0 {
+                minus(last, 6)
+            } else {
+                first.checked_add_days(Days::new(7 * (nth - 1)))
+            };
+            match start.and_then(|start| Some((start, plus(start, 6)?))) {
+                Some((start, end)) if start >= first => format!("{}/{}", ymd(start), ymd(end)),
+                _ => {
+                    return Some(Err(DateError::invalid(
+                        s,
+                        &format!("{} has no {ordinal} week of seven days", whole.human()),
+                    )))
+                }
+            }
+        }
+        ("weekend", _) => {
+            let saturday = if nth == 0 {
+                nth_weekday(Weekday::Sun).and_then(|sunday| minus(sunday, 1))
+            } else {
+                nth_weekday(Weekday::Sat)
+            };
+            let days = saturday
+                .and_then(|sat| Some((sat, sat.checked_add_days(Days::new(1))?)))
+                .map(|(sat, sun)| {
+                    format!(", such as {}/{} (Saturday and Sunday)", ymd(sat), ymd(sun))
+                })
+                .unwrap_or_default();
+            return Some(Err(DateError::refusal(format!(
+                "{}: which days make a weekend differs by country: write them as an \
+                 interval{days}",
+                quote(s)
+            ))));
+        }
+        (_, Some(w)) => match nth_weekday(w) {
+            Some(day) => ymd(day),
+            None => {
+                return Some(Err(DateError::invalid(
+                    s,
+                    &format!("{} has no {ordinal} {}", whole.human(), weekday_name(w)),
+                )))
+            }
+        },
+        _ => return None,
+    };
+    Some(Date::parse_edtf(&edtf).map_err(|e| e.naming(&edtf, s)))
+}
+
+/// "weekend of 22-23 November 2025" (also "the weekend of", "on the
+/// weekend of", "over the weekend of"): the two or three days named.
+/// One day is refused with the days to write: which days make a weekend
+/// differs by country. `None` when `s` is no such phrase.
+fn weekend_of(s: &str) -> Option<Result<Date, DateError>> {
+    let rest = [
+        &["weekend", "of"][..],
+        &["the", "weekend", "of"],
+        &["on", "the", "weekend", "of"],
+        &["over", "the", "weekend", "of"],
+    ]
+    .iter()
+    .find_map(|words| after_words(s, words))?;
+    if rest.is_empty() {
+        return Some(Err(DateError::invalid(s, "the date itself is missing")));
+    }
+    let days = match Date::parse_human(rest) {
+        Ok(days) => days,
+        Err(e) => return Some(Err(e.naming(rest, s))),
+    };
+    let exact_day = |single: &Single| {
+        single.qual == Qual::None
+            && single.time.is_none()
+            && matches!(single.day, DayPart::Known(_))
+    };
+    let (Some(first), Some(last)) = (days.earliest, days.latest) else {
+        return Some(Err(weekend_needs_days(s)));
+    };
+    let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    match &days.form {
+        Form::Interval {
+            start: End::Date(a),
+            end: End::Date(b),
+        } if exact_day(a) && exact_day(b) && (1..=2).contains(&(last - first).num_days()) => {
+            Some(Ok(days))
+        }
+        Form::Single(day) if exact_day(day) => {
+            let (sat, sun) = if first.weekday() == Weekday::Sun {
+                (first.checked_sub_days(Days::new(1))?, first)
+            } else {
+                (first, first.checked_add_days(Days::new(1))?)
+            };
+            Some(Err(DateError::refusal(format!(
+                "{} names one day, and which days make a weekend differs by country: write \
+                 them as an interval, such as {}/{}",
+                quote(s),
+                ymd(sat),
+                ymd(sun)
+            ))))
+        }
+        _ => Some(Err(weekend_needs_days(s))),
+    }
+}
+
+fn weekend_needs_days(s: &str) -> DateError {
+    DateError::invalid(
+        s,
+        "`weekend of` needs the weekend's two or three days, e.g. weekend of 22-23 November 2025",
+    )
 }
 
 /// Refuses `03/04/2025`, `03.04.2025`, `03-04-2025`: day/month order varies
@@ -2863,6 +3085,25 @@ mod tests {
             ("1999–00", "1999/2000"),
             ("1998–02", "1998/2002"),
             ("between 2024 and 25", "2024/2025"),
+            // A day or days fixed in a month, season or year.
+            ("weekend of 22-23 November 2025", "2025-11-22/2025-11-23"),
+            (
+                "the weekend of 21-23 November 2025",
+                "2025-11-21/2025-11-23",
+            ),
+            ("the first week of November 2025", "2025-11-01/2025-11-07"),
+            ("the second week of November 2025", "2025-11-08/2025-11-14"),
+            ("The last week of November 2025", "2025-11-24/2025-11-30"),
+            ("last week of 2025", "2025-12-25/2025-12-31"),
+            ("the last day of November 2025", "2025-11-30"),
+            ("the last day of February 2024", "2024-02-29"),
+            ("the first day of spring 2025", "2025-03-01"),
+            ("last day of winter 2023", "2024-02-29"),
+            ("last Friday of November 2025", "2025-11-28"),
+            ("on the first Monday in 2025", "2025-01-06"),
+            ("the 3rd Wed of Nov 2025", "2025-11-19"),
+            ("the fifth Sunday of November 2025", "2025-11-30"),
+            ("last week of 9999", "9999-12-25/9999-12-31"),
             // With EDTF's characters only, it is EDTF.
             ("2023-24", "2023-24"),
             ("2025-08-15", "2025-08-15"),
@@ -2945,6 +3186,25 @@ mod tests {
             ),
             ("December 2025 - February", "e.g. 2025-12/2026-02"),
             ("30 December 9999 - 2 January", "the end has no year"),
+            (
+                "the fifth week of November 2025",
+                "Nov 2025 has no fifth week of seven days",
+            ),
+            ("the fifth Friday of November 2025", "Nov 2025 has no fifth Friday"),
+            (
+                "the last weekend of November 2025",
+                "\"the last weekend of November 2025\": which days make a weekend differs by \
+                 country: write them as an interval, such as 2025-11-29/2025-11-30 (Saturday \
+                 and Sunday)",
+            ),
+            ("first weekend of November 2025", "2025-11-01/2025-11-02"),
+            ("weekend of 23 November 2025", "such as 2025-11-22/2025-11-23"),
+            ("weekend of November 2025", "needs the weekend's two or three days"),
+            ("weekend of 17-23 November 2025", "needs the weekend's two or three days"),
+            ("last day of about November 2025", "needs an exact month"),
+            ("the last day of 17 November 2025", "needs an exact month"),
+            ("last Friday of November", "no year given"),
+            ("the last day of", "the date itself is missing"),
             ("2024-25", "month 25 does not exist"),
             (
                 "late November 2025",
@@ -3285,6 +3545,16 @@ mod tests {
                 let _ = (date.human(), date.sort_key());
             }
             let _ = Date::parse_human(&s);
+        }
+
+        #[test]
+        fn never_panics_on_ordinal_phrases(
+            s in "(on )?(the )?(first|2nd|fifth|last) (day|week|weekend|friday|sun) (of|in) ([0-9]{1,4}|jan|february|spring|winter|about|-|–| ){0,5}|(the )?weekend of ([0-9]{1,4}|jan|february|-|–| ){0,6}"
+        ) {
+            if let Ok(date) = Date::parse_human(&s) {
+                prop_assert!(date.earliest_day() <= date.latest_day());
+                prop_assert_eq!(Date::parse_edtf(date.as_str()).unwrap(), date);
+            }
         }
 
         #[test]
