@@ -887,13 +887,18 @@ fn days_fixed_in_a_month_or_year_are_read_not_refused_as_relative() {
         ("d", "the last day of November 2025", "2025-11-30"),
         ("e", "last Friday of November 2025", "2025-11-28"),
         ("f", "last week of 2025", "2025-12-25/2025-12-31"),
+        (
+            "g",
+            "no later than the last day of November 2025",
+            "../2025-11-30",
+        ),
     ];
     for (id, phrase, edtf) in cases {
         assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
     }
     assert_eq!(
         window_ids(&env, &["--on", "the last day of November 2025"]),
-        sorted(&["c", "d"])
+        sorted(&["c", "d", "g"])
     );
 
     let before = env.export_ndjson();

@@ -110,7 +110,9 @@
 //! country; the day written does not), and it needs an exact day;
 //! a day or days fixed in a month, season or year are read as they are:
 //! `the last day of November 2025` → `2025-11-30`, `last Friday of November
-//! 2025` → `2025-11-28`, `the first Monday in 2025` → `2025-01-06`, and a
+//! 2025` → `2025-11-28`, `the first Monday in 2025` → `2025-01-06` (also
+//! after `since`, `until`, `before`, `after` and `about`: `until the last day
+//! of November 2025` → `../2025-11-30`), and a
 //! week by its rank is seven days, the first from the 1st, the second from
 //! the 8th, the last the last seven: `the first week of November 2025` →
 //! `2025-11-01/2025-11-07`, `last week of 2025` → `2025-12-25/2025-12-31`;
@@ -1363,16 +1365,23 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         ("ca.", "", "~"),
     ];
     let (word, rest) = s.split_once(char::is_whitespace)?;
+    // EDTF, or a day a phrase fixes in a month or year ("the last day of
+    // November 2025").
+    let inner = || {
+        let rest = rest.trim();
+        Date::parse_edtf(rest)
+            .ok()
+            .or_else(|| ordinal_of(rest)?.ok())
+    };
     for (exclusive, forward) in [("before", false), ("after", true)] {
         if word.eq_ignore_ascii_case(exclusive) {
-            let inner = Date::parse_edtf(rest.trim()).ok()?;
-            return Date::parse_edtf(&beyond(&inner, forward).ok()?).ok();
+            return Date::parse_edtf(&beyond(&inner()?, forward).ok()?).ok();
         }
     }
     let (_, before, after) = PREFIXES
         .iter()
         .find(|(w, _, _)| word.eq_ignore_ascii_case(w))?;
-    let inner = Date::parse_edtf(rest.trim()).ok()?;
+    let inner = inner()?;
     let ok = match inner.form {
         Form::Single(single) => {
             single.qual == Qual::None
@@ -3104,6 +3113,14 @@ mod tests {
             ("the 3rd Wed of Nov 2025", "2025-11-19"),
             ("the fifth Sunday of November 2025", "2025-11-30"),
             ("last week of 9999", "9999-12-25/9999-12-31"),
+            ("until the last day of November 2025", "../2025-11-30"),
+            (
+                "no later than the last Friday of November 2025",
+                "../2025-11-28",
+            ),
+            ("after the last day of November 2025", "2025-12-01/.."),
+            ("since the first Monday in 2025", "2025-01-06/.."),
+            ("about the last day of November 2025", "2025-11-30~"),
             // With EDTF's characters only, it is EDTF.
             ("2023-24", "2023-24"),
             ("2025-08-15", "2025-08-15"),
