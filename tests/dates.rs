@@ -749,3 +749,184 @@ fn part_of_a_month_or_year_is_refused_with_what_to_write_instead() {
         assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
     }
 }
+
+/// bb16 #01, #05: a winter named by its two years is the one winter, as
+/// factline itself shows it ("winter 2025–26"), not winter 2025 up to the
+/// end of 2026; a role's span reads it the same way; and "2024–25" is the
+/// two years it names.
+#[test]
+fn a_winter_named_by_its_two_years_is_that_one_winter() {
+    let env = TestEnv::new();
+    let cases = [
+        ("a", "winter 2025–2026", "2025-24"),
+        ("b", "winter 2024-2025", "2024-24"),
+        ("c", "winter 2025 – 2026", "2025-24"),
+        // factline's own display of 2025-24 reads back.
+        ("d", "winter 2025–26", "2025-24"),
+        ("e", "about winter 2025-26", "2025-24~"),
+        ("f", "2024–25", "2024/2025"),
+        ("g", "1999 – 00", "1999/2000"),
+    ];
+    for (id, phrase, edtf) in cases {
+        assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
+    }
+    let shown = env.run_ok(["timeline"]);
+    assert!(shown.contains("winter 2025–26 "), "{shown}");
+    assert!(!shown.contains("– 2026"), "{shown}");
+    // Nothing of that winter falls in October 2026.
+    assert_eq!(window_ids(&env, &["--on", "2026-10"]), Vec::<String>::new());
+    assert_eq!(
+        window_ids(&env, &["--on", "2026-02"]),
+        sorted(&["a", "c", "d", "e"])
+    );
+
+    env.run_ok(["actor", "add", "Ukraine"]);
+    env.run_ok([
+        "actor",
+        "add",
+        "Ivan Third",
+        "--role",
+        "Minister @ Ukraine | winter 2024–2025",
+    ]);
+    let roles = env.json(["actor", "show", "Ivan Third"])["roles"].clone();
+    assert_eq!(roles[0], "Minister → Ukraine (winter 2024–25)", "{roles}");
+
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        ("winter 2025–27", "winter 2025 is winter 2025–26"),
+        ("summer 2025–26", "only a winter runs into the next year"),
+        ("2024–23", "interval ends before it starts"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert!(
+            !stderr.contains("a day needs a month"),
+            "{date:?}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}
+
+/// bb16 #03, #05: a reversed range of months is refused as its days are,
+/// not stored as the twelve months from the year before; a start without
+/// its year is in the year before only when the span is short, as across a
+/// new year; and an end without its year says so.
+#[test]
+fn a_reversed_range_of_months_is_refused_and_a_missing_end_year_named() {
+    let env = TestEnv::new();
+    add(&env, "baseline", "2025-08");
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        ("November - October 2025", "2024-11/2025-10"),
+        ("September-August 2025", "2024-09/2025-08"),
+        ("26 October - 24 October 2025", "ends before it starts"),
+        ("autumn - spring 2025", "ends before it starts"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Talks", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("ends before it starts"),
+            "{date:?}: {stderr}"
+        );
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+    let stderr = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "Talks",
+            "--date",
+            "30 December 2025 - 2 January",
+        ],
+    );
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("the end has no year"), "{stderr}");
+    assert!(stderr.contains("2025-12-30/2026-01-02"), "{stderr}");
+    assert!(!stderr.contains("ends before it starts"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+    // Across a new year, the start's year is still the year before.
+    assert_eq!(
+        stored(&env, "a", "December 30 - January 2, 2026"),
+        "2025-12-30/2026-01-02"
+    );
+    assert_eq!(
+        stored(&env, "b", "November - February 2026"),
+        "2025-11/2026-02"
+    );
+}
+
+/// bb16 #04: a day or days fixed in a month or year ("the last day of
+/// November 2025", "last Friday of November 2025", "the first week of
+/// November 2025", "weekend of 22-23 November 2025") are read as the days
+/// they name, not refused as relative; what factline does not read (a
+/// weekend named by its rank or one day) is refused naming why, with the
+/// EDTF to write. A truly relative phrase is still refused as relative.
+#[test]
+fn days_fixed_in_a_month_or_year_are_read_not_refused_as_relative() {
+    let env = TestEnv::new();
+    let cases = [
+        (
+            "a",
+            "weekend of 22-23 November 2025",
+            "2025-11-22/2025-11-23",
+        ),
+        (
+            "b",
+            "the first week of November 2025",
+            "2025-11-01/2025-11-07",
+        ),
+        (
+            "c",
+            "the last week of November 2025",
+            "2025-11-24/2025-11-30",
+        ),
+        ("d", "the last day of November 2025", "2025-11-30"),
+        ("e", "last Friday of November 2025", "2025-11-28"),
+        ("f", "last week of 2025", "2025-12-25/2025-12-31"),
+        (
+            "g",
+            "no later than the last day of November 2025",
+            "../2025-11-30",
+        ),
+    ];
+    for (id, phrase, edtf) in cases {
+        assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
+    }
+    assert_eq!(
+        window_ids(&env, &["--on", "the last day of November 2025"]),
+        sorted(&["c", "d", "g"])
+    );
+
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        (
+            "the last weekend of November 2025",
+            "2025-11-29/2025-11-30 (Saturday and Sunday)",
+        ),
+        ("weekend of 23 November 2025", "2025-11-22/2025-11-23"),
+        ("weekend of November 2025", "weekend of 22-23 November 2025"),
+        ("the fifth Friday of November 2025", "has no fifth Friday"),
+        ("last Friday of November", "no year given"),
+        ("last Tuesday", "relative"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!("\"{date}\"")),
+            "{date:?}: {stderr}"
+        );
+        if mention != "relative" {
+            assert!(!stderr.contains("relative"), "{date:?}: {stderr}");
+            assert!(
+                !stderr.contains("earlier in the week"),
+                "{date:?}: {stderr}"
+            );
+        }
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

@@ -94,6 +94,12 @@
 //! `19 November 2025`, `November 19, 2025` → `2025-11-19`; `Aug 2025` →
 //! `2025-08`; `24-26 October 2025` → `2025-10-24/2025-10-26`;
 //! `30 September - 2 October 2025` → `2025-09-30/2025-10-02`;
+//! `30 December - 2 January 2026` → `2025-12-30/2026-01-02` (a start
+//! without its year is in the year before when the span is then at most six
+//! months; `November - October 2025` is reversed, and refused as an interval
+//! that ends before it starts, with the EDTF of the twelve months from
+//! November 2024; an end without its year, `30 December 2025 - 2 January`,
+//! is refused naming that, with the EDTF of the end in the next year);
 //! `August-September 2025` → `2025-08/2025-09`; `since January 2025` →
 //! `2025-01/..`; `until November 2025` → `../2025-11` but `before November 2025` → `../2025-10`
 //! (`before` and `after` exclude the date they name: `after 2025` → `2026/..`);
@@ -102,8 +108,26 @@
 //! `week of 17 November 2025` → `2025-11-17/2025-11-23`, the seven days starting
 //! on the day named, whatever weekday it is (where a week starts differs by
 //! country; the day written does not), and it needs an exact day;
+//! a day or days fixed in a month, season or year are read as they are:
+//! `the last day of November 2025` → `2025-11-30`, `last Friday of November
+//! 2025` → `2025-11-28`, `the first Monday in 2025` → `2025-01-06` (also
+//! after `since`, `until`, `before`, `after` and `about`: `until the last day
+//! of November 2025` → `../2025-11-30`), and a
+//! week by its rank is seven days, the first from the 1st, the second from
+//! the 8th, the last the last seven: `the first week of November 2025` →
+//! `2025-11-01/2025-11-07`, `last week of 2025` → `2025-12-25/2025-12-31`;
+//! `weekend of 22-23 November 2025` → `2025-11-22/2025-11-23`, the two or
+//! three days named, but a weekend named by one day or by its rank (`the
+//! last weekend of November 2025`) is refused with its Saturday and Sunday
+//! to write, since which days make a weekend differs by country;
 //! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
-//! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`.
+//! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`;
+//! `winter 2025–26` and `winter 2025–2026` → `2025-24`, the one winter from
+//! December 2025 into 2026, as factline shows it (only a winter runs into the
+//! next year: `summer 2025–26` is refused); `2024–25` → `2024/2025`, the two
+//! years (an end year of two digits is in the start's century, or the next
+//! when the start is in its century's last decade: `1999–00` → `1999/2000`),
+//! but with a hyphen and no spaces it is EDTF, where `2023-24` is winter 2023.
 //! Relative phrases (`yesterday`, `last week`, `later this month`) and all-numeric dates
 //! (`03/04/2025`) are refused with a suggestion: what they mean depends on
 //! when and where they were written, and the record must not. A part of a
@@ -1035,6 +1059,9 @@ impl Date {
                 .map_err(|e| e.naming(rest, trimmed))
                 .and_then(|day| seven_days_from(&day, trimmed));
         }
+        if let Some(read) = ordinal_of(trimmed).or_else(|| weekend_of(trimmed)) {
+            return read;
+        }
         if let Some(e) = numeric_refusal(trimmed) {
             return Err(e);
         }
@@ -1338,16 +1365,23 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         ("ca.", "", "~"),
     ];
     let (word, rest) = s.split_once(char::is_whitespace)?;
+    // EDTF, or a day a phrase fixes in a month or year ("the last day of
+    // November 2025").
+    let inner = || {
+        let rest = rest.trim();
+        Date::parse_edtf(rest)
+            .ok()
+            .or_else(|| ordinal_of(rest)?.ok())
+    };
     for (exclusive, forward) in [("before", false), ("after", true)] {
         if word.eq_ignore_ascii_case(exclusive) {
-            let inner = Date::parse_edtf(rest.trim()).ok()?;
-            return Date::parse_edtf(&beyond(&inner, forward).ok()?).ok();
+            return Date::parse_edtf(&beyond(&inner()?, forward).ok()?).ok();
         }
     }
     let (_, before, after) = PREFIXES
         .iter()
         .find(|(w, _, _)| word.eq_ignore_ascii_case(w))?;
-    let inner = Date::parse_edtf(rest.trim()).ok()?;
+    let inner = inner()?;
     let ok = match inner.form {
         Form::Single(single) => {
             single.qual == Qual::None
@@ -1568,6 +1602,215 @@ fn seven_days_from(day: &Date, typed: &str) -> Result<Date, DateError> {
         last.format("%Y-%m-%d")
     ))
     .map_err(|e| e.naming(&format!("{first}/{last}"), typed))
+}
+
+/// The first word of `s` and what follows it, trimmed.
+fn first_word(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim_start();
+    let (word, rest) = s.split_once(char::is_whitespace).unwrap_or((s, ""));
+    (!word.is_empty()).then(|| (word, rest.trim_start()))
+}
+
+/// A month, season or year as a whole, the period an ordinal phrase counts
+/// in: its first and last days.
+fn whole_period(date: &Date) -> Option<(NaiveDate, NaiveDate)> {
+    let whole = matches!(
+        date.form,
+        Form::Single(Single {
+            qual: Qual::None,
+            time: None,
+            day: DayPart::None,
+            month: MonthPart::None | MonthPart::Known(_) | MonthPart::Season(_),
+            year: Year { x: 0, .. },
+        })
+    );
+    whole.then_some((date.earliest?, date.latest?))
+}
+
+/// "the last day of November 2025" → `2025-11-30`, "the first week of
+/// November 2025" → `2025-11-01/2025-11-07` (the seven days from the 1st;
+/// the second week the seven from the 8th; the last week the last seven
+/// days), "last Friday of November 2025" → `2025-11-28`, "the second
+/// Tuesday in 2025": a day or days fixed in a month, season or year, which
+/// name no time relative to now. "the last weekend of November 2025" is
+/// refused with the Saturday and Sunday to write, since which days make a
+/// weekend differs by country. `None` when `s` is no such phrase.
+fn ordinal_of(s: &str) -> Option<Result<Date, DateError>> {
+    const ORDINALS: &[(&str, u64)] = &[
+        ("first", 1),
+        ("1st", 1),
+        ("second", 2),
+        ("2nd", 2),
+        ("third", 3),
+        ("3rd", 3),
+        ("fourth", 4),
+        ("4th", 4),
+        ("fifth", 5),
+        ("5th", 5),
+        ("last", 0),
+    ];
+    let mut rest = s;
+    for optional in ["on", "in", "the"] {
+        if let Some((word, tail)) = first_word(rest) {
+            if word.eq_ignore_ascii_case(optional) {
+                rest = tail;
+            }
+        }
+    }
+    let (ordinal, rest) = first_word(rest)?;
+    let ordinal = ordinal.to_lowercase();
+    let &(ordinal, nth) = ORDINALS.iter().find(|(w, _)| *w == ordinal)?;
+    let (unit, rest) = first_word(rest)?;
+    let unit = unit.to_lowercase();
+    let weekday = weekday_from_word(&unit);
+    if !matches!(unit.as_str(), "day" | "week" | "weekend") && weekday.is_none() {
+        return None;
+    }
+    let (of, rest) = first_word(rest).unwrap_or(("", ""));
+    if !(of.eq_ignore_ascii_case("of") || of.eq_ignore_ascii_case("in")) {
+        return None;
+    }
+    let words = format!("{ordinal} {unit} {}", of.to_lowercase());
+    if rest.is_empty() {
+        return Some(Err(DateError::invalid(s, "the date itself is missing")));
+    }
+    let whole = match Date::parse_human(rest) {
+        Ok(whole) => whole,
+        Err(e) => return Some(Err(e.naming(rest, s))),
+    };
+    let Some((first, last)) = whole_period(&whole) else {
+        return Some(Err(DateError::invalid(
+            s,
+            &format!("`{words}` needs an exact month, season or year, e.g. {words} November 2025"),
+        )));
+    };
+    let plus = |day: NaiveDate, n: u64| day.checked_add_days(Days::new(n)).filter(|d| *d <= last);
+    let minus = |day: NaiveDate, n: u64| day.checked_sub_days(Days::new(n));
+    // The nth day of the given weekday (the last when nth is 0).
+    let nth_weekday = |w: Weekday| {
+        if nth == 0 {
+            let back = (7 + last.weekday().num_days_from_monday() - w.num_days_from_monday()) % 7;
+            minus(last, u64::from(back))
+        } else {
+            let ahead = (7 + w.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+            plus(first, u64::from(ahead) + 7 * (nth - 1))
+        }
+    };
+    let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let none = || DateError::invalid(s, &format!("{} has no {ordinal} {unit}", whole.human()));
+    let edtf = match (unit.as_str(), weekday) {
+        ("day", _) if nth == 0 => ymd(last),
+        ("day", _) => match plus(first, nth - 1) {
+            Some(day) => ymd(day),
+            None => return Some(Err(none())),
+        },
+        ("week", _) => {
+            let start = if nth == 0 {
+                minus(last, 6)
+            } else {
+                first.checked_add_days(Days::new(7 * (nth - 1)))
+            };
+            match start.and_then(|start| Some((start, plus(start, 6)?))) {
+                Some((start, end)) if start >= first => format!("{}/{}", ymd(start), ymd(end)),
+                _ => {
+                    return Some(Err(DateError::invalid(
+                        s,
+                        &format!("{} has no {ordinal} week of seven days", whole.human()),
+                    )))
+                }
+            }
+        }
+        ("weekend", _) => {
+            let saturday = if nth == 0 {
+                nth_weekday(Weekday::Sun).and_then(|sunday| minus(sunday, 1))
+            } else {
+                nth_weekday(Weekday::Sat)
+            };
+            let days = saturday
+                .and_then(|sat| Some((sat, sat.checked_add_days(Days::new(1))?)))
+                .map(|(sat, sun)| {
+                    format!(", such as {}/{} (Saturday and Sunday)", ymd(sat), ymd(sun))
+                })
+                .unwrap_or_default();
+            return Some(Err(DateError::refusal(format!(
+                "{}: which days make a weekend differs by country: write them as an \
+                 interval{days}",
+                quote(s)
+            ))));
+        }
+        (_, Some(w)) => match nth_weekday(w) {
+            Some(day) => ymd(day),
+            None => {
+                return Some(Err(DateError::invalid(
+                    s,
+                    &format!("{} has no {ordinal} {}", whole.human(), weekday_name(w)),
+                )))
+            }
+        },
+        _ => return None,
+    };
+    Some(Date::parse_edtf(&edtf).map_err(|e| e.naming(&edtf, s)))
+}
+
+/// "weekend of 22-23 November 2025" (also "the weekend of", "on the
+/// weekend of", "over the weekend of"): the two or three days named.
+/// One day is refused with the days to write: which days make a weekend
+/// differs by country. `None` when `s` is no such phrase.
+fn weekend_of(s: &str) -> Option<Result<Date, DateError>> {
+    let rest = [
+        &["weekend", "of"][..],
+        &["the", "weekend", "of"],
+        &["on", "the", "weekend", "of"],
+        &["over", "the", "weekend", "of"],
+    ]
+    .iter()
+    .find_map(|words| after_words(s, words))?;
+    if rest.is_empty() {
+        return Some(Err(DateError::invalid(s, "the date itself is missing")));
+    }
+    let days = match Date::parse_human(rest) {
+        Ok(days) => days,
+        Err(e) => return Some(Err(e.naming(rest, s))),
+    };
+    let exact_day = |single: &Single| {
+        single.qual == Qual::None
+            && single.time.is_none()
+            && matches!(single.day, DayPart::Known(_))
+    };
+    let (Some(first), Some(last)) = (days.earliest, days.latest) else {
+        return Some(Err(weekend_needs_days(s)));
+    };
+    let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    match &days.form {
+        Form::Interval {
+            start: End::Date(a),
+            end: End::Date(b),
+        } if exact_day(a) && exact_day(b) && (1..=2).contains(&(last - first).num_days()) => {
+            Some(Ok(days))
+        }
+        Form::Single(day) if exact_day(day) => {
+            let (sat, sun) = if first.weekday() == Weekday::Sun {
+                (first.checked_sub_days(Days::new(1))?, first)
+            } else {
+                (first, first.checked_add_days(Days::new(1))?)
+            };
+            Some(Err(DateError::refusal(format!(
+                "{} names one day, and which days make a weekend differs by country: write \
+                 them as an interval, such as {}/{}",
+                quote(s),
+                ymd(sat),
+                ymd(sun)
+            ))))
+        }
+        _ => Some(Err(weekend_needs_days(s))),
+    }
+}
+
+fn weekend_needs_days(s: &str) -> DateError {
+    DateError::invalid(
+        s,
+        "`weekend of` needs the weekend's two or three days, e.g. weekend of 22-23 November 2025",
+    )
 }
 
 /// Refuses `03/04/2025`, `03.04.2025`, `03-04-2025`: day/month order varies
@@ -1808,6 +2051,48 @@ impl Partial {
     }
 }
 
+/// The year an interval's end names with two digits after a start that is
+/// a year or a season of one: `2024–25` ends in 2025, `1999–00` in 2000
+/// (the start's century, or the next one when the start is in its
+/// century's last decade), and `winter 2025–26` in 2026 (a winter runs
+/// into the next year, and only a winter does). `None` when the end is not
+/// two digits after such a start.
+fn short_end_year(left: &Partial, end: &[String]) -> Result<Option<u16>, PhraseError> {
+    let [digits] = end else {
+        return Ok(None);
+    };
+    let (Some(y), None, None, None) = (left.year, left.month, left.day, left.decade) else {
+        return Ok(None);
+    };
+    let Some(n) = digits
+        .parse::<u16>()
+        .ok()
+        .filter(|_| digits.len() == 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return Ok(None);
+    };
+    match left.season {
+        None => {
+            let mut end_year = y / 100 * 100 + n;
+            if end_year < y && y % 100 >= 90 {
+                end_year += 100;
+            }
+            if end_year > 9999 {
+                return Err(PhraseError::Reason("the end is after 9999".into()));
+            }
+            Ok(Some(end_year))
+        }
+        Some(24) if n == (y + 1) % 100 => Ok(Some(y + 1)),
+        Some(24) => Err(PhraseError::Reason(format!(
+            "a winter runs from December into the next year: winter {y:04} is winter {y:04}–{:02}",
+            (y + 1) % 100
+        ))),
+        Some(_) => Err(PhraseError::Reason(
+            "only a winter runs into the next year: write the end's year in full".into(),
+        )),
+    }
+}
+
 /// Turns the words of a phrase into EDTF, plus a weekday to check if one was named.
 fn phrase_to_edtf(
     input: &str,
@@ -1935,6 +2220,30 @@ fn phrase_to_edtf(
             }
             let mut left = partial(&words[..*k]).ok_or(PhraseError::Unrecognized)?;
             let mut right = partial(&words[k + 1..]).ok_or(PhraseError::Unrecognized)?;
+            // Not in text made only of EDTF's characters, which is EDTF:
+            // `2023-24` is winter 2023, and `2024-25` no date.
+            let short_end = match input.bytes().all(is_edtf_byte) {
+                true => None,
+                false => short_end_year(&left, &words[k + 1..])?,
+            };
+            if let Some(end_year) = short_end {
+                right = Partial {
+                    year: Some(end_year),
+                    ..Partial::default()
+                };
+            }
+            // "winter 2025–26", "winter 2025–2026": the one winter that runs
+            // from December 2025 into 2026.
+            if let (Some(24), Some(y), None, None) = (left.season, left.year, left.month, left.day)
+            {
+                let end_only_year = right.month.is_none()
+                    && right.day.is_none()
+                    && right.season.is_none()
+                    && right.decade.is_none();
+                if end_only_year && right.year == Some(y + 1) {
+                    return Ok((format!("{y:04}-24{qual}"), weekday));
+                }
+            }
             // Borrow what the left side leaves out from the right ("24-26 October
             // 2025"), and the month the right side leaves out from the left
             // ("October 24-26, 2025").
@@ -1946,16 +2255,56 @@ fn phrase_to_edtf(
                 if left.month.is_none() && left.day.is_some() && left.season.is_none() {
                     left.month = right.month;
                 } else if let (Some(lm), Some(rm), Some(y)) = (left.month, right.month, left.year) {
-                    // "30 December - 2 January 2026" starts in 2025.
+                    // "30 December - 2 January 2026" starts in 2025, but
+                    // "November - October 2025" is reversed, not the twelve
+                    // months from November 2024: a start without its year
+                    // is in the year before only for at most six months.
                     if lm > rm && y > 0 {
-                        left.year = Some(y - 1);
+                        let before = Partial {
+                            year: Some(y - 1),
+                            ..left
+                        };
+                        let months = 12 - lm + rm + 1;
+                        if months <= 6 {
+                            left = before;
+                        } else {
+                            return Err(PhraseError::Reason(format!(
+                                "interval ends before it starts (from the year before, it is {}/{})",
+                                before.edtf(qual)?,
+                                right.edtf(qual)?
+                            )));
+                        }
                     }
                 }
             }
-            if right.year.is_none() && right.decade.is_none() {
+            let end_without_year = right.year.is_none() && right.decade.is_none();
+            if end_without_year {
                 right.year = left.year;
             }
-            format!("{}/{}", left.edtf(qual)?, right.edtf(qual)?)
+            let (start, end) = (left.edtf(qual)?, right.edtf(qual)?);
+            // "30 December 2025 - 2 January": the end's year is missing,
+            // which is the problem to name, not the order the start's
+            // year gives it.
+            if let (true, Some(y)) = (end_without_year, right.year) {
+                let reversed = parse_text(&format!("{start}/{end}"))
+                    .is_err_and(|e| e.contains("ends before it starts"));
+                if reversed {
+                    let next = Partial {
+                        year: Some(y + 1),
+                        ..right
+                    };
+                    return Err(PhraseError::Reason(match next.edtf(qual) {
+                        Ok(next) if y < 9999 => format!(
+                            "the end has no year, and in {y:04} it is before the start: \
+                             write its year, e.g. {start}/{next}"
+                        ),
+                        _ => {
+                            "the end has no year, and in the start's it is before the start".into()
+                        }
+                    }));
+                }
+            }
+            format!("{start}/{end}")
         }
         _ => return Err(PhraseError::Unrecognized),
     };
@@ -2547,6 +2896,27 @@ mod tests {
         }
     }
 
+    /// What `Date::human` shows of a season or a span of years,
+    /// `Date::parse_human` reads back as that date.
+    #[test]
+    fn human_text_of_seasons_and_years_reads_back() {
+        for s in [
+            "2025-21",
+            "2025-22",
+            "2025-23",
+            "2025-24",
+            "1999-24",
+            "0000-24",
+            "9999-24",
+            "2024/2025",
+            "1999/2000",
+        ] {
+            let shown = d(s).human();
+            let read = Date::parse_human(&shown).map(|r| r.as_str().to_string());
+            assert_eq!(read, Ok(s.to_string()), "{s} shown as {shown:?}");
+        }
+    }
+
     #[test]
     fn accepted_forms() {
         for &(s, lo, hi, human, precision) in ACCEPTED_CASES {
@@ -2661,6 +3031,10 @@ mod tests {
             ("30 September – 2 October 2025", "2025-09-30/2025-10-02"),
             ("30 December - 2 January 2026", "2025-12-30/2026-01-02"),
             ("30 December 2025 - 2 January 2026", "2025-12-30/2026-01-02"),
+            ("December 30 - January 2, 2026", "2025-12-30/2026-01-02"),
+            ("December - January 2026", "2025-12/2026-01"),
+            ("October - March 2026", "2025-10/2026-03"),
+            ("1 November 2025 - 2 December", "2025-11-01/2025-12-02"),
             ("August-September 2025", "2025-08/2025-09"),
             ("between August and September 2025", "2025-08/2025-09"),
             ("2024-2025", "2024/2025"),
@@ -2703,6 +3077,52 @@ mod tests {
             ("the 2020s", "202X"),
             ("2020s", "202X"),
             ("the 1990's", "199X"),
+            // One winter named by its two years, as `Date::human` shows it.
+            ("winter 2025–2026", "2025-24"),
+            ("winter 2024-2025", "2024-24"),
+            ("winter 2025 – 2026", "2025-24"),
+            ("winter 2025–26", "2025-24"),
+            ("Winter 2025-26", "2025-24"),
+            ("about winter 2025–26", "2025-24~"),
+            ("winter 1999–00", "1999-24"),
+            ("winter 9999–00", "9999-24"),
+            ("winter 2024 - winter 2025", "2024-24/2025-24"),
+            ("winter 2025 - 2027", "2025-24/2027"),
+            // A year span whose end is written with two digits.
+            ("2024–25", "2024/2025"),
+            ("2024 - 25", "2024/2025"),
+            ("1999–00", "1999/2000"),
+            ("1998–02", "1998/2002"),
+            ("between 2024 and 25", "2024/2025"),
+            // A day or days fixed in a month, season or year.
+            ("weekend of 22-23 November 2025", "2025-11-22/2025-11-23"),
+            (
+                "the weekend of 21-23 November 2025",
+                "2025-11-21/2025-11-23",
+            ),
+            ("the first week of November 2025", "2025-11-01/2025-11-07"),
+            ("the second week of November 2025", "2025-11-08/2025-11-14"),
+            ("The last week of November 2025", "2025-11-24/2025-11-30"),
+            ("last week of 2025", "2025-12-25/2025-12-31"),
+            ("the last day of November 2025", "2025-11-30"),
+            ("the last day of February 2024", "2024-02-29"),
+            ("the first day of spring 2025", "2025-03-01"),
+            ("last day of winter 2023", "2024-02-29"),
+            ("last Friday of November 2025", "2025-11-28"),
+            ("on the first Monday in 2025", "2025-01-06"),
+            ("the 3rd Wed of Nov 2025", "2025-11-19"),
+            ("the fifth Sunday of November 2025", "2025-11-30"),
+            ("last week of 9999", "9999-12-25/9999-12-31"),
+            ("until the last day of November 2025", "../2025-11-30"),
+            (
+                "no later than the last Friday of November 2025",
+                "../2025-11-28",
+            ),
+            ("after the last day of November 2025", "2025-12-01/.."),
+            ("since the first Monday in 2025", "2025-01-06/.."),
+            ("about the last day of November 2025", "2025-11-30~"),
+            // With EDTF's characters only, it is EDTF.
+            ("2023-24", "2023-24"),
             ("2025-08-15", "2025-08-15"),
             ("  2025  ", "2025"),
             ("2025-1X", "2025-1X"),
@@ -2762,6 +3182,47 @@ mod tests {
                 "19 November 2025 is a Wednesday, not a Tuesday",
             ),
             ("26-24 October 2025", "interval ends before it starts"),
+            ("winter 2025–27", "winter 2025 is winter 2025–26"),
+            ("summer 2025–26", "only a winter runs into the next year"),
+            ("2024–23", "interval ends before it starts"),
+            ("9995–02", "after 9999"),
+            // A start without its year is in the year before only for a
+            // span of at most six months; a longer one is reversed.
+            (
+                "November - October 2025",
+                "interval ends before it starts (from the year before, it is 2024-11/2025-10)",
+            ),
+            ("September-August 2025", "ends before it starts"),
+            ("1 November - 31 October 2025", "2024-11-01/2025-10-31"),
+            ("November - May 2026", "ends before it starts"),
+            // The end without its year names that.
+            (
+                "30 December 2025 - 2 January",
+                "invalid date \"30 December 2025 - 2 January\": the end has no year, and in 2025 \
+                 it is before the start: write its year, e.g. 2025-12-30/2026-01-02",
+            ),
+            ("December 2025 - February", "e.g. 2025-12/2026-02"),
+            ("30 December 9999 - 2 January", "the end has no year"),
+            (
+                "the fifth week of November 2025",
+                "Nov 2025 has no fifth week of seven days",
+            ),
+            ("the fifth Friday of November 2025", "Nov 2025 has no fifth Friday"),
+            (
+                "the last weekend of November 2025",
+                "\"the last weekend of November 2025\": which days make a weekend differs by \
+                 country: write them as an interval, such as 2025-11-29/2025-11-30 (Saturday \
+                 and Sunday)",
+            ),
+            ("first weekend of November 2025", "2025-11-01/2025-11-02"),
+            ("weekend of 23 November 2025", "such as 2025-11-22/2025-11-23"),
+            ("weekend of November 2025", "needs the weekend's two or three days"),
+            ("weekend of 17-23 November 2025", "needs the weekend's two or three days"),
+            ("last day of about November 2025", "needs an exact month"),
+            ("the last day of 17 November 2025", "needs an exact month"),
+            ("last Friday of November", "no year given"),
+            ("the last day of", "the date itself is missing"),
+            ("2024-25", "month 25 does not exist"),
             (
                 "late November 2025",
                 "\"late November 2025\" is part of a month, which factline cannot store exactly: \
@@ -3101,6 +3562,16 @@ mod tests {
                 let _ = (date.human(), date.sort_key());
             }
             let _ = Date::parse_human(&s);
+        }
+
+        #[test]
+        fn never_panics_on_ordinal_phrases(
+            s in "(on )?(the )?(first|2nd|fifth|last) (day|week|weekend|friday|sun) (of|in) ([0-9]{1,4}|jan|february|spring|winter|about|-|–| ){0,5}|(the )?weekend of ([0-9]{1,4}|jan|february|-|–| ){0,6}"
+        ) {
+            if let Ok(date) = Date::parse_human(&s) {
+                prop_assert!(date.earliest_day() <= date.latest_day());
+                prop_assert_eq!(Date::parse_edtf(date.as_str()).unwrap(), date);
+            }
         }
 
         #[test]
