@@ -1793,3 +1793,98 @@ fn a_terminal_without_a_width_gets_whole_rows() {
         "{text}"
     );
 }
+
+/// Found by a black-box test (bb16 #06): clap's own errors took three to
+/// six lines on stderr, started with `error:` and showed an internal bound
+/// (`0 is not in 1..18446744073709551615`), where every other error is one
+/// `factline: …` line. Each usage error is now one line that names the
+/// problem, keeps clap's suggestion and says which `--help` to read, with
+/// exit code 2; `--help` and `--version` still print in full, exit 0.
+#[test]
+fn usage_errors_are_one_line_naming_the_problem() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "event", "add", "--title", "a", "--date", "2025"]);
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["network", "a", "--hops", "0"],
+            &["--hops", "at least 1", "'factline network --help'"],
+        ),
+        (
+            &["path", "a", "b", "--max-hops", "0"],
+            &["--max-hops", "at least 1", "'factline path --help'"],
+        ),
+        (
+            &["search", "x", "--limit", "0"],
+            &["--limit", "at least 1", "'factline search --help'"],
+        ),
+        (
+            &["search", "x", "--limit", "many"],
+            &["--limit", "at least 1", "'many'"],
+        ),
+        (
+            &["timeline", "--actor", "a", "--actor", "b"],
+            &["--actor", "multiple times", "'factline timeline --help'"],
+        ),
+        (
+            &["timeline", "--strict"],
+            &["--from", "--to", "--on", "'factline timeline --help'"],
+        ),
+        (
+            &["timeline", "--strct"],
+            &[
+                "'--strct'",
+                "did you mean '--strict'?",
+                "'factline timeline --help'",
+            ],
+        ),
+        (
+            &["timelin"],
+            &["'timelin'", "did you mean 'timeline'?", "'factline --help'"],
+        ),
+        (
+            &["--format", "jsn", "stats"],
+            &[
+                "'jsn'",
+                "--format",
+                "did you mean 'json'?",
+                "table, csv, json",
+            ],
+        ),
+        (&["actor"], &["add", "merge", "'factline actor --help'"]),
+        (&[], &["timeline", "who-met", "'factline --help'"]),
+        (&["network"], &["<ACTOR>", "'factline network --help'"]),
+        (&["--wait", "-1", "stats"], &["--wait", "0 or more"]),
+        (&["-q", "-v", "stats"], &["--quiet", "--verbose"]),
+    ];
+    for (args, wanted) in cases {
+        let stderr = env.fail(2, *args);
+        assert_one_error_line(&stderr);
+        for word in *wanted {
+            assert!(
+                stderr.contains(word),
+                "factline {args:?}: no {word:?} in {stderr}"
+            );
+        }
+        for clap_internal in ["error:", "18446744073709551615", "Usage:"] {
+            assert!(
+                !stderr.contains(clap_internal),
+                "factline {args:?}: {stderr}"
+            );
+        }
+    }
+    // Help and version still print in full on stdout, exit 0.
+    for args in [
+        &["--help"][..],
+        &["timeline", "--help"],
+        &["help", "timeline"],
+    ] {
+        let out = env.cmd().args(args).assert().success();
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            stdout.contains("Usage: factline") && stdout.lines().count() > 5,
+            "{stdout}"
+        );
+    }
+    let out = env.cmd().arg("--version").assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).starts_with("factline "));
+}
