@@ -15,6 +15,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// `search` or `path`, or a failed check, 2 bad input or usage, 3 the
 /// database cannot be used (in use, newer version, damaged).
 ///
+/// Every command has --help, and a man page: `factline man` prints
+/// factline(1), and `factline man COMMAND` the command's own page,
+/// factline-COMMAND(1), with its options.
+///
 /// Example: factline example && factline who-met witkoff
 #[derive(Debug, Parser)]
 #[command(name = "factline", version, max_term_width = 100)]
@@ -291,10 +295,21 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) for `man -l -`.
+    /// Print a man page (roff) for `man -l -`: factline's, or a command's.
+    ///
+    /// factline(1) lists the commands; each has its own page,
+    /// factline-COMMAND(1) with its options, printed by `factline man
+    /// COMMAND` (`factline man event add` prints factline-event-add(1)).
     ///
     /// Example: factline man | man -l -
-    Man,
+    ///
+    /// Example: factline man timeline | man -l -
+    Man {
+        /// The command whose page to print (timeline, event add);
+        /// factline's own page when omitted.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
     /// Verify the database: records, indexes, pages, history and schema version.
     ///
     /// Example: factline check --repair

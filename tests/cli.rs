@@ -1888,3 +1888,60 @@ fn usage_errors_are_one_line_naming_the_problem() {
     let out = env.cmd().arg("--version").assert().success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).starts_with("factline "));
 }
+
+/// Found by a black-box test (bb16 #08): `factline man` printed only the
+/// top page, which lists `factline-timeline(1)` and 25 more pages that
+/// factline never wrote, and no subcommand's options (`--strict`,
+/// `--ties`). `factline man COMMAND` now prints each of those pages, and
+/// the top page says how to get them.
+#[test]
+fn every_page_the_man_page_names_can_be_printed() {
+    let env = TestEnv::new();
+    let top = env.run_ok(["man"]);
+    assert!(top.contains("factline man COMMAND"), "{top}");
+    // Every page the top page (and each command's page) points to.
+    let mut pending = vec![(Vec::<String>::new(), top)];
+    let mut pages = 0;
+    while let Some((path, page)) = pending.pop() {
+        pages += 1;
+        let names: Vec<String> = std::iter::once("factline".to_string())
+            .chain(path.iter().cloned())
+            .collect();
+        let heading = format!(".TH {} 1  \"factline ", names.join("-"));
+        assert!(page.contains(&heading), "{path:?}:\n{page}");
+        // The pages it lists, as `factline\-event\-add(1)`.
+        let prefix = format!("{}\\-", names.join("-").replace('-', "\\-"));
+        for line in page.lines() {
+            let Some(name) = line
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix("(1)"))
+            else {
+                continue;
+            };
+            let mut sub = path.clone();
+            sub.push(name.replace("\\-", "-"));
+            let mut args = vec!["man".to_string()];
+            args.extend(sub.iter().cloned());
+            pending.push((sub, env.run_ok(&args)));
+        }
+    }
+    assert!(pages > 40, "{pages} pages");
+    // The options a command's page documents.
+    let timeline = env.run_ok(["man", "timeline"]);
+    assert!(timeline.contains("\\-\\-strict"), "{timeline}");
+    assert!(env.run_ok(["man", "path"]).contains("\\-\\-ties"));
+    assert!(env
+        .run_ok(["man", "event", "add"])
+        .contains("\\-\\-new\\-actor"));
+    // A command that does not exist is one line naming what does.
+    for (args, wanted) in [
+        (&["man", "nosuch"][..], "timeline"),
+        (&["man", "event", "ad"], "add"),
+        (&["man", "timeline", "x"], "no subcommands"),
+    ] {
+        let err = env.fail(2, args);
+        assert_one_error_line(&err);
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+    assert!(!env.db().exists(), "man created a database");
+}
