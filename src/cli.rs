@@ -324,7 +324,9 @@ pub enum Command {
     },
     /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
     ///
-    /// Running it twice changes nothing.
+    /// Running it twice changes nothing. A database that holds records of
+    /// its own is refused, with nothing written (the example's actors and
+    /// sources could share their names): give it a new directory with --db.
     ///
     /// Example: factline --db story.db example
     Example,

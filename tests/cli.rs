@@ -1945,3 +1945,61 @@ fn every_page_the_man_page_names_can_be_printed() {
     }
     assert!(!env.db().exists(), "man created a database");
 }
+
+/// Found by a black-box test (bb16 #09): `factline example` run into a
+/// database that already held the user's source "Axios" and actor "Steve
+/// Witkoff" added a second of each, said "51 records added", and from then
+/// on `--source Axios` and `who-met "Steve Witkoff"` were refused as names
+/// of several records. `example` now refuses, in one line and writing
+/// nothing, a database that holds records that are not the example's,
+/// and says to give it a new directory with --db; run again into its own
+/// database it still changes nothing.
+#[test]
+fn example_refuses_a_database_that_holds_records_of_its_own() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios", "--id", "ax"]);
+    env.run_ok(["actor", "add", "Steve Witkoff", "--id", "sw"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Witkoff in Doha",
+        "--date",
+        "2025-11-02",
+        "--actor",
+        "sw",
+        "--source",
+        "ax",
+    ]);
+    let err = refused(&env, 2, &["example"]);
+    assert!(err.contains("--db") && err.contains("actor sw"), "{err}");
+    // The user's names still find their records.
+    env.run_ok([
+        "-q", "event", "add", "--title", "x", "--date", "2025", "--source", "Axios",
+    ]);
+    env.run_ok(["who-met", "Steve Witkoff"]);
+
+    // A record of the user's under an id the example uses is not the
+    // example's either.
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios"]);
+    let err = refused(&env, 2, &["example"]);
+    assert!(
+        err.contains("source axios") && err.contains("--db"),
+        "{err}"
+    );
+
+    // Into its own database, again and again, it adds nothing and prints
+    // the timeline, also after the user edited it and added records of
+    // their own (the tour's), since it has nothing to add.
+    let env = example_env();
+    let first = env.run_ok(["example"]);
+    env.run_ok(["-q", "source", "edit", "axios", "--grade", "C"]);
+    env.run_ok(["-q", "actor", "add", "Marco Rubio"]);
+    let before = env.export_ndjson();
+    let (again, notice) = env.run_ok_with_stderr(["example"]);
+    assert!(notice.contains("0 records added"), "{notice}");
+    assert_eq!(again, first);
+    assert_eq!(env.export_ndjson(), before);
+}
