@@ -15,6 +15,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// `search` or `path`, or a failed check, 2 bad input or usage, 3 the
 /// database cannot be used (in use, newer version, damaged).
 ///
+/// Every command has --help, and a man page: `factline man` prints
+/// factline(1), and `factline man COMMAND` the command's own page,
+/// factline-COMMAND(1), with its options.
+///
 /// Example: factline example && factline who-met witkoff
 #[derive(Debug, Parser)]
 #[command(name = "factline", version, max_term_width = 100)]
@@ -55,7 +59,13 @@ pub struct Cli {
 
     /// If another factline process holds the database, wait up to SECS for it
     /// instead of failing at once.
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        value_parser = parse_seconds,
+        allow_negative_numbers = true
+    )]
     pub wait: Option<f64>,
 
     #[command(subcommand)]
@@ -274,7 +284,7 @@ pub enum Command {
         /// The words to find.
         text: String,
         /// At most this many results (at least 1).
-        #[arg(long, default_value_t = 20, value_parser = at_least_one())]
+        #[arg(long, default_value_t = 20, value_parser = at_least_one, allow_negative_numbers = true)]
         limit: usize,
     },
     /// Print a shell completion script.
@@ -285,10 +295,21 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) for `man -l -`.
+    /// Print a man page (roff) for `man -l -`: factline's, or a command's.
+    ///
+    /// factline(1) lists the commands; each has its own page,
+    /// factline-COMMAND(1) with its options, printed by `factline man
+    /// COMMAND` (`factline man event add` prints factline-event-add(1)).
     ///
     /// Example: factline man | man -l -
-    Man,
+    ///
+    /// Example: factline man timeline | man -l -
+    Man {
+        /// The command whose page to print (timeline, event add);
+        /// factline's own page when omitted.
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
     /// Verify the database: records, indexes, pages, history and schema version.
     ///
     /// Example: factline check --repair
@@ -303,7 +324,9 @@ pub enum Command {
     },
     /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
     ///
-    /// Running it twice changes nothing.
+    /// Running it twice changes nothing. A database that holds records of
+    /// its own is refused, with nothing written (the example's actors and
+    /// sources could share their names): give it a new directory with --db.
     ///
     /// Example: factline --db story.db example
     Example,
@@ -877,7 +900,7 @@ pub struct PathArgs {
     #[command(flatten)]
     pub window: WindowArgs,
     /// The longest path to look for (at least 1).
-    #[arg(long, default_value_t = 6, value_parser = at_least_one())]
+    #[arg(long, default_value_t = 6, value_parser = at_least_one, allow_negative_numbers = true)]
     pub max_hops: usize,
     /// Also walk roles and affiliations (envoy of, minister of). With
     /// --from/--to, a dated role only if its span may overlap the window.
@@ -890,7 +913,7 @@ pub struct NetworkArgs {
     /// The actor at the centre (id, name or alias).
     pub actor: String,
     /// How many meetings away to look (at least 1).
-    #[arg(long, default_value_t = 2, value_parser = at_least_one())]
+    #[arg(long, default_value_t = 2, value_parser = at_least_one, allow_negative_numbers = true)]
     pub hops: usize,
     #[command(flatten)]
     pub window: WindowArgs,
@@ -1006,7 +1029,126 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
 }
 
 /// A count of at least one: zero hops or results can only print nothing,
-/// which reads as "nothing found".
-fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
-    clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+/// which reads as "nothing found". Said in those words (a ranged parser
+/// would name its bound, `1..18446744073709551615`).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err("expected a whole number, at least 1".to_string()),
+    }
+}
+
+/// A command line clap refused, as factline reports every error: one line
+/// (exit code 2) naming the problem, with clap's suggestion ("did you mean
+/// '--strict'?") and the help to read (`factline timeline --help`), built
+/// from the error's kind and context rather than clap's several-line
+/// rendering. Only for errors clap prints on stderr: help and version are
+/// printed as clap writes them.
+pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::error::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(list)) => Some(list.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let mut message = match e.kind() {
+        ErrorKind::InvalidValue if value.is_empty() => {
+            format!("a value is required for '{arg}' but none was supplied")
+        }
+        ErrorKind::InvalidValue => format!("invalid value '{value}' for '{arg}'"),
+        ErrorKind::ValueValidation => match std::error::Error::source(e) {
+            Some(why) => format!("invalid value '{value}' for '{arg}': {why}"),
+            None => format!("invalid value '{value}' for '{arg}'"),
+        },
+        ErrorKind::UnknownArgument => format!("unexpected argument '{arg}' found"),
+        ErrorKind::InvalidSubcommand => format!(
+            "unrecognized subcommand '{}'",
+            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("the following required arguments were not provided: {arg}")
+        }
+        ErrorKind::MissingSubcommand => format!(
+            "'{}' requires a subcommand but one was not provided",
+            text(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(prior) if prior == arg => {
+                format!("the argument '{arg}' cannot be used multiple times")
+            }
+            Some(prior) => format!("the argument '{arg}' cannot be used with '{prior}'"),
+            None => format!("the argument '{arg}' cannot be used with the other arguments given"),
+        },
+        ErrorKind::NoEquals => format!("'{arg}' needs its value after an equals sign"),
+        ErrorKind::TooManyValues => {
+            format!("unexpected value '{value}' for '{arg}' found; no more were expected")
+        }
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => format!(
+            "wrong number of values for '{arg}': {} given",
+            text(ContextKind::ActualNumValues).unwrap_or_default()
+        ),
+        other => match std::error::Error::source(e) {
+            Some(why) => why.to_string(),
+            None => other.as_str().unwrap_or("invalid command line").to_string(),
+        },
+    };
+    let listed = match e.kind() {
+        ErrorKind::MissingSubcommand => Some(("subcommands", ContextKind::ValidSubcommand)),
+        _ => Some(("possible values", ContextKind::ValidValue)),
+    };
+    if let Some(list) = listed
+        .and_then(|(name, kind)| Some((name, text(kind)?)))
+        .filter(|(_, list)| !list.is_empty())
+    {
+        message.push_str(&format!("; {}: {}", list.0, list.1));
+    }
+    let suggested: Vec<String> = [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .filter_map(|kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(vec![s.clone()]),
+        Some(ContextValue::Strings(list)) => Some(list.clone()),
+        _ => None,
+    })
+    .flatten()
+    .map(|s| format!("'{s}'"))
+    .collect();
+    if !suggested.is_empty() {
+        message.push_str(&format!(" (did you mean {}?)", suggested.join(" or ")));
+    }
+    if let Some(ContextValue::StyledStrs(tips)) = e.get(ContextKind::Suggested) {
+        for tip in tips {
+            message.push_str(&format!(" (tip: {tip})"));
+        }
+    }
+    let command = command_named(args);
+    crate::error::Error::bad_input(format!("{message}; see '{command} --help'"))
+}
+
+/// The (sub)command that `args` run, as far as clap can tell despite the
+/// error (`factline timeline`): the one whose `--help` explains it.
+fn command_named(args: &[std::ffi::OsString]) -> String {
+    use clap::CommandFactory;
+    let mut names = vec!["factline".to_string()];
+    if let Ok(matches) = Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(args)
+    {
+        let mut matches = &matches;
+        while let Some((name, sub)) = matches.subcommand() {
+            if name == "help" {
+                break;
+            }
+            names.push(name.to_string());
+            matches = sub;
+        }
+    }
+    names.join(" ")
 }

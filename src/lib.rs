@@ -33,23 +33,29 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            // clap prints help and version to stdout and errors to stderr.
+        // Help and version, which clap prints on stdout.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
+        // A usage error: one line, as every other error.
+        Err(e) => return report(cli::usage_error(&e, &args)),
     };
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // `factline timeline | head` closes our stdout early: not a failure.
         Err(e) if e.broken_pipe => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "factline: {e}");
-            ExitCode::from(e.code as u8)
-        }
+        Err(e) => report(e),
     }
+}
+
+/// Prints a failed command's error, one line on stderr, and gives its exit code.
+fn report(e: error::Error) -> ExitCode {
+    error_line(&e);
+    ExitCode::from(e.code as u8)
 }
 
 /// The UTF-8 byte-order mark a file may start with (Excel's "CSV UTF-8",

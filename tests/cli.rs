@@ -1793,3 +1793,213 @@ fn a_terminal_without_a_width_gets_whole_rows() {
         "{text}"
     );
 }
+
+/// Found by a black-box test (bb16 #06): clap's own errors took three to
+/// six lines on stderr, started with `error:` and showed an internal bound
+/// (`0 is not in 1..18446744073709551615`), where every other error is one
+/// `factline: …` line. Each usage error is now one line that names the
+/// problem, keeps clap's suggestion and says which `--help` to read, with
+/// exit code 2; `--help` and `--version` still print in full, exit 0.
+#[test]
+fn usage_errors_are_one_line_naming_the_problem() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "event", "add", "--title", "a", "--date", "2025"]);
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["network", "a", "--hops", "0"],
+            &["--hops", "at least 1", "'factline network --help'"],
+        ),
+        (
+            &["path", "a", "b", "--max-hops", "0"],
+            &["--max-hops", "at least 1", "'factline path --help'"],
+        ),
+        (
+            &["search", "x", "--limit", "0"],
+            &["--limit", "at least 1", "'factline search --help'"],
+        ),
+        (
+            &["search", "x", "--limit", "many"],
+            &["--limit", "at least 1", "'many'"],
+        ),
+        (
+            &["timeline", "--actor", "a", "--actor", "b"],
+            &["--actor", "multiple times", "'factline timeline --help'"],
+        ),
+        (
+            &["timeline", "--strict"],
+            &["--from", "--to", "--on", "'factline timeline --help'"],
+        ),
+        (
+            &["timeline", "--strct"],
+            &[
+                "'--strct'",
+                "did you mean '--strict'?",
+                "'factline timeline --help'",
+            ],
+        ),
+        (
+            &["timelin"],
+            &["'timelin'", "did you mean 'timeline'?", "'factline --help'"],
+        ),
+        (
+            &["--format", "jsn", "stats"],
+            &[
+                "'jsn'",
+                "--format",
+                "did you mean 'json'?",
+                "table, csv, json",
+            ],
+        ),
+        (&["actor"], &["add", "merge", "'factline actor --help'"]),
+        (&[], &["timeline", "who-met", "'factline --help'"]),
+        (&["network"], &["<ACTOR>", "'factline network --help'"]),
+        (&["--wait", "-1", "stats"], &["--wait", "0 or more"]),
+        (&["-q", "-v", "stats"], &["--quiet", "--verbose"]),
+    ];
+    for (args, wanted) in cases {
+        let stderr = env.fail(2, *args);
+        assert_one_error_line(&stderr);
+        for word in *wanted {
+            assert!(
+                stderr.contains(word),
+                "factline {args:?}: no {word:?} in {stderr}"
+            );
+        }
+        for clap_internal in ["error:", "18446744073709551615", "Usage:"] {
+            assert!(
+                !stderr.contains(clap_internal),
+                "factline {args:?}: {stderr}"
+            );
+        }
+    }
+    // Help and version still print in full on stdout, exit 0.
+    for args in [
+        &["--help"][..],
+        &["timeline", "--help"],
+        &["help", "timeline"],
+    ] {
+        let out = env.cmd().args(args).assert().success();
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            stdout.contains("Usage: factline") && stdout.lines().count() > 5,
+            "{stdout}"
+        );
+    }
+    let out = env.cmd().arg("--version").assert().success();
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).starts_with("factline "));
+}
+
+/// Found by a black-box test (bb16 #08): `factline man` printed only the
+/// top page, which lists `factline-timeline(1)` and 25 more pages that
+/// factline never wrote, and no subcommand's options (`--strict`,
+/// `--ties`). `factline man COMMAND` now prints each of those pages, and
+/// the top page says how to get them.
+#[test]
+fn every_page_the_man_page_names_can_be_printed() {
+    let env = TestEnv::new();
+    let top = env.run_ok(["man"]);
+    assert!(top.contains("factline man COMMAND"), "{top}");
+    // Every page the top page (and each command's page) points to.
+    let mut pending = vec![(Vec::<String>::new(), top)];
+    let mut pages = 0;
+    while let Some((path, page)) = pending.pop() {
+        pages += 1;
+        let names: Vec<String> = std::iter::once("factline".to_string())
+            .chain(path.iter().cloned())
+            .collect();
+        let heading = format!(".TH {} 1  \"factline ", names.join("-"));
+        assert!(page.contains(&heading), "{path:?}:\n{page}");
+        // The pages it lists, as `factline\-event\-add(1)`.
+        let prefix = format!("{}\\-", names.join("-").replace('-', "\\-"));
+        for line in page.lines() {
+            let Some(name) = line
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix("(1)"))
+            else {
+                continue;
+            };
+            let mut sub = path.clone();
+            sub.push(name.replace("\\-", "-"));
+            let mut args = vec!["man".to_string()];
+            args.extend(sub.iter().cloned());
+            pending.push((sub, env.run_ok(&args)));
+        }
+    }
+    assert!(pages > 40, "{pages} pages");
+    // The options a command's page documents.
+    let timeline = env.run_ok(["man", "timeline"]);
+    assert!(timeline.contains("\\-\\-strict"), "{timeline}");
+    assert!(env.run_ok(["man", "path"]).contains("\\-\\-ties"));
+    assert!(env
+        .run_ok(["man", "event", "add"])
+        .contains("\\-\\-new\\-actor"));
+    // A command that does not exist is one line naming what does.
+    for (args, wanted) in [
+        (&["man", "nosuch"][..], "timeline"),
+        (&["man", "event", "ad"], "add"),
+        (&["man", "timeline", "x"], "no subcommands"),
+    ] {
+        let err = env.fail(2, args);
+        assert_one_error_line(&err);
+        assert!(err.contains(wanted), "{args:?}: {err}");
+    }
+    assert!(!env.db().exists(), "man created a database");
+}
+
+/// Found by a black-box test (bb16 #09): `factline example` run into a
+/// database that already held the user's source "Axios" and actor "Steve
+/// Witkoff" added a second of each, said "51 records added", and from then
+/// on `--source Axios` and `who-met "Steve Witkoff"` were refused as names
+/// of several records. `example` now refuses, in one line and writing
+/// nothing, a database that holds records that are not the example's,
+/// and says to give it a new directory with --db; run again into its own
+/// database it still changes nothing.
+#[test]
+fn example_refuses_a_database_that_holds_records_of_its_own() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios", "--id", "ax"]);
+    env.run_ok(["actor", "add", "Steve Witkoff", "--id", "sw"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Witkoff in Doha",
+        "--date",
+        "2025-11-02",
+        "--actor",
+        "sw",
+        "--source",
+        "ax",
+    ]);
+    let err = refused(&env, 2, &["example"]);
+    assert!(err.contains("--db") && err.contains("actor sw"), "{err}");
+    // The user's names still find their records.
+    env.run_ok([
+        "-q", "event", "add", "--title", "x", "--date", "2025", "--source", "Axios",
+    ]);
+    env.run_ok(["who-met", "Steve Witkoff"]);
+
+    // A record of the user's under an id the example uses is not the
+    // example's either.
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Axios"]);
+    let err = refused(&env, 2, &["example"]);
+    assert!(
+        err.contains("source axios") && err.contains("--db"),
+        "{err}"
+    );
+
+    // Into its own database, again and again, it adds nothing and prints
+    // the timeline, also after the user edited it and added records of
+    // their own (the tour's), since it has nothing to add.
+    let env = example_env();
+    let first = env.run_ok(["example"]);
+    env.run_ok(["-q", "source", "edit", "axios", "--grade", "C"]);
+    env.run_ok(["-q", "actor", "add", "Marco Rubio"]);
+    let before = env.export_ndjson();
+    let (again, notice) = env.run_ok_with_stderr(["example"]);
+    assert!(notice.contains("0 records added"), "{notice}");
+    assert_eq!(again, first);
+    assert_eq!(env.export_ndjson(), before);
+}

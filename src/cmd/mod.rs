@@ -13,6 +13,7 @@ pub mod export;
 pub mod history;
 pub mod import;
 pub mod link;
+pub mod man;
 pub mod network;
 pub mod path;
 pub mod retract;
@@ -171,7 +172,7 @@ fn output_without_format(command: &Command) -> Option<&'static str> {
         | Command::Link(_)
         | Command::Retract(_) => Some("the id of the record it wrote"),
         Command::Completions { .. } => Some("a shell script"),
-        Command::Man => Some("a man page"),
+        Command::Man { .. } => Some("a man page"),
         _ => None,
     }
 }
@@ -198,11 +199,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             std::io::Write::write_all(&mut std::io::stdout(), &script)?;
             Ok(())
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
-            Ok(())
-        }
+        Command::Man { command } => man::run(&command),
         Command::Backup { dest } => backup::backup(ctx, &dest),
         Command::Restore { src } => backup::restore(ctx, &src),
         Command::Compact => backup::compact(ctx),
