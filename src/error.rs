@@ -45,6 +45,15 @@ impl Error {
         }
     }
 
+    /// Adds what still holds after the error (`…; the change is saved`).
+    /// A broken pipe is left as it is: it is reported as success.
+    pub fn with_note(mut self, note: impl fmt::Display) -> Error {
+        if !self.broken_pipe {
+            self.message = format!("{}; {note}", self.message);
+        }
+        self
+    }
+
     /// Prefixes the message with where it happened (`FILE:LINE: …`).
     pub fn context(mut self, at: impl fmt::Display) -> Error {
         self.message = format!("{at}: {}", self.message);
@@ -64,12 +73,42 @@ impl std::error::Error for Error {}
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        let message = match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<StdoutFailed>())
+        {
+            Some(stdout) => stdout.to_string(),
+            None => format!("I/O error: {e}"),
+        };
         Error {
             code: Code::Database,
-            message: format!("I/O error: {e}"),
+            message,
             broken_pipe,
         }
     }
+}
+
+/// A write to stdout that failed (a full disk, a closed terminal), kept
+/// inside the `io::Error` with its kind, so that it reaches the user as
+/// "cannot write to stdout: …" through csv's and serde_json's errors too,
+/// and a broken pipe stays one (success).
+#[derive(Debug)]
+struct StdoutFailed(std::io::Error);
+
+impl fmt::Display for StdoutFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write to stdout: {}", self.0)
+    }
+}
+
+impl std::error::Error for StdoutFailed {}
+
+/// Marks an error of a write to stdout as such (see `output::Stdout`).
+pub fn stdout_failed(e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<StdoutFailed>()) {
+        return e;
+    }
+    std::io::Error::new(e.kind(), StdoutFailed(e))
 }
 
 impl From<csv::Error> for Error {

@@ -180,8 +180,7 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
         "merged {} ({}) into {} ({})",
         gone.name, gone.id, keep.name, keep.id
     ));
-    println!("{}", keep.id);
-    Ok(())
+    crate::output::print_saved(&keep.id)
 }
 
 /// The roles of the actor `holder` once actor `gone` is merged into `keep`:
@@ -262,8 +261,7 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// Aliases without blanks and without repeats of the name or of each other.
@@ -407,8 +405,7 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
     if let Lookup::Found(other) = find_actor(&store, alias)? {
         if other.id == actor.id {
             crate::notice(format!("{alias:?} already finds {}", actor.name));
-            println!("{}", actor.id);
-            return Ok(());
+            return crate::output::print_line(&actor.id);
         }
         return Err(Error::bad_input(format!(
             "{alias:?} already names actor {} ({})",
@@ -420,8 +417,7 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
-    println!("{}", actor.id);
-    Ok(())
+    crate::output::print_saved(&actor.id)
 }
 
 fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
@@ -475,15 +471,13 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
     actor.aliases = dedup_spellings(&actor.name, &actor.aliases);
     if actor == before {
         crate::notice("nothing to change");
-        println!("{}", actor.id);
-        return Ok(());
+        return crate::output::print_line(&actor.id);
     }
     actor.meta = before.meta.next(ctx.now);
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
-    println!("{}", actor.id);
-    Ok(())
+    crate::output::print_saved(&actor.id)
 }
 
 /// Refuses a spelling that already names another actor.

@@ -136,8 +136,7 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     participants.write(&mut change)?;
     change.put(&claim)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// What an `--about` names: a live event by its id, else an actor.
@@ -215,14 +214,13 @@ fn rate(
     claim.verdict_note = note.unwrap_or_default();
     if claim == before {
         crate::notice(format!("{id} is already rated {verdict}"));
-    } else {
-        claim.meta = before.meta.next(ctx.now);
-        let mut change = store.change();
-        change.put(&claim)?;
-        change.commit()?;
+        return crate::output::print_line(id);
     }
-    println!("{id}");
-    Ok(())
+    claim.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    change.put(&claim)?;
+    change.commit()?;
+    crate::output::print_saved(id)
 }
 
 /// A claim as scripts see it.

@@ -244,8 +244,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     change.note_event(&event);
     change.put(&event)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// The event with this id, refusing unknown and retracted ones.
@@ -369,8 +368,7 @@ fn save(
 ) -> Result<()> {
     if event == *before {
         crate::notice(unchanged);
-        println!("{}", event.id);
-        return Ok(());
+        return crate::output::print_line(&event.id);
     }
     event.meta = before.meta.next(ctx.now);
     let mut change = store.change();
@@ -378,8 +376,7 @@ fn save(
     change.note_event(&event);
     change.put(&event)?;
     change.commit()?;
-    println!("{}", event.id);
-    Ok(())
+    crate::output::print_saved(&event.id)
 }
 
 /// Postpone, cancel or reschedule in one step: a new version with the new

@@ -195,12 +195,12 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             // and a closed pipe is not one (`factline completions bash | head`).
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "factline", &mut script);
-            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
+            std::io::Write::write_all(&mut crate::output::stdout(), &script)?;
             Ok(())
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command).render(&mut std::io::stdout())?;
+            clap_mangen::Man::new(command).render(&mut crate::output::stdout())?;
             Ok(())
         }
         Command::Backup { dest } => backup::backup(ctx, &dest),

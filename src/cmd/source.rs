@@ -101,8 +101,7 @@ fn add(
     let mut change = store.change();
     change.put(&source)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// Refuses a name that already finds a source other than `own` (by name or
@@ -180,14 +179,13 @@ fn edit(
     }
     if source == before {
         crate::notice("nothing to change");
-    } else {
-        source.meta = before.meta.next(ctx.now);
-        let mut change = store.change();
-        change.put(&source)?;
-        change.commit()?;
+        return crate::output::print_line(&source.id);
     }
-    println!("{}", source.id);
-    Ok(())
+    source.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    change.put(&source)?;
+    change.commit()?;
+    crate::output::print_saved(&source.id)
 }
 
 #[derive(Serialize)]
