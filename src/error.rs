@@ -70,6 +70,35 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A name or other text the user typed or stored, as messages quote it:
+/// in double quotes and as it is stored, so that a suggestion ("did you
+/// mean …?") can be copied back. A zero-width joiner of an emoji sequence
+/// or of Arabic or Indic text stays the character it is. Only what would
+/// act on a terminal or break the line is escaped as Rust writes it
+/// (`\u{1b}`, `\n`): control characters and the line and paragraph
+/// separators.
+pub fn quoted(text: &str) -> Quoted<'_> {
+    Quoted(text)
+}
+
+/// See [`quoted`].
+pub struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
@@ -127,5 +156,25 @@ impl From<serde_json::Error> for Error {
             return io.into();
         }
         Error::bad_input(format!("JSON: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoted_text_is_shown_as_stored_but_for_what_acts_on_a_terminal() {
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} Family";
+        assert_eq!(quoted(family).to_string(), format!("\"{family}\""));
+        assert_eq!(quoted("Zo\u{200c}ya").to_string(), "\"Zo\u{200c}ya\"");
+        assert_eq!(
+            quoted("The \"Times\" \\ é").to_string(),
+            "\"The \"Times\" \\ é\""
+        );
+        assert_eq!(
+            quoted("a\u{1b}]0;x\u{7}\nb\u{85}\u{2028}").to_string(),
+            "\"a\\u{1b}]0;x\\u{7}\\nb\\u{85}\\u{2028}\""
+        );
     }
 }

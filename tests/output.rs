@@ -658,3 +658,66 @@ fn a_closed_stdout_is_success_for_every_printing_command() {
     let dump = env.export_ndjson();
     assert!(dump.contains("Talks in Geneva") && dump.contains("Talks go well"));
 }
+
+// ---------------------------------------------------------------------------
+// Names in messages
+
+/// Names joined with a zero-width joiner (an emoji family, Arabic or
+/// Indic text typed with ZWJ/ZWNJ) were quoted in Rust's debug form
+/// (`"👨\u{200d}👩\u{200d}👧 Family"`) in notices and errors, "did you
+/// mean" too, so the suggested spelling could not be copied back. They
+/// are shown as stored; only what acts on a terminal is escaped.
+#[test]
+fn names_in_notices_and_suggestions_are_shown_as_stored() {
+    let env = TestEnv::new();
+    let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} Family";
+    let (_, err) = env.run_ok_with_stderr([
+        "event",
+        "add",
+        "--title",
+        "Summit",
+        "--date",
+        "2025-08-15",
+        "--actor",
+        family,
+    ]);
+    assert_eq!(
+        err,
+        format!("factline: created actor \"{family}\" (family)\n")
+    );
+
+    let err = env.fail(2, ["timeline", "--actor", "Fam\u{200d}ily"]);
+    assert_one_error_line(&err);
+    assert!(!err.contains("\\u{"), "{err}");
+    let suggestion = err
+        .split("did you mean \"")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix("\"?\n"))
+        .unwrap_or_else(|| panic!("no suggestion: {err}"));
+    assert_eq!(suggestion, family);
+    // The suggestion, copied back, finds the actor.
+    let timeline = env.run_ok(["timeline", "--actor", suggestion]);
+    assert!(timeline.contains("Summit"), "{timeline}");
+
+    let (_, err) = env.run_ok_with_stderr([
+        "claim",
+        "add",
+        "--by",
+        "Zo\u{200c}ya",
+        "--text",
+        "hello",
+        "--new-actor",
+    ]);
+    assert!(err.contains("created actor \"Zo\u{200c}ya\""), "{err}");
+    let (_, err) = env.run_ok_with_stderr(["actor", "alias", "family", family]);
+    assert!(
+        err.contains(&format!("\"{family}\" already finds")),
+        "{err}"
+    );
+
+    // What would act on a terminal is still escaped.
+    let err = env.fail(2, ["timeline", "--actor", "Fam\u{1b}[2Jily"]);
+    assert_one_error_line(&err);
+    assert!(err.contains("\"Fam\\u{1b}[2Jily\""), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::SourceCommand;
 use crate::cmd::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Meta, Reliability, Source};
 use crate::output::{print_rows, Row};
@@ -111,11 +111,11 @@ fn add(
 fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()> {
     match look_up_source(store, name)? {
         (Lookup::Found(existing), _) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
-            format!("source {name:?} already exists as {}", existing.id),
+            format!("source {} already exists as {}", quoted(name), existing.id),
         )),
         (Lookup::Missing { .. }, Some(retracted)) => {
             let spelling = if retracted.name != name {
-                format!("name it {:?}", retracted.name)
+                format!("name it {}", quoted(&retracted.name))
             } else {
                 "spell it with other capitals".to_string()
             };
