@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success (also a listing with no rows), 1 nothing found by
 /// `search` or `path`, or a failed check, 2 bad input or usage, 3 the
-/// database cannot be used (in use, newer version, damaged).
+/// database cannot be used (in use, newer version, damaged) or stdout
+/// cannot be written.
 ///
 /// Every command has --help, and a man page: `factline man` prints
 /// factline(1), and `factline man COMMAND` the command's own page,

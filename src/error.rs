@@ -45,6 +45,15 @@ impl Error {
         }
     }
 
+    /// Adds what still holds after the error (`…; the change is saved`).
+    /// A broken pipe is left as it is: it is reported as success.
+    pub fn with_note(mut self, note: impl fmt::Display) -> Error {
+        if !self.broken_pipe {
+            self.message = format!("{}; {note}", self.message);
+        }
+        self
+    }
+
     /// Prefixes the message with where it happened (`FILE:LINE: …`).
     pub fn context(mut self, at: impl fmt::Display) -> Error {
         self.message = format!("{at}: {}", self.message);
@@ -61,15 +70,74 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A name or other text the user typed or stored, as messages quote it:
+/// in double quotes and as it is stored, so that a suggestion ("did you
+/// mean …?") can be copied back. A zero-width joiner of an emoji sequence
+/// or of Arabic or Indic text stays the character it is. Only what would
+/// act on a terminal or break the line is escaped as Rust writes it
+/// (`\u{1b}`, `\n`): control characters and the line and paragraph
+/// separators.
+pub fn quoted(text: &str) -> Quoted<'_> {
+    Quoted(text)
+}
+
+/// See [`quoted`].
+pub struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                write!(f, "{}", c.escape_debug())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
+        let message = match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<StdoutFailed>())
+        {
+            Some(stdout) => stdout.to_string(),
+            None => format!("I/O error: {e}"),
+        };
         Error {
             code: Code::Database,
-            message: format!("I/O error: {e}"),
+            message,
             broken_pipe,
         }
     }
+}
+
+/// A write to stdout that failed (a full disk, a closed terminal), kept
+/// inside the `io::Error` with its kind, so that it reaches the user as
+/// "cannot write to stdout: …" through csv's and serde_json's errors too,
+/// and a broken pipe stays one (success).
+#[derive(Debug)]
+struct StdoutFailed(std::io::Error);
+
+impl fmt::Display for StdoutFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write to stdout: {}", self.0)
+    }
+}
+
+impl std::error::Error for StdoutFailed {}
+
+/// Marks an error of a write to stdout as such (see `output::Stdout`).
+pub fn stdout_failed(e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<StdoutFailed>()) {
+        return e;
+    }
+    std::io::Error::new(e.kind(), StdoutFailed(e))
 }
 
 impl From<csv::Error> for Error {
@@ -88,5 +156,25 @@ impl From<serde_json::Error> for Error {
             return io.into();
         }
         Error::bad_input(format!("JSON: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quoted_text_is_shown_as_stored_but_for_what_acts_on_a_terminal() {
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} Family";
+        assert_eq!(quoted(family).to_string(), format!("\"{family}\""));
+        assert_eq!(quoted("Zo\u{200c}ya").to_string(), "\"Zo\u{200c}ya\"");
+        assert_eq!(
+            quoted("The \"Times\" \\ é").to_string(),
+            "\"The \"Times\" \\ é\""
+        );
+        assert_eq!(
+            quoted("a\u{1b}]0;x\u{7}\nb\u{85}\u{2028}").to_string(),
+            "\"a\\u{1b}]0;x\\u{7}\\nb\\u{85}\\u{2028}\""
+        );
     }
 }

@@ -2,6 +2,11 @@
 //!
 //! See ARCHITECTURE.md for the code map and the invariants the modules keep.
 
+// `println!` and `eprintln!` panic when their stream cannot be written (a
+// full disk, a closed pipe): results go through `output::print_line` and
+// its kin, notes and errors through `notice` and `error_line`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod cli;
 pub mod cmd;
 pub mod codec;

@@ -73,10 +73,50 @@ fn cell(header: &str, text: String) -> Cell {
     }
 }
 
+/// Where every command writes its result on stdout (factline has no
+/// `println!`, which panics when stdout cannot be written: clippy's
+/// `print_stdout` lint refuses it). A failed write is the error
+/// "cannot write to stdout: …" (exit 3), and a closed pipe
+/// (`factline timeline | head`) stays a broken pipe, which is success.
+pub struct Stdout(io::Stdout);
+
+/// Stdout, written through [`Stdout`].
+pub fn stdout() -> Stdout {
+    Stdout(io::stdout())
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(crate::error::stdout_failed)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(crate::error::stdout_failed)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(crate::error::stdout_failed)
+    }
+}
+
+/// Prints one line of a command's result (an id, a path, "ok: …").
+pub fn print_line(line: impl std::fmt::Display) -> Result<()> {
+    let mut out = stdout();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints the id a writing command prints once its change is committed
+/// and flushed: if stdout cannot be written, the error says the change
+/// is saved all the same, so the user does not make it twice.
+pub fn print_saved(id: impl std::fmt::Display) -> Result<()> {
+    print_line(id).map_err(|e| e.with_note("the change is saved"))
+}
+
 /// Writes rows to stdout in a read command's format.
 pub fn print_rows<R: Row>(format: Format, rows: &[R]) -> Result<()> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(stdout());
     write_rows(&mut out, format, rows)?;
     out.flush()?;
     Ok(())
@@ -91,8 +131,7 @@ pub fn print_row_stream<R: Row>(
     format: Format,
     rows: impl Iterator<Item = Result<R>>,
 ) -> Result<()> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(stdout());
     write_row_stream(&mut out, format, rows)?;
     out.flush()?;
     Ok(())
@@ -207,8 +246,7 @@ pub fn spreadsheet_safe(cell: String) -> String {
 /// Prints one record: `field  value` lines for people, an object for JSON,
 /// a header and one row for CSV.
 pub fn print_detail<R: Row>(format: Format, row: &R) -> Result<()> {
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(stdout());
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, row)?;
@@ -535,7 +573,7 @@ impl Output {
     fn stdout() -> Output {
         Output {
             target: None,
-            writer: Box::new(BufWriter::new(io::stdout())),
+            writer: Box::new(BufWriter::new(stdout())),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Finding actors and sources from what a user typed: an id, a name or an
 //! alias, ignoring case and diacritics, with "did you mean" for near misses.
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::model::names::{
     fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of, similarity,
     surname_words,
@@ -48,8 +48,10 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                 let survivor = merge_survivor(actor.clone(), |id| store.get::<Actor>(id))?;
                 if survivor.meta.retracted.is_none() {
                     crate::notice(format!(
-                        "{input:?} was merged into actor {:?} ({}); using that actor",
-                        survivor.name, survivor.id
+                        "{} was merged into actor {} ({}); using that actor",
+                        quoted(input),
+                        quoted(&survivor.name),
+                        survivor.id
                     ));
                     return Ok(Lookup::Found(survivor));
                 }
@@ -185,7 +187,8 @@ pub fn one_named<'a>(
 /// them: the name and their ids, and to use an id.
 pub fn several(what: &str, input: &str, ids: &[String]) -> String {
     format!(
-        "{input:?} names several {what}s ({}); use an id",
+        "{} names several {what}s ({}); use an id",
+        quoted(input),
         ids.join(", ")
     )
 }
@@ -270,7 +273,11 @@ pub fn look_up_source(store: &Store, input: &str) -> Result<(Lookup<Source>, Opt
 /// The notice that `input` found a source by a name it had before
 /// `source edit --name`: commands and imports give the same words.
 pub fn earlier_name_notice(input: &str, name: &str, id: &str) -> String {
-    format!("{input:?} is an earlier name of source {name:?} ({id}); using that source")
+    format!(
+        "{} is an earlier name of source {} ({id}); using that source",
+        quoted(input),
+        quoted(name)
+    )
 }
 
 /// The earlier names (folded) of the live sources, from their history, with
@@ -322,8 +329,12 @@ pub fn retracted_message(what: &str, id: &str, reason: &str) -> String {
 pub fn unknown(what: &str, input: &str, suggestion: Option<String>) -> Error {
     let input = crate::model::trimmed(input);
     match suggestion {
-        Some(name) => Error::bad_input(format!("unknown {what} {input:?}; did you mean {name:?}?")),
-        None => Error::bad_input(format!("unknown {what} {input:?}")),
+        Some(name) => Error::bad_input(format!(
+            "unknown {what} {}; did you mean {}?",
+            quoted(input),
+            quoted(&name)
+        )),
+        None => Error::bad_input(format!("unknown {what} {}", quoted(input))),
     }
 }
 

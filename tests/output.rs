@@ -449,3 +449,275 @@ fn search_reads_possessives_and_abbreviations_as_words() {
     assert_eq!(ids("U.S."), ["e7", "e8"]);
     assert_eq!(ids("US"), ["e7", "e8"]);
 }
+
+// ---------------------------------------------------------------------------
+// A stdout that cannot be written
+
+/// Every command that prints a result, reading and writing ones, and
+/// whether it has saved a change by the time it prints. `println!`
+/// panicked when stdout could not be written (`> /dev/full`, a pipe whose
+/// reader is gone): exit 101 and a backtrace note, the change stored all
+/// the same. A new command belongs here (and clippy refuses `println!`).
+fn printing_commands() -> Vec<(Vec<&'static str>, bool)> {
+    vec![
+        (
+            vec![
+                "event",
+                "add",
+                "--title",
+                "Talks in Geneva",
+                "--date",
+                "2025-11-23",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "event",
+                "edit",
+                "2025-10-24-miami-talks",
+                "--add-tag",
+                "envoys",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "event",
+                "edit",
+                "2025-10-24-miami-talks",
+                "--add-tag",
+                "envoys",
+            ],
+            false,
+        ),
+        (
+            vec![
+                "event",
+                "postpone",
+                "2025-11-umerov-witkoff-miami",
+                "--source",
+                "Axios",
+            ],
+            true,
+        ),
+        (vec!["source", "add", "Reuters"], true),
+        (vec!["source", "edit", "axios", "--grade", "A"], true),
+        (vec!["source", "edit", "axios", "--grade", "A"], false),
+        (vec!["actor", "add", "Jane Roe"], true),
+        (vec!["actor", "alias", "donald-trump", "The Donald"], true),
+        (vec!["actor", "alias", "donald-trump", "The Donald"], false),
+        (
+            vec!["actor", "edit", "donald-trump", "--add-alias", "DJT"],
+            true,
+        ),
+        (vec!["actor", "add", "Richard Miles"], true),
+        (vec!["actor", "merge", "jane-roe", "richard-miles"], true),
+        (
+            vec![
+                "claim",
+                "add",
+                "--by",
+                "Donald Trump",
+                "--text",
+                "Talks go well",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "claim",
+                "rate",
+                "2025-11-dmitriev-battlefield-leverage",
+                "disputed",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "claim",
+                "rate",
+                "2025-11-dmitriev-battlefield-leverage",
+                "disputed",
+            ],
+            false,
+        ),
+        (
+            vec![
+                "link",
+                "2025-10-24-miami-talks",
+                "reuters",
+                "--credibility",
+                "2",
+            ],
+            true,
+        ),
+        (
+            vec![
+                "retract",
+                "2022-us-sanctions-dmitriev",
+                "--reason",
+                "duplicate",
+            ],
+            true,
+        ),
+        (vec!["check"], false),
+        (vec!["check", "--format", "json"], false),
+        (vec!["backup", "bk"], true),
+        (vec!["backup", "bk-json", "--format", "json"], true),
+        (vec!["compact"], true),
+        (vec!["restore", "bk"], true),
+        (vec!["sources", "2025-10-24-miami-talks"], false),
+        (vec!["timeline"], false),
+        (vec!["actor", "list"], false),
+        (vec!["event", "show", "2025-10-24-miami-talks"], false),
+        (vec!["export"], false),
+        (vec!["export", "--format", "html"], false),
+        (vec!["completions", "bash"], false),
+        (vec!["man"], false),
+    ]
+}
+
+/// With stdout on a full device, every command fails with one line naming
+/// stdout (exit 3), never a panic; a writing command says its change is
+/// saved, and it is.
+#[test]
+fn a_stdout_that_cannot_be_written_is_one_error_line_and_the_change_is_kept() {
+    let Ok(_) = std::fs::metadata("/dev/full") else {
+        return; // not Linux
+    };
+    let env = example_env();
+    for (args, saves) in printing_commands() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = env
+            .std_cmd()
+            .arg("-q")
+            .args(&args)
+            .stdout(full)
+            .output()
+            .expect("run factline");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?} > /dev/full: {err}");
+        assert_one_error_line(&err);
+        assert!(
+            err.contains("cannot write to stdout: No space left on device"),
+            "{args:?}: {err}"
+        );
+        let verb = args[0];
+        let saved = match verb {
+            "backup" => "the backup is made",
+            "compact" => "the database is compacted",
+            "restore" => "the database is restored",
+            _ => "the change is saved",
+        };
+        assert_eq!(err.contains(saved), saves, "{args:?}: {err}");
+    }
+    // The changes are stored.
+    let dump = env.export_ndjson();
+    for saved in [
+        "Talks in Geneva",
+        "Reuters",
+        "Talks go well",
+        "The Donald",
+        "DJT",
+        "\"envoys\"",
+        "duplicate",
+    ] {
+        assert!(dump.contains(saved), "{saved} was not stored");
+    }
+    assert!(env.path("bk").join("db").is_file(), "the backup was made");
+    env.run_ok(["check"]);
+}
+
+/// A pipe whose reader has gone (`factline event add … | true`) is
+/// success, as for a listing cut short by `head`: nothing on stderr.
+#[test]
+fn a_closed_stdout_is_success_for_every_printing_command() {
+    let env = example_env();
+    for (args, _) in printing_commands() {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = env
+            .std_cmd()
+            .arg("-q")
+            .args(&args)
+            .stdout(writer)
+            .output()
+            .expect("run factline");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{args:?} | true: {} {err}",
+            out.status
+        );
+        assert_eq!(err, "", "{args:?} | true");
+    }
+    let dump = env.export_ndjson();
+    assert!(dump.contains("Talks in Geneva") && dump.contains("Talks go well"));
+}
+
+// ---------------------------------------------------------------------------
+// Names in messages
+
+/// Names joined with a zero-width joiner (an emoji family, Arabic or
+/// Indic text typed with ZWJ/ZWNJ) were quoted in Rust's debug form
+/// (`"👨\u{200d}👩\u{200d}👧 Family"`) in notices and errors, "did you
+/// mean" too, so the suggested spelling could not be copied back. They
+/// are shown as stored; only what acts on a terminal is escaped.
+#[test]
+fn names_in_notices_and_suggestions_are_shown_as_stored() {
+    let env = TestEnv::new();
+    let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467} Family";
+    let (_, err) = env.run_ok_with_stderr([
+        "event",
+        "add",
+        "--title",
+        "Summit",
+        "--date",
+        "2025-08-15",
+        "--actor",
+        family,
+    ]);
+    assert_eq!(
+        err,
+        format!("factline: created actor \"{family}\" (family)\n")
+    );
+
+    let err = env.fail(2, ["timeline", "--actor", "Fam\u{200d}ily"]);
+    assert_one_error_line(&err);
+    assert!(!err.contains("\\u{"), "{err}");
+    let suggestion = err
+        .split("did you mean \"")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix("\"?\n"))
+        .unwrap_or_else(|| panic!("no suggestion: {err}"));
+    assert_eq!(suggestion, family);
+    // The suggestion, copied back, finds the actor.
+    let timeline = env.run_ok(["timeline", "--actor", suggestion]);
+    assert!(timeline.contains("Summit"), "{timeline}");
+
+    let (_, err) = env.run_ok_with_stderr([
+        "claim",
+        "add",
+        "--by",
+        "Zo\u{200c}ya",
+        "--text",
+        "hello",
+        "--new-actor",
+    ]);
+    assert!(err.contains("created actor \"Zo\u{200c}ya\""), "{err}");
+    let (_, err) = env.run_ok_with_stderr(["actor", "alias", "family", family]);
+    assert!(
+        err.contains(&format!("\"{family}\" already finds")),
+        "{err}"
+    );
+
+    // What would act on a terminal is still escaped.
+    let err = env.fail(2, ["timeline", "--actor", "Fam\u{1b}[2Jily"]);
+    assert_one_error_line(&err);
+    assert!(err.contains("\"Fam\\u{1b}[2Jily\""), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::{ActorAddArgs, ActorCommand, ActorEditArgs};
 use crate::cmd::{added_and_removed, keyword, refuse_add_and_remove, Ctx, Names};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::graph::{self, Rules};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Actor, ActorKind, Date, Meta, Role};
@@ -92,7 +92,9 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
     let gone = require_actor(&store, from)?;
     if keep.id == gone.id {
         return Err(Error::bad_input(format!(
-            "{into:?} and {from:?} are the same actor"
+            "{} and {} are the same actor",
+            quoted(into),
+            quoted(from)
         )));
     }
     let mut change = store.change();
@@ -180,8 +182,7 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
         "merged {} ({}) into {} ({})",
         gone.name, gone.id, keep.name, keep.id
     ));
-    println!("{}", keep.id);
-    Ok(())
+    crate::output::print_saved(&keep.id)
 }
 
 /// The roles of the actor `holder` once actor `gone` is merged into `keep`:
@@ -223,16 +224,19 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
         match find_actor(&store, spelling)? {
             Lookup::Found(existing) => {
                 return Err(Error::bad_input(format!(
-                    "{spelling:?} already names actor {} ({})",
-                    existing.name, existing.id
+                    "{} already names actor {} ({})",
+                    quoted(spelling),
+                    existing.name,
+                    existing.id
                 )))
             }
             Lookup::Missing {
                 suggestion: Some(near),
             } if !args.new_actor => {
                 return Err(Error::bad_input(format!(
-                    "{spelling:?} is close to an existing actor; did you mean {:?}? (add --new-actor if this is someone else)",
-                    near.name
+                    "{} is close to an existing actor; did you mean {}? (add --new-actor if this is someone else)",
+                    quoted(spelling),
+                    quoted(&near.name)
                 )))
             }
             Lookup::Missing { .. } => {}
@@ -262,8 +266,7 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// Aliases without blanks and without repeats of the name or of each other.
@@ -303,7 +306,7 @@ fn split_role(text: &str) -> Result<(&str, Option<&str>, Option<Date>)> {
     let (rest, span) = match text.split_once('|') {
         Some((rest, date)) => {
             let date = Date::parse_human(date.trim())
-                .map_err(|e| Error::bad_input(format!("role {text:?}: {e}")))?;
+                .map_err(|e| Error::bad_input(format!("role {}: {e}", quoted(text))))?;
             (rest, Some(date))
         }
         None => (text, None),
@@ -320,7 +323,7 @@ fn split_role(text: &str) -> Result<(&str, Option<&str>, Option<Date>)> {
 /// role of the actor itself is refused).
 fn add_role(actor: &mut Actor, role: Role, text: &str) -> Result<()> {
     model::add_role(&actor.id, &mut actor.roles, role)
-        .map_err(|e| Error::bad_input(format!("role {text:?}: {e}")))?;
+        .map_err(|e| Error::bad_input(format!("role {}: {e}", quoted(text))))?;
     Ok(())
 }
 
@@ -358,9 +361,9 @@ fn remove_role(store: &Store, actor: &mut Actor, spec: &str) -> Result<Role> {
     let role = match meant.as_slice() {
         [] => {
             return Err(Error::bad_input(format!(
-                "{} has no role {:?}",
+                "{} has no role {}",
                 actor.name,
-                model::trimmed(spec)
+                quoted(model::trimmed(spec))
             )))
         }
         [one] => (*one).clone(),
@@ -372,13 +375,13 @@ fn remove_role(store: &Store, actor: &mut Actor, spec: &str) -> Result<Role> {
                 .map(|r| role_text(r, &mut names))
                 .collect::<Result<Vec<_>>>()?;
             return Err(Error::bad_input(format!(
-                "{} has {} roles {:?}: {}; name one as it is written here",
+                "{} has {} roles {}: {}; name one as it is written here",
                 actor.name,
                 several.len(),
-                model::trimmed(spec),
+                quoted(model::trimmed(spec)),
                 listed
                     .iter()
-                    .map(|r| format!("{r:?}"))
+                    .map(|r| quoted(r).to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             )));
@@ -406,13 +409,14 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
     let mut actor = require_actor(&store, actor)?;
     if let Lookup::Found(other) = find_actor(&store, alias)? {
         if other.id == actor.id {
-            crate::notice(format!("{alias:?} already finds {}", actor.name));
-            println!("{}", actor.id);
-            return Ok(());
+            crate::notice(format!("{} already finds {}", quoted(alias), actor.name));
+            return crate::output::print_line(&actor.id);
         }
         return Err(Error::bad_input(format!(
-            "{alias:?} already names actor {} ({})",
-            other.name, other.id
+            "{} already names actor {} ({})",
+            quoted(alias),
+            other.name,
+            other.id
         )));
     }
     actor.aliases.push(alias.to_string());
@@ -420,8 +424,7 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
-    println!("{}", actor.id);
-    Ok(())
+    crate::output::print_saved(&actor.id)
 }
 
 fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
@@ -452,8 +455,9 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
         actor.aliases.retain(|a| fold(a) != fold(alias));
         if actor.aliases.len() == before_len {
             return Err(Error::bad_input(format!(
-                "{} has no alias {alias:?}",
-                actor.name
+                "{} has no alias {}",
+                actor.name,
+                quoted(alias)
             )));
         }
     }
@@ -465,8 +469,8 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
         let role = parse_role(&store, text)?;
         if let Some((spec, removed)) = removed_roles.iter().find(|(_, r)| r.same_as(&role)) {
             let item = format!(
-                "the role {:?}",
-                role_text(removed, &mut Names::new(&store))?
+                "the role {}",
+                quoted(&role_text(removed, &mut Names::new(&store))?)
             );
             return Err(added_and_removed("role", text, spec, Some(&item)));
         }
@@ -475,15 +479,13 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
     actor.aliases = dedup_spellings(&actor.name, &actor.aliases);
     if actor == before {
         crate::notice("nothing to change");
-        println!("{}", actor.id);
-        return Ok(());
+        return crate::output::print_line(&actor.id);
     }
     actor.meta = before.meta.next(ctx.now);
     let mut change = store.change();
     change.put(&actor)?;
     change.commit()?;
-    println!("{}", actor.id);
-    Ok(())
+    crate::output::print_saved(&actor.id)
 }
 
 /// Refuses a spelling that already names another actor.
@@ -491,8 +493,10 @@ fn check_spelling_free(store: &Store, spelling: &str, own_id: &str) -> Result<()
     if let Lookup::Found(other) = find_actor(store, spelling)? {
         if other.id != own_id {
             return Err(Error::bad_input(format!(
-                "{spelling:?} already names actor {} ({})",
-                other.name, other.id
+                "{} already names actor {} ({})",
+                quoted(spelling),
+                other.name,
+                other.id
             )));
         }
     }

@@ -15,19 +15,21 @@ use serde::Serialize;
 use crate::cli::Format;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
-use crate::output::{print_detail, Row};
+use crate::output::{print_detail, print_line, Row};
 use crate::store::{self, beside, Access, Store, STAGING_MARKER};
 
-/// What `backup`, `restore` and `compact` print: the path of the database
-/// (or backup) they wrote as a line of text, or, with `--format json|csv`,
-/// a report (serde names are the JSON field and CSV column names).
-fn print_report<R: Row>(format: Format, path: &Path, report: &R) -> Result<()> {
+/// What `backup`, `restore` and `compact` print once their work is done:
+/// the path of the database (or backup) they wrote as a line of text, or,
+/// with `--format json|csv`, a report (serde names are the JSON field and
+/// CSV column names). If stdout cannot be written, the error says what
+/// was `done` all the same.
+fn print_report<R: Row>(format: Format, path: &Path, report: &R, done: &str) -> Result<()> {
     if format == Format::Table {
-        println!("{}", path.display());
-        Ok(())
+        print_line(path.display())
     } else {
         print_detail(format, report)
     }
+    .map_err(|e| e.with_note(done))
 }
 
 #[derive(Serialize)]
@@ -222,6 +224,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             bytes,
             keys_checked: checked,
         },
+        "the backup is made",
     )
 }
 
@@ -781,6 +784,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
             keys_copied: copied.keys,
             bytes_copied: copied.bytes,
         },
+        "the database is compacted",
     )
 }
 
@@ -962,5 +966,6 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             restored_from: shown(src),
             replaced_kept_in: kept.map(|aside| aside.display().to_string()),
         },
+        "the database is restored",
     )
 }

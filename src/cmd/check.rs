@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::cli::Format;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
-use crate::output::{join, print_detail, Row};
+use crate::output::{join, print_detail, print_line, Row};
 use crate::store::Access;
 
 /// What `check --format json|csv` prints: one object, also when problems
@@ -79,10 +79,10 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
     let database = store.path().display().to_string();
     if format == Format::Table {
         if problems.is_empty() {
-            println!("ok: {checked} keys checked in {database}");
+            print_line(format!("ok: {checked} keys checked in {database}"))?;
         }
         for problem in &problems {
-            println!("{problem}");
+            print_line(problem)?;
         }
     } else {
         print_detail(

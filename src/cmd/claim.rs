@@ -8,7 +8,7 @@ use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
 use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
 use crate::cmd::{keyword, parse_user_date, Ctx, Format, Names};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
 use crate::output::{join, print_detail, print_rows, Row};
@@ -136,8 +136,7 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     participants.write(&mut change)?;
     change.put(&claim)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// What an `--about` names: a live event by its id, else an actor.
@@ -172,9 +171,9 @@ fn about_actor(store: &Store, input: &str) -> Result<String> {
     match find_actor(store, input)? {
         Lookup::Found(actor) => Ok(actor.id),
         Lookup::Missing { suggestion } => {
-            let mut message = format!("neither an actor nor an event is called {input:?}");
+            let mut message = format!("neither an actor nor an event is called {}", quoted(input));
             if let Some(actor) = suggestion {
-                message.push_str(&format!("; did you mean {:?}?", actor.name));
+                message.push_str(&format!("; did you mean {}?", quoted(&actor.name)));
             }
             Err(Error::bad_input(message))
         }
@@ -215,14 +214,13 @@ fn rate(
     claim.verdict_note = note.unwrap_or_default();
     if claim == before {
         crate::notice(format!("{id} is already rated {verdict}"));
-    } else {
-        claim.meta = before.meta.next(ctx.now);
-        let mut change = store.change();
-        change.put(&claim)?;
-        change.commit()?;
+        return crate::output::print_line(id);
     }
-    println!("{id}");
-    Ok(())
+    claim.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    change.put(&claim)?;
+    change.commit()?;
+    crate::output::print_saved(id)
 }
 
 /// A claim as scripts see it.

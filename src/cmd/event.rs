@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::cli::{EventAddArgs, EventCommand, EventEditArgs, StatusChangeArgs};
 use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{added_and_removed, keyword, parse_user_date, refuse_add_and_remove, Ctx, Names};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::model::names::{self, fold, slug, validate_id};
 use crate::model::{self, Actor, Event, Meta, Source, SourceLink, Status};
 use crate::output::{print_detail, Row};
@@ -86,8 +86,10 @@ impl<'s> Participants<'s> {
             Lookup::Missing {
                 suggestion: Some(near),
             } if !self.new_actor_allowed => Err(Error::bad_input(format!(
-                "unknown actor {name:?}; did you mean {:?}? (pass --new-actor to add {name:?} as a new actor)",
-                near.name
+                "unknown actor {}; did you mean {}? (pass --new-actor to add {} as a new actor)",
+                quoted(name),
+                quoted(&near.name),
+                quoted(name)
             ))),
             Lookup::Missing { .. } => {
                 let taken = |id: &str| -> Result<bool> {
@@ -117,8 +119,9 @@ impl<'s> Participants<'s> {
             Lookup::Missing {
                 suggestion: Some(near),
             } => Err(Error::bad_input(format!(
-                "unknown source {name:?}; did you mean {:?}? (add it first with `factline source add` if it is another source)",
-                near.name
+                "unknown source {}; did you mean {}? (add it first with `factline source add` if it is another source)",
+                quoted(name),
+                quoted(&near.name)
             ))),
             Lookup::Missing { suggestion: None } => {
                 let taken = |id: &str| -> Result<bool> {
@@ -147,10 +150,18 @@ impl<'s> Participants<'s> {
             change.put(source)?;
         }
         for actor in &self.created_actors {
-            crate::notice(format!("created actor {:?} ({})", actor.name, actor.id));
+            crate::notice(format!(
+                "created actor {} ({})",
+                quoted(&actor.name),
+                actor.id
+            ));
         }
         for source in &self.created_sources {
-            crate::notice(format!("created source {:?} ({})", source.name, source.id));
+            crate::notice(format!(
+                "created source {} ({})",
+                quoted(&source.name),
+                source.id
+            ));
         }
         Ok(())
     }
@@ -244,8 +255,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     change.note_event(&event);
     change.put(&event)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// The event with this id, refusing unknown and retracted ones.
@@ -295,8 +305,9 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
         event.tags.retain(|t| fold(t) != fold(tag));
         if event.tags.len() == before_len {
             return Err(Error::bad_input(format!(
-                "event {} has no tag {tag:?}",
-                event.id
+                "event {} has no tag {}",
+                event.id,
+                quoted(tag)
             )));
         }
     }
@@ -332,7 +343,8 @@ fn edit(ctx: &Ctx, args: EventEditArgs) -> Result<()> {
         };
         if !event.sources.iter().any(|l| l.source == source.id) {
             return Err(Error::bad_input(format!(
-                "{name:?} is not a source of {}",
+                "{} is not a source of {}",
+                quoted(name),
                 event.id
             )));
         }
@@ -369,8 +381,7 @@ fn save(
 ) -> Result<()> {
     if event == *before {
         crate::notice(unchanged);
-        println!("{}", event.id);
-        return Ok(());
+        return crate::output::print_line(&event.id);
     }
     event.meta = before.meta.next(ctx.now);
     let mut change = store.change();
@@ -378,8 +389,7 @@ fn save(
     change.note_event(&event);
     change.put(&event)?;
     change.commit()?;
-    println!("{}", event.id);
-    Ok(())
+    crate::output::print_saved(&event.id)
 }
 
 /// Postpone, cancel or reschedule in one step: a new version with the new

@@ -99,13 +99,16 @@ pub fn run(ctx: &Ctx, args: LinkArgs) -> Result<()> {
             }
         }
     }
-    if change.is_empty() {
+    let unchanged = change.is_empty();
+    if unchanged {
         crate::notice("nothing to change");
     }
     participants.write(&mut change)?;
     change.commit()?;
-    println!("{}", args.id);
-    Ok(())
+    match unchanged {
+        true => crate::output::print_line(&args.id),
+        false => crate::output::print_saved(&args.id),
+    }
 }
 
 /// Refuses a "via" that would make `source` repeat itself through other

@@ -34,7 +34,7 @@ pub fn run(path: &[String]) -> Result<()> {
     clap_mangen::Man::new(page.clone())
         .source(source)
         .render(&mut roff)?;
-    std::io::stdout().lock().write_all(&roff)?;
+    crate::output::stdout().write_all(&roff)?;
     Ok(())
 }
 

@@ -27,7 +27,7 @@ pub mod who_met;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, Command, Format};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::model::{Actor, Date, Source, Stamp};
 use crate::store::{Access, Store};
 
@@ -105,9 +105,16 @@ pub fn added_and_removed(what: &str, added: &str, removed: &str, item: Option<&s
     let (added, removed) = (crate::model::trimmed(added), crate::model::trimmed(removed));
     let named = match item {
         Some(item) if added != removed => {
-            format!("--add-{what} {added:?} and --remove-{what} {removed:?} both name {item}")
+            format!(
+                "--add-{what} {} and --remove-{what} {} both name {item}",
+                quoted(added),
+                quoted(removed)
+            )
         }
-        _ => format!("--add-{what} and --remove-{what} both name {added:?}"),
+        _ => format!(
+            "--add-{what} and --remove-{what} both name {}",
+            quoted(added)
+        ),
     };
     Error::bad_input(format!(
         "{named}; an edit cannot add and remove the same {what}: give it to one of them"
@@ -196,7 +203,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
             // and a closed pipe is not one (`factline completions bash | head`).
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut command, "factline", &mut script);
-            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
+            std::io::Write::write_all(&mut crate::output::stdout(), &script)?;
             Ok(())
         }
         Command::Man { command } => man::run(&command),

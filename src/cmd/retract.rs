@@ -40,6 +40,5 @@ fn retract<R: Record>(
     let mut change = store.change();
     change.put(&record)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }

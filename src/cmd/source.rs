@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::SourceCommand;
 use crate::cmd::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Meta, Reliability, Source};
 use crate::output::{print_rows, Row};
@@ -101,8 +101,7 @@ fn add(
     let mut change = store.change();
     change.put(&source)?;
     change.commit()?;
-    println!("{id}");
-    Ok(())
+    crate::output::print_saved(id)
 }
 
 /// Refuses a name that already finds a source other than `own` (by name or
@@ -112,11 +111,11 @@ fn add(
 fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()> {
     match look_up_source(store, name)? {
         (Lookup::Found(existing), _) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
-            format!("source {name:?} already exists as {}", existing.id),
+            format!("source {} already exists as {}", quoted(name), existing.id),
         )),
         (Lookup::Missing { .. }, Some(retracted)) => {
             let spelling = if retracted.name != name {
-                format!("name it {:?}", retracted.name)
+                format!("name it {}", quoted(&retracted.name))
             } else {
                 "spell it with other capitals".to_string()
             };
@@ -180,14 +179,13 @@ fn edit(
     }
     if source == before {
         crate::notice("nothing to change");
-    } else {
-        source.meta = before.meta.next(ctx.now);
-        let mut change = store.change();
-        change.put(&source)?;
-        change.commit()?;
+        return crate::output::print_line(&source.id);
     }
-    println!("{}", source.id);
-    Ok(())
+    source.meta = before.meta.next(ctx.now);
+    let mut change = store.change();
+    change.put(&source)?;
+    change.commit()?;
+    crate::output::print_saved(&source.id)
 }
 
 #[derive(Serialize)]

@@ -39,10 +39,10 @@ pub fn run(ctx: &Ctx, id: &str, kind: Option<FactKind>) -> Result<()> {
     }
     print_rows(format, &rows)?;
     if format == crate::cli::Format::Table {
-        println!(
+        crate::output::print_line(format_args!(
             "{corroboration} independent source{}",
             if corroboration == 1 { "" } else { "s" }
-        );
+        ))?;
     }
     Ok(())
 }
