@@ -1648,3 +1648,70 @@ fn a_byte_order_mark_before_a_quoted_first_cell_is_passed_over_as_the_csv_reader
         &["bad.csv:1: the header's field 1: ", "before \"x\""],
     );
 }
+
+/// A sheet of `rows` rows, every tenth of them bad (no date factline reads).
+fn sheet_with_bad_rows(rows: usize) -> String {
+    let mut sheet = String::from("date,title\n");
+    for i in 0..rows {
+        match i % 10 {
+            0 => sheet.push_str(&format!("not-a-date,Row {i}\n")),
+            _ => sheet.push_str(&format!(
+                "2024-{:02}-{:02},Row {i}\n",
+                i % 12 + 1,
+                i % 28 + 1
+            )),
+        }
+    }
+    sheet
+}
+
+/// The number of events the database holds.
+fn event_count(env: &TestEnv) -> usize {
+    let stats = env.run_ok(["stats", "--format", "csv"]);
+    stats
+        .lines()
+        .find_map(|line| line.strip_prefix("events,"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no event count in {stats}"))
+}
+
+#[test]
+fn a_reader_that_closes_the_rejects_early_does_not_cost_the_good_rows() {
+    // `import sheet.csv --skip-bad --rejects - | head -3`: the reader has
+    // seen enough of the bad rows. The good rows are imported all the
+    // same, and the summary says that the list of bad rows was cut short.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", &sheet_with_bad_rows(2000));
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader); // closed before the first bad row is written
+    let out = env
+        .std_cmd()
+        .args(["import", "sheet.csv", "--skip-bad", "--rejects", "-"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("1800 added")
+            && said.contains("200 bad rows written to stdout until its reader closed it"),
+        "{said}"
+    );
+    assert_eq!(event_count(&env), 1800);
+    // A reject file that cannot be written still fails the import, whole.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", &sheet_with_bad_rows(2000));
+    let out = env
+        .cmd()
+        .args([
+            "import",
+            "sheet.csv",
+            "--skip-bad",
+            "--rejects",
+            "/dev/full",
+        ])
+        .output()
+        .unwrap();
+    assert_refused(&out, 3, &["No space left on device"]);
+    assert!(!env.db().exists(), "nothing is written");
+}

@@ -398,11 +398,8 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         pass.progress.finish();
         bad_before.extend(pass.bad.rows.into_iter().chain(more));
     };
-    if let Some(file) = bad.file.take() {
-        file.into_inner()
-            .map_err(|e| Error::from(e.into_error()))?
-            .finish()?;
-    }
+    bad.finish()?;
+    let rejects_closed = bad.closed;
     let bad = bad.rows;
     progress.finish();
     // What the rows' names were read as, said once the bar is gone.
@@ -454,9 +451,15 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             if args.dry_run {
                 "would be rejected".to_string()
             } else {
-                match reject_path == Path::new("-") {
-                    true => "written to stdout".to_string(),
-                    false => format!("written to {}", reject_path.display()),
+                let to = match reject_path == Path::new("-") {
+                    true => "stdout".to_string(),
+                    false => reject_path.display().to_string(),
+                };
+                match rejects_closed {
+                    // `--rejects - | head`: the good rows are imported all
+                    // the same, and the summary says the list is cut short.
+                    true => format!("written to {to} until its reader closed it"),
+                    false => format!("written to {to}"),
                 }
             }
         ));
@@ -578,6 +581,7 @@ impl<'a> Reading<'a> {
             header: self.header,
             label: self.label,
             write: self.write_rejects,
+            closed: false,
             held: (self.what == CsvContent::Claims).then(Vec::new),
         };
         let mut total = 0usize;
@@ -665,6 +669,10 @@ struct BadRows<'a> {
     header: &'a [String],
     label: &'a str,
     write: bool,
+    /// Whether the reader of the reject output (stdout, a pipe) closed it
+    /// (`--rejects - | head`): the rows after that are not written, and
+    /// the import goes on, since its good rows are what --skip-bad is for.
+    closed: bool,
     /// The rows to write, held until the reading is over (`write_held`):
     /// a claims file may be read again (see `import_csv`).
     held: Option<Vec<HeldRow>>,
@@ -695,7 +703,44 @@ impl BadRows<'_> {
         Ok(())
     }
 
+    /// Writes one bad row to the reject output, unless its reader has
+    /// closed it (see `closed`).
     fn write_row(&mut self, line: u64, message: &str, raw: Vec<Vec<u8>>) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let written = self.try_write_row(line, message, raw);
+        self.unless_closed(written)
+    }
+
+    /// Flushes the reject output and, for a file, moves it into place.
+    fn finish(&mut self) -> Result<()> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        let finished = file
+            .into_inner()
+            .map_err(|e| Error::from(e.into_error()))
+            .and_then(crate::output::Output::finish);
+        self.unless_closed(finished)
+    }
+
+    /// `result`, but a closed pipe is noted in `closed` instead: a reject
+    /// file that cannot be written still fails the import (nothing is
+    /// written then), but a reader that has seen enough of the bad rows
+    /// does not cost the user the good ones.
+    fn unless_closed(&mut self, result: Result<()>) -> Result<()> {
+        match result {
+            Err(e) if e.broken_pipe => {
+                self.closed = true;
+                self.file = None;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn try_write_row(&mut self, line: u64, message: &str, raw: Vec<Vec<u8>>) -> Result<()> {
         let writer = match &mut self.file {
             Some(w) => w,
             None => {
