@@ -1715,3 +1715,38 @@ fn a_reader_that_closes_the_rejects_early_does_not_cost_the_good_rows() {
     assert_refused(&out, 3, &["No space left on device"]);
     assert!(!env.db().exists(), "nothing is written");
 }
+
+#[test]
+fn an_empty_dump_is_refused_and_creates_no_database() {
+    // What `factline export > nightly.ndjson` leaves when the export
+    // fails: no header, so no dump (not a dump of nothing).
+    let env = TestEnv::new();
+    for (name, contents, needle) in [
+        ("nightly.ndjson", "", "nightly.ndjson: the file is empty"),
+        (
+            "blank.ndjson",
+            "\n \r\n\n",
+            "blank.ndjson: the file holds only blank lines",
+        ),
+    ] {
+        env.write_file(name, contents);
+        for dry_run in [false, true] {
+            let mut args = vec!["import", name];
+            args.extend(dry_run.then_some("--dry-run"));
+            let out = env.output(&args);
+            assert_refused(&out, 2, &[needle, "header line"]);
+        }
+    }
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "ndjson"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_refused(&out, 2, &["<stdin>: the file is empty"]);
+    assert!(!env.db().exists(), "a database was created");
+    // A dump of no records has its header, and imports.
+    env.write_file("none.ndjson", &format!("{HEADER}\n"));
+    let (_, said) = env.run_ok_with_stderr(["import", "none.ndjson"]);
+    assert!(said.contains("0 new"), "{said}");
+}
