@@ -122,7 +122,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             let number = self.number;
             let read = std::io::Read::take(&mut self.reader, MAX_LINE_BYTES as u64 + 1)
                 .read_until(b'\n', &mut self.buf)
-                .map_err(|e| Error::bad_input(format!("{label}: cannot read: {e}")))?;
+                .map_err(|e| crate::tabular::cannot_read(label, e))?;
             if read == 0 {
                 if self.seen == 0 {
                     // Not even a header: no dump (a failed `export >

@@ -781,10 +781,18 @@ impl Columns {
 /// The raw fields of the row that `path` holds between the byte offsets
 /// `start` and `end` (as [`Rows::position`] gave them before and after
 /// it), for the reject file of a row found bad only after it was read.
-pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+/// `label` names the input in an error.
+pub fn raw_fields_at(
+    path: &std::path::Path,
+    label: &str,
+    start: u64,
+    end: u64,
+) -> Result<Vec<Vec<u8>>> {
     use std::os::unix::fs::FileExt;
     let mut bytes = vec![0u8; end.saturating_sub(start) as usize];
-    std::fs::File::open(path)?.read_exact_at(&mut bytes, start)?;
+    std::fs::File::open(path)
+        .and_then(|file| file.read_exact_at(&mut bytes, start))
+        .map_err(|e| cannot_read(label, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -792,6 +800,32 @@ pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec
     let mut record = csv::ByteRecord::new();
     reader.read_byte_record(&mut record)?;
     Ok(record.iter().map(<[u8]>::to_vec).collect())
+}
+
+/// The error of an input (`label`: the file's name, `<stdin>`) that
+/// cannot be read: bad input (exit 2), naming the file, as a missing one.
+pub fn cannot_read(label: &str, e: std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let why = match e.kind() {
+        ErrorKind::NotFound => "no such file".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "it is a directory, not a file".to_string(),
+        // Read again (a dump, a bad row for the reject file), it ended
+        // before the bytes read the first time.
+        ErrorKind::UnexpectedEof => {
+            "it was cut short while being imported; import it again once it is whole".to_string()
+        }
+        _ => e.to_string(),
+    };
+    Error::bad_input(format!("cannot read {label}: {why}"))
+}
+
+/// The I/O error in a CSV reader's error (kind `Io`), with its kind kept.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// A CSV reader that reports invalid UTF-8, over-long fields and broken
@@ -812,6 +846,8 @@ pub struct Rows<R: Read> {
     line_ends: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<LineEnd>>>,
     /// Line ends before the last row's first line.
     lines_passed: u64,
+    /// The input's name in errors.
+    label: String,
 }
 
 /// A `\n` in the input: its byte offset, and how many `\r` come right
@@ -1073,7 +1109,7 @@ impl<R: Read + Seek> Rows<R> {
             .flexible(true)
             .has_headers(true)
             .from_reader(LineEnds {
-                base: input.stream_position()?,
+                base: input.stream_position().map_err(|e| cannot_read(label, e))?,
                 inner: input,
                 offset: 0,
                 trailing_carriage_returns: 0,
@@ -1082,7 +1118,10 @@ impl<R: Read + Seek> Rows<R> {
             });
         let header = reader
             .byte_headers()
-            .map_err(|e| Error::bad_input(format!("{label}:1: cannot read the header: {e}")))?
+            .map_err(|e| match e.kind() {
+                csv::ErrorKind::Io(_) => cannot_read(label, io_error(e)),
+                _ => Error::bad_input(format!("{label}:1: cannot read the header: {e}")),
+            })?
             .iter()
             .map(|f| {
                 String::from_utf8_lossy(f)
@@ -1101,6 +1140,7 @@ impl<R: Read + Seek> Rows<R> {
             record: csv::ByteRecord::new(),
             line_ends,
             lines_passed: 0,
+            label: label.to_string(),
         };
         let end = rows.position();
         if let Some((problem, _)) = rows.quote_problem(0, end, true)? {
@@ -1287,7 +1327,7 @@ impl<R: Read + Seek> Rows<R> {
                 let start = e.position().map(|p| p.byte());
                 let line = start.map_or(0, |start| self.line_at(start));
                 match e.kind() {
-                    csv::ErrorKind::Io(_) => Err(Error::bad_input(format!("cannot read: {e}"))),
+                    csv::ErrorKind::Io(_) => Err(cannot_read(&self.label, io_error(e))),
                     _ => Ok(Some((line, Err((format!("{e}"), Vec::new()))))),
                 }
             }

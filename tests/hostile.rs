@@ -1750,3 +1750,51 @@ fn an_empty_dump_is_refused_and_creates_no_database() {
     let (_, said) = env.run_ok_with_stderr(["import", "none.ndjson"]);
     assert!(said.contains("0 new"), "{said}");
 }
+
+#[test]
+fn an_input_that_cannot_be_read_is_named_and_is_bad_input() {
+    let env = TestEnv::new();
+    // A file the user may not read (root may read any: it runs as nobody).
+    let file = env.write_file("private.csv", "date,title\n2025,Talks\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+        let setpriv = std::path::Path::new("/usr/bin/setpriv").exists();
+        if !root || setpriv {
+            std::fs::set_permissions(env.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
+            let mut cmd = match root {
+                true => {
+                    let mut cmd = std::process::Command::new("/usr/bin/setpriv");
+                    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                        .arg(assert_cmd::cargo::cargo_bin("factline"));
+                    cmd
+                }
+                false => std::process::Command::new(assert_cmd::cargo::cargo_bin("factline")),
+            };
+            let out = cmd
+                .current_dir(env.root())
+                .env("FACTLINE_DB", env.db())
+                .args(["import", "private.csv"])
+                .output()
+                .unwrap();
+            assert_refused(&out, 2, &["cannot read private.csv: permission denied"]);
+        }
+    }
+    // stdin that is a directory.
+    let out = env
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(std::fs::File::open(env.root()).unwrap())
+        .output()
+        .unwrap();
+    assert_refused(&out, 2, &["cannot read <stdin>: it is a directory"]);
+    // A file whose reading fails (the process's own memory, at offset 0),
+    // as a CSV and as a dump.
+    for format in ["csv", "ndjson"] {
+        let out = env.output(["import", "/proc/self/mem", "--format", format]);
+        assert_refused(&out, 2, &["cannot read /proc/self/mem: "]);
+    }
+    assert!(!env.db().exists(), "a database was created");
+}

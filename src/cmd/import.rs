@@ -36,29 +36,21 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     // named pipe), which can be read only once.
     let pipe = !stdin && is_pipe(&args.file);
     let spooled = if stdin {
-        let mut temp = tempfile::NamedTempFile::new()?;
-        io::copy(&mut io::stdin().lock(), &mut temp)?;
-        Some(temp)
+        Some(spool(&mut io::stdin().lock(), &label)?)
     } else if pipe {
-        let mut temp = tempfile::NamedTempFile::new()?;
-        io::copy(&mut open(&args.file, &label)?, &mut temp)
-            .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
-        Some(temp)
+        Some(spool(&mut open(&args.file, &label)?, &label)?)
     } else {
         None
     };
     let path: PathBuf = spooled
         .as_ref()
         .map_or_else(|| args.file.clone(), |t| t.path().to_path_buf());
-    if path.is_dir() {
-        return Err(Error::bad_input(format!(
-            "cannot read {label}: it is a directory, not a file"
-        )));
-    }
-    if !path.is_file() {
-        return Err(Error::bad_input(format!(
-            "cannot read {label}: no such file"
-        )));
+    let meta = std::fs::metadata(&path).map_err(|e| tabular::cannot_read(&label, e))?;
+    if meta.is_dir() {
+        return Err(tabular::cannot_read(
+            &label,
+            io::Error::from(io::ErrorKind::IsADirectory),
+        ));
     }
     if input_format(ctx.format, &path, &label)? == Format::Ndjson {
         refuse_csv_options(&args)?;
@@ -73,6 +65,68 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         )));
     }
     import_csv(ctx, &path, &label, &args)
+}
+
+/// Copies stdin or a pipe (`label`) to a temporary file, to be read from
+/// there (more than once). An error reading it names the input; one
+/// writing the copy names where it goes.
+fn spool(input: &mut impl Read, label: &str) -> Result<tempfile::NamedTempFile> {
+    let dir = std::env::temp_dir();
+    let cannot_copy = |e: io::Error| {
+        Error::bad_input(format!(
+            "cannot copy {label} to a temporary file in {} (an import reads stdin or a pipe from such a copy): {e}",
+            dir.display()
+        ))
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(cannot_copy)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(tabular::cannot_read(label, e)),
+        };
+        temp.write_all(&buf[..n]).map_err(cannot_copy)?;
+    }
+    temp.flush().map_err(cannot_copy)?;
+    Ok(temp)
+}
+
+/// What an input file is, noted when the import starts and compared
+/// before it commits: a file changed meanwhile (written to, cut short)
+/// may have been read in part as it was and in part as it is.
+#[derive(PartialEq)]
+struct Seen {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Seen {
+    fn of(path: &Path, label: &str) -> Result<Seen> {
+        let meta = std::fs::metadata(path).map_err(|e| tabular::cannot_read(label, e))?;
+        Ok(Seen {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino())
+            },
+        })
+    }
+
+    /// Refuses the import if the file at `path` is no longer what it was.
+    fn unchanged(&self, path: &Path, label: &str) -> Result<()> {
+        match Seen::of(path, label)? == *self {
+            true => Ok(()),
+            false => Err(Error::bad_input(format!(
+                "cannot read {label}: it changed while being imported; nothing was written (import it again once it is whole)"
+            ))),
+        }
+    }
 }
 
 /// Whether `path` is something that exists but is neither a file nor a
@@ -107,7 +161,7 @@ fn refuse_csv_options(args: &ImportArgs) -> Result<()> {
 /// of factline's exports that import cannot read back is refused in one
 /// line that says so, whatever its name or --format ([`export_kind`]).
 fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Format> {
-    if let Some(kind) = export_kind(path)? {
+    if let Some(kind) = export_kind(path, label)? {
         let instead = match kind {
             "TimelineJS JSON" => "the TimelineJS sheet (export --format timelinejs-csv)",
             _ => "the timeline CSV (export --format csv)",
@@ -139,7 +193,10 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
     }
     // After a byte-order mark, which either may start with.
     let mut first = Vec::with_capacity(4);
-    std::fs::File::open(path)?.take(4).read_to_end(&mut first)?;
+    open(path, label)?
+        .take(4)
+        .read_to_end(&mut first)
+        .map_err(|e| tabular::cannot_read(label, e))?;
     let first = first
         .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
         .unwrap_or(&first);
@@ -154,11 +211,12 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
 /// `export` writes and `import` does not read: TimelineJS JSON (a JSON
 /// object whose first key is TimelineJS's, never a dump's header),
 /// GraphML, GEXF, SVG, HTML (markup starting so) or DOT (`graph NAME {`).
-fn export_kind(path: &Path) -> Result<Option<&'static str>> {
+fn export_kind(path: &Path, label: &str) -> Result<Option<&'static str>> {
     let mut first = Vec::with_capacity(512);
-    std::fs::File::open(path)?
+    open(path, label)?
         .take(512)
-        .read_to_end(&mut first)?;
+        .read_to_end(&mut first)
+        .map_err(|e| tabular::cannot_read(label, e))?;
     let first = first
         .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
         .unwrap_or(&first);
@@ -200,8 +258,7 @@ fn export_kind(path: &Path) -> Result<Option<&'static str>> {
 }
 
 fn open(path: &Path, label: &str) -> Result<BufReader<std::fs::File>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
+    let file = std::fs::File::open(path).map_err(|e| tabular::cannot_read(label, e))?;
     Ok(BufReader::new(file))
 }
 
@@ -220,6 +277,7 @@ fn open_store(ctx: &Ctx, dry_run: bool) -> Result<Store> {
 }
 
 fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<()> {
+    let seen = Seen::of(path, label)?;
     // Pass 1: check every line before anything is written, noting the
     // records the file holds (a line may name a record further down).
     let mut in_file = dump::FileIds::default();
@@ -242,6 +300,7 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
             &mut applied,
         )?;
     }
+    seen.unchanged(path, label)?;
     if dry_run {
         crate::notice(format!(
             "dry run of {label}: {} would be added, {} already present; nothing written",
@@ -325,6 +384,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     if args.skip_bad {
         check_reject_path(ctx, &reject_path, path, label)?;
     }
+    let seen = Seen::of(path, label)?;
     let rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
     if let Some(notice) = columns.ignored_notice(label, fields) {
@@ -398,10 +458,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         pass.progress.finish();
         bad_before.extend(pass.bad.rows.into_iter().chain(more));
     };
+    progress.finish();
+    // Before the reject file is put in place: nothing is written then.
+    seen.unchanged(path, label)?;
     bad.finish()?;
     let rejects_closed = bad.closed;
     let bad = bad.rows;
-    progress.finish();
     // What the rows' names were read as, said once the bar is gone.
     for notice in importer.sources.notices.drain(..) {
         crate::notice(notice);
@@ -643,7 +705,7 @@ impl<'a> Reading<'a> {
                     if let Some(message) =
                         written.map_err(|e| e.context(format!("{}:{line}", self.label)))?
                     {
-                        let raw = tabular::raw_fields_at(self.path, start, position)?;
+                        let raw = tabular::raw_fields_at(self.path, self.label, start, position)?;
                         bad.add(line, message, raw)?;
                     }
                 }
