@@ -1798,3 +1798,105 @@ fn an_input_that_cannot_be_read_is_named_and_is_bad_input() {
     }
     assert!(!env.db().exists(), "a database was created");
 }
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_import_of_stdin_killed_while_copying_it_leaves_nothing_in_tmpdir() {
+    // stdin is copied to a file first (it is read more than once): a file
+    // without a name, so that Ctrl-C or kill leaves nothing behind.
+    use std::io::Write;
+    let env = TestEnv::new();
+    let tmp = env.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut child = env
+        .std_cmd()
+        .args(["import", "-"])
+        .env("TMPDIR", &tmp)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut sheet = String::from("date,title\n");
+    for i in 0..20_000 {
+        sheet.push_str(&format!("2024-01-{:02},Row {i}\n", i % 28 + 1));
+    }
+    stdin.write_all(sheet.as_bytes()).unwrap();
+    // Still copying (stdin is open): its copy is in TMPDIR, unseen.
+    std::thread::sleep(Duration::from_millis(500));
+    let fds: Vec<String> = std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
+        .map(|target| target.display().to_string())
+        .collect();
+    assert!(
+        fds.iter()
+            .any(|target| target.starts_with(tmp.to_str().unwrap())),
+        "the copy is not in TMPDIR: {fds:?}"
+    );
+    assert_eq!(names_in(&tmp), Vec::<String>::new(), "a named copy");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(names_in(&tmp), Vec::<String>::new(), "left behind");
+}
+
+/// A 20 MB tmpfs, unmounted when dropped.
+struct SmallTmpfs(PathBuf);
+
+impl Drop for SmallTmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_endless_stdin_is_refused_before_it_fills_tmpdir() {
+    // `factline import /dev/zero`, `yes | factline import -`: the copy
+    // stops before its file system is full, says so and leaves nothing.
+    // Run only where a small tmpfs can be mounted (as root), never on a
+    // real disk.
+    let env = TestEnv::new();
+    let tmp = env.path("tmpfs");
+    std::fs::create_dir(&tmp).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=20m", "tmpfs"])
+        .arg(&tmp)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs (not root)");
+        return;
+    }
+    let _tmpfs = SmallTmpfs(tmp.clone());
+    let out = env
+        .cmd()
+        .args(["import", "/dev/zero"])
+        .env("TMPDIR", &tmp)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_refused(
+        &out,
+        2,
+        &[
+            "cannot copy /dev/zero to a temporary file in ",
+            "to leave 1 MB free on that file system",
+        ],
+    );
+    assert_eq!(names_in(&tmp), Vec::<String>::new(), "left behind");
+    assert!(!env.db().exists(), "a database was created");
+}

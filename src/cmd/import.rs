@@ -36,15 +36,15 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     // named pipe), which can be read only once.
     let pipe = !stdin && is_pipe(&args.file);
     let spooled = if stdin {
-        Some(spool(&mut io::stdin().lock(), &label)?)
+        Some(Spool::copy(&mut io::stdin().lock(), &label)?)
     } else if pipe {
-        Some(spool(&mut open(&args.file, &label)?, &label)?)
+        Some(Spool::copy(&mut open(&args.file, &label)?, &label)?)
     } else {
         None
     };
     let path: PathBuf = spooled
         .as_ref()
-        .map_or_else(|| args.file.clone(), |t| t.path().to_path_buf());
+        .map_or_else(|| args.file.clone(), |spool| spool.path().to_path_buf());
     let meta = std::fs::metadata(&path).map_err(|e| tabular::cannot_read(&label, e))?;
     if meta.is_dir() {
         return Err(tabular::cannot_read(
@@ -67,30 +67,127 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     import_csv(ctx, &path, &label, &args)
 }
 
-/// Copies stdin or a pipe (`label`) to a temporary file, to be read from
-/// there (more than once). An error reading it names the input; one
-/// writing the copy names where it goes.
-fn spool(input: &mut impl Read, label: &str) -> Result<tempfile::NamedTempFile> {
-    let dir = std::env::temp_dir();
-    let cannot_copy = |e: io::Error| {
-        Error::bad_input(format!(
-            "cannot copy {label} to a temporary file in {} (an import reads stdin or a pipe from such a copy): {e}",
-            dir.display()
-        ))
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(cannot_copy)?;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(tabular::cannot_read(label, e)),
-        };
-        temp.write_all(&buf[..n]).map_err(cannot_copy)?;
+/// Stdin or a pipe, copied to a temporary file to be read from there
+/// (more than once).
+enum Spool {
+    /// On Linux, a file without a name (`O_TMPFILE`, or one removed as
+    /// soon as it is made), read again through `/proc/self/fd`: however
+    /// the import ends (Ctrl-C, `kill`), nothing is left behind, where a
+    /// named file would stay as a hidden file as large as the input.
+    #[cfg(target_os = "linux")]
+    Unnamed { file: std::fs::File, path: PathBuf },
+    /// A hidden temporary file, removed when the import ends, where the
+    /// system has no unnamed files or no `/proc` to read one again.
+    Named(tempfile::NamedTempFile),
+}
+
+/// How often at most (in bytes copied) the copy checks the room left in
+/// TMPDIR: a quarter of the room it leaves, and at least every 8 MB.
+const SPOOL_CHECK_EVERY: u64 = 8 << 20;
+
+impl Spool {
+    fn new_in(dir: &Path) -> io::Result<Spool> {
+        #[cfg(target_os = "linux")]
+        if let Ok(file) = tempfile::tempfile_in(dir) {
+            use std::os::fd::AsRawFd;
+            let path = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+            if std::fs::File::open(&path).is_ok() {
+                return Ok(Spool::Unnamed { file, path });
+            }
+        }
+        tempfile::NamedTempFile::new_in(dir).map(Spool::Named)
     }
-    temp.flush().map_err(cannot_copy)?;
-    Ok(temp)
+
+    /// The path the copy is read from.
+    fn path(&self) -> &Path {
+        match self {
+            #[cfg(target_os = "linux")]
+            Spool::Unnamed { path, .. } => path,
+            Spool::Named(temp) => temp.path(),
+        }
+    }
+
+    fn file(&self) -> &std::fs::File {
+        match self {
+            #[cfg(target_os = "linux")]
+            Spool::Unnamed { file, .. } => file,
+            Spool::Named(temp) => temp.as_file(),
+        }
+    }
+
+    /// Copies `input` (`label`) into a new spool in TMPDIR. An error
+    /// reading it names the input; one writing the copy names TMPDIR. The
+    /// copy stops before it would leave its file system almost full (an
+    /// endless input such as `/dev/zero`, or one too large for TMPDIR),
+    /// where it would fill the disk for every other program, then fail.
+    fn copy(input: &mut impl Read, label: &str) -> Result<Spool> {
+        let dir = std::env::temp_dir();
+        let cannot_copy = |e: io::Error| {
+            Error::bad_input(format!(
+                "cannot copy {label} to a temporary file in {} (an import reads stdin or a pipe from a copy): {e}; set TMPDIR to a directory with room, or import a file",
+                dir.display()
+            ))
+        };
+        let spool = Spool::new_in(&dir).map_err(cannot_copy)?;
+        let reserve = room_to_leave(spool.file());
+        let every = reserve.map_or(SPOOL_CHECK_EVERY, |r| {
+            (r / 4).clamp(1 << 16, SPOOL_CHECK_EVERY)
+        });
+        let mut out = io::BufWriter::with_capacity(1 << 16, spool.file());
+        let mut buf = vec![0u8; 1 << 16];
+        let (mut copied, mut checked) = (0u64, 0u64);
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(tabular::cannot_read(label, e)),
+            };
+            out.write_all(&buf[..n]).map_err(cannot_copy)?;
+            copied += n as u64;
+            if copied - checked >= every {
+                checked = copied;
+                if let Some(reserve) = reserve.filter(|&r| room_left(spool.file()) < r) {
+                    return Err(cannot_copy(io::Error::other(format!(
+                        "stopped after {} MB, to leave {} MB free on that file system",
+                        copied >> 20,
+                        reserve.div_ceil(1 << 20)
+                    ))));
+                }
+            }
+        }
+        out.flush().map_err(cannot_copy)?;
+        drop(out);
+        Ok(spool)
+    }
+}
+
+/// The room a copy of stdin leaves free on the file system of `file`: a
+/// twentieth of it, at most 1 GB (`None` where the system does not say).
+fn room_to_leave(file: &std::fs::File) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let fs = rustix::fs::fstatvfs(file).ok()?;
+        Some((fs.f_blocks.saturating_mul(fs.f_frsize) / 20).min(1 << 30))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        None
+    }
+}
+
+/// The room left for this user on the file system of `file`.
+fn room_left(file: &std::fs::File) -> u64 {
+    #[cfg(unix)]
+    {
+        rustix::fs::fstatvfs(file).map_or(u64::MAX, |fs| fs.f_bavail.saturating_mul(fs.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        u64::MAX
+    }
 }
 
 /// What an input file is, noted when the import starts and compared
