@@ -167,6 +167,26 @@ fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'
     }
 }
 
+/// The header as a message shows it: its names joined by commas, with
+/// control characters escaped as a cell's are (`\u{1b}`), so that an
+/// escape sequence in a file's first line never acts on the terminal of
+/// whoever imports it.
+fn shown_header(header: &[String]) -> String {
+    let mut shown = String::new();
+    for (i, name) in header.iter().enumerate() {
+        if i > 0 {
+            shown.push(',');
+        }
+        for c in name.chars() {
+            match c.is_control() {
+                true => shown.extend(c.escape_debug()),
+                false => shown.push(c),
+            }
+        }
+    }
+    shown
+}
+
 impl Columns {
     /// Finds each field's column in `header`: by `--map`, else by the field's
     /// own name (case-insensitive). A sheet without a date column but with
@@ -254,11 +274,11 @@ impl Columns {
                 return Err(Error::bad_input(match other_content(header, fields) {
                     Some((what, has)) => format!(
                         "{label}:1: no {field:?} column; the header is {}, with {has}: pass --what {what}",
-                        header.join(",")
+                        shown_header(header)
                     ),
                     None => format!(
                         "{label}:1: no {field:?} column; the header is {}; name it with --map {field}=COLUMN",
-                        header.join(",")
+                        shown_header(header)
                     ),
                 }));
             }
@@ -269,7 +289,7 @@ impl Columns {
             if let Some((what, has)) = other_content(header, fields) {
                 return Err(Error::bad_input(format!(
                     "{label}:1: no \"id\" or \"claimant\" column, so no row names a claim; the header is {}, with {has}: pass --what {what}",
-                    header.join(",")
+                    shown_header(header)
                 )));
             }
         }
@@ -1116,12 +1136,25 @@ impl<R: Read + Seek> Rows<R> {
                 found: std::sync::Arc::clone(&line_ends),
                 quotes: QuoteScan::default(),
             });
-        let header = reader
-            .byte_headers()
-            .map_err(|e| match e.kind() {
-                csv::ErrorKind::Io(_) => cannot_read(label, io_error(e)),
-                _ => Error::bad_input(format!("{label}:1: cannot read the header: {e}")),
-            })?
+        let raw_header = reader.byte_headers().map_err(|e| match e.kind() {
+            csv::ErrorKind::Io(_) => cannot_read(label, io_error(e)),
+            _ => Error::bad_input(format!("{label}:1: cannot read the header: {e}")),
+        })?;
+        // Excel's "Unicode text" (UTF-16): a byte-order mark of its own,
+        // and a NUL byte beside every ASCII letter.
+        let utf16_bom = raw_header
+            .get(0)
+            .is_some_and(|first| first.starts_with(b"\xff\xfe") || first.starts_with(b"\xfe\xff"));
+        if utf16_bom || raw_header.iter().any(|name| name.contains(&0)) {
+            let what = match utf16_bom {
+                true => "the file is UTF-16 text",
+                false => "the header holds NUL bytes, as UTF-16 text does",
+            };
+            return Err(Error::bad_input(format!(
+                "{label}:1: {what} (Excel's \"Unicode text\"); import reads UTF-8: save the sheet as \"CSV UTF-8\""
+            )));
+        }
+        let header = raw_header
             .iter()
             .map(|f| {
                 String::from_utf8_lossy(f)

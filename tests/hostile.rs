@@ -1900,3 +1900,46 @@ fn an_endless_stdin_is_refused_before_it_fills_tmpdir() {
     assert_eq!(names_in(&tmp), Vec::<String>::new(), "left behind");
     assert!(!env.db().exists(), "a database was created");
 }
+
+#[test]
+fn a_header_is_shown_escaped_and_a_utf16_sheet_is_named_as_such() {
+    let env = TestEnv::new();
+    // Escape sequences in the header (set the window title, clear the
+    // screen) are shown as a cell's are, never sent to the terminal.
+    let file = env.write_file(
+        "esc-header.csv",
+        "date,title\u{1b}]0;pwned\u{7}\u{1b}[2J\n2025,Talks\n",
+    );
+    let out = env.output(["import", file.to_str().unwrap()]);
+    let said = assert_refused(
+        &out,
+        2,
+        &[r"the header is date,title\u{1b}]0;pwned\u{7}\u{1b}[2J;"],
+    );
+    assert!(!said.contains(['\u{1b}', '\u{7}']), "raw: {said:?}");
+    // Excel's "Unicode text" (UTF-16, with and without its byte-order
+    // mark): named, and no NUL byte on stderr.
+    let utf16 = |bom: &[u8], text: &str| {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    for (name, bytes, needle) in [
+        (
+            "utf16.csv",
+            utf16(&[0xff, 0xfe], "date,title\n2025,x\n"),
+            "utf16.csv:1: the file is UTF-16 text",
+        ),
+        (
+            "utf16-no-bom.txt",
+            utf16(&[], "date,title\n2025,x\n"),
+            "utf16-no-bom.txt:1: the header holds NUL bytes, as UTF-16 text does",
+        ),
+    ] {
+        std::fs::write(env.path(name), bytes).unwrap();
+        let out = env.output(["import", name]);
+        let said = assert_refused(&out, 2, &[needle, "save the sheet as \"CSV UTF-8\""]);
+        assert!(!said.contains('\0'), "NUL bytes: {said:?}");
+    }
+    assert!(!env.db().exists(), "a database was created");
+}
