@@ -122,8 +122,19 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             let number = self.number;
             let read = std::io::Read::take(&mut self.reader, MAX_LINE_BYTES as u64 + 1)
                 .read_until(b'\n', &mut self.buf)
-                .map_err(|e| Error::bad_input(format!("{label}: cannot read: {e}")))?;
+                .map_err(|e| crate::tabular::cannot_read(label, e))?;
             if read == 0 {
+                if self.seen == 0 {
+                    // Not even a header: no dump (a failed `export >
+                    // FILE` leaves an empty file), not one of no records.
+                    let what = match number {
+                        1 => "the file is empty",
+                        _ => "the file holds only blank lines",
+                    };
+                    return Err(Error::bad_input(format!(
+                        "{label}: {what}; a factline dump starts with its {FORMAT_NAME} header line"
+                    )));
+                }
                 return Ok(None);
             }
             if number > MAX_LINES {

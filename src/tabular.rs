@@ -167,6 +167,26 @@ fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'
     }
 }
 
+/// The header as a message shows it: its names joined by commas, with
+/// control characters escaped as a cell's are (`\u{1b}`), so that an
+/// escape sequence in a file's first line never acts on the terminal of
+/// whoever imports it.
+fn shown_header(header: &[String]) -> String {
+    let mut shown = String::new();
+    for (i, name) in header.iter().enumerate() {
+        if i > 0 {
+            shown.push(',');
+        }
+        for c in name.chars() {
+            match c.is_control() {
+                true => shown.extend(c.escape_debug()),
+                false => shown.push(c),
+            }
+        }
+    }
+    shown
+}
+
 impl Columns {
     /// Finds each field's column in `header`: by `--map`, else by the field's
     /// own name (case-insensitive). A sheet without a date column but with
@@ -254,11 +274,11 @@ impl Columns {
                 return Err(Error::bad_input(match other_content(header, fields) {
                     Some((what, has)) => format!(
                         "{label}:1: no {field:?} column; the header is {}, with {has}: pass --what {what}",
-                        header.join(",")
+                        shown_header(header)
                     ),
                     None => format!(
                         "{label}:1: no {field:?} column; the header is {}; name it with --map {field}=COLUMN",
-                        header.join(",")
+                        shown_header(header)
                     ),
                 }));
             }
@@ -269,7 +289,7 @@ impl Columns {
             if let Some((what, has)) = other_content(header, fields) {
                 return Err(Error::bad_input(format!(
                     "{label}:1: no \"id\" or \"claimant\" column, so no row names a claim; the header is {}, with {has}: pass --what {what}",
-                    header.join(",")
+                    shown_header(header)
                 )));
             }
         }
@@ -779,10 +799,18 @@ impl Columns {
 /// The raw fields of the row that `path` holds between the byte offsets
 /// `start` and `end` (as [`Rows::position`] gave them before and after
 /// it), for the reject file of a row found bad only after it was read.
-pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+/// `label` names the input in an error.
+pub fn raw_fields_at(
+    path: &std::path::Path,
+    label: &str,
+    start: u64,
+    end: u64,
+) -> Result<Vec<Vec<u8>>> {
     use std::os::unix::fs::FileExt;
     let mut bytes = vec![0u8; end.saturating_sub(start) as usize];
-    std::fs::File::open(path)?.read_exact_at(&mut bytes, start)?;
+    std::fs::File::open(path)
+        .and_then(|file| file.read_exact_at(&mut bytes, start))
+        .map_err(|e| cannot_read(label, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
@@ -790,6 +818,32 @@ pub fn raw_fields_at(path: &std::path::Path, start: u64, end: u64) -> Result<Vec
     let mut record = csv::ByteRecord::new();
     reader.read_byte_record(&mut record)?;
     Ok(record.iter().map(<[u8]>::to_vec).collect())
+}
+
+/// The error of an input (`label`: the file's name, `<stdin>`) that
+/// cannot be read: bad input (exit 2), naming the file, as a missing one.
+pub fn cannot_read(label: &str, e: std::io::Error) -> Error {
+    use std::io::ErrorKind;
+    let why = match e.kind() {
+        ErrorKind::NotFound => "no such file".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::IsADirectory => "it is a directory, not a file".to_string(),
+        // Read again (a dump, a bad row for the reject file), it ended
+        // before the bytes read the first time.
+        ErrorKind::UnexpectedEof => {
+            "it was cut short while being imported; import it again once it is whole".to_string()
+        }
+        _ => e.to_string(),
+    };
+    Error::bad_input(format!("cannot read {label}: {why}"))
+}
+
+/// The I/O error in a CSV reader's error (kind `Io`), with its kind kept.
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// A CSV reader that reports invalid UTF-8, over-long fields and broken
@@ -810,6 +864,8 @@ pub struct Rows<R: Read> {
     line_ends: std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<LineEnd>>>,
     /// Line ends before the last row's first line.
     lines_passed: u64,
+    /// The input's name in errors.
+    label: String,
 }
 
 /// A `\n` in the input: its byte offset, and how many `\r` come right
@@ -1071,16 +1127,32 @@ impl<R: Read + Seek> Rows<R> {
             .flexible(true)
             .has_headers(true)
             .from_reader(LineEnds {
-                base: input.stream_position()?,
+                base: input.stream_position().map_err(|e| cannot_read(label, e))?,
                 inner: input,
                 offset: 0,
                 trailing_carriage_returns: 0,
                 found: std::sync::Arc::clone(&line_ends),
                 quotes: QuoteScan::default(),
             });
-        let header = reader
-            .byte_headers()
-            .map_err(|e| Error::bad_input(format!("{label}:1: cannot read the header: {e}")))?
+        let raw_header = reader.byte_headers().map_err(|e| match e.kind() {
+            csv::ErrorKind::Io(_) => cannot_read(label, io_error(e)),
+            _ => Error::bad_input(format!("{label}:1: cannot read the header: {e}")),
+        })?;
+        // Excel's "Unicode text" (UTF-16): a byte-order mark of its own,
+        // and a NUL byte beside every ASCII letter.
+        let utf16_bom = raw_header
+            .get(0)
+            .is_some_and(|first| first.starts_with(b"\xff\xfe") || first.starts_with(b"\xfe\xff"));
+        if utf16_bom || raw_header.iter().any(|name| name.contains(&0)) {
+            let what = match utf16_bom {
+                true => "the file is UTF-16 text",
+                false => "the header holds NUL bytes, as UTF-16 text does",
+            };
+            return Err(Error::bad_input(format!(
+                "{label}:1: {what} (Excel's \"Unicode text\"); import reads UTF-8: save the sheet as \"CSV UTF-8\""
+            )));
+        }
+        let header = raw_header
             .iter()
             .map(|f| {
                 String::from_utf8_lossy(f)
@@ -1099,6 +1171,7 @@ impl<R: Read + Seek> Rows<R> {
             record: csv::ByteRecord::new(),
             line_ends,
             lines_passed: 0,
+            label: label.to_string(),
         };
         let end = rows.position();
         if let Some((problem, _)) = rows.quote_problem(0, end, true)? {
@@ -1285,7 +1358,7 @@ impl<R: Read + Seek> Rows<R> {
                 let start = e.position().map(|p| p.byte());
                 let line = start.map_or(0, |start| self.line_at(start));
                 match e.kind() {
-                    csv::ErrorKind::Io(_) => Err(Error::bad_input(format!("cannot read: {e}"))),
+                    csv::ErrorKind::Io(_) => Err(cannot_read(&self.label, io_error(e))),
                     _ => Ok(Some((line, Err((format!("{e}"), Vec::new()))))),
                 }
             }

@@ -1648,3 +1648,298 @@ fn a_byte_order_mark_before_a_quoted_first_cell_is_passed_over_as_the_csv_reader
         &["bad.csv:1: the header's field 1: ", "before \"x\""],
     );
 }
+
+/// A sheet of `rows` rows, every tenth of them bad (no date factline reads).
+fn sheet_with_bad_rows(rows: usize) -> String {
+    let mut sheet = String::from("date,title\n");
+    for i in 0..rows {
+        match i % 10 {
+            0 => sheet.push_str(&format!("not-a-date,Row {i}\n")),
+            _ => sheet.push_str(&format!(
+                "2024-{:02}-{:02},Row {i}\n",
+                i % 12 + 1,
+                i % 28 + 1
+            )),
+        }
+    }
+    sheet
+}
+
+/// The number of events the database holds.
+fn event_count(env: &TestEnv) -> usize {
+    let stats = env.run_ok(["stats", "--format", "csv"]);
+    stats
+        .lines()
+        .find_map(|line| line.strip_prefix("events,"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no event count in {stats}"))
+}
+
+#[test]
+fn a_reader_that_closes_the_rejects_early_does_not_cost_the_good_rows() {
+    // `import sheet.csv --skip-bad --rejects - | head -3`: the reader has
+    // seen enough of the bad rows. The good rows are imported all the
+    // same, and the summary says that the list of bad rows was cut short.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", &sheet_with_bad_rows(2000));
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader); // closed before the first bad row is written
+    let out = env
+        .std_cmd()
+        .args(["import", "sheet.csv", "--skip-bad", "--rejects", "-"])
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains("1800 added")
+            && said.contains("200 bad rows written to stdout until its reader closed it"),
+        "{said}"
+    );
+    assert_eq!(event_count(&env), 1800);
+    // A reject file that cannot be written still fails the import, whole.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", &sheet_with_bad_rows(2000));
+    let out = env
+        .cmd()
+        .args([
+            "import",
+            "sheet.csv",
+            "--skip-bad",
+            "--rejects",
+            "/dev/full",
+        ])
+        .output()
+        .unwrap();
+    assert_refused(&out, 3, &["No space left on device"]);
+    assert!(!env.db().exists(), "nothing is written");
+}
+
+#[test]
+fn an_empty_dump_is_refused_and_creates_no_database() {
+    // What `factline export > nightly.ndjson` leaves when the export
+    // fails: no header, so no dump (not a dump of nothing).
+    let env = TestEnv::new();
+    for (name, contents, needle) in [
+        ("nightly.ndjson", "", "nightly.ndjson: the file is empty"),
+        (
+            "blank.ndjson",
+            "\n \r\n\n",
+            "blank.ndjson: the file holds only blank lines",
+        ),
+    ] {
+        env.write_file(name, contents);
+        for dry_run in [false, true] {
+            let mut args = vec!["import", name];
+            args.extend(dry_run.then_some("--dry-run"));
+            let out = env.output(&args);
+            assert_refused(&out, 2, &[needle, "header line"]);
+        }
+    }
+    let out = env
+        .cmd()
+        .args(["import", "-", "--format", "ndjson"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_refused(&out, 2, &["<stdin>: the file is empty"]);
+    assert!(!env.db().exists(), "a database was created");
+    // A dump of no records has its header, and imports.
+    env.write_file("none.ndjson", &format!("{HEADER}\n"));
+    let (_, said) = env.run_ok_with_stderr(["import", "none.ndjson"]);
+    assert!(said.contains("0 new"), "{said}");
+}
+
+#[test]
+fn an_input_that_cannot_be_read_is_named_and_is_bad_input() {
+    let env = TestEnv::new();
+    // A file the user may not read (root may read any: it runs as nobody).
+    let file = env.write_file("private.csv", "date,title\n2025,Talks\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+        let setpriv = std::path::Path::new("/usr/bin/setpriv").exists();
+        if !root || setpriv {
+            std::fs::set_permissions(env.root(), std::fs::Permissions::from_mode(0o777)).unwrap();
+            let mut cmd = match root {
+                true => {
+                    let mut cmd = std::process::Command::new("/usr/bin/setpriv");
+                    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                        .arg(assert_cmd::cargo::cargo_bin("factline"));
+                    cmd
+                }
+                false => std::process::Command::new(assert_cmd::cargo::cargo_bin("factline")),
+            };
+            let out = cmd
+                .current_dir(env.root())
+                .env("FACTLINE_DB", env.db())
+                .args(["import", "private.csv"])
+                .output()
+                .unwrap();
+            assert_refused(&out, 2, &["cannot read private.csv: permission denied"]);
+        }
+    }
+    // stdin that is a directory.
+    let out = env
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(std::fs::File::open(env.root()).unwrap())
+        .output()
+        .unwrap();
+    assert_refused(&out, 2, &["cannot read <stdin>: it is a directory"]);
+    // A file whose reading fails (the process's own memory, at offset 0),
+    // as a CSV and as a dump.
+    for format in ["csv", "ndjson"] {
+        let out = env.output(["import", "/proc/self/mem", "--format", format]);
+        assert_refused(&out, 2, &["cannot read /proc/self/mem: "]);
+    }
+    assert!(!env.db().exists(), "a database was created");
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_import_of_stdin_killed_while_copying_it_leaves_nothing_in_tmpdir() {
+    // stdin is copied to a file first (it is read more than once): a file
+    // without a name, so that Ctrl-C or kill leaves nothing behind.
+    use std::io::Write;
+    let env = TestEnv::new();
+    let tmp = env.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut child = env
+        .std_cmd()
+        .args(["import", "-"])
+        .env("TMPDIR", &tmp)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut sheet = String::from("date,title\n");
+    for i in 0..20_000 {
+        sheet.push_str(&format!("2024-01-{:02},Row {i}\n", i % 28 + 1));
+    }
+    stdin.write_all(sheet.as_bytes()).unwrap();
+    // Still copying (stdin is open): its copy is in TMPDIR, unseen.
+    std::thread::sleep(Duration::from_millis(500));
+    let fds: Vec<String> = std::fs::read_dir(format!("/proc/{}/fd", child.id()))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
+        .map(|target| target.display().to_string())
+        .collect();
+    assert!(
+        fds.iter()
+            .any(|target| target.starts_with(tmp.to_str().unwrap())),
+        "the copy is not in TMPDIR: {fds:?}"
+    );
+    assert_eq!(names_in(&tmp), Vec::<String>::new(), "a named copy");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(names_in(&tmp), Vec::<String>::new(), "left behind");
+}
+
+/// A 20 MB tmpfs, unmounted when dropped.
+struct SmallTmpfs(PathBuf);
+
+impl Drop for SmallTmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_endless_stdin_is_refused_before_it_fills_tmpdir() {
+    // `factline import /dev/zero`, `yes | factline import -`: the copy
+    // stops before its file system is full, says so and leaves nothing.
+    // Run only where a small tmpfs can be mounted (as root), never on a
+    // real disk.
+    let env = TestEnv::new();
+    let tmp = env.path("tmpfs");
+    std::fs::create_dir(&tmp).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=20m", "tmpfs"])
+        .arg(&tmp)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs (not root)");
+        return;
+    }
+    let _tmpfs = SmallTmpfs(tmp.clone());
+    let out = env
+        .cmd()
+        .args(["import", "/dev/zero"])
+        .env("TMPDIR", &tmp)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    assert_refused(
+        &out,
+        2,
+        &[
+            "cannot copy /dev/zero to a temporary file in ",
+            "to leave 1 MB free on that file system",
+        ],
+    );
+    assert_eq!(names_in(&tmp), Vec::<String>::new(), "left behind");
+    assert!(!env.db().exists(), "a database was created");
+}
+
+#[test]
+fn a_header_is_shown_escaped_and_a_utf16_sheet_is_named_as_such() {
+    let env = TestEnv::new();
+    // Escape sequences in the header (set the window title, clear the
+    // screen) are shown as a cell's are, never sent to the terminal.
+    let file = env.write_file(
+        "esc-header.csv",
+        "date,title\u{1b}]0;pwned\u{7}\u{1b}[2J\n2025,Talks\n",
+    );
+    let out = env.output(["import", file.to_str().unwrap()]);
+    let said = assert_refused(
+        &out,
+        2,
+        &[r"the header is date,title\u{1b}]0;pwned\u{7}\u{1b}[2J;"],
+    );
+    assert!(!said.contains(['\u{1b}', '\u{7}']), "raw: {said:?}");
+    // Excel's "Unicode text" (UTF-16, with and without its byte-order
+    // mark): named, and no NUL byte on stderr.
+    let utf16 = |bom: &[u8], text: &str| {
+        let mut bytes = bom.to_vec();
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    for (name, bytes, needle) in [
+        (
+            "utf16.csv",
+            utf16(&[0xff, 0xfe], "date,title\n2025,x\n"),
+            "utf16.csv:1: the file is UTF-16 text",
+        ),
+        (
+            "utf16-no-bom.txt",
+            utf16(&[], "date,title\n2025,x\n"),
+            "utf16-no-bom.txt:1: the header holds NUL bytes, as UTF-16 text does",
+        ),
+    ] {
+        std::fs::write(env.path(name), bytes).unwrap();
+        let out = env.output(["import", name]);
+        let said = assert_refused(&out, 2, &[needle, "save the sheet as \"CSV UTF-8\""]);
+        assert!(!said.contains('\0'), "NUL bytes: {said:?}");
+    }
+    assert!(!env.db().exists(), "a database was created");
+}

@@ -36,29 +36,21 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     // named pipe), which can be read only once.
     let pipe = !stdin && is_pipe(&args.file);
     let spooled = if stdin {
-        let mut temp = tempfile::NamedTempFile::new()?;
-        io::copy(&mut io::stdin().lock(), &mut temp)?;
-        Some(temp)
+        Some(Spool::copy(&mut io::stdin().lock(), &label)?)
     } else if pipe {
-        let mut temp = tempfile::NamedTempFile::new()?;
-        io::copy(&mut open(&args.file, &label)?, &mut temp)
-            .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
-        Some(temp)
+        Some(Spool::copy(&mut open(&args.file, &label)?, &label)?)
     } else {
         None
     };
     let path: PathBuf = spooled
         .as_ref()
-        .map_or_else(|| args.file.clone(), |t| t.path().to_path_buf());
-    if path.is_dir() {
-        return Err(Error::bad_input(format!(
-            "cannot read {label}: it is a directory, not a file"
-        )));
-    }
-    if !path.is_file() {
-        return Err(Error::bad_input(format!(
-            "cannot read {label}: no such file"
-        )));
+        .map_or_else(|| args.file.clone(), |spool| spool.path().to_path_buf());
+    let meta = std::fs::metadata(&path).map_err(|e| tabular::cannot_read(&label, e))?;
+    if meta.is_dir() {
+        return Err(tabular::cannot_read(
+            &label,
+            io::Error::from(io::ErrorKind::IsADirectory),
+        ));
     }
     if input_format(ctx.format, &path, &label)? == Format::Ndjson {
         refuse_csv_options(&args)?;
@@ -73,6 +65,165 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
         )));
     }
     import_csv(ctx, &path, &label, &args)
+}
+
+/// Stdin or a pipe, copied to a temporary file to be read from there
+/// (more than once).
+enum Spool {
+    /// On Linux, a file without a name (`O_TMPFILE`, or one removed as
+    /// soon as it is made), read again through `/proc/self/fd`: however
+    /// the import ends (Ctrl-C, `kill`), nothing is left behind, where a
+    /// named file would stay as a hidden file as large as the input.
+    #[cfg(target_os = "linux")]
+    Unnamed { file: std::fs::File, path: PathBuf },
+    /// A hidden temporary file, removed when the import ends, where the
+    /// system has no unnamed files or no `/proc` to read one again.
+    Named(tempfile::NamedTempFile),
+}
+
+/// How often at most (in bytes copied) the copy checks the room left in
+/// TMPDIR: a quarter of the room it leaves, and at least every 8 MB.
+const SPOOL_CHECK_EVERY: u64 = 8 << 20;
+
+impl Spool {
+    fn new_in(dir: &Path) -> io::Result<Spool> {
+        #[cfg(target_os = "linux")]
+        if let Ok(file) = tempfile::tempfile_in(dir) {
+            use std::os::fd::AsRawFd;
+            let path = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+            if std::fs::File::open(&path).is_ok() {
+                return Ok(Spool::Unnamed { file, path });
+            }
+        }
+        tempfile::NamedTempFile::new_in(dir).map(Spool::Named)
+    }
+
+    /// The path the copy is read from.
+    fn path(&self) -> &Path {
+        match self {
+            #[cfg(target_os = "linux")]
+            Spool::Unnamed { path, .. } => path,
+            Spool::Named(temp) => temp.path(),
+        }
+    }
+
+    fn file(&self) -> &std::fs::File {
+        match self {
+            #[cfg(target_os = "linux")]
+            Spool::Unnamed { file, .. } => file,
+            Spool::Named(temp) => temp.as_file(),
+        }
+    }
+
+    /// Copies `input` (`label`) into a new spool in TMPDIR. An error
+    /// reading it names the input; one writing the copy names TMPDIR. The
+    /// copy stops before it would leave its file system almost full (an
+    /// endless input such as `/dev/zero`, or one too large for TMPDIR),
+    /// where it would fill the disk for every other program, then fail.
+    fn copy(input: &mut impl Read, label: &str) -> Result<Spool> {
+        let dir = std::env::temp_dir();
+        let cannot_copy = |e: io::Error| {
+            Error::bad_input(format!(
+                "cannot copy {label} to a temporary file in {} (an import reads stdin or a pipe from a copy): {e}; set TMPDIR to a directory with room, or import a file",
+                dir.display()
+            ))
+        };
+        let spool = Spool::new_in(&dir).map_err(cannot_copy)?;
+        let reserve = room_to_leave(spool.file());
+        let every = reserve.map_or(SPOOL_CHECK_EVERY, |r| {
+            (r / 4).clamp(1 << 16, SPOOL_CHECK_EVERY)
+        });
+        let mut out = io::BufWriter::with_capacity(1 << 16, spool.file());
+        let mut buf = vec![0u8; 1 << 16];
+        let (mut copied, mut checked) = (0u64, 0u64);
+        loop {
+            let n = match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(tabular::cannot_read(label, e)),
+            };
+            out.write_all(&buf[..n]).map_err(cannot_copy)?;
+            copied += n as u64;
+            if copied - checked >= every {
+                checked = copied;
+                if let Some(reserve) = reserve.filter(|&r| room_left(spool.file()) < r) {
+                    return Err(cannot_copy(io::Error::other(format!(
+                        "stopped after {} MB, to leave {} MB free on that file system",
+                        copied >> 20,
+                        reserve.div_ceil(1 << 20)
+                    ))));
+                }
+            }
+        }
+        out.flush().map_err(cannot_copy)?;
+        drop(out);
+        Ok(spool)
+    }
+}
+
+/// The room a copy of stdin leaves free on the file system of `file`: a
+/// twentieth of it, at most 1 GB (`None` where the system does not say).
+fn room_to_leave(file: &std::fs::File) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let fs = rustix::fs::fstatvfs(file).ok()?;
+        Some((fs.f_blocks.saturating_mul(fs.f_frsize) / 20).min(1 << 30))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        None
+    }
+}
+
+/// The room left for this user on the file system of `file`.
+fn room_left(file: &std::fs::File) -> u64 {
+    #[cfg(unix)]
+    {
+        rustix::fs::fstatvfs(file).map_or(u64::MAX, |fs| fs.f_bavail.saturating_mul(fs.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        u64::MAX
+    }
+}
+
+/// What an input file is, noted when the import starts and compared
+/// before it commits: a file changed meanwhile (written to, cut short)
+/// may have been read in part as it was and in part as it is.
+#[derive(PartialEq)]
+struct Seen {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl Seen {
+    fn of(path: &Path, label: &str) -> Result<Seen> {
+        let meta = std::fs::metadata(path).map_err(|e| tabular::cannot_read(label, e))?;
+        Ok(Seen {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino())
+            },
+        })
+    }
+
+    /// Refuses the import if the file at `path` is no longer what it was.
+    fn unchanged(&self, path: &Path, label: &str) -> Result<()> {
+        match Seen::of(path, label)? == *self {
+            true => Ok(()),
+            false => Err(Error::bad_input(format!(
+                "cannot read {label}: it changed while being imported; nothing was written (import it again once it is whole)"
+            ))),
+        }
+    }
 }
 
 /// Whether `path` is something that exists but is neither a file nor a
@@ -107,7 +258,7 @@ fn refuse_csv_options(args: &ImportArgs) -> Result<()> {
 /// of factline's exports that import cannot read back is refused in one
 /// line that says so, whatever its name or --format ([`export_kind`]).
 fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Format> {
-    if let Some(kind) = export_kind(path)? {
+    if let Some(kind) = export_kind(path, label)? {
         let instead = match kind {
             "TimelineJS JSON" => "the TimelineJS sheet (export --format timelinejs-csv)",
             _ => "the timeline CSV (export --format csv)",
@@ -139,7 +290,10 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
     }
     // After a byte-order mark, which either may start with.
     let mut first = Vec::with_capacity(4);
-    std::fs::File::open(path)?.take(4).read_to_end(&mut first)?;
+    open(path, label)?
+        .take(4)
+        .read_to_end(&mut first)
+        .map_err(|e| tabular::cannot_read(label, e))?;
     let first = first
         .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
         .unwrap_or(&first);
@@ -154,11 +308,12 @@ fn input_format(given: Option<Format>, path: &Path, label: &str) -> Result<Forma
 /// `export` writes and `import` does not read: TimelineJS JSON (a JSON
 /// object whose first key is TimelineJS's, never a dump's header),
 /// GraphML, GEXF, SVG, HTML (markup starting so) or DOT (`graph NAME {`).
-fn export_kind(path: &Path) -> Result<Option<&'static str>> {
+fn export_kind(path: &Path, label: &str) -> Result<Option<&'static str>> {
     let mut first = Vec::with_capacity(512);
-    std::fs::File::open(path)?
+    open(path, label)?
         .take(512)
-        .read_to_end(&mut first)?;
+        .read_to_end(&mut first)
+        .map_err(|e| tabular::cannot_read(label, e))?;
     let first = first
         .strip_prefix(crate::BYTE_ORDER_MARK.as_bytes())
         .unwrap_or(&first);
@@ -200,8 +355,7 @@ fn export_kind(path: &Path) -> Result<Option<&'static str>> {
 }
 
 fn open(path: &Path, label: &str) -> Result<BufReader<std::fs::File>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::bad_input(format!("cannot read {label}: {e}")))?;
+    let file = std::fs::File::open(path).map_err(|e| tabular::cannot_read(label, e))?;
     Ok(BufReader::new(file))
 }
 
@@ -220,6 +374,7 @@ fn open_store(ctx: &Ctx, dry_run: bool) -> Result<Store> {
 }
 
 fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<()> {
+    let seen = Seen::of(path, label)?;
     // Pass 1: check every line before anything is written, noting the
     // records the file holds (a line may name a record further down).
     let mut in_file = dump::FileIds::default();
@@ -242,6 +397,7 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
             &mut applied,
         )?;
     }
+    seen.unchanged(path, label)?;
     if dry_run {
         crate::notice(format!(
             "dry run of {label}: {} would be added, {} already present; nothing written",
@@ -325,6 +481,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     if args.skip_bad {
         check_reject_path(ctx, &reject_path, path, label)?;
     }
+    let seen = Seen::of(path, label)?;
     let rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
     if let Some(notice) = columns.ignored_notice(label, fields) {
@@ -398,13 +555,12 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         pass.progress.finish();
         bad_before.extend(pass.bad.rows.into_iter().chain(more));
     };
-    if let Some(file) = bad.file.take() {
-        file.into_inner()
-            .map_err(|e| Error::from(e.into_error()))?
-            .finish()?;
-    }
-    let bad = bad.rows;
     progress.finish();
+    // Before the reject file is put in place: nothing is written then.
+    seen.unchanged(path, label)?;
+    bad.finish()?;
+    let rejects_closed = bad.closed;
+    let bad = bad.rows;
     // What the rows' names were read as, said once the bar is gone.
     for notice in importer.sources.notices.drain(..) {
         crate::notice(notice);
@@ -454,9 +610,15 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             if args.dry_run {
                 "would be rejected".to_string()
             } else {
-                match reject_path == Path::new("-") {
-                    true => "written to stdout".to_string(),
-                    false => format!("written to {}", reject_path.display()),
+                let to = match reject_path == Path::new("-") {
+                    true => "stdout".to_string(),
+                    false => reject_path.display().to_string(),
+                };
+                match rejects_closed {
+                    // `--rejects - | head`: the good rows are imported all
+                    // the same, and the summary says the list is cut short.
+                    true => format!("written to {to} until its reader closed it"),
+                    false => format!("written to {to}"),
                 }
             }
         ));
@@ -578,6 +740,7 @@ impl<'a> Reading<'a> {
             header: self.header,
             label: self.label,
             write: self.write_rejects,
+            closed: false,
             held: (self.what == CsvContent::Claims).then(Vec::new),
         };
         let mut total = 0usize;
@@ -639,7 +802,7 @@ impl<'a> Reading<'a> {
                     if let Some(message) =
                         written.map_err(|e| e.context(format!("{}:{line}", self.label)))?
                     {
-                        let raw = tabular::raw_fields_at(self.path, start, position)?;
+                        let raw = tabular::raw_fields_at(self.path, self.label, start, position)?;
                         bad.add(line, message, raw)?;
                     }
                 }
@@ -665,6 +828,10 @@ struct BadRows<'a> {
     header: &'a [String],
     label: &'a str,
     write: bool,
+    /// Whether the reader of the reject output (stdout, a pipe) closed it
+    /// (`--rejects - | head`): the rows after that are not written, and
+    /// the import goes on, since its good rows are what --skip-bad is for.
+    closed: bool,
     /// The rows to write, held until the reading is over (`write_held`):
     /// a claims file may be read again (see `import_csv`).
     held: Option<Vec<HeldRow>>,
@@ -695,7 +862,44 @@ impl BadRows<'_> {
         Ok(())
     }
 
+    /// Writes one bad row to the reject output, unless its reader has
+    /// closed it (see `closed`).
     fn write_row(&mut self, line: u64, message: &str, raw: Vec<Vec<u8>>) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let written = self.try_write_row(line, message, raw);
+        self.unless_closed(written)
+    }
+
+    /// Flushes the reject output and, for a file, moves it into place.
+    fn finish(&mut self) -> Result<()> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        let finished = file
+            .into_inner()
+            .map_err(|e| Error::from(e.into_error()))
+            .and_then(crate::output::Output::finish);
+        self.unless_closed(finished)
+    }
+
+    /// `result`, but a closed pipe is noted in `closed` instead: a reject
+    /// file that cannot be written still fails the import (nothing is
+    /// written then), but a reader that has seen enough of the bad rows
+    /// does not cost the user the good ones.
+    fn unless_closed(&mut self, result: Result<()>) -> Result<()> {
+        match result {
+            Err(e) if e.broken_pipe => {
+                self.closed = true;
+                self.file = None;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn try_write_row(&mut self, line: u64, message: &str, raw: Vec<Vec<u8>>) -> Result<()> {
         let writer = match &mut self.file {
             Some(w) => w,
             None => {
