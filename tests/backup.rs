@@ -931,3 +931,38 @@ fn a_damaged_database_an_interrupted_restore_left_is_kept() {
     assert_eq!(kept.len(), 1, "{:?}", env.names());
     assert!(!staged.exists());
 }
+
+/// bb17 #05: with TMPDIR naming a missing directory, a timeline or check
+/// that sorts on disk, and any import, failed with "cannot create a run file
+/// (temporary files of a bulk import)", exit 3: no TMPDIR, no path, an
+/// import nobody ran, and the code of a database that cannot be used.
+#[test]
+fn a_missing_tmpdir_is_named_and_the_database_left_as_it_was() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let dump = env.export_ndjson();
+    env.write_file("one.csv", "date,title\n2025,One more\n");
+    let missing = env.path("no-such-dir");
+    for args in [
+        &["timeline", "--format", "csv"][..],
+        &["check"][..],
+        &["import", "one.csv"][..],
+    ] {
+        let out = env
+            .cmd()
+            .env("TMPDIR", &missing)
+            .env("FACTLINE_BULK_BUFFER_BYTES", "1000")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(&format!("in TMPDIR ({})", missing.display()))
+                && !stderr.contains("import)"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), dump);
+}
