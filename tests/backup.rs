@@ -932,6 +932,99 @@ fn a_damaged_database_an_interrupted_restore_left_is_kept() {
     assert!(!staged.exists());
 }
 
+/// bb17 #03: `check --repair` on a mistyped path (or an empty directory)
+/// opened it for writing, which created an empty database there, and
+/// reported "ok". It refuses as `check` does, and creates nothing.
+#[test]
+fn check_repair_where_there_is_no_database_refuses_and_creates_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let typo = env.path("dbb");
+    let empty = env.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for path in [&typo, &empty] {
+        for format in ["table", "json"] {
+            let stderr = env.fail(
+                2,
+                [
+                    "--db",
+                    path.to_str().unwrap(),
+                    "check",
+                    "--repair",
+                    "--format",
+                    format,
+                ],
+            );
+            assert_one_error_line(&stderr);
+            assert!(stderr.contains("no factline database at"), "{stderr}");
+        }
+    }
+    assert!(!typo.exists());
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+}
+
+/// bb17 #13: errors about the database path named the wrong problem. An
+/// empty `FACTLINE_DB` blamed `--db`; `--db FILE` suggested `event add`,
+/// which then refused the file; a database that lost sled's `conf` was "no
+/// factline database" (exit 2) and `event add` called its `db` a stranger's
+/// file. Each now names what is wrong, and the damaged database can be
+/// restored.
+#[test]
+fn database_path_errors_name_the_real_problem() {
+    let (env, backup) = backed_up_example();
+    for args in [&["timeline"][..], &["--db", "x.db", "timeline"][..]] {
+        let out = env
+            .cmd()
+            .env("FACTLINE_DB", "")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains("FACTLINE_DB is set but empty"), "{stderr}");
+    }
+
+    let notes = env.write_file("notes.txt", "notes\n");
+    for args in [
+        &["timeline"][..],
+        &["event", "add", "--title", "x", "--date", "2025"][..],
+    ] {
+        let stderr = env.fail(
+            2,
+            ["--db", notes.to_str().unwrap()]
+                .iter()
+                .chain(args)
+                .collect::<Vec<_>>(),
+        );
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("notes.txt is a file, not a factline database directory")
+                && !stderr.contains("event add"),
+            "{stderr}"
+        );
+    }
+
+    let dump = env.export_ndjson();
+    std::fs::remove_file(env.db().join("conf")).unwrap();
+    for args in [
+        &["timeline"][..],
+        &["check"][..],
+        &["check", "--repair"][..],
+        &["event", "add", "--title", "x", "--date", "2025"][..],
+    ] {
+        let stderr = env.fail(3, args);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("is damaged: sled's file") && stderr.contains("conf is missing"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!env.db().join("conf").exists());
+    env.run_ok(["-q", "restore", backup.to_str().unwrap()]);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
 /// bb17 #05: with TMPDIR naming a missing directory, a timeline or check
 /// that sorts on disk, and any import, failed with "cannot create a run file
 /// (temporary files of a bulk import)", exit 3: no TMPDIR, no path, an

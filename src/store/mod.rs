@@ -164,32 +164,21 @@ impl Store {
         let started = std::time::Instant::now();
         let exists = exists(path);
         if !exists {
-            // A database inside another's directory (a command run from
-            // inside it, `--db story.db/blobs`) would be taken for the
-            // outer one's files, and the outer one for a damaged database.
+            if access == Access::Read {
+                return Err(not_a_database(path));
+            }
+            // A database inside another's directory, a file, a database
+            // that lost its `conf`: no new database is created there.
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
             if let Some(outer) = enclosing_database(&absolute) {
-                let what = match access {
-                    Access::Read => "pass --db with the database's own path",
-                    Access::Write => "none can be created there; pass --db a path outside it",
-                };
                 return Err(Error::bad_input(format!(
-                    "no database at {}: it is inside the database {}; {what}",
+                    "no database at {}: it is inside the database {}; none can be created there; pass --db a path outside it",
                     path.display(),
                     outer.display()
                 )));
             }
-            if access == Access::Read {
-                return Err(Error::bad_input(format!(
-                    "no factline database at {}: create one with `factline example` or `factline event add`, or pass --db",
-                    path.display()
-                )));
-            }
-            if path.exists() && !path.is_dir() {
-                return Err(Error::bad_input(format!(
-                    "{} is a file, not a factline database directory",
-                    path.display()
-                )));
+            if path.exists() && !path.is_dir() || lost_conf(path) {
+                return Err(not_a_database(path));
             }
             refuse_foreign(path)?;
             // A restore puts its copy at PATH.restoring before moving it to
@@ -1286,6 +1275,50 @@ fn show_key(key: &[u8]) -> String {
 /// Whether `path` holds a database: sled's `conf` and `db` files are both there.
 pub fn exists(path: &Path) -> bool {
     path.join("db").is_file() && path.join("conf").is_file()
+}
+
+/// Whether `path` holds a database that lost sled's `conf` file: its `db`
+/// file is there, and factline's lock file or sled's `blobs` beside it
+/// (sled creates `blobs`, then `conf`, then `db`, and factline refuses to
+/// create a database where a `db` is alone, so these are a database's own).
+fn lost_conf(path: &Path) -> bool {
+    path.join("db").is_file()
+        && !path.join("conf").exists()
+        && (path.join(LOCK_FILE).is_file() || path.join("blobs").is_dir())
+}
+
+/// The error for a command that needs the database at `path`, where there
+/// is none ([`exists`] is false): it names what is there instead (a file,
+/// a directory inside another database, a database that lost a file).
+pub fn not_a_database(path: &Path) -> Error {
+    // A database inside another's directory (a command run from inside
+    // it, `--db story.db/blobs`) would be taken for the outer one's files,
+    // and the outer one for a damaged database.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(outer) = enclosing_database(&absolute) {
+        return Error::bad_input(format!(
+            "no database at {}: it is inside the database {}; pass --db with the database's own path",
+            path.display(),
+            outer.display()
+        ));
+    }
+    if path.exists() && !path.is_dir() {
+        return Error::bad_input(format!(
+            "{} is a file, not a factline database directory; pass --db a database's directory",
+            path.display()
+        ));
+    }
+    if lost_conf(path) {
+        return Error::database(format!(
+            "database {} is damaged: sled's file {} is missing; restore a backup (`factline restore`) or re-import an NDJSON dump into a new database",
+            path.display(),
+            path.join("conf").display()
+        ));
+    }
+    Error::bad_input(format!(
+        "no factline database at {}: create one with `factline example` or `factline event add`, or pass --db",
+        path.display()
+    ))
 }
 
 /// The database directory `path` lies inside (its nearest ancestor that is
