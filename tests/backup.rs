@@ -932,6 +932,75 @@ fn a_damaged_database_an_interrupted_restore_left_is_kept() {
     assert!(!staged.exists());
 }
 
+/// A copy of the directory `from` at `to`, files and all.
+fn copy_dir(from: &Path, to: &Path) {
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// bb17 #01: a `backup` killed while it copied leaves `DEST.partial`,
+/// marked as a copy in progress; sled reads its `db` file, cut short, as an
+/// empty database. `restore DEST.partial` took it and put an empty
+/// database in place of a 300,000-event one, exit 0. A marked copy (of a
+/// backup, or the `DB.compacting` of a killed compact) is refused now, and
+/// so is a source that holds no whole database (no schema version); the
+/// database stays as it was, with nothing set aside.
+#[test]
+fn a_restore_from_a_copy_an_interrupted_command_left_is_refused_and_changes_nothing() {
+    let (env, backup) = backed_up_example();
+    let dump = env.export_ndjson();
+    let partial = env.path("backup.partial");
+    let compacting = env.path("db.compacting");
+    for copy in [&partial, &compacting] {
+        copy_dir(&backup, copy);
+        std::fs::write(copy.join("factline.staging"), "a copy in progress\n").unwrap();
+    }
+    let with_copies = env.names();
+    for copy in [&partial, &compacting] {
+        let stderr = env.fail(2, ["restore", copy.to_str().unwrap()]);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("is not a backup: it carries factline.staging"),
+            "{stderr}"
+        );
+        assert_eq!(env.names(), with_copies);
+        assert_eq!(env.export_ndjson(), dump);
+    }
+    // Nor is such a copy read as a database.
+    let stderr = env.fail(
+        2,
+        ["--db", partial.to_str().unwrap(), "stats"].map(String::from),
+    );
+    assert!(stderr.contains("is not a database: it carries"), "{stderr}");
+    // One another process is making: in progress (exit 3).
+    std::fs::remove_dir_all(&partial).unwrap();
+    let _held = copy_in_progress_at(&partial);
+    let stderr = env.fail(3, ["restore", partial.to_str().unwrap()]);
+    assert!(
+        stderr.contains("is a copy another factline process"),
+        "{stderr}"
+    );
+
+    // sled's files with nothing in them, as a copy cut short reads.
+    let hollow = env.path("hollow");
+    drop(testenv::pages::open(&hollow));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let before = env.names();
+    let stderr = env.fail(3, ["restore", hollow.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("cannot be restored") && stderr.contains("not a whole factline database"),
+        "{stderr}"
+    );
+    assert_eq!(env.names(), before);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
 /// bb17 #03: `check --repair` on a mistyped path (or an empty directory)
 /// opened it for writing, which created an empty database there, and
 /// reported "ok". It refuses as `check` does, and creates nothing.

@@ -109,6 +109,12 @@ fn holds_entries(dir: &Path) -> bool {
 /// Opens a copy and checks it, returning the number of keys checked.
 fn verify(dir: &Path) -> Result<usize> {
     let copy = Store::open(dir, Access::Read)?;
+    if copy.was_unversioned() {
+        return Err(Error::database(format!(
+            "the copy in {} is not a whole factline database: it holds no schema version (its files were cut short, or its creation was interrupted)",
+            dir.display()
+        )));
+    }
     let (problems, checked) = copy.check()?;
     if let Some(first) = problems.first() {
         return Err(Error::database(format!(
@@ -405,8 +411,10 @@ struct Busy;
 /// progress, and one removed meanwhile was taken by another process.
 fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
     let path = staged.join(STAGING_MARKER);
+    // Read access is enough for a lock (a read-only backup's marker).
     let file = match fs::OpenOptions::new()
-        .write(true)
+        .read(true)
+        .write(create)
         .create_new(create)
         .open(&path)
     {
@@ -795,6 +803,19 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             "{} does not exist",
             src.display()
         )));
+    }
+    // A copy factline was making and did not finish (the `DEST.partial`
+    // of a killed backup, the `DB.compacting` of a killed compact) may
+    // hold any part of the database: sled reads a `db` file cut short as
+    // an empty database, which would replace the whole one.
+    if src.join(STAGING_MARKER).exists() {
+        return Err(match lock_marker(src, false)? {
+            Ok(_unlocked) => Error::bad_input(format!(
+                "{} is not a backup: it carries {STAGING_MARKER}, the mark of a copy that an interrupted factline backup, restore or compact did not finish; restore from a backup that `factline backup` completed",
+                src.display()
+            )),
+            Err(Busy) => copy_in_progress(src),
+        });
     }
     if !store::exists(src) {
         return Err(Error::bad_input(format!(

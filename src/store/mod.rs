@@ -122,6 +122,12 @@ pub struct Store {
     /// The temporary copy this store reads, of a database that is read-only
     /// here (see `scratch.rs`); removed after sled has closed it.
     scratch: Option<scratch::ScratchCopy>,
+    /// Whether the database held no schema version when it was opened,
+    /// although its files were there: no whole factline database (one
+    /// always has its version, written when it is created), but a creation
+    /// that was interrupted or a copy cut short (sled reads a `db` file cut
+    /// short as an empty database).
+    unversioned: bool,
 }
 
 impl Drop for Store {
@@ -224,7 +230,7 @@ impl Store {
                 return Store::open_read_only(path, access, wait, e);
             }
         };
-        let store = Store {
+        let mut store = Store {
             path: path.to_path_buf(),
             data: Pages::new(
                 db.open_tree("pages").map_err(|e| sled_error(path, e))?,
@@ -240,6 +246,7 @@ impl Store {
             db,
             close_at_exit: false,
             scratch: None,
+            unversioned: false,
         };
         let upgrade = store.check_schema(exists)?;
         // An import killed under the old layout is undone in that layout.
@@ -257,6 +264,13 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the database held no schema version when it was opened (see
+    /// the field): a copy cut short or a creation that was interrupted,
+    /// not a whole database.
+    pub fn was_unversioned(&self) -> bool {
+        self.unversioned
     }
 
     /// For the store of a command that only reads, dropped as the command
@@ -303,6 +317,7 @@ impl Store {
             db,
             close_at_exit: false,
             scratch: None,
+            unversioned: false,
         })
     }
 
@@ -354,7 +369,7 @@ impl Store {
     /// Checks the stored layout version (writing it into a new database).
     /// The layout to upgrade from, when the database is at an earlier
     /// layout that this build upgrades (see [`UPGRADES_FROM`]).
-    fn check_schema(&self, existed: bool) -> Result<Option<u32>> {
+    fn check_schema(&mut self, existed: bool) -> Result<Option<u32>> {
         let meta = self.tree("meta")?;
         match meta
             .get(SCHEMA_KEY)
@@ -387,6 +402,7 @@ impl Store {
                 Ok(None)
             }
             None if !existed || self.data.is_empty() => {
+                self.unversioned = existed;
                 self.write_schema_version()?;
                 Ok(None)
             }
@@ -1343,6 +1359,29 @@ pub fn beside(dir: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     dir.with_file_name(name)
+}
+
+/// Refuses a working copy of `backup`, `restore` or `compact` given as a
+/// database (`--db story.db.partial`): a directory named as one
+/// (`DEST.partial`, `DB.restoring`, `DB.compacting`, see [`beside`]) that
+/// carries [`STAGING_MARKER`] is a copy an interrupted command did not
+/// finish, and may hold any part of the database (sled reads a `db` file
+/// cut short as an empty database). A user's own database of such a name,
+/// without the marker, is a database like any other.
+pub fn refuse_working_copy(path: &Path) -> Result<()> {
+    let named_as_copy = path.file_name().is_some_and(|name| {
+        let name = name.to_string_lossy();
+        [".partial", ".restoring", ".compacting"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+    });
+    if named_as_copy && path.join(STAGING_MARKER).exists() {
+        return Err(Error::bad_input(format!(
+            "{} is not a database: it carries {STAGING_MARKER}, the mark of a copy that a factline backup, restore or compact is making or did not finish; pass --db the database itself",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The error for a directory that holds a user's own files.
