@@ -231,3 +231,64 @@ fn a_read_only_backup_restores() {
     assert!(add.status.success(), "{}", text(&add.stderr));
     chmod(&backup, 0o644, true);
 }
+
+/// A CSV of `rows` events, enough that a timeline of them fills a pipe
+/// nobody reads (64 KB) and that their import writes several page batches.
+fn many_events(rows: usize) -> String {
+    let mut csv = String::from("date,title,actors\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "2024-{:02}-{:02},Event number {i} of many,Actor {}; Actor {}\n",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 300,
+            i % 77
+        ));
+    }
+    csv
+}
+
+/// bb17 #14: a read-only database that holds a killed import said, at
+/// every read, "/tmp/factline-read-only-XXXX: an import was interrupted …
+/// and has been undone …; run it again": the temporary copy's name, an
+/// undo that happened only in the copy, and advice its reader cannot
+/// follow. It names the database now and says how it was read.
+#[test]
+fn a_read_only_database_holding_an_interrupted_import_is_read_as_if_it_were_undone() {
+    let env = TestEnv::new().with_now("2025-11-20T12:00:00Z");
+    env.run_ok(["-q", "example"]);
+    let timeline = env.run_ok(["timeline", "--format", "csv"]);
+    env.write_file("many.csv", &many_events(5000));
+    let crashed = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", "20000")
+        .env("FACTLINE_BULK_BUFFER_BYTES", "300000")
+        .env("FACTLINE_CRASH_AFTER_BATCHES", "1")
+        .args(["import", "many.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(crashed.status.code(), None, "{crashed:?}");
+    let reader = Reader::new(&env);
+    chmod(env.db(), 0o444, true);
+    let said = format!(
+        "database {}: an import was interrupted before it finished; this command reads the database as if it had been undone",
+        env.db().display()
+    );
+    for _ in 0..2 {
+        let read = reader.run(env.db(), &["timeline", "--format", "csv"]);
+        assert!(read.status.success(), "{}", text(&read.stderr));
+        assert_eq!(text(&read.stdout), timeline);
+        let stderr = text(&read.stderr);
+        assert!(
+            stderr.contains(&said)
+                && !stderr.contains("factline-read-only-")
+                && !stderr.contains("run it again"),
+            "{stderr}"
+        );
+    }
+    // Its owner's next command undoes it.
+    chmod(env.db(), 0o644, true);
+    let (out, stderr) = env.run_ok_with_stderr(["timeline", "--format", "csv"]);
+    assert_eq!(out, timeline);
+    assert!(stderr.contains("has been undone"), "{stderr}");
+}

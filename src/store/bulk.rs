@@ -800,16 +800,31 @@ impl Store {
             meta.remove(BULK_MARKER).map_err(sled)?;
             self.flush()?;
             self.data.clear_cache();
-            // The open that undid an upgrade upgrades again by itself.
-            let next = if marker.as_deref() == Some(UPGRADING) {
-                "it starts again now"
+            let upgrade = marker.as_deref() == Some(UPGRADING);
+            if self.reads_a_copy {
+                // Undone in the temporary copy of a read-only database: the
+                // database still holds it, and its reader cannot undo it.
+                let next = if upgrade {
+                    "; the copy is upgraded again"
+                } else {
+                    ""
+                };
+                crate::notice(format!(
+                    "database {}: {what} was interrupted before it finished; this command reads the database as if it had been undone ({undone} in a temporary copy){next}; the database itself still holds it until someone who may write the database runs factline on it, which undoes it",
+                    self.path.display()
+                ));
             } else {
-                "run it again to complete it"
-            };
-            crate::notice(format!(
-                "{}: {what} was interrupted before it finished and has been undone ({undone}); {next}",
-                self.path.display()
-            ));
+                // The open that undid an upgrade upgrades again by itself.
+                let next = if upgrade {
+                    "it starts again now"
+                } else {
+                    "run it again to complete it"
+                };
+                crate::notice(format!(
+                    "{}: {what} was interrupted before it finished and has been undone ({undone}); {next}",
+                    self.path.display()
+                ));
+            }
         }
         if !undo.is_empty() {
             undo.clear().map_err(sled)?;

@@ -122,6 +122,10 @@ pub struct Store {
     /// The temporary copy this store reads, of a database that is read-only
     /// here (see `scratch.rs`); removed after sled has closed it.
     scratch: Option<scratch::ScratchCopy>,
+    /// Whether this store reads a temporary copy of a read-only database
+    /// (named after the database in messages): what its open undoes or
+    /// upgrades happens in the copy only.
+    reads_a_copy: bool,
     /// Whether the database held no schema version when it was opened,
     /// although its files were there: no whole factline database (one
     /// always has its version, written when it is created), but a creation
@@ -167,6 +171,18 @@ impl Store {
     /// Opens the database, waiting up to `wait` for another process to
     /// release it.
     pub fn open_waiting(path: &Path, access: Access, wait: std::time::Duration) -> Result<Store> {
+        Store::open_as(path, None, access, wait)
+    }
+
+    /// Opens the database at `path` as [`Store::open_waiting`] does; with
+    /// `copy_of`, `path` is a temporary copy of that read-only database,
+    /// and messages name the database.
+    fn open_as(
+        path: &Path,
+        copy_of: Option<&Path>,
+        access: Access,
+        wait: std::time::Duration,
+    ) -> Result<Store> {
         let started = std::time::Instant::now();
         let exists = exists(path);
         if !exists {
@@ -246,8 +262,13 @@ impl Store {
             db,
             close_at_exit: false,
             scratch: None,
+            reads_a_copy: false,
             unversioned: false,
         };
+        if let Some(database) = copy_of {
+            store.shown_as(database);
+            store.reads_a_copy = true;
+        }
         let upgrade = store.check_schema(exists)?;
         // An import killed under the old layout is undone in that layout.
         store.undo_interrupted_bulk()?;
@@ -317,6 +338,7 @@ impl Store {
             db,
             close_at_exit: false,
             scratch: None,
+            reads_a_copy: false,
             unversioned: false,
         })
     }
@@ -497,8 +519,13 @@ impl Store {
         })?;
         bulk.commit()?;
         self.write_schema_version()?;
+        let which = if self.reads_a_copy {
+            "the temporary copy of database"
+        } else {
+            "database"
+        };
         crate::notice(format!(
-            "upgraded database {} from storage layout {from} to {SCHEMA_VERSION} ({events} events and {actors} actors re-indexed in {:.1} s)",
+            "upgraded {which} {} from storage layout {from} to {SCHEMA_VERSION} ({events} events and {actors} actors re-indexed in {:.1} s)",
             self.path.display(),
             started.elapsed().as_secs_f64()
         ));

@@ -192,8 +192,7 @@ impl Store {
             why,
             bytes as f64 / 1e6
         ));
-        let mut store = Store::open_waiting(dir.path(), Access::Read, wait)?;
-        store.shown_as(path);
+        let mut store = Store::open_as(dir.path(), Some(path), Access::Read, wait)?;
         store.scratch = Some(ScratchCopy {
             _dir: dir,
             _lock: lock,
