@@ -97,6 +97,30 @@ impl Reader {
             .expect("run factline")
     }
 
+    /// Starts factline with `args` on the database `db` as [`Reader::run`]
+    /// does, with stdout and stderr piped. As root through `setpriv`, which
+    /// becomes factline (`runuser` would stay in between, and a signal sent
+    /// to it would not reach factline).
+    fn spawn(&self, db: &Path, args: &[&str]) -> std::process::Child {
+        let mut cmd = if self.as_root {
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                .arg(&self.binary);
+            cmd
+        } else {
+            Command::new(&self.binary)
+        };
+        cmd.args(args)
+            .env("FACTLINE_DB", db)
+            .env("TMPDIR", &self.tmp)
+            .env_remove("FACTLINE_NOW")
+            .current_dir(&self.tmp)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start factline")
+    }
+
     /// Whatever is left in the temporary directory (a scratch copy not
     /// removed).
     fn leftovers(&self) -> Vec<String> {
@@ -246,6 +270,64 @@ fn many_events(rows: usize) -> String {
         ));
     }
     csv
+}
+
+/// Sends `signal` (`INT`, `TERM`) to `child` and waits for it to end.
+fn interrupt(child: &mut std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "{status:?}");
+}
+
+/// bb17 #06: a read of a read-only database interrupted by Ctrl-C (SIGINT)
+/// or SIGTERM left its whole temporary copy in TMPDIR, and no later command
+/// removed it. A copy's marker is locked while its reader lives; the next
+/// read removes every copy whose marker nobody holds, and leaves the copy
+/// of a read still running.
+#[test]
+fn copies_that_interrupted_reads_leave_are_removed_by_the_next_read() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    env.write_file("many.csv", &many_events(3000));
+    env.run_ok(["-q", "import", "many.csv"]);
+    // Another read-only database, read while a read of the first waits.
+    let other = env.path("other");
+    env.run_ok(["-q", "backup", other.to_str().unwrap()]);
+    let reader = Reader::new(&env);
+    chmod(env.db(), 0o444, true);
+    chmod(&other, 0o444, true);
+    // A timeline whose stdout nobody reads: it stops once the pipe is
+    // full, its copy made and in use.
+    let stalled = || {
+        let mut child = reader.spawn(env.db(), &["timeline", "--format", "csv"]);
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(line.contains("reading a temporary copy"), "{line}");
+        (child, stderr)
+    };
+
+    let (mut first, _stderr) = stalled();
+    interrupt(&mut first, "INT");
+    assert_eq!(reader.leftovers().len(), 1, "{:?}", reader.leftovers());
+
+    // The next read removes the copy nobody reads, not one in use.
+    let (mut second, _stderr) = stalled();
+    assert_eq!(reader.leftovers().len(), 1, "{:?}", reader.leftovers());
+    let read = reader.run(&other, &["stats", "--format", "csv"]);
+    assert!(read.status.success(), "{}", text(&read.stderr));
+    assert_eq!(reader.leftovers().len(), 1, "{:?}", reader.leftovers());
+    interrupt(&mut second, "TERM");
+    let read = reader.run(env.db(), &["stats", "--format", "csv"]);
+    assert!(read.status.success(), "{}", text(&read.stderr));
+    assert_eq!(reader.leftovers(), Vec::<String>::new());
+    chmod(env.db(), 0o644, true);
+    chmod(&other, 0o644, true);
 }
 
 /// bb17 #14: a read-only database that holds a killed import said, at

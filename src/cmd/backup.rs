@@ -370,7 +370,7 @@ impl Claim {
     /// Removes the copy (a copy that failed), if it is still this one's.
     fn discard(&self) {
         if self.held() {
-            let _ = remove_copy(&self.dir);
+            let _ = store::remove_copy(&self.dir);
         }
     }
 
@@ -446,24 +446,6 @@ fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
 
 const IN_PROGRESS: &str = "is a copy another factline process is making or removing now";
 
-/// Removes a working copy, its marker last: a removal cut short leaves a
-/// copy still marked as one, never what looks like a whole database.
-fn remove_copy(dir: &Path) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() == STAGING_MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    remove_marker(dir)?;
-    fs::remove_dir(dir)
-}
-
 /// Removes the marker in `dir`, if there is one.
 fn remove_marker(dir: &Path) -> std::io::Result<()> {
     match fs::remove_file(dir.join(STAGING_MARKER)) {
@@ -510,7 +492,7 @@ fn remove_leftover(staged: &Path) -> Result<Result<(), Busy>> {
         Ok(marker) => marker,
         Err(busy) => return Ok(Err(busy)),
     };
-    remove_copy(staged)
+    store::remove_copy(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     Ok(Ok(()))
 }
@@ -767,7 +749,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // copy left behind. Removed under both locks (the old files' lock moved
     // with them): a compact waiting for the database starts on the new
     // files once they are gone.
-    remove_copy(&staged)
+    store::remove_copy(&staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     drop((old_files, lock, new_lock, claim));
     let after = tree_bytes(&live);

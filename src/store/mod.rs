@@ -13,7 +13,7 @@ pub mod pages;
 mod scratch;
 
 pub use copy::Copied;
-pub use scratch::{copy_database_files, Sync as CopySync};
+pub use scratch::{copy_database_files, remove_copy, Sync as CopySync};
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
