@@ -41,6 +41,12 @@ where
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
+        Err(e) if is_empty_db_variable(&e) => {
+            error_line(
+                "FACTLINE_DB is set but empty: set it to the database's directory, or unset it to use --db or ./factline.db",
+            );
+            return ExitCode::from(2);
+        }
         // Help and version, which clap prints on stdout.
         Err(e) if !e.use_stderr() => {
             let _ = e.print();
@@ -61,6 +67,17 @@ where
 fn report(e: error::Error) -> ExitCode {
     error_line(&e);
     ExitCode::from(e.code as u8)
+}
+
+/// Whether clap refused an empty value for `--db` because `FACTLINE_DB` is
+/// set but empty (`FACTLINE_DB=$UNSET_VARIABLE`): clap refuses it even when
+/// `--db` is given, and its message would blame `--db`.
+fn is_empty_db_variable(e: &clap::Error) -> bool {
+    let empty_variable = std::env::var_os("FACTLINE_DB").is_some_and(|v| v.is_empty());
+    let about_db = e
+        .get(clap::error::ContextKind::InvalidArg)
+        .is_some_and(|arg| arg.to_string().starts_with("--db"));
+    e.kind() == clap::error::ErrorKind::InvalidValue && empty_variable && about_db
 }
 
 /// The UTF-8 byte-order mark a file may start with (Excel's "CSV UTF-8",

@@ -931,3 +931,200 @@ fn a_damaged_database_an_interrupted_restore_left_is_kept() {
     assert_eq!(kept.len(), 1, "{:?}", env.names());
     assert!(!staged.exists());
 }
+
+/// A copy of the directory `from` at `to`, files and all.
+fn copy_dir(from: &Path, to: &Path) {
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(from)
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// bb17 #01: a `backup` killed while it copied leaves `DEST.partial`,
+/// marked as a copy in progress; sled reads its `db` file, cut short, as an
+/// empty database. `restore DEST.partial` took it and put an empty
+/// database in place of a 300,000-event one, exit 0. A marked copy (of a
+/// backup, or the `DB.compacting` of a killed compact) is refused now, and
+/// so is a source that holds no whole database (no schema version); the
+/// database stays as it was, with nothing set aside.
+#[test]
+fn a_restore_from_a_copy_an_interrupted_command_left_is_refused_and_changes_nothing() {
+    let (env, backup) = backed_up_example();
+    let dump = env.export_ndjson();
+    let partial = env.path("backup.partial");
+    let compacting = env.path("db.compacting");
+    for copy in [&partial, &compacting] {
+        copy_dir(&backup, copy);
+        std::fs::write(copy.join("factline.staging"), "a copy in progress\n").unwrap();
+    }
+    let with_copies = env.names();
+    for copy in [&partial, &compacting] {
+        let stderr = env.fail(2, ["restore", copy.to_str().unwrap()]);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("is not a backup: it carries factline.staging"),
+            "{stderr}"
+        );
+        assert_eq!(env.names(), with_copies);
+        assert_eq!(env.export_ndjson(), dump);
+    }
+    // Nor is such a copy read as a database.
+    let stderr = env.fail(
+        2,
+        ["--db", partial.to_str().unwrap(), "stats"].map(String::from),
+    );
+    assert!(stderr.contains("is not a database: it carries"), "{stderr}");
+    // One another process is making: in progress (exit 3).
+    std::fs::remove_dir_all(&partial).unwrap();
+    let _held = copy_in_progress_at(&partial);
+    let stderr = env.fail(3, ["restore", partial.to_str().unwrap()]);
+    assert!(
+        stderr.contains("is a copy another factline process"),
+        "{stderr}"
+    );
+
+    // sled's files with nothing in them, as a copy cut short reads.
+    let hollow = env.path("hollow");
+    drop(testenv::pages::open(&hollow));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let before = env.names();
+    let stderr = env.fail(3, ["restore", hollow.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("cannot be restored") && stderr.contains("not a whole factline database"),
+        "{stderr}"
+    );
+    assert_eq!(env.names(), before);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// bb17 #03: `check --repair` on a mistyped path (or an empty directory)
+/// opened it for writing, which created an empty database there, and
+/// reported "ok". It refuses as `check` does, and creates nothing.
+#[test]
+fn check_repair_where_there_is_no_database_refuses_and_creates_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let typo = env.path("dbb");
+    let empty = env.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for path in [&typo, &empty] {
+        for format in ["table", "json"] {
+            let stderr = env.fail(
+                2,
+                [
+                    "--db",
+                    path.to_str().unwrap(),
+                    "check",
+                    "--repair",
+                    "--format",
+                    format,
+                ],
+            );
+            assert_one_error_line(&stderr);
+            assert!(stderr.contains("no factline database at"), "{stderr}");
+        }
+    }
+    assert!(!typo.exists());
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+}
+
+/// bb17 #13: errors about the database path named the wrong problem. An
+/// empty `FACTLINE_DB` blamed `--db`; `--db FILE` suggested `event add`,
+/// which then refused the file; a database that lost sled's `conf` was "no
+/// factline database" (exit 2) and `event add` called its `db` a stranger's
+/// file. Each now names what is wrong, and the damaged database can be
+/// restored.
+#[test]
+fn database_path_errors_name_the_real_problem() {
+    let (env, backup) = backed_up_example();
+    for args in [&["timeline"][..], &["--db", "x.db", "timeline"][..]] {
+        let out = env
+            .cmd()
+            .env("FACTLINE_DB", "")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains("FACTLINE_DB is set but empty"), "{stderr}");
+    }
+
+    let notes = env.write_file("notes.txt", "notes\n");
+    for args in [
+        &["timeline"][..],
+        &["event", "add", "--title", "x", "--date", "2025"][..],
+    ] {
+        let stderr = env.fail(
+            2,
+            ["--db", notes.to_str().unwrap()]
+                .iter()
+                .chain(args)
+                .collect::<Vec<_>>(),
+        );
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("notes.txt is a file, not a factline database directory")
+                && !stderr.contains("event add"),
+            "{stderr}"
+        );
+    }
+
+    let dump = env.export_ndjson();
+    std::fs::remove_file(env.db().join("conf")).unwrap();
+    for args in [
+        &["timeline"][..],
+        &["check"][..],
+        &["check", "--repair"][..],
+        &["event", "add", "--title", "x", "--date", "2025"][..],
+    ] {
+        let stderr = env.fail(3, args);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("is damaged: sled's file") && stderr.contains("conf is missing"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(!env.db().join("conf").exists());
+    env.run_ok(["-q", "restore", backup.to_str().unwrap()]);
+    assert_eq!(env.export_ndjson(), dump);
+}
+
+/// bb17 #05: with TMPDIR naming a missing directory, a timeline or check
+/// that sorts on disk, and any import, failed with "cannot create a run file
+/// (temporary files of a bulk import)", exit 3: no TMPDIR, no path, an
+/// import nobody ran, and the code of a database that cannot be used.
+#[test]
+fn a_missing_tmpdir_is_named_and_the_database_left_as_it_was() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let dump = env.export_ndjson();
+    env.write_file("one.csv", "date,title\n2025,One more\n");
+    let missing = env.path("no-such-dir");
+    for args in [
+        &["timeline", "--format", "csv"][..],
+        &["check"][..],
+        &["import", "one.csv"][..],
+    ] {
+        let out = env
+            .cmd()
+            .env("TMPDIR", &missing)
+            .env("FACTLINE_BULK_BUFFER_BYTES", "1000")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains(&format!("in TMPDIR ({})", missing.display()))
+                && !stderr.contains("import)"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), dump);
+}

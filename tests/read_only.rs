@@ -97,6 +97,30 @@ impl Reader {
             .expect("run factline")
     }
 
+    /// Starts factline with `args` on the database `db` as [`Reader::run`]
+    /// does, with stdout and stderr piped. As root through `setpriv`, which
+    /// becomes factline (`runuser` would stay in between, and a signal sent
+    /// to it would not reach factline).
+    fn spawn(&self, db: &Path, args: &[&str]) -> std::process::Child {
+        let mut cmd = if self.as_root {
+            let mut cmd = Command::new("setpriv");
+            cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                .arg(&self.binary);
+            cmd
+        } else {
+            Command::new(&self.binary)
+        };
+        cmd.args(args)
+            .env("FACTLINE_DB", db)
+            .env("TMPDIR", &self.tmp)
+            .env_remove("FACTLINE_NOW")
+            .current_dir(&self.tmp)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start factline")
+    }
+
     /// Whatever is left in the temporary directory (a scratch copy not
     /// removed).
     fn leftovers(&self) -> Vec<String> {
@@ -230,4 +254,123 @@ fn a_read_only_backup_restores() {
     );
     assert!(add.status.success(), "{}", text(&add.stderr));
     chmod(&backup, 0o644, true);
+}
+
+/// A CSV of `rows` events, enough that a timeline of them fills a pipe
+/// nobody reads (64 KB) and that their import writes several page batches.
+fn many_events(rows: usize) -> String {
+    let mut csv = String::from("date,title,actors\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "2024-{:02}-{:02},Event number {i} of many,Actor {}; Actor {}\n",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 300,
+            i % 77
+        ));
+    }
+    csv
+}
+
+/// Sends `signal` (`INT`, `TERM`) to `child` and waits for it to end.
+fn interrupt(child: &mut std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "{status:?}");
+}
+
+/// bb17 #06: a read of a read-only database interrupted by Ctrl-C (SIGINT)
+/// or SIGTERM left its whole temporary copy in TMPDIR, and no later command
+/// removed it. A copy's marker is locked while its reader lives; the next
+/// read removes every copy whose marker nobody holds, and leaves the copy
+/// of a read still running.
+#[test]
+fn copies_that_interrupted_reads_leave_are_removed_by_the_next_read() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    env.write_file("many.csv", &many_events(3000));
+    env.run_ok(["-q", "import", "many.csv"]);
+    // Another read-only database, read while a read of the first waits.
+    let other = env.path("other");
+    env.run_ok(["-q", "backup", other.to_str().unwrap()]);
+    let reader = Reader::new(&env);
+    chmod(env.db(), 0o444, true);
+    chmod(&other, 0o444, true);
+    // A timeline whose stdout nobody reads: it stops once the pipe is
+    // full, its copy made and in use.
+    let stalled = || {
+        let mut child = reader.spawn(env.db(), &["timeline", "--format", "csv"]);
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+        assert!(line.contains("reading a temporary copy"), "{line}");
+        (child, stderr)
+    };
+
+    let (mut first, _stderr) = stalled();
+    interrupt(&mut first, "INT");
+    assert_eq!(reader.leftovers().len(), 1, "{:?}", reader.leftovers());
+
+    // The next read removes the copy nobody reads, not one in use.
+    let (mut second, _stderr) = stalled();
+    assert_eq!(reader.leftovers().len(), 1, "{:?}", reader.leftovers());
+    let read = reader.run(&other, &["stats", "--format", "csv"]);
+    assert!(read.status.success(), "{}", text(&read.stderr));
+    assert_eq!(reader.leftovers().len(), 1, "{:?}", reader.leftovers());
+    interrupt(&mut second, "TERM");
+    let read = reader.run(env.db(), &["stats", "--format", "csv"]);
+    assert!(read.status.success(), "{}", text(&read.stderr));
+    assert_eq!(reader.leftovers(), Vec::<String>::new());
+    chmod(env.db(), 0o644, true);
+    chmod(&other, 0o644, true);
+}
+
+/// bb17 #14: a read-only database that holds a killed import said, at
+/// every read, "/tmp/factline-read-only-XXXX: an import was interrupted …
+/// and has been undone …; run it again": the temporary copy's name, an
+/// undo that happened only in the copy, and advice its reader cannot
+/// follow. It names the database now and says how it was read.
+#[test]
+fn a_read_only_database_holding_an_interrupted_import_is_read_as_if_it_were_undone() {
+    let env = TestEnv::new().with_now("2025-11-20T12:00:00Z");
+    env.run_ok(["-q", "example"]);
+    let timeline = env.run_ok(["timeline", "--format", "csv"]);
+    env.write_file("many.csv", &many_events(5000));
+    let crashed = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", "20000")
+        .env("FACTLINE_BULK_BUFFER_BYTES", "300000")
+        .env("FACTLINE_CRASH_AFTER_BATCHES", "1")
+        .args(["import", "many.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(crashed.status.code(), None, "{crashed:?}");
+    let reader = Reader::new(&env);
+    chmod(env.db(), 0o444, true);
+    let said = format!(
+        "database {}: an import was interrupted before it finished; this command reads the database as if it had been undone",
+        env.db().display()
+    );
+    for _ in 0..2 {
+        let read = reader.run(env.db(), &["timeline", "--format", "csv"]);
+        assert!(read.status.success(), "{}", text(&read.stderr));
+        assert_eq!(text(&read.stdout), timeline);
+        let stderr = text(&read.stderr);
+        assert!(
+            stderr.contains(&said)
+                && !stderr.contains("factline-read-only-")
+                && !stderr.contains("run it again"),
+            "{stderr}"
+        );
+    }
+    // Its owner's next command undoes it.
+    chmod(env.db(), 0o644, true);
+    let (out, stderr) = env.run_ok_with_stderr(["timeline", "--format", "csv"]);
+    assert_eq!(out, timeline);
+    assert!(stderr.contains("has been undone"), "{stderr}");
 }

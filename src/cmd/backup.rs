@@ -111,6 +111,12 @@ fn holds_entries(dir: &Path) -> bool {
 /// Opens a copy and checks it, returning the number of keys checked.
 fn verify(dir: &Path) -> Result<usize> {
     let copy = Store::open(dir, Access::Read)?;
+    if copy.was_unversioned() {
+        return Err(Error::database(format!(
+            "the copy in {} is not a whole factline database: it holds no schema version (its files were cut short, or its creation was interrupted)",
+            dir.display()
+        )));
+    }
     let (problems, checked) = copy.check()?;
     if let Some(first) = problems.first() {
         return Err(Error::database(format!(
@@ -367,7 +373,7 @@ impl Claim {
     /// Removes the copy (a copy that failed), if it is still this one's.
     fn discard(&self) {
         if self.held() {
-            let _ = remove_copy(&self.dir);
+            let _ = store::remove_copy(&self.dir);
         }
     }
 
@@ -408,8 +414,10 @@ struct Busy;
 /// progress, and one removed meanwhile was taken by another process.
 fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
     let path = staged.join(STAGING_MARKER);
+    // Read access is enough for a lock (a read-only backup's marker).
     let file = match fs::OpenOptions::new()
-        .write(true)
+        .read(true)
+        .write(create)
         .create_new(create)
         .open(&path)
     {
@@ -440,24 +448,6 @@ fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
 }
 
 const IN_PROGRESS: &str = "is a copy another factline process is making or removing now";
-
-/// Removes a working copy, its marker last: a removal cut short leaves a
-/// copy still marked as one, never what looks like a whole database.
-fn remove_copy(dir: &Path) -> std::io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name() == STAGING_MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    remove_marker(dir)?;
-    fs::remove_dir(dir)
-}
 
 /// Removes the marker in `dir`, if there is one.
 fn remove_marker(dir: &Path) -> std::io::Result<()> {
@@ -505,7 +495,7 @@ fn remove_leftover(staged: &Path) -> Result<Result<(), Busy>> {
         Ok(marker) => marker,
         Err(busy) => return Ok(Err(busy)),
     };
-    remove_copy(staged)
+    store::remove_copy(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     Ok(Ok(()))
 }
@@ -762,7 +752,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // copy left behind. Removed under both locks (the old files' lock moved
     // with them): a compact waiting for the database starts on the new
     // files once they are gone.
-    remove_copy(&staged)
+    store::remove_copy(&staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     drop((old_files, lock, new_lock, claim));
     let after = tree_bytes(&live);
@@ -799,6 +789,19 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             "{} does not exist",
             src.display()
         )));
+    }
+    // A copy factline was making and did not finish (the `DEST.partial`
+    // of a killed backup, the `DB.compacting` of a killed compact) may
+    // hold any part of the database: sled reads a `db` file cut short as
+    // an empty database, which would replace the whole one.
+    if src.join(STAGING_MARKER).exists() {
+        return Err(match lock_marker(src, false)? {
+            Ok(_unlocked) => Error::bad_input(format!(
+                "{} is not a backup: it carries {STAGING_MARKER}, the mark of a copy that an interrupted factline backup, restore or compact did not finish; restore from a backup that `factline backup` completed",
+                src.display()
+            )),
+            Err(Busy) => copy_in_progress(src),
+        });
     }
     if !store::exists(src) {
         return Err(Error::bad_input(format!(

@@ -54,6 +54,11 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
             "--as-of shows the past; `check` checks the database as it is stored now",
         ));
     }
+    // A repair writes, and opening for writing creates a database where
+    // there is none: a mistyped path would get a new, empty one, "ok".
+    if repair && !crate::store::exists(&ctx.db) {
+        return Err(crate::store::not_a_database(&ctx.db));
+    }
     let store = ctx.open(if repair { Access::Write } else { Access::Read })?;
     let (mut repaired, mut notes) = (Vec::new(), Vec::new());
     if repair {

@@ -48,6 +48,7 @@ impl Ctx {
     /// Opens the database for one command. A reading command's store is left
     /// open until the process exits (see `Store::close_at_exit`).
     pub fn open(&self, access: Access) -> Result<Store> {
+        crate::store::refuse_working_copy(&self.db)?;
         match (self.as_of, access) {
             (None, Access::Read) => {
                 Ok(Store::open_waiting(&self.db, access, self.wait)?.close_at_exit())
@@ -65,6 +66,7 @@ impl Ctx {
     /// Opens the database to copy it (`backup`): closed when dropped, so
     /// that the copy can be opened in the same process.
     pub fn open_closing(&self) -> Result<Store> {
+        crate::store::refuse_working_copy(&self.db)?;
         Store::open_waiting(&self.db, Access::Read, self.wait)
     }
 

@@ -76,10 +76,41 @@ fn size_from_env(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The temporary directory, as messages name it: `TMPDIR` when it is set.
+fn temp_dir_named() -> String {
+    let dir = std::env::temp_dir();
+    if std::env::var_os("TMPDIR").is_some() {
+        format!("TMPDIR ({})", dir.display())
+    } else {
+        format!("the temporary directory {}", dir.display())
+    }
+}
+
 fn io_error(what: &str, e: std::io::Error) -> Error {
     Error::database(format!(
-        "cannot {what} (temporary files of a bulk import): {e}"
+        "cannot {what} (a temporary file of a sort on disk, in {}): {e}",
+        temp_dir_named()
     ))
+}
+
+/// A temporary file in the system's temporary directory, for the sorts on
+/// disk of imports, timelines and `check`. A directory that is missing or
+/// may not be written is the user's setting to mend (exit code 2), not a
+/// fault of the database.
+fn temp_file(what: &str) -> Result<File> {
+    tempfile::tempfile().map_err(|e| {
+        let message = format!(
+            "cannot create {what} in {}: {e}; set TMPDIR to a directory you may write, with room for about the size of the data sorted",
+            temp_dir_named()
+        );
+        match e.kind() {
+            std::io::ErrorKind::NotFound
+            | std::io::ErrorKind::NotADirectory
+            | std::io::ErrorKind::PermissionDenied
+            | std::io::ErrorKind::ReadOnlyFilesystem => Error::bad_input(message),
+            _ => Error::database(message),
+        }
+    })
 }
 
 /// One logical write, as sorted and spilled.
@@ -396,7 +427,7 @@ impl Sorter {
 /// Sorts writes and writes them to a temporary file, ready to be read back.
 fn write_run(mut buffer: Buffer) -> Result<File> {
     buffer.sort();
-    let file = tempfile::tempfile().map_err(|e| io_error("create a run file", e))?;
+    let file = temp_file("a temporary file to sort on disk")?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     for entry in &buffer.entries {
         write_sorted(&mut out, buffer.key(entry), entry.seq, buffer.value(entry))
@@ -629,7 +660,7 @@ struct RecordFile {
 
 impl RecordFile {
     fn new() -> Result<RecordFile> {
-        let file = tempfile::tempfile().map_err(|e| io_error("create a record file", e))?;
+        let file = temp_file("a temporary file for the records an import writes")?;
         Ok(RecordFile {
             out: BufWriter::with_capacity(1 << 20, file),
             len: 0,
@@ -769,16 +800,31 @@ impl Store {
             meta.remove(BULK_MARKER).map_err(sled)?;
             self.flush()?;
             self.data.clear_cache();
-            // The open that undid an upgrade upgrades again by itself.
-            let next = if marker.as_deref() == Some(UPGRADING) {
-                "it starts again now"
+            let upgrade = marker.as_deref() == Some(UPGRADING);
+            if self.reads_a_copy {
+                // Undone in the temporary copy of a read-only database: the
+                // database still holds it, and its reader cannot undo it.
+                let next = if upgrade {
+                    "; the copy is upgraded again"
+                } else {
+                    ""
+                };
+                crate::notice(format!(
+                    "database {}: {what} was interrupted before it finished; this command reads the database as if it had been undone ({undone} in a temporary copy){next}; the database itself still holds it until someone who may write the database runs factline on it, which undoes it",
+                    self.path.display()
+                ));
             } else {
-                "run it again to complete it"
-            };
-            crate::notice(format!(
-                "{}: {what} was interrupted before it finished and has been undone ({undone}); {next}",
-                self.path.display()
-            ));
+                // The open that undid an upgrade upgrades again by itself.
+                let next = if upgrade {
+                    "it starts again now"
+                } else {
+                    "run it again to complete it"
+                };
+                crate::notice(format!(
+                    "{}: {what} was interrupted before it finished and has been undone ({undone}); {next}",
+                    self.path.display()
+                ));
+            }
         }
         if !undo.is_empty() {
             undo.clear().map_err(sled)?;

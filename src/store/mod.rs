@@ -13,7 +13,7 @@ pub mod pages;
 mod scratch;
 
 pub use copy::Copied;
-pub use scratch::{copy_database_files, Sync as CopySync};
+pub use scratch::{copy_database_files, remove_copy, Sync as CopySync};
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -122,6 +122,16 @@ pub struct Store {
     /// The temporary copy this store reads, of a database that is read-only
     /// here (see `scratch.rs`); removed after sled has closed it.
     scratch: Option<scratch::ScratchCopy>,
+    /// Whether this store reads a temporary copy of a read-only database
+    /// (named after the database in messages): what its open undoes or
+    /// upgrades happens in the copy only.
+    reads_a_copy: bool,
+    /// Whether the database held no schema version when it was opened,
+    /// although its files were there: no whole factline database (one
+    /// always has its version, written when it is created), but a creation
+    /// that was interrupted or a copy cut short (sled reads a `db` file cut
+    /// short as an empty database).
+    unversioned: bool,
 }
 
 impl Drop for Store {
@@ -161,35 +171,36 @@ impl Store {
     /// Opens the database, waiting up to `wait` for another process to
     /// release it.
     pub fn open_waiting(path: &Path, access: Access, wait: std::time::Duration) -> Result<Store> {
+        Store::open_as(path, None, access, wait)
+    }
+
+    /// Opens the database at `path` as [`Store::open_waiting`] does; with
+    /// `copy_of`, `path` is a temporary copy of that read-only database,
+    /// and messages name the database.
+    fn open_as(
+        path: &Path,
+        copy_of: Option<&Path>,
+        access: Access,
+        wait: std::time::Duration,
+    ) -> Result<Store> {
         let started = std::time::Instant::now();
         let exists = exists(path);
         if !exists {
-            // A database inside another's directory (a command run from
-            // inside it, `--db story.db/blobs`) would be taken for the
-            // outer one's files, and the outer one for a damaged database.
+            if access == Access::Read {
+                return Err(not_a_database(path));
+            }
+            // A database inside another's directory, a file, a database
+            // that lost its `conf`: no new database is created there.
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
             if let Some(outer) = enclosing_database(&absolute) {
-                let what = match access {
-                    Access::Read => "pass --db with the database's own path",
-                    Access::Write => "none can be created there; pass --db a path outside it",
-                };
                 return Err(Error::bad_input(format!(
-                    "no database at {}: it is inside the database {}; {what}",
+                    "no database at {}: it is inside the database {}; none can be created there; pass --db a path outside it",
                     path.display(),
                     outer.display()
                 )));
             }
-            if access == Access::Read {
-                return Err(Error::bad_input(format!(
-                    "no factline database at {}: create one with `factline example` or `factline event add`, or pass --db",
-                    path.display()
-                )));
-            }
-            if path.exists() && !path.is_dir() {
-                return Err(Error::bad_input(format!(
-                    "{} is a file, not a factline database directory",
-                    path.display()
-                )));
+            if path.exists() && !path.is_dir() || lost_conf(path) {
+                return Err(not_a_database(path));
             }
             refuse_foreign(path)?;
             // A restore puts its copy at PATH.restoring before moving it to
@@ -235,7 +246,7 @@ impl Store {
                 return Store::open_read_only(path, access, wait, e);
             }
         };
-        let store = Store {
+        let mut store = Store {
             path: path.to_path_buf(),
             data: Pages::new(
                 db.open_tree("pages").map_err(|e| sled_error(path, e))?,
@@ -251,7 +262,13 @@ impl Store {
             db,
             close_at_exit: false,
             scratch: None,
+            reads_a_copy: false,
+            unversioned: false,
         };
+        if let Some(database) = copy_of {
+            store.shown_as(database);
+            store.reads_a_copy = true;
+        }
         let upgrade = store.check_schema(exists)?;
         // An import killed under the old layout is undone in that layout.
         store.undo_interrupted_bulk()?;
@@ -268,6 +285,13 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the database held no schema version when it was opened (see
+    /// the field): a copy cut short or a creation that was interrupted,
+    /// not a whole database.
+    pub fn was_unversioned(&self) -> bool {
+        self.unversioned
     }
 
     /// For the store of a command that only reads, dropped as the command
@@ -314,6 +338,8 @@ impl Store {
             db,
             close_at_exit: false,
             scratch: None,
+            reads_a_copy: false,
+            unversioned: false,
         })
     }
 
@@ -365,7 +391,7 @@ impl Store {
     /// Checks the stored layout version (writing it into a new database).
     /// The layout to upgrade from, when the database is at an earlier
     /// layout that this build upgrades (see [`UPGRADES_FROM`]).
-    fn check_schema(&self, existed: bool) -> Result<Option<u32>> {
+    fn check_schema(&mut self, existed: bool) -> Result<Option<u32>> {
         let meta = self.tree("meta")?;
         match meta
             .get(SCHEMA_KEY)
@@ -398,6 +424,7 @@ impl Store {
                 Ok(None)
             }
             None if !existed || self.data.is_empty() => {
+                self.unversioned = existed;
                 self.write_schema_version()?;
                 Ok(None)
             }
@@ -492,8 +519,13 @@ impl Store {
         })?;
         bulk.commit()?;
         self.write_schema_version()?;
+        let which = if self.reads_a_copy {
+            "the temporary copy of database"
+        } else {
+            "database"
+        };
         crate::notice(format!(
-            "upgraded database {} from storage layout {from} to {SCHEMA_VERSION} ({events} events and {actors} actors re-indexed in {:.1} s)",
+            "upgraded {which} {} from storage layout {from} to {SCHEMA_VERSION} ({events} events and {actors} actors re-indexed in {:.1} s)",
             self.path.display(),
             started.elapsed().as_secs_f64()
         ));
@@ -1288,6 +1320,50 @@ pub fn exists(path: &Path) -> bool {
     path.join("db").is_file() && path.join("conf").is_file()
 }
 
+/// Whether `path` holds a database that lost sled's `conf` file: its `db`
+/// file is there, and factline's lock file or sled's `blobs` beside it
+/// (sled creates `blobs`, then `conf`, then `db`, and factline refuses to
+/// create a database where a `db` is alone, so these are a database's own).
+fn lost_conf(path: &Path) -> bool {
+    path.join("db").is_file()
+        && !path.join("conf").exists()
+        && (path.join(LOCK_FILE).is_file() || path.join("blobs").is_dir())
+}
+
+/// The error for a command that needs the database at `path`, where there
+/// is none ([`exists`] is false): it names what is there instead (a file,
+/// a directory inside another database, a database that lost a file).
+pub fn not_a_database(path: &Path) -> Error {
+    // A database inside another's directory (a command run from inside
+    // it, `--db story.db/blobs`) would be taken for the outer one's files,
+    // and the outer one for a damaged database.
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(outer) = enclosing_database(&absolute) {
+        return Error::bad_input(format!(
+            "no database at {}: it is inside the database {}; pass --db with the database's own path",
+            path.display(),
+            outer.display()
+        ));
+    }
+    if path.exists() && !path.is_dir() {
+        return Error::bad_input(format!(
+            "{} is a file, not a factline database directory; pass --db a database's directory",
+            path.display()
+        ));
+    }
+    if lost_conf(path) {
+        return Error::database(format!(
+            "database {} is damaged: sled's file {} is missing; restore a backup (`factline restore`) or re-import an NDJSON dump into a new database",
+            path.display(),
+            path.join("conf").display()
+        ));
+    }
+    Error::bad_input(format!(
+        "no factline database at {}: create one with `factline example` or `factline event add`, or pass --db",
+        path.display()
+    ))
+}
+
 /// The database directory `path` lies inside (its nearest ancestor that is
 /// a database, not `path` itself), if any: nothing of a user's may be
 /// written there, where it would be taken for the database's own files.
@@ -1310,6 +1386,29 @@ pub fn beside(dir: &Path, suffix: &str) -> PathBuf {
     name.push(".");
     name.push(suffix);
     dir.with_file_name(name)
+}
+
+/// Refuses a working copy of `backup`, `restore` or `compact` given as a
+/// database (`--db story.db.partial`): a directory named as one
+/// (`DEST.partial`, `DB.restoring`, `DB.compacting`, see [`beside`]) that
+/// carries [`STAGING_MARKER`] is a copy an interrupted command did not
+/// finish, and may hold any part of the database (sled reads a `db` file
+/// cut short as an empty database). A user's own database of such a name,
+/// without the marker, is a database like any other.
+pub fn refuse_working_copy(path: &Path) -> Result<()> {
+    let named_as_copy = path.file_name().is_some_and(|name| {
+        let name = name.to_string_lossy();
+        [".partial", ".restoring", ".compacting"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+    });
+    if named_as_copy && path.join(STAGING_MARKER).exists() {
+        return Err(Error::bad_input(format!(
+            "{} is not a database: it carries {STAGING_MARKER}, the mark of a copy that a factline backup, restore or compact is making or did not finish; pass --db the database itself",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The error for a directory that holds a user's own files.

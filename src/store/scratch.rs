@@ -11,6 +11,14 @@
 //! holding the database's lock for reading where there is a lock file (so
 //! no factline process writes it meanwhile), opens the copy, and removes it
 //! when the command ends. Writing commands are refused with that reason.
+//!
+//! A command killed before it ends (Ctrl-C, SIGTERM, SIGKILL, a crash)
+//! cannot remove its copy, so a copy carries the marker of a copy in
+//! progress ([`STAGING_MARKER`]), locked by the process that reads it for
+//! as long as it lives (the OS drops the lock when the process ends,
+//! however it ends). The next reading command that makes a copy removes
+//! the copies in the temporary directory whose marker nobody holds. A
+//! signal handler could not do this: SIGKILL and crashes run none.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::ErrorKind;
@@ -133,11 +141,79 @@ fn why_read_only(path: &Path) -> Option<ErrorKind> {
     .or_else(|| denied(OpenOptions::new().write(true).open(path.join("db"))))
 }
 
+/// Removes a copy of a database's files at `dir` (the working copy of
+/// `backup`, `restore` or `compact`, or a scratch copy), its marker
+/// ([`STAGING_MARKER`]) last: a removal cut short leaves a copy still
+/// marked as one, never what looks like a whole database.
+pub fn remove_copy(dir: &Path) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == STAGING_MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(dir.join(STAGING_MARKER)) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(dir)
+}
+
+/// How the directory of a scratch copy is named, in the temporary directory.
+const SCRATCH_PREFIX: &str = "factline-read-only-";
+
+/// Removes the scratch copies in the temporary directory `tmp` that no
+/// process reads any more: their marker is not locked (a copy whose reader
+/// was killed), and is still the file at its path once locked (not a copy
+/// its reader has just removed). A copy without a marker is one being
+/// made (its marker comes first, before any file is copied) or one this
+/// process may not open (another user's): it is left alone, as is one that
+/// cannot be removed. Returns how many copies were removed.
+fn remove_abandoned_copies(tmp: &Path) -> usize {
+    let Ok(entries) = fs::read_dir(tmp) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir
+            || !entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(SCRATCH_PREFIX)
+        {
+            continue;
+        }
+        let dir = entry.path();
+        let marker_path = dir.join(STAGING_MARKER);
+        // A flock needs no write access.
+        let Ok(marker) = File::open(&marker_path) else {
+            continue;
+        };
+        match marker.try_lock() {
+            Ok(()) if super::is_same_file(&marker, &marker_path) => {}
+            _ => continue,
+        }
+        if remove_copy(&dir).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// The temporary copy a [`Store`] reads instead of a read-only database:
 /// removed when the store is dropped (after sled has closed it).
 pub(super) struct ScratchCopy {
     /// Declared first: dropped (and so unlocked) after the copy is gone.
     _dir: tempfile::TempDir,
+    /// The copy's marker, locked while this process lives: a copy whose
+    /// marker nobody holds is abandoned (see [`remove_abandoned_copies`]).
+    _marker: File,
     /// The read-only database's lock, held for reading while the store is
     /// open: no factline process writes the database meanwhile.
     _lock: Option<File>,
@@ -169,16 +245,33 @@ impl Store {
     /// why the database cannot be written.
     fn open_scratch_copy(path: &Path, wait: std::time::Duration, why: ErrorKind) -> Result<Store> {
         let lock = super::lock_if_present(path, wait)?;
+        let tmp = std::env::temp_dir();
+        let removed = remove_abandoned_copies(&tmp);
+        if removed > 0 {
+            crate::detail(format!(
+                "removed {removed} temporary copies of read-only databases that interrupted commands left in {}",
+                tmp.display()
+            ));
+        }
+        let cannot = |e: std::io::Error| {
+            Error::database(format!(
+                "database {} is read-only here ({}), and no temporary directory can hold a copy to read: {e}",
+                path.display(),
+                why
+            ))
+        };
         let dir = tempfile::Builder::new()
-            .prefix("factline-read-only-")
-            .tempdir()
-            .map_err(|e| {
-                Error::database(format!(
-                    "database {} is read-only here ({}), and no temporary directory can hold a copy to read: {e}",
-                    path.display(),
-                    why
-                ))
-            })?;
+            .prefix(SCRATCH_PREFIX)
+            .tempdir_in(&tmp)
+            .map_err(cannot)?;
+        // The marker, locked, before any file is copied.
+        let marker = File::create_new(dir.path().join(STAGING_MARKER)).map_err(cannot)?;
+        marker.lock().map_err(cannot)?;
+        std::io::Write::write_all(
+            &mut &marker,
+            b"a temporary copy of a read-only database, being read\n",
+        )
+        .map_err(cannot)?;
         let bytes = copy_database_files(path, dir.path(), Sync::None).map_err(|e| {
             e.context(format_args!(
                 "database {} is read-only here ({}); reading a copy failed",
@@ -192,10 +285,10 @@ impl Store {
             why,
             bytes as f64 / 1e6
         ));
-        let mut store = Store::open_waiting(dir.path(), Access::Read, wait)?;
-        store.shown_as(path);
+        let mut store = Store::open_as(dir.path(), Some(path), Access::Read, wait)?;
         store.scratch = Some(ScratchCopy {
             _dir: dir,
+            _marker: marker,
             _lock: lock,
         });
         Ok(store)
