@@ -20,6 +20,9 @@ pub struct Error {
     /// Set when the error is a closed stdout (`factline timeline | head`):
     /// that is not a failure and is reported as success.
     pub broken_pipe: bool,
+    /// Set when the database's disk is full: a command that only reads
+    /// can still read a copy of the database.
+    pub disk_full: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -37,11 +40,20 @@ impl Error {
         Error::new(Code::Database, message)
     }
 
+    /// The database's disk is full (see [`Error::disk_full`]).
+    pub fn disk_full(message: impl Into<String>) -> Error {
+        Error {
+            disk_full: true,
+            ..Error::database(message)
+        }
+    }
+
     fn new(code: Code, message: impl Into<String>) -> Error {
         Error {
             code,
             message: message.into(),
             broken_pipe: false,
+            disk_full: false,
         }
     }
 
@@ -110,9 +122,8 @@ impl From<std::io::Error> for Error {
             None => format!("I/O error: {e}"),
         };
         Error {
-            code: Code::Database,
-            message,
             broken_pipe,
+            ..Error::database(message)
         }
     }
 }

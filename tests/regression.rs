@@ -1407,8 +1407,8 @@ fn a_killed_export_leaves_no_temporary_file_beside_its_destination() {
 
 /// Found by filling a small disk with an import: the error was sled's debug
 /// dump (`IO error: Os { code: 28, kind: StorageFull, … }`) and every
-/// command after it said `IO error: No space left on device`, naming
-/// neither the disk nor what to do. Runs only where the test can mount a
+/// command after it, reading ones too, said `IO error: No space left on
+/// device`, naming neither the disk nor what to do. Runs only where the test can mount a
 /// small tmpfs (root on Linux); elsewhere it says so and passes.
 #[cfg(target_os = "linux")]
 #[test]
@@ -1456,6 +1456,20 @@ fn a_full_disk_is_named_as_such_and_the_interrupted_import_is_undone_after() {
         "{stderr}"
     );
     assert!(!stderr.contains("Os {"), "{stderr}");
+
+    // While the disk stays full, commands that only read read a copy
+    // (in TMPDIR, here on another disk) as if the import were undone.
+    let (dump, said) = env.run_ok_with_stderr(["--db", db, "export"]);
+    assert_eq!(dump, before);
+    assert!(
+        said.contains("its disk is full; reading a temporary copy"),
+        "{said}"
+    );
+    let stderr = env.fail(3, ["--db", db, "source", "add", "Reuters"]);
+    assert!(
+        stderr.contains("no space left on the disk of database"),
+        "{stderr}"
+    );
 
     // With room again, the import cut short is undone and the data whole.
     let grown = std::process::Command::new("mount")

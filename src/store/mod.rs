@@ -2005,7 +2005,7 @@ fn sled_error(path: &Path, e: sled::Error) -> Error {
             "database {} is damaged (its storage files hold corrupted data); restore a backup or re-import an NDJSON dump",
             path.display()
         )),
-        sled::Error::Io(io) if is_disk_full(&io) => Error::database(format!(
+        sled::Error::Io(io) if is_disk_full(&io) => Error::disk_full(format!(
             "no space left on the disk of database {}: free some space and run the command \
              again (a change cut short is undone when the database is next opened)",
             path.display()

@@ -236,6 +236,11 @@ impl Store {
                 "database {} is read-only here ({why}); this command writes to it (commands that only read work on a temporary copy)",
                 path.display()
             ))),
+            // A full disk: sled cannot open the database, as it writes at
+            // every open, but a copy elsewhere (TMPDIR) can still be read.
+            None if failed.disk_full && access == Access::Read => {
+                Store::open_scratch_copy(path, wait, ErrorKind::StorageFull)
+            }
             None => Err(failed),
         }
     }
@@ -253,11 +258,16 @@ impl Store {
                 tmp.display()
             ));
         }
+        // What the user reads: "database X is read-only here (permission
+        // denied)", or "… cannot be written: its disk is full".
+        let state = match why {
+            ErrorKind::StorageFull => "cannot be written: its disk is full".to_string(),
+            why => format!("is read-only here ({why})"),
+        };
         let cannot = |e: std::io::Error| {
             Error::database(format!(
-                "database {} is read-only here ({}), and no temporary directory can hold a copy to read: {e}",
+                "database {} {state}, and no temporary directory can hold a copy to read: {e}",
                 path.display(),
-                why
             ))
         };
         let dir = tempfile::Builder::new()
@@ -274,15 +284,13 @@ impl Store {
         .map_err(cannot)?;
         let bytes = copy_database_files(path, dir.path(), Sync::None).map_err(|e| {
             e.context(format_args!(
-                "database {} is read-only here ({}); reading a copy failed",
+                "database {} {state}; reading a copy failed",
                 path.display(),
-                why
             ))
         })?;
         crate::notice(format!(
-            "database {} is read-only here ({}); reading a temporary copy ({:.1} MB)",
+            "database {} {state}; reading a temporary copy ({:.1} MB)",
             path.display(),
-            why,
             bytes as f64 / 1e6
         ));
         let mut store = Store::open_as(dir.path(), Some(path), Access::Read, wait)?;
