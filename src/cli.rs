@@ -1045,6 +1045,27 @@ fn at_least_one(text: &str) -> Result<usize, String> {
 /// from the error's kind and context rather than clap's several-line
 /// rendering. Only for errors clap prints on stderr: help and version are
 /// printed as clap writes them.
+/// A missing required argument as a usage error names it: a flag with its
+/// value (`--title <TITLE>`), a positional (`<TO_ACTOR>`), and a group of
+/// which one is required, which clap shows as `<--from <FROM>|--to
+/// <TO>|--on <ON>>`, as "one of --from, --to, --on".
+fn required_shown(arg: &str) -> String {
+    let group = arg
+        .strip_prefix('<')
+        .and_then(|a| a.strip_suffix('>'))
+        .filter(|a| a.contains('|'));
+    match group {
+        Some(group) => {
+            let flags: Vec<&str> = group
+                .split('|')
+                .map(|f| f.split_whitespace().next().unwrap_or(f))
+                .collect();
+            format!("one of {}", flags.join(", "))
+        }
+        None => arg.to_string(),
+    }
+}
+
 pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::error::Error {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     let text = |kind| match e.get(kind) {
@@ -1071,7 +1092,13 @@ pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::error
             text(ContextKind::InvalidSubcommand).unwrap_or_default()
         ),
         ErrorKind::MissingRequiredArgument => {
-            format!("the following required arguments were not provided: {arg}")
+            let missing: Vec<String> = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(list)) => {
+                    list.iter().map(|a| required_shown(a)).collect()
+                }
+                _ => vec![required_shown(&arg)],
+            };
+            format!("missing {}", missing.join(" and "))
         }
         ErrorKind::MissingSubcommand => format!(
             "'{}' requires a subcommand but one was not provided",

@@ -1827,7 +1827,17 @@ fn usage_errors_are_one_line_naming_the_problem() {
         ),
         (
             &["timeline", "--strict"],
-            &["--from", "--to", "--on", "'factline timeline --help'"],
+            &[
+                "missing one of --from, --to, --on",
+                "'factline timeline --help'",
+            ],
+        ),
+        (
+            &["event", "add"],
+            &[
+                "missing --title <TITLE> and --date <DATE>",
+                "'factline event add --help'",
+            ],
         ),
         (
             &["timeline", "--strct"],
