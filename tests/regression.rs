@@ -1481,3 +1481,43 @@ fn a_full_disk_is_named_as_such_and_the_interrupted_import_is_undone_after() {
     env.run_ok(["--db", db, "check"]);
     assert_eq!(env.run_ok(["--db", db, "export"]), before);
 }
+
+/// Found by black-box testing: a file cut short (or written to) while it
+/// was imported could be imported half as it was and half as it is. The
+/// import notes the file when it starts and refuses, writing nothing, when
+/// the file has changed by the time it would commit. Here the change is
+/// made while the import waits for the database, which the test holds.
+#[test]
+fn a_dump_changed_while_it_is_imported_is_refused_and_nothing_is_written() {
+    use factline::store::{Access, Store};
+    let source = TestEnv::new();
+    source.run_ok(["-q", "example"]);
+    let dump = source.export_ndjson();
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "Reuters"]);
+    let before = env.export_ndjson();
+    let file = env.write_file("story.ndjson", &dump);
+
+    let held = Store::open(env.db(), Access::Write).expect("open the database in the test");
+    let (mut waiting, mut stderr) = env.spawn_waiting(&["import", file.to_str().unwrap()]);
+    // The file grows while the import waits: a line it did not check.
+    let mut appended = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(&mut appended, b"\n").unwrap();
+    drop(appended);
+    drop(held);
+    let mut said = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();
+    let status = waiting.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("it changed while being imported; nothing was written"),
+        "{said}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    // Once the file is whole and still, it imports.
+    env.run_ok(["-q", "import", file.to_str().unwrap()]);
+    assert!(env.export_ndjson().contains("witkoff"));
+}
