@@ -86,9 +86,7 @@ impl std::error::Error for Error {}
 /// in double quotes and as it is stored, so that a suggestion ("did you
 /// mean …?") can be copied back. A zero-width joiner of an emoji sequence
 /// or of Arabic or Indic text stays the character it is. Only what would
-/// act on a terminal or break the line is escaped as Rust writes it
-/// (`\u{1b}`, `\n`): control characters and the line and paragraph
-/// separators.
+/// act on a terminal or break the line is escaped ([`escaped`]).
 pub fn quoted(text: &str) -> Quoted<'_> {
     Quoted(text)
 }
@@ -98,8 +96,25 @@ pub struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{}\"", escaped(self.0))
+    }
+}
+
+/// Text from a file or the store as a message shows it, without quotes:
+/// as it is, but for what would act on a terminal or break the line,
+/// escaped as Rust writes it (`\u{1b}`, `\n`): control characters and the
+/// line and paragraph separators. The one rule of [`quoted`] and of the
+/// CSV header an import names.
+pub fn escaped(text: &str) -> Escaped<'_> {
+    Escaped(text)
+}
+
+/// See [`escaped`].
+pub struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use fmt::Write;
-        f.write_char('"')?;
         for c in self.0.chars() {
             if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
                 write!(f, "{}", c.escape_debug())?;
@@ -107,7 +122,7 @@ impl fmt::Display for Quoted<'_> {
                 f.write_char(c)?;
             }
         }
-        f.write_char('"')
+        Ok(())
     }
 }
 

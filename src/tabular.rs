@@ -168,23 +168,15 @@ fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'
 }
 
 /// The header as a message shows it: its names joined by commas, with
-/// control characters escaped as a cell's are (`\u{1b}`), so that an
-/// escape sequence in a file's first line never acts on the terminal of
-/// whoever imports it.
+/// control characters escaped as in every message ([`crate::error::escaped`]),
+/// so that an escape sequence in a file's first line never acts on the
+/// terminal of whoever imports it.
 fn shown_header(header: &[String]) -> String {
-    let mut shown = String::new();
-    for (i, name) in header.iter().enumerate() {
-        if i > 0 {
-            shown.push(',');
-        }
-        for c in name.chars() {
-            match c.is_control() {
-                true => shown.extend(c.escape_debug()),
-                false => shown.push(c),
-            }
-        }
-    }
-    shown
+    let names: Vec<String> = header
+        .iter()
+        .map(|name| crate::error::escaped(name).to_string())
+        .collect();
+    names.join(",")
 }
 
 impl Columns {
