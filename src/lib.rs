@@ -42,10 +42,9 @@ where
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) if is_empty_db_variable(&e) => {
-            error_line(
+            return report(error::Error::bad_input(
                 "FACTLINE_DB is set but empty: set it to the database's directory, or unset it to use --db or ./factline.db",
-            );
-            return ExitCode::from(2);
+            ));
         }
         // Help and version, which clap prints on stdout.
         Err(e) if !e.use_stderr() => {

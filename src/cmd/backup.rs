@@ -194,7 +194,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let store = ctx.open_closing()?;
     store.flush()?;
     let source = Ownership::of(&ctx.db);
-    let claim = Claim::take(&beside(dest, "partial"), source, ctx.wait)?;
+    let claim = Claim::take(&beside(dest, store::PARTIAL), source, ctx.wait)?;
     // Another backup into the same path may have finished while this one
     // waited for the database or the claim.
     if holds_entries(dest) {
@@ -706,7 +706,7 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     // Opened for writing: an interrupted import is undone, an older layout
     // upgraded, before the copy is made.
     let store = ctx.open(Access::Write)?;
-    let staged = beside(&live, "compacting");
+    let staged = beside(&live, store::COMPACTING);
     // A stray marker (a run killed right after its swap) would mark the
     // database as a copy once a swap moves it aside.
     unmark(&live)?;
@@ -816,7 +816,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     }
     let live = resolved(&ctx.db)?;
     refuse_from_inside(&live, "restore")?;
-    let staged = beside(&live, "restoring");
+    let staged = beside(&live, store::RESTORING);
     let source = resolved(src)?;
     if source == staged || source == live {
         return Err(Error::bad_input(format!(

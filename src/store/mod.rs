@@ -207,7 +207,7 @@ impl Store {
             // PATH: a database there means one is under way, or was cut
             // short between its renames. A new, empty database at PATH
             // would stand in its way.
-            let restoring = beside(path, "restoring");
+            let restoring = beside(path, RESTORING);
             if self::exists(&restoring) {
                 return Err(Error::database(format!(
                     "no database at {}, but {} holds one: a `factline restore` into {} is under way or was interrupted; run it again, or move {} away",
@@ -1378,6 +1378,13 @@ pub fn enclosing_database(path: &Path) -> Option<&Path> {
 /// or a user's own, and is never deleted.
 pub const STAGING_MARKER: &str = "factline.staging";
 
+/// The suffix of `backup`'s working copy (`DEST.partial`, see [`beside`]).
+pub const PARTIAL: &str = "partial";
+/// The suffix of `restore`'s working copy (`DB.restoring`).
+pub const RESTORING: &str = "restoring";
+/// The suffix of `compact`'s working copy (`DB.compacting`).
+pub const COMPACTING: &str = "compacting";
+
 /// `dir` with `.suffix` added to its whole name (`story.db` →
 /// `story.db.compacting`): the working directories of backup, restore and
 /// compact, which never share a name with another database's.
@@ -1398,9 +1405,10 @@ pub fn beside(dir: &Path, suffix: &str) -> PathBuf {
 pub fn refuse_working_copy(path: &Path) -> Result<()> {
     let named_as_copy = path.file_name().is_some_and(|name| {
         let name = name.to_string_lossy();
-        [".partial", ".restoring", ".compacting"]
-            .iter()
-            .any(|suffix| name.ends_with(suffix))
+        [PARTIAL, RESTORING, COMPACTING].iter().any(|suffix| {
+            name.strip_suffix(suffix)
+                .is_some_and(|stem| stem.ends_with('.'))
+        })
     });
     if named_as_copy && path.join(STAGING_MARKER).exists() {
         return Err(Error::bad_input(format!(
