@@ -930,3 +930,43 @@ fn days_fixed_in_a_month_or_year_are_read_not_refused_as_relative() {
         assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
     }
 }
+
+/// A week fixed in a month after `until`, `since`, `before`, `after` or
+/// `about` is read as the days it names, not refused as relative, and a
+/// winter written with a slash ("winter 2025/26", as many newsrooms write
+/// it) is the one winter, as with a dash.
+#[test]
+fn a_fixed_week_after_until_or_since_and_a_winter_with_a_slash_are_read() {
+    let env = TestEnv::new();
+    let cases = [
+        (
+            "a",
+            "until the first week of December 2025",
+            "../2025-12-07",
+        ),
+        ("b", "since the second week of May 2025", "2025-05-08/.."),
+        ("c", "before the first week of May 2025", "../2025-04-30"),
+        ("d", "after the last week of November 2025", "2025-12-01/.."),
+        (
+            "e",
+            "about the first week of November 2025",
+            "2025-11-01~/2025-11-07~",
+        ),
+        ("f", "winter 2025/26", "2025-24"),
+        ("g", "winter 2025/2026", "2025-24"),
+        ("h", "Oct/Nov 2025", "2025-10/2025-11"),
+    ];
+    for (id, phrase, edtf) in cases {
+        assert_eq!(stored(&env, id, phrase), edtf, "{phrase:?}");
+    }
+    let before = env.export_ndjson();
+    for (date, mention) in [
+        ("winter 2025/27", "winter 2025 is winter 2025–26"),
+        ("summer 2025/26", "only a winter runs into the next year"),
+    ] {
+        let stderr = env.fail(2, ["event", "add", "--title", "Bad date", "--date", date]);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+}

@@ -115,14 +115,20 @@
 //! of November 2025` → `../2025-11-30`), and a
 //! week by its rank is seven days, the first from the 1st, the second from
 //! the 8th, the last the last seven: `the first week of November 2025` →
-//! `2025-11-01/2025-11-07`, `last week of 2025` → `2025-12-25/2025-12-31`;
+//! `2025-11-01/2025-11-07`, `last week of 2025` → `2025-12-25/2025-12-31`
+//! (after `until` and `after` such a week stands for its last day, after
+//! `since`, `from` and `before` for its first: `until the first week of
+//! December 2025` → `../2025-12-07`; `about the first week of November
+//! 2025` → `2025-11-01~/2025-11-07~`, as `about 24-26 October 2025`);
 //! `weekend of 22-23 November 2025` → `2025-11-22/2025-11-23`, the two or
 //! three days named, but a weekend named by one day or by its rank (`the
 //! last weekend of November 2025`) is refused with its Saturday and Sunday
 //! to write, since which days make a weekend differs by country;
 //! `about August 2025`, `circa 2025`, `c. 2025` → `2025-08~`, `2025~`;
 //! `August 2025?` → `2025-08?`; `spring 2025` → `2025-21`; `the 2020s` → `202X`;
-//! `winter 2025–26` and `winter 2025–2026` → `2025-24`, the one winter from
+//! `winter 2025–26`, `winter 2025–2026` and `winter 2025/26` → `2025-24`
+//! (a slash in a phrase joins as a dash does: `Oct/Nov 2025` →
+//! `2025-10/2025-11`), the one winter from
 //! December 2025 into 2026, as factline shows it (only a winter runs into the
 //! next year: `summer 2025–26` is refused); `2024–25` → `2024/2025`, the two
 //! years (an end year of two digits is in the start's century, or the next
@@ -1373,15 +1379,52 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
             .ok()
             .or_else(|| ordinal_of(rest)?.ok())
     };
+    // Days a phrase fixes ("the first week of November 2025") stand for
+    // their first day after `since`, `from` and `before`, and for their
+    // last after `until` and `after`: `until the first week of December
+    // 2025` is `../2025-12-07`.
+    let end_of = |inner: Date, last: bool| match inner.form {
+        Form::Interval {
+            start: End::Date(start),
+            end: End::Date(end),
+        } if [start, end]
+            .iter()
+            .all(|d| d.qual == Qual::None && d.time.is_none()) =>
+        {
+            let (first, final_) = inner.as_str().split_once('/')?;
+            Date::parse_edtf(if last { final_ } else { first }).ok()
+        }
+        _ => Some(inner),
+    };
     for (exclusive, forward) in [("before", false), ("after", true)] {
         if word.eq_ignore_ascii_case(exclusive) {
-            return Date::parse_edtf(&beyond(&inner()?, forward).ok()?).ok();
+            let inner = end_of(inner()?, forward)?;
+            return Date::parse_edtf(&beyond(&inner, forward).ok()?).ok();
         }
     }
     let (_, before, after) = PREFIXES
         .iter()
         .find(|(w, _, _)| word.eq_ignore_ascii_case(w))?;
-    let inner = inner()?;
+    let inner = match after.starts_with('~') {
+        true => inner()?,
+        false => end_of(inner()?, before.starts_with(".."))?,
+    };
+    // "about the first week of November 2025": both ends are approximate,
+    // as in "about 24-26 October 2025".
+    if let Form::Interval {
+        start: End::Date(start),
+        end: End::Date(end),
+    } = inner.form
+    {
+        let plain = [start, end]
+            .iter()
+            .all(|d| d.qual == Qual::None && d.time.is_none());
+        let (first, last) = inner.as_str().split_once('/')?;
+        return match (plain, after.starts_with('~')) {
+            (true, true) => Date::parse_edtf(&format!("{first}{after}/{last}{after}")).ok(),
+            _ => None,
+        };
+    }
     let ok = match inner.form {
         Form::Single(single) => {
             single.qual == Qual::None
@@ -1874,7 +1917,10 @@ fn tokenize(lower: &str) -> Vec<String> {
             if !current.is_empty() {
                 tokens.push(std::mem::take(&mut current));
             }
-        } else if matches!(c, '-' | '–' | '—' | '‒' | '‐') {
+        } else if matches!(c, '-' | '–' | '—' | '‒' | '‐' | '/') {
+            // A slash in a phrase joins as a dash does: "winter 2025/26",
+            // "the night of 24/25 October 2025". (All-numeric dates such as
+            // 03/04/2025 are refused before phrases are read.)
             if !current.is_empty() {
                 tokens.push(std::mem::take(&mut current));
             }
@@ -3074,6 +3120,10 @@ mod tests {
             ("autumn 2025", "2025-23"),
             ("fall 2025", "2025-23"),
             ("winter 2025", "2025-24"),
+            ("winter 2025/26", "2025-24"),
+            ("winter 2025/2026", "2025-24"),
+            ("24/25 October 2025", "2025-10-24/2025-10-25"),
+            ("August/September 2025", "2025-08/2025-09"),
             ("the 2020s", "202X"),
             ("2020s", "202X"),
             ("the 1990's", "199X"),
@@ -3114,6 +3164,22 @@ mod tests {
             ("the fifth Sunday of November 2025", "2025-11-30"),
             ("last week of 9999", "9999-12-25/9999-12-31"),
             ("until the last day of November 2025", "../2025-11-30"),
+            // A week a phrase fixes: its last day after `until` and
+            // `after`, its first after `since`, `from` and `before`.
+            ("until the first week of December 2025", "../2025-12-07"),
+            ("since the second week of May 2025", "2025-05-08/.."),
+            ("from the last week of 2025", "2025-12-25/.."),
+            ("before the first week of May 2025", "../2025-04-30"),
+            ("after the last week of November 2025", "2025-12-01/.."),
+            (
+                "no later than the first week of December 2025",
+                "../2025-12-07",
+            ),
+            (
+                "about the first week of November 2025",
+                "2025-11-01~/2025-11-07~",
+            ),
+            ("about 2025-11-01/2025-11-07", "2025-11-01~/2025-11-07~"),
             (
                 "no later than the last Friday of November 2025",
                 "../2025-11-28",
