@@ -218,56 +218,178 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
 /// source `input` means (or the suggestion when none), and the retracted
 /// source whose id `input` is as typed, if there is one.
 pub fn look_up_source(store: &Store, input: &str) -> Result<(Lookup<Source>, Option<Source>)> {
-    let input = crate::model::trimmed(input);
-    // An id as typed: its source, even one of several that share a name.
-    let retracted_by_id = match by_id::<Source>(store, input)? {
-        ById::Live(source) => return Ok((Lookup::Found(source), None)),
-        ById::Retracted(source) => Some(source),
-        ById::Unknown => None,
+    let names = SourceNames::read(store)?;
+    let get = |id: &str| -> Result<Source> {
+        store.get::<Source>(id)?.ok_or_else(|| {
+            Error::database(format!("source {id} went missing while it was looked up"))
+        })
     };
-    let folded = fold(input);
-    if folded.is_empty() {
-        return Err(Error::bad_input("a source name cannot be empty"));
-    }
-    let mut named: Vec<Source> = Vec::new();
-    let mut best: Option<(f64, Source)> = None;
-    for source in store.live::<Source>() {
-        let source = source?;
-        let name = fold(&source.name);
-        if name == folded {
-            named.push(source);
-        } else if is_likely_misspelling(&folded, &name) {
-            let score = similarity(&folded, &name);
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, source));
+    let retracted = match names
+        .find(input, Spelled::Typed)
+        .map_err(Error::bad_input)?
+    {
+        SourceFound::Live(id) => return Ok((Lookup::Found(get(&id)?), None)),
+        SourceFound::Earlier { id, now } => {
+            crate::notice(earlier_name_notice(crate::model::trimmed(input), &now, &id));
+            return Ok((Lookup::Found(get(&id)?), None));
+        }
+        SourceFound::Retracted(id) => Some(get(&id)?),
+        SourceFound::Unknown => None,
+    };
+    let suggestion = match names.near(input) {
+        Some(id) => Some(get(id)?),
+        None => None,
+    };
+    Ok((Lookup::Missing { suggestion }, retracted))
+}
+
+/// Who wrote the spelling of a source being looked up ([`SourceNames::find`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelled {
+    /// A user, in a command (`event add --source`): a live source's id as
+    /// typed finds it before any name, and a retracted source is found by
+    /// its id only when nothing live answers to that spelling.
+    Typed,
+    /// factline's CSV exports, in a cell an import reads: they write a
+    /// source as its name, unless it is retracted or shares its name, and
+    /// then as its id, which therefore means that source first, even where
+    /// it folds to another source's name (a retracted `reuters` and a live
+    /// "Reuters"): importing an export changes nothing.
+    Exported,
+}
+
+/// What a spelling of a source finds ([`SourceNames::find`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceFound {
+    Live(String),
+    /// A name the live source `id` had before `source edit --name`; `now`
+    /// is its name now (to say so: [`earlier_name_notice`]).
+    Earlier {
+        id: String,
+        now: String,
+    },
+    Retracted(String),
+    Unknown,
+}
+
+/// Which source a spelling means: the one rule that commands
+/// ([`find_source`]) and imports follow, over a table of every source read
+/// once (sources are few). In order:
+/// 1. an id as written ([`Spelled`] says which ids come first);
+/// 2. the name of live sources, folded: one is it, several are an error
+///    unless the spelling is one of their ids ([`one_named`]);
+/// 3. a live source's id folded as names are ("ISW" finds `isw`, "Kyiv
+///    Independent" finds `kyiv-independent`);
+/// 4. a name a live source had before a rename, when only one had it;
+/// 5. a retracted source's id as written.
+pub struct SourceNames {
+    /// Folded name → the live sources with that name.
+    named: foldhash::HashMap<String, Vec<String>>,
+    /// Every source's id → its folded name if it is live, `None` if it
+    /// is retracted.
+    ids: foldhash::HashMap<String, Option<String>>,
+    /// Folded id of a live source → its id.
+    by_folded_id: foldhash::HashMap<String, String>,
+    /// Folded earlier name → the live source that had it and its name now.
+    earlier: foldhash::HashMap<String, (String, String)>,
+}
+
+impl SourceNames {
+    /// Reads every source and the names live ones had before.
+    pub fn read(store: &Store) -> Result<SourceNames> {
+        let mut table = SourceNames {
+            named: Default::default(),
+            ids: Default::default(),
+            by_folded_id: Default::default(),
+            earlier: Default::default(),
+        };
+        let mut names_now: foldhash::HashMap<String, String> = Default::default();
+        for source in store.all::<Source>() {
+            let source = source?;
+            if source.meta.retracted.is_some() {
+                table.ids.insert(source.id, None);
+                continue;
+            }
+            table.created(&source.name, &source.id);
+            names_now.insert(source.id, source.name);
+        }
+        for (name, id) in earlier_source_names(store)? {
+            if let Some((id, now)) = id.and_then(|id| names_now.get_key_value(&id)) {
+                table.earlier.insert(name, (id.clone(), now.clone()));
             }
         }
+        Ok(table)
     }
-    if named.len() > 1 {
-        let ids: Vec<String> = named.iter().map(|s| s.id.clone()).collect();
-        return Err(Error::bad_input(several("source", input, &ids)));
+
+    /// Adds a live source (an import's new one) to the table.
+    pub fn created(&mut self, name: &str, id: &str) {
+        let name = fold(name);
+        self.named
+            .entry(name.clone())
+            .or_default()
+            .push(id.to_string());
+        self.ids.insert(id.to_string(), Some(name));
+        self.by_folded_id
+            .entry(fold(id))
+            .or_insert_with(|| id.to_string());
     }
-    if let Some(source) = named.pop() {
-        return Ok((Lookup::Found(source), None));
-    }
-    // A live source's id in any case ("ISW" finds the source with id `isw`).
-    let slug = crate::model::names::slug(input);
-    if let Some(source) = store.get::<Source>(&slug)? {
-        if source.meta.retracted.is_none() {
-            return Ok((Lookup::Found(source), None));
+
+    /// The source `input` means, by the rule above; `Err` says what is
+    /// wrong with the spelling (empty, or a name several sources share).
+    pub fn find(&self, input: &str, spelled: Spelled) -> std::result::Result<SourceFound, String> {
+        let input = crate::model::trimmed(input);
+        let as_id = self.ids.get(input);
+        match (spelled, as_id) {
+            (Spelled::Typed, Some(Some(_))) => return Ok(SourceFound::Live(input.to_string())),
+            (Spelled::Exported, Some(Some(name)))
+                if self.named.get(name).is_some_and(|ids| ids.len() > 1) =>
+            {
+                return Ok(SourceFound::Live(input.to_string()));
+            }
+            (Spelled::Exported, Some(None)) => {
+                return Ok(SourceFound::Retracted(input.to_string()))
+            }
+            _ => {}
         }
-    }
-    // A name the source had before `source edit --name` still finds it, as
-    // an actor's old name does (kept as an alias). A source keeps no
-    // aliases: its earlier versions hold its earlier names.
-    if let Some(Some(id)) = earlier_source_names(store)?.get(&folded) {
-        if let Some(source) = store.get::<Source>(id)? {
-            crate::notice(earlier_name_notice(input, &source.name, &source.id));
-            return Ok((Lookup::Found(source), None));
+        let folded = fold(input);
+        if folded.is_empty() {
+            return Err("a source name cannot be empty".into());
         }
+        if let Some(ids) = self.named.get(&folded) {
+            if let Some(id) = one_named("source", input, ids)? {
+                return Ok(SourceFound::Live(id.to_string()));
+            }
+        }
+        if let Some(id) = self.by_folded_id.get(&folded) {
+            return Ok(SourceFound::Live(id.clone()));
+        }
+        if let Some((id, now)) = self.earlier.get(&folded) {
+            return Ok(SourceFound::Earlier {
+                id: id.clone(),
+                now: now.clone(),
+            });
+        }
+        Ok(match as_id {
+            Some(None) => SourceFound::Retracted(input.to_string()),
+            _ => SourceFound::Unknown,
+        })
     }
-    let suggestion = best.map(|(_, s)| s);
-    Ok((Lookup::Missing { suggestion }, retracted_by_id))
+
+    /// The live source whose name `input` is a likely misspelling of, the
+    /// closest first: the "did you mean" of an unknown source.
+    pub fn near(&self, input: &str) -> Option<&str> {
+        let folded = fold(crate::model::trimmed(input));
+        let mut best: Option<(f64, &str)> = None;
+        for (name, ids) in &self.named {
+            if is_likely_misspelling(&folded, name) {
+                let score = similarity(&folded, name);
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, &ids[0]));
+                }
+            }
+        }
+        best.map(|(_, id)| id)
+    }
 }
 
 /// The notice that `input` found a source by a name it had before

@@ -1521,3 +1521,32 @@ fn a_dump_changed_while_it_is_imported_is_refused_and_nothing_is_written() {
     env.run_ok(["-q", "import", file.to_str().unwrap()]);
     assert!(env.export_ndjson().contains("witkoff"));
 }
+
+/// Found while bringing the command's and the import's reading of a
+/// source's spelling under one rule: a spelling without letters or digits
+/// ("—") makes the id a source named so would get (`item`), and `event add
+/// --source —` found whatever source already had that id ("!!!"), linking
+/// a report to a source the user never named. A spelling finds a source by
+/// its name, its id or its earlier name, never by the id it would be given.
+#[test]
+fn a_source_is_not_found_by_the_id_its_spelling_would_be_given() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "source", "add", "!!!"]);
+    env.run_ok([
+        "-q", "event", "add", "--title", "Talks", "--date", "2025", "--actor", "A", "--source", "—",
+    ]);
+    let sheet = env.write_file("rows.csv", "date,title,actors,sources\n2025,Call,A,—\n");
+    env.run_ok(["-q", "import", sheet.to_str().unwrap()]);
+    let sources = env.json(["source", "list"]);
+    let names: Vec<&str> = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{sources}");
+    assert!(names.contains(&"—"), "{sources}");
+    for event in env.json(["timeline"]).as_array().unwrap() {
+        assert_ne!(event["sources"][0], "!!!", "{event}");
+    }
+}

@@ -12,7 +12,7 @@ use crate::dump;
 use crate::error::{Error, Result};
 use crate::model::names::{fold, looks_like_id, slug};
 use crate::model::{self, Actor, Claim, Event, Meta, Source, SourceLink};
-use crate::resolve::unused_id;
+use crate::resolve::{unused_id, SourceFound, Spelled};
 use crate::store::bulk::Bulk;
 use crate::store::{keys, Access, Record, Store};
 use crate::tabular::{self, Columns, EventRow, Rows};
@@ -644,7 +644,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
 
 /// What a row's actor or source name means: its id, `None` for nobody yet,
 /// or `Err` with why it means no one record (see `Importer::known_actor`,
-/// `SourceNames::known`).
+/// `RowSources::known`).
 type Known = std::result::Result<Option<String>, String>;
 
 /// Rows handed from the reading thread to the importing one at a time.
@@ -1089,26 +1089,16 @@ fn written_as_id(name: &str) -> bool {
     crate::model::names::validate_id(name).is_ok()
 }
 
-/// The sources an import's rows can name: all of them, read when it starts
-/// (sources are few), and those it creates. A name is looked up as
-/// `Importer::known_actor` looks up an actor's: a name several live sources
-/// share means none of them ([`crate::resolve::one_named`]), a bad row, as
-/// `event add --source` refuses it.
-struct SourceNames {
-    /// Folded name → the live sources with that name (and the one this
-    /// import created with it).
-    named: foldhash::HashMap<String, Vec<String>>,
-    /// Id → whether the CSV exports write the source as its id (it is
-    /// retracted, or its name is shared): a cell written as that id
-    /// means it, whatever source has that name.
-    written_as_id: foldhash::HashMap<String, bool>,
-    /// Folded ids → source, for a name no source has.
-    other: foldhash::HashMap<String, String>,
-    /// Folded names that live sources had before `source edit --name` →
-    /// the source and its name now, for a name no source has or had as an
-    /// id; and those this import has said so of (once each, as a command
-    /// says so each time it finds one).
-    earlier: foldhash::HashMap<String, (String, String)>,
+/// The sources an import's rows can name: every source, read when it
+/// starts (sources are few), and those it creates. A cell is read by the
+/// rule `event add --source` follows ([`crate::resolve::SourceNames`]),
+/// as the CSV exports write it ([`Spelled::Exported`]): a name several live
+/// sources share means none of them, a bad row, as `event add --source`
+/// refuses it.
+struct RowSources {
+    table: crate::resolve::SourceNames,
+    /// The earlier names (folded) this import has said so of: once each,
+    /// as a command says so each time it finds one.
     noticed: foldhash::HashSet<String>,
     /// The notices to give when the rows are read (an earlier name found).
     notices: Vec<String>,
@@ -1117,55 +1107,10 @@ struct SourceNames {
     as_written: foldhash::HashMap<String, String>,
 }
 
-impl SourceNames {
-    fn read(store: &Store) -> Result<SourceNames> {
-        let mut named: foldhash::HashMap<String, Vec<String>> = Default::default();
-        let mut live = Vec::new();
-        let mut retracted = Vec::new();
-        let mut names_now: foldhash::HashMap<String, String> = Default::default();
-        for source in store.all::<Source>() {
-            let source = source?;
-            if source.meta.retracted.is_some() {
-                retracted.push(source.id);
-                continue;
-            }
-            names_now.insert(source.id.clone(), source.name.clone());
-            let name = fold(&source.name);
-            named
-                .entry(name.clone())
-                .or_default()
-                .push(source.id.clone());
-            live.push((name, source.id));
-        }
-        let mut written_as_id = foldhash::HashMap::default();
-        let mut other = foldhash::HashMap::default();
-        // A source is found by its id too, in any case (`ISW` finds `isw`),
-        // unless that spells a source's name.
-        for (name, id) in live {
-            written_as_id.insert(id.clone(), named[&name].len() > 1);
-            other.entry(fold(&id)).or_insert(id);
-        }
-        // A retracted source is found by its id as the CSV exports write
-        // it (linked again, it stays retracted, and no source is created in
-        // its place), and by nothing else: its name, or its id in another
-        // case ("Axios"), means a live source, as in `event add --source`.
-        for id in retracted {
-            written_as_id.insert(id, true);
-        }
-        // A source's name before a rename finds it, as in `event add`.
-        let mut earlier = foldhash::HashMap::default();
-        for (name, id) in crate::resolve::earlier_source_names(store)? {
-            if let Some(id) = id {
-                if let Some(now) = names_now.get(&id) {
-                    earlier.insert(name, (id, now.clone()));
-                }
-            }
-        }
-        Ok(SourceNames {
-            named,
-            written_as_id,
-            other,
-            earlier,
+impl RowSources {
+    fn read(store: &Store) -> Result<RowSources> {
+        Ok(RowSources {
+            table: crate::resolve::SourceNames::read(store)?,
             noticed: Default::default(),
             notices: Vec::new(),
             as_written: Default::default(),
@@ -1179,51 +1124,26 @@ impl SourceNames {
         if let Some(id) = self.as_written.get(name) {
             return Ok(Some(id.clone()));
         }
-        let found = self.look_up(name)?;
+        let found = match self.table.find(name, Spelled::Exported)? {
+            SourceFound::Live(id) | SourceFound::Retracted(id) => Some(id),
+            SourceFound::Earlier { id, now } => {
+                if self.noticed.insert(fold(name)) {
+                    let notice = crate::resolve::earlier_name_notice(name, &now, &id);
+                    self.notices.push(notice);
+                }
+                Some(id)
+            }
+            SourceFound::Unknown => None,
+        };
         if let Some(id) = &found {
             self.as_written.insert(name.to_string(), id.clone());
         }
         Ok(found)
     }
 
-    fn look_up(&mut self, name: &str) -> Known {
-        // An id as the CSV exports write one means its source, even where
-        // it folds to another source's name (a retracted `reuters` and a
-        // live "Reuters"): importing an export changes nothing.
-        if written_as_id(name) && self.written_as_id.get(name) == Some(&true) {
-            return Ok(Some(name.to_string()));
-        }
-        let folded = fold(name);
-        match self.named.get(&folded) {
-            Some(ids) => {
-                crate::resolve::one_named("source", name, ids).map(|id| id.map(String::from))
-            }
-            // Else a live source's id in any case or earlier name (said
-            // once), else an id as written (a retracted `ISW`), as `event
-            // add` finds them.
-            None => {
-                if let Some(id) = self.other.get(&folded) {
-                    return Ok(Some(id.clone()));
-                }
-                if let Some((id, now)) = self.earlier.get(&folded) {
-                    if self.noticed.insert(folded) {
-                        let notice = crate::resolve::earlier_name_notice(name, now, id);
-                        self.notices.push(notice);
-                    }
-                    return Ok(Some(id.clone()));
-                }
-                Ok(self
-                    .written_as_id
-                    .contains_key(name)
-                    .then(|| name.to_string()))
-            }
-        }
-    }
-
     /// Records a source the import created for a name that meant none.
     fn created(&mut self, name: &str, id: &str) {
-        self.named.insert(fold(name), vec![id.to_string()]);
-        self.written_as_id.insert(id.to_string(), false);
+        self.table.created(name, id);
     }
 }
 
@@ -1238,7 +1158,7 @@ struct Importer<'s> {
     /// before, which then needs no folding.
     actors_as_written: foldhash::HashMap<String, String>,
     /// The sources rows can name (sources are few: all loaded).
-    sources: SourceNames,
+    sources: RowSources,
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
@@ -1275,7 +1195,7 @@ struct Importer<'s> {
 
 impl<'s> Importer<'s> {
     fn new(store: &'s Store, now: model::Stamp, given: Given) -> Result<Importer<'s>> {
-        let sources = SourceNames::read(store)?;
+        let sources = RowSources::read(store)?;
         Ok(Importer {
             store,
             now,
