@@ -474,6 +474,41 @@ pub fn unused_id(mut taken: impl FnMut(&str) -> Result<bool>, base: &str) -> Res
     unreachable!("some suffix is always free")
 }
 
+/// [`unused_id`] for many new records in one change (an import): where
+/// the search for each base that was taken ended, so that a file giving
+/// thousands of rows one base (ACLED's "Airstrike" on one day) finds each
+/// next id in a probe or two instead of trying every suffix from 2 again,
+/// which took an import of 2,000 such rows 28 s. Only bases that were taken
+/// are kept. Ids only ever become taken in an import, so the search goes on
+/// from the suffix it last gave (tried again: its row may have been bad).
+#[derive(Default)]
+pub struct IdSuffixes(foldhash::HashMap<(u8, String), u64>);
+
+impl IdSuffixes {
+    /// An id of records of `kind` from `base` that `taken` says is free.
+    pub fn unused(
+        &mut self,
+        kind: u8,
+        base: &str,
+        mut taken: impl FnMut(&str) -> Result<bool>,
+    ) -> Result<String> {
+        let key = (kind, base.to_string());
+        let from = match self.0.get(&key) {
+            Some(&last) => last,
+            None if !taken(base)? => return Ok(key.1),
+            None => 2,
+        };
+        for n in from.. {
+            let candidate = format!("{base}-{n}");
+            if !taken(&candidate)? {
+                self.0.insert(key, n);
+                return Ok(candidate);
+            }
+        }
+        unreachable!("some suffix is always free")
+    }
+}
+
 /// Two actors whose spellings are likely the same name (the same spelling,
 /// a near-miss such as Zelenskiy / Zelenskyy, or a surname alone such as
 /// Witkoff / Steve Witkoff): candidates for `actor merge`.

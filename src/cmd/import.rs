@@ -12,7 +12,7 @@ use crate::dump;
 use crate::error::{Error, Result};
 use crate::model::names::{fold, looks_like_id, slug};
 use crate::model::{self, Actor, Claim, Event, Meta, Source, SourceLink};
-use crate::resolve::{unused_id, SourceFound, Spelled};
+use crate::resolve::{IdSuffixes, SourceFound, Spelled};
 use crate::store::bulk::Bulk;
 use crate::store::{keys, Access, Record, Store};
 use crate::tabular::{self, Columns, EventRow, Rows};
@@ -1159,6 +1159,8 @@ struct Importer<'s> {
     actors_as_written: foldhash::HashMap<String, String>,
     /// The sources rows can name (sources are few: all loaded).
     sources: RowSources,
+    /// Where the search for a free id ended, for each base taken.
+    id_suffixes: IdSuffixes,
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
@@ -1202,6 +1204,7 @@ impl<'s> Importer<'s> {
             actors: Default::default(),
             actors_as_written: Default::default(),
             sources,
+            id_suffixes: IdSuffixes::default(),
             counts: Counts::default(),
             created_actors: Default::default(),
             claims_in_file: Default::default(),
@@ -1279,7 +1282,9 @@ impl<'s> Importer<'s> {
 
     /// Creates the actor for a name that means none (see `known_actor`).
     fn new_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        let id = unused_id(|id| taken(bulk, keys::ACTOR, id), &slug(name))?;
+        let id = self
+            .id_suffixes
+            .unused(keys::ACTOR, &slug(name), |id| taken(bulk, keys::ACTOR, id))?;
         bulk.put(&Actor::named(id.clone(), name, self.now))?;
         self.created_actors.insert(id.clone());
         self.counts.actors_created += 1;
@@ -1298,7 +1303,9 @@ impl<'s> Importer<'s> {
     }
 
     fn new_source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        let id = unused_id(|id| taken(bulk, keys::SOURCE, id), &slug(name))?;
+        let id = self.id_suffixes.unused(keys::SOURCE, &slug(name), |id| {
+            taken(bulk, keys::SOURCE, id)
+        })?;
         bulk.put(&Source {
             id: id.clone(),
             name: name.to_string(),
@@ -1412,9 +1419,10 @@ impl<'s> Importer<'s> {
         self.source_ids = sources;
         let id = match existing_id {
             Some(id) => id,
-            None => unused_id(
-                |id| taken(bulk, keys::EVENT, id),
+            None => self.id_suffixes.unused(
+                keys::EVENT,
                 &tabular::event_id_base(&row.date, &row.title),
+                |id| taken(bulk, keys::EVENT, id),
             )?,
         };
         let (group, kind, in_text) = (row.group, row.kind, row.in_text);
@@ -1862,9 +1870,10 @@ impl<'s> Importer<'s> {
         dedup_in_place(&mut about_actors);
         let id = match existing_id {
             Some(id) => id,
-            None => unused_id(
-                |id| taken(bulk, keys::CLAIM, id),
+            None => self.id_suffixes.unused(
+                keys::CLAIM,
                 &tabular::claim_id_base(row.date.as_ref(), &claimant, &row.text),
+                |id| taken(bulk, keys::CLAIM, id),
             )?,
         };
         let mut claim = Claim {
