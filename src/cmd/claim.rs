@@ -52,16 +52,18 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     if let Some(quote) = &args.quote {
         model::validate_note("quote", quote, 10_000).map_err(Error::bad_input)?;
     }
-    let quantity = match (&args.subject, args.value) {
+    // clap requires a subject and a value together, and a unit with them.
+    let quantity = match (&args.subject, &args.value) {
         (Some(subject), Some(value)) => {
-            let subject = model::one_line("--subject", subject, 200).map_err(Error::bad_input)?;
-            if !value.is_finite() {
-                return Err(Error::bad_input("--value must be a finite number"));
-            }
+            let subject = model::one_line("--subject", subject, model::MAX_QUANTITY_CHARS)
+                .map_err(Error::bad_input)?;
+            let value = model::parse_value("--value", value).map_err(Error::bad_input)?;
+            let unit = model::trimmed(args.unit.as_deref().unwrap_or_default());
+            model::validate_unit("--unit", unit).map_err(Error::bad_input)?;
             Some(Quantity {
                 subject: subject.to_string(),
                 value,
-                unit: model::trimmed(args.unit.as_deref().unwrap_or_default()).to_string(),
+                unit: unit.to_string(),
             })
         }
         _ => None,
@@ -391,7 +393,7 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     let subject = args
         .subject
         .as_deref()
-        .map(|s| model::one_line("--subject", s, 200))
+        .map(|s| model::one_line("--subject", s, model::MAX_QUANTITY_CHARS))
         .transpose()
         .map_err(Error::bad_input)?
         .map(crate::model::names::fold);
