@@ -1199,3 +1199,89 @@ fn the_claims_csv_leaves_out_retracted_events_and_claims_and_imports_anywhere() 
     );
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// After `retract foo-bar`, `actor add foo-bar` said only that the actor
+/// was retracted, where `source add axios` names the spelling to use; and
+/// `claim add --id c1` said only "claim id c1 is taken" when a retracted
+/// claim held c1. Both now say what holds the spelling and how to go on.
+#[test]
+fn a_retracted_records_id_is_refused_with_the_way_forward() {
+    let env = TestEnv::new().with_now(LATER);
+    env.run_ok(["actor", "add", "Foo Bar"]);
+    env.run_ok(["actor", "add", "lower", "--id", "lower"]);
+    env.run_ok(["actor", "add", "Ann"]);
+    env.run_ok(["claim", "add", "--by", "Ann", "--text", "x", "--id", "c1"]);
+    env.run_ok([
+        "event", "add", "--title", "T", "--date", "2025", "--id", "e1",
+    ]);
+    env.run_ok(["source", "add", "Wire", "--id", "w1"]);
+    for id in ["foo-bar", "lower", "c1", "e1", "w1"] {
+        env.run_ok(["retract", id, "--reason", "typo"]);
+    }
+    let before = env.export_ndjson();
+    // A name or alias spelled as a retracted actor's id.
+    for (args, spelling) in [
+        (&["actor", "add", "foo-bar"][..], "\"Foo Bar\""),
+        (
+            &["actor", "add", "Someone", "--alias", "foo-bar"][..],
+            "\"Foo Bar\"",
+        ),
+        (&["actor", "add", "lower"][..], "\"Lower\""),
+        (&["actor", "alias", "ann", "foo-bar"][..], "\"Foo Bar\""),
+        (
+            &["actor", "edit", "ann", "--name", "lower"][..],
+            "\"Lower\"",
+        ),
+        (
+            &["actor", "edit", "ann", "--add-alias", "foo-bar"][..],
+            "\"Foo Bar\"",
+        ),
+    ] {
+        let err = env.fail(2, args);
+        assert!(
+            err.contains("actor ")
+                && err.contains(" was retracted (typo)")
+                && err.contains(&format!("name it {spelling}")),
+            "{args:?}: {err}"
+        );
+        testenv::assert_one_error_line(&err);
+    }
+    // A retracted record's id, given as a new record's.
+    for (args, what) in [
+        (
+            &["claim", "add", "--by", "Ann", "--text", "y", "--id", "c1"][..],
+            "claim id c1",
+        ),
+        (
+            &["actor", "add", "Other", "--id", "foo-bar"][..],
+            "actor id foo-bar",
+        ),
+        (
+            &[
+                "event", "add", "--title", "U", "--date", "2025", "--id", "e1",
+            ][..],
+            "event id e1",
+        ),
+        (
+            &["source", "add", "Other", "--id", "w1"][..],
+            "source id w1",
+        ),
+    ] {
+        let err = env.fail(2, args);
+        assert!(
+            err.contains(&format!("{what} is taken by a retracted"))
+                && err.contains("(typo)")
+                && err.contains("give another id"),
+            "{args:?}: {err}"
+        );
+        testenv::assert_one_error_line(&err);
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused command wrote something"
+    );
+    // The spelling the error names is free.
+    assert_eq!(env.run_ok(["actor", "add", "Foo Bar"]), "foo-bar-2\n");
+    assert_eq!(env.run_ok(["actor", "add", "Lower"]), "lower-2\n");
+}

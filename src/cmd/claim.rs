@@ -103,9 +103,7 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     let supports = related(&args.supports)?;
     let id = match given_id {
         Some(id) => {
-            if store.get::<Claim>(id)?.is_some() {
-                return Err(Error::bad_input(format!("claim id {id} is taken")));
-            }
+            crate::cmd::refuse_taken_id::<Claim>(&store, "claim", id)?;
             id.to_string()
         }
         None => {

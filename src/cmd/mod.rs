@@ -529,6 +529,48 @@ impl<'s> Names<'s> {
     }
 }
 
+/// Refuses `--id ID` for a new record of kind `what` when a record of
+/// that kind has the id. A retracted record keeps its id (`history` shows
+/// it under that id), and the error says so, with why.
+pub fn refuse_taken_id<R: crate::store::Record>(store: &Store, what: &str, id: &str) -> Result<()> {
+    let Some(record) = store.get::<R>(id)? else {
+        return Ok(());
+    };
+    Err(Error::bad_input(match &record.meta().retracted {
+        Some(reason) => format!(
+            "{what} id {id} is taken by a retracted {what} ({reason}); \
+             `factline history {id}` shows it; give another id"
+        ),
+        None => format!("{what} id {id} is taken"),
+    }))
+}
+
+/// How to name a new actor or source what `input` says, when `input` as
+/// typed is the id of a retracted record named `name`, and so means that
+/// record (the CSV forms write a retracted record as its id, and an import
+/// reads it so): by that name, when it is another spelling of `input`
+/// (`Axios` for `axios`), else by `input` with a capital (`Lower` for
+/// `lower`).
+pub fn naming_instead_of_id(input: &str, name: &str) -> String {
+    if name != input && crate::model::names::fold(name) == crate::model::names::fold(input) {
+        return format!("name it {}", quoted(name));
+    }
+    let mut capitalized = String::with_capacity(input.len());
+    let mut done = false;
+    for c in input.chars() {
+        if !done && c.is_lowercase() {
+            capitalized.extend(c.to_uppercase());
+            done = true;
+        } else {
+            capitalized.push(c);
+        }
+    }
+    match done {
+        true => format!("name it {}", quoted(&capitalized)),
+        false => "give it another name".to_string(),
+    }
+}
+
 /// Parses a keyword option (`--kind`, `--status`) into its enum.
 pub fn keyword<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
     text.parse::<T>().map_err(Error::bad_input)
