@@ -1285,3 +1285,139 @@ fn a_retracted_records_id_is_refused_with_the_way_forward() {
     assert_eq!(env.run_ok(["actor", "add", "Foo Bar"]), "foo-bar-2\n");
     assert_eq!(env.run_ok(["actor", "add", "Lower"]), "lower-2\n");
 }
+
+/// After `retract wrong-person` and `retract hoax-wire`, `claims` and
+/// `contradictions` showed the claimant and the verdict's source as if
+/// they were live, and their JSON gave no sign; `claim show` marked only
+/// the verdict's source. Every listing now marks them `(retracted)`, and
+/// the JSON adds `claimant_retracted` and `verdict_by_retracted`.
+#[test]
+fn listings_mark_a_retracted_claimant_and_verdict_source() {
+    let env = TestEnv::new().with_now(LOADED);
+    for args in [
+        &["actor", "add", "Wrong Person"][..],
+        &["actor", "add", "Anna Real"],
+        &["source", "add", "Hoax Wire"],
+        &["source", "add", "Reuters"],
+        &[
+            "claim",
+            "add",
+            "--by",
+            "Wrong Person",
+            "--text",
+            "It was fine",
+            "--date",
+            "2025-11",
+            "--id",
+            "w1",
+            "--source",
+            "Reuters",
+            "--subject",
+            "dead",
+            "--value",
+            "3",
+        ],
+        &[
+            "claim",
+            "add",
+            "--by",
+            "Anna Real",
+            "--text",
+            "Ten died",
+            "--date",
+            "2025-11",
+            "--id",
+            "a1",
+            "--source",
+            "Reuters",
+            "--subject",
+            "dead",
+            "--value",
+            "10",
+        ],
+        &["claim", "rate", "a1", "confirmed", "--by", "Hoax Wire"],
+    ] {
+        env.run_ok(args);
+    }
+    let unmarked = |env: &TestEnv, as_of: &[&str]| {
+        let claims = env.json([&["claims"][..], as_of].concat());
+        let w1 = rows(&claims).iter().find(|r| r["id"] == "w1").unwrap();
+        let a1 = rows(&claims).iter().find(|r| r["id"] == "a1").unwrap();
+        assert_eq!(w1["claimant_retracted"], false, "{claims}");
+        assert_eq!(a1["verdict_by_retracted"], false, "{claims}");
+        let table = env.run_ok([&["claims", "--format", "table"][..], as_of].concat());
+        let pairs = env.run_ok([&["contradictions", "--format", "table"][..], as_of].concat());
+        assert!(!table.contains("(retracted)") && !pairs.contains("(retracted)"));
+    };
+    unmarked(&env, &[]);
+    for id in ["wrong-person", "hoax-wire"] {
+        env.cmd()
+            .env("FACTLINE_NOW", RETRACTED)
+            .args(["retract", id, "--reason", "misidentified"])
+            .assert()
+            .success();
+    }
+
+    let table = env.run_ok(["claims", "--format", "table"]);
+    let line = table.lines().find(|l| l.contains("w1")).unwrap();
+    assert!(line.contains("Wrong Person (retracted)"), "{table}");
+    let line = table.lines().find(|l| l.contains("a1")).unwrap();
+    assert!(!line.contains("(retracted)"), "{table}");
+    // JSON: the names as they were, and whether each was retracted.
+    let claims = env.json(["claims"]);
+    let w1 = rows(&claims).iter().find(|r| r["id"] == "w1").unwrap();
+    let a1 = rows(&claims).iter().find(|r| r["id"] == "a1").unwrap();
+    assert_eq!(
+        (&w1["claimant"], &w1["claimant_retracted"]),
+        (&Value::from("Wrong Person"), &Value::from(true))
+    );
+    assert_eq!(
+        (&a1["verdict_by"], &a1["verdict_by_retracted"]),
+        (&Value::from("Hoax Wire"), &Value::from(true))
+    );
+    assert_eq!(a1["claimant_retracted"], false);
+    assert_eq!(w1["verdict_by_retracted"], false);
+
+    let pairs = env.run_ok(["contradictions", "--format", "table"]);
+    assert!(
+        pairs.contains("Wrong Person (retracted) (Nov 2025)"),
+        "{pairs}"
+    );
+    let csv = env.run_ok(["contradictions", "--format", "csv"]);
+    assert!(csv.contains(",Wrong Person (retracted),"), "{csv}");
+    assert!(!csv.contains("Anna Real (retracted)"), "{csv}");
+    let json = env.json(["contradictions"]);
+    let row = &rows(&json)[0];
+    let (w, a) = match row["a"]["id"] == "w1" {
+        true => (&row["a"], &row["b"]),
+        false => (&row["b"], &row["a"]),
+    };
+    assert_eq!(
+        (&w["claimant"], &w["claimant_retracted"]),
+        (&Value::from("Wrong Person"), &Value::from(true))
+    );
+    assert_eq!(a["claimant_retracted"], false);
+
+    // `claim show` marks the claimant as it marks the verdict's source.
+    let shown = env.json(["claim", "show", "w1"]);
+    assert_eq!(shown["claimant"], "Wrong Person (retracted)");
+    assert_eq!(shown["claimant_retracted"], true);
+    let shown = env.json(["claim", "show", "a1"]);
+    assert_eq!(shown["verdict_by"], "Hoax Wire (retracted)");
+    assert_eq!(shown["verdict_by_retracted"], true);
+    let opposed = shown["contradictions"][0]["claimant_retracted"].clone();
+    assert_eq!(opposed, true, "{shown}");
+    let text = env.run_ok(["claim", "show", "a1", "--format", "table"]);
+    assert!(
+        text.contains("w1 (quantity): Wrong Person (retracted), 3"),
+        "{text}"
+    );
+    // The claims CSV still gives them as their ids, for import.
+    let csv = env.run_ok(["claims", "--format", "csv"]);
+    assert!(
+        csv.contains(",wrong-person,") && csv.contains(",hoax-wire,"),
+        "{csv}"
+    );
+    // Before the retraction, nothing is marked.
+    unmarked(&env, &["--as-of", BEFORE]);
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
 use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
-use crate::cmd::{keyword, parse_user_date, Ctx, Format, Names};
+use crate::cmd::{keyword, marked, parse_user_date, Ctx, Format, Names};
 use crate::error::{quoted, Error, Result};
 use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
@@ -231,6 +231,9 @@ pub struct ClaimRow {
     pub earliest: Option<String>,
     pub latest: Option<String>,
     pub claimant: String,
+    /// Whether the claimant has been retracted since (the table marks it
+    /// `(retracted)`).
+    pub claimant_retracted: bool,
     pub text: String,
     pub quote: Option<String>,
     pub subject: Option<String>,
@@ -238,6 +241,8 @@ pub struct ClaimRow {
     pub unit: Option<String>,
     pub verdict: Verdict,
     pub verdict_by: Option<String>,
+    /// Whether the verdict's source has been retracted since.
+    pub verdict_by_retracted: bool,
     pub verdict_note: String,
     /// Event ids and actor names the claim is about (retracted events and
     /// actors left out, but retracted actors in the claims CSV, which
@@ -274,6 +279,7 @@ impl ClaimRow {
                 .and_then(|d| d.latest())
                 .map(|d| d.to_string()),
             claimant: names.actor(&claim.claimant)?,
+            claimant_retracted: names.actor_retracted(&claim.claimant)?,
             text: claim.text.clone(),
             quote: claim.quote.clone(),
             subject: claim.quantity.as_ref().map(|q| q.subject.clone()),
@@ -283,6 +289,10 @@ impl ClaimRow {
             verdict_by: match &claim.verdict_by {
                 Some(id) => Some(names.source(id)?),
                 None => None,
+            },
+            verdict_by_retracted: match &claim.verdict_by {
+                Some(id) => names.source_retracted(id)?,
+                None => false,
             },
             verdict_note: claim.verdict_note.clone(),
             about,
@@ -344,7 +354,7 @@ impl Row for ClaimRow {
             vec!["date", "claimant", "text", "value", "verdict", "!", "id"],
             vec![
                 date,
-                self.claimant.clone(),
+                marked(self.claimant.clone(), self.claimant_retracted),
                 self.text.clone(),
                 value,
                 self.verdict.to_string(),
@@ -515,7 +525,7 @@ impl Opposed {
             "{} ({}): {}, {}",
             self.claim.id,
             self.reasons.join(", "),
-            self.claim.claimant,
+            self.claim.claimant_shown(),
             self.claim.summary()
         )
     }
@@ -566,11 +576,7 @@ fn lines<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
 /// on the word of a source the user no longer trusts.
 fn rater(names: &mut Names, source: &str) -> Result<String> {
     let name = names.source(source)?;
-    Ok(if names.source_retracted(source)? {
-        format!("{name} (retracted)")
-    } else {
-        name
-    })
+    Ok(marked(name, names.source_retracted(source)?))
 }
 
 fn show(ctx: &Ctx, id: &str) -> Result<()> {
@@ -617,7 +623,9 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
             ratings.push(rating);
         }
     }
+    // Marked in every form, as the verdict's source always was.
     let mut row = ClaimRow::new(&claim, &mut names, contradicted)?;
+    row.claimant = marked(row.claimant, row.claimant_retracted);
     if let Some(source) = &claim.verdict_by {
         row.verdict_by = Some(rater(&mut names, source)?);
     }

@@ -354,6 +354,11 @@ impl<'s> Names<'s> {
         Ok(self.actor_entry(id)?.0.clone())
     }
 
+    /// Whether the actor with this id is retracted (an unknown id is not).
+    pub fn actor_retracted(&mut self, id: &str) -> Result<bool> {
+        Ok(self.actor_entry(id)?.1)
+    }
+
     fn actor_entry(&mut self, id: &str) -> Result<&(String, bool)> {
         if !self.actors.contains_key(id) {
             let entry = match self.store.get::<Actor>(id)? {
@@ -526,6 +531,17 @@ impl<'s> Names<'s> {
 
     pub fn sources(&mut self, links: &[crate::model::SourceLink]) -> Result<Vec<String>> {
         links.iter().map(|l| self.source(&l.source)).collect()
+    }
+}
+
+/// A name as a listing shows it: followed by `(retracted)` when its actor
+/// or source was retracted since, as source chains mark one. A fact keeps
+/// its claimant and its verdict's source, but on the word of a record the
+/// user no longer trusts.
+pub fn marked(name: String, retracted: bool) -> String {
+    match retracted {
+        true => format!("{name} (retracted)"),
+        false => name,
     }
 }
 
