@@ -535,9 +535,10 @@ pub struct ClaimAddArgs {
     /// The quantity's subject key, e.g. deported-ukrainian-children.
     #[arg(long, requires = "value")]
     pub subject: Option<String>,
-    /// The number claimed.
-    #[arg(long, requires = "subject")]
-    pub value: Option<f64>,
+    /// The number claimed, kept as written (at most 15 significant digits
+    /// always are; a number that would change is refused).
+    #[arg(long, requires = "subject", allow_negative_numbers = true)]
+    pub value: Option<String>,
     /// The number's unit, e.g. children.
     #[arg(long, requires = "value")]
     pub unit: Option<String>,

@@ -238,10 +238,11 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
             names::validate_id(&c.id)?;
             model::validate_text("claim text", &c.text, 10_000)?;
             if let Some(q) = &c.quantity {
-                model::validate_text("quantity subject", &q.subject, 200)?;
+                model::validate_text("quantity subject", &q.subject, model::MAX_QUANTITY_CHARS)?;
                 if !q.value.is_finite() {
                     return Err("a quantity must be a finite number".into());
                 }
+                model::validate_unit("quantity unit", &q.unit)?;
             }
             for link in &c.sources {
                 model::validate_credibility(link.credibility)?;

@@ -697,20 +697,16 @@ impl Columns {
         let subject = match self.get(row, "subject") {
             "" => None,
             subject => {
-                model::validate_text("subject", subject, 200)?;
+                model::validate_text("subject", subject, model::MAX_QUANTITY_CHARS)?;
                 Some(subject.to_string())
             }
         };
         let value = match self.get(row, "value") {
             "" => None,
-            value => Some(
-                value
-                    .parse()
-                    .ok()
-                    .filter(|v: &f64| v.is_finite())
-                    .ok_or_else(|| format!("value {value:?} is not a number"))?,
-            ),
+            value => Some(model::parse_value("value", value)?),
         };
+        let unit = self.get(row, "unit");
+        model::validate_unit("unit", unit)?;
         let verdict_cell = self.get(row, "verdict");
         let verdict = match verdict_cell {
             "" => model::Verdict::Unverified,
@@ -776,7 +772,7 @@ impl Columns {
             quote,
             subject,
             value,
-            unit: self.get(row, "unit").to_string(),
+            unit: unit.to_string(),
             verdict,
             verdict_by,
             verdict_note: verdict_note.to_string(),

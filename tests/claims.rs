@@ -2637,3 +2637,266 @@ fn the_claims_csv_refuses_self_links_opposite_links_and_new_links_to_retracted_c
     // The last row keeps the link its claim had before the retraction.
     assert!(!bad.iter().any(|(line, _)| *line == 9), "{err}");
 }
+
+/// A claims CSV row that gave a unit without a subject and a value was
+/// imported without its unit, and without a word (exit 0), where `claim add
+/// --unit` alone is refused; a sheet of `id,text,unit` for a claim with no
+/// number reported it unchanged. Each is now a bad row, and nothing is
+/// written; a unit for a claim that has a number still updates it.
+#[test]
+fn claims_csv_refuses_a_unit_without_a_subject_and_a_value() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "dead",
+        "--by",
+        "Ukraine",
+        "--text",
+        "Three died",
+        "--subject",
+        "dead",
+        "--value",
+        "3",
+        "--unit",
+        "people",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "deported",
+        "--by",
+        "Ukraine",
+        "--text",
+        "Thousands of children deported",
+    ]);
+    let before = env.export_ndjson();
+    let new_row = env.write_file(
+        "new.csv",
+        "claimant,date,text,subject,value,unit\n\
+         Ukraine,2025-11,Children deported,,,children\n",
+    );
+    let unit_only = env.write_file(
+        "unit.csv",
+        "id,text,unit\ndeported,Thousands of children deported,minors\n",
+    );
+    for file in [&new_row, &unit_only] {
+        let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+        let bad = bad_rows(&err, file);
+        assert_eq!(bad.len(), 1, "{err}");
+        assert!(
+            bad[0].0 == 2 && bad[0].1.contains("a unit needs a subject and a value"),
+            "{err}"
+        );
+        assert_eq!(
+            env.export_ndjson(),
+            before,
+            "a refused import wrote something"
+        );
+    }
+    // The unit of a claim that gives a number is the sheet's to change.
+    let file = env.write_file("units.csv", "id,text,unit\ndead,Three died,dead people\n");
+    import_claims(&env, &file, &[]);
+    assert_eq!(env.json(["claim", "show", "dead"])["unit"], "dead people");
+}
+
+/// A unit was stored as given, in every way a claim gets one: a terminal
+/// escape sequence (which then ran on every terminal that listed the
+/// claim), a line break, or 3,000 characters. It is now checked as the
+/// subject is: one line, no control characters, 200 characters at most.
+#[test]
+fn a_units_text_is_checked_in_claim_add_the_claims_csv_and_a_dump() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "ok",
+        "--by",
+        "Ukraine",
+        "--text",
+        "Fine",
+        "--subject",
+        "dead",
+        "--value",
+        "3",
+        "--unit",
+        "people",
+    ]);
+    let before = env.export_ndjson();
+    let long = "x".repeat(201);
+    for unit in ["a\u{1b}[2Jb", "two\nlines", long.as_str()] {
+        let err = env.fail(
+            2,
+            [
+                "claim",
+                "add",
+                "--by",
+                "Ukraine",
+                "--text",
+                "T",
+                "--subject",
+                "dead",
+                "--value",
+                "3",
+                "--unit",
+                unit,
+            ],
+        );
+        assert!(err.contains("--unit"), "{err}");
+        testenv::assert_one_error_line(&err);
+
+        let cell = unit.replace('\n', "\r\n");
+        let file = env.write_file(
+            "unit.csv",
+            &format!("claimant,text,subject,value,unit\nUkraine,T,dead,3,\"{cell}\"\n"),
+        );
+        let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+        let bad = bad_rows(&err, &file);
+        assert!(bad.len() == 1 && bad[0].1.contains("unit"), "{err}");
+
+        let encoded = serde_json::to_string(unit).unwrap();
+        let dump = before.replace("\"unit\":\"people\"", &format!("\"unit\":{encoded}"));
+        assert_ne!(dump, before);
+        let file = env.write_file("unit.ndjson", &dump);
+        let fresh = TestEnv::new();
+        let err = fresh.fail(2, ["import", file.to_str().unwrap()]);
+        assert!(err.contains("unit"), "{err}");
+        assert_eq!(env.export_ndjson(), before, "a refused unit was written");
+    }
+    // A unit is not needed: an empty one is none.
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "bare",
+        "--by",
+        "Ukraine",
+        "--text",
+        "Bare",
+        "--subject",
+        "dead",
+        "--value",
+        "4",
+        "--unit",
+        " ",
+    ]);
+    assert_eq!(env.json(["claim", "show", "bare"])["unit"], "");
+}
+
+/// `--value` was rounded to the nearest 64-bit float without a word:
+/// 123456789012345678 and 123456789012345679 were both stored as
+/// 123456789012345680, so two claims giving different numbers did not
+/// contradict, and 1e-400 was stored as 0. A number is now kept as written
+/// or refused, naming it, in `claim add` and in the claims CSV; ordinary
+/// numbers, negative ones too, are kept as before.
+#[test]
+fn a_value_is_kept_as_written_or_refused() {
+    let env = TestEnv::new();
+    let add = |id: &str, value: &str| {
+        env.output([
+            "claim",
+            "add",
+            "--id",
+            id,
+            "--by",
+            "Ukraine",
+            "--text",
+            id,
+            "--subject",
+            "debt",
+            "--value",
+            value,
+        ])
+    };
+    env.run_ok(["actor", "add", "Ukraine"]);
+    let before = env.export_ndjson();
+    for (value, problem) in [
+        ("123456789012345678", "123456789012345680"),
+        ("0.1000000000000000000001", "more digits"),
+        ("1e-400", "too small"),
+        ("1e400", "too large"),
+        ("abc", "not a number"),
+        ("inf", "not a number"),
+        ("NaN", "not a number"),
+    ] {
+        let out = add("refused", value);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{value}: {err}");
+        assert!(
+            err.contains(value) && err.contains(problem),
+            "{value}: {err}"
+        );
+        testenv::assert_one_error_line(&err);
+
+        let file = env.write_file(
+            "value.csv",
+            &format!("claimant,text,subject,value\nUkraine,T,debt,{value}\n"),
+        );
+        let err = env.fail(2, ["import", file.to_str().unwrap(), "--what", "claims"]);
+        let bad = bad_rows(&err, &file);
+        assert!(
+            bad.len() == 1 && bad[0].1.contains(value) && bad[0].1.contains(problem),
+            "{value}: {err}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), before, "a refused value was written");
+
+    for (i, (value, shown)) in [
+        ("19500", "19500"),
+        ("0.5", "0.5"),
+        ("1.2e6", "1200000"),
+        ("-3", "-3"),
+        (" 7 ", "7"),
+        ("19500.000", "19500"),
+        ("0.1", "0.1"),
+        ("-0", "0"),
+        ("12345678901234.5", "12345678901234.5"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = format!("v{i}");
+        let out = add(&id, value);
+        assert!(out.status.success(), "{value}: {out:?}");
+        let stored = &env.json(["claim", "show", &id])["value"];
+        assert_eq!(stored.as_f64(), shown.parse().ok(), "{value}: {stored}");
+        assert!(!stored.to_string().starts_with('-') || shown.starts_with('-'));
+    }
+    // Numbers as far apart as 1 in 10^15 are told apart.
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "a",
+        "--by",
+        "Finance Ministry",
+        "--text",
+        "A",
+        "--subject",
+        "total",
+        "--value",
+        "123456789012345",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "b",
+        "--by",
+        "Central Bank",
+        "--text",
+        "B",
+        "--subject",
+        "total",
+        "--value",
+        "123456789012346",
+    ]);
+    let found = pairs(&env.json(["contradictions"]));
+    assert!(
+        found.contains(&(set(&["a", "b"]), vec!["quantity".to_string()])),
+        "{found:?}"
+    );
+}

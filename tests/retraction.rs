@@ -1199,3 +1199,225 @@ fn the_claims_csv_leaves_out_retracted_events_and_claims_and_imports_anywhere() 
     );
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// After `retract foo-bar`, `actor add foo-bar` said only that the actor
+/// was retracted, where `source add axios` names the spelling to use; and
+/// `claim add --id c1` said only "claim id c1 is taken" when a retracted
+/// claim held c1. Both now say what holds the spelling and how to go on.
+#[test]
+fn a_retracted_records_id_is_refused_with_the_way_forward() {
+    let env = TestEnv::new().with_now(LATER);
+    env.run_ok(["actor", "add", "Foo Bar"]);
+    env.run_ok(["actor", "add", "lower", "--id", "lower"]);
+    env.run_ok(["actor", "add", "Ann"]);
+    env.run_ok(["claim", "add", "--by", "Ann", "--text", "x", "--id", "c1"]);
+    env.run_ok([
+        "event", "add", "--title", "T", "--date", "2025", "--id", "e1",
+    ]);
+    env.run_ok(["source", "add", "Wire", "--id", "w1"]);
+    for id in ["foo-bar", "lower", "c1", "e1", "w1"] {
+        env.run_ok(["retract", id, "--reason", "typo"]);
+    }
+    let before = env.export_ndjson();
+    // A name or alias spelled as a retracted actor's id.
+    for (args, spelling) in [
+        (&["actor", "add", "foo-bar"][..], "\"Foo Bar\""),
+        (
+            &["actor", "add", "Someone", "--alias", "foo-bar"][..],
+            "\"Foo Bar\"",
+        ),
+        (&["actor", "add", "lower"][..], "\"Lower\""),
+        (&["actor", "alias", "ann", "foo-bar"][..], "\"Foo Bar\""),
+        (
+            &["actor", "edit", "ann", "--name", "lower"][..],
+            "\"Lower\"",
+        ),
+        (
+            &["actor", "edit", "ann", "--add-alias", "foo-bar"][..],
+            "\"Foo Bar\"",
+        ),
+    ] {
+        let err = env.fail(2, args);
+        assert!(
+            err.contains("actor ")
+                && err.contains(" was retracted (typo)")
+                && err.contains(&format!("name it {spelling}")),
+            "{args:?}: {err}"
+        );
+        testenv::assert_one_error_line(&err);
+    }
+    // A retracted record's id, given as a new record's.
+    for (args, what) in [
+        (
+            &["claim", "add", "--by", "Ann", "--text", "y", "--id", "c1"][..],
+            "claim id c1",
+        ),
+        (
+            &["actor", "add", "Other", "--id", "foo-bar"][..],
+            "actor id foo-bar",
+        ),
+        (
+            &[
+                "event", "add", "--title", "U", "--date", "2025", "--id", "e1",
+            ][..],
+            "event id e1",
+        ),
+        (
+            &["source", "add", "Other", "--id", "w1"][..],
+            "source id w1",
+        ),
+    ] {
+        let err = env.fail(2, args);
+        assert!(
+            err.contains(&format!("{what} is taken by a retracted"))
+                && err.contains("(typo)")
+                && err.contains("give another id"),
+            "{args:?}: {err}"
+        );
+        testenv::assert_one_error_line(&err);
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused command wrote something"
+    );
+    // The spelling the error names is free.
+    assert_eq!(env.run_ok(["actor", "add", "Foo Bar"]), "foo-bar-2\n");
+    assert_eq!(env.run_ok(["actor", "add", "Lower"]), "lower-2\n");
+}
+
+/// After `retract wrong-person` and `retract hoax-wire`, `claims` and
+/// `contradictions` showed the claimant and the verdict's source as if
+/// they were live, and their JSON gave no sign; `claim show` marked only
+/// the verdict's source. Every listing now marks them `(retracted)`, and
+/// the JSON adds `claimant_retracted` and `verdict_by_retracted`.
+#[test]
+fn listings_mark_a_retracted_claimant_and_verdict_source() {
+    let env = TestEnv::new().with_now(LOADED);
+    for args in [
+        &["actor", "add", "Wrong Person"][..],
+        &["actor", "add", "Anna Real"],
+        &["source", "add", "Hoax Wire"],
+        &["source", "add", "Reuters"],
+        &[
+            "claim",
+            "add",
+            "--by",
+            "Wrong Person",
+            "--text",
+            "It was fine",
+            "--date",
+            "2025-11",
+            "--id",
+            "w1",
+            "--source",
+            "Reuters",
+            "--subject",
+            "dead",
+            "--value",
+            "3",
+        ],
+        &[
+            "claim",
+            "add",
+            "--by",
+            "Anna Real",
+            "--text",
+            "Ten died",
+            "--date",
+            "2025-11",
+            "--id",
+            "a1",
+            "--source",
+            "Reuters",
+            "--subject",
+            "dead",
+            "--value",
+            "10",
+        ],
+        &["claim", "rate", "a1", "confirmed", "--by", "Hoax Wire"],
+    ] {
+        env.run_ok(args);
+    }
+    let unmarked = |env: &TestEnv, as_of: &[&str]| {
+        let claims = env.json([&["claims"][..], as_of].concat());
+        let w1 = rows(&claims).iter().find(|r| r["id"] == "w1").unwrap();
+        let a1 = rows(&claims).iter().find(|r| r["id"] == "a1").unwrap();
+        assert_eq!(w1["claimant_retracted"], false, "{claims}");
+        assert_eq!(a1["verdict_by_retracted"], false, "{claims}");
+        let table = env.run_ok([&["claims", "--format", "table"][..], as_of].concat());
+        let pairs = env.run_ok([&["contradictions", "--format", "table"][..], as_of].concat());
+        assert!(!table.contains("(retracted)") && !pairs.contains("(retracted)"));
+    };
+    unmarked(&env, &[]);
+    for id in ["wrong-person", "hoax-wire"] {
+        env.cmd()
+            .env("FACTLINE_NOW", RETRACTED)
+            .args(["retract", id, "--reason", "misidentified"])
+            .assert()
+            .success();
+    }
+
+    let table = env.run_ok(["claims", "--format", "table"]);
+    let line = table.lines().find(|l| l.contains("w1")).unwrap();
+    assert!(line.contains("Wrong Person (retracted)"), "{table}");
+    let line = table.lines().find(|l| l.contains("a1")).unwrap();
+    assert!(!line.contains("(retracted)"), "{table}");
+    // JSON: the names as they were, and whether each was retracted.
+    let claims = env.json(["claims"]);
+    let w1 = rows(&claims).iter().find(|r| r["id"] == "w1").unwrap();
+    let a1 = rows(&claims).iter().find(|r| r["id"] == "a1").unwrap();
+    assert_eq!(
+        (&w1["claimant"], &w1["claimant_retracted"]),
+        (&Value::from("Wrong Person"), &Value::from(true))
+    );
+    assert_eq!(
+        (&a1["verdict_by"], &a1["verdict_by_retracted"]),
+        (&Value::from("Hoax Wire"), &Value::from(true))
+    );
+    assert_eq!(a1["claimant_retracted"], false);
+    assert_eq!(w1["verdict_by_retracted"], false);
+
+    let pairs = env.run_ok(["contradictions", "--format", "table"]);
+    assert!(
+        pairs.contains("Wrong Person (retracted) (Nov 2025)"),
+        "{pairs}"
+    );
+    let csv = env.run_ok(["contradictions", "--format", "csv"]);
+    assert!(csv.contains(",Wrong Person (retracted),"), "{csv}");
+    assert!(!csv.contains("Anna Real (retracted)"), "{csv}");
+    let json = env.json(["contradictions"]);
+    let row = &rows(&json)[0];
+    let (w, a) = match row["a"]["id"] == "w1" {
+        true => (&row["a"], &row["b"]),
+        false => (&row["b"], &row["a"]),
+    };
+    assert_eq!(
+        (&w["claimant"], &w["claimant_retracted"]),
+        (&Value::from("Wrong Person"), &Value::from(true))
+    );
+    assert_eq!(a["claimant_retracted"], false);
+
+    // `claim show` marks the claimant as it marks the verdict's source.
+    let shown = env.json(["claim", "show", "w1"]);
+    assert_eq!(shown["claimant"], "Wrong Person (retracted)");
+    assert_eq!(shown["claimant_retracted"], true);
+    let shown = env.json(["claim", "show", "a1"]);
+    assert_eq!(shown["verdict_by"], "Hoax Wire (retracted)");
+    assert_eq!(shown["verdict_by_retracted"], true);
+    let opposed = shown["contradictions"][0]["claimant_retracted"].clone();
+    assert_eq!(opposed, true, "{shown}");
+    let text = env.run_ok(["claim", "show", "a1", "--format", "table"]);
+    assert!(
+        text.contains("w1 (quantity): Wrong Person (retracted), 3"),
+        "{text}"
+    );
+    // The claims CSV still gives them as their ids, for import.
+    let csv = env.run_ok(["claims", "--format", "csv"]);
+    assert!(
+        csv.contains(",wrong-person,") && csv.contains(",hoax-wire,"),
+        "{csv}"
+    );
+    // Before the retraction, nothing is marked.
+    unmarked(&env, &["--as-of", BEFORE]);
+}

@@ -10,7 +10,7 @@ use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Actor, ActorKind, Date, Meta, Role};
 use crate::output::{join, print_detail, print_rows, Row};
 use crate::query::{self, Filter, Window};
-use crate::resolve::{find_actor, require_actor, unused_id, Lookup};
+use crate::resolve::{find_actor, require_actor, retracted_record, unused_id, Lookup};
 use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, command: ActorCommand) -> Result<()> {
@@ -221,7 +221,7 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
     let kind: ActorKind = keyword(&args.kind)?;
     let store = ctx.open(Access::Write)?;
     for spelling in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
-        match find_actor(&store, spelling)? {
+        match find_spelling(&store, spelling)? {
             Lookup::Found(existing) => {
                 return Err(Error::bad_input(format!(
                     "{} already names actor {} ({})",
@@ -244,9 +244,7 @@ fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
     }
     let id = match given_id {
         Some(id) => {
-            if store.get::<Actor>(id)?.is_some() {
-                return Err(Error::bad_input(format!("actor id {id} is taken")));
-            }
+            crate::cmd::refuse_taken_id::<Actor>(&store, "actor", id)?;
             id.to_string()
         }
         None => unused_id(|id| Ok(store.get::<Actor>(id)?.is_some()), &slug(name))?,
@@ -407,7 +405,7 @@ fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
     let alias = model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut actor = require_actor(&store, actor)?;
-    if let Lookup::Found(other) = find_actor(&store, alias)? {
+    if let Lookup::Found(other) = find_spelling(&store, alias)? {
         if other.id == actor.id {
             crate::notice(format!("{} already finds {}", quoted(alias), actor.name));
             return crate::output::print_line(&actor.id);
@@ -488,9 +486,33 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
     crate::output::print_saved(&actor.id)
 }
 
+/// What `spelling`, a name or alias given to an actor, finds (see
+/// [`find_actor`]). A retracted actor's id as typed means that actor when
+/// no live actor has it as a name (the CSV forms write a retracted actor
+/// so, and an import reads it so): it cannot name another, and the error
+/// names the spelling to use instead, as `source add` does.
+fn find_spelling(store: &Store, spelling: &str) -> Result<Lookup<Actor>> {
+    find_actor(store, spelling).or_else(|error| {
+        let spelling = model::trimmed(spelling);
+        match store.get::<Actor>(spelling)? {
+            Some(actor)
+                if actor.meta.retracted.is_some()
+                    && store.actors_named(&fold(spelling))?.is_empty() =>
+            {
+                Err(Error::bad_input(format!(
+                    "{}; an actor cannot be named by that id: {}",
+                    retracted_record("actor", &actor),
+                    crate::cmd::naming_instead_of_id(spelling, &actor.name)
+                )))
+            }
+            _ => Err(error),
+        }
+    })
+}
+
 /// Refuses a spelling that already names another actor.
 fn check_spelling_free(store: &Store, spelling: &str, own_id: &str) -> Result<()> {
-    if let Lookup::Found(other) = find_actor(store, spelling)? {
+    if let Lookup::Found(other) = find_spelling(store, spelling)? {
         if other.id != own_id {
             return Err(Error::bad_input(format!(
                 "{} already names actor {} ({})",

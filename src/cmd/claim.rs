@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::{ClaimAddArgs, ClaimCommand, ClaimsArgs};
 use crate::cmd::contradictions::{reasons, Side};
 use crate::cmd::event::{add_link, Participants};
-use crate::cmd::{keyword, parse_user_date, Ctx, Format, Names};
+use crate::cmd::{keyword, marked, parse_user_date, Ctx, Format, Names};
 use crate::error::{quoted, Error, Result};
 use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
@@ -52,16 +52,18 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     if let Some(quote) = &args.quote {
         model::validate_note("quote", quote, 10_000).map_err(Error::bad_input)?;
     }
-    let quantity = match (&args.subject, args.value) {
+    // clap requires a subject and a value together, and a unit with them.
+    let quantity = match (&args.subject, &args.value) {
         (Some(subject), Some(value)) => {
-            let subject = model::one_line("--subject", subject, 200).map_err(Error::bad_input)?;
-            if !value.is_finite() {
-                return Err(Error::bad_input("--value must be a finite number"));
-            }
+            let subject = model::one_line("--subject", subject, model::MAX_QUANTITY_CHARS)
+                .map_err(Error::bad_input)?;
+            let value = model::parse_value("--value", value).map_err(Error::bad_input)?;
+            let unit = model::trimmed(args.unit.as_deref().unwrap_or_default());
+            model::validate_unit("--unit", unit).map_err(Error::bad_input)?;
             Some(Quantity {
                 subject: subject.to_string(),
                 value,
-                unit: model::trimmed(args.unit.as_deref().unwrap_or_default()).to_string(),
+                unit: unit.to_string(),
             })
         }
         _ => None,
@@ -101,9 +103,7 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
     let supports = related(&args.supports)?;
     let id = match given_id {
         Some(id) => {
-            if store.get::<Claim>(id)?.is_some() {
-                return Err(Error::bad_input(format!("claim id {id} is taken")));
-            }
+            crate::cmd::refuse_taken_id::<Claim>(&store, "claim", id)?;
             id.to_string()
         }
         None => {
@@ -231,6 +231,9 @@ pub struct ClaimRow {
     pub earliest: Option<String>,
     pub latest: Option<String>,
     pub claimant: String,
+    /// Whether the claimant has been retracted since (the table marks it
+    /// `(retracted)`).
+    pub claimant_retracted: bool,
     pub text: String,
     pub quote: Option<String>,
     pub subject: Option<String>,
@@ -238,6 +241,8 @@ pub struct ClaimRow {
     pub unit: Option<String>,
     pub verdict: Verdict,
     pub verdict_by: Option<String>,
+    /// Whether the verdict's source has been retracted since.
+    pub verdict_by_retracted: bool,
     pub verdict_note: String,
     /// Event ids and actor names the claim is about (retracted events and
     /// actors left out, but retracted actors in the claims CSV, which
@@ -274,6 +279,7 @@ impl ClaimRow {
                 .and_then(|d| d.latest())
                 .map(|d| d.to_string()),
             claimant: names.actor(&claim.claimant)?,
+            claimant_retracted: names.actor_retracted(&claim.claimant)?,
             text: claim.text.clone(),
             quote: claim.quote.clone(),
             subject: claim.quantity.as_ref().map(|q| q.subject.clone()),
@@ -283,6 +289,10 @@ impl ClaimRow {
             verdict_by: match &claim.verdict_by {
                 Some(id) => Some(names.source(id)?),
                 None => None,
+            },
+            verdict_by_retracted: match &claim.verdict_by {
+                Some(id) => names.source_retracted(id)?,
+                None => false,
             },
             verdict_note: claim.verdict_note.clone(),
             about,
@@ -344,7 +354,7 @@ impl Row for ClaimRow {
             vec!["date", "claimant", "text", "value", "verdict", "!", "id"],
             vec![
                 date,
-                self.claimant.clone(),
+                marked(self.claimant.clone(), self.claimant_retracted),
                 self.text.clone(),
                 value,
                 self.verdict.to_string(),
@@ -391,7 +401,7 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     let subject = args
         .subject
         .as_deref()
-        .map(|s| model::one_line("--subject", s, 200))
+        .map(|s| model::one_line("--subject", s, model::MAX_QUANTITY_CHARS))
         .transpose()
         .map_err(Error::bad_input)?
         .map(crate::model::names::fold);
@@ -515,7 +525,7 @@ impl Opposed {
             "{} ({}): {}, {}",
             self.claim.id,
             self.reasons.join(", "),
-            self.claim.claimant,
+            self.claim.claimant_shown(),
             self.claim.summary()
         )
     }
@@ -566,11 +576,7 @@ fn lines<T>(items: &[T], line: impl Fn(&T) -> String) -> String {
 /// on the word of a source the user no longer trusts.
 fn rater(names: &mut Names, source: &str) -> Result<String> {
     let name = names.source(source)?;
-    Ok(if names.source_retracted(source)? {
-        format!("{name} (retracted)")
-    } else {
-        name
-    })
+    Ok(marked(name, names.source_retracted(source)?))
 }
 
 fn show(ctx: &Ctx, id: &str) -> Result<()> {
@@ -617,7 +623,9 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
             ratings.push(rating);
         }
     }
+    // Marked in every form, as the verdict's source always was.
     let mut row = ClaimRow::new(&claim, &mut names, contradicted)?;
+    row.claimant = marked(row.claimant, row.claimant_retracted);
     if let Some(source) = &claim.verdict_by {
         row.verdict_by = Some(rater(&mut names, source)?);
     }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::cmd::claim::live_claims;
-use crate::cmd::{Ctx, Names};
+use crate::cmd::{marked, Ctx, Names};
 use crate::error::Result;
 use crate::model::{self, Claim, Conflict};
 use crate::output::{join, print_rows, Row};
@@ -42,6 +42,9 @@ pub fn reasons(why: &[Conflict]) -> Vec<String> {
 pub struct Side {
     pub id: String,
     pub claimant: String,
+    /// Whether the claimant has been retracted since (the table and the
+    /// CSV mark it `(retracted)`).
+    pub claimant_retracted: bool,
     text: String,
     date: Option<String>,
     /// The date as tables show it (`Nov 2025`).
@@ -58,6 +61,7 @@ impl Side {
         Ok(Side {
             id: claim.id.clone(),
             claimant: names.actor(&claim.claimant)?,
+            claimant_retracted: names.actor_retracted(&claim.claimant)?,
             text: claim.text.clone(),
             date: claim.date.as_ref().map(|d| d.to_string()),
             shown_date: claim.date.as_ref().map(|d| d.human()).unwrap_or_default(),
@@ -74,7 +78,7 @@ impl Side {
     fn cells(&self) -> Vec<String> {
         vec![
             self.id.clone(),
-            self.claimant.clone(),
+            self.claimant_shown(),
             self.date.clone().unwrap_or_default(),
             self.value.map(model::format_value).unwrap_or_default(),
             self.unit.clone().unwrap_or_default(),
@@ -86,10 +90,15 @@ impl Side {
     /// claim has one), what it says, sources.
     fn table_cells(&self) -> Vec<String> {
         let claimant = match self.shown_date.as_str() {
-            "" => self.claimant.clone(),
-            date => format!("{} ({date})", self.claimant),
+            "" => self.claimant_shown(),
+            date => format!("{} ({date})", self.claimant_shown()),
         };
         vec![claimant, self.summary(), join(&self.sources)]
+    }
+
+    /// The claimant's name, marked `(retracted)` when retracted since.
+    pub fn claimant_shown(&self) -> String {
+        marked(self.claimant.clone(), self.claimant_retracted)
     }
 
     /// "700000 minors", or the text when the claim gives no number.

@@ -227,9 +227,7 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
     }
     let id = match given_id {
         Some(id) => {
-            if store.get::<Event>(id)?.is_some() {
-                return Err(Error::bad_input(format!("event id {id} is taken")));
-            }
+            crate::cmd::refuse_taken_id::<Event>(&store, "event", id)?;
             id.to_string()
         }
         None => unused_id(

@@ -1016,8 +1016,9 @@ impl Given {
 
     /// A claims row's quantity: its subject, value and unit cells, where
     /// the header gives them, else those of `old`, the quantity of the
-    /// claim it updates. `Err` when a subject is left without a value or
-    /// a value without a subject.
+    /// claim it updates. `Err` when a subject is left without a value, a
+    /// value without a subject, or a unit without both (a claim without a
+    /// number keeps no unit, so the unit would be lost).
     fn quantity(
         &self,
         row: &tabular::ClaimRow,
@@ -1036,6 +1037,8 @@ impl Given {
             false => old.map(|q| q.unit.clone()).unwrap_or_default(),
         };
         match (subject, value) {
+            // A unit alone would be lost: a claim without a number has none.
+            (None, None) if !unit.is_empty() => Err("a unit needs a subject and a value".into()),
             (None, None) => Ok(None),
             (None, Some(_)) => Err("a value needs a subject".into()),
             (Some(_), None) => Err("a subject needs a value".into()),

@@ -354,6 +354,11 @@ impl<'s> Names<'s> {
         Ok(self.actor_entry(id)?.0.clone())
     }
 
+    /// Whether the actor with this id is retracted (an unknown id is not).
+    pub fn actor_retracted(&mut self, id: &str) -> Result<bool> {
+        Ok(self.actor_entry(id)?.1)
+    }
+
     fn actor_entry(&mut self, id: &str) -> Result<&(String, bool)> {
         if !self.actors.contains_key(id) {
             let entry = match self.store.get::<Actor>(id)? {
@@ -526,6 +531,59 @@ impl<'s> Names<'s> {
 
     pub fn sources(&mut self, links: &[crate::model::SourceLink]) -> Result<Vec<String>> {
         links.iter().map(|l| self.source(&l.source)).collect()
+    }
+}
+
+/// A name as a listing shows it: followed by `(retracted)` when its actor
+/// or source was retracted since, as source chains mark one. A fact keeps
+/// its claimant and its verdict's source, but on the word of a record the
+/// user no longer trusts.
+pub fn marked(name: String, retracted: bool) -> String {
+    match retracted {
+        true => format!("{name} (retracted)"),
+        false => name,
+    }
+}
+
+/// Refuses `--id ID` for a new record of kind `what` when a record of
+/// that kind has the id. A retracted record keeps its id (`history` shows
+/// it under that id), and the error says so, with why.
+pub fn refuse_taken_id<R: crate::store::Record>(store: &Store, what: &str, id: &str) -> Result<()> {
+    let Some(record) = store.get::<R>(id)? else {
+        return Ok(());
+    };
+    Err(Error::bad_input(match &record.meta().retracted {
+        Some(reason) => format!(
+            "{what} id {id} is taken by a retracted {what} ({reason}); \
+             `factline history {id}` shows it; give another id"
+        ),
+        None => format!("{what} id {id} is taken"),
+    }))
+}
+
+/// How to name a new actor or source what `input` says, when `input` as
+/// typed is the id of a retracted record named `name`, and so means that
+/// record (the CSV forms write a retracted record as its id, and an import
+/// reads it so): by that name, when it is another spelling of `input`
+/// (`Axios` for `axios`), else by `input` with a capital (`Lower` for
+/// `lower`).
+pub fn naming_instead_of_id(input: &str, name: &str) -> String {
+    if name != input && crate::model::names::fold(name) == crate::model::names::fold(input) {
+        return format!("name it {}", quoted(name));
+    }
+    let mut capitalized = String::with_capacity(input.len());
+    let mut done = false;
+    for c in input.chars() {
+        if !done && c.is_lowercase() {
+            capitalized.extend(c.to_uppercase());
+            done = true;
+        } else {
+            capitalized.push(c);
+        }
+    }
+    match done {
+        true => format!("name it {}", quoted(&capitalized)),
+        false => "give it another name".to_string(),
     }
 }
 

@@ -83,9 +83,7 @@ fn add(
     refuse_taken_name(&store, name, None)?;
     let id = match id {
         Some(id) => {
-            if store.get::<Source>(id)?.is_some() {
-                return Err(Error::bad_input(format!("source id {id} is taken")));
-            }
+            crate::cmd::refuse_taken_id::<Source>(&store, "source", id)?;
             refuse_id_spelling_a_name(&store, id)?;
             id.to_string()
         }
@@ -113,17 +111,11 @@ fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()>
         (Lookup::Found(existing), _) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
             format!("source {} already exists as {}", quoted(name), existing.id),
         )),
-        (Lookup::Missing { .. }, Some(retracted)) => {
-            let spelling = if retracted.name != name {
-                format!("name it {}", quoted(&retracted.name))
-            } else {
-                "spell it with other capitals".to_string()
-            };
-            Err(Error::bad_input(format!(
-                "{}; a source cannot be named by that id: {spelling}",
-                retracted_record("source", &retracted)
-            )))
-        }
+        (Lookup::Missing { .. }, Some(retracted)) => Err(Error::bad_input(format!(
+            "{}; a source cannot be named by that id: {}",
+            retracted_record("source", &retracted),
+            crate::cmd::naming_instead_of_id(name, &retracted.name)
+        ))),
         _ => Ok(()),
     }
 }

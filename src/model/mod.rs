@@ -553,6 +553,132 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
+/// The most characters a quantity's subject and unit may have.
+pub const MAX_QUANTITY_CHARS: usize = 200;
+
+/// A claim's number as written (`--value`, the claims CSV's `value` cell,
+/// `what` in the error): a decimal number, kept exactly as written or
+/// refused. A quantity is stored as a 64-bit float, which holds any
+/// number of at most 15 significant digits (and some of 16 or 17); a
+/// number it would change (123456789012345678 into 123456789012345680,
+/// 1e-400 into 0) is refused rather than changed, since two claims that
+/// give different numbers contradict. `-0` is 0.
+pub fn parse_value(what: &str, text: &str) -> Result<f64, String> {
+    let text = trimmed(text);
+    let written = Decimal::parse(text)
+        .ok_or_else(|| format!("{what} {} is not a number", quote_value(text)))?;
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{what} {} is not a number", quote_value(text)))?;
+    if value.is_infinite() {
+        return Err(format!(
+            "{what} {text} is too large: a number is at most about 1.8e308"
+        ));
+    }
+    let stored = Decimal::parse(&format!("{value:e}")).expect("a float's own notation");
+    if stored != written {
+        if value == 0.0 {
+            return Err(format!(
+                "{what} {text} is too small: it would be stored as 0"
+            ));
+        }
+        let shown = match format_value(value) {
+            long if long.len() > 24 => format!("{value:e}"),
+            shown => shown,
+        };
+        return Err(format!(
+            "{what} {text} has more digits than a number keeps (it would be stored as \
+             {shown}); give at most 15 significant digits"
+        ));
+    }
+    Ok(if value == 0.0 { 0.0 } else { value })
+}
+
+/// A value as an error quotes it: as written, unless it holds characters
+/// that a plain number does not (then escaped, in double quotes).
+fn quote_value(text: &str) -> String {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic()) && !text.contains('"') {
+        text.to_string()
+    } else {
+        format!("{text:?}")
+    }
+}
+
+/// A decimal number, written `[+-]digits[.digits][(e|E)[+-]digits]`, as
+/// its sign, significant digits (no leading or trailing zeros) and the
+/// exponent of its first digit, so that two spellings of one number
+/// (`1.2e6`, `1200000`, `1200000.0`) are equal. Zero has no digits and
+/// no sign.
+#[derive(Debug, PartialEq)]
+struct Decimal {
+    negative: bool,
+    digits: Vec<u8>,
+    exponent: i64,
+}
+
+impl Decimal {
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+            None => (rest, None),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.len() + fraction.len() == 0 || !is_digits(whole) || !is_digits(fraction) {
+            return None;
+        }
+        // Saturated far beyond any float's exponent: such a number is too
+        // large or too small, which the float says.
+        let exponent: i64 = match exponent {
+            None => 0,
+            Some(e) => {
+                let (sign, digits) = match e.as_bytes().first() {
+                    Some(b'-') => (-1, &e[1..]),
+                    Some(b'+') => (1, &e[1..]),
+                    _ => (1, e),
+                };
+                if digits.is_empty() || !is_digits(digits) {
+                    return None;
+                }
+                sign * digits
+                    .bytes()
+                    .fold(0i64, |n, b| (n * 10 + i64::from(b - b'0')).min(1 << 40))
+            }
+        };
+        let all: Vec<u8> = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .map(|b| b - b'0')
+            .collect();
+        let Some(first) = all.iter().position(|&d| d != 0) else {
+            return Some(Decimal {
+                negative: false,
+                digits: Vec::new(),
+                exponent: 0,
+            });
+        };
+        let last = all.iter().rposition(|&d| d != 0).unwrap_or(first);
+        Some(Decimal {
+            negative,
+            digits: all[first..=last].to_vec(),
+            exponent: exponent + whole.len() as i64 - first as i64,
+        })
+    }
+}
+
+/// Checks a quantity's unit: none (empty), or one line as a subject is.
+pub fn validate_unit(what: &str, unit: &str) -> Result<(), String> {
+    match unit.is_empty() {
+        true => Ok(()),
+        false => validate_text(what, unit, MAX_QUANTITY_CHARS),
+    }
+}
+
 /// A position an actor holds, optionally of another actor and for a time span:
 /// "Special envoy" of `donald-trump` since 2025-01.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1017,5 +1143,47 @@ mod tests {
         let next = first.next(Stamp(50));
         assert_eq!(next.version, 2);
         assert_eq!(next.recorded_at, Stamp(100));
+    }
+
+    #[test]
+    fn a_value_is_kept_as_written_or_refused() {
+        for (text, value) in [
+            ("19500", 19500.0),
+            ("0.5", 0.5),
+            ("1.2e6", 1.2e6),
+            ("1200000.000", 1.2e6),
+            ("+.5", 0.5),
+            ("5.", 5.0),
+            ("-3", -3.0),
+            ("0.1", 0.1),
+            ("0.30000000000000004", 0.30000000000000004),
+            ("5e-324", 5e-324),
+            ("0e999999999999999999999", 0.0),
+            ("123456789012345", 123456789012345.0),
+        ] {
+            assert_eq!(parse_value("v", text), Ok(value), "{text}");
+        }
+        let zero = parse_value("v", "-0.000").unwrap();
+        assert!(zero == 0.0 && zero.is_sign_positive());
+        for text in [
+            "123456789012345678",
+            "0.1000000000000000000001",
+            "1e-400",
+            "1e400",
+            "1e99999999999999999999",
+            "",
+            ".",
+            "e5",
+            "1e",
+            "1e+",
+            "0x10",
+            "1_000",
+            "19,500",
+            "inf",
+            "NaN",
+            "--1",
+        ] {
+            assert!(parse_value("v", text).is_err(), "{text}");
+        }
     }
 }
