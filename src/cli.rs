@@ -280,6 +280,9 @@ pub enum Command {
     /// Full-text search over event titles and descriptions, claims and quotes,
     /// ignoring case and diacritics; best matches first.
     ///
+    /// A number is one word however its digits are grouped: 19500, 19,500,
+    /// 19.500 and "19 500" find each other.
+    ///
     /// Example: factline search "deported children"
     Search {
         /// The words to find.

@@ -211,9 +211,9 @@ pub fn dataset() -> Vec<Line> {
             title: "Trump and Putin meet in Alaska",
             date: "2025-08",
             kind: K::Meeting, status: S::Occurred, place: Some("Alaska"),
-            actors: &["donald-trump", "vladimir-putin"], sources: &["axios"],
+            actors: &["donald-trump", "vladimir-putin"], sources: &["digest"],
             tags: &["peace-talks"],
-            description: "Dmitriev told Axios the new plan builds on the principles agreed at this meeting in August.",
+            description: "Dmitriev stated that the new peace initiative builds on the principles Trump and Putin agreed at this meeting in August.",
         })],
         vec![event(E {
             id: "2025-saint-petersburg-meeting",
@@ -243,7 +243,7 @@ pub fn dataset() -> Vec<Line> {
             description: "Reported by Axios and confirmed by a US official. Dmitriev said his team spent the whole period 'huddled' with Witkoff and other members of Trump's team.",
         })],
         vec![event(E {
-            id: "2025-10-28-point-plan-drafted",
+            id: "2025-10-24-peace-plan-drafted",
             title: "US and Russian envoys draft a 28-point peace plan",
             date: "2025-10-24/2025-11-19",
             kind: K::Other, status: S::Reported, place: None,
@@ -403,7 +403,7 @@ fn claims() -> Vec<Claim> {
             by: "kirill-dmitriev",
             text: "The new initiative has better chances than earlier peace efforts",
             date: Some("2025-11"),
-            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            about_events: &["2025-10-24-peace-plan-drafted"], about_actors: none,
             sources: &["axios"], quote: None, quantity: None, contradicts: none,
         }),
         claim(C {
@@ -411,7 +411,7 @@ fn claims() -> Vec<Claim> {
             by: "kirill-dmitriev",
             text: "The peace initiative builds on the principles Trump and Putin agreed in Alaska, and would restore US-Russia ties and meet Russia's security concerns",
             date: Some("2025-11"),
-            about_events: &["2025-08-alaska-summit", "2025-10-28-point-plan-drafted"], about_actors: none,
+            about_events: &["2025-08-alaska-summit", "2025-10-24-peace-plan-drafted"], about_actors: none,
             sources: &["digest"],
             quote: Some("restore US-Russia ties"), quantity: None, contradicts: none,
         }),
@@ -428,7 +428,7 @@ fn claims() -> Vec<Claim> {
             by: "white-house",
             text: "Trump believes there is a chance to end the war if flexibility is shown",
             date: Some("2025-11"),
-            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            about_events: &["2025-10-24-peace-plan-drafted"], about_actors: none,
             sources: &["axios"],
             quote: Some("President Trump believes that there is a chance to end this senseless war if flexibility is shown."),
             quantity: None, contradicts: none,
@@ -438,9 +438,10 @@ fn claims() -> Vec<Claim> {
             by: "united-states",
             text: "The draft will evolve based on input from Ukraine and its European backers",
             date: Some("2025-11"),
-            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            about_events: &["2025-10-24-peace-plan-drafted"], about_actors: none,
             sources: &["axios"],
-            quote: Some("Both parties need to be practical and realistic"),
+            // Reported speech: the article quotes none of it.
+            quote: None,
             quantity: None, contradicts: none,
         }),
         claim(C {
@@ -448,7 +449,7 @@ fn claims() -> Vec<Claim> {
             by: "ukraine",
             text: "Ukraine knows the Americans are working on something but has not received the full proposal",
             date: Some("2025-11"),
-            about_events: &["2025-10-28-point-plan-drafted"], about_actors: none,
+            about_events: &["2025-10-24-peace-plan-drafted"], about_actors: none,
             sources: &["axios"],
             quote: Some("the Americans are working on something"),
             quantity: None, contradicts: none,
@@ -473,7 +474,10 @@ fn claims() -> Vec<Claim> {
             sources: &["isw"],
             quote: Some("from Ukraine"),
             quantity: Some(("minors-received-from-ukraine", 700_000.0, "minors")),
-            contradicts: &["ukraine-19500-deported-children"],
+            // Set against the "hundreds" claim, as Ukraine's 19,500 is; the
+            // article does not set the two figures against each other (two
+            // lower bounds of different counts).
+            contradicts: none,
         }),
         claim(C {
             id: "russia-took-only-hundreds-of-children",

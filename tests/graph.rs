@@ -1427,7 +1427,6 @@ fn the_full_graph_has_claims_with_claimants_subjects_sources_and_contradictions(
                     "russia-700000-minors-received",
                     "russia-took-only-hundreds-of-children"
                 ),
-                ("russia-700000-minors-received", claim),
                 ("russia-took-only-hundreds-of-children", claim),
             ],
             "{format}: the pairs `contradictions` lists"

@@ -1136,7 +1136,7 @@ fn claims_leave_out_a_retracted_event_and_claim_and_about_refuses_the_event() {
         "{err}"
     );
     // A live event still lists its claims.
-    let about = env.json(["claims", "--about", "2025-10-28-point-plan-drafted"]);
+    let about = env.json(["claims", "--about", "2025-10-24-peace-plan-drafted"]);
     assert_eq!(rows(&about).len(), 5, "{about}");
 }
 

@@ -859,3 +859,93 @@ fn an_edit_that_adds_and_removes_one_item_is_refused() {
         ["Minister → Ukraine (2025–2026)"]
     );
 }
+
+/// A number is one word to `search`, however its digits are grouped: the
+/// example's claims say "19,500" and "700,000", `claims` prints 19500 and
+/// 700000, and a fact-checker types either. Reported in bb18: `search
+/// 19500` found nothing, and `search "19,500"` looked for "19" and "500",
+/// finding the Türkiye meeting of "19 Nov".
+#[test]
+fn search_finds_a_number_however_its_digits_are_grouped() {
+    let env = example_env();
+    for query in [
+        "19500",
+        "19,500",
+        "19 500",
+        "19.500",
+        "19\u{202f}500",
+        "19’500",
+    ] {
+        // The claim, and the ISW report that gives the number too; not
+        // the meeting of 19 Nov.
+        assert_eq!(
+            hit_ids(&env.json(["search", query])),
+            [
+                "ukraine-19500-deported-children",
+                "2025-11-isw-deported-children-report"
+            ],
+            "{query:?}"
+        );
+    }
+    for query in ["700000", "700,000", "700 000"] {
+        let hits = hit_ids(&env.json(["search", query]));
+        assert_eq!(
+            hits[0], "russia-700000-minors-received",
+            "{query:?}: {hits:?}"
+        );
+    }
+
+    // In any field, with any of the separators, a number of several groups;
+    // groups of other lengths are other numbers, and a decimal part after
+    // another mark stays a word of its own.
+    let env = TestEnv::new();
+    for (id, title) in [
+        ("comma", "Budget of 1,250,000 dollars"),
+        ("stop", "Haushalt von 1.250.000 Dollar"),
+        ("space", "Budget de 1 250 000 dollars"),
+        ("thin", "Budget of 1\u{2009}250\u{2009}000"),
+        ("plain", "Budget of 1250000"),
+        ("decimal", "Rate of 1,250.75 percent"),
+        ("date", "Meeting on 19.11.2025"),
+        ("list", "Rooms 12, 250 and 1,2500"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            "2025-02-01",
+            "--id",
+            id,
+        ]);
+    }
+    let found = |query: &str| -> BTreeSet<String> {
+        let out = env.output(["--format", "json", "search", query]);
+        if out.status.code() == Some(1) {
+            return BTreeSet::new();
+        }
+        hit_ids(&serde_json::from_slice(&out.stdout).unwrap())
+            .into_iter()
+            .collect()
+    };
+    let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    let million = set(&["comma", "stop", "space", "thin", "plain"]);
+    for query in ["1250000", "1,250,000", "1.250.000", "1 250 000"] {
+        assert_eq!(found(query), million, "{query:?}");
+    }
+    assert_eq!(
+        found("1250"),
+        set(&["comma", "stop", "space", "thin", "plain", "decimal"])
+    );
+    assert_eq!(
+        hit_ids(&env.json(["search", "1,250.75"]))[0],
+        "decimal",
+        "both words and the phrase"
+    );
+    assert_eq!(found("75"), set(&["decimal"]));
+    // Not groups of three: the date's and the list's numbers stay apart.
+    assert_eq!(found("2025"), set(&["date"]));
+    assert_eq!(found("250"), set(&["list"]));
+    assert_eq!(found("2500"), set(&["list"]));
+}

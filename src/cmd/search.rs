@@ -94,8 +94,10 @@ impl Hits {
 /// for words. Two marks inside a word do not split it: an apostrophe
 /// ("Putin's" is "putin", its possessive `'s` dropped; "O'Brien" is
 /// "obrien"), and the full stops of an abbreviation of single letters
-/// ("U.S." is "us", as "US" is).
+/// ("U.S." is "us", as "US" is). A number is one word however its digits
+/// are grouped ([`join_digit_groups`]: "19,500" is "19500").
 fn words(text: &str) -> String {
+    let text = join_digit_groups(text);
     // `fold` reads apostrophes and full stops as spaces: join first.
     let mut joined = String::with_capacity(text.len());
     let mut run = String::new();
@@ -119,6 +121,72 @@ fn words(text: &str) -> String {
         }
     }
     out
+}
+
+/// The marks that group the digits of a number in the ways reports write
+/// them: a comma (19,500), a full stop (19.500), an apostrophe (19'500,
+/// 19’500) or a space, plain, no-break, narrow no-break, thin or figure
+/// (19 500).
+fn is_digit_group_mark(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}'
+    ) || is_apostrophe(c)
+}
+
+/// `text` with the marks that group a number's digits left out, so that
+/// "19,500", "19.500", "19 500" and "19500" are one word: a number's first
+/// group of one to three digits (not after a letter or digit) and each
+/// following group of exactly three digits, with the same mark before each,
+/// are joined. Anything else splits as before: "19.5", "19.11.2025", "1,2500"
+/// and a decimal part after another mark ("1,250.75" is "1250" and "75").
+fn join_digit_groups(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        // Most titles and descriptions: nothing to join, nothing to copy.
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let digits_at =
+        |i: usize, n: usize| (i..i + n).all(|k| chars.get(k).is_some_and(char::is_ascii_digit));
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number =
+            chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric());
+        if !starts_number {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while chars.get(end).is_some_and(char::is_ascii_digit) {
+            end += 1;
+        }
+        out.extend(&chars[i..end]);
+        if end - i <= 3 {
+            let mut mark = None;
+            while let Some(&c) = chars.get(end) {
+                let group = is_digit_group_mark(c)
+                    && mark.is_none_or(|m| m == c)
+                    && digits_at(end + 1, 3)
+                    && !chars.get(end + 4).is_some_and(char::is_ascii_digit);
+                if !group {
+                    break;
+                }
+                mark = Some(c);
+                out.extend(&chars[end + 1..end + 4]);
+                end += 4;
+                changed = true;
+            }
+        }
+        i = end;
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -264,6 +332,20 @@ mod tests {
             ("end. Start", "end start"),
             ("'quoted'", "quoted"),
             ("19.5 km", "19 5 km"),
+            ("19,500 children", "19500 children"),
+            ("19.500", "19500"),
+            ("19 500", "19500"),
+            ("19\u{202f}500", "19500"),
+            ("19’500", "19500"),
+            ("1,250,000 and 1 250 000", "1250000 and 1250000"),
+            ("1,250.75", "1250 75"),
+            ("1 250,750", "1250 750"),
+            ("19.11.2025", "19 11 2025"),
+            ("1,2500", "1 2500"),
+            ("2025,100", "2025 100"),
+            ("12, 250", "12 250"),
+            ("A1,234", "a1 234"),
+            ("x 1,234,", "x 1234"),
             ("s", "s"),
             ("'s", "s"),
             ("...", ""),
