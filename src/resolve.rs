@@ -4,7 +4,7 @@
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
     fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
-    may_be_misspelling, similarity, surname_words, LetterCounts,
+    may_be_misspelling, near_miss_forms, similarity, surname_words, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -529,13 +529,20 @@ fn consonants(spelling: &str) -> String {
         .collect()
 }
 
-/// The first three letters of a word and of its consonants: where a word's
-/// near misses are looked for.
-fn word_keys(word: &str) -> [String; 2] {
-    [
-        word.chars().take(3).collect(),
-        format!("~{}", consonants(word).chars().take(3).collect::<String>()),
-    ]
+/// The first three letters of a word's near-miss forms
+/// ([`near_miss_forms`]: `zaharova` meets `zakharova`) and of its
+/// consonants: where a word's near misses are looked for.
+fn word_keys(word: &str) -> Vec<String> {
+    let mut keys: Vec<String> = near_miss_forms(word)
+        .iter()
+        .map(|form| form.chars().take(3).collect())
+        .collect();
+    keys.dedup();
+    keys.push(format!(
+        "~{}",
+        consonants(word).chars().take(3).collect::<String>()
+    ));
+    keys
 }
 
 /// Every pair of distinct actors with spellings that are likely the same
@@ -544,7 +551,9 @@ fn word_keys(word: &str) -> [String; 2] {
 /// another or a near miss of it ([`is_likely_same_name`]).
 ///
 /// Whole spellings are compared within blocks: the first letters of the
-/// whole spelling, of its last word and of its consonants (so that a vowel
+/// near-miss forms of the whole spelling and of its last word
+/// ([`near_miss_forms`]: a letter dropped from the first four, so that
+/// `zaharova` meets `zakharova`) and of its consonants (so that a vowel
 /// inserted early, `umerov`/`umierov`, still meets), with the digits it
 /// holds (names with other numbers are other names), refined to longer
 /// prefixes of the same text while a block is large, so the cost stays near
@@ -586,11 +595,12 @@ fn similar_pairs(
     let mut blocks: std::collections::HashMap<String, Vec<(usize, String)>> = Default::default();
     for (n, (spelling, _)) in names.iter().enumerate() {
         let last = spelling.rsplit(' ').next().unwrap_or(spelling);
-        let keys = [
-            ("", spelling.clone()),
-            (" ", last.to_string()),
-            ("~", consonants(spelling)),
-        ];
+        // Each near-miss form of the spelling and of its last word: two
+        // spellings one edit apart in their first letters share one.
+        let mut keys: Vec<(&str, String)> = Vec::new();
+        keys.extend(near_miss_forms(spelling).into_iter().map(|f| ("", f)));
+        keys.extend(near_miss_forms(last).into_iter().map(|f| (" ", f)));
+        keys.push(("~", consonants(spelling)));
         for (tag, text) in keys {
             let key = format!(
                 "{tag}{}|{}",

@@ -346,6 +346,26 @@ pub fn may_be_misspelling(
     jaro_winkler - 0.05 >= 0.9 - MARGIN
 }
 
+/// Where a spelling's likely misspellings are looked for, when every pair
+/// of many names cannot be compared: the spelling itself, and the spelling
+/// with one of its first four letters dropped. Two spellings one edit apart
+/// in their first four letters (a letter left out, added, changed, or two
+/// swapped), where transliterations differ, have one form in common:
+/// `zakharova`/`zaharova` (`zaharova`), `khodorkovsky`/`hodorkovsky`,
+/// `mikhail`/`mihail`, `kasparov`/`kaparov` (`kaparov`); one edit further on
+/// leaves their first letters alike. Compared by their first letters, the
+/// forms of two such spellings meet, however many letters are compared.
+pub fn near_miss_forms(spelling: &str) -> Vec<String> {
+    let mut forms = vec![spelling.to_string()];
+    for (at, c) in spelling.char_indices().take(4) {
+        let form = format!("{}{}", &spelling[..at], &spelling[at + c.len_utf8()..]);
+        if !forms.contains(&form) {
+            forms.push(form);
+        }
+    }
+    forms
+}
+
 /// Words of a person's name that are not a surname alone (particles longer
 /// than three letters; shorter words never stand for a name, see [`name_word`]).
 const PARTICLES: &[&str] = &["bint", "della", "dello", "degli", "ould"];
@@ -553,6 +573,105 @@ mod tests {
         assert!(!is_likely_misspelling("axios", "axios"));
         assert!(!is_likely_misspelling("148th brigade", "147th brigade"));
         assert!(!is_likely_misspelling("actor 00008", "actor 00009"));
+    }
+
+    /// Transliterations differ in their first letters (kh or h, a letter
+    /// left out): the rule finds them alike, and their [`near_miss_forms`]
+    /// meet; names that only share letters stay apart.
+    #[test]
+    fn transliteration_variants_are_alike_and_meet() {
+        for (a, b) in [
+            ("zaharova", "zakharova"),
+            ("zaharova", "maria zakharova"),
+            ("hodorkovsky", "khodorkovsky"),
+            ("mihail", "mikhail"),
+            ("kaparov", "kasparov"),
+            ("dmitriyev", "dmitriev"),
+            ("umierov", "umerov"),
+            ("harkiv", "kharkiv"),
+        ] {
+            assert!(is_likely_same_name(a, b), "{a} / {b}");
+            let word = b.rsplit(' ').next().unwrap();
+            assert!(meet(a, word), "{a} / {word}");
+        }
+        for (a, b) in [
+            ("khan", "han"),
+            ("khalil", "halim"),
+            ("mikhail", "michael"),
+            ("kasparov", "karpov"),
+            ("hodorkovsky", "khodakovsky"),
+            ("zakharova", "zakharchenko"),
+            ("maria zakharova", "maria zaharchenko"),
+            ("sergei", "serhiy"),
+        ] {
+            assert!(!is_likely_same_name(a, b), "{a} / {b}");
+            assert!(!is_likely_same_name(b, a), "{b} / {a}");
+        }
+    }
+
+    /// Whether some forms of `a` and `b` begin with the same three letters.
+    fn meet(a: &str, b: &str) -> bool {
+        let keys = |s: &str| -> Vec<String> {
+            near_miss_forms(s)
+                .iter()
+                .map(|f| f.chars().take(3).collect())
+                .collect()
+        };
+        let kb = keys(b);
+        keys(a).iter().any(|k| kb.contains(k))
+    }
+
+    /// A spelling one edit from another in its first letters shares a form
+    /// with it; wherever the edit is, some of their forms begin alike.
+    #[test]
+    fn one_edit_apart_shares_a_near_miss_form() {
+        let alphabet = ['a', 'k', 'h', 'ł'];
+        for word in [
+            "zakharova",
+            "khodorkovsky",
+            "mikhail",
+            "łukaszenka",
+            "abc",
+            "ab",
+            "a",
+        ] {
+            let chars: Vec<char> = word.chars().collect();
+            let mut edits: Vec<(usize, String)> = Vec::new();
+            for i in 0..=chars.len() {
+                for c in alphabet {
+                    let mut v = chars.clone();
+                    v.insert(i, c);
+                    edits.push((i, v.into_iter().collect()));
+                }
+                if i < chars.len() {
+                    let mut v = chars.clone();
+                    v.remove(i);
+                    edits.push((i, v.iter().collect()));
+                    for c in alphabet {
+                        let mut v = chars.clone();
+                        v[i] = c;
+                        edits.push((i, v.into_iter().collect()));
+                    }
+                }
+                if i + 1 < chars.len() {
+                    let mut v = chars.clone();
+                    v.swap(i, i + 1);
+                    edits.push((i, v.into_iter().collect()));
+                }
+            }
+            let forms = near_miss_forms(word);
+            for (at, edit) in edits {
+                let shared = near_miss_forms(&edit).iter().any(|f| forms.contains(f));
+                assert!(shared || at >= 3, "{word} / {edit}");
+                assert!(meet(word, &edit), "{word} / {edit}");
+            }
+        }
+        assert_eq!(
+            near_miss_forms("zakharova"),
+            ["zakharova", "akharova", "zkharova", "zaharova", "zakarova"]
+        );
+        assert_eq!(near_miss_forms("ab"), ["ab", "b", "a"]);
+        assert_eq!(near_miss_forms(""), [""]);
     }
 
     #[test]
