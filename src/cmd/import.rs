@@ -578,6 +578,21 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             bad.len()
         )));
     }
+    // Rows that add an event beside its stored twin, named (as many as
+    // bad rows would be) before the summary counts them.
+    let twins = std::mem::take(&mut importer.stored_twins);
+    for twin in twins.iter().take(max_errors) {
+        crate::notice(format!(
+            "{label}:{}: new id {} has the date, title and actors of event {}, stored without an id of yours: added beside it (give the row the id {} to update that event instead)",
+            twin.line,
+            crate::error::quoted(&twin.id),
+            twin.stored,
+            twin.stored
+        ));
+    }
+    if twins.len() > max_errors {
+        crate::notice(format!("… and {} more such rows", twins.len() - max_errors));
+    }
     let counts = &mut importer.counts;
     counts.rejected = bad.len();
     let verb = if args.dry_run {
@@ -596,6 +611,15 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         counts.actors_created,
         counts.sources_created
     );
+    match twins.len() {
+        0 => {}
+        1 => message.push_str(
+            "; 1 of them has the date, title and actors of an event stored under another id",
+        ),
+        n => message.push_str(&format!(
+            "; {n} of them have the date, title and actors of an event stored under another id"
+        )),
+    }
     match counts.retracted {
         0 => {}
         1 => message.push_str("; 1 row names a retracted record, left retracted"),
@@ -1185,6 +1209,9 @@ struct Importer<'s> {
     titled: foldhash::HashMap<String, Vec<String>>,
     /// The ids of a row's sources while it is imported (see `event`).
     source_ids: Vec<String>,
+    /// Rows that added an event with a new id beside a stored event with
+    /// their date, title and actors (see `StoredTwin`).
+    stored_twins: Vec<StoredTwin>,
     /// Claims by the hash of their natural key (`Claim::natural_key`),
     /// which is what rows without an id match them by: every claim this
     /// import wrote, and the stored claims of the claimants in
@@ -1216,6 +1243,7 @@ impl<'s> Importer<'s> {
             given,
             titled: Default::default(),
             source_ids: Vec::new(),
+            stored_twins: Vec::new(),
             claim_keys: Default::default(),
             claimants_read: Default::default(),
             retracted_claims: None,
@@ -1402,6 +1430,11 @@ impl<'s> Importer<'s> {
             // A retraction is undone only on purpose, never by a re-import.
             self.counts.retracted += 1;
             return Ok(None);
+        }
+        if let (None, Some(id)) = (&existing, &row.id) {
+            if !(unknown_actors && (self.given.actors || row.in_text.actors)) {
+                self.note_stored_twin(bulk, &row, id, &actors)?;
+            }
         }
         if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
             // An earlier row would have created these names.
@@ -1707,6 +1740,60 @@ impl<'s> Importer<'s> {
             }
         }
         event.meta = old.meta.clone();
+        Ok(())
+    }
+
+    /// Notes a row that adds an event under its own new id `id` when a live
+    /// event stored before this import, with an id factline made for it
+    /// (it was added or imported without one), has the row's date, title
+    /// and actors (or date and title, in a sheet that gives no actors): most
+    /// likely the same event, which the row doubles (see `StoredTwin`).
+    fn note_stored_twin(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+        id: &str,
+        actors: &[String],
+    ) -> Result<()> {
+        // Such an event has the id factline would give the row, or that id
+        // with a number: none without the first (ids are never deleted).
+        let base = tabular::event_id_base(&row.date, &row.title);
+        if self.store.get::<Event>(&base)?.is_none() {
+            return Ok(());
+        }
+        // The events as stored before the import, then as it leaves them.
+        let (stored, wanted) = if self.given.actors || row.in_text.actors {
+            let natural = keys::natural_key_of(row.date.as_str(), &row.title, actors);
+            let dated = keys::dated_hash(&row.date.sort_key(), &natural);
+            let stored: Vec<String> = self
+                .store
+                .natural_candidates(&dated)
+                .collect::<Result<_>>()?;
+            (stored, natural)
+        } else {
+            let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+            (bulk.stored_events_dated(&row.date)?, wanted)
+        };
+        for stored in stored {
+            if stored == id || self.store.get::<Event>(&stored)?.is_none() {
+                continue;
+            }
+            let Some(event) = bulk.get::<Event>(&stored)? else {
+                continue;
+            };
+            let key = match self.given.actors || row.in_text.actors {
+                true => keys::natural_key(&event),
+                false => date_and_title(&event),
+            };
+            if event.meta.retracted.is_none() && key == wanted && id_made_by_factline(&event) {
+                self.stored_twins.push(StoredTwin {
+                    line: row.line,
+                    id: id.to_string(),
+                    stored,
+                });
+                break;
+            }
+        }
         Ok(())
     }
 
@@ -2231,6 +2318,31 @@ impl Shape {
             in_text: row.in_text,
             status_in_display: row.status_in_display,
         }
+    }
+}
+
+/// A row that added an event under a new id of its own while a live event
+/// stored without an id of the user's had its date, title and actors: most
+/// likely a sheet imported first without ids and again with them, which
+/// doubles each event. The import names each such row (a new id makes a
+/// new record, as promised, so the row is not refused) and counts them.
+struct StoredTwin {
+    line: u64,
+    id: String,
+    stored: String,
+}
+
+/// Whether an event's id is one factline made for it from its date and
+/// title (`2025-11-20-shelling-of-kharkiv`, `…-2`), as `event add` and an
+/// import give an event without an id: no id of the user's.
+fn id_made_by_factline(event: &Event) -> bool {
+    let base = tabular::event_id_base(&event.date, &event.title);
+    match event.id.strip_prefix(base.as_str()) {
+        Some("") => true,
+        Some(rest) => rest
+            .strip_prefix('-')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+        None => false,
     }
 }
 
