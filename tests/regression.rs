@@ -1550,3 +1550,84 @@ fn a_source_is_not_found_by_the_id_its_spelling_would_be_given() {
         assert_ne!(event["sources"][0], "!!!", "{event}");
     }
 }
+
+/// bb19 #02: a sheet imported without ids, then again with an `id` column
+/// added, adds every event a second time under its new id (a new id is a
+/// new record), and said nothing. Now each such row is named, with the
+/// stored event whose date, title and actors it has, by the import and by
+/// its dry run, and the summary counts them; an event the user gave an id
+/// of their own is another record, and no row names it.
+#[test]
+fn a_new_id_on_a_row_of_an_event_stored_without_one_is_named() {
+    let env = TestEnv::new();
+    env.write_file(
+        "v1.csv",
+        "date,title,kind,actors,place\n\
+         2025-11-20,Shelling of Kharkiv,military,Military Forces of Russia; Civilians (Ukraine),Kharkiv\n\
+         2025-11-22,Witkoff meets Dmitriev,meeting,Steve Witkoff; Kirill Dmitriev,Miami\n",
+    );
+    env.write_file(
+        "v2.csv",
+        "id,date,title,kind,actors,place\n\
+         KHA-1,2025-11-20,Shelling of Kharkiv,military,Military Forces of Russia; Civilians (Ukraine),Kharkiv\n\
+         MIA-1,2025-11-22,Witkoff meets Dmitriev,meeting,Steve Witkoff; Kirill Dmitriev,Miami\n",
+    );
+    env.run_ok(["-q", "import", "v1.csv"]);
+    let before = env.export_ndjson();
+    for dry_run in [true, false] {
+        let mut args = vec!["import", "v2.csv"];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let (_, stderr) = env.run_ok_with_stderr(&args);
+        for (line, id, stored) in [
+            (2, "KHA-1", "2025-11-20-shelling-of-kharkiv"),
+            (3, "MIA-1", "2025-11-22-witkoff-meets-dmitriev"),
+        ] {
+            let said = stderr
+                .lines()
+                .find(|l| l.contains(&format!("v2.csv:{line}:")))
+                .unwrap_or_else(|| panic!("no notice for line {line}: {stderr}"));
+            assert!(said.contains(id) && said.contains(stored), "{said}");
+        }
+        assert!(
+            stderr.contains("2 added, 0 updated, 0 unchanged"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "2 of them have the date, title and actors of an event stored under another id"
+            ),
+            "{stderr}"
+        );
+        if dry_run {
+            assert_eq!(env.export_ndjson(), before);
+        }
+    }
+    // Again: the rows are their own events now, and nothing is said.
+    let (_, stderr) = env.run_ok_with_stderr(["import", "v2.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("v2.csv:2:") && !stderr.contains("v2.csv:3:"),
+        "{stderr}"
+    );
+    // An event stored under an id of the user's (KHA-1) is another record:
+    // only the one stored without an id is named.
+    env.write_file(
+        "v3.csv",
+        "id,date,title,kind,actors,place\n\
+         KHA-2,2025-11-20,Shelling of Kharkiv,military,Military Forces of Russia; Civilians (Ukraine),Kharkiv\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", "v3.csv"]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    let said = stderr
+        .lines()
+        .find(|l| l.contains("v3.csv:2:"))
+        .unwrap_or_else(|| panic!("no notice for line 2: {stderr}"));
+    assert!(said.contains("2025-11-20-shelling-of-kharkiv"), "{said}");
+    assert!(!said.contains("KHA-1"), "{said}");
+    assert!(stderr.contains("1 of them has"), "{stderr}");
+}

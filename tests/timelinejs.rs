@@ -541,3 +541,115 @@ fn timelinejs_names_the_date_a_postponement_moved_the_event_from_and_only_then()
     );
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// bb19 #06: two events with one date, title and actors, told apart by
+/// their sources and descriptions (two strikes on Kharkiv on one day), are
+/// two rows of the sheet that read back as two events: into a new
+/// database, again into that one, and into the database they came from,
+/// which none of these imports changes. An exact copy of a row is still
+/// that row's event.
+#[test]
+fn two_events_with_one_date_title_and_actors_round_trip_through_the_sheet() {
+    let env = TestEnv::new();
+    for (source, note) in [
+        ("Suspilne", "Morning strike on Saltivka, 3 injured"),
+        ("Reuters", "Evening strike on the city centre, 1 killed"),
+    ] {
+        env.run_ok([
+            "-q",
+            "event",
+            "add",
+            "--title",
+            "Shelling of Kharkiv",
+            "--date",
+            "2025-11-20",
+            "--actor",
+            "Military Forces of Russia",
+            "--source",
+            source,
+            "--note",
+            note,
+        ]);
+    }
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let descriptions = |env: &TestEnv| {
+        let mut found: Vec<(String, String)> = timeline(env)
+            .iter()
+            .map(|e| {
+                (
+                    e["sources"][0].as_str().unwrap().to_string(),
+                    e["description"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+
+    let other = TestEnv::new();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("2 added, 0 updated, 0 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(descriptions(&other), descriptions(&env));
+    let copied = other.export_ndjson();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(other.export_ndjson(), copied);
+
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A row copied below is its event again, in a new database too.
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    let last = text.lines().last().unwrap().to_string();
+    let copied_row = env.write_file("copy.csv", &format!("{text}{last}\n"));
+    let (_, stderr) = env.run_ok_with_stderr(["import", copied_row.to_str().unwrap()]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 3 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    let third = TestEnv::new();
+    let (_, stderr) = third.run_ok_with_stderr(["import", copied_row.to_str().unwrap()]);
+    assert!(
+        summary(&stderr).contains("2 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(descriptions(&third), descriptions(&env));
+
+    // The second row edited is the event the first row does not give; the
+    // first row edited could mean either, and is a bad row.
+    let edited = text.replacen("1 killed", "2 killed", 1);
+    assert_ne!(edited, text);
+    other.write_file("second.csv", &edited);
+    let (_, stderr) = other.run_ok_with_stderr(["import", "second.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 1 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    let mut lines: Vec<&str> = edited.lines().collect();
+    let n = lines.len();
+    lines.swap(n - 2, n - 1);
+    other.write_file("first.csv", &(lines.join("\n") + "\n"));
+    let before_first = other.export_ndjson();
+    let edited_again = std::fs::read_to_string(other.path("first.csv"))
+        .unwrap()
+        .replacen("2 killed", "4 killed", 1);
+    other.write_file("first.csv", &edited_again);
+    let stderr = other.fail(2, ["import", "first.csv"]);
+    assert!(
+        stderr.contains("2 events have this date, title and actors ("),
+        "{stderr}"
+    );
+    assert_eq!(other.export_ndjson(), before_first);
+}

@@ -578,6 +578,21 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
             bad.len()
         )));
     }
+    // Rows that add an event beside its stored twin, named (as many as
+    // bad rows would be) before the summary counts them.
+    let twins = std::mem::take(&mut importer.stored_twins);
+    for twin in twins.iter().take(max_errors) {
+        crate::notice(format!(
+            "{label}:{}: new id {} has the date, title and actors of event {}, stored without an id of yours: added beside it (give the row the id {} to update that event instead)",
+            twin.line,
+            crate::error::quoted(&twin.id),
+            twin.stored,
+            twin.stored
+        ));
+    }
+    if twins.len() > max_errors {
+        crate::notice(format!("… and {} more such rows", twins.len() - max_errors));
+    }
     let counts = &mut importer.counts;
     counts.rejected = bad.len();
     let verb = if args.dry_run {
@@ -596,6 +611,15 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         counts.actors_created,
         counts.sources_created
     );
+    match twins.len() {
+        0 => {}
+        1 => message.push_str(
+            "; 1 of them has the date, title and actors of an event stored under another id",
+        ),
+        n => message.push_str(&format!(
+            "; {n} of them have the date, title and actors of an event stored under another id"
+        )),
+    }
     match counts.retracted {
         0 => {}
         1 => message.push_str("; 1 row names a retracted record, left retracted"),
@@ -1182,6 +1206,9 @@ struct Importer<'s> {
     titled: foldhash::HashMap<String, Vec<String>>,
     /// The ids of a row's sources while it is imported (see `event`).
     source_ids: Vec<String>,
+    /// Rows that added an event with a new id beside a stored event with
+    /// their date, title and actors (see `StoredTwin`).
+    stored_twins: Vec<StoredTwin>,
     /// Claims by the hash of their natural key (`Claim::natural_key`),
     /// which is what rows without an id match them by: every claim this
     /// import wrote, and the stored claims of the claimants in
@@ -1213,6 +1240,7 @@ impl<'s> Importer<'s> {
             given,
             titled: Default::default(),
             source_ids: Vec::new(),
+            stored_twins: Vec::new(),
             claim_keys: Default::default(),
             claimants_read: Default::default(),
             retracted_claims: None,
@@ -1353,28 +1381,40 @@ impl<'s> Importer<'s> {
             unknown_sources |= id.is_empty();
             sources.push(id);
         }
-        // The event the row means: by id, else live by natural key (or by
-        // date and title), else retracted by the same.
+        // The event the row means: by id, else among the live events with
+        // its natural key (or its date and title), else a retracted one
+        // with the same.
         let existing_id = match &row.id {
             Some(id) => Some(id.clone()),
             // A name that means no one yet: no event has these actors.
             None if self.given.actors && unknown_actors => None,
-            None if self.given.actors => {
-                dedup_in_place(&mut actors);
-                let natural = keys::natural_key_of(row.date.as_str(), &row.title, &actors);
-                match bulk.event_with_natural_key(&row.date, &natural)? {
-                    Some(id) => Some(id),
-                    None => retracted_event(bulk, &row.date, |e| keys::natural_key(e) == natural)?,
+            None => {
+                let (candidates, ambiguous, wanted) = if self.given.actors {
+                    dedup_in_place(&mut actors);
+                    let natural = keys::natural_key_of(row.date.as_str(), &row.title, &actors);
+                    let candidates = bulk.events_with_natural_key(&row.date, &natural)?;
+                    (candidates, Ambiguous::Actors, natural)
+                } else {
+                    let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+                    let (candidates, ambiguous) =
+                        self.events_with_date_and_title(bulk, &row, &actors)?;
+                    (candidates, ambiguous, wanted)
+                };
+                let known = !unknown_actors && !unknown_sources;
+                match self.which_event(bulk, &row, &actors, &sources, known, candidates)? {
+                    Which::One(id) => Some(id),
+                    Which::Several(ids) => {
+                        self.source_ids = sources;
+                        return Ok(Some(ambiguous.message(&ids)));
+                    }
+                    Which::None if self.given.actors => {
+                        retracted_event(bulk, &row.date, |e| keys::natural_key(e) == wanted)?
+                    }
+                    Which::None => {
+                        retracted_event(bulk, &row.date, |e| date_and_title(e) == wanted)?
+                    }
                 }
             }
-            None => match self.event_with_date_and_title(bulk, &row, &actors)? {
-                Ok(Some(id)) => Some(id),
-                Ok(None) => {
-                    let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
-                    retracted_event(bulk, &row.date, |e| date_and_title(e) == wanted)?
-                }
-                Err(ambiguous) => return Ok(Some(ambiguous)),
-            },
         };
         let (existing, earlier) = match &existing_id {
             Some(id) => bulk.get_with_row::<Event>(id)?,
@@ -1387,6 +1427,11 @@ impl<'s> Importer<'s> {
             // A retraction is undone only on purpose, never by a re-import.
             self.counts.retracted += 1;
             return Ok(None);
+        }
+        if let (None, Some(id)) = (&existing, &row.id) {
+            if !(unknown_actors && (self.given.actors || row.in_text.actors)) {
+                self.note_stored_twin(bulk, &row, id, &actors)?;
+            }
         }
         if let (Some(earlier), Some(id)) = (earlier, &existing_id) {
             // An earlier row would have created these names.
@@ -1425,8 +1470,7 @@ impl<'s> Importer<'s> {
                 |id| taken(bulk, keys::EVENT, id),
             )?,
         };
-        let (group, kind, in_text) = (row.group, row.kind, row.in_text);
-        let status_in_display = row.status_in_display;
+        let shape = Shape::of(&row);
         let mut event = Event {
             id: id.clone(),
             title: row.title,
@@ -1442,55 +1486,7 @@ impl<'s> Importer<'s> {
         };
         match existing {
             Some(old) => {
-                // The lists a TimelineJS Text gave are given too. The
-                // retracted actors and sources, which a row does not show
-                // (factline's exports leave them out, as every listing
-                // does), stay. So is a status its Display Date gave.
-                let given = Given {
-                    actors: self.given.actors || in_text.actors,
-                    sources: self.given.sources || in_text.sources,
-                    status: self.given.status || status_in_display,
-                    ..self.given
-                };
-                given.keep_absent(&mut event, &old);
-                if given.actors {
-                    event.actors = keep_retracted(
-                        &event.actors,
-                        &old.actors,
-                        |id| id,
-                        |id| is_retracted::<Actor>(bulk, id),
-                    )?;
-                }
-                if given.sources {
-                    event.sources = keep_retracted(
-                        &event.sources,
-                        &old.sources,
-                        |l| &l.source,
-                        |id| is_retracted::<Source>(bulk, id),
-                    )?;
-                }
-                // Tags that fold alike are one (a row's are read so): an
-                // event stored before that, with `Peace` and `peace`, is
-                // not changed by a row that only says so (its own export).
-                if event.tags != old.tags
-                    && event.tags.len() < old.tags.len()
-                    && event.tags == crate::model::names::distinct_tags(&old.tags)
-                {
-                    event.tags.clone_from(&old.tags);
-                }
-                // A TimelineJS Group that names a kind gives the kind, and
-                // leaves the tags as stored (one that does not is a tag).
-                if group == Some(tabular::Group::Kind) {
-                    event.kind = kind;
-                    event.tags.clone_from(&old.tags);
-                }
-                // A CSV row carries no link details: keep those already recorded.
-                for link in &mut event.sources {
-                    if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
-                        *link = known.clone();
-                    }
-                }
-                event.meta = old.meta.clone();
+                self.onto_stored(bulk, &mut event, &old, shape)?;
                 if event == old {
                     // A copy of an earlier row, or a row that changes
                     // nothing: unchanged.
@@ -1519,24 +1515,24 @@ impl<'s> Importer<'s> {
         Ok(None)
     }
 
-    /// For a sheet without an actors column, the live event a row without
-    /// an id means: the one with its date and title, whatever its actors.
-    /// `Err(what is wrong)` when several have them.
+    /// For a sheet without an actors column, the live events a row without
+    /// an id may mean: those with its date and title, whatever their
+    /// actors; with how to say that several are too many.
     ///
     /// A TimelineJS Text's Actors paragraph (`actors`, the ids of its
     /// names, "" for a name that means no one yet) says which of several:
-    /// the one whose live actors (the sheet shows no retracted one) are
+    /// those whose live actors (the sheet shows no retracted one) are
     /// those names. Without such an event, a row names the one event with
     /// its date and title that no earlier row of the file gave, with other
     /// actors (so a sheet changes an event's actors), or a new event: two
     /// rows of one sheet with a date and title and different actors are
     /// two events, as they would be with an actors column.
-    fn event_with_date_and_title(
+    fn events_with_date_and_title(
         &mut self,
         bulk: &mut Bulk,
         row: &EventRow,
         actors: &[String],
-    ) -> Result<std::result::Result<Option<String>, String>> {
+    ) -> Result<(Vec<String>, Ambiguous)> {
         let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
         let mut candidates = bulk.stored_events_dated(&row.date)?;
         candidates.extend(self.titled.get(&wanted).into_iter().flatten().cloned());
@@ -1553,53 +1549,249 @@ impl<'s> Importer<'s> {
         if found.is_empty() && self.given.timelinejs {
             found = self.event_with_bounds_and_title(bulk, row)?;
         }
-        if row.in_text.actors && !found.is_empty() {
-            let mut named: Vec<&str> = actors.iter().map(String::as_str).collect();
-            named.sort_unstable();
-            named.dedup();
-            let (mut same, mut others) = (Vec::new(), Vec::new());
-            for id in found {
-                let (Some(event), earlier) = bulk.get_with_row::<Event>(&id)? else {
-                    continue;
-                };
-                let mut live = Vec::with_capacity(event.actors.len());
-                for actor in &event.actors {
-                    if !is_retracted::<Actor>(bulk, actor)? {
-                        live.push(actor.as_str());
-                    }
-                }
-                live.sort_unstable();
-                live.dedup();
-                if live == named {
-                    same.push(id);
-                } else if earlier.is_none() {
-                    others.push(id);
+        if !row.in_text.actors || found.is_empty() {
+            return Ok((
+                found,
+                Ambiguous::DateAndTitle {
+                    none_with_actors: false,
+                },
+            ));
+        }
+        let mut named: Vec<&str> = actors.iter().map(String::as_str).collect();
+        named.sort_unstable();
+        named.dedup();
+        let (mut same, mut others) = (Vec::new(), Vec::new());
+        for id in found {
+            let (Some(event), earlier) = bulk.get_with_row::<Event>(&id)? else {
+                continue;
+            };
+            let mut live = Vec::with_capacity(event.actors.len());
+            for actor in &event.actors {
+                if !is_retracted::<Actor>(bulk, actor)? {
+                    live.push(actor.as_str());
                 }
             }
-            if same.len() > 1 {
-                return Ok(Err(format!(
-                    "{} events have this date, title and actors ({}): give the row an id to say which",
-                    same.len(),
-                    same.join(", ")
-                )));
+            live.sort_unstable();
+            live.dedup();
+            if live == named {
+                same.push(id);
+            } else if earlier.is_none() {
+                others.push(id);
             }
-            found = match same.is_empty() {
-                true => others,
-                false => same,
-            };
         }
-        if found.len() > 1 {
-            let which = match row.in_text.actors {
-                true => ", none with these actors",
-                false => "",
-            };
-            return Ok(Err(format!(
-                "{} events have this date and title ({}){which}: give the row an id, or the file an actors column, to say which",
-                found.len(),
-                found.join(", ")
-            )));
+        Ok(match same.is_empty() {
+            true => (
+                others,
+                Ambiguous::DateAndTitle {
+                    none_with_actors: true,
+                },
+            ),
+            false => (same, Ambiguous::Actors),
+        })
+    }
+
+    /// Which of `candidates`, the live events with a row's date, title and
+    /// actors (or date and title), a row without an id means.
+    ///
+    /// One that the row leaves as it is, if any (`known`: every name of
+    /// the row means someone already, or no stored event could be left so):
+    /// so a row finds its event among several by its other fields, and an
+    /// exact copy of an earlier row is that row's event. Else the one that
+    /// no earlier row of the file gave, which the row updates; several such
+    /// are too many (the row must give an id). An event an earlier row gave
+    /// with other fields is, in a TimelineJS sheet, another event (the sheet
+    /// has no id column to tell two strikes on one city on one day apart:
+    /// factline's own export writes them so), and in other files that
+    /// event given twice, a bad row naming the earlier line.
+    fn which_event(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+        actors: &[String],
+        sources: &[String],
+        known: bool,
+        candidates: Vec<String>,
+    ) -> Result<Which> {
+        let mut fresh = Vec::with_capacity(candidates.len());
+        let mut given_before = None;
+        for id in &candidates {
+            match bulk.get_with_row::<Event>(id)?.1 {
+                None => fresh.push(id.clone()),
+                Some(_) => {
+                    given_before.get_or_insert_with(|| id.clone());
+                }
+            }
         }
-        Ok(Ok(found.pop()))
+        if fresh.len() == candidates.len() && fresh.len() <= 1 {
+            return Ok(fresh.pop().map_or(Which::None, Which::One));
+        }
+        if known {
+            for id in &candidates {
+                if self.leaves_unchanged(bulk, row, actors, sources, id)? {
+                    return Ok(Which::One(id.clone()));
+                }
+            }
+        }
+        Ok(match (fresh.len(), given_before) {
+            (1, _) => Which::One(fresh.remove(0)),
+            (0, Some(_)) if self.given.timelinejs => Which::None,
+            (0, Some(id)) => Which::One(id),
+            (0, None) => Which::None,
+            _ => Which::Several(fresh),
+        })
+    }
+
+    /// Whether the row, written onto the live event `id`, would leave it as
+    /// it is (all the row's names mean someone: `actors` and `sources` are
+    /// their ids).
+    fn leaves_unchanged(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+        actors: &[String],
+        sources: &[String],
+        id: &str,
+    ) -> Result<bool> {
+        let Some(old) = bulk.get::<Event>(id)? else {
+            return Ok(false);
+        };
+        let mut actors = actors.to_vec();
+        dedup_in_place(&mut actors);
+        let mut links = Vec::with_capacity(sources.len());
+        for source in sources {
+            crate::cmd::event::add_link(&mut links, source.clone());
+        }
+        let mut event = Event {
+            id: id.to_string(),
+            title: row.title.clone(),
+            date: row.date.clone(),
+            kind: row.kind,
+            status: row.status,
+            place: row.place.clone(),
+            actors,
+            sources: links,
+            tags: row.tags.clone(),
+            description: row.description.clone(),
+            meta: Meta::first(self.now),
+        };
+        self.onto_stored(bulk, &mut event, &old, Shape::of(row))?;
+        Ok(event == old)
+    }
+
+    /// Makes `event`, built from a row, the version of `old` that the row
+    /// gives: the fields the row does not give as stored, with `old`'s
+    /// meta (`event == old` when the row changes nothing).
+    fn onto_stored(
+        &mut self,
+        bulk: &mut Bulk,
+        event: &mut Event,
+        old: &Event,
+        shape: Shape,
+    ) -> Result<()> {
+        // The lists a TimelineJS Text gave are given too. The retracted
+        // actors and sources, which a row does not show (factline's exports
+        // leave them out, as every listing does), stay. So is a status its
+        // Display Date gave.
+        let given = Given {
+            actors: self.given.actors || shape.in_text.actors,
+            sources: self.given.sources || shape.in_text.sources,
+            status: self.given.status || shape.status_in_display,
+            ..self.given
+        };
+        given.keep_absent(event, old);
+        if given.actors {
+            event.actors = keep_retracted(
+                &event.actors,
+                &old.actors,
+                |id| id,
+                |id| is_retracted::<Actor>(bulk, id),
+            )?;
+        }
+        if given.sources {
+            event.sources = keep_retracted(
+                &event.sources,
+                &old.sources,
+                |l| &l.source,
+                |id| is_retracted::<Source>(bulk, id),
+            )?;
+        }
+        // Tags that fold alike are one (a row's are read so): an event
+        // stored before that, with `Peace` and `peace`, is not changed by a
+        // row that only says so (its own export).
+        if event.tags != old.tags
+            && event.tags.len() < old.tags.len()
+            && event.tags == crate::model::names::distinct_tags(&old.tags)
+        {
+            event.tags.clone_from(&old.tags);
+        }
+        // A TimelineJS Group that names a kind gives the kind, and leaves
+        // the tags as stored (one that does not is a tag).
+        if shape.group == Some(tabular::Group::Kind) {
+            event.kind = shape.kind;
+            event.tags.clone_from(&old.tags);
+        }
+        // A CSV row carries no link details: keep those already recorded.
+        for link in &mut event.sources {
+            if let Some(known) = old.sources.iter().find(|l| l.source == link.source) {
+                *link = known.clone();
+            }
+        }
+        event.meta = old.meta.clone();
+        Ok(())
+    }
+
+    /// Notes a row that adds an event under its own new id `id` when a live
+    /// event stored before this import, with an id factline made for it
+    /// (it was added or imported without one), has the row's date, title
+    /// and actors (or date and title, in a sheet that gives no actors): most
+    /// likely the same event, which the row doubles (see `StoredTwin`).
+    fn note_stored_twin(
+        &mut self,
+        bulk: &mut Bulk,
+        row: &EventRow,
+        id: &str,
+        actors: &[String],
+    ) -> Result<()> {
+        // Such an event has the id factline would give the row, or that id
+        // with a number: none without the first (ids are never deleted).
+        let base = tabular::event_id_base(&row.date, &row.title);
+        if self.store.get::<Event>(&base)?.is_none() {
+            return Ok(());
+        }
+        // The events as stored before the import, then as it leaves them.
+        let (stored, wanted) = if self.given.actors || row.in_text.actors {
+            let natural = keys::natural_key_of(row.date.as_str(), &row.title, actors);
+            let dated = keys::dated_hash(&row.date.sort_key(), &natural);
+            let stored: Vec<String> = self
+                .store
+                .natural_candidates(&dated)
+                .collect::<Result<_>>()?;
+            (stored, natural)
+        } else {
+            let wanted = keys::natural_key_of(row.date.as_str(), &row.title, &[]);
+            (bulk.stored_events_dated(&row.date)?, wanted)
+        };
+        for stored in stored {
+            if stored == id || self.store.get::<Event>(&stored)?.is_none() {
+                continue;
+            }
+            let Some(event) = bulk.get::<Event>(&stored)? else {
+                continue;
+            };
+            let key = match self.given.actors || row.in_text.actors {
+                true => keys::natural_key(&event),
+                false => date_and_title(&event),
+            };
+            if event.meta.retracted.is_none() && key == wanted && id_made_by_factline(&event) {
+                self.stored_twins.push(StoredTwin {
+                    line: row.line,
+                    id: id.to_string(),
+                    stored,
+                });
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// For a TimelineJS sheet, the live events with a row's title whose
@@ -2065,6 +2257,90 @@ fn unknown_event_id(bulk: &mut Bulk, about: &str) -> Result<Option<String>> {
         )));
     }
     Ok(None)
+}
+
+/// How a row without an id that several live events match is told to say
+/// which (see `Importer::which_event`).
+#[derive(Debug, Clone, Copy)]
+enum Ambiguous {
+    /// They share its date, title and actors.
+    Actors,
+    /// They share its date and title (in a file without an actors column);
+    /// `none_with_actors`: a TimelineJS Text named actors none of them has.
+    DateAndTitle { none_with_actors: bool },
+}
+
+impl Ambiguous {
+    fn message(self, ids: &[String]) -> String {
+        match self {
+            Ambiguous::Actors => format!(
+                "{} events have this date, title and actors ({}): give the row an id to say which",
+                ids.len(),
+                ids.join(", ")
+            ),
+            Ambiguous::DateAndTitle { none_with_actors } => format!(
+                "{} events have this date and title ({}){}: give the row an id, or the file an actors column, to say which",
+                ids.len(),
+                ids.join(", "),
+                if none_with_actors { ", none with these actors" } else { "" }
+            ),
+        }
+    }
+}
+
+/// The event a row without an id means (see `Importer::which_event`).
+enum Which {
+    /// None yet: a new event (or a retracted one).
+    None,
+    One(String),
+    /// Too many: the row is bad.
+    Several(Vec<String>),
+}
+
+/// What of a row, besides its fields, says how it is written onto a stored
+/// event (see `Importer::onto_stored`).
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    group: Option<tabular::Group>,
+    kind: model::EventKind,
+    in_text: tabular::InText,
+    status_in_display: bool,
+}
+
+impl Shape {
+    fn of(row: &EventRow) -> Shape {
+        Shape {
+            group: row.group,
+            kind: row.kind,
+            in_text: row.in_text,
+            status_in_display: row.status_in_display,
+        }
+    }
+}
+
+/// A row that added an event under a new id of its own while a live event
+/// stored without an id of the user's had its date, title and actors: most
+/// likely a sheet imported first without ids and again with them, which
+/// doubles each event. The import names each such row (a new id makes a
+/// new record, as promised, so the row is not refused) and counts them.
+struct StoredTwin {
+    line: u64,
+    id: String,
+    stored: String,
+}
+
+/// Whether an event's id is one factline made for it from its date and
+/// title (`2025-11-20-shelling-of-kharkiv`, `…-2`), as `event add` and an
+/// import give an event without an id: no id of the user's.
+fn id_made_by_factline(event: &Event) -> bool {
+    let base = tabular::event_id_base(&event.date, &event.title);
+    match event.id.strip_prefix(base.as_str()) {
+        Some("") => true,
+        Some(rest) => rest
+            .strip_prefix('-')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+        None => false,
+    }
 }
 
 /// A retracted event dated `date` that `is_it` recognises: what a row

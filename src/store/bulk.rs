@@ -1111,10 +1111,11 @@ impl Bulk<'_> {
         self.sorter.push(key, value)
     }
 
-    /// The live event dated `date` whose natural key (see
+    /// The live events dated `date` whose natural key (see
     /// [`keys::natural_key`]) is `natural`, among this change's events and
-    /// the store's.
-    pub fn event_with_natural_key(&mut self, date: &Date, natural: &str) -> Result<Option<String>> {
+    /// the store's, in id order: nearly always one or none (events that
+    /// share a date, title and actors are told apart by the importer).
+    pub fn events_with_natural_key(&mut self, date: &Date, natural: &str) -> Result<Vec<String>> {
         let store = self.store;
         let records = &mut self.records;
         let dated_hash = keys::dated_hash(&date.sort_key(), natural);
@@ -1131,15 +1132,18 @@ impl Bulk<'_> {
                 candidates.push(id?);
             }
         }
+        candidates.sort_unstable();
+        candidates.dedup();
         // The event may have changed since: its current version decides.
+        let mut found = Vec::new();
         for id in candidates {
             if let Some(event) = self.get::<Event>(&id)? {
                 if event.meta.retracted.is_none() && keys::natural_key(&event) == natural {
-                    return Ok(Some(id));
+                    found.push(id);
                 }
             }
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// The ids of the store's live events with `date`'s sort key, as their
