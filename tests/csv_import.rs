@@ -2947,3 +2947,137 @@ fn rows_sharing_a_date_and_title_get_consecutive_ids() {
     import(&env, &[second.to_str().unwrap()]);
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// GDELT and ACLED split an event's actors over two columns
+/// (`Actor1Name`, `Actor2Name`): `--map` may name a list field (actors,
+/// sources, tags) more than once, and the row's list is the cells of those
+/// columns joined in the order `--map` names them. Neither column is
+/// "ignored", and re-importing changes nothing. A field that holds one
+/// value (a title, a date) mapped to two columns is refused in one line
+/// naming the field and both columns, before anything is written.
+#[test]
+fn a_list_field_may_be_mapped_to_several_columns() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "gdelt.csv",
+        "GLOBALEVENTID,SQLDATE,Actor1Name,Actor2Name,EventCode,SOURCEURL,MentionURL,QuadClass,EventRootCode\n\
+         1234567890,2025-11-20,VLADIMIR PUTIN,STEVE WITKOFF,042,https://example.com/a,https://example.com/b,1,04\n\
+         1234567891,2025-11-21,KIRILL DMITRIEV,,043,https://example.com/c,,1,04\n\
+         1234567892,2025-11-22,,RUSTEM UMEROV; STEVE WITKOFF,044,,https://example.com/d,2,04\n\
+         1234567893,2025-11-23,Steve Witkoff,STEVE WITKOFF,045,https://example.com/e,https://example.com/e,2,04\n",
+    );
+    let map = "id=GLOBALEVENTID,date=SQLDATE,actors=Actor1Name,actors=Actor2Name,title=EventCode,\
+               sources=SOURCEURL,sources=MentionURL,tags=QuadClass,tags=EventRootCode";
+    let stderr = import(&env, &[sheet.to_str().unwrap(), "--map", map]);
+    // Only the column no field reads is named: none here.
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    assert!(stderr.contains("4 added"), "{stderr}");
+    let event = |id: &str| {
+        timeline(&env)
+            .into_iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("no event {id}"))
+    };
+    let e = event("1234567890");
+    assert_eq!(strings(&e["actors"]), ["VLADIMIR PUTIN", "STEVE WITKOFF"]);
+    assert_eq!(
+        strings(&e["sources"]),
+        ["https://example.com/a", "https://example.com/b"]
+    );
+    assert_eq!(strings(&e["tags"]), ["1", "04"]);
+    assert_eq!(strings(&event("1234567891")["actors"]), ["KIRILL DMITRIEV"]);
+    assert_eq!(
+        strings(&event("1234567892")["actors"]),
+        ["RUSTEM UMEROV", "STEVE WITKOFF"]
+    );
+    // Spellings that fold alike are one participant, as in one cell (the
+    // actor the first row created).
+    assert_eq!(strings(&event("1234567893")["actors"]), ["STEVE WITKOFF"]);
+    assert_eq!(
+        strings(&event("1234567893")["sources"]),
+        ["https://example.com/e"]
+    );
+    let before = env.export_ndjson();
+    let stderr = import(&env, &[sheet.to_str().unwrap(), "--map", map]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 4 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // An unmapped column is still named, and only it.
+    let stderr = import(
+        &env,
+        &[
+            "--dry-run",
+            sheet.to_str().unwrap(),
+            "--map",
+            "id=GLOBALEVENTID,date=SQLDATE,actors=Actor1Name,actors=Actor2Name,title=EventCode,sources=SOURCEURL",
+        ],
+    );
+    assert!(stderr.contains("ignoring columns"), "{stderr}");
+    assert!(stderr.contains("\"MentionURL\""), "{stderr}");
+    assert!(!stderr.contains("Actor2Name"), "{stderr}");
+    assert!(!stderr.contains("Actor1Name"), "{stderr}");
+
+    // A mapped column the header lacks is named, the second one too.
+    let err = env.fail(
+        2,
+        [
+            "import",
+            sheet.to_str().unwrap(),
+            "--map",
+            "date=SQLDATE,title=EventCode,actors=Actor1Name,actors=Actor3Name",
+        ],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("actors=Actor3Name"), "{err}");
+
+    // A one-valued field mapped twice: refused, naming both columns.
+    for (map, field, first, second) in [
+        (
+            "date=SQLDATE,title=EventCode,title=Actor1Name",
+            "title",
+            "EventCode",
+            "Actor1Name",
+        ),
+        (
+            "date=SQLDATE,date=GLOBALEVENTID,title=EventCode",
+            "date",
+            "SQLDATE",
+            "GLOBALEVENTID",
+        ),
+    ] {
+        let err = env.fail(2, ["import", sheet.to_str().unwrap(), "--map", map]);
+        testenv::assert_one_error_line(&err);
+        for named in [field, first, second] {
+            assert!(err.contains(named), "{map}: {err}");
+        }
+        assert_eq!(env.export_ndjson(), before, "{map} wrote something");
+    }
+    // The same column named twice (in any capitals) is one mapping.
+    let twice = format!("{map},title=eventcode,actors=ACTOR2NAME,actors=Actor1Name");
+    let stderr = import(&env, &[sheet.to_str().unwrap(), "--map", &twice]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 4 unchanged"),
+        "{stderr}"
+    );
+
+    // The claims CSV's list fields join columns too.
+    let claims = env.write_file(
+        "claims.csv",
+        "claimant,text,Source1,Source2\nSteve Witkoff,The talks went well,Reuters,AP\n",
+    );
+    import(
+        &env,
+        &[
+            claims.to_str().unwrap(),
+            "--what",
+            "claims",
+            "--map",
+            "sources=Source1,sources=Source2",
+        ],
+    );
+    let text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(text.contains(",Reuters; AP,"), "{text}");
+}
