@@ -118,6 +118,38 @@ pub enum Group {
     Tag,
 }
 
+/// The name of the column a reject file (`import --skip-bad`) puts before
+/// the input's columns, saying what is wrong with each row: `error`, or,
+/// when the input's header already names an `error` column (an analyst's
+/// notes), the first of `factline_error`, `factline_error_2`, … it does
+/// not, so that the reject file, once mended, imports again.
+pub fn error_column(header: &[String]) -> String {
+    let taken = |name: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
+    let mut name = String::from("error");
+    let mut n = 1;
+    while taken(&name) {
+        name = match n {
+            1 => "factline_error".to_string(),
+            n => format!("factline_error_{n}"),
+        };
+        n += 1;
+    }
+    name
+}
+
+/// Whether `name` is one [`error_column`] gives.
+fn is_error_column(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    let numbered = |n: &str| {
+        n.strip_prefix('_')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match name.strip_prefix("factline_error") {
+        Some(n) => n.is_empty() || numbered(n),
+        None => name == "error",
+    }
+}
+
 /// Where each field is read from: a column index, or (for the date) the
 /// TimelineJS Year/Month/Day columns.
 #[derive(Debug, Clone)]
@@ -359,10 +391,14 @@ impl Columns {
                 )));
             }
         }
+        // A reject file's first column says what was wrong with the row
+        // (see `error_column`): no field reads it, and no notice names it.
         let mut ignored: Vec<String> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
+            let reject_files = i == 0 && is_error_column(name);
             if !name.is_empty()
+                && !reject_files
                 && read.binary_search(&i).is_err()
                 && !ignored.iter().any(|n| same(n, name))
             {
@@ -1605,6 +1641,27 @@ mod tests {
         );
         assert!(parse_map("title=A,title=a", TIMELINE_FIELDS).is_ok());
         assert!(parse_map("title=A,title=B", TIMELINE_FIELDS).is_err());
+    }
+
+    #[test]
+    fn a_reject_files_error_column_never_takes_a_name_the_header_has() {
+        assert_eq!(error_column(&header("date,title")), "error");
+        assert_eq!(error_column(&header("date,Error ")), "factline_error");
+        assert_eq!(
+            error_column(&header("factline_error,error,date")),
+            "factline_error_2"
+        );
+        for name in ["error", "ERROR", "factline_error", "factline_error_2"] {
+            assert!(is_error_column(name), "{name}");
+        }
+        for name in [
+            "errors",
+            "factline_error_",
+            "factline_errorx",
+            "factline_error_2a",
+        ] {
+            assert!(!is_error_column(name), "{name}");
+        }
     }
 
     /// The quoting problems of `input`, found byte by byte as csv-core

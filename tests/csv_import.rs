@@ -3081,3 +3081,121 @@ fn a_list_field_may_be_mapped_to_several_columns() {
     let text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
     assert!(text.contains(",Reuters; AP,"), "{text}");
 }
+
+/// A sheet with its own `error` column (an analyst's notes): the reject
+/// file of `--skip-bad` names factline's column `factline_error` instead,
+/// so that the file, once mended, imports again with the same `--map` (it
+/// was refused: "the header names column "error" twice"). The import of a
+/// reject file skips factline's first column, which no field reads,
+/// without naming it in the "ignoring" notice, and reads the sheet's own.
+/// A sheet without an `error` column keeps the name `error`.
+#[test]
+fn a_reject_file_of_a_sheet_with_an_error_column_imports_again() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "date,title,error\n2025-13-01,Strike on depot,geolocation off by 2 km\n2025-01-01,Good row,\n",
+    );
+    let stderr = import(
+        &env,
+        &[
+            "--skip-bad",
+            sheet.to_str().unwrap(),
+            "--map",
+            "description=error",
+        ],
+    );
+    assert!(stderr.contains("1 added"), "{stderr}");
+    let rejects = env.path("sheet.csv.rejects.csv");
+    let records = raw_records(&rejects);
+    assert_eq!(
+        records[0].1,
+        [&b"factline_error"[..], b"date", b"title", b"error"]
+    );
+    assert_eq!(
+        records[1].1[1..],
+        [
+            &b"2025-13-01"[..],
+            b"Strike on depot",
+            b"geolocation off by 2 km"
+        ]
+    );
+    assert!(
+        String::from_utf8_lossy(&records[1].1[0]).contains("sheet.csv:2: date:"),
+        "{records:?}"
+    );
+
+    // Mended, it imports with the same --map, the sheet's column read.
+    let mended = std::fs::read_to_string(&rejects)
+        .unwrap()
+        .replace(",2025-13-01,", ",2025-12-01,");
+    let mended = env.write_file("mended.csv", &mended);
+    let stderr = import(
+        &env,
+        &[mended.to_str().unwrap(), "--map", "description=error"],
+    );
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    let event = event_titled(&env, "Strike on depot");
+    assert_eq!(event["description"], "geolocation off by 2 km");
+    assert_eq!(event["date"], "2025-12-01");
+
+    // Still bad once more: the next reject file keeps every column as it
+    // was written, factline's earlier message too, under a new name.
+    let still_bad = env.write_file(
+        "still.csv",
+        &std::fs::read_to_string(&rejects)
+            .unwrap()
+            .replace(",2025-13-01,", ",2025-14-01,"),
+    );
+    import(
+        &env,
+        &[
+            "--skip-bad",
+            still_bad.to_str().unwrap(),
+            "--map",
+            "description=error",
+        ],
+    );
+    let again = raw_records(&env.path("still.csv.rejects.csv"));
+    assert_eq!(
+        again[0].1,
+        [
+            &b"factline_error_2"[..],
+            b"factline_error",
+            b"date",
+            b"title",
+            b"error"
+        ]
+    );
+    assert_eq!(again[1].1[1], records[1].1[0]);
+    assert!(
+        String::from_utf8_lossy(&again[1].1[0]).contains("still.csv:2: date:"),
+        "{again:?}"
+    );
+
+    // Without a column of its own, the reject file's first column is
+    // "error", and importing the mended file does not call it ignored.
+    let plain = env.write_file(
+        "plain.csv",
+        "date,title,note\n2025-13-01,Shelling,from a video\n",
+    );
+    import(&env, &["--skip-bad", plain.to_str().unwrap()]);
+    let plain_rejects = env.path("plain.csv.rejects.csv");
+    assert_eq!(
+        raw_records(&plain_rejects)[0].1,
+        [&b"error"[..], b"date", b"title", b"note"]
+    );
+    let mended = env.write_file(
+        "plain-mended.csv",
+        &std::fs::read_to_string(&plain_rejects)
+            .unwrap()
+            .replace(",2025-13-01,", ",2025-11-01,"),
+    );
+    let stderr = import(&env, &[mended.to_str().unwrap()]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(
+        stderr.contains("ignoring a column that no field is read from: \"note\";"),
+        "{stderr}"
+    );
+}
