@@ -995,6 +995,8 @@ pub struct ImportArgs {
     #[arg(long, value_enum)]
     pub what: Option<CsvContent>,
     /// For CSV: which column holds each field, e.g. title=Headline,date=Date.
+    /// A list field (actors, sources, tags) may name several columns, whose
+    /// cells are joined in that order: actors=Actor1Name,actors=Actor2Name.
     /// A sheet with TimelineJS's Year/Month/Day columns is read as such.
     #[arg(long, value_name = "FIELD=COLUMN,…")]
     pub map: Option<String>,

@@ -44,6 +44,20 @@ pub const TIMELINE_FIELDS: &[&str] = &[
     "description",
 ];
 
+/// The fields that hold a list of names, a cell's names separated by `;`
+/// (the timeline's and the claims'): `--map` may name several columns for
+/// one, as GDELT and ACLED split an event's actors over `Actor1Name` and
+/// `Actor2Name`, and the row's list is their cells joined in the order
+/// `--map` names them. Every other field is read from one column.
+pub const LIST_FIELDS: &[&str] = &[
+    "actors",
+    "sources",
+    "tags",
+    "about",
+    "contradicts",
+    "supports",
+];
+
 /// The fields of free text, which may span lines and begin or end with
 /// white space: import reads them exactly as the commands keep them (only
 /// the `'` of the formula guard is removed), and trims every other field.
@@ -104,11 +118,46 @@ pub enum Group {
     Tag,
 }
 
+/// The name of the column a reject file (`import --skip-bad`) puts before
+/// the input's columns, saying what is wrong with each row: `error`, or,
+/// when the input's header already names an `error` column (an analyst's
+/// notes), the first of `factline_error`, `factline_error_2`, … it does
+/// not, so that the reject file, once mended, imports again.
+pub fn error_column(header: &[String]) -> String {
+    let taken = |name: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(name));
+    let mut name = String::from("error");
+    let mut n = 1;
+    while taken(&name) {
+        name = match n {
+            1 => "factline_error".to_string(),
+            n => format!("factline_error_{n}"),
+        };
+        n += 1;
+    }
+    name
+}
+
+/// Whether `name` is one [`error_column`] gives.
+fn is_error_column(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    let numbered = |n: &str| {
+        n.strip_prefix('_')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match name.strip_prefix("factline_error") {
+        Some(n) => n.is_empty() || numbered(n),
+        None => name == "error",
+    }
+}
+
 /// Where each field is read from: a column index, or (for the date) the
 /// TimelineJS Year/Month/Day columns.
 #[derive(Debug, Clone)]
 pub struct Columns {
     index: foldhash::HashMap<&'static str, usize>,
+    /// The further columns `--map` names for a list field (see
+    /// [`LIST_FIELDS`]), in its order, after the one in `index`.
+    joined: foldhash::HashMap<&'static str, Vec<usize>>,
     timelinejs: Option<[Option<usize>; 8]>,
     /// A TimelineJS sheet's Display Date column.
     display_date: Option<usize>,
@@ -120,9 +169,12 @@ pub struct Columns {
 }
 
 /// Parses `--map title=Headline,date=Date` into (field, column) pairs, for
-/// a file whose rows hold `fields` (the timeline's or the claims').
+/// a file whose rows hold `fields` (the timeline's or the claims'), in the
+/// order given. A list field may be mapped to several columns; any other
+/// field mapped to two is refused, since one of them would be dropped. A
+/// pair given twice (the column in any capitals) is kept once.
 pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
-    let mut pairs = Vec::new();
+    let mut pairs: Vec<(String, String)> = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (field, column) = part.split_once('=').ok_or_else(|| {
             Error::bad_input(format!(
@@ -144,7 +196,24 @@ pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
                 fields.join(", ")
             )));
         }
-        pairs.push((field, column.trim().to_string()));
+        let column = column.trim().to_string();
+        let same_column = |c: &str| c.eq_ignore_ascii_case(&column);
+        match pairs.iter().find(|(f, _)| *f == field) {
+            Some((_, earlier)) if same_column(earlier) => continue,
+            Some((_, earlier)) if !LIST_FIELDS.contains(&field.as_str()) => {
+                let lists: Vec<&str> = fields
+                    .iter()
+                    .copied()
+                    .filter(|f| LIST_FIELDS.contains(f))
+                    .collect();
+                return Err(Error::bad_input(format!(
+                    "--map: {field} is mapped to two columns, {earlier:?} and {column:?}, but holds one value: name one column (only a list field, {}, joins several)",
+                    lists.join(", ")
+                )));
+            }
+            _ => {}
+        }
+        pairs.push((field, column));
     }
     Ok(pairs)
 }
@@ -180,8 +249,9 @@ fn shown_header(header: &[String]) -> String {
 }
 
 impl Columns {
-    /// Finds each field's column in `header`: by `--map`, else by the field's
-    /// own name (case-insensitive). A sheet without a date column but with
+    /// Finds each field's column in `header`: by `--map` (a list field's
+    /// columns, when it names several), else by the field's own name
+    /// (case-insensitive). A sheet without a date column but with
     /// TimelineJS's Year column reads its date from Year/Month/Day.
     pub fn new(
         header: &[String],
@@ -195,26 +265,40 @@ impl Columns {
                 .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
         };
         let mut index = foldhash::HashMap::default();
+        let mut joined: foldhash::HashMap<&'static str, Vec<usize>> = Default::default();
         for &field in fields {
-            let column = map
+            let mut columns = map
                 .iter()
-                .find(|(f, _)| f == field)
-                .map(|(_, c)| c.as_str());
-            match column {
-                Some(column) => match find(column) {
-                    Some(i) => {
-                        index.insert(field, i);
-                    }
+                .filter(|(f, _)| f == field)
+                .map(|(_, c)| c.as_str())
+                .peekable();
+            if columns.peek().is_none() {
+                if let Some(i) = find(field) {
+                    index.insert(field, i);
+                }
+                continue;
+            }
+            for column in columns {
+                match find(column) {
+                    // A further column of a list field (`parse_map` lets
+                    // no other field name two).
+                    Some(i) => match index.get(field) {
+                        None => {
+                            index.insert(field, i);
+                        }
+                        Some(&first) if first != i && LIST_FIELDS.contains(&field) => {
+                            let more = joined.entry(field).or_default();
+                            if !more.contains(&i) {
+                                more.push(i);
+                            }
+                        }
+                        Some(_) => {}
+                    },
                     None if field == "date" && column.eq_ignore_ascii_case("year") => {}
                     None => {
                         return Err(Error::bad_input(format!(
                             "{label}:1: --map {field}={column}: the header has no column {column:?}"
                         )))
-                    }
-                },
-                None => {
-                    if let Some(i) = find(field) {
-                        index.insert(field, i);
                     }
                 }
             }
@@ -289,6 +373,7 @@ impl Columns {
         // column is meant, so the file is refused.
         let display_date = timelinejs.and(find("Display Date"));
         let mut read: Vec<usize> = index.values().copied().collect();
+        read.extend(joined.values().flatten());
         if let Some(cols) = &timelinejs {
             read.extend(cols.iter().flatten());
             read.extend(find("Type"));
@@ -306,10 +391,14 @@ impl Columns {
                 )));
             }
         }
+        // A reject file's first column says what was wrong with the row
+        // (see `error_column`): no field reads it, and no notice names it.
         let mut ignored: Vec<String> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
+            let reject_files = i == 0 && is_error_column(name);
             if !name.is_empty()
+                && !reject_files
                 && read.binary_search(&i).is_err()
                 && !ignored.iter().any(|n| same(n, name))
             {
@@ -318,6 +407,7 @@ impl Columns {
         }
         Ok(Columns {
             index,
+            joined,
             timelinejs,
             display_date,
             timelinejs_named,
@@ -386,6 +476,20 @@ impl Columns {
             Some(cell) => model::trimmed(cell),
             None => "",
         }
+    }
+
+    /// The names a list field gives in `row`: its cell's (and, when `--map`
+    /// names several columns for it, theirs in that order), split at `;`,
+    /// each [`model::trimmed`], empty ones left out.
+    fn list_items<'r>(&self, row: &'r [String], field: &str) -> Vec<&'r str> {
+        let more = self.joined.get(field).map_or(&[][..], Vec::as_slice);
+        let cells = self.index.get(field).into_iter().chain(more);
+        cells
+            .filter_map(|&i| row.get(i))
+            .flat_map(|cell| cell.split(';'))
+            .map(model::trimmed)
+            .filter(|item| !item.is_empty())
+            .collect()
     }
 
     /// Whether this row is TimelineJS's title slide (Type = "title"), which
@@ -582,7 +686,7 @@ impl Columns {
             }
             Ok(items)
         };
-        let list = |field: &str| checked(field, self.get(row, field).split(';').collect());
+        let list = |field: &str| checked(field, self.list_items(row, field));
         // A TimelineJS Text ends with the Actors and Sources paragraphs
         // that factline writes: they give those lists, unless a column
         // that --map names gives one.
@@ -748,11 +852,9 @@ impl Columns {
         // claims CSV creates can be dumped and imported again.
         let list = |field: &str| -> std::result::Result<Vec<String>, String> {
             let mut items = Vec::new();
-            for item in self.get(row, field).split(';').map(model::trimmed) {
-                if !item.is_empty() {
-                    model::validate_text(field, item, 500)?;
-                    items.push(item.to_string());
-                }
+            for item in self.list_items(row, field) {
+                model::validate_text(field, item, 500)?;
+                items.push(item.to_string());
             }
             Ok(items)
         };
@@ -1529,6 +1631,37 @@ mod tests {
         assert!(parse_map("claimant=Who", TIMELINE_FIELDS).is_err());
         assert!(parse_map("claimant=Who", CLAIM_FIELDS).is_ok());
         assert!(parse_map("title=Headline", CLAIM_FIELDS).is_err());
+        // A list field joins columns; another field takes one.
+        assert_eq!(
+            parse_map("actors=A1,actors=A2,actors=a1", TIMELINE_FIELDS).unwrap(),
+            [
+                ("actors".to_string(), "A1".to_string()),
+                ("actors".to_string(), "A2".to_string())
+            ]
+        );
+        assert!(parse_map("title=A,title=a", TIMELINE_FIELDS).is_ok());
+        assert!(parse_map("title=A,title=B", TIMELINE_FIELDS).is_err());
+    }
+
+    #[test]
+    fn a_reject_files_error_column_never_takes_a_name_the_header_has() {
+        assert_eq!(error_column(&header("date,title")), "error");
+        assert_eq!(error_column(&header("date,Error ")), "factline_error");
+        assert_eq!(
+            error_column(&header("factline_error,error,date")),
+            "factline_error_2"
+        );
+        for name in ["error", "ERROR", "factline_error", "factline_error_2"] {
+            assert!(is_error_column(name), "{name}");
+        }
+        for name in [
+            "errors",
+            "factline_error_",
+            "factline_errorx",
+            "factline_error_2a",
+        ] {
+            assert!(!is_error_column(name), "{name}");
+        }
     }
 
     /// The quoting problems of `input`, found byte by byte as csv-core

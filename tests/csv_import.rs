@@ -2947,3 +2947,255 @@ fn rows_sharing_a_date_and_title_get_consecutive_ids() {
     import(&env, &[second.to_str().unwrap()]);
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// GDELT and ACLED split an event's actors over two columns
+/// (`Actor1Name`, `Actor2Name`): `--map` may name a list field (actors,
+/// sources, tags) more than once, and the row's list is the cells of those
+/// columns joined in the order `--map` names them. Neither column is
+/// "ignored", and re-importing changes nothing. A field that holds one
+/// value (a title, a date) mapped to two columns is refused in one line
+/// naming the field and both columns, before anything is written.
+#[test]
+fn a_list_field_may_be_mapped_to_several_columns() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "gdelt.csv",
+        "GLOBALEVENTID,SQLDATE,Actor1Name,Actor2Name,EventCode,SOURCEURL,MentionURL,QuadClass,EventRootCode\n\
+         1234567890,2025-11-20,VLADIMIR PUTIN,STEVE WITKOFF,042,https://example.com/a,https://example.com/b,1,04\n\
+         1234567891,2025-11-21,KIRILL DMITRIEV,,043,https://example.com/c,,1,04\n\
+         1234567892,2025-11-22,,RUSTEM UMEROV; STEVE WITKOFF,044,,https://example.com/d,2,04\n\
+         1234567893,2025-11-23,Steve Witkoff,STEVE WITKOFF,045,https://example.com/e,https://example.com/e,2,04\n",
+    );
+    let map = "id=GLOBALEVENTID,date=SQLDATE,actors=Actor1Name,actors=Actor2Name,title=EventCode,\
+               sources=SOURCEURL,sources=MentionURL,tags=QuadClass,tags=EventRootCode";
+    let stderr = import(&env, &[sheet.to_str().unwrap(), "--map", map]);
+    // Only the column no field reads is named: none here.
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    assert!(stderr.contains("4 added"), "{stderr}");
+    let event = |id: &str| {
+        timeline(&env)
+            .into_iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("no event {id}"))
+    };
+    let e = event("1234567890");
+    assert_eq!(strings(&e["actors"]), ["VLADIMIR PUTIN", "STEVE WITKOFF"]);
+    assert_eq!(
+        strings(&e["sources"]),
+        ["https://example.com/a", "https://example.com/b"]
+    );
+    assert_eq!(strings(&e["tags"]), ["1", "04"]);
+    assert_eq!(strings(&event("1234567891")["actors"]), ["KIRILL DMITRIEV"]);
+    assert_eq!(
+        strings(&event("1234567892")["actors"]),
+        ["RUSTEM UMEROV", "STEVE WITKOFF"]
+    );
+    // Spellings that fold alike are one participant, as in one cell (the
+    // actor the first row created).
+    assert_eq!(strings(&event("1234567893")["actors"]), ["STEVE WITKOFF"]);
+    assert_eq!(
+        strings(&event("1234567893")["sources"]),
+        ["https://example.com/e"]
+    );
+    let before = env.export_ndjson();
+    let stderr = import(&env, &[sheet.to_str().unwrap(), "--map", map]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 4 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // An unmapped column is still named, and only it.
+    let stderr = import(
+        &env,
+        &[
+            "--dry-run",
+            sheet.to_str().unwrap(),
+            "--map",
+            "id=GLOBALEVENTID,date=SQLDATE,actors=Actor1Name,actors=Actor2Name,title=EventCode,sources=SOURCEURL",
+        ],
+    );
+    assert!(stderr.contains("ignoring columns"), "{stderr}");
+    assert!(stderr.contains("\"MentionURL\""), "{stderr}");
+    assert!(!stderr.contains("Actor2Name"), "{stderr}");
+    assert!(!stderr.contains("Actor1Name"), "{stderr}");
+
+    // A mapped column the header lacks is named, the second one too.
+    let err = env.fail(
+        2,
+        [
+            "import",
+            sheet.to_str().unwrap(),
+            "--map",
+            "date=SQLDATE,title=EventCode,actors=Actor1Name,actors=Actor3Name",
+        ],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("actors=Actor3Name"), "{err}");
+
+    // A one-valued field mapped twice: refused, naming both columns.
+    for (map, field, first, second) in [
+        (
+            "date=SQLDATE,title=EventCode,title=Actor1Name",
+            "title",
+            "EventCode",
+            "Actor1Name",
+        ),
+        (
+            "date=SQLDATE,date=GLOBALEVENTID,title=EventCode",
+            "date",
+            "SQLDATE",
+            "GLOBALEVENTID",
+        ),
+    ] {
+        let err = env.fail(2, ["import", sheet.to_str().unwrap(), "--map", map]);
+        testenv::assert_one_error_line(&err);
+        for named in [field, first, second] {
+            assert!(err.contains(named), "{map}: {err}");
+        }
+        assert_eq!(env.export_ndjson(), before, "{map} wrote something");
+    }
+    // The same column named twice (in any capitals) is one mapping.
+    let twice = format!("{map},title=eventcode,actors=ACTOR2NAME,actors=Actor1Name");
+    let stderr = import(&env, &[sheet.to_str().unwrap(), "--map", &twice]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 4 unchanged"),
+        "{stderr}"
+    );
+
+    // The claims CSV's list fields join columns too.
+    let claims = env.write_file(
+        "claims.csv",
+        "claimant,text,Source1,Source2\nSteve Witkoff,The talks went well,Reuters,AP\n",
+    );
+    import(
+        &env,
+        &[
+            claims.to_str().unwrap(),
+            "--what",
+            "claims",
+            "--map",
+            "sources=Source1,sources=Source2",
+        ],
+    );
+    let text = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(text.contains(",Reuters; AP,"), "{text}");
+}
+
+/// A sheet with its own `error` column (an analyst's notes): the reject
+/// file of `--skip-bad` names factline's column `factline_error` instead,
+/// so that the file, once mended, imports again with the same `--map` (it
+/// was refused: "the header names column "error" twice"). The import of a
+/// reject file skips factline's first column, which no field reads,
+/// without naming it in the "ignoring" notice, and reads the sheet's own.
+/// A sheet without an `error` column keeps the name `error`.
+#[test]
+fn a_reject_file_of_a_sheet_with_an_error_column_imports_again() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "date,title,error\n2025-13-01,Strike on depot,geolocation off by 2 km\n2025-01-01,Good row,\n",
+    );
+    let stderr = import(
+        &env,
+        &[
+            "--skip-bad",
+            sheet.to_str().unwrap(),
+            "--map",
+            "description=error",
+        ],
+    );
+    assert!(stderr.contains("1 added"), "{stderr}");
+    let rejects = env.path("sheet.csv.rejects.csv");
+    let records = raw_records(&rejects);
+    assert_eq!(
+        records[0].1,
+        [&b"factline_error"[..], b"date", b"title", b"error"]
+    );
+    assert_eq!(
+        records[1].1[1..],
+        [
+            &b"2025-13-01"[..],
+            b"Strike on depot",
+            b"geolocation off by 2 km"
+        ]
+    );
+    assert!(
+        String::from_utf8_lossy(&records[1].1[0]).contains("sheet.csv:2: date:"),
+        "{records:?}"
+    );
+
+    // Mended, it imports with the same --map, the sheet's column read.
+    let mended = std::fs::read_to_string(&rejects)
+        .unwrap()
+        .replace(",2025-13-01,", ",2025-12-01,");
+    let mended = env.write_file("mended.csv", &mended);
+    let stderr = import(
+        &env,
+        &[mended.to_str().unwrap(), "--map", "description=error"],
+    );
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    let event = event_titled(&env, "Strike on depot");
+    assert_eq!(event["description"], "geolocation off by 2 km");
+    assert_eq!(event["date"], "2025-12-01");
+
+    // Still bad once more: the next reject file keeps every column as it
+    // was written, factline's earlier message too, under a new name.
+    let still_bad = env.write_file(
+        "still.csv",
+        &std::fs::read_to_string(&rejects)
+            .unwrap()
+            .replace(",2025-13-01,", ",2025-14-01,"),
+    );
+    import(
+        &env,
+        &[
+            "--skip-bad",
+            still_bad.to_str().unwrap(),
+            "--map",
+            "description=error",
+        ],
+    );
+    let again = raw_records(&env.path("still.csv.rejects.csv"));
+    assert_eq!(
+        again[0].1,
+        [
+            &b"factline_error_2"[..],
+            b"factline_error",
+            b"date",
+            b"title",
+            b"error"
+        ]
+    );
+    assert_eq!(again[1].1[1], records[1].1[0]);
+    assert!(
+        String::from_utf8_lossy(&again[1].1[0]).contains("still.csv:2: date:"),
+        "{again:?}"
+    );
+
+    // Without a column of its own, the reject file's first column is
+    // "error", and importing the mended file does not call it ignored.
+    let plain = env.write_file(
+        "plain.csv",
+        "date,title,note\n2025-13-01,Shelling,from a video\n",
+    );
+    import(&env, &["--skip-bad", plain.to_str().unwrap()]);
+    let plain_rejects = env.path("plain.csv.rejects.csv");
+    assert_eq!(
+        raw_records(&plain_rejects)[0].1,
+        [&b"error"[..], b"date", b"title", b"note"]
+    );
+    let mended = env.write_file(
+        "plain-mended.csv",
+        &std::fs::read_to_string(&plain_rejects)
+            .unwrap()
+            .replace(",2025-13-01,", ",2025-11-01,"),
+    );
+    let stderr = import(&env, &[mended.to_str().unwrap()]);
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(
+        stderr.contains("ignoring a column that no field is read from: \"note\";"),
+        "{stderr}"
+    );
+}

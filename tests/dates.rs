@@ -970,3 +970,104 @@ fn a_fixed_week_after_until_or_since_and_a_winter_with_a_slash_are_read() {
         assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
     }
 }
+
+/// Dates as data tools write them. GDELT's `SQLDATE` (`20251124`) is a
+/// compact YYYYMMDD date: refused as numeric dates are, with the EDTF to
+/// write (it was "years after 9999 are not supported"). pandas and Excel
+/// write a day as `2025-11-24 00:00:00`: refused naming the midnight time,
+/// with the day to write, or the time in EDTF; another time after a space
+/// is refused with its EDTF (`T` between day and time). EDTF's own form
+/// `2025-11-24T00:00:00` is a date with a time, and is kept as written.
+/// The same in `event add --date` and in an import, which names the line.
+#[test]
+fn dates_as_spreadsheets_and_gdelt_write_them_are_named() {
+    let env = TestEnv::new();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "20251124",
+            &[
+                "\"20251124\" is a compact date (YYYYMMDD)",
+                "write it as 2025-11-24",
+            ],
+        ),
+        (
+            "20251324",
+            &[
+                "as a compact date (YYYYMMDD) it is 2025-13-24",
+                "month 13 does not exist",
+            ],
+        ),
+        (
+            "2025-11-24 00:00:00",
+            &[
+                "midnight",
+                "write 2025-11-24 for the day, or 2025-11-24T00:00:00",
+            ],
+        ),
+        (
+            "2025-11-24 00:00",
+            &["midnight", "write 2025-11-24 for the day"],
+        ),
+        (
+            "2025-11-24 00:00:00.000",
+            &["midnight", "write 2025-11-24 for the day"],
+        ),
+        (
+            "2025-11-24 14:30:00",
+            &[
+                "a space before its time of day",
+                "write it as 2025-11-24T14:30:00",
+            ],
+        ),
+        ("2025-11-24 14:30", &["write it as 2025-11-24T14:30:00"]),
+        (
+            "2025-11-24 14:30:00+03:00",
+            &["write it as 2025-11-24T14:30:00+03:00"],
+        ),
+        (
+            "2025-11-24 14:30:00Z",
+            &["write it as 2025-11-24T14:30:00Z"],
+        ),
+        ("2025-11-24 25:30:00", &["time 25:30:00 does not exist"]),
+    ];
+    add(&env, "seed", "2025-11-01");
+    let before = env.export_ndjson();
+    for (date, mentions) in cases {
+        let stderr = env.fail(2, ["event", "add", "--title", "Shelling", "--date", date]);
+        assert_one_error_line(&stderr);
+        for mention in *mentions {
+            assert!(stderr.contains(mention), "{date:?}: {stderr}");
+        }
+        assert!(!stderr.contains("after 9999"), "{date:?}: {stderr}");
+        assert!(
+            !stderr.contains("not a date factline can read"),
+            "{date:?}: {stderr}"
+        );
+        assert_eq!(env.export_ndjson(), before, "{date:?} wrote something");
+    }
+    // An import names the row; nothing is written.
+    let sheet = env.write_file(
+        "gdelt.csv",
+        "SQLDATE,EventCode\n20251124,042\n2025-11-24 00:00:00,043\n",
+    );
+    let out = env.output([
+        "import",
+        sheet.to_str().unwrap(),
+        "--map",
+        "date=SQLDATE,title=EventCode",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("gdelt.csv:2: date: \"20251124\" is a compact date (YYYYMMDD)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("gdelt.csv:3: date:"), "{stderr}");
+    assert!(stderr.contains("midnight"), "{stderr}");
+    assert_eq!(env.export_ndjson(), before);
+
+    // EDTF's date and time is read, and kept as written.
+    add(&env, "midnight", "2025-11-24T00:00:00");
+    let shown = env.json(["event", "show", "midnight"]);
+    assert_eq!(shown["date"], "2025-11-24T00:00:00", "{shown:#}");
+}

@@ -927,7 +927,7 @@ impl BadRows<'_> {
                 let file = crate::output::Output::create(Some(self.path))?;
                 let mut w = csv::WriterBuilder::new().flexible(true).from_writer(file);
                 let mut h = self.header.to_vec();
-                h.insert(0, "error".to_string());
+                h.insert(0, tabular::error_column(self.header));
                 w.write_record(&h)?;
                 self.file.insert(w)
             }

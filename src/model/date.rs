@@ -136,7 +136,13 @@
 //! but with a hyphen and no spaces it is EDTF, where `2023-24` is winter 2023.
 //! Relative phrases (`yesterday`, `last week`, `later this month`) and all-numeric dates
 //! (`03/04/2025`) are refused with a suggestion: what they mean depends on
-//! when and where they were written, and the record must not. A part of a
+//! when and where they were written, and the record must not. Dates as data
+//! tools write them are refused with the EDTF to write: a compact
+//! `20251124` (GDELT's YYYYMMDD) as `2025-11-24`, and a day and a time
+//! with a space between (`2025-11-24 14:30`) as `2025-11-24T14:30:00`; a
+//! midnight time (`2025-11-24 00:00:00`, how pandas and Excel write a day)
+//! with both the day `2025-11-24` and the time `2025-11-24T00:00:00` to
+//! choose from, since it seldom is the time a source gives. A part of a
 //! month or year (`late November 2025`, `mid-November 2025`, `early 2025`,
 //! `the end of 2025`) has no exact bounds: it is refused with the whole
 //! month or year to write instead, or an interval such as
@@ -1068,7 +1074,7 @@ impl Date {
         if let Some(read) = ordinal_of(trimmed).or_else(|| weekend_of(trimmed)) {
             return read;
         }
-        if let Some(e) = numeric_refusal(trimmed) {
+        if let Some(e) = numeric_refusal(trimmed).or_else(|| spaced_time_refusal(trimmed)) {
             return Err(e);
         }
         if let Some(e) = part_refusal(trimmed) {
@@ -1857,8 +1863,23 @@ fn weekend_needs_days(s: &str) -> DateError {
 }
 
 /// Refuses `03/04/2025`, `03.04.2025`, `03-04-2025`: day/month order varies
-/// by country, so the user must say which.
+/// by country, so the user must say which. A compact `20251124` (GDELT's
+/// `SQLDATE`, YYYYMMDD) is refused with its EDTF too, since EDTF writes
+/// the dashes.
 fn numeric_refusal(s: &str) -> Option<DateError> {
+    if s.len() == 8 && s.bytes().all(|c| c.is_ascii_digit()) {
+        let edtf = format!("{}-{}-{}", &s[..4], &s[4..6], &s[6..]);
+        return Some(match parse_text(&edtf) {
+            Ok(_) => DateError::refusal(format!(
+                "{} is a compact date (YYYYMMDD): write it as {edtf}",
+                quote(s)
+            )),
+            Err(reason) => DateError::invalid(
+                s,
+                &format!("as a compact date (YYYYMMDD) it is {edtf}, and {reason}"),
+            ),
+        });
+    }
     let sep = s.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
     let parts: Vec<&str> = s.split(sep).collect();
     let [a, b, y] = parts.as_slice() else {
@@ -1903,6 +1924,63 @@ fn numeric_refusal(s: &str) -> Option<DateError> {
             format!("{} is a numeric date: write it as {one}", quote(s))
         }
         (None, None) => return None,
+    };
+    Some(DateError::refusal(message))
+}
+
+/// Refuses a day and a time of day separated by a space, as spreadsheets
+/// and pandas write them (`2025-11-24 14:30`, `2025-11-24 00:00:00.000`):
+/// EDTF puts a `T` between them, and its time has seconds. A midnight time
+/// is most often how a spreadsheet writes a day, not a time a source gives,
+/// so the message offers both. `None` when the text is no such date.
+fn spaced_time_refusal(s: &str) -> Option<DateError> {
+    let (day, time) = s.split_once(char::is_whitespace)?;
+    let time = time.trim_start();
+    match Date::parse_edtf(day).ok()?.form {
+        Form::Single(Single {
+            day: DayPart::Known(_),
+            time: None,
+            qual: Qual::None,
+            ..
+        }) => {}
+        _ => return None,
+    }
+    // hh:mm, hh:mm:ss or hh:mm:ss.000 (a fraction of zeros), then the zone.
+    let zone_at = time
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| matches!(c, 'Z' | 'z' | '+' | '-'))
+        .map_or(time.len(), |(i, _)| i);
+    let (clock, zone) = time.split_at(zone_at);
+    let (clock, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    if fraction.is_empty() || !fraction.bytes().all(|c| c == b'0') {
+        return None;
+    }
+    let parts: Vec<&str> = clock.split(':').collect();
+    let two = |p: &&str| p.len() == 2 && p.bytes().all(|c| c.is_ascii_digit());
+    if !(2..=3).contains(&parts.len()) || !parts.iter().all(two) {
+        return None;
+    }
+    let seconds = parts.get(2).copied().unwrap_or("00");
+    let (hour, minute) = (parts[0], parts[1]);
+    let zone = if zone.eq_ignore_ascii_case("z") {
+        "Z"
+    } else {
+        zone
+    };
+    let edtf = format!("{day}T{hour}:{minute}:{seconds}{zone}");
+    if let Err(reason) = parse_text(&edtf) {
+        return Some(DateError::invalid(s, &reason));
+    }
+    let message = match [hour, minute, seconds] == ["00", "00", "00"] {
+        true => format!(
+            "{} is a day with a midnight time, as spreadsheets write a date: write {day} for the day, or {edtf} if midnight is the time the source gives",
+            quote(s)
+        ),
+        false => format!(
+            "{} has a space before its time of day: write it as {edtf}",
+            quote(s)
+        ),
     };
     Some(DateError::refusal(message))
 }
@@ -3236,6 +3314,14 @@ mod tests {
                 "\"25/12/2025\" is a numeric date: write it as 2025-12-25",
             ),
             ("12/25/2025", "write it as 2025-12-25"),
+            (
+                "20251124",
+                "\"20251124\" is a compact date (YYYYMMDD): write it as 2025-11-24",
+            ),
+            ("2025-11-24 00:00:00", "write 2025-11-24 for the day, or 2025-11-24T00:00:00"),
+            ("2025-11-24 9:30", "not a date factline can read"),
+            ("2025-11-24 14:30:00.5", "not a date factline can read"),
+            ("2025-11-24 14:30-05:00", "write it as 2025-11-24T14:30:00-05:00"),
             ("03/04/25", "YYYY-MM-DD"),
             ("the 1900s", "write 190X or 19XX"),
             (
