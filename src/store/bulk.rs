@@ -993,6 +993,12 @@ impl Bulk<'_> {
         self.sorter.is_empty()
     }
 
+    /// Whether the store held nothing when this change began (a first
+    /// import): nothing stored can then be read, matched or doubled.
+    pub fn into_empty_store(&self) -> bool {
+        self.store_empty
+    }
+
     fn key_at(records: &mut RecordFile, offset: u64) -> Result<Vec<u8>> {
         records.read(offset).map(|(key, _)| key)
     }
