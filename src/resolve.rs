@@ -405,7 +405,7 @@ pub fn earlier_name_notice(input: &str, name: &str, id: &str) -> String {
 /// The earlier names (folded) of the live sources, from their history, with
 /// the id of the one source that had each (`None` when several had it, which
 /// then finds none of them). A source's current name is not among them.
-pub fn earlier_source_names(
+fn earlier_source_names(
     store: &Store,
 ) -> Result<std::collections::HashMap<String, Option<String>>> {
     let mut names: std::collections::HashMap<String, Option<String>> = Default::default();
