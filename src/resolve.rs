@@ -3,8 +3,9 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
-    may_be_misspelling, near_miss_forms, similarity, surname_words, LetterCounts,
+    fold, is_likely_misspelling, is_likely_same_name, is_likely_same_name_but_title,
+    is_one_name_word, is_surname_of, may_be_misspelling, near_miss_forms, similarity,
+    surname_words, untitled, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -62,9 +63,13 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     let mut best: Option<(f64, String)> = None;
     for item in store.all_names() {
         let (name, id) = item?;
-        if is_likely_same_name(&folded, &name)
+        let plainly_alike = is_likely_same_name(&folded, &name)
             && (!only_by_a_shared_surname(&folded, &name)
-                || known_by_word_alone(store, &id, &name)?)
+                || known_by_word_alone(store, &id, &name)?);
+        if plainly_alike
+            || is_likely_same_name_but_title(&folded, &name)
+                && (!only_by_a_family_name(&folded, &name)
+                    || known_by_word_alone(store, &id, &name)?)
         {
             let score = similarity(&folded, &name);
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -87,8 +92,19 @@ fn only_by_a_shared_surname(typed: &str, known: &str) -> bool {
         && !is_surname_of(typed, known)
 }
 
-/// Whether the actor `id` is known by the one word `word` alone: its name
-/// (folded) is that word. Only then does a full name ending in it likely
+/// Whether titled spellings are alike ([`is_likely_same_name_but_title`])
+/// only because `known`, its title set aside, is one word, the family name
+/// of the many-word `typed` ("mr trump" of "barron trump"). As with a
+/// surname alone ([`only_by_a_shared_surname`]), that likely means the
+/// actor only when `known` is the actor's name (see
+/// [`known_by_word_alone`]): an alias "President Trump" of Donald Trump
+/// does not make Barron Trump him.
+fn only_by_a_family_name(typed: &str, known: &str) -> bool {
+    !untitled(known).contains(' ') && untitled(typed).contains(' ')
+}
+
+/// Whether the actor `id` is known by the one word `word` alone (or by a
+/// title and that word: "mr witkoff"): its name (folded) is that spelling. Only then does a full name ending in it likely
 /// mean that actor ("Witkoff", recorded before his given name was known);
 /// a one-word alias of an actor with a full name ("Trump" of Donald Trump)
 /// does not make every Trump him: two full names sharing a surname are two
@@ -576,6 +592,15 @@ pub fn similar_actors_involving(
     similar_pairs(store, Some(ids))
 }
 
+/// Whether two actors' spellings (folded, with the actor's id) are alike
+/// once a title is set aside, by the rule `find_actor` suggests by.
+fn alike_but_title(store: &Store, a: &(String, String), b: &(String, String)) -> Result<bool> {
+    let ((sa, ia), (sb, ib)) = (a, b);
+    Ok(is_likely_same_name_but_title(sa, sb)
+        && (!only_by_a_family_name(sb, sa) || known_by_word_alone(store, ia, sa)?)
+        && (!only_by_a_family_name(sa, sb) || known_by_word_alone(store, ib, sb)?))
+}
+
 fn similar_pairs(
     store: &Store,
     involving: Option<&std::collections::HashSet<String>>,
@@ -589,6 +614,10 @@ fn similar_pairs(
     let involved: Vec<bool> = names
         .iter()
         .map(|(_, id)| involving.is_none_or(|ids| ids.contains(id)))
+        .collect();
+    let titled: Vec<bool> = names
+        .iter()
+        .map(|(s, _)| untitled(s).len() < s.len())
         .collect();
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
     // Each block key comes with the text its members are refined on.
@@ -660,10 +689,36 @@ fn similar_pairs(
                 if ia != ib
                     && (sa == sb
                         || may_be_misspelling(sa, &counts[x], sb, &counts[y])
-                            && is_likely_misspelling(sa, sb))
+                            && is_likely_misspelling(sa, sb)
+                        || (titled[x] || titled[y])
+                            && alike_but_title(store, &names[x], &names[y])?)
                 {
                     record(&names[x], &names[y]);
                 }
+            }
+        }
+    }
+    // A title before a short family name that is written first ("president
+    // xi", "xi jinping"), which no block above brings together.
+    let mut by_first_word: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (n, (spelling, _)) in names.iter().enumerate() {
+        if let Some((first, _)) = spelling.split_once(' ') {
+            if first.chars().count() <= 3 {
+                by_first_word.entry(first).or_default().push(n);
+            }
+        }
+    }
+    for (x, (spelling, _)) in names.iter().enumerate() {
+        let name = untitled(spelling);
+        if !titled[x] || name.contains(' ') {
+            continue;
+        }
+        for &y in by_first_word.get(name).into_iter().flatten() {
+            if names[y].1 != names[x].1
+                && (involved[x] || involved[y])
+                && alike_but_title(store, &names[x], &names[y])?
+            {
+                record(&names[x], &names[y]);
             }
         }
     }

@@ -409,6 +409,88 @@ fn actors_similar_lists_the_spellings_add_would_have_refused() {
     );
 }
 
+/// A title before a name (`President Putin`, `Mr Witkoff`) was compared as
+/// written, so the name was added as a new actor without a "did you mean",
+/// and `actors --similar` never paired it with the person it names.
+#[test]
+fn a_title_before_a_known_name_is_refused_with_the_actor_it_names() {
+    let env = TestEnv::new();
+    for name in [
+        "Vladimir Putin",
+        "Xi Jinping",
+        "Steve Witkoff",
+        "Donald Trump",
+    ] {
+        env.run_ok(["actor", "add", name]);
+    }
+    for (typed, meant) in [
+        ("President Putin", "Vladimir Putin"),
+        ("Russian President Vladimir Putin", "Vladimir Putin"),
+        ("President Xi", "Xi Jinping"),
+        ("Mr Witkoff", "Steve Witkoff"),
+        ("US Special Envoy Steve Witkof", "Steve Witkoff"),
+    ] {
+        let stderr = env.fail(
+            2,
+            [
+                "event", "add", "--title", "Talks", "--date", "2025-11", "--actor", typed,
+            ],
+        );
+        assert!(
+            stderr.contains(&format!("did you mean \"{meant}\"")),
+            "{typed}: {stderr}"
+        );
+        let stderr = env.fail(2, ["actor", "add", typed]);
+        assert!(
+            stderr.contains(&format!("did you mean \"{meant}\"")),
+            "{stderr}"
+        );
+    }
+    assert_eq!(env.json(["actor", "list"]).as_array().unwrap().len(), 4);
+
+    // A title before another person's name, or before a given name alone,
+    // is someone else.
+    for typed in ["King Charles", "President Macron"] {
+        env.run_ok([
+            "event", "add", "--title", "Visit", "--date", "2025-11", "--actor", typed,
+        ]);
+    }
+    // An alias with a title is the actor's: Barron Trump is not him.
+    env.run_ok(["actor", "alias", "donald-trump", "President Trump"]);
+    env.run_ok(["actor", "add", "Barron Trump"]);
+
+    // Added anyway, they are listed as look-alikes, to merge.
+    env.run_ok(["actor", "add", "President Putin", "--new-actor"]);
+    env.run_ok(["actor", "add", "President Xi", "--new-actor"]);
+    let pairs: Vec<(String, String)> = env
+        .json(["actors", "--similar"])
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().into(),
+                p["b"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    for pair in [
+        ("president-putin", "vladimir-putin"),
+        ("president-xi", "xi-jinping"),
+    ] {
+        assert!(
+            pairs.contains(&(pair.0.to_string(), pair.1.to_string())),
+            "{pair:?} missing from {pairs:?}"
+        );
+    }
+    assert!(
+        !pairs.iter().any(|(a, b)| [a, b]
+            .iter()
+            .any(|id| id.contains("barron") || id.contains("charles") || id.contains("macron"))),
+        "{pairs:?}"
+    );
+}
+
 #[test]
 fn an_unknown_actor_not_close_to_anyone_is_created() {
     let env = TestEnv::new();

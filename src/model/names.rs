@@ -424,6 +424,177 @@ pub fn is_likely_same_name(a: &str, b: &str) -> bool {
     a != b && (is_likely_misspelling(a, b) || is_surname_of(a, b) || is_surname_of(b, a))
 }
 
+/// Titles and forms of address that news text writes before a name
+/// ("President Putin", "Mr Witkoff", "Foreign Minister Sybiha"), folded, the
+/// longer first where one begins another. After one comes a family name or
+/// a full name, never a given name alone.
+const TITLES: &[&str] = &[
+    "deputy prime minister",
+    "prime minister",
+    "foreign minister",
+    "defence minister",
+    "defense minister",
+    "finance minister",
+    "interior minister",
+    "vice president",
+    "president elect",
+    "secretary of state",
+    "secretary general",
+    "attorney general",
+    "crown prince",
+    "supreme leader",
+    "special envoy",
+    "field marshal",
+    "lieutenant general",
+    "major general",
+    "chief justice",
+    "first lady",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "emir",
+    "sheikh",
+    "sultan",
+    "ayatollah",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "admiral",
+    "marshal",
+    "commander",
+    "senator",
+    "sen",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "gov",
+    "mayor",
+    "minister",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "judge",
+    "justice",
+    "patriarch",
+    "archbishop",
+    "cardinal",
+    "rev",
+    "reverend",
+];
+
+/// Words that may stand before a title and are no part of the name
+/// ("former President Biden", "acting Mayor…"); a nationality or a
+/// possessive before a title is told by its form (see [`untitled`]).
+const BEFORE_TITLES: &[&str] = &[
+    "former", "acting", "interim", "deputy", "then", "late", "us", "uk", "eu", "un",
+];
+
+/// What stands after a name's title and is not a name ("Martin Luther King
+/// Jr" has no title).
+const NOT_NAMES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// A folded spelling with a title before the name set aside:
+/// `"president putin"` → `"putin"`, `"russian president vladimir putin"` →
+/// `"vladimir putin"`, `"ukraine s foreign minister sybiha"` → `"sybiha"`;
+/// the spelling itself when it has no title (`"vladimir putin"`,
+/// `"erik prince"`, `"president of ukraine"`, `"gen z"`: what follows a
+/// title must be a name, not an English connecting word or one letter).
+///
+/// A title may follow up to two words that are no part of the name: a
+/// qualifier ([`BEFORE_TITLES`]), a nationality (a word ending in `an`,
+/// `ese`, `ish` or `i`: "Ukrainian", "Chinese", "Turkish", "Israeli") or a
+/// possessive ("Ukraine's", folded `ukraine s`).
+pub fn untitled(folded: &str) -> &str {
+    let after_title = |text: &str| -> Option<usize> {
+        TITLES
+            .iter()
+            .find(|t| text.strip_prefix(**t).is_some_and(|r| r.starts_with(' ')))
+            .map(|t| t.len() + 1)
+    };
+    let mut rest = folded;
+    let mut words_before = 0;
+    // The words before the first title.
+    while after_title(rest).is_none() {
+        let Some((word, after)) = rest.split_once(' ') else {
+            return folded;
+        };
+        let possessive = after.starts_with("s ");
+        let qualifier = possessive
+            || BEFORE_TITLES.contains(&word)
+            || ["an", "ese", "ish", "i"]
+                .iter()
+                .any(|end| word.ends_with(end));
+        words_before += 1;
+        if !qualifier || words_before > 2 || !word.chars().all(char::is_alphabetic) {
+            return folded;
+        }
+        rest = if possessive { &after[2..] } else { after };
+    }
+    // The titles ("acting president general …" has two).
+    while let Some(skip) = after_title(rest) {
+        rest = &rest[skip..];
+    }
+    let first = rest.split(' ').next().unwrap_or(rest);
+    if first.chars().count() < 2 || CONNECTORS.contains(&first) || NOT_NAMES.contains(&first) {
+        return folded;
+    }
+    rest
+}
+
+/// Whether a folded `word` that followed a title is the family name of the
+/// folded many-word `name`: its last word, or its first when that is as
+/// short as the family names written first are ("president xi" and "xi
+/// jinping", "mr kim" and "kim jong un"; a longer first word is a given
+/// name: "king charles" is not "charles michel"). Unlike a surname typed
+/// alone ([`is_surname_of`]), a word after a title may be short: "Mr Ma".
+fn is_family_name_of(word: &str, name: &str) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    (2..=4).contains(&words.len())
+        && !name.chars().any(char::is_numeric)
+        && !words.iter().any(|w| CONNECTORS.contains(w))
+        && !word.contains(' ')
+        && word.chars().count() >= 2
+        && word.chars().all(char::is_alphabetic)
+        && !PARTICLES.contains(&word)
+        && (words.last() == Some(&word) || (word.chars().count() <= 3 && words[0] == word))
+}
+
+/// Whether two different folded spellings likely name one actor once a
+/// title before either is set aside ([`untitled`]): "president putin" and
+/// "vladimir putin", "president vladimir putin" and "vladimir putin",
+/// "president xi" and "xi jinping", "mr witkoff" and "steve witkof". Two
+/// spellings without a title are left to [`is_likely_same_name`].
+pub fn is_likely_same_name_but_title(a: &str, b: &str) -> bool {
+    let (name_a, name_b) = (untitled(a), untitled(b));
+    let (titled_a, titled_b) = (name_a.len() < a.len(), name_b.len() < b.len());
+    a != b
+        && (titled_a || titled_b)
+        && (name_a == name_b
+            || is_likely_same_name(name_a, name_b)
+            || (titled_a && is_family_name_of(name_a, name_b))
+            || (titled_b && is_family_name_of(name_b, name_a)))
+}
+
 /// Cuts `text` to at most `max` characters without splitting a character.
 pub fn truncate(text: &str, max: usize) -> &str {
     match text.char_indices().nth(max) {
@@ -672,6 +843,72 @@ mod tests {
         );
         assert_eq!(near_miss_forms("ab"), ["ab", "b", "a"]);
         assert_eq!(near_miss_forms(""), [""]);
+    }
+
+    #[test]
+    fn a_title_before_a_name_is_set_aside() {
+        for (spelling, name) in [
+            ("president putin", "putin"),
+            ("mr witkoff", "witkoff"),
+            ("russian president vladimir putin", "vladimir putin"),
+            ("former us president joe biden", "joe biden"),
+            ("ukraine s foreign minister andrii sybiha", "andrii sybiha"),
+            ("secretary general antonio guterres", "antonio guterres"),
+            ("us secretary of state marco rubio", "marco rubio"),
+            (
+                "saudi crown prince mohammed bin salman",
+                "mohammed bin salman",
+            ),
+            ("acting president general smith", "smith"),
+            ("president xi", "xi"),
+        ] {
+            assert_eq!(untitled(spelling), name, "{spelling}");
+        }
+        // Without a title, or when what follows is no name, the spelling
+        // stays whole.
+        for spelling in [
+            "vladimir putin",
+            "erik prince",
+            "john major",
+            "president",
+            "president of ukraine",
+            "martin luther king jr",
+            "office of the president",
+            "steve witkoff president",
+            "gen z protesters 2025",
+            "big red dog president trump",
+        ] {
+            assert_eq!(untitled(spelling), spelling);
+        }
+    }
+
+    #[test]
+    fn a_titled_spelling_is_likely_the_person_it_names() {
+        for (a, b) in [
+            ("president putin", "vladimir putin"),
+            ("president vladimir putin", "vladimir putin"),
+            ("russian president putin", "president putin"),
+            ("mr witkoff", "steve witkof"),
+            ("president zelensky", "volodymyr zelenskyy"),
+            ("president xi", "xi jinping"),
+            ("mr kim", "kim jong un"),
+            ("mr ma", "jack ma"),
+            ("president xi", "xi"),
+        ] {
+            assert!(is_likely_same_name_but_title(a, b), "{a} / {b}");
+            assert!(is_likely_same_name_but_title(b, a), "{b} / {a}");
+        }
+        for (a, b) in [
+            // Without a title: the plain rules decide.
+            ("vladimir putin", "volodymyr zelenskyy"),
+            ("putin", "vladimir putin"),
+            // A given name after a title is not the person's first word.
+            ("king charles", "charles michel"),
+            ("president trump", "president biden"),
+            ("president putin", "president putin"),
+        ] {
+            assert!(!is_likely_same_name_but_title(a, b), "{a} / {b}");
+        }
     }
 
     #[test]
