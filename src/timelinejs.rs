@@ -143,14 +143,80 @@ pub struct Slide {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Timeline {
-    pub title: TitleSlide,
-    pub events: Vec<Slide>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct TitleSlide {
     pub text: Text,
+}
+
+/// Writes TimelineJS's JSON (`{"events": [slides…], "title": …}`, pretty)
+/// as `slides` come, one slide in memory at a time. The title slide, which
+/// counts the events, comes after them: the order of an object's members
+/// means nothing to TimelineJS.
+pub fn write_json<W: std::io::Write>(
+    out: &mut W,
+    slides: impl Iterator<Item = crate::error::Result<Slide>>,
+) -> crate::error::Result<()> {
+    use serde::ser::{Error as _, SerializeMap, Serializer};
+    use std::cell::{Cell, RefCell};
+
+    /// The slides, serialized as a sequence as they come; an error reading
+    /// them stops the sequence and is kept to be returned as it was.
+    struct Slides<'a, I> {
+        slides: RefCell<Option<I>>,
+        count: &'a Cell<usize>,
+        failed: &'a RefCell<Option<crate::error::Error>>,
+    }
+    impl<I: Iterator<Item = crate::error::Result<Slide>>> Serialize for Slides<'_, I> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let slides = self.slides.borrow_mut().take();
+            let slides = slides.ok_or_else(|| S::Error::custom("the slides were written twice"))?;
+            let mut failed = false;
+            let written = slides.map_while(|slide| match slide {
+                Ok(slide) => {
+                    self.count.set(self.count.get() + 1);
+                    Some(slide)
+                }
+                Err(e) => {
+                    failed = true;
+                    *self.failed.borrow_mut() = Some(e);
+                    None
+                }
+            });
+            let done = serializer.collect_seq(written)?;
+            match failed {
+                true => Err(S::Error::custom("reading the events failed")),
+                false => Ok(done),
+            }
+        }
+    }
+
+    let count = Cell::new(0);
+    let failed = RefCell::new(None);
+    let mut serializer = serde_json::Serializer::pretty(&mut *out);
+    let written = (|| -> Result<(), serde_json::Error> {
+        let mut timeline = serializer.serialize_map(Some(2))?;
+        timeline.serialize_entry(
+            "events",
+            &Slides {
+                slides: RefCell::new(Some(slides)),
+                count: &count,
+                failed: &failed,
+            },
+        )?;
+        let title = TitleSlide {
+            text: Text {
+                headline: "factline timeline".to_string(),
+                text: format!("{} events", count.get()),
+            },
+        };
+        timeline.serialize_entry("title", &title)?;
+        timeline.end()
+    })();
+    if let Some(e) = failed.into_inner() {
+        return Err(e);
+    }
+    written?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// The precision of one end of an interval (`2025-10-26` of `2025-10-24/2025-10-26`).
@@ -856,6 +922,44 @@ mod tests {
             minute: None,
             second: None,
         }
+    }
+
+    /// The JSON is written as the slides come: each slide once, the title
+    /// counting them after them, and an error reading the events returned
+    /// as it was, not as a JSON error.
+    #[test]
+    fn json_is_written_as_the_slides_come() {
+        let slides = |n: usize| -> Vec<crate::error::Result<Slide>> {
+            (0..n)
+                .map(|i| {
+                    let mut e = event("2025-11-19", Status::Occurred);
+                    e.id = format!("e{i}");
+                    Ok(slide(&e, None, &[], &[]).unwrap())
+                })
+                .collect()
+        };
+        for n in [0, 1, 3] {
+            let mut out = Vec::new();
+            write_json(&mut out, slides(n).into_iter()).unwrap();
+            let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            let ids: Vec<&str> = json["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["unique_id"].as_str().unwrap())
+                .collect();
+            assert_eq!(ids, (0..n).map(|i| format!("e{i}")).collect::<Vec<_>>());
+            assert_eq!(json["title"]["text"]["text"], format!("{n} events"));
+            assert!(out.ends_with(b"}\n"));
+        }
+        let mut failing = slides(2);
+        failing.insert(
+            1,
+            Err(crate::error::Error::database("page 7 cannot be read")),
+        );
+        let mut out = Vec::new();
+        let error = write_json(&mut out, failing.into_iter()).unwrap_err();
+        assert_eq!(error.message, "page 7 cannot be read");
     }
 
     #[test]

@@ -184,6 +184,8 @@ fn first_date(store: &Store, event: &crate::model::Event) -> Result<Option<crate
 }
 
 /// The timeline for TimelineJS: its JSON, or its spreadsheet columns.
+/// Both are written as the events are read, so that a million events never
+/// sit in memory (the JSON of a million slides took 831 MB when they did).
 pub fn write_timelinejs<W: Write>(
     store: &Store,
     filter: &Filter,
@@ -191,45 +193,36 @@ pub fn write_timelinejs<W: Write>(
     out: &mut W,
 ) -> Result<()> {
     let mut names = Names::for_import(store);
-    let mut slides = Vec::new();
-    for event in query::timeline(store, filter)? {
-        let event = &event?;
-        let actors = names.actors(&event.actors)?;
-        let sources = names.live_links(&event.sources)?;
-        let sources = names.sources(&sources)?;
-        // Only a postponed event's display names a date, the one its
-        // postponement moved it from.
-        let versions = match event.status {
-            crate::model::Status::Postponed => store.versions(&event.id)?,
-            _ => Vec::new(),
+    let slides = query::timeline(store, filter)?.filter_map(move |event| {
+        let slide = || -> Result<Option<crate::timelinejs::Slide>> {
+            let event = &event?;
+            let actors = names.actors(&event.actors)?;
+            let sources = names.live_links(&event.sources)?;
+            let sources = names.sources(&sources)?;
+            // Only a postponed event's display names a date, the one its
+            // postponement moved it from.
+            let versions = match event.status {
+                crate::model::Status::Postponed => store.versions(&event.id)?,
+                _ => Vec::new(),
+            };
+            Ok(crate::timelinejs::slide(
+                event,
+                crate::timelinejs::postponed_from(&versions),
+                &actors,
+                &sources,
+            ))
         };
-        slides.extend(crate::timelinejs::slide(
-            event,
-            crate::timelinejs::postponed_from(&versions),
-            &actors,
-            &sources,
-        ));
-    }
+        slide().transpose()
+    });
     if format == Format::TimelinejsCsv {
-        return crate::output::write_csv_cells(
+        return crate::output::write_csv_rows(
             out,
             crate::timelinejs::CSV_HEADERS,
-            slides.iter().map(crate::timelinejs::csv_row),
+            slides.map(|slide| Ok(crate::timelinejs::csv_row(&slide?))),
             false,
         );
     }
-    let timeline = crate::timelinejs::Timeline {
-        title: crate::timelinejs::TitleSlide {
-            text: crate::timelinejs::Text {
-                headline: "factline timeline".to_string(),
-                text: format!("{} events", slides.len()),
-            },
-        },
-        events: slides,
-    };
-    serde_json::to_writer_pretty(&mut *out, &timeline)?;
-    out.write_all(b"\n")?;
-    Ok(())
+    crate::timelinejs::write_json(out, slides)
 }
 
 /// The claims as CSV (`claims.csv`), one row per claim.
