@@ -105,8 +105,10 @@ pub struct EventRow {
 /// Which lists a row's TimelineJS Text gave (see [`EventRow::in_text`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct InText {
+    pub place: bool,
     pub actors: bool,
     pub sources: bool,
+    pub tags: bool,
 }
 
 /// What a TimelineJS Group cell means: the event's kind when it names one
@@ -654,11 +656,13 @@ impl Columns {
             (None, "") => Status::Occurred,
             (None, s) => s.parse()?,
         };
-        let place = match self.get(row, "place") {
-            "" => None,
-            p => {
-                model::validate_text("place", p, 500)?;
-                Some(p.to_string())
+        let checked_place = |p: &str| -> std::result::Result<Option<String>, String> {
+            match model::trimmed(p) {
+                "" => Ok(None),
+                p => {
+                    model::validate_text("place", p, 500)?;
+                    Ok(Some(p.to_string()))
+                }
             }
         };
         // A list's names, from its column's cell (split at `;`) or from
@@ -687,9 +691,10 @@ impl Columns {
             Ok(items)
         };
         let list = |field: &str| checked(field, self.list_items(row, field));
-        // A TimelineJS Text ends with the Actors and Sources paragraphs
-        // that factline writes: they give those lists, unless a column
-        // that --map names gives one.
+        // A TimelineJS Text ends with the Place, Actors, Sources and Tags
+        // paragraphs that factline writes: they give those fields, unless
+        // a column that --map names gives one (the sheet's Group column,
+        // read as the tags, adds its tag to the Tags paragraph's).
         let mut in_text = InText::default();
         let from_text = |field: &str, names: Option<Vec<String>>, given: &mut bool| match names {
             Some(names) if !self.index.contains_key(field) => {
@@ -698,24 +703,42 @@ impl Columns {
             }
             _ => list(field),
         };
-        let (description, actors, sources) = match html("description") {
+        let group_tags = || match group {
+            Some(Group::Kind) => Ok(Vec::new()),
+            _ => list("tags"),
+        };
+        let (description, place, actors, sources, tags) = match html("description") {
             true => {
                 let text = crate::timelinejs::read_text(self.get(row, "description"));
                 let actors = from_text("actors", text.actors, &mut in_text.actors)?;
                 let sources = from_text("sources", text.sources, &mut in_text.sources)?;
-                (text.description, actors, sources)
+                let place = match text.place {
+                    Some(place) if !self.index.contains_key("place") => {
+                        in_text.place = true;
+                        checked_place(&place)?
+                    }
+                    _ => checked_place(self.get(row, "place"))?,
+                };
+                let tags = match text.tags {
+                    Some(tags) if !self.index.contains_key("tags") || self.reads_group() => {
+                        in_text.tags = true;
+                        let mut all = tags;
+                        all.extend(group_tags()?);
+                        checked("tags", all.iter().map(String::as_str).collect())?
+                    }
+                    _ => group_tags()?,
+                };
+                (text.description, place, actors, sources, tags)
             }
             false => (
                 self.get(row, "description").to_string(),
+                checked_place(self.get(row, "place"))?,
                 list("actors")?,
                 list("sources")?,
+                group_tags()?,
             ),
         };
         model::validate_note("description", &description, MAX_FIELD_CHARS)?;
-        let tags = match group {
-            Some(Group::Kind) => Vec::new(),
-            _ => list("tags")?,
-        };
         Ok(EventRow {
             line,
             id,

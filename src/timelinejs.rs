@@ -342,7 +342,16 @@ pub fn slide(
         true => event.description.clone(),
         false => escape(&event.description),
     };
-    for (label, names) in [(ACTORS, actors), (SOURCES, sources)] {
+    if let Some(place) = &event.place {
+        text.push_str(PLACE);
+        text.push_str(&escape(place));
+        text.push_str("</p>");
+    }
+    for (label, names) in [
+        (ACTORS, actors),
+        (SOURCES, sources),
+        (TAG_LIST, &event.tags),
+    ] {
         if !names.is_empty() {
             text.push_str(label);
             text.push_str(&names_paragraph(names));
@@ -366,9 +375,14 @@ pub fn slide(
     })
 }
 
-/// The paragraphs that [`slide`] adds after the description, as they begin.
+/// The paragraphs that [`slide`] adds after the description, as they
+/// begin, in the order it writes them: the sheet has no column for the
+/// event's place, actors, sources and tags, and `import` reads them back
+/// ([`read_text`]).
+const PLACE: &str = "<p>Place: ";
 const ACTORS: &str = "<p>Actors: ";
 const SOURCES: &str = "<p>Sources: ";
+const TAG_LIST: &str = "<p>Tags: ";
 
 /// The characters [`escape`] replaces, and their entities.
 const ENTITIES: [(char, &str); 3] = [('&', "&amp;"), ('<', "&lt;"), ('>', "&gt;")];
@@ -416,43 +430,49 @@ pub fn unescape(text: &str) -> String {
     out
 }
 
-/// What a slide's Text says, read back: the description, and the names of
-/// the Actors and Sources paragraphs when it ends with them (None for a
-/// paragraph it lacks).
+/// What a slide's Text says, read back: the description, and the place
+/// and the names of the Place, Actors, Sources and Tags paragraphs when it
+/// ends with them (None for a paragraph it lacks).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlideText {
     pub description: String,
+    pub place: Option<String>,
     pub actors: Option<Vec<String>>,
     pub sources: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
 }
 
 /// A slide's Text as [`slide`] writes it: the description, unescaped, and
-/// the names of the `<p>Actors: …</p>` and `<p>Sources: …</p>` paragraphs
-/// it adds after it. The names are read as [`names_paragraph`] writes them,
-/// or, in a paragraph without a `;`, as separated by commas: an earlier
-/// factline joined them with ", ".
+/// what the `<p>Place: …</p>`, `<p>Actors: …</p>`, `<p>Sources: …</p>` and
+/// `<p>Tags: …</p>` paragraphs it adds after it say, each of them optional.
+/// The names are read as [`names_paragraph`] writes them, or, in a
+/// paragraph without a `;`, as separated by commas: an earlier factline
+/// joined them with ", " (and wrote no Place and Tags paragraphs).
 pub fn read_text(text: &str) -> SlideText {
     let mut text = text;
-    let mut lists: [Option<Vec<String>>; 2] = [None, None];
-    for (slot, paragraph) in lists.iter_mut().zip([SOURCES, ACTORS]) {
+    // From the last paragraph back.
+    let mut bodies: [Option<&str>; 4] = [None; 4];
+    for (slot, paragraph) in bodies.iter_mut().zip([TAG_LIST, SOURCES, ACTORS, PLACE]) {
         if let Some(body) = text.strip_suffix("</p>") {
             if let Some(at) = body.rfind(paragraph) {
-                let names = &body[at + paragraph.len()..];
-                if !names.contains("<p>") {
-                    *slot = Some(read_names(names));
+                let inside = &body[at + paragraph.len()..];
+                if !inside.contains("<p>") {
+                    *slot = Some(inside);
                     text = &text[..at];
                 }
             }
         }
     }
-    let [sources, actors] = lists;
+    let [tags, sources, actors, place] = bodies;
     SlideText {
         description: match is_html(text) {
             true => text.to_string(),
             false => unescape(text),
         },
-        actors,
-        sources,
+        place: place.map(unescape),
+        actors: actors.map(read_names),
+        sources: sources.map(read_names),
+        tags: tags.map(read_names),
     }
 }
 
@@ -1022,6 +1042,18 @@ mod tests {
         let read = read_text("<p>Actors: AT&amp;T, Verizon</p><p>Sources: A&nbsp;B; C &#44; D</p>");
         assert_eq!(read.actors, Some(names(&["AT&T", "Verizon"])));
         assert_eq!(read.sources, Some(names(&["A&nbsp;B", "C , D"])));
+        // The place and the tags, each optional, around them.
+        let read = read_text("D<p>Place: A &amp; B, C</p><p>Actors: X</p><p>Tags: t1; t&#44;2</p>");
+        assert_eq!(read.description, "D");
+        assert_eq!(read.place.as_deref(), Some("A & B, C"));
+        assert_eq!(read.actors, Some(names(&["X"])));
+        assert_eq!(read.sources, None);
+        assert_eq!(read.tags, Some(names(&["t1", "t,2"])));
+        let read = read_text("<p>Place: Kyiv</p>");
+        assert_eq!(
+            (read.description.as_str(), read.place.as_deref()),
+            ("", Some("Kyiv"))
+        );
         // Text without the paragraphs gives no list.
         let read = read_text("<p>Just text</p>");
         assert_eq!((read.actors, read.sources), (None, None));

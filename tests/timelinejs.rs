@@ -653,3 +653,108 @@ fn two_events_with_one_date_title_and_actors_round_trip_through_the_sheet() {
     );
     assert_eq!(other.export_ndjson(), before_first);
 }
+
+/// The TimelineJS sheet has no column for an event's place and tags, so
+/// they were not written, and a sheet read into a new database lost them.
+/// Now the slide's Text names them in `<p>Place: …</p>` and `<p>Tags: …</p>`
+/// paragraphs, as it names the actors and sources, and `import` reads them
+/// back; a sheet that lacks them leaves the stored ones as they are.
+#[test]
+fn place_and_tags_come_back_from_the_sheet() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Talks in Miami",
+        "--date",
+        "2025-11-30",
+        "--kind",
+        "meeting",
+        "--place",
+        "Hallandale Beach, Florida & <Shell Bay>",
+        "--tag",
+        "peace plan",
+        "--tag",
+        "US, Ukraine",
+        "--actor",
+        "Steve Witkoff",
+        "--actor",
+        "Rustem Umerov",
+    ]);
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Statement",
+        "--date",
+        "2025-12-01",
+        "--tag",
+        "Kremlin",
+    ]);
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(
+        text.contains("<p>Place: Hallandale Beach, Florida &amp; &lt;Shell Bay&gt;</p>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<p>Tags: peace plan; US&#44; Ukraine</p>"),
+        "{text}"
+    );
+
+    // Into a new database: the same events, place and tags included.
+    let other = TestEnv::new();
+    let (_, stderr) = other.run_ok_with_stderr(["import", &sheet]);
+    assert!(summary(&stderr).contains("2 added"), "{stderr}");
+    let talks = event_titled(&other, "Talks in Miami");
+    assert_eq!(talks["place"], "Hallandale Beach, Florida & <Shell Bay>");
+    assert_eq!(
+        talks["tags"],
+        serde_json::json!(["peace plan", "US, Ukraine"])
+    );
+    assert_eq!(talks["kind"], "meeting");
+    assert_eq!(
+        event_titled(&other, "Statement")["tags"],
+        serde_json::json!(["Kremlin"])
+    );
+    // Into the database it came from: nothing changes.
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A sheet edited in a spreadsheet gives the new place and tags.
+    let edited = text
+        .replace(
+            "<p>Place: Hallandale Beach, Florida &amp; &lt;Shell Bay&gt;</p>",
+            "<p>Place: Geneva</p>",
+        )
+        .replace(
+            "<p>Tags: peace plan; US&#44; Ukraine</p>",
+            "<p>Tags: peace plan</p>",
+        );
+    env.write_file("edited.csv", &edited);
+    env.run_ok(["import", "edited.csv"]);
+    let talks = event_titled(&env, "Talks in Miami");
+    assert_eq!(talks["place"], "Geneva");
+    assert_eq!(talks["tags"], serde_json::json!(["peace plan"]));
+
+    // A sheet without the paragraphs (an earlier factline's) leaves them.
+    let older = edited
+        .replace("<p>Place: Geneva</p>", "")
+        .replace("<p>Tags: peace plan</p>", "")
+        .replace("<p>Tags: Kremlin</p>", "");
+    env.write_file("older.csv", &older);
+    let (_, stderr) = env.run_ok_with_stderr(["import", "older.csv"]);
+    assert!(
+        summary(&stderr).contains("0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    let talks = event_titled(&env, "Talks in Miami");
+    assert_eq!(talks["place"], "Geneva");
+    assert_eq!(talks["tags"], serde_json::json!(["peace plan"]));
+}

@@ -1688,13 +1688,15 @@ impl<'s> Importer<'s> {
         old: &Event,
         shape: Shape,
     ) -> Result<()> {
-        // The lists a TimelineJS Text gave are given too. The retracted
+        // The fields a TimelineJS Text gave are given too. The retracted
         // actors and sources, which a row does not show (factline's exports
         // leave them out, as every listing does), stay. So is a status its
         // Display Date gave.
         let given = Given {
+            place: self.given.place || shape.in_text.place,
             actors: self.given.actors || shape.in_text.actors,
             sources: self.given.sources || shape.in_text.sources,
+            tags: self.given.tags || shape.in_text.tags,
             status: self.given.status || shape.status_in_display,
             ..self.given
         };
@@ -1725,10 +1727,13 @@ impl<'s> Importer<'s> {
             event.tags.clone_from(&old.tags);
         }
         // A TimelineJS Group that names a kind gives the kind, and leaves
-        // the tags as stored (one that does not is a tag).
+        // the tags as stored (one that does not is a tag), unless the
+        // Text's Tags paragraph gives them.
         if shape.group == Some(tabular::Group::Kind) {
             event.kind = shape.kind;
-            event.tags.clone_from(&old.tags);
+            if !shape.in_text.tags {
+                event.tags.clone_from(&old.tags);
+            }
         }
         // A CSV row carries no link details: keep those already recorded.
         for link in &mut event.sources {
