@@ -620,9 +620,23 @@ fn similar_pairs(
         .map(|(s, _)| untitled(s).len() < s.len())
         .collect();
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    // A spelling whose digits no other spelling has pairs with none: names
+    // that differ in their numbers are other names, and the rules that
+    // pair a name with another's word take words without digits. Such
+    // spellings (`Unit 00417` among thousands) join no block.
+    let mut digit_counts: std::collections::HashMap<String, usize> = Default::default();
+    for (spelling, _) in &names {
+        let digits = digits(spelling);
+        if !digits.is_empty() {
+            *digit_counts.entry(digits).or_default() += 1;
+        }
+    }
     // Each block key comes with the text its members are refined on.
     let mut blocks: std::collections::HashMap<String, Vec<(usize, String)>> = Default::default();
     for (n, (spelling, _)) in names.iter().enumerate() {
+        if digit_counts.get(&digits(spelling)) == Some(&1) {
+            continue;
+        }
         let last = spelling.rsplit(' ').next().unwrap_or(spelling);
         // Each near-miss form of the spelling and of its last word: two
         // spellings one edit apart in their first letters share one.

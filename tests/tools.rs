@@ -1020,6 +1020,35 @@ fn similar_pairs(env: &TestEnv) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// Names with numbers pair only with names with the same numbers: a
+/// misspelling of one (`148th Brigrade`, `Resolutoin 2231`), never another
+/// number (`147th Brigade`). Spellings whose numbers no other
+/// spelling has are not compared at all, which takes `actors --similar`
+/// over 20,000 actors named `Actor 00001`… from 0.20 to 0.02 CPU-seconds;
+/// this pins the pairs that are still found.
+#[test]
+fn actors_similar_pairs_names_with_numbers_only_with_the_same_numbers() {
+    let env = TestEnv::new();
+    for name in [
+        "148th Brigade",
+        "147th Brigade",
+        "Unit 00417",
+        "Resolution 2231",
+    ] {
+        env.run_ok(["actor", "add", name]);
+    }
+    env.run_ok(["actor", "add", "148th Brigrade", "--new-actor"]);
+    env.run_ok(["actor", "add", "Resolutoin 2231", "--new-actor"]);
+    env.run_ok(["actor", "add", "Unit 00418"]);
+    assert_eq!(
+        similar_pairs(&env),
+        BTreeSet::from([
+            ("148th-brigade".to_string(), "148th-brigrade".to_string()),
+            ("resolution-2231".to_string(), "resolutoin-2231".to_string()),
+        ])
+    );
+}
+
 /// `actors --similar` lists every pair that `actor add` refuses as a near
 /// miss, also when the spellings differ in their first letters, as
 /// transliterations do. Reported in bb18: `actor add Zaharova` was refused
