@@ -490,6 +490,13 @@ const TITLES: &[&str] = &[
     "secretary",
     "ambassador",
     "envoy",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "adviser",
+    "advisor",
+    "negotiator",
+    "commissioner",
     "chairman",
     "chairwoman",
     "speaker",
@@ -861,6 +868,7 @@ mod tests {
             ),
             ("acting president general smith", "smith"),
             ("president xi", "xi"),
+            ("russian spokesperson maria zakharova", "maria zakharova"),
         ] {
             assert_eq!(untitled(spelling), name, "{spelling}");
         }
