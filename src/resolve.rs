@@ -5,7 +5,7 @@ use crate::error::{quoted, Error, Result};
 use crate::model::names::{
     fold, is_likely_misspelling, is_likely_same_name, is_likely_same_name_but_title,
     is_one_name_word, is_surname_of, may_be_misspelling, near_miss_forms, similarity,
-    surname_words, untitled, LetterCounts,
+    similarity_but_title, surname_words, untitled, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -70,8 +70,9 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
             || is_likely_same_name_but_title(&folded, &name)
                 && (!only_by_a_family_name(&folded, &name)
                     || known_by_word_alone(store, &id, &name)?)
+                && may_be_a_person(store, &id)?
         {
-            let score = similarity(&folded, &name);
+            let score = similarity_but_title(&folded, &name);
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, id));
             }
@@ -598,7 +599,23 @@ fn alike_but_title(store: &Store, a: &(String, String), b: &(String, String)) ->
     let ((sa, ia), (sb, ib)) = (a, b);
     Ok(is_likely_same_name_but_title(sa, sb)
         && (!only_by_a_family_name(sb, sa) || known_by_word_alone(store, ia, sa)?)
-        && (!only_by_a_family_name(sa, sb) || known_by_word_alone(store, ib, sb)?))
+        && (!only_by_a_family_name(sa, sb) || known_by_word_alone(store, ib, sb)?)
+        && may_be_a_person(store, ia)?
+        && may_be_a_person(store, ib)?)
+}
+
+/// Whether the actor `id` may be a person: a title before a name is a
+/// person's, so an actor recorded as an organization, a country or a
+/// medium is never the one a titled spelling means ("General Motors" is not
+/// "Hyundai Motors", whatever the word after the title).
+fn may_be_a_person(store: &Store, id: &str) -> Result<bool> {
+    use crate::model::ActorKind;
+    Ok(store.get::<Actor>(id)?.is_none_or(|actor| {
+        !matches!(
+            actor.kind,
+            ActorKind::Organization | ActorKind::Country | ActorKind::Media
+        )
+    }))
 }
 
 fn similar_pairs(
@@ -644,6 +661,13 @@ fn similar_pairs(
         keys.extend(near_miss_forms(spelling).into_iter().map(|f| ("", f)));
         keys.extend(near_miss_forms(last).into_iter().map(|f| (" ", f)));
         keys.push(("~", consonants(spelling)));
+        // A titled spelling meets names like the name after its title
+        // ("president xi jinping" meets "xi jin ping").
+        let name = untitled(spelling);
+        if name.len() < spelling.len() {
+            keys.extend(near_miss_forms(name).into_iter().map(|f| ("", f)));
+            keys.push(("~", consonants(name)));
+        }
         for (tag, text) in keys {
             let key = format!(
                 "{tag}{}|{}",
@@ -671,7 +695,7 @@ fn similar_pairs(
     }
     let mut best: std::collections::BTreeMap<(String, String), Similar> = Default::default();
     let mut record = |(sa, ia): &(String, String), (sb, ib): &(String, String)| {
-        let score = similarity(sa, sb);
+        let score = similarity_but_title(sa, sb);
         let (a, b, sa, sb) = if ia < ib {
             (ia, ib, sa, sb)
         } else {

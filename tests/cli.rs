@@ -491,6 +491,102 @@ fn a_title_before_a_known_name_is_refused_with_the_actor_it_names() {
     );
 }
 
+/// Reported in bb22: the title rule read organisations as titled names
+/// (`General Motors` → "did you mean Hyundai Motors?"), a ruler's given
+/// name as a family name (`King Salman` → Mohammed bin Salman, `King
+/// Charles` → Ray Charles), ranked `Barron Trump` above Donald Trump's
+/// alias `Trump` for `President Trump`, did not read `French` or `South
+/// Korean` before a title, and `actors --similar` missed titled pairs that
+/// `event add` refused (`President Xi Jinping`, `Xi Jin Ping`).
+#[test]
+fn titled_spellings_are_persons_and_ranked_by_the_name_after_the_title() {
+    let env = TestEnv::new();
+    for (name, kind) in [
+        ("Hyundai Motors", "organization"),
+        ("Ukrainian General Staff", "organization"),
+        ("Mohammed bin Salman", "person"),
+        ("Ray Charles", "person"),
+        ("Leo Varadkar", "person"),
+        ("Emmanuel Macron", "person"),
+        ("Lee Jae-myung", "person"),
+        ("Donald Trump", "person"),
+        ("Melania Trump", "person"),
+        ("Barron Trump", "person"),
+        ("Xi Jin Ping", "person"),
+    ] {
+        env.run_ok(["actor", "add", name, "--kind", kind]);
+    }
+    env.run_ok(["actor", "alias", "donald-trump", "Trump"]);
+    let add = |actor: &str| {
+        env.output([
+            "event", "add", "--title", "Talks", "--date", "2025-11", "--actor", actor,
+        ])
+    };
+    // Someone else: added without a word.
+    for typed in [
+        "General Motors",
+        "Russian General Staff",
+        "King Salman",
+        "King Charles",
+        "Pope Leo",
+    ] {
+        let out = add(typed);
+        assert!(
+            out.status.success(),
+            "{typed}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The person meant, by the name after the title.
+    for (typed, meant) in [
+        ("President Trump", "Donald Trump"),
+        ("Former US President Trump", "Donald Trump"),
+        ("French President Emmanuel Macron", "Emmanuel Macron"),
+        ("South Korean President Lee Jae-myung", "Lee Jae-myung"),
+        ("President Xi Jinping", "Xi Jin Ping"),
+    ] {
+        let out = add(typed);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{typed}: {stderr}");
+        assert!(
+            stderr.contains(&format!("did you mean \"{meant}\"")),
+            "{typed}: {stderr}"
+        );
+    }
+    // An import adds them, and lists the pairs `event add` refused.
+    let file = env.write_file(
+        "events.csv",
+        "date,title,actors\n2025-11-20,Summit,President Xi Jinping\n2025-11-21,Visit,French President Emmanuel Macron\n",
+    );
+    env.run_ok(["import", file.to_str().unwrap()]);
+    let pairs: Vec<(String, String)> = env
+        .json(["actors", "--similar"])
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|p| {
+            (
+                p["a"].as_str().unwrap().into(),
+                p["b"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs.len(),
+        2,
+        "only the two titled pairs, no organisation or ruler: {pairs:?}"
+    );
+    for pair in [
+        ("emmanuel-macron", "french-president-emmanuel-macron"),
+        ("president-xi-jinping", "xi-jin-ping"),
+    ] {
+        assert!(
+            pairs.contains(&(pair.0.to_string(), pair.1.to_string())),
+            "{pair:?} missing from {pairs:?}"
+        );
+    }
+}
+
 #[test]
 fn an_unknown_actor_not_close_to_anyone_is_created() {
     let env = TestEnv::new();

@@ -509,42 +509,168 @@ const TITLES: &[&str] = &[
     "reverend",
 ];
 
+/// Titles after which a given name comes, not a family name: a ruler's
+/// or a cleric's name ("King Charles", "Pope Leo", "Emir Tamim", "Patriarch
+/// Kirill") or a knight's ("Sir Keir"). "King Salman" is not "Mohammed bin
+/// Salman", nor "King Charles" "Ray Charles".
+const GIVEN_NAME_TITLES: &[&str] = &[
+    "crown prince",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "emir",
+    "sheikh",
+    "sultan",
+    "patriarch",
+    "sir",
+    "dame",
+];
+
 /// Words that may stand before a title and are no part of the name
-/// ("former President Biden", "acting Mayor…"); a nationality or a
-/// possessive before a title is told by its form (see [`untitled`]).
+/// ("former President Biden", "acting Mayor…", "South Korean President…"),
+/// and nationalities that do not end as most do (see [`title_and_name`]).
 const BEFORE_TITLES: &[&str] = &[
-    "former", "acting", "interim", "deputy", "then", "late", "us", "uk", "eu", "un",
+    "former", "acting", "interim", "deputy", "then", "late", "us", "uk", "eu", "un", "south",
+    "north", "east", "west", "new", "french", "dutch", "greek", "swiss", "thai", "czech", "slovak",
+    "welsh", "scots", "kazakh", "uzbek", "tajik", "kyrgyz", "lao",
+];
+
+/// Words that make what follows a title the name of an organisation or a
+/// place, not of a person ("General Staff", "General Motors", "General
+/// Electric", "UN General Assembly", "Prince's Trust", "Lord Howe Island"):
+/// such a spelling has no title to set aside.
+const NOT_PERSON_WORDS: &[&str] = &[
+    "staff",
+    "motors",
+    "motor",
+    "electric",
+    "dynamics",
+    "mills",
+    "assembly",
+    "council",
+    "committee",
+    "commission",
+    "trust",
+    "foundation",
+    "fund",
+    "bank",
+    "island",
+    "islands",
+    "college",
+    "university",
+    "school",
+    "hospital",
+    "institute",
+    "academy",
+    "museum",
+    "company",
+    "corporation",
+    "corp",
+    "group",
+    "holdings",
+    "industries",
+    "airlines",
+    "airways",
+    "energy",
+    "oil",
+    "gas",
+    "ministry",
+    "office",
+    "agency",
+    "authority",
+    "bureau",
+    "department",
+    "service",
+    "services",
+    "army",
+    "forces",
+    "navy",
+    "command",
+    "party",
+    "union",
+    "league",
+    "club",
+    "association",
+    "society",
+    "court",
+    "church",
+    "government",
+    "parliament",
+    "news",
+    "times",
+    "post",
+    "press",
+    "media",
+    "radio",
+    "television",
+    "channel",
+    "network",
+    "hotel",
+    "hall",
+    "house",
+    "palace",
+    "street",
+    "square",
+    "park",
+    "bay",
+    "river",
+    "lake",
+    "mountain",
+    "city",
+    "county",
+    "province",
+    "region",
+    "district",
+    "state",
 ];
 
 /// What stands after a name's title and is not a name ("Martin Luther King
 /// Jr" has no title).
 const NOT_NAMES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
-/// A folded spelling with a title before the name set aside:
-/// `"president putin"` → `"putin"`, `"russian president vladimir putin"` →
-/// `"vladimir putin"`, `"ukraine s foreign minister sybiha"` → `"sybiha"`;
-/// the spelling itself when it has no title (`"vladimir putin"`,
-/// `"erik prince"`, `"president of ukraine"`, `"gen z"`: what follows a
-/// title must be a name, not an English connecting word or one letter).
+/// Words before a father's name in a patronymic ("Mohammed bin Salman"):
+/// the word after one is no family name.
+const PATRONYMIC: &[&str] = &["bin", "ibn", "bint", "ben"];
+
+/// A folded spelling read as a title and the name after it (see
+/// [`title_and_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Titled<'a> {
+    /// The name after the title: `"putin"` of `"president putin"`.
+    pub name: &'a str,
+    /// Whether the title is one a given name follows ([`GIVEN_NAME_TITLES`]).
+    pub given_name: bool,
+}
+
+/// A folded spelling with a title before a person's name, read as the title
+/// and the name: `"president putin"` → `putin`, `"russian president vladimir
+/// putin"` → `vladimir putin`, `"ukraine s foreign minister sybiha"` →
+/// `sybiha`, `"king charles"` → `charles` (a given name). None when the
+/// spelling has no title (`"vladimir putin"`, `"erik prince"`), or when what
+/// follows the title is no person's name: an English connecting word
+/// (`"president of ukraine"`), one letter (`"gen z"`), another title
+/// (`"un secretary general"`), or a word that names an organisation or a
+/// place (`"general motors"`, `"russian general staff"`, `"lord howe
+/// island"`: [`NOT_PERSON_WORDS`]).
 ///
-/// A title may follow up to two words that are no part of the name: a
-/// qualifier ([`BEFORE_TITLES`]), a nationality (a word ending in `an`,
+/// A title may follow up to three words that are no part of the name: a
+/// qualifier or a nationality ([`BEFORE_TITLES`], or a word ending in `an`,
 /// `ese`, `ish` or `i`: "Ukrainian", "Chinese", "Turkish", "Israeli") or a
 /// possessive ("Ukraine's", folded `ukraine s`).
-pub fn untitled(folded: &str) -> &str {
-    let after_title = |text: &str| -> Option<usize> {
+pub fn title_and_name(folded: &str) -> Option<Titled<'_>> {
+    let after_title = |text: &str| -> Option<&'static str> {
         TITLES
             .iter()
             .find(|t| text.strip_prefix(**t).is_some_and(|r| r.starts_with(' ')))
-            .map(|t| t.len() + 1)
+            .copied()
     };
     let mut rest = folded;
     let mut words_before = 0;
     // The words before the first title.
     while after_title(rest).is_none() {
-        let Some((word, after)) = rest.split_once(' ') else {
-            return folded;
-        };
+        let (word, after) = rest.split_once(' ')?;
         let possessive = after.starts_with("s ");
         let qualifier = possessive
             || BEFORE_TITLES.contains(&word)
@@ -552,30 +678,49 @@ pub fn untitled(folded: &str) -> &str {
                 .iter()
                 .any(|end| word.ends_with(end));
         words_before += 1;
-        if !qualifier || words_before > 2 || !word.chars().all(char::is_alphabetic) {
-            return folded;
+        if !qualifier || words_before > 3 || !word.chars().all(char::is_alphabetic) {
+            return None;
         }
         rest = if possessive { &after[2..] } else { after };
     }
-    // The titles ("acting president general …" has two).
-    while let Some(skip) = after_title(rest) {
-        rest = &rest[skip..];
+    // The titles ("acting president general …" has two); the last decides
+    // what kind of name follows.
+    let mut given_name = false;
+    while let Some(title) = after_title(rest) {
+        given_name = GIVEN_NAME_TITLES.contains(&title);
+        rest = &rest[title.len() + 1..];
     }
     let first = rest.split(' ').next().unwrap_or(rest);
-    if first.chars().count() < 2 || CONNECTORS.contains(&first) || NOT_NAMES.contains(&first) {
-        return folded;
+    if first.chars().count() < 2
+        || CONNECTORS.contains(&first)
+        || NOT_NAMES.contains(&first)
+        || TITLES.contains(&rest)
+        || rest.split(' ').any(|w| NOT_PERSON_WORDS.contains(&w))
+    {
+        return None;
     }
-    rest
+    Some(Titled {
+        name: rest,
+        given_name,
+    })
+}
+
+/// A folded spelling with its title set aside ([`title_and_name`]); the
+/// spelling itself when it has none.
+pub fn untitled(folded: &str) -> &str {
+    title_and_name(folded).map_or(folded, |t| t.name)
 }
 
 /// Whether a folded `word` that followed a title is the family name of the
-/// folded many-word `name`: its last word, or its first when that is as
-/// short as the family names written first are ("president xi" and "xi
-/// jinping", "mr kim" and "kim jong un"; a longer first word is a given
-/// name: "king charles" is not "charles michel"). Unlike a surname typed
+/// folded many-word `name`: its last word (unless that is a father's name,
+/// "salman" of "mohammed bin salman"), or its first when that is as short as
+/// the family names written first are ("president xi" and "xi jinping",
+/// "mr kim" and "kim jong un"; a longer first word is a given name:
+/// "president charles" is not "charles michel"). Unlike a surname typed
 /// alone ([`is_surname_of`]), a word after a title may be short: "Mr Ma".
 fn is_family_name_of(word: &str, name: &str) -> bool {
     let words: Vec<&str> = name.split(' ').collect();
+    let last_is_family = words.len() < 2 || !PATRONYMIC.contains(&words[words.len() - 2]);
     (2..=4).contains(&words.len())
         && !name.chars().any(char::is_numeric)
         && !words.iter().any(|w| CONNECTORS.contains(w))
@@ -583,23 +728,45 @@ fn is_family_name_of(word: &str, name: &str) -> bool {
         && word.chars().count() >= 2
         && word.chars().all(char::is_alphabetic)
         && !PARTICLES.contains(&word)
-        && (words.last() == Some(&word) || (word.chars().count() <= 3 && words[0] == word))
+        && ((last_is_family && words.last() == Some(&word))
+            || (word.chars().count() <= 3 && words[0] == word))
 }
 
 /// Whether two different folded spellings likely name one actor once a
-/// title before either is set aside ([`untitled`]): "president putin" and
-/// "vladimir putin", "president vladimir putin" and "vladimir putin",
-/// "president xi" and "xi jinping", "mr witkoff" and "steve witkof". Two
-/// spellings without a title are left to [`is_likely_same_name`].
+/// title before either is set aside ([`title_and_name`]): "president putin"
+/// and "vladimir putin", "president vladimir putin" and "vladimir putin",
+/// "president xi" and "xi jinping", "mr witkoff" and "steve witkof", "king
+/// charles" and "charles". After a title a given name follows
+/// ([`GIVEN_NAME_TITLES`]) is the whole name or a misspelling of it, never
+/// a surname ("king charles" is not "ray charles"). Two spellings without a
+/// title are left to [`is_likely_same_name`].
 pub fn is_likely_same_name_but_title(a: &str, b: &str) -> bool {
+    let (titled_a, titled_b) = (title_and_name(a), title_and_name(b));
+    if a == b || (titled_a.is_none() && titled_b.is_none()) {
+        return false;
+    }
     let (name_a, name_b) = (untitled(a), untitled(b));
-    let (titled_a, titled_b) = (name_a.len() < a.len(), name_b.len() < b.len());
-    a != b
-        && (titled_a || titled_b)
-        && (name_a == name_b
-            || is_likely_same_name(name_a, name_b)
-            || (titled_a && is_family_name_of(name_a, name_b))
-            || (titled_b && is_family_name_of(name_b, name_a)))
+    let given_a = titled_a.is_some_and(|t| t.given_name);
+    let given_b = titled_b.is_some_and(|t| t.given_name);
+    name_a == name_b
+        || is_likely_misspelling(name_a, name_b)
+        || (!given_a && is_surname_of(name_a, name_b))
+        || (!given_b && is_surname_of(name_b, name_a))
+        || (titled_a.is_some() && !given_a && is_family_name_of(name_a, name_b))
+        || (titled_b.is_some() && !given_b && is_family_name_of(name_b, name_a))
+}
+
+/// How alike two folded spellings are ([`similarity`]), also once a title
+/// before either is set aside: `President Trump` is more like `Trump` than
+/// like `Barron Trump`.
+pub fn similarity_but_title(a: &str, b: &str) -> f64 {
+    let (name_a, name_b) = (untitled(a), untitled(b));
+    let plain = similarity(a, b);
+    if name_a.len() < a.len() || name_b.len() < b.len() {
+        plain.max(similarity(name_a, name_b))
+    } else {
+        plain
+    }
 }
 
 /// Cuts `text` to at most `max` characters without splitting a character.
@@ -869,6 +1036,9 @@ mod tests {
             ("acting president general smith", "smith"),
             ("president xi", "xi"),
             ("russian spokesperson maria zakharova", "maria zakharova"),
+            ("french president emmanuel macron", "emmanuel macron"),
+            ("former south korean president moon", "moon"),
+            ("king charles", "charles"),
         ] {
             assert_eq!(untitled(spelling), name, "{spelling}");
         }
@@ -885,6 +1055,13 @@ mod tests {
             "steve witkoff president",
             "gen z protesters 2025",
             "big red dog president trump",
+            // What follows the title names no person.
+            "general motors",
+            "russian general staff",
+            "un general assembly",
+            "un secretary general",
+            "prince trust",
+            "lord howe island",
         ] {
             assert_eq!(untitled(spelling), spelling);
         }
@@ -902,6 +1079,9 @@ mod tests {
             ("mr kim", "kim jong un"),
             ("mr ma", "jack ma"),
             ("president xi", "xi"),
+            ("king charles", "charles"),
+            ("president xi jinping", "xi jin ping"),
+            ("dutch prime minister dick schoof", "dick schoof"),
         ] {
             assert!(is_likely_same_name_but_title(a, b), "{a} / {b}");
             assert!(is_likely_same_name_but_title(b, a), "{b} / {a}");
@@ -914,6 +1094,15 @@ mod tests {
             ("king charles", "charles michel"),
             ("president trump", "president biden"),
             ("president putin", "president putin"),
+            // A given name after a ruler's title is no family name, and a
+            // father's name is none either.
+            ("king charles", "ray charles"),
+            ("king salman", "mohammed bin salman"),
+            ("pope leo", "leo varadkar"),
+            // Organisations whose names begin with a title word.
+            ("general motors", "hyundai motors"),
+            ("russian general staff", "ukrainian general staff"),
+            ("un secretary general", "prosecutor general"),
         ] {
             assert!(!is_likely_same_name_but_title(a, b), "{a} / {b}");
         }
