@@ -129,12 +129,14 @@ impl fmt::Display for Escaped<'_> {
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-        let message = match e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<StdoutFailed>())
-        {
-            Some(stdout) => stdout.to_string(),
-            None => format!("I/O error: {e}"),
+        let inner = e.get_ref();
+        let message = match (
+            inner.and_then(|inner| inner.downcast_ref::<StdoutFailed>()),
+            inner.and_then(|inner| inner.downcast_ref::<FileFailed>()),
+        ) {
+            (Some(stdout), _) => stdout.to_string(),
+            (_, Some(file)) => file.to_string(),
+            _ => format!("I/O error: {e}"),
         };
         Error {
             broken_pipe,
@@ -157,6 +159,29 @@ impl fmt::Display for StdoutFailed {
 }
 
 impl std::error::Error for StdoutFailed {}
+
+/// A write to an output file that failed (a full disk), kept inside the
+/// `io::Error` with its kind, so that it names the file: "cannot write
+/// out.csv: No space left on device".
+#[derive(Debug)]
+struct FileFailed(String, std::io::Error);
+
+impl fmt::Display for FileFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write {}: {}", self.0, self.1)
+    }
+}
+
+impl std::error::Error for FileFailed {}
+
+/// Marks an error of a write to the output file `path` as such (see
+/// `output::Output`).
+pub fn file_failed(path: &std::path::Path, e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<FileFailed>()) {
+        return e;
+    }
+    std::io::Error::new(e.kind(), FileFailed(path.display().to_string(), e))
+}
 
 /// Marks an error of a write to stdout as such (see `output::Stdout`).
 pub fn stdout_failed(e: std::io::Error) -> std::io::Error {

@@ -302,6 +302,9 @@ fn new_table() -> Table {
 pub struct Output {
     target: Option<Target>,
     writer: Box<dyn Write>,
+    /// The file's path as the user gave it, for the messages of failed
+    /// writes (None for stdout, whose writer marks its own).
+    named: Option<PathBuf>,
 }
 
 /// Where a file output is renamed to, and with which permissions.
@@ -529,6 +532,7 @@ impl Output {
                 return Ok(Output {
                     target: None,
                     writer: Box::new(BufWriter::new(file)),
+                    named: Some(p.to_path_buf()),
                 });
             }
         }
@@ -567,6 +571,7 @@ impl Output {
                 }),
             }),
             writer: Box::new(BufWriter::new(file)),
+            named: Some(p.to_path_buf()),
         })
     }
 
@@ -574,12 +579,23 @@ impl Output {
         Output {
             target: None,
             writer: Box::new(BufWriter::new(stdout())),
+            named: None,
+        }
+    }
+
+    /// An error of a write, naming the file written.
+    fn failed(&self, e: io::Error) -> io::Error {
+        match &self.named {
+            Some(path) => crate::error::file_failed(path, e),
+            None => e,
         }
     }
 
     /// Flushes and, for a file, moves it into place.
     pub fn finish(mut self) -> Result<()> {
-        self.writer.flush()?;
+        if let Err(e) = self.writer.flush() {
+            return Err(self.failed(e).into());
+        }
         drop(self.writer);
         if let Some(target) = self.target {
             #[cfg(unix)]
@@ -603,11 +619,11 @@ impl Output {
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.write(buf)
+        self.writer.write(buf).map_err(|e| self.failed(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer.flush()
+        self.writer.flush().map_err(|e| self.failed(e))
     }
 }
 

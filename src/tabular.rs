@@ -316,17 +316,25 @@ impl Columns {
                 for (slot, name) in cols.iter_mut().zip(TIMELINEJS_DATE_COLUMNS) {
                     *slot = find(name);
                 }
-                // TimelineJS's own names for the fields, where not mapped.
+                // TimelineJS's own names for the fields, where neither the
+                // field nor the column is mapped (`--map place=Group` reads
+                // the Group as the place only).
                 for (field, column) in [
                     ("title", "Headline"),
                     ("description", "Text"),
                     ("tags", "Group"),
                 ] {
-                    if !index.contains_key(field) {
-                        if let Some(i) = find(column) {
+                    match (index.get(field), find(column)) {
+                        (None, Some(i)) if !index.values().any(|&v| v == i) => {
                             index.insert(field, i);
                             timelinejs_named.push(field);
                         }
+                        // Headline and Text are HTML, also when mapped by
+                        // name (`--map title=Headline`).
+                        (Some(&mapped), Some(i)) if mapped == i && field != "tags" => {
+                            timelinejs_named.push(field);
+                        }
+                        _ => {}
                     }
                 }
                 Some(cols)
@@ -696,12 +704,16 @@ impl Columns {
         // a column that --map names gives one (the sheet's Group column,
         // read as the tags, adds its tag to the Tags paragraph's).
         let mut in_text = InText::default();
+        // A column that --map names for the field adds its names to the
+        // paragraph's.
         let from_text = |field: &str, names: Option<Vec<String>>, given: &mut bool| match names {
-            Some(names) if !self.index.contains_key(field) => {
+            Some(names) => {
                 *given = true;
-                checked(field, names.iter().map(String::as_str).collect())
+                let mut all: Vec<&str> = self.list_items(row, field);
+                all.extend(names.iter().map(String::as_str));
+                checked(field, all)
             }
-            _ => list(field),
+            None => list(field),
         };
         let group_tags = || match group {
             Some(Group::Kind) => Ok(Vec::new()),
@@ -712,21 +724,29 @@ impl Columns {
                 let text = crate::timelinejs::read_text(self.get(row, "description"));
                 let actors = from_text("actors", text.actors, &mut in_text.actors)?;
                 let sources = from_text("sources", text.sources, &mut in_text.sources)?;
-                let place = match text.place {
-                    Some(place) if !self.index.contains_key("place") => {
+                // A place column that --map names gives the place too:
+                // two places are a bad row, not one dropped.
+                let place = match (text.place, checked_place(self.get(row, "place"))?) {
+                    (Some(place), None) => {
                         in_text.place = true;
                         checked_place(&place)?
                     }
-                    _ => checked_place(self.get(row, "place"))?,
+                    (Some(place), Some(column)) if model::trimmed(&place) != column => {
+                        return Err(format!(
+                            "place: the column gives {column:?} and the Text's Place paragraph {:?}",
+                            model::trimmed(&place)
+                        ));
+                    }
+                    (_, column) => column,
                 };
                 let tags = match text.tags {
-                    Some(tags) if !self.index.contains_key("tags") || self.reads_group() => {
+                    Some(tags) => {
                         in_text.tags = true;
-                        let mut all = tags;
-                        all.extend(group_tags()?);
+                        let mut all: Vec<String> = group_tags()?;
+                        all.extend(tags);
                         checked("tags", all.iter().map(String::as_str).collect())?
                     }
-                    _ => group_tags()?,
+                    None => group_tags()?,
                 };
                 (text.description, place, actors, sources, tags)
             }

@@ -205,7 +205,10 @@ pub fn write_json<W: std::io::Write>(
         let title = TitleSlide {
             text: Text {
                 headline: "factline timeline".to_string(),
-                text: format!("{} events", count.get()),
+                text: match count.get() {
+                    1 => "1 event".to_string(),
+                    n => format!("{n} events"),
+                },
             },
         };
         timeline.serialize_entry("title", &title)?;
@@ -450,20 +453,25 @@ pub struct SlideText {
 /// joined them with ", " (and wrote no Place and Tags paragraphs).
 pub fn read_text(text: &str) -> SlideText {
     let mut text = text;
-    // From the last paragraph back.
+    // From the last paragraph back, in any order (a sheet edited by hand
+    // may have moved one), each once.
+    const PARAGRAPHS: [&str; 4] = [PLACE, ACTORS, SOURCES, TAG_LIST];
     let mut bodies: [Option<&str>; 4] = [None; 4];
-    for (slot, paragraph) in bodies.iter_mut().zip([TAG_LIST, SOURCES, ACTORS, PLACE]) {
-        if let Some(body) = text.strip_suffix("</p>") {
-            if let Some(at) = body.rfind(paragraph) {
-                let inside = &body[at + paragraph.len()..];
-                if !inside.contains("<p>") {
-                    *slot = Some(inside);
-                    text = &text[..at];
-                }
-            }
-        }
+    while let Some(body) = text.strip_suffix("</p>") {
+        let Some(at) = body.rfind("<p>") else {
+            break;
+        };
+        let Some(which) = PARAGRAPHS
+            .iter()
+            .position(|paragraph| body[at..].starts_with(paragraph))
+            .filter(|&which| bodies[which].is_none())
+        else {
+            break;
+        };
+        bodies[which] = Some(&body[at + PARAGRAPHS[which].len()..]);
+        text = &text[..at];
     }
-    let [tags, sources, actors, place] = bodies;
+    let [place, actors, sources, tags] = bodies;
     SlideText {
         description: match is_html(text) {
             true => text.to_string(),
@@ -512,13 +520,16 @@ const ATTRIBUTES: &[&str] = &["href", "title", "target", "rel", "class", "style"
 
 /// Whether a text is HTML as a TimelineJS sheet formats its Text: it has
 /// a tag, every tag is one of [`TAGS`] with only [`ATTRIBUTES`] (quoted),
-/// every `&` begins an entity, and no paragraph begins as the Actors and
-/// Sources paragraphs that [`slide`] adds. Such a Text is kept as written
+/// every `&` begins an entity, and no paragraph begins as the Place,
+/// Actors, Sources and Tags paragraphs that [`slide`] adds. Such a Text is kept as written
 /// (a sheet's `<p>`, `<b>` and links), and written back so; any other text
 /// is escaped, so that nothing else (a script, an event handler) becomes
 /// markup on a slide.
 pub fn is_html(text: &str) -> bool {
-    if text.contains(ACTORS) || text.contains(SOURCES) {
+    if [PLACE, ACTORS, SOURCES, TAG_LIST]
+        .iter()
+        .any(|paragraph| text.contains(paragraph))
+    {
         return false;
     }
     let mut tags = 0;

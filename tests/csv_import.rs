@@ -2331,7 +2331,8 @@ fn a_timelinejs_text_without_the_paragraphs_leaves_actors_and_sources_as_stored(
     assert_eq!(strings(&miami["sources"]), ["Axios"]);
     assert_eq!(miami["description"], "Three days");
 
-    // A column that --map names gives the list instead.
+    // A column that --map names adds its names to the paragraph's: nothing
+    // the sheet says is dropped (bb22).
     env.write_file(
         "mapped.csv",
         &format!(
@@ -2341,7 +2342,7 @@ fn a_timelinejs_text_without_the_paragraphs_leaves_actors_and_sources_as_stored(
     );
     import(&env, &["mapped.csv", "--map", "sources=Reported by"]);
     let miami = event_titled(&env, "Miami talks");
-    assert_eq!(strings(&miami["sources"]), ["The New York Times"]);
+    assert_eq!(strings(&miami["sources"]), ["The New York Times", "Axios"]);
     assert_eq!(miami["description"], "Three days");
 }
 

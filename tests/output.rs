@@ -578,6 +578,28 @@ fn printing_commands() -> Vec<(Vec<&'static str>, bool)> {
     ]
 }
 
+/// Reported in bb22: an export to a file on a full device (`-o
+/// /dev/full`) failed with `I/O error: No space left on device`, naming
+/// neither the output nor the file, where the same failure on stdout says
+/// `cannot write to stdout: …`. Now it names the file.
+#[test]
+fn an_output_file_that_cannot_be_written_is_named_in_its_error() {
+    let Ok(_) = std::fs::metadata("/dev/full") else {
+        return; // not Linux
+    };
+    let env = example_env();
+    for format in ["ndjson", "csv", "timelinejs", "timelinejs-csv", "graphml"] {
+        let out = env.output(["export", "--format", format, "-o", "/dev/full"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{format}: {err}");
+        assert_one_error_line(&err);
+        assert!(
+            err.contains("cannot write /dev/full: No space left on device"),
+            "{format}: {err}"
+        );
+    }
+}
+
 /// With stdout on a full device, every command fails with one line naming
 /// stdout (exit 3), never a panic; a writing command says its change is
 /// saved, and it is.

@@ -758,3 +758,110 @@ fn place_and_tags_come_back_from_the_sheet() {
     assert_eq!(talks["place"], "Geneva");
     assert_eq!(talks["tags"], serde_json::json!(["peace plan"]));
 }
+
+/// Reported in bb22: a description (TimelineJS HTML) that itself ended
+/// with `<p>Tags: classified</p>` or `<p>Place: unknown at first</p>` was
+/// read back as the event's tags or place, and the text cut from the
+/// description, so re-importing the database's own sheet changed both
+/// events; a sheet whose Tags paragraph a user moved before the Place
+/// paragraph kept its tags as description text; and the title slide said
+/// "1 events".
+#[test]
+fn a_description_that_looks_like_a_paragraph_and_moved_paragraphs_come_back_as_written() {
+    let env = TestEnv::new();
+    for (id, note) in [
+        ("e1", "<p>Notes</p><p>Tags: classified</p>"),
+        ("e2", "<p>Notes</p><p>Place: unknown at first</p>"),
+    ] {
+        env.run_ok([
+            "event",
+            "add",
+            "--id",
+            id,
+            "--title",
+            id,
+            "--date",
+            "2025-11-20",
+            "--note",
+            note,
+        ]);
+    }
+    let before = env.export_ndjson();
+    let sheet = export_sheet(&env);
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    let other = TestEnv::new();
+    other.run_ok(["import", &sheet]);
+    for (id, note) in [
+        ("e1", "<p>Notes</p><p>Tags: classified</p>"),
+        ("e2", "<p>Notes</p><p>Place: unknown at first</p>"),
+    ] {
+        let event = event_titled(&other, id);
+        assert_eq!(event["description"], note);
+        assert_eq!(event["tags"], serde_json::json!([]));
+        assert!(event["place"].is_null(), "{event}");
+    }
+
+    // Paragraphs in another order are read all the same.
+    let env = TestEnv::new();
+    env.write_file(
+        "moved.csv",
+        "Year,Month,Day,Headline,Text,Group\n\
+         2025,11,21,Talks,Text<p>Tags: peace plan</p><p>Actors: Steve Witkoff</p><p>Place: Miami</p>,meeting\n",
+    );
+    env.run_ok(["import", "moved.csv"]);
+    let talks = event_titled(&env, "Talks");
+    assert_eq!(talks["description"], "Text");
+    assert_eq!(talks["place"], "Miami");
+    assert_eq!(talks["tags"], serde_json::json!(["peace plan"]));
+    assert_eq!(talks["actors"], serde_json::json!(["Steve Witkoff"]));
+    // One event is one event.
+    let json: Value =
+        serde_json::from_str(&env.run_ok(["export", "--format", "timelinejs"])).unwrap();
+    assert_eq!(json["title"]["text"]["text"], "1 event");
+}
+
+/// Reported in bb22: `--map` over a TimelineJS sheet lost what the Text's
+/// paragraphs said (`--map tags=Group` dropped the Tags paragraph, `--map
+/// place=Group` the Place paragraph, and still read the Group as a tag
+/// too), and `--map title=Headline` stored the Headline's HTML entities
+/// as text (`Talks &amp; dinner`).
+#[test]
+fn mapped_columns_of_a_timelinejs_sheet_keep_what_its_text_says() {
+    let sheet = "Year,Month,Day,Headline,Text,Group\n\
+                 2025,11,21,Talks &amp; dinner,Text<p>Place: Kyiv</p><p>Tags: alpha; beta</p>,gamma\n";
+    // The Group's tag is added to the paragraph's.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", sheet);
+    env.run_ok(["import", "sheet.csv", "--map", "tags=Group"]);
+    let event = event_titled(&env, "Talks & dinner");
+    assert_eq!(event["tags"], serde_json::json!(["gamma", "alpha", "beta"]));
+    assert_eq!(event["place"], "Kyiv");
+    assert_eq!(event["description"], "Text");
+    // The Group is the place only, and a place other than the Place
+    // paragraph's is a bad row, not one place dropped.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", sheet);
+    let stderr = env.fail(2, ["import", "sheet.csv", "--map", "place=Group"]);
+    assert!(
+        stderr.contains(
+            "sheet.csv:2: place: the column gives \"gamma\" and the Text's Place paragraph \"Kyiv\""
+        ),
+        "{stderr}"
+    );
+    env.write_file("sheet.csv", &sheet.replace(",gamma", ",Kyiv"));
+    env.run_ok(["import", "sheet.csv", "--map", "place=Group"]);
+    let event = event_titled(&env, "Talks & dinner");
+    assert_eq!(event["place"], "Kyiv");
+    assert_eq!(event["tags"], serde_json::json!(["alpha", "beta"]));
+    // The Headline is HTML however it is named.
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", sheet);
+    env.run_ok(["import", "sheet.csv", "--map", "title=Headline"]);
+    let event = event_titled(&env, "Talks & dinner");
+    assert_eq!(event["id"], "2025-11-21-talks-dinner");
+}
