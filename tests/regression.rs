@@ -1631,3 +1631,65 @@ fn a_new_id_on_a_row_of_an_event_stored_without_one_is_named() {
     assert!(!said.contains("KHA-1"), "{said}");
     assert!(stderr.contains("1 of them has"), "{stderr}");
 }
+
+/// Found by a black-box test of the read side (bb20, finding 01): two
+/// meetings of one pair on the same day, at 09:00Z and 18:00Z, were listed
+/// by `who-met ACTOR` evening first (rows of equal bounds and precision
+/// were ordered by event id, not by the date's text as schema/dates.md
+/// says), and `who-met ACTOR --summary` then gave first = last = the
+/// evening. `who-met ACTOR` now follows the timeline's order, and its
+/// summary gives the same first and last as `who-met --summary`.
+#[test]
+fn who_met_an_actor_orders_meetings_of_one_day_as_the_timeline_does() {
+    let env = TestEnv::new();
+    for (title, date) in [
+        ("Morning talks", "2025-11-20T09:00:00Z"),
+        ("Evening talks", "2025-11-20T18:00:00Z"),
+        ("Year talks", "2019"),
+        ("Unspecified talks", "2019-XX"),
+        ("Around talks", "2020~"),
+        ("Span talks", "2019/2021"),
+    ] {
+        env.run_ok([
+            "-q",
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--kind",
+            "meeting",
+            "--actor",
+            "Ann Alpha",
+            "--actor",
+            "Bob Beta",
+        ]);
+    }
+    let events = |args: &[&str]| -> Vec<String> {
+        let json = env.json(args);
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["event"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let timeline: Vec<String> = env
+        .json(["timeline"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(events(&["who-met"]), timeline);
+    assert_eq!(events(&["who-met", "Ann Alpha"]), timeline);
+    let summary = |args: &[&str]| {
+        let json = env.json(args);
+        let row = &json.as_array().unwrap()[0];
+        (row["first"].clone(), row["last"].clone())
+    };
+    let all = summary(&["who-met", "--summary"]);
+    assert_eq!(all.0, "2019");
+    assert_eq!(all.1, "2025-11-20T18:00:00Z");
+    assert_eq!(summary(&["who-met", "Ann Alpha", "--summary"]), all);
+}
