@@ -1693,3 +1693,86 @@ fn who_met_an_actor_orders_meetings_of_one_day_as_the_timeline_does() {
     assert_eq!(all.1, "2025-11-20T18:00:00Z");
     assert_eq!(summary(&["who-met", "Ann Alpha", "--summary"]), all);
 }
+
+/// Found by a black-box test of the read side (bb20, finding 03): `stats`
+/// took its date span from the known earliest and latest days only, so
+/// with one event until 2020 (`../2020`) and one since 2025 (`2025/..`) it
+/// printed "2025-01-01 – 2020-12-31", a span that ends before it starts,
+/// and after one more event in 2022 "2022-01-01 – 2022-12-31", leaving both
+/// open events out. The span now covers every event it counts and says
+/// where an end is open; its JSON row adds the span's `earliest` and
+/// `latest` days (null where open), as the timeline gives an event's.
+#[test]
+fn stats_date_span_covers_events_with_an_open_end() {
+    let env = TestEnv::new();
+    let span = |env: &TestEnv| {
+        let rows = env.json(["stats"]);
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["stat"] == "date span")
+            .cloned()
+            .unwrap_or_else(|| panic!("no date span in {rows}"))
+    };
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Occupation",
+        "--date",
+        "2025/..",
+    ]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Programme",
+        "--date",
+        "../2020",
+    ]);
+    let row = span(&env);
+    assert_eq!(
+        row["value"], "open (until 2020-12-31) – open (since 2025-01-01)",
+        "{row}"
+    );
+    assert_eq!(row["earliest"], serde_json::Value::Null, "{row}");
+    assert_eq!(row["latest"], serde_json::Value::Null, "{row}");
+    env.run_ok(["-q", "event", "add", "--title", "Summit", "--date", "2022"]);
+    assert_eq!(
+        span(&env)["value"],
+        "open (until 2020-12-31) – open (since 2025-01-01)"
+    );
+    // Known ends are days, as before; the CSV says the same as the JSON.
+    let env = TestEnv::new();
+    env.run_ok(["-q", "event", "add", "--title", "Summit", "--date", "2022"]);
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Talks",
+        "--date",
+        "2019-05/2019-06",
+    ]);
+    let row = span(&env);
+    assert_eq!(row["value"], "2019-05-01 – 2022-12-31", "{row}");
+    assert_eq!(row["earliest"], "2019-05-01", "{row}");
+    assert_eq!(row["latest"], "2022-12-31", "{row}");
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Siege",
+        "--date",
+        "2021-03/..",
+    ]);
+    assert_eq!(span(&env)["value"], "2019-05-01 – open (since 2021-03-01)");
+    let csv = env.run_ok(["--format", "csv", "stats"]);
+    assert!(
+        csv.contains("date span,2019-05-01 – open (since 2021-03-01)\n"),
+        "{csv}"
+    );
+}
