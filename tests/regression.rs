@@ -1776,3 +1776,63 @@ fn stats_date_span_covers_events_with_an_open_end() {
         "{csv}"
     );
 }
+
+/// Found by a black-box test of the read side (bb20, finding 02): written
+/// into a pipe or a file, a table row whose cell held a line break spanned
+/// several lines, though the README promises each row stays on one line:
+/// `history ID` after a note of three lines gave 7 lines for 2 versions,
+/// and `grep multi` found a line without its version; `sources ID` with a
+/// quote of two lines, and `event show` with such a description, did the
+/// same. The table writer now writes a cell's line breaks (and other
+/// control characters) escaped, as `\n`, for every command.
+#[test]
+fn a_table_row_with_a_line_break_stays_on_one_line_in_a_pipe() {
+    let env = TestEnv::new().with_now("2026-01-01T00:00:00Z");
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "nl",
+        "--title",
+        "Newline test",
+        "--date",
+        "2025",
+        "--note",
+        "first line\nsecond line",
+    ]);
+    env.run_ok(["-q", "event", "edit", "nl", "--note", "new\nmulti\r\nline"]);
+    env.run_ok(["-q", "link", "nl", "Axios", "--quote", "line one\nline two"]);
+
+    let history = env.run_ok(["history", "nl"]);
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2 + 3,
+        "header, rule and three versions:\n{history}"
+    );
+    let edit = lines
+        .iter()
+        .find(|l| l.contains("multi"))
+        .unwrap_or_else(|| panic!("{history}"));
+    assert!(edit.trim_start().starts_with('2'), "{edit}");
+    assert!(edit.contains(r"new\nmulti\r\nline"), "{edit}");
+
+    let sources = env.run_ok(["sources", "nl"]);
+    let row = sources
+        .lines()
+        .find(|l| l.contains("Axios"))
+        .unwrap_or_else(|| panic!("{sources}"));
+    assert!(row.contains(r"line one\nline two"), "{sources}");
+    assert_eq!(sources.lines().filter(|l| l.contains("line")).count(), 1);
+
+    let show = env.run_ok(["event", "show", "nl"]);
+    assert!(
+        show.lines()
+            .any(|l| l.contains("description") && l.contains(r"new\nmulti\r\nline")),
+        "{show}"
+    );
+    // CSV and JSON keep the text as it is.
+    let csv = env.run_ok(["--format", "csv", "event", "show", "nl"]);
+    assert!(csv.contains("new\nmulti\r\nline"), "{csv}");
+}
