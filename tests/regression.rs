@@ -1836,3 +1836,144 @@ fn a_table_row_with_a_line_break_stays_on_one_line_in_a_pipe() {
     let csv = env.run_ok(["--format", "csv", "event", "show", "nl"]);
     assert!(csv.contains("new\nmulti\r\nline"), "{csv}");
 }
+
+/// Found by a black-box test of the read side (bb20, finding 04): on the
+/// page `export --format html` writes, the actor menu and the status
+/// checkboxes hid and showed only the timeline's events; the who-met graph
+/// stayed whole, so unchecking "postponed" or choosing an actor left every
+/// line and actor on screen, dashed planned meetings included, though the
+/// README says the page is "filterable by actor and status". The graph's
+/// lines now name their meetings' events, and the filters hide a line
+/// whose events are all hidden and an actor left with no line shown.
+/// Checked in headless Chromium (as `tests/browser.rs`), the filters set
+/// as a user sets them.
+#[test]
+fn the_html_pages_filters_also_filter_the_who_met_graph() {
+    let env = TestEnv::new();
+    for (title, date, status, a, b) in [
+        (
+            "Ann meets Bob",
+            "2025-05",
+            "occurred",
+            "Ann Alpha",
+            "Bob Beta",
+        ),
+        (
+            "Ann meets Bob again",
+            "2025-07",
+            "occurred",
+            "Ann Alpha",
+            "Bob Beta",
+        ),
+        (
+            "Cid to meet Dee",
+            "2025-06",
+            "postponed",
+            "Cid Gamma",
+            "Dee Delta",
+        ),
+        (
+            "Bob meets Cid",
+            "2025-08",
+            "occurred",
+            "Bob Beta",
+            "Cid Gamma",
+        ),
+    ] {
+        env.run_ok([
+            "-q", "event", "add", "--title", title, "--date", date, "--kind", "meeting",
+            "--status", status, "--actor", a, "--actor", b,
+        ]);
+    }
+    let page = env.path("story.html");
+    env.run_ok(["export", "--format", "html", "-o", page.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(
+            r#"data-a="ann-alpha" data-b="bob-beta" data-events="2025-05-ann-meets-bob 2025-07-ann-meets-bob-again""#
+        ),
+        "{html}"
+    );
+
+    // The page with the filters set as a user sets them, in the DOM
+    // Chromium holds once its scripts have run.
+    let filtered = |name: &str, set: &str| -> String {
+        let driven = env.path(name);
+        let script = format!("<script>(function () {{ {set} }})();</script>\n</body>");
+        std::fs::write(&driven, html.replace("</body>", &script)).unwrap();
+        let out = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                env.path("chromium-profile").display()
+            ))
+            .arg(format!("file://{}", driven.display()))
+            .output()
+            .expect("Chromium runs (apt-get install chromium; .ci/run does it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Whether the graph element that `opening` begins is hidden.
+    let hidden = |dom: &str, opening: &str| -> bool {
+        let at = dom
+            .find(opening)
+            .unwrap_or_else(|| panic!("no {opening} in {dom}"));
+        let tag = &dom[at..at + dom[at..].find('>').unwrap()];
+        tag.contains("display: none")
+    };
+    let line = |a: &str, b: &str| format!(r#"<line class="meeting" data-a="{a}" data-b="{b}""#);
+    let actor = |id: &str| format!(r#"<g class="actor" data-id="{id}""#);
+
+    let dom = filtered(
+        "no-postponed.html",
+        "var box = document.querySelector('input.status[value=postponed]'); \
+         box.checked = false; box.dispatchEvent(new Event('change'));",
+    );
+    assert!(dom.contains("3 of 4 events"), "the filter script ran");
+    assert!(hidden(&dom, &line("cid-gamma", "dee-delta")));
+    assert!(!hidden(&dom, &line("ann-alpha", "bob-beta")));
+    assert!(!hidden(&dom, &line("bob-beta", "cid-gamma")));
+    assert!(hidden(&dom, &actor("dee-delta")));
+    for shown in ["ann-alpha", "bob-beta", "cid-gamma"] {
+        assert!(!hidden(&dom, &actor(shown)), "{shown}");
+    }
+
+    let dom = filtered(
+        "ann.html",
+        "var menu = document.getElementById('actor'); menu.value = 'ann-alpha'; \
+         menu.dispatchEvent(new Event('change'));",
+    );
+    assert!(dom.contains("2 of 4 events"), "the filter script ran");
+    assert!(!hidden(&dom, &line("ann-alpha", "bob-beta")));
+    assert!(hidden(&dom, &line("cid-gamma", "dee-delta")));
+    assert!(hidden(&dom, &line("bob-beta", "cid-gamma")));
+    for (id, gone) in [
+        ("ann-alpha", false),
+        ("bob-beta", false),
+        ("cid-gamma", true),
+        ("dee-delta", true),
+    ] {
+        assert_eq!(hidden(&dom, &actor(id)), gone, "{id}");
+    }
+
+    // Nothing filtered: the whole graph, as drawn.
+    let dom = filtered("all.html", "");
+    assert!(dom.contains("4 of 4 events"), "the filter script ran");
+    for id in ["ann-alpha", "bob-beta", "cid-gamma", "dee-delta"] {
+        assert!(!hidden(&dom, &actor(id)), "{id}");
+    }
+    assert!(!hidden(&dom, &line("cid-gamma", "dee-delta")));
+}
