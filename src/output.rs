@@ -160,22 +160,27 @@ pub fn write_row_stream<R: Row, W: Write>(
         }
         Format::Csv => write_csv_rows(out, R::HEADERS, rows.map(|row| Ok(row?.cells())), false)?,
         _ => {
-            let mut table: Option<(Table, Vec<&'static str>)> = None;
+            let mut table: Option<(TableOut, Vec<&'static str>)> = None;
             for row in rows {
                 let (headers, cells) = row?.table();
                 let (table, headers) = table.get_or_insert_with(|| {
-                    let mut table = new_table();
+                    let mut table = TableOut::new();
                     if COLOR.load(Ordering::Relaxed) {
                         // The decision was made from --color and the terminal already.
-                        table.enforce_styling();
+                        table.table.enforce_styling();
                     }
-                    table.set_header(headers.clone());
+                    table.table.set_header(headers.clone());
                     (table, headers)
                 });
-                table.add_row(headers.iter().zip(cells).map(|(h, c)| cell(h, c)));
+                let cells: Vec<Cell> = headers
+                    .iter()
+                    .zip(cells)
+                    .map(|(h, c)| cell(h, table.text(c)))
+                    .collect();
+                table.table.add_row(cells);
             }
             if let Some((table, _)) = table {
-                writeln!(out, "{table}")?;
+                writeln!(out, "{}", table.table)?;
             }
         }
     }
@@ -254,43 +259,68 @@ pub fn print_detail<R: Row>(format: Format, row: &R) -> Result<()> {
         }
         Format::Csv => write_csv(&mut out, std::slice::from_ref(row))?,
         _ => {
-            let mut table = new_table();
-            table.load_preset(presets::NOTHING);
+            let mut table = TableOut::new();
             for (header, cell) in R::HEADERS.iter().zip(row.cells()) {
                 if !cell.is_empty() {
-                    table.add_row(vec![header.to_string(), cell]);
+                    let cell = table.text(cell);
+                    table.table.add_row(vec![header.to_string(), cell]);
                 }
             }
-            writeln!(out, "{table}")?;
+            writeln!(out, "{}", table.table)?;
         }
     }
     out.flush()?;
     Ok(())
 }
 
-fn new_table() -> Table {
-    let mut table = Table::new();
-    // No borders, only a rule under the header: rows stay compact and easy to grep.
-    // `Dynamic` fits a terminal's width, wrapping long cells. Written to a
-    // pipe or a file there is no width to fit (comfy-table reads none, not
-    // even COLUMNS, which some shells export to every program): each row
-    // stays on one line with its cells whole, so that grep, sort and wc -l
-    // work row by row, and a long cell widens its column. Wrapping there
-    // would split a row's id from the words a grep finds; scripts that want
-    // no padding use --format csv or json.
-    // A terminal that reports no width (0 columns: `script`, `docker exec
-    // -t` before its first resize) is laid out as a pipe is: fitted to a
-    // width of 0, every column would be one character wide.
-    let arrangement = match crossterm::terminal::size() {
-        Ok((0, _)) => ContentArrangement::Disabled,
-        _ => ContentArrangement::Dynamic,
-    };
-    table
-        .load_preset(presets::NOTHING)
-        .set_style(TableComponent::HeaderLines, '─')
-        .set_style(TableComponent::MiddleHeaderIntersections, '─')
-        .set_content_arrangement(arrangement);
-    table
+/// A table being built, laid out for where stdout goes.
+struct TableOut {
+    table: Table,
+    /// Whether each row is written on one line: into a pipe or a file, or
+    /// a terminal that reports no width (see [`TableOut::new`]).
+    one_line: bool,
+}
+
+impl TableOut {
+    fn new() -> TableOut {
+        let mut table = Table::new();
+        // No borders, only a rule under the header: rows stay compact and easy to grep.
+        // `Dynamic` fits a terminal's width, wrapping long cells. Written to a
+        // pipe or a file there is no width to fit (comfy-table reads none, not
+        // even COLUMNS, which some shells export to every program): each row
+        // stays on one line with its cells whole, so that grep, sort and wc -l
+        // work row by row, and a long cell widens its column. Wrapping there
+        // would split a row's id from the words a grep finds; scripts that want
+        // no padding use --format csv or json.
+        // A terminal that reports no width (0 columns: `script`, `docker exec
+        // -t` before its first resize) is laid out as a pipe is: fitted to a
+        // width of 0, every column would be one character wide.
+        let one_line = !table.is_tty() || matches!(crossterm::terminal::size(), Ok((0, _)));
+        let arrangement = if one_line {
+            ContentArrangement::Disabled
+        } else {
+            ContentArrangement::Dynamic
+        };
+        table
+            .load_preset(presets::NOTHING)
+            .set_style(TableComponent::HeaderLines, '─')
+            .set_style(TableComponent::MiddleHeaderIntersections, '─')
+            .set_content_arrangement(arrangement);
+        TableOut { table, one_line }
+    }
+
+    /// A cell's text as this table shows it. On one line, a line break in
+    /// the text (a note, a quote, a description, a detail's list) would
+    /// break the row: line breaks and the other control characters are
+    /// written escaped, `\n`, as messages show text (`error::escaped`).
+    /// On a terminal the text is shown as it is, on several lines.
+    fn text(&self, text: String) -> String {
+        if self.one_line {
+            crate::error::escaped(&text).to_string()
+        } else {
+            text
+        }
+    }
 }
 
 /// An output file or stdout. A regular file is written beside its

@@ -19,11 +19,13 @@ pub struct Item {
     pub first_date: Option<crate::model::Date>,
 }
 
-/// One meeting edge of the graph: two actor ids and names.
+/// One meeting edge of the graph: two actor ids and names, and the
+/// meeting's event id (which the HTML page's filters follow).
 pub struct Edge {
     pub a: (String, String),
     pub b: (String, String),
     pub planned: bool,
+    pub event: String,
 }
 
 fn esc(text: &str) -> String {
@@ -190,6 +192,9 @@ pub fn timeline_svg(items: &[Item]) -> String {
 
 /// The who-met graph as SVG: actors on a circle, a line per pair that met
 /// (dashed for meetings planned but not held), thicker for more meetings.
+/// Each line names its meetings' events (`data-events`, as the timeline's
+/// `g.event` names its id), so that the HTML page filters the graph by the
+/// events its filters show.
 pub fn graph_svg(edges: &[Edge]) -> String {
     // Maps, not lists searched per edge: a database of a million events
     // has about as many edges.
@@ -218,8 +223,8 @@ pub fn graph_svg(edges: &[Edge]) -> String {
 <rect width="100%" height="100%" fill="#ffffff"/>
 "##
     );
-    // Each pair once, in the order first met, with its number of meetings.
-    let mut pairs: Vec<(&str, &str, bool, usize)> = Vec::new();
+    // Each pair once, in the order first met, with its meetings' events.
+    let mut pairs: Vec<(&str, &str, bool, Vec<&str>)> = Vec::new();
     let mut pair_at: HashMap<(&str, &str, bool), usize> = HashMap::new();
     for edge in edges {
         let (a, b) = if edge.a.0 <= edge.b.0 {
@@ -228,14 +233,14 @@ pub fn graph_svg(edges: &[Edge]) -> String {
             (edge.b.0.as_str(), edge.a.0.as_str())
         };
         match pair_at.entry((a, b, edge.planned)) {
-            Entry::Occupied(at) => pairs[*at.get()].3 += 1,
+            Entry::Occupied(at) => pairs[*at.get()].3.push(&edge.event),
             Entry::Vacant(slot) => {
                 slot.insert(pairs.len());
-                pairs.push((a, b, edge.planned, 1));
+                pairs.push((a, b, edge.planned, vec![&edge.event]));
             }
         }
     }
-    for (a, b, planned, count) in &pairs {
+    for (a, b, planned, events) in &pairs {
         let ((x1, y1), (x2, y2)) = (at(a), at(b));
         let dash = if *planned {
             r#" stroke-dasharray="6 4""#
@@ -245,10 +250,11 @@ pub fn graph_svg(edges: &[Edge]) -> String {
         let color = if *planned { "#ef6c00" } else { "#455a64" };
         let _ = writeln!(
             svg,
-            r#"<line class="meeting" data-a="{}" data-b="{}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{color}" stroke-width="{}"{dash}/>"#,
+            r#"<line class="meeting" data-a="{}" data-b="{}" data-events="{}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{color}" stroke-width="{}"{dash}/>"#,
             esc(a),
             esc(b),
-            1.5 + *count as f64
+            esc(&events.join(" ")),
+            1.5 + events.len() as f64
         );
     }
     for (id, name) in &actors {
@@ -280,7 +286,10 @@ pub fn graph_svg(edges: &[Edge]) -> String {
     svg
 }
 
-/// One HTML page with both pictures and filters by actor and status.
+/// One HTML page with both pictures and filters by actor and status. The
+/// filters show the timeline's events that have a checked status (and the
+/// chosen actor), and in the graph the lines of those events' meetings
+/// (as thick as they are many) and the actors at their ends.
 pub fn html(title: &str, items: &[Item], edges: &[Edge], actors: &[(String, String)]) -> String {
     let mut options = String::from(r#"<option value="">all actors</option>"#);
     for (id, name) in actors {
@@ -331,16 +340,34 @@ h1 {{ font-size: 20px; margin: 0 0 8px; }}
   var actor = document.getElementById('actor');
   var boxes = Array.prototype.slice.call(document.querySelectorAll('input.status'));
   var events = Array.prototype.slice.call(document.querySelectorAll('svg.timeline g.event'));
+  var lines = Array.prototype.slice.call(document.querySelectorAll('svg.graph line.meeting'));
+  var actors = Array.prototype.slice.call(document.querySelectorAll('svg.graph g.actor'));
   var count = document.getElementById('count');
   function apply() {{
     var who = actor.value;
     var allowed = boxes.filter(function (b) {{ return b.checked; }}).map(function (b) {{ return b.value; }});
     var shown = 0;
+    var visible = Object.create(null);
     events.forEach(function (g) {{
       var ok = allowed.indexOf(g.getAttribute('data-status')) >= 0 &&
         (who === '' || g.getAttribute('data-actors').split(' ').indexOf(who) >= 0);
       g.style.display = ok ? '' : 'none';
-      if (ok) {{ shown += 1; }}
+      if (ok) {{ shown += 1; visible[g.getAttribute('data-id')] = true; }}
+    }});
+    // A meeting line shows while one of its events does, as thick as they
+    // are many; an actor shows while one of its lines does.
+    var linked = Object.create(null);
+    lines.forEach(function (l) {{
+      var n = l.getAttribute('data-events').split(' ').filter(function (id) {{ return visible[id]; }}).length;
+      l.style.display = n > 0 ? '' : 'none';
+      if (n > 0) {{
+        l.setAttribute('stroke-width', 1.5 + n);
+        linked[l.getAttribute('data-a')] = true;
+        linked[l.getAttribute('data-b')] = true;
+      }}
+    }});
+    actors.forEach(function (g) {{
+      g.style.display = linked[g.getAttribute('data-id')] ? '' : 'none';
     }});
     count.textContent = shown + ' of ' + events.length + ' events';
   }}

@@ -148,6 +148,7 @@ pub fn write_picture<W: Write>(
                 a: (a.to_string(), names.actor(a)?),
                 b: (b.to_string(), names.actor(b)?),
                 planned: relation == "planned",
+                event: item.event.id.clone(),
             });
         }
     }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::cli::WhoMetArgs;
 use crate::cmd::{window, Ctx, Names};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::graph::{self, Rules};
 use crate::model::{Date, Status};
 use crate::output::{print_rows, Row};
@@ -29,14 +29,11 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
             // The participation index carries title, date and status: no event reads.
             let mut pairs = Vec::new();
             for met in graph::who_met(&store, &actor.id, &rules)? {
-                let date = Date::parse_stored(&met.date).map_err(|e| {
-                    Error::database(format!("damaged participation of {}: {e}", met.event))
-                })?;
                 pairs.push(Pair {
                     a: actor.id.clone(),
                     b: met.other,
                     event: met.event,
-                    date,
+                    date: met.date,
                     title: met.title,
                     status: met.status,
                 });
@@ -66,6 +63,11 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
                     last_date: date.clone(),
                 });
             entry.meetings += 1;
+            // The pairs come in timeline order; the summary does not rely on it.
+            if *date < entry.first_date {
+                entry.first = date.to_string();
+                entry.first_date = date.clone();
+            }
             if *date > entry.last_date {
                 entry.last = date.to_string();
                 entry.last_date = date.clone();

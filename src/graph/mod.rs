@@ -16,8 +16,8 @@ use std::rc::Rc;
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::visit::EdgeRef;
 
-use crate::error::Result;
-use crate::model::{Actor, Event, EventKind, Role, Source, Status};
+use crate::error::{Error, Result};
+use crate::model::{Actor, Date, Event, EventKind, Role, Source, Status};
 use crate::query::Window;
 use crate::store::{GraphReader, Record, Store};
 
@@ -133,20 +133,33 @@ pub struct Met {
     pub event: String,
     pub earliest: i32,
     pub latest: i32,
-    /// The event's title, EDTF date and status, for printing without a read.
+    /// The event's title, date and status, for printing without a read.
     pub title: String,
-    pub date: String,
+    pub date: Date,
     pub status: Status,
 }
 
-/// Everyone `actor` met, in timeline order (then by the other's id); a
-/// retracted actor met no one (see [`Live`]).
+/// Everyone `actor` met, in timeline order ([`crate::model::timeline_order`],
+/// then by the other's id); a retracted actor met no one (see [`Live`]).
 pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
     let mut out = Vec::new();
+    // The participation keys order by the date's bounds and precision, then
+    // the event id; the date's text, which the timeline orders by before
+    // the id, is in the value: read here, and sorted below.
+    let mut damaged = None;
     store.for_each_participation(actor, &mut |earliest, latest, event, mut part| {
         if !rules.is_meeting(part.kind, part.status) || !rules.window.admits(earliest, latest) {
             return;
         }
+        let date = match Date::parse_stored(part.date) {
+            Ok(date) => date,
+            Err(e) => {
+                damaged.get_or_insert_with(|| {
+                    Error::database(format!("damaged participation of {event}: {e}"))
+                });
+                return;
+            }
+        };
         part.others.sort_unstable();
         for other in part.others {
             out.push(Met {
@@ -155,11 +168,16 @@ pub fn who_met(store: &Store, actor: &str, rules: &Rules) -> Result<Vec<Met>> {
                 earliest,
                 latest,
                 title: part.title.to_string(),
-                date: part.date.to_string(),
+                date: date.clone(),
                 status: part.status,
             });
         }
     })?;
+    if let Some(e) = damaged {
+        return Err(e);
+    }
+    // Stable: each event's others stay in id order.
+    out.sort_by(|x, y| crate::model::timeline_order((&x.date, &x.event), (&y.date, &y.event)));
     let live = Live::new(store);
     let mut kept = Vec::with_capacity(out.len());
     for met in out {

@@ -793,6 +793,16 @@ pub struct Event {
     pub meta: Meta,
 }
 
+/// The timeline order of two events, each given by its date and id: by
+/// date, in the order of `schema/dates.md` (`Date`'s `Ord`: bounds,
+/// precision, then the text, which puts times of one day in clock order),
+/// then by id. Every listing of events in date order follows it: the
+/// timeline (whose on-disk sort, `Store::events_by_date`, encodes the same
+/// keys), `who-met` with and without an actor, and the graph exports.
+pub fn timeline_order(a: (&Date, &str), b: (&Date, &str)) -> std::cmp::Ordering {
+    a.0.cmp(b.0).then_with(|| a.1.cmp(b.1))
+}
+
 /// The longest free text (a description, a note) factline keeps, in
 /// characters: the commands, the NDJSON import and the CSV import all
 /// refuse longer text with this bound, so every stored text can be
