@@ -566,6 +566,16 @@ impl Output {
                 });
             }
         }
+        // An existing file is replaced only where it could be written in
+        // place, as `> FILE` would: the new file is renamed over it, which
+        // its directory allows even for a file that is not the user's or is
+        // read-only (another user's report in a shared folder).
+        if existing.as_ref().is_some_and(|m| m.is_file()) {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .map_err(cannot)?;
+        }
         // Through a symbolic link, the file it names (which may not exist
         // yet) is written, and the link stays.
         let real = through_links(p).map_err(cannot)?;

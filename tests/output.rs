@@ -600,6 +600,63 @@ fn an_output_file_that_cannot_be_written_is_named_in_its_error() {
     }
 }
 
+/// Reported in bb23: `export -o FILE` over a read-only file of another
+/// user in a shared folder (where `> FILE` says "Permission denied")
+/// replaced it, and the file changed owner, because the export renames its
+/// new file over the old one. Now a file that cannot be written in place is
+/// refused, and left as it was.
+#[test]
+fn export_does_not_replace_a_file_that_cannot_be_written() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let shared = env.path("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(env.path(""), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let report = shared.join("report.csv");
+    std::fs::write(&report, "theirs\n").unwrap();
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let db = shared.join("db");
+    // Root writes any file: the export then runs as nobody, where `setpriv`
+    // can do that; elsewhere the test has nothing to show.
+    let root = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&report)
+        .is_ok();
+    let run = |args: &[&str]| {
+        let mut cmd = match root {
+            true => {
+                let mut cmd = std::process::Command::new("setpriv");
+                cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                    .arg(assert_cmd::cargo::cargo_bin("factline"));
+                cmd
+            }
+            false => std::process::Command::new(assert_cmd::cargo::cargo_bin("factline")),
+        };
+        cmd.current_dir(&shared)
+            .env("FACTLINE_DB", &db)
+            .env("TMPDIR", &shared)
+            .args(args)
+            .output()
+    };
+    match run(&["example"]) {
+        Ok(out) if out.status.success() => {}
+        other => {
+            eprintln!("skipped: {other:?}");
+            return; // no setpriv, or nobody cannot run the binary here
+        }
+    }
+    let out = run(&["export", "--format", "csv", "-o", report.to_str().unwrap()]).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_one_error_line(&err);
+    assert!(
+        err.contains("cannot write") && err.contains("report.csv"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "theirs\n");
+}
+
 /// With stdout on a full device, every command fails with one line naming
 /// stdout (exit 3), never a panic; a writing command says its change is
 /// saved, and it is.
