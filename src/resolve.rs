@@ -5,7 +5,7 @@ use crate::error::{quoted, Error, Result};
 use crate::model::names::{
     fold, is_likely_misspelling, is_likely_same_name, is_likely_same_name_but_title,
     is_one_name_word, is_surname_of, may_be_misspelling, near_miss_forms, similarity,
-    similarity_but_title, surname_words, untitled, LetterCounts,
+    similarity_but_title, surname_words, title_match_strength, untitled, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -60,21 +60,35 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
             }
         }
     }
-    let mut best: Option<(f64, String)> = None;
+    // The closest: a family name at the end of a name before one at its
+    // start (`title_match_strength`), then by likeness.
+    let mut best: Option<((u8, f64), String)> = None;
     for item in store.all_names() {
         let (name, id) = item?;
         let plainly_alike = is_likely_same_name(&folded, &name)
             && (!only_by_a_shared_surname(&folded, &name)
                 || known_by_word_alone(store, &id, &name)?);
-        if plainly_alike
-            || is_likely_same_name_but_title(&folded, &name)
-                && (!only_by_a_family_name(&folded, &name)
-                    || known_by_word_alone(store, &id, &name)?)
-                && may_be_a_person(store, &id)?
-        {
-            let score = similarity_but_title(&folded, &name);
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, id));
+        let strength = match plainly_alike {
+            true => 2,
+            false => match title_match_strength(&folded, &name) {
+                0 => 0,
+                strength
+                    if (!only_by_a_family_name(&folded, &name)
+                        || known_by_word_alone(store, &id, &name)?)
+                        && may_be_a_person(store, &id)? =>
+                {
+                    strength
+                }
+                _ => 0,
+            },
+        };
+        if strength > 0 {
+            let rank = (strength, similarity_but_title(&folded, &name));
+            if best
+                .as_ref()
+                .is_none_or(|((s, l), _)| (rank.0, rank.1) > (*s, *l))
+            {
+                best = Some((rank, id));
             }
         }
     }
@@ -760,11 +774,13 @@ fn similar_pairs(
             }
         }
     }
-    // A one-word spelling against the surname words of every other.
+    // A one-word spelling (also after a title: "president sheinbaum")
+    // against the surname words of every other ("claudia sheinbaum pardo").
     let mut one_words: std::collections::HashMap<String, Vec<usize>> = Default::default();
     for (n, (spelling, _)) in names.iter().enumerate() {
-        if is_one_name_word(spelling) {
-            for key in word_keys(spelling) {
+        let word = untitled(spelling);
+        if is_one_name_word(word) {
+            for key in word_keys(word) {
                 one_words.entry(key).or_default().push(n);
             }
         }
@@ -772,15 +788,20 @@ fn similar_pairs(
     if !one_words.is_empty() {
         for (x, (spelling, id)) in names.iter().enumerate() {
             let mut seen: Vec<usize> = Vec::new();
-            for word in surname_words(spelling) {
+            for word in surname_words(untitled(spelling)) {
                 for key in word_keys(word) {
                     for &y in one_words.get(&key).into_iter().flatten() {
-                        if names[y].1 != *id
-                            && (involved[x] || involved[y])
-                            && !seen.contains(&y)
-                            && is_surname_of(&names[y].0, spelling)
-                            && known_by_word_alone(store, &names[y].1, &names[y].0)?
-                        {
+                        if names[y].1 == *id || !(involved[x] || involved[y]) || seen.contains(&y) {
+                            continue;
+                        }
+                        let alike = match titled[y] || titled[x] {
+                            true => alike_but_title(store, &names[y], &names[x])?,
+                            false => {
+                                is_surname_of(&names[y].0, spelling)
+                                    && known_by_word_alone(store, &names[y].1, &names[y].0)?
+                            }
+                        };
+                        if alike {
                             seen.push(y);
                             record(&names[y], &names[x]);
                         }

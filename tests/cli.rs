@@ -587,6 +587,44 @@ fn titled_spellings_are_persons_and_ranked_by_the_name_after_the_title() {
     }
 }
 
+/// Reported in bb23: `Ambassador Kim` suggested Kim Darroch over Sung Kim,
+/// `Mr Salman` Mohammed bin Salman (a father's name), and `event add`
+/// refused `President Sheinbaum` (Claudia Sheinbaum Pardo) while an import
+/// of it reported no pair and `actors --similar` listed none.
+#[test]
+fn titled_family_names_rank_at_the_end_and_imports_list_what_add_refuses() {
+    let env = TestEnv::new();
+    for name in [
+        "Kim Darroch",
+        "Sung Kim",
+        "Mohammed bin Salman",
+        "Claudia Sheinbaum Pardo",
+    ] {
+        env.run_ok(["actor", "add", name, "--kind", "person"]);
+    }
+    let stderr = env.fail(2, ["actor", "add", "Ambassador Kim"]);
+    assert!(stderr.contains("did you mean \"Sung Kim\""), "{stderr}");
+    env.run_ok(["actor", "add", "Mr Salman"]);
+    let stderr = env.fail(2, ["actor", "add", "President Sheinbaum"]);
+    assert!(
+        stderr.contains("did you mean \"Claudia Sheinbaum Pardo\""),
+        "{stderr}"
+    );
+    let file = env.write_file(
+        "events.csv",
+        "date,title,actors\n2025-11-20,Call,President Sheinbaum\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", file.to_str().unwrap()]);
+    assert!(
+        stderr.contains("1 pairs of actors, new and old, have names that look alike"),
+        "{stderr}"
+    );
+    let pairs = env.json(["actors", "--similar"]);
+    assert_eq!(pairs.as_array().unwrap().len(), 1, "{pairs}");
+    assert_eq!(pairs[0]["a"], "claudia-sheinbaum-pardo");
+    assert_eq!(pairs[0]["b"], "president-sheinbaum");
+}
+
 #[test]
 fn an_unknown_actor_not_close_to_anyone_is_created() {
     let env = TestEnv::new();

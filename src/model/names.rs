@@ -447,9 +447,20 @@ const TITLES: &[&str] = &[
     "field marshal",
     "lieutenant general",
     "major general",
+    "treasury secretary",
+    "defense secretary",
+    "defence secretary",
+    "foreign secretary",
+    "home secretary",
+    "his excellency",
+    "her excellency",
     "chief justice",
     "first lady",
     "mr",
+    "lt",
+    "lieutenant",
+    "rep",
+    "pm",
     "mrs",
     "ms",
     "miss",
@@ -532,9 +543,9 @@ const GIVEN_NAME_TITLES: &[&str] = &[
 /// ("former President Biden", "acting Mayor…", "South Korean President…"),
 /// and nationalities that do not end as most do (see [`title_and_name`]).
 const BEFORE_TITLES: &[&str] = &[
-    "former", "acting", "interim", "deputy", "then", "late", "us", "uk", "eu", "un", "south",
-    "north", "east", "west", "new", "french", "dutch", "greek", "swiss", "thai", "czech", "slovak",
-    "welsh", "scots", "kazakh", "uzbek", "tajik", "kyrgyz", "lao",
+    "the", "former", "acting", "interim", "deputy", "then", "late", "us", "uk", "eu", "un", "nato",
+    "kremlin", "south", "north", "east", "west", "new", "french", "dutch", "greek", "swiss",
+    "thai", "czech", "slovak", "welsh", "scots", "kazakh", "uzbek", "tajik", "kyrgyz", "lao",
 ];
 
 /// Words that make what follows a title the name of an organisation or a
@@ -547,7 +558,6 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "motor",
     "electric",
     "dynamics",
-    "mills",
     "assembly",
     "council",
     "committee",
@@ -599,8 +609,6 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "government",
     "parliament",
     "news",
-    "times",
-    "post",
     "press",
     "media",
     "radio",
@@ -608,23 +616,40 @@ const NOT_PERSON_WORDS: &[&str] = &[
     "channel",
     "network",
     "hotel",
-    "hall",
-    "house",
+    "inn",
     "palace",
-    "street",
     "square",
-    "park",
-    "bay",
-    "river",
-    "lake",
     "mountain",
-    "city",
     "county",
     "province",
     "region",
     "district",
-    "state",
+    "atlantic",
+    "pacific",
+    "capital",
+    "partners",
+    "ventures",
+    "catalyst",
+    "labs",
+    "systems",
+    "technologies",
+    "international",
+    "global",
 ];
+
+/// Roman numbers after a ruler's name ("Charles III", "Leo XIV").
+const REGNAL_NUMBERS: &[&str] = &[
+    "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
+    "xvi", "xvii", "xviii", "xix", "xx",
+];
+
+/// `name` without a ruler's number at its end: `"charles iii"` → `"charles"`.
+fn without_regnal_number(name: &str) -> &str {
+    match name.rsplit_once(' ') {
+        Some((before, number)) if REGNAL_NUMBERS.contains(&number) => before,
+        _ => name,
+    }
+}
 
 /// What stands after a name's title and is not a name ("Martin Luther King
 /// Jr" has no title).
@@ -711,25 +736,47 @@ pub fn untitled(folded: &str) -> &str {
     title_and_name(folded).map_or(folded, |t| t.name)
 }
 
-/// Whether a folded `word` that followed a title is the family name of the
-/// folded many-word `name`: its last word (unless that is a father's name,
+/// How a folded `word` that followed a title is the family name of the
+/// folded many-word `name`. Its last word (unless that is a father's name,
 /// "salman" of "mohammed bin salman"), or its first when that is as short as
 /// the family names written first are ("president xi" and "xi jinping",
-/// "mr kim" and "kim jong un"; a longer first word is a given name:
-/// "president charles" is not "charles michel"). Unlike a surname typed
-/// alone ([`is_surname_of`]), a word after a title may be short: "Mr Ma".
-fn is_family_name_of(word: &str, name: &str) -> bool {
+/// "mr kim" and "kim jong un", "president moon" and "moon jae in"; a longer
+/// first word is a given name: "president charles" is not "charles
+/// michel"). Unlike a surname typed alone ([`is_surname_of`]), a word after
+/// a title may be short: "Mr Ma". 2 when it ends the name (`"kim"` of `"sung
+/// kim"`; also several words, `"von der leyen"` of `"ursula von der
+/// leyen"`), 1 when it begins it (`"kim"` of `"kim jong un"`), 0 when it is
+/// not its family name.
+fn family_name_strength(word: &str, name: &str) -> u8 {
     let words: Vec<&str> = name.split(' ').collect();
-    let last_is_family = words.len() < 2 || !PATRONYMIC.contains(&words[words.len() - 2]);
-    (2..=4).contains(&words.len())
+    let word_count = word.split(' ').count();
+    let person_like = (2..=5).contains(&words.len())
         && !name.chars().any(char::is_numeric)
         && !words.iter().any(|w| CONNECTORS.contains(w))
-        && !word.contains(' ')
         && word.chars().count() >= 2
-        && word.chars().all(char::is_alphabetic)
-        && !PARTICLES.contains(&word)
-        && ((last_is_family && words.last() == Some(&word))
-            || (word.chars().count() <= 3 && words[0] == word))
+        && word.chars().all(|c| c.is_alphabetic() || c == ' ')
+        && !PARTICLES.contains(&word);
+    if !person_like || word_count >= words.len() {
+        return 0;
+    }
+    let tail = &words[words.len() - word_count..];
+    let after_patronymic = PATRONYMIC.contains(&words[words.len() - word_count - 1]);
+    if !after_patronymic && tail.join(" ") == word {
+        return 2;
+    }
+    if word_count == 1 && word.chars().count() <= 4 && words[0] == word {
+        return 1;
+    }
+    0
+}
+
+/// Whether `word` is a father's name in `name` ("salman" in "mohammed bin
+/// salman"): no family name after a title.
+fn is_father_name_in(word: &str, name: &str) -> bool {
+    let words: Vec<&str> = name.split(' ').collect();
+    words
+        .windows(2)
+        .any(|pair| PATRONYMIC.contains(&pair[0]) && pair[1] == word)
 }
 
 /// Whether two different folded spellings likely name one actor once a
@@ -741,19 +788,44 @@ fn is_family_name_of(word: &str, name: &str) -> bool {
 /// a surname ("king charles" is not "ray charles"). Two spellings without a
 /// title are left to [`is_likely_same_name`].
 pub fn is_likely_same_name_but_title(a: &str, b: &str) -> bool {
+    title_match_strength(a, b) > 0
+}
+
+/// How strongly two folded spellings are alike once a title is set aside
+/// ([`is_likely_same_name_but_title`]): 0 not at all, 1 only by a short
+/// first word after a title ("ambassador kim" of "kim darroch"), 2 by any
+/// other rule ("ambassador kim" of "sung kim"), so that a suggestion
+/// prefers the family name at the end of a name.
+pub fn title_match_strength(a: &str, b: &str) -> u8 {
     let (titled_a, titled_b) = (title_and_name(a), title_and_name(b));
     if a == b || (titled_a.is_none() && titled_b.is_none()) {
-        return false;
+        return 0;
     }
     let (name_a, name_b) = (untitled(a), untitled(b));
     let given_a = titled_a.is_some_and(|t| t.given_name);
     let given_b = titled_b.is_some_and(|t| t.given_name);
-    name_a == name_b
+    // A ruler's number: "king charles" and "charles iii".
+    let (ruler_a, ruler_b) = match given_a || given_b {
+        true => (without_regnal_number(name_a), without_regnal_number(name_b)),
+        false => (name_a, name_b),
+    };
+    let surname = |word: &str, name: &str, titled: Option<Titled>| {
+        titled.is_none_or(|t| !t.given_name && !is_father_name_in(word, name))
+            && is_surname_of(word, name)
+    };
+    if name_a == name_b
+        || ruler_a == ruler_b
         || is_likely_misspelling(name_a, name_b)
-        || (!given_a && is_surname_of(name_a, name_b))
-        || (!given_b && is_surname_of(name_b, name_a))
-        || (titled_a.is_some() && !given_a && is_family_name_of(name_a, name_b))
-        || (titled_b.is_some() && !given_b && is_family_name_of(name_b, name_a))
+        || surname(name_a, name_b, titled_a)
+        || surname(name_b, name_a, titled_b)
+    {
+        return 2;
+    }
+    let family = |titled: Option<Titled>, word: &str, name: &str| match titled {
+        Some(t) if !t.given_name => family_name_strength(word, name),
+        _ => 0,
+    };
+    family(titled_a, name_a, name_b).max(family(titled_b, name_b, name_a))
 }
 
 /// How alike two folded spellings are ([`similarity`]), also once a title
@@ -1082,6 +1154,17 @@ mod tests {
             ("king charles", "charles"),
             ("president xi jinping", "xi jin ping"),
             ("dutch prime minister dick schoof", "dick schoof"),
+            // Reported in bb23.
+            ("president park geun hye", "park geun hye"),
+            ("governor janet mills", "janet mills"),
+            ("president von der leyen", "ursula von der leyen"),
+            ("president al sharaa", "ahmed al sharaa"),
+            ("king charles", "charles iii"),
+            ("pope leo", "pope leo xiv"),
+            ("lt gen keith kellogg", "keith kellogg"),
+            ("the prime minister starmer", "keir starmer"),
+            ("president yoon", "yoon suk yeol"),
+            ("president sheinbaum", "claudia sheinbaum pardo"),
         ] {
             assert!(is_likely_same_name_but_title(a, b), "{a} / {b}");
             assert!(is_likely_same_name_but_title(b, a), "{b} / {a}");
@@ -1103,9 +1186,22 @@ mod tests {
             ("general motors", "hyundai motors"),
             ("russian general staff", "ukrainian general staff"),
             ("un secretary general", "prosecutor general"),
+            ("mr salman", "mohammed bin salman"),
+            ("prime minister hamad", "tamim bin hamad"),
+            ("general atlantic", "virgin atlantic"),
+            ("premier inn", "holiday inn"),
         ] {
             assert!(!is_likely_same_name_but_title(a, b), "{a} / {b}");
         }
+    }
+
+    /// A family name at a name's end is a closer match than one at its
+    /// start (bb23: `Ambassador Kim` suggested Kim Darroch beside Sung Kim).
+    #[test]
+    fn a_family_name_at_the_end_ranks_before_one_at_the_start() {
+        assert_eq!(title_match_strength("ambassador kim", "sung kim"), 2);
+        assert_eq!(title_match_strength("ambassador kim", "kim darroch"), 1);
+        assert_eq!(title_match_strength("ambassador kim", "jong kimball"), 0);
     }
 
     #[test]
