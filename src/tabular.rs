@@ -725,13 +725,14 @@ impl Columns {
                 let actors = from_text("actors", text.actors, &mut in_text.actors)?;
                 let sources = from_text("sources", text.sources, &mut in_text.sources)?;
                 // A place column that --map names gives the place too:
-                // two places are a bad row, not one dropped.
+                // two places (not two spellings of one, `kyiv` and `Kyiv`)
+                // are a bad row, not one dropped.
                 let place = match (text.place, checked_place(self.get(row, "place"))?) {
                     (Some(place), None) => {
                         in_text.place = true;
                         checked_place(&place)?
                     }
-                    (Some(place), Some(column)) if model::trimmed(&place) != column => {
+                    (Some(place), Some(column)) if fold(&place) != fold(&column) => {
                         return Err(format!(
                             "place: the column gives {column:?} and the Text's Place paragraph {:?}",
                             model::trimmed(&place)
