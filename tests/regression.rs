@@ -1631,3 +1631,128 @@ fn a_new_id_on_a_row_of_an_event_stored_without_one_is_named() {
     assert!(!said.contains("KHA-1"), "{said}");
     assert!(stderr.contains("1 of them has"), "{stderr}");
 }
+
+/// Found by black-box report bb21 (#01): a claim's verdict rested on a
+/// source later retracted as fabricated, and the real outlet was recorded
+/// anew under the same name. The claims CSV writes the retracted verdict
+/// source as its id (`kyiv-independent`); imported into a new database,
+/// that id created a source that the real outlet's name ("Kyiv
+/// Independent") then folded onto: the impostor's verdict and the real
+/// outlet's report became one record, named by the id. A cell written as
+/// an id that no stored record has is now a record of its own, found by
+/// that spelling only, and two records stay two; the same for a retracted
+/// claimant beside a live actor of the same name.
+#[test]
+fn a_retracted_record_written_as_its_id_does_not_swallow_a_live_namesake_in_a_new_database() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "Children are safe",
+        "--date",
+        "2025-11",
+        "--id",
+        "c1",
+    ]);
+    env.run_ok(["source", "add", "Kyiv Independent"]);
+    env.run_ok([
+        "claim",
+        "rate",
+        "c1",
+        "false",
+        "--by",
+        "Kyiv Independent",
+        "--note",
+        "debunked",
+    ]);
+    env.run_ok([
+        "retract",
+        "kyiv-independent",
+        "--reason",
+        "fabricated (impostor site)",
+    ]);
+    env.run_ok(["source", "add", "Kyiv Independent", "--grade", "B"]);
+    // An impostor claimant, retracted, and the real person recorded anew.
+    env.run_ok(["actor", "add", "Steve Witkoff"]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "steve-witkoff",
+        "--text",
+        "Deal is done",
+        "--date",
+        "2025-11",
+        "--id",
+        "c3",
+    ]);
+    env.run_ok([
+        "retract",
+        "steve-witkoff",
+        "--reason",
+        "impersonation account",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Steve Witkoff",
+        "--text",
+        "Talks are going well",
+        "--date",
+        "2025-11",
+        "--id",
+        "c2",
+        "--source",
+        "Kyiv Independent",
+    ]);
+    // Both orders of the rows: the live name first, and the id first.
+    for sort in [false, true] {
+        let mut csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+        assert!(csv.contains(",kyiv-independent,debunked"), "{csv}");
+        if sort {
+            let mut lines: Vec<&str> = csv.lines().collect();
+            lines[1..].reverse();
+            csv = lines.join("\n") + "\n";
+        }
+        let new = TestEnv::new();
+        new.write_file("claims.csv", &csv);
+        new.run_ok(["import", "claims.csv", "--what", "claims"]);
+        let sources = new.run_ok(["--format", "csv", "source", "list"]);
+        assert_eq!(sources.lines().count(), 3, "{sources}");
+        assert!(sources.contains(",Kyiv Independent,"), "{sources}");
+        let actors = new.run_ok(["--format", "csv", "actor", "list"]);
+        assert!(actors.contains(",Steve Witkoff,"), "{actors}");
+        // c1's verdict source and c2's source are two sources, and c3's
+        // claimant and c2's two actors.
+        let claims = new.run_ok(["export", "--format", "csv", "--what", "claims"]);
+        let cells = |id: &str| -> Vec<String> {
+            let line = claims
+                .lines()
+                .find(|l| l.starts_with(&format!("{id},")))
+                .unwrap_or_else(|| panic!("no {id}: {claims}"));
+            line.split(',').map(str::to_string).collect()
+        };
+        let (c1, c2, c3) = (cells("c1"), cells("c2"), cells("c3"));
+        assert_ne!(c1[13], c2[9], "{claims}");
+        assert_ne!(c3[2], c2[2], "{claims}");
+        assert_eq!(
+            new.run_ok(["--format", "csv", "sources", "c2"])
+                .lines()
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .nth(1),
+            Some("Kyiv Independent")
+        );
+        // Importing the file again changes nothing.
+        let (_, stderr) = new.run_ok_with_stderr(["import", "claims.csv", "--what", "claims"]);
+        assert!(
+            stderr.contains("0 added, 0 updated, 3 unchanged"),
+            "{stderr}"
+        );
+    }
+}

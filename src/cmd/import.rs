@@ -1129,6 +1129,10 @@ struct RowSources {
     /// Names as written in the rows, and the source each found: most rows
     /// repeat a spelling, which then needs no folding.
     as_written: foldhash::HashMap<String, String>,
+    /// The sources this import created from a name (not written as an id),
+    /// with that name: a cell written as an id means none of them (see
+    /// `Importer::created_from_a_name`).
+    from_names: foldhash::HashMap<String, String>,
 }
 
 impl RowSources {
@@ -1138,6 +1142,7 @@ impl RowSources {
             noticed: Default::default(),
             notices: Vec::new(),
             as_written: Default::default(),
+            from_names: Default::default(),
         })
     }
 
@@ -1159,6 +1164,11 @@ impl RowSources {
             }
             SourceFound::Unknown => None,
         };
+        // A cell written as an id never means a source this import created
+        // from a name (see `Importer::created_from_a_name`).
+        let found = found.filter(|id| {
+            !(looks_like_id(name) && self.from_names.get(id).is_some_and(|n| n != name))
+        });
         if let Some(id) = &found {
             self.as_written.insert(name.to_string(), id.clone());
         }
@@ -1168,6 +1178,10 @@ impl RowSources {
     /// Records a source the import created for a name that meant none.
     fn created(&mut self, name: &str, id: &str) {
         self.table.created(name, id);
+        if !looks_like_id(name) {
+            self.from_names.insert(id.to_string(), name.to_string());
+        }
+        self.as_written.insert(name.to_string(), id.to_string());
     }
 }
 
@@ -1188,6 +1202,9 @@ struct Importer<'s> {
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
+    /// Those of them created from a cell written as an id
+    /// (`resolve::named_as_id`), which only that spelling finds.
+    created_as_ids: foldhash::HashSet<String>,
     /// Ids of the claims in the file being imported, with the line of the
     /// first row that gives each.
     claims_in_file: std::collections::HashMap<String, u64>,
@@ -1234,6 +1251,7 @@ impl<'s> Importer<'s> {
             id_suffixes: IdSuffixes::default(),
             counts: Counts::default(),
             created_actors: Default::default(),
+            created_as_ids: Default::default(),
             claims_in_file: Default::default(),
             bad_before: Default::default(),
             naming_later_rows: Vec::new(),
@@ -1274,8 +1292,31 @@ impl<'s> Importer<'s> {
         // name folds alike means that actor too, as the exports write one
         // of several actors who share a name (`john-smith` of two John
         // Smiths).
+        // A cell written as an id (`resolve::named_as_id`), as the exports
+        // write a retracted actor or one of several sharing a name, means
+        // the actor named so exactly (as an import into a new database
+        // names the actor it creates for it) before one with that id, and
+        // never an actor this import created from a name: in the database
+        // the file came from, that one was another actor.
+        if looks_like_id(name) {
+            let found = self.store.actors_named(&folded)?;
+            if found.len() > 1 {
+                for id in found {
+                    if bulk
+                        .get::<Actor>(&id)?
+                        .is_some_and(|actor| actor.name == name)
+                    {
+                        self.actors_as_written.insert(name.to_string(), id.clone());
+                        return Ok(Ok(Some(id)));
+                    }
+                }
+            }
+        }
         if written_as_id(name) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
+                if self.created_from_a_name(name, &actor.id) {
+                    return Ok(Ok(None));
+                }
                 if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
                     let id = crate::resolve::merge_survivor(actor, |id| bulk.get::<Actor>(id))?.id;
                     self.actors_as_written.insert(name.to_string(), id.clone());
@@ -1284,10 +1325,16 @@ impl<'s> Importer<'s> {
             }
         }
         if let Some(id) = self.actors.get(&folded) {
+            if self.created_from_a_name(name, id) {
+                return Ok(Ok(None));
+            }
             self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(Ok(Some(id.clone())));
         }
-        let found = self.store.actors_named(&folded)?;
+        let found =
+            crate::resolve::named_as_spelled(self.store.actors_named(&folded)?, name, |id| {
+                Ok(bulk.get::<Actor>(id)?.map(|actor| actor.name))
+            })?;
         // A name several actors share means none of them, but an id that
         // folds to it (as factline's CSV exports write a shared name) means
         // its actor.
@@ -1296,8 +1343,8 @@ impl<'s> Importer<'s> {
             // An id that spells no name: of an actor this import created,
             // or a live actor's (a retracted one is found above).
             Ok(None) => match bulk.get::<Actor>(name)? {
-                Some(actor) => actor.id,
-                None => return Ok(Ok(None)),
+                Some(actor) if !self.created_from_a_name(name, &actor.id) => actor.id,
+                _ => return Ok(Ok(None)),
             },
             Err(several) => return Ok(Err(several)),
         };
@@ -1308,15 +1355,33 @@ impl<'s> Importer<'s> {
         Ok(Ok(Some(id)))
     }
 
+    /// Whether `id` is an actor this import created from a name (not
+    /// written as an id) and `cell` is written as an id: the cell then
+    /// means another actor. In the database a file came from, a cell
+    /// written as an id (a retracted actor's, `steve-witkoff`) and a name
+    /// ("Steve Witkoff") are two actors, since the exports write a live
+    /// actor as its name unless several share it.
+    fn created_from_a_name(&self, cell: &str, id: &str) -> bool {
+        looks_like_id(cell) && self.created_actors.contains(id) && !self.created_as_ids.contains(id)
+    }
+
     /// Creates the actor for a name that means none (see `known_actor`).
+    /// A name written as an id (`resolve::named_as_id`) is its id when
+    /// that is free, and only that spelling finds it.
     fn new_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        let as_id = crate::resolve::named_as_id(name);
+        let base = if as_id { name.to_string() } else { slug(name) };
         let id = self
             .id_suffixes
-            .unused(keys::ACTOR, &slug(name), |id| taken(bulk, keys::ACTOR, id))?;
+            .unused(keys::ACTOR, &base, |id| taken(bulk, keys::ACTOR, id))?;
         bulk.put(&Actor::named(id.clone(), name, self.now))?;
         self.created_actors.insert(id.clone());
         self.counts.actors_created += 1;
-        self.actors.insert(fold(name), id.clone());
+        if as_id {
+            self.created_as_ids.insert(id.clone());
+        } else {
+            self.actors.insert(fold(name), id.clone());
+        }
         self.actors_as_written.insert(name.to_string(), id.clone());
         Ok(id)
     }
@@ -1331,9 +1396,14 @@ impl<'s> Importer<'s> {
     }
 
     fn new_source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        let id = self.id_suffixes.unused(keys::SOURCE, &slug(name), |id| {
-            taken(bulk, keys::SOURCE, id)
-        })?;
+        let base = if crate::resolve::named_as_id(name) {
+            name.to_string()
+        } else {
+            slug(name)
+        };
+        let id = self
+            .id_suffixes
+            .unused(keys::SOURCE, &base, |id| taken(bulk, keys::SOURCE, id))?;
         bulk.put(&Source {
             id: id.clone(),
             name: name.to_string(),
