@@ -593,6 +593,21 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     if twins.len() > max_errors {
         crate::notice(format!("… and {} more such rows", twins.len() - max_errors));
     }
+    // Rows that gave an event as it was before a later change, left as
+    // it is now (counted as unchanged).
+    let as_before = std::mem::take(&mut importer.as_before);
+    for row in as_before.iter().take(max_errors) {
+        crate::notice(format!(
+            "{label}:{}: the row gives event {} as it was in version {}, before its {} changed: left as it is now",
+            row.line, row.id, row.version, row.changed
+        ));
+    }
+    if as_before.len() > max_errors {
+        crate::notice(format!(
+            "… and {} more such rows",
+            as_before.len() - max_errors
+        ));
+    }
     let counts = &mut importer.counts;
     counts.rejected = bad.len();
     let verb = if args.dry_run {
@@ -1226,6 +1241,9 @@ struct Importer<'s> {
     /// Rows that added an event with a new id beside a stored event with
     /// their date, title and actors (see `StoredTwin`).
     stored_twins: Vec<StoredTwin>,
+    /// Rows that gave an event as it was before a later change (see
+    /// `AsBefore`).
+    as_before: Vec<AsBefore>,
     /// Claims by the hash of their natural key (`Claim::natural_key`),
     /// which is what rows without an id match them by: every claim this
     /// import wrote, and the stored claims of the claimants in
@@ -1259,6 +1277,7 @@ impl<'s> Importer<'s> {
             titled: Default::default(),
             source_ids: Vec::new(),
             stored_twins: Vec::new(),
+            as_before: Vec::new(),
             claim_keys: Default::default(),
             claimants_read: Default::default(),
             retracted_claims: None,
@@ -1477,11 +1496,25 @@ impl<'s> Importer<'s> {
                         self.source_ids = sources;
                         return Ok(Some(ambiguous.message(&ids)));
                     }
-                    Which::None if self.given.actors => {
-                        retracted_event(bulk, &row.date, |e| keys::natural_key(e) == wanted)?
-                    }
                     Which::None => {
-                        retracted_event(bulk, &row.date, |e| date_and_title(e) == wanted)?
+                        let by_actors = self.given.actors;
+                        let is_it = |e: &Event| match by_actors {
+                            true => keys::natural_key(e) == wanted,
+                            false => date_and_title(e) == wanted,
+                        };
+                        match retracted_event(bulk, &row.date, is_it)? {
+                            Some(id) => Some(id),
+                            None => {
+                                let before = self.events_as_they_were(bulk, &row.date, is_it)?;
+                                if !before.is_empty() {
+                                    let known = !unknown_actors && !unknown_sources;
+                                    self.source_ids = sources.clone();
+                                    return self
+                                        .row_as_before(bulk, row, actors, &sources, known, before);
+                                }
+                                None
+                            }
+                        }
                     }
                 }
             }
@@ -1813,6 +1846,121 @@ impl<'s> Importer<'s> {
         }
         event.meta = old.meta.clone();
         Ok(())
+    }
+
+    /// The earlier versions of live events that `is_it` (a row's natural
+    /// key, or its date and title) finds, where the event has another key
+    /// now: it was postponed, rescheduled or retitled since, or its actors
+    /// changed. Read from the store's events with history, which the
+    /// import scans once ([`Bulk::earlier_events_dated`]).
+    fn events_as_they_were(
+        &mut self,
+        bulk: &mut Bulk,
+        date: &model::Date,
+        is_it: impl Fn(&Event) -> bool,
+    ) -> Result<Vec<Event>> {
+        let mut found = Vec::new();
+        for (id, version) in bulk.earlier_events_dated(date)? {
+            // This import may have changed or retracted it since.
+            if bulk
+                .get::<Event>(&id)?
+                .is_none_or(|e| e.meta.retracted.is_some())
+            {
+                continue;
+            }
+            let earlier = self
+                .store
+                .versions::<Event>(&id)?
+                .into_iter()
+                .find(|e| e.meta.version == version);
+            if let Some(earlier) = earlier.filter(|e| is_it(e)) {
+                found.push(earlier);
+            }
+        }
+        Ok(found)
+    }
+
+    /// A row without an id that no live event matches as it is now, but
+    /// that gives an event as it was before it was changed (`before`, its
+    /// earlier versions the row matches): that event, not a new one. A
+    /// row equal to that version (a sheet imported again after `event
+    /// postpone`) leaves the event as it is now, counted as unchanged and
+    /// said in one notice; a row that differs from it is bad, since
+    /// writing it would undo the later change without a word: the row's
+    /// id says to change the event as it is now. `known`: every name in
+    /// the row means a record already.
+    fn row_as_before(
+        &mut self,
+        bulk: &mut Bulk,
+        row: EventRow,
+        mut actors: Vec<String>,
+        sources: &[String],
+        known: bool,
+        before: Vec<Event>,
+    ) -> Result<Option<String>> {
+        let mut ids: Vec<&str> = before.iter().map(|e| e.id.as_str()).collect();
+        ids.dedup();
+        if ids.len() > 1 {
+            return Ok(Some(format!(
+                "{} events had this date, title and actors before they were changed ({}): give the row an id to say which",
+                ids.len(),
+                ids.join(", ")
+            )));
+        }
+        let Some(now) = bulk.get::<Event>(ids[0])? else {
+            return Ok(None);
+        };
+        let line = row.line;
+        let shape = Shape::of(&row);
+        let mut same = None;
+        let mut differ = String::from("actors or sources");
+        if known {
+            dedup_in_place(&mut actors);
+            let mut links: Vec<SourceLink> = Vec::with_capacity(sources.len());
+            for id in sources {
+                crate::cmd::event::add_link(&mut links, id.clone());
+            }
+            for earlier in &before {
+                let mut event = Event {
+                    id: earlier.id.clone(),
+                    title: row.title.clone(),
+                    date: row.date.clone(),
+                    kind: row.kind,
+                    status: row.status,
+                    place: row.place.clone(),
+                    actors: actors.clone(),
+                    sources: links.clone(),
+                    tags: row.tags.clone(),
+                    description: row.description.clone(),
+                    meta: earlier.meta.clone(),
+                };
+                self.onto_stored(bulk, &mut event, earlier, shape)?;
+                if event == *earlier {
+                    same = Some(earlier.meta.version);
+                    break;
+                }
+                if earlier.id == before[0].id && earlier.meta.version == before[0].meta.version {
+                    differ = and_list(&crate::cmd::event::changed_fields(earlier, &event));
+                }
+            }
+        }
+        let changed = and_list(&crate::cmd::event::changed_fields(&before[0], &now));
+        match same {
+            Some(version) => {
+                self.as_before.push(AsBefore {
+                    line,
+                    id: now.id.clone(),
+                    version,
+                    changed,
+                });
+                self.counts.unchanged += 1;
+                Ok(None)
+            }
+            None => Ok(Some(format!(
+                "the row gives event {} as it was before its {changed} changed, with another {differ}: give the row the id {} to change the event as it is now",
+                now.id, now.id
+            ))),
+        }
     }
 
     /// Notes a row that adds an event under its own new id `id` when a live
@@ -2407,6 +2555,25 @@ struct StoredTwin {
     line: u64,
     id: String,
     stored: String,
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A row without an id that gave an event as it was in an earlier
+/// version (see `Importer::row_as_before`), left as it is now.
+struct AsBefore {
+    line: u64,
+    id: String,
+    version: u32,
+    /// The fields changed since, as `event edit` names them.
+    changed: String,
 }
 
 /// Whether an event's id is one factline made for it from its date and

@@ -631,6 +631,40 @@ impl Store {
         })
     }
 
+    /// Every record of `R`'s kind that has history (as
+    /// [`Store::ids_with_history`]): its earlier versions, oldest first,
+    /// and its current one (`None` if it is missing, which `check`
+    /// reports), from one scan of the history (each page read once) and a
+    /// read of each current record.
+    #[allow(clippy::type_complexity)]
+    pub fn versions_of_edited<R: Record>(
+        &self,
+    ) -> impl Iterator<Item = Result<(Vec<R>, Option<R>)>> + '_ {
+        let mut history = self.scan([keys::HISTORY, R::KIND]).peekable();
+        std::iter::from_fn(move || {
+            let (key, value) = match history.next()? {
+                Ok(entry) => entry,
+                Err(e) => return Some(Err(e)),
+            };
+            let Some(id) = keys::history_id(&key).map(<[u8]>::to_vec) else {
+                return Some(Err(self.damaged_index("history")));
+            };
+            let text = String::from_utf8_lossy(&id).into_owned();
+            Some((|| {
+                let mut versions = vec![self.decode::<R>(&value, R::KIND, &text)?];
+                while let Some(entry) = history.next_if(|entry| {
+                    entry
+                        .as_ref()
+                        .is_ok_and(|(key, _)| keys::history_id(key) == Some(id.as_slice()))
+                }) {
+                    let (_, value) = entry?;
+                    versions.push(self.decode(&value, R::KIND, &text)?);
+                }
+                Ok((versions, self.get::<R>(&text)?))
+            })())
+        })
+    }
+
     /// Every version of a record, oldest first, the current one last.
     pub fn versions<R: Record>(&self, id: &str) -> Result<Vec<R>> {
         let mut out = Vec::new();
