@@ -1756,3 +1756,33 @@ fn a_retracted_record_written_as_its_id_does_not_swallow_a_live_namesake_in_a_ne
         );
     }
 }
+
+/// Found by black-box report bb21 (#06): the README and `claim add --help`
+/// said a claim's value is "kept as written", but `--value 0.50` is stored
+/// and shown as 0.5 (and 1e3 as 1000): what is kept exactly is the number,
+/// not its writing. Keeping the writing would change the stored layout; the
+/// help and README now say what is kept.
+#[test]
+fn the_help_says_a_claims_value_is_kept_as_a_number_not_as_written() {
+    let env = TestEnv::new();
+    let help = env.run_ok(["claim", "add", "--help"]);
+    assert!(help.contains("kept exactly as a number"), "{help}");
+    assert!(help.contains("0.50 is 0.5"), "{help}");
+    assert!(!help.contains("kept as written"), "{help}");
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "says",
+        "--subject",
+        "deported children",
+        "--value",
+        "0.50",
+        "--id",
+        "c1",
+    ]);
+    let csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(csv.contains(",deported children,0.5,"), "{csv}");
+}
