@@ -1786,3 +1786,65 @@ fn the_help_says_a_claims_value_is_kept_as_a_number_not_as_written() {
     let csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
     assert!(csv.contains(",deported children,0.5,"), "{csv}");
 }
+
+/// Found by black-box report bb21 (#04): `import` accepted a dump whose
+/// version 2 of an event was recorded before its version 1 (exit 0), after
+/// which `--as-of` a time between them showed version 2 with no version 1,
+/// `history` listed 10:00 after 12:00, and `check` said ok. factline's own
+/// writes never record a version before the one it follows. The import now
+/// refuses such a line (`FILE:LINE`, nothing written), and `check` reports
+/// a database that holds one.
+#[test]
+fn a_dump_whose_versions_go_back_in_time_is_refused_and_check_reports_one() {
+    let env = TestEnv::new();
+    let event = |version: u32, at: &str, status: &str| {
+        serde_json::json!({
+            "type": "event", "id": "e1", "title": "Witkoff to meet Zelenskyy",
+            "date": "2025-11-19", "kind": "meeting", "status": status, "place": null,
+            "actors": [], "sources": [], "tags": [], "description": "",
+            "meta": {"version": version, "recorded_at": at, "retracted": null}
+        })
+        .to_string()
+    };
+    env.write_file(
+        "dump.ndjson",
+        &testenv::dump::of(&[
+            event(1, "2025-11-20T12:00:00Z", "scheduled"),
+            event(2, "2025-11-20T10:00:00Z", "postponed"),
+        ]),
+    );
+    let stderr = env.fail(2, ["import", "dump.ndjson"]);
+    assert!(
+        stderr.contains("dump.ndjson:3: ") && stderr.contains("recorded before version 1"),
+        "{stderr}"
+    );
+    testenv::assert_one_error_line(&stderr);
+    // Nothing was written: not even the database.
+    let stderr = env.fail(2, ["timeline"]);
+    assert!(stderr.contains("no factline database"), "{stderr}");
+    // The same order, equal times, is fine.
+    env.write_file(
+        "ok.ndjson",
+        &testenv::dump::of(&[
+            event(1, "2025-11-20T12:00:00Z", "scheduled"),
+            event(2, "2025-11-20T12:00:00Z", "postponed"),
+        ]),
+    );
+    env.run_ok(["import", "ok.ndjson"]);
+    env.run_ok(["check"]);
+    // A database that holds such a record (damage from outside) fails `check`.
+    testenv::pages::damage(env.db(), |entries| {
+        let key = b"ee1".to_vec();
+        let mut event: factline::model::Event =
+            factline::codec::decode(&entries[&key]).expect("the event");
+        event.meta.recorded_at.0 -= 3_600_000_000;
+        entries.insert(key, factline::codec::encode(&event));
+    });
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("version 2 of e1 is recorded before version 1"),
+        "{stdout}"
+    );
+}
