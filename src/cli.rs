@@ -538,8 +538,9 @@ pub struct ClaimAddArgs {
     /// The quantity's subject key, e.g. deported-ukrainian-children.
     #[arg(long, requires = "value")]
     pub subject: Option<String>,
-    /// The number claimed, kept as written (at most 15 significant digits
-    /// always are; a number that would change is refused).
+    /// The number claimed, kept exactly as a number, not as its writing
+    /// (0.50 is 0.5, 1e3 is 1000; at most 15 significant digits always
+    /// are kept; a number that would change is refused).
     #[arg(long, requires = "subject", allow_negative_numbers = true)]
     pub value: Option<String>,
     /// The number's unit, e.g. children.

@@ -452,6 +452,18 @@ fn apply_one<R: Record>(
             record.id()
         )));
     }
+    // A version is recorded no earlier than the one it follows, as
+    // factline's own writes keep them (`Meta::next`): `--as-of` and
+    // `history` read them in that order.
+    if let Some(before) = current.as_ref().map(|r| r.meta()) {
+        if record.meta().recorded_at < before.recorded_at {
+            return Err(Error::bad_input(crate::store::recorded_before(
+                record.id(),
+                version,
+                before.version,
+            )));
+        }
+    }
     writer.write(record)?;
     applied.added += 1;
     Ok(())

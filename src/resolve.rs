@@ -32,10 +32,18 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
     if folded.is_empty() {
         return Err(Error::bad_input("an actor name cannot be empty"));
     }
-    let ids = store.actors_named(&folded)?;
+    let ids = named_as_spelled(store.actors_named(&folded)?, input, |id| {
+        Ok(store.get::<Actor>(id)?.map(|actor| actor.name))
+    })?;
     match one_named("actor", input, &ids).map_err(Error::bad_input)? {
         Some(id) => {
             return match store.get::<Actor>(id)? {
+                // A name written as an id finds only that spelling.
+                Some(actor)
+                    if named_as_id(&actor.name) && actor.name != input && actor.id != input =>
+                {
+                    Ok(Lookup::Missing { suggestion: None })
+                }
                 Some(actor) => Ok(Lookup::Found(actor)),
                 None => Err(Error::database(format!(
                     "the name index points to missing actor {id}; run `factline check`"
@@ -214,6 +222,40 @@ pub fn one_named<'a>(
     }
 }
 
+/// Whether a record's name is written as an id (`names::looks_like_id`:
+/// lower case, with a `-`, `_` or digit), as an import names a record it
+/// creates from a cell that factline's CSV exports wrote as an id (a
+/// retracted record, or one of several sharing a name, in the database
+/// the file came from): such a record is found by that spelling only, not
+/// by a name that merely folds like it ("Kyiv Independent" of
+/// `kyiv-independent`), so that it never swallows a live record of that
+/// name.
+pub fn named_as_id(name: &str) -> bool {
+    crate::model::names::looks_like_id(name)
+}
+
+/// `ids`, the records whose names fold as `input` does, without those
+/// named as an id ([`named_as_id`]) other than `input` as written, when
+/// there are several: a name then finds the record that has it as a name.
+/// `name_of` reads a record's name; it is read only when there are several.
+pub fn named_as_spelled(
+    ids: Vec<String>,
+    input: &str,
+    mut name_of: impl FnMut(&str) -> Result<Option<String>>,
+) -> Result<Vec<String>> {
+    if ids.len() < 2 {
+        return Ok(ids);
+    }
+    let mut kept = Vec::with_capacity(ids.len());
+    for id in ids {
+        match name_of(&id)? {
+            Some(name) if named_as_id(&name) && name != input && id != input => {}
+            _ => kept.push(id),
+        }
+    }
+    Ok(kept)
+}
+
 /// Why a name that several records (actors, sources) share finds none of
 /// them: the name and their ids, and to use an id.
 pub fn several(what: &str, input: &str, ids: &[String]) -> String {
@@ -306,7 +348,9 @@ pub enum SourceFound {
 /// Which source a spelling means: the one rule that commands
 /// ([`find_source`]) and imports follow, over a table of every source read
 /// once (sources are few). In order:
-/// 1. an id as written ([`Spelled`] says which ids come first);
+/// 1. an id as written ([`Spelled`] says which ids come first); a name
+///    written as an id ([`named_as_id`]) exactly as a live source has it,
+///    which only that spelling finds (after a live id a command typed);
 /// 2. the name of live sources, folded: one is it, several are an error
 ///    unless the spelling is one of their ids ([`one_named`]);
 /// 3. a live source's id folded as names are ("ISW" finds `isw`, "Kyiv
@@ -323,6 +367,9 @@ pub struct SourceNames {
     by_folded_id: foldhash::HashMap<String, String>,
     /// Folded earlier name → the live source that had it and its name now.
     earlier: foldhash::HashMap<String, (String, String)>,
+    /// Name as written → the live source so named, for names written as
+    /// ids ([`named_as_id`]), which only that spelling finds.
+    exact: foldhash::HashMap<String, String>,
 }
 
 impl SourceNames {
@@ -333,6 +380,7 @@ impl SourceNames {
             ids: Default::default(),
             by_folded_id: Default::default(),
             earlier: Default::default(),
+            exact: Default::default(),
         };
         let mut names_now: foldhash::HashMap<String, String> = Default::default();
         for source in store.all::<Source>() {
@@ -354,6 +402,11 @@ impl SourceNames {
 
     /// Adds a live source (an import's new one) to the table.
     pub fn created(&mut self, name: &str, id: &str) {
+        if named_as_id(name) {
+            self.exact.insert(name.to_string(), id.to_string());
+            self.ids.insert(id.to_string(), Some(fold(name)));
+            return;
+        }
         let name = fold(name);
         self.named
             .entry(name.clone())
@@ -370,8 +423,13 @@ impl SourceNames {
     pub fn find(&self, input: &str, spelled: Spelled) -> std::result::Result<SourceFound, String> {
         let input = crate::model::trimmed(input);
         let as_id = self.ids.get(input);
+        if let (Spelled::Typed, Some(Some(_))) = (spelled, as_id) {
+            return Ok(SourceFound::Live(input.to_string()));
+        }
+        if let Some(id) = self.exact.get(input) {
+            return Ok(SourceFound::Live(id.clone()));
+        }
         match (spelled, as_id) {
-            (Spelled::Typed, Some(Some(_))) => return Ok(SourceFound::Live(input.to_string())),
             (Spelled::Exported, Some(Some(name)))
                 if self.named.get(name).is_some_and(|ids| ids.len() > 1) =>
             {

@@ -3200,3 +3200,79 @@ fn a_reject_file_of_a_sheet_with_an_error_column_imports_again() {
         "{stderr}"
     );
 }
+
+/// Found by black-box report bb21 (#02): a sheet of rows without ids was
+/// imported, one meeting was then moved with `event postpone` (or its
+/// title fixed with `event edit`), and importing the same sheet again
+/// silently added a second event at the old date ("1 added", no word):
+/// the meeting showed as scheduled on 19 Nov and postponed to 26 Nov. A
+/// row that gives an event as it was in an earlier version now means that
+/// event: equal to that version, it is left as it is now (counted as
+/// unchanged, said in one notice); different from it, it is a bad row
+/// that asks for the id, since writing it would undo the later change.
+#[test]
+fn a_sheet_imported_again_after_a_postponement_or_retitle_adds_no_second_event() {
+    let env = TestEnv::new();
+    env.write_file(
+        "sheet.csv",
+        "date,title,kind,status,actors\n\
+         2025-11-19,Witkoff meets Zelenskyy,meeting,scheduled,Steve Witkoff; Volodymyr Zelenskyy\n\
+         2025-11-20,Umerov meets Driscoll,meeting,scheduled,Rustem Umerov; Dan Driscoll\n",
+    );
+    env.run_ok(["import", "sheet.csv"]);
+    env.run_ok([
+        "event",
+        "postpone",
+        "2025-11-19-witkoff-meets-zelenskyy",
+        "--to",
+        "2025-11-26",
+    ]);
+    env.run_ok([
+        "event",
+        "edit",
+        "2025-11-20-umerov-meets-driscoll",
+        "--title",
+        "Umerov meets Driscoll in Abu Dhabi",
+    ]);
+    let before = env.export_ndjson();
+    let (_, stderr) = env.run_ok_with_stderr(["import", "sheet.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 2 unchanged"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sheet.csv:2: the row gives event 2025-11-19-witkoff-meets-zelenskyy as it was in version 1, before its date and status changed: left as it is now"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sheet.csv:3: the row gives event 2025-11-20-umerov-meets-driscoll"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    let planned = env.run_ok(["--format", "csv", "who-met", "Steve Witkoff", "--planned"]);
+    assert_eq!(planned.lines().count(), 2, "{planned}");
+    // A sheet without an actors column matches by date and title alike.
+    env.write_file(
+        "no-actors.csv",
+        "date,title,status\n2025-11-19,Witkoff meets Zelenskyy,scheduled\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", "no-actors.csv"]);
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+    // A row that gives the old version with something else changed would
+    // undo the postponement: a bad row, naming the event's id.
+    env.write_file(
+        "edited.csv",
+        "date,title,kind,status,actors,place\n\
+         2025-11-19,Witkoff meets Zelenskyy,meeting,scheduled,Steve Witkoff; Volodymyr Zelenskyy,Istanbul\n",
+    );
+    let stderr = env.fail(2, ["import", "edited.csv"]);
+    assert!(
+        stderr.contains("edited.csv:2: the row gives event 2025-11-19-witkoff-meets-zelenskyy as it was before its date and status changed, with another place: give the row the id 2025-11-19-witkoff-meets-zelenskyy"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before);
+}

@@ -477,3 +477,75 @@ fn history_names_a_role_stored_twice() {
     let roles = &env.json(["actor", "show", "ann"])["roles"];
     assert_eq!(roles, &serde_json::json!([]));
 }
+
+/// Found by black-box report bb21 (#05): a claim's quantity change showed
+/// as elided raw JSON (`…ubject":"deported children","unit":"children",
+/// "value":700.0} → …`), the subject cut and 700 written 700.0, in the
+/// table and the CSV alike. It now reads as the claim's number, unit and
+/// subject: `700 children (deported children) → 900 children (deported
+/// children)`, and `—` when there is none.
+#[test]
+fn history_shows_a_quantity_change_as_the_number_unit_and_subject() {
+    let env = TestEnv::new();
+    at(
+        &env,
+        "2025-11-20T10:00:00Z",
+        &[
+            "claim",
+            "add",
+            "--by",
+            "Maria Zakharova",
+            "--text",
+            "Only hundreds of children were moved",
+            "--date",
+            "2025-11",
+            "--id",
+            "c1",
+            "--subject",
+            "deported children",
+            "--value",
+            "700",
+            "--unit",
+            "children",
+        ],
+    );
+    env.write_file(
+        "fix.csv",
+        "id,text,value\nc1,Only hundreds of children were moved,900.5\n",
+    );
+    at(
+        &env,
+        "2025-11-20T11:00:00Z",
+        &["import", "fix.csv", "--what", "claims"],
+    );
+    env.write_file(
+        "clear.csv",
+        "id,text,subject,value,unit\nc1,Only hundreds of children were moved,,,\n",
+    );
+    at(
+        &env,
+        "2025-11-20T12:00:00Z",
+        &["import", "clear.csv", "--what", "claims"],
+    );
+    assert_eq!(
+        change_of(&env, "c1", 2, "quantity"),
+        (
+            "700 children (deported children)".to_string(),
+            "900.5 children (deported children)".to_string()
+        )
+    );
+    assert_eq!(
+        change_of(&env, "c1", 3, "quantity"),
+        (
+            "900.5 children (deported children)".to_string(),
+            "—".to_string()
+        )
+    );
+    let csv = env.run_ok(["--format", "csv", "history", "c1"]);
+    assert!(
+        csv.contains(
+            "quantity: 700 children (deported children) → 900.5 children (deported children)"
+        ),
+        "{csv}"
+    );
+}

@@ -1977,3 +1977,220 @@ fn the_html_pages_filters_also_filter_the_who_met_graph() {
     }
     assert!(!hidden(&dom, &line("cid-gamma", "dee-delta")));
 }
+
+/// Found by black-box report bb21 (#01): a claim's verdict rested on a
+/// source later retracted as fabricated, and the real outlet was recorded
+/// anew under the same name. The claims CSV writes the retracted verdict
+/// source as its id (`kyiv-independent`); imported into a new database,
+/// that id created a source that the real outlet's name ("Kyiv
+/// Independent") then folded onto: the impostor's verdict and the real
+/// outlet's report became one record, named by the id. A cell written as
+/// an id that no stored record has is now a record of its own, found by
+/// that spelling only, and two records stay two; the same for a retracted
+/// claimant beside a live actor of the same name.
+#[test]
+fn a_retracted_record_written_as_its_id_does_not_swallow_a_live_namesake_in_a_new_database() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "Children are safe",
+        "--date",
+        "2025-11",
+        "--id",
+        "c1",
+    ]);
+    env.run_ok(["source", "add", "Kyiv Independent"]);
+    env.run_ok([
+        "claim",
+        "rate",
+        "c1",
+        "false",
+        "--by",
+        "Kyiv Independent",
+        "--note",
+        "debunked",
+    ]);
+    env.run_ok([
+        "retract",
+        "kyiv-independent",
+        "--reason",
+        "fabricated (impostor site)",
+    ]);
+    env.run_ok(["source", "add", "Kyiv Independent", "--grade", "B"]);
+    // An impostor claimant, retracted, and the real person recorded anew.
+    env.run_ok(["actor", "add", "Steve Witkoff"]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "steve-witkoff",
+        "--text",
+        "Deal is done",
+        "--date",
+        "2025-11",
+        "--id",
+        "c3",
+    ]);
+    env.run_ok([
+        "retract",
+        "steve-witkoff",
+        "--reason",
+        "impersonation account",
+    ]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Steve Witkoff",
+        "--text",
+        "Talks are going well",
+        "--date",
+        "2025-11",
+        "--id",
+        "c2",
+        "--source",
+        "Kyiv Independent",
+    ]);
+    // Both orders of the rows: the live name first, and the id first.
+    for sort in [false, true] {
+        let mut csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+        assert!(csv.contains(",kyiv-independent,debunked"), "{csv}");
+        if sort {
+            let mut lines: Vec<&str> = csv.lines().collect();
+            lines[1..].reverse();
+            csv = lines.join("\n") + "\n";
+        }
+        let new = TestEnv::new();
+        new.write_file("claims.csv", &csv);
+        new.run_ok(["import", "claims.csv", "--what", "claims"]);
+        let sources = new.run_ok(["--format", "csv", "source", "list"]);
+        assert_eq!(sources.lines().count(), 3, "{sources}");
+        assert!(sources.contains(",Kyiv Independent,"), "{sources}");
+        let actors = new.run_ok(["--format", "csv", "actor", "list"]);
+        assert!(actors.contains(",Steve Witkoff,"), "{actors}");
+        // c1's verdict source and c2's source are two sources, and c3's
+        // claimant and c2's two actors.
+        let claims = new.run_ok(["export", "--format", "csv", "--what", "claims"]);
+        let cells = |id: &str| -> Vec<String> {
+            let line = claims
+                .lines()
+                .find(|l| l.starts_with(&format!("{id},")))
+                .unwrap_or_else(|| panic!("no {id}: {claims}"));
+            line.split(',').map(str::to_string).collect()
+        };
+        let (c1, c2, c3) = (cells("c1"), cells("c2"), cells("c3"));
+        assert_ne!(c1[13], c2[9], "{claims}");
+        assert_ne!(c3[2], c2[2], "{claims}");
+        assert_eq!(
+            new.run_ok(["--format", "csv", "sources", "c2"])
+                .lines()
+                .nth(1)
+                .unwrap()
+                .split(',')
+                .nth(1),
+            Some("Kyiv Independent")
+        );
+        // Importing the file again changes nothing.
+        let (_, stderr) = new.run_ok_with_stderr(["import", "claims.csv", "--what", "claims"]);
+        assert!(
+            stderr.contains("0 added, 0 updated, 3 unchanged"),
+            "{stderr}"
+        );
+    }
+}
+
+/// Found by black-box report bb21 (#06): the README and `claim add --help`
+/// said a claim's value is "kept as written", but `--value 0.50` is stored
+/// and shown as 0.5 (and 1e3 as 1000): what is kept exactly is the number,
+/// not its writing. Keeping the writing would change the stored layout; the
+/// help and README now say what is kept.
+#[test]
+fn the_help_says_a_claims_value_is_kept_as_a_number_not_as_written() {
+    let env = TestEnv::new();
+    let help = env.run_ok(["claim", "add", "--help"]);
+    assert!(help.contains("kept exactly as a number"), "{help}");
+    assert!(help.contains("0.50 is 0.5"), "{help}");
+    assert!(!help.contains("kept as written"), "{help}");
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Maria Zakharova",
+        "--text",
+        "says",
+        "--subject",
+        "deported children",
+        "--value",
+        "0.50",
+        "--id",
+        "c1",
+    ]);
+    let csv = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(csv.contains(",deported children,0.5,"), "{csv}");
+}
+
+/// Found by black-box report bb21 (#04): `import` accepted a dump whose
+/// version 2 of an event was recorded before its version 1 (exit 0), after
+/// which `--as-of` a time between them showed version 2 with no version 1,
+/// `history` listed 10:00 after 12:00, and `check` said ok. factline's own
+/// writes never record a version before the one it follows. The import now
+/// refuses such a line (`FILE:LINE`, nothing written), and `check` reports
+/// a database that holds one.
+#[test]
+fn a_dump_whose_versions_go_back_in_time_is_refused_and_check_reports_one() {
+    let env = TestEnv::new();
+    let event = |version: u32, at: &str, status: &str| {
+        serde_json::json!({
+            "type": "event", "id": "e1", "title": "Witkoff to meet Zelenskyy",
+            "date": "2025-11-19", "kind": "meeting", "status": status, "place": null,
+            "actors": [], "sources": [], "tags": [], "description": "",
+            "meta": {"version": version, "recorded_at": at, "retracted": null}
+        })
+        .to_string()
+    };
+    env.write_file(
+        "dump.ndjson",
+        &testenv::dump::of(&[
+            event(1, "2025-11-20T12:00:00Z", "scheduled"),
+            event(2, "2025-11-20T10:00:00Z", "postponed"),
+        ]),
+    );
+    let stderr = env.fail(2, ["import", "dump.ndjson"]);
+    assert!(
+        stderr.contains("dump.ndjson:3: ") && stderr.contains("recorded before version 1"),
+        "{stderr}"
+    );
+    testenv::assert_one_error_line(&stderr);
+    // Nothing was written: not even the database.
+    let stderr = env.fail(2, ["timeline"]);
+    assert!(stderr.contains("no factline database"), "{stderr}");
+    // The same order, equal times, is fine.
+    env.write_file(
+        "ok.ndjson",
+        &testenv::dump::of(&[
+            event(1, "2025-11-20T12:00:00Z", "scheduled"),
+            event(2, "2025-11-20T12:00:00Z", "postponed"),
+        ]),
+    );
+    env.run_ok(["import", "ok.ndjson"]);
+    env.run_ok(["check"]);
+    // A database that holds such a record (damage from outside) fails `check`.
+    testenv::pages::damage(env.db(), |entries| {
+        let key = b"ee1".to_vec();
+        let mut event: factline::model::Event =
+            factline::codec::decode(&entries[&key]).expect("the event");
+        event.meta.recorded_at.0 -= 3_600_000_000;
+        entries.insert(key, factline::codec::encode(&event));
+    });
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("version 2 of e1 is recorded before version 1"),
+        "{stdout}"
+    );
+}

@@ -168,8 +168,11 @@ fn changed_fields(
     if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
         for (field, value) in a {
             if field != "meta" && b.get(field) != Some(value) {
-                let summary = list_change(b.get(field), value)
-                    .unwrap_or_else(|| change(b.get(field), Some(value)));
+                let summary = match field.as_str() {
+                    "quantity" => change_texts(quantity(b.get(field)), quantity(Some(value))),
+                    _ => list_change(b.get(field), value)
+                        .unwrap_or_else(|| change(b.get(field), Some(value))),
+                };
                 changed.push(format!("{field}: {summary}"));
             }
         }
@@ -278,7 +281,11 @@ const CONTEXT: usize = 20;
 /// it was cut: a change deep inside a long
 /// description stays visible instead of both sides showing one prefix.
 fn change(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> String {
-    let (before, after) = (text(before), text(after));
+    change_texts(text(before), text(after))
+}
+
+/// [`change`] of two values already written as text.
+fn change_texts(before: String, after: String) -> String {
     let first_difference = before
         .chars()
         .zip(after.chars())
@@ -289,6 +296,27 @@ fn change(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>)
         window(&before, first_difference),
         window(&after, first_difference)
     )
+}
+
+/// A claim's quantity as a change summary shows it: its number as
+/// `claims` writes it, its unit and its subject, `700 children (deported
+/// children)`; `—` for none.
+fn quantity(value: Option<&serde_json::Value>) -> String {
+    let Some(fields) = value.and_then(serde_json::Value::as_object) else {
+        return text(value);
+    };
+    let number = match fields.get("value").and_then(serde_json::Value::as_f64) {
+        Some(v) => crate::model::format_value(v),
+        None => text(fields.get("value")),
+    };
+    let mut shown = number;
+    for (field, around) in [("unit", (" ", "")), ("subject", (" (", ")"))] {
+        let part = text(fields.get(field));
+        if !part.is_empty() && part != "—" {
+            shown.push_str(&format!("{}{part}{}", around.0, around.1));
+        }
+    }
+    shown
 }
 
 /// A field value as a change summary shows it.

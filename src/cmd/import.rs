@@ -593,6 +593,21 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     if twins.len() > max_errors {
         crate::notice(format!("… and {} more such rows", twins.len() - max_errors));
     }
+    // Rows that gave an event as it was before a later change, left as
+    // it is now (counted as unchanged).
+    let as_before = std::mem::take(&mut importer.as_before);
+    for row in as_before.iter().take(max_errors) {
+        crate::notice(format!(
+            "{label}:{}: the row gives event {} as it was in version {}, before its {} changed: left as it is now",
+            row.line, row.id, row.version, row.changed
+        ));
+    }
+    if as_before.len() > max_errors {
+        crate::notice(format!(
+            "… and {} more such rows",
+            as_before.len() - max_errors
+        ));
+    }
     let counts = &mut importer.counts;
     counts.rejected = bad.len();
     let verb = if args.dry_run {
@@ -1129,6 +1144,10 @@ struct RowSources {
     /// Names as written in the rows, and the source each found: most rows
     /// repeat a spelling, which then needs no folding.
     as_written: foldhash::HashMap<String, String>,
+    /// The sources this import created from a name (not written as an id),
+    /// with that name: a cell written as an id means none of them (see
+    /// `Importer::created_from_a_name`).
+    from_names: foldhash::HashMap<String, String>,
 }
 
 impl RowSources {
@@ -1138,6 +1157,7 @@ impl RowSources {
             noticed: Default::default(),
             notices: Vec::new(),
             as_written: Default::default(),
+            from_names: Default::default(),
         })
     }
 
@@ -1159,6 +1179,11 @@ impl RowSources {
             }
             SourceFound::Unknown => None,
         };
+        // A cell written as an id never means a source this import created
+        // from a name (see `Importer::created_from_a_name`).
+        let found = found.filter(|id| {
+            !(looks_like_id(name) && self.from_names.get(id).is_some_and(|n| n != name))
+        });
         if let Some(id) = &found {
             self.as_written.insert(name.to_string(), id.clone());
         }
@@ -1168,6 +1193,10 @@ impl RowSources {
     /// Records a source the import created for a name that meant none.
     fn created(&mut self, name: &str, id: &str) {
         self.table.created(name, id);
+        if !looks_like_id(name) {
+            self.from_names.insert(id.to_string(), name.to_string());
+        }
+        self.as_written.insert(name.to_string(), id.to_string());
     }
 }
 
@@ -1188,6 +1217,9 @@ struct Importer<'s> {
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
+    /// Those of them created from a cell written as an id
+    /// (`resolve::named_as_id`), which only that spelling finds.
+    created_as_ids: foldhash::HashSet<String>,
     /// Ids of the claims in the file being imported, with the line of the
     /// first row that gives each.
     claims_in_file: std::collections::HashMap<String, u64>,
@@ -1209,6 +1241,9 @@ struct Importer<'s> {
     /// Rows that added an event with a new id beside a stored event with
     /// their date, title and actors (see `StoredTwin`).
     stored_twins: Vec<StoredTwin>,
+    /// Rows that gave an event as it was before a later change (see
+    /// `AsBefore`).
+    as_before: Vec<AsBefore>,
     /// Claims by the hash of their natural key (`Claim::natural_key`),
     /// which is what rows without an id match them by: every claim this
     /// import wrote, and the stored claims of the claimants in
@@ -1234,6 +1269,7 @@ impl<'s> Importer<'s> {
             id_suffixes: IdSuffixes::default(),
             counts: Counts::default(),
             created_actors: Default::default(),
+            created_as_ids: Default::default(),
             claims_in_file: Default::default(),
             bad_before: Default::default(),
             naming_later_rows: Vec::new(),
@@ -1241,6 +1277,7 @@ impl<'s> Importer<'s> {
             titled: Default::default(),
             source_ids: Vec::new(),
             stored_twins: Vec::new(),
+            as_before: Vec::new(),
             claim_keys: Default::default(),
             claimants_read: Default::default(),
             retracted_claims: None,
@@ -1274,8 +1311,31 @@ impl<'s> Importer<'s> {
         // name folds alike means that actor too, as the exports write one
         // of several actors who share a name (`john-smith` of two John
         // Smiths).
+        // A cell written as an id (`resolve::named_as_id`), as the exports
+        // write a retracted actor or one of several sharing a name, means
+        // the actor named so exactly (as an import into a new database
+        // names the actor it creates for it) before one with that id, and
+        // never an actor this import created from a name: in the database
+        // the file came from, that one was another actor.
+        if looks_like_id(name) {
+            let found = self.store.actors_named(&folded)?;
+            if found.len() > 1 {
+                for id in found {
+                    if bulk
+                        .get::<Actor>(&id)?
+                        .is_some_and(|actor| actor.name == name)
+                    {
+                        self.actors_as_written.insert(name.to_string(), id.clone());
+                        return Ok(Ok(Some(id)));
+                    }
+                }
+            }
+        }
         if written_as_id(name) {
             if let Some(actor) = bulk.get::<Actor>(name)? {
+                if self.created_from_a_name(name, &actor.id) {
+                    return Ok(Ok(None));
+                }
                 if actor.meta.retracted.is_some() || fold(&actor.name) == folded {
                     let id = crate::resolve::merge_survivor(actor, |id| bulk.get::<Actor>(id))?.id;
                     self.actors_as_written.insert(name.to_string(), id.clone());
@@ -1284,10 +1344,16 @@ impl<'s> Importer<'s> {
             }
         }
         if let Some(id) = self.actors.get(&folded) {
+            if self.created_from_a_name(name, id) {
+                return Ok(Ok(None));
+            }
             self.actors_as_written.insert(name.to_string(), id.clone());
             return Ok(Ok(Some(id.clone())));
         }
-        let found = self.store.actors_named(&folded)?;
+        let found =
+            crate::resolve::named_as_spelled(self.store.actors_named(&folded)?, name, |id| {
+                Ok(bulk.get::<Actor>(id)?.map(|actor| actor.name))
+            })?;
         // A name several actors share means none of them, but an id that
         // folds to it (as factline's CSV exports write a shared name) means
         // its actor.
@@ -1296,8 +1362,8 @@ impl<'s> Importer<'s> {
             // An id that spells no name: of an actor this import created,
             // or a live actor's (a retracted one is found above).
             Ok(None) => match bulk.get::<Actor>(name)? {
-                Some(actor) => actor.id,
-                None => return Ok(Ok(None)),
+                Some(actor) if !self.created_from_a_name(name, &actor.id) => actor.id,
+                _ => return Ok(Ok(None)),
             },
             Err(several) => return Ok(Err(several)),
         };
@@ -1308,15 +1374,33 @@ impl<'s> Importer<'s> {
         Ok(Ok(Some(id)))
     }
 
+    /// Whether `id` is an actor this import created from a name (not
+    /// written as an id) and `cell` is written as an id: the cell then
+    /// means another actor. In the database a file came from, a cell
+    /// written as an id (a retracted actor's, `steve-witkoff`) and a name
+    /// ("Steve Witkoff") are two actors, since the exports write a live
+    /// actor as its name unless several share it.
+    fn created_from_a_name(&self, cell: &str, id: &str) -> bool {
+        looks_like_id(cell) && self.created_actors.contains(id) && !self.created_as_ids.contains(id)
+    }
+
     /// Creates the actor for a name that means none (see `known_actor`).
+    /// A name written as an id (`resolve::named_as_id`) is its id when
+    /// that is free, and only that spelling finds it.
     fn new_actor(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
+        let as_id = crate::resolve::named_as_id(name);
+        let base = if as_id { name.to_string() } else { slug(name) };
         let id = self
             .id_suffixes
-            .unused(keys::ACTOR, &slug(name), |id| taken(bulk, keys::ACTOR, id))?;
+            .unused(keys::ACTOR, &base, |id| taken(bulk, keys::ACTOR, id))?;
         bulk.put(&Actor::named(id.clone(), name, self.now))?;
         self.created_actors.insert(id.clone());
         self.counts.actors_created += 1;
-        self.actors.insert(fold(name), id.clone());
+        if as_id {
+            self.created_as_ids.insert(id.clone());
+        } else {
+            self.actors.insert(fold(name), id.clone());
+        }
         self.actors_as_written.insert(name.to_string(), id.clone());
         Ok(id)
     }
@@ -1331,9 +1415,14 @@ impl<'s> Importer<'s> {
     }
 
     fn new_source(&mut self, bulk: &mut Bulk, name: &str) -> Result<String> {
-        let id = self.id_suffixes.unused(keys::SOURCE, &slug(name), |id| {
-            taken(bulk, keys::SOURCE, id)
-        })?;
+        let base = if crate::resolve::named_as_id(name) {
+            name.to_string()
+        } else {
+            slug(name)
+        };
+        let id = self
+            .id_suffixes
+            .unused(keys::SOURCE, &base, |id| taken(bulk, keys::SOURCE, id))?;
         bulk.put(&Source {
             id: id.clone(),
             name: name.to_string(),
@@ -1407,11 +1496,25 @@ impl<'s> Importer<'s> {
                         self.source_ids = sources;
                         return Ok(Some(ambiguous.message(&ids)));
                     }
-                    Which::None if self.given.actors => {
-                        retracted_event(bulk, &row.date, |e| keys::natural_key(e) == wanted)?
-                    }
                     Which::None => {
-                        retracted_event(bulk, &row.date, |e| date_and_title(e) == wanted)?
+                        let by_actors = self.given.actors;
+                        let is_it = |e: &Event| match by_actors {
+                            true => keys::natural_key(e) == wanted,
+                            false => date_and_title(e) == wanted,
+                        };
+                        match retracted_event(bulk, &row.date, is_it)? {
+                            Some(id) => Some(id),
+                            None => {
+                                let before = self.events_as_they_were(bulk, &row.date, is_it)?;
+                                if !before.is_empty() {
+                                    let known = !unknown_actors && !unknown_sources;
+                                    self.source_ids = sources.clone();
+                                    return self
+                                        .row_as_before(bulk, row, actors, &sources, known, before);
+                                }
+                                None
+                            }
+                        }
                     }
                 }
             }
@@ -1743,6 +1846,121 @@ impl<'s> Importer<'s> {
         }
         event.meta = old.meta.clone();
         Ok(())
+    }
+
+    /// The earlier versions of live events that `is_it` (a row's natural
+    /// key, or its date and title) finds, where the event has another key
+    /// now: it was postponed, rescheduled or retitled since, or its actors
+    /// changed. Read from the store's events with history, which the
+    /// import scans once ([`Bulk::earlier_events_dated`]).
+    fn events_as_they_were(
+        &mut self,
+        bulk: &mut Bulk,
+        date: &model::Date,
+        is_it: impl Fn(&Event) -> bool,
+    ) -> Result<Vec<Event>> {
+        let mut found = Vec::new();
+        for (id, version) in bulk.earlier_events_dated(date)? {
+            // This import may have changed or retracted it since.
+            if bulk
+                .get::<Event>(&id)?
+                .is_none_or(|e| e.meta.retracted.is_some())
+            {
+                continue;
+            }
+            let earlier = self
+                .store
+                .versions::<Event>(&id)?
+                .into_iter()
+                .find(|e| e.meta.version == version);
+            if let Some(earlier) = earlier.filter(|e| is_it(e)) {
+                found.push(earlier);
+            }
+        }
+        Ok(found)
+    }
+
+    /// A row without an id that no live event matches as it is now, but
+    /// that gives an event as it was before it was changed (`before`, its
+    /// earlier versions the row matches): that event, not a new one. A
+    /// row equal to that version (a sheet imported again after `event
+    /// postpone`) leaves the event as it is now, counted as unchanged and
+    /// said in one notice; a row that differs from it is bad, since
+    /// writing it would undo the later change without a word: the row's
+    /// id says to change the event as it is now. `known`: every name in
+    /// the row means a record already.
+    fn row_as_before(
+        &mut self,
+        bulk: &mut Bulk,
+        row: EventRow,
+        mut actors: Vec<String>,
+        sources: &[String],
+        known: bool,
+        before: Vec<Event>,
+    ) -> Result<Option<String>> {
+        let mut ids: Vec<&str> = before.iter().map(|e| e.id.as_str()).collect();
+        ids.dedup();
+        if ids.len() > 1 {
+            return Ok(Some(format!(
+                "{} events had this date, title and actors before they were changed ({}): give the row an id to say which",
+                ids.len(),
+                ids.join(", ")
+            )));
+        }
+        let Some(now) = bulk.get::<Event>(ids[0])? else {
+            return Ok(None);
+        };
+        let line = row.line;
+        let shape = Shape::of(&row);
+        let mut same = None;
+        let mut differ = String::from("actors or sources");
+        if known {
+            dedup_in_place(&mut actors);
+            let mut links: Vec<SourceLink> = Vec::with_capacity(sources.len());
+            for id in sources {
+                crate::cmd::event::add_link(&mut links, id.clone());
+            }
+            for earlier in &before {
+                let mut event = Event {
+                    id: earlier.id.clone(),
+                    title: row.title.clone(),
+                    date: row.date.clone(),
+                    kind: row.kind,
+                    status: row.status,
+                    place: row.place.clone(),
+                    actors: actors.clone(),
+                    sources: links.clone(),
+                    tags: row.tags.clone(),
+                    description: row.description.clone(),
+                    meta: earlier.meta.clone(),
+                };
+                self.onto_stored(bulk, &mut event, earlier, shape)?;
+                if event == *earlier {
+                    same = Some(earlier.meta.version);
+                    break;
+                }
+                if earlier.id == before[0].id && earlier.meta.version == before[0].meta.version {
+                    differ = and_list(&crate::cmd::event::changed_fields(earlier, &event));
+                }
+            }
+        }
+        let changed = and_list(&crate::cmd::event::changed_fields(&before[0], &now));
+        match same {
+            Some(version) => {
+                self.as_before.push(AsBefore {
+                    line,
+                    id: now.id.clone(),
+                    version,
+                    changed,
+                });
+                self.counts.unchanged += 1;
+                Ok(None)
+            }
+            None => Ok(Some(format!(
+                "the row gives event {} as it was before its {changed} changed, with another {differ}: give the row the id {} to change the event as it is now",
+                now.id, now.id
+            ))),
+        }
     }
 
     /// Notes a row that adds an event under its own new id `id` when a live
@@ -2337,6 +2555,25 @@ struct StoredTwin {
     line: u64,
     id: String,
     stored: String,
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A row without an id that gave an event as it was in an earlier
+/// version (see `Importer::row_as_before`), left as it is now.
+struct AsBefore {
+    line: u64,
+    id: String,
+    version: u32,
+    /// The fields changed since, as `event edit` names them.
+    changed: String,
 }
 
 /// Whether an event's id is one factline made for it from its date and

@@ -376,8 +376,11 @@ impl<'s> Names<'s> {
     }
 
     /// Whether another live actor has `actor`'s name (folded); one merged
-    /// away keeps its spellings, and does not count.
+    /// away keeps its spellings, and does not count. A name written as an
+    /// id (`resolve::named_as_id`) is shared only with an actor named so
+    /// exactly, since no other spelling finds it.
     fn actor_name_is_shared(&mut self, actor: &Actor) -> Result<bool> {
+        let as_id = crate::resolve::named_as_id(&actor.name);
         let folded = crate::model::names::fold(&actor.name);
         if self.shared_spellings.is_none() && self.name_lookups >= SHARED_SPELLINGS_AFTER {
             self.shared_spellings = Some(self.spellings_of_several()?);
@@ -391,10 +394,10 @@ impl<'s> Names<'s> {
         };
         for other in others {
             if other != actor.id
-                && self
-                    .store
-                    .get::<Actor>(&other)?
-                    .is_some_and(|a| a.meta.retracted.is_none())
+                && self.store.get::<Actor>(&other)?.is_some_and(|a| {
+                    a.meta.retracted.is_none()
+                        && (a.name == actor.name || !as_id && !crate::resolve::named_as_id(&a.name))
+                })
             {
                 return Ok(true);
             }
@@ -453,22 +456,28 @@ impl<'s> Names<'s> {
         Ok(&self.sources[id])
     }
 
-    /// Whether another live source has this name (folded).
+    /// Whether another live source has this name (folded; a name written
+    /// as an id, `resolve::named_as_id`, only as written, since no other
+    /// spelling finds it).
     fn source_name_is_shared(&mut self, name: &str) -> Result<bool> {
+        fn key(name: &str) -> String {
+            if crate::resolve::named_as_id(name) {
+                format!("\0{name}")
+            } else {
+                crate::model::names::fold(name)
+            }
+        }
         if self.source_names.is_none() {
             let mut counts = foldhash::HashMap::default();
             for other in self.store.live::<Source>() {
-                *counts
-                    .entry(crate::model::names::fold(&other?.name))
-                    .or_insert(0) += 1;
+                *counts.entry(key(&other?.name)).or_insert(0) += 1;
             }
             self.source_names = Some(counts);
         }
-        let folded = crate::model::names::fold(name);
         Ok(self
             .source_names
             .as_ref()
-            .and_then(|counts| counts.get(&folded))
+            .and_then(|counts| counts.get(&key(name)))
             .is_some_and(|&n| n > 1))
     }
 

@@ -557,8 +557,8 @@ pub fn format_value(value: f64) -> String {
 pub const MAX_QUANTITY_CHARS: usize = 200;
 
 /// A claim's number as written (`--value`, the claims CSV's `value` cell,
-/// `what` in the error): a decimal number, kept exactly as written or
-/// refused. A quantity is stored as a 64-bit float, which holds any
+/// `what` in the error): a decimal number, kept exactly as a number (not
+/// its writing: `0.50` is 0.5) or refused. A quantity is stored as a 64-bit float, which holds any
 /// number of at most 15 significant digits (and some of 16 or 17); a
 /// number it would change (123456789012345678 into 123456789012345680,
 /// 1e-400 into 0) is refused rather than changed, since two claims that

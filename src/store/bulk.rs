@@ -731,12 +731,25 @@ pub struct Bulk<'s> {
     /// The store held nothing when this change began (a first import):
     /// every read falls through to it, so none is made.
     store_empty: bool,
-    /// The store's retracted events by date sort key, read when first
-    /// asked for (see [`Bulk::retracted_events_dated`]).
-    retracted: Option<foldhash::HashMap<[u8; 9], Vec<String>>>,
+    /// The store's retracted events, and the earlier versions of its live
+    /// events, by date sort key, read when first asked for (see
+    /// [`Bulk::retracted_events_dated`]).
+    retracted: Option<EventHistory>,
     /// The marker a commit that has an undo log writes: empty for an
     /// import, [`UPGRADING`] for an upgrade.
     marker: &'static [u8],
+}
+
+/// What an import needs of the store's events with history (see
+/// [`Bulk::event_history`]), by date sort key.
+#[derive(Default)]
+struct EventHistory {
+    /// The retracted events.
+    retracted: foldhash::HashMap<[u8; 9], Vec<String>>,
+    /// Live events by the date of an earlier version whose natural key is
+    /// not theirs now, with that version's number (the latest such version
+    /// of each key).
+    earlier: foldhash::HashMap<[u8; 9], Vec<(String, u32)>>,
 }
 
 impl Store {
@@ -1188,45 +1201,84 @@ impl Bulk<'_> {
     /// The ids of the store's retracted events with `date`'s sort key, to
     /// be confirmed against their current versions. A retracted event owns
     /// no index entry; but a retraction is a later version, so a retracted
-    /// event has history: the first call reads the ids in the events'
-    /// history, once, and the current version of each, and keeps the
-    /// retracted ones' ids (they are few). Its cost follows the history
+    /// event has history: the first call reads the events with history
+    /// ([`Bulk::event_history`]), once. Its cost follows the history
     /// (nothing in a database no one has edited), not the events; and an
     /// import asks only for a row without an id that matches no live event,
     /// never in a store that held nothing.
     pub fn retracted_events_dated(&mut self, date: &Date) -> Result<Vec<String>> {
+        Ok(self
+            .event_history()?
+            .and_then(|h| h.retracted.get(&date.sort_key()))
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// The live events of the store one of whose earlier versions has
+    /// `date`'s sort key and another natural key than the event has now
+    /// (it was postponed, retitled, or its actors changed), with that
+    /// version's number, to be confirmed against that version
+    /// ([`Store::versions`]): a row that gives an event as it was means
+    /// that event. Read in the same pass as
+    /// [`Bulk::retracted_events_dated`].
+    pub fn earlier_events_dated(&mut self, date: &Date) -> Result<Vec<(String, u32)>> {
+        Ok(self
+            .event_history()?
+            .and_then(|h| h.earlier.get(&date.sort_key()))
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// The store's events with history, read once: the ids in the events'
+    /// history, and every version of each; the retracted ones' ids, and the
+    /// earlier versions of live ones whose natural key is not the current
+    /// one's, are kept (they are few). `None` when the store held nothing.
+    fn event_history(&mut self) -> Result<Option<&EventHistory>> {
         if self.store_empty {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         if self.retracted.is_none() {
             let started = std::time::Instant::now();
-            let mut retracted: foldhash::HashMap<[u8; 9], Vec<String>> = Default::default();
+            let mut history = EventHistory::default();
             let mut read = 0usize;
-            for id in self.store.ids_with_history(keys::EVENT) {
-                let id = id?;
+            for versions in self.store.versions_of_edited::<Event>() {
+                let (earlier, current) = versions?;
                 read += 1;
-                if let Some(event) = self.store.get::<Event>(&id)? {
-                    if event.meta.retracted.is_some() {
-                        retracted
-                            .entry(event.date.sort_key())
+                let Some(current) = current else {
+                    continue;
+                };
+                let id = current.id.clone();
+                if current.meta.retracted.is_some() {
+                    history
+                        .retracted
+                        .entry(current.date.sort_key())
+                        .or_default()
+                        .push(id);
+                    continue;
+                }
+                let now = keys::natural_key(&current);
+                let mut seen: Vec<String> = Vec::new();
+                for version in earlier.iter().rev() {
+                    let key = keys::natural_key(version);
+                    if key != now && !seen.contains(&key) {
+                        history
+                            .earlier
+                            .entry(version.date.sort_key())
                             .or_default()
-                            .push(event.id);
+                            .push((id.clone(), version.meta.version));
+                        seen.push(key);
                     }
                 }
             }
             crate::detail(format!(
-                "found {} retracted events among {read} with history in {:.2} s",
-                retracted.values().map(Vec::len).sum::<usize>(),
+                "found {} retracted events and {} earlier keys of live ones among {read} with history in {:.2} s",
+                history.retracted.values().map(Vec::len).sum::<usize>(),
+                history.earlier.values().map(Vec::len).sum::<usize>(),
                 started.elapsed().as_secs_f64()
             ));
-            self.retracted = Some(retracted);
+            self.retracted = Some(history);
         }
-        Ok(self
-            .retracted
-            .as_ref()
-            .and_then(|r| r.get(&date.sort_key()))
-            .cloned()
-            .unwrap_or_default())
+        Ok(self.retracted.as_ref())
     }
 
     /// Writes every page the change touches, once each, all or nothing

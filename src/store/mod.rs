@@ -631,6 +631,40 @@ impl Store {
         })
     }
 
+    /// Every record of `R`'s kind that has history (as
+    /// [`Store::ids_with_history`]): its earlier versions, oldest first,
+    /// and its current one (`None` if it is missing, which `check`
+    /// reports), from one scan of the history (each page read once) and a
+    /// read of each current record.
+    #[allow(clippy::type_complexity)]
+    pub fn versions_of_edited<R: Record>(
+        &self,
+    ) -> impl Iterator<Item = Result<(Vec<R>, Option<R>)>> + '_ {
+        let mut history = self.scan([keys::HISTORY, R::KIND]).peekable();
+        std::iter::from_fn(move || {
+            let (key, value) = match history.next()? {
+                Ok(entry) => entry,
+                Err(e) => return Some(Err(e)),
+            };
+            let Some(id) = keys::history_id(&key).map(<[u8]>::to_vec) else {
+                return Some(Err(self.damaged_index("history")));
+            };
+            let text = String::from_utf8_lossy(&id).into_owned();
+            Some((|| {
+                let mut versions = vec![self.decode::<R>(&value, R::KIND, &text)?];
+                while let Some(entry) = history.next_if(|entry| {
+                    entry
+                        .as_ref()
+                        .is_ok_and(|(key, _)| keys::history_id(key) == Some(id.as_slice()))
+                }) {
+                    let (_, value) = entry?;
+                    versions.push(self.decode(&value, R::KIND, &text)?);
+                }
+                Ok((versions, self.get::<R>(&text)?))
+            })())
+        })
+    }
+
     /// Every version of a record, oldest first, the current one last.
     pub fn versions<R: Record>(&self, id: &str) -> Result<Vec<R>> {
         let mut out = Vec::new();
@@ -905,6 +939,7 @@ impl Store {
         })?;
         let pages_sound = page_problems.is_empty();
         problems.append(&mut page_problems);
+        let mut previous: Option<((u8, String), u32, crate::model::Stamp)> = None;
         self.data
             .for_each(&[keys::HISTORY], None, &mut |key, value| {
                 checked += 1;
@@ -919,17 +954,40 @@ impl Store {
                     .and_then(|v| <[u8; 4]>::try_from(v).ok())
                     .map(u32::from_be_bytes);
                 let current = current_versions.get(&(key[1], id.clone()));
-                let decoded_version = match key[1] {
-                    keys::ACTOR => codec::decode::<Actor>(value).map(|r| r.meta.version),
+                let meta = |m: &crate::model::Meta| (m.version, m.recorded_at);
+                let decoded = match key[1] {
+                    keys::ACTOR => codec::decode::<Actor>(value).map(|r| meta(&r.meta)),
                     keys::SOURCE => {
-                        codec::decode::<crate::model::Source>(value).map(|r| r.meta.version)
+                        codec::decode::<crate::model::Source>(value).map(|r| meta(&r.meta))
                     }
-                    keys::EVENT => codec::decode::<Event>(value).map(|r| r.meta.version),
+                    keys::EVENT => codec::decode::<Event>(value).map(|r| meta(&r.meta)),
                     keys::CLAIM => {
-                        codec::decode::<crate::model::Claim>(value).map(|r| r.meta.version)
+                        codec::decode::<crate::model::Claim>(value).map(|r| meta(&r.meta))
                     }
                     other => Err(format!("unknown record kind {:?}", other as char)),
                 };
+                // A record's versions are recorded in time order (factline's
+                // writes clamp the clock so): the version before this one,
+                // and the current one after the last in history.
+                if let Ok((v, at)) = decoded {
+                    let record = (key[1], id.clone());
+                    if let Some((_, before, before_at)) = previous
+                        .as_ref()
+                        .filter(|(r, before, _)| *r == record && before + 1 == v)
+                    {
+                        if at < *before_at {
+                            problems.push(recorded_before(&id, v, *before));
+                        }
+                    }
+                    if let Some((current, current_at)) = current {
+                        if *current == v + 1 && *current_at < at {
+                            problems.push(recorded_before(&id, *current, v));
+                        }
+                    }
+                    previous = Some((record, v, at));
+                }
+                let decoded_version = decoded.map(|(v, _)| v);
+                let current = current.map(|(v, _)| v);
                 match (decoded_version, version, current) {
                     (Err(e), _, _) => problems.push(format!("history of {id}: {e}")),
                     (Ok(v), Some(k), Some(c)) if v == k && v < *c => {}
@@ -1197,13 +1255,21 @@ fn derived<R: Record>(
 
 const MAX_SPAN_KEY: &[u8] = b"max_event_span_days";
 
+/// The problem of a record's `version` recorded before the version
+/// `before` that it follows: what `check` reports, and the words an import
+/// of a dump refuses such a line with.
+pub fn recorded_before(id: &str, version: u32, before: u32) -> String {
+    format!("version {version} of {id} is recorded before version {before}, which it follows")
+}
+
 /// What `check` gathers from the records: the index entries they imply and
 /// their current versions.
 struct Audit {
     problems: Vec<String>,
     /// Sorted on disk past a budget: a million events imply six million.
     expected: bulk::SortedEntries,
-    versions: BTreeMap<(u8, String), u32>,
+    /// Each record's current version and when it was recorded.
+    versions: BTreeMap<(u8, String), (u32, crate::model::Stamp)>,
     checked: usize,
     /// Each record named by a current record, (kind, id): the first record
     /// that names it and how many others do.
@@ -1254,7 +1320,9 @@ impl Audit {
             let id = String::from_utf8_lossy(&key[1..]).into_owned();
             match codec::decode::<R>(value) {
                 Ok(record) if record.id() == id => {
-                    self.versions.insert((R::KIND, id), record.meta().version);
+                    let meta = record.meta();
+                    self.versions
+                        .insert((R::KIND, id), (meta.version, meta.recorded_at));
                     if let Some(event) = record.as_event() {
                         if event.meta.retracted.is_none() {
                             self.max_span = self.max_span.max(finite_span(event));
