@@ -980,7 +980,11 @@ mod tests {
                 .map(|s| s["unique_id"].as_str().unwrap())
                 .collect();
             assert_eq!(ids, (0..n).map(|i| format!("e{i}")).collect::<Vec<_>>());
-            assert_eq!(json["title"]["text"]["text"], format!("{n} events"));
+            let count = match n {
+                1 => "1 event".to_string(),
+                n => format!("{n} events"),
+            };
+            assert_eq!(json["title"]["text"]["text"], count);
             assert!(out.ends_with(b"}\n"));
         }
         let mut failing = slides(2);

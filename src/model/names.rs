@@ -685,7 +685,21 @@ pub struct Titled<'a> {
 /// `ese`, `ish` or `i`: "Ukrainian", "Chinese", "Turkish", "Israeli") or a
 /// possessive ("Ukraine's", folded `ukraine s`).
 pub fn title_and_name(folded: &str) -> Option<Titled<'_>> {
+    // The first words of the titles: most spellings begin with none, and
+    // an import folds every name through here.
+    static FIRST_WORDS: std::sync::OnceLock<foldhash::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let first_words = FIRST_WORDS.get_or_init(|| {
+        TITLES
+            .iter()
+            .map(|t| t.split(' ').next().unwrap_or(t))
+            .collect()
+    });
     let after_title = |text: &str| -> Option<&'static str> {
+        let first = text.split(' ').next().unwrap_or(text);
+        if !first_words.contains(first) {
+            return None;
+        }
         TITLES
             .iter()
             .find(|t| text.strip_prefix(**t).is_some_and(|r| r.starts_with(' ')))
