@@ -129,14 +129,12 @@ impl fmt::Display for Escaped<'_> {
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Error {
         let broken_pipe = e.kind() == std::io::ErrorKind::BrokenPipe;
-        let inner = e.get_ref();
-        let message = match (
-            inner.and_then(|inner| inner.downcast_ref::<StdoutFailed>()),
-            inner.and_then(|inner| inner.downcast_ref::<FileFailed>()),
-        ) {
-            (Some(stdout), _) => stdout.to_string(),
-            (_, Some(file)) => file.to_string(),
-            _ => format!("I/O error: {e}"),
+        let message = match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<WriteFailed>())
+        {
+            Some(write) => write.to_string(),
+            None => format!("I/O error: {e}"),
         };
         Error {
             broken_pipe,
@@ -145,50 +143,40 @@ impl From<std::io::Error> for Error {
     }
 }
 
-/// A write to stdout that failed (a full disk, a closed terminal), kept
-/// inside the `io::Error` with its kind, so that it reaches the user as
-/// "cannot write to stdout: …" through csv's and serde_json's errors too,
-/// and a broken pipe stays one (success).
+/// A write to stdout or to an output file that failed (a full disk, a
+/// closed terminal), kept inside the `io::Error` with its kind, so that it
+/// reaches the user as "cannot write to stdout: …" or "cannot write
+/// out.csv: …" through csv's and serde_json's errors too, and a broken
+/// pipe stays one (success). The first field says where: "to stdout", or
+/// the file's path.
 #[derive(Debug)]
-struct StdoutFailed(std::io::Error);
+struct WriteFailed(String, std::io::Error);
 
-impl fmt::Display for StdoutFailed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot write to stdout: {}", self.0)
-    }
-}
-
-impl std::error::Error for StdoutFailed {}
-
-/// A write to an output file that failed (a full disk), kept inside the
-/// `io::Error` with its kind, so that it names the file: "cannot write
-/// out.csv: No space left on device".
-#[derive(Debug)]
-struct FileFailed(String, std::io::Error);
-
-impl fmt::Display for FileFailed {
+impl fmt::Display for WriteFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "cannot write {}: {}", self.0, self.1)
     }
 }
 
-impl std::error::Error for FileFailed {}
+impl std::error::Error for WriteFailed {}
+
+/// Marks an error of a write as such, once (see [`WriteFailed`]).
+fn write_failed(to: impl FnOnce() -> String, e: std::io::Error) -> std::io::Error {
+    if e.get_ref().is_some_and(|inner| inner.is::<WriteFailed>()) {
+        return e;
+    }
+    std::io::Error::new(e.kind(), WriteFailed(to(), e))
+}
 
 /// Marks an error of a write to the output file `path` as such (see
 /// `output::Output`).
 pub fn file_failed(path: &std::path::Path, e: std::io::Error) -> std::io::Error {
-    if e.get_ref().is_some_and(|inner| inner.is::<FileFailed>()) {
-        return e;
-    }
-    std::io::Error::new(e.kind(), FileFailed(path.display().to_string(), e))
+    write_failed(|| path.display().to_string(), e)
 }
 
 /// Marks an error of a write to stdout as such (see `output::Stdout`).
 pub fn stdout_failed(e: std::io::Error) -> std::io::Error {
-    if e.get_ref().is_some_and(|inner| inner.is::<StdoutFailed>()) {
-        return e;
-    }
-    std::io::Error::new(e.kind(), StdoutFailed(e))
+    write_failed(|| "to stdout".to_string(), e)
 }
 
 impl From<csv::Error> for Error {
