@@ -3,9 +3,9 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_same_name, is_likely_same_name_but_title,
-    is_one_name_word, is_surname_of, may_be_misspelling, near_miss_forms, similarity,
-    similarity_but_title, surname_words, title_match_strength, untitled, LetterCounts,
+    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
+    may_be_misspelling, near_miss_forms, similarity, similarity_but_title, surname_words,
+    title_match_strength, untitled, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -78,17 +78,7 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                 || known_by_word_alone(store, &id, &name)?);
         let strength = match plainly_alike {
             true => 2,
-            false => match title_match_strength(&folded, &name) {
-                0 => 0,
-                strength
-                    if (!only_by_a_family_name(&folded, &name)
-                        || known_by_word_alone(store, &id, &name)?)
-                        && may_be_a_person(store, &id)? =>
-                {
-                    strength
-                }
-                _ => 0,
-            },
+            false => titled_match(store, &folded, &name, &id)?,
         };
         if strength > 0 {
             let rank = (strength, similarity_but_title(&folded, &name));
@@ -115,7 +105,7 @@ fn only_by_a_shared_surname(typed: &str, known: &str) -> bool {
         && !is_surname_of(typed, known)
 }
 
-/// Whether titled spellings are alike ([`is_likely_same_name_but_title`])
+/// Whether titled spellings are alike ([`title_match_strength`])
 /// only because `known`, its title set aside, is one word, the family name
 /// of the many-word `typed` ("mr trump" of "barron trump"). As with a
 /// surname alone ([`only_by_a_shared_surname`]), that likely means the
@@ -665,15 +655,31 @@ pub fn similar_actors_involving(
     similar_pairs(store, Some(ids))
 }
 
+/// How strongly the folded spelling `typed` means the actor `id`, known by
+/// the folded spelling `known`, once a title is set aside
+/// ([`title_match_strength`]; 0 when it does not): only when that actor
+/// may be a person, and, when `known` is a family name alone, only when it
+/// is the actor's name ([`only_by_a_family_name`]).
+fn titled_match(store: &Store, typed: &str, known: &str, id: &str) -> Result<u8> {
+    let strength = title_match_strength(typed, known);
+    Ok(
+        if strength > 0
+            && (!only_by_a_family_name(typed, known) || known_by_word_alone(store, id, known)?)
+            && may_be_a_person(store, id)?
+        {
+            strength
+        } else {
+            0
+        },
+    )
+}
+
 /// Whether two actors' spellings (folded, with the actor's id) are alike
-/// once a title is set aside, by the rule `find_actor` suggests by.
+/// once a title is set aside: each means the other's actor by the rule
+/// `find_actor` suggests by ([`titled_match`]).
 fn alike_but_title(store: &Store, a: &(String, String), b: &(String, String)) -> Result<bool> {
     let ((sa, ia), (sb, ib)) = (a, b);
-    Ok(is_likely_same_name_but_title(sa, sb)
-        && (!only_by_a_family_name(sb, sa) || known_by_word_alone(store, ia, sa)?)
-        && (!only_by_a_family_name(sa, sb) || known_by_word_alone(store, ib, sb)?)
-        && may_be_a_person(store, ia)?
-        && may_be_a_person(store, ib)?)
+    Ok(titled_match(store, sa, sb, ib)? > 0 && titled_match(store, sb, sa, ia)? > 0)
 }
 
 /// Whether the actor `id` may be a person: a title before a name is a
@@ -704,9 +710,13 @@ fn similar_pairs(
         .iter()
         .map(|(_, id)| involving.is_none_or(|ids| ids.contains(id)))
         .collect();
+    // Each spelling with a title before its name set aside (itself when it
+    // has none), and whether it had one.
+    let bare: Vec<&str> = names.iter().map(|(s, _)| untitled(s)).collect();
     let titled: Vec<bool> = names
         .iter()
-        .map(|(s, _)| untitled(s).len() < s.len())
+        .zip(&bare)
+        .map(|((s, _), bare)| bare.len() < s.len())
         .collect();
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
     // A spelling whose digits no other spelling has pairs with none: names
@@ -735,10 +745,9 @@ fn similar_pairs(
         keys.push(("~", consonants(spelling)));
         // A titled spelling meets names like the name after its title
         // ("president xi jinping" meets "xi jin ping").
-        let name = untitled(spelling);
-        if name.len() < spelling.len() {
-            keys.extend(near_miss_forms(name).into_iter().map(|f| ("", f)));
-            keys.push(("~", consonants(name)));
+        if titled[n] {
+            keys.extend(near_miss_forms(bare[n]).into_iter().map(|f| ("", f)));
+            keys.push(("~", consonants(bare[n])));
         }
         for (tag, text) in keys {
             let key = format!(
@@ -818,12 +827,11 @@ fn similar_pairs(
             }
         }
     }
-    for (x, (spelling, _)) in names.iter().enumerate() {
-        let name = untitled(spelling);
-        if !titled[x] || name.contains(' ') {
+    for x in 0..names.len() {
+        if !titled[x] || bare[x].contains(' ') {
             continue;
         }
-        for &y in by_first_word.get(name).into_iter().flatten() {
+        for &y in by_first_word.get(bare[x]).into_iter().flatten() {
             if names[y].1 != names[x].1
                 && (involved[x] || involved[y])
                 && alike_but_title(store, &names[x], &names[y])?
@@ -835,8 +843,7 @@ fn similar_pairs(
     // A one-word spelling (also after a title: "president sheinbaum")
     // against the surname words of every other ("claudia sheinbaum pardo").
     let mut one_words: std::collections::HashMap<String, Vec<usize>> = Default::default();
-    for (n, (spelling, _)) in names.iter().enumerate() {
-        let word = untitled(spelling);
+    for (n, word) in bare.iter().enumerate() {
         if is_one_name_word(word) {
             for key in word_keys(word) {
                 one_words.entry(key).or_default().push(n);
@@ -846,7 +853,7 @@ fn similar_pairs(
     if !one_words.is_empty() {
         for (x, (spelling, id)) in names.iter().enumerate() {
             let mut seen: Vec<usize> = Vec::new();
-            for word in surname_words(untitled(spelling)) {
+            for word in surname_words(bare[x]) {
                 for key in word_keys(word) {
                     for &y in one_words.get(&key).into_iter().flatten() {
                         if names[y].1 == *id || !(involved[x] || involved[y]) || seen.contains(&y) {
