@@ -4,8 +4,8 @@
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
     fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
-    may_be_misspelling, near_miss_forms, similarity, similarity_but_title, surname_words,
-    title_match_strength, untitled, LetterCounts,
+    may_be_family_name_first, may_be_misspelling, near_miss_forms, similarity,
+    similarity_but_title, surname_words, title_match_strength, untitled, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -817,12 +817,15 @@ fn similar_pairs(
             }
         }
     }
-    // A title before a short family name that is written first ("president
-    // xi", "xi jinping"), which no block above brings together.
+    // A title before a family name that is written first: "president yoon"
+    // meets "yoon suk yeol" in the blocks above (both begin "yoo"), but
+    // "president xi" and "xi jinping" begin "xi" and "xi ", which no block
+    // brings together. The first words are those `title_match_strength`
+    // may take as a family name.
     let mut by_first_word: std::collections::HashMap<&str, Vec<usize>> = Default::default();
     for (n, (spelling, _)) in names.iter().enumerate() {
         if let Some((first, _)) = spelling.split_once(' ') {
-            if first.chars().count() <= 3 {
+            if may_be_family_name_first(first) {
                 by_first_word.entry(first).or_default().push(n);
             }
         }

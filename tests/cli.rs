@@ -599,6 +599,7 @@ fn titled_family_names_rank_at_the_end_and_imports_list_what_add_refuses() {
         "Sung Kim",
         "Mohammed bin Salman",
         "Claudia Sheinbaum Pardo",
+        "Yoon Suk Yeol",
     ] {
         env.run_ok(["actor", "add", name, "--kind", "person"]);
     }
@@ -612,17 +613,36 @@ fn titled_family_names_rank_at_the_end_and_imports_list_what_add_refuses() {
     );
     let file = env.write_file(
         "events.csv",
-        "date,title,actors\n2025-11-20,Call,President Sheinbaum\n",
+        "date,title,actors\n2025-11-20,Call,President Sheinbaum\n2025-11-21,Visit,President Yoon\n",
+    );
+    // A family name written first (`President Yoon`, four letters), which
+    // `event add` refuses as well.
+    let stderr = env.fail(2, ["actor", "add", "President Yoon"]);
+    assert!(
+        stderr.contains("did you mean \"Yoon Suk Yeol\""),
+        "{stderr}"
     );
     let (_, stderr) = env.run_ok_with_stderr(["import", file.to_str().unwrap()]);
     assert!(
-        stderr.contains("1 pairs of actors, new and old, have names that look alike"),
+        stderr.contains("2 pairs of actors, new and old, have names that look alike"),
         "{stderr}"
     );
     let pairs = env.json(["actors", "--similar"]);
-    assert_eq!(pairs.as_array().unwrap().len(), 1, "{pairs}");
-    assert_eq!(pairs[0]["a"], "claudia-sheinbaum-pardo");
-    assert_eq!(pairs[0]["b"], "president-sheinbaum");
+    assert_eq!(pairs.as_array().unwrap().len(), 2, "{pairs}");
+    let ids: Vec<(&str, &str)> = pairs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert!(
+        ids.contains(&("claudia-sheinbaum-pardo", "president-sheinbaum")),
+        "{ids:?}"
+    );
+    assert!(
+        ids.contains(&("president-yoon", "yoon-suk-yeol")),
+        "{ids:?}"
+    );
 }
 
 #[test]

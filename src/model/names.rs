@@ -778,10 +778,17 @@ fn family_name_strength(word: &str, name: &str) -> u8 {
     if !after_patronymic && tail.join(" ") == word {
         return 2;
     }
-    if word_count == 1 && word.chars().count() <= 4 && words[0] == word {
+    if word_count == 1 && may_be_family_name_first(word) && words[0] == word {
         return 1;
     }
     0
+}
+
+/// Whether a name's first word is short enough to be a family name
+/// written first, as East Asian family names are (`xi`, `kim`, `yoon`:
+/// four letters or fewer; a longer first word is a given name).
+pub fn may_be_family_name_first(word: &str) -> bool {
+    word.chars().count() <= 4
 }
 
 /// Whether `word` is a father's name in `name` ("salman" in "mohammed bin
