@@ -679,3 +679,58 @@ fn check_names_an_event_whose_stored_date_a_dump_could_not_carry() {
     other.run_ok(["check"]);
     assert!(other.run_ok(["history", id]).contains(backwards));
 }
+
+/// The latest time a record was recorded is kept in `meta`, so that a clock
+/// that goes back never records a new version before it. A database whose
+/// kept time is earlier than a record (an older factline, which did not keep
+/// it, wrote after this one) fails `check`, and the repair raises it; a
+/// database without it (written by an older factline) has it worked out
+/// from its records at the next write.
+#[test]
+fn check_reports_a_latest_recording_time_earlier_than_a_record() {
+    let env = TestEnv::new();
+    let at = |now: &str, args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("FACTLINE_NOW", now)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    let set_kept = |value: Option<i64>| {
+        let db = testenv::pages::open(env.db());
+        let meta = db.open_tree("meta").expect("the meta tree");
+        match value {
+            Some(micros) => meta.insert(b"recorded_until", &micros.to_be_bytes()),
+            None => meta.remove(b"recorded_until"),
+        }
+        .expect("write meta");
+        db.flush().expect("flush");
+    };
+    at("2025-11-20T12:00:00Z", &["actor", "add", "Steve Witkoff"]);
+    // 2025-11-20T09:00:00Z
+    set_kept(Some(1_763_629_200_000_000));
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("a record was recorded at 2025-11-20T12:00:00Z, after the latest time the database records (meta recorded_until, 2025-11-20T09:00:00Z)"),
+        "{report}"
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
+    assert!(stderr.contains("found 1 problem(s)"), "{stderr}");
+    assert!(env.run_ok(["check"]).starts_with("ok: "));
+
+    set_kept(None);
+    assert!(env.run_ok(["check"]).starts_with("ok: "));
+    at("2025-11-20T10:00:00Z", &["actor", "add", "Rustem Umerov"]);
+    let dump = env.export_ndjson();
+    assert_eq!(
+        dump.matches(r#""recorded_at":"2025-11-20T12:00:00Z""#)
+            .count(),
+        2,
+        "{dump}"
+    );
+    assert!(env.run_ok(["check"]).starts_with("ok: "));
+}

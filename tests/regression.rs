@@ -2194,3 +2194,128 @@ fn a_dump_whose_versions_go_back_in_time_is_refused_and_check_reports_one() {
         "{stdout}"
     );
 }
+
+/// A clock that went back between two commands (another machine, an NTP
+/// step, `FACTLINE_NOW` in a replay script) recorded an event before the
+/// actor it names: `--as-of` between the two showed the actor's raw id,
+/// and `export --as-of` wrote a dump that factline refused. A new version
+/// is now recorded no earlier than the latest record; a dump's versions
+/// keep their times, so importing it twice still changes nothing.
+#[test]
+fn a_clock_that_goes_back_never_records_a_record_before_one_it_names() {
+    let env = TestEnv::new();
+    let at = |now: &str, args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("FACTLINE_NOW", now)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    at("2025-11-20T12:00:00Z", &["actor", "add", "Steve Witkoff"]);
+    at(
+        "2025-11-20T10:00:00Z",
+        &[
+            "event",
+            "add",
+            "--title",
+            "Witkoff meets Umerov",
+            "--date",
+            "2025-11-19",
+            "--actor",
+            "Steve Witkoff",
+            "--actor",
+            "Rustem Umerov",
+            "--kind",
+            "meeting",
+        ],
+    );
+    let dump = env.export_ndjson();
+    let recorded: Vec<String> = dump
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            format!("{} {}", v["id"], v["meta"]["recorded_at"])
+        })
+        .collect();
+    assert_eq!(
+        recorded,
+        [
+            r#""rustem-umerov" "2025-11-20T12:00:00Z""#,
+            r#""steve-witkoff" "2025-11-20T12:00:00Z""#,
+            r#""2025-11-19-witkoff-meets-umerov" "2025-11-20T12:00:00Z""#,
+        ]
+    );
+    // As of 11:00 nothing was recorded yet, and that dump imports.
+    let before = env.run_ok([
+        "--format",
+        "csv",
+        "timeline",
+        "--as-of",
+        "2025-11-20T11:00:00Z",
+    ]);
+    assert_eq!(before.lines().count(), 1, "{before}");
+    env.run_ok([
+        "export",
+        "--as-of",
+        "2025-11-20T11:00:00Z",
+        "-o",
+        "asof.ndjson",
+    ]);
+    let other = env.path("other");
+    let out = env
+        .cmd()
+        .args(["--db", other.to_str().unwrap(), "import", "asof.ndjson"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    env.run_ok(["check"]);
+
+    // A dump recorded earlier than the database's latest record keeps its
+    // times, and a second import of it changes nothing.
+    let colleague = TestEnv::new();
+    let by_colleague = |now: &str, args: &[&str]| {
+        let out = colleague
+            .cmd()
+            .env("FACTLINE_NOW", now)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    by_colleague(
+        "2025-11-20T08:00:00Z",
+        &[
+            "event",
+            "add",
+            "--title",
+            "Talks in Geneva",
+            "--date",
+            "2025-11-23",
+            "--actor",
+            "Andriy Yermak",
+        ],
+    );
+    by_colleague(
+        "2025-11-20T08:30:00Z",
+        &[
+            "event",
+            "edit",
+            "2025-11-23-talks-in-geneva",
+            "--place",
+            "Geneva",
+        ],
+    );
+    let theirs = env.write_file("theirs.ndjson", &colleague.export_ndjson());
+    env.run_ok(["import", theirs.to_str().unwrap()]);
+    let once = env.export_ndjson();
+    assert!(
+        once.contains(r#""recorded_at":"2025-11-20T08:30:00Z""#),
+        "{once}"
+    );
+    env.run_ok(["import", theirs.to_str().unwrap()]);
+    assert_eq!(env.export_ndjson(), once);
+    env.run_ok(["check"]);
+}

@@ -37,7 +37,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use crate::codec;
 use crate::error::{Error, Result};
-use crate::model::{Date, Event, EventHead};
+use crate::model::{Date, Event, EventHead, Stamp};
 
 use super::pages::{EntryVisitor, LogicalWrite, PageEdit};
 use super::{keys, sled_error, Record, Store};
@@ -728,6 +728,11 @@ pub struct Bulk<'s> {
     /// The events written, by date sort key and natural hash.
     natural: NaturalIndex,
     max_span: Option<i32>,
+    /// The time no new version may be recorded before (see
+    /// [`Store::recorded_floor`]), read at the first [`Bulk::put`].
+    floor: Option<Stamp>,
+    /// The latest time a record written by this change was recorded.
+    latest_recorded: Option<Stamp>,
     /// The store held nothing when this change began (a first import):
     /// every read falls through to it, so none is made.
     store_empty: bool,
@@ -763,6 +768,8 @@ impl Store {
             claimed: OffsetIndex::default(),
             natural: NaturalIndex::default(),
             max_span: None,
+            floor: None,
+            latest_recorded: None,
             store_empty: self.data.is_empty(),
             retracted: None,
             marker: &[],
@@ -1061,7 +1068,22 @@ impl Bulk<'_> {
 
     /// [`Bulk::put`], for the import row at `line` (0: none), which
     /// [`Bulk::get_with_row`] then names.
+    ///
+    /// A version stamped before the latest already recorded in the store
+    /// (the clock went back) is recorded at that time instead, as
+    /// [`Change::put`](super::Change::put) does.
     pub fn put_from_row<R: Record>(&mut self, record: &R, line: u64) -> Result<()> {
+        let floor = match self.floor {
+            Some(floor) => floor,
+            None => *self.floor.insert(self.store.recorded_floor()?),
+        };
+        self.put_as_recorded(super::recorded_from(record, floor).as_ref(), line)
+    }
+
+    /// [`Bulk::put_from_row`], keeping the time `record` says it was
+    /// recorded: for a dump's versions, which are history as it was recorded.
+    pub(super) fn put_as_recorded<R: Record>(&mut self, record: &R, line: u64) -> Result<()> {
+        self.latest_recorded = self.latest_recorded.max(Some(record.meta().recorded_at));
         let current = self.get::<R>(record.id())?;
         let mut writes = super::next_version_writes(current.as_ref(), record)?;
         // The last write is the record itself: kept to be read back.
@@ -1101,6 +1123,7 @@ impl Bulk<'_> {
     /// Writes a superseded version as it is, for a snapshot (`--as-of`,
     /// into an empty store): see [`super::Store::as_of`].
     pub(super) fn put_history_as_is<R: Record>(&mut self, record: &R) -> Result<()> {
+        self.latest_recorded = self.latest_recorded.max(Some(record.meta().recorded_at));
         let key = keys::history(R::KIND, record.id(), record.meta().version);
         self.sorter.push(&key, Some(&codec::encode(record)))
     }
@@ -1110,6 +1133,7 @@ impl Bulk<'_> {
     /// (`--as-of`, into an empty store), whose records are never read back
     /// while it is written.
     pub(super) fn put_current_as_is<R: Record>(&mut self, record: &R) -> Result<()> {
+        self.latest_recorded = self.latest_recorded.max(Some(record.meta().recorded_at));
         for (key, value) in record.index_entries() {
             self.sorter.push(&key, Some(&value))?;
         }
@@ -1292,6 +1316,8 @@ impl Bulk<'_> {
             claimed,
             natural,
             max_span,
+            floor: _,
+            latest_recorded,
             store_empty: _,
             retracted: _,
             marker,
@@ -1304,6 +1330,9 @@ impl Bulk<'_> {
         let sled = |e| sled_error(&store.path, e);
         if let Some(span) = max_span {
             store.raise_max_span(span)?;
+        }
+        if let Some(at) = latest_recorded {
+            store.raise_recorded_until(at)?;
         }
         let meta = store.tree("meta")?;
         // Empty: every open clears a finished commit's undo log.

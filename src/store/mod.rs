@@ -59,6 +59,7 @@ pub enum Access {
 /// A record kind the store can keep: encodable and indexed.
 pub trait Record: Indexed + Serialize + DeserializeOwned + Clone + PartialEq {
     fn meta(&self) -> &Meta;
+    fn meta_mut(&mut self) -> &mut Meta;
     /// The record as a dump line (for checking what it refers to).
     fn as_line(&self) -> crate::dump::Line;
     /// The record as an event, for the bookkeeping only events need.
@@ -72,6 +73,10 @@ impl Record for Actor {
         &self.meta
     }
 
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
     fn as_line(&self) -> crate::dump::Line {
         crate::dump::Line::Actor(self.clone())
     }
@@ -80,6 +85,10 @@ impl Record for Actor {
 impl Record for crate::model::Source {
     fn meta(&self) -> &Meta {
         &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
     }
 
     fn as_line(&self) -> crate::dump::Line {
@@ -92,6 +101,10 @@ impl Record for crate::model::Claim {
         &self.meta
     }
 
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
+    }
+
     fn as_line(&self) -> crate::dump::Line {
         crate::dump::Line::Claim(self.clone())
     }
@@ -100,6 +113,10 @@ impl Record for crate::model::Claim {
 impl Record for Event {
     fn meta(&self) -> &Meta {
         &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut Meta {
+        &mut self.meta
     }
 
     fn as_line(&self) -> crate::dump::Line {
@@ -132,6 +149,9 @@ pub struct Store {
     /// that was interrupted or a copy cut short (sled reads a `db` file cut
     /// short as an empty database).
     unversioned: bool,
+    /// The latest time any record was recorded in this database (see
+    /// [`Store::recorded_floor`]), once read.
+    recorded_floor: std::sync::Mutex<Option<Stamp>>,
 }
 
 impl Drop for Store {
@@ -264,6 +284,7 @@ impl Store {
             scratch: None,
             reads_a_copy: false,
             unversioned: false,
+            recorded_floor: std::sync::Mutex::new(None),
         };
         if let Some(database) = copy_of {
             store.shown_as(database);
@@ -340,6 +361,7 @@ impl Store {
             scratch: None,
             reads_a_copy: false,
             unversioned: false,
+            recorded_floor: std::sync::Mutex::new(None),
         })
     }
 
@@ -550,6 +572,76 @@ impl Store {
     fn raise_max_span(&self, span: i32) -> Result<()> {
         if span > self.max_event_span()? {
             self.set_meta(MAX_SPAN_KEY, &span.to_be_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The time no new version may be recorded before: the latest time any
+    /// record of this database was recorded. A clock that went back between
+    /// two commands (another machine, an NTP step, `FACTLINE_NOW` in a
+    /// replay script) would otherwise record a record before one it names,
+    /// and `--as-of` between the two would show a state that never was.
+    /// Read from `meta` once; a database from a factline that did not keep
+    /// it has it worked out from its records, once, and written.
+    pub(crate) fn recorded_floor(&self) -> Result<Stamp> {
+        let mut floor = self
+            .recorded_floor
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(at) = *floor {
+            return Ok(at);
+        }
+        let at = match self.stored_recorded_until()? {
+            Some(at) => at,
+            None if self.data.is_empty() => Stamp(i64::MIN),
+            None => {
+                let at = self.latest_recorded()?;
+                self.set_meta(RECORDED_UNTIL_KEY, &at.0.to_be_bytes())?;
+                at
+            }
+        };
+        *floor = Some(at);
+        Ok(at)
+    }
+
+    /// The latest recording time kept in `meta`, if there is one.
+    fn stored_recorded_until(&self) -> Result<Option<Stamp>> {
+        Ok(self
+            .tree("meta")?
+            .get(RECORDED_UNTIL_KEY)
+            .map_err(|e| sled_error(&self.path, e))?
+            .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+            .map(|bytes| Stamp(i64::from_be_bytes(bytes))))
+    }
+
+    /// The latest time any current record was recorded (a record's current
+    /// version is its latest), or the earliest time for an empty store.
+    fn latest_recorded(&self) -> Result<Stamp> {
+        fn latest<R: Record>(store: &Store, at: &mut Stamp) -> Result<()> {
+            for record in store.all::<R>() {
+                *at = (*at).max(record?.meta().recorded_at);
+            }
+            Ok(())
+        }
+        let mut at = Stamp(i64::MIN);
+        latest::<Actor>(self, &mut at)?;
+        latest::<crate::model::Source>(self, &mut at)?;
+        latest::<Event>(self, &mut at)?;
+        latest::<crate::model::Claim>(self, &mut at)?;
+        Ok(at)
+    }
+
+    /// Records that a write recorded something at `at`, if nothing was
+    /// recorded later. Written before the write's batch, as the longest
+    /// span is: a crash between the two leaves a floor later than needed,
+    /// which only matters to a clock that went back.
+    fn raise_recorded_until(&self, at: Stamp) -> Result<()> {
+        if at > self.recorded_floor()? {
+            self.set_meta(RECORDED_UNTIL_KEY, &at.0.to_be_bytes())?;
+            *self
+                .recorded_floor
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(at);
         }
         Ok(())
     }
@@ -881,6 +973,7 @@ impl Store {
                 fixed: 0,
                 undecodable: Vec::new(),
                 max_span_fix: None,
+                recorded_until_fix: None,
             });
         }
         let Audit {
@@ -903,6 +996,21 @@ impl Store {
                 String::from_utf8_lossy(MAX_SPAN_KEY)
             ));
         }
+        // No new version may be recorded before the latest record (a
+        // clock that went back): an older factline, which did not keep
+        // the time, may have recorded later ones since.
+        let latest = current_versions.values().map(|&(_, at)| at).max();
+        let recorded_until_fix = match (latest, self.stored_recorded_until()?) {
+            (Some(latest), Some(until)) if latest > until => {
+                problems.push(format!(
+                    "a record was recorded at {latest}, after the latest time the database \
+                     records (meta {}, {until}): a new version could be recorded before it",
+                    String::from_utf8_lossy(RECORDED_UNTIL_KEY)
+                ));
+                Some(latest)
+            }
+            _ => None,
+        };
         // Every record a record names must be there (retracted is fine:
         // history keeps it), or the dump would not import.
         for ((kind, target), (who, also)) in references {
@@ -1007,6 +1115,7 @@ impl Store {
             fixed,
             undecodable,
             max_span_fix,
+            recorded_until_fix,
         })
     }
 
@@ -1144,8 +1253,11 @@ impl Store {
         fixes.commit()?;
         if let Some(span) = found.max_span_fix {
             self.raise_max_span(span)?;
-            self.flush()?;
         }
+        if let Some(at) = found.recorded_until_fix {
+            self.raise_recorded_until(at)?;
+        }
+        self.flush()?;
         crate::detail(format!("repair: {} index entries rewritten", found.fixed));
         let notes = found
             .undecodable
@@ -1230,6 +1342,7 @@ impl Store {
             store: self,
             pending: BTreeMap::new(),
             max_span: None,
+            latest: None,
         }
     }
 }
@@ -1254,6 +1367,20 @@ fn derived<R: Record>(
 }
 
 const MAX_SPAN_KEY: &[u8] = b"max_event_span_days";
+/// The latest time any record was recorded, microseconds since the epoch
+/// (i64 big-endian): see [`Store::recorded_floor`].
+const RECORDED_UNTIL_KEY: &[u8] = b"recorded_until";
+
+/// `record`, recorded no earlier than `floor` (see [`Store::recorded_floor`]):
+/// a copy only when the clock went back.
+fn recorded_from<R: Record>(record: &R, floor: Stamp) -> std::borrow::Cow<'_, R> {
+    if record.meta().recorded_at >= floor {
+        return std::borrow::Cow::Borrowed(record);
+    }
+    let mut later = record.clone();
+    later.meta_mut().recorded_at = floor;
+    std::borrow::Cow::Owned(later)
+}
 
 /// The problem of a record's `version` recorded before the version
 /// `before` that it follows: what `check` reports, and the words an import
@@ -1301,6 +1428,8 @@ struct Inspection {
     undecodable: Vec<String>,
     /// The longest event span to record, when the one recorded is shorter.
     max_span_fix: Option<i32>,
+    /// The latest recording time to keep, when the one kept is earlier.
+    recorded_until_fix: Option<Stamp>,
 }
 
 /// How a stored index entry differs from what the records imply.
@@ -1720,7 +1849,8 @@ type ActorEventVisitor<'a> =
 pub trait Writes {
     /// The current version of a record, as this change would leave it.
     fn current<R: Record>(&mut self, id: &str) -> Result<Option<R>>;
-    /// Writes `record` as the next version of its id.
+    /// Writes `record` as the next version of its id, recorded when it
+    /// says it was (a dump is history as it was recorded).
     fn write<R: Record>(&mut self, record: &R) -> Result<()>;
 }
 
@@ -1733,7 +1863,7 @@ impl Writes for Change<'_> {
         if let Some(event) = record.as_event() {
             self.note_event(event);
         }
-        self.put(record)
+        self.put_as_recorded(record)
     }
 }
 
@@ -1743,7 +1873,7 @@ impl Writes for bulk::Bulk<'_> {
     }
 
     fn write<R: Record>(&mut self, record: &R) -> Result<()> {
-        self.put(record)
+        self.put_as_recorded(record, 0)
     }
 }
 
@@ -1797,6 +1927,8 @@ pub struct Change<'s> {
     /// Keys written by this change so far: `None` removes the key.
     pending: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     max_span: Option<i32>,
+    /// The latest time a record written by this change was recorded.
+    latest: Option<Stamp>,
 }
 
 impl Change<'_> {
@@ -1813,16 +1945,28 @@ impl Change<'_> {
     /// Writes `record` as the next version of its id. Its `meta.version` must
     /// be one more than the current version (1 for a new record): a stale
     /// edit is refused instead of overwriting a newer one.
+    ///
+    /// A version stamped before the latest already recorded in the store
+    /// (the clock went back) is recorded at that time instead.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        let record = recorded_from(record, self.store.recorded_floor()?);
+        self.put_as_recorded(record.as_ref())
+    }
+
+    /// [`Change::put`], keeping the time `record` says it was recorded: for
+    /// a dump's versions, which are history as it was recorded.
+    fn put_as_recorded<R: Record>(&mut self, record: &R) -> Result<()> {
         let current = self.get::<R>(record.id())?;
         self.pending
             .extend(next_version_writes(current.as_ref(), record)?);
+        self.latest = self.latest.max(Some(record.meta().recorded_at));
         Ok(())
     }
 
     /// Stores a superseded version directly (used by NDJSON import, which
     /// carries every version of a record, oldest first).
     pub fn put_history<R: Record>(&mut self, record: &R) {
+        self.latest = self.latest.max(Some(record.meta().recorded_at));
         self.pending.insert(
             keys::history(R::KIND, record.id(), record.meta().version),
             Some(codec::encode(record)),
@@ -1862,6 +2006,9 @@ impl Change<'_> {
         let store = self.store;
         if let Some(span) = self.max_span {
             store.raise_max_span(span)?;
+        }
+        if let Some(at) = self.latest {
+            store.raise_recorded_until(at)?;
         }
         store.data.apply(self.pending)
     }
