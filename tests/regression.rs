@@ -2319,3 +2319,50 @@ fn a_clock_that_goes_back_never_records_a_record_before_one_it_names() {
     assert_eq!(env.export_ndjson(), once);
     env.run_ok(["check"]);
 }
+
+/// Two meetings of one pair on one day: `path` named the one whose id
+/// sorts first (the evening's, below), not the earlier one, which
+/// `who-met` and the timeline list first.
+#[test]
+fn path_names_the_earlier_of_two_meetings_on_one_day() {
+    let env = TestEnv::new();
+    for (id, date) in [
+        ("evening-talks", "2025-11-20T18:00:00Z"),
+        ("morning-talks", "2025-11-20T09:00:00Z"),
+        ("a-meeting-in-november", "2025-11"),
+        ("a-november-first-meeting", "2025-11-01"),
+    ] {
+        let (a, b) = if id.starts_with("a-") {
+            ("Steve Witkoff", "Kirill Dmitriev")
+        } else {
+            ("Rustem Umerov", "Steve Witkoff")
+        };
+        env.run_ok([
+            "-q", "event", "add", "--id", id, "--title", id, "--date", date, "--kind", "meeting",
+            "--actor", a, "--actor", b,
+        ]);
+    }
+    let first_met = |a: &str, b: &str| -> String {
+        let out = env.json(["who-met", a]);
+        let rows = out.as_array().expect("rows");
+        let row = rows.iter().find(|row| row["b"] == b).expect("a meeting");
+        row["event"].as_str().expect("an event").to_string()
+    };
+    assert_eq!(first_met("Rustem Umerov", "Steve Witkoff"), "morning-talks");
+    assert_eq!(
+        first_met("Steve Witkoff", "Kirill Dmitriev"),
+        "a-november-first-meeting"
+    );
+    let out = env.json(["path", "Rustem Umerov", "Kirill Dmitriev"]);
+    let events: Vec<&str> = out
+        .as_array()
+        .expect("hops")
+        .iter()
+        .map(|hop| hop["event"].as_str().expect("an event"))
+        .collect();
+    assert_eq!(
+        events,
+        ["morning-talks", "a-november-first-meeting"],
+        "{out}"
+    );
+}

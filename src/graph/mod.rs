@@ -478,13 +478,45 @@ pub fn path(
     };
     let hops = nodes
         .windows(2)
-        .map(|w| Hop {
-            from: hood.graph[w[0]].clone(),
-            to: hood.graph[w[1]].clone(),
-            tie: hood.ties_between(w[0], w[1])[0].clone(),
+        .map(|w| {
+            Ok(Hop {
+                from: hood.graph[w[0]].clone(),
+                to: hood.graph[w[1]].clone(),
+                tie: first_tie(store, &hood.ties_between(w[0], w[1]))?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     Ok(Some(hops))
+}
+
+/// The first of two actors' ties (see [`Neighbourhood::ties_between`]):
+/// their earliest meeting in the timeline's order. The ties know only the
+/// day a meeting may start, so the meetings that start on the first day
+/// (two in one day, or a day and its month) are told apart by their dates
+/// ([`crate::model::timeline_order`]), as `who-met` lists them.
+fn first_tie(store: &Store, ties: &[&Tie]) -> Result<Tie> {
+    let Tie::Meeting { earliest: day, .. } = ties[0] else {
+        return Ok(ties[0].clone());
+    };
+    let mut same_day = Vec::new();
+    for tie in ties {
+        match tie {
+            Tie::Meeting { event, earliest } if earliest == day => {
+                same_day.extend(store.get::<Event>(event)?);
+            }
+            _ => break,
+        }
+    }
+    let first = same_day
+        .iter()
+        .min_by(|a, b| crate::model::timeline_order((&a.date, &a.id), (&b.date, &b.id)));
+    Ok(match first {
+        Some(event) if same_day.len() > 1 => Tie::Meeting {
+            event: Rc::from(event.id.as_str()),
+            earliest: *day,
+        },
+        _ => ties[0].clone(),
+    })
 }
 
 /// An actor in another's network.
