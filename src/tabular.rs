@@ -243,11 +243,23 @@ fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'
 /// so that an escape sequence in a file's first line never acts on the
 /// terminal of whoever imports it.
 fn shown_header(header: &[String]) -> String {
+    // Enough for any real header; a file without one (a text file, one
+    // line with no line end) would otherwise be echoed whole.
+    const SHOWN_CHARS: usize = 300;
     let names: Vec<String> = header
         .iter()
         .map(|name| crate::error::escaped(name).to_string())
         .collect();
-    names.join(",")
+    let shown = names.join(",");
+    let chars = shown.chars().count();
+    if chars <= SHOWN_CHARS {
+        return shown;
+    }
+    let cut: String = shown.chars().take(SHOWN_CHARS).collect();
+    format!(
+        "{cut}… ({} column(s), {chars} characters in all)",
+        header.len()
+    )
 }
 
 impl Columns {

@@ -2366,3 +2366,35 @@ fn path_names_the_earlier_of_two_meetings_on_one_day() {
         "{out}"
     );
 }
+
+/// A file without a header line (a text file, or one long line with no
+/// line end) was named in an error that echoed the whole line: 15 MB on
+/// stderr for a 15 MB file. The header is now cut short, with its size.
+#[test]
+fn an_error_shows_a_long_header_cut_short() {
+    let env = TestEnv::new();
+    let words: Vec<String> = (0..20_000).map(|i| format!("word{}", i % 997)).collect();
+    let line = words.join(" ");
+    env.write_file("notes.csv", &line);
+    let stderr = env.fail(2, ["import", "notes.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(stderr.len() < 600, "{} bytes: {stderr}", stderr.len());
+    assert!(
+        stderr.contains("notes.csv:1: no \"title\" column; the header is word0 word1 word2")
+            && stderr.contains(&format!(
+                "… (1 column(s), {} characters in all); name it with --map title=COLUMN",
+                line.len()
+            )),
+        "{stderr}"
+    );
+    // A header of real length is shown whole.
+    env.write_file(
+        "sheet.csv",
+        "Date,Headline,Where\n2025-11-20,Talks,Geneva\n",
+    );
+    let stderr = env.fail(2, ["import", "sheet.csv"]);
+    assert!(
+        stderr.contains("the header is Date,Headline,Where;"),
+        "{stderr}"
+    );
+}
