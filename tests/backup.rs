@@ -1296,3 +1296,116 @@ fn a_restore_killed_after_its_swap_is_finished_and_named_by_the_next_command() {
         assert!(!stderr.contains("interrupted"), "{stderr}");
     }
 }
+
+/// A small tmpfs at `dir`, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    /// Mounts a tmpfs of `size` (`1m`) at `dir`; None where the test
+    /// cannot mount one (it needs root on Linux): the test says so and
+    /// passes.
+    fn mount(dir: std::path::PathBuf, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// bb24 #02: a backup onto a full disk (a small USB stick) failed with
+/// `cannot copy story.db/db: No space left on device`, and a restore into
+/// a database whose disk had no room with `cannot copy bk/db: …`: each
+/// named the file it read, so the user blamed the wrong disk. Each now
+/// names the disk that is full (the backup's, the database's) and the
+/// room it needs, exit 3, and leaves nothing behind.
+#[test]
+fn a_backup_or_restore_onto_a_full_disk_names_that_disk() {
+    let (env, backup) = backed_up_example();
+    let dump = env.export_ndjson();
+    let Some(_usb) = SmallDisk::mount(env.path("usb"), "256k") else {
+        return;
+    };
+    let dest = env.path("usb").join("story-backup");
+    let stderr = env.fail(3, ["backup", dest.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!("no space left on the disk of {}", dest.display()))
+            && stderr.contains("MB")
+            && !stderr.contains("cannot copy"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(env.path("usb")).unwrap().count(), 0);
+
+    let Some(_disk) = SmallDisk::mount(env.path("disk"), "1m") else {
+        return;
+    };
+    let db = env.path("disk").join("story.db");
+    copy_dir(env.db(), &db);
+    let stderr = env.fail(
+        3,
+        [
+            "--db",
+            db.to_str().unwrap(),
+            "restore",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!(
+            "no space left on the disk of database {}",
+            db.display()
+        )) && stderr.contains("the database is unchanged")
+            && !stderr.contains("cannot copy"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(env.path("disk")).unwrap().count(),
+        1,
+        "only the database"
+    );
+    assert_eq!(export_of(&env, &db), dump);
+}
+
+/// bb24 #03: `compact` without room for its copy said `no space left on
+/// the disk of database …/story.db.compacting` (its working copy, not the
+/// database) and promised that "a change cut short is undone", though
+/// compact changed nothing. It names the database and the room it needs.
+#[test]
+fn compact_without_room_names_the_database_and_changes_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let dump = env.export_ndjson();
+    let Some(_disk) = SmallDisk::mount(env.path("disk"), "1m") else {
+        return;
+    };
+    let db = env.path("disk").join("story.db");
+    copy_dir(env.db(), &db);
+    let stderr = env.fail(3, ["--db", db.to_str().unwrap(), "compact"]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!(
+            "no space left on the disk of database {} for compact's copy",
+            db.display()
+        )) && stderr.contains("the database is unchanged")
+            && !stderr.contains("compacting")
+            && !stderr.contains("undone"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(env.path("disk")).unwrap().count(), 1);
+    assert_eq!(export_of(&env, &db), dump);
+}

@@ -212,7 +212,17 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             drop(store);
             Ok((bytes, verify(&claim.dir)?))
         });
-    let (bytes, checked) = copied.inspect_err(|_| claim.discard())?;
+    let (bytes, checked) = copied
+        .map_err(|e| {
+            no_room(e, || {
+                format!(
+                    "no space left on the disk of {} for the backup (it needs about {} MB); free some space or back up to another disk; no backup was made",
+                    dest.display(),
+                    mb(tree_bytes(&ctx.db))
+                )
+            })
+        })
+        .inspect_err(|_| claim.discard())?;
     claim.put_in_place(dest, "backup")?;
     // The backup is the user's who made it, with the database's
     // permissions (its files were copied with theirs).
@@ -235,6 +245,18 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
         },
         "the backup is made",
     )
+}
+
+/// A full disk while `backup`, `restore` or `compact` wrote its copy, as
+/// the line `message` gives (the disk it names is the one the user knows:
+/// the backup's, the database's, never the working copy's); any other
+/// error as it is.
+fn no_room(e: Error, message: impl FnOnce() -> String) -> Error {
+    if e.disk_full {
+        Error::disk_full(message())
+    } else {
+        e
+    }
 }
 
 /// Moves database files an interrupted `restore` or `compact` left at
@@ -733,6 +755,15 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     let before = tree_bytes(&live);
     let (lock, copied) = store
         .write_compact_copy(&staged)
+        .map_err(|e| {
+            no_room(e, || {
+                format!(
+                    "no space left on the disk of database {} for compact's copy (it needs up to about {} MB free beside the database); free some space and run the command again; the database is unchanged",
+                    ctx.db.display(),
+                    mb(before)
+                )
+            })
+        })
         .inspect_err(|_| claim.discard())?;
     claim
         .mark_whole("compact", None)
@@ -909,6 +940,15 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                     "the backup {} cannot be restored",
                     src.display()
                 ))
+            })
+        })
+        .map_err(|e| {
+            no_room(e, || {
+                format!(
+                    "no space left on the disk of database {} for the restored copy (it needs about {} MB free beside the database); free some space and run the command again; the database is unchanged",
+                    ctx.db.display(),
+                    mb(tree_bytes(src))
+                )
             })
         })
         .inspect_err(|_| claim.discard())?;
