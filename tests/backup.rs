@@ -1128,3 +1128,284 @@ fn a_missing_tmpdir_is_named_and_the_database_left_as_it_was() {
     }
     assert_eq!(env.export_ndjson(), dump);
 }
+
+/// Runs `args` under strace, killed (SIGKILL) at the first `syscall` that
+/// names `path` (strace `-P`: the same moment on every run). False where
+/// strace cannot run here; the test then says so and passes.
+fn killed_at_syscall(env: &TestEnv, args: &[&str], syscall: &str, path: &Path) -> bool {
+    let binary = assert_cmd::cargo::cargo_bin("factline");
+    let out = std::process::Command::new("strace")
+        .current_dir(env.root())
+        .env("FACTLINE_DB", env.db())
+        .args(["-f", "-qq", "-o", "/dev/null", "-P"])
+        .arg(path)
+        .args(["-e", &format!("trace={syscall}")])
+        .args(["-e", &format!("inject={syscall}:signal=KILL:when=1")])
+        .arg(binary)
+        .args(args)
+        .output();
+    let killed = out.as_ref().is_ok_and(|out| {
+        use std::os::unix::process::ExitStatusExt;
+        out.status.signal() == Some(9) || out.status.code() == Some(137)
+    });
+    if !killed {
+        eprintln!("skipped: cannot kill factline at a system call with strace here ({out:?})");
+    }
+    killed
+}
+
+/// The system calls `args` makes (strace `-y`: file descriptors shown with
+/// their paths), one a line; None where strace cannot run here.
+fn traced(env: &TestEnv, args: &[&str], calls: &str) -> Option<Vec<String>> {
+    let log = env.path("strace.log");
+    let status = std::process::Command::new("strace")
+        .current_dir(env.root())
+        .env("FACTLINE_DB", env.db())
+        .args(["-f", "-qq", "-y", "-o"])
+        .arg(&log)
+        .args(["-e", &format!("trace={calls}")])
+        .arg(assert_cmd::cargo::cargo_bin("factline"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot trace factline with strace here");
+        return None;
+    }
+    let lines = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    Some(lines.lines().map(String::from).collect())
+}
+
+/// bb24 #01: a `backup` killed after it renamed `DEST.partial` to `DEST`
+/// but before it removed the mark of a copy in progress left a whole,
+/// checked backup that `restore` refused as unfinished and `backup` would
+/// not redo ("exists and is not empty"): only deleting it by hand got out.
+/// Its mark now says that it is whole: it restores, and backing up again
+/// replaces it.
+#[test]
+fn a_backup_killed_as_it_is_put_in_place_restores_and_is_redone() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let dump = env.export_ndjson();
+    let dest = env.path("backup");
+    let arg = dest.to_str().unwrap();
+    if !killed_at_syscall(
+        &env,
+        &["backup", arg],
+        "unlink",
+        &dest.join("factline.staging"),
+    ) {
+        return;
+    }
+    assert!(dest.join("factline.staging").exists());
+    assert!(!env.path("backup.partial").exists());
+
+    env.run_ok(["source", "add", "After the backup"]);
+    env.run_ok(["restore", arg]);
+    assert_eq!(env.export_ndjson(), dump);
+
+    env.run_ok(["source", "add", "After the restore"]);
+    let latest = env.export_ndjson();
+    let (_, stderr) = env.run_ok_with_stderr(["backup", arg]);
+    assert!(
+        stderr.contains("replaced the backup in") && stderr.contains("interrupted"),
+        "{stderr}"
+    );
+    assert!(!dest.join("factline.staging").exists());
+    assert_eq!(export_of(&env, &dest), latest);
+}
+
+/// bb24 #01: after `backup` renamed its copy into place and removed its
+/// mark, nothing was synced: a power cut after "backed up", exit 0, could
+/// bring back `DEST.partial`, or a `DEST` still marked. Both the new name
+/// (the parent directory) and the mark's removal (`DEST` itself) are
+/// synced before the command reports.
+#[test]
+fn a_backup_syncs_its_name_and_the_removal_of_its_mark() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let dest = env.path("backup");
+    let Some(calls) = traced(
+        &env,
+        &["-q", "backup", dest.to_str().unwrap()],
+        "rename,unlink,fsync",
+    ) else {
+        return;
+    };
+    let root = env.root().canonicalize().unwrap();
+    let at = |what: &dyn Fn(&str) -> bool| calls.iter().position(|line| what(line));
+    let renamed = at(&|l| l.contains("rename(") && l.contains("backup.partial\", "))
+        .expect("the rename of backup.partial");
+    let unmarked = at(&|l| l.contains("unlink(") && l.contains("backup/factline.staging"))
+        .expect("the removal of the mark");
+    let synced = |dir: &Path, after: usize| {
+        calls[after..]
+            .iter()
+            .any(|l| l.contains("fsync(") && l.contains(&format!("<{}>)", dir.display())))
+    };
+    assert!(synced(&root, renamed), "{calls:#?}");
+    assert!(synced(&root.join("backup"), unmarked), "{calls:#?}");
+}
+
+/// bb24 #07: a `restore` killed right after its swap (before it moved the
+/// database it replaced aside, or before it removed its mark) left every
+/// later command reading the restored backup without a word, and the
+/// replaced database, with the work done since the backup, at
+/// `DB.restoring`, the name of restore's working copy. The next command
+/// that opens the database finishes the restore: the replaced database
+/// gets its `before-restore` name, and stderr says where it is.
+#[test]
+fn a_restore_killed_after_its_swap_is_finished_and_named_by_the_next_command() {
+    let (env, backup) = backed_up_example();
+    let restored = env.export_ndjson();
+    let arg = backup.to_str().unwrap();
+    let root = env.root().canonicalize().unwrap();
+    // Killed before the replaced database leaves `db.restoring`, then
+    // before the restored one loses its mark.
+    let kills = [
+        ("rename", root.join("db.restoring")),
+        ("unlink", root.join("db/factline.staging")),
+    ];
+    for (round, (syscall, path)) in kills.iter().enumerate() {
+        env.run_ok(["source", "add", &format!("Work after the backup {round}")]);
+        let replaced = env.export_ndjson();
+        if !killed_at_syscall(&env, &["restore", arg], syscall, path) {
+            return;
+        }
+        assert!(env.db().join("factline.staging").exists(), "round {round}");
+        let (_, stderr) = env.run_ok_with_stderr(["stats"]);
+        assert!(
+            stderr.contains("a `factline restore` was interrupted")
+                && stderr.contains("holds the restored backup")
+                && stderr.contains(".before-restore-"),
+            "round {round}: {stderr}"
+        );
+        assert!(!env.path("db.restoring").exists(), "round {round}");
+        assert!(!env.db().join("factline.staging").exists(), "round {round}");
+        assert_eq!(env.export_ndjson(), restored, "round {round}");
+        let kept: Vec<_> = env
+            .set_aside()
+            .into_iter()
+            .filter(|dir| export_of(&env, dir) == replaced)
+            .collect();
+        assert_eq!(kept.len(), 1, "round {round}: {:?}", env.names());
+        assert!(env.run_ok(["check"]).starts_with("ok"));
+        // Said once: the next command has nothing to finish.
+        let (_, stderr) = env.run_ok_with_stderr(["stats"]);
+        assert!(!stderr.contains("interrupted"), "{stderr}");
+    }
+}
+
+/// A small tmpfs at `dir`, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    /// Mounts a tmpfs of `size` (`1m`) at `dir`; None where the test
+    /// cannot mount one (it needs root on Linux): the test says so and
+    /// passes.
+    fn mount(dir: std::path::PathBuf, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// bb24 #02: a backup onto a full disk (a small USB stick) failed with
+/// `cannot copy story.db/db: No space left on device`, and a restore into
+/// a database whose disk had no room with `cannot copy bk/db: …`: each
+/// named the file it read, so the user blamed the wrong disk. Each now
+/// names the disk that is full (the backup's, the database's) and the
+/// room it needs, exit 3, and leaves nothing behind.
+#[test]
+fn a_backup_or_restore_onto_a_full_disk_names_that_disk() {
+    let (env, backup) = backed_up_example();
+    let dump = env.export_ndjson();
+    let Some(_usb) = SmallDisk::mount(env.path("usb"), "256k") else {
+        return;
+    };
+    let dest = env.path("usb").join("story-backup");
+    let stderr = env.fail(3, ["backup", dest.to_str().unwrap()]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!("no space left on the disk of {}", dest.display()))
+            && stderr.contains("MB")
+            && !stderr.contains("cannot copy"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(env.path("usb")).unwrap().count(), 0);
+
+    let Some(_disk) = SmallDisk::mount(env.path("disk"), "1m") else {
+        return;
+    };
+    let db = env.path("disk").join("story.db");
+    copy_dir(env.db(), &db);
+    let stderr = env.fail(
+        3,
+        [
+            "--db",
+            db.to_str().unwrap(),
+            "restore",
+            backup.to_str().unwrap(),
+        ],
+    );
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!(
+            "no space left on the disk of database {}",
+            db.display()
+        )) && stderr.contains("the database is unchanged")
+            && !stderr.contains("cannot copy"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(env.path("disk")).unwrap().count(),
+        1,
+        "only the database"
+    );
+    assert_eq!(export_of(&env, &db), dump);
+}
+
+/// bb24 #03: `compact` without room for its copy said `no space left on
+/// the disk of database …/story.db.compacting` (its working copy, not the
+/// database) and promised that "a change cut short is undone", though
+/// compact changed nothing. It names the database and the room it needs.
+#[test]
+fn compact_without_room_names_the_database_and_changes_nothing() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let dump = env.export_ndjson();
+    let Some(_disk) = SmallDisk::mount(env.path("disk"), "1m") else {
+        return;
+    };
+    let db = env.path("disk").join("story.db");
+    copy_dir(env.db(), &db);
+    let stderr = env.fail(3, ["--db", db.to_str().unwrap(), "compact"]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!(
+            "no space left on the disk of database {} for compact's copy",
+            db.display()
+        )) && stderr.contains("the database is unchanged")
+            && !stderr.contains("compacting")
+            && !stderr.contains("undone"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_dir(env.path("disk")).unwrap().count(), 1);
+    assert_eq!(export_of(&env, &db), dump);
+}

@@ -16,7 +16,7 @@ use crate::cli::Format;
 use crate::cmd::Ctx;
 use crate::error::{Error, Result};
 use crate::output::{print_detail, print_line, Row};
-use crate::store::{self, beside, Access, Store, STAGING_MARKER};
+use crate::store::{self, beside, unmark, Access, Store, STAGING_MARKER};
 
 /// What `backup`, `restore` and `compact` print once their work is done:
 /// the path of the database (or backup) they wrote as a line of text, or,
@@ -180,10 +180,13 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             database.display()
         )));
     }
+    // A whole backup an interrupted backup left at `dest` is replaced:
+    // backing up again completes what it did not.
     if dest.exists()
         && fs::read_dir(dest)
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
+        && interrupted_backup(dest).is_none()
     {
         return Err(Error::bad_input(format!(
             "{} exists and is not empty; back up to a new directory",
@@ -197,7 +200,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let claim = Claim::take(&beside(dest, store::PARTIAL), source, ctx.wait)?;
     // Another backup into the same path may have finished while this one
     // waited for the database or the claim.
-    if holds_entries(dest) {
+    if holds_entries(dest) && interrupted_backup(dest).is_none() {
         claim.discard();
         return Err(Error::bad_input(format!(
             "{} was filled while this backup waited for the database; back up to a new directory",
@@ -209,8 +212,18 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             drop(store);
             Ok((bytes, verify(&claim.dir)?))
         });
-    let (bytes, checked) = copied.inspect_err(|_| claim.discard())?;
-    claim.put_in_place(dest)?;
+    let (bytes, checked) = copied
+        .map_err(|e| {
+            no_room(e, || {
+                format!(
+                    "no space left on the disk of {} for the backup (it needs about {} MB); free some space or back up to another disk; no backup was made",
+                    dest.display(),
+                    mb(tree_bytes(&ctx.db))
+                )
+            })
+        })
+        .inspect_err(|_| claim.discard())?;
+    claim.put_in_place(dest, "backup")?;
     // The backup is the user's who made it, with the database's
     // permissions (its files were copied with theirs).
     if let Some(source) = source {
@@ -234,31 +247,23 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     )
 }
 
-/// Where `restore` keeps the database it replaces: a name not yet taken
-/// (two restores in the same second get `-2`, `-3`, …).
-fn aside_name(live: &Path, before: &str) -> PathBuf {
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
-    let mut candidate = beside(live, &format!("before-{before}-{stamp}"));
-    let mut n = 1;
-    while candidate.exists() {
-        n += 1;
-        candidate = beside(live, &format!("before-{before}-{stamp}-{n}"));
+/// A full disk while `backup`, `restore` or `compact` wrote its copy, as
+/// the line `message` gives (the disk it names is the one the user knows:
+/// the backup's, the database's, never the working copy's); any other
+/// error as it is.
+fn no_room(e: Error, message: impl FnOnce() -> String) -> Error {
+    if e.disk_full {
+        Error::disk_full(message())
+    } else {
+        e
     }
-    candidate
 }
 
 /// Moves database files an interrupted `restore` or `compact` left at
-/// `staged` without the marker (the database it replaced, whole or
-/// damaged) aside as `DB.before-WHAT-TIME`: kept, never deleted, and out of
-/// the way of the command now running.
+/// `staged` without the marker aside ([`store::keep_unmarked_leftover`]),
+/// and says so.
 fn keep_unmarked_leftover(live: &Path, staged: &Path, what: &str) -> Result<()> {
-    if holds_entries(staged)
-        && store::holds_only_database_files(staged)
-        && !staged.join(STAGING_MARKER).exists()
-    {
-        let aside = aside_name(live, what);
-        fs::rename(staged, &aside)
-            .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
+    if let Some(aside) = store::keep_unmarked_leftover(live, staged, what)? {
         crate::notice(format!(
             "kept the database an interrupted {what} left in {} as {}",
             staged.display(),
@@ -377,11 +382,53 @@ impl Claim {
         }
     }
 
-    /// Renames the copy to `target`, an absent or empty directory, and
-    /// removes its marker; a copy that cannot be put there is removed.
-    fn put_in_place(self, target: &Path) -> Result<()> {
+    /// Says in the copy's marker that the copy is whole and checked, and
+    /// that `command` is putting it in place (see [`store::whole_mark`]),
+    /// synced before the copy is renamed or swapped into place: a kill
+    /// before its mark is removed leaves a copy known to be whole.
+    fn mark_whole(&self, command: &str, replaced: Option<&Path>) -> Result<()> {
+        let cannot = |e: std::io::Error| {
+            Error::database(format!(
+                "cannot write {}: {e}",
+                self.dir.join(STAGING_MARKER).display()
+            ))
+        };
+        let text = store::whole_mark(command, replaced);
+        self.marker.set_len(0).map_err(cannot)?;
+        #[cfg(unix)]
+        std::os::unix::fs::FileExt::write_all_at(&self.marker, text.as_bytes(), 0)
+            .map_err(cannot)?;
+        #[cfg(not(unix))]
+        {
+            use std::io::{Seek, Write};
+            let mut marker = &self.marker;
+            marker
+                .seek(std::io::SeekFrom::Start(0))
+                .and_then(|_| marker.write_all(text.as_bytes()))
+                .map_err(cannot)?;
+        }
+        self.marker.sync_all().map_err(cannot)
+    }
+
+    /// Renames the copy, marked whole, to `target`, an absent or empty
+    /// directory (or a whole backup an interrupted backup left there, see
+    /// [`interrupted_backup`]), and removes its marker, both synced; a copy
+    /// that cannot be put there is removed.
+    fn put_in_place(self, target: &Path, command: &str) -> Result<()> {
         if !self.held() {
             return Err(copy_in_progress(&self.dir));
+        }
+        self.mark_whole(command, None)
+            .inspect_err(|_| self.discard())?;
+        if let Some(_marker) = interrupted_backup(target) {
+            store::remove_copy(target).map_err(|e| {
+                self.discard();
+                Error::database(format!("cannot remove {}: {e}", target.display()))
+            })?;
+            crate::notice(format!(
+                "replaced the backup in {} that an interrupted `factline backup` had left unfinished",
+                target.display()
+            ));
         }
         let moved = match fs::remove_dir(target) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
@@ -400,8 +447,19 @@ impl Claim {
                 },
             ));
         }
+        sync_parent(target)?;
         unmark(target)
     }
+}
+
+/// The marker, locked, of a whole backup that an interrupted `backup` put
+/// at `dest` and did not finish (it still carries its mark, see
+/// [`store::whole_mark`]): a backup of the database as it was then, which
+/// backing up again replaces.
+fn interrupted_backup(dest: &Path) -> Option<fs::File> {
+    store::whole_copy(dest)
+        .filter(|copy| copy.command == "backup")
+        .map(|copy| copy.marker)
 }
 
 /// Another process holds a working copy (it is making or removing it), or
@@ -449,14 +507,6 @@ fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
 
 const IN_PROGRESS: &str = "is a copy another factline process is making or removing now";
 
-/// Removes the marker in `dir`, if there is one.
-fn remove_marker(dir: &Path) -> std::io::Result<()> {
-    match fs::remove_file(dir.join(STAGING_MARKER)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
-}
-
 fn copy_in_progress(staged: &Path) -> Error {
     Error::database(format!(
         "{} {IN_PROGRESS}; try again when it has finished, or pass --wait SECS",
@@ -498,16 +548,6 @@ fn remove_leftover(staged: &Path) -> Result<Result<(), Busy>> {
     store::remove_copy(staged)
         .map_err(|e| Error::database(format!("cannot remove {}: {e}", staged.display())))?;
     Ok(Ok(()))
-}
-
-/// Removes the marker from a copy now in place at `dir`.
-fn unmark(dir: &Path) -> Result<()> {
-    remove_marker(dir).map_err(|e| {
-        Error::database(format!(
-            "cannot remove {}: {e}",
-            dir.join(STAGING_MARKER).display()
-        ))
-    })
 }
 
 /// Swaps two directories in one step (Linux `renameat2` with
@@ -664,9 +704,7 @@ fn sync_parent(path: &Path) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    fs::File::open(parent)
-        .and_then(|dir| dir.sync_all())
-        .map_err(|e| Error::database(format!("cannot sync {}: {e}", parent.display())))
+    store::sync_directory(parent)
 }
 
 /// Disk bytes of a directory tree (files only).
@@ -717,6 +755,18 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     let before = tree_bytes(&live);
     let (lock, copied) = store
         .write_compact_copy(&staged)
+        .map_err(|e| {
+            no_room(e, || {
+                format!(
+                    "no space left on the disk of database {} for compact's copy (it needs up to about {} MB free beside the database); free some space and run the command again; the database is unchanged",
+                    ctx.db.display(),
+                    mb(before)
+                )
+            })
+        })
+        .inspect_err(|_| claim.discard())?;
+    claim
+        .mark_whole("compact", None)
         .inspect_err(|_| claim.discard())?;
     let new_lock = claim.lock_copy()?;
     // Only in one step: renaming the database away and the copy in would
@@ -794,7 +844,9 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // of a killed backup, the `DB.compacting` of a killed compact) may
     // hold any part of the database: sled reads a `db` file cut short as
     // an empty database, which would replace the whole one.
-    if src.join(STAGING_MARKER).exists() {
+    // One an interrupted backup had put in place, but not unmarked, is a
+    // whole backup: its mark says so.
+    if src.join(STAGING_MARKER).exists() && store::whole_copy(src).is_none() {
         return Err(match lock_marker(src, false)? {
             Ok(_unlocked) => Error::bad_input(format!(
                 "{} is not a backup: it carries {STAGING_MARKER}, the mark of a copy that an interrupted factline backup, restore or compact did not finish; restore from a backup that `factline backup` completed",
@@ -890,14 +942,31 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 ))
             })
         })
+        .map_err(|e| {
+            no_room(e, || {
+                format!(
+                    "no space left on the disk of database {} for the restored copy (it needs about {} MB free beside the database); free some space and run the command again; the database is unchanged",
+                    ctx.db.display(),
+                    mb(tree_bytes(src))
+                )
+            })
+        })
         .inspect_err(|_| claim.discard())?;
     let new_lock = claim.lock_copy()?;
     let kept = match current {
         Some(lock) => {
             // The lock stays held until the restored copy is in place.
-            let aside = aside_name(&live, "restore");
+            let aside = store::aside_name(&live, "restore");
+            claim
+                .mark_whole("restore", Some(&aside))
+                .inspect_err(|_| claim.discard())?;
             if exchange(&staged, &live).is_ok() {
-                unmark(&live)?;
+                // The replaced database leaves the working copy's name
+                // before the restored one loses its mark: a restore killed
+                // in between leaves a database whose mark says it is a
+                // whole restored copy, and the next command that opens it
+                // moves the replaced one aside and says so
+                // (`store::finish_interrupted_swap`).
                 fs::rename(&staged, &aside).map_err(|e| {
                     Error::database(format!(
                         "restored {}, but cannot move the database it replaced from {} to {}: {e}",
@@ -906,6 +975,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                         aside.display()
                     ))
                 })?;
+                unmark(&live)?;
             } else {
                 // Two renames where the system cannot swap; the first one
                 // is undone if the second fails. Meanwhile no command
@@ -939,7 +1009,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
             Some(aside)
         }
         None => {
-            claim.put_in_place(&live)?;
+            claim.put_in_place(&live, "restore")?;
             if let Some(owner) = owner {
                 owner.give(&live);
             }

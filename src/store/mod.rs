@@ -255,6 +255,9 @@ impl Store {
         }
         // Coarse file times: a blob written in the same tick as the open still counts.
         let opened_at = std::time::SystemTime::now() - std::time::Duration::from_secs(2);
+        if copy_of.is_none() {
+            finish_interrupted_swap(path, access)?;
+        }
         remove_unfinished_snapshots(path)?;
         // Under factline's lock, sled's own can only be held by a handle
         // that is closing (a process exiting, a swap by `compact`).
@@ -1574,6 +1577,179 @@ pub fn enclosing_database(path: &Path) -> Option<&Path> {
 /// whole database without it may be the one a restore or compact replaced,
 /// or a user's own, and is never deleted.
 pub const STAGING_MARKER: &str = "factline.staging";
+
+/// What [`STAGING_MARKER`] says once the copy it marks is whole and
+/// checked, and the command that made it (`backup`, `restore`, `compact`,
+/// named after this) is putting it in place. A kill between the rename or
+/// swap that puts it in place and the removal of the mark leaves a whole
+/// copy still marked: this text tells it from a copy in progress (which
+/// may hold any part of the database), so that the mark is removed and the
+/// copy used, never refused or deleted as an unfinished one.
+const WHOLE_MARK: &str = "a whole copy, checked, put in place by factline ";
+
+/// The text of the marker of a whole copy made by `command` (see
+/// [`WHOLE_MARK`]); for a restore, where it keeps the database it
+/// replaces (`replaced`), so that the user can be told after a kill.
+pub fn whole_mark(command: &str, replaced: Option<&Path>) -> String {
+    let mut text = format!("{WHOLE_MARK}{command}\n");
+    if let Some(path) = replaced {
+        text.push_str(&format!("{REPLACED_KEPT_IN}{}\n", path.display()));
+    }
+    text
+}
+
+/// The line of a whole copy's marker that says where the database it
+/// replaces is kept.
+const REPLACED_KEPT_IN: &str = "the database it replaces is kept in ";
+
+/// A whole copy an interrupted command put in place (see [`whole_copy`]).
+pub struct WholeCopy {
+    /// The command that made it: `backup`, `restore` or `compact`.
+    pub command: String,
+    /// Where a restore keeps the database it replaced.
+    pub replaced: Option<PathBuf>,
+    /// The marker, locked by this process.
+    pub marker: File,
+}
+
+/// The whole copy that `dir` is, if its marker says so (see
+/// [`WHOLE_MARK`]) and no process holds the marker, with the marker
+/// locked: a copy an interrupted command had put in place.
+pub fn whole_copy(dir: &Path) -> Option<WholeCopy> {
+    let path = dir.join(STAGING_MARKER);
+    let mut marker = File::open(&path).ok()?;
+    if marker.try_lock().is_err() || !is_same_file(&marker, &path) {
+        return None;
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut marker, &mut text).ok()?;
+    let mut lines = text.lines();
+    let command = lines.next()?.strip_prefix(WHOLE_MARK)?.to_string();
+    let replaced = lines
+        .find_map(|line| line.strip_prefix(REPLACED_KEPT_IN))
+        .map(PathBuf::from);
+    Some(WholeCopy {
+        command,
+        replaced,
+        marker,
+    })
+}
+
+/// Removes [`STAGING_MARKER`] from `dir`, if it is there, and syncs the
+/// directory, so that the copy, now in place, stays unmarked after a power
+/// cut.
+pub fn unmark(dir: &Path) -> Result<()> {
+    let marker = dir.join(STAGING_MARKER);
+    if !marker.exists() {
+        return Ok(());
+    }
+    match std::fs::remove_file(&marker) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other
+            .map_err(|e| Error::database(format!("cannot remove {}: {e}", marker.display())))?,
+    }
+    sync_directory(dir)
+}
+
+/// Syncs the directory `dir` ([`sync_dir`]), so that the names created,
+/// renamed or removed in it last; a failure is the command's error.
+pub fn sync_directory(dir: &Path) -> Result<()> {
+    sync_dir(dir).map_err(|e| Error::database(format!("cannot sync {}: {e}", dir.display())))
+}
+
+/// Where a database that a `restore` or `compact` (`before`) replaced is
+/// kept beside `live`: `DB.before-restore-TIME`, a name not yet taken (two
+/// in the same second get `-2`, `-3`, …).
+pub fn aside_name(live: &Path, before: &str) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut candidate = beside(live, &format!("before-{before}-{stamp}"));
+    let mut n = 1;
+    while candidate.exists() {
+        n += 1;
+        candidate = beside(live, &format!("before-{before}-{stamp}-{n}"));
+    }
+    candidate
+}
+
+/// Moves database files an interrupted `restore` or `compact` (`what`)
+/// left at `staged` without the marker (the database it replaced, whole or
+/// damaged) aside as `DB.before-WHAT-TIME`: kept, never deleted, and out of
+/// the way. Returns where they are now, if there were any.
+pub fn keep_unmarked_leftover(live: &Path, staged: &Path, what: &str) -> Result<Option<PathBuf>> {
+    let holds_entries = std::fs::read_dir(staged).is_ok_and(|mut e| e.next().is_some());
+    if !holds_entries || !holds_only_database_files(staged) || staged.join(STAGING_MARKER).exists()
+    {
+        return Ok(None);
+    }
+    let aside = aside_name(live, what);
+    std::fs::rename(staged, &aside)
+        .map_err(|e| Error::database(format!("cannot move {} aside: {e}", staged.display())))?;
+    if let Some(parent) = live.parent().filter(|p| !p.as_os_str().is_empty()) {
+        sync_directory(parent)?;
+    }
+    Ok(Some(aside))
+}
+
+/// Finishes what a `restore` or `compact` killed right after its swap (or
+/// a `backup` killed right after its rename) left at the database `path`,
+/// which this process has locked: the copy in place still carries its
+/// mark, a whole one (see [`WHOLE_MARK`]), and the database it replaced
+/// may still be at the working name (`DB.restoring`), where a user would
+/// take it for a copy to clean up. That database is moved aside as
+/// `DB.before-restore-TIME` (never deleted), the mark removed, and the
+/// user told. A reading command that cannot do so says where things are.
+fn finish_interrupted_swap(path: &Path, access: Access) -> Result<()> {
+    if !path.join(STAGING_MARKER).exists() {
+        return Ok(());
+    }
+    let Some(WholeCopy {
+        command, replaced, ..
+    }) = whole_copy(path)
+    else {
+        return Ok(());
+    };
+    let working = match command.as_str() {
+        "restore" => Some(RESTORING),
+        "compact" => Some(COMPACTING),
+        _ => None,
+    };
+    let finished = working
+        .map_or(Ok(None), |suffix| {
+            keep_unmarked_leftover(path, &beside(path, suffix), &command)
+        })
+        .and_then(|kept| unmark(path).map(|()| kept));
+    let notice = match (&command[..], &finished) {
+        ("restore", Ok(Some(aside))) => format!(
+            "a `factline restore` was interrupted after it put its backup in place: {} holds the restored backup; the database it replaced is kept in {}",
+            path.display(),
+            aside.display()
+        ),
+        ("restore", Ok(None)) => match replaced.filter(|aside| aside.exists()) {
+            Some(aside) => format!(
+                "a `factline restore` was interrupted after it put its backup in place: {} holds the restored backup; the database it replaced is kept in {}",
+                path.display(),
+                aside.display()
+            ),
+            None => format!(
+                "finished a `factline restore` that was interrupted after it put its backup in place: {} holds the restored backup",
+                path.display()
+            ),
+        },
+        ("compact", Ok(Some(aside))) => format!(
+            "kept the old files an interrupted `factline compact` left in {} as {}",
+            beside(path, COMPACTING).display(),
+            aside.display()
+        ),
+        (_, Ok(_)) => return Ok(()),
+        (_, Err(e)) if access == Access::Read => format!(
+            "a `factline {command}` was interrupted after it put its copy in place at {}, and cannot be finished now ({e}); a command that writes finishes it",
+            path.display()
+        ),
+        (_, Err(_)) => return finished.map(drop),
+    };
+    crate::notice(notice);
+    Ok(())
+}
 
 /// The suffix of `backup`'s working copy (`DEST.partial`, see [`beside`]).
 pub const PARTIAL: &str = "partial";

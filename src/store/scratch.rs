@@ -62,8 +62,18 @@ pub enum Sync {
 /// their owner: sled opens its files for writing, so a copy of a read-only
 /// archive (`chmod -R a-w backup`) could not be opened otherwise.
 pub fn copy_database_files(from: &Path, to: &Path, sync: Sync) -> Result<u64> {
+    // A full disk is the disk written to, never the one read from (the
+    // callers name it as the user knows it).
     let io = |what: &Path, e: std::io::Error| {
-        Error::database(format!("cannot copy {}: {e}", what.display()))
+        if super::is_disk_full(&e) {
+            Error::disk_full(format!(
+                "no space left on the disk of {} (copying {})",
+                to.display(),
+                what.display()
+            ))
+        } else {
+            Error::database(format!("cannot copy {}: {e}", what.display()))
+        }
     };
     let mut bytes = 0;
     for path in database_files(from)? {
