@@ -428,6 +428,7 @@ impl Pending {
                                 Some(meta.gid()),
                             );
                         }
+                        copy.as_file().sync_all()?;
                         return copy.persist(path).map(drop).map_err(|e| e.error);
                     }
                 }
@@ -649,9 +650,22 @@ impl Output {
                     let _ = std::os::unix::fs::fchown(target.temp.as_file(), Some(uid), Some(gid));
                 }
             }
-            target.temp.persist(&target.path).map_err(|e| {
+            // Whole on disk before it takes the name, and the name on disk
+            // after: a power cut then leaves the old file or the new one,
+            // never an empty one where a dump was.
+            let cannot = |e: io::Error| {
                 Error::bad_input(format!("cannot write {}: {e}", target.path.display()))
-            })?;
+            };
+            target.temp.as_file().sync_all().map_err(cannot)?;
+            target.temp.persist(&target.path).map_err(cannot)?;
+            let dir = target
+                .path
+                .parent()
+                .filter(|dir| !dir.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            File::open(dir)
+                .and_then(|dir| dir.sync_all())
+                .map_err(cannot)?;
         }
         Ok(())
     }

@@ -1154,29 +1154,6 @@ fn killed_at_syscall(env: &TestEnv, args: &[&str], syscall: &str, path: &Path) -
     killed
 }
 
-/// The system calls `args` makes (strace `-y`: file descriptors shown with
-/// their paths), one a line; None where strace cannot run here.
-fn traced(env: &TestEnv, args: &[&str], calls: &str) -> Option<Vec<String>> {
-    let log = env.path("strace.log");
-    let status = std::process::Command::new("strace")
-        .current_dir(env.root())
-        .env("FACTLINE_DB", env.db())
-        .args(["-f", "-qq", "-y", "-o"])
-        .arg(&log)
-        .args(["-e", &format!("trace={calls}")])
-        .arg(assert_cmd::cargo::cargo_bin("factline"))
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .status();
-    if !status.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: cannot trace factline with strace here");
-        return None;
-    }
-    let lines = std::fs::read_to_string(&log).unwrap();
-    std::fs::remove_file(&log).unwrap();
-    Some(lines.lines().map(String::from).collect())
-}
-
 /// bb24 #01: a `backup` killed after it renamed `DEST.partial` to `DEST`
 /// but before it removed the mark of a copy in progress left a whole,
 /// checked backup that `restore` refused as unfinished and `backup` would
@@ -1226,8 +1203,7 @@ fn a_backup_syncs_its_name_and_the_removal_of_its_mark() {
     let env = TestEnv::new();
     env.run_ok(["-q", "example"]);
     let dest = env.path("backup");
-    let Some(calls) = traced(
-        &env,
+    let Some(calls) = env.traced(
         &["-q", "backup", dest.to_str().unwrap()],
         "rename,unlink,fsync",
     ) else {

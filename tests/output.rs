@@ -800,3 +800,38 @@ fn names_in_notices_and_suggestions_are_shown_as_stored() {
     assert!(err.contains("\"Fam\\u{1b}[2Jily\""), "{err}");
     assert!(!err.contains('\u{1b}'), "{err}");
 }
+
+/// `export -o FILE` (and an import's reject file) was renamed into place
+/// with no fsync of the file or of its directory: after a power cut FILE
+/// could be empty, even where it replaced an earlier dump. The file is now
+/// synced before it takes the name, and the directory after.
+#[test]
+fn an_output_file_is_synced_before_it_takes_its_name_and_its_directory_after() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    std::fs::create_dir(env.path("dumps")).unwrap();
+    let Some(calls) = env.traced(
+        &["export", "-o", "dumps/story.ndjson"],
+        "fsync,fdatasync,rename,renameat,renameat2",
+    ) else {
+        return;
+    };
+    let dumps = env.path("dumps");
+    let dumps = dumps.to_str().unwrap();
+    let named = calls
+        .iter()
+        .position(|call| call.contains("rename") && call.contains("\"dumps/story.ndjson\""))
+        .unwrap_or_else(|| panic!("no rename to the file: {calls:#?}"));
+    // The file itself, whatever its temporary name: a descriptor in dumps/.
+    let file_synced = calls[..named]
+        .iter()
+        .any(|call| call.contains("sync(") && call.contains(&format!("<{dumps}/")));
+    let dir_synced = calls[named..]
+        .iter()
+        .any(|call| call.contains("sync(") && call.contains(&format!("<{dumps}>")));
+    assert!(file_synced && dir_synced, "{calls:#?}");
+    assert_eq!(
+        std::fs::read_to_string(env.path("dumps/story.ndjson")).unwrap(),
+        env.export_ndjson()
+    );
+}

@@ -223,6 +223,31 @@ impl TestEnv {
         (child, stderr)
     }
 
+    /// The system calls of `calls` that `args` makes, one a line (strace
+    /// `-y`: file descriptors shown with their paths); None, said on
+    /// stderr, where strace cannot run here.
+    pub fn traced(&self, args: &[&str], calls: &str) -> Option<Vec<String>> {
+        let log = self.path("strace.log");
+        let status = std::process::Command::new("strace")
+            .current_dir(self.root())
+            .env("FACTLINE_DB", self.db())
+            .env_remove("FACTLINE_NOW")
+            .args(["-f", "-qq", "-y", "-o"])
+            .arg(&log)
+            .args(["-e", &format!("trace={calls}")])
+            .arg(assert_cmd::cargo::cargo_bin("factline"))
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: cannot trace factline with strace here");
+            return None;
+        }
+        let lines = std::fs::read_to_string(&log).unwrap();
+        std::fs::remove_file(&log).unwrap();
+        Some(lines.lines().map(String::from).collect())
+    }
+
     /// Writes a scratch file into the temporary directory and returns its path.
     pub fn write_file(&self, name: &str, contents: &str) -> PathBuf {
         let path = self.path(name);
