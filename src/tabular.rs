@@ -21,14 +21,22 @@ use crate::error::{Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Date, EventKind, Status};
 
-/// Longest field accepted, in characters: the longest text factline
-/// keeps, so that every stored text imports again.
+/// Longest free-text field accepted (a description), in characters: the
+/// longest text factline keeps, so that every stored text imports again.
 pub const MAX_FIELD_CHARS: usize = model::MAX_NOTE_CHARS;
 
-/// The bytes a field of [`MAX_FIELD_CHARS`] characters can take (a
-/// character is at most 4 bytes in UTF-8): a longer field is refused before
+/// Longest cell read, in characters, before it is read as its field: room
+/// for what factline's own exports add to the longest field (the `'` before
+/// a cell that looks like a formula, a TimelineJS Text's paragraphs of
+/// actors, place and tags) and for long lists. Each field's own limit (a
+/// description's [`MAX_FIELD_CHARS`], a title's 1,000) is checked on the
+/// field, which names it.
+const MAX_CELL_CHARS: usize = 10 * MAX_FIELD_CHARS;
+
+/// The bytes a cell of [`MAX_CELL_CHARS`] characters can take (a
+/// character is at most 4 bytes in UTF-8): a longer cell is refused before
 /// it is decoded, so a hostile file cannot exhaust memory.
-const MAX_FIELD_BYTES: usize = 4 * MAX_FIELD_CHARS;
+const MAX_CELL_BYTES: usize = 4 * MAX_CELL_CHARS;
 
 /// The fields of a timeline row, as `export --format csv` names its columns.
 pub const TIMELINE_FIELDS: &[&str] = &[
@@ -1467,13 +1475,9 @@ impl<R: Read + Seek> Rows<R> {
                 }
                 let mut fields = Vec::with_capacity(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
-                    let too_long = || {
-                        format!(
-                            "field {} is longer than {MAX_FIELD_CHARS} characters",
-                            i + 1
-                        )
-                    };
-                    let problem = if field.len() > MAX_FIELD_BYTES {
+                    let too_long =
+                        || format!("field {} is longer than {MAX_CELL_CHARS} characters", i + 1);
+                    let problem = if field.len() > MAX_CELL_BYTES {
                         too_long()
                     } else {
                         match std::str::from_utf8(field) {
@@ -1481,8 +1485,8 @@ impl<R: Read + Seek> Rows<R> {
                                 format!("field {} contains a NUL character", i + 1)
                             }
                             Ok(text)
-                                if text.len() > MAX_FIELD_CHARS
-                                    && text.chars().count() > MAX_FIELD_CHARS =>
+                                if text.len() > MAX_CELL_CHARS
+                                    && text.chars().count() > MAX_CELL_CHARS =>
                             {
                                 too_long()
                             }

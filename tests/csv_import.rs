@@ -1847,7 +1847,7 @@ fn a_long_non_ascii_description_imports_again_from_the_csv_export() {
     );
     let stderr = env.fail(2, ["import", "over.csv"]);
     assert!(
-        stderr.contains("over.csv:2: field 10 is longer than 100000 characters"),
+        stderr.contains("over.csv:2: description is longer than 100000 characters"),
         "{stderr}"
     );
     let stderr = env.fail(

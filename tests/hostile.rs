@@ -838,7 +838,7 @@ fn ten_megabyte_fields_lines_and_arguments_are_refused() {
     let out = env.output(["import", file.to_str().unwrap()]);
     assert_csv_refused(
         &out,
-        &[("big.csv:2", "field 3 is longer than 100000 characters")],
+        &[("big.csv:2", "field 3 is longer than 1000000 characters")],
     );
 
     let file = env.write_file(

@@ -2398,3 +2398,70 @@ fn an_error_shows_a_long_header_cut_short() {
         "{stderr}"
     );
 }
+
+/// A description of the longest length factline keeps (100,000
+/// characters) did not come back through factline's own exports: the CSV
+/// export puts `'` before a cell that looks like a formula (100,001
+/// characters), and the TimelineJS sheet adds paragraphs of actors to its
+/// Text, and the import refused any cell over 100,000 characters before it
+/// read it as its field. Each field's own limit is now checked on the
+/// field, with room in the cell for what the exports add.
+#[test]
+fn the_longest_description_comes_back_through_the_csv_and_timelinejs_sheet() {
+    let env = TestEnv::new();
+    let description = format!("={}", "shelling reported overnight; ".repeat(4000))
+        .chars()
+        .take(100_000)
+        .collect::<String>();
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--id",
+        "e1",
+        "--title",
+        "Transcript",
+        "--date",
+        "2025-11-01",
+        "--actor",
+        "Rustem Umerov",
+        "--note",
+        &description,
+    ]);
+    for format in ["csv", "timelinejs-csv"] {
+        env.run_ok(["export", "--format", format, "-o", &format!("out.{format}")]);
+        let fresh = TestEnv::new();
+        let out = fresh
+            .cmd()
+            .args([
+                "import",
+                env.path(&format!("out.{format}")).to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{format}: {out:?}");
+        // The sheet carries no id: the event is the one in the dump.
+        let dump = fresh.export_ndjson();
+        let event: serde_json::Value = dump
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .find(|line| line["type"] == "event")
+            .expect("the event");
+        assert_eq!(
+            event["description"].as_str(),
+            Some(description.as_str()),
+            "{format}"
+        );
+    }
+    // One character more is refused, naming the field.
+    let longer = format!("{description}x");
+    env.write_file(
+        "over.csv",
+        &format!("date,title,description\n2025,Too long,{longer}\n"),
+    );
+    let stderr = env.fail(2, ["import", "over.csv"]);
+    assert!(
+        stderr.contains("over.csv:2: description is longer than 100000 characters"),
+        "{stderr}"
+    );
+}
