@@ -2025,16 +2025,19 @@ impl<'s> Importer<'s> {
     /// For a TimelineJS sheet, the live events with a row's title whose
     /// date TimelineJS writes as the row's (`timelinejs::bounds`): a date
     /// the sheet cannot say exactly (`2022/..`, `2025-11?`) is matched so.
-    /// Their first day lies within a year of the row's.
+    /// Such a date starts on one of a few days
+    /// (`timelinejs::earliest_days_with_bounds_of`), so their timeline
+    /// entries are all the candidates: a lookup, as for a row of the
+    /// timeline CSV, whatever the store holds around those days.
     fn event_with_bounds_and_title(
         &mut self,
         bulk: &mut Bulk,
         row: &EventRow,
     ) -> Result<Vec<String>> {
         let wanted = crate::timelinejs::bounds(&row.date);
-        let day = row.date.earliest_day();
+        let days = crate::timelinejs::earliest_days_with_bounds_of(&row.date);
         let mut found = Vec::new();
-        for id in bulk.stored_events_starting(day.saturating_sub(366), day.saturating_add(366))? {
+        for id in bulk.stored_events_starting(days)? {
             if let Some(event) = bulk.get::<Event>(&id)? {
                 if event.meta.retracted.is_none()
                     && date_and_title(&event)

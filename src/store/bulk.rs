@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
 use std::hash::BuildHasher;
 use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
+use std::ops::RangeInclusive;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
@@ -1210,14 +1211,15 @@ impl Bulk<'_> {
     }
 
     /// The ids of the store's live events whose earliest day lies in
-    /// `from_day..=to_day` (days from the common era), as their timeline
-    /// entries give them: to be confirmed as [`Bulk::stored_events_dated`]'s.
-    pub fn stored_events_starting(&self, from_day: i32, to_day: i32) -> Result<Vec<String>> {
+    /// `days` (days from the common era, `i32::MIN` for an open start), as
+    /// their timeline entries give them: a range scan of `t` over those
+    /// days' sort keys, to be confirmed as [`Bulk::stored_events_dated`]'s.
+    pub fn stored_events_starting(&self, days: RangeInclusive<i32>) -> Result<Vec<String>> {
         if self.store_empty {
             return Ok(Vec::new());
         }
         self.store
-            .timeline_ids(from_day, to_day)
+            .timeline_ids(*days.start(), *days.end())
             .map(|item| item.map(|(_, _, id)| id))
             .collect()
     }
