@@ -346,7 +346,7 @@ pub fn apply_line(
     in_file: &dyn Fn(&'static str, &str) -> bool,
     applied: &mut Applied,
 ) -> Result<()> {
-    let at = |e: Error| e.context(format!("{label}:{number}"));
+    let at = |e: Error| e.at_line(label, number);
     for (kind, id) in references(line) {
         let exists = in_file(kind, id)
             || match kind {

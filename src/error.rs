@@ -23,6 +23,10 @@ pub struct Error {
     /// Set when the database's disk is full: a command that only reads
     /// can still read a copy of the database.
     pub disk_full: bool,
+    /// Set when the error is the temporary directory's (`TMPDIR` missing,
+    /// not writable, full, or failing), where the sorts on disk go: no row
+    /// of an import caused it ([`Error::at_line`]).
+    pub temp_dir: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -54,7 +58,14 @@ impl Error {
             message: message.into(),
             broken_pipe: false,
             disk_full: false,
+            temp_dir: false,
         }
+    }
+
+    /// Marks the error as the temporary directory's (see [`Error::temp_dir`]).
+    pub fn in_temp_dir(mut self) -> Error {
+        self.temp_dir = true;
+        self
     }
 
     /// Adds what still holds after the error (`…; the change is saved`).
@@ -70,6 +81,17 @@ impl Error {
     pub fn context(mut self, at: impl fmt::Display) -> Error {
         self.message = format!("{at}: {}", self.message);
         self
+    }
+
+    /// An error met while importing line `line` of `label`, prefixed as a
+    /// bad row is (`FILE:LINE: …`), unless it is the temporary directory's:
+    /// a full `TMPDIR` is no row's fault, and naming one would blame a
+    /// good row.
+    pub fn at_line(self, label: &str, line: impl fmt::Display) -> Error {
+        match self.temp_dir {
+            true => self,
+            false => self.context(format_args!("{label}:{line}")),
+        }
     }
 }
 

@@ -264,6 +264,23 @@ pub fn bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     written_bounds(&in_one_zone(date))
 }
 
+/// The earliest days ([`Date::earliest_day`], which a date's sort key
+/// holds) that a date with `date`'s [`bounds`] may have: the dates a sheet
+/// row may mean are found among these days' timeline entries alone.
+///
+/// A bounds' start names its first day (one without a day is the first of
+/// its month, one without a month the first of January), the earliest day
+/// of the date in one zone; an open start, written as the known end, is
+/// an open start's only (`i32::MIN`, no day's). A date is its own in one
+/// zone but for a time interval whose ends name different offsets, whose
+/// earliest day is the earlier of its ends' days as written: the end's,
+/// at most two days before the start's (offsets lie less than 24 hours
+/// from UTC).
+pub fn earliest_days_with_bounds_of(date: &Date) -> std::ops::RangeInclusive<i32> {
+    let day = in_one_zone(date).earliest_day();
+    day.saturating_sub(2)..=day
+}
+
 /// [`bounds`] of the days as the date writes them.
 fn written_bounds(date: &Date) -> Option<(TjsDate, Option<TjsDate>)> {
     let interval = date.as_str().contains('/');

@@ -3276,3 +3276,78 @@ fn a_sheet_imported_again_after_a_postponement_or_retitle_adds_no_second_event()
     );
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// An import whose TMPDIR filled up blamed a good row (`ev.csv:10705:
+/// cannot write the record file … No space left on device`, the form of
+/// a bad row), exited 3 as for a damaged database, and did not say that
+/// nothing was imported; a missing TMPDIR already got a clear line and
+/// exit 2. Runs only where the test can mount a small tmpfs (root on
+/// Linux); elsewhere it says so and passes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_tmpdir_is_named_and_nothing_is_imported() {
+    struct Mount(PathBuf);
+    impl Drop for Mount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let env = TestEnv::new();
+    let tmp = env.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
+        .arg(&tmp)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _mount = Mount(tmp.clone());
+    env.run_ok(["-q", "example"]);
+    let before = env.export_ndjson();
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..6000 {
+        csv.push_str(&format!(
+            "ev{i},2025-01-{:02},Event number {i},meeting,occurred,Kyiv,Ann {}; Bob {},Src {},t1,desc {i} {}\n",
+            i % 28 + 1,
+            i % 900,
+            i % 700,
+            i % 7,
+            "x".repeat(150)
+        ));
+    }
+    env.write_file("ev.csv", &csv);
+
+    let out = env
+        .cmd()
+        .args(["import", "ev.csv"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    testenv::assert_one_error_line(&stderr);
+    let named = format!(
+        "factline: TMPDIR ({}) is full: cannot write ",
+        tmp.display()
+    );
+    assert!(stderr.starts_with(&named), "{stderr}");
+    assert!(
+        stderr.contains("No space left on device")
+            && stderr.contains("set TMPDIR to a directory you may write, with room for about the size of the data sorted")
+            && stderr.trim_end().ends_with("; nothing was imported"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ev.csv:"), "a good row blamed: {stderr}");
+    // Nothing half-written: the next command has nothing to undo.
+    let (dump, said) = env.run_ok_with_stderr(["export"]);
+    assert_eq!(dump, before);
+    assert_eq!(said, "");
+
+    // With room, the same import completes.
+    let (_, said) = env.run_ok_with_stderr(["import", "ev.csv"]);
+    assert!(said.contains("6000 added"), "{said}");
+}

@@ -865,3 +865,110 @@ fn mapped_columns_of_a_timelinejs_sheet_keep_what_its_text_says() {
     let event = event_titled(&env, "Talks & dinner");
     assert_eq!(event["id"], "2025-11-21-talks-dinner");
 }
+
+/// Blanks the Display Date column of a sheet, as a newsroom's edited
+/// sheet or another tool's may leave it: each row's date is then its
+/// Year … End Time columns, the date's bounds.
+fn without_display_dates(sheet: &str) -> String {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(sheet.as_bytes());
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let at = rows[0].iter().position(|c| c == "Display Date").unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for (n, row) in rows.iter_mut().enumerate() {
+        let cells: Vec<&str> = (row.iter().enumerate())
+            .map(|(i, c)| if n > 0 && i == at { "" } else { c })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn a_sheet_row_finds_its_event_by_bounds_and_title_and_no_other() {
+    let env = TestEnv::new().with_now("2025-11-20T10:00:00Z");
+    // Events a sheet writes by their bounds only, each beside events of
+    // its title that start within a year of it, on its first day too.
+    let events = [
+        ("Border talks", "2022/.."),
+        ("Border talks", "2022-06-01"),
+        ("Border talks", "2021-12-31"),
+        ("Border talks", "2022"),
+        ("Strike", "2025-11?"),
+        ("Strike", "2025-11-15"),
+        ("Strike", "2025-10"),
+        ("Harvest fair", "2025-21"),
+        ("Harvest fair", "2025-03"),
+        // Stored from the 24th (the end's day as written), written in the
+        // start's zone from the 25th.
+        (
+            "Night shift",
+            "2025-10-25T01:00:00+03:00/2025-10-24T23:00:00Z",
+        ),
+        ("Night shift", "2025-10-24"),
+        // Across the date line: from the 23rd as stored, the 25th written.
+        (
+            "Dateline call",
+            "2025-10-25T00:30:00+14:00/2025-10-23T23:00:00-12:00",
+        ),
+        ("Dateline call", "2025-10-23"),
+        ("Talks", "../2022-05-03"),
+        ("Talks", "2022-05-03"),
+    ];
+    for (title, date) in events {
+        env.run_ok(["-q", "event", "add", "--title", title, "--date", date]);
+    }
+    let before = env.export_ndjson();
+    let sheet = std::fs::read_to_string(export_sheet(&env)).unwrap();
+    env.write_file("bounds.csv", &without_display_dates(&sheet));
+
+    // Into the database it came from: each row is its event, unchanged.
+    let (_, stderr) = env.run_ok_with_stderr(["import", "bounds.csv"]);
+    assert_eq!(
+        summary(&stderr),
+        "factline: imported bounds.csv: 0 added, 0 updated, 15 unchanged; 0 actors and 0 sources created"
+    );
+    assert_eq!(env.export_ndjson(), before);
+
+    // A row whose bounds are no stored event's is a new event, although
+    // events of its title start on its first day or within a year of it.
+    env.write_file(
+        "new.csv",
+        "Year,Month,Day,End Year,End Month,End Day,Headline\n\
+         2022,,,2022,6,30,Border talks\n\
+         2022,1,2,,,,Border talks\n\
+         2025,10,,2025,11,30,Strike\n\
+         2025,3,,2025,3,31,Harvest fair\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", "new.csv"]);
+    assert_eq!(
+        summary(&stderr),
+        "factline: imported new.csv: 4 added, 0 updated, 0 unchanged; 0 actors and 0 sources created"
+    );
+    let mut added: Vec<(String, String)> = timeline(&env)
+        .iter()
+        .filter(|e| !before.contains(&format!("\"id\":{}", e["id"])))
+        .map(|e| (e["title"].to_string(), e["date"].to_string()))
+        .collect();
+    added.sort();
+    let expected = [
+        ("Border talks", "2022-01-02"),
+        ("Border talks", "2022/2022-06-30"),
+        ("Harvest fair", "2025-03/2025-03-31"),
+        ("Strike", "2025-10/2025-11-30"),
+    ];
+    let expected: Vec<(String, String)> = (expected.iter())
+        .map(|(t, d)| (format!("{t:?}"), format!("{d:?}")))
+        .collect();
+    assert_eq!(added, expected);
+
+    // The same rows again find the events they added.
+    let after = env.export_ndjson();
+    let (_, stderr) = env.run_ok_with_stderr(["import", "new.csv"]);
+    assert!(
+        summary(&stderr).contains("0 added, 0 updated, 4 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), after);
+}

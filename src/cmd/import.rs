@@ -36,9 +36,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     // named pipe), which can be read only once.
     let pipe = !stdin && is_pipe(&args.file);
     let spooled = if stdin {
-        Some(Spool::copy(&mut io::stdin().lock(), &label)?)
+        Some(Spool::copy(&mut io::stdin().lock(), &label).map_err(nothing_imported)?)
     } else if pipe {
-        Some(Spool::copy(&mut open(&args.file, &label)?, &label)?)
+        Some(Spool::copy(&mut open(&args.file, &label)?, &label).map_err(nothing_imported)?)
     } else {
         None
     };
@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
     }
     if input_format(ctx.format, &path, &label)? == Format::Ndjson {
         refuse_csv_options(&args)?;
-        return import_ndjson(ctx, &path, &label, args.dry_run);
+        return import_ndjson(ctx, &path, &label, args.dry_run).map_err(nothing_imported);
     }
     if (stdin || pipe) && args.skip_bad && !args.dry_run && args.rejects.is_none() {
         // The default reject file is named after the input, which has no
@@ -64,7 +64,18 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<()> {
             "--skip-bad on {input} needs --rejects FILE, where the bad rows go (- for stdout)"
         )));
     }
-    import_csv(ctx, &path, &label, &args)
+    import_csv(ctx, &path, &label, &args).map_err(nothing_imported)
+}
+
+/// Says that nothing was imported after a temporary directory that is
+/// missing, may not be written or is full (the user's to mend, exit code
+/// 2): such an error comes before the import touches the database, since
+/// its sort is finished, in TMPDIR, before the commit begins.
+fn nothing_imported(e: Error) -> Error {
+    match e.temp_dir && e.code == crate::error::Code::BadInput {
+        true => e.with_note("nothing was imported"),
+        false => e,
+    }
 }
 
 /// Stdin or a pipe, copied to a temporary file to be read from there
@@ -127,6 +138,7 @@ impl Spool {
                 "cannot copy {label} to a temporary file in {} (an import reads stdin or a pipe from a copy): {e}; set TMPDIR to a directory with room, or import a file",
                 dir.display()
             ))
+            .in_temp_dir()
         };
         let spool = Spool::new_in(&dir).map_err(cannot_copy)?;
         let reserve = room_to_leave(spool.file());
@@ -835,9 +847,7 @@ impl<'a> Reading<'a> {
                     };
                     // A row can be bad for what the database holds (it names
                     // two events at once): reported as any bad row.
-                    if let Some(message) =
-                        written.map_err(|e| e.context(format!("{}:{line}", self.label)))?
-                    {
+                    if let Some(message) = written.map_err(|e| e.at_line(self.label, line))? {
                         let raw = tabular::raw_fields_at(self.path, self.label, start, position)?;
                         bad.add(line, message, raw)?;
                     }
@@ -2025,16 +2035,19 @@ impl<'s> Importer<'s> {
     /// For a TimelineJS sheet, the live events with a row's title whose
     /// date TimelineJS writes as the row's (`timelinejs::bounds`): a date
     /// the sheet cannot say exactly (`2022/..`, `2025-11?`) is matched so.
-    /// Their first day lies within a year of the row's.
+    /// Such a date starts on one of a few days
+    /// (`timelinejs::earliest_days_with_bounds_of`), so their timeline
+    /// entries are all the candidates: a lookup, as for a row of the
+    /// timeline CSV, whatever the store holds around those days.
     fn event_with_bounds_and_title(
         &mut self,
         bulk: &mut Bulk,
         row: &EventRow,
     ) -> Result<Vec<String>> {
         let wanted = crate::timelinejs::bounds(&row.date);
-        let day = row.date.earliest_day();
+        let days = crate::timelinejs::earliest_days_with_bounds_of(&row.date);
         let mut found = Vec::new();
-        for id in bulk.stored_events_starting(day.saturating_sub(366), day.saturating_add(366))? {
+        for id in bulk.stored_events_starting(days)? {
             if let Some(event) = bulk.get::<Event>(&id)? {
                 if event.meta.retracted.is_none()
                     && date_and_title(&event)

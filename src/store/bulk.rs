@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use std::fs::File;
 use std::hash::BuildHasher;
 use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
+use std::ops::RangeInclusive;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
@@ -86,30 +87,57 @@ fn temp_dir_named() -> String {
     }
 }
 
+/// A failed write or read of a temporary file of a sort on disk. A full
+/// temporary directory is, as a missing one is, the user's setting to mend
+/// (exit code 2), named first, since nothing else is wrong: not the
+/// database's disk, not the input.
 fn io_error(what: &str, e: std::io::Error) -> Error {
+    if is_full(&e) {
+        return Error::bad_input(format!(
+            "{} is full: cannot {what} (a temporary file of a sort on disk): {e}; {ROOM_FOR_SORTS}",
+            temp_dir_named()
+        ))
+        .in_temp_dir();
+    }
     Error::database(format!(
         "cannot {what} (a temporary file of a sort on disk, in {}): {e}",
         temp_dir_named()
     ))
+    .in_temp_dir()
+}
+
+/// What to do about a temporary directory that cannot hold a sort.
+const ROOM_FOR_SORTS: &str =
+    "set TMPDIR to a directory you may write, with room for about the size of the data sorted";
+
+/// Whether a write failed for want of room (a full file system, or the
+/// user's quota spent).
+fn is_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
 }
 
 /// A temporary file in the system's temporary directory, for the sorts on
-/// disk of imports, timelines and `check`. A directory that is missing or
-/// may not be written is the user's setting to mend (exit code 2), not a
-/// fault of the database.
+/// disk of imports, timelines and `check`. A directory that is missing,
+/// may not be written or is full is the user's setting to mend (exit code
+/// 2), not a fault of the database.
 fn temp_file(what: &str) -> Result<File> {
     tempfile::tempfile().map_err(|e| {
         let message = format!(
-            "cannot create {what} in {}: {e}; set TMPDIR to a directory you may write, with room for about the size of the data sorted",
+            "cannot create {what} in {}: {e}; {ROOM_FOR_SORTS}",
             temp_dir_named()
         );
-        match e.kind() {
+        let error = match e.kind() {
             std::io::ErrorKind::NotFound
             | std::io::ErrorKind::NotADirectory
             | std::io::ErrorKind::PermissionDenied
             | std::io::ErrorKind::ReadOnlyFilesystem => Error::bad_input(message),
+            _ if is_full(&e) => Error::bad_input(message),
             _ => Error::database(message),
-        }
+        };
+        error.in_temp_dir()
     })
 }
 
@@ -1210,14 +1238,15 @@ impl Bulk<'_> {
     }
 
     /// The ids of the store's live events whose earliest day lies in
-    /// `from_day..=to_day` (days from the common era), as their timeline
-    /// entries give them: to be confirmed as [`Bulk::stored_events_dated`]'s.
-    pub fn stored_events_starting(&self, from_day: i32, to_day: i32) -> Result<Vec<String>> {
+    /// `days` (days from the common era, `i32::MIN` for an open start), as
+    /// their timeline entries give them: a range scan of `t` over those
+    /// days' sort keys, to be confirmed as [`Bulk::stored_events_dated`]'s.
+    pub fn stored_events_starting(&self, days: RangeInclusive<i32>) -> Result<Vec<String>> {
         if self.store_empty {
             return Ok(Vec::new());
         }
         self.store
-            .timeline_ids(from_day, to_day)
+            .timeline_ids(*days.start(), *days.end())
             .map(|item| item.map(|(_, _, id)| id))
             .collect()
     }
@@ -1327,6 +1356,10 @@ impl Bulk<'_> {
         if sorter.is_empty() {
             return Ok(());
         }
+        // The sort's last run is written (to TMPDIR, which may be full)
+        // before the database is touched: after this, the temporary files
+        // are only read.
+        let merge = sorter.into_merge()?;
         let sled = |e| sled_error(&store.path, e);
         if let Some(span) = max_span {
             store.raise_max_span(span)?;
@@ -1350,7 +1383,6 @@ impl Bulk<'_> {
         }
         let undo_log = (!into_empty).then_some(&undo);
         let batch_bytes = size_from_env("FACTLINE_BULK_BATCH_BYTES", BATCH_BYTES);
-        let merge = sorter.into_merge()?;
         // Two stages on two cores: this thread merges the writes into pages
         // while a writer writes the batch before (one batch in flight, so
         // memory holds two at most); the two share the compression (see
