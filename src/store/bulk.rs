@@ -94,10 +94,11 @@ fn io_error(what: &str, e: std::io::Error) -> Error {
 }
 
 /// A temporary file in the system's temporary directory, for the sorts on
-/// disk of imports, timelines and `check`. A directory that is missing or
+/// disk of imports, timelines and `check`, and the rows of a table written
+/// into a pipe or a file (`output`). A directory that is missing or
 /// may not be written is the user's setting to mend (exit code 2), not a
 /// fault of the database.
-fn temp_file(what: &str) -> Result<File> {
+pub(crate) fn temp_file(what: &str) -> Result<File> {
     tempfile::tempfile().map_err(|e| {
         let message = format!(
             "cannot create {what} in {}: {e}; set TMPDIR to a directory you may write, with room for about the size of the data sorted",
@@ -111,6 +112,14 @@ fn temp_file(what: &str) -> Result<File> {
             _ => Error::database(message),
         }
     })
+}
+
+/// A failed write or read of `what`, a temporary file made by [`temp_file`].
+pub(crate) fn temp_file_failed(what: &str, e: std::io::Error) -> Error {
+    Error::database(format!(
+        "cannot write {what} in {}: {e}; set TMPDIR to a directory with room",
+        temp_dir_named()
+    ))
 }
 
 /// One logical write, as sorted and spilled.
