@@ -163,24 +163,14 @@ pub fn write_row_stream<R: Row, W: Write>(
             let mut table: Option<(TableOut, Vec<&'static str>)> = None;
             for row in rows {
                 let (headers, cells) = row?.table();
-                let (table, headers) = table.get_or_insert_with(|| {
-                    let mut table = TableOut::new();
-                    if COLOR.load(Ordering::Relaxed) {
-                        // The decision was made from --color and the terminal already.
-                        table.table.enforce_styling();
-                    }
-                    table.table.set_header(headers.clone());
-                    (table, headers)
-                });
-                let cells: Vec<Cell> = headers
-                    .iter()
-                    .zip(cells)
-                    .map(|(h, c)| cell(h, table.text(c)))
-                    .collect();
-                table.table.add_row(cells);
+                let (table, headers) = match &mut table {
+                    Some(table) => table,
+                    None => table.insert((TableOut::new(Some(headers.clone())), headers)),
+                };
+                table.add(headers, cells)?;
             }
             if let Some((table, _)) = table {
-                writeln!(out, "{}", table.table)?;
+                table.write(out)?;
             }
         }
     }
@@ -259,14 +249,13 @@ pub fn print_detail<R: Row>(format: Format, row: &R) -> Result<()> {
         }
         Format::Csv => write_csv(&mut out, std::slice::from_ref(row))?,
         _ => {
-            let mut table = TableOut::new();
+            let mut table = TableOut::new(None);
             for (header, cell) in R::HEADERS.iter().zip(row.cells()) {
                 if !cell.is_empty() {
-                    let cell = table.text(cell);
-                    table.table.add_row(vec![header.to_string(), cell]);
+                    table.add(&["field", "value"], vec![header.to_string(), cell])?;
                 }
             }
-            writeln!(out, "{}", table.table)?;
+            table.write(&mut out)?;
         }
     }
     out.flush()?;
@@ -274,16 +263,17 @@ pub fn print_detail<R: Row>(format: Format, row: &R) -> Result<()> {
 }
 
 /// A table being built, laid out for where stdout goes.
-struct TableOut {
-    table: Table,
-    /// Whether each row is written on one line: into a pipe or a file, or
-    /// a terminal that reports no width (see [`TableOut::new`]).
-    one_line: bool,
+enum TableOut {
+    /// Fitted to a terminal's width by comfy-table, long cells wrapped.
+    Fitted(Table),
+    /// Into a pipe or a file, or a terminal that reports no width: each
+    /// row on one line (see [`LineTable`]).
+    OneLine(LineTable),
 }
 
 impl TableOut {
-    fn new() -> TableOut {
-        let mut table = Table::new();
+    /// A table with `headers` (none for a record's detail: field, value).
+    fn new(headers: Option<Vec<&'static str>>) -> TableOut {
         // No borders, only a rule under the header: rows stay compact and easy to grep.
         // `Dynamic` fits a terminal's width, wrapping long cells. Written to a
         // pipe or a file there is no width to fit (comfy-table reads none, not
@@ -295,31 +285,293 @@ impl TableOut {
         // A terminal that reports no width (0 columns: `script`, `docker exec
         // -t` before its first resize) is laid out as a pipe is: fitted to a
         // width of 0, every column would be one character wide.
+        let mut table = Table::new();
         let one_line = !table.is_tty() || matches!(crossterm::terminal::size(), Ok((0, _)));
-        let arrangement = if one_line {
-            ContentArrangement::Disabled
-        } else {
-            ContentArrangement::Dynamic
-        };
+        if one_line {
+            let columns = headers.as_ref().map_or(2, Vec::len);
+            return TableOut::OneLine(LineTable::new(columns, headers));
+        }
         table
             .load_preset(presets::NOTHING)
             .set_style(TableComponent::HeaderLines, '─')
             .set_style(TableComponent::MiddleHeaderIntersections, '─')
-            .set_content_arrangement(arrangement);
-        TableOut { table, one_line }
+            .set_content_arrangement(ContentArrangement::Dynamic);
+        if COLOR.load(Ordering::Relaxed) {
+            // The decision was made from --color and the terminal already.
+            table.enforce_styling();
+        }
+        if let Some(headers) = headers {
+            table.set_header(headers);
+        }
+        TableOut::Fitted(table)
     }
 
-    /// A cell's text as this table shows it. On one line, a line break in
-    /// the text (a note, a quote, a description, a detail's list) would
-    /// break the row: line breaks and the other control characters are
-    /// written escaped, `\n`, as messages show text (`error::escaped`).
-    /// On a terminal the text is shown as it is, on several lines.
-    fn text(&self, text: String) -> String {
-        if self.one_line {
-            crate::error::escaped(&text).to_string()
-        } else {
-            text
+    /// Adds a row, its cells under `headers` (which colour a status or
+    /// verdict). On a terminal the text is shown as it is, on several
+    /// lines; on one line, a line break in the text (a note, a quote, a
+    /// description, a detail's list) would break the row: line breaks and
+    /// the other control characters are written escaped, `\n`, as
+    /// messages show text (`error::escaped`).
+    fn add(&mut self, headers: &[&str], cells: Vec<String>) -> Result<()> {
+        match self {
+            TableOut::Fitted(table) => {
+                let cells: Vec<Cell> = headers.iter().zip(cells).map(|(h, c)| cell(h, c)).collect();
+                table.add_row(cells);
+                Ok(())
+            }
+            TableOut::OneLine(table) => {
+                let mut cells = cells;
+                cells.truncate(headers.len());
+                table.add(cells)
+            }
         }
+    }
+
+    fn write<W: Write>(self, out: &mut W) -> Result<()> {
+        match self {
+            TableOut::Fitted(table) => writeln!(out, "{table}")?,
+            TableOut::OneLine(table) => table.write(out)?,
+        }
+        Ok(())
+    }
+}
+
+/// A table written into a pipe or a file: each row on one line with its
+/// cells whole, every column as wide as its widest cell, laid out as
+/// comfy-table lays out a table it is not asked to fit (a space either side
+/// of each cell, no borders, a rule under the header), but measured and
+/// written here in time linear in the text: comfy-table wraps a line wider
+/// than 65,535 columns, and wraps it in time that grows with the square of
+/// its length. (Between columns it writes one more space, and `─` in the
+/// rule, since the rule's crossings are drawn.) The widths are known only once every row is in, so the rows
+/// are kept as they are measured, in memory while they are few and then in
+/// a temporary file (see [`Spool`]), and written in a second pass: a
+/// listing of a million events holds one row at a time.
+struct LineTable {
+    /// The header, written first (none for a record's detail).
+    headers: Option<Vec<&'static str>>,
+    /// Whether a column colours its status or verdict words.
+    colored: Vec<bool>,
+    /// The widest cell of each column, in terminal columns.
+    widths: Vec<usize>,
+    spool: Spool,
+}
+
+impl LineTable {
+    fn new(columns: usize, headers: Option<Vec<&'static str>>) -> LineTable {
+        let color = COLOR.load(Ordering::Relaxed);
+        let colored = (0..columns)
+            .map(|i| {
+                color
+                    && headers
+                        .as_ref()
+                        .is_some_and(|h| matches!(h[i], "status" | "verdict"))
+            })
+            .collect();
+        let widths = match &headers {
+            Some(headers) => headers.iter().map(|h| width(h)).collect(),
+            None => vec![0; columns],
+        };
+        LineTable {
+            headers,
+            colored,
+            widths,
+            spool: Spool::default(),
+        }
+    }
+
+    /// Measures and keeps a row (a missing cell is empty, a surplus one
+    /// left out).
+    fn add(&mut self, cells: Vec<String>) -> Result<()> {
+        let mut cells = cells.into_iter();
+        for width in self.widths.iter_mut() {
+            let text = cells.next().unwrap_or_default();
+            let text = crate::error::escaped(&text).to_string();
+            *width = (*width).max(self::width(&text));
+            self.spool.put(&text)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the table: the header and its rule, then the rows kept.
+    fn write<W: Write>(self, out: &mut W) -> Result<()> {
+        let LineTable {
+            headers,
+            colored,
+            widths,
+            spool,
+        } = self;
+        // A column is at least one character wide.
+        let widths: Vec<usize> = widths.into_iter().map(|w| w.max(1)).collect();
+        let mut line = String::new();
+        let mut first = true;
+        let mut end_line = |out: &mut W, line: &mut String| -> io::Result<()> {
+            if !std::mem::take(&mut first) {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(line.as_bytes())?;
+            line.clear();
+            Ok(())
+        };
+        if let Some(headers) = &headers {
+            for (column, (header, &width)) in headers.iter().zip(&widths).enumerate() {
+                pad_cell(&mut line, column, header, width, None);
+            }
+            end_line(out, &mut line)?;
+            for (column, &width) in widths.iter().enumerate() {
+                if column > 0 {
+                    line.push('─');
+                }
+                line.extend(std::iter::repeat_n('─', width + 2));
+            }
+            end_line(out, &mut line)?;
+        }
+        let mut cells = spool.read()?;
+        let mut text = String::new();
+        'rows: loop {
+            for (column, &width) in widths.iter().enumerate() {
+                if !cells.next_into(&mut text)? {
+                    break 'rows;
+                }
+                let color = word_color(&text).filter(|_| colored[column]);
+                pad_cell(&mut line, column, &text, width, color);
+            }
+            end_line(out, &mut line)?;
+        }
+        writeln!(out)?;
+        Ok(())
+    }
+}
+
+/// The width of a line of text on a terminal, as comfy-table measures it.
+fn width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// Appends the cell of `column` as a table on one line shows it: after a
+/// space between columns, a space, the text, the spaces up to its column's
+/// width and a space, coloured as a whole.
+fn pad_cell(line: &mut String, column: usize, text: &str, width: usize, color: Option<Color>) {
+    use std::fmt::Write as _;
+    if column > 0 {
+        line.push(' ');
+    }
+    let padding = width.saturating_sub(self::width(text)) + 1;
+    match color {
+        None => {
+            line.push(' ');
+            line.push_str(text);
+            line.extend(std::iter::repeat_n(' ', padding));
+        }
+        Some(color) => {
+            use crossterm::style::Stylize;
+            let padded = format!(" {text}{}", " ".repeat(padding));
+            let _ = write!(
+                line,
+                "{}",
+                crossterm::style::style(padded).with(ansi(color))
+            );
+        }
+    }
+}
+
+/// The terminal colour comfy-table writes for a cell's colour.
+fn ansi(color: Color) -> crossterm::style::Color {
+    use crossterm::style::Color as C;
+    match color {
+        Color::Green => C::Green,
+        Color::Cyan => C::Cyan,
+        Color::Blue => C::Blue,
+        Color::Yellow => C::Yellow,
+        Color::Red => C::Red,
+        _ => C::Reset,
+    }
+}
+
+/// The cells of a table's rows, kept between measuring and writing them:
+/// in memory up to a few megabytes, then in a temporary file (which has no
+/// name, so nothing is left behind), each cell as its length and its text.
+#[derive(Default)]
+struct Spool {
+    memory: Vec<u8>,
+    file: Option<BufWriter<File>>,
+}
+
+impl Spool {
+    /// How many bytes of cells stay in memory (`FACTLINE_TABLE_SPOOL`, for
+    /// the tests, else 8 MB).
+    fn limit() -> usize {
+        std::env::var("FACTLINE_TABLE_SPOOL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8 << 20)
+    }
+
+    fn put(&mut self, text: &str) -> Result<()> {
+        self.memory
+            .extend_from_slice(&(text.len() as u64).to_le_bytes());
+        self.memory.extend_from_slice(text.as_bytes());
+        if self.memory.len() > Self::limit() {
+            if self.file.is_none() {
+                let file = crate::store::bulk::temp_file("a temporary copy of a table's rows")?;
+                self.file = Some(BufWriter::new(file));
+            }
+            if let Some(file) = &mut self.file {
+                file.write_all(&self.memory).map_err(Self::failed)?;
+            }
+            self.memory.clear();
+        }
+        Ok(())
+    }
+
+    fn failed(e: io::Error) -> Error {
+        crate::store::bulk::temp_file_failed("a temporary copy of a table's rows", e)
+    }
+
+    /// The cells kept, in the order they were put.
+    fn read(self) -> Result<SpoolReader> {
+        let reader: Box<dyn io::Read> = match self.file {
+            None => Box::new(io::Cursor::new(self.memory)),
+            Some(file) => {
+                use std::io::{Read, Seek, SeekFrom};
+                let mut file = file
+                    .into_inner()
+                    .map_err(|e| Self::failed(e.into_error()))?;
+                file.seek(SeekFrom::Start(0)).map_err(Self::failed)?;
+                Box::new(io::BufReader::new(file).chain(io::Cursor::new(self.memory)))
+            }
+        };
+        Ok(SpoolReader(reader))
+    }
+}
+
+struct SpoolReader(Box<dyn io::Read>);
+
+impl SpoolReader {
+    /// Reads the next cell into `text`; false at the end.
+    fn next_into(&mut self, text: &mut String) -> Result<bool> {
+        use io::Read;
+        let mut len = [0u8; 8];
+        match self.0.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(false),
+            Err(e) => return Err(Spool::failed(e)),
+        }
+        let mut bytes = std::mem::take(text).into_bytes();
+        bytes.clear();
+        let len = u64::from_le_bytes(len);
+        let read = (&mut self.0)
+            .take(len)
+            .read_to_end(&mut bytes)
+            .map_err(Spool::failed)?;
+        if read as u64 != len {
+            return Err(Spool::failed(io::Error::other(
+                "a cell read back is cut short",
+            )));
+        }
+        *text = String::from_utf8(bytes)
+            .map_err(|_| Spool::failed(io::Error::other("a cell read back is damaged")))?;
+        Ok(true)
     }
 }
 

@@ -1623,3 +1623,91 @@ fn records_of_two_kinds_sharing_an_id_are_distinct_nodes_of_the_full_graph() {
         "{nodes:?}"
     );
 }
+
+// who-met listings made as the meetings are read (black-box round bb25, #08).
+
+/// `who-met` of everyone writes its pairs as it reads the meetings and its
+/// summary holds one entry a pair: what they write is pinned here, order
+/// and all (a summary's ties by names, the dates a pair met first and last
+/// whatever the order they come in, a call left out).
+#[test]
+fn who_met_of_everyone_and_its_summary_are_pinned() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ann Lee"]);
+    let file = env.write_file(
+        "m.csv",
+        "id,date,title,kind,actors,status\n\
+         summit,2025-03-01,Summit,meeting,ann-lee; ann-lee-uk; Bo Ray; Cy Doe; Di Fox,occurred\n\
+         lunch,2025-01,Lunch,meeting,Cy Doe; Bo Ray,reported\n\
+         call,2025-02-02,Call,call,Di Fox; Bo Ray,occurred\n\
+         later,2025-03-01/2025-03-04,Talks,meeting,ann-lee-uk; Di Fox,occurred\n",
+    );
+    env.run_ok(["-q".as_ref(), "import".as_ref(), file.as_os_str()]);
+    let summary = env.run_ok(["who-met", "--summary", "--format", "csv"]);
+    assert_eq!(
+        summary,
+        "a,b,meetings,first,last\n\
+         Bo Ray,Cy Doe,2,2025-01,2025-03-01\n\
+         ann-lee-uk,Di Fox,2,2025-03-01,2025-03-01/2025-03-04\n\
+         Ann Lee,Bo Ray,1,2025-03-01,2025-03-01\n\
+         Ann Lee,Cy Doe,1,2025-03-01,2025-03-01\n\
+         Ann Lee,Di Fox,1,2025-03-01,2025-03-01\n\
+         Ann Lee,ann-lee-uk,1,2025-03-01,2025-03-01\n\
+         Bo Ray,Di Fox,1,2025-03-01,2025-03-01\n\
+         Cy Doe,Di Fox,1,2025-03-01,2025-03-01\n\
+         ann-lee-uk,Bo Ray,1,2025-03-01,2025-03-01\n\
+         ann-lee-uk,Cy Doe,1,2025-03-01,2025-03-01\n"
+    );
+    let pairs = env.run_ok(["who-met", "--format", "csv"]);
+    assert_eq!(
+        pairs,
+        "a,b,event,date,title,status\n\
+         Bo Ray,Cy Doe,lunch,2025-01,Lunch,reported\n\
+         Ann Lee,ann-lee-uk,summit,2025-03-01,Summit,occurred\n\
+         Ann Lee,Bo Ray,summit,2025-03-01,Summit,occurred\n\
+         Ann Lee,Cy Doe,summit,2025-03-01,Summit,occurred\n\
+         Ann Lee,Di Fox,summit,2025-03-01,Summit,occurred\n\
+         ann-lee-uk,Bo Ray,summit,2025-03-01,Summit,occurred\n\
+         ann-lee-uk,Cy Doe,summit,2025-03-01,Summit,occurred\n\
+         ann-lee-uk,Di Fox,summit,2025-03-01,Summit,occurred\n\
+         Bo Ray,Cy Doe,summit,2025-03-01,Summit,occurred\n\
+         Bo Ray,Di Fox,summit,2025-03-01,Summit,occurred\n\
+         Cy Doe,Di Fox,summit,2025-03-01,Summit,occurred\n\
+         ann-lee-uk,Di Fox,later,2025-03-01/2025-03-04,Talks,occurred\n"
+    );
+    // JSON and the table say the same, pair by pair.
+    let json = env.json(["who-met", "--summary"]);
+    assert_eq!(rows(&json).len(), 10);
+    assert_eq!(field(&rows(&json)[1], "last"), "2025-03-01/2025-03-04");
+    let table = env.run_ok(["who-met"]);
+    assert_eq!(table.lines().count(), 2 + 12, "{table}");
+}
+
+/// One meeting of many delegates is every pair of them, once each.
+#[test]
+fn who_met_of_one_large_meeting_lists_every_pair_once() {
+    let env = TestEnv::new();
+    let delegates: Vec<String> = (0..40).map(|i| format!("Delegate {i:02}")).collect();
+    let file = env.write_file(
+        "big.csv",
+        &format!(
+            "id,date,title,kind,actors\nbig,2025-11-01,Summit,meeting,{}\n",
+            delegates.join("; ")
+        ),
+    );
+    env.run_ok(["-q".as_ref(), "import".as_ref(), file.as_os_str()]);
+    let out = env.run_ok(["who-met", "--format", "csv"]);
+    let mut seen = BTreeSet::new();
+    for line in out.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert!(cells[0] < cells[1], "{line}");
+        assert!(
+            seen.insert((cells[0].to_string(), cells[1].to_string())),
+            "{line}"
+        );
+    }
+    assert_eq!(seen.len(), 40 * 39 / 2);
+    let summary = env.json(["who-met", "--summary"]);
+    assert_eq!(rows(&summary).len(), 40 * 39 / 2);
+    assert!(rows(&summary).iter().all(|r| number(r, "meetings") == 1));
+}

@@ -1,15 +1,15 @@
 //! `factline who-met [ACTOR]`: meetings between actors, one row per pair per event.
 
-use std::collections::BTreeMap;
+use foldhash::HashMap;
 
 use serde::Serialize;
 
-use crate::cli::WhoMetArgs;
+use crate::cli::{Format, WhoMetArgs};
 use crate::cmd::{window, Ctx, Names};
 use crate::error::Result;
 use crate::graph::{self, Rules};
-use crate::model::{Date, Status};
-use crate::output::{print_rows, Row};
+use crate::model::{Date, Event, Status};
+use crate::output::{print_row_stream, Row};
 use crate::query::{self, Filter};
 use crate::resolve::require_actor;
 use crate::store::{Access, Store};
@@ -23,67 +23,31 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
         ties: false,
     };
     let store = ctx.open(Access::Read)?;
-    let pairs: Vec<Pair> = match &args.actor {
+    let pairs: Box<dyn Iterator<Item = Result<Pair>> + '_> = match &args.actor {
         Some(name) => {
             let actor = require_actor(&store, name)?;
             // The participation index carries title, date and status: no event reads.
-            let mut pairs = Vec::new();
-            for met in graph::who_met(&store, &actor.id, &rules)? {
-                pairs.push(Pair {
+            let met = graph::who_met(&store, &actor.id, &rules)?;
+            Box::new(met.into_iter().map(move |met| {
+                Ok(Pair {
                     a: actor.id.clone(),
                     b: met.other,
                     event: met.event,
                     date: met.date,
                     title: met.title,
                     status: met.status,
-                });
-            }
-            pairs
+                })
+            }))
         }
-        None => all_pairs(&store, &rules)?,
+        None => Box::new(AllPairs::new(&store, rules)?),
     };
     let mut names = Names::new(&store);
     if args.summary {
-        let mut summary: BTreeMap<(String, String), Summary> = BTreeMap::new();
-        for Pair { a, b, date, .. } in &pairs {
-            let (a, b) = if args.actor.is_some() || a <= b {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            let entry = summary
-                .entry((a.clone(), b.clone()))
-                .or_insert_with(|| Summary {
-                    a: names.actor(a).unwrap_or_else(|_| a.clone()),
-                    b: names.actor(b).unwrap_or_else(|_| b.clone()),
-                    meetings: 0,
-                    first: date.to_string(),
-                    last: date.to_string(),
-                    first_date: date.clone(),
-                    last_date: date.clone(),
-                });
-            entry.meetings += 1;
-            // The pairs come in timeline order; the summary does not rely on it.
-            if *date < entry.first_date {
-                entry.first = date.to_string();
-                entry.first_date = date.clone();
-            }
-            if *date > entry.last_date {
-                entry.last = date.to_string();
-                entry.last_date = date.clone();
-            }
-        }
-        let mut rows: Vec<Summary> = summary.into_values().collect();
-        rows.sort_by(|x, y| {
-            y.meetings
-                .cmp(&x.meetings)
-                .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
-        });
-        return print_rows(format, &rows);
+        return print_summary(format, pairs, args.actor.is_some(), &mut names);
     }
-    let mut rows = Vec::with_capacity(pairs.len());
-    for pair in pairs {
-        rows.push(MetRow {
+    let rows = pairs.map(|pair| {
+        let pair = pair?;
+        Ok(MetRow {
             a: names.actor(&pair.a)?,
             b: names.actor(&pair.b)?,
             event: pair.event,
@@ -91,9 +55,9 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
             title: pair.title,
             status: pair.status.to_string(),
             date_value: pair.date,
-        });
-    }
-    print_rows(format, &rows)
+        })
+    });
+    print_row_stream(format, rows)
 }
 
 /// Two actors who met at one event.
@@ -106,39 +70,193 @@ struct Pair {
     status: Status,
 }
 
-/// Every pair of live participants of every meeting, in timeline order.
-fn all_pairs(store: &Store, rules: &Rules) -> Result<Vec<Pair>> {
-    let live = graph::Live::new(store);
-    let filter = Filter {
-        from: None,
-        to: None,
-        ..Filter::default()
-    };
-    let mut pairs = Vec::new();
-    for event in query::timeline(store, &filter)? {
-        let event = event?;
-        if !rules.is_meeting(event.kind, event.status)
-            || !rules
-                .window
-                .admits(event.date.earliest_day(), event.date.latest_day())
-        {
-            continue;
+/// Every pair of live participants of every meeting, in timeline order,
+/// made as they are read: one meeting of 4,000 delegates is 8 million
+/// pairs, written one by one.
+struct AllPairs<'s> {
+    events: query::Events<'s>,
+    live: graph::Live<'s>,
+    rules: Rules,
+    /// The meeting whose pairs are being made, its live participants, and
+    /// the next pair's places among them.
+    event: Option<Event>,
+    actors: Vec<String>,
+    i: usize,
+    j: usize,
+}
+
+impl<'s> AllPairs<'s> {
+    fn new(store: &'s Store, rules: Rules) -> Result<AllPairs<'s>> {
+        let filter = Filter {
+            from: None,
+            to: None,
+            ..Filter::default()
+        };
+        Ok(AllPairs {
+            events: query::timeline(store, &filter)?,
+            live: graph::Live::new(store),
+            rules,
+            event: None,
+            actors: Vec::new(),
+            i: 0,
+            j: 0,
+        })
+    }
+
+    /// The next meeting and its live participants, if any is left.
+    fn next_meeting(&mut self) -> Result<Option<Event>> {
+        for event in self.events.by_ref() {
+            let event = event?;
+            if !self.rules.is_meeting(event.kind, event.status)
+                || !self
+                    .rules
+                    .window
+                    .admits(event.date.earliest_day(), event.date.latest_day())
+            {
+                continue;
+            }
+            self.actors.clear();
+            let actors = self.live.actors_of(&event)?;
+            self.actors.extend(actors.into_iter().map(str::to_string));
+            return Ok(Some(event));
         }
-        let actors = live.actors_of(&event)?;
-        for (i, a) in actors.iter().enumerate() {
-            for b in &actors[i + 1..] {
-                pairs.push(Pair {
-                    a: a.to_string(),
-                    b: b.to_string(),
-                    event: event.id.clone(),
-                    date: event.date.clone(),
-                    title: event.title.clone(),
-                    status: event.status,
-                });
+        Ok(None)
+    }
+}
+
+impl Iterator for AllPairs<'_> {
+    type Item = Result<Pair>;
+
+    fn next(&mut self) -> Option<Result<Pair>> {
+        loop {
+            if let Some(event) = &self.event {
+                if self.j < self.actors.len() {
+                    let pair = Pair {
+                        a: self.actors[self.i].clone(),
+                        b: self.actors[self.j].clone(),
+                        event: event.id.clone(),
+                        date: event.date.clone(),
+                        title: event.title.clone(),
+                        status: event.status,
+                    };
+                    self.j += 1;
+                    if self.j == self.actors.len() {
+                        self.i += 1;
+                        self.j = self.i + 1;
+                    }
+                    return Some(Ok(pair));
+                }
+            }
+            match self.next_meeting() {
+                Ok(Some(event)) => {
+                    self.event = Some(event);
+                    (self.i, self.j) = (0, 1);
+                }
+                Ok(None) => {
+                    self.event = None;
+                    return None;
+                }
+                Err(e) => {
+                    // The stream ends with its error.
+                    self.event = None;
+                    self.actors.clear();
+                    return Some(Err(e));
+                }
             }
         }
     }
-    Ok(pairs)
+}
+
+/// Prints the meetings of each pair (`a` first as met, else the lesser id
+/// first), most first, then by names. It holds one small entry a pair, its
+/// actors and dates numbered, not every meeting's row, and makes each row
+/// as it is written: the summary of one meeting of 4,000 delegates holds 8
+/// million entries of a few bytes, not 8 million rows.
+fn print_summary(
+    format: Format,
+    pairs: impl Iterator<Item = Result<Pair>>,
+    as_met: bool,
+    names: &mut Names,
+) -> Result<()> {
+    #[derive(Default)]
+    struct Numbered<T: std::hash::Hash + Eq + Clone> {
+        number: HashMap<T, u32>,
+        items: Vec<T>,
+    }
+    impl<T: std::hash::Hash + Eq + Clone> Numbered<T> {
+        fn of(&mut self, item: &T) -> u32 {
+            if let Some(&n) = self.number.get(item) {
+                return n;
+            }
+            let n = self.items.len() as u32;
+            self.number.insert(item.clone(), n);
+            self.items.push(item.clone());
+            n
+        }
+    }
+    struct Tally {
+        meetings: usize,
+        first: u32,
+        last: u32,
+    }
+    let mut actors: Numbered<String> = Numbered {
+        number: HashMap::default(),
+        items: Vec::new(),
+    };
+    let mut dates: Numbered<Date> = Numbered {
+        number: HashMap::default(),
+        items: Vec::new(),
+    };
+    let mut tallies: HashMap<(u32, u32), Tally> = HashMap::default();
+    for pair in pairs {
+        let Pair { a, b, date, .. } = pair?;
+        let (a, b) = if as_met || a <= b { (a, b) } else { (b, a) };
+        let key = (actors.of(&a), actors.of(&b));
+        let day = dates.of(&date);
+        let tally = tallies.entry(key).or_insert(Tally {
+            meetings: 0,
+            first: day,
+            last: day,
+        });
+        tally.meetings += 1;
+        // The pairs come in timeline order; the summary does not rely on it.
+        if date < dates.items[tally.first as usize] {
+            tally.first = day;
+        }
+        if date > dates.items[tally.last as usize] {
+            tally.last = day;
+        }
+    }
+    drop((actors.number, dates.number));
+    let ids = actors.items;
+    let shown: Vec<String> = ids
+        .iter()
+        .map(|id| names.actor(id).unwrap_or_else(|_| id.clone()))
+        .collect();
+    let mut tallies: Vec<((u32, u32), Tally)> = tallies.into_iter().collect();
+    let at = |n: u32| n as usize;
+    tallies.sort_unstable_by(|(x, tx), (y, ty)| {
+        ty.meetings
+            .cmp(&tx.meetings)
+            .then_with(|| {
+                (&shown[at(x.0)], &shown[at(x.1)]).cmp(&(&shown[at(y.0)], &shown[at(y.1)]))
+            })
+            .then_with(|| (&ids[at(x.0)], &ids[at(x.1)]).cmp(&(&ids[at(y.0)], &ids[at(y.1)])))
+    });
+    let dates = dates.items;
+    let rows = tallies.into_iter().map(|((a, b), tally)| {
+        let (first, last) = (&dates[at(tally.first)], &dates[at(tally.last)]);
+        Ok(Summary {
+            a: shown[at(a)].clone(),
+            b: shown[at(b)].clone(),
+            meetings: tally.meetings,
+            first: first.to_string(),
+            last: last.to_string(),
+            first_date: first.clone(),
+            last_date: last.clone(),
+        })
+    });
+    print_row_stream(format, rows)
 }
 
 #[derive(Serialize)]

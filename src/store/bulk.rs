@@ -120,10 +120,11 @@ fn is_full(e: &std::io::Error) -> bool {
 }
 
 /// A temporary file in the system's temporary directory, for the sorts on
-/// disk of imports, timelines and `check`. A directory that is missing,
-/// may not be written or is full is the user's setting to mend (exit code
-/// 2), not a fault of the database.
-fn temp_file(what: &str) -> Result<File> {
+/// disk of imports, timelines and `check`, and the rows of a table written
+/// into a pipe or a file (`output`). A directory that is missing, may not
+/// be written or is full is the user's setting to mend (exit code 2), not
+/// a fault of the database.
+pub(crate) fn temp_file(what: &str) -> Result<File> {
     tempfile::tempfile().map_err(|e| {
         let message = format!(
             "cannot create {what} in {}: {e}; {ROOM_FOR_SORTS}",
@@ -139,6 +140,20 @@ fn temp_file(what: &str) -> Result<File> {
         };
         error.in_temp_dir()
     })
+}
+
+/// A failed write or read of `what`, a temporary file made by [`temp_file`].
+pub(crate) fn temp_file_failed(what: &str, e: std::io::Error) -> Error {
+    let message = format!(
+        "cannot write {what} in {}: {e}; {ROOM_FOR_SORTS}",
+        temp_dir_named()
+    );
+    let error = if is_full(&e) {
+        Error::bad_input(message)
+    } else {
+        Error::database(message)
+    };
+    error.in_temp_dir()
 }
 
 /// One logical write, as sorted and spilled.
