@@ -3038,3 +3038,68 @@ fn many_numbers_for_one_subject_mark_show_and_count_every_contradiction_by_the_r
         .expect("a most contested row");
     assert_eq!(contested["value"], top.join(", "));
 }
+
+// A long "via" chain (bb25 #09): `sources` walks each report's chain once,
+// through an index of the fact's reports, so printing n chains costs what
+// they print. Each row names its whole chain, nearest first, through a
+// source retracted since, and stops where a stored loop meets itself.
+
+#[test]
+fn sources_names_every_report_s_whole_chain_through_a_long_chain_and_a_loop() {
+    let env = TestEnv::new();
+    env.run_ok(["claim", "add", "--by", "X", "--text", "t", "--id", "c"]);
+    let n = 30;
+    let name = |k: usize| format!("A{k:02}");
+    env.run_ok(["link", "c", &name(0)]);
+    for k in 1..n {
+        env.run_ok(["link", "c", &name(k), "--via", &name(k - 1)]);
+    }
+    // A loop (stored before `link` refused them): L0 via L1, L1 via L2,
+    // L2 via L0; and M via L0.
+    env.run_ok(["link", "c", "L2"]);
+    env.run_ok(["link", "c", "L1", "--via", "L2"]);
+    env.run_ok(["link", "c", "L0", "--via", "L1"]);
+    env.run_ok(["link", "c", "M", "--via", "L0"]);
+    let dump = env.export_ndjson().replace(
+        r#""source":"l2","credibility":null,"via":null"#,
+        r#""source":"l2","credibility":null,"via":"l0""#,
+    );
+    assert!(dump.contains(r#""via":"l0""#), "{dump}");
+    let file = env.write_file("chain.ndjson", &dump);
+    let stored = TestEnv::new();
+    stored.run_ok([std::ffi::OsStr::new("import"), file.as_os_str()]);
+    stored.run_ok(["retract", "a10", "--reason", "test"]);
+
+    let sources = stored.json(["sources", "c"]);
+    assert_eq!(rows(&sources).len(), n - 1 + 4, "{sources}");
+    let shown = |k: usize| match k {
+        10 => format!("{} (retracted)", name(k)),
+        _ => name(k),
+    };
+    for k in (0..n).filter(|&k| k != 10) {
+        let row = link_row(&sources, &name(k));
+        let chain: Vec<String> = (0..k).rev().map(shown).collect();
+        assert_eq!(row["via"], serde_json::json!(chain), "{}", name(k));
+        assert_eq!(row["origin"], "A00", "{}", name(k));
+    }
+    for (report, chain) in [
+        ("L0", vec!["L1", "L2"]),
+        ("L1", vec!["L2", "L0"]),
+        ("L2", vec!["L0", "L1"]),
+        ("M", vec!["L0", "L1", "L2"]),
+    ] {
+        let row = link_row(&sources, report);
+        assert_eq!(row["via"], serde_json::json!(chain), "{report}");
+        assert_eq!(row["origin"], "L0", "{report}");
+    }
+    assert_eq!(corroboration(&sources), 2);
+    let csv = stored.run_ok(["sources", "c", "--format", "csv"]);
+    let a29 = csv
+        .lines()
+        .find(|l| l.starts_with("a29,"))
+        .expect("a29's row");
+    let chain: Vec<String> = (0..29).rev().map(shown).collect();
+    assert!(a29.contains(&chain.join(" → ")), "{a29}");
+    let table = stored.run_ok(["sources", "c"]);
+    assert!(table.contains("2 independent sources"), "{table}");
+}

@@ -350,6 +350,42 @@ pub fn origins(links: &[SourceLink]) -> Vec<&str> {
         .collect()
 }
 
+/// The chains of sources a fact's reports repeat, indexed once by source,
+/// so that each report's chain costs its length, however long the chains.
+pub struct Chains<'a> {
+    /// What each source's report (the first one linked) repeats.
+    via: std::collections::HashMap<&'a str, Option<&'a str>>,
+}
+
+impl<'a> Chains<'a> {
+    pub fn new(links: &'a [SourceLink]) -> Chains<'a> {
+        let mut via: std::collections::HashMap<&str, Option<&str>> = Default::default();
+        for link in links {
+            via.entry(link.source.as_str())
+                .or_insert(link.via.as_deref());
+        }
+        Chains { via }
+    }
+
+    /// The sources `link` repeats, nearest first: followed "via" to the end
+    /// of the chain (a source not itself linked ends it), or, in a loop, to
+    /// the last source before the chain would meet itself or the report's
+    /// own source again.
+    pub fn of(&self, link: &'a SourceLink) -> Vec<&'a str> {
+        let mut chain = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = Default::default();
+        let mut current = link.via.as_deref();
+        while let Some(next) = current {
+            if next == link.source || !seen.insert(next) {
+                break;
+            }
+            chain.push(next);
+            current = self.via.get(next).copied().flatten();
+        }
+        chain
+    }
+}
+
 /// A number a claim gives for a subject: 19500 `children` for
 /// `deported-ukrainian-children`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1223,6 +1259,40 @@ mod tests {
             origins(&[link("digest", Some("emp")), link("emp", Some("axios"))]),
             vec!["axios", "axios"]
         );
+    }
+
+    #[test]
+    fn a_chain_names_what_a_report_repeats_until_it_ends_or_meets_itself() {
+        let looped = [
+            link("c", Some("a")),
+            link("a", Some("b")),
+            link("b", Some("c")),
+            link("d", Some("b")),
+            link("e", None),
+            link("f", Some("outside")),
+            link("g", Some("g")),
+        ];
+        let chains = Chains::new(&looped);
+        let of: Vec<Vec<&str>> = looped.iter().map(|l| chains.of(l)).collect();
+        assert_eq!(
+            of,
+            vec![
+                vec!["a", "b"],
+                vec!["b", "c"],
+                vec!["c", "a"],
+                vec!["b", "c", "a"],
+                vec![],
+                vec!["outside"],
+                vec![],
+            ]
+        );
+        let chain = [
+            link("digest", Some("emp")),
+            link("emp", Some("axios")),
+            link("axios", None),
+        ];
+        let chains = Chains::new(&chain);
+        assert_eq!(chains.of(&chain[0]), vec!["emp", "axios"]);
     }
 
     fn claim(
