@@ -2905,3 +2905,201 @@ fn a_value_is_kept_as_written_or_refused() {
         "{found:?}"
     );
 }
+
+// Many claims giving numbers for one subject (bb25 #03): `claims`, `claim
+// show` and `stats` no longer list every pair to mark or count a claim's
+// contradictions. Their answers are the contradiction rule's, pair by pair.
+
+#[test]
+fn many_numbers_for_one_subject_mark_show_and_count_every_contradiction_by_the_rule() {
+    let env = TestEnv::new();
+    let dates = [
+        "2025-11",
+        "2025",
+        "",
+        "2025-11-03",
+        "2024",
+        "2025-10/2025-12",
+        "2025-11-20/..",
+        "../2024-06",
+        "2025-12",
+    ];
+    let values = ["1000", "1200", "1000.0", "-0", "0", "2e3"];
+    let subjects = ["casualties", "Casualties ", "casualties", "wounded"];
+    let mut csv = String::from("id,date,claimant,text,subject,value,contradicts,supports\n");
+    let n = 48;
+    for k in 0..n {
+        let contradicts = if k % 11 == 5 {
+            format!("q{:02}", k - 4)
+        } else {
+            String::new()
+        };
+        let supports = match k % 7 {
+            3 => format!("q{:02}", k - 1),
+            6 => format!("q{:02}; q{:02}", k - 2, k - 5),
+            _ => String::new(),
+        };
+        csv.push_str(&format!(
+            "q{k:02},{},Speaker {},Figure {k},{},{},{contradicts},{supports}\n",
+            dates[k % dates.len()],
+            k % 5,
+            subjects[(k / 3) % subjects.len()],
+            values[(k * 7 / 3) % values.len()],
+        ));
+    }
+    let file = env.write_file("numbers.csv", &csv);
+    import_claims(&env, &file, &[]);
+
+    // The rule, pair by pair, from what `claims` shows of each claim.
+    let listed = env.json(["claims"]);
+    let claims = rows(&listed);
+    assert_eq!(claims.len(), n);
+    let day = |v: &Value| v.as_str().map(str::to_string);
+    let names = |v: &Value| -> BTreeSet<String> {
+        rows(v)
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let fold = |s: &str| s.trim().to_lowercase();
+    let mut expected: Vec<(BTreeSet<String>, Vec<String>)> = Vec::new();
+    for (i, a) in claims.iter().enumerate() {
+        for b in &claims[i + 1..] {
+            let (ida, idb) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+            let mut why = Vec::new();
+            if names(&a["contradicts"]).contains(idb) || names(&b["contradicts"]).contains(ida) {
+                why.push("linked".to_string());
+            }
+            let overlap = a["date"].is_null()
+                || b["date"].is_null()
+                || ((day(&a["earliest"]).is_none()
+                    || day(&b["latest"]).is_none()
+                    || day(&a["earliest"]) <= day(&b["latest"]))
+                    && (day(&b["earliest"]).is_none()
+                        || day(&a["latest"]).is_none()
+                        || day(&b["earliest"]) <= day(&a["latest"])));
+            let supported =
+                names(&a["supports"]).contains(idb) || names(&b["supports"]).contains(ida);
+            if fold(a["subject"].as_str().unwrap()) == fold(b["subject"].as_str().unwrap())
+                && a["value"].as_f64() != b["value"].as_f64()
+                && overlap
+                && !supported
+            {
+                why.push("quantity".to_string());
+            }
+            if !why.is_empty() {
+                expected.push((set(&[ida, idb]), why));
+            }
+        }
+    }
+    assert!(expected.len() > 200, "{}", expected.len());
+    assert!(expected.iter().any(|(_, why)| why.len() == 2));
+    assert_eq!(pairs(&env.json(["contradictions"])), expected);
+
+    let partners = |id: &str| -> Vec<(String, Vec<String>)> {
+        expected
+            .iter()
+            .filter(|(pair, _)| pair.contains(id))
+            .map(|(pair, why)| (pair.iter().find(|c| *c != id).unwrap().clone(), why.clone()))
+            .collect()
+    };
+    let mut counts: Vec<(usize, String)> = Vec::new();
+    for claim in claims {
+        let id = claim["id"].as_str().unwrap();
+        let mine = partners(id);
+        assert_eq!(claim["contradicted"], !mine.is_empty(), "{id}");
+        counts.push((mine.len(), id.to_string()));
+    }
+    // `claim show` lists the partners in the claims' order, as `claims` does.
+    for claim in claims.iter().step_by(5) {
+        let id = claim["id"].as_str().unwrap();
+        let order = |c: &String| claims.iter().position(|x| x["id"] == c.as_str());
+        let mut mine = partners(id);
+        mine.sort_by_key(|(c, _)| order(c));
+        assert_eq!(shown_contradictions(&env, id), mine, "{id}");
+    }
+    let contradicted = ids(&env.json(["claims", "--contradicted"]));
+    let marked: BTreeSet<String> = counts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(_, id)| id.clone())
+        .collect();
+    assert_eq!(contradicted, marked);
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let top: Vec<String> = counts
+        .iter()
+        .take(5)
+        .map(|(n, id)| format!("{id} ({n})"))
+        .collect();
+    let stats = env.json(["stats"]);
+    let contested = rows(&stats)
+        .iter()
+        .find(|r| r["stat"] == "most contested claims")
+        .expect("a most contested row");
+    assert_eq!(contested["value"], top.join(", "));
+}
+
+// A long "via" chain (bb25 #09): `sources` walks each report's chain once,
+// through an index of the fact's reports, so printing n chains costs what
+// they print. Each row names its whole chain, nearest first, through a
+// source retracted since, and stops where a stored loop meets itself.
+
+#[test]
+fn sources_names_every_report_s_whole_chain_through_a_long_chain_and_a_loop() {
+    let env = TestEnv::new();
+    env.run_ok(["claim", "add", "--by", "X", "--text", "t", "--id", "c"]);
+    let n = 30;
+    let name = |k: usize| format!("A{k:02}");
+    env.run_ok(["link", "c", &name(0)]);
+    for k in 1..n {
+        env.run_ok(["link", "c", &name(k), "--via", &name(k - 1)]);
+    }
+    // A loop (stored before `link` refused them): L0 via L1, L1 via L2,
+    // L2 via L0; and M via L0.
+    env.run_ok(["link", "c", "L2"]);
+    env.run_ok(["link", "c", "L1", "--via", "L2"]);
+    env.run_ok(["link", "c", "L0", "--via", "L1"]);
+    env.run_ok(["link", "c", "M", "--via", "L0"]);
+    let dump = env.export_ndjson().replace(
+        r#""source":"l2","credibility":null,"via":null"#,
+        r#""source":"l2","credibility":null,"via":"l0""#,
+    );
+    assert!(dump.contains(r#""via":"l0""#), "{dump}");
+    let file = env.write_file("chain.ndjson", &dump);
+    let stored = TestEnv::new();
+    stored.run_ok([std::ffi::OsStr::new("import"), file.as_os_str()]);
+    stored.run_ok(["retract", "a10", "--reason", "test"]);
+
+    let sources = stored.json(["sources", "c"]);
+    assert_eq!(rows(&sources).len(), n - 1 + 4, "{sources}");
+    let shown = |k: usize| match k {
+        10 => format!("{} (retracted)", name(k)),
+        _ => name(k),
+    };
+    for k in (0..n).filter(|&k| k != 10) {
+        let row = link_row(&sources, &name(k));
+        let chain: Vec<String> = (0..k).rev().map(shown).collect();
+        assert_eq!(row["via"], serde_json::json!(chain), "{}", name(k));
+        assert_eq!(row["origin"], "A00", "{}", name(k));
+    }
+    for (report, chain) in [
+        ("L0", vec!["L1", "L2"]),
+        ("L1", vec!["L2", "L0"]),
+        ("L2", vec!["L0", "L1"]),
+        ("M", vec!["L0", "L1", "L2"]),
+    ] {
+        let row = link_row(&sources, report);
+        assert_eq!(row["via"], serde_json::json!(chain), "{report}");
+        assert_eq!(row["origin"], "L0", "{report}");
+    }
+    assert_eq!(corroboration(&sources), 2);
+    let csv = stored.run_ok(["sources", "c", "--format", "csv"]);
+    let a29 = csv
+        .lines()
+        .find(|l| l.starts_with("a29,"))
+        .expect("a29's row");
+    let chain: Vec<String> = (0..29).rev().map(shown).collect();
+    assert!(a29.contains(&chain.join(" → ")), "{a29}");
+    let table = stored.run_ok(["sources", "c"]);
+    assert!(table.contains("2 independent sources"), "{table}");
+}

@@ -11,7 +11,7 @@ use crate::cmd::{keyword, marked, parse_user_date, Ctx, Format, Names};
 use crate::error::{quoted, Error, Result};
 use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
-use crate::output::{join, print_detail, print_rows, Row};
+use crate::output::{join, print_detail, print_row_stream, Row};
 use crate::resolve::{
     find_actor, find_source, require_actor, retracted, unknown, unused_id, Lookup,
 };
@@ -387,9 +387,10 @@ fn sort_claims(claims: &mut [Claim]) {
 
 /// Ids of the claims in any contradiction.
 pub fn contradicted_ids(all: &[Claim]) -> BTreeSet<String> {
-    model::contradictions(all)
-        .into_iter()
-        .flat_map(|(i, j, _)| [all[i].id.clone(), all[j].id.clone()])
+    all.iter()
+        .zip(model::contradiction_counts(all))
+        .filter(|(_, n)| *n > 0)
+        .map(|(claim, _)| claim.id.clone())
         .collect()
 }
 
@@ -429,34 +430,30 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
         });
     }
     let all = live_claims(&store)?;
-    let contradicted = contradicted_ids(&all);
+    // Whether each claim is contradicted, without listing the pairs.
+    let contradicted = model::contradiction_counts(&all);
     // The CSV form has the claims CSV's columns, which `import` reads back:
     // named as `export --what claims` names them.
     let mut names = match format {
         Format::Csv => Names::for_import(&store),
         _ => Names::new(&store),
     };
-    let mut rows = Vec::new();
-    for claim in &all {
-        if ids.as_ref().is_some_and(|ids| !ids.contains(&claim.id))
-            || verdict.is_some_and(|v| v != claim.verdict)
-            || subject.as_deref().is_some_and(|s| {
-                claim
-                    .quantity
-                    .as_ref()
-                    .is_none_or(|q| crate::model::names::fold(&q.subject) != s)
-            })
-            || (args.contradicted && !contradicted.contains(&claim.id))
-        {
-            continue;
-        }
-        rows.push(ClaimRow::new(
-            claim,
-            &mut names,
-            contradicted.contains(&claim.id),
-        )?);
-    }
-    print_rows(format, &rows)
+    let rows = all
+        .iter()
+        .zip(contradicted.iter().map(|&n| n > 0))
+        .filter(|(claim, contradicted)| {
+            !(ids.as_ref().is_some_and(|ids| !ids.contains(&claim.id))
+                || verdict.is_some_and(|v| v != claim.verdict)
+                || subject.as_deref().is_some_and(|s| {
+                    claim
+                        .quantity
+                        .as_ref()
+                        .is_none_or(|q| crate::model::names::fold(&q.subject) != s)
+                })
+                || (args.contradicted && !contradicted))
+        })
+        .map(|(claim, contradicted)| ClaimRow::new(claim, &mut names, contradicted));
+    print_row_stream(format, rows)
 }
 
 /// `claim show`: the claim, every verdict it has had, and every claim it
@@ -586,16 +583,14 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let all = live_claims(&store)?;
     let mut names = Names::new(&store);
     let mut contradictions = Vec::new();
-    for (i, j, why) in model::contradictions(&all) {
-        let other = match (all[i].id == claim.id, all[j].id == claim.id) {
-            (true, _) => j,
-            (_, true) => i,
-            _ => continue,
-        };
-        contradictions.push(Opposed {
-            claim: Side::new(&all[other], &mut names)?,
-            reasons: reasons(&why),
-        });
+    // Only this claim's partners: one pass over the others.
+    if let Some(this) = all.iter().position(|c| c.id == claim.id) {
+        for (other, why) in model::contradictions_of(&all, this) {
+            contradictions.push(Opposed {
+                claim: Side::new(&all[other], &mut names)?,
+                reasons: reasons(&why),
+            });
+        }
     }
     let contradicted = !contradictions.is_empty();
     // `verdicts` lists the verdict each time it changed, as it always

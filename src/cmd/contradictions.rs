@@ -8,7 +8,7 @@ use crate::cmd::claim::live_claims;
 use crate::cmd::{marked, Ctx, Names};
 use crate::error::Result;
 use crate::model::{self, Claim, Conflict};
-use crate::output::{join, print_rows, Row};
+use crate::output::{join, print_row_stream, Row};
 use crate::store::Access;
 
 pub fn run(ctx: &Ctx) -> Result<()> {
@@ -16,15 +16,16 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let claims = live_claims(&store)?;
     let mut names = Names::new(&store);
-    let mut rows = Vec::new();
-    for (i, j, why) in model::contradictions(&claims) {
-        rows.push(ContradictionRow {
+    // Each pair is found, written and dropped in turn: CSV and JSON hold
+    // one row, however many pairs the claims make.
+    let rows = model::contradictions(&claims).map(|(i, j, why)| {
+        Ok(ContradictionRow {
             a: Side::new(&claims[i], &mut names)?,
             b: Side::new(&claims[j], &mut names)?,
             reasons: reasons(&why),
-        });
-    }
-    print_rows(format, &rows)
+        })
+    });
+    print_row_stream(format, rows)
 }
 
 /// Why two claims contradict, as the words scripts see: linked, quantity.

@@ -9,7 +9,7 @@ use crate::cmd::history::fact_kind_of;
 use crate::cmd::{Ctx, Names};
 use crate::error::Result;
 use crate::model::{self, Source, SourceLink};
-use crate::output::{print_rows, Row};
+use crate::output::{print_row_stream, Row};
 use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, id: &str, kind: Option<FactKind>) -> Result<()> {
@@ -24,20 +24,28 @@ pub fn run(ctx: &Ctx, id: &str, kind: Option<FactKind>) -> Result<()> {
     let mut names = Names::new(&store);
     let live = names.live_links(&links)?;
     let corroboration = model::corroboration_among(&links, &live);
-    let mut rows = Vec::with_capacity(live.len());
-    for (link, origin) in links.iter().zip(model::origins(&links)) {
-        if !names.source_retracted(&link.source)? {
-            rows.push(LinkRow::new(
-                &store,
-                &mut names,
-                link,
-                &links,
-                origin,
-                corroboration,
-            )?);
-        }
-    }
-    print_rows(format, &rows)?;
+    // Each report's chain is walked once, through an index of the fact's
+    // reports, and its row written as it is made: a long chain costs what
+    // its rows print.
+    let chains = model::Chains::new(&links);
+    let rows = links
+        .iter()
+        .zip(model::origins(&links))
+        .filter_map(
+            |(link, origin)| match names.source_retracted(&link.source) {
+                Ok(true) => None,
+                Ok(false) => Some(LinkRow::new(
+                    &store,
+                    &mut names,
+                    link,
+                    &chains.of(link),
+                    origin,
+                    corroboration,
+                )),
+                Err(e) => Some(Err(e)),
+            },
+        );
+    print_row_stream(format, rows)?;
     if format == crate::cli::Format::Table {
         crate::output::print_line(format_args!(
             "{corroboration} independent source{}",
@@ -71,23 +79,11 @@ impl LinkRow {
         store: &Store,
         names: &mut Names,
         link: &SourceLink,
-        all: &[SourceLink],
+        via: &[&str],
         origin: &str,
         corroboration: usize,
     ) -> Result<LinkRow> {
         let source = store.get::<Source>(&link.source)?;
-        let mut via = Vec::new();
-        let mut current = link.via.clone();
-        while let Some(next) = current {
-            if via.contains(&next) || next == link.source {
-                break;
-            }
-            via.push(next.clone());
-            current = all
-                .iter()
-                .find(|l| l.source == next)
-                .and_then(|l| l.via.clone());
-        }
         // A chain may pass through a source retracted since: it is still
         // what the report repeats, so it is named, and marked.
         let mut name_of = |id: &str| -> Result<String> {

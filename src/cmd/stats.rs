@@ -162,12 +162,13 @@ pub fn run(ctx: &Ctx) -> Result<()> {
         }
     }
     row("busiest actors", top.join(", "));
-    let mut contested: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, j, _) in model::contradictions(&claims) {
-        *contested.entry(&claims[i].id).or_default() += 1;
-        *contested.entry(&claims[j].id).or_default() += 1;
-    }
-    let mut contested: Vec<(&str, usize)> = contested.into_iter().collect();
+    // Counted per claim, without listing the pairs.
+    let mut contested: Vec<(&str, usize)> = claims
+        .iter()
+        .map(|c| c.id.as_str())
+        .zip(model::contradiction_counts(&claims))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     contested.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     row(
         "most contested claims",

@@ -350,6 +350,42 @@ pub fn origins(links: &[SourceLink]) -> Vec<&str> {
         .collect()
 }
 
+/// The chains of sources a fact's reports repeat, indexed once by source,
+/// so that each report's chain costs its length, however long the chains.
+pub struct Chains<'a> {
+    /// What each source's report (the first one linked) repeats.
+    via: std::collections::HashMap<&'a str, Option<&'a str>>,
+}
+
+impl<'a> Chains<'a> {
+    pub fn new(links: &'a [SourceLink]) -> Chains<'a> {
+        let mut via: std::collections::HashMap<&str, Option<&str>> = Default::default();
+        for link in links {
+            via.entry(link.source.as_str())
+                .or_insert(link.via.as_deref());
+        }
+        Chains { via }
+    }
+
+    /// The sources `link` repeats, nearest first: followed "via" to the end
+    /// of the chain (a source not itself linked ends it), or, in a loop, to
+    /// the last source before the chain would meet itself or the report's
+    /// own source again.
+    pub fn of(&self, link: &'a SourceLink) -> Vec<&'a str> {
+        let mut chain = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = Default::default();
+        let mut current = link.via.as_deref();
+        while let Some(next) = current {
+            if next == link.source || !seen.insert(next) {
+                break;
+            }
+            chain.push(next);
+            current = self.via.get(next).copied().flatten();
+        }
+        chain
+    }
+}
+
 /// A number a claim gives for a subject: 19500 `children` for
 /// `deported-ukrainian-children`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -482,66 +518,276 @@ pub enum Conflict {
 /// recorded as supporting another does not clash with it by quantity (a
 /// different estimate that agrees is the user's call); a recorded
 /// contradiction always stands. Nothing is resolved here: the user rates.
-pub fn contradictions(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
-    let position: std::collections::HashMap<&str, usize> = claims
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    let mut pairs: std::collections::BTreeMap<(usize, usize), Vec<Conflict>> = Default::default();
-    for (i, claim) in claims.iter().enumerate() {
-        for other in &claim.contradicts {
-            if let Some(&j) = position.get(other.as_str()) {
-                if i != j {
-                    let entry = pairs.entry((i.min(j), i.max(j))).or_default();
-                    if !entry.contains(&Conflict::Linked) {
-                        entry.push(Conflict::Linked);
+///
+/// The pairs are found as they are taken, one claim's at a time: many
+/// claims giving numbers for one subject make many pairs, and a listing
+/// holds only the row it writes.
+pub fn contradictions(
+    claims: &[Claim],
+) -> impl Iterator<Item = (usize, usize, Vec<Conflict>)> + '_ {
+    let relations = ClaimRelations::new(claims);
+    (0..claims.len()).flat_map(move |i| {
+        relations
+            .partners(i, i + 1)
+            .into_iter()
+            .map(move |(j, why)| (i, j, why))
+    })
+}
+
+/// The claims each of `claims` is in contradiction with (as
+/// [`contradictions`] pairs them), with the reasons, in the order of
+/// `claims`.
+pub fn contradictions_of(claims: &[Claim], i: usize) -> Vec<(usize, Vec<Conflict>)> {
+    ClaimRelations::new(claims).partners(i, 0)
+}
+
+/// How many claims each of `claims` is in contradiction with (its pairs
+/// in [`contradictions`]), counted without listing the pairs: a listing
+/// that marks each claim contradicted, or a count of the most contested,
+/// costs about one sort of the claims, however many pairs they make.
+pub fn contradiction_counts(claims: &[Claim]) -> Vec<usize> {
+    ClaimRelations::new(claims).counts()
+}
+
+/// What the contradiction rule needs of `claims`, indexed once: each
+/// claim's recorded contradictions and supports (either way) and the
+/// claims giving a number for its subject.
+struct ClaimRelations<'c> {
+    claims: &'c [Claim],
+    /// The other claims each one is linked to as contradicting, either
+    /// way (sorted, each once).
+    linked: Vec<Vec<usize>>,
+    /// The same for supporting.
+    supported: Vec<Vec<usize>>,
+    /// The claims giving a number for one subject (folded), in order; and
+    /// each claim's group.
+    groups: Vec<Vec<usize>>,
+    group: Vec<Option<usize>>,
+}
+
+impl<'c> ClaimRelations<'c> {
+    fn new(claims: &'c [Claim]) -> ClaimRelations<'c> {
+        let position: std::collections::HashMap<&str, usize> = claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let both_ways = |ids: fn(&Claim) -> &[String]| {
+            let mut related = vec![Vec::new(); claims.len()];
+            for (i, claim) in claims.iter().enumerate() {
+                for other in ids(claim) {
+                    if let Some(&j) = position.get(other.as_str()) {
+                        if i != j {
+                            related[i].push(j);
+                            related[j].push(i);
+                        }
                     }
                 }
             }
-        }
-    }
-    // Subjects are compared folded, as names are: "Deported children",
-    // "deported  children" and "deported-children" are one subject. (Claims are stored
-    // with the subject as written; its `q` index key is not read here.)
-    let mut by_subject: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for (i, claim) in claims.iter().enumerate() {
-        if let Some(q) = &claim.quantity {
-            by_subject
-                .entry(names::fold(&q.subject))
-                .or_default()
-                .push(i);
-        }
-    }
-    for members in by_subject.values() {
-        for (n, &i) in members.iter().enumerate() {
-            for &j in &members[n + 1..] {
-                let (a, b) = (&claims[i], &claims[j]);
-                let (qa, qb) = (a.quantity.as_ref(), b.quantity.as_ref());
-                // The numbers decide, not how their unit is spelled: the
-                // subject already names what is counted, so 19,500
-                // "children", "minors" or no unit at all agree.
-                let differ = match (qa, qb) {
-                    (Some(x), Some(y)) => x.value != y.value,
-                    _ => false,
-                };
-                let overlap = match (&a.date, &b.date) {
-                    (Some(x), Some(y)) => {
-                        x.earliest_day() <= y.latest_day() && y.earliest_day() <= x.latest_day()
-                    }
-                    _ => true,
-                };
-                let supported = a.supports.contains(&b.id) || b.supports.contains(&a.id);
-                if differ && overlap && !supported {
-                    pairs
-                        .entry((i.min(j), i.max(j)))
-                        .or_default()
-                        .push(Conflict::Quantity);
+            for list in &mut related {
+                list.sort_unstable();
+                list.dedup();
+            }
+            related
+        };
+        let linked = both_ways(|c| &c.contradicts);
+        let supported = both_ways(|c| &c.supports);
+        // Subjects are compared folded, as names are: "Deported children",
+        // "deported  children" and "deported-children" are one subject.
+        // (Claims are stored with the subject as written; its `q` index
+        // key is not read here.)
+        let mut by_subject: std::collections::HashMap<String, usize> = Default::default();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group = vec![None; claims.len()];
+        for (i, claim) in claims.iter().enumerate() {
+            if let Some(q) = &claim.quantity {
+                let next = groups.len();
+                let g = *by_subject.entry(names::fold(&q.subject)).or_insert(next);
+                if g == next {
+                    groups.push(Vec::new());
                 }
+                groups[g].push(i);
+                group[i] = Some(g);
+            }
+        }
+        ClaimRelations {
+            claims,
+            linked,
+            supported,
+            groups,
+            group,
+        }
+    }
+
+    /// Whether claims `i` and `j` (of one subject) clash by quantity: they
+    /// give different numbers at overlapping dates, and neither is recorded
+    /// as supporting the other.
+    fn quantity_clash(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.claims[i], &self.claims[j]);
+        // The numbers decide, not how their unit is spelled: the subject
+        // already names what is counted, so 19,500 "children", "minors"
+        // or no unit at all agree.
+        let differ = match (&a.quantity, &b.quantity) {
+            (Some(x), Some(y)) => x.value != y.value,
+            _ => false,
+        };
+        differ
+            && overlap(a, b)
+            && self.group[i].is_some()
+            && self.group[i] == self.group[j]
+            && self.supported[i].binary_search(&j).is_err()
+    }
+
+    /// The claims from index `from` on that claim `i` contradicts, in order,
+    /// with the reasons (linked before quantity).
+    fn partners(&self, i: usize, from: usize) -> Vec<(usize, Vec<Conflict>)> {
+        let after = |list: &[usize]| list.partition_point(|&j| j < from);
+        let linked = &self.linked[i][after(&self.linked[i])..];
+        let mut by_number: Vec<usize> = Vec::new();
+        if let Some(g) = self.group[i] {
+            let members = &self.groups[g];
+            by_number = members[after(members)..]
+                .iter()
+                .copied()
+                .filter(|&j| j != i && self.quantity_clash(i, j))
+                .collect();
+        }
+        // Both lists are in order: merged.
+        let (mut l, mut q) = (linked.iter().peekable(), by_number.iter().peekable());
+        let mut found = Vec::with_capacity(linked.len() + by_number.len());
+        loop {
+            let j = match (l.peek(), q.peek()) {
+                (Some(&&a), Some(&&b)) => a.min(b),
+                (Some(&&a), None) => a,
+                (None, Some(&&b)) => b,
+                (None, None) => break,
+            };
+            let mut why = Vec::new();
+            if l.next_if(|&&a| a == j).is_some() {
+                why.push(Conflict::Linked);
+            }
+            if q.next_if(|&&b| b == j).is_some() {
+                why.push(Conflict::Quantity);
+            }
+            found.push((j, why));
+        }
+        found
+    }
+
+    /// How many claims each claim contradicts: those of its subject that
+    /// overlap it in date (counted in sorted lists of the dates' first and
+    /// last days), less those giving its own number, less those recorded
+    /// as supporting it either way, plus the linked ones not already
+    /// counted.
+    fn counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.claims.len()];
+        for members in &self.groups {
+            let everyone = Overlaps::new(self.claims, members.iter().copied());
+            // Claims giving the same number (-0 is 0); a number that is no
+            // number equals none.
+            let mut by_value: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+            for &i in members {
+                let value = self.value(i);
+                if !value.is_nan() {
+                    by_value.entry((value + 0.0).to_bits()).or_default().push(i);
+                }
+            }
+            let same: std::collections::HashMap<u64, Overlaps> = by_value
+                .into_iter()
+                .map(|(v, same)| (v, Overlaps::new(self.claims, same.into_iter())))
+                .collect();
+            for &i in members {
+                let claim = &self.claims[i];
+                let value = self.value(i);
+                // Both counts hold the claim itself, which overlaps itself.
+                let agreeing = match same.get(&(value + 0.0).to_bits()) {
+                    Some(same) if !value.is_nan() => same.overlapping(claim),
+                    _ => 1,
+                };
+                let differing = everyone.overlapping(claim).saturating_sub(agreeing);
+                let excused = self.supported[i]
+                    .iter()
+                    .filter(|&&j| {
+                        self.group[j] == self.group[i]
+                            && self.value(j) != value
+                            && overlap(claim, &self.claims[j])
+                    })
+                    .count();
+                counts[i] = differing.saturating_sub(excused);
+            }
+        }
+        for (i, linked) in self.linked.iter().enumerate() {
+            counts[i] += linked
+                .iter()
+                .filter(|&&j| !self.quantity_clash(i, j))
+                .count();
+        }
+        counts
+    }
+
+    fn value(&self, i: usize) -> f64 {
+        self.claims[i]
+            .quantity
+            .as_ref()
+            .map_or(f64::NAN, |q| q.value)
+    }
+}
+
+/// Whether two claims' dates overlap: an undated claim overlaps every date.
+fn overlap(a: &Claim, b: &Claim) -> bool {
+    match (&a.date, &b.date) {
+        (Some(x), Some(y)) => {
+            x.earliest_day() <= y.latest_day() && y.earliest_day() <= x.latest_day()
+        }
+        _ => true,
+    }
+}
+
+/// Some claims' dates, to count those overlapping a date without comparing
+/// them one by one.
+struct Overlaps {
+    undated: usize,
+    /// The dated claims' first days and last days, each sorted.
+    starts: Vec<i32>,
+    ends: Vec<i32>,
+}
+
+impl Overlaps {
+    fn new(claims: &[Claim], members: impl Iterator<Item = usize>) -> Overlaps {
+        let (mut undated, mut starts, mut ends) = (0, Vec::new(), Vec::new());
+        for i in members {
+            match &claims[i].date {
+                Some(date) => {
+                    starts.push(date.earliest_day());
+                    ends.push(date.latest_day());
+                }
+                None => undated += 1,
+            }
+        }
+        starts.sort_unstable();
+        ends.sort_unstable();
+        Overlaps {
+            undated,
+            starts,
+            ends,
+        }
+    }
+
+    /// How many of the claims overlap `claim`'s date: all of them for an
+    /// undated claim; otherwise the undated ones and the dated ones that
+    /// neither end before it starts nor start after it ends (a date never
+    /// ends before it starts, so no claim does both).
+    fn overlapping(&self, claim: &Claim) -> usize {
+        match &claim.date {
+            None => self.undated + self.starts.len(),
+            Some(date) => {
+                let ended = self.ends.partition_point(|&e| e < date.earliest_day());
+                let not_started =
+                    self.starts.len() - self.starts.partition_point(|&s| s <= date.latest_day());
+                self.undated + self.starts.len() - ended - not_started
             }
         }
     }
-    pairs.into_iter().map(|((i, j), why)| (i, j, why)).collect()
 }
 
 /// A quantity for display: whole numbers without a decimal point.
@@ -1015,6 +1261,40 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_chain_names_what_a_report_repeats_until_it_ends_or_meets_itself() {
+        let looped = [
+            link("c", Some("a")),
+            link("a", Some("b")),
+            link("b", Some("c")),
+            link("d", Some("b")),
+            link("e", None),
+            link("f", Some("outside")),
+            link("g", Some("g")),
+        ];
+        let chains = Chains::new(&looped);
+        let of: Vec<Vec<&str>> = looped.iter().map(|l| chains.of(l)).collect();
+        assert_eq!(
+            of,
+            vec![
+                vec!["a", "b"],
+                vec!["b", "c"],
+                vec!["c", "a"],
+                vec!["b", "c", "a"],
+                vec![],
+                vec!["outside"],
+                vec![],
+            ]
+        );
+        let chain = [
+            link("digest", Some("emp")),
+            link("emp", Some("axios")),
+            link("axios", None),
+        ];
+        let chains = Chains::new(&chain);
+        assert_eq!(chains.of(&chain[0]), vec!["emp", "axios"]);
+    }
+
     fn claim(
         id: &str,
         date: Option<&str>,
@@ -1053,7 +1333,7 @@ mod tests {
             claim("same", None, Some(("deported", 19_500.0)), &[]),
             claim("words", None, None, &["ua", "missing"]),
         ];
-        let found = contradictions(&claims);
+        let found: Vec<_> = contradictions(&claims).collect();
         assert_eq!(
             found,
             vec![
@@ -1079,7 +1359,7 @@ mod tests {
             worded("more", 700_000.0, "minors"),
         ];
         assert_eq!(
-            contradictions(&claims),
+            contradictions(&claims).collect::<Vec<_>>(),
             vec![
                 (0, 3, vec![Conflict::Quantity]),
                 (1, 3, vec![Conflict::Quantity]),
@@ -1100,7 +1380,7 @@ mod tests {
             both,
         ];
         assert_eq!(
-            contradictions(&claims),
+            contradictions(&claims).collect::<Vec<_>>(),
             vec![
                 (0, 2, vec![Conflict::Linked]),
                 (1, 2, vec![Conflict::Quantity]),
@@ -1121,12 +1401,87 @@ mod tests {
             claim("other", None, Some(("returned children", 1.0)), &[]),
         ];
         assert_eq!(
-            contradictions(&claims),
+            contradictions(&claims).collect::<Vec<_>>(),
             vec![
                 (0, 1, vec![Conflict::Quantity]),
                 (1, 2, vec![Conflict::Quantity]),
             ]
         );
+    }
+
+    /// The contradiction rule pair by pair, as it was first written: what
+    /// the indexed [`contradictions`], [`contradictions_of`] and
+    /// [`contradiction_counts`] must agree with.
+    fn contradictions_pair_by_pair(claims: &[Claim]) -> Vec<(usize, usize, Vec<Conflict>)> {
+        let mut pairs = Vec::new();
+        for i in 0..claims.len() {
+            for j in i + 1..claims.len() {
+                let (a, b) = (&claims[i], &claims[j]);
+                let mut why = Vec::new();
+                if a.contradicts.contains(&b.id) || b.contradicts.contains(&a.id) {
+                    why.push(Conflict::Linked);
+                }
+                if let (Some(x), Some(y)) = (&a.quantity, &b.quantity) {
+                    if names::fold(&x.subject) == names::fold(&y.subject)
+                        && x.value != y.value
+                        && overlap(a, b)
+                        && !a.supports.contains(&b.id)
+                        && !b.supports.contains(&a.id)
+                    {
+                        why.push(Conflict::Quantity);
+                    }
+                }
+                if !why.is_empty() {
+                    pairs.push((i, j, why));
+                }
+            }
+        }
+        pairs
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn indexed_contradictions_agree_with_the_rule_pair_by_pair(
+            drawn in proptest::collection::vec(
+                (0usize..4, 0usize..6, 0usize..5, proptest::collection::vec(0usize..12, 0..3), proptest::collection::vec(0usize..12, 0..3)),
+                0..12,
+            )
+        ) {
+            let dates = [None, Some("2025-11"), Some("2025"), Some("2024"), Some("2025-11-03/.."), Some("../2024-06")];
+            let values = [0.0, -0.0, 1.0, 2.0, f64::NAN];
+            let subjects = [None, Some("deported"), Some("Deported "), Some("killed")];
+            let claims: Vec<Claim> = drawn
+                .iter()
+                .enumerate()
+                .map(|(n, (subject, date, value, contradicts, supports))| {
+                    let mut c = claim(&format!("c{n}"), dates[*date], None, &[]);
+                    c.quantity = subjects[*subject].map(|s| Quantity {
+                        subject: s.into(),
+                        value: values[*value],
+                        unit: String::new(),
+                    });
+                    c.contradicts = contradicts.iter().map(|j| format!("c{j}")).collect();
+                    c.supports = supports.iter().map(|j| format!("c{j}")).collect();
+                    c
+                })
+                .collect();
+            let expected = contradictions_pair_by_pair(&claims);
+            proptest::prop_assert_eq!(contradictions(&claims).collect::<Vec<_>>(), expected.clone());
+            let mut counts = vec![0; claims.len()];
+            for (i, j, _) in &expected {
+                counts[*i] += 1;
+                counts[*j] += 1;
+            }
+            proptest::prop_assert_eq!(contradiction_counts(&claims), counts);
+            for i in 0..claims.len() {
+                let of: Vec<(usize, Vec<Conflict>)> = expected
+                    .iter()
+                    .filter(|(a, b, _)| *a == i || *b == i)
+                    .map(|(a, b, why)| (if *a == i { *b } else { *a }, why.clone()))
+                    .collect();
+                proptest::prop_assert_eq!(contradictions_of(&claims, i), of);
+            }
+        }
     }
 
     #[test]
