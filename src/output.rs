@@ -525,7 +525,7 @@ impl Spool {
     }
 
     fn failed(e: io::Error) -> Error {
-        crate::store::bulk::temp_file_failed("a temporary copy of a table's rows", e)
+        crate::store::bulk::temp_file_failed("keep a table's rows", "a temporary file", e)
     }
 
     /// The cells kept, in the order they were put.

@@ -87,20 +87,26 @@ fn temp_dir_named() -> String {
     }
 }
 
-/// A failed write or read of a temporary file of a sort on disk. A full
-/// temporary directory is, as a missing one is, the user's setting to mend
-/// (exit code 2), named first, since nothing else is wrong: not the
-/// database's disk, not the input.
+/// A failed write or read of a temporary file of a sort on disk (see
+/// [`temp_file_failed`]).
 fn io_error(what: &str, e: std::io::Error) -> Error {
+    temp_file_failed(what, "a temporary file of a sort on disk", e)
+}
+
+/// A failed `what` (write a run file) of `file`, a temporary file made by
+/// [`temp_file`]. A full temporary directory is, as a missing one is, the
+/// user's setting to mend (exit code 2), named first, since nothing else
+/// is wrong: not the database's disk, not the input.
+pub(crate) fn temp_file_failed(what: &str, file: &str, e: std::io::Error) -> Error {
     if is_full(&e) {
         return Error::bad_input(format!(
-            "{} is full: cannot {what} (a temporary file of a sort on disk): {e}; {ROOM_FOR_SORTS}",
+            "{} is full: cannot {what} ({file}): {e}; {ROOM_FOR_SORTS}",
             temp_dir_named()
         ))
         .in_temp_dir();
     }
     Error::database(format!(
-        "cannot {what} (a temporary file of a sort on disk, in {}): {e}",
+        "cannot {what} ({file}, in {}): {e}",
         temp_dir_named()
     ))
     .in_temp_dir()
@@ -140,20 +146,6 @@ pub(crate) fn temp_file(what: &str) -> Result<File> {
         };
         error.in_temp_dir()
     })
-}
-
-/// A failed write or read of `what`, a temporary file made by [`temp_file`].
-pub(crate) fn temp_file_failed(what: &str, e: std::io::Error) -> Error {
-    let message = format!(
-        "cannot write {what} in {}: {e}; {ROOM_FOR_SORTS}",
-        temp_dir_named()
-    );
-    let error = if is_full(&e) {
-        Error::bad_input(message)
-    } else {
-        Error::database(message)
-    };
-    error.in_temp_dir()
 }
 
 /// One logical write, as sorted and spilled.
