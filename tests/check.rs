@@ -116,6 +116,50 @@ fn repair_keeps_an_undecodable_record_and_still_reports_it() {
     env.cmd().arg("check").assert().code(1);
 }
 
+/// An event record damaged after its date (the part a timeline sorts by)
+/// decodes far enough to be sorted, and fails when it is read in order:
+/// the timeline and its export name the record and fail, with no rows
+/// cut short in silence, whichever thread reads it.
+#[test]
+fn a_record_damaged_after_its_date_fails_the_timeline_that_reads_it() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let mut damaged = String::new();
+    damage(env.db(), |entries| {
+        let (key, value) = entries
+            .iter_mut()
+            .filter(|(key, _)| key.starts_with(b"e"))
+            .last()
+            .expect("an event record");
+        damaged = String::from_utf8_lossy(&key[1..]).into_owned();
+        value.truncate(value.len() - 3);
+    });
+    let timeline = env
+        .cmd()
+        .args(["--format", "csv", "timeline"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&timeline.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("damaged record e/{damaged}")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let out = env.root().join("timeline.csv");
+    let export = env
+        .cmd()
+        .args(["export", "--format", "csv", "-o"])
+        .arg(&out)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&export.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("damaged record e/{damaged}")),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a failed export left {}", out.display());
+}
+
 /// `check` sorts the index entries it expects on disk once they pass a
 /// budget: with a budget small enough to spill many sorted runs it reports
 /// exactly what it reports in memory, every kind of index damage included.

@@ -522,7 +522,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
         })
         .collect();
     let detail = EventDetail {
-        event: TimelineRow::new(&event, &mut names)?,
+        event: TimelineRow::new(event.clone(), &mut names)?,
         version: event.meta.version,
         recorded_at: event.meta.recorded_at.to_string(),
         versions: rows,

@@ -247,7 +247,6 @@ pub fn write_timeline_csv<W: Write>(
 ) -> Result<()> {
     // Streamed in timeline order: a million events never sit in memory.
     let mut names = Names::for_import(store);
-    let rows = query::timeline(store, filter)?
-        .map(|e| Ok(TimelineRow::new(&e?, &mut names)?.into_export_cells()));
+    let rows = query::timeline(store, filter)?.map(|e| TimelineRow::export_cells(e?, &mut names));
     crate::output::write_csv_rows(out, EXPORT_HEADERS, rows, raw)
 }

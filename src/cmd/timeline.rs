@@ -73,7 +73,7 @@ pub fn print_events(
     } else {
         Names::new(store)
     };
-    let rows = events.map(|event| TimelineRow::new(&event?, &mut names));
+    let rows = events.map(|event| TimelineRow::new(event?, &mut names));
     print_row_stream(format, rows)
 }
 
@@ -103,25 +103,35 @@ pub struct TimelineRow {
 }
 
 impl TimelineRow {
-    pub fn new(event: &Event, names: &mut Names) -> Result<TimelineRow> {
+    pub fn new(event: Event, names: &mut Names) -> Result<TimelineRow> {
+        Self::build(event, names, true)
+    }
+
+    /// The row of `event`, its `earliest` and `latest` days written out
+    /// when `with_bounds` (the rows of a million-event export skip them).
+    fn build(event: Event, names: &mut Names, with_bounds: bool) -> Result<TimelineRow> {
         // A retracted source is not listed, and not counted; a report
         // repeating it still counts it as its origin (as claims do).
         let sources = names.live_links(&event.sources)?;
         Ok(TimelineRow {
-            id: event.id.clone(),
             date: event.date.to_string(),
-            earliest: event.date.earliest().map(|d| d.to_string()),
-            latest: event.date.latest().map(|d| d.to_string()),
-            title: event.title.clone(),
-            kind: event.kind,
-            status: event.status,
-            place: event.place.clone(),
+            earliest: with_bounds
+                .then(|| event.date.earliest().map(|d| d.to_string()))
+                .flatten(),
+            latest: with_bounds
+                .then(|| event.date.latest().map(|d| d.to_string()))
+                .flatten(),
             actors: names.actors(&event.actors)?,
             sources: names.sources(&sources)?,
             corroboration: crate::model::corroboration_among(&event.sources, &sources),
-            tags: event.tags.clone(),
-            description: event.description.clone(),
-            date_value: event.date.clone(),
+            id: event.id,
+            title: event.title,
+            kind: event.kind,
+            status: event.status,
+            place: event.place,
+            tags: event.tags,
+            description: event.description,
+            date_value: event.date,
         })
     }
 
@@ -140,6 +150,12 @@ impl TimelineRow {
             join(&self.tags),
             self.description,
         ]
+    }
+
+    /// The export CSV columns of `event` (see [`TimelineRow::into_export_cells`]),
+    /// without working out the bounds the export does not write.
+    pub fn export_cells(event: Event, names: &mut Names) -> Result<Vec<String>> {
+        Ok(Self::build(event, names, false)?.into_export_cells())
     }
 
     /// The timeline columns: the export ones with `earliest` and `latest` after `date`.
