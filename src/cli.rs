@@ -326,7 +326,7 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
-    /// Load the bundled example story (the Miami talks, Nov 2025) and print its timeline.
+    /// Load the bundled example story (the US–Russia peace-plan talks, as reported in Nov 2025) and print its timeline.
     ///
     /// Running it twice changes nothing. A database that holds records of
     /// its own is refused, with nothing written (the example's actors and

@@ -611,6 +611,8 @@ fn example_claims_filter_by_verdict_claimant_and_event() {
         set(&[
             "2025-11-dmitriev-better-chances",
             "2025-11-dmitriev-plan-builds-on-alaska",
+            "2025-11-dmitriev-us-explains-benefits",
+            "2025-11-us-official-practical-and-realistic",
             "2025-11-white-house-chance-to-end-war",
             "2025-11-us-official-draft-will-evolve",
             "2025-11-ukraine-not-received-proposal",
@@ -996,7 +998,7 @@ fn claims_csv_has_the_documented_header_and_a_row_per_live_claim() {
         .records()
         .collect::<Result<_, _>>()
         .expect("valid CSV");
-    assert_eq!(records.len(), 11);
+    assert_eq!(records.len(), 14);
     let csv_ids: BTreeSet<String> = records.iter().map(|r| r[0].to_string()).collect();
     assert_eq!(csv_ids, ids(&env.json(["claims"])));
     let hundreds = records
@@ -1102,7 +1104,7 @@ fn a_retracted_claim_leaves_claims_and_contradictions_but_stays_in_history() {
 
     let claims = env.json(["claims"]);
     assert!(!ids(&claims).contains(id), "{claims}");
-    assert_eq!(rows(&claims).len(), 10);
+    assert_eq!(rows(&claims).len(), 13);
     let found = pairs(&env.json(["contradictions"]));
     assert!(found.iter().all(|(ids, _)| !ids.contains(id)), "{found:?}");
     // The other pair (hundreds vs 700,000) is still there.
@@ -2240,7 +2242,7 @@ fn the_claims_csv_carries_who_rated_a_claim_and_why_into_a_new_database() {
     let file = env.write_file("claims.csv", &claims_csv);
     env.run_ok(["import", "timeline.csv"]);
     let stderr = import_claims(&env, &file, &[]);
-    assert!(stderr.contains("11 added"), "{stderr}");
+    assert!(stderr.contains("14 added"), "{stderr}");
     assert_eq!(verdicts(&env), verdicts(&example));
     assert_eq!(
         env.run_ok(["export", "--format", "csv", "--what", "claims"]),
@@ -2250,7 +2252,7 @@ fn the_claims_csv_carries_who_rated_a_claim_and_why_into_a_new_database() {
     let dump = env.export_ndjson();
     let stderr = import_claims(&env, &file, &[]);
     assert!(
-        stderr.contains("0 added, 0 updated, 11 unchanged; 0 actors and 0 sources created"),
+        stderr.contains("0 added, 0 updated, 14 unchanged; 0 actors and 0 sources created"),
         "{stderr}"
     );
     assert_eq!(env.export_ndjson(), dump);
@@ -2312,7 +2314,7 @@ fn a_verdicts_source_whose_name_two_sources_share_is_written_as_its_id() {
     let before = env.export_ndjson();
     let stderr = import_claims(&env, &file, &[]);
     assert!(
-        stderr.contains("0 added, 0 updated, 11 unchanged; 0 actors and 0 sources created"),
+        stderr.contains("0 added, 0 updated, 14 unchanged; 0 actors and 0 sources created"),
         "{stderr}"
     );
     assert_eq!(env.export_ndjson(), before);
@@ -2323,7 +2325,7 @@ fn a_verdicts_source_whose_name_two_sources_share_is_written_as_its_id() {
     rebuilt.run_ok(["import", "timeline.csv"]);
     rebuilt.run_ok(["import", dump.to_str().unwrap()]);
     let stderr = import_claims(&rebuilt, &file, &[]);
-    assert!(stderr.contains("11 added"), "{stderr}");
+    assert!(stderr.contains("14 added"), "{stderr}");
     assert_eq!(
         rebuilt.run_ok(["export", "--format", "csv", "--what", "claims"]),
         claims_csv

@@ -2245,7 +2245,7 @@ fn example_refuses_a_database_that_holds_records_of_its_own() {
     env.run_ok(["-q", "actor", "add", "Marco Rubio"]);
     let before = env.export_ndjson();
     let (again, notice) = env.run_ok_with_stderr(["example"]);
-    assert!(notice.contains("0 records added"), "{notice}");
+    assert!(notice.contains("0 record versions added"), "{notice}");
     assert_eq!(again, first);
     assert_eq!(env.export_ndjson(), before);
 }

@@ -2038,7 +2038,7 @@ fn factlines_own_timelinejs_sheet_imports_back_without_duplicates_or_changes() {
         ),
         (
             "ISW: Russia uses deported Ukrainian children as bargaining chips",
-            "2025-11?",
+            "2025-11?/2025-11-20",
         ),
         (
             "Russia escalates its attacks during the US push for talks",

@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx) -> Result<()> {
     }
     change.commit()?;
     crate::notice(format!(
-        "example story in {}: {} records added, {} already present",
+        "example story in {}: {} record versions added, {} already present",
         store.path().display(),
         applied.added,
         applied.unchanged

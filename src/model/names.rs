@@ -502,6 +502,8 @@ const TITLES: &[&str] = &[
     "ambassador",
     "envoy",
     "spokesperson",
+    "head",
+    "chief",
     "spokesman",
     "spokeswoman",
     "adviser",
@@ -539,13 +541,58 @@ const GIVEN_NAME_TITLES: &[&str] = &[
     "dame",
 ];
 
+/// The most words before a title ([`title_and_name`]): "Russian Direct
+/// Investment Fund head Kirill Dmitriev" has four.
+const MAX_WORDS_BEFORE_TITLE: usize = 4;
+
 /// Words that may stand before a title and are no part of the name
 /// ("former President Biden", "acting Mayor…", "South Korean President…"),
 /// and nationalities that do not end as most do (see [`title_and_name`]).
 const BEFORE_TITLES: &[&str] = &[
-    "the", "former", "acting", "interim", "deputy", "then", "late", "us", "uk", "eu", "un", "nato",
-    "kremlin", "south", "north", "east", "west", "new", "french", "dutch", "greek", "swiss",
-    "thai", "czech", "slovak", "welsh", "scots", "kazakh", "uzbek", "tajik", "kyrgyz", "lao",
+    "the",
+    "former",
+    "acting",
+    "interim",
+    "deputy",
+    "then",
+    "late",
+    "us",
+    "uk",
+    "eu",
+    "un",
+    "nato",
+    "kremlin",
+    "south",
+    "north",
+    "east",
+    "west",
+    "new",
+    "french",
+    "dutch",
+    "greek",
+    "swiss",
+    "thai",
+    "czech",
+    "slovak",
+    "welsh",
+    "scots",
+    "kazakh",
+    "uzbek",
+    "tajik",
+    "kyrgyz",
+    "lao",
+    // The offices a title is most often of ("Foreign Ministry Spokesperson
+    // Zakharova", "White House Press Secretary Leavitt", "House Speaker
+    // Johnson"), read before a family name alone too.
+    "foreign",
+    "ministry",
+    "defence",
+    "defense",
+    "state",
+    "department",
+    "white",
+    "house",
+    "press",
 ];
 
 /// Words that make what follows a title the name of an organisation or a
@@ -680,10 +727,12 @@ pub struct Titled<'a> {
 /// place (`"general motors"`, `"russian general staff"`, `"lord howe
 /// island"`: [`NOT_PERSON_WORDS`]).
 ///
-/// A title may follow up to three words that are no part of the name: a
+/// A title may follow up to four words that are no part of the name: a
 /// qualifier or a nationality ([`BEFORE_TITLES`], or a word ending in `an`,
 /// `ese`, `ish` or `i`: "Ukrainian", "Chinese", "Turkish", "Israeli") or a
-/// possessive ("Ukraine's", folded `ukraine s`).
+/// possessive ("Ukraine's", folded `ukraine s`), or, before a full name
+/// only, any words: an organisation's name ("foreign ministry spokesperson
+/// maria zakharova" → `maria zakharova`, "rdif head kirill dmitriev").
 pub fn title_and_name(folded: &str) -> Option<Titled<'_>> {
     // The first words of the titles: most spellings begin with none, and
     // an import folds every name through here.
@@ -707,6 +756,7 @@ pub fn title_and_name(folded: &str) -> Option<Titled<'_>> {
     };
     let mut rest = folded;
     let mut words_before = 0;
+    let mut only_qualifiers = true;
     // The words before the first title.
     while after_title(rest).is_none() {
         let (word, after) = rest.split_once(' ')?;
@@ -717,9 +767,10 @@ pub fn title_and_name(folded: &str) -> Option<Titled<'_>> {
                 .iter()
                 .any(|end| word.ends_with(end));
         words_before += 1;
-        if !qualifier || words_before > 3 || !word.chars().all(char::is_alphabetic) {
+        if words_before > MAX_WORDS_BEFORE_TITLE || !word.chars().all(char::is_alphabetic) {
             return None;
         }
+        only_qualifiers &= qualifier;
         rest = if possessive { &after[2..] } else { after };
     }
     // The titles ("acting president general …" has two); the last decides
@@ -730,6 +781,13 @@ pub fn title_and_name(folded: &str) -> Option<Titled<'_>> {
         rest = &rest[title.len() + 1..];
     }
     let first = rest.split(' ').next().unwrap_or(rest);
+    // Other words before the title name an organisation ("Foreign Ministry
+    // spokesperson", "Russian Direct Investment Fund head"): read only
+    // before a full name, given and family, since before a family name
+    // alone they are as likely part of a name with a title's word inside.
+    if !only_qualifiers && !rest.contains(' ') {
+        return None;
+    }
     if first.chars().count() < 2
         || CONNECTORS.contains(&first)
         || NOT_NAMES.contains(&first)
@@ -1132,6 +1190,19 @@ mod tests {
             ("french president emmanuel macron", "emmanuel macron"),
             ("former south korean president moon", "moon"),
             ("king charles", "charles"),
+            // An organisation before the title, before a full name (bb26).
+            (
+                "foreign ministry spokesperson maria zakharova",
+                "maria zakharova",
+            ),
+            (
+                "russian direct investment fund head kirill dmitriev",
+                "kirill dmitriev",
+            ),
+            ("rdif head kirill dmitriev", "kirill dmitriev"),
+            ("cia chief william burns", "william burns"),
+            ("foreign ministry spokesperson zakharova", "zakharova"),
+            ("white house press secretary leavitt", "leavitt"),
         ] {
             assert_eq!(untitled(spelling), name, "{spelling}");
         }
@@ -1148,6 +1219,13 @@ mod tests {
             "steve witkoff president",
             "gen z protesters 2025",
             "big red dog president trump",
+            // Other words before a title and a family name alone: as
+            // likely a name with a title's word inside.
+            "mary justice brown",
+            "rdif head dmitriev",
+            // Five words before the title.
+            "the russian direct investment fund head kirill dmitriev",
+            "head of state",
             // What follows the title names no person.
             "general motors",
             "russian general staff",
