@@ -2537,3 +2537,27 @@ fn an_organisations_title_before_a_name_is_a_near_miss() {
     }
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// Found by a review for panics (bb28 #07): a damaged page holding a
+/// history key cut shorter than its record kind (the bare keyspace byte
+/// `h`) made `check` and `check --repair` panic on a slice out of range.
+/// `check` now reports the key as malformed.
+#[test]
+fn check_reports_a_history_key_cut_short_instead_of_panicking() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    testenv::pages::damage(env.db(), |entries| {
+        entries.insert(b"h".to_vec(), b"x".to_vec());
+    });
+    for args in [&["check"][..], &["check", "--repair"]] {
+        let out = env.cmd().args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{args:?} panicked: {stderr}");
+        assert!(!out.status.success(), "{args:?}: {stdout}");
+        assert!(
+            format!("{stdout}{stderr}").contains("is malformed"),
+            "{args:?}: {stdout}{stderr}"
+        );
+    }
+}

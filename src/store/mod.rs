@@ -1054,8 +1054,12 @@ impl Store {
         self.data
             .for_each(&[keys::HISTORY], None, &mut |key, value| {
                 checked += 1;
-                let body = &key[2..];
-                let Some(split) = body.iter().position(|&b| b == 0) else {
+                // `h`, the record's kind, its id, NUL, its version: a
+                // damaged page may hold a key cut shorter than its kind.
+                let Some((body, split)) = key
+                    .get(2..)
+                    .and_then(|body| Some((body, body.iter().position(|&b| b == 0)?)))
+                else {
                     problems.push(format!("history key {} is malformed", show_key(key)));
                     return Ok(());
                 };
