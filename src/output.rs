@@ -620,11 +620,19 @@ impl Pending {
         {
             use rustix::fs::{Mode, OFlags, CWD};
             let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
-            if let Ok(fd) = rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o600)) {
-                return Ok(Pending::Unnamed {
-                    file: File::from(fd),
-                    dir: dir.to_path_buf(),
-                });
+            match rustix::fs::openat(CWD, dir, flags, Mode::from_raw_mode(0o600)) {
+                Ok(fd) => {
+                    return Ok(Pending::Unnamed {
+                        file: File::from(fd),
+                        dir: dir.to_path_buf(),
+                    })
+                }
+                // No unnamed files here (the file system or an older
+                // system): a named one instead.
+                Err(rustix::io::Errno::OPNOTSUPP | rustix::io::Errno::ISDIR) => {}
+                // A folder that may not be written, a full or read-only
+                // disk: said as it is, not of a hidden name never made.
+                Err(e) => return Err(e.into()),
             }
         }
         tempfile::NamedTempFile::new_in(dir).map(Pending::Named)

@@ -1166,7 +1166,10 @@ fn an_import_spilled_in_more_runs_than_files_may_be_open_completes() {
     env.write_file("big.csv", &csv);
     let factline = assert_cmd::cargo::cargo_bin("factline");
     let out = std::process::Command::new("sh")
-        .args(["-c", "ulimit -n 100 && exec \"$0\" --verbose import big.csv"])
+        .args([
+            "-c",
+            "ulimit -n 100 && exec \"$0\" --verbose import big.csv",
+        ])
         .arg(&factline)
         .current_dir(env.root())
         .env("FACTLINE_DB", env.db())

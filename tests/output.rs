@@ -655,6 +655,22 @@ fn export_does_not_replace_a_file_that_cannot_be_written() {
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(&report).unwrap(), "theirs\n");
+
+    // Reported in bb27 (#06): into a folder that may not be written, the
+    // error named a hidden temporary file that never existed.
+    let locked = shared.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let story = locked.join("story.csv");
+    let out = run(&["export", "--format", "csv", "-o", story.to_str().unwrap()]).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_one_error_line(&err);
+    assert!(
+        err.contains("story.csv") && err.contains("Permission denied") && !err.contains(".tmp"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 0);
 }
 
 /// With stdout on a full device, every command fails with one line naming
