@@ -1137,7 +1137,7 @@ fn claims_leave_out_a_retracted_event_and_claim_and_about_refuses_the_event() {
     );
     // A live event still lists its claims.
     let about = env.json(["claims", "--about", "2025-10-24-peace-plan-drafted"]);
-    assert_eq!(rows(&about).len(), 5, "{about}");
+    assert_eq!(rows(&about).len(), 7, "{about}");
 }
 
 /// bb15 #03: after an event and a claim were retracted, the claims CSV
@@ -1179,7 +1179,7 @@ fn the_claims_csv_leaves_out_retracted_events_and_claims_and_imports_anywhere() 
         "--what",
         "claims",
     ]);
-    assert!(stderr.contains("10 added, 0 updated"), "{stderr}");
+    assert!(stderr.contains("13 added, 0 updated"), "{stderr}");
     other.run_ok(["check"]);
 
     // An export written before this change named them: the same database
