@@ -78,7 +78,7 @@ fn size_from_env(name: &str, default: usize) -> usize {
 }
 
 /// The temporary directory, as messages name it: `TMPDIR` when it is set.
-fn temp_dir_named() -> String {
+pub(super) fn temp_dir_named() -> String {
     let dir = std::env::temp_dir();
     if std::env::var_os("TMPDIR").is_some() {
         format!("TMPDIR ({})", dir.display())
@@ -131,21 +131,27 @@ fn is_full(e: &std::io::Error) -> bool {
 /// be written or is full is the user's setting to mend (exit code 2), not
 /// a fault of the database.
 pub(crate) fn temp_file(what: &str) -> Result<File> {
-    tempfile::tempfile().map_err(|e| {
-        let message = format!(
-            "cannot create {what} in {}: {e}; {ROOM_FOR_SORTS}",
-            temp_dir_named()
-        );
-        let error = match e.kind() {
-            std::io::ErrorKind::NotFound
-            | std::io::ErrorKind::NotADirectory
-            | std::io::ErrorKind::PermissionDenied
-            | std::io::ErrorKind::ReadOnlyFilesystem => Error::bad_input(message),
-            _ if is_full(&e) => Error::bad_input(message),
-            _ => Error::database(message),
-        };
-        error.in_temp_dir()
-    })
+    tempfile::tempfile().map_err(|e| cannot_create_in_temp_dir(what, ROOM_FOR_SORTS, e))
+}
+
+/// `what` (a temporary file, a directory) could not be created in the
+/// temporary directory: a directory that is missing, may not be written
+/// or is full is the user's setting to mend (exit code 2), as `advice`
+/// says; any other failure is an I/O error.
+pub(super) fn cannot_create_in_temp_dir(what: &str, advice: &str, e: std::io::Error) -> Error {
+    let message = format!(
+        "cannot create {what} in {}: {e}; {advice}",
+        temp_dir_named()
+    );
+    let error = match e.kind() {
+        std::io::ErrorKind::NotFound
+        | std::io::ErrorKind::NotADirectory
+        | std::io::ErrorKind::PermissionDenied
+        | std::io::ErrorKind::ReadOnlyFilesystem => Error::bad_input(message),
+        _ if is_full(&e) => Error::bad_input(message),
+        _ => Error::database(message),
+    };
+    error.in_temp_dir()
 }
 
 /// One logical write, as sorted and spilled.

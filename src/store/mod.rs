@@ -346,6 +346,12 @@ impl Store {
             .temporary(true)
             .open()
             .map_err(|e| sled_error(path, e))?;
+        Store::of_temporary_sled(db, path)
+    }
+
+    /// A store on `db`, a sled opened in temporary mode (nothing to sync,
+    /// no lock), named after `path` in messages.
+    fn of_temporary_sled(db: sled::Db, path: &Path) -> Result<Store> {
         Ok(Store {
             path: path.to_path_buf(),
             data: Pages::new(
@@ -370,19 +376,23 @@ impl Store {
 
     /// The database as it was recorded at `at`: for every record, the last
     /// version recorded at or before `at` (with its history), in a temporary
-    /// in-memory store that every read command can query unchanged. Costs a
-    /// pass over the whole store: `--as-of` answers are built, not indexed.
+    /// store in TMPDIR (see [`Store::snapshot_of`]) that every read command
+    /// can query unchanged. Costs a pass over the whole store: `--as-of`
+    /// answers are built, not indexed.
     pub fn as_of(&self, at: Stamp) -> Result<Store> {
-        let snapshot = Store::temporary(&self.path)?;
+        let snapshot = Store::snapshot_of(&self.path)?;
         // A bulk change, as an import is: sorted on disk in bounded memory,
         // each page written once (a million events' entries held in one
         // `Change` took gigabytes and minutes).
-        let mut bulk = snapshot.bulk()?;
-        self.copy_as_of::<Actor>(&mut bulk, at)?;
-        self.copy_as_of::<crate::model::Source>(&mut bulk, at)?;
-        self.copy_as_of::<Event>(&mut bulk, at)?;
-        self.copy_as_of::<crate::model::Claim>(&mut bulk, at)?;
-        bulk.commit()?;
+        let build = || -> Result<()> {
+            let mut bulk = snapshot.bulk()?;
+            self.copy_as_of::<Actor>(&mut bulk, at)?;
+            self.copy_as_of::<crate::model::Source>(&mut bulk, at)?;
+            self.copy_as_of::<Event>(&mut bulk, at)?;
+            self.copy_as_of::<crate::model::Claim>(&mut bulk, at)?;
+            bulk.commit()
+        };
+        build().map_err(scratch::snapshot_failed)?;
         Ok(snapshot)
     }
 

@@ -1,6 +1,7 @@
 //! Copies of a database's files: the copies `backup`, `restore` and
-//! `compact` make, and the scratch copy a reading command works on when the
-//! database itself is read-only for the user.
+//! `compact` make, the scratch copy a reading command works on when the
+//! database itself is read-only for the user, and the snapshot an
+//! `--as-of` read builds.
 //!
 //! sled 0.34 cannot open a database without writing to it (its recovery
 //! rewrites free segments, it locks its log for writing), and factline
@@ -19,6 +20,14 @@
 //! however it ends). The next reading command that makes a copy removes
 //! the copies in the temporary directory whose marker nobody holds. A
 //! signal handler could not do this: SIGKILL and crashes run none.
+//!
+//! An `--as-of` snapshot is such a directory too, in the temporary
+//! directory (`TMPDIR`) like every temporary file of factline, never in
+//! sled's default of `/dev/shm` (memory, often 64 MB in a container, and
+//! never removed when the command is killed): a marked directory holding
+//! a sled opened in its temporary mode, which syncs nothing. The next
+//! snapshot or copy removes those whose command has gone, as it removes
+//! abandoned copies.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::ErrorKind;
@@ -177,13 +186,22 @@ pub fn remove_copy(dir: &Path) -> std::io::Result<()> {
 /// How the directory of a scratch copy is named, in the temporary directory.
 const SCRATCH_PREFIX: &str = "factline-read-only-";
 
-/// Removes the scratch copies in the temporary directory `tmp` that no
-/// process reads any more: their marker is not locked (a copy whose reader
-/// was killed), and is still the file at its path once locked (not a copy
-/// its reader has just removed). A copy without a marker is one being
-/// made (its marker comes first, before any file is copied) or one this
-/// process may not open (another user's): it is left alone, as is one that
-/// cannot be removed. Returns how many copies were removed.
+/// How the directory of an `--as-of` snapshot is named, in the temporary
+/// directory.
+const SNAPSHOT_PREFIX: &str = "factline-as-of-";
+
+/// What a temporary directory that cannot hold an `--as-of` snapshot needs.
+const ROOM_FOR_SNAPSHOT: &str =
+    "set TMPDIR to a directory you may write, with room for about the size of the database";
+
+/// Removes the scratch copies and `--as-of` snapshots in the temporary
+/// directory `tmp` that no process reads any more: their marker is not
+/// locked (a copy whose reader was killed), and is still the file at its
+/// path once locked (not a copy its reader has just removed). A copy
+/// without a marker is one being made (its marker comes first, before any
+/// file is copied) or one this process may not open (another user's): it
+/// is left alone, as is one that cannot be removed. Returns how many
+/// copies were removed.
 fn remove_abandoned_copies(tmp: &Path) -> usize {
     let Ok(entries) = fs::read_dir(tmp) else {
         return 0;
@@ -191,12 +209,9 @@ fn remove_abandoned_copies(tmp: &Path) -> usize {
     let mut removed = 0;
     for entry in entries.flatten() {
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !is_dir
-            || !entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(SCRATCH_PREFIX)
-        {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !is_dir || !(name.starts_with(SCRATCH_PREFIX) || name.starts_with(SNAPSHOT_PREFIX)) {
             continue;
         }
         let dir = entry.path();
@@ -216,17 +231,107 @@ fn remove_abandoned_copies(tmp: &Path) -> usize {
     removed
 }
 
-/// The temporary copy a [`Store`] reads instead of a read-only database:
-/// removed when the store is dropped (after sled has closed it).
-pub(super) struct ScratchCopy {
-    /// Declared first: dropped (and so unlocked) after the copy is gone.
-    _dir: tempfile::TempDir,
-    /// The copy's marker, locked while this process lives: a copy whose
-    /// marker nobody holds is abandoned (see [`remove_abandoned_copies`]).
+/// A directory in the temporary directory that carries the marker
+/// ([`STAGING_MARKER`]), locked while this process lives: one whose marker
+/// nobody holds is abandoned (see [`remove_abandoned_copies`]). Removed,
+/// marker last, when dropped.
+struct MarkedDir {
+    path: PathBuf,
+    /// Closed (and so unlocked) after the directory is gone.
     _marker: File,
+}
+
+impl MarkedDir {
+    /// Makes a directory named `prefix…` in the temporary directory, marked
+    /// as `purpose` says, after removing the copies there that killed
+    /// commands left.
+    fn create(prefix: &str, purpose: &str) -> std::io::Result<MarkedDir> {
+        let tmp = std::env::temp_dir();
+        let removed = remove_abandoned_copies(&tmp);
+        if removed > 0 {
+            crate::detail(format!(
+                "removed {removed} temporary copies (of read-only databases, or --as-of snapshots) that interrupted commands left in {}",
+                tmp.display()
+            ));
+        }
+        let path = new_private_dir(&tmp, prefix)?;
+        // The marker, locked, before anything is written into it.
+        let mark = || -> std::io::Result<File> {
+            let marker = File::create_new(path.join(STAGING_MARKER))?;
+            marker.lock()?;
+            std::io::Write::write_all(&mut &marker, format!("{purpose}\n").as_bytes())?;
+            Ok(marker)
+        };
+        match mark() {
+            Ok(marker) => Ok(MarkedDir {
+                path,
+                _marker: marker,
+            }),
+            Err(e) => {
+                let _ = remove_copy(&path);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Makes a new directory `prefix…` in `tmp` that only its owner may enter
+/// (a copy of the user's records). Made here rather than by `tempfile`,
+/// whose errors end in `at path "…"`, naming a directory that never was.
+fn new_private_dir(tmp: &Path, prefix: &str) -> std::io::Result<PathBuf> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    let mut attempt = 0u32;
+    loop {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = tmp.join(format!(
+            "{prefix}{}-{nanos:08x}{attempt}",
+            std::process::id()
+        ));
+        match builder.create(&path) {
+            Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            made => return made.map(|()| path),
+        }
+    }
+}
+
+impl Drop for MarkedDir {
+    fn drop(&mut self) {
+        // What cannot be removed stays marked, for the next command.
+        let _ = remove_copy(&self.path);
+    }
+}
+
+/// The temporary copy a [`Store`] reads instead of a read-only database, or
+/// an `--as-of` snapshot: removed when the store is dropped (after sled has
+/// closed it).
+pub(super) struct ScratchCopy {
+    /// Declared first: removed before the database's lock is released.
+    _dir: MarkedDir,
     /// The read-only database's lock, held for reading while the store is
     /// open: no factline process writes the database meanwhile.
     _lock: Option<File>,
+}
+
+/// What an error met while an `--as-of` snapshot was built means: the
+/// snapshot's disk filling up is TMPDIR's (the database's own is only
+/// read), the user's setting to mend (exit code 2), and an error of the
+/// sort's temporary files says what they were for.
+pub(super) fn snapshot_failed(e: Error) -> Error {
+    if e.disk_full {
+        return Error::bad_input(format!(
+            "{} is full: cannot write an --as-of snapshot (a temporary database of the records as they were then); {ROOM_FOR_SNAPSHOT}",
+            super::bulk::temp_dir_named()
+        ))
+        .in_temp_dir();
+    }
+    if e.temp_dir {
+        return e.context("cannot build an --as-of snapshot");
+    }
+    e
 }
 
 impl Store {
@@ -260,14 +365,6 @@ impl Store {
     /// why the database cannot be written.
     fn open_scratch_copy(path: &Path, wait: std::time::Duration, why: ErrorKind) -> Result<Store> {
         let lock = super::lock_if_present(path, wait)?;
-        let tmp = std::env::temp_dir();
-        let removed = remove_abandoned_copies(&tmp);
-        if removed > 0 {
-            crate::detail(format!(
-                "removed {removed} temporary copies of read-only databases that interrupted commands left in {}",
-                tmp.display()
-            ));
-        }
         // What the user reads: "database X is read-only here (permission
         // denied)", or "… cannot be written: its disk is full".
         let state = match why {
@@ -280,19 +377,12 @@ impl Store {
                 path.display(),
             ))
         };
-        let dir = tempfile::Builder::new()
-            .prefix(SCRATCH_PREFIX)
-            .tempdir_in(&tmp)
-            .map_err(cannot)?;
-        // The marker, locked, before any file is copied.
-        let marker = File::create_new(dir.path().join(STAGING_MARKER)).map_err(cannot)?;
-        marker.lock().map_err(cannot)?;
-        std::io::Write::write_all(
-            &mut &marker,
-            b"a temporary copy of a read-only database, being read\n",
+        let dir = MarkedDir::create(
+            SCRATCH_PREFIX,
+            "a temporary copy of a read-only database, being read",
         )
         .map_err(cannot)?;
-        let bytes = copy_database_files(path, dir.path(), Sync::None).map_err(|e| {
+        let bytes = copy_database_files(path, &dir.path, Sync::None).map_err(|e| {
             e.context(format_args!(
                 "database {} {state}; reading a copy failed",
                 path.display(),
@@ -303,11 +393,42 @@ impl Store {
             path.display(),
             bytes as f64 / 1e6
         ));
-        let mut store = Store::open_as(dir.path(), Some(path), Access::Read, wait)?;
+        let mut store = Store::open_as(&dir.path, Some(path), Access::Read, wait)?;
         store.scratch = Some(ScratchCopy {
             _dir: dir,
-            _marker: marker,
             _lock: lock,
+        });
+        Ok(store)
+    }
+
+    /// An empty store for the `--as-of` snapshot of the database at `path`
+    /// (named after it in messages), in a marked directory in the
+    /// temporary directory: removed when the store is dropped, or by the
+    /// next snapshot or copy if this command is killed (see the module
+    /// documentation). A temporary directory that is missing, may not be
+    /// written or is full is named (exit code 2).
+    pub(super) fn snapshot_of(path: &Path) -> Result<Store> {
+        let cannot = |e: std::io::Error| {
+            super::bulk::cannot_create_in_temp_dir("an --as-of snapshot", ROOM_FOR_SNAPSHOT, e)
+        };
+        let dir = MarkedDir::create(SNAPSHOT_PREFIX, "an --as-of snapshot, being read")
+            .map_err(cannot)?;
+        // sled's temporary mode syncs nothing (the snapshot outlives no
+        // command) and removes its files when closed; no flusher thread,
+        // as for a reading command.
+        let db = sled::Config::new()
+            .path(dir.path.join("snapshot"))
+            .temporary(true)
+            .flush_every_ms(None)
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(io) => cannot(io),
+                e => snapshot_failed(super::sled_error(path, e)),
+            })?;
+        let mut store = Store::of_temporary_sled(db, path)?;
+        store.scratch = Some(ScratchCopy {
+            _dir: dir,
+            _lock: None,
         });
         Ok(store)
     }
