@@ -972,3 +972,43 @@ fn a_sheet_row_finds_its_event_by_bounds_and_title_and_no_other() {
     );
     assert_eq!(env.export_ndjson(), after);
 }
+
+#[test]
+fn dates_with_unspecified_digits_come_back_from_the_sheet_as_they_were() {
+    let env = TestEnv::new();
+    // Each X date, and the interval a Display Date shows the same way
+    // ("Oct–Dec 2025", "2000–2099"), which the sheet's columns tell apart.
+    let dates = [
+        "2025-1X",
+        "2025-10/2025-12",
+        "2025-0X",
+        "2025-01/2025-09",
+        "20XX",
+        "2000/2099",
+        "2XXX",
+        "20XX~",
+        "20XX?",
+        "19XX/20XX",
+        "1900/2099",
+        "2025-1X?",
+    ];
+    for (n, date) in dates.iter().enumerate() {
+        let title = format!("Event {n}");
+        env.run_ok(["-q", "event", "add", "--title", &title, "--date", date]);
+    }
+    let sheet = export_sheet(&env);
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert_eq!(
+        summary(&stderr),
+        format!(
+            "factline: imported {sheet}: 0 added, 0 updated, {} unchanged; 0 actors and 0 sources created",
+            dates.len()
+        )
+    );
+    let new = TestEnv::new();
+    new.run_ok(["-q", "import", &sheet]);
+    for (n, date) in dates.iter().enumerate() {
+        let title = format!("Event {n}");
+        assert_eq!(event_titled(&new, &title)["date"], *date, "{title}");
+    }
+}

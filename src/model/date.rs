@@ -1169,9 +1169,12 @@ impl Date {
     /// A single date as [`Date::human`] writes one with unspecified digits
     /// or a qualifier, which [`Date::parse_human`] reads otherwise or not at
     /// all: "Oct–Dec 2025" is `2025-1X` (to the phrases, the months October
-    /// to December), "Jan–Sep 2026" `2026-0X`, "1990s" `199X`, "~Aug 2025"
-    /// `2025-08~`, "Oct–Dec 2025?" `2025-1X?`. For reading back what factline
-    /// wrote (a TimelineJS Display Date); `None` for any other text.
+    /// to December), "Jan–Sep 2026" `2026-0X`, "1990s" `199X`, "2000–2099"
+    /// `20XX` and "2000–2999" `2XXX` (to the phrases, the years between),
+    /// "~Aug 2025" `2025-08~`, "Oct–Dec 2025?" `2025-1X?`. For reading back
+    /// what factline wrote (a TimelineJS Display Date), where the same text
+    /// may also be an interval's ("Oct–Dec 2025" is `2025-10/2025-12` too);
+    /// `None` for any other text.
     pub fn parse_human_written(text: &str) -> Option<Date> {
         let (approximate, text) = match text.strip_prefix('~') {
             Some(rest) => (true, rest),
@@ -1181,9 +1184,7 @@ impl Date {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        fn year(y: &str) -> Option<&str> {
-            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
-        }
+        let year = four_digits;
         let base = if let Some(y) = text.strip_prefix("Jan–Sep ").and_then(year) {
             format!("{y}-0X")
         } else if let Some(y) = text.strip_prefix("Oct–Dec ").and_then(year) {
@@ -1194,6 +1195,8 @@ impl Date {
             .filter(|y| y.ends_with('0'))
         {
             format!("{}X", &y[..3])
+        } else if let Some(x) = unspecified_years(text) {
+            x
         } else if approximate || uncertain {
             let date = Date::parse_human(text).ok()?;
             (!date.as_str().contains('/')).then(|| date.as_str().to_string())?
@@ -1208,6 +1211,34 @@ impl Date {
         };
         Date::parse_edtf(&format!("{base}{qualifier}")).ok()
     }
+}
+
+/// `y` when it is a year of four digits.
+fn four_digits(y: &str) -> Option<&str> {
+    (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
+}
+
+/// "2000–2099" as [`Single::human`] writes a year with two or three
+/// unspecified digits: `20XX` (one is a decade, "2020s"; four, `XXXX`, is
+/// no EDTF factline reads).
+fn unspecified_years(text: &str) -> Option<String> {
+    let (first, last) = text.split_once('–')?;
+    let (first, last) = (
+        four_digits(first)?.as_bytes(),
+        four_digits(last)?.as_bytes(),
+    );
+    let known = first.iter().zip(last).take_while(|(a, b)| a == b).count();
+    let x = 4 - known;
+    ((2..=3).contains(&x)
+        && first[known..].iter().all(|&d| d == b'0')
+        && last[known..].iter().all(|&d| d == b'9'))
+    .then(|| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&first[..known]),
+            "X".repeat(x)
+        )
+    })
 }
 
 /// Merges what the two ends share: `24–26 Oct 2025`, `30 Sep – 2 Oct 2025`,
