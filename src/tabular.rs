@@ -576,6 +576,11 @@ impl Columns {
                 let month: u32 = m
                     .parse()
                     .map_err(|_| format!("{month_column} {m:?} is not a number"))?;
+                // Never written into the EDTF text as is: there, 21 to 24
+                // are seasons.
+                if !(1..=12).contains(&month) {
+                    return Err(format!("{month_column} {m:?} is not a month (1–12)"));
+                }
                 text.push_str(&format!("-{month:02}"));
                 if !d.is_empty() {
                     let day: u32 = d

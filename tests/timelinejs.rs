@@ -1012,3 +1012,27 @@ fn dates_with_unspecified_digits_come_back_from_the_sheet_as_they_were() {
         assert_eq!(event_titled(&new, &title)["date"], *date, "{title}");
     }
 }
+
+#[test]
+fn a_sheet_month_outside_1_to_12_is_a_bad_row_not_a_season() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "Year,Month,Day,End Year,End Month,Headline\n\
+         2025,21,,,,typo month 21\n\
+         2025,24,,,,typo month 24\n\
+         2025,3,,2025,23,typo end month 23\n",
+    );
+    let out = env.output(["import", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for (line, column, month) in [(2, "Month", 21), (3, "Month", 24), (4, "End Month", 23)] {
+        assert!(
+            stderr.contains(&format!(
+                "sheet.csv:{line}: date: {column} \"{month}\" is not a month (1–12)"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}
