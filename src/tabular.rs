@@ -576,6 +576,11 @@ impl Columns {
                 let month: u32 = m
                     .parse()
                     .map_err(|_| format!("{month_column} {m:?} is not a number"))?;
+                // Never written into the EDTF text as is: there, 21 to 24
+                // are seasons.
+                if !(1..=12).contains(&month) {
+                    return Err(format!("{month_column} {m:?} is not a month (1–12)"));
+                }
                 text.push_str(&format!("-{month:02}"));
                 if !d.is_empty() {
                     let day: u32 = d
@@ -621,12 +626,12 @@ impl Columns {
         // 2022", "24 Oct 2025 14:00 UTC"): it is the date when it has the
         // same bounds and the same times of day (the zone it adds to them).
         let display = self.display_date.and_then(|i| row.get(i));
-        if let Some(shown) = display.and_then(|cell| crate::timelinejs::read_display(cell)) {
-            if crate::timelinejs::shows(&shown, &bounded) {
-                return Ok(shown);
-            }
-        }
-        Ok(bounded)
+        let shown = display
+            .map(|cell| crate::timelinejs::read_display(cell))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|shown| crate::timelinejs::shows(shown, &bounded));
+        Ok(shown.unwrap_or(bounded))
     }
 
     /// Checks a row's width and returns its id, if it gives one.

@@ -734,7 +734,7 @@ fn names_date(text: &str) -> bool {
         }
         from = year;
     }
-    read_date(&plain).is_some()
+    !read_date(&plain).is_empty()
 }
 
 /// The date in a Display Date cell, without the status that [`slide`]
@@ -758,52 +758,60 @@ pub fn date_of_display(display: &str) -> &str {
     display
 }
 
-/// The date a Display Date cell names, without the status [`slide`] adds
-/// in brackets ([`date_of_display`]), as [`read_date`] reads it. None when
-/// the cell names no date factline reads.
-pub fn read_display(cell: &str) -> Option<Date> {
+/// The dates a Display Date cell may name, without the status [`slide`]
+/// adds in brackets ([`date_of_display`]), as [`read_date`] reads them:
+/// the date of a sheet row is the first that has the bounds of its Year…End
+/// Time columns ([`shows`]). Empty when the cell names no date factline
+/// reads.
+pub fn read_display(cell: &str) -> Vec<Date> {
     read_date(date_of_display(cell))
 }
 
-/// A date as a Display Date names it: a phrase [`Date::parse_human`]
-/// reads ("since Jan 2025", "until Nov 2025"), or one that [`Date::human`]
-/// writes for an unknown end, which no phrase says: "from 17 Nov 2025 (end
-/// unknown)" is `2025-11-17/`, "until 17 Nov 2025 (start unknown)" is
-/// `/2025-11-17`.
-fn read_date(text: &str) -> Option<Date> {
+/// The dates a Display Date may name, those that [`Date::human`] writes as
+/// `text` first: a phrase [`Date::parse_human`] reads ("since Jan 2025",
+/// "until Nov 2025"), or a date as [`Date::human`] writes it, which the
+/// phrases read otherwise ("Oct–Dec 2025" is `2025-1X`, and to them the
+/// interval `2025-10/2025-12`, which [`Date::human`] writes so too;
+/// "2000–2099" is `20XX` or `2000/2099`) or not at all ("from 17 Nov
+/// 2025 (end unknown)" is `2025-11-17/`, "until 17 Nov 2025 (start
+/// unknown)" is `/2025-11-17`). Only the sheet's columns tell such dates
+/// apart.
+fn read_date(text: &str) -> Vec<Date> {
     let text = text.trim();
     if text.is_empty() {
-        return None;
+        return Vec::new();
     }
+    let mut dates = Vec::new();
     // An open end whose known end is written as `Date::human` writes it
-    // ("since Oct–Dec 2025", "until ~Aug 2025"), which the phrases may
-    // read otherwise ("Oct–Dec" as a range of months) or not at all.
+    // ("since Oct–Dec 2025", "until ~Aug 2025").
     let open = |prefix: &str| read_end(text.strip_prefix(prefix)?.trim());
     if !text.ends_with(')') {
         if let Some(start) = open("since ") {
-            return Date::parse_edtf(&format!("{start}/..")).ok();
-        }
-        if let Some(end) = open("until ") {
-            return Date::parse_edtf(&format!("../{end}")).ok();
+            dates.extend(Date::parse_edtf(&format!("{start}/..")).ok());
+        } else if let Some(end) = open("until ") {
+            dates.extend(Date::parse_edtf(&format!("../{end}")).ok());
         }
     }
-    if let Ok(date) = Date::parse_human(text) {
-        return Some(date);
-    }
+    dates.extend(Date::parse_human(text).ok());
     let unknown = |prefix: &str, suffix: &str| {
         let inner = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
         read_end(inner.trim())
     };
     let edtf = if let Some(start) = unknown("from ", "(end unknown)") {
-        format!("{start}/")
+        Some(format!("{start}/"))
     } else if let Some(end) = unknown("until ", "(start unknown)") {
-        format!("/{end}")
+        Some(format!("/{end}"))
     } else if let Some((start, end)) = text.split_once(" – ") {
-        format!("{}/{}", read_end(start.trim())?, read_end(end.trim())?)
+        read_end(start.trim())
+            .zip(read_end(end.trim()))
+            .map(|(s, e)| format!("{s}/{e}"))
     } else {
-        read_end(text)?
+        read_end(text)
     };
-    Date::parse_edtf(&edtf).ok()
+    dates.extend(edtf.and_then(|edtf| Date::parse_edtf(&edtf).ok()));
+    // What factline writes as this text first (a stable sort).
+    dates.sort_by_key(|date| date.human() != text);
+    dates
 }
 
 /// One end of an interval as [`Date::human`] writes it, as EDTF: a single

@@ -1071,3 +1071,45 @@ fn dates_as_spreadsheets_and_gdelt_write_them_are_named() {
     let shown = env.json(["event", "show", "midnight"]);
     assert_eq!(shown["date"], "2025-11-24T00:00:00", "{shown:#}");
 }
+
+#[test]
+fn a_date_phrase_nested_thousands_of_times_is_one_date_error_not_a_crash() {
+    let env = TestEnv::new();
+    add(&env, "seed", "2025-11-17");
+    let before = env.export_ndjson();
+    // On the command line (the main thread's stack).
+    let typed = format!("{}17 November 2025", "week of ".repeat(16_000));
+    let stderr = env.fail(2, ["event", "add", "--title", "x", "--date", &typed]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.starts_with("factline: --date: invalid date \"week of week of")
+            && stderr.contains("more than 8 phrases nested in one another"),
+        "{stderr}"
+    );
+    // In a CSV cell (an import reads its rows on a thread of its own).
+    for (name, cell) in [
+        (
+            "week.csv",
+            format!("{}17 November 2025", "week of ".repeat(4_000)),
+        ),
+        ("late.csv", format!("{}2025", "late ".repeat(8_000))),
+    ] {
+        let csv = env.write_file(name, &format!("date,title\n\"{cell}\",x\n"));
+        let stderr = env.fail(2, ["import", csv.to_str().unwrap()]);
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.contains(&format!("{name}:2: date: invalid date"))
+                && first.contains("more than 8 phrases nested in one another"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+    }
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused date wrote something"
+    );
+    // A few nested phrases are read as before.
+    add(&env, "deep", "no later than the last day of November 2025");
+    assert_eq!(env.json(["event", "show", "deep"])["date"], "../2025-11-30");
+}

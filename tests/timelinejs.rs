@@ -972,3 +972,67 @@ fn a_sheet_row_finds_its_event_by_bounds_and_title_and_no_other() {
     );
     assert_eq!(env.export_ndjson(), after);
 }
+
+#[test]
+fn dates_with_unspecified_digits_come_back_from_the_sheet_as_they_were() {
+    let env = TestEnv::new();
+    // Each X date, and the interval a Display Date shows the same way
+    // ("Oct–Dec 2025", "2000–2099"), which the sheet's columns tell apart.
+    let dates = [
+        "2025-1X",
+        "2025-10/2025-12",
+        "2025-0X",
+        "2025-01/2025-09",
+        "20XX",
+        "2000/2099",
+        "2XXX",
+        "20XX~",
+        "20XX?",
+        "19XX/20XX",
+        "1900/2099",
+        "2025-1X?",
+    ];
+    for (n, date) in dates.iter().enumerate() {
+        let title = format!("Event {n}");
+        env.run_ok(["-q", "event", "add", "--title", &title, "--date", date]);
+    }
+    let sheet = export_sheet(&env);
+    let (_, stderr) = env.run_ok_with_stderr(["import", &sheet]);
+    assert_eq!(
+        summary(&stderr),
+        format!(
+            "factline: imported {sheet}: 0 added, 0 updated, {} unchanged; 0 actors and 0 sources created",
+            dates.len()
+        )
+    );
+    let new = TestEnv::new();
+    new.run_ok(["-q", "import", &sheet]);
+    for (n, date) in dates.iter().enumerate() {
+        let title = format!("Event {n}");
+        assert_eq!(event_titled(&new, &title)["date"], *date, "{title}");
+    }
+}
+
+#[test]
+fn a_sheet_month_outside_1_to_12_is_a_bad_row_not_a_season() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "Year,Month,Day,End Year,End Month,Headline\n\
+         2025,21,,,,typo month 21\n\
+         2025,24,,,,typo month 24\n\
+         2025,3,,2025,23,typo end month 23\n",
+    );
+    let out = env.output(["import", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for (line, column, month) in [(2, "Month", 21), (3, "Month", 24), (4, "End Month", 23)] {
+        assert!(
+            stderr.contains(&format!(
+                "sheet.csv:{line}: date: {column} \"{month}\" is not a month (1–12)"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}

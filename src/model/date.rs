@@ -148,6 +148,8 @@
 //! month or year to write instead, or an interval such as
 //! `2025-11-21/2025-11-30` (early is days 1–10 or January–April, mid 11–20 or
 //! May–August, late the rest) for the part the source means.
+//! Phrases nest (`no later than the last day of November 2025`), but a
+//! date that nests more than eight (`week of week of … 2025`) is refused.
 //!
 //! # Display
 //!
@@ -167,6 +169,12 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The tail of every "invalid date" message: what the user can write instead.
+/// How many phrases one date may nest in one another ("the last day of
+/// November 2025" in "no later than the last day of November 2025"): each
+/// is read by reading the rest again, so that a hostile input nesting
+/// thousands ("week of week of … 2025") would exhaust the stack.
+const MAX_NESTED_PHRASES: u32 = 8;
+
 const ACCEPTED: &str = "expected EDTF such as 2025, 2025-08, 2025-08-15, \
 2025-10-24/2025-10-26, 2025-01/.., 2025-08~, 2025-1X, or a phrase such as \
 \"24-26 October 2025\"";
@@ -245,6 +253,9 @@ impl Precision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateError {
     message: String,
+    /// Refused for its phrases nested too deep ([`MAX_NESTED_PHRASES`]),
+    /// which a reading that tries another way on an error passes on.
+    nested: bool,
 }
 
 impl DateError {
@@ -252,12 +263,28 @@ impl DateError {
     fn invalid(input: &str, reason: &str) -> DateError {
         DateError {
             message: format!("invalid date {}: {reason}; {ACCEPTED}", quote(input)),
+            nested: false,
         }
     }
 
     /// A refusal that carries its own suggestion (relative or ambiguous input).
     fn refusal(message: String) -> DateError {
-        DateError { message }
+        DateError {
+            message,
+            nested: false,
+        }
+    }
+
+    /// `input` nests more phrases than [`MAX_NESTED_PHRASES`] ("week of
+    /// week of … 2025", "late late … 2025").
+    fn nested(input: &str) -> DateError {
+        DateError {
+            nested: true,
+            ..DateError::invalid(
+                input,
+                &format!("more than {MAX_NESTED_PHRASES} phrases nested in one another"),
+            )
+        }
     }
 
     /// The error of `read`, a rewording or a part of what the user typed,
@@ -265,6 +292,7 @@ impl DateError {
     fn naming(self, read: &str, typed: &str) -> DateError {
         DateError {
             message: self.message.replacen(&quote(read), &quote(typed), 1),
+            nested: self.nested,
         }
     }
 }
@@ -1045,107 +1073,7 @@ impl Date {
     /// day/month orders ("03/04/2025") are refused with a suggestion, because
     /// the record must not depend on when or where it was typed.
     pub fn parse_human(s: &str) -> Result<Date, DateError> {
-        let trimmed = s.trim();
-        if trimmed.is_empty() {
-            return Err(DateError::invalid(s, "the date is empty"));
-        }
-        if let Ok(d) = Date::parse_edtf(trimmed) {
-            return Ok(d);
-        }
-        if let Some(d) = prefixed_edtf(trimmed) {
-            return Ok(d);
-        }
-        let missing = || DateError::invalid(trimmed, "the date itself is missing");
-        if let Some((word, rest)) = comparative(trimmed) {
-            if rest.is_empty() {
-                return Err(missing());
-            }
-            let plain = format!("{word} {rest}");
-            return Date::parse_human(&plain).map_err(|e| e.naming(&plain, trimmed));
-        }
-        if let Some(rest) = week_of(trimmed) {
-            if rest.is_empty() {
-                return Err(missing());
-            }
-            return Date::parse_human(rest)
-                .map_err(|e| e.naming(rest, trimmed))
-                .and_then(|day| seven_days_from(&day, trimmed));
-        }
-        if let Some(read) = ordinal_of(trimmed).or_else(|| weekend_of(trimmed)) {
-            return read;
-        }
-        if let Some(e) = numeric_refusal(trimmed).or_else(|| spaced_time_refusal(trimmed)) {
-            return Err(e);
-        }
-        if let Some(e) = part_refusal(trimmed) {
-            return Err(e);
-        }
-        let tokens = tokenize(&trimmed.to_lowercase());
-        let is_relative = |t: &String| {
-            let t = t.trim_end_matches(['.', '?', '!']);
-            RELATIVE_WORDS.contains(&t)
-        };
-        if tokens.iter().any(is_relative) {
-            return Err(DateError::refusal(format!(
-                "{} {RELATIVE_HINT}",
-                quote(trimmed)
-            )));
-        }
-        match phrase_to_edtf(trimmed, tokens) {
-            Ok((edtf, weekday)) => {
-                let date = parse_text(&edtf).map_err(|r| DateError::invalid(trimmed, &r))?;
-                if let Some(w) = weekday {
-                    let day = match date.form {
-                        Form::Single(Single {
-                            day: DayPart::Known(_),
-                            qual: Qual::None,
-                            ..
-                        }) => date.earliest,
-                        _ => None,
-                    };
-                    match day {
-                        None => {
-                            return Err(DateError::refusal(format!(
-                                "{} {RELATIVE_HINT}",
-                                quote(trimmed)
-                            )))
-                        }
-                        Some(d) if d.weekday() != w => {
-                            return Err(DateError::invalid(
-                                trimmed,
-                                &format!(
-                                    "{} is a {}, not a {}",
-                                    d.format("%-d %B %Y"),
-                                    weekday_name(d.weekday()),
-                                    weekday_name(w)
-                                ),
-                            ))
-                        }
-                        Some(_) => {}
-                    }
-                }
-                Ok(date)
-            }
-            // Input made only of EDTF characters was meant as EDTF: say what
-            // is wrong with it (`2025-13` has no month 13, whatever a phrase
-            // reading of its numbers finds).
-            Err(PhraseError::Unrecognized | PhraseError::Reason(_))
-                if trimmed.bytes().all(is_edtf_byte) =>
-            {
-                Err(Date::parse_edtf(trimmed)
-                    .err()
-                    .unwrap_or_else(|| DateError::invalid(trimmed, "not a date factline can read")))
-            }
-            Err(PhraseError::Unrecognized) => {
-                Err(DateError::invalid(trimmed, "not a date factline can read"))
-            }
-            Err(PhraseError::Reason(r)) => Err(DateError::invalid(trimmed, &r)),
-            Err(PhraseError::Refusal(m)) => Err(DateError::refusal(m)),
-            Err(PhraseError::Relative) => Err(DateError::refusal(format!(
-                "{} {RELATIVE_HINT}",
-                quote(trimmed)
-            ))),
-        }
+        parse_phrase(s, 0)
     }
 
     /// The EDTF text exactly as stored.
@@ -1241,9 +1169,12 @@ impl Date {
     /// A single date as [`Date::human`] writes one with unspecified digits
     /// or a qualifier, which [`Date::parse_human`] reads otherwise or not at
     /// all: "Oct–Dec 2025" is `2025-1X` (to the phrases, the months October
-    /// to December), "Jan–Sep 2026" `2026-0X`, "1990s" `199X`, "~Aug 2025"
-    /// `2025-08~`, "Oct–Dec 2025?" `2025-1X?`. For reading back what factline
-    /// wrote (a TimelineJS Display Date); `None` for any other text.
+    /// to December), "Jan–Sep 2026" `2026-0X`, "1990s" `199X`, "2000–2099"
+    /// `20XX` and "2000–2999" `2XXX` (to the phrases, the years between),
+    /// "~Aug 2025" `2025-08~`, "Oct–Dec 2025?" `2025-1X?`. For reading back
+    /// what factline wrote (a TimelineJS Display Date), where the same text
+    /// may also be an interval's ("Oct–Dec 2025" is `2025-10/2025-12` too);
+    /// `None` for any other text.
     pub fn parse_human_written(text: &str) -> Option<Date> {
         let (approximate, text) = match text.strip_prefix('~') {
             Some(rest) => (true, rest),
@@ -1253,9 +1184,7 @@ impl Date {
             Some(rest) => (true, rest),
             None => (false, text),
         };
-        fn year(y: &str) -> Option<&str> {
-            (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
-        }
+        let year = four_digits;
         let base = if let Some(y) = text.strip_prefix("Jan–Sep ").and_then(year) {
             format!("{y}-0X")
         } else if let Some(y) = text.strip_prefix("Oct–Dec ").and_then(year) {
@@ -1266,6 +1195,8 @@ impl Date {
             .filter(|y| y.ends_with('0'))
         {
             format!("{}X", &y[..3])
+        } else if let Some(x) = unspecified_years(text) {
+            x
         } else if approximate || uncertain {
             let date = Date::parse_human(text).ok()?;
             (!date.as_str().contains('/')).then(|| date.as_str().to_string())?
@@ -1280,6 +1211,34 @@ impl Date {
         };
         Date::parse_edtf(&format!("{base}{qualifier}")).ok()
     }
+}
+
+/// `y` when it is a year of four digits.
+fn four_digits(y: &str) -> Option<&str> {
+    (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then_some(y)
+}
+
+/// "2000–2099" as [`Single::human`] writes a year with two or three
+/// unspecified digits: `20XX` (one is a decade, "2020s"; four, `XXXX`, is
+/// no EDTF factline reads).
+fn unspecified_years(text: &str) -> Option<String> {
+    let (first, last) = text.split_once('–')?;
+    let (first, last) = (
+        four_digits(first)?.as_bytes(),
+        four_digits(last)?.as_bytes(),
+    );
+    let known = first.iter().zip(last).take_while(|(a, b)| a == b).count();
+    let x = 4 - known;
+    ((2..=3).contains(&x)
+        && first[known..].iter().all(|&d| d == b'0')
+        && last[known..].iter().all(|&d| d == b'9'))
+    .then(|| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&first[..known]),
+            "X".repeat(x)
+        )
+    })
 }
 
 /// Merges what the two ends share: `24–26 Oct 2025`, `30 Sep – 2 Oct 2025`,
@@ -1361,9 +1320,119 @@ fn is_edtf_byte(b: u8) -> bool {
     b.is_ascii_digit() || b"XY?~%/.:T+Z-".contains(&b)
 }
 
+/// [`Date::parse_human`] of a phrase nested `depth` phrases deep in the one
+/// typed ("17 November 2025" in "week of 17 November 2025" is 1 deep).
+fn parse_phrase(s: &str, depth: u32) -> Result<Date, DateError> {
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        return Err(DateError::invalid(s, "the date is empty"));
+    }
+    if let Ok(d) = Date::parse_edtf(trimmed) {
+        return Ok(d);
+    }
+    if depth > MAX_NESTED_PHRASES {
+        return Err(DateError::nested(trimmed));
+    }
+    let inner = depth + 1;
+    if let Some(d) = prefixed_edtf(trimmed, inner) {
+        return Ok(d);
+    }
+    let missing = || DateError::invalid(trimmed, "the date itself is missing");
+    if let Some((word, rest)) = comparative(trimmed) {
+        if rest.is_empty() {
+            return Err(missing());
+        }
+        let plain = format!("{word} {rest}");
+        return parse_phrase(&plain, inner).map_err(|e| e.naming(&plain, trimmed));
+    }
+    if let Some(rest) = week_of(trimmed) {
+        if rest.is_empty() {
+            return Err(missing());
+        }
+        return parse_phrase(rest, inner)
+            .map_err(|e| e.naming(rest, trimmed))
+            .and_then(|day| seven_days_from(&day, trimmed));
+    }
+    if let Some(read) = ordinal_of(trimmed, inner).or_else(|| weekend_of(trimmed, inner)) {
+        return read;
+    }
+    if let Some(e) = numeric_refusal(trimmed).or_else(|| spaced_time_refusal(trimmed)) {
+        return Err(e);
+    }
+    if let Some(e) = part_refusal(trimmed, inner) {
+        return Err(e);
+    }
+    let tokens = tokenize(&trimmed.to_lowercase());
+    let is_relative = |t: &String| {
+        let t = t.trim_end_matches(['.', '?', '!']);
+        RELATIVE_WORDS.contains(&t)
+    };
+    if tokens.iter().any(is_relative) {
+        return Err(DateError::refusal(format!(
+            "{} {RELATIVE_HINT}",
+            quote(trimmed)
+        )));
+    }
+    match phrase_to_edtf(trimmed, tokens) {
+        Ok((edtf, weekday)) => {
+            let date = parse_text(&edtf).map_err(|r| DateError::invalid(trimmed, &r))?;
+            if let Some(w) = weekday {
+                let day = match date.form {
+                    Form::Single(Single {
+                        day: DayPart::Known(_),
+                        qual: Qual::None,
+                        ..
+                    }) => date.earliest,
+                    _ => None,
+                };
+                match day {
+                    None => {
+                        return Err(DateError::refusal(format!(
+                            "{} {RELATIVE_HINT}",
+                            quote(trimmed)
+                        )))
+                    }
+                    Some(d) if d.weekday() != w => {
+                        return Err(DateError::invalid(
+                            trimmed,
+                            &format!(
+                                "{} is a {}, not a {}",
+                                d.format("%-d %B %Y"),
+                                weekday_name(d.weekday()),
+                                weekday_name(w)
+                            ),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+            Ok(date)
+        }
+        // Input made only of EDTF characters was meant as EDTF: say what
+        // is wrong with it (`2025-13` has no month 13, whatever a phrase
+        // reading of its numbers finds).
+        Err(PhraseError::Unrecognized | PhraseError::Reason(_))
+            if trimmed.bytes().all(is_edtf_byte) =>
+        {
+            Err(Date::parse_edtf(trimmed)
+                .err()
+                .unwrap_or_else(|| DateError::invalid(trimmed, "not a date factline can read")))
+        }
+        Err(PhraseError::Unrecognized) => {
+            Err(DateError::invalid(trimmed, "not a date factline can read"))
+        }
+        Err(PhraseError::Reason(r)) => Err(DateError::invalid(trimmed, &r)),
+        Err(PhraseError::Refusal(m)) => Err(DateError::refusal(m)),
+        Err(PhraseError::Relative) => Err(DateError::refusal(format!(
+            "{} {RELATIVE_HINT}",
+            quote(trimmed)
+        ))),
+    }
+}
+
 /// A phrase word followed by plain EDTF: `since 2025-08` → `2025-08/..`,
 /// `until 2025-11-17` → `../2025-11-17`, `about 2025-08` → `2025-08~`.
-fn prefixed_edtf(s: &str) -> Option<Date> {
+fn prefixed_edtf(s: &str, depth: u32) -> Option<Date> {
     const PREFIXES: &[(&str, &str, &str)] = &[
         ("since", "", "/.."),
         ("from", "", "/.."),
@@ -1383,7 +1452,7 @@ fn prefixed_edtf(s: &str) -> Option<Date> {
         let rest = rest.trim();
         Date::parse_edtf(rest)
             .ok()
-            .or_else(|| ordinal_of(rest)?.ok())
+            .or_else(|| ordinal_of(rest, depth)?.ok())
     };
     // Days a phrase fixes ("the first week of November 2025") stand for
     // their first day after `since`, `from` and `before`, and for their
@@ -1471,21 +1540,37 @@ const PART_WORDS: &[(&str, Part)] = &[
 /// 2025": a part of a month or year has no exact bounds, so it is refused
 /// with what can be written instead, the whole month or year, or the days or
 /// months meant as an interval. `None` when the text is no such phrase.
-fn part_refusal(s: &str) -> Option<DateError> {
-    let lower = s.to_lowercase();
+fn part_refusal(s: &str, depth: u32) -> Option<DateError> {
+    // The words are ASCII: compared without changing case, the rest is a
+    // part of `s` (lower case can be longer, "İ").
+    let starts_with = |text: &str, words: &str| {
+        text.get(..words.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(words))
+    };
     let (part, rest) = PART_WORDS.iter().find_map(|(words, part)| {
-        let rest = lower.strip_prefix(words)?;
+        if !starts_with(s, words) {
+            return None;
+        }
+        let rest = &s[words.len()..];
         let rest = rest.strip_prefix('-').unwrap_or(rest);
-        if !rest.starts_with(|c: char| c.is_whitespace() || c.is_alphanumeric())
-            || lower.len() == words.len()
-        {
+        if !rest.starts_with(|c: char| c.is_whitespace() || c.is_alphanumeric()) {
             return None;
         }
         let rest = rest.trim_start();
-        let rest = rest.strip_prefix("in ").unwrap_or(rest);
-        Some((*part, s.get(s.len() - rest.len()..)?))
+        Some((
+            *part,
+            if starts_with(rest, "in ") {
+                &rest[3..]
+            } else {
+                rest
+            },
+        ))
     })?;
-    let whole = Date::parse_human(rest).ok()?;
+    let whole = match parse_phrase(rest, depth) {
+        Ok(whole) => whole,
+        Err(e) if e.nested => return Some(e.naming(rest, s)),
+        Err(_) => return None,
+    };
     let plain = matches!(
         whole.form,
         Form::Single(Single {
@@ -1684,7 +1769,7 @@ fn whole_period(date: &Date) -> Option<(NaiveDate, NaiveDate)> {
 /// name no time relative to now. "the last weekend of November 2025" is
 /// refused with the Saturday and Sunday to write, since which days make a
 /// weekend differs by country. `None` when `s` is no such phrase.
-fn ordinal_of(s: &str) -> Option<Result<Date, DateError>> {
+fn ordinal_of(s: &str, depth: u32) -> Option<Result<Date, DateError>> {
     const ORDINALS: &[(&str, u64)] = &[
         ("first", 1),
         ("1st", 1),
@@ -1723,7 +1808,7 @@ fn ordinal_of(s: &str) -> Option<Result<Date, DateError>> {
     if rest.is_empty() {
         return Some(Err(DateError::invalid(s, "the date itself is missing")));
     }
-    let whole = match Date::parse_human(rest) {
+    let whole = match parse_phrase(rest, depth) {
         Ok(whole) => whole,
         Err(e) => return Some(Err(e.naming(rest, s))),
     };
@@ -1805,7 +1890,7 @@ fn ordinal_of(s: &str) -> Option<Result<Date, DateError>> {
 /// weekend of", "over the weekend of"): the two or three days named.
 /// One day is refused with the days to write: which days make a weekend
 /// differs by country. `None` when `s` is no such phrase.
-fn weekend_of(s: &str) -> Option<Result<Date, DateError>> {
+fn weekend_of(s: &str, depth: u32) -> Option<Result<Date, DateError>> {
     let rest = [
         &["weekend", "of"][..],
         &["the", "weekend", "of"],
@@ -1817,7 +1902,7 @@ fn weekend_of(s: &str) -> Option<Result<Date, DateError>> {
     if rest.is_empty() {
         return Some(Err(DateError::invalid(s, "the date itself is missing")));
     }
-    let days = match Date::parse_human(rest) {
+    let days = match parse_phrase(rest, depth) {
         Ok(days) => days,
         Err(e) => return Some(Err(e.naming(rest, s))),
     };
