@@ -1943,3 +1943,57 @@ fn a_header_is_shown_escaped_and_a_utf16_sheet_is_named_as_such() {
     }
     assert!(!env.db().exists(), "a database was created");
 }
+
+/// A time whose offset moves it outside the years 0000–9999 once read as
+/// UTC (`0000-01-01T00:00:00+01:00` is 31 December of year -1) has no
+/// RFC 3339 form: the dump would write one that no import reads back. It
+/// is refused wherever a time is read, naming the file and line.
+#[test]
+fn a_time_outside_the_years_0000_to_9999_in_utc_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Kept"]);
+    let before = env.export_ndjson();
+    for (n, time) in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"]
+        .into_iter()
+        .enumerate()
+    {
+        let line = source_line("edge", "Edge").replace("2025-11-20T12:00:00Z", time);
+        let name = format!("edge{n}.ndjson");
+        let file = env.write_file(&name, &format!("{HEADER}\n{line}\n"));
+        let out = env.output(["import", file.to_str().unwrap()]);
+        let stderr = assert_refused(&out, 2, &[&format!("{name}:2: "), time, "0000–9999"]);
+        assert!(stderr.len() < 300, "{stderr}");
+        assert_eq!(env.export_ndjson(), before, "{name} wrote something");
+
+        assert_refused(
+            &env.output(["--as-of", time, "actors"]),
+            2,
+            &["--as-of", time, "0000–9999"],
+        );
+        let out = env
+            .cmd()
+            .env("FACTLINE_NOW", time)
+            .args(["actor", "add", "Later"])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &["FACTLINE_NOW", time, "0000–9999"]);
+        assert_eq!(
+            env.export_ndjson(),
+            before,
+            "FACTLINE_NOW {time} wrote something"
+        );
+    }
+    // The first and last instants of the range still read, and a dump
+    // holding them imports back to the same bytes.
+    for time in ["0000-01-01T01:00:00+01:00", "9999-12-31T23:59:59.999999Z"] {
+        let line = source_line("edge", "Edge").replace("2025-11-20T12:00:00Z", time);
+        let file = env.write_file("ok.ndjson", &format!("{HEADER}\n{line}\n"));
+        let other = TestEnv::new();
+        other.run_ok(["import", file.to_str().unwrap()]);
+        let dump = other.export_ndjson();
+        let again = TestEnv::new();
+        let file = again.write_file("again.ndjson", &dump);
+        again.run_ok(["import", file.to_str().unwrap()]);
+        assert_eq!(again.export_ndjson(), dump, "{time}");
+    }
+}

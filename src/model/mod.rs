@@ -29,9 +29,18 @@ impl Stamp {
     }
 
     /// Parses RFC 3339 (`2025-11-20T09:30:00Z`) or a plain day (`2025-11-20`,
-    /// meaning its first instant, UTC).
+    /// meaning its first instant, UTC). A time is stored and written in UTC
+    /// (`Display`), so one whose offset moves it outside the years
+    /// 0000–9999 there (`0000-01-01T00:00:00+01:00`) is refused: RFC 3339
+    /// has no form for it, and a dump holding it would not import again.
     pub fn parse(text: &str) -> Result<Stamp, String> {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+            use chrono::Datelike;
+            if !(0..=9999).contains(&t.naive_utc().year()) {
+                return Err(format!(
+                    "time {text:?} is outside the years 0000–9999 in UTC, where factline keeps times"
+                ));
+            }
             return Ok(Stamp(t.timestamp_micros()));
         }
         if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -1500,6 +1509,14 @@ mod tests {
             "2025-11-20T00:00:00Z"
         );
         assert!(Stamp::parse("yesterday").is_err());
+        for outside in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"] {
+            let err = Stamp::parse(outside).unwrap_err();
+            assert!(err.contains("0000–9999"), "{err}");
+        }
+        for edge in ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"] {
+            let s = Stamp::parse(edge).unwrap();
+            assert_eq!(Stamp::parse(&s.to_string()), Ok(s), "{edge}");
+        }
     }
 
     #[test]
