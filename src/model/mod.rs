@@ -1083,11 +1083,31 @@ pub fn one_line<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a s
     Ok(text)
 }
 
+/// A name (an actor's name or alias, a source's name, a claimant, a tag)
+/// as factline keeps it, wherever one is given (a command's argument, a
+/// CSV cell, a TimelineJS sheet's paragraph): without the invisible
+/// characters text copied from a web page holds (a soft hyphen, a
+/// zero-width space: `names::is_invisible_in_names`), then [`trimmed`].
+/// So `Witkoff` with a soft hyphen is `Witkoff`, a near miss of `Steve
+/// Witkoff`, not a new actor. A dump's records are kept as they are: it
+/// gives back what a database holds.
+pub fn name_text(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match names::without_invisible(text) {
+        Cow::Borrowed(text) => Cow::Borrowed(trimmed(text)),
+        Cow::Owned(text) => Cow::Owned(trimmed(&text).to_string()),
+    }
+}
+
 /// A name that CSV lists hold (an actor's name or alias, a source's name, a
-/// tag) as given by the user: [`trimmed`], then checked by [`validate_name`].
-pub fn one_name<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a str, String> {
-    let text = trimmed(text);
-    validate_name(what, text, max_chars)?;
+/// tag) as given by the user: [`name_text`], then checked by [`validate_name`].
+pub fn one_name<'a>(
+    what: &str,
+    text: &'a str,
+    max_chars: usize,
+) -> Result<std::borrow::Cow<'a, str>, String> {
+    let text = name_text(text);
+    validate_name(what, &text, max_chars)?;
     Ok(text)
 }
 
