@@ -37,8 +37,8 @@ fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
-            c => out.push(c),
+            '\r' => out.push(' '),
+            c => out.push(crate::graph::export::xml_stand_in(c).unwrap_or(c)),
         }
     }
     out

@@ -701,9 +701,9 @@ impl Columns {
         // A list's names, from its column's cell (split at `;`) or from
         // the paragraph of a TimelineJS Text.
         let checked = |field: &str, given: Vec<&str>| -> std::result::Result<Vec<String>, String> {
-            let given: Vec<&str> = given
+            let given: Vec<_> = given
                 .into_iter()
-                .map(model::trimmed)
+                .map(model::name_text)
                 .filter(|s| !s.is_empty())
                 .collect();
             let mut items: Vec<String> = Vec::with_capacity(given.len());
@@ -859,9 +859,9 @@ impl Columns {
         let id = self.row_id(row)?;
         let text = self.get(row, "text");
         model::validate_text("text", text, 10_000)?;
-        let claimant = self.get(row, "claimant");
+        let claimant = model::name_text(self.get(row, "claimant"));
         if self.has("claimant") {
-            model::validate_text("claimant", claimant, 500)?;
+            model::validate_text("claimant", &claimant, 500)?;
         }
         let date = match self.get(row, "date") {
             "" => None,
@@ -890,8 +890,9 @@ impl Columns {
         let verdict_by = match self.get(row, "verdict_by") {
             "" => None,
             by => {
-                model::validate_name("verdict_by", by, 500)?;
-                Some(by.to_string())
+                let by = model::name_text(by);
+                model::validate_name("verdict_by", &by, 500)?;
+                Some(by.into_owned())
             }
         };
         let verdict_note = self.get(row, "verdict_note");
@@ -922,8 +923,12 @@ impl Columns {
         let list = |field: &str| -> std::result::Result<Vec<String>, String> {
             let mut items = Vec::new();
             for item in self.list_items(row, field) {
-                model::validate_text(field, item, 500)?;
-                items.push(item.to_string());
+                let item = model::name_text(item);
+                if item.is_empty() {
+                    continue;
+                }
+                model::validate_text(field, &item, 500)?;
+                items.push(item.into_owned());
             }
             Ok(items)
         };
@@ -938,7 +943,7 @@ impl Columns {
             line,
             id,
             date,
-            claimant: claimant.to_string(),
+            claimant: claimant.into_owned(),
             text: text.to_string(),
             quote,
             subject,

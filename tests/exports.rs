@@ -771,3 +771,69 @@ fn every_example_event_id_starts_with_its_own_date() {
         .iter()
         .any(|e| e["id"] == "2025-10-24-peace-plan-drafted"));
 }
+
+/// U+FFFE and U+FFFF are text factline keeps (the dump and the CSV give
+/// them back), but XML 1.0 cannot hold them: a GraphML, GEXF or SVG file
+/// holding one is not well-formed, and Gephi, networkx and browsers
+/// refuse it. The XML writers put U+FFFD in their place.
+#[test]
+fn characters_xml_cannot_hold_are_replaced_in_graph_and_picture_exports() {
+    let env = TestEnv::new();
+    let title = "Talks \u{ffff} on \u{fffe}";
+    let ann = "Ann \u{ffff}";
+    env.run_ok([
+        "event",
+        "add",
+        "--kind",
+        "meeting",
+        "--title",
+        title,
+        "--date",
+        "2025",
+        "--actor",
+        ann,
+        "--actor",
+        "Bob",
+        "--source",
+        "Wire \u{fffe}",
+    ]);
+    for (format, view) in [
+        ("graphml", None),
+        ("gexf", None),
+        ("svg", None),
+        ("svg", Some("graph")),
+        ("html", None),
+    ] {
+        let mut args = vec!["export", "--format", format];
+        if let Some(view) = view {
+            args.extend(["--view", view]);
+        }
+        let text = env.run_ok(&args);
+        assert!(
+            !text.contains(['\u{fffe}', '\u{ffff}']),
+            "{format} {view:?} holds a character XML cannot hold"
+        );
+        // The timeline names the event, the graph its actors.
+        assert!(
+            text.contains("Talks \u{fffd} on \u{fffd}") || text.contains("Ann \u{fffd}"),
+            "{format} {view:?}: {text}"
+        );
+        if format != "html" {
+            roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{format} {view:?} export is not well-formed XML: {e}"));
+        }
+    }
+    // The dump and the events CSV keep the text as it was given.
+    let dump = env.export_ndjson();
+    assert!(dump.contains(title) && dump.contains(ann), "{dump}");
+    let again = TestEnv::new();
+    let file = again.write_file("dump.ndjson", &dump);
+    again.run_ok(["import", file.to_str().unwrap()]);
+    assert_eq!(again.export_ndjson(), dump);
+    let csv = env.run_ok(["export", "--format", "csv"]);
+    assert!(csv.contains(title) && csv.contains(ann), "{csv}");
+    let from_csv = TestEnv::new();
+    let file = from_csv.write_file("events.csv", &csv);
+    from_csv.run_ok(["import", file.to_str().unwrap()]);
+    assert_eq!(from_csv.run_ok(["export", "--format", "csv"]), csv);
+}

@@ -1943,3 +1943,162 @@ fn a_header_is_shown_escaped_and_a_utf16_sheet_is_named_as_such() {
     }
     assert!(!env.db().exists(), "a database was created");
 }
+
+/// A time whose offset moves it outside the years 0000–9999 once read as
+/// UTC (`0000-01-01T00:00:00+01:00` is 31 December of year -1) has no
+/// RFC 3339 form: the dump would write one that no import reads back. It
+/// is refused wherever a time is read, naming the file and line.
+#[test]
+fn a_time_outside_the_years_0000_to_9999_in_utc_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Kept"]);
+    let before = env.export_ndjson();
+    for (n, time) in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"]
+        .into_iter()
+        .enumerate()
+    {
+        let line = source_line("edge", "Edge").replace("2025-11-20T12:00:00Z", time);
+        let name = format!("edge{n}.ndjson");
+        let file = env.write_file(&name, &format!("{HEADER}\n{line}\n"));
+        let out = env.output(["import", file.to_str().unwrap()]);
+        let stderr = assert_refused(&out, 2, &[&format!("{name}:2: "), time, "0000–9999"]);
+        assert!(stderr.len() < 300, "{stderr}");
+        assert_eq!(env.export_ndjson(), before, "{name} wrote something");
+
+        assert_refused(
+            &env.output(["--as-of", time, "actors"]),
+            2,
+            &["--as-of", time, "0000–9999"],
+        );
+        let out = env
+            .cmd()
+            .env("FACTLINE_NOW", time)
+            .args(["actor", "add", "Later"])
+            .output()
+            .unwrap();
+        assert_refused(&out, 2, &["FACTLINE_NOW", time, "0000–9999"]);
+        assert_eq!(
+            env.export_ndjson(),
+            before,
+            "FACTLINE_NOW {time} wrote something"
+        );
+    }
+    // The first and last instants of the range still read, and a dump
+    // holding them imports back to the same bytes.
+    for time in ["0000-01-01T01:00:00+01:00", "9999-12-31T23:59:59.999999Z"] {
+        let line = source_line("edge", "Edge").replace("2025-11-20T12:00:00Z", time);
+        let file = env.write_file("ok.ndjson", &format!("{HEADER}\n{line}\n"));
+        let other = TestEnv::new();
+        other.run_ok(["import", file.to_str().unwrap()]);
+        let dump = other.export_ndjson();
+        let again = TestEnv::new();
+        let file = again.write_file("again.ndjson", &dump);
+        again.run_ok(["import", file.to_str().unwrap()]);
+        assert_eq!(again.export_ndjson(), dump, "{time}");
+    }
+}
+
+/// A name copied from a web page may hold invisible format characters (a
+/// soft hyphen, a zero-width space, a word joiner, a byte-order mark). They
+/// are dropped wherever a name is given, so `Witkoff` with a soft hyphen is
+/// `Witkoff`, a near miss of `Steve Witkoff`, not a new actor that no
+/// `actors --similar` pairs. The joiners U+200C and U+200D stay.
+#[test]
+fn invisible_characters_in_a_name_are_dropped_wherever_a_name_is_given() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Steve Witkoff"]);
+    env.run_ok(["source", "add", "Wire"]);
+    let before = env.export_ndjson();
+    for spelling in ["Witkoff\u{ad}", "Wit\u{ad}koff", "\u{feff}Witkoff\u{2060}"] {
+        let out = env.output([
+            "event", "add", "--title", "t", "--date", "2025", "--actor", spelling,
+        ]);
+        assert_refused(&out, 2, &["did you mean \"Steve Witkoff\""]);
+        assert_eq!(env.export_ndjson(), before, "{spelling:?} wrote something");
+    }
+    // The full name with a zero-width space is the actor, and the source
+    // with a byte-order mark the source.
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "t",
+        "--date",
+        "2025-01-01",
+        "--actor",
+        "Steve Witkoff\u{200b}",
+        "--source",
+        "Wire\u{feff}",
+    ]);
+    env.run_ok([
+        "actor",
+        "add",
+        "Ann\u{200b} Lee\u{ad}",
+        "--alias",
+        "A.\u{2060}L.",
+    ]);
+    env.run_ok(["actor", "add", "Mohammad\u{200c}Reza"]);
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "Ann Lee\u{200e}",
+        "--text",
+        "said",
+        "--source",
+        "\u{200b}Wire",
+    ]);
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "u",
+        "--date",
+        "2025",
+        "--tag",
+        "pe\u{ad}ace",
+    ]);
+    let dump = env.export_ndjson();
+    assert!(dump.contains(r#""name":"Ann Lee""#), "{dump}");
+    assert!(dump.contains(r#""aliases":["A.L."]"#), "{dump}");
+    assert!(
+        dump.contains("Mohammad\u{200c}Reza"),
+        "U+200C is kept: {dump}"
+    );
+    assert!(dump.contains(r#""tags":["peace"]"#), "{dump}");
+    for c in ['\u{ad}', '\u{200b}', '\u{2060}', '\u{feff}', '\u{200e}'] {
+        assert!(!dump.contains(c), "U+{:04X} was kept: {dump}", c as u32);
+    }
+    let actors = env.json(["actors"]);
+    assert_eq!(actors.as_array().unwrap().len(), 3, "{actors}");
+    assert_eq!(env.json(["source", "list"]).as_array().unwrap().len(), 1);
+
+    // An events CSV, a claims CSV and a TimelineJS sheet read names alike.
+    let events = env.write_file(
+        "events.csv",
+        "date,title,actors,sources\n2025-02,From the events CSV,Steve Witkoff\u{200b};Ann\u{ad} Lee,Wire\u{feff}\n",
+    );
+    env.run_ok(["import", events.to_str().unwrap()]);
+    let claims = env.write_file(
+        "claims.csv",
+        "date,claimant,text,sources,verdict,verdict_by\n2025,Steve Witkoff\u{2060},spoke,\u{200b}Wire,confirmed,Wire\u{ad}\n",
+    );
+    env.run_ok(["import", "--what", "claims", claims.to_str().unwrap()]);
+    let sheet = env.write_file(
+        "sheet.csv",
+        "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,Background\n\
+         2025,3,1,,,,,,,From the sheet,<p>Actors: Steve Witkoff\u{ad}</p>,,,,,,,\n",
+    );
+    env.run_ok(["import", sheet.to_str().unwrap()]);
+    assert_eq!(env.json(["actors"]), actors, "an import created an actor");
+    let witkoff = env.run_ok(["timeline", "--actor", "steve-witkoff"]);
+    assert!(
+        witkoff.contains("From the sheet") && witkoff.contains("From the events CSV"),
+        "{witkoff}"
+    );
+    assert_eq!(env.json(["source", "list"]).as_array().unwrap().len(), 1);
+    let dump = env.export_ndjson();
+    for c in ['\u{ad}', '\u{200b}', '\u{2060}', '\u{feff}'] {
+        assert!(!dump.contains(c), "U+{:04X} was kept: {dump}", c as u32);
+    }
+}

@@ -207,11 +207,11 @@ fn merged_roles(
 }
 
 fn add(ctx: &Ctx, args: ActorAddArgs) -> Result<()> {
-    let name = model::one_name("actor name", &args.name, 500).map_err(Error::bad_input)?;
+    let name: &str = &model::one_name("actor name", &args.name, 500).map_err(Error::bad_input)?;
     let aliases = args
         .aliases
         .iter()
-        .map(|alias| model::one_name("alias", alias, 500).map(String::from))
+        .map(|alias| model::one_name("alias", alias, 500).map(std::borrow::Cow::into_owned))
         .collect::<std::result::Result<Vec<String>, String>>()
         .map_err(Error::bad_input)?;
     let given_id = args.id.as_deref().map(model::trimmed);
@@ -402,7 +402,7 @@ fn role_text(role: &Role, names: &mut Names) -> Result<String> {
 }
 
 fn alias_cmd(ctx: &Ctx, actor: &str, alias: &str) -> Result<()> {
-    let alias = model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
+    let alias: &str = &model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
     let store = ctx.open(Access::Write)?;
     let mut actor = require_actor(&store, actor)?;
     if let Lookup::Found(other) = find_spelling(&store, alias)? {
@@ -432,7 +432,7 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
     let before = require_actor(&store, &args.actor)?;
     let mut actor = before.clone();
     if let Some(name) = &args.name {
-        let name = model::one_name("actor name", name, 500).map_err(Error::bad_input)?;
+        let name: &str = &model::one_name("actor name", name, 500).map_err(Error::bad_input)?;
         check_spelling_free(&store, name, &actor.id)?;
         let old = std::mem::replace(&mut actor.name, name.to_string());
         actor.aliases.insert(0, old);
@@ -444,7 +444,7 @@ fn edit(ctx: &Ctx, args: ActorEditArgs) -> Result<()> {
         actor.description = note(Some(text))?;
     }
     for alias in &args.add_aliases {
-        let alias = model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
+        let alias: &str = &model::one_name("alias", alias, 500).map_err(Error::bad_input)?;
         check_spelling_free(&store, alias, &actor.id)?;
         actor.aliases.push(alias.to_string());
     }

@@ -73,7 +73,7 @@ impl<'s> Participants<'s> {
     /// The id of the actor `name` means, planning a new actor if nobody is
     /// known by that name, refusing a likely misspelling of a known actor.
     pub fn actor(&mut self, name: &str) -> Result<String> {
-        let name = model::one_name("actor name", name, 500).map_err(Error::bad_input)?;
+        let name: &str = &model::one_name("actor name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_actors
             .iter()
@@ -106,7 +106,7 @@ impl<'s> Participants<'s> {
 
     /// The id of the source `name` means, planning a new source if unknown.
     pub fn source(&mut self, name: &str) -> Result<String> {
-        let name = model::one_name("source name", name, 500).map_err(Error::bad_input)?;
+        let name: &str = &model::one_name("source name", name, 500).map_err(Error::bad_input)?;
         if let Some(planned) = self
             .created_sources
             .iter()

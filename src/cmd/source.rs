@@ -72,7 +72,7 @@ fn add(
     id: Option<String>,
     grade_text: Option<String>,
 ) -> Result<()> {
-    let name = model::one_name("source name", name, 500).map_err(Error::bad_input)?;
+    let name: &str = &model::one_name("source name", name, 500).map_err(Error::bad_input)?;
     let url = given("url", url_field(url)?)?;
     let id = id.as_deref().map(model::trimmed);
     if let Some(id) = id {
@@ -159,8 +159,8 @@ fn edit(
     };
     let mut source = before.clone();
     if let Some(name) = name {
-        refuse_taken_name(&store, name, Some(&before.id))?;
-        source.name = name.to_string();
+        refuse_taken_name(&store, &name, Some(&before.id))?;
+        source.name = name.into_owned();
     }
     // An empty value or none removes the field, the earlier version kept.
     if let Some(url) = url {

@@ -583,6 +583,22 @@ fn human_date(edtf: &str) -> String {
     crate::model::Date::parse_stored(edtf).map_or_else(|_| edtf.to_string(), |d| d.human())
 }
 
+/// What an XML writer puts in place of `c` when XML 1.0 cannot hold it
+/// (its `Char` production), or `None` when it can: a space for a control
+/// character other than tab, line feed and carriage return, U+FFFD for the
+/// noncharacters U+FFFE and U+FFFF. factline keeps such text as given (the
+/// dump and the CSV give it back), so every XML and SVG writer (the graph
+/// exports, `picture`) replaces it as it writes, or the file is not
+/// well-formed and Gephi, networkx or a browser refuses it.
+pub(crate) fn xml_stand_in(c: char) -> Option<char> {
+    match c {
+        '\t' | '\n' | '\r' => None,
+        c if (c as u32) < 0x20 => Some(' '),
+        '\u{fffe}' | '\u{ffff}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -592,9 +608,7 @@ fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot hold at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
-            c => out.push(c),
+            c => out.push(xml_stand_in(c).unwrap_or(c)),
         }
     }
     out

@@ -29,9 +29,18 @@ impl Stamp {
     }
 
     /// Parses RFC 3339 (`2025-11-20T09:30:00Z`) or a plain day (`2025-11-20`,
-    /// meaning its first instant, UTC).
+    /// meaning its first instant, UTC). A time is stored and written in UTC
+    /// (`Display`), so one whose offset moves it outside the years
+    /// 0000–9999 there (`0000-01-01T00:00:00+01:00`) is refused: RFC 3339
+    /// has no form for it, and a dump holding it would not import again.
     pub fn parse(text: &str) -> Result<Stamp, String> {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+            use chrono::Datelike;
+            if !(0..=9999).contains(&t.naive_utc().year()) {
+                return Err(format!(
+                    "time {text:?} is outside the years 0000–9999 in UTC, where factline keeps times"
+                ));
+            }
             return Ok(Stamp(t.timestamp_micros()));
         }
         if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -1074,11 +1083,31 @@ pub fn one_line<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a s
     Ok(text)
 }
 
+/// A name (an actor's name or alias, a source's name, a claimant, a tag)
+/// as factline keeps it, wherever one is given (a command's argument, a
+/// CSV cell, a TimelineJS sheet's paragraph): without the invisible
+/// characters text copied from a web page holds (a soft hyphen, a
+/// zero-width space: `names::is_invisible_in_names`), then [`trimmed`].
+/// So `Witkoff` with a soft hyphen is `Witkoff`, a near miss of `Steve
+/// Witkoff`, not a new actor. A dump's records are kept as they are: it
+/// gives back what a database holds.
+pub fn name_text(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match names::without_invisible(text) {
+        Cow::Borrowed(text) => Cow::Borrowed(trimmed(text)),
+        Cow::Owned(text) => Cow::Owned(trimmed(&text).to_string()),
+    }
+}
+
 /// A name that CSV lists hold (an actor's name or alias, a source's name, a
-/// tag) as given by the user: [`trimmed`], then checked by [`validate_name`].
-pub fn one_name<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a str, String> {
-    let text = trimmed(text);
-    validate_name(what, text, max_chars)?;
+/// tag) as given by the user: [`name_text`], then checked by [`validate_name`].
+pub fn one_name<'a>(
+    what: &str,
+    text: &'a str,
+    max_chars: usize,
+) -> Result<std::borrow::Cow<'a, str>, String> {
+    let text = name_text(text);
+    validate_name(what, &text, max_chars)?;
     Ok(text)
 }
 
@@ -1500,6 +1529,14 @@ mod tests {
             "2025-11-20T00:00:00Z"
         );
         assert!(Stamp::parse("yesterday").is_err());
+        for outside in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"] {
+            let err = Stamp::parse(outside).unwrap_err();
+            assert!(err.contains("0000–9999"), "{err}");
+        }
+        for edge in ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"] {
+            let s = Stamp::parse(edge).unwrap();
+            assert_eq!(Stamp::parse(&s.to_string()), Ok(s), "{edge}");
+        }
     }
 
     #[test]

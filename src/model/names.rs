@@ -53,6 +53,45 @@ pub fn fold_into(name: &str, out: &mut String) {
     }
 }
 
+/// Whether `c` is an invisible format character that text copied from a
+/// web page or a word processor holds in a name: the soft hyphen U+00AD
+/// (a hyphenation hint), the zero-width space U+200B, the word joiners
+/// U+2060 and U+FEFF (a byte-order mark), the invisible operators
+/// U+2061–U+2064, and the marks and controls of text direction (U+061C,
+/// U+200E, U+200F, U+202A–U+202E, U+2066–U+206F). None changes how a name
+/// reads, but each changes what it folds to: `Witkoff` with a soft hyphen
+/// would be another actor, no near miss of `Steve Witkoff`. The joiners
+/// U+200C and U+200D are not among them: Persian and Indic names and
+/// emoji need them.
+pub fn is_invisible_in_names(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+    )
+}
+
+/// `name` without the characters of [`is_invisible_in_names`]: how a name
+/// is read wherever one is given (`model::name_text`). [`fold`] keeps them,
+/// since what it returns is stored.
+pub fn without_invisible(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.is_ascii() || !name.chars().any(is_invisible_in_names) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    std::borrow::Cow::Owned(
+        name.chars()
+            .filter(|&c| !is_invisible_in_names(c))
+            .collect(),
+    )
+}
+
 /// How storage layouts 3 and 4 folded names: as [`fold`], but letters such
 /// as `ł`, `ø`, `ı` and `ß` were kept. Only for finding the keys such a
 /// database stored, when it is upgraded.
@@ -1385,5 +1424,23 @@ mod tests {
                 proptest::prop_assert!(may_be_misspelling(&b, &counts_b, &a, &counts_a));
             }
         }
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped_but_the_joiners_kept() {
+        assert_eq!(without_invisible("Wit\u{ad}koff\u{200b}"), "Witkoff");
+        assert_eq!(
+            without_invisible("\u{feff}Ann\u{2060} Lee\u{200f}"),
+            "Ann Lee"
+        );
+        assert_eq!(
+            without_invisible("Mohammad\u{200c}Reza"),
+            "Mohammad\u{200c}Reza"
+        );
+        assert_eq!(without_invisible("👨\u{200d}👩"), "👨\u{200d}👩");
+        assert!(matches!(
+            without_invisible("Zelenskyy"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }
