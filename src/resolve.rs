@@ -22,7 +22,10 @@ pub enum Lookup<T> {
 /// Finds the actor a user means. Two actors sharing a spelling is an error
 /// that lists their ids (the user then gives an id).
 pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
-    let input = crate::model::trimmed(input);
+    // As names are stored: without the invisible characters a copied
+    // spelling may carry (`model::name_text`).
+    let input = crate::model::name_text(input);
+    let input: &str = &input;
     let retracted_by_id = match by_id::<Actor>(store, input)? {
         ById::Live(actor) => return Ok(Lookup::Found(actor)),
         ById::Retracted(actor) => Some(actor),
@@ -281,6 +284,8 @@ pub fn find_source(store: &Store, input: &str) -> Result<Lookup<Source>> {
 /// source `input` means (or the suggestion when none), and the retracted
 /// source whose id `input` is as typed, if there is one.
 pub fn look_up_source(store: &Store, input: &str) -> Result<(Lookup<Source>, Option<Source>)> {
+    let input = crate::model::name_text(input);
+    let input: &str = &input;
     let names = SourceNames::read(store)?;
     let get = |id: &str| -> Result<Source> {
         store.get::<Source>(id)?.ok_or_else(|| {

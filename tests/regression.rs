@@ -2562,3 +2562,23 @@ fn check_reports_a_history_key_cut_short_instead_of_panicking() {
         );
     }
 }
+
+/// Found while merging the fix for bb28 #03: names given to commands that
+/// look an actor or a source up (`who-met`, `timeline --actor`, `actor
+/// show`, `sources`) kept the invisible characters a copied spelling may
+/// carry, which stored names no longer hold, so "Witkoff" with a soft
+/// hyphen found nobody.
+#[test]
+fn a_looked_up_name_with_an_invisible_character_finds_its_actor() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let plain = env.run_ok(["who-met", "Witkoff", "--format", "csv"]);
+    assert_eq!(
+        env.run_ok(["who-met", "Wit\u{AD}koff\u{200B}", "--format", "csv"]),
+        plain
+    );
+    let shown = env.json(["actor", "show", "\u{FEFF}Steve Witkoff"]);
+    assert_eq!(shown["id"], "steve-witkoff");
+    env.run_ok(["timeline", "--actor", "Umie\u{AD}rov"]);
+    env.run_ok(["source", "edit", "Axi\u{200B}os", "--grade", "B"]);
+}
