@@ -1,7 +1,9 @@
 //! Lines of an NDJSON dump, written by hand for tests that import one:
 //! records `factline` itself would refuse to create, or older ones.
 
-/// The header line every dump starts with.
+/// The header line every dump starts with, of format version 1: a dump
+/// as factline wrote it before the trailer, which imports without one
+/// (with a notice that its completeness cannot be checked).
 pub const HEADER: &str = r#"{"type":"header","format":"factline-ndjson","version":1}"#;
 
 /// A source record line, version 1.
