@@ -19,6 +19,12 @@ pub fn source_line(id: &str, name: &str) -> String {
     .to_string()
 }
 
+/// The trailer that ends a dump of format version 2 (the header `export`
+/// writes), after `records` record lines.
+pub fn trailer(records: usize) -> String {
+    format!(r#"{{"type":"trailer","records":{records}}}"#)
+}
+
 /// A whole dump: the header, then `lines`.
 pub fn of(lines: &[String]) -> String {
     let mut dump = format!("{HEADER}\n");
