@@ -1,8 +1,12 @@
 //! The NDJSON dump: factline's complete, lossless, portable form.
 //!
 //! One JSON record a line. The first line is a header naming the format and
-//! its version; then every version of every actor, source and event, in that
-//! order, by id, oldest version first. The output is deterministic, so
+//! its version; then every version of every actor, source, event and claim,
+//! in that order, by id, oldest version first; the last line is a trailer
+//! counting the records, written only once every record is, so that an
+//! import knows a dump cut short (a failed or killed `export > FILE`) from
+//! a whole one. A dump of format version 1 (from a factline before the
+//! trailer) has none and is read as before, unchecked. The output is deterministic, so
 //! export → import into an empty database → export is byte-identical.
 //! `schema/ndjson.schema.json` describes the lines.
 
@@ -16,7 +20,11 @@ use crate::store::{Record, Store, Writes};
 
 pub const FORMAT_NAME: &str = "factline-ndjson";
 /// The dump format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The first dump format version that ends with a trailer: a dump of this
+/// version or later without one was cut short.
+pub const TRAILER_VERSION: u32 = 2;
 
 /// Longest line accepted on import: a hostile file cannot exhaust memory.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -34,6 +42,7 @@ pub enum Line {
     Source(Source),
     Event(Event),
     Claim(Claim),
+    Trailer(Trailer),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,27 +61,39 @@ impl Header {
     }
 }
 
-/// Writes the whole database as NDJSON.
-pub fn write<W: Write>(store: &Store, out: &mut W) -> Result<()> {
-    write_line(out, &Line::Header(Header::current()))?;
-    write_kind::<Actor, W>(store, out, Line::Actor)?;
-    write_kind::<Source, W>(store, out, Line::Source)?;
-    write_kind::<Event, W>(store, out, Line::Event)?;
-    write_kind::<Claim, W>(store, out, Line::Claim)?;
-    Ok(())
+/// A dump's last line: how many record lines came between the header and
+/// it. Written only after every record, so a dump that has it is whole.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trailer {
+    pub records: u64,
 }
 
+/// Writes the whole database as NDJSON, the trailer last.
+pub fn write<W: Write>(store: &Store, out: &mut W) -> Result<()> {
+    write_line(out, &Line::Header(Header::current()))?;
+    let mut records = 0;
+    records += write_kind::<Actor, W>(store, out, Line::Actor)?;
+    records += write_kind::<Source, W>(store, out, Line::Source)?;
+    records += write_kind::<Event, W>(store, out, Line::Event)?;
+    records += write_kind::<Claim, W>(store, out, Line::Claim)?;
+    write_line(out, &Line::Trailer(Trailer { records }))
+}
+
+/// Writes every version of every record of one kind; returns how many.
 fn write_kind<R: Record, W: Write>(
     store: &Store,
     out: &mut W,
     line: impl Fn(R) -> Line,
-) -> Result<()> {
+) -> Result<u64> {
+    let mut written = 0;
     for versions in store.all_versions::<R>() {
         for version in versions? {
             write_line(out, &line(version))?;
+            written += 1;
         }
     }
-    Ok(())
+    Ok(written)
 }
 
 fn write_line<W: Write>(out: &mut W, line: &Line) -> Result<()> {
@@ -93,13 +114,20 @@ pub fn read<R: BufRead>(input: R, label: &str) -> Result<Vec<(usize, Line)>> {
 }
 
 /// A dump's lines one at a time, each parsed and checked (the header
-/// first, then records), so a large dump need not sit in memory.
+/// first, then records), so a large dump need not sit in memory. The
+/// trailer is checked (its count, and that nothing follows it) but not
+/// returned; a dump whose header's version has a trailer but that ends
+/// without one is refused as cut short.
 pub struct LineReader<'l, R: BufRead> {
     reader: R,
     label: &'l str,
     buf: Vec<u8>,
     number: usize,
     seen: usize,
+    /// The header's format version, once read.
+    version: u32,
+    /// The line number of the trailer, once read.
+    trailer: Option<usize>,
 }
 
 impl<'l, R: BufRead> LineReader<'l, R> {
@@ -110,7 +138,16 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             buf: Vec::new(),
             number: 0,
             seen: 0,
+            version: 0,
+            trailer: None,
         }
+    }
+
+    /// Whether the dump was checked to be whole: it ended with its
+    /// trailer. Only a dump of format version 1, from a factline before
+    /// the trailer, can be read to its end without one.
+    pub fn checked_whole(&self) -> bool {
+        self.trailer.is_some()
     }
 
     /// The next line and its number, or `None` at the end of the input.
@@ -133,6 +170,12 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                     };
                     return Err(Error::bad_input(format!(
                         "{label}: {what}; a factline dump starts with its {FORMAT_NAME} header line"
+                    )));
+                }
+                if self.trailer.is_none() && self.version >= TRAILER_VERSION {
+                    return Err(cut_short(&format!(
+                        "{label}: the dump is cut short: it ends at line {} without the trailer line that ends a whole dump",
+                        number - 1
                     )));
                 }
                 return Ok(None);
@@ -158,7 +201,18 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             if text.trim().is_empty() {
                 continue;
             }
+            if let Some(trailer) = self.trailer {
+                return Err(Error::bad_input(format!(
+                    "{label}:{number}: a line after the dump's trailer (line {trailer}), which must be its last line"
+                )));
+            }
             let line: Line = serde_json::from_str(text).map_err(|e| {
+                if e.is_eof() && !self.buf.ends_with(b"\n") && self.version >= TRAILER_VERSION {
+                    // The file ends inside a record: an export stopped mid-line.
+                    return cut_short(&format!(
+                        "{label}:{number}: the dump is cut short: it ends in the middle of this line"
+                    ));
+                }
                 Error::bad_input(format!("{label}:{number}: {}", describe_json_error(&e)))
             })?;
             validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
@@ -185,11 +239,29 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                         h.version
                     )));
                 }
+                self.version = h.version;
+            }
+            if let Line::Trailer(t) = &line {
+                // The lines read so far but the header.
+                let records = (self.seen - 1) as u64;
+                if t.records != records {
+                    return Err(Error::bad_input(format!(
+                        "{label}:{number}: the trailer counts {} records but the dump holds {records}; lines were lost or added since it was written (export it again)",
+                        t.records
+                    )));
+                }
+                self.trailer = Some(number);
+                continue;
             }
             self.seen += 1;
             return Ok(Some((number, line)));
         }
     }
+}
+
+/// The error of a dump that stops before its end (`what` says where).
+fn cut_short(what: &str) -> Error {
+    Error::bad_input(format!("{what}; nothing imported (export it again)"))
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -204,7 +276,7 @@ fn describe_json_error(e: &serde_json::Error) -> String {
 /// Checks what serde cannot: ids, non-empty names and titles, sane versions.
 fn validate(line: &Line) -> std::result::Result<(), String> {
     match line {
-        Line::Header(_) => Ok(()),
+        Line::Header(_) | Line::Trailer(_) => Ok(()),
         Line::Actor(a) => {
             names::validate_id(&a.id)?;
             model::validate_name("actor name", &a.name, 500)?;
@@ -300,7 +372,7 @@ pub fn apply(
 /// The kind and id of a record line.
 fn line_id(line: &Line) -> Option<(&'static str, &str)> {
     match line {
-        Line::Header(_) => None,
+        Line::Header(_) | Line::Trailer(_) => None,
         Line::Actor(a) => Some(("actor", a.id.as_str())),
         Line::Source(s) => Some(("source", s.id.as_str())),
         Line::Event(e) => Some(("event", e.id.as_str())),
@@ -363,7 +435,7 @@ pub fn apply_line(
         }
     }
     let result = match line {
-        Line::Header(_) => Ok(()),
+        Line::Header(_) | Line::Trailer(_) => Ok(()),
         Line::Actor(a) => apply_one(writer, store, a, applied),
         Line::Source(s) => apply_one(writer, store, s, applied),
         Line::Event(e) => apply_one(writer, store, e, applied),
@@ -376,6 +448,7 @@ pub fn apply_line(
 pub(crate) fn line_name(line: &Line) -> String {
     match line {
         Line::Header(_) => "the header".to_string(),
+        Line::Trailer(_) => "the trailer".to_string(),
         Line::Actor(a) => format!("actor {}", a.id),
         Line::Source(s) => format!("source {}", s.id),
         Line::Event(e) => format!("event {}", e.id),
@@ -396,7 +469,7 @@ fn link_references(links: &[model::SourceLink]) -> Vec<(&'static str, &str)> {
 pub(crate) fn references(line: &Line) -> Vec<(&'static str, &str)> {
     let links = link_references;
     match line {
-        Line::Header(_) | Line::Source(_) => Vec::new(),
+        Line::Header(_) | Line::Trailer(_) | Line::Source(_) => Vec::new(),
         Line::Actor(a) => a
             .roles
             .iter()

@@ -554,6 +554,6 @@ fn line_id(line: &Line) -> &str {
         Line::Source(s) => &s.id,
         Line::Event(e) => &e.id,
         Line::Claim(c) => &c.id,
-        Line::Header(_) => "",
+        Line::Header(_) | Line::Trailer(_) => "",
     }
 }

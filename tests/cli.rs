@@ -1304,7 +1304,8 @@ fn broken_ndjson_import_names_the_line_and_writes_nothing() {
 
     // The first two lines alone are a valid import: the refusal above was
     // about line 3, not lines 1-2.
-    let good = env.write_file("good.ndjson", &format!("{header}\n{actor}\n"));
+    let trailer = testenv::dump::trailer(1);
+    let good = env.write_file("good.ndjson", &format!("{header}\n{actor}\n{trailer}\n"));
     env.run_ok(["import", good.to_str().unwrap()]);
     assert_eq!(
         env.json(["actor", "show", "new-actor"])["name"],
@@ -1318,7 +1319,11 @@ fn ndjson_import_with_an_unknown_actor_is_refused() {
     let header = env.export_ndjson().lines().next().unwrap().to_string();
     let source = r#"{"type":"source","id":"new-source","name":"New Source","url":null,"meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z"}}"#;
     let event = r#"{"type":"event","id":"new-event","title":"New event","date":"2025-11-19","kind":"meeting","status":"occurred","place":null,"actors":["steve-witkoff","nobody"],"sources":[{"source":"new-source","credibility":null,"via":null,"quote":null,"url":null}],"tags":[],"description":"","meta":{"version":1,"recorded_at":"2025-11-20T12:00:00Z"}}"#;
-    let file = env.write_file("unknown.ndjson", &format!("{header}\n{source}\n{event}\n"));
+    let trailer = testenv::dump::trailer(2);
+    let file = env.write_file(
+        "unknown.ndjson",
+        &format!("{header}\n{source}\n{event}\n{trailer}\n"),
+    );
     let stderr = refused(&env, 2, &["import", file.to_str().unwrap()]);
     assert!(stderr.contains("unknown.ndjson:3:"), "{stderr}");
     assert!(stderr.contains("nobody"), "{stderr}");
@@ -1326,7 +1331,10 @@ fn ndjson_import_with_an_unknown_actor_is_refused() {
     // With the actor known, the same event imports.
     let fixed = env.write_file(
         "fixed.ndjson",
-        &format!("{header}\n{source}\n{}\n", event.replace(",\"nobody\"", "")),
+        &format!(
+            "{header}\n{source}\n{}\n{trailer}\n",
+            event.replace(",\"nobody\"", "")
+        ),
     );
     env.run_ok(["import", fixed.to_str().unwrap()]);
     assert_eq!(
@@ -1517,6 +1525,8 @@ fn a_closed_stdout_is_not_an_error() {
         text.push_str(&event.to_string());
         text.push('\n');
     }
+    text.push_str(&testenv::dump::trailer(3000));
+    text.push('\n');
     let bulk = env.write_file("bulk.ndjson", &text);
     env.run_ok(["import", bulk.to_str().unwrap()]);
 

@@ -338,7 +338,7 @@ fn snapshot(env: &TestEnv) -> Snapshot {
     for line in env.export_ndjson().lines() {
         let record: Value = serde_json::from_str(line).expect("export prints JSON lines");
         let kind = record["type"].as_str().unwrap_or_default().to_string();
-        if kind == "header" {
+        if kind == "header" || kind == "trailer" {
             continue;
         }
         let id = record["id"].as_str().expect("records have ids").to_string();
@@ -972,4 +972,69 @@ fn wait_outlasts_a_held_lock() {
     let snap = snapshot(&env);
     let ids: Vec<&String> = snap.events.keys().collect();
     assert_eq!(ids, ["before", "waited"]);
+}
+
+/// bb27 #03: `factline export > dump.ndjson` that fails part-way (here a
+/// damaged event record; a full disk or a kill do the same) has already
+/// written the header and the records before the failure. That dump ends
+/// without its trailer, and `import` refuses it in one line naming the
+/// file, writing nothing, where it used to import half the events as if
+/// the dump were whole. A dump cut in the middle of a line is refused the
+/// same way.
+#[test]
+fn a_dump_cut_short_by_a_failed_export_is_refused_by_import() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let whole = env.export_ndjson();
+    // Damage an event record in the middle of the events: the export stops there.
+    let mut events: Vec<Vec<u8>> = Vec::new();
+    testenv::pages::damage(env.db(), |entries| {
+        events = entries
+            .keys()
+            .filter(|k| k.first() == Some(&b'e'))
+            .cloned()
+            .collect();
+        let key = events[events.len() / 2].clone();
+        let value = entries.get_mut(&key).expect("the event record");
+        value.truncate(value.len() / 2);
+    });
+    let out = env.output(["export"]);
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let cut = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        cut.starts_with(r#"{"type":"header""#) && cut.ends_with('\n') && whole.starts_with(&cut),
+        "the failed export wrote the start of the dump:\n{cut}"
+    );
+    let file = env.write_file("dump.ndjson", &cut);
+    let new_db = env.path("new.db");
+    let args = |file: &std::path::Path| {
+        vec![
+            std::ffi::OsString::from("--db"),
+            new_db.clone().into(),
+            "import".into(),
+            file.into(),
+        ]
+    };
+    let stderr = env.fail(2, args(&file));
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!("{}: the dump is cut short", file.display())),
+        "{stderr}"
+    );
+    assert!(!new_db.exists(), "nothing written: {stderr}");
+
+    // Cut in the middle of a line, as a killed export can leave it.
+    let half = env.write_file("half.ndjson", &whole[..whole.len() - 40]);
+    let stderr = env.fail(2, args(&half));
+    testenv::assert_one_error_line(&stderr);
+    assert!(stderr.contains("the dump is cut short"), "{stderr}");
+    assert!(!new_db.exists(), "nothing written: {stderr}");
+
+    // The whole dump imports, and exports again byte for byte.
+    let full = env.write_file("whole.ndjson", &whole);
+    env.run_ok(args(&full));
+    let mut again = args(&full);
+    again.truncate(2);
+    again.push("export".into());
+    assert_eq!(env.run_ok(again), whole);
 }

@@ -1079,7 +1079,7 @@ fn malformed_dumps_are_refused_and_write_nothing() {
     let good = source_line("zz-source", "ZZ");
     let unknown = good.replacen(r#""grade":"b""#, r#""grade":"b","colour":"red""#, 1);
     let unknown_meta = good.replacen(r#""retracted":null"#, r#""retracted":null,"x":1"#, 1);
-    let newer = HEADER.replace(r#""version":1"#, r#""version":2"#);
+    let newer = HEADER.replace(r#""version":1"#, r#""version":99"#);
     let different = source_line("zz-source", "Not ZZ");
     // A version the database has, with other content.
     let axios = before
@@ -1101,7 +1101,7 @@ fn malformed_dumps_are_refused_and_write_nothing() {
         (
             "newer.ndjson",
             format!("{newer}\n{good}\n"),
-            vec!["newer.ndjson:1: ", "version 2 is newer"],
+            vec!["newer.ndjson:1: ", "version 99 is newer"],
         ),
         (
             "before.ndjson",

@@ -1126,3 +1126,87 @@ fn actors_similar_lists_spellings_that_differ_in_their_first_letters() {
     }
     assert_eq!(similar_pairs(&env), BTreeSet::new());
 }
+
+/// bb27 #03: a dump ends with a trailer counting its records, written only
+/// after every record, so that `import` can tell a whole dump from one cut
+/// short or with lines lost. A dump whose lines do not add up to its
+/// trailer, or with a line after it, is refused in one line; a dump from
+/// an earlier factline (format version 1, no trailer) still imports, with
+/// a notice that its completeness cannot be checked.
+#[test]
+fn a_dump_ends_with_a_trailer_that_import_checks() {
+    let env = example_env();
+    let dump = env.export_ndjson();
+    let lines: Vec<&str> = dump.lines().collect();
+    assert!(
+        lines[0].contains(r#""version":2"#),
+        "the header names format version 2: {}",
+        lines[0]
+    );
+    assert_eq!(
+        *lines.last().unwrap(),
+        format!(r#"{{"type":"trailer","records":{}}}"#, lines.len() - 2)
+    );
+    let import = |name: &str, text: &str| {
+        let file = env.write_file(name, text);
+        let db = env.path(&format!("{name}.db"));
+        let args: Vec<std::ffi::OsString> = vec![
+            "--db".into(),
+            db.clone().into(),
+            "import".into(),
+            file.clone().into(),
+        ];
+        (file, db, args)
+    };
+
+    // A record line lost from the middle.
+    let mut lost = lines.clone();
+    lost.remove(lines.len() / 2);
+    let (file, db, args) = import("lost.ndjson", &(lost.join("\n") + "\n"));
+    let stderr = env.fail(2, &args);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:{}: the trailer counts {} records but the dump holds {}",
+            file.display(),
+            lost.len(),
+            lines.len() - 2,
+            lines.len() - 3
+        )),
+        "{stderr}"
+    );
+    assert!(!db.exists());
+
+    // A line after the trailer (two dumps run together, say).
+    let mut after = lines.clone();
+    after.push(lines[1]);
+    let (_, db, args) = import("after.ndjson", &(after.join("\n") + "\n"));
+    let stderr = env.fail(2, &args);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("a line after the dump's trailer"),
+        "{stderr}"
+    );
+    assert!(!db.exists());
+
+    // A dump from an earlier factline: header version 1, no trailer.
+    let mut old = lines.clone();
+    old.pop();
+    let header = old[0].replace(r#""version":2"#, r#""version":1"#);
+    old[0] = &header;
+    let (file, db, args) = import("old.ndjson", &(old.join("\n") + "\n"));
+    let (_, stderr) = env.run_ok_with_stderr(&args);
+    assert!(
+        stderr.contains(&format!(
+            "{}: a dump from an earlier factline (format version 1) ends without a trailer, so it cannot be checked for completeness",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    let reexport = env.run_ok([
+        std::ffi::OsStr::new("--db"),
+        db.as_os_str(),
+        "export".as_ref(),
+    ]);
+    assert_eq!(reexport, dump, "the old dump imported whole");
+}

@@ -394,6 +394,7 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
     while let Some((_, line)) = lines.next_line()? {
         in_file.insert(&line);
     }
+    let whole = lines.checked_whole();
     // Pass 2: one bulk change (all or nothing, in bounded memory).
     let store = open_store(ctx, dry_run)?;
     let mut bulk = store.bulk()?;
@@ -410,6 +411,11 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
         )?;
     }
     seen.unchanged(path, label)?;
+    if !whole {
+        crate::notice(format!(
+            "{label}: a dump from an earlier factline (format version 1) ends without a trailer, so it cannot be checked for completeness"
+        ));
+    }
     if dry_run {
         crate::notice(format!(
             "dry run of {label}: {} would be added, {} already present; nothing written",
