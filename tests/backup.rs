@@ -1273,35 +1273,6 @@ fn a_restore_killed_after_its_swap_is_finished_and_named_by_the_next_command() {
     }
 }
 
-/// A small tmpfs at `dir`, unmounted when dropped.
-struct SmallDisk(std::path::PathBuf);
-
-impl SmallDisk {
-    /// Mounts a tmpfs of `size` (`1m`) at `dir`; None where the test
-    /// cannot mount one (it needs root on Linux): the test says so and
-    /// passes.
-    fn mount(dir: std::path::PathBuf, size: &str) -> Option<SmallDisk> {
-        std::fs::create_dir_all(&dir).unwrap();
-        let mounted = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !mounted {
-            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
-            return None;
-        }
-        Some(SmallDisk(dir))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 /// bb24 #02: a backup onto a full disk (a small USB stick) failed with
 /// `cannot copy story.db/db: No space left on device`, and a restore into
 /// a database whose disk had no room with `cannot copy bk/db: …`: each
@@ -1312,7 +1283,7 @@ impl Drop for SmallDisk {
 fn a_backup_or_restore_onto_a_full_disk_names_that_disk() {
     let (env, backup) = backed_up_example();
     let dump = env.export_ndjson();
-    let Some(_usb) = SmallDisk::mount(env.path("usb"), "256k") else {
+    let Some(_usb) = testenv::SmallDisk::mount(env.path("usb"), "256k") else {
         return;
     };
     let dest = env.path("usb").join("story-backup");
@@ -1326,7 +1297,7 @@ fn a_backup_or_restore_onto_a_full_disk_names_that_disk() {
     );
     assert_eq!(std::fs::read_dir(env.path("usb")).unwrap().count(), 0);
 
-    let Some(_disk) = SmallDisk::mount(env.path("disk"), "1m") else {
+    let Some(_disk) = testenv::SmallDisk::mount(env.path("disk"), "1m") else {
         return;
     };
     let db = env.path("disk").join("story.db");
@@ -1366,7 +1337,7 @@ fn compact_without_room_names_the_database_and_changes_nothing() {
     let env = TestEnv::new();
     env.run_ok(["-q", "example"]);
     let dump = env.export_ndjson();
-    let Some(_disk) = SmallDisk::mount(env.path("disk"), "1m") else {
+    let Some(_disk) = testenv::SmallDisk::mount(env.path("disk"), "1m") else {
         return;
     };
     let db = env.path("disk").join("story.db");

@@ -3338,26 +3338,11 @@ fn a_sheet_imported_again_after_a_postponement_or_retitle_adds_no_second_event()
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_tmpdir_is_named_and_nothing_is_imported() {
-    struct Mount(PathBuf);
-    impl Drop for Mount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(&self.0).status();
-        }
-    }
     let env = TestEnv::new();
     let tmp = env.path("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=512k", "tmpfs"])
-        .arg(&tmp)
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    let Some(_mount) = testenv::SmallDisk::mount(tmp.clone(), "512k") else {
         return;
-    }
-    let _mount = Mount(tmp.clone());
+    };
     env.run_ok(["-q", "example"]);
     let before = env.export_ndjson();
     let mut csv = format!("{HEADER}\n");

@@ -692,28 +692,13 @@ fn as_of_with_a_missing_tmpdir_names_it_and_the_snapshot() {
 #[cfg(target_os = "linux")]
 #[test]
 fn as_of_with_a_full_tmpdir_names_it_and_leaves_nothing() {
-    struct Mount(std::path::PathBuf);
-    impl Drop for Mount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(&self.0).status();
-        }
-    }
     let env = TestEnv::new().with_now("2025-11-20T12:00:00Z");
     env.write_file("many.csv", &many_events(3000));
     env.run_ok(["-q", "import", "many.csv"]);
     let tmp = env.path("tmp");
-    std::fs::create_dir(&tmp).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
-        .arg(&tmp)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    let Some(_mount) = testenv::SmallDisk::mount(tmp.clone(), "256k") else {
         return;
-    }
-    let _mount = Mount(tmp.clone());
+    };
     for command in [&["timeline", "--format", "csv"][..], &["stats"]] {
         let out = env
             .cmd()

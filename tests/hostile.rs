@@ -1853,14 +1853,6 @@ fn an_import_of_stdin_killed_while_copying_it_leaves_nothing_in_tmpdir() {
 }
 
 /// A 20 MB tmpfs, unmounted when dropped.
-struct SmallTmpfs(PathBuf);
-
-impl Drop for SmallTmpfs {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
-    }
-}
-
 #[test]
 #[cfg(target_os = "linux")]
 fn an_endless_stdin_is_refused_before_it_fills_tmpdir() {
@@ -1870,18 +1862,9 @@ fn an_endless_stdin_is_refused_before_it_fills_tmpdir() {
     // real disk.
     let env = TestEnv::new();
     let tmp = env.path("tmpfs");
-    std::fs::create_dir(&tmp).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=20m", "tmpfs"])
-        .arg(&tmp)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs (not root)");
+    let Some(_tmpfs) = testenv::SmallDisk::mount(tmp.clone(), "20m") else {
         return;
-    }
-    let _tmpfs = SmallTmpfs(tmp.clone());
+    };
     let out = env
         .cmd()
         .args(["import", "/dev/zero"])

@@ -1414,26 +1414,11 @@ fn a_killed_export_leaves_no_temporary_file_beside_its_destination() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_is_named_as_such_and_the_interrupted_import_is_undone_after() {
-    struct Mount(std::path::PathBuf);
-    impl Drop for Mount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(&self.0).status();
-        }
-    }
     let env = TestEnv::new();
     let disk = env.path("disk");
-    std::fs::create_dir(&disk).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
-        .arg(&disk)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+    let Some(_mount) = testenv::SmallDisk::mount(disk.clone(), "3m") else {
         return;
-    }
-    let _mount = Mount(disk.clone());
+    };
     let db = disk.join("story.db");
     let db = db.to_str().unwrap();
     env.run_ok(["--db", db, "-q", "example"]);

@@ -475,28 +475,33 @@ fn merge_runs(runs: Vec<File>) -> Result<File> {
             .map(|f| Source::Run(BufReader::with_capacity(256 * 1024, f)))
             .collect(),
     )?;
-    let file = temp_file("a temporary file to sort on disk")?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    while let Some(write) = merge.next_write()? {
-        write_sorted(&mut out, &write.key, write.seq, write.value.as_deref())
-            .map_err(|e| io_error("write a run file", e))?;
-    }
-    let mut file = out
-        .into_inner()
-        .map_err(|e| io_error("write a run file", e.into_error()))?;
-    file.rewind().map_err(|e| io_error("read a run file", e))?;
-    Ok(file)
+    run_file(|out| {
+        while let Some(write) = merge.next_write()? {
+            write_sorted(out, &write.key, write.seq, write.value.as_deref())
+                .map_err(|e| io_error("write a run file", e))?;
+        }
+        Ok(())
+    })
 }
 
 /// Sorts writes and writes them to a temporary file, ready to be read back.
 fn write_run(mut buffer: Buffer) -> Result<File> {
     buffer.sort();
+    run_file(|out| {
+        for entry in &buffer.entries {
+            write_sorted(out, buffer.key(entry), entry.seq, buffer.value(entry))
+                .map_err(|e| io_error("write a run file", e))?;
+        }
+        Ok(())
+    })
+}
+
+/// A temporary run file that `fill` writes sorted writes into, rewound to
+/// be read back.
+fn run_file(fill: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<File> {
     let file = temp_file("a temporary file to sort on disk")?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    for entry in &buffer.entries {
-        write_sorted(&mut out, buffer.key(entry), entry.seq, buffer.value(entry))
-            .map_err(|e| io_error("write a run file", e))?;
-    }
+    fill(&mut out)?;
     let mut file = out
         .into_inner()
         .map_err(|e| io_error("write a run file", e.into_error()))?;

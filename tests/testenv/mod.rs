@@ -293,3 +293,33 @@ pub fn binary_proptest_config(default_cases: u32) -> proptest::test_runner::Conf
         ..proptest::test_runner::Config::default()
     }
 }
+
+/// A small tmpfs at a directory, unmounted when dropped: a full disk or a
+/// full TMPDIR for the tests that need one.
+pub struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    /// Mounts a tmpfs of `size` (`1m`) at `dir`, made if missing; None
+    /// where the test cannot mount one (it needs root on Linux): the test
+    /// says so and passes.
+    pub fn mount(dir: PathBuf, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
