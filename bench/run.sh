@@ -14,6 +14,9 @@
 #                 (examples/sled_open.rs; default: beside FACTLINE_BIN in
 #                 examples/, or built with `cargo build --release --example
 #                 sled_open`): the floor of a small query
+#   SLED_LOAD_BIN sled alone, storing the pages the import wrote
+#                 (examples/sled_load.rs; found or built as SLED_OPEN_BIN):
+#                 sled's share of the import
 #
 # Every step runs as a fresh process, as a user runs it, with its output written
 # to a file (factline) or redirected to one (sqlite3). The caches are warm: the
@@ -73,6 +76,14 @@ if [[ ! -x $PROBE ]]; then
     PROBE=$ROOT/target/release/examples/sled_open
     say "building $PROBE"
     (cd "$ROOT" && cargo build --release --example sled_open) >&2
+fi
+# sled alone storing the pages of the imported database (examples/sled_load.rs):
+# how much of the import is sled's own writing, timed after each import.
+LOADER=${SLED_LOAD_BIN:-$(dirname "$BIN")/examples/sled_load}
+if [[ ! -x $LOADER ]]; then
+    LOADER=$ROOT/target/release/examples/sled_load
+    say "building $LOADER"
+    (cd "$ROOT" && cargo build --release --example sled_load) >&2
 fi
 
 if [[ -n ${BENCH_DIR:-} ]]; then
@@ -169,6 +180,11 @@ for ((run = 1; run <= RUNS; run++)); do
     say "import, run $run/$RUNS"
     rm -rf "$FLDB"
     measure fl_import 0 "${FL[@]}" import "$W/events.csv"
+    # It times its own writing (its reading of the pages is not timed).
+    rm -rf "$W/sled_load.db"
+    "$LOADER" "$FLDB" "$W/sled_load.db" | awk '{ print $1 }' >>"$W/times/sled_load" ||
+        die "examples/sled_load failed on $FLDB"
+    rm -rf "$W/sled_load.db"
     rm -f "$SQDB" "$SQDB-journal"
     measure sq_load 0 "${SQ[@]}" ".read $W/load.sql"
     measure sq_index 0 "${SQ[@]}" ".read $W/index.sql"
@@ -313,6 +329,7 @@ mb() { awk -v v="$1" 'BEGIN { printf "%.1f", v / 1e6 }'; }
 
 row "import (SQLite: .import + 4 indexes)" "$(secs "$(median fl_import)")" "$(secs "$(median sq_import)")" 0.5
 TABLE+=("| ↳ of which SQLite CREATE INDEX | — | $(secs "$(median sq_index)") | — | — |")
+row "↳ sled alone: storing the import's pages (examples/sled_load)" "$(secs "$(median sled_load)")" "$(secs "$(median sq_import)")" ""
 row "who-met busiest ($BUSY)" "$(secs "$(median fl_who_busy)")" "$(secs "$(median sq_who_busy)")" 0.5
 row "who-met rare ($RARE)" "$(secs "$(median fl_who_rare)")" "$(secs "$(median sq_who_rare)")" 2
 row "↳ sled alone: open + read one page (examples/sled_open)" "$(secs "$(median sled_open)")" "$(secs "$(median sq_who_rare)")" ""

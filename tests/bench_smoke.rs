@@ -11,6 +11,7 @@ use std::process::Command;
 const STEPS: &[&str] = &[
     "| import (SQLite: .import + 4 indexes) |",
     "| ↳ of which SQLite CREATE INDEX |",
+    "| ↳ sled alone: storing the import's pages (examples/sled_load) |",
     "| who-met busiest (Actor 00000) |",
     "| who-met rare (",
     "| ↳ sled alone: open + read one page (examples/sled_open) |",
