@@ -640,7 +640,9 @@ pub enum EventCommand {
     Edit(EventEditArgs),
     /// Mark an event postponed, optionally with its new (tentative) date.
     ///
-    /// The earlier date and status stay in the event's history.
+    /// The earlier date and status stay in the event's history. A new date
+    /// that ends before the event's date starts is refused: moving an event
+    /// earlier is `event reschedule`.
     ///
     /// Example: factline event postpone 2025-11-19-witkoff-zelenskyy-turkiye --source Axios
     Postpone(StatusChangeArgs),

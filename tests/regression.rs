@@ -2568,3 +2568,34 @@ fn a_looked_up_name_with_an_invisible_character_finds_its_actor() {
     env.run_ok(["timeline", "--actor", "Umie\u{AD}rov"]);
     env.run_ok(["source", "edit", "Axi\u{200B}os", "--grade", "B"]);
 }
+
+/// Found fact-checking the postponed Türkiye meeting by hand: `event
+/// postpone --to` took a date before the one the meeting was planned for
+/// (a mistyped `2025-10-26` for `2025-11-26`), and the TimelineJS sheet then
+/// read "26 Oct 2025 (postponed from 19 Nov 2025)". A postponement moves an
+/// event later; one that certainly ends before the event's date starts is
+/// refused, naming `event reschedule`, and nothing is written.
+#[test]
+fn postponing_an_event_to_an_earlier_date_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let dump = env.export_ndjson();
+
+    let err = env.fail(2, ["event", "postpone", id, "--to", "2025-10-26"]);
+    assert!(
+        err.contains("postpone") && err.contains("event reschedule --to 2025-10-26"),
+        "{err}"
+    );
+    assert_eq!(env.export_ndjson(), dump, "a refused postponement wrote");
+
+    // A later date, or one that may still fall on or after the planned day
+    // (November, around 19 November), is a postponement.
+    env.run_ok(["event", "postpone", id, "--to", "2025-11"]);
+    env.run_ok(["event", "postpone", id, "--to", "2025-11-26"]);
+    let shown = env.json(["event", "show", id]);
+    assert_eq!(shown["date"], "2025-11-26");
+    assert_eq!(shown["status"], "postponed");
+    // Moving it earlier is a reschedule.
+    env.run_ok(["event", "reschedule", id, "--to", "2025-10-26"]);
+}

@@ -7,7 +7,7 @@ use crate::cmd::timeline::{print_events, TimelineRow};
 use crate::cmd::{added_and_removed, keyword, parse_user_date, refuse_add_and_remove, Ctx, Names};
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{self, fold, slug, validate_id};
-use crate::model::{self, Actor, Event, Meta, Source, SourceLink, Status};
+use crate::model::{self, Actor, Date, Event, Meta, Source, SourceLink, Status};
 use crate::output::{print_detail, Row};
 use crate::query::{self, Filter};
 use crate::resolve::{find_actor, find_source, require_actor, unknown, unused_id, Lookup};
@@ -400,6 +400,11 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         .transpose()?;
     let store = ctx.open(Access::Write)?;
     let before = require_event(&store, &args.event)?;
+    if status == Status::Postponed {
+        if let Some(date) = &date {
+            refuse_postponing_earlier(&before.date, date)?;
+        }
+    }
     let mut event = before.clone();
     event.status = status;
     if let Some(date) = date {
@@ -411,6 +416,22 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
     }
     let unchanged = format!("{} is already {status}", event.id);
     save(ctx, &store, &before, event, participants, &unchanged)
+}
+
+/// A postponement moves an event later: a `--to` that certainly ends before
+/// the event's date starts is more likely a mistyped date (`2025-10-26` for
+/// `2025-11-26`) than a postponement, and would be shown as "postponed from"
+/// a later date. Moving an event earlier is what `event reschedule` says.
+fn refuse_postponing_earlier(current: &Date, to: &Date) -> Result<()> {
+    let (Some(starts), Some(ends)) = (current.earliest(), to.latest()) else {
+        return Ok(());
+    };
+    if ends >= starts {
+        return Ok(());
+    }
+    Err(Error::bad_input(format!(
+        "postpone --to {to} ends before the event's date {current} starts: a postponement moves an event later; to move it earlier, use `event reschedule --to {to}`"
+    )))
 }
 
 /// One earlier or current version of an event, as `event show` lists them.
