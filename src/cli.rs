@@ -665,7 +665,9 @@ pub struct StatusChangeArgs {
     /// postpone.
     #[arg(long)]
     pub to: Option<String>,
-    /// The source that reported the change (id or name).
+    /// The source that reported the change (id or name), added to the
+    /// event's sources: the history names it only when the event did not
+    /// have it already.
     #[arg(long)]
     pub source: Option<String>,
 }
@@ -680,7 +682,9 @@ pub struct CancelArgs {
     /// `event postpone --to` instead.
     #[arg(long, hide = true)]
     pub to: Option<String>,
-    /// The source that reported the change (id or name).
+    /// The source that reported the change (id or name), added to the
+    /// event's sources: the history names it only when the event did not
+    /// have it already.
     #[arg(long)]
     pub source: Option<String>,
 }

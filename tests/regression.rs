@@ -2599,3 +2599,38 @@ fn postponing_an_event_to_an_earlier_date_is_refused() {
     // Moving it earlier is a reschedule.
     env.run_ok(["event", "reschedule", id, "--to", "2025-10-26"]);
 }
+
+/// Found checking what `history` shows of a cancellation: `event cancel
+/// --source Axios` on an event Axios already reports changed the status
+/// and nothing else, so the history could not say who reported the
+/// cancellation, and the command did not say so. It now tells the user,
+/// who can record it otherwise (a note, or the link's quote).
+#[test]
+fn a_status_change_by_a_source_the_event_already_has_says_the_history_cannot_show_it() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let (_, stderr) = env.run_ok_with_stderr(["event", "cancel", id, "--source", "Axios"]);
+    assert!(
+        stderr.contains("\"Axios\" is already a source of")
+            && stderr.contains("not that this source reported it"),
+        "{stderr}"
+    );
+    let history = env.run_ok(["history", id]);
+    assert!(
+        history.contains("status: postponed → cancelled"),
+        "{history}"
+    );
+    // A source the event did not have is named by the history itself.
+    let (_, stderr) = env.run_ok_with_stderr([
+        "event",
+        "reschedule",
+        id,
+        "--to",
+        "2025-12",
+        "--source",
+        "Reuters",
+    ]);
+    assert!(!stderr.contains("already a source"), "{stderr}");
+    assert!(env.run_ok(["history", id]).contains("sources: + reuters"));
+}

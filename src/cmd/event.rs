@@ -412,7 +412,17 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
     }
     let mut participants = Participants::new(&store, ctx, false);
     if let Some(source) = &args.source {
-        add_link(&mut event.sources, participants.source(source)?);
+        let id = participants.source(source)?;
+        // The source of a change is recorded only as a source added to the
+        // event: one it already has leaves no trace of who reported this.
+        if event.sources.iter().any(|l| l.source == id) && event.status != before.status {
+            crate::notice(format!(
+                "{} is already a source of {}: the history shows the status change, not that this source reported it",
+                quoted(source.trim()),
+                event.id
+            ));
+        }
+        add_link(&mut event.sources, id);
     }
     let unchanged = format!("{} is already {status}", event.id);
     save(ctx, &store, &before, event, participants, &unchanged)
