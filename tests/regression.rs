@@ -2634,3 +2634,48 @@ fn a_status_change_by_a_source_the_event_already_has_says_the_history_cannot_sho
     assert!(!stderr.contains("already a source"), "{stderr}");
     assert!(env.run_ok(["history", id]).contains("sources: + reuters"));
 }
+
+/// Found fact-checking status changes: `event reschedule` (or postpone, or
+/// cancel) of a meeting recorded as held took it out of who-met, path and
+/// network without a word, although a user correcting only its date meant
+/// `event edit --date`. The change is still made, and said.
+#[test]
+fn a_status_change_of_a_held_meeting_says_it_no_longer_counts_as_held() {
+    let env = TestEnv::new();
+    let add = |title: &str, date: &str, status: &str| {
+        env.run_ok([
+            "event",
+            "add",
+            "--title",
+            title,
+            "--date",
+            date,
+            "--kind",
+            "meeting",
+            "--status",
+            status,
+            "--actor",
+            "Anna Alpha",
+            "--actor",
+            "Boris Beta",
+            "--new-actor",
+        ])
+        .trim()
+        .to_string()
+    };
+    let held = add("Talks in Geneva", "2025-08-15", "occurred");
+    let planned = add("Talks in Vienna", "2025-09-15", "scheduled");
+    assert!(env.run_ok(["who-met", "Anna Alpha"]).contains("Boris Beta"));
+
+    let (_, stderr) = env.run_ok_with_stderr(["event", "reschedule", &held, "--to", "2025-08-20"]);
+    assert!(
+        stderr.contains(&format!("{held} was recorded as occurred"))
+            && stderr.contains("no longer counts as having taken place")
+            && stderr.contains(&format!("event edit {held} --date")),
+        "{stderr}"
+    );
+    assert!(!env.run_ok(["who-met", "Anna Alpha"]).contains("Boris Beta"));
+    // A planned meeting's postponement is what it says.
+    let (_, stderr) = env.run_ok_with_stderr(["event", "postpone", &planned]);
+    assert!(!stderr.contains("no longer counts"), "{stderr}");
+}

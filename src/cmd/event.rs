@@ -424,8 +424,18 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         }
         add_link(&mut event.sources, id);
     }
-    let unchanged = format!("{} is already {status}", event.id);
-    save(ctx, &store, &before, event, participants, &unchanged)
+    let (id, held) = (event.id.clone(), before.status);
+    let unchanged = format!("{id} is already {status}");
+    save(ctx, &store, &before, event, participants, &unchanged)?;
+    if crate::graph::happened(held) {
+        // A meeting reported as held, now postponed, cancelled or
+        // rescheduled, leaves who-met, path and network: said, in case only
+        // its date was wrong.
+        crate::notice(format!(
+            "{id} was recorded as {held}: as {status} it no longer counts as having taken place (who-met, path and network leave it out); to correct only its date, use `event edit {id} --date`"
+        ));
+    }
+    Ok(())
 }
 
 /// A postponement moves an event later: a `--to` that certainly ends before
