@@ -661,7 +661,7 @@ impl Columns {
             true => crate::timelinejs::unescape(self.get(row, "title")),
             false => self.get(row, "title").to_string(),
         };
-        model::validate_text("title", &title, 1000)?;
+        model::validate_given_text("title", &title, 1000)?;
         let date = self.date(row).map_err(|e| format!("date: {e}"))?;
         let mut kind = match self.get(row, "kind") {
             "" => EventKind::Other,
@@ -693,7 +693,7 @@ impl Columns {
             match model::trimmed(p) {
                 "" => Ok(None),
                 p => {
-                    model::validate_text("place", p, 500)?;
+                    model::validate_given_text("place", p, 500)?;
                     Ok(Some(p.to_string()))
                 }
             }
@@ -711,7 +711,7 @@ impl Columns {
             // twin to fold for.
             let mut seen: Vec<String> = Vec::new();
             for item in &given {
-                model::validate_text(field, item, 500)?;
+                model::validate_given_text(field, item, 500)?;
                 if given.len() > 1 {
                     let folded = fold(item);
                     if seen.contains(&folded) {
@@ -858,10 +858,10 @@ impl Columns {
     pub fn claim_row(&self, line: u64, row: &[String]) -> std::result::Result<ClaimRow, String> {
         let id = self.row_id(row)?;
         let text = self.get(row, "text");
-        model::validate_text("text", text, 10_000)?;
+        model::validate_given_text("text", text, 10_000)?;
         let claimant = model::name_text(self.get(row, "claimant"));
         if self.has("claimant") {
-            model::validate_text("claimant", &claimant, 500)?;
+            model::validate_given_text("claimant", &claimant, 500)?;
         }
         let date = match self.get(row, "date") {
             "" => None,
@@ -870,7 +870,7 @@ impl Columns {
         let subject = match self.get(row, "subject") {
             "" => None,
             subject => {
-                model::validate_text("subject", subject, model::MAX_QUANTITY_CHARS)?;
+                model::validate_given_text("subject", subject, model::MAX_QUANTITY_CHARS)?;
                 Some(subject.to_string())
             }
         };
@@ -891,7 +891,7 @@ impl Columns {
             "" => None,
             by => {
                 let by = model::name_text(by);
-                model::validate_name("verdict_by", &by, 500)?;
+                model::validate_given_name("verdict_by", &by, 500)?;
                 Some(by.into_owned())
             }
         };
@@ -927,7 +927,7 @@ impl Columns {
                 if item.is_empty() {
                     continue;
                 }
-                model::validate_text(field, &item, 500)?;
+                model::validate_given_text(field, &item, 500)?;
                 items.push(item.into_owned());
             }
             Ok(items)
