@@ -568,9 +568,7 @@ impl Columns {
                     (m, _) => needs(month_column, m, year_column),
                 });
             }
-            let year: i32 = y
-                .parse()
-                .map_err(|_| format!("{year_column} {y:?} is not a number"))?;
+            let year = sheet_year(year_column, y)?;
             text.push_str(&format!("{year:04}"));
             if !m.is_empty() {
                 let month: u32 = m
@@ -1569,6 +1567,22 @@ pub fn event_id_base(date: &Date, title: &str) -> String {
 pub fn claim_id_base(date: Option<&Date>, claimant: &str, text: &str) -> String {
     let start = date.map(id_date_start).unwrap_or_default();
     slug(&format!("{start} {claimant} {text}"))
+}
+
+/// A TimelineJS sheet's Year cell as a year factline stores, 0 to 9999.
+/// A year outside them (TimelineJS takes -1 for 2 BC) is named as such, not
+/// as a date factline could not read ("-001-01-01") or a number it is not.
+fn sheet_year(column: &str, cell: &str) -> std::result::Result<u16, String> {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{column} {cell:?} is not a number"));
+    }
+    match cell.parse::<i64>() {
+        Ok(year @ 0..=9999) => Ok(year as u16),
+        _ => Err(format!(
+            "{column} {cell:?} is not a year factline stores: years are 0000 to 9999"
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -2146,3 +2146,37 @@ fn text_of_only_invisible_characters_is_refused_as_empty() {
     let dump = env.write_file("blank.ndjson", &format!("{HEADER}\n{line}\n"));
     env.run_ok(["import", dump.to_str().unwrap()]);
 }
+
+/// TimelineJS writes 2 BC as Year -1: a sheet's year outside 0000–9999 is
+/// named as the column's year factline does not store, not as an EDTF date
+/// the user never wrote ("-001-01-01"), nor as "not a number" when it is
+/// one too long.
+#[test]
+fn a_timelinejs_year_outside_0000_to_9999_is_named_as_such() {
+    let env = TestEnv::new();
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,Background";
+    let sheet = env.write_file(
+        "sheet.csv",
+        &format!(
+            "{header}\n-1,1,1,,,,,,,Before,,,,,,,,\n2025,1,1,,10000,1,1,,,After,,,,,,,,\n99999999999999999999,1,1,,,,,,,Long,,,,,,,,\n"
+        ),
+    );
+    let out = env.output(["import", "-q", sheet.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[
+            (
+                "sheet.csv:2",
+                "Year \"-1\" is not a year factline stores: years are 0000 to 9999",
+            ),
+            (
+                "sheet.csv:3",
+                "End Year \"10000\" is not a year factline stores",
+            ),
+            (
+                "sheet.csv:4",
+                "Year \"99999999999999999999\" is not a year factline stores",
+            ),
+        ],
+    );
+}
