@@ -2180,3 +2180,19 @@ fn a_timelinejs_year_outside_0000_to_9999_is_named_as_such() {
         ],
     );
 }
+
+/// `-` means stdin or stdout wherever factline takes a file: `backup -`
+/// and `restore -` are refused with what they need, a directory, and
+/// `backup -` leaves no directory named `-` behind.
+#[test]
+fn backup_and_restore_refuse_a_dash_for_a_directory() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Kept"]);
+    let before = env.export_ndjson();
+    let out = env.output(["backup", "-"]);
+    assert_refused(&out, 2, &["backup writes a directory", "./-"]);
+    assert!(!env.path("-").exists(), "backup - made a directory named -");
+    let out = env.output(["restore", "-"]);
+    assert_refused(&out, 2, &["restore reads a backup directory", "./-"]);
+    assert_eq!(env.export_ndjson(), before);
+}
