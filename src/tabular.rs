@@ -568,9 +568,7 @@ impl Columns {
                     (m, _) => needs(month_column, m, year_column),
                 });
             }
-            let year: i32 = y
-                .parse()
-                .map_err(|_| format!("{year_column} {y:?} is not a number"))?;
+            let year = sheet_year(year_column, y)?;
             text.push_str(&format!("{year:04}"));
             if !m.is_empty() {
                 let month: u32 = m
@@ -661,7 +659,7 @@ impl Columns {
             true => crate::timelinejs::unescape(self.get(row, "title")),
             false => self.get(row, "title").to_string(),
         };
-        model::validate_text("title", &title, 1000)?;
+        model::validate_given_text("title", &title, 1000)?;
         let date = self.date(row).map_err(|e| format!("date: {e}"))?;
         let mut kind = match self.get(row, "kind") {
             "" => EventKind::Other,
@@ -693,7 +691,7 @@ impl Columns {
             match model::trimmed(p) {
                 "" => Ok(None),
                 p => {
-                    model::validate_text("place", p, 500)?;
+                    model::validate_given_text("place", p, 500)?;
                     Ok(Some(p.to_string()))
                 }
             }
@@ -711,7 +709,7 @@ impl Columns {
             // twin to fold for.
             let mut seen: Vec<String> = Vec::new();
             for item in &given {
-                model::validate_text(field, item, 500)?;
+                model::validate_given_text(field, item, 500)?;
                 if given.len() > 1 {
                     let folded = fold(item);
                     if seen.contains(&folded) {
@@ -858,10 +856,10 @@ impl Columns {
     pub fn claim_row(&self, line: u64, row: &[String]) -> std::result::Result<ClaimRow, String> {
         let id = self.row_id(row)?;
         let text = self.get(row, "text");
-        model::validate_text("text", text, 10_000)?;
+        model::validate_given_text("text", text, 10_000)?;
         let claimant = model::name_text(self.get(row, "claimant"));
         if self.has("claimant") {
-            model::validate_text("claimant", &claimant, 500)?;
+            model::validate_given_text("claimant", &claimant, 500)?;
         }
         let date = match self.get(row, "date") {
             "" => None,
@@ -870,7 +868,7 @@ impl Columns {
         let subject = match self.get(row, "subject") {
             "" => None,
             subject => {
-                model::validate_text("subject", subject, model::MAX_QUANTITY_CHARS)?;
+                model::validate_given_text("subject", subject, model::MAX_QUANTITY_CHARS)?;
                 Some(subject.to_string())
             }
         };
@@ -891,7 +889,7 @@ impl Columns {
             "" => None,
             by => {
                 let by = model::name_text(by);
-                model::validate_name("verdict_by", &by, 500)?;
+                model::validate_given_name("verdict_by", &by, 500)?;
                 Some(by.into_owned())
             }
         };
@@ -927,7 +925,7 @@ impl Columns {
                 if item.is_empty() {
                     continue;
                 }
-                model::validate_text(field, &item, 500)?;
+                model::validate_given_text(field, &item, 500)?;
                 items.push(item.into_owned());
             }
             Ok(items)
@@ -1569,6 +1567,22 @@ pub fn event_id_base(date: &Date, title: &str) -> String {
 pub fn claim_id_base(date: Option<&Date>, claimant: &str, text: &str) -> String {
     let start = date.map(id_date_start).unwrap_or_default();
     slug(&format!("{start} {claimant} {text}"))
+}
+
+/// A TimelineJS sheet's Year cell as a year factline stores, 0 to 9999.
+/// A year outside them (TimelineJS takes -1 for 2 BC) is named as such, not
+/// as a date factline could not read ("-001-01-01") or a number it is not.
+fn sheet_year(column: &str, cell: &str) -> std::result::Result<u16, String> {
+    let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{column} {cell:?} is not a number"));
+    }
+    match cell.parse::<i64>() {
+        Ok(year @ 0..=9999) => Ok(year as u16),
+        _ => Err(format!(
+            "{column} {cell:?} is not a year factline stores: years are 0000 to 9999"
+        )),
+    }
 }
 
 #[cfg(test)]

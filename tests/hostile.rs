@@ -2085,3 +2085,114 @@ fn invisible_characters_in_a_name_are_dropped_wherever_a_name_is_given() {
         assert!(!dump.contains(c), "U+{:04X} was kept: {dump}", c as u32);
     }
 }
+
+/// A title, name, place or tag of only invisible characters (a zero-width
+/// space, a joiner, a Hangul filler) prints as a blank cell, and a blank
+/// actor cannot be told from another: it is refused as empty, naming the
+/// character, wherever one is given. A dump holding one still imports: it
+/// gives back what a database held.
+#[test]
+fn text_of_only_invisible_characters_is_refused_as_empty() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Kept"]);
+    let before = env.export_ndjson();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["event", "add", "--title", "\u{200b}", "--date", "2025"],
+            "U+200B",
+        ),
+        (
+            &["event", "add", "--title", "\u{3164}", "--date", "2025"],
+            "U+3164",
+        ),
+        (&["actor", "add", "\u{200d}"], "U+200D"),
+        (&["source", "add", "\u{200c}"], "U+200C"),
+        (
+            &[
+                "event", "add", "--title", "t", "--date", "2025", "--tag", "\u{fe0f}",
+            ],
+            "U+FE0F",
+        ),
+        (
+            &[
+                "claim", "add", "--by", "Kept", "--text", "\u{200d}", "--date", "2025",
+            ],
+            "U+200D",
+        ),
+    ];
+    for (args, character) in cases {
+        let out = env.output(args);
+        assert_refused(&out, 2, &["cannot be empty", "invisible", character]);
+    }
+    let sheet = env.write_file(
+        "sheet.csv",
+        "date,title,actors\n2025,\u{200d},\n2025,Seen,\u{200d}\n",
+    );
+    let out = env.output(["import", sheet.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[
+            ("sheet.csv:2", "title cannot be empty"),
+            ("sheet.csv:3", "actors cannot be empty"),
+        ],
+    );
+    assert_eq!(
+        env.export_ndjson(),
+        before,
+        "a refused input wrote something"
+    );
+
+    let line = source_line("blank", "\u{200d}");
+    let dump = env.write_file("blank.ndjson", &format!("{HEADER}\n{line}\n"));
+    env.run_ok(["import", dump.to_str().unwrap()]);
+}
+
+/// TimelineJS writes 2 BC as Year -1: a sheet's year outside 0000–9999 is
+/// named as the column's year factline does not store, not as an EDTF date
+/// the user never wrote ("-001-01-01"), nor as "not a number" when it is
+/// one too long.
+#[test]
+fn a_timelinejs_year_outside_0000_to_9999_is_named_as_such() {
+    let env = TestEnv::new();
+    let header = "Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,Background";
+    let sheet = env.write_file(
+        "sheet.csv",
+        &format!(
+            "{header}\n-1,1,1,,,,,,,Before,,,,,,,,\n2025,1,1,,10000,1,1,,,After,,,,,,,,\n99999999999999999999,1,1,,,,,,,Long,,,,,,,,\n"
+        ),
+    );
+    let out = env.output(["import", "-q", sheet.to_str().unwrap()]);
+    assert_csv_refused(
+        &out,
+        &[
+            (
+                "sheet.csv:2",
+                "Year \"-1\" is not a year factline stores: years are 0000 to 9999",
+            ),
+            (
+                "sheet.csv:3",
+                "End Year \"10000\" is not a year factline stores",
+            ),
+            (
+                "sheet.csv:4",
+                "Year \"99999999999999999999\" is not a year factline stores",
+            ),
+        ],
+    );
+}
+
+/// `-` means stdin or stdout wherever factline takes a file: `backup -`
+/// and `restore -` are refused with what they need, a directory, and
+/// `backup -` leaves no directory named `-` behind.
+#[test]
+fn backup_and_restore_refuse_a_dash_for_a_directory() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Kept"]);
+    let before = env.export_ndjson();
+    let out = env.output(["backup", "-"]);
+    assert_refused(&out, 2, &["backup writes a directory", "./-"]);
+    assert!(!env.path("-").exists(), "backup - made a directory named -");
+    let out = env.output(["restore", "-"]);
+    assert_refused(&out, 2, &["restore reads a backup directory", "./-"]);
+    assert_eq!(env.export_ndjson(), before);
+}

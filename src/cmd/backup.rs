@@ -165,6 +165,18 @@ fn resolved(path: &Path) -> Result<PathBuf> {
     Ok(resolved)
 }
 
+/// Refuses `-` as a backup's directory: elsewhere it means stdin or
+/// stdout, so `backup -` would otherwise make a directory named `-` where
+/// the user meant a stream. A directory of that name is still `./-`.
+fn refuse_dash(what: &str, path: &Path) -> Result<()> {
+    if path != Path::new("-") {
+        return Ok(());
+    }
+    Err(Error::bad_input(format!(
+        "{what}, not stdin or stdout: give its path (./- for a directory named -)"
+    )))
+}
+
 pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let format = ctx.read_format()?;
     if ctx.as_of.is_some() {
@@ -172,6 +184,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             "--as-of shows the past; a backup copies the database as it is now (`factline export --as-of TIME` writes a dump of the past)",
         ));
     }
+    refuse_dash("backup writes a directory", dest)?;
     let dest = &resolved(dest)?;
     if let Some(database) = store::enclosing_database(dest) {
         return Err(Error::bad_input(format!(
@@ -834,6 +847,7 @@ fn mb(bytes: u64) -> String {
 
 pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     let format = ctx.read_format()?;
+    refuse_dash("restore reads a backup directory", src)?;
     if !src.exists() {
         return Err(Error::bad_input(format!(
             "{} does not exist",

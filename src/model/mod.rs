@@ -1079,7 +1079,7 @@ pub fn trimmed(text: &str) -> &str {
 /// only white space is refused as empty).
 pub fn one_line<'a>(what: &str, text: &'a str, max_chars: usize) -> Result<&'a str, String> {
     let text = trimmed(text);
-    validate_text(what, text, max_chars)?;
+    validate_given_text(what, text, max_chars)?;
     Ok(text)
 }
 
@@ -1107,7 +1107,7 @@ pub fn one_name<'a>(
     max_chars: usize,
 ) -> Result<std::borrow::Cow<'a, str>, String> {
     let text = name_text(text);
-    validate_name(what, &text, max_chars)?;
+    validate_given_name(what, &text, max_chars)?;
     Ok(text)
 }
 
@@ -1137,6 +1137,35 @@ pub fn validate_name(what: &str, text: &str, max_chars: usize) -> Result<(), Str
         ));
     }
     Ok(())
+}
+
+/// [`validate_text`] for text the user gives (an argument, a CSV cell),
+/// which must also show something: a title, name or tag of only invisible
+/// characters (a zero-width space, a joiner, a Hangul filler) prints as a
+/// blank cell, and a blank actor or source cannot be told from another. A
+/// dump is not held to it: it gives back what a database holds.
+pub fn validate_given_text(what: &str, text: &str, max_chars: usize) -> Result<(), String> {
+    validate_text(what, text, max_chars)?;
+    refuse_only_invisible(what, text)
+}
+
+/// [`validate_name`] for a name the user gives, as [`validate_given_text`].
+pub fn validate_given_name(what: &str, text: &str, max_chars: usize) -> Result<(), String> {
+    validate_name(what, text, max_chars)?;
+    refuse_only_invisible(what, text)
+}
+
+/// Refuses `text` when every character of it shows nothing
+/// ([`names::shows_nothing`]), naming the first, since none can be seen.
+fn refuse_only_invisible(what: &str, text: &str) -> Result<(), String> {
+    if !text.chars().all(names::shows_nothing) {
+        return Ok(());
+    }
+    let first = text.chars().find(|c| !c.is_whitespace()).unwrap_or(' ');
+    Err(format!(
+        "{what} cannot be empty: it holds only invisible characters (U+{:04X})",
+        first as u32
+    ))
 }
 
 /// Refuses control characters in `text` but those `allowed`: a terminal

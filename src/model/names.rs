@@ -78,6 +78,35 @@ pub fn is_invisible_in_names(c: char) -> bool {
     )
 }
 
+/// Whether `c` shows nothing where it is printed: white space, the
+/// invisible format characters of [`is_invisible_in_names`], the joiners
+/// U+200C and U+200D, and the other characters Unicode marks as ignorable
+/// by default (variation selectors, the combining grapheme joiner, the
+/// Hangul fillers, the Mongolian vowel separator, the tag characters).
+pub fn shows_nothing(c: char) -> bool {
+    c.is_whitespace()
+        || is_invisible_in_names(c)
+        || matches!(
+            c,
+            '\u{034F}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{17B4}'
+                | '\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200C}'
+                | '\u{200D}'
+                | '\u{2065}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFF8}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
+}
+
 /// `name` without the characters of [`is_invisible_in_names`]: how a name
 /// is read wherever one is given (`model::name_text`). [`fold`] keeps them,
 /// since what it returns is stored.
