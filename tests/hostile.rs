@@ -2196,3 +2196,34 @@ fn backup_and_restore_refuse_a_dash_for_a_directory() {
     assert_refused(&out, 2, &["restore reads a backup directory", "./-"]);
     assert_eq!(env.export_ndjson(), before);
 }
+
+/// A dump whose record starts past version 1 (its first lines cut out) was
+/// refused in the store's key notation, about a "stored version 0" that
+/// does not exist: `e/e1: version 3 does not follow the stored version 0`.
+/// The refusal now names the record and what is missing, and a version
+/// that skips one after a stored version names the one stored.
+#[test]
+fn a_dump_record_missing_its_first_versions_is_named_as_such() {
+    let env = TestEnv::new();
+    let third = source_line("src-1", "Axios").replace(r#""version":1"#, r#""version":3"#);
+    let file = env.write_file("cut.ndjson", &format!("{HEADER}\n{third}\n"));
+    let out = env.output(["import", file.to_str().unwrap()]);
+    let stderr = assert_refused(
+        &out,
+        2,
+        &[
+            "cut.ndjson:2: ",
+            "source src-1 starts at version 3: its versions before it are missing",
+        ],
+    );
+    assert!(!stderr.contains("s/src-1"), "{stderr}");
+
+    let first = source_line("src-1", "Axios");
+    let file = env.write_file("gap.ndjson", &format!("{HEADER}\n{first}\n{third}\n"));
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_refused(
+        &out,
+        2,
+        &["source src-1: version 3 does not follow version 1, the latest stored"],
+    );
+}

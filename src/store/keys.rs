@@ -45,6 +45,17 @@ pub const ACTOR: u8 = b'a';
 pub const SOURCE: u8 = b's';
 pub const EVENT: u8 = b'e';
 pub const CLAIM: u8 = b'c';
+
+/// How messages name a record of `kind` ([`ACTOR`], [`SOURCE`], [`EVENT`],
+/// [`CLAIM`]), as the dump's `type` does.
+pub fn record_word(kind: u8) -> &'static str {
+    match kind {
+        ACTOR => "actor",
+        SOURCE => "source",
+        EVENT => "event",
+        _ => "claim",
+    }
+}
 /// Claims by claimant: `k` actor-id NUL claim-id.
 pub const CLAIMANT: u8 = b'k';
 /// Claims about an event or actor: `o` record-id NUL claim-id.

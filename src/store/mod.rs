@@ -2079,12 +2079,19 @@ fn next_version_writes<R: Record>(
     let id = record.id();
     let expected = current.map_or(1, |c| c.meta().version + 1);
     if record.meta().version != expected {
-        return Err(Error::bad_input(format!(
-            "{}/{id}: version {} does not follow the stored version {}",
-            R::KIND as char,
-            record.meta().version,
-            expected - 1
-        )));
+        let what = keys::record_word(R::KIND);
+        let version = record.meta().version;
+        return Err(Error::bad_input(match current {
+            // Only a dump gives a record's versions: one whose first
+            // lines are missing.
+            None => format!(
+                "{what} {id} starts at version {version}: its versions before it are missing (a record starts at version 1)"
+            ),
+            Some(_) => format!(
+                "{what} {id}: version {version} does not follow version {}, the latest stored",
+                expected - 1
+            ),
+        }));
     }
     let mut writes = Vec::new();
     if let Some(old) = current {
