@@ -1019,8 +1019,8 @@ pub struct ImportArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// For CSV: how many bad rows to report before stopping the list
-    /// (default 20). A dump stops at its first bad line.
-    #[arg(long)]
+    /// (default 20, at least 1). A dump stops at its first bad line.
+    #[arg(long, value_parser = at_least_one, allow_negative_numbers = true)]
     pub max_errors: Option<usize>,
 }
 

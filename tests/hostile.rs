@@ -2227,3 +2227,18 @@ fn a_dump_record_missing_its_first_versions_is_named_as_such() {
         &["source src-1: version 3 does not follow version 1, the latest stored"],
     );
 }
+
+/// `import --max-errors 0` was taken, and then named none of the bad rows
+/// it refused the file for (only "… and 1 more bad rows"). At least one
+/// is needed to say what is wrong.
+#[test]
+fn max_errors_below_one_is_refused() {
+    let env = TestEnv::new();
+    let file = env.write_file("bad.csv", "id,date,title\n,not a date,Talks\n");
+    for count in ["0", "-1"] {
+        let out = env.output(["import", "--max-errors", count, file.to_str().unwrap()]);
+        assert_refused(&out, 2, &["--max-errors", "at least 1"]);
+    }
+    let out = env.output(["import", "--max-errors", "1", file.to_str().unwrap()]);
+    assert_csv_refused(&out, &[("bad.csv:2", "date")]);
+}
