@@ -169,8 +169,12 @@ pub fn write_row_stream<R: Row, W: Write>(
                 };
                 table.add(headers, cells)?;
             }
-            if let Some((table, _)) = table {
-                table.write(out)?;
+            match table {
+                Some((table, _)) => table.write(out)?,
+                // An empty table prints nothing at all, which on a terminal
+                // looks like a command that did not run: said on stderr, so
+                // that stdout stays empty for a script.
+                None => crate::notice("nothing found"),
             }
         }
     }

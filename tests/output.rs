@@ -851,3 +851,32 @@ fn an_output_file_is_synced_before_it_takes_its_name_and_its_directory_after() {
         env.export_ndjson()
     );
 }
+
+/// A table with no rows printed nothing at all (`who-met` of someone who
+/// met no one, a timeline window with no event), which on a terminal looks
+/// like a command that did not run. It now says so on stderr; stdout stays
+/// empty, CSV still prints its header and JSON an empty list, and `--quiet`
+/// silences the notice.
+#[test]
+fn an_empty_table_says_nothing_was_found() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let window = ["timeline", "--from", "1990-01-01", "--to", "1990-02-01"];
+    let (stdout, stderr) = env.run_ok_with_stderr(window);
+    assert_eq!(stdout, "");
+    assert_eq!(stderr.trim(), "factline: nothing found");
+
+    let (stdout, stderr) = env.run_ok_with_stderr(["--format", "csv"].into_iter().chain(window));
+    assert!(stdout.starts_with("id,date,"), "{stdout}");
+    assert_eq!(stderr, "");
+    let (stdout, stderr) = env.run_ok_with_stderr(["--format", "json"].into_iter().chain(window));
+    assert_eq!(stdout.trim(), "[]");
+    assert_eq!(stderr, "");
+    let (_, stderr) = env.run_ok_with_stderr(["--quiet"].into_iter().chain(window));
+    assert_eq!(stderr, "");
+
+    // A table with rows has no such notice.
+    let (stdout, stderr) = env.run_ok_with_stderr(["who-met", "witkoff"]);
+    assert!(stdout.contains("Dmitriev"), "{stdout}");
+    assert!(!stderr.contains("nothing found"), "{stderr}");
+}
