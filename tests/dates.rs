@@ -1113,3 +1113,28 @@ fn a_date_phrase_nested_thousands_of_times_is_one_date_error_not_a_crash() {
     add(&env, "deep", "no later than the last day of November 2025");
     assert_eq!(env.json(["event", "show", "deep"])["date"], "../2025-11-30");
 }
+
+/// `weekend of 31 December 9999` was refused with a hint to write
+/// `9999-12-31/+10000-01-01` instead, a date factline refuses in turn. A
+/// weekend that reaches past 9999 is now refused as reaching past it, as
+/// `week of` is; one inside the years keeps its hint.
+#[test]
+fn a_weekend_past_9999_is_not_suggested_as_an_interval() {
+    let env = TestEnv::new();
+    let stderr = env.fail(2, ["timeline", "--on", "weekend of 31 December 9999"]);
+    assert_one_error_line(&stderr);
+    assert!(stderr.contains("the weekend ends after 9999"), "{stderr}");
+    assert!(!stderr.contains("10000"), "{stderr}");
+
+    let stderr = env.fail(2, ["timeline", "--on", "weekend of 30 December 9999"]);
+    assert!(stderr.contains("9999-12-30/9999-12-31"), "{stderr}");
+    // Every interval a hint names is one factline takes.
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Last weekend",
+        "--date",
+        "9999-12-30/9999-12-31",
+    ]);
+}

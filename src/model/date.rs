@@ -1862,6 +1862,7 @@ fn ordinal_of(s: &str, depth: u32) -> Option<Result<Date, DateError>> {
             };
             let days = saturday
                 .and_then(|sat| Some((sat, sat.checked_add_days(Days::new(1))?)))
+                .filter(|&(sat, sun)| weekend_outside_years(sat, sun).is_none())
                 .map(|(sat, sun)| {
                     format!(", such as {}/{} (Saturday and Sunday)", ymd(sat), ymd(sun))
                 })
@@ -1928,6 +1929,9 @@ fn weekend_of(s: &str, depth: u32) -> Option<Result<Date, DateError>> {
             } else {
                 (first, first.checked_add_days(Days::new(1))?)
             };
+            if let Some(outside) = weekend_outside_years(sat, sun) {
+                return Some(Err(DateError::invalid(s, outside)));
+            }
             Some(Err(DateError::refusal(format!(
                 "{} names one day, and which days make a weekend differs by country: write \
                  them as an interval, such as {}/{}",
@@ -1937,6 +1941,19 @@ fn weekend_of(s: &str, depth: u32) -> Option<Result<Date, DateError>> {
             ))))
         }
         _ => Some(Err(weekend_needs_days(s))),
+    }
+}
+
+/// Why the weekend of `sat` and `sun` cannot be written as a date (it
+/// reaches outside the years 0000–9999 factline stores), if it cannot: a
+/// hint that suggests it would be refused in turn.
+fn weekend_outside_years(sat: NaiveDate, sun: NaiveDate) -> Option<&'static str> {
+    if sat.year() < 0 {
+        Some("the weekend starts before 0000")
+    } else if sun.year() > 9999 {
+        Some("the weekend ends after 9999")
+    } else {
+        None
     }
 }
 
