@@ -213,7 +213,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                         "{label}:{number}: the dump is cut short: it ends in the middle of this line"
                     ));
                 }
-                Error::bad_input(format!("{label}:{number}: {}", describe_json_error(&e)))
+                Error::bad_input(format!("{label}:{number}: {}", describe_bad_line(text, &e)))
             })?;
             validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
             if self.seen == 0 && !matches!(line, Line::Header(_)) {
@@ -262,6 +262,37 @@ impl<'l, R: BufRead> LineReader<'l, R> {
 /// The error of a dump that stops before its end (`what` says where).
 fn cut_short(what: &str) -> Error {
     Error::bad_input(format!("{what}; nothing imported (export it again)"))
+}
+
+/// What is wrong with a dump line serde refused: with the field it
+/// refuses, when the line is JSON of a known type (`meta.retracted:
+/// invalid type: map, expected a string`), found by reading it again.
+fn describe_bad_line(text: &str, e: &serde_json::Error) -> String {
+    refused_field(text).unwrap_or_else(|| describe_json_error(e))
+}
+
+/// The field serde refuses in `text`, a dump line of a known type, and
+/// why; `None` when the line is not such JSON or no one field is to blame.
+/// (Fields are read in name order here, so of two bad fields this may name
+/// the other one.)
+fn refused_field(text: &str) -> Option<String> {
+    fn refused<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Option<String> {
+        let e = serde_path_to_error::deserialize::<_, T>(value).err()?;
+        let path = e.path().to_string();
+        (!path.is_empty() && path != ".")
+            .then(|| format!("{path}: {}", describe_json_error(e.inner())))
+    }
+    let mut value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let kind = value.as_object_mut()?.remove("type")?;
+    match kind.as_str()? {
+        "header" => refused::<Header>(value),
+        "actor" => refused::<Actor>(value),
+        "source" => refused::<Source>(value),
+        "event" => refused::<Event>(value),
+        "claim" => refused::<Claim>(value),
+        "trailer" => refused::<Trailer>(value),
+        _ => None,
+    }
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {

@@ -2242,3 +2242,32 @@ fn max_errors_below_one_is_refused() {
     let out = env.output(["import", "--max-errors", "1", file.to_str().unwrap()]);
     assert_csv_refused(&out, &[("bad.csv:2", "date")]);
 }
+
+/// A dump line with a field of the wrong type (hand-edited with jq, say)
+/// was refused with the line but not the field: `…:2: invalid type: map,
+/// expected a string`. The refusal now names the field, nested ones by
+/// their path.
+#[test]
+fn a_dump_field_of_the_wrong_type_is_named() {
+    let env = TestEnv::new();
+    let retracted =
+        source_line("src-1", "Axios").replace(r#""retracted":null"#, r#""retracted":{"by":"me"}"#);
+    let file = env.write_file("typed.ndjson", &format!("{HEADER}\n{retracted}\n"));
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_refused(
+        &out,
+        2,
+        &["typed.ndjson:2: meta.retracted: invalid type: map, expected a string"],
+    );
+
+    let header = HEADER.replace(r#""version":1"#, r#""version":2"#);
+    let trailer = r#"{"type":"trailer","records":1e23}"#;
+    let file = env.write_file("count.ndjson", &format!("{header}\n{trailer}\n"));
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_refused(&out, 2, &["count.ndjson:2: records: invalid type"]);
+
+    // A line that is not JSON at all has no field to name.
+    let file = env.write_file("cut.ndjson", &format!("{HEADER}\n{{\"type\":\"source\"\n"));
+    let out = env.output(["import", file.to_str().unwrap()]);
+    assert_refused(&out, 2, &["cut.ndjson:2: EOF while parsing"]);
+}
