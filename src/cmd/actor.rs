@@ -97,7 +97,11 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
             quoted(from)
         )));
     }
-    let mut change = store.change();
+    // One bulk change, as an import is: a busy actor's merge rewrites tens
+    // of thousands of events, which one atomic batch held in memory at once
+    // (2.4 GB for 66,000 events of a million); a bulk change writes its pages
+    // in batches, under the undo log that makes it whole or nothing.
+    let mut change = store.bulk()?;
     let replace = |ids: &mut Vec<String>| -> bool {
         if !ids.contains(&gone.id) {
             return false;
@@ -121,7 +125,6 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
         if let Some(mut event) = store.get::<crate::model::Event>(&id)? {
             if replace(&mut event.actors) {
                 event.meta = event.meta.next(ctx.now);
-                change.note_event(&event);
                 change.put(&event)?;
             }
         }

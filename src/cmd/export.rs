@@ -176,6 +176,12 @@ pub fn write_picture<W: Write>(
 /// The date `event` was first recorded with, when it has moved since (a
 /// meeting postponed to a later date): pictures draw a line back to it.
 fn first_date(store: &Store, event: &crate::model::Event) -> Result<Option<crate::model::Date>> {
+    // A first version has no earlier date: its history is not read (a
+    // lookup per event took a million-event picture 57 s before it had
+    // read its events, against 6 s for the timeline).
+    if event.meta.version == 1 {
+        return Ok(None);
+    }
     Ok(store
         .versions::<crate::model::Event>(&event.id)?
         .into_iter()

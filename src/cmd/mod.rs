@@ -257,6 +257,13 @@ pub fn parse_user_date(flag: &str, text: &str) -> Result<Date> {
 
 /// Parses `--from`/`--to` into a window (overlap semantics).
 pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
+    let (from, to) = window_dates(args)?;
+    Ok(crate::query::Window::new(from.as_ref(), to.as_ref(), false))
+}
+
+/// The dates of `--from` and `--to`, checked as [`window`] checks them: for
+/// a query that hands its window to the timeline's indexes.
+pub fn window_dates(args: &crate::cli::WindowArgs) -> Result<(Option<Date>, Option<Date>)> {
     let from = args
         .from
         .as_deref()
@@ -268,7 +275,7 @@ pub fn window(args: &crate::cli::WindowArgs) -> Result<crate::query::Window> {
         .map(|d| parse_user_date("--to", d))
         .transpose()?;
     refuse_inverted_window(from.as_ref(), to.as_ref())?;
-    Ok(crate::query::Window::new(from.as_ref(), to.as_ref(), false))
+    Ok((from, to))
 }
 
 /// Refuses a window that ends before it starts: it can hold nothing (and

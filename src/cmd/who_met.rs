@@ -5,7 +5,7 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use crate::cli::{Format, WhoMetArgs};
-use crate::cmd::{window, Ctx, Names};
+use crate::cmd::{window_dates, Ctx, Names};
 use crate::error::Result;
 use crate::graph::{self, Rules};
 use crate::model::{Date, Event, Status};
@@ -16,10 +16,11 @@ use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
     let format = ctx.read_format()?;
+    let (from, to) = window_dates(&args.window)?;
     let rules = Rules {
         include_calls: args.include_calls,
         planned: args.planned,
-        window: window(&args.window)?,
+        window: query::Window::new(from.as_ref(), to.as_ref(), false),
         ties: false,
     };
     let store = ctx.open(Access::Read)?;
@@ -39,7 +40,7 @@ pub fn run(ctx: &Ctx, args: WhoMetArgs) -> Result<()> {
                 })
             }))
         }
-        None => Box::new(AllPairs::new(&store, rules)?),
+        None => Box::new(AllPairs::new(&store, rules, from, to)?),
     };
     let mut names = Names::new(&store);
     if args.summary {
@@ -86,10 +87,18 @@ struct AllPairs<'s> {
 }
 
 impl<'s> AllPairs<'s> {
-    fn new(store: &'s Store, rules: Rules) -> Result<AllPairs<'s>> {
+    /// The meetings of the window `from`..`to` (that of `rules`): the
+    /// timeline's date index finds them, so a month's meetings are read, not
+    /// every event (3.5 s at a million events when every one was read).
+    fn new(
+        store: &'s Store,
+        rules: Rules,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<AllPairs<'s>> {
         let filter = Filter {
-            from: None,
-            to: None,
+            from,
+            to,
             ..Filter::default()
         };
         Ok(AllPairs {
