@@ -1285,7 +1285,10 @@ fn a_merge_is_written_in_batches_that_a_crash_undoes_whole() {
         "the merge should have crashed after its first batch: {crashed:?}"
     );
     let (_, stderr) = env.run_ok_with_stderr(["check"]);
-    assert!(stderr.contains("has been undone"), "{stderr}");
+    assert!(
+        stderr.contains("an `actor merge` was interrupted before it finished and has been undone"),
+        "{stderr}"
+    );
     assert_eq!(
         env.export_ndjson(),
         before,

@@ -101,7 +101,7 @@ fn merge(ctx: &Ctx, into: &str, from: &str) -> Result<()> {
     // of thousands of events, which one atomic batch held in memory at once
     // (2.4 GB for 66,000 events of a million); a bulk change writes its pages
     // in batches, under the undo log that makes it whole or nothing.
-    let mut change = store.bulk()?;
+    let mut change = store.merge_bulk()?;
     let replace = |ids: &mut Vec<String>| -> bool {
         if !ids.contains(&gone.id) {
             return false;

@@ -66,6 +66,10 @@ const REBUILDING: &[u8] = b"rebuilding every page";
 /// the `undo` tree as an import is (a factline that predates this value
 /// does just that), and reported as the upgrade it was.
 const UPGRADING: &[u8] = b"upgrading the storage layout";
+/// The marker while `actor merge` writes its pages: undone as an import is
+/// (as a factline that predates this value does), and reported as the
+/// merge it was.
+const MERGING: &[u8] = b"merging two actors";
 
 /// A size from the environment (for tests, which need small buffers and
 /// batches to exercise spills and interrupted commits), else `default`.
@@ -823,7 +827,7 @@ pub struct Bulk<'s> {
     /// [`Bulk::retracted_events_dated`]).
     retracted: Option<EventHistory>,
     /// The marker a commit that has an undo log writes: empty for an
-    /// import, [`UPGRADING`] for an upgrade.
+    /// import, [`UPGRADING`] for an upgrade, [`MERGING`] for a merge.
     marker: &'static [u8],
 }
 
@@ -867,6 +871,15 @@ impl Store {
         })
     }
 
+    /// A bulk change that merges two actors: an interrupted one is undone
+    /// as an import is, and said to be the merge it was.
+    pub fn merge_bulk(&self) -> Result<Bulk<'_>> {
+        Ok(Bulk {
+            marker: MERGING,
+            ..self.bulk()?
+        })
+    }
+
     /// Restores the pages of a bulk commit that was interrupted (the process
     /// was killed), so that it never happened; clears a finished one's undo log.
     pub(super) fn undo_interrupted_bulk(&self) -> Result<()> {
@@ -890,6 +903,10 @@ impl Store {
             }
             Some(UPGRADING) => Some((
                 "an upgrade of the storage layout",
+                format!("{} pages restored", self.restore_undo_log(&undo)?),
+            )),
+            Some(MERGING) => Some((
+                "an `actor merge`",
                 format!("{} pages restored", self.restore_undo_log(&undo)?),
             )),
             Some(_) => Some((
