@@ -1038,3 +1038,44 @@ fn a_dump_cut_short_by_a_failed_export_is_refused_by_import() {
     again.push("export".into());
     assert_eq!(env.run_ok(again), whole);
 }
+
+/// Fills the disk that holds `dir` to the last byte: writes a file there
+/// until the disk refuses more.
+fn fill_disk(dir: &std::path::Path) {
+    use std::io::Write;
+    let mut filler = std::fs::File::create(dir.join("filler")).expect("create the filler");
+    let chunk = vec![0u8; 4096];
+    while filler.write_all(&chunk).is_ok() {}
+    while filler.write_all(&[0]).is_ok() {}
+}
+
+/// A backup onto a disk full to the last byte (a USB stick someone else
+/// filled) failed with `cannot create …/story-backup.partial: No space left
+/// on device (os error 28)` and left that directory on the stick: the
+/// working copy's marker could not be written. Like a backup that runs out
+/// of room while copying, it names the disk and the room it needs, and
+/// leaves nothing behind (`restore` and `compact` claim their working copy
+/// the same way).
+#[test]
+fn a_backup_onto_a_disk_with_no_room_even_for_its_marker_names_the_disk() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let usb = env.path("usb");
+    let Some(_usb) = testenv::SmallDisk::mount(usb.clone(), "256k") else {
+        return;
+    };
+    fill_disk(&usb);
+    let dest = usb.join("story-backup");
+    let stderr = env.fail(3, ["backup", dest.to_str().unwrap()]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!("no space left on the disk of {}", dest.display()))
+            && stderr.contains("no backup was made"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&usb)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["filler"], "nothing but the filler on the stick");
+}

@@ -2437,7 +2437,7 @@ fn sled_error(path: &Path, e: sled::Error) -> Error {
 /// Whether an error of sled's is the disk filling up. sled passes some of
 /// them on as text (`Os { code: 28, kind: StorageFull, … }`), so the text
 /// is read too.
-fn is_disk_full(io: &std::io::Error) -> bool {
+pub fn is_disk_full(io: &std::io::Error) -> bool {
     io.kind() == std::io::ErrorKind::StorageFull
         || io.raw_os_error() == Some(28)
         || io.to_string().contains("StorageFull")
