@@ -1038,3 +1038,110 @@ fn a_dump_cut_short_by_a_failed_export_is_refused_by_import() {
     again.push("export".into());
     assert_eq!(env.run_ok(again), whole);
 }
+
+/// Fills the disk that holds `dir` to the last byte: writes a file there
+/// until the disk refuses more.
+fn fill_disk(dir: &std::path::Path) {
+    use std::io::Write;
+    let mut filler = std::fs::File::create(dir.join("filler")).expect("create the filler");
+    let chunk = vec![0u8; 4096];
+    while filler.write_all(&chunk).is_ok() {}
+    while filler.write_all(&[0]).is_ok() {}
+}
+
+/// A backup onto a disk full to the last byte (a USB stick someone else
+/// filled) failed with `cannot create …/story-backup.partial: No space left
+/// on device (os error 28)` and left that directory on the stick: the
+/// working copy's marker could not be written. Like a backup that runs out
+/// of room while copying, it names the disk and the room it needs, and
+/// leaves nothing behind (`restore` and `compact` claim their working copy
+/// the same way).
+#[test]
+fn a_backup_onto_a_disk_with_no_room_even_for_its_marker_names_the_disk() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let usb = env.path("usb");
+    let Some(_usb) = testenv::SmallDisk::mount(usb.clone(), "256k") else {
+        return;
+    };
+    fill_disk(&usb);
+    let dest = usb.join("story-backup");
+    let stderr = env.fail(3, ["backup", dest.to_str().unwrap()]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(&format!("no space left on the disk of {}", dest.display()))
+            && stderr.contains("no backup was made"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&usb)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["filler"], "nothing but the filler on the stick");
+}
+
+/// Runs the factline binary with `args` on `env`'s database as a user who
+/// may not write what the test made read-only: as itself, or, when the
+/// tests run as root (whom permissions do not bind), as `nobody`, through
+/// a copy of the binary that user may run.
+fn run_without_write_permission(env: &TestEnv, args: &[&str]) -> Output {
+    use std::os::unix::fs::PermissionsExt;
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|id| String::from_utf8_lossy(&id.stdout).trim() == "0");
+    std::fs::set_permissions(env.root(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let binary = env.path("factline");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("factline"), &binary).unwrap();
+    let mut cmd = if as_root {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "nobody", "--"]).arg(&binary);
+        cmd
+    } else {
+        Command::new(&binary)
+    };
+    cmd.args(args)
+        .env("FACTLINE_DB", env.db())
+        .env_remove("FACTLINE_NOW")
+        .current_dir(env.root())
+        .output()
+        .expect("run factline")
+}
+
+/// Makes `path` and everything under it read-only for everyone.
+fn make_read_only(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            make_read_only(&entry.unwrap().path());
+        }
+    }
+    let mode = if path.is_dir() { 0o555 } else { 0o444 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// `restore` over a database the user may not write (a colleague's shared
+/// dataset) failed with `cannot open …/factline.lock: Permission denied`,
+/// naming a file the user never heard of. It is refused as every writing
+/// command refuses such a database, and the database stays as it was.
+#[test]
+fn restore_over_a_read_only_database_says_it_is_read_only() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "example"]);
+    let backup = env.path("backup");
+    env.run_ok(["-q", "backup", backup.to_str().unwrap()]);
+    env.run_ok(["-q", "source", "add", "Added after the backup"]);
+    let before = env.export_ndjson();
+    make_read_only(env.db());
+
+    let out = run_without_write_permission(&env, &["restore", backup.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("is read-only here (permission denied); this command writes to it")
+            && !stderr.contains("factline.lock"),
+        "{stderr}"
+    );
+    assert_eq!(env.export_ndjson(), before, "the database is unchanged");
+}

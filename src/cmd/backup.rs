@@ -210,7 +210,15 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
     let store = ctx.open_closing()?;
     store.flush()?;
     let source = Ownership::of(&ctx.db);
-    let claim = Claim::take(&beside(dest, store::PARTIAL), source, ctx.wait)?;
+    let no_room_for_backup = || {
+        format!(
+            "no space left on the disk of {} for the backup (it needs about {} MB); free some space or back up to another disk; no backup was made",
+            dest.display(),
+            mb(tree_bytes(&ctx.db))
+        )
+    };
+    let claim = Claim::take(&beside(dest, store::PARTIAL), source, ctx.wait)
+        .map_err(|e| no_room(e, no_room_for_backup))?;
     // Another backup into the same path may have finished while this one
     // waited for the database or the claim.
     if holds_entries(dest) && interrupted_backup(dest).is_none() {
@@ -226,15 +234,7 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
             Ok((bytes, verify(&claim.dir)?))
         });
     let (bytes, checked) = copied
-        .map_err(|e| {
-            no_room(e, || {
-                format!(
-                    "no space left on the disk of {} for the backup (it needs about {} MB); free some space or back up to another disk; no backup was made",
-                    dest.display(),
-                    mb(tree_bytes(&ctx.db))
-                )
-            })
-        })
+        .map_err(|e| no_room(e, no_room_for_backup))
         .inspect_err(|_| claim.discard())?;
     claim.put_in_place(dest, "backup")?;
     // The backup is the user's who made it, with the database's
@@ -258,6 +258,17 @@ pub fn backup(ctx: &Ctx, dest: &Path) -> Result<()> {
         },
         "the backup is made",
     )
+}
+
+/// The error for a working copy that cannot be made; a full disk is
+/// marked as such, for [`no_room`] to name the disk the user knows.
+fn cannot_create(staged: &Path, e: std::io::Error) -> Error {
+    let message = format!("cannot create {}: {e}", staged.display());
+    if store::is_disk_full(&e) {
+        Error::disk_full(message)
+    } else {
+        Error::database(message)
+    }
 }
 
 /// A full disk while `backup`, `restore` or `compact` wrote its copy, as
@@ -343,10 +354,8 @@ impl Claim {
         if let Err(busy) = remove_leftover(staged)? {
             return Ok(Err(busy));
         }
-        let cannot =
-            |e: std::io::Error| Error::database(format!("cannot create {}: {e}", staged.display()));
         if let Some(parent) = staged.parent() {
-            fs::create_dir_all(parent).map_err(cannot)?;
+            fs::create_dir_all(parent).map_err(|e| cannot_create(staged, e))?;
         }
         let mut dir = fs::DirBuilder::new();
         #[cfg(unix)]
@@ -358,17 +367,29 @@ impl Claim {
         let _ = owner;
         match dir.create(staged) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(Err(Busy)),
-            other => other.map_err(cannot)?,
+            other => other.map_err(|e| cannot_create(staged, e))?,
         }
-        let marker = match lock_marker(staged, true)? {
-            Ok(marker) => marker,
-            Err(busy) => return Ok(Err(busy)),
+        let marker = match lock_marker(staged, true) {
+            Ok(Ok(marker)) => marker,
+            Ok(Err(busy)) => return Ok(Err(busy)),
+            Err(e) => return Err(Claim::abandon(staged, e)),
         };
-        std::io::Write::write_all(&mut &marker, b"a copy in progress\n").map_err(cannot)?;
+        if let Err(e) = std::io::Write::write_all(&mut &marker, b"a copy in progress\n") {
+            return Err(Claim::abandon(staged, cannot_create(staged, e)));
+        }
         Ok(Ok(Claim {
             dir: staged.to_path_buf(),
             marker,
         }))
+    }
+
+    /// Removes the working directory `staged`, just created by this
+    /// process, whose marker could not be made (a disk with no room left
+    /// even for it): the command changes nothing, and leaves no directory
+    /// the user would have to wonder about.
+    fn abandon(staged: &Path, e: Error) -> Error {
+        let _ = store::remove_copy(staged);
+        e
     }
 
     /// The copy's own database lock, for a copy still this one's, held
@@ -501,6 +522,7 @@ fn lock_marker(staged: &Path, create: bool) -> Result<Result<fs::File, Busy>> {
         {
             return Ok(Err(Busy))
         }
+        Err(e) if store::is_disk_full(&e) => return Err(cannot_create(&path, e)),
         Err(e) => {
             return Err(Error::database(format!(
                 "cannot open {}: {e}",
@@ -764,19 +786,18 @@ pub fn compact(ctx: &Ctx) -> Result<()> {
     probe_exchange(&live)?;
     keep_unmarked_leftover(&live, &staged, "compact")?;
     let owner = Ownership::of(&live);
-    let claim = Claim::take(&staged, owner, ctx.wait)?;
     let before = tree_bytes(&live);
+    let no_room_for_copy = || {
+        format!(
+            "no space left on the disk of database {} for compact's copy (it needs up to about {} MB free beside the database); free some space and run the command again; the database is unchanged",
+            ctx.db.display(),
+            mb(before)
+        )
+    };
+    let claim = Claim::take(&staged, owner, ctx.wait).map_err(|e| no_room(e, no_room_for_copy))?;
     let (lock, copied) = store
         .write_compact_copy(&staged)
-        .map_err(|e| {
-            no_room(e, || {
-                format!(
-                    "no space left on the disk of database {} for compact's copy (it needs up to about {} MB free beside the database); free some space and run the command again; the database is unchanged",
-                    ctx.db.display(),
-                    mb(before)
-                )
-            })
-        })
+        .map_err(|e| no_room(e, no_room_for_copy))
         .inspect_err(|_| claim.discard())?;
     claim
         .mark_whole("compact", None)
@@ -936,7 +957,14 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
     // The copy is checked, not the backup: opening a database may write to
     // it (sled's recovery, the upgrade of an older layout), and a backup is
     // an archive that stays as it was. A copy that fails is removed.
-    let claim = Claim::take(&staged, owner, ctx.wait)?;
+    let no_room_for_copy = || {
+        format!(
+            "no space left on the disk of database {} for the restored copy (it needs about {} MB free beside the database); free some space and run the command again; the database is unchanged",
+            ctx.db.display(),
+            mb(tree_bytes(src))
+        )
+    };
+    let claim = Claim::take(&staged, owner, ctx.wait).map_err(|e| no_room(e, no_room_for_copy))?;
     if current.is_none() && holds_entries(&live) {
         // Another restore into this new path finished while this one
         // waited: what it restored is not replaced without its lock.
@@ -956,15 +984,7 @@ pub fn restore(ctx: &Ctx, src: &Path) -> Result<()> {
                 ))
             })
         })
-        .map_err(|e| {
-            no_room(e, || {
-                format!(
-                    "no space left on the disk of database {} for the restored copy (it needs about {} MB free beside the database); free some space and run the command again; the database is unchanged",
-                    ctx.db.display(),
-                    mb(tree_bytes(src))
-                )
-            })
-        })
+        .map_err(|e| no_room(e, no_room_for_copy))
         .inspect_err(|_| claim.discard())?;
     let new_lock = claim.lock_copy()?;
     let kept = match current {

@@ -2262,8 +2262,15 @@ fn lock(path: &Path, wait: std::time::Duration) -> Result<File> {
 /// without opening sled: for `restore` over a database (damaged or not),
 /// and for the new copy `restore` and `compact` swap in (locked before the
 /// swap, since the lock they hold moves away with the old files).
+///
+/// A database this process may not write (`restore` over a colleague's
+/// read-only dataset) is refused as every writing command refuses it, not
+/// with the lock file's own error.
 pub fn lock_directory(path: &Path, wait: std::time::Duration) -> Result<File> {
-    lock(path, wait)
+    lock(path, wait).map_err(|e| match scratch::why_read_only(path) {
+        Some(why) => scratch::writing_refused(path, why),
+        None => e,
+    })
 }
 
 /// The lock of the database at `path` if it has a lock file, without
@@ -2437,7 +2444,7 @@ fn sled_error(path: &Path, e: sled::Error) -> Error {
 /// Whether an error of sled's is the disk filling up. sled passes some of
 /// them on as text (`Os { code: 28, kind: StorageFull, … }`), so the text
 /// is read too.
-fn is_disk_full(io: &std::io::Error) -> bool {
+pub fn is_disk_full(io: &std::io::Error) -> bool {
     io.kind() == std::io::ErrorKind::StorageFull
         || io.raw_os_error() == Some(28)
         || io.to_string().contains("StorageFull")

@@ -134,11 +134,20 @@ fn owner_writable(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The refusal of a command that writes to the database at `path`, which
+/// this process cannot write (`why`).
+pub(super) fn writing_refused(path: &Path, why: ErrorKind) -> Error {
+    Error::database(format!(
+        "database {} is read-only here ({why}); this command writes to it (commands that only read work on a temporary copy)",
+        path.display()
+    ))
+}
+
 /// Why the database directory `path` cannot be written by this process, if
 /// it cannot: its lock file cannot be opened (or created) for writing, or
 /// sled's log cannot be opened for writing, for lack of permission or
 /// because the file system is read-only.
-fn why_read_only(path: &Path) -> Option<ErrorKind> {
+pub(super) fn why_read_only(path: &Path) -> Option<ErrorKind> {
     let denied = |opened: std::io::Result<File>| match opened {
         Err(e)
             if matches!(
@@ -347,10 +356,7 @@ impl Store {
     ) -> Result<Store> {
         match why_read_only(path) {
             Some(why) if access == Access::Read => Store::open_scratch_copy(path, wait, why),
-            Some(why) => Err(Error::database(format!(
-                "database {} is read-only here ({why}); this command writes to it (commands that only read work on a temporary copy)",
-                path.display()
-            ))),
+            Some(why) => Err(writing_refused(path, why)),
             // A full disk: sled cannot open the database, as it writes at
             // every open, but a copy elsewhere (TMPDIR) can still be read.
             None if failed.disk_full && access == Access::Read => {
