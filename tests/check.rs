@@ -778,3 +778,42 @@ fn check_reports_a_latest_recording_time_earlier_than_a_record() {
     );
     assert!(env.run_ok(["check"]).starts_with("ok: "));
 }
+
+/// A repair of index entries on sound pages (here every participation
+/// lost) is a bulk change under the undo log. Killed between two of its
+/// page batches, it was undone at the next open, but the notice called it
+/// "an import". It is named as the repair it was, and running the repair
+/// again completes it.
+#[test]
+fn a_repair_of_index_entries_killed_midway_is_named_when_it_is_undone() {
+    let env = many_pages_env();
+    let before = answers(&env);
+    damage(env.db(), |entries| {
+        entries.retain(|key, _| !key.starts_with(b"x"))
+    });
+    let damaged = stored_pages(env.db());
+
+    let out = env
+        .std_cmd()
+        .env("FACTLINE_BULK_BATCH_BYTES", "20000")
+        .env("FACTLINE_CRASH_AFTER_BATCHES", "1")
+        .args(["check", "--repair"])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_none(), "expected a crash: {out:?}");
+
+    let out = env.cmd().arg("check").assert().code(1);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr
+            .contains("a `check --repair` was interrupted before it finished and has been undone"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("an import"), "{stderr}");
+    assert_eq!(stored_pages(env.db()), damaged);
+
+    let (stdout, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
+    assert!(stdout.starts_with("ok: "), "{stdout}");
+    assert!(!stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(answers(&env), before);
+}

@@ -70,6 +70,10 @@ const UPGRADING: &[u8] = b"upgrading the storage layout";
 /// (as a factline that predates this value does), and reported as the
 /// merge it was.
 const MERGING: &[u8] = b"merging two actors";
+/// The marker while `check --repair` writes the index entries it found
+/// wrong or missing (on sound pages: [`REBUILDING`] rebuilds the others):
+/// undone as an import is, and reported as the repair it was.
+const REPAIRING: &[u8] = b"repairing index entries";
 
 /// A size from the environment (for tests, which need small buffers and
 /// batches to exercise spills and interrupted commits), else `default`.
@@ -827,7 +831,8 @@ pub struct Bulk<'s> {
     /// [`Bulk::retracted_events_dated`]).
     retracted: Option<EventHistory>,
     /// The marker a commit that has an undo log writes: empty for an
-    /// import, [`UPGRADING`] for an upgrade, [`MERGING`] for a merge.
+    /// import, [`UPGRADING`] for an upgrade, [`MERGING`] for a merge,
+    /// [`REPAIRING`] for a repair.
     marker: &'static [u8],
 }
 
@@ -880,6 +885,15 @@ impl Store {
         })
     }
 
+    /// A bulk change that repairs index entries: an interrupted one is
+    /// undone as an import is, and said to be the repair it was.
+    pub(super) fn repair_bulk(&self) -> Result<Bulk<'_>> {
+        Ok(Bulk {
+            marker: REPAIRING,
+            ..self.bulk()?
+        })
+    }
+
     /// Restores the pages of a bulk commit that was interrupted (the process
     /// was killed), so that it never happened; clears a finished one's undo log.
     pub(super) fn undo_interrupted_bulk(&self) -> Result<()> {
@@ -907,6 +921,10 @@ impl Store {
             )),
             Some(MERGING) => Some((
                 "an `actor merge`",
+                format!("{} pages restored", self.restore_undo_log(&undo)?),
+            )),
+            Some(REPAIRING) => Some((
+                "a `check --repair`",
                 format!("{} pages restored", self.restore_undo_log(&undo)?),
             )),
             Some(_) => Some((

@@ -1256,7 +1256,7 @@ impl Store {
     pub fn repair(&self) -> Result<(Vec<String>, Vec<String>)> {
         // The check collects the fixes as it finds the problems: one pass
         // over the records, as for `check`.
-        let mut fixes = self.bulk()?;
+        let mut fixes = self.repair_bulk()?;
         let found = self.inspect(Some(&mut fixes))?;
         if found.problems.is_empty() {
             return Ok((found.problems, Vec::new()));
