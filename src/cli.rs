@@ -189,7 +189,7 @@ pub enum Command {
     Timeline(TimelineArgs),
     /// Meetings between actors: every pair of participants of a meeting or talks that happened.
     ///
-    /// Scheduled, postponed and cancelled meetings are left out (see --planned).
+    /// Scheduled, postponed, rescheduled and cancelled meetings are left out (see --planned).
     ///
     /// Example: factline who-met witkoff --from 2025-10 --to 2025-11
     WhoMet(WhoMetArgs),

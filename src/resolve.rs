@@ -67,6 +67,9 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                     ));
                     return Ok(Lookup::Found(survivor));
                 }
+                if survivor.id != actor.id {
+                    return Err(merged_into_retracted(&actor, &survivor));
+                }
                 return Err(retracted_record("actor", &actor));
             }
         }
@@ -186,6 +189,17 @@ pub fn merge_survivor(
             None => return Ok(actor),
         }
     }
+}
+
+/// The error for an actor merged into one retracted since: it names the
+/// retracted survivor and why, not only the merge, which would send the
+/// user to an id that is refused in turn.
+fn merged_into_retracted(actor: &Actor, survivor: &Actor) -> Error {
+    let reason = survivor.meta.retracted.as_deref().unwrap_or_default();
+    Error::bad_input(format!(
+        "actor {} was merged into {}, which was retracted ({reason}); `factline history {}` shows it",
+        actor.id, survivor.id, survivor.id
+    ))
 }
 
 /// The error for a retracted record that was asked for by its id.

@@ -1717,3 +1717,45 @@ fn who_met_of_one_large_meeting_lists_every_pair_once() {
     assert_eq!(rows(&summary).len(), 40 * 39 / 2);
     assert!(rows(&summary).iter().all(|r| number(r, "meetings") == 1));
 }
+
+/// A path from an actor to itself, by any two of its spellings, is refused
+/// in one line naming both ends, rather than printing nothing with exit 0.
+#[test]
+fn path_from_an_actor_to_itself_is_refused_naming_both_ends() {
+    let env = example_env();
+    let stderr = env.fail(2, ["path", "witkoff", "Steve Witkoff"]);
+    assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("\"witkoff\" and \"Steve Witkoff\" are the same actor"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("steve-witkoff"), "{stderr}");
+}
+
+/// An actor merged into one that was retracted later is refused naming the
+/// retracted survivor and why, not only the merge: `who-met` of the id the
+/// merge names would be refused in turn.
+#[test]
+fn an_actor_merged_into_a_retracted_one_names_the_retracted_survivor() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Ann Lee", "--id", "ann"]);
+    env.run_ok([
+        "-q",
+        "actor",
+        "add",
+        "Anne Lee",
+        "--id",
+        "anne",
+        "--new-actor",
+    ]);
+    env.run_ok(["-q", "actor", "merge", "ann", "anne"]);
+    env.run_ok(["-q", "retract", "ann", "--reason", "misidentified"]);
+    for args in [["who-met", "anne"], ["network", "anne"]] {
+        let stderr = env.fail(2, args);
+        assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("actor anne was merged into ann, which was retracted (misidentified)"),
+            "{stderr}"
+        );
+    }
+}

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use crate::cli::PathArgs;
 use crate::cmd::{event::require_event, window, Ctx, Names};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::graph::{self, Rules, Tie};
-use crate::model::Date;
+use crate::model::{Actor, Date};
 use crate::output::{print_rows, Row};
 use crate::resolve::require_actor;
 use crate::store::Access;
@@ -21,6 +21,7 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     let a = require_actor(&store, &args.from_actor)?;
     let b = require_actor(&store, &args.to_actor)?;
+    refuse_same_actor(&args, &a, &b)?;
     let Some(hops) = graph::path(&store, &a.id, &b.id, rules, args.max_hops)? else {
         let what = if args.ties {
             "meetings or ties"
@@ -75,6 +76,21 @@ pub fn run(ctx: &Ctx, args: PathArgs) -> Result<()> {
         });
     }
     print_rows(format, &rows)
+}
+
+/// A path from an actor to itself has no step: say so rather than print an
+/// empty answer that reads as "found" (exit 0) and shows nothing.
+fn refuse_same_actor(args: &PathArgs, a: &Actor, b: &Actor) -> Result<()> {
+    if a.id != b.id {
+        return Ok(());
+    }
+    Err(Error::bad_input(format!(
+        "{} and {} are the same actor ({}, {}): a path needs two different actors",
+        quoted(&args.from_actor),
+        quoted(&args.to_actor),
+        a.name,
+        a.id
+    )))
 }
 
 #[derive(Serialize)]
