@@ -343,7 +343,8 @@ impl TableOut {
 /// A table written into a pipe or a file: each row on one line with its
 /// cells whole, every column as wide as its widest cell, laid out as
 /// comfy-table lays out a table it is not asked to fit (a space either side
-/// of each cell, no borders, a rule under the header), but measured and
+/// of each cell, no borders, a rule under the header; but no trailing
+/// spaces, which comfy-table writes as the last column's padding), but measured and
 /// written here in time linear in the text: comfy-table wraps a line wider
 /// than 65,535 columns, and wraps it in time that grows with the square of
 /// its length. (Between columns it writes one more space, and `─` in the
@@ -413,7 +414,10 @@ impl LineTable {
             if !std::mem::take(&mut first) {
                 out.write_all(b"\n")?;
             }
-            out.write_all(line.as_bytes())?;
+            // The last column's padding would only be trailing spaces: a
+            // record's detail with one long list (an actor's 100,000
+            // events) padded every other line to that list's width.
+            out.write_all(line.trim_end_matches(' ').as_bytes())?;
             line.clear();
             Ok(())
         };
