@@ -463,20 +463,15 @@ fn a_repair_of_an_unreadable_record_page_says_what_is_lost() {
     );
 }
 
-/// A repair that rebuilds the pages and is killed between two of its page
-/// batches is undone at the next open: the pages are back byte for byte,
-/// the damage is reported again, and running the repair again completes it.
-#[test]
-fn a_repair_killed_while_rebuilding_pages_is_undone_at_the_next_open() {
-    let env = many_pages_env();
-    let before = answers(&env);
-    garble_page(env.db(), participations_only);
-    let damaged = stored_pages(env.db());
-
+/// Crashes `check --repair` after `batches` of its page batches (of about
+/// 20 KB), then runs `check`: it must undo the repair, name it as the
+/// repair it was, and report the damage again (exit code 1). Returns what
+/// the check printed on stdout.
+fn crash_repair_then_check(env: &TestEnv, batches: &str) -> String {
     let out = env
         .std_cmd()
         .env("FACTLINE_BULK_BATCH_BYTES", "20000")
-        .env("FACTLINE_CRASH_AFTER_BATCHES", "3")
+        .env("FACTLINE_CRASH_AFTER_BATCHES", batches)
         .args(["check", "--repair"])
         .output()
         .unwrap();
@@ -489,7 +484,21 @@ fn a_repair_killed_while_rebuilding_pages_is_undone_at_the_next_open() {
             .contains("a `check --repair` was interrupted before it finished and has been undone"),
         "{stderr}"
     );
-    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(!stderr.contains("an import"), "{stderr}");
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+}
+
+/// A repair that rebuilds the pages and is killed between two of its page
+/// batches is undone at the next open: the pages are back byte for byte,
+/// the damage is reported again, and running the repair again completes it.
+#[test]
+fn a_repair_killed_while_rebuilding_pages_is_undone_at_the_next_open() {
+    let env = many_pages_env();
+    let before = answers(&env);
+    garble_page(env.db(), participations_only);
+    let damaged = stored_pages(env.db());
+
+    let stdout = crash_repair_then_check(&env, "3");
     assert!(stdout.contains("cannot be read"), "{stdout}");
     assert_eq!(stored_pages(env.db()), damaged);
 
@@ -793,23 +802,7 @@ fn a_repair_of_index_entries_killed_midway_is_named_when_it_is_undone() {
     });
     let damaged = stored_pages(env.db());
 
-    let out = env
-        .std_cmd()
-        .env("FACTLINE_BULK_BATCH_BYTES", "20000")
-        .env("FACTLINE_CRASH_AFTER_BATCHES", "1")
-        .args(["check", "--repair"])
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_none(), "expected a crash: {out:?}");
-
-    let out = env.cmd().arg("check").assert().code(1);
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(
-        stderr
-            .contains("a `check --repair` was interrupted before it finished and has been undone"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("an import"), "{stderr}");
+    crash_repair_then_check(&env, "1");
     assert_eq!(stored_pages(env.db()), damaged);
 
     let (stdout, stderr) = env.run_ok_with_stderr(["check", "--repair"]);
