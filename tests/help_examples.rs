@@ -394,3 +394,185 @@ fn cancel_does_not_offer_the_to_it_refuses() {
     );
     assert!(err.contains("reschedule"), "{err}");
 }
+
+/// One command of the README's tour: its words, the exit code the README
+/// gives it, and what it says the command prints.
+#[derive(Debug, Default)]
+struct TourCommand {
+    line: String,
+    args: Vec<String>,
+    code: i32,
+    /// The stderr line shown below it (`#  factline: …`), up to an `…`.
+    stderr: Option<String>,
+    /// The stdout shown for it: a `#  prints its id: ID` comment, or the
+    /// output lines after a `$ factline …` line in a `text` block.
+    stdout: Option<String>,
+}
+
+/// The README's section `title`, up to the next `## ` heading.
+fn readme_section(title: &str) -> String {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let start = readme
+        .find(&format!("\n## {title}\n"))
+        .unwrap_or_else(|| panic!("a section {title}"));
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_string()
+}
+
+/// A line without its `# comment` (a `#` after a space, outside quotes),
+/// and the comment.
+fn split_comment(line: &str) -> (&str, &str) {
+    let mut quote = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if previous.is_whitespace() => return (&line[..i], &line[i + 1..]),
+            _ => {}
+        }
+        previous = c;
+    }
+    (line, "")
+}
+
+/// The exit code a comment gives a command (`# exit 1: …`, `# refused
+/// (exit 2): …`); 0 when it names none.
+fn comment_exit_code(comment: &str) -> i32 {
+    comment.split("exit ").nth(1).map_or(0, |rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().expect("`exit N` in a comment")
+    })
+}
+
+/// Every `factline …` command of the README's tour, in order: the lines of
+/// its `sh` blocks (a line ending in `\` continued on the next), and the
+/// `$ factline …` lines of its `text` blocks with the output shown below.
+fn tour_commands() -> Vec<TourCommand> {
+    let tour = readme_section("A tour on the example");
+    let mut found: Vec<TourCommand> = Vec::new();
+    let mut block: Option<&str> = None;
+    let mut pending = String::new();
+    for line in tour.lines() {
+        if let Some(kind) = line.strip_prefix("```") {
+            block = if block.is_some() { None } else { Some(kind) };
+            continue;
+        }
+        match block {
+            Some("sh") => {
+                if let Some(shown) = line.strip_prefix("#  ") {
+                    let last = found.last_mut().expect("a command before its output");
+                    if let Some(err) = shown.strip_prefix("factline: ") {
+                        last.stderr = Some(err.split('…').next().unwrap().to_string());
+                    } else if let Some(id) = shown.strip_prefix("prints its id: ") {
+                        last.stdout = Some(format!("{id}\n"));
+                    } else {
+                        panic!("README tour: what does `{line}` say?");
+                    }
+                    continue;
+                }
+                let (code, comment) = split_comment(line);
+                pending.push_str(code.trim_end());
+                if let Some(start) = pending.strip_suffix('\\') {
+                    pending = format!("{} ", start.trim_end());
+                    continue;
+                }
+                let text = std::mem::take(&mut pending).trim().to_string();
+                if text.starts_with("factline ") {
+                    let (mut args, _) = commands(&text);
+                    found.push(TourCommand {
+                        line: text,
+                        args: args.remove(0),
+                        code: comment_exit_code(comment),
+                        ..TourCommand::default()
+                    });
+                }
+            }
+            Some("text") => {
+                if let Some(command) = line.strip_prefix("$ ") {
+                    let (mut args, _) = commands(command);
+                    found.push(TourCommand {
+                        line: command.to_string(),
+                        args: args.remove(0),
+                        stdout: Some(String::new()),
+                        ..TourCommand::default()
+                    });
+                } else if let Some(out) = found.last_mut().and_then(|c| c.stdout.as_mut()) {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// What a tour command reads that the tour does not make: the sheets that
+/// stand for the reader's own (`sheet.csv`, `acled.csv`), and the
+/// look-alike actor a bulk import would have added for `actor merge`.
+fn prepare_tour(env: &TestEnv, args: &[String]) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args[..] {
+        ["actor", "merge", _, from] => {
+            env.run_ok(["actor", "add", from, "--new-actor"]);
+        }
+        ["import", "sheet.csv", ..] => {
+            env.write_file(
+                "sheet.csv",
+                "Headline,When,Who\nTalks resume in Geneva,2025-11-23,Umerov; Witkoff\n",
+            );
+        }
+        ["import", "acled.csv", ..] => {
+            env.write_file(
+                "acled.csv",
+                "event_date,event_type,actor1,actor2\n2025-11-21,Battles,Russia,Ukraine\n",
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The README's tour runs as written: each of its `factline` commands, in
+/// order, on one database loaded with `factline example`, exits as the
+/// README says (0, or the `exit N` of its comment), and prints what it
+/// shows (the table of a `$ factline …` line, an id, an error line). The
+/// `alias` line and what follows a pipe (`| dot -Tsvg`) are not factline.
+#[test]
+fn the_readme_tour_runs_as_written_on_the_example() {
+    let tour = tour_commands();
+    assert!(tour.len() > 50, "{} tour commands", tour.len());
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let mut failed = Vec::new();
+    for command in &tour {
+        prepare_tour(&env, &command.args);
+        let out = env.output(&command.args);
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        if out.status.code() != Some(command.code) {
+            failed.push(format!(
+                "`{}` exits {:?}, not {}: {}",
+                command.line,
+                out.status.code(),
+                command.code,
+                stderr.trim()
+            ));
+        }
+        if let Some(want) = &command.stderr {
+            if !stderr.contains(want.as_str()) {
+                failed.push(format!("`{}` says {stderr:?}, not {want:?}", command.line));
+            }
+        }
+        if let Some(want) = &command.stdout {
+            if stdout != *want {
+                failed.push(format!("`{}` prints\n{stdout}not\n{want}", command.line));
+            }
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
