@@ -461,7 +461,7 @@ pub enum SourceCommand {
     List,
     /// Change a source; the previous version is kept.
     ///
-    /// Example: factline source edit axios --grade B
+    /// Example: factline source edit ria --grade D
     Edit {
         /// The source: id or name.
         source: String,
