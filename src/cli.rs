@@ -1111,7 +1111,14 @@ pub fn usage_error(e: &clap::Error, args: &[std::ffi::OsString]) -> crate::error
                 }
                 _ => vec![required_shown(&arg)],
             };
-            format!("missing {}", missing.join(" and "))
+            let mut message = format!("missing {}", missing.join(" and "));
+            // A window is required only by --strict: say so, since the user
+            // asked for no window.
+            let strict = args.iter().any(|a| a == "--strict");
+            if strict && missing.iter().any(|m| m.contains("--from")) {
+                message.push_str(", which --strict needs");
+            }
+            message
         }
         ErrorKind::MissingSubcommand => format!(
             "'{}' requires a subcommand but one was not provided",

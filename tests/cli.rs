@@ -2350,3 +2350,19 @@ fn a_table_kept_on_disk_is_written_as_one_kept_in_memory() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), in_memory, "{args:?}");
     }
 }
+
+/// `timeline --strict` without a window was refused as "missing one of
+/// --from, --to, --on", which the user had not asked to give: only
+/// --strict needs one, and the refusal now says so.
+#[test]
+fn strict_without_a_window_says_strict_needs_one() {
+    let env = example_env();
+    let err = env.fail(2, ["timeline", "--strict"]);
+    assert_one_error_line(&err);
+    assert!(
+        err.contains("missing one of --from, --to, --on, which --strict needs"),
+        "{err}"
+    );
+    // Without --strict, no window is needed.
+    env.run_ok(["timeline"]);
+}
