@@ -190,6 +190,16 @@ pub fn timeline_svg(items: &[Item]) -> String {
     svg
 }
 
+/// The radius of the who-met graph's circle of actors.
+const GRAPH_RADIUS: f64 = 150.0;
+
+/// About how wide `text` is drawn at the pictures' 12px Helvetica or Arial:
+/// a little more than their widest common letters, twice that for the wide
+/// characters of East Asian scripts, nothing for combining marks.
+fn label_width(text: &str) -> f64 {
+    unicode_width::UnicodeWidthStr::width(text) as f64 * 7.5
+}
+
 /// The who-met graph as SVG: actors on a circle, a line per pair that met
 /// (dashed for meetings planned but not held), thicker for more meetings.
 /// Each line names its meetings' events (`data-events`, as the timeline's
@@ -210,8 +220,16 @@ pub fn graph_svg(edges: &[Edge]) -> String {
         .enumerate()
         .map(|(i, (id, _))| (*id, i))
         .collect();
+    // The circle keeps its size; the picture widens so that the longest
+    // name, written beside its dot on the left or the right, is not cut off.
     let size = 520.0_f64;
-    let (cx, cy, r) = (size / 2.0, size / 2.0, size / 2.0 - 110.0);
+    let r = GRAPH_RADIUS;
+    let longest = actors
+        .iter()
+        .map(|(_, name)| label_width(name))
+        .fold(0.0, f64::max);
+    let width = 2.0 * (r + (longest + 20.0).max(size / 2.0 - r));
+    let (cx, cy) = (width / 2.0, size / 2.0);
     let at = |id: &str| -> (f64, f64) {
         let i = place.get(id).copied().unwrap_or(0);
         let angle = std::f64::consts::TAU * i as f64 / actors.len().max(1) as f64
@@ -219,7 +237,7 @@ pub fn graph_svg(edges: &[Edge]) -> String {
         (cx + r * angle.cos(), cy + r * angle.sin())
     };
     let mut svg = format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{size}" height="{size}" viewBox="0 0 {size} {size}" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{width}" height="{size}" viewBox="0 0 {width} {size}" font-family="Helvetica, Arial, sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#ffffff"/>
 "##
     );

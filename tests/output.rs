@@ -880,3 +880,53 @@ fn an_empty_table_says_nothing_was_found() {
     assert!(stdout.contains("Dmitriev"), "{stdout}");
     assert!(!stderr.contains("nothing found"), "{stderr}");
 }
+
+/// The who-met picture put its actors on a circle in a square of 520
+/// pixels, leaving 110 beside the circle for a name: a longer one ("Russian
+/// Direct Investment Fund") ran off the picture, cut to "ect Investment
+/// Fund" on the left or "Russian Direct Inv" on the right, in the SVG and
+/// the HTML page alike. The picture now widens to hold its longest name.
+#[test]
+fn the_who_met_picture_holds_every_name_whole() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Fund and institute meet",
+        "--date",
+        "2025-11-03",
+        "--kind",
+        "meeting",
+        "--actor",
+        "Russian Direct Investment Fund",
+        "--actor",
+        "Institute for the Study of War",
+        "--actor",
+        "Witkoff",
+        "--new-actor",
+    ]);
+    let svg = env.run_ok(["export", "--format", "svg", "--view", "graph"]);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let width: f64 = root.attribute("width").unwrap().parse().unwrap();
+    let mut names = 0;
+    for text in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let name = text.text().unwrap();
+        let x: f64 = text.attribute("x").unwrap().parse().unwrap();
+        // 6 pixels a letter is less than any of these names takes at 12px.
+        let drawn = 6.0 * name.chars().count() as f64;
+        let (left, right) = match text.attribute("text-anchor").unwrap() {
+            "end" => (x - drawn, x),
+            "start" => (x, x + drawn),
+            _ => (x - drawn / 2.0, x + drawn / 2.0),
+        };
+        assert!(
+            left >= 0.0 && right <= width,
+            "{name:?} is drawn from {left} to {right}, outside 0..{width}"
+        );
+        names += 1;
+    }
+    assert_eq!(names, 3, "{svg}");
+}
