@@ -3105,3 +3105,57 @@ fn sources_names_every_report_s_whole_chain_through_a_long_chain_and_a_loop() {
     let table = stored.run_ok(["sources", "c"]);
     assert!(table.contains("2 independent sources"), "{table}");
 }
+
+/// A number as reports write it ("19,500", "1.2 million") is refused, since
+/// a value is one plain number, but the error says how to write it, in
+/// `claim add` and in the claims CSV alike; "19,500" is a number, and
+/// "not a number" alone sent a user looking for the mistake elsewhere.
+#[test]
+fn a_value_written_as_reports_write_numbers_is_refused_saying_how_to_write_it() {
+    let env = TestEnv::new();
+    for (written, hint) in [
+        ("19,500", "write 19500"),
+        ("19 500", "write 19500"),
+        ("1,250.75", "write 1250.75"),
+        ("19,5", "write 19.5 if the comma marks the decimals"),
+        ("1.2 million", "write 1.2e6"),
+        ("20k", "write 20e3"),
+        ("more than 700,000", "give one number alone"),
+    ] {
+        let stderr = env.fail(
+            2,
+            [
+                "claim",
+                "add",
+                "--by",
+                "Ukraine",
+                "--text",
+                "T",
+                "--subject",
+                "kids",
+                "--value",
+                written,
+            ],
+        );
+        assert!(stderr.contains(hint), "{written}: {stderr}");
+        testenv::assert_one_error_line(&stderr);
+    }
+    let file = env.write_file(
+        "claims.csv",
+        "text,claimant,subject,value\nT,Ukraine,kids,\"19,500\"\n",
+    );
+    let stderr = env.fail(
+        2,
+        [
+            std::ffi::OsStr::new("import"),
+            file.as_os_str(),
+            "--what".as_ref(),
+            "claims".as_ref(),
+        ],
+    );
+    assert!(
+        stderr.contains("claims.csv:2: value 19,500 is not a number; write 19500"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
