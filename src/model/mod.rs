@@ -1010,6 +1010,28 @@ pub fn validate_unit(what: &str, unit: &str) -> Result<(), String> {
     }
 }
 
+/// Refuses a unit that scales the number ("1.2 million" typed as value
+/// 1.2, unit `million`): units are not compared, so 1.2 `million` would
+/// contradict 1200000 `people` and 19.5 `thousand` would contradict
+/// 19500. `what` names the unit as the user gave it (`--unit`, `unit`).
+pub fn refuse_scale_unit(what: &str, unit: &str, value: f64) -> Result<(), String> {
+    let first_word = unit.split_whitespace().next().unwrap_or_default();
+    let exponent = match names::fold(first_word).as_str() {
+        "hundred" | "hundreds" => 2,
+        "k" | "thousand" | "thousands" => 3,
+        "million" | "millions" | "mln" | "mn" => 6,
+        "billion" | "billions" | "bn" => 9,
+        "trillion" | "trillions" | "tn" => 12,
+        _ => return Ok(()),
+    };
+    Err(format!(
+        "{what} {} multiplies the number, and units are not compared: write the \
+         value whole ({}e{exponent}) and the unit of what it counts",
+        quote_value(unit),
+        format_value(value)
+    ))
+}
+
 /// A position an actor holds, optionally of another actor and for a time span:
 /// "Special envoy" of `donald-trump` since 2025-01.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
