@@ -3105,3 +3105,149 @@ fn sources_names_every_report_s_whole_chain_through_a_long_chain_and_a_loop() {
     let table = stored.run_ok(["sources", "c"]);
     assert!(table.contains("2 independent sources"), "{table}");
 }
+
+/// A number as reports write it ("19,500", "1.2 million") is refused, since
+/// a value is one plain number, but the error says how to write it, in
+/// `claim add` and in the claims CSV alike; "19,500" is a number, and
+/// "not a number" alone sent a user looking for the mistake elsewhere.
+#[test]
+fn a_value_written_as_reports_write_numbers_is_refused_saying_how_to_write_it() {
+    let env = TestEnv::new();
+    for (written, hint) in [
+        ("19,500", "write 19500"),
+        ("19 500", "write 19500"),
+        ("1,250.75", "write 1250.75"),
+        ("19,5", "write 19.5 if the comma marks the decimals"),
+        ("1.2 million", "write 1.2e6"),
+        ("20k", "write 20e3"),
+        ("more than 700,000", "give one number alone"),
+    ] {
+        let stderr = env.fail(
+            2,
+            [
+                "claim",
+                "add",
+                "--by",
+                "Ukraine",
+                "--text",
+                "T",
+                "--subject",
+                "kids",
+                "--value",
+                written,
+            ],
+        );
+        assert!(stderr.contains(hint), "{written}: {stderr}");
+        testenv::assert_one_error_line(&stderr);
+    }
+    let file = env.write_file(
+        "claims.csv",
+        "text,claimant,subject,value\nT,Ukraine,kids,\"19,500\"\n",
+    );
+    let stderr = env.fail(
+        2,
+        [
+            std::ffi::OsStr::new("import"),
+            file.as_os_str(),
+            "--what".as_ref(),
+            "claims".as_ref(),
+        ],
+    );
+    assert!(
+        stderr.contains("claims.csv:2: value 19,500 is not a number; write 19500"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
+
+/// Units are not compared, so a unit that multiplies the number made
+/// "1.2 million" (value 1.2, unit million) contradict 1,200,000 people,
+/// and "19.5 thousand" contradict 19,500, while they agree: such a unit
+/// is refused, in `claim add` and in the claims CSV, saying to write the
+/// value whole; a quantity already stored so (from an older dump) is
+/// kept, and importing its export changes nothing.
+#[test]
+fn a_unit_that_multiplies_the_number_is_refused_for_a_false_contradiction() {
+    let env = TestEnv::new();
+    env.run_ok([
+        "claim",
+        "add",
+        "--by",
+        "A",
+        "--text",
+        "1,200,000 displaced",
+        "--subject",
+        "displaced",
+        "--value",
+        "1200000",
+        "--unit",
+        "people",
+    ]);
+    let stderr = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "A",
+            "--text",
+            "1.2 million displaced",
+            "--subject",
+            "displaced",
+            "--value",
+            "1.2",
+            "--unit",
+            "million",
+        ],
+    );
+    assert!(
+        stderr.contains("--unit million multiplies the number"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(1.2e6)"), "{stderr}");
+    testenv::assert_one_error_line(&stderr);
+    let file = env.write_file(
+        "claims.csv",
+        "text,claimant,subject,value,unit\n19.5 thousand,A,kids,19.5,thousand children\n",
+    );
+    let import = |file: &std::path::Path| -> Vec<std::ffi::OsString> {
+        vec![
+            "import".into(),
+            file.into(),
+            "--what".into(),
+            "claims".into(),
+        ]
+    };
+    let stderr = env.fail(2, import(&file));
+    assert!(
+        stderr.contains("claims.csv:2: unit \"thousand children\" multiplies"),
+        "{stderr}"
+    );
+    assert_eq!(rows(&env.json(["claims"])).len(), 1);
+    assert_eq!(rows(&env.json(["contradictions"])).len(), 0);
+
+    // Stored so by an older factline: kept, and its export imports unchanged.
+    let dump = env.export_ndjson().replace(
+        r#""value":1200000.0,"unit":"people""#,
+        r#""value":1.2,"unit":"million""#,
+    );
+    assert!(dump.contains(r#""unit":"million""#), "{dump}");
+    let older = TestEnv::new();
+    let dump = older.write_file("older.ndjson", &dump);
+    older.run_ok([std::ffi::OsStr::new("import"), dump.as_os_str()]);
+    let csv = older.path("claims.csv");
+    older.run_ok([
+        std::ffi::OsStr::new("export"),
+        "--format".as_ref(),
+        "csv".as_ref(),
+        "--what".as_ref(),
+        "claims".as_ref(),
+        "-o".as_ref(),
+        csv.as_os_str(),
+    ]);
+    let (_, stderr) = older.run_ok_with_stderr(import(&csv));
+    assert!(
+        stderr.contains("0 added, 0 updated, 1 unchanged"),
+        "{stderr}"
+    );
+}

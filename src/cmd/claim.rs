@@ -60,6 +60,7 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
             let value = model::parse_value("--value", value).map_err(Error::bad_input)?;
             let unit = model::trimmed(args.unit.as_deref().unwrap_or_default());
             model::validate_unit("--unit", unit).map_err(Error::bad_input)?;
+            model::refuse_scale_unit("--unit", unit, value).map_err(Error::bad_input)?;
             Some(Quantity {
                 subject: subject.to_string(),
                 value,

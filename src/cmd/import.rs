@@ -1094,11 +1094,18 @@ impl Given {
             (None, None) => Ok(None),
             (None, Some(_)) => Err("a value needs a subject".into()),
             (Some(_), None) => Err("a subject needs a value".into()),
-            (Some(subject), Some(value)) => Ok(Some(model::Quantity {
-                subject,
-                value,
-                unit,
-            })),
+            (Some(subject), Some(value)) => {
+                // A quantity stored as it is stays: importing an export
+                // changes nothing.
+                if old.is_none_or(|q| q.unit != unit || q.value != value) {
+                    model::refuse_scale_unit("unit", &unit, value)?;
+                }
+                Ok(Some(model::Quantity {
+                    subject,
+                    value,
+                    unit,
+                }))
+            }
         }
     }
 

@@ -820,11 +820,15 @@ pub const MAX_QUANTITY_CHARS: usize = 200;
 /// give different numbers contradict. `-0` is 0.
 pub fn parse_value(what: &str, text: &str) -> Result<f64, String> {
     let text = trimmed(text);
-    let written = Decimal::parse(text)
-        .ok_or_else(|| format!("{what} {} is not a number", quote_value(text)))?;
-    let value: f64 = text
-        .parse()
-        .map_err(|_| format!("{what} {} is not a number", quote_value(text)))?;
+    let not_a_number = || {
+        format!(
+            "{what} {} is not a number; {}",
+            quote_value(text),
+            how_to_write_value(text)
+        )
+    };
+    let written = Decimal::parse(text).ok_or_else(not_a_number)?;
+    let value: f64 = text.parse().map_err(|_| not_a_number())?;
     if value.is_infinite() {
         return Err(format!(
             "{what} {text} is too large: a number is at most about 1.8e308"
@@ -847,6 +851,78 @@ pub fn parse_value(what: &str, text: &str) -> Result<f64, String> {
         ));
     }
     Ok(if value == 0.0 { 0.0 } else { value })
+}
+
+/// What to write instead of a value that is no plain number, in the ways
+/// reports write numbers: "19,500" or "19 500" (digits grouped), "19,5"
+/// (a decimal comma), "1.2 million" (a scale word), "more than 700,000"
+/// (a bound). A value is one plain number, so that two claims are
+/// compared by their numbers alone; guessing what such a spelling means
+/// could store a number the source never gave.
+fn how_to_write_value(text: &str) -> String {
+    if let Some(plain) = without_digit_groups(text) {
+        return format!("write {plain} (no marks between its digits)");
+    }
+    if let Some((whole, decimals)) = text.split_once(',') {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if digits(whole) && digits(decimals) {
+            return format!("write {whole}.{decimals} if the comma marks the decimals");
+        }
+    }
+    let number_ends = text
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-')))
+        .unwrap_or(text.len());
+    let (number, scale) = text.split_at(number_ends);
+    let exponent = match names::fold(scale).as_str() {
+        "k" | "thousand" | "thousands" => Some(3),
+        "million" | "millions" | "mln" | "mn" => Some(6),
+        "billion" | "billions" | "bn" => Some(9),
+        _ => None,
+    };
+    if let (Some(e), Some(_)) = (exponent, Decimal::parse(number)) {
+        return format!("write {number}e{e}");
+    }
+    "give one number alone (such as 19500 or 1.2e6); words such as \"more than\" or \"about\", \
+     a range or a % belong in the claim's text or its unit"
+        .to_string()
+}
+
+/// `text` without the marks that group its digits ("19,500", "1 200 000",
+/// "19'500", "1,250.75"), when it is such a number: a first group of one
+/// to three digits, then groups of exactly three, each after the same
+/// comma, apostrophe or space (a full stop starts the decimals).
+fn without_digit_groups(text: &str) -> Option<String> {
+    let is_mark = |c: char| {
+        matches!(
+            c,
+            ',' | '\'' | '\u{2019}' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}'
+        )
+    };
+    let (sign, rest) = match text.strip_prefix(['-', '+']) {
+        Some(rest) => (&text[..1], rest),
+        None => ("", text),
+    };
+    let (whole, decimals) = match rest.split_once('.') {
+        Some((whole, decimals)) => (whole, Some(decimals)),
+        None => (rest, None),
+    };
+    let mark = whole.chars().find(|&c| is_mark(c))?;
+    let mut groups = whole.split(mark);
+    let first = groups.next()?;
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(first, 1..=3) || !groups.clone().all(|g| digits(g, 3..=3)) {
+        return None;
+    }
+    let mut plain = format!("{sign}{}", whole.replace(mark, ""));
+    if let Some(decimals) = decimals {
+        if !digits(decimals, 1..=usize::MAX) {
+            return None;
+        }
+        plain = format!("{plain}.{decimals}");
+    }
+    Some(plain)
 }
 
 /// A value as an error quotes it: as written, unless it holds characters
@@ -932,6 +1008,28 @@ pub fn validate_unit(what: &str, unit: &str) -> Result<(), String> {
         true => Ok(()),
         false => validate_text(what, unit, MAX_QUANTITY_CHARS),
     }
+}
+
+/// Refuses a unit that scales the number ("1.2 million" typed as value
+/// 1.2, unit `million`): units are not compared, so 1.2 `million` would
+/// contradict 1200000 `people` and 19.5 `thousand` would contradict
+/// 19500. `what` names the unit as the user gave it (`--unit`, `unit`).
+pub fn refuse_scale_unit(what: &str, unit: &str, value: f64) -> Result<(), String> {
+    let first_word = unit.split_whitespace().next().unwrap_or_default();
+    let exponent = match names::fold(first_word).as_str() {
+        "hundred" | "hundreds" => 2,
+        "k" | "thousand" | "thousands" => 3,
+        "million" | "millions" | "mln" | "mn" => 6,
+        "billion" | "billions" | "bn" => 9,
+        "trillion" | "trillions" | "tn" => 12,
+        _ => return Ok(()),
+    };
+    Err(format!(
+        "{what} {} multiplies the number, and units are not compared: write the \
+         value whole ({}e{exponent}) and the unit of what it counts",
+        quote_value(unit),
+        format_value(value)
+    ))
 }
 
 /// A position an actor holds, optionally of another actor and for a time span:
