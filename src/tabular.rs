@@ -174,8 +174,9 @@ pub struct Columns {
     /// The fields read from TimelineJS's own columns (Headline, Text, Group).
     timelinejs_named: Vec<&'static str>,
     width: usize,
-    /// The named columns no field is read from, as the header names them.
-    ignored: Vec<String>,
+    /// The named columns no field is read from: each one's index, and its
+    /// name as the header gives it.
+    ignored: Vec<(usize, String)>,
 }
 
 /// Parses `--map title=Headline,date=Date` into (field, column) pairs, for
@@ -423,16 +424,12 @@ impl Columns {
         }
         // A reject file's first column says what was wrong with the row
         // (see `error_column`): no field reads it, and no notice names it.
-        let mut ignored: Vec<String> = Vec::new();
+        let mut ignored: Vec<(usize, String)> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
             let reject_files = i == 0 && is_error_column(name);
-            if !name.is_empty()
-                && !reject_files
-                && read.binary_search(&i).is_err()
-                && !ignored.iter().any(|n| same(n, name))
-            {
-                ignored.push(name.to_string());
+            if !name.is_empty() && !reject_files && read.binary_search(&i).is_err() {
+                ignored.push((i, name.to_string()));
             }
         }
         Ok(Columns {
@@ -463,19 +460,43 @@ impl Columns {
         self.timelinejs_named.contains(&"tags")
     }
 
-    /// The named columns of the header that no field is read from.
-    pub fn ignored(&self) -> &[String] {
-        &self.ignored
+    /// How many named columns of the header no field is read from (a name
+    /// the header gives twice counts twice): the length of the flags that
+    /// [`Columns::mark_ignored_cells`] sets.
+    pub fn ignored_count(&self) -> usize {
+        self.ignored.len()
     }
 
-    /// One line saying which columns are ignored (None if none is), with
-    /// the field a name is likely a misspelling of.
-    pub fn ignored_notice(&self, label: &str, fields: &[&str]) -> Option<String> {
-        if self.ignored.is_empty() {
+    /// Sets the flag of each ignored column in which `row` (its fields, or
+    /// a bad row's raw bytes) has a cell that is not blank: the notice
+    /// names only those, since an empty column loses nothing (the
+    /// TimelineJS template's Media, Media Credit, … in factline's own
+    /// export).
+    pub fn mark_ignored_cells<C: AsRef<[u8]>>(&self, row: &[C], holding: &mut [bool]) {
+        for (flag, (i, _)) in holding.iter_mut().zip(&self.ignored) {
+            if !*flag {
+                *flag = row
+                    .get(*i)
+                    .is_some_and(|cell| !String::from_utf8_lossy(cell.as_ref()).trim().is_empty());
+            }
+        }
+    }
+
+    /// One line saying which columns are ignored though some row has a cell
+    /// in them (`holding`, as [`Columns::mark_ignored_cells`] set it; None
+    /// if there is none), with the field a name is likely a misspelling of.
+    pub fn ignored_notice(&self, label: &str, fields: &[&str], holding: &[bool]) -> Option<String> {
+        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let mut names: Vec<&str> = Vec::new();
+        for ((_, name), _) in self.ignored.iter().zip(holding).filter(|(_, &held)| held) {
+            if !names.iter().any(|n| same(n, name)) {
+                names.push(name);
+            }
+        }
+        if names.is_empty() {
             return None;
         }
-        let named: Vec<String> = self
-            .ignored
+        let named: Vec<String> = names
             .iter()
             .map(|name| {
                 let lower = name.to_lowercase();

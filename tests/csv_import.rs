@@ -3388,3 +3388,36 @@ fn a_full_tmpdir_is_named_and_nothing_is_imported() {
     let (_, said) = env.run_ok_with_stderr(["import", "ev.csv"]);
     assert!(said.contains("6000 added"), "{said}");
 }
+
+/// Importing factline's own TimelineJS export said it was ignoring the
+/// template's Media, Media Credit, …, Background columns, though no row
+/// has anything in them: a round trip should be quiet. A sheet whose Media
+/// column holds a picture still hears about that column, and only it.
+#[test]
+fn only_ignored_columns_that_hold_something_are_named() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    env.run_ok(["export", "--format", "timelinejs-csv", "-o", "sheet.csv"]);
+    let stderr = import(&env, &["sheet.csv"]);
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    assert!(stderr.contains("0 added, 0 updated"), "{stderr}");
+
+    let sheet = std::fs::read_to_string(env.path("sheet.csv")).unwrap();
+    let mut lines = sheet.lines();
+    let header = lines.next().unwrap();
+    assert!(header.ends_with(",Background"), "{header}");
+    // The first row's Background, its last cell, gets a colour (a cell at
+    // the row's end, which the quoted cells before it cannot shift).
+    let mut rows: Vec<String> = lines.map(str::to_string).collect();
+    rows[0].push_str("#223344");
+    env.write_file(
+        "with-background.csv",
+        &format!("{header}\n{}\n", rows.join("\n")),
+    );
+    let stderr = import(&env, &["with-background.csv", "--dry-run"]);
+    let notices: Vec<&str> = stderr.lines().filter(|l| l.contains("ignoring")).collect();
+    assert_eq!(notices.len(), 1, "{stderr}");
+    assert!(notices[0].contains("ignoring a column"), "{stderr}");
+    assert!(notices[0].contains("\"Background\""), "{stderr}");
+    assert!(!notices[0].contains("\"Media\""), "{stderr}");
+}

@@ -502,9 +502,6 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
     let seen = Seen::of(path, label)?;
     let rows = Rows::new(open(path, label)?, label)?;
     let columns = Columns::new(&rows.header, &map, fields, label)?;
-    if let Some(notice) = columns.ignored_notice(label, fields) {
-        crate::notice(notice);
-    }
     let header = rows.header.clone();
     let mut rows = Some(rows);
     // Claims may name claims further down the file (contradicts, supports):
@@ -559,6 +556,7 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         mut bad,
         total,
         progress,
+        ignored_cells,
     } = loop {
         let rows = match rows.take() {
             Some(rows) => rows,
@@ -574,6 +572,11 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         bad_before.extend(pass.bad.rows.into_iter().chain(more));
     };
     progress.finish();
+    // Said once the rows are read: only a column that holds something is
+    // worth naming.
+    if let Some(notice) = columns.ignored_notice(label, fields, &ignored_cells) {
+        crate::notice(notice);
+    }
     // Before the reject file is put in place: nothing is written then.
     seen.unchanged(path, label)?;
     bad.finish()?;
@@ -768,6 +771,9 @@ struct Pass<'a> {
     bad: BadRows<'a>,
     total: usize,
     progress: Progress,
+    /// Which of the columns no field reads hold a cell that is not blank
+    /// (see [`Columns::mark_ignored_cells`]).
+    ignored_cells: Vec<bool>,
 }
 
 impl<'a> Reading<'a> {
@@ -798,17 +804,23 @@ impl<'a> Reading<'a> {
             held: (self.what == CsvContent::Claims).then(Vec::new),
         };
         let mut total = 0usize;
+        let mut ignored_cells = Vec::new();
         // Reading and checking rows (CSV parsing, dates, names) runs on a
         // second thread, in order, a chunk at a time; this one turns rows into
         // records.
         let (to_import, parsed) = std::sync::mpsc::sync_channel::<Result<Vec<ParsedRow>>>(8);
         std::thread::scope(|scope| -> Result<()> {
             let (columns, header, what) = (self.columns, self.header, self.what);
-            scope.spawn(move || {
+            let reader = scope.spawn(move || {
                 let mut chunk = Vec::with_capacity(PARSED_CHUNK_ROWS);
+                let mut holding = vec![false; columns.ignored_count()];
                 loop {
                     match rows.next_row() {
                         Ok(Some((line, row))) => {
+                            match &row {
+                                Ok(fields) => columns.mark_ignored_cells(fields, &mut holding),
+                                Err((_, raw)) => columns.mark_ignored_cells(raw, &mut holding),
+                            }
                             let parsed = parse_row(columns, header, what, line, row);
                             chunk.push((line, rows.position(), parsed));
                             if chunk.len() == PARSED_CHUNK_ROWS {
@@ -817,18 +829,18 @@ impl<'a> Reading<'a> {
                                     Vec::with_capacity(PARSED_CHUNK_ROWS),
                                 );
                                 if to_import.send(Ok(full)).is_err() {
-                                    return; // the import stopped
+                                    return holding; // the import stopped
                                 }
                             }
                         }
                         Ok(None) => {
                             let _ = to_import.send(Ok(chunk));
-                            return;
+                            return holding;
                         }
                         Err(e) => {
                             let _ = to_import.send(Ok(chunk));
                             let _ = to_import.send(Err(e));
-                            return;
+                            return holding;
                         }
                     }
                 }
@@ -859,6 +871,9 @@ impl<'a> Reading<'a> {
                     }
                 }
             }
+            ignored_cells = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             Ok(())
         })?;
         Ok(Pass {
@@ -867,6 +882,7 @@ impl<'a> Reading<'a> {
             bad,
             total,
             progress,
+            ignored_cells,
         })
     }
 }
