@@ -247,6 +247,22 @@ fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'
     }
 }
 
+/// The refusal of a header whose names are separated by semicolons, as
+/// Excel saves "CSV" where the decimal separator is a comma: read with
+/// commas, it is one or a few long names, and the fields it would give
+/// are missing. `--map` cannot help there, so the message says how to
+/// save the sheet instead (not Excel's "CSV UTF-8 (Comma delimited)",
+/// which writes the region's list separator too).
+fn semicolon_separated(header: &[String], label: &str) -> Option<Error> {
+    let parts: usize = header.iter().map(|name| name.split(';').count()).sum();
+    (parts > header.len()).then(|| {
+        Error::bad_input(format!(
+            "{label}:1: the header is separated by semicolons ({}), as Excel writes a CSV in regions with a decimal comma; import reads commas: save the sheet with \",\" as the field delimiter (LibreOffice's Text CSV, or Google Sheets' Download as CSV)",
+            shown_header(header)
+        ))
+    })
+}
+
 /// The header as a message shows it: its names joined by commas, with
 /// control characters escaped as in every message ([`crate::error::escaped`]),
 /// so that an escape sequence in a file's first line never acts on the
@@ -319,9 +335,12 @@ impl Columns {
                     },
                     None if field == "date" && column.eq_ignore_ascii_case("year") => {}
                     None => {
+                        if let Some(refusal) = semicolon_separated(header, label) {
+                            return Err(refusal);
+                        }
                         return Err(Error::bad_input(format!(
                             "{label}:1: --map {field}={column}: the header has no column {column:?}"
-                        )))
+                        )));
                     }
                 }
             }
@@ -378,6 +397,9 @@ impl Columns {
             })
         {
             if !index.contains_key(field) {
+                if let Some(refusal) = semicolon_separated(header, label) {
+                    return Err(refusal);
+                }
                 return Err(Error::bad_input(match other_content(header, fields) {
                     Some((what, has)) => format!(
                         "{label}:1: no {field:?} column; the header is {}, with {has}: pass --what {what}",

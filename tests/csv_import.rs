@@ -3421,3 +3421,29 @@ fn only_ignored_columns_that_hold_something_are_named() {
     assert!(notices[0].contains("\"Background\""), "{stderr}");
     assert!(!notices[0].contains("\"Media\""), "{stderr}");
 }
+
+/// A sheet Excel saved in a region with a decimal comma (semicolons between
+/// the cells, CRLF, a byte-order mark) was refused with "no \"title\"
+/// column …; name it with --map title=COLUMN", which no `--map` can
+/// satisfy: the refusal now says the separator is the problem and how to
+/// save the sheet, with or without `--map`, and nothing is written.
+#[test]
+fn a_semicolon_separated_sheet_is_refused_with_how_to_save_it() {
+    let env = TestEnv::new();
+    let bytes = "\u{feff}Datum;Titel;Akteure;Wert\r\n\
+                 2025-10-24;Treffen in München;Friedrich Merz;1,5\r\n\
+                 2025-10-25;Réunion à Genève;Emmanuel Macron;2,75\r\n";
+    env.write_file("excel.csv", bytes);
+    for map in [None, Some("date=Datum,title=Titel,actors=Akteure")] {
+        let mut args = vec!["import", "excel.csv"];
+        args.extend(map.iter().flat_map(|m| ["--map", m]));
+        let stderr = env.fail(2, &args);
+        testenv::assert_one_error_line(&stderr);
+        assert!(
+            stderr.contains("excel.csv:1: the header is separated by semicolons")
+                && stderr.contains("save the sheet with \",\" as the field delimiter"),
+            "{stderr}"
+        );
+    }
+    assert!(!env.db().exists(), "nothing is written");
+}
