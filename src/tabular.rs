@@ -255,7 +255,9 @@ fn other_content(header: &[String], fields: &[&str]) -> Option<(&'static str, &'
 /// which writes the region's list separator too).
 fn semicolon_separated(header: &[String], label: &str) -> Option<Error> {
     let parts: usize = header.iter().map(|name| name.split(';').count()).sum();
-    (parts > header.len()).then(|| {
+    // At least two names a column between commas: a `;` in a name or two
+    // (`title;subtitle`) is not a separator.
+    (parts >= 2 * header.len()).then(|| {
         Error::bad_input(format!(
             "{label}:1: the header is separated by semicolons ({}), as Excel writes a CSV in regions with a decimal comma; import reads commas: save the sheet with \",\" as the field delimiter (LibreOffice's Text CSV, or Google Sheets' Download as CSV)",
             shown_header(header)
