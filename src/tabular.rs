@@ -1322,6 +1322,11 @@ pub type RawRow = (
     std::result::Result<Vec<String>, (String, Vec<Vec<u8>>)>,
 );
 
+/// What is wrong with a cell that is not UTF-8, and what to do: such a
+/// sheet was most likely saved in a Western code page (Excel's plain
+/// "CSV" on Windows), where accented names are single bytes.
+const NOT_UTF8: &str = "is not valid UTF-8, as in a sheet saved as Windows-1252 or Latin-1 (Excel's plain \"CSV\"): save it as \"CSV UTF-8\", or convert it (iconv -f WINDOWS-1252 -t UTF-8)";
+
 impl<R: Read + Seek> Rows<R> {
     /// Bytes read so far (for progress).
     pub fn position(&self) -> u64 {
@@ -1357,6 +1362,15 @@ impl<R: Read + Seek> Rows<R> {
             };
             return Err(Error::bad_input(format!(
                 "{label}:1: {what} (Excel's \"Unicode text\"); import reads UTF-8: save the sheet as \"CSV UTF-8\""
+            )));
+        }
+        if let Some(i) = raw_header
+            .iter()
+            .position(|name| std::str::from_utf8(name).is_err())
+        {
+            return Err(Error::bad_input(format!(
+                "{label}:1: column {} {NOT_UTF8}",
+                i + 1
             )));
         }
         let header = raw_header
@@ -1547,7 +1561,7 @@ impl<R: Read + Seek> Rows<R> {
                                 fields.push(unescape_formula(text).to_string());
                                 continue;
                             }
-                            Err(_) => format!("field {} is not valid UTF-8", i + 1),
+                            Err(_) => format!("field {} {NOT_UTF8}", i + 1),
                         }
                     };
                     // The row as it was read, for the reject file: copied

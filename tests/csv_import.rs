@@ -3447,3 +3447,39 @@ fn a_semicolon_separated_sheet_is_refused_with_how_to_save_it() {
     }
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// A sheet saved as Windows-1252 (Excel's plain "CSV" on Windows) was
+/// refused row by row with "field 2 is not valid UTF-8", which does not
+/// say why nor what to do, and an accented header name was read with
+/// U+FFFD in it (so `--map` could not name it). Both now say how to save
+/// or convert the sheet, and nothing is written.
+#[test]
+fn a_windows_1252_sheet_is_refused_with_how_to_convert_it() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.path("latin1.csv"),
+        b"date,title,actors\n2025-10-24,R\xe9union \xe0 Gen\xe8ve,Fran\xe7ois Bayrou\n",
+    )
+    .unwrap();
+    let stderr = env.fail(2, ["import", "latin1.csv"]);
+    assert!(
+        stderr.contains(
+            "latin1.csv:2: field 2 is not valid UTF-8, as in a sheet saved as Windows-1252"
+        ) && stderr.contains("save it as \"CSV UTF-8\""),
+        "{stderr}"
+    );
+    std::fs::write(
+        env.path("header.csv"),
+        b"date,title,Donn\xe9es\n2025-10-24,Meeting,x\n",
+    )
+    .unwrap();
+    let stderr = env.fail(2, ["import", "header.csv"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains(
+            "header.csv:1: column 3 is not valid UTF-8, as in a sheet saved as Windows-1252"
+        ),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
