@@ -265,6 +265,24 @@ fn semicolon_separated(header: &[String], label: &str) -> Option<Error> {
     })
 }
 
+/// The refusal of a sheet whose only date column is a Year without
+/// TimelineJS's Month beside it, as ACLED's and GDELT's exports have one
+/// beside their day's column (`event_date`, `SQLDATE`): read as a
+/// TimelineJS sheet, every event would be dated by its year alone, the day
+/// lost without a word. `--map date=Year` still reads the year alone.
+fn year_alone(header: &[String], label: &str) -> Error {
+    let dated = header
+        .iter()
+        .map(|name| name.trim())
+        .find(|name| name.to_lowercase().contains("date"))
+        .map(|name| format!(" (--map date={name}?)"))
+        .unwrap_or_default();
+    Error::bad_input(format!(
+        "{label}:1: no \"date\" column, and its \"Year\" column, without TimelineJS's Month and Day, would date each event by its year alone; the header is {}; name the date's column with --map date=COLUMN{dated}, or pass --map date=Year for the year alone",
+        shown_header(header)
+    ))
+}
+
 /// The header as a message shows it: its names joined by commas, with
 /// control characters escaped as in every message ([`crate::error::escaped`]),
 /// so that an escape sequence in a file's first line never acts on the
@@ -383,6 +401,9 @@ impl Columns {
             } else {
                 None
             };
+        if timelinejs.is_some() && !mapped_to_year && find("Month").is_none() {
+            return Err(year_alone(header, label));
+        }
         // A claims sheet may leave out the claimant: its rows then update
         // stored claims only (`cmd::import::Given`).
         let required: &[&str] = if fields == TIMELINE_FIELDS {

@@ -3483,3 +3483,45 @@ fn a_windows_1252_sheet_is_refused_with_how_to_convert_it() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// ACLED's and GDELT's exports have a `year` column beside their day's
+/// (`event_date`, `SQLDATE`): mapping the title but not the date read the
+/// sheet as a TimelineJS one and dated every event by its year alone, the
+/// day lost with only the notice of ignored columns to tell. Such a sheet
+/// (a Year without TimelineJS's Month) is refused, naming the column that
+/// looks like the date; `--map date=Year` still reads the year alone.
+#[test]
+fn a_year_column_beside_the_days_column_does_not_date_events_by_year() {
+    let env = TestEnv::new();
+    env.write_file(
+        "acled.csv",
+        "event_id_cnty,event_date,year,event_type,actor1,actor2,country,location\n\
+         UKR12345,24 October 2025,2025,Battles,Military Forces of Russia (2000-),Military Forces of Ukraine (2019-),Ukraine,Pokrovsk\n\
+         UKR12346,2025-10-25,2025,Protests,Protesters (Ukraine),,Ukraine,Kyiv\n",
+    );
+    let stderr = env.fail(2, ["import", "acled.csv", "--map", "title=event_type"]);
+    testenv::assert_one_error_line(&stderr);
+    assert!(
+        stderr.contains("acled.csv:1: no \"date\" column")
+            && stderr.contains("by its year alone")
+            && stderr.contains("--map date=event_date?"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+    let map = "id=event_id_cnty,date=event_date,title=event_type,actors=actor1,actors=actor2,place=location";
+    import(&env, &["acled.csv", "--map", map]);
+    let events = timeline(&env);
+    let dates: Vec<&str> = events.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert_eq!(dates, ["2025-10-24", "2025-10-25"]);
+    // The year alone, when asked for.
+    let stderr = import(
+        &env,
+        &[
+            "acled.csv",
+            "--dry-run",
+            "--map",
+            "title=event_type,date=year",
+        ],
+    );
+    assert!(stderr.contains("2 added"), "{stderr}");
+}
