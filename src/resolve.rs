@@ -3,8 +3,8 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
-    may_be_family_name_first, may_be_misspelling, near_miss_forms, similarity,
+    fold, is_likely_misspelling, is_likely_misspelt_name, is_likely_same_name, is_one_name_word,
+    is_surname_of, may_be_family_name_first, may_be_misspelling, near_miss_forms, similarity,
     similarity_but_title, surname_words, title_match_strength, untitled, LetterCounts,
 };
 use crate::model::{Actor, Source};
@@ -827,7 +827,7 @@ fn similar_pairs(
                 if ia != ib
                     && (sa == sb
                         || may_be_misspelling(sa, &counts[x], sb, &counts[y])
-                            && is_likely_misspelling(sa, sb)
+                            && is_likely_misspelt_name(sa, sb)
                         || (titled[x] || titled[y])
                             && alike_but_title(store, &names[x], &names[y])?)
                 {
