@@ -1396,3 +1396,29 @@ fn a_different_short_given_name_is_another_person() {
     let shown = env.run_ok(["actor", "show", "kim-jong-il"]);
     assert!(shown.contains("Kim Jong-il visits Moscow"), "{shown}");
 }
+
+/// A list sorted by surname writes `Witkoff, Steve`: the same words as
+/// Steve Witkoff in another order. `event add` added it as a new actor
+/// without a word, and `actors --similar` never paired the two (nor
+/// `Jinping Xi` with `Xi Jinping`). It is now refused as a near miss, and
+/// paired once added.
+#[test]
+fn a_name_with_its_words_in_another_order_is_a_near_miss() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Steve Witkoff"]);
+    let stderr = env.fail(2, ["actor", "add", "Witkoff, Steve"]);
+    assert!(
+        stderr.contains(r#"did you mean "Steve Witkoff"?"#),
+        "{stderr}"
+    );
+    env.run_ok(["-q", "actor", "add", "Witkoff, Steve", "--new-actor"]);
+    env.run_ok(["-q", "actor", "add", "Xi Jinping"]);
+    env.run_ok(["-q", "actor", "add", "Jinping Xi", "--new-actor"]);
+    assert_eq!(
+        similar_pairs(&env),
+        BTreeSet::from([
+            ("jinping-xi".to_string(), "xi-jinping".to_string()),
+            ("steve-witkoff".to_string(), "witkoff-steve".to_string()),
+        ])
+    );
+}

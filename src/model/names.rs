@@ -357,6 +357,21 @@ fn is_spelling_of_word(x: &str, y: &str) -> bool {
     is_likely_misspelling(x, y) || strsim::damerau_levenshtein(x, y) * 3 < longest
 }
 
+/// Whether two folded spellings are the same words in another order:
+/// `witkoff steve` (as a list sorted by surname writes it, `Witkoff,
+/// Steve`) and `steve witkoff`, `jinping xi` and `xi jinping`.
+pub fn is_reordering(a: &str, b: &str) -> bool {
+    a != b && a.contains(' ') && words_in_order(a) == words_in_order(b)
+}
+
+/// A folded spelling's words sorted: what spellings of the same words in
+/// any order have in common ([`is_reordering`]).
+pub fn words_in_order(folded: &str) -> String {
+    let mut words: Vec<&str> = folded.split(' ').collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
 /// What [`may_be_misspelling`] needs of a folded spelling, worked out once
 /// for each spelling rather than once for each pair it is compared in.
 #[derive(Debug, Clone)]
@@ -519,10 +534,15 @@ pub fn is_surname_of(word: &str, name: &str) -> bool {
 }
 
 /// Whether two different folded spellings likely name one actor: a likely
-/// misspelling of the whole name ([`is_likely_misspelt_name`]), or one word
-/// that is a name's surname or a near miss of it ([`is_surname_of`]).
+/// misspelling of the whole name ([`is_likely_misspelt_name`]), its words
+/// in another order ([`is_reordering`]), or one word that is a name's
+/// surname or a near miss of it ([`is_surname_of`]).
 pub fn is_likely_same_name(a: &str, b: &str) -> bool {
-    a != b && (is_likely_misspelt_name(a, b) || is_surname_of(a, b) || is_surname_of(b, a))
+    a != b
+        && (is_likely_misspelt_name(a, b)
+            || is_reordering(a, b)
+            || is_surname_of(a, b)
+            || is_surname_of(b, a))
 }
 
 /// Titles and forms of address that news text writes before a name
@@ -1195,6 +1215,14 @@ mod tests {
             assert!(!is_likely_misspelt_name(a, b), "{a} / {b}");
             assert!(!is_likely_same_name(a, b), "{a} / {b}");
         }
+    }
+
+    #[test]
+    fn words_in_another_order_are_the_same_name() {
+        assert!(is_likely_same_name("witkoff steve", "steve witkoff"));
+        assert!(is_likely_same_name("jinping xi", "xi jinping"));
+        assert!(!is_reordering("witkoff", "witkoff"));
+        assert!(!is_reordering("steve witkoff", "steve witkoff"));
     }
 
     /// Transliterations differ in their first letters (kh or h, a letter
