@@ -3,9 +3,10 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_same_name, is_one_name_word, is_surname_of,
-    may_be_family_name_first, may_be_misspelling, near_miss_forms, similarity,
-    similarity_but_title, surname_words, title_match_strength, untitled, LetterCounts,
+    fold, is_likely_misspelling, is_likely_misspelt_name, is_likely_same_name, is_one_name_word,
+    is_reordering, is_surname_of, may_be_family_name_first, may_be_misspelling, near_miss_forms,
+    similarity, similarity_but_title, surname_words, title_match_strength, untitled,
+    words_in_order, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -645,8 +646,9 @@ fn word_keys(word: &str) -> Vec<String> {
 
 /// Every pair of distinct actors with spellings that are likely the same
 /// name, most alike first: the same spelling (two records of one name),
-/// likely misspellings, and a one-word spelling that is the surname of
-/// another or a near miss of it ([`is_likely_same_name`]).
+/// likely misspellings, the same words in another order, and a one-word
+/// spelling that is the surname of another or a near miss of it
+/// ([`is_likely_same_name`]).
 ///
 /// Whole spellings are compared within blocks: the first letters of the
 /// near-miss forms of the whole spelling and of its last word
@@ -762,6 +764,10 @@ fn similar_pairs(
         keys.extend(near_miss_forms(spelling).into_iter().map(|f| ("", f)));
         keys.extend(near_miss_forms(last).into_iter().map(|f| (" ", f)));
         keys.push(("~", consonants(spelling)));
+        // Its words sorted: "witkoff steve" meets "steve witkoff".
+        if spelling.contains(' ') {
+            keys.push(("=", words_in_order(spelling)));
+        }
         // A titled spelling meets names like the name after its title
         // ("president xi jinping" meets "xi jin ping").
         if titled[n] {
@@ -827,7 +833,8 @@ fn similar_pairs(
                 if ia != ib
                     && (sa == sb
                         || may_be_misspelling(sa, &counts[x], sb, &counts[y])
-                            && is_likely_misspelling(sa, sb)
+                            && is_likely_misspelt_name(sa, sb)
+                        || is_reordering(sa, sb)
                         || (titled[x] || titled[y])
                             && alike_but_title(store, &names[x], &names[y])?)
                 {

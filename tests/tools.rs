@@ -963,19 +963,19 @@ fn the_look_alike_check_finds_the_same_pairs_and_an_import_counts_its_own() {
     let old = env.write_file(
         "old.csv",
         "date,title,actors\n\
-         2025-01-01,A,Nazosha Baan\n\
-         2025-01-02,B,Nazosha Naba\n\
+         2025-01-01,A,Nazoshabaan\n\
+         2025-01-02,B,Nazoshanaba\n\
          2025-01-03,C,Zelenskiy\n\
          2025-01-04,D,Volodymyr Zelenskyy\n\
          2025-01-05,E,Rustem Umerov\n\
-         2025-01-06,F,Shaov Kaan\n",
+         2025-01-06,F,Shaovkaan\n",
     );
     let new = env.write_file(
         "new.csv",
         "date,title,actors\n\
          2025-02-01,G,Rustem Umierov\n\
          2025-02-02,H,Volodymyr Zelenskyi\n\
-         2025-02-03,I,Shaov Naka\n\
+         2025-02-03,I,Shaovnaka\n\
          2025-02-04,J,Kaja Kallas\n",
     );
     let (_, stderr) = env.run_ok_with_stderr(["import", old.to_str().unwrap()]);
@@ -997,8 +997,8 @@ fn the_look_alike_check_finds_the_same_pairs_and_an_import_counts_its_own() {
         [
             "volodymyr-zelenskyi/volodymyr-zelenskyy",
             "rustem-umerov/rustem-umierov",
-            "nazosha-baan/nazosha-naba",
-            "shaov-kaan/shaov-naka",
+            "nazoshabaan/nazoshanaba",
+            "shaovkaan/shaovnaka",
             "volodymyr-zelenskyi/zelenskiy",
             "volodymyr-zelenskyy/zelenskiy",
         ],
@@ -1343,4 +1343,82 @@ fn a_picture_draws_the_line_back_only_from_an_event_that_moved() {
     ]);
     let after = svg(&env);
     assert_eq!(moved_lines(&after), before + 1, "{after}");
+}
+
+/// Two full names that share a surname are two people, unless the word
+/// that differs is another spelling of the other. `actors --similar`
+/// compared whole spellings only, so over a long surname two edits in a
+/// short given name passed for a misspelling: among 200 distinct common
+/// names it paired Mary Silva with Omar Silva and Jose Davis with Joseph
+/// Davis, and `event add --actor "Kim Jong-il"` was refused as a near miss
+/// of Kim Jong Un. Transliterated given names are still paired.
+#[test]
+fn a_different_short_given_name_is_another_person() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "people.csv",
+        "date,title,actors\n\
+         2025-01-01,A,Mary Silva\n\
+         2025-01-02,B,Omar Silva\n\
+         2025-01-03,C,Jose Davis\n\
+         2025-01-04,D,Joseph Davis\n\
+         2025-01-05,E,Andriy Yermak\n\
+         2025-01-06,F,Andrii Yermak\n\
+         2025-01-07,G,Alexei Navalny\n\
+         2025-01-08,H,Aleksei Navalny\n\
+         2025-01-09,I,Kim Jong Un\n",
+    );
+    env.run_ok(["-q", "import", sheet.to_str().unwrap()]);
+    let pairs = |pairs: &[(&str, &str)]| -> BTreeSet<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        similar_pairs(&env),
+        pairs(&[
+            ("aleksei-navalny", "alexei-navalny"),
+            ("andrii-yermak", "andriy-yermak"),
+        ])
+    );
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        "Kim Jong-il visits Moscow",
+        "--date",
+        "2001-08",
+        "--actor",
+        "Kim Jong-il",
+    ]);
+    let shown = env.run_ok(["actor", "show", "kim-jong-il"]);
+    assert!(shown.contains("Kim Jong-il visits Moscow"), "{shown}");
+}
+
+/// A list sorted by surname writes `Witkoff, Steve`: the same words as
+/// Steve Witkoff in another order. `event add` added it as a new actor
+/// without a word, and `actors --similar` never paired the two (nor
+/// `Jinping Xi` with `Xi Jinping`). It is now refused as a near miss, and
+/// paired once added.
+#[test]
+fn a_name_with_its_words_in_another_order_is_a_near_miss() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Steve Witkoff"]);
+    let stderr = env.fail(2, ["actor", "add", "Witkoff, Steve"]);
+    assert!(
+        stderr.contains(r#"did you mean "Steve Witkoff"?"#),
+        "{stderr}"
+    );
+    env.run_ok(["-q", "actor", "add", "Witkoff, Steve", "--new-actor"]);
+    env.run_ok(["-q", "actor", "add", "Xi Jinping"]);
+    env.run_ok(["-q", "actor", "add", "Jinping Xi", "--new-actor"]);
+    assert_eq!(
+        similar_pairs(&env),
+        BTreeSet::from([
+            ("jinping-xi".to_string(), "xi-jinping".to_string()),
+            ("steve-witkoff".to_string(), "witkoff-steve".to_string()),
+        ])
+    );
 }

@@ -324,6 +324,54 @@ pub fn is_likely_misspelling(candidate: &str, known: &str) -> bool {
     normalized >= 0.9 || strsim::jaro_winkler(candidate, known) - 0.05 >= 0.9
 }
 
+/// Whether folded `candidate` is a likely misspelling of the folded name
+/// `known` ([`is_likely_misspelling`]) word for word too: in two names of
+/// as many words, each word that differs is a spelling of the other
+/// ([`is_spelling_of_word`]: `andrii yermak` of `andriy yermak`, `aleksei
+/// navalny` of `alexei navalny`). Over a whole long name two edits are few,
+/// but a short word they change is another name: two full names that share
+/// a surname are two people (`mary silva` is not `omar silva`, `jose davis`
+/// not `joseph davis`, `kim jong il` not `kim jong un`).
+pub fn is_likely_misspelt_name(candidate: &str, known: &str) -> bool {
+    is_likely_misspelling(candidate, known) && !another_word_in_place(candidate, known)
+}
+
+/// Whether two folded spellings of as many words have, in one place, words
+/// that differ and are not spellings of each other ([`is_spelling_of_word`]).
+fn another_word_in_place(a: &str, b: &str) -> bool {
+    let (words_a, words_b) = (a.split(' '), b.split(' '));
+    a.contains(' ')
+        && words_a.clone().count() == words_b.clone().count()
+        && words_a
+            .zip(words_b)
+            .any(|(x, y)| x != y && !is_spelling_of_word(x, y))
+}
+
+/// Whether one word of a name may be another spelling of the other: a
+/// likely misspelling of it, or fewer than a third of its letters changed
+/// (transliterations of given names differ so: `alexei` and `aleksei`,
+/// `yulia` and `julia`, `mohammed` and `muhammad`), while `mary` and
+/// `omar`, `jose` and `joseph`, `il` and `un` are other names.
+fn is_spelling_of_word(x: &str, y: &str) -> bool {
+    let longest = x.chars().count().max(y.chars().count());
+    is_likely_misspelling(x, y) || strsim::damerau_levenshtein(x, y) * 3 < longest
+}
+
+/// Whether two folded spellings are the same words in another order:
+/// `witkoff steve` (as a list sorted by surname writes it, `Witkoff,
+/// Steve`) and `steve witkoff`, `jinping xi` and `xi jinping`.
+pub fn is_reordering(a: &str, b: &str) -> bool {
+    a != b && a.contains(' ') && words_in_order(a) == words_in_order(b)
+}
+
+/// A folded spelling's words sorted: what spellings of the same words in
+/// any order have in common ([`is_reordering`]).
+pub fn words_in_order(folded: &str) -> String {
+    let mut words: Vec<&str> = folded.split(' ').collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
 /// What [`may_be_misspelling`] needs of a folded spelling, worked out once
 /// for each spelling rather than once for each pair it is compared in.
 #[derive(Debug, Clone)]
@@ -486,10 +534,15 @@ pub fn is_surname_of(word: &str, name: &str) -> bool {
 }
 
 /// Whether two different folded spellings likely name one actor: a likely
-/// misspelling of the whole name ([`is_likely_misspelling`]), or one word
-/// that is a name's surname or a near miss of it ([`is_surname_of`]).
+/// misspelling of the whole name ([`is_likely_misspelt_name`]), its words
+/// in another order ([`is_reordering`]), or one word that is a name's
+/// surname or a near miss of it ([`is_surname_of`]).
 pub fn is_likely_same_name(a: &str, b: &str) -> bool {
-    a != b && (is_likely_misspelling(a, b) || is_surname_of(a, b) || is_surname_of(b, a))
+    a != b
+        && (is_likely_misspelt_name(a, b)
+            || is_reordering(a, b)
+            || is_surname_of(a, b)
+            || is_surname_of(b, a))
 }
 
 /// Titles and forms of address that news text writes before a name
@@ -962,7 +1015,7 @@ pub fn title_match_strength(a: &str, b: &str) -> u8 {
     };
     if name_a == name_b
         || ruler_a == ruler_b
-        || is_likely_misspelling(name_a, name_b)
+        || is_likely_misspelt_name(name_a, name_b)
         || surname(name_a, name_b, titled_a)
         || surname(name_b, name_a, titled_b)
     {
@@ -1137,6 +1190,39 @@ mod tests {
         assert!(!is_likely_misspelling("axios", "axios"));
         assert!(!is_likely_misspelling("148th brigade", "147th brigade"));
         assert!(!is_likely_misspelling("actor 00008", "actor 00009"));
+    }
+
+    /// In names of as many words, each word that differs must be another
+    /// spelling of the other: a short given name changed is another person.
+    #[test]
+    fn a_misspelt_name_is_misspelt_word_for_word() {
+        for (a, b) in [
+            ("andrii yermak", "andriy yermak"),
+            ("aleksei navalny", "alexei navalny"),
+            ("muhammad bin salman", "mohammed bin salman"),
+            ("julia navalnaya", "yulia navalnaya"),
+            ("volodymyr zelenskiy", "volodymyr zelenskyy"),
+        ] {
+            assert!(is_likely_misspelt_name(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("mary silva", "omar silva"),
+            ("jose davis", "joseph davis"),
+            ("ali robinson", "li robinson"),
+            ("kim jong il", "kim jong un"),
+        ] {
+            assert!(is_likely_misspelling(a, b), "{a} / {b}");
+            assert!(!is_likely_misspelt_name(a, b), "{a} / {b}");
+            assert!(!is_likely_same_name(a, b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn words_in_another_order_are_the_same_name() {
+        assert!(is_likely_same_name("witkoff steve", "steve witkoff"));
+        assert!(is_likely_same_name("jinping xi", "xi jinping"));
+        assert!(!is_reordering("witkoff", "witkoff"));
+        assert!(!is_reordering("steve witkoff", "steve witkoff"));
     }
 
     /// Transliterations differ in their first letters (kh or h, a letter
