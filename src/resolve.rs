@@ -3,9 +3,9 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_misspelt_name, is_likely_same_name, is_one_name_word,
-    is_reordering, is_surname_of, may_be_family_name_first, may_be_misspelling, near_miss_forms,
-    similarity, similarity_but_title, surname_words, title_match_strength, untitled,
+    fold, is_likely_misspelling, is_likely_misspelt_name, is_likely_same_name, is_reordering,
+    is_surname_of, may_be_family_name_first, may_be_misspelling, near_miss_forms, similarity,
+    similarity_but_title, surname_alone, surname_words, title_match_strength, untitled,
     words_in_order, LetterCounts,
 };
 use crate::model::{Actor, Source};
@@ -870,10 +870,11 @@ fn similar_pairs(
         }
     }
     // A one-word spelling (also after a title: "president sheinbaum")
-    // against the surname words of every other ("claudia sheinbaum pardo").
+    // against the surname words of every other ("claudia sheinbaum pardo");
+    // a family name with particles ("al assad") by its last word.
     let mut one_words: std::collections::HashMap<String, Vec<usize>> = Default::default();
-    for (n, word) in bare.iter().enumerate() {
-        if is_one_name_word(word) {
+    for (n, spelling) in bare.iter().enumerate() {
+        if let Some(word) = surname_alone(spelling) {
             for key in word_keys(word) {
                 one_words.entry(key).or_default().push(n);
             }

@@ -1422,3 +1422,34 @@ fn a_name_with_its_words_in_another_order_is_a_near_miss() {
         ])
     );
 }
+
+/// A family name that begins with a particle, typed alone (`al-Assad`,
+/// `von der Leyen`), was added as a new actor without a word, and
+/// `actors --similar` did not pair it with the full name, although `Assad`
+/// alone was refused as a near miss. It is now refused with the full name
+/// as the suggestion, and paired once added; a particle alone, or another
+/// family name after the same particle, is still someone else.
+#[test]
+fn a_family_name_with_its_particle_alone_is_a_near_miss() {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", "Bashar al-Assad"]);
+    env.run_ok(["-q", "actor", "add", "Ursula von der Leyen"]);
+    for (typed, known) in [
+        ("al-Assad", "Bashar al-Assad"),
+        ("Al Assad", "Bashar al-Assad"),
+        ("von der Leyen", "Ursula von der Leyen"),
+    ] {
+        let stderr = env.fail(2, ["actor", "add", typed]);
+        assert!(
+            stderr.contains(&format!(r#"did you mean "{known}"?"#)),
+            "{typed}: {stderr}"
+        );
+    }
+    env.run_ok(["-q", "actor", "add", "von"]);
+    env.run_ok(["-q", "actor", "add", "Hans von Braun"]);
+    env.run_ok(["-q", "actor", "add", "al-Assad", "--new-actor"]);
+    assert_eq!(
+        similar_pairs(&env),
+        BTreeSet::from([("al-assad".to_string(), "bashar-al-assad".to_string())])
+    );
+}

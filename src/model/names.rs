@@ -504,12 +504,75 @@ fn name_word(word: &str) -> bool {
 /// English connecting word ("of", "the", "for"…) has any: "armed forces of ukraine"
 /// is not a person, and "ukraine" does not mean it.
 pub fn surname_words(folded: &str) -> impl Iterator<Item = &str> {
+    person_name_words(folded)
+        .unwrap_or_default()
+        .into_iter()
+        .skip(1)
+        .filter(|w| name_word(w))
+}
+
+/// The words of a folded name that may be a person's (two to four words,
+/// no digits, no English connecting word: see [`surname_words`]).
+fn person_name_words(folded: &str) -> Option<Vec<&str>> {
     let words: Vec<&str> = folded.split(' ').collect();
     let person_like = (2..=4).contains(&words.len())
         && !folded.chars().any(|c| c.is_numeric())
         && !words.iter().any(|w| CONNECTORS.contains(w));
-    let words = if person_like { words } else { Vec::new() };
-    words.into_iter().skip(1).filter(|w| name_word(w))
+    person_like.then_some(words)
+}
+
+/// Particles a family name of several words begins with ("al" of "al
+/// assad", "von der" of "von der leyen", "de" of "de gaulle", "bin" of "bin
+/// salman", as news text writes Mohammed bin Salman's name without his own).
+const SURNAME_PARTICLES: &[&str] = &[
+    "al", "el", "von", "van", "der", "den", "de", "da", "di", "du", "do", "dos", "das", "la", "le",
+    "del", "della", "ter", "ten", "bin", "ibn", "ben", "bint",
+];
+
+/// A folded spelling read as a family name that begins with particles:
+/// the particles and the name word after them (`"von der leyen"` →
+/// `(["von", "der"], "leyen")`). None for a particle alone (`"al"`), for
+/// words that are not all particles before the last (`"hans von braun"`),
+/// and for a last word that cannot stand for a name ([`name_word`]).
+fn particle_family_name(folded: &str) -> Option<(Vec<&str>, &str)> {
+    let (particles, last) = folded.rsplit_once(' ')?;
+    let particles: Vec<&str> = particles.split(' ').collect();
+    (particles.iter().all(|p| SURNAME_PARTICLES.contains(p)) && name_word(last))
+        .then_some((particles, last))
+}
+
+/// Whether the folded `family` is a family name with particles
+/// ([`particle_family_name`]) that ends the many-word `name` after a given
+/// name: the same particles, and the same last word or, with six letters
+/// or more, a likely misspelling of it, as for a surname alone
+/// ([`is_surname_of`]): "al assad" of "bashar al assad", "von der leyen" of
+/// "ursula von der leyen". The particles alone, or another last word, are
+/// another family ("von braun" is not "ursula von der leyen").
+fn is_particle_family_name_of(family: &str, name: &str) -> bool {
+    let Some((particles, last)) = particle_family_name(family) else {
+        return false;
+    };
+    let Some(words) = person_name_words(name) else {
+        return false;
+    };
+    let Some(given) = words.len().checked_sub(particles.len() + 1) else {
+        return false;
+    };
+    let (name_particles, name_last) = (&words[given..words.len() - 1], words[words.len() - 1]);
+    // The word before the particles is a given name, not another particle
+    // ("der leyen" leaves "von" out of "ursula von der leyen").
+    given >= 1
+        && !SURNAME_PARTICLES.contains(&words[given - 1])
+        && name_particles == particles.as_slice()
+        && name_word(name_last)
+        && (name_last == last || is_misspelt_surname(last, name_last))
+}
+
+/// Whether two surname words are likely misspellings of each other, both
+/// with six letters or more: shorter words are too often other names
+/// ("berry" is not "kerry").
+fn is_misspelt_surname(word: &str, part: &str) -> bool {
+    word.chars().count() >= 6 && part.chars().count() >= 6 && is_likely_misspelling(word, part)
 }
 
 /// Whether a folded name is one word that can stand for a name alone (see
@@ -522,15 +585,26 @@ pub fn is_one_name_word(folded: &str) -> bool {
 /// one of the name's [`surname_words`] equals it, or both have six letters
 /// or more and one is a likely misspelling of the other ("zelenskiy" of
 /// "volodymyr zelenskyy"; shorter words are too often other names:
-/// "berry" is not "john kerry").
+/// "berry" is not "john kerry"). A family name that begins with particles
+/// is one too ("al assad" of "bashar al assad": [`is_particle_family_name_of`]).
 pub fn is_surname_of(word: &str, name: &str) -> bool {
+    if word.contains(' ') {
+        return is_particle_family_name_of(word, name);
+    }
     is_one_name_word(word)
-        && surname_words(name).any(|part| {
-            part == word
-                || (word.chars().count() >= 6
-                    && part.chars().count() >= 6
-                    && is_likely_misspelling(word, part))
-        })
+        && surname_words(name).any(|part| part == word || is_misspelt_surname(word, part))
+}
+
+/// Whether a folded spelling may be a surname alone, to be compared with
+/// the surname words of longer names: one name word ([`is_one_name_word`])
+/// or a family name with particles ("al assad", "von der leyen"); the
+/// word returned is the one to look for among a longer name's
+/// [`surname_words`].
+pub fn surname_alone(folded: &str) -> Option<&str> {
+    if is_one_name_word(folded) {
+        return Some(folded);
+    }
+    particle_family_name(folded).map(|(_, last)| last)
 }
 
 /// Whether two different folded spellings likely name one actor: a likely
@@ -1467,6 +1541,12 @@ mod tests {
             ("salman", "mohammed bin salman"),
             ("umierov", "rustem umerov"),
             ("steve witkoff", "witkoff"),
+            // A family name that begins with particles.
+            ("al assad", "bashar al assad"),
+            ("von der leyen", "ursula von der leyen"),
+            ("bin salman", "mohammed bin salman"),
+            ("de gaulle", "charles de gaulle"),
+            ("bashar al assad", "al assad"),
         ] {
             assert!(is_likely_same_name(a, b), "{a} / {b}");
         }
@@ -1487,6 +1567,17 @@ mod tests {
             // Two full names that share a surname are two people.
             ("melania trump", "donald trump"),
             ("witkoff", "witkoff"),
+            // Particles alone, part of them, or with another family name.
+            ("von", "ursula von der leyen"),
+            ("de", "charles de gaulle"),
+            ("von der", "ursula von der leyen"),
+            ("der leyen", "ursula von der leyen"),
+            ("von leyen", "ursula von der leyen"),
+            ("al assad", "bashar el assad"),
+            ("von braun", "ursula von der leyen"),
+            ("hans von braun", "ursula von der leyen"),
+            ("al assad", "al assad"),
+            ("al assad", "von assad"),
         ] {
             assert!(!is_likely_same_name(a, b), "{a} / {b}");
             assert!(!is_likely_same_name(b, a), "{b} / {a}");
