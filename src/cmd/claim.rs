@@ -57,7 +57,9 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
         (Some(subject), Some(value)) => {
             let subject = model::one_line("--subject", subject, model::MAX_QUANTITY_CHARS)
                 .map_err(Error::bad_input)?;
-            let value = model::parse_value("--value", value).map_err(Error::bad_input)?;
+            let value = model::parse_value("--value", value)
+                .and_then(|parsed| model::refuse_ambiguous_value("--value", value).map(|_| parsed))
+                .map_err(Error::bad_input)?;
             let unit = model::trimmed(args.unit.as_deref().unwrap_or_default());
             model::validate_unit("--unit", unit).map_err(Error::bad_input)?;
             model::refuse_scale_unit("--unit", unit, value).map_err(Error::bad_input)?;
@@ -321,7 +323,9 @@ impl ClaimRow {
             self.text.clone(),
             self.quote.clone().unwrap_or_default(),
             self.subject.clone().unwrap_or_default(),
-            self.value.map(model::format_value).unwrap_or_default(),
+            self.value
+                .map(model::format_value_for_import)
+                .unwrap_or_default(),
             self.unit.clone().unwrap_or_default(),
             self.verdict.to_string(),
             join(&self.sources),
