@@ -3339,3 +3339,24 @@ fn a_value_whose_full_stop_may_group_thousands_is_refused_as_ambiguous() {
     let (_, stderr) = colleague.run_ok_with_stderr(import(&csv));
     assert!(stderr.contains("5 added"), "{stderr}");
 }
+
+/// A retracted claimant's claims are still listed by `claims`, marked
+/// "(retracted)": `claims --by` its id lists them, with a notice that
+/// the actor is retracted, rather than refusing the filter.
+#[test]
+fn claims_by_a_retracted_claimant_lists_its_claims_with_a_notice() {
+    let env = TestEnv::new();
+    for (by, text) in [("Russia", "Only hundreds"), ("Ukraine", "19,500")] {
+        env.run_ok(["claim", "add", "--by", by, "--text", text]);
+    }
+    env.run_ok(["retract", "russia", "--reason", "misidentified"]);
+    let (stdout, stderr) = env.run_ok_with_stderr(["claims", "--by", "russia", "--format", "json"]);
+    let listed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows(&listed).len(), 1, "{stdout}");
+    assert_eq!(listed[0]["text"], "Only hundreds");
+    assert_eq!(listed[0]["claimant_retracted"], true);
+    assert!(
+        stderr.contains("actor russia was retracted (misidentified)"),
+        "{stderr}"
+    );
+}

@@ -13,7 +13,7 @@ use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
 use crate::output::{join, print_detail, print_row_stream, Row};
 use crate::resolve::{
-    find_actor, find_source, require_actor, retracted, unknown, unused_id, Lookup,
+    find_actor, find_source, require_actor_or_retracted, retracted, unknown, unused_id, Lookup,
 };
 use crate::store::{keys, Access, Store};
 
@@ -415,7 +415,15 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     // Narrow by an index where one applies; contradictions need every claim.
     let mut ids: Option<BTreeSet<String>> = None;
     if let Some(by) = &args.by {
-        let actor = require_actor(&store, by)?;
+        // A retracted claimant's claims are still listed, marked
+        // "(retracted)": they can be filtered to, with a word that it is.
+        let actor = require_actor_or_retracted(&store, by, true)?;
+        if let Some(reason) = &actor.meta.retracted {
+            crate::notice(format!(
+                "actor {} was retracted ({reason}); listing the claims it made",
+                actor.id
+            ));
+        }
         ids = Some(
             store
                 .pair_index(keys::CLAIMANT, &actor.id)
