@@ -23,6 +23,18 @@ pub enum Lookup<T> {
 /// Finds the actor a user means. Two actors sharing a spelling is an error
 /// that lists their ids (the user then gives an id).
 pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
+    find_actor_or_retracted(store, input, false)
+}
+
+/// [`find_actor`], but an id as typed that is a retracted actor's (or
+/// that of an actor merged into one retracted since) finds that actor
+/// when `retracted_too`, rather than reporting it: what it did is still
+/// listed (its claims, marked "(retracted)"), so a listing can filter by it.
+pub fn find_actor_or_retracted(
+    store: &Store,
+    input: &str,
+    retracted_too: bool,
+) -> Result<Lookup<Actor>> {
     // As names are stored: without the invisible characters a copied
     // spelling may carry (`model::name_text`).
     let input = crate::model::name_text(input);
@@ -66,6 +78,9 @@ pub fn find_actor(store: &Store, input: &str) -> Result<Lookup<Actor>> {
                         quoted(&survivor.name),
                         survivor.id
                     ));
+                    return Ok(Lookup::Found(survivor));
+                }
+                if retracted_too {
                     return Ok(Lookup::Found(survivor));
                 }
                 if survivor.id != actor.id {
@@ -276,7 +291,17 @@ pub fn several(what: &str, input: &str, ids: &[String]) -> String {
 
 /// Finds an actor that must exist.
 pub fn require_actor(store: &Store, input: &str) -> Result<Actor> {
-    match find_actor(store, input)? {
+    require_actor_or_retracted(store, input, false)
+}
+
+/// [`require_actor`], finding a retracted actor by its id when
+/// `retracted_too` ([`find_actor_or_retracted`]).
+pub fn require_actor_or_retracted(
+    store: &Store,
+    input: &str,
+    retracted_too: bool,
+) -> Result<Actor> {
+    match find_actor_or_retracted(store, input, retracted_too)? {
         Lookup::Found(actor) => Ok(actor),
         Lookup::Missing { suggestion } => Err(unknown("actor", input, suggestion.map(|a| a.name))),
     }

@@ -904,6 +904,9 @@ pub struct ClaimRow {
     /// updates (`cmd::import::Given::quantity`).
     pub subject: Option<String>,
     pub value: Option<f64>,
+    /// The value cell as written, for what only a new value is checked
+    /// for (`model::refuse_ambiguous_value`).
+    pub value_written: String,
     pub unit: String,
     pub verdict: model::Verdict,
     /// The source the verdict rests on, as the row names it (None when
@@ -1012,6 +1015,7 @@ impl Columns {
             quote,
             subject,
             value,
+            value_written: self.get(row, "value").to_string(),
             unit: unit.to_string(),
             verdict,
             verdict_by,

@@ -3251,3 +3251,112 @@ fn a_unit_that_multiplies_the_number_is_refused_for_a_false_contradiction() {
         "{stderr}"
     );
 }
+
+/// Where a full stop groups thousands, as in much of Europe, "19.500
+/// Kinder" is 19500: such a value, and `1.250.000`, is refused, in `claim
+/// add` and in the claims CSV, saying what to write, rather than stored a
+/// thousand times smaller. One reading only (`19.5`, `0.125`, `19.5000`,
+/// `1e3`) is kept; a value stored so is exported as `1.1250`, and an
+/// older export that wrote it `1.125` imports unchanged.
+#[test]
+fn a_value_whose_full_stop_may_group_thousands_is_refused_as_ambiguous() {
+    let env = TestEnv::new();
+    let add = |value: &str| -> Vec<String> {
+        let text = format!("as written: {value}");
+        ["claim", "add", "--by", "Ukraine", "--text", &text]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([
+                "--subject".into(),
+                "kids".into(),
+                "--value".into(),
+                value.into(),
+            ])
+            .collect()
+    };
+    for (written, hint) in [
+        ("19.500", "write 19500 or 19.5"),
+        ("-1.250", "write -1250 or -1.25"),
+        ("1.250.000", "write 1250000"),
+    ] {
+        let stderr = env.fail(2, add(written));
+        assert!(stderr.contains(hint), "{written}: {stderr}");
+        testenv::assert_one_error_line(&stderr);
+    }
+    let file = env.write_file(
+        "claims.csv",
+        "text,claimant,subject,value\nT,Ukraine,kids,19.500\n",
+    );
+    let import = |file: &std::path::Path| -> Vec<std::ffi::OsString> {
+        vec![
+            "import".into(),
+            file.into(),
+            "--what".into(),
+            "claims".into(),
+        ]
+    };
+    let stderr = env.fail(2, import(&file));
+    assert!(
+        stderr.contains("claims.csv:2: value 19.500 is ambiguous"),
+        "{stderr}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+
+    for written in ["19.5", "0.125", "19.5000", "1e3", "1.1250"] {
+        env.run_ok(add(written));
+    }
+    let values: BTreeSet<String> = rows(&env.json(["claims"]))
+        .iter()
+        .map(|row| row["value"].to_string())
+        .collect();
+    let expected = ["0.125", "1.125", "1000.0", "19.5"];
+    assert_eq!(values, expected.iter().map(|s| s.to_string()).collect());
+
+    let csv = env.path("export.csv");
+    env.run_ok([
+        std::ffi::OsStr::new("export"),
+        "--format".as_ref(),
+        "csv".as_ref(),
+        "--what".as_ref(),
+        "claims".as_ref(),
+        "-o".as_ref(),
+        csv.as_os_str(),
+    ]);
+    let exported = std::fs::read_to_string(&csv).unwrap();
+    assert!(exported.contains(",kids,1.1250,"), "{exported}");
+    let (_, stderr) = env.run_ok_with_stderr(import(&csv));
+    assert!(
+        stderr.contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    let older = env.write_file("older.csv", &exported.replace(",1.1250,", ",1.125,"));
+    let (_, stderr) = env.run_ok_with_stderr(import(&older));
+    assert!(
+        stderr.contains("0 added, 0 updated, 5 unchanged"),
+        "{stderr}"
+    );
+    let colleague = TestEnv::new();
+    let (_, stderr) = colleague.run_ok_with_stderr(import(&csv));
+    assert!(stderr.contains("5 added"), "{stderr}");
+}
+
+/// A retracted claimant's claims are still listed by `claims`, marked
+/// "(retracted)": `claims --by` its id lists them, with a notice that
+/// the actor is retracted, rather than refusing the filter.
+#[test]
+fn claims_by_a_retracted_claimant_lists_its_claims_with_a_notice() {
+    let env = TestEnv::new();
+    for (by, text) in [("Russia", "Only hundreds"), ("Ukraine", "19,500")] {
+        env.run_ok(["claim", "add", "--by", by, "--text", text]);
+    }
+    env.run_ok(["retract", "russia", "--reason", "misidentified"]);
+    let (stdout, stderr) = env.run_ok_with_stderr(["claims", "--by", "russia", "--format", "json"]);
+    let listed: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows(&listed).len(), 1, "{stdout}");
+    assert_eq!(listed[0]["text"], "Only hundreds");
+    assert_eq!(listed[0]["claimant_retracted"], true);
+    assert!(
+        stderr.contains("actor russia was retracted (misidentified)"),
+        "{stderr}"
+    );
+}

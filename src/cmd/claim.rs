@@ -13,7 +13,7 @@ use crate::model::names::validate_id;
 use crate::model::{self, Claim, Event, Meta, Quantity, Verdict};
 use crate::output::{join, print_detail, print_row_stream, Row};
 use crate::resolve::{
-    find_actor, find_source, require_actor, retracted, unknown, unused_id, Lookup,
+    find_actor, find_source, require_actor_or_retracted, retracted, unknown, unused_id, Lookup,
 };
 use crate::store::{keys, Access, Store};
 
@@ -57,7 +57,9 @@ fn add(ctx: &Ctx, args: ClaimAddArgs) -> Result<()> {
         (Some(subject), Some(value)) => {
             let subject = model::one_line("--subject", subject, model::MAX_QUANTITY_CHARS)
                 .map_err(Error::bad_input)?;
-            let value = model::parse_value("--value", value).map_err(Error::bad_input)?;
+            let value = model::parse_value("--value", value)
+                .and_then(|parsed| model::refuse_ambiguous_value("--value", value).map(|_| parsed))
+                .map_err(Error::bad_input)?;
             let unit = model::trimmed(args.unit.as_deref().unwrap_or_default());
             model::validate_unit("--unit", unit).map_err(Error::bad_input)?;
             model::refuse_scale_unit("--unit", unit, value).map_err(Error::bad_input)?;
@@ -321,7 +323,9 @@ impl ClaimRow {
             self.text.clone(),
             self.quote.clone().unwrap_or_default(),
             self.subject.clone().unwrap_or_default(),
-            self.value.map(model::format_value).unwrap_or_default(),
+            self.value
+                .map(model::format_value_for_import)
+                .unwrap_or_default(),
             self.unit.clone().unwrap_or_default(),
             self.verdict.to_string(),
             join(&self.sources),
@@ -411,7 +415,15 @@ fn list(ctx: &Ctx, args: ClaimsArgs) -> Result<()> {
     // Narrow by an index where one applies; contradictions need every claim.
     let mut ids: Option<BTreeSet<String>> = None;
     if let Some(by) = &args.by {
-        let actor = require_actor(&store, by)?;
+        // A retracted claimant's claims are still listed, marked
+        // "(retracted)": they can be filtered to, with a word that it is.
+        let actor = require_actor_or_retracted(&store, by, true)?;
+        if let Some(reason) = &actor.meta.retracted {
+            crate::notice(format!(
+                "actor {} was retracted ({reason}); listing the claims it made",
+                actor.id
+            ));
+        }
         ids = Some(
             store
                 .pair_index(keys::CLAIMANT, &actor.id)

@@ -1116,6 +1116,9 @@ impl Given {
                 if old.is_none_or(|q| q.unit != unit || q.value != value) {
                     model::refuse_scale_unit("unit", &unit, value)?;
                 }
+                if self.value && old.is_none_or(|q| q.value != value) {
+                    model::refuse_ambiguous_value("value", &row.value_written)?;
+                }
                 Ok(Some(model::Quantity {
                     subject,
                     value,

@@ -808,6 +808,18 @@ pub fn format_value(value: f64) -> String {
     }
 }
 
+/// A quantity as the claims CSV writes it, to be read back as the same
+/// number: [`format_value`], with a 0 after a spelling that an import
+/// would refuse as ambiguous ([`refuse_ambiguous_value`]: 1.125 as
+/// `1.1250`), so that a colleague can import the file into a new database.
+pub fn format_value_for_import(value: f64) -> String {
+    let plain = format_value(value);
+    match refuse_ambiguous_value("value", &plain) {
+        Ok(()) => plain,
+        Err(_) => format!("{plain}0"),
+    }
+}
+
 /// The most characters a quantity's subject and unit may have.
 pub const MAX_QUANTITY_CHARS: usize = 200;
 
@@ -853,6 +865,42 @@ pub fn parse_value(what: &str, text: &str) -> Result<f64, String> {
     Ok(if value == 0.0 { 0.0 } else { value })
 }
 
+/// Refuses a value written with one full stop before exactly three digits
+/// after a first group of one to three (`19.500`, `-1.250`): where a full
+/// stop groups thousands, as in much of Europe, "19.500 Kinder" is 19500,
+/// and storing 19.5 would make a number a thousand times smaller than the
+/// source's. A first group of 0 groups nothing (`0.125`), and `19.5`,
+/// `19.5000` or `1e3` have one reading. Checked on a value as newly given
+/// (`--value`, a claims CSV cell that changes the stored value), not on
+/// one already stored, so importing an export changes nothing.
+pub fn refuse_ambiguous_value(what: &str, text: &str) -> Result<(), String> {
+    let text = trimmed(text);
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    match unsigned.split_once('.') {
+        Some((whole, decimals)) if is_thousands_group(whole, decimals) => {
+            let grouped = format!("{}{whole}{decimals}", &text[..text.len() - unsigned.len()]);
+            let decimal = format_value(text.parse().unwrap_or_default());
+            Err(format!(
+                "{what} {text} is ambiguous: {grouped} where a full stop groups thousands, \
+                 {decimal} where it marks the decimals; write {grouped} or {decimal}"
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `whole.decimals` may be a number whose full stop groups its
+/// thousands: a first group of one to three digits that is not 0, then
+/// exactly three.
+fn is_thousands_group(whole: &str, decimals: &str) -> bool {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&whole.len())
+        && digits(whole)
+        && !whole.starts_with('0')
+        && decimals.len() == 3
+        && digits(decimals)
+}
+
 /// What to write instead of a value that is no plain number, in the ways
 /// reports write numbers: "19,500" or "19 500" (digits grouped), "19,5"
 /// (a decimal comma), "1.2 million" (a scale word), "more than 700,000"
@@ -862,6 +910,9 @@ pub fn parse_value(what: &str, text: &str) -> Result<f64, String> {
 fn how_to_write_value(text: &str) -> String {
     if let Some(plain) = without_digit_groups(text) {
         return format!("write {plain} (no marks between its digits)");
+    }
+    if let Some(plain) = without_dot_groups(text) {
+        return format!("write {plain} (no full stops between its digits)");
     }
     if let Some((whole, decimals)) = text.split_once(',') {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -923,6 +974,19 @@ fn without_digit_groups(text: &str) -> Option<String> {
         plain = format!("{plain}.{decimals}");
     }
     Some(plain)
+}
+
+/// `text` without the full stops that group its digits, when it has
+/// several ("1.250.000", as much of Europe writes 1250000), which no
+/// decimal number has: a first group of one to three digits, not 0, then
+/// groups of exactly three.
+fn without_dot_groups(text: &str) -> Option<String> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let mut groups = unsigned.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let grouped = rest.len() >= 2 && rest.iter().all(|g| is_thousands_group(first, g));
+    grouped.then(|| text.replace('.', ""))
 }
 
 /// A value as an error quotes it: as written, unless it holds characters
