@@ -52,6 +52,16 @@ fn pairs(value: &Value) -> Vec<(BTreeSet<String>, Vec<String>)> {
         .collect()
 }
 
+/// The arguments of `import FILE --what claims`.
+fn claims_import_args(file: &std::path::Path) -> Vec<std::ffi::OsString> {
+    vec![
+        "import".into(),
+        file.into(),
+        "--what".into(),
+        "claims".into(),
+    ]
+}
+
 /// The row of `sources` naming this source.
 fn link_row<'a>(sources: &'a Value, name: &str) -> &'a Value {
     rows(sources)
@@ -3210,15 +3220,7 @@ fn a_unit_that_multiplies_the_number_is_refused_for_a_false_contradiction() {
         "claims.csv",
         "text,claimant,subject,value,unit\n19.5 thousand,A,kids,19.5,thousand children\n",
     );
-    let import = |file: &std::path::Path| -> Vec<std::ffi::OsString> {
-        vec![
-            "import".into(),
-            file.into(),
-            "--what".into(),
-            "claims".into(),
-        ]
-    };
-    let stderr = env.fail(2, import(&file));
+    let stderr = env.fail(2, claims_import_args(&file));
     assert!(
         stderr.contains("claims.csv:2: unit \"thousand children\" multiplies"),
         "{stderr}"
@@ -3245,7 +3247,7 @@ fn a_unit_that_multiplies_the_number_is_refused_for_a_false_contradiction() {
         "-o".as_ref(),
         csv.as_os_str(),
     ]);
-    let (_, stderr) = older.run_ok_with_stderr(import(&csv));
+    let (_, stderr) = older.run_ok_with_stderr(claims_import_args(&csv));
     assert!(
         stderr.contains("0 added, 0 updated, 1 unchanged"),
         "{stderr}"
@@ -3287,15 +3289,7 @@ fn a_value_whose_full_stop_may_group_thousands_is_refused_as_ambiguous() {
         "claims.csv",
         "text,claimant,subject,value\nT,Ukraine,kids,19.500\n",
     );
-    let import = |file: &std::path::Path| -> Vec<std::ffi::OsString> {
-        vec![
-            "import".into(),
-            file.into(),
-            "--what".into(),
-            "claims".into(),
-        ]
-    };
-    let stderr = env.fail(2, import(&file));
+    let stderr = env.fail(2, claims_import_args(&file));
     assert!(
         stderr.contains("claims.csv:2: value 19.500 is ambiguous"),
         "{stderr}"
@@ -3324,19 +3318,19 @@ fn a_value_whose_full_stop_may_group_thousands_is_refused_as_ambiguous() {
     ]);
     let exported = std::fs::read_to_string(&csv).unwrap();
     assert!(exported.contains(",kids,1.1250,"), "{exported}");
-    let (_, stderr) = env.run_ok_with_stderr(import(&csv));
+    let (_, stderr) = env.run_ok_with_stderr(claims_import_args(&csv));
     assert!(
         stderr.contains("0 added, 0 updated, 5 unchanged"),
         "{stderr}"
     );
     let older = env.write_file("older.csv", &exported.replace(",1.1250,", ",1.125,"));
-    let (_, stderr) = env.run_ok_with_stderr(import(&older));
+    let (_, stderr) = env.run_ok_with_stderr(claims_import_args(&older));
     assert!(
         stderr.contains("0 added, 0 updated, 5 unchanged"),
         "{stderr}"
     );
     let colleague = TestEnv::new();
-    let (_, stderr) = colleague.run_ok_with_stderr(import(&csv));
+    let (_, stderr) = colleague.run_ok_with_stderr(claims_import_args(&csv));
     assert!(stderr.contains("5 added"), "{stderr}");
 }
 
