@@ -75,6 +75,18 @@ const MERGING: &[u8] = b"merging two actors";
 /// undone as an import is, and reported as the repair it was.
 const REPAIRING: &[u8] = b"repairing index entries";
 
+/// What the notice of an undone commit calls the change that wrote
+/// `marker` (one restored from the undo log): an import unless it is one
+/// of the marked changes (an empty marker, or one a later factline writes).
+fn undone_name(marker: &[u8]) -> &'static str {
+    match marker {
+        UPGRADING => "an upgrade of the storage layout",
+        MERGING => "an `actor merge`",
+        REPAIRING => "a `check --repair`",
+        _ => "an import",
+    }
+}
+
 /// A size from the environment (for tests, which need small buffers and
 /// batches to exercise spills and interrupted commits), else `default`.
 fn size_from_env(name: &str, default: usize) -> usize {
@@ -870,26 +882,25 @@ impl Store {
     /// A bulk change that upgrades the storage layout: an interrupted one
     /// is undone as an import is, and said to be the upgrade it was.
     pub(super) fn upgrade_bulk(&self) -> Result<Bulk<'_>> {
-        Ok(Bulk {
-            marker: UPGRADING,
-            ..self.bulk()?
-        })
+        self.bulk_marked(UPGRADING)
     }
 
     /// A bulk change that merges two actors: an interrupted one is undone
     /// as an import is, and said to be the merge it was.
     pub fn merge_bulk(&self) -> Result<Bulk<'_>> {
-        Ok(Bulk {
-            marker: MERGING,
-            ..self.bulk()?
-        })
+        self.bulk_marked(MERGING)
     }
 
     /// A bulk change that repairs index entries: an interrupted one is
     /// undone as an import is, and said to be the repair it was.
     pub(super) fn repair_bulk(&self) -> Result<Bulk<'_>> {
+        self.bulk_marked(REPAIRING)
+    }
+
+    /// A bulk change whose commit writes `marker` (see [`undone_name`]).
+    fn bulk_marked(&self, marker: &'static [u8]) -> Result<Bulk<'_>> {
         Ok(Bulk {
-            marker: REPAIRING,
+            marker,
             ..self.bulk()?
         })
     }
@@ -915,20 +926,8 @@ impl Store {
                 let restored = self.restore_undo_log(&undo)?;
                 Some(("a `check --repair`", format!("{restored} pages restored")))
             }
-            Some(UPGRADING) => Some((
-                "an upgrade of the storage layout",
-                format!("{} pages restored", self.restore_undo_log(&undo)?),
-            )),
-            Some(MERGING) => Some((
-                "an `actor merge`",
-                format!("{} pages restored", self.restore_undo_log(&undo)?),
-            )),
-            Some(REPAIRING) => Some((
-                "a `check --repair`",
-                format!("{} pages restored", self.restore_undo_log(&undo)?),
-            )),
-            Some(_) => Some((
-                "an import",
+            Some(marker) => Some((
+                undone_name(marker),
                 format!("{} pages restored", self.restore_undo_log(&undo)?),
             )),
         };
