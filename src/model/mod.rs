@@ -924,13 +924,7 @@ fn how_to_write_value(text: &str) -> String {
         .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '+' | '-')))
         .unwrap_or(text.len());
     let (number, scale) = text.split_at(number_ends);
-    let exponent = match names::fold(scale).as_str() {
-        "k" | "thousand" | "thousands" => Some(3),
-        "million" | "millions" | "mln" | "mn" => Some(6),
-        "billion" | "billions" | "bn" => Some(9),
-        _ => None,
-    };
-    if let (Some(e), Some(_)) = (exponent, Decimal::parse(number)) {
+    if let (Some(e), Some(_)) = (scale_exponent(scale), Decimal::parse(number)) {
         return format!("write {number}e{e}");
     }
     "give one number alone (such as 19500 or 1.2e6); words such as \"more than\" or \"about\", \
@@ -1074,19 +1068,27 @@ pub fn validate_unit(what: &str, unit: &str) -> Result<(), String> {
     }
 }
 
+/// The power of ten a scale word multiplies by ("thousand", "k": 3;
+/// "million", "mn": 6), the word folded; `None` for any other word.
+fn scale_exponent(word: &str) -> Option<u32> {
+    match names::fold(word).as_str() {
+        "hundred" | "hundreds" => Some(2),
+        "k" | "thousand" | "thousands" => Some(3),
+        "million" | "millions" | "mln" | "mn" => Some(6),
+        "billion" | "billions" | "bn" => Some(9),
+        "trillion" | "trillions" | "tn" => Some(12),
+        _ => None,
+    }
+}
+
 /// Refuses a unit that scales the number ("1.2 million" typed as value
 /// 1.2, unit `million`): units are not compared, so 1.2 `million` would
 /// contradict 1200000 `people` and 19.5 `thousand` would contradict
 /// 19500. `what` names the unit as the user gave it (`--unit`, `unit`).
 pub fn refuse_scale_unit(what: &str, unit: &str, value: f64) -> Result<(), String> {
     let first_word = unit.split_whitespace().next().unwrap_or_default();
-    let exponent = match names::fold(first_word).as_str() {
-        "hundred" | "hundreds" => 2,
-        "k" | "thousand" | "thousands" => 3,
-        "million" | "millions" | "mln" | "mn" => 6,
-        "billion" | "billions" | "bn" => 9,
-        "trillion" | "trillions" | "tn" => 12,
-        _ => return Ok(()),
+    let Some(exponent) = scale_exponent(first_word) else {
+        return Ok(());
     };
     Err(format!(
         "{what} {} multiplies the number, and units are not compared: write the \
