@@ -168,13 +168,13 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The tail of every "invalid date" message: what the user can write instead.
 /// How many phrases one date may nest in one another ("the last day of
 /// November 2025" in "no later than the last day of November 2025"): each
 /// is read by reading the rest again, so that a hostile input nesting
 /// thousands ("week of week of … 2025") would exhaust the stack.
 const MAX_NESTED_PHRASES: u32 = 8;
 
+/// The tail of every "invalid date" message: what the user can write instead.
 const ACCEPTED: &str = "expected EDTF such as 2025, 2025-08, 2025-08-15, \
 2025-10-24/2025-10-26, 2025-01/.., 2025-08~, 2025-1X, or a phrase such as \
 \"24-26 October 2025\"";

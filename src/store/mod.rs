@@ -340,7 +340,10 @@ impl Store {
         self.data.shown_as(path);
     }
 
-    /// An empty store in memory, named after `path` in messages (for dry runs).
+    /// An empty store in sled's temporary mode (files in sled's default
+    /// temporary place, `/dev/shm` on Linux, removed when it closes),
+    /// named after `path` in messages: for a dry run into a path that holds
+    /// no database, which writes nothing into it.
     pub fn temporary(path: &Path) -> Result<Store> {
         let db = sled::Config::new()
             .temporary(true)
