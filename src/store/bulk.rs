@@ -406,10 +406,21 @@ impl SortedEntries {
 struct Sorter {
     buffer: Buffer,
     budget: usize,
-    runs: Vec<File>,
+    runs: Vec<Run>,
     /// The run being sorted and written while the next buffer fills.
-    spilling: Option<std::thread::JoinHandle<Result<File>>>,
+    spilling: Option<std::thread::JoinHandle<Result<Run>>>,
     seq: u64,
+    /// Writes read and written again by merges of runs before the final
+    /// one (see [`MAX_OPEN_RUNS`]).
+    remerged: u64,
+}
+
+/// A sorted run on disk, how many writes it holds, and how many merges
+/// made it (0 for a run spilled from the buffer).
+struct Run {
+    file: File,
+    writes: u64,
+    level: u32,
 }
 
 impl Sorter {
@@ -420,6 +431,7 @@ impl Sorter {
             runs: Vec::new(),
             spilling: None,
             seq: 0,
+            remerged: 0,
         }
     }
 
@@ -456,8 +468,14 @@ impl Sorter {
                 .map_err(|_| Error::database("the sorting thread of a bulk import failed"))??;
             self.runs.push(run);
             if self.runs.len() >= MAX_OPEN_RUNS {
-                let runs = std::mem::take(&mut self.runs);
-                self.runs.push(merge_runs(runs)?);
+                let level = level_to_merge(self.runs.iter().map(|run| run.level));
+                let (merged, kept) = std::mem::take(&mut self.runs)
+                    .into_iter()
+                    .partition(|run| run.level == level);
+                self.runs = kept;
+                let merged = merge_runs(merged, level + 1)?;
+                self.remerged += merged.writes;
+                self.runs.push(merged);
             }
         }
         Ok(())
@@ -467,52 +485,84 @@ impl Sorter {
         self.finish_spill()?;
         self.buffer.sort();
         crate::detail(format!(
-            "sorted {} logical writes, {} spilled runs",
+            "sorted {} logical writes, {} spilled runs ({} writes merged again before the last merge)",
             self.seq,
-            self.runs.len()
+            self.runs.len(),
+            self.remerged
         ));
         let mut sources: Vec<Source> = self
             .runs
             .into_iter()
-            .map(|f| Source::Run(BufReader::with_capacity(256 * 1024, f)))
+            .map(|run| Source::Run(BufReader::with_capacity(256 * 1024, run.file)))
             .collect();
         sources.push(Source::Memory(Box::new(self.buffer.into_writes())));
         Merge::of(sources)
     }
 }
 
-/// Run files open at once: past this many, they are merged into one (every
-/// write kept, in order) before the sort goes on, so that a sort of any size
-/// stays well under the usual limit of 1,024 open files a process (a
-/// million events make 38 runs; 64 hold about 1.5 GB of writes).
+/// Run files open at once: when this many are, the runs of one level (see
+/// [`level_to_merge`]) are merged into one (every write kept, in order: a
+/// merge of any runs keeps each key's writes in sequence order) before the
+/// sort goes on, so that a sort of any size stays well under the usual
+/// limit of 1,024 open files a process (a million events make 38 runs).
 const MAX_OPEN_RUNS: usize = 64;
 
-/// Merges sorted runs into one run holding every write of them, in order
-/// (a key's earlier writes too: the final merge picks the last).
-fn merge_runs(runs: Vec<File>) -> Result<File> {
+/// The level whose runs the next merge takes: the one with the most runs
+/// (the lowest of those tied). A merge makes a run of the next level, so
+/// a write is merged again once per level it climbs, and each level's runs
+/// hold many of the level below's: a sort of any size merges each write
+/// a few times before the last merge. (Merging every open run each time,
+/// the big one made by the merge before too, would read and write all the
+/// writes so far again at every merge: a cost growing with the square of
+/// the import.)
+fn level_to_merge(levels: impl Iterator<Item = u32>) -> u32 {
+    let mut counts = BTreeMap::<u32, usize>::new();
+    for level in levels {
+        *counts.entry(level).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(level, count)| (count, std::cmp::Reverse(level)))
+        .map_or(0, |(level, _)| level)
+}
+
+/// Merges sorted runs into one run of `level` holding every write of them,
+/// in order (a key's earlier writes too: the final merge picks the last).
+fn merge_runs(runs: Vec<Run>, level: u32) -> Result<Run> {
+    let writes = runs.iter().map(|run| run.writes).sum();
     let mut merge = Merge::of(
         runs.into_iter()
-            .map(|f| Source::Run(BufReader::with_capacity(256 * 1024, f)))
+            .map(|run| Source::Run(BufReader::with_capacity(256 * 1024, run.file)))
             .collect(),
     )?;
-    run_file(|out| {
+    let file = run_file(|out| {
         while let Some(write) = merge.next_write()? {
             write_sorted(out, &write.key, write.seq, write.value.as_deref())
                 .map_err(|e| io_error("write a run file", e))?;
         }
         Ok(())
+    })?;
+    Ok(Run {
+        file,
+        writes,
+        level,
     })
 }
 
 /// Sorts writes and writes them to a temporary file, ready to be read back.
-fn write_run(mut buffer: Buffer) -> Result<File> {
+fn write_run(mut buffer: Buffer) -> Result<Run> {
     buffer.sort();
-    run_file(|out| {
+    let file = run_file(|out| {
         for entry in &buffer.entries {
             write_sorted(out, buffer.key(entry), entry.seq, buffer.value(entry))
                 .map_err(|e| io_error("write a run file", e))?;
         }
         Ok(())
+    })?;
+    Ok(Run {
+        file,
+        writes: buffer.entries.len() as u64,
+        level: 0,
     })
 }
 
@@ -1808,6 +1858,42 @@ fn crash_point(batches: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The writes that merges before the last one read and write again,
+    /// for a sort that spills `spills` runs of one write each, with the
+    /// merges [`Sorter::finish_spill`] makes; and the most runs open.
+    fn remerged_by_spilling(spills: u64) -> (u64, usize) {
+        let mut runs: Vec<(u64, u32)> = Vec::new(); // (writes, level)
+        let (mut remerged, mut most_open) = (0, 0);
+        for _ in 0..spills {
+            runs.push((1, 0));
+            most_open = most_open.max(runs.len());
+            if runs.len() >= MAX_OPEN_RUNS {
+                let level = level_to_merge(runs.iter().map(|run| run.1));
+                let writes = runs.iter().filter(|run| run.1 == level).map(|r| r.0).sum();
+                runs.retain(|run| run.1 != level);
+                runs.push((writes, level + 1));
+                remerged += writes;
+            }
+        }
+        (remerged, most_open)
+    }
+
+    #[test]
+    fn a_huge_sort_merges_each_write_a_few_times_with_few_files_open() {
+        // 100,000 runs: about 2.5 billion writes at the default buffer.
+        let spills = 100_000;
+        let (remerged, most_open) = remerged_by_spilling(spills);
+        assert!(most_open <= MAX_OPEN_RUNS, "{most_open} runs open");
+        // Merging every open run each time would merge each write again
+        // about spills / 126 times: 793 here.
+        assert!(
+            remerged <= 5 * spills,
+            "{remerged} writes merged again for {spills} spilled"
+        );
+        // A sort that never fills the open runs merges nothing early.
+        assert_eq!(remerged_by_spilling(MAX_OPEN_RUNS as u64 - 1).0, 0);
+    }
 
     #[test]
     fn the_merge_takes_more_compression_when_the_writer_lags_and_less_when_it_waits() {
