@@ -2679,3 +2679,33 @@ fn a_status_change_of_a_held_meeting_says_it_no_longer_counts_as_held() {
     let (_, stderr) = env.run_ok_with_stderr(["event", "postpone", &planned]);
     assert!(!stderr.contains("no longer counts"), "{stderr}");
 }
+
+/// Found fact-checking the postponed Türkiye meeting: `event reschedule
+/// --to` the date the meeting already had (a mistyped new date) was
+/// accepted and wrote a version that changed only the status, recording a
+/// reschedule no source reported. It is refused, naming the date, and
+/// nothing is written; repeating a reschedule already recorded is not.
+#[test]
+fn rescheduling_an_event_to_the_date_it_already_has_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let dump = env.export_ndjson();
+
+    let err = env.fail(2, ["event", "reschedule", id, "--to", "2025-11-19"]);
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("already on 2025-11-19"), "{err}");
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a reschedule that moved nothing wrote"
+    );
+
+    env.run_ok(["event", "reschedule", id, "--to", "2025-11-26"]);
+    let again = env.export_ndjson();
+    let err = env.fail(2, ["event", "postpone", id, "--to", "26 November 2025"]);
+    assert!(err.contains("leave out --to"), "{err}");
+    let (_, stderr) = env.run_ok_with_stderr(["event", "reschedule", id, "--to", "2025-11-26"]);
+    assert!(stderr.contains("already rescheduled"), "{stderr}");
+    assert_eq!(env.export_ndjson(), again);
+}

@@ -400,8 +400,9 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         .transpose()?;
     let store = ctx.open(Access::Write)?;
     let before = require_event(&store, &args.event)?;
-    if status == Status::Postponed {
-        if let Some(date) = &date {
+    if let Some(date) = &date {
+        refuse_moving_to_same_date(&before, status, date)?;
+        if status == Status::Postponed {
             refuse_postponing_earlier(&before.date, date)?;
         }
     }
@@ -436,6 +437,31 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// A `--to` that is the date the event already has moves nothing: a
+/// reschedule or postponement to it would record a status change that no
+/// source reported (most likely the date was mistyped). Repeating a
+/// change already recorded (the same status and date) is no such move: it
+/// is unchanged, or adds its `--source`.
+fn refuse_moving_to_same_date(before: &Event, status: Status, to: &Date) -> Result<()> {
+    if to.as_str() != before.date.as_str() || status == before.status {
+        return Ok(());
+    }
+    let id = &before.id;
+    let (command, instead) = match status {
+        Status::Postponed => (
+            "postpone",
+            "to record a postponement with no new date yet, leave out --to".to_string(),
+        ),
+        _ => (
+            "reschedule",
+            format!("give the new date, or, if it is back on for {to}, use `event edit {id} --status scheduled`"),
+        ),
+    };
+    Err(Error::bad_input(format!(
+        "{command} --to {to}: {id} is already on {to}; {instead}"
+    )))
 }
 
 /// A postponement moves an event later: a `--to` that certainly ends before
