@@ -2709,3 +2709,34 @@ fn rescheduling_an_event_to_the_date_it_already_has_is_refused() {
     assert!(stderr.contains("already rescheduled"), "{stderr}");
     assert_eq!(env.export_ndjson(), again);
 }
+
+/// Found checking the status changes: `event postpone` of a meeting
+/// already cancelled was accepted, recording a delay of a meeting that had
+/// been called off. It is refused, saying how to record a meeting planned
+/// again (`event reschedule`) or a cancellation recorded by mistake.
+#[test]
+fn postponing_a_cancelled_event_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    env.run_ok(["event", "cancel", id]);
+    let dump = env.export_ndjson();
+
+    for to in [None, Some("2025-12-03")] {
+        let mut args = vec!["event", "postpone", id];
+        args.extend(to.map(|d| ["--to", d]).into_iter().flatten());
+        let err = env.fail(2, &args);
+        testenv::assert_one_error_line(&err);
+        assert!(
+            err.contains("is cancelled")
+                && err.contains("event reschedule")
+                && err.contains("--status postponed"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), dump, "a refused postponement wrote");
+
+    // Planned again on a new date: a reschedule.
+    env.run_ok(["event", "reschedule", id, "--to", "2025-12-03"]);
+    assert_eq!(env.json(["event", "show", id])["status"], "rescheduled");
+}

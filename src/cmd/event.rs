@@ -400,6 +400,7 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         .transpose()?;
     let store = ctx.open(Access::Write)?;
     let before = require_event(&store, &args.event)?;
+    refuse_postponing_cancelled(&before, status)?;
     if let Some(date) = &date {
         refuse_moving_to_same_date(&before, status, date)?;
         if status == Status::Postponed {
@@ -437,6 +438,20 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// A cancelled event is called off, not delayed: postponing it would
+/// record a delay the sources never reported. One planned again on a new
+/// date is rescheduled ("cancelled, then rebooked"); one recorded as
+/// cancelled by mistake is corrected with `event edit --status`.
+fn refuse_postponing_cancelled(before: &Event, status: Status) -> Result<()> {
+    if status != Status::Postponed || before.status != Status::Cancelled {
+        return Ok(());
+    }
+    let id = &before.id;
+    Err(Error::bad_input(format!(
+        "{id} is cancelled, and a cancelled event is not postponed: if it is planned again, use `event reschedule {id} --to DATE`; if it was recorded as cancelled by mistake, use `event edit {id} --status postponed`"
+    )))
 }
 
 /// A `--to` that is the date the event already has moves nothing: a
