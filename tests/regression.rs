@@ -2740,3 +2740,53 @@ fn postponing_a_cancelled_event_is_refused() {
     env.run_ok(["event", "reschedule", id, "--to", "2025-12-03"]);
     assert_eq!(env.json(["event", "show", id])["status"], "rescheduled");
 }
+
+/// Found checking how a claim's value is read: `19.500` is refused as
+/// ambiguous (19500, or 19.5 where a comma marks the decimals), but the
+/// hint for its mirror `19,500` named only 19500, a thousand times a
+/// European source's 19,5, and `19.500,5` (19500.5 as much of Europe
+/// writes it) got no hint at all. Both hints now name the number each
+/// reading gives, in `claim add` and in the claims CSV.
+#[test]
+fn a_value_with_a_comma_hints_at_both_readings_of_the_comma() {
+    let env = TestEnv::new();
+    let add = |value: &str| {
+        let arg = format!("--value={value}");
+        let args = [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "T",
+            "--subject",
+            "kids",
+            &arg,
+        ];
+        let err = env.fail(2, args);
+        testenv::assert_one_error_line(&err);
+        err
+    };
+    let err = add("19,500");
+    assert!(
+        err.contains("write 19500 if the comma groups thousands, or 19.5 if it marks the decimals"),
+        "{err}"
+    );
+    let err = add("-1.234.500,75");
+    assert!(err.contains("write -1234500.75"), "{err}");
+    // A first group of 0 groups nothing, and two commas group thousands.
+    assert!(add("0,500").contains("write 0.500 if the comma marks the decimals"));
+    assert!(add("1,250,000").contains("write 1250000 (no marks"));
+
+    let file = env.write_file(
+        "claims.csv",
+        "text,claimant,subject,value\nT,Ukraine,kids,\"19.500,5\"\n",
+    );
+    let file = file.to_str().unwrap();
+    let err = env.fail(2, ["import", file, "--what", "claims"]);
+    assert!(
+        err.contains("claims.csv:2: value 19.500,5 is not a number; write 19500.5"),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
