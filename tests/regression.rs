@@ -2790,3 +2790,30 @@ fn a_value_with_a_comma_hints_at_both_readings_of_the_comma() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// Found fact-checking the postponed Türkiye meeting: `event postpone --to
+/// 2025-11-26 --source Axios`, on a meeting Axios already reported, moved
+/// its date without saying that the history cannot show who reported the
+/// new date, as a status change by such a source does.
+#[test]
+fn a_new_date_from_a_source_the_event_already_has_says_the_history_cannot_show_it() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let args = [
+        "event",
+        "postpone",
+        id,
+        "--to",
+        "2025-11-26",
+        "--source",
+        "Axios",
+    ];
+    let (_, stderr) = env.run_ok_with_stderr(args);
+    assert!(
+        stderr.contains("\"Axios\" is already a source of")
+            && stderr.contains("not that this source reported it"),
+        "{stderr}"
+    );
+    assert_eq!(env.json(["event", "show", id])["date"], "2025-11-26");
+}

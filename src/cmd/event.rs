@@ -416,10 +416,12 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
     if let Some(source) = &args.source {
         let id = participants.source(source)?;
         // The source of a change is recorded only as a source added to the
-        // event: one it already has leaves no trace of who reported this.
-        if event.sources.iter().any(|l| l.source == id) && event.status != before.status {
+        // event: one it already has leaves no trace of who reported this,
+        // be it a new status or only a new date (a postponement moved on).
+        let changed = event.status != before.status || event.date.as_str() != before.date.as_str();
+        if event.sources.iter().any(|l| l.source == id) && changed {
             crate::notice(format!(
-                "{} is already a source of {}: the history shows the status change, not that this source reported it",
+                "{} is already a source of {}: the history shows the change, not that this source reported it",
                 quoted(source.trim()),
                 event.id
             ));
