@@ -2679,3 +2679,141 @@ fn a_status_change_of_a_held_meeting_says_it_no_longer_counts_as_held() {
     let (_, stderr) = env.run_ok_with_stderr(["event", "postpone", &planned]);
     assert!(!stderr.contains("no longer counts"), "{stderr}");
 }
+
+/// Found fact-checking the postponed Türkiye meeting: `event reschedule
+/// --to` the date the meeting already had (a mistyped new date) was
+/// accepted and wrote a version that changed only the status, recording a
+/// reschedule no source reported. It is refused, naming the date, and
+/// nothing is written; repeating a reschedule already recorded is not.
+#[test]
+fn rescheduling_an_event_to_the_date_it_already_has_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let dump = env.export_ndjson();
+
+    let err = env.fail(2, ["event", "reschedule", id, "--to", "2025-11-19"]);
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("already on 2025-11-19"), "{err}");
+    assert_eq!(
+        env.export_ndjson(),
+        dump,
+        "a reschedule that moved nothing wrote"
+    );
+
+    env.run_ok(["event", "reschedule", id, "--to", "2025-11-26"]);
+    let again = env.export_ndjson();
+    let err = env.fail(2, ["event", "postpone", id, "--to", "26 November 2025"]);
+    assert!(err.contains("leave out --to"), "{err}");
+    let (_, stderr) = env.run_ok_with_stderr(["event", "reschedule", id, "--to", "2025-11-26"]);
+    assert!(stderr.contains("already rescheduled"), "{stderr}");
+    assert_eq!(env.export_ndjson(), again);
+}
+
+/// Found checking the status changes: `event postpone` of a meeting
+/// already cancelled was accepted, recording a delay of a meeting that had
+/// been called off. It is refused, saying how to record a meeting planned
+/// again (`event reschedule`) or a cancellation recorded by mistake.
+#[test]
+fn postponing_a_cancelled_event_is_refused() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    env.run_ok(["event", "cancel", id]);
+    let dump = env.export_ndjson();
+
+    for to in [None, Some("2025-12-03")] {
+        let mut args = vec!["event", "postpone", id];
+        args.extend(to.map(|d| ["--to", d]).into_iter().flatten());
+        let err = env.fail(2, &args);
+        testenv::assert_one_error_line(&err);
+        assert!(
+            err.contains("is cancelled")
+                && err.contains("event reschedule")
+                && err.contains("--status postponed"),
+            "{err}"
+        );
+    }
+    assert_eq!(env.export_ndjson(), dump, "a refused postponement wrote");
+
+    // Planned again on a new date: a reschedule.
+    env.run_ok(["event", "reschedule", id, "--to", "2025-12-03"]);
+    assert_eq!(env.json(["event", "show", id])["status"], "rescheduled");
+}
+
+/// Found checking how a claim's value is read: `19.500` is refused as
+/// ambiguous (19500, or 19.5 where a comma marks the decimals), but the
+/// hint for its mirror `19,500` named only 19500, a thousand times a
+/// European source's 19,5, and `19.500,5` (19500.5 as much of Europe
+/// writes it) got no hint at all. Both hints now name the number each
+/// reading gives, in `claim add` and in the claims CSV.
+#[test]
+fn a_value_with_a_comma_hints_at_both_readings_of_the_comma() {
+    let env = TestEnv::new();
+    let add = |value: &str| {
+        let arg = format!("--value={value}");
+        let args = [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "T",
+            "--subject",
+            "kids",
+            &arg,
+        ];
+        let err = env.fail(2, args);
+        testenv::assert_one_error_line(&err);
+        err
+    };
+    let err = add("19,500");
+    assert!(
+        err.contains("write 19500 if the comma groups thousands, or 19.5 if it marks the decimals"),
+        "{err}"
+    );
+    let err = add("-1.234.500,75");
+    assert!(err.contains("write -1234500.75"), "{err}");
+    // A first group of 0 groups nothing, and two commas group thousands.
+    assert!(add("0,500").contains("write 0.500 if the comma marks the decimals"));
+    assert!(add("1,250,000").contains("write 1250000 (no marks"));
+
+    let file = env.write_file(
+        "claims.csv",
+        "text,claimant,subject,value\nT,Ukraine,kids,\"19.500,5\"\n",
+    );
+    let file = file.to_str().unwrap();
+    let err = env.fail(2, ["import", file, "--what", "claims"]);
+    assert!(
+        err.contains("claims.csv:2: value 19.500,5 is not a number; write 19500.5"),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
+
+/// Found fact-checking the postponed Türkiye meeting: `event postpone --to
+/// 2025-11-26 --source Axios`, on a meeting Axios already reported, moved
+/// its date without saying that the history cannot show who reported the
+/// new date, as a status change by such a source does.
+#[test]
+fn a_new_date_from_a_source_the_event_already_has_says_the_history_cannot_show_it() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-19-witkoff-zelenskyy-turkiye";
+    let args = [
+        "event",
+        "postpone",
+        id,
+        "--to",
+        "2025-11-26",
+        "--source",
+        "Axios",
+    ];
+    let (_, stderr) = env.run_ok_with_stderr(args);
+    assert!(
+        stderr.contains("\"Axios\" is already a source of")
+            && stderr.contains("not that this source reported it"),
+        "{stderr}"
+    );
+    assert_eq!(env.json(["event", "show", id])["date"], "2025-11-26");
+}

@@ -400,8 +400,10 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         .transpose()?;
     let store = ctx.open(Access::Write)?;
     let before = require_event(&store, &args.event)?;
-    if status == Status::Postponed {
-        if let Some(date) = &date {
+    refuse_postponing_cancelled(&before, status)?;
+    if let Some(date) = &date {
+        refuse_moving_to_same_date(&before, status, date)?;
+        if status == Status::Postponed {
             refuse_postponing_earlier(&before.date, date)?;
         }
     }
@@ -414,10 +416,12 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
     if let Some(source) = &args.source {
         let id = participants.source(source)?;
         // The source of a change is recorded only as a source added to the
-        // event: one it already has leaves no trace of who reported this.
-        if event.sources.iter().any(|l| l.source == id) && event.status != before.status {
+        // event: one it already has leaves no trace of who reported this,
+        // be it a new status or only a new date (a postponement moved on).
+        let changed = event.status != before.status || event.date.as_str() != before.date.as_str();
+        if event.sources.iter().any(|l| l.source == id) && changed {
             crate::notice(format!(
-                "{} is already a source of {}: the history shows the status change, not that this source reported it",
+                "{} is already a source of {}: the history shows the change, not that this source reported it",
                 quoted(source.trim()),
                 event.id
             ));
@@ -436,6 +440,45 @@ fn change_status(ctx: &Ctx, args: StatusChangeArgs, status: Status) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// A cancelled event is called off, not delayed: postponing it would
+/// record a delay the sources never reported. One planned again on a new
+/// date is rescheduled ("cancelled, then rebooked"); one recorded as
+/// cancelled by mistake is corrected with `event edit --status`.
+fn refuse_postponing_cancelled(before: &Event, status: Status) -> Result<()> {
+    if status != Status::Postponed || before.status != Status::Cancelled {
+        return Ok(());
+    }
+    let id = &before.id;
+    Err(Error::bad_input(format!(
+        "{id} is cancelled, and a cancelled event is not postponed: if it is planned again, use `event reschedule {id} --to DATE`; if it was recorded as cancelled by mistake, use `event edit {id} --status postponed`"
+    )))
+}
+
+/// A `--to` that is the date the event already has moves nothing: a
+/// reschedule or postponement to it would record a status change that no
+/// source reported (most likely the date was mistyped). Repeating a
+/// change already recorded (the same status and date) is no such move: it
+/// is unchanged, or adds its `--source`.
+fn refuse_moving_to_same_date(before: &Event, status: Status, to: &Date) -> Result<()> {
+    if to.as_str() != before.date.as_str() || status == before.status {
+        return Ok(());
+    }
+    let id = &before.id;
+    let (command, instead) = match status {
+        Status::Postponed => (
+            "postpone",
+            "to record a postponement with no new date yet, leave out --to".to_string(),
+        ),
+        _ => (
+            "reschedule",
+            format!("give the new date, or, if it is back on for {to}, use `event edit {id} --status scheduled`"),
+        ),
+    };
+    Err(Error::bad_input(format!(
+        "{command} --to {to}: {id} is already on {to}; {instead}"
+    )))
 }
 
 /// A postponement moves an event later: a `--to` that certainly ends before

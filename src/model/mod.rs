@@ -909,10 +909,20 @@ fn is_thousands_group(whole: &str, decimals: &str) -> bool {
 /// could store a number the source never gave.
 fn how_to_write_value(text: &str) -> String {
     if let Some(plain) = without_digit_groups(text) {
+        if let Some(decimal) = comma_as_decimals(text) {
+            return format!(
+                "write {plain} if the comma groups thousands, or {decimal} if it marks the decimals"
+            );
+        }
         return format!("write {plain} (no marks between its digits)");
     }
     if let Some(plain) = without_dot_groups(text) {
         return format!("write {plain} (no full stops between its digits)");
+    }
+    if let Some(plain) = dot_groups_and_decimal_comma(text) {
+        return format!(
+            "write {plain} (full stops group its thousands, a comma marks the decimals)"
+        );
     }
     if let Some((whole, decimals)) = text.split_once(',') {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -957,7 +967,9 @@ fn without_digit_groups(text: &str) -> Option<String> {
     let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    if !digits(first, 1..=3) || !groups.clone().all(|g| digits(g, 3..=3)) {
+    // A first group of 0 groups nothing: "0,500" is a decimal comma.
+    if !digits(first, 1..=3) || first.starts_with('0') || !groups.clone().all(|g| digits(g, 3..=3))
+    {
         return None;
     }
     let mut plain = format!("{sign}{}", whole.replace(mark, ""));
@@ -968,6 +980,35 @@ fn without_digit_groups(text: &str) -> Option<String> {
         plain = format!("{plain}.{decimals}");
     }
     Some(plain)
+}
+
+/// `text` with its comma as the decimal point, when the comma may as well
+/// group thousands ("19,500": 19500 in English, 19.5 in much of Europe),
+/// the mirror of [`refuse_ambiguous_value`]'s `19.500`: a hint that named
+/// only 19500 would steer a user quoting a European source to a number a
+/// thousand times the source's.
+fn comma_as_decimals(text: &str) -> Option<String> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, decimals) = unsigned.split_once(',')?;
+    let decimal = || format_value(text.replacen(',', ".", 1).parse().unwrap_or_default());
+    is_thousands_group(whole, decimals).then(decimal)
+}
+
+/// `text` as a decimal number, when it is written as much of Europe
+/// writes one: full stops grouping the thousands, then a decimal comma
+/// ("19.500,5", "1.234.500,75").
+fn dot_groups_and_decimal_comma(text: &str) -> Option<String> {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, decimals) = unsigned.split_once(',')?;
+    let mut groups = whole.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let grouped = !rest.is_empty() && rest.iter().all(|g| is_thousands_group(first, g));
+    let digits = !decimals.is_empty() && decimals.bytes().all(|b| b.is_ascii_digit());
+    (grouped && digits).then(|| {
+        let sign = &text[..text.len() - unsigned.len()];
+        format!("{sign}{}.{decimals}", whole.replace('.', ""))
+    })
 }
 
 /// `text` without the full stops that group its digits, when it has
