@@ -772,16 +772,25 @@ impl Columns {
                 .collect();
             let mut items: Vec<String> = Vec::with_capacity(given.len());
             // Spellings that fold alike are one item; a single item has no
-            // twin to fold for.
-            let mut seen: Vec<String> = Vec::new();
+            // twin to fold for. The folded spellings kept so far, back to
+            // back in one string, end at `seen_ends`.
+            let (mut seen, mut seen_ends) = (String::new(), Vec::new());
             for item in &given {
                 model::validate_given_text(field, item, 500)?;
                 if given.len() > 1 {
-                    let folded = fold(item);
-                    if seen.contains(&folded) {
+                    let start = seen.len();
+                    crate::model::names::fold_into(item, &mut seen);
+                    let mut before = 0;
+                    let twin = seen_ends.iter().any(|&end| {
+                        let earlier = &seen[before..end];
+                        before = end;
+                        earlier == &seen[start..]
+                    });
+                    if twin {
+                        seen.truncate(start);
                         continue;
                     }
-                    seen.push(folded);
+                    seen_ends.push(seen.len());
                 }
                 items.push(item.to_string());
             }
@@ -1342,10 +1351,14 @@ impl<R: Read> Read for LineEnds<R> {
 
 /// One row: its line, and its fields or what is wrong with it (with the raw
 /// fields when there are any, for the reject file).
-pub type RawRow = (
-    u64,
-    std::result::Result<Vec<String>, (String, Vec<Vec<u8>>)>,
-);
+pub type RawRow = (u64, std::result::Result<Vec<String>, BadRaw>);
+
+/// What is wrong with a row, and its raw fields when there are any.
+pub type BadRaw = (String, Vec<Vec<u8>>);
+
+/// A row read into a buffer of fields (see [`Rows::next_row_into`]): its
+/// line, and `Ok` when its fields are in the buffer.
+pub type RowInto = (u64, std::result::Result<(), BadRaw>);
 
 /// What is wrong with a cell that is not UTF-8, and what to do: such a
 /// sheet was most likely saved in a Western code page (Excel's plain
@@ -1557,6 +1570,17 @@ impl<R: Read + Seek> Rows<R> {
 
     /// The next row, or None at the end. An I/O error ends the import.
     pub fn next_row(&mut self) -> Result<Option<RawRow>> {
+        let mut fields = Vec::new();
+        Ok(self
+            .next_row_into(&mut fields)?
+            .map(|(line, row)| (line, row.map(|()| fields))))
+    }
+
+    /// [`Rows::next_row`] into `fields`, whose strings are reused from row
+    /// to row (a million rows of ten cells would otherwise allocate and
+    /// free ten million strings): `Ok(())` when the row's fields are in
+    /// `fields`, or what is wrong with it.
+    pub fn next_row_into(&mut self, fields: &mut Vec<String>) -> Result<Option<RowInto>> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => Ok(None),
             Ok(true) => {
@@ -1565,7 +1589,7 @@ impl<R: Read + Seek> Rows<R> {
                 if let Some(bad) = self.quote_problem(start, self.position(), false)? {
                     return Ok(Some((line, Err(bad))));
                 }
-                let mut fields = Vec::with_capacity(self.record.len());
+                fields.truncate(self.record.len());
                 for (i, field) in self.record.iter().enumerate() {
                     let too_long =
                         || format!("field {} is longer than {MAX_CELL_CHARS} characters", i + 1);
@@ -1583,7 +1607,14 @@ impl<R: Read + Seek> Rows<R> {
                                 too_long()
                             }
                             Ok(text) => {
-                                fields.push(unescape_formula(text).to_string());
+                                let text = unescape_formula(text);
+                                match fields.get_mut(i) {
+                                    Some(cell) => {
+                                        cell.clear();
+                                        cell.push_str(text);
+                                    }
+                                    None => fields.push(text.to_string()),
+                                }
                                 continue;
                             }
                             Err(_) => format!("field {} {NOT_UTF8}", i + 1),
@@ -1594,7 +1625,7 @@ impl<R: Read + Seek> Rows<R> {
                     let raw = self.record.iter().map(<[u8]>::to_vec).collect();
                     return Ok(Some((line, Err((problem, raw)))));
                 }
-                Ok(Some((line, Ok(fields))))
+                Ok(Some((line, Ok(()))))
             }
             Err(e) => {
                 let start = e.position().map(|p| p.byte());

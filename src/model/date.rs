@@ -1081,6 +1081,11 @@ impl Date {
         &self.text
     }
 
+    /// The EDTF text, taken out of the date.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// The first day the event may have happened; `None` for an open or unknown start.
     pub fn earliest(&self) -> Option<NaiveDate> {
         self.earliest
