@@ -837,3 +837,33 @@ fn characters_xml_cannot_hold_are_replaced_in_graph_and_picture_exports() {
     from_csv.run_ok(["import", file.to_str().unwrap()]);
     assert_eq!(from_csv.run_ok(["export", "--format", "csv"]), csv);
 }
+
+/// Gephi keeps two edges between the same nodes apart only when their GEXF
+/// `kind`s differ, and merges the others into one: Witkoff and Dmitriev,
+/// who met twice in the example, would show one meeting. Every edge between
+/// the same two nodes (either way round) has a kind of its own.
+#[test]
+fn gexf_edges_between_the_same_two_nodes_have_kinds_apart() {
+    let env = example_env();
+    for scope in ["actors", "full"] {
+        let text = env.run_ok(["export", "--format", "gexf", "--graph", scope]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let mut parallel = 0;
+        for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+            let (s, t) = (
+                edge.attribute("source").unwrap(),
+                edge.attribute("target").unwrap(),
+            );
+            let pair = if s <= t { (s, t) } else { (t, s) };
+            if seen.iter().any(|(p, _)| p == &pair) {
+                parallel += 1;
+            }
+            assert!(
+                seen.insert((pair, edge.attribute("kind"))),
+                "{scope}: Gephi would merge this edge into another between {s} and {t}: {text}"
+            );
+        }
+        assert!(parallel > 0, "{scope}: the example has parallel edges");
+    }
+}
