@@ -867,3 +867,54 @@ fn gexf_edges_between_the_same_two_nodes_have_kinds_apart() {
         assert!(parallel > 0, "{scope}: the example has parallel edges");
     }
 }
+
+/// Graphviz reads escapes in a label and a tooltip: `\G`, `\N`, `\E`, `\H`,
+/// `\T` and `\L` become the graph's, node's or edge's names, a tooltip's
+/// backslashes are read twice, and `&amp;` becomes `&`. A title or name
+/// holding a backslash or an entity shows as written once Graphviz renders
+/// the DOT export. Needs Graphviz, as the who-met picture does.
+#[test]
+fn dot_labels_and_tooltips_render_as_written() {
+    let env = TestEnv::new();
+    let title = r#"Talks at C:\Grand \N \\ "q" &amp; AT&T end\"#;
+    let name = r#"Dr. \Hugo "Q" &lt"#;
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        title,
+        "--date",
+        "2025-01-02",
+        "--kind",
+        "meeting",
+        "--actor",
+        name,
+        "--actor",
+        "Bob",
+    ]);
+    let dot = env.write_file("graph.dot", &env.run_ok(["export", "--format", "dot"]));
+    let out = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot)
+        .output()
+        .expect("Graphviz `dot` is installed (apt-get install graphviz; .ci/run does it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = String::from_utf8(out.stdout).unwrap();
+    // Graphviz's SVG names its DTD.
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&svg, options).unwrap();
+    let tooltips: Vec<_> = doc
+        .descendants()
+        .filter_map(|n| n.attribute(("http://www.w3.org/1999/xlink", "title")))
+        .collect();
+    assert!(tooltips.contains(&title), "{tooltips:?}");
+    let texts: Vec<_> = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(texts.contains(&name), "{texts:?}");
+}

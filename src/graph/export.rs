@@ -485,17 +485,64 @@ pub fn meeting_pairs<'e>(
     Ok(pairs)
 }
 
+/// A DOT string's text: `"` and `\\` escaped, a line break a space.
 fn dot_escape(text: &str) -> String {
+    dot_quoted(text, "\\\\")
+}
+
+/// `text` with `"` escaped, each `\\` written as `backslash`, and a line
+/// break as a space.
+fn dot_quoted(text: &str, backslash: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
+            '\\' => out.push_str(backslash),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }
     out
+}
+
+/// A label's text as Graphviz shows it as written ([`dot_entities`]).
+fn dot_label(text: &str) -> String {
+    dot_entities(&dot_escape(text))
+}
+
+/// A tooltip's text as Graphviz shows it as written. Graphviz reads a
+/// tooltip's backslashes twice: first `\n` and `\\` (a backslash), then
+/// `\G`, `\N`, `\E`, `\H`, `\T` and `\L`, which it replaces by the graph's,
+/// node's or edge's names (`C:\Grand` would show the graph's name), so each
+/// backslash of the text is written as four.
+fn dot_tooltip(text: &str) -> String {
+    dot_entities(&dot_quoted(text, r"\\\\"))
+}
+
+/// `dot` with each `&` that would start a character entity written
+/// `&amp;`: Graphviz reads the entities of a label or tooltip (`&amp;`,
+/// `&#39;`), so text holding one would not show as written. An `&` that
+/// starts none, as in `AT&T`, is left as it is.
+fn dot_entities(dot: &str) -> String {
+    let mut out = String::with_capacity(dot.len());
+    for (i, c) in dot.char_indices() {
+        if c == '&' && starts_entity(&dot[i + 1..]) {
+            out.push_str("&amp;");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `rest`, the text after an `&`, makes it an entity: a name or a
+/// `#` and a number, then `;`.
+fn starts_entity(rest: &str) -> bool {
+    let name = rest.strip_prefix('#').unwrap_or(rest);
+    let end = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    end > 0 && name[end..].starts_with(';')
 }
 
 /// Graphviz DOT: an undirected graph; render with `dot -Tsvg`.
@@ -527,7 +574,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             out,
             "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{record}{verdict}{shape}];",
             dot_escape(&node.id),
-            dot_escape(&node.label),
+            dot_label(&node.label),
             node.class,
             dot_escape(&node.kind)
         )?;
@@ -535,10 +582,10 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     })?;
     graph.for_each_edge(&mut |edge| {
         let label = match edge.relation {
-            "met" => format!(", label=\"{}\"", dot_escape(&human_date(&edge.date))),
+            "met" => format!(", label=\"{}\"", dot_label(&human_date(&edge.date))),
             "planned" => format!(
                 ", label=\"{} ({})\", style=dashed, color=\"#888888\", fontcolor=\"#888888\"",
-                dot_escape(&human_date(&edge.date)),
+                dot_label(&human_date(&edge.date)),
                 edge.status
             ),
             "contradicts" => ", color=\"#c62828\"".to_string(),
@@ -560,7 +607,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
                 "  \"{}\" -- \"{}\" [{attributes}, tooltip=\"{}\"{label}];",
                 dot_escape(&edge.source),
                 dot_escape(&edge.target),
-                dot_escape(&edge.title),
+                dot_tooltip(&edge.title),
             )?;
             return Ok(());
         }
@@ -572,7 +619,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             edge.relation,
             dot_escape(&edge.event),
             dot_escape(&edge.date),
-            dot_escape(&edge.title),
+            dot_tooltip(&edge.title),
         )?;
         Ok(())
     })?;
