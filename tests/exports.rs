@@ -918,3 +918,74 @@ fn dot_labels_and_tooltips_render_as_written() {
     let texts: Vec<_> = doc.descendants().filter_map(|n| n.text()).collect();
     assert!(texts.contains(&name), "{texts:?}");
 }
+
+/// The GraphML schema types the ids of nodes and edges as `xs:NMTOKEN`,
+/// which some letters and digits an id may hold cannot be in (`²`, `µ`,
+/// `①`): such a file fails validation (`xmllint --schema graphml.xsd`).
+/// Each node's id is a name token, every edge ends at one, and the
+/// record's own id is the node's `record`.
+#[test]
+fn graphml_ids_are_name_tokens_whatever_letters_an_id_holds() {
+    // XML 1.0 (fifth edition) NameChar.
+    let name_char = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '.' | '_' | ':' | '\u{b7}')
+            || matches!(u32::from(c), 0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0x37d | 0x37f..=0x1fff
+                | 0x200c..=0x200d | 0x203f..=0x2040 | 0x2070..=0x218f | 0x2c00..=0x2fef
+                | 0x3001..=0xd7ff | 0xf900..=0xfdcf | 0xfdf0..=0xfffd | 0x10000..=0xeffff)
+    };
+    let env = TestEnv::new();
+    for (name, id) in [
+        ("Squared", "x²"),
+        ("Micro Lab", "µ-lab"),
+        ("Plain", "9.plain_id"),
+    ] {
+        env.run_ok(["actor", "add", name, "--id", id, "--kind", "person"]);
+    }
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Lab talks",
+        "--date",
+        "2025-01-02",
+        "--kind",
+        "meeting",
+        "--actor",
+        "x²",
+        "--actor",
+        "µ-lab",
+        "--actor",
+        "9.plain_id",
+        "--id",
+        "½-talks",
+    ]);
+    for scope in ["actors", "full"] {
+        let text = env.run_ok(["export", "--format", "graphml", "--graph", scope]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let mut records = Vec::new();
+        let mut ids = Vec::new();
+        for node in doc.descendants().filter(|n| n.has_tag_name("node")) {
+            let id = node.attribute("id").unwrap();
+            assert!(id.chars().all(name_char), "{scope}: node id {id:?}");
+            ids.push(id);
+            let record = node
+                .children()
+                .find(|d| d.attribute("key") == Some("record"))
+                .and_then(|d| d.text())
+                .unwrap_or(id);
+            records.push(record);
+        }
+        for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+            for end in [edge.attribute("source"), edge.attribute("target")] {
+                assert!(ids.contains(&end.unwrap()), "{scope}: {end:?} is no node");
+            }
+        }
+        for record in ["x²", "µ-lab", "9.plain_id"] {
+            assert!(records.contains(&record), "{scope}: {records:?}");
+        }
+        if scope == "full" {
+            assert!(records.contains(&"½-talks"), "{records:?}");
+        }
+    }
+}
