@@ -837,3 +837,155 @@ fn characters_xml_cannot_hold_are_replaced_in_graph_and_picture_exports() {
     from_csv.run_ok(["import", file.to_str().unwrap()]);
     assert_eq!(from_csv.run_ok(["export", "--format", "csv"]), csv);
 }
+
+/// Gephi keeps two edges between the same nodes apart only when their GEXF
+/// `kind`s differ, and merges the others into one: Witkoff and Dmitriev,
+/// who met twice in the example, would show one meeting. Every edge between
+/// the same two nodes (either way round) has a kind of its own.
+#[test]
+fn gexf_edges_between_the_same_two_nodes_have_kinds_apart() {
+    let env = example_env();
+    for scope in ["actors", "full"] {
+        let text = env.run_ok(["export", "--format", "gexf", "--graph", scope]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        let mut parallel = 0;
+        for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+            let (s, t) = (
+                edge.attribute("source").unwrap(),
+                edge.attribute("target").unwrap(),
+            );
+            let pair = if s <= t { (s, t) } else { (t, s) };
+            if seen.iter().any(|(p, _)| p == &pair) {
+                parallel += 1;
+            }
+            assert!(
+                seen.insert((pair, edge.attribute("kind"))),
+                "{scope}: Gephi would merge this edge into another between {s} and {t}: {text}"
+            );
+        }
+        assert!(parallel > 0, "{scope}: the example has parallel edges");
+    }
+}
+
+/// Graphviz reads escapes in a label and a tooltip: `\G`, `\N`, `\E`, `\H`,
+/// `\T` and `\L` become the graph's, node's or edge's names, a tooltip's
+/// backslashes are read twice, and `&amp;` becomes `&`. A title or name
+/// holding a backslash or an entity shows as written once Graphviz renders
+/// the DOT export. Needs Graphviz, as the who-met picture does.
+#[test]
+fn dot_labels_and_tooltips_render_as_written() {
+    let env = TestEnv::new();
+    let title = r#"Talks at C:\Grand \N \\ "q" &amp; AT&T end\"#;
+    let name = r#"Dr. \Hugo "Q" &lt"#;
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        title,
+        "--date",
+        "2025-01-02",
+        "--kind",
+        "meeting",
+        "--actor",
+        name,
+        "--actor",
+        "Bob",
+    ]);
+    let dot = env.write_file("graph.dot", &env.run_ok(["export", "--format", "dot"]));
+    let out = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot)
+        .output()
+        .expect("Graphviz `dot` is installed (apt-get install graphviz; .ci/run does it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = String::from_utf8(out.stdout).unwrap();
+    // Graphviz's SVG names its DTD.
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&svg, options).unwrap();
+    let tooltips: Vec<_> = doc
+        .descendants()
+        .filter_map(|n| n.attribute(("http://www.w3.org/1999/xlink", "title")))
+        .collect();
+    assert!(tooltips.contains(&title), "{tooltips:?}");
+    let texts: Vec<_> = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(texts.contains(&name), "{texts:?}");
+}
+
+/// The GraphML schema types the ids of nodes and edges as `xs:NMTOKEN`,
+/// which some letters and digits an id may hold cannot be in (`²`, `µ`,
+/// `①`): such a file fails validation (`xmllint --schema graphml.xsd`).
+/// Each node's id is a name token, every edge ends at one, and the
+/// record's own id is the node's `record`.
+#[test]
+fn graphml_ids_are_name_tokens_whatever_letters_an_id_holds() {
+    // XML 1.0 (fifth edition) NameChar.
+    let name_char = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '.' | '_' | ':' | '\u{b7}')
+            || matches!(u32::from(c), 0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0x37d | 0x37f..=0x1fff
+                | 0x200c..=0x200d | 0x203f..=0x2040 | 0x2070..=0x218f | 0x2c00..=0x2fef
+                | 0x3001..=0xd7ff | 0xf900..=0xfdcf | 0xfdf0..=0xfffd | 0x10000..=0xeffff)
+    };
+    let env = TestEnv::new();
+    for (name, id) in [
+        ("Squared", "x²"),
+        ("Micro Lab", "µ-lab"),
+        ("Plain", "9.plain_id"),
+    ] {
+        env.run_ok(["actor", "add", name, "--id", id, "--kind", "person"]);
+    }
+    env.run_ok([
+        "event",
+        "add",
+        "--title",
+        "Lab talks",
+        "--date",
+        "2025-01-02",
+        "--kind",
+        "meeting",
+        "--actor",
+        "x²",
+        "--actor",
+        "µ-lab",
+        "--actor",
+        "9.plain_id",
+        "--id",
+        "½-talks",
+    ]);
+    for scope in ["actors", "full"] {
+        let text = env.run_ok(["export", "--format", "graphml", "--graph", scope]);
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let mut records = Vec::new();
+        let mut ids = Vec::new();
+        for node in doc.descendants().filter(|n| n.has_tag_name("node")) {
+            let id = node.attribute("id").unwrap();
+            assert!(id.chars().all(name_char), "{scope}: node id {id:?}");
+            ids.push(id);
+            let record = node
+                .children()
+                .find(|d| d.attribute("key") == Some("record"))
+                .and_then(|d| d.text())
+                .unwrap_or(id);
+            records.push(record);
+        }
+        for edge in doc.descendants().filter(|n| n.has_tag_name("edge")) {
+            for end in [edge.attribute("source"), edge.attribute("target")] {
+                assert!(ids.contains(&end.unwrap()), "{scope}: {end:?} is no node");
+            }
+        }
+        for record in ["x²", "µ-lab", "9.plain_id"] {
+            assert!(records.contains(&record), "{scope}: {records:?}");
+        }
+        if scope == "full" {
+            assert!(records.contains(&"½-talks"), "{records:?}");
+        }
+    }
+}

@@ -3,7 +3,8 @@
 //! the story). Output is deterministic: nodes by id, edges by date and event.
 //! `schema/graph-exports.md` documents the attributes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 use crate::error::Result;
@@ -84,6 +85,9 @@ pub struct Graph<'s> {
     /// actor and a source both `reuters`): their nodes' ids are qualified
     /// by class ([`Graph::node_id`]). Few: ids are unique within a class.
     shared: HashSet<String>,
+    /// Whether some node's id holds a character a GraphML id cannot
+    /// ([`graphml_id`]).
+    unfit_for_graphml: bool,
 }
 
 #[derive(Default)]
@@ -116,6 +120,25 @@ impl Chosen {
         }
         Ok(shared)
     }
+
+    /// Whether some node's id in the graph of the chosen events holds a
+    /// character a GraphML id cannot ([`graphml_id`]).
+    fn unfit_for_graphml(&self, store: &Store) -> Result<bool> {
+        if self.events.iter().any(|id| !fits_graphml(id)) {
+            return Ok(true);
+        }
+        for id in self.actors.iter().filter(|id| !fits_graphml(id)) {
+            if is_node::<Actor>(store, id)? {
+                return Ok(true);
+            }
+        }
+        for id in self.sources.iter().filter(|id| !fits_graphml(id)) {
+            if is_node::<Source>(store, id)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Whether the record `id` of one kind is stored and live.
@@ -126,9 +149,10 @@ fn is_node<R: Record>(store: &Store, id: &str) -> Result<bool> {
 }
 
 /// The ids that are live records of two kinds or more (the nodes of the
-/// whole full graph): the ids of each kind are read in id order, from the
-/// keys, and merged, so memory holds only the ids shared.
-fn shared_ids(store: &Store) -> Result<HashSet<String>> {
+/// whole full graph), and whether some live record's id holds a character
+/// a GraphML id cannot ([`graphml_id`]): the ids of each kind are read in
+/// id order, from the keys, and merged, so memory holds only the ids shared.
+fn shared_ids(store: &Store) -> Result<(HashSet<String>, bool)> {
     type Ids<'s> = Box<dyn Iterator<Item = Result<String>> + 's>;
     let mut streams: [Ids; 4] = [
         Box::new(store.ids::<Actor>()),
@@ -141,6 +165,7 @@ fn shared_ids(store: &Store) -> Result<HashSet<String>> {
         .map(|s| s.next().transpose())
         .collect::<Result<Vec<Option<String>>>>()?;
     let mut shared = HashSet::new();
+    let mut unfit_for_graphml = false;
     while let Some(least) = heads.iter().flatten().min().cloned() {
         let mut kinds = Vec::new();
         for (i, head) in heads.iter_mut().enumerate() {
@@ -149,8 +174,10 @@ fn shared_ids(store: &Store) -> Result<HashSet<String>> {
                 *head = streams[i].next().transpose()?;
             }
         }
-        // Only an id of two kinds or more is read: is each one live?
-        if kinds.len() > 1 {
+        // Only an id of two kinds or more, or one unfit for GraphML (few),
+        // is read: is each one live?
+        let unfit = !unfit_for_graphml && !fits_graphml(&least);
+        if kinds.len() > 1 || unfit {
             let mut live = 0;
             for i in kinds {
                 live += usize::from(match i {
@@ -160,12 +187,13 @@ fn shared_ids(store: &Store) -> Result<HashSet<String>> {
                     _ => is_node::<Claim>(store, &least)?,
                 });
             }
+            unfit_for_graphml |= unfit && live > 0;
             if live > 1 {
                 shared.insert(least);
             }
         }
     }
-    Ok(shared)
+    Ok((shared, unfit_for_graphml))
 }
 
 impl<'s> Graph<'s> {
@@ -206,9 +234,11 @@ impl<'s> Graph<'s> {
             }
         }
         // The actors graph has one class of nodes: no id is shared.
-        let shared = match (scope, &chosen) {
-            (Scope::Actors, _) => HashSet::new(),
-            (Scope::Full, Some(chosen)) => chosen.shared(store)?,
+        let (shared, unfit_for_graphml) = match (scope, &chosen) {
+            (Scope::Actors, _) => (HashSet::new(), !linked.iter().all(|id| fits_graphml(id))),
+            (Scope::Full, Some(chosen)) => {
+                (chosen.shared(store)?, chosen.unfit_for_graphml(store)?)
+            }
             (Scope::Full, None) => shared_ids(store)?,
         };
         Ok(Graph {
@@ -219,6 +249,7 @@ impl<'s> Graph<'s> {
             filter,
             chosen,
             shared,
+            unfit_for_graphml,
         })
     }
 
@@ -238,6 +269,13 @@ impl<'s> Graph<'s> {
     /// carry their record's id as an attribute (`record`).
     pub fn qualifies_ids(&self) -> bool {
         !self.shared.is_empty()
+    }
+
+    /// Whether some node's GraphML id is not its record's id (qualified by
+    /// class, or written with [`graphml_id`]): the nodes of a GraphML file
+    /// then carry their record's id as an attribute (`record`).
+    fn renames_graphml_ids(&self) -> bool {
+        self.qualifies_ids() || self.unfit_for_graphml
     }
 
     /// Whether the node `id` of a full graph is in it.
@@ -484,17 +522,64 @@ pub fn meeting_pairs<'e>(
     Ok(pairs)
 }
 
+/// A DOT string's text: `"` and `\\` escaped, a line break a space.
 fn dot_escape(text: &str) -> String {
+    dot_quoted(text, "\\\\")
+}
+
+/// `text` with `"` escaped, each `\\` written as `backslash`, and a line
+/// break as a space.
+fn dot_quoted(text: &str, backslash: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
+            '\\' => out.push_str(backslash),
             '\n' | '\r' => out.push(' '),
             c => out.push(c),
         }
     }
     out
+}
+
+/// A label's text as Graphviz shows it as written ([`dot_entities`]).
+fn dot_label(text: &str) -> String {
+    dot_entities(&dot_escape(text))
+}
+
+/// A tooltip's text as Graphviz shows it as written. Graphviz reads a
+/// tooltip's backslashes twice: first `\n` and `\\` (a backslash), then
+/// `\G`, `\N`, `\E`, `\H`, `\T` and `\L`, which it replaces by the graph's,
+/// node's or edge's names (`C:\Grand` would show the graph's name), so each
+/// backslash of the text is written as four.
+fn dot_tooltip(text: &str) -> String {
+    dot_entities(&dot_quoted(text, r"\\\\"))
+}
+
+/// `dot` with each `&` that would start a character entity written
+/// `&amp;`: Graphviz reads the entities of a label or tooltip (`&amp;`,
+/// `&#39;`), so text holding one would not show as written. An `&` that
+/// starts none, as in `AT&T`, is left as it is.
+fn dot_entities(dot: &str) -> String {
+    let mut out = String::with_capacity(dot.len());
+    for (i, c) in dot.char_indices() {
+        if c == '&' && starts_entity(&dot[i + 1..]) {
+            out.push_str("&amp;");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `rest`, the text after an `&`, makes it an entity: a name or a
+/// `#` and a number, then `;`.
+fn starts_entity(rest: &str) -> bool {
+    let name = rest.strip_prefix('#').unwrap_or(rest);
+    let end = name
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(name.len());
+    end > 0 && name[end..].starts_with(';')
 }
 
 /// Graphviz DOT: an undirected graph; render with `dot -Tsvg`.
@@ -526,7 +611,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             out,
             "  \"{}\" [label=\"{}\", class=\"{}\", kind=\"{}\"{record}{verdict}{shape}];",
             dot_escape(&node.id),
-            dot_escape(&node.label),
+            dot_label(&node.label),
             node.class,
             dot_escape(&node.kind)
         )?;
@@ -534,10 +619,10 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     })?;
     graph.for_each_edge(&mut |edge| {
         let label = match edge.relation {
-            "met" => format!(", label=\"{}\"", dot_escape(&human_date(&edge.date))),
+            "met" => format!(", label=\"{}\"", dot_label(&human_date(&edge.date))),
             "planned" => format!(
                 ", label=\"{} ({})\", style=dashed, color=\"#888888\", fontcolor=\"#888888\"",
-                dot_escape(&human_date(&edge.date)),
+                dot_label(&human_date(&edge.date)),
                 edge.status
             ),
             "contradicts" => ", color=\"#c62828\"".to_string(),
@@ -559,7 +644,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
                 "  \"{}\" -- \"{}\" [{attributes}, tooltip=\"{}\"{label}];",
                 dot_escape(&edge.source),
                 dot_escape(&edge.target),
-                dot_escape(&edge.title),
+                dot_tooltip(&edge.title),
             )?;
             return Ok(());
         }
@@ -571,7 +656,7 @@ pub fn write_dot<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             edge.relation,
             dot_escape(&edge.event),
             dot_escape(&edge.date),
-            dot_escape(&edge.title),
+            dot_tooltip(&edge.title),
         )?;
         Ok(())
     })?;
@@ -614,6 +699,43 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
+/// Whether `c` may be in an XML name token (XML 1.0 fifth edition's
+/// `NameChar`), the type (`xs:NMTOKEN`) the GraphML schema gives the ids of
+/// nodes and edges and their `source` and `target`.
+fn is_name_char(c: char) -> bool {
+    matches!(c,
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '.' | '_' | ':' | '\u{b7}'
+        | '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}' | '\u{f8}'..='\u{37d}'
+        | '\u{37f}'..='\u{1fff}' | '\u{200c}'..='\u{200d}' | '\u{203f}'..='\u{2040}'
+        | '\u{2070}'..='\u{218f}' | '\u{2c00}'..='\u{2fef}' | '\u{3001}'..='\u{d7ff}'
+        | '\u{f900}'..='\u{fdcf}' | '\u{fdf0}'..='\u{fffd}' | '\u{10000}'..='\u{effff}')
+}
+
+/// Whether the node id `id` is a GraphML id as it is.
+fn fits_graphml(id: &str) -> bool {
+    id.chars().all(is_name_char)
+}
+
+/// The GraphML id of the node `id`: the id itself, unless it holds a letter
+/// or digit that no XML name token may hold (`x²`, `µ-lab`, `①`; an id may
+/// hold any letter or digit), which is then written as its code point in
+/// hex between two `·` (`x·b2·`). No record id holds a `·`, so no two ids
+/// become one, and the node carries its record's id (`record`).
+fn graphml_id(id: &str) -> std::borrow::Cow<'_, str> {
+    if fits_graphml(id) {
+        return id.into();
+    }
+    let mut out = String::with_capacity(id.len() + 8);
+    for c in id.chars() {
+        if is_name_char(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\u{b7}{:x}\u{b7}", u32::from(c)));
+        }
+    }
+    out.into()
+}
+
 /// GraphML with typed attributes on nodes and edges.
 pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -639,7 +761,7 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     .into_iter()
     .filter(|(id, _, _)| match *id {
         "verdict" | "claim" => graph.has_claims(),
-        "record" => graph.qualifies_ids(),
+        "record" => graph.renames_graphml_ids(),
         _ => true,
     }) {
         writeln!(
@@ -649,7 +771,11 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     }
     writeln!(out, r#"  <graph id="factline" edgedefault="undirected">"#)?;
     graph.for_each_node(&mut |node| {
-        writeln!(out, r#"    <node id="{}">"#, xml_escape(&node.id))?;
+        writeln!(
+            out,
+            r#"    <node id="{}">"#,
+            xml_escape(&graphml_id(&node.id))
+        )?;
         writeln!(
             out,
             r#"      <data key="label">{}</data>"#,
@@ -661,7 +787,7 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
             r#"      <data key="kind">{}</data>"#,
             xml_escape(&node.kind)
         )?;
-        if graph.qualifies_ids() {
+        if graph.renames_graphml_ids() {
             writeln!(
                 out,
                 r#"      <data key="record">{}</data>"#,
@@ -685,8 +811,8 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
         writeln!(
             out,
             r#"    <edge id="e{i}" source="{}" target="{}">"#,
-            xml_escape(&edge.source),
-            xml_escape(&edge.target)
+            xml_escape(&graphml_id(&edge.source)),
+            xml_escape(&graphml_id(&edge.target))
         )?;
         // An event's edges have every attribute; a claim's edge has no
         // status, and an event or date only when it has one.
@@ -715,6 +841,29 @@ pub fn write_graphml<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     writeln!(out, "  </graph>")?;
     writeln!(out, "</graphml>")?;
     Ok(())
+}
+
+/// Numbers the edges between each two nodes, 1 for the first, for GEXF's
+/// edge `kind`: Gephi keeps two edges between the same nodes apart only when
+/// their kinds differ, and merges the others into one, so that two actors
+/// who met twice would show one meeting. A kind per event would number the
+/// kinds by the events, and Gephi holds at most 65,534 kinds; this numbers
+/// them by the most edges two nodes share. Memory holds a hash and a count
+/// a pair, not its ids: pairs whose hashes collide share a count, which
+/// still numbers each one's edges apart.
+#[derive(Default)]
+struct EdgeRanks(HashMap<u64, u32>);
+
+impl EdgeRanks {
+    /// The rank of the next edge between `a` and `b` (either way round:
+    /// the graph is undirected).
+    fn next(&mut self, a: &str, b: &str) -> u32 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (a.min(b), a.max(b)).hash(&mut hasher);
+        let count = self.0.entry(hasher.finish()).or_insert(0);
+        *count += 1;
+        *count
+    }
 }
 
 /// GEXF 1.3, dynamic: each edge carries `start`/`end` (its earliest and
@@ -780,6 +929,7 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
     writeln!(out, "    </nodes>")?;
     writeln!(out, "    <edges>")?;
     let mut i = 0usize;
+    let mut ranks = EdgeRanks::default();
     graph.for_each_edge(&mut |edge| {
         i += 1;
         let i = i - 1;
@@ -806,9 +956,10 @@ pub fn write_gexf<W: Write>(graph: &Graph, out: &mut W) -> Result<()> {
                 ));
             }
         }
+        let kind = ranks.next(&edge.source, &edge.target);
         writeln!(
             out,
-            r#"      <edge id="e{i}" source="{}" target="{}" label="{}"{span}><attvalues>{values}</attvalues></edge>"#,
+            r#"      <edge id="e{i}" source="{}" target="{}" kind="{kind}" label="{}"{span}><attvalues>{values}</attvalues></edge>"#,
             xml_escape(&edge.source),
             xml_escape(&edge.target),
             xml_escape(&edge.title),
