@@ -817,6 +817,13 @@ pub struct ExportArgs {
     /// opening in spreadsheets. Only --format csv takes it.
     #[arg(long)]
     pub raw: bool,
+    /// For CSV: start with a UTF-8 byte-order mark, so that Excel, which
+    /// opens a CSV file by double-click in the computer's own code page,
+    /// reads accented, Cyrillic and Arabic names right. factline's import
+    /// reads such a file as it reads one without. Only --format csv and
+    /// timelinejs-csv take it.
+    #[arg(long)]
+    pub bom: bool,
     /// Which events a timeline, picture or graph export holds (all by
     /// default): the options of `factline timeline`. The NDJSON dump and the
     /// claims CSV are always whole.

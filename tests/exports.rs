@@ -989,3 +989,51 @@ fn graphml_ids_are_name_tokens_whatever_letters_an_id_holds() {
         }
     }
 }
+
+/// Excel opens a CSV file by double-click in the computer's code page, so
+/// a name in Cyrillic, or the `ü` of Türkiye, came out garbled: `--bom`
+/// starts the file with a UTF-8 byte-order mark, and factline reads such a
+/// file back as it reads one without.
+#[test]
+fn a_csv_with_a_byte_order_mark_opens_in_excel_and_imports_back() {
+    let env = example_env();
+    let plain = env.run_ok(["export", "--format", "csv"]);
+    assert!(
+        plain.contains("Türkiye"),
+        "the example has a name to garble"
+    );
+    for what in ["timeline", "claims"] {
+        let out = env
+            .std_cmd()
+            .args(["export", "--format", "csv", "--bom", "--what", what])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(out.stdout.starts_with(b"\xEF\xBB\xBF"), "{what}");
+        assert!(!out.stdout[3..].starts_with(b"\xEF\xBB\xBF"), "{what}");
+    }
+    let with_bom = env.root().join("with-bom.csv");
+    env.run_ok([
+        "export",
+        "--format",
+        "csv",
+        "--bom",
+        "-o",
+        with_bom.to_str().unwrap(),
+    ]);
+    let fresh = TestEnv::new();
+    fresh.run_ok(["import", with_bom.to_str().unwrap()]);
+    assert_eq!(fresh.run_ok(["export", "--format", "csv"]), plain);
+    let sheet = env.root().join("sheet.csv");
+    env.run_ok([
+        "export",
+        "--format",
+        "timelinejs-csv",
+        "--bom",
+        "-o",
+        sheet.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&sheet).unwrap().starts_with(b"\xEF\xBB\xBF"));
+    let stderr = env.fail(2, ["export", "--format", "ndjson", "--bom"]);
+    assert!(stderr.contains("--bom"), "{stderr}");
+}

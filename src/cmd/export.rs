@@ -44,6 +44,8 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
             .map(|view| format!("--view {} is drawn by --format svg only", view.name())),
         (args.raw && format != Format::Csv)
             .then(|| "--raw is written by --format csv only".to_string()),
+        (args.bom && !matches!(format, Format::Csv | Format::TimelinejsCsv))
+            .then(|| "--bom is written by --format csv and timelinejs-csv only".to_string()),
     ];
     crate::cmd::refuse_unused_options(refused, format.name())?;
     let claims = args.what == Some(CsvContent::Claims);
@@ -58,6 +60,9 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<()> {
     let store = ctx.open(Access::Read)?;
     filter.actor = timeline::filter_actor(&store, &args.events)?;
     let mut out = Output::create(args.output.as_deref())?;
+    if args.bom {
+        out.write_all(crate::BYTE_ORDER_MARK.as_bytes())?;
+    }
     if claims {
         write_claims_csv(&store, &mut out, args.raw)?;
     } else if matches!(format, Format::Html | Format::Svg) {
