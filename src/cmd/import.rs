@@ -1315,8 +1315,10 @@ struct Importer<'s> {
 
 /// The text of rows the reading thread allocated, handed back to it to
 /// free. Freed here instead, each string would go back to that thread's
-/// heap across threads, which costs the reader far more than its own
-/// frees (at a million events, about a tenth of an import's CPU time).
+/// heap across threads, and the reader would then collect those frees
+/// before it could allocate again, which costs it more than freeing its
+/// own (`perf` on a 200,000-event import: the allocator's share of CPU
+/// samples fell from 11% to 8%).
 #[derive(Default)]
 struct Spent {
     strings: Vec<String>,
