@@ -541,7 +541,10 @@ pub struct ClaimAddArgs {
     /// The number claimed, kept exactly as a number, not as its writing
     /// (0.50 is 0.5, 1e3 is 1000; at most 15 significant digits always
     /// are kept; a number that would change is refused).
-    #[arg(long, requires = "subject", allow_negative_numbers = true)]
+    // Any value starting with a hyphen reaches factline's own check, so
+    // that "-19,500" (a fall, as reports write it) is refused with a hint
+    // on how to write it rather than taken for an unknown flag.
+    #[arg(long, requires = "subject", allow_hyphen_values = true)]
     pub value: Option<String>,
     /// The number's unit, e.g. children.
     #[arg(long, requires = "value")]

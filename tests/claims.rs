@@ -3354,3 +3354,41 @@ fn claims_by_a_retracted_claimant_lists_its_claims_with_a_notice() {
         "{stderr}"
     );
 }
+
+/// A fall is written with a minus, and reports group its digits: `--value
+/// -19,500` was taken by the argument parser for an unknown flag `-1`,
+/// which sent a user looking for a mistyped option. It now reaches
+/// factline's own check, which says how to write it, and `--value -19500`
+/// is stored.
+#[test]
+fn a_negative_value_after_a_space_reaches_the_value_check() {
+    let env = TestEnv::new();
+    let add = |text: &str, value: &str| -> Vec<String> {
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            text,
+            "--subject",
+            "kids",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["--value".into(), value.into()])
+        .collect()
+    };
+    let stderr = env.fail(2, add("A fall", "-19,500"));
+    assert!(
+        stderr.contains("--value -19,500 is not a number; write -19500 if the comma groups"),
+        "{stderr}"
+    );
+    testenv::assert_one_error_line(&stderr);
+    env.run_ok(add("A fall", "-19500"));
+    let values: Vec<String> = rows(&env.json(["claims"]))
+        .iter()
+        .map(|row| row["value"].to_string())
+        .collect();
+    assert_eq!(values, ["-19500.0"]);
+}
