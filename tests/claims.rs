@@ -3392,3 +3392,37 @@ fn a_negative_value_after_a_space_reaches_the_value_check() {
         .collect();
     assert_eq!(values, ["-19500.0"]);
 }
+
+/// The hints for a number as reports write it keep the sign the user
+/// wrote, in both readings: "+19.500" is "+19500" or "+19.5" (the second
+/// dropped the plus), "+19,500" likewise, and "-19,5" is "-19.5" (it got
+/// no hint at all).
+#[test]
+fn the_hints_for_a_value_keep_its_sign_as_written() {
+    let env = TestEnv::new();
+    for (written, hint) in [
+        ("+19.500", "write +19500 or +19.5"),
+        (
+            "+19,500",
+            "write +19500 if the comma groups thousands, or +19.5 if",
+        ),
+        ("-19,5", "write -19.5 if the comma marks the decimals"),
+    ] {
+        let value = format!("--value={written}");
+        let stderr = env.fail(
+            2,
+            [
+                "claim",
+                "add",
+                "--by",
+                "Ukraine",
+                "--text",
+                "T",
+                "--subject",
+                "kids",
+                &value,
+            ],
+        );
+        assert!(stderr.contains(hint), "{written}: {stderr}");
+    }
+}
