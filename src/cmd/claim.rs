@@ -33,9 +33,9 @@ pub fn run(ctx: &Ctx, command: ClaimCommand) -> Result<()> {
 
 /// The live claim with this id.
 pub fn require_claim(store: &Store, id: &str) -> Result<Claim> {
-    let claim = store
-        .get::<Claim>(id)?
-        .ok_or_else(|| unknown("claim", id, None))?;
+    let Some(claim) = store.get::<Claim>(id)? else {
+        return Err(crate::resolve::unknown_record::<Claim>(store, "claim", id)?);
+    };
     if let Some(reason) = &claim.meta.retracted {
         return Err(retracted("claim", id, reason));
     }
