@@ -312,7 +312,7 @@ pub fn require_actor_or_retracted(
 
 /// For an `--as-of` view that finds no actor `input`: that the actor it
 /// names was not recorded yet at that time, when the database finds one.
-fn actor_recorded_later(store: &Store, input: &str) -> Result<Option<Error>> {
+pub fn actor_recorded_later(store: &Store, input: &str) -> Result<Option<Error>> {
     let Some(origin) = store.as_of_origin() else {
         return Ok(None);
     };

@@ -771,3 +771,32 @@ fn show_as_of_before_a_record_was_recorded_says_when_it_first_was() {
         "{stderr}"
     );
 }
+
+/// `claims --about` at a time before the event was recorded said
+/// "neither an actor nor an event is called …", as if the id were
+/// mistyped; it now says the event was not recorded yet then.
+#[test]
+fn claims_about_as_of_before_the_event_was_recorded_says_when_it_first_was() {
+    let env = TestEnv::new();
+    at(
+        &env,
+        "2025-03-01T00:00:00Z",
+        &[
+            "event", "add", "--title", "Talks", "--date", "2025-01", "--id", "talks",
+        ],
+    );
+    let stderr = env.fail(
+        2,
+        [
+            "--as-of",
+            "2025-02-01T00:00:00Z",
+            "claims",
+            "--about",
+            "talks",
+        ],
+    );
+    assert!(
+        stderr.contains("event talks was not recorded yet at 2025-02-01T00:00:00Z"),
+        "{stderr}"
+    );
+}
