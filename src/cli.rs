@@ -503,7 +503,7 @@ pub enum ClaimCommand {
         /// unverified, confirmed, disputed, false or misleading.
         verdict: String,
         /// The source the verdict rests on.
-        #[arg(long)]
+        #[arg(long, value_parser = source_named)]
         by: Option<String>,
         /// Why.
         #[arg(long, allow_hyphen_values = true)]
@@ -518,7 +518,7 @@ pub enum ClaimCommand {
 #[derive(Debug, Args)]
 pub struct ClaimAddArgs {
     /// Who made the claim (actor id, name or alias; created if unknown).
-    #[arg(long)]
+    #[arg(long, value_parser = actor_named)]
     pub by: String,
     /// The claim, in one line.
     #[arg(long, allow_hyphen_values = true)]
@@ -527,10 +527,10 @@ pub struct ClaimAddArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// An event id or actor the claim is about (repeatable).
-    #[arg(long, value_parser = record_id)]
+    #[arg(long, value_parser = about_id)]
     pub about: Vec<String>,
     /// A source reporting the claim (repeatable).
-    #[arg(long = "source")]
+    #[arg(long = "source", value_parser = source_named)]
     pub sources: Vec<String>,
     /// The claimant's words.
     #[arg(long, allow_hyphen_values = true)]
@@ -541,7 +541,10 @@ pub struct ClaimAddArgs {
     /// The number claimed, kept exactly as a number, not as its writing
     /// (0.50 is 0.5, 1e3 is 1000; at most 15 significant digits always
     /// are kept; a number that would change is refused).
-    #[arg(long, requires = "subject", allow_negative_numbers = true)]
+    // Any value starting with a hyphen reaches factline's own check, so
+    // that "-19,500" (a fall, as reports write it) is refused with a hint
+    // on how to write it rather than taken for an unknown flag.
+    #[arg(long, requires = "subject", allow_hyphen_values = true)]
     pub value: Option<String>,
     /// The number's unit, e.g. children.
     #[arg(long, requires = "value")]
@@ -564,10 +567,10 @@ pub struct ClaimAddArgs {
 #[derive(Debug, Args)]
 pub struct ClaimsArgs {
     /// Only claims by this actor.
-    #[arg(long)]
+    #[arg(long, value_parser = actor_named)]
     pub by: Option<String>,
     /// Only claims about this event or actor.
-    #[arg(long)]
+    #[arg(long, value_parser = about_id)]
     pub about: Option<String>,
     /// Only claims giving a quantity for this subject (as `claim add
     /// --subject` recorded it, the key `contradictions` compares numbers by).
@@ -707,10 +710,10 @@ pub struct EventAddArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub place: Option<String>,
     /// A participant: id, name or alias (repeatable).
-    #[arg(long = "actor")]
+    #[arg(long = "actor", value_parser = actor_named)]
     pub actors: Vec<String>,
     /// A source: id or name (repeatable).
-    #[arg(long = "source")]
+    #[arg(long = "source", value_parser = source_named)]
     pub sources: Vec<String>,
     /// A tag (repeatable).
     #[arg(long = "tag")]
@@ -746,16 +749,16 @@ pub struct EventEditArgs {
     #[arg(long, allow_hyphen_values = true)]
     pub note: Option<String>,
     /// Add a participant (repeatable).
-    #[arg(long = "add-actor")]
+    #[arg(long = "add-actor", value_parser = actor_named)]
     pub add_actors: Vec<String>,
     /// Remove a participant (repeatable).
-    #[arg(long = "remove-actor")]
+    #[arg(long = "remove-actor", value_parser = actor_named)]
     pub remove_actors: Vec<String>,
     /// Add a source (repeatable).
-    #[arg(long = "add-source")]
+    #[arg(long = "add-source", value_parser = source_named)]
     pub add_sources: Vec<String>,
     /// Remove a source (repeatable).
-    #[arg(long = "remove-source")]
+    #[arg(long = "remove-source", value_parser = source_named)]
     pub remove_sources: Vec<String>,
     /// Add a tag (repeatable).
     #[arg(long = "add-tag")]
@@ -772,7 +775,7 @@ pub struct EventEditArgs {
 #[command(group(clap::ArgGroup::new("window").multiple(true).args(["from", "to", "on"])))]
 pub struct TimelineArgs {
     /// Only events with this participant (id, name or alias).
-    #[arg(long)]
+    #[arg(long, value_parser = actor_named)]
     pub actor: Option<String>,
     /// Only events that may fall on or after this date (EDTF or a phrase).
     #[arg(long)]
@@ -1036,6 +1039,35 @@ pub struct ImportArgs {
 /// a trailing space finds its record.
 fn record_id(text: &str) -> Result<String, String> {
     Ok(crate::model::trimmed(text).to_string())
+}
+
+/// An actor as a flag gives it (id, name or alias), refused when empty
+/// here, so that the error names the flag: "an actor name cannot be empty"
+/// alone left the user to find which of a command's flags was empty.
+fn actor_named(text: &str) -> Result<String, String> {
+    named(text, "an actor name")
+}
+
+/// A source as a flag gives it (id or name), refused when empty, as
+/// [`actor_named`].
+fn source_named(text: &str) -> Result<String, String> {
+    named(text, "a source name")
+}
+
+/// What a claim is about (`--about`): an event's id or an actor, as typed
+/// ([`record_id`]), refused when empty, as [`actor_named`].
+fn about_id(text: &str) -> Result<String, String> {
+    named(text, "an event id or actor name")?;
+    record_id(text)
+}
+
+/// `text` as given, unless it is empty once the white space and the
+/// invisible characters that no lookup reads are left out.
+fn named(text: &str, what: &str) -> Result<String, String> {
+    if crate::model::name_text(text).is_empty() {
+        return Err(format!("{what} cannot be empty"));
+    }
+    Ok(text.to_string())
 }
 
 /// A number of seconds for `--wait`: finite and not negative (a `NaN` or a

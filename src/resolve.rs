@@ -303,8 +303,25 @@ pub fn require_actor_or_retracted(
 ) -> Result<Actor> {
     match find_actor_or_retracted(store, input, retracted_too)? {
         Lookup::Found(actor) => Ok(actor),
-        Lookup::Missing { suggestion } => Err(unknown("actor", input, suggestion.map(|a| a.name))),
+        Lookup::Missing { suggestion } => Err(match actor_recorded_later(store, input)? {
+            Some(not_yet) => not_yet,
+            None => unknown("actor", input, suggestion.map(|a| a.name)),
+        }),
     }
+}
+
+/// For an `--as-of` view that finds no actor `input`: that the actor it
+/// names was not recorded yet at that time, when the database finds one.
+pub fn actor_recorded_later(store: &Store, input: &str) -> Result<Option<Error>> {
+    let Some(origin) = store.as_of_origin() else {
+        return Ok(None);
+    };
+    let Lookup::Found(actor) = find_actor_or_retracted(origin, input, true)? else {
+        return Ok(None);
+    };
+    Ok(store
+        .first_recorded_after_as_of::<Actor>(&actor.id)?
+        .map(|(at, first)| not_recorded_yet("actor", &actor.id, at, first)))
 }
 
 /// Finds a source by id or name. Sources are few, so this reads them all.
@@ -567,6 +584,31 @@ pub fn retracted(what: &str, id: &str, reason: &str) -> Error {
 /// The words of [`retracted`], for an import's bad row.
 pub fn retracted_message(what: &str, id: &str, reason: &str) -> String {
     format!("{what} {id} was retracted ({reason}); `factline history {id}` shows it")
+}
+
+/// The error for the id of a record of kind `R` (`what`) that `store`
+/// does not hold: in an `--as-of` view of a database that records it
+/// since, that it was not recorded yet then ([`not_recorded_yet`]), else
+/// [`unknown`].
+pub fn unknown_record<R: Record>(store: &Store, what: &str, id: &str) -> Result<Error> {
+    Ok(match store.first_recorded_after_as_of::<R>(id)? {
+        Some((at, first)) => not_recorded_yet(what, id, at, first),
+        None => unknown(what, id, None),
+    })
+}
+
+/// The error for a record that an `--as-of` view at `at` does not hold
+/// because it was first recorded later, at `first`: the id is right, and
+/// "unknown" would send the user looking for a typo.
+pub fn not_recorded_yet(
+    what: &str,
+    id: &str,
+    at: crate::model::Stamp,
+    first: crate::model::Stamp,
+) -> Error {
+    Error::bad_input(format!(
+        "{what} {id} was not recorded yet at {at} (--as-of); it was first recorded at {first}"
+    ))
 }
 
 /// The error for a name that finds nothing, with the closest known name.

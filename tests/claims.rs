@@ -3354,3 +3354,75 @@ fn claims_by_a_retracted_claimant_lists_its_claims_with_a_notice() {
         "{stderr}"
     );
 }
+
+/// A fall is written with a minus, and reports group its digits: `--value
+/// -19,500` was taken by the argument parser for an unknown flag `-1`,
+/// which sent a user looking for a mistyped option. It now reaches
+/// factline's own check, which says how to write it, and `--value -19500`
+/// is stored.
+#[test]
+fn a_negative_value_after_a_space_reaches_the_value_check() {
+    let env = TestEnv::new();
+    let add = |text: &str, value: &str| -> Vec<String> {
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            text,
+            "--subject",
+            "kids",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["--value".into(), value.into()])
+        .collect()
+    };
+    let stderr = env.fail(2, add("A fall", "-19,500"));
+    assert!(
+        stderr.contains("--value -19,500 is not a number; write -19500 if the comma groups"),
+        "{stderr}"
+    );
+    testenv::assert_one_error_line(&stderr);
+    env.run_ok(add("A fall", "-19500"));
+    let values: Vec<String> = rows(&env.json(["claims"]))
+        .iter()
+        .map(|row| row["value"].to_string())
+        .collect();
+    assert_eq!(values, ["-19500.0"]);
+}
+
+/// The hints for a number as reports write it keep the sign the user
+/// wrote, in both readings: "+19.500" is "+19500" or "+19.5" (the second
+/// dropped the plus), "+19,500" likewise, and "-19,5" is "-19.5" (it got
+/// no hint at all).
+#[test]
+fn the_hints_for_a_value_keep_its_sign_as_written() {
+    let env = TestEnv::new();
+    for (written, hint) in [
+        ("+19.500", "write +19500 or +19.5"),
+        (
+            "+19,500",
+            "write +19500 if the comma groups thousands, or +19.5 if",
+        ),
+        ("-19,5", "write -19.5 if the comma marks the decimals"),
+    ] {
+        let value = format!("--value={written}");
+        let stderr = env.fail(
+            2,
+            [
+                "claim",
+                "add",
+                "--by",
+                "Ukraine",
+                "--text",
+                "T",
+                "--subject",
+                "kids",
+                &value,
+            ],
+        );
+        assert!(stderr.contains(hint), "{written}: {stderr}");
+    }
+}

@@ -2366,3 +2366,53 @@ fn strict_without_a_window_says_strict_needs_one() {
     // Without --strict, no window is needed.
     env.run_ok(["timeline"]);
 }
+
+/// An empty name given to a flag (`--source ""`, a cell pasted empty into
+/// a script) was refused with "source name cannot be empty", which named
+/// no flag: a command with several names left the user to find which was
+/// empty. The error now names the flag, for every flag that takes an
+/// actor, a source or what a claim is about.
+#[test]
+fn an_empty_name_given_to_a_flag_is_refused_naming_the_flag() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let before = env.export_ndjson();
+    let claim = ["claim", "add", "--by", "Ukraine", "--text", "T"];
+    for (args, flag) in [
+        (
+            [&claim[..], &["--source", ""]].concat(),
+            "'--source <SOURCES>'",
+        ),
+        (
+            [&claim[..], &["--about", " "]].concat(),
+            "'--about <ABOUT>'",
+        ),
+        (
+            vec!["claim", "add", "--by", "", "--text", "T"],
+            "'--by <BY>'",
+        ),
+        (vec!["claims", "--by", ""], "'--by <BY>'"),
+        (vec!["timeline", "--actor", ""], "'--actor <ACTOR>'"),
+        (
+            vec!["event", "edit", "2025-08-alaska-summit", "--add-source", ""],
+            "'--add-source <ADD_SOURCES>'",
+        ),
+        (
+            vec![
+                "claim",
+                "rate",
+                "ukraine-19500-deported-children",
+                "false",
+                "--by",
+                "",
+            ],
+            "'--by <BY>'",
+        ),
+    ] {
+        let stderr = env.fail(2, &args);
+        assert_one_error_line(&stderr);
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+        assert!(stderr.contains("cannot be empty"), "{args:?}: {stderr}");
+    }
+    assert_eq!(env.export_ndjson(), before);
+}

@@ -721,3 +721,82 @@ fn as_of_with_a_full_tmpdir_names_it_and_leaves_nothing() {
         assert_eq!(entries_of(&tmp), Vec::<String>::new());
     }
 }
+
+/// Looking at the past for a record added since said "unknown event", as
+/// if the id were mistyped: it now says the record was not recorded yet
+/// at that time, and when it first was (an actor found by its name too).
+#[test]
+fn show_as_of_before_a_record_was_recorded_says_when_it_first_was() {
+    let env = TestEnv::new();
+    let id = at(
+        &env,
+        "2025-03-01T00:00:00Z",
+        &[
+            "event",
+            "add",
+            "--title",
+            "Talks in Miami",
+            "--date",
+            "2025-01",
+            "--actor",
+            "Steve Witkoff",
+            "--new-actor",
+        ],
+    );
+    let id = id.trim();
+    let early = ["--as-of", "2025-02-01T00:00:00Z"];
+    let stderr = env.fail(2, [&early[..], &["event", "show", id]].concat());
+    assert!(
+        stderr.contains(&format!(
+            "event {id} was not recorded yet at 2025-02-01T00:00:00Z (--as-of); \
+             it was first recorded at 2025-03-01T00:00:00Z"
+        )),
+        "{stderr}"
+    );
+    testenv::assert_one_error_line(&stderr);
+    let stderr = env.fail(
+        2,
+        [&early[..], &["actor", "show", "Steve Witkoff"]].concat(),
+    );
+    assert!(
+        stderr.contains("actor steve-witkoff was not recorded yet"),
+        "{stderr}"
+    );
+    let stderr = env.fail(
+        2,
+        [&early[..], &["event", "show", "no-such-event"]].concat(),
+    );
+    assert!(
+        stderr.contains("unknown event \"no-such-event\""),
+        "{stderr}"
+    );
+}
+
+/// `claims --about` at a time before the event was recorded said
+/// "neither an actor nor an event is called …", as if the id were
+/// mistyped; it now says the event was not recorded yet then.
+#[test]
+fn claims_about_as_of_before_the_event_was_recorded_says_when_it_first_was() {
+    let env = TestEnv::new();
+    at(
+        &env,
+        "2025-03-01T00:00:00Z",
+        &[
+            "event", "add", "--title", "Talks", "--date", "2025-01", "--id", "talks",
+        ],
+    );
+    let stderr = env.fail(
+        2,
+        [
+            "--as-of",
+            "2025-02-01T00:00:00Z",
+            "claims",
+            "--about",
+            "talks",
+        ],
+    );
+    assert!(
+        stderr.contains("event talks was not recorded yet at 2025-02-01T00:00:00Z"),
+        "{stderr}"
+    );
+}

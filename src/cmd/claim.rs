@@ -33,9 +33,9 @@ pub fn run(ctx: &Ctx, command: ClaimCommand) -> Result<()> {
 
 /// The live claim with this id.
 pub fn require_claim(store: &Store, id: &str) -> Result<Claim> {
-    let claim = store
-        .get::<Claim>(id)?
-        .ok_or_else(|| unknown("claim", id, None))?;
+    let Some(claim) = store.get::<Claim>(id)? else {
+        return Err(crate::resolve::unknown_record::<Claim>(store, "claim", id)?);
+    };
     if let Some(reason) = &claim.meta.retracted {
         return Err(retracted("claim", id, reason));
     }
@@ -155,15 +155,23 @@ enum About {
 fn about_target(store: &Store, about: &str) -> Result<About> {
     match store.get::<Event>(about)? {
         Some(event) if event.meta.retracted.is_none() => Ok(About::Event(event.id)),
-        other => about_actor(store, about)
-            .map(About::Actor)
-            .map_err(|neither| {
-                // The id of a retracted event: say so, rather than "neither".
-                match other.and_then(|e| e.meta.retracted.map(|reason| (e.id, reason))) {
-                    Some((id, reason)) => retracted("event", &id, &reason),
+        other => match about_actor(store, about) {
+            Ok(actor) => Ok(About::Actor(actor)),
+            // The id of a retracted event, or of one recorded after an
+            // `--as-of` time: say so, rather than "neither".
+            Err(neither) => Err(match other {
+                Some(event) => match &event.meta.retracted {
+                    Some(reason) => retracted("event", &event.id, reason),
                     None => neither,
-                }
+                },
+                None => match store.first_recorded_after_as_of::<Event>(about)? {
+                    Some((at, first)) => {
+                        crate::resolve::not_recorded_yet("event", about, at, first)
+                    }
+                    None => neither,
+                },
             }),
+        },
     }
 }
 
@@ -174,6 +182,9 @@ fn about_actor(store: &Store, input: &str) -> Result<String> {
     match find_actor(store, input)? {
         Lookup::Found(actor) => Ok(actor.id),
         Lookup::Missing { suggestion } => {
+            if let Some(not_yet) = crate::resolve::actor_recorded_later(store, input)? {
+                return Err(not_yet);
+            }
             let mut message = format!("neither an actor nor an event is called {}", quoted(input));
             if let Some(actor) = suggestion {
                 message.push_str(&format!("; did you mean {}?", quoted(&actor.name)));

@@ -258,9 +258,9 @@ fn add(ctx: &Ctx, args: EventAddArgs) -> Result<()> {
 
 /// The event with this id, refusing unknown and retracted ones.
 pub fn require_event(store: &Store, id: &str) -> Result<Event> {
-    let event = store
-        .get::<Event>(id)?
-        .ok_or_else(|| unknown("event", id, None))?;
+    let Some(event) = store.get::<Event>(id)? else {
+        return Err(crate::resolve::unknown_record::<Event>(store, "event", id)?);
+    };
     if let Some(reason) = &event.meta.retracted {
         return Err(crate::resolve::retracted("event", id, reason));
     }

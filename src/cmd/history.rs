@@ -72,12 +72,11 @@ pub fn kind_of(store: &Store, id: &str, given: Option<RecordKind>) -> Result<Rec
     }
     match (given, found.as_slice()) {
         (Some(kind), found) if found.contains(&kind) => Ok(kind),
-        (Some(kind), _) => Err(Error::bad_input(format!(
-            "no {} with id {id:?}",
-            kind.name()
-        ))),
+        (Some(kind), _) => Err(recorded_later(store, id, Some(kind))?
+            .unwrap_or_else(|| Error::bad_input(format!("no {} with id {id:?}", kind.name())))),
         (None, [only]) => Ok(*only),
-        (None, []) => Err(Error::bad_input(format!("no record with id {id:?}"))),
+        (None, []) => Err(recorded_later(store, id, None)?
+            .unwrap_or_else(|| Error::bad_input(format!("no record with id {id:?}")))),
         (None, many) => Err(Error::bad_input(format!(
             "{id:?} is the id of {}; say which with --kind",
             many.iter()
@@ -86,6 +85,31 @@ pub fn kind_of(store: &Store, id: &str, given: Option<RecordKind>) -> Result<Rec
                 .join(" and ")
         ))),
     }
+}
+
+/// For an `--as-of` view that holds no record `id` (of the kind given):
+/// that the first such record the database holds was not recorded yet at
+/// that time.
+fn recorded_later(store: &Store, id: &str, given: Option<RecordKind>) -> Result<Option<Error>> {
+    let kinds = [
+        RecordKind::Actor,
+        RecordKind::Source,
+        RecordKind::Event,
+        RecordKind::Claim,
+    ];
+    for kind in kinds.into_iter().filter(|k| given.is_none_or(|g| g == *k)) {
+        let later = match kind {
+            RecordKind::Actor => store.first_recorded_after_as_of::<Actor>(id)?,
+            RecordKind::Source => store.first_recorded_after_as_of::<Source>(id)?,
+            RecordKind::Event => store.first_recorded_after_as_of::<Event>(id)?,
+            RecordKind::Claim => store.first_recorded_after_as_of::<Claim>(id)?,
+        };
+        if let Some((at, first)) = later {
+            let what = kind.name();
+            return Ok(Some(crate::resolve::not_recorded_yet(what, id, at, first)));
+        }
+    }
+    Ok(None)
 }
 
 #[derive(Serialize)]

@@ -875,17 +875,30 @@ pub fn parse_value(what: &str, text: &str) -> Result<f64, String> {
 /// one already stored, so importing an export changes nothing.
 pub fn refuse_ambiguous_value(what: &str, text: &str) -> Result<(), String> {
     let text = trimmed(text);
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (sign, unsigned) = split_sign(text);
     match unsigned.split_once('.') {
         Some((whole, decimals)) if is_thousands_group(whole, decimals) => {
-            let grouped = format!("{}{whole}{decimals}", &text[..text.len() - unsigned.len()]);
-            let decimal = format_value(text.parse().unwrap_or_default());
+            let grouped = format!("{sign}{whole}{decimals}");
+            let decimal = format!(
+                "{sign}{}",
+                format_value(unsigned.parse().unwrap_or_default())
+            );
             Err(format!(
                 "{what} {text} is ambiguous: {grouped} where a full stop groups thousands, \
                  {decimal} where it marks the decimals; write {grouped} or {decimal}"
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// The sign `text` is written with ("-", "+" or none) and the rest, so
+/// that a hint on how to write a number keeps the sign the user wrote:
+/// "+19.500" may be "+19500" or "+19.5", not "19.5".
+fn split_sign(text: &str) -> (&str, &str) {
+    match text.strip_prefix(['-', '+']) {
+        Some(unsigned) => text.split_at(text.len() - unsigned.len()),
+        None => ("", text),
     }
 }
 
@@ -924,10 +937,11 @@ fn how_to_write_value(text: &str) -> String {
             "write {plain} (full stops group its thousands, a comma marks the decimals)"
         );
     }
-    if let Some((whole, decimals)) = text.split_once(',') {
+    let (sign, unsigned) = split_sign(text);
+    if let Some((whole, decimals)) = unsigned.split_once(',') {
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if digits(whole) && digits(decimals) {
-            return format!("write {whole}.{decimals} if the comma marks the decimals");
+            return format!("write {sign}{whole}.{decimals} if the comma marks the decimals");
         }
     }
     let number_ends = text
@@ -988,9 +1002,10 @@ fn without_digit_groups(text: &str) -> Option<String> {
 /// only 19500 would steer a user quoting a European source to a number a
 /// thousand times the source's.
 fn comma_as_decimals(text: &str) -> Option<String> {
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (sign, unsigned) = split_sign(text);
     let (whole, decimals) = unsigned.split_once(',')?;
-    let decimal = || format_value(text.replacen(',', ".", 1).parse().unwrap_or_default());
+    let number = unsigned.replacen(',', ".", 1).parse().unwrap_or_default();
+    let decimal = || format!("{sign}{}", format_value(number));
     is_thousands_group(whole, decimals).then(decimal)
 }
 

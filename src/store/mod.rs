@@ -152,6 +152,10 @@ pub struct Store {
     /// The latest time any record was recorded in this database (see
     /// [`Store::recorded_floor`]), once read.
     recorded_floor: std::sync::Mutex<Option<Stamp>>,
+    /// For an `--as-of` snapshot, the database it was built from and the
+    /// time it shows: to tell a record that was not recorded yet at that
+    /// time from an id that names none ([`Store::first_recorded_after_as_of`]).
+    as_of_origin: Option<Box<(Store, Stamp)>>,
 }
 
 impl Drop for Store {
@@ -288,6 +292,7 @@ impl Store {
             reads_a_copy: false,
             unversioned: false,
             recorded_floor: std::sync::Mutex::new(None),
+            as_of_origin: None,
         };
         if let Some(database) = copy_of {
             store.shown_as(database);
@@ -374,6 +379,7 @@ impl Store {
             reads_a_copy: false,
             unversioned: false,
             recorded_floor: std::sync::Mutex::new(None),
+            as_of_origin: None,
         })
     }
 
@@ -382,8 +388,8 @@ impl Store {
     /// store in TMPDIR (see [`Store::snapshot_of`]) that every read command
     /// can query unchanged. Costs a pass over the whole store: `--as-of`
     /// answers are built, not indexed.
-    pub fn as_of(&self, at: Stamp) -> Result<Store> {
-        let snapshot = Store::snapshot_of(&self.path)?;
+    pub fn as_of(self, at: Stamp) -> Result<Store> {
+        let mut snapshot = Store::snapshot_of(&self.path)?;
         // A bulk change, as an import is: sorted on disk in bounded memory,
         // each page written once (a million events' entries held in one
         // `Change` took gigabytes and minutes).
@@ -396,7 +402,33 @@ impl Store {
             bulk.commit()
         };
         build().map_err(scratch::snapshot_failed)?;
+        snapshot.as_of_origin = Some(Box::new((self, at)));
         Ok(snapshot)
+    }
+
+    /// For an `--as-of` snapshot that does not hold the record `id` of
+    /// kind `R`: the time it shows and when the database first recorded
+    /// the record, if it did after that time. A user who looks at the
+    /// past for a record added since is told so, not that the id is
+    /// unknown, as if mistyped.
+    pub fn first_recorded_after_as_of<R: Record>(
+        &self,
+        id: &str,
+    ) -> Result<Option<(Stamp, Stamp)>> {
+        let Some((origin, at)) = self.as_of_origin.as_deref() else {
+            return Ok(None);
+        };
+        let first = origin
+            .versions::<R>(id)?
+            .first()
+            .map(|v| v.meta().recorded_at);
+        Ok(first.filter(|first| first > at).map(|first| (*at, first)))
+    }
+
+    /// The database an `--as-of` snapshot was built from (None for any
+    /// other store), to find a record by name there.
+    pub fn as_of_origin(&self) -> Option<&Store> {
+        self.as_of_origin.as_deref().map(|(origin, _)| origin)
     }
 
     /// Writes into `bulk` each record's versions recorded at or before
