@@ -2817,3 +2817,19 @@ fn a_new_date_from_a_source_the_event_already_has_says_the_history_cannot_show_i
     );
     assert_eq!(env.json(["event", "show", id])["date"], "2025-11-26");
 }
+
+/// Found renaming a source back: `source edit ap --name "Associated
+/// Press"`, a name the source itself had before, said that "Associated
+/// Press" is an earlier name of source "AP News"; using that source, as if
+/// the name had been looked up to find another record.
+#[test]
+fn giving_a_source_back_its_own_earlier_name_says_nothing_of_earlier_names() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Associated Press", "--id", "ap"]);
+    env.run_ok(["source", "edit", "ap", "--name", "AP News"]);
+    let (_, stderr) =
+        env.run_ok_with_stderr(["source", "edit", "ap", "--name", "Associated Press"]);
+    assert!(!stderr.contains("earlier name"), "{stderr}");
+    let list = env.json(["source", "list"]);
+    assert_eq!(list[0]["name"], "Associated Press");
+}
