@@ -2833,3 +2833,21 @@ fn giving_a_source_back_its_own_earlier_name_says_nothing_of_earlier_names() {
     let list = env.json(["source", "list"]);
     assert_eq!(list[0]["name"], "Associated Press");
 }
+
+/// Found regrading a source: `history reuters` said `grade: a → e`, while
+/// `source list`, `sources` and the Admiralty scale write the grade as the
+/// upper-case letter, A to F.
+#[test]
+fn history_writes_a_source_grade_as_the_letter_listings_show() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters", "--grade", "a"]);
+    env.run_ok(["source", "edit", "reuters", "--grade", "E"]);
+    env.run_ok(["source", "edit", "reuters", "--grade", "none"]);
+    let history = env.json(["history", "reuters"]);
+    assert_eq!(history[1]["changed"][0], "grade: A → E");
+    assert_eq!(history[2]["changed"][0], "grade: E → —");
+    assert_eq!(
+        env.json(["source", "list"])[0]["grade"],
+        serde_json::Value::Null
+    );
+}
