@@ -2851,3 +2851,19 @@ fn history_writes_a_source_grade_as_the_letter_listings_show() {
         serde_json::Value::Null
     );
 }
+
+/// Found grading sources as analysts write the Admiralty scale: `source add
+/// Reuters --grade B2` was refused as an unknown grade, without saying that
+/// B2 pairs the source's grade with one report's credibility, which
+/// factline records apart (`--grade B`, then `link --credibility 2`).
+#[test]
+fn a_whole_admiralty_code_as_a_grade_says_where_its_number_goes() {
+    let env = TestEnv::new();
+    let err = env.fail(2, ["source", "add", "Reuters", "--grade", "B2"]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("give --grade B, and --credibility 2 to `factline link`"),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}

@@ -45,13 +45,30 @@ fn grade(text: Option<String>) -> Result<Optional<Reliability>> {
         if model::means_none(&g) {
             return Ok(None);
         }
-        model::trimmed(&g).parse::<Reliability>().map(Some).map_err(|_| {
+        let given = model::trimmed(&g);
+        if let Some((letter, number)) = admiralty_code(given) {
+            return Err(Error::bad_input(format!(
+                "grade {given:?} is a whole Admiralty code: {letter} grades the source, {number} one report's credibility; give --grade {letter}, and --credibility {number} to `factline link` for that report"
+            )));
+        }
+        given.parse::<Reliability>().map(Some).map_err(|_| {
             Error::bad_input(format!(
                 "unknown reliability grade {g:?}; expected A (completely reliable), B (usually reliable), C (fairly reliable), D (not usually reliable), E (unreliable) or F (cannot be judged), or \"\" or none for no grade"
             ))
         })
     })
     .transpose()
+}
+
+/// The source's letter and the report's number of an Admiralty code as
+/// analysts write it (`B2`, `b 2`): factline keeps the two apart, the
+/// letter on the source and the number on each report (`link`).
+fn admiralty_code(text: &str) -> Option<(String, char)> {
+    let mut chars = text.chars().filter(|c| !c.is_whitespace());
+    let (letter, number) = (chars.next()?, chars.next()?);
+    let letter = letter.to_ascii_uppercase();
+    (chars.next().is_none() && ('A'..='F').contains(&letter) && ('1'..='6').contains(&number))
+        .then(|| (letter.to_string(), number))
 }
 
 /// A new source's `--url` or `--grade`: "" or none, which `source edit`
