@@ -2817,3 +2817,53 @@ fn a_new_date_from_a_source_the_event_already_has_says_the_history_cannot_show_i
     );
     assert_eq!(env.json(["event", "show", id])["date"], "2025-11-26");
 }
+
+/// Found renaming a source back: `source edit ap --name "Associated
+/// Press"`, a name the source itself had before, said that "Associated
+/// Press" is an earlier name of source "AP News"; using that source, as if
+/// the name had been looked up to find another record.
+#[test]
+fn giving_a_source_back_its_own_earlier_name_says_nothing_of_earlier_names() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Associated Press", "--id", "ap"]);
+    env.run_ok(["source", "edit", "ap", "--name", "AP News"]);
+    let (_, stderr) =
+        env.run_ok_with_stderr(["source", "edit", "ap", "--name", "Associated Press"]);
+    assert!(!stderr.contains("earlier name"), "{stderr}");
+    let list = env.json(["source", "list"]);
+    assert_eq!(list[0]["name"], "Associated Press");
+}
+
+/// Found regrading a source: `history reuters` said `grade: a → e`, while
+/// `source list`, `sources` and the Admiralty scale write the grade as the
+/// upper-case letter, A to F.
+#[test]
+fn history_writes_a_source_grade_as_the_letter_listings_show() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters", "--grade", "a"]);
+    env.run_ok(["source", "edit", "reuters", "--grade", "E"]);
+    env.run_ok(["source", "edit", "reuters", "--grade", "none"]);
+    let history = env.json(["history", "reuters"]);
+    assert_eq!(history[1]["changed"][0], "grade: A → E");
+    assert_eq!(history[2]["changed"][0], "grade: E → —");
+    assert_eq!(
+        env.json(["source", "list"])[0]["grade"],
+        serde_json::Value::Null
+    );
+}
+
+/// Found grading sources as analysts write the Admiralty scale: `source add
+/// Reuters --grade B2` was refused as an unknown grade, without saying that
+/// B2 pairs the source's grade with one report's credibility, which
+/// factline records apart (`--grade B`, then `link --credibility 2`).
+#[test]
+fn a_whole_admiralty_code_as_a_grade_says_where_its_number_goes() {
+    let env = TestEnv::new();
+    let err = env.fail(2, ["source", "add", "Reuters", "--grade", "B2"]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("give --grade B, and --credibility 2 to `factline link`"),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}

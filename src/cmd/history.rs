@@ -194,6 +194,7 @@ fn changed_fields(
             if field != "meta" && b.get(field) != Some(value) {
                 let summary = match field.as_str() {
                     "quantity" => change_texts(quantity(b.get(field)), quantity(Some(value))),
+                    "grade" => change_texts(grade(b.get(field)), grade(Some(value))),
                     _ => list_change(b.get(field), value)
                         .unwrap_or_else(|| change(b.get(field), Some(value))),
                 };
@@ -344,6 +345,12 @@ fn quantity(value: Option<&serde_json::Value>) -> String {
 }
 
 /// A field value as a change summary shows it.
+/// A source's grade as every listing writes it, the upper-case letter
+/// analysts use (`B`), though the record stores it in lower case (`b`).
+fn grade(value: Option<&serde_json::Value>) -> String {
+    text(value).to_uppercase()
+}
+
 fn text(value: Option<&serde_json::Value>) -> String {
     match value {
         None | Some(serde_json::Value::Null) => "—".to_string(),

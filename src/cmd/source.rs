@@ -8,7 +8,9 @@ use crate::error::{quoted, Error, Result};
 use crate::model::names::{fold, slug, validate_id};
 use crate::model::{self, Meta, Reliability, Source};
 use crate::output::{print_rows, Row};
-use crate::resolve::{find_source, look_up_source, retracted_record, unknown, unused_id, Lookup};
+use crate::resolve::{
+    find_source, retracted_record, unknown, unused_id, Lookup, SourceFound, SourceNames, Spelled,
+};
 use crate::store::{Access, Store};
 
 pub fn run(ctx: &Ctx, command: SourceCommand) -> Result<()> {
@@ -43,13 +45,30 @@ fn grade(text: Option<String>) -> Result<Optional<Reliability>> {
         if model::means_none(&g) {
             return Ok(None);
         }
-        model::trimmed(&g).parse::<Reliability>().map(Some).map_err(|_| {
+        let given = model::trimmed(&g);
+        if let Some((letter, number)) = admiralty_code(given) {
+            return Err(Error::bad_input(format!(
+                "grade {given:?} is a whole Admiralty code: {letter} grades the source, {number} one report's credibility; give --grade {letter}, and --credibility {number} to `factline link` for that report"
+            )));
+        }
+        given.parse::<Reliability>().map(Some).map_err(|_| {
             Error::bad_input(format!(
                 "unknown reliability grade {g:?}; expected A (completely reliable), B (usually reliable), C (fairly reliable), D (not usually reliable), E (unreliable) or F (cannot be judged), or \"\" or none for no grade"
             ))
         })
     })
     .transpose()
+}
+
+/// The source's letter and the report's number of an Admiralty code as
+/// analysts write it (`B2`, `b 2`): factline keeps the two apart, the
+/// letter on the source and the number on each report (`link`).
+fn admiralty_code(text: &str) -> Option<(String, char)> {
+    let mut chars = text.chars().filter(|c| !c.is_whitespace());
+    let (letter, number) = (chars.next()?, chars.next()?);
+    let letter = letter.to_ascii_uppercase();
+    (chars.next().is_none() && ('A'..='F').contains(&letter) && ('1'..='6').contains(&number))
+        .then(|| (letter.to_string(), number))
 }
 
 /// A new source's `--url` or `--grade`: "" or none, which `source edit`
@@ -102,20 +121,38 @@ fn add(
     crate::output::print_saved(id)
 }
 
-/// Refuses a name that already finds a source other than `own` (by name or
-/// id), so that every name finds one source. A retracted source's name is
-/// free, but not its id as it is written: the CSV exports write the
-/// retracted source as that id, and an import reads it so.
+/// Refuses a name that already finds a source other than `own` (by name,
+/// id or earlier name), so that every name finds one source. A retracted
+/// source's name is free, but not its id as it is written: the CSV exports
+/// write the retracted source as that id, and an import reads it so. The
+/// table is read here rather than through `find_source`, which says when a
+/// spelling is an earlier name: `source edit --name` giving a source back a
+/// name of its own finds nothing to refuse or say.
 fn refuse_taken_name(store: &Store, name: &str, own: Option<&str>) -> Result<()> {
-    match look_up_source(store, name)? {
-        (Lookup::Found(existing), _) if Some(existing.id.as_str()) != own => Err(Error::bad_input(
-            format!("source {} already exists as {}", quoted(name), existing.id),
-        )),
-        (Lookup::Missing { .. }, Some(retracted)) => Err(Error::bad_input(format!(
-            "{}; a source cannot be named by that id: {}",
-            retracted_record("source", &retracted),
-            crate::cmd::naming_instead_of_id(name, &retracted.name)
+    let is_own = |id: &str| Some(id) == own;
+    match SourceNames::read(store)?
+        .find(name, Spelled::Typed)
+        .map_err(Error::bad_input)?
+    {
+        SourceFound::Live(id) if !is_own(&id) => Err(Error::bad_input(format!(
+            "source {} already exists as {id}",
+            quoted(name)
         ))),
+        SourceFound::Earlier { id, now } if !is_own(&id) => Err(Error::bad_input(format!(
+            "source {} already exists as {id}: it is an earlier name of source {}, and still finds it",
+            quoted(name),
+            quoted(&now)
+        ))),
+        SourceFound::Retracted(id) => {
+            let retracted = store.get::<Source>(&id)?.ok_or_else(|| {
+                Error::database(format!("source {id} went missing while it was looked up"))
+            })?;
+            Err(Error::bad_input(format!(
+                "{}; a source cannot be named by that id: {}",
+                retracted_record("source", &retracted),
+                crate::cmd::naming_instead_of_id(name, &retracted.name)
+            )))
+        }
         _ => Ok(()),
     }
 }
