@@ -344,13 +344,13 @@ fn quantity(value: Option<&serde_json::Value>) -> String {
     shown
 }
 
-/// A field value as a change summary shows it.
 /// A source's grade as every listing writes it, the upper-case letter
 /// analysts use (`B`), though the record stores it in lower case (`b`).
 fn grade(value: Option<&serde_json::Value>) -> String {
     text(value).to_uppercase()
 }
 
+/// A field value as a change summary shows it.
 fn text(value: Option<&serde_json::Value>) -> String {
     match value {
         None | Some(serde_json::Value::Null) => "—".to_string(),
