@@ -3,10 +3,10 @@
 
 use crate::error::{quoted, Error, Result};
 use crate::model::names::{
-    fold, is_likely_misspelling, is_likely_misspelt_name, is_likely_same_name, is_reordering,
-    is_surname_of, may_be_family_name_first, may_be_misspelling, near_miss_forms, similarity,
-    similarity_but_title, surname_alone, surname_words, title_match_strength, untitled,
-    words_in_order, LetterCounts,
+    are_transliterations, fold, is_likely_misspelling, is_likely_same_name, is_misspelt_as_written,
+    is_reordering, is_surname_of, may_be_family_name_first, may_be_misspelling, near_miss_forms,
+    similarity, similarity_but_title, surname_alone, surname_words, title_match_strength,
+    transliteration_key, untitled, word_transliteration_key, words_in_order, LetterCounts,
 };
 use crate::model::{Actor, Source};
 use crate::store::{Record, Store};
@@ -708,6 +708,15 @@ fn word_keys(word: &str) -> Vec<String> {
         "~{}",
         consonants(word).chars().take(3).collect::<String>()
     ));
+    // Transliterations (`kadhafi`, `gaddafi`) meet by the near-miss forms
+    // of their keys (`kadafi`, `gadafi`: `adafi`).
+    let key = word_transliteration_key(word);
+    keys.extend(
+        near_miss_forms(&key)
+            .iter()
+            .map(|form| format!("%{}", form.chars().take(3).collect::<String>())),
+    );
+    keys.dedup();
     keys
 }
 
@@ -794,6 +803,15 @@ fn similar_pairs(
         names.push(item?);
     }
     let counts: Vec<LetterCounts> = names.iter().map(|(s, _)| LetterCounts::of(s)).collect();
+    // Each spelling's transliteration key, where it differs from the spelling.
+    let translit: Vec<Option<String>> = names
+        .iter()
+        .map(|(s, _)| Some(transliteration_key(s)).filter(|key| key != s))
+        .collect();
+    let translit_counts: Vec<Option<LetterCounts>> = translit
+        .iter()
+        .map(|key| key.as_deref().map(LetterCounts::of))
+        .collect();
     let involved: Vec<bool> = names
         .iter()
         .map(|(_, id)| involving.is_none_or(|ids| ids.contains(id)))
@@ -831,6 +849,13 @@ fn similar_pairs(
         keys.extend(near_miss_forms(spelling).into_iter().map(|f| ("", f)));
         keys.extend(near_miss_forms(last).into_iter().map(|f| (" ", f)));
         keys.push(("~", consonants(spelling)));
+        // Its transliteration key and that key's last word: "moammar
+        // kadhafi" meets "muammar gaddafi".
+        if let Some(key) = &translit[n] {
+            let key_last = key.rsplit(' ').next().unwrap_or(key);
+            keys.push(("%", key.clone()));
+            keys.push((" %", key_last.to_string()));
+        }
         // Its words sorted: "witkoff steve" meets "steve witkoff".
         if spelling.contains(' ') {
             keys.push(("=", words_in_order(spelling)));
@@ -866,6 +891,16 @@ fn similar_pairs(
         }
         work.extend(split.into_values().map(|b| (width + 2, b)));
     }
+    // Whether two spellings are alike by their transliteration keys
+    // ([`are_transliterations`]), ruled out cheaply first as spellings are.
+    let transliterations = |x: usize, y: usize| {
+        let key = |n: usize| translit[n].as_deref().unwrap_or(&names[n].0);
+        let count = |n: usize| translit_counts[n].as_ref().unwrap_or(&counts[n]);
+        (translit[x].is_some() || translit[y].is_some())
+            && (key(x) == key(y)
+                || may_be_misspelling(key(x), count(x), key(y), count(y))
+                    && are_transliterations(key(x), key(y)))
+    };
     let mut best: std::collections::BTreeMap<(String, String), Similar> = Default::default();
     let mut record = |(sa, ia): &(String, String), (sb, ib): &(String, String)| {
         let score = similarity_but_title(sa, sb);
@@ -900,7 +935,8 @@ fn similar_pairs(
                 if ia != ib
                     && (sa == sb
                         || may_be_misspelling(sa, &counts[x], sb, &counts[y])
-                            && is_likely_misspelt_name(sa, sb)
+                            && is_misspelt_as_written(sa, sb)
+                        || transliterations(x, y)
                         || is_reordering(sa, sb)
                         || (titled[x] || titled[y])
                             && alike_but_title(store, &names[x], &names[y])?)

@@ -2867,3 +2867,119 @@ fn a_whole_admiralty_code_as_a_grade_says_where_its_number_goes() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// Whether `typed`, given as `--actor` with only `known` recorded, is
+/// refused as a near miss of it, and whether `actors --similar` lists the
+/// two after an import that spells the name both ways.
+fn near_miss_and_listed(known: &str, typed: &str) -> (bool, bool) {
+    let env = TestEnv::new();
+    env.run_ok(["-q", "actor", "add", known]);
+    let out = env.output([
+        "event",
+        "add",
+        "--title",
+        "Talks",
+        "--date",
+        "2025-11-25",
+        "--actor",
+        typed,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let refused =
+        out.status.code() == Some(2) && stderr.contains(&format!("did you mean {known:?}?"));
+    let env = TestEnv::new();
+    let csv = env.write_file(
+        "sheet.csv",
+        &format!("date,title,actors\n2025-11-24,One,\"{known}\"\n2025-11-25,Two,\"{typed}\"\n"),
+    );
+    env.run_ok(["-q", "import", csv.to_str().unwrap()]);
+    let similar = env.json(["actors", "--similar"]);
+    (
+        refused,
+        similar.as_array().is_some_and(|pairs| pairs.len() == 1),
+    )
+}
+
+/// "Moammar Kadhafi" (AFP), "Aleksei Navalnyi" and "Aleksandr Lukashenko"
+/// were taken as new people beside "Muammar Gaddafi", "Alexei Navalny" and
+/// "Alexander Lukashenko", and `actors --similar` did not pair them: the
+/// letters transliterations write differently (x/ks, q/k, dh/d, ou/u,
+/// doubled letters, a last -y/-i/-iy/-yi/-yy) counted as misspellings,
+/// too many for a name. They now count as one spelling.
+#[test]
+fn transliterations_of_a_full_name_are_near_misses() {
+    for (known, typed) in [
+        ("Muammar Gaddafi", "Moammar Kadhafi"),
+        ("Alexei Navalny", "Aleksei Navalnyi"),
+        ("Alexander Lukashenko", "Aleksandr Lukashenko"),
+        ("Yusuf Abdullah", "Youssef Abdullah"),
+    ] {
+        assert_eq!(near_miss_and_listed(known, typed), (true, true), "{typed}");
+    }
+}
+
+/// "Bashar Assad" (as AP writes it), "Bashar el-Assad" and "Abdel Fattah
+/// al-Sisi" were taken as new people beside "Bashar al-Assad" and "Abdel
+/// Fattah el-Sisi": the Arabic article, written `al`, `el` or not at all,
+/// made the spellings differ by a word.
+#[test]
+fn the_arabic_article_written_al_el_or_not_at_all_is_one_name() {
+    for (known, typed) in [
+        ("Bashar al-Assad", "Bashar Assad"),
+        ("Bashar al-Assad", "Bashar el-Assad"),
+        ("Abdel Fattah el-Sisi", "Abdel Fattah al-Sisi"),
+        ("Muammar Qaddafi", "Muammar al-Qaddafi"),
+        ("Bashar Assad", "al-Assad"),
+        ("Abdel Fattah el-Sisi", "al-Sisi"),
+    ] {
+        assert_eq!(near_miss_and_listed(known, typed), (true, true), "{typed}");
+    }
+}
+
+/// "Kadhafi" and "Sissi" alone were taken as new people beside "Muammar
+/// Gaddafi" and "Abdel Fattah al-Sisi": a surname alone was compared only
+/// letter by letter with the full name's. Its transliteration now counts.
+#[test]
+fn a_transliterated_surname_alone_is_a_near_miss_of_the_full_name() {
+    for (known, typed) in [
+        ("Muammar Gaddafi", "Kadhafi"),
+        ("Abdel Fattah al-Sisi", "Sissi"),
+    ] {
+        assert_eq!(near_miss_and_listed(known, typed), (true, true), "{typed}");
+    }
+}
+
+/// Different people with close names, as news reports them, stay apart:
+/// neither refused as a near miss of the other nor listed as a pair.
+#[test]
+fn different_people_with_close_names_stay_apart() {
+    for (known, typed) in [
+        ("Kim Jong Un", "Kim Jong Nam"),
+        ("Kim Jong Un", "Kim Jong-il"),
+        ("Raul Castro", "Fidel Castro"),
+        ("Ali Khamenei", "Mojtaba Khamenei"),
+        ("Ali Khamenei", "Ruhollah Khomeini"),
+        ("Bashar al-Assad", "Hafez al-Assad"),
+        ("Bashar Assad", "Asma al-Assad"),
+        ("Mohammed bin Salman", "Mohammed bin Zayed"),
+        ("Mohammed bin Salman", "Khalid bin Salman"),
+        ("Muammar Gaddafi", "Saif al-Islam Gaddafi"),
+        ("Abdel Fattah el-Sisi", "Abdel Fattah al-Burhan"),
+        ("Vitali Klitschko", "Wladimir Klitschko"),
+        ("Yahya Sinwar", "Mohammed Sinwar"),
+        ("Andriy Yermak", "Andriy Sybiha"),
+        ("Sergei Lavrov", "Sergei Ryabkov"),
+        ("Ilham Aliyev", "Heydar Aliyev"),
+        ("Nouri al-Maliki", "Riyad al-Maliki"),
+        ("Dmitry Medvedev", "Dmitry Medvedchuk"),
+        ("Maria Zakharova", "Mariya Zakharchenko"),
+        ("Saddam Hussein", "Uday Hussein"),
+        ("Unit 1100", "Unit 110"),
+    ] {
+        assert_eq!(
+            near_miss_and_listed(known, typed),
+            (false, false),
+            "{typed}"
+        );
+    }
+}

@@ -332,8 +332,100 @@ pub fn is_likely_misspelling(candidate: &str, known: &str) -> bool {
 /// but a short word they change is another name: two full names that share
 /// a surname are two people (`mary silva` is not `omar silva`, `jose davis`
 /// not `joseph davis`, `kim jong il` not `kim jong un`).
+///
+/// Spellings are also compared by their [`transliteration_key`]s, so that
+/// the ways English-language news writes one name from another script count
+/// as one spelling before letters are counted as changed (`moammar kadhafi`
+/// of `muammar gaddafi`, `alexei navalny` of `aleksei navalnyi`, `bashar
+/// assad` of `bashar al assad`).
 pub fn is_likely_misspelt_name(candidate: &str, known: &str) -> bool {
+    is_misspelt_as_written(candidate, known)
+        || candidate != known
+            && are_transliterations(&transliteration_key(candidate), &transliteration_key(known))
+}
+
+/// [`is_likely_misspelt_name`] of the spellings as they are written, without
+/// their [`transliteration_key`]s.
+pub fn is_misspelt_as_written(candidate: &str, known: &str) -> bool {
     is_likely_misspelling(candidate, known) && !another_word_in_place(candidate, known)
+}
+
+/// Whether the [`transliteration_key`]s of two different spellings are one
+/// or likely misspellings of each other, word for word
+/// ([`is_misspelt_as_written`]).
+pub fn are_transliterations(key_a: &str, key_b: &str) -> bool {
+    key_a == key_b || is_misspelt_as_written(key_a, key_b)
+}
+
+/// What the spellings of one name in English-language news have in common
+/// when they were written from another script (Arabic, Cyrillic…): the
+/// folded spelling with the Arabic article `al`/`el` left out after a
+/// name's first word (`bashar al assad` and `bashar assad`, `abdel fattah
+/// el sisi` and `abdel fattah al sisi`; as the first word it is written
+/// `al`, since it may be a given name: `Al Gore`), and each word written as
+/// [`word_transliteration_key`] does. Only compared, never stored.
+pub fn transliteration_key(folded: &str) -> String {
+    let words: Vec<&str> = folded.split(' ').collect();
+    let mut out = String::with_capacity(folded.len());
+    for (n, word) in words.iter().enumerate() {
+        let article = is_arabic_article(word) && n + 1 < words.len();
+        if article && n > 0 {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match article {
+            true => out.push_str("al"),
+            false => out.push_str(&word_transliteration_key(word)),
+        }
+    }
+    out
+}
+
+/// Whether a folded word is the Arabic article, which news writes `al`,
+/// `el` or not at all (`al-Sisi`, `el-Sisi`, `Sisi`).
+fn is_arabic_article(word: &str) -> bool {
+    matches!(word, "al" | "el")
+}
+
+/// A folded word with the letters that transliterations of one name write
+/// differently written one way: `x` as `ks` (`alexei`, `aleksei`), `q` as
+/// `k` (`qaddafi`, `kaddafi`), `dh` as `d` (`kadhafi`), `ou` as `u`
+/// (`mahmoud`, `mahmud`), a doubled letter once (`gaddafi`, `gadafi`;
+/// `mohammed`, `mohamed`), and a word's last `y`s and `i`s as one `i`
+/// (`zelensky`, `zelenskyy`, `zelenskiy`, `zelenskyi` are all `zelenski`;
+/// `dmitry`, `dmitriy`, `dmitri`). Other letters (`kh` and `h`, `zh` and
+/// `j`) are left as they are: `khan` and `han` are other names.
+pub fn word_transliteration_key(word: &str) -> String {
+    // Numbers are not spelt: `1100` is not `110`.
+    if word.chars().any(|c| c.is_numeric()) {
+        return word.to_string();
+    }
+    let mut letters = String::with_capacity(word.len() + 2);
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('x', _) => letters.push_str("ks"),
+            ('q', _) => letters.push('k'),
+            ('d', Some('h')) | ('o', Some('u')) => {
+                chars.next();
+                letters.push(if c == 'd' { 'd' } else { 'u' });
+            }
+            _ => letters.push(c),
+        }
+    }
+    let mut out = String::with_capacity(letters.len());
+    for c in letters.chars() {
+        if !(c.is_alphabetic() && out.ends_with(c)) {
+            out.push(c);
+        }
+    }
+    let stem = out.trim_end_matches(['y', 'i']);
+    if stem.len() < out.len() && !stem.is_empty() {
+        return format!("{stem}i");
+    }
+    out
 }
 
 /// Whether two folded spellings of as many words have, in one place, words
@@ -563,16 +655,48 @@ fn is_particle_family_name_of(family: &str, name: &str) -> bool {
     // ("der leyen" leaves "von" out of "ursula von der leyen").
     given >= 1
         && !SURNAME_PARTICLES.contains(&words[given - 1])
-        && name_particles == particles.as_slice()
+        && same_particles(name_particles, &particles)
         && name_word(name_last)
         && (name_last == last || is_misspelt_surname(last, name_last))
+}
+
+/// Whether two lists of particles are the same, the Arabic article written
+/// `al` or `el` ([`is_arabic_article`]): `el sisi` of `abdel fattah al sisi`.
+fn same_particles(a: &[&str], b: &[&str]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || is_arabic_article(x) && is_arabic_article(y))
+}
+
+/// Whether the folded `family` is a family name after the Arabic article
+/// alone ("al assad"), whose last word is a surname of the many-word `name`
+/// written without the article, as news often writes it ("bashar assad").
+fn is_article_family_name_of(family: &str, name: &str) -> bool {
+    particle_family_name(family).is_some_and(|(particles, last)| {
+        let before_last = name.rsplit(' ').nth(1);
+        particles.iter().all(|p| is_arabic_article(p))
+            && before_last.is_some_and(|w| !SURNAME_PARTICLES.contains(&w))
+            && is_surname_of(last, name)
+    })
 }
 
 /// Whether two surname words are likely misspellings of each other, both
 /// with six letters or more: shorter words are too often other names
 /// ("berry" is not "kerry").
+///
+/// Two words with one [`word_transliteration_key`] are another spelling of
+/// one surname whatever their length (`sissi` of `sisi`), and the keys of
+/// longer ones are compared as the words are (`kadhafi` of `gaddafi`).
 fn is_misspelt_surname(word: &str, part: &str) -> bool {
-    word.chars().count() >= 6 && part.chars().count() >= 6 && is_likely_misspelling(word, part)
+    let (key, part_key) = (
+        word_transliteration_key(word),
+        word_transliteration_key(part),
+    );
+    key == part_key
+        || word.chars().count() >= 6
+            && part.chars().count() >= 6
+            && (is_likely_misspelling(word, part) || is_likely_misspelling(&key, &part_key))
 }
 
 /// Whether a folded name is one word that can stand for a name alone (see
@@ -589,7 +713,7 @@ pub fn is_one_name_word(folded: &str) -> bool {
 /// is one too ("al assad" of "bashar al assad": [`is_particle_family_name_of`]).
 pub fn is_surname_of(word: &str, name: &str) -> bool {
     if word.contains(' ') {
-        return is_particle_family_name_of(word, name);
+        return is_particle_family_name_of(word, name) || is_article_family_name_of(word, name);
     }
     is_one_name_word(word)
         && surname_words(name).any(|part| part == word || is_misspelt_surname(word, part))
@@ -1547,6 +1671,10 @@ mod tests {
             ("bin salman", "mohammed bin salman"),
             ("de gaulle", "charles de gaulle"),
             ("bashar al assad", "al assad"),
+            // The Arabic article written another way, or left out.
+            ("al assad", "bashar el assad"),
+            ("al assad", "bashar assad"),
+            ("el sisi", "abdel fattah al sisi"),
         ] {
             assert!(is_likely_same_name(a, b), "{a} / {b}");
         }
@@ -1573,7 +1701,6 @@ mod tests {
             ("von der", "ursula von der leyen"),
             ("der leyen", "ursula von der leyen"),
             ("von leyen", "ursula von der leyen"),
-            ("al assad", "bashar el assad"),
             ("von braun", "ursula von der leyen"),
             ("hans von braun", "ursula von der leyen"),
             ("al assad", "al assad"),
