@@ -2983,3 +2983,24 @@ fn different_people_with_close_names_stay_apart() {
         );
     }
 }
+
+/// "Dmitry Kuleba" and "Vladimir Zelensky", as reports from Moscow write
+/// Ukraine's foreign minister and president, were taken as new people
+/// beside "Dmytro Kuleba" and "Volodymyr Zelenskyy": the Ukrainian and
+/// Russian forms of a given name differ in too many letters to be a
+/// misspelling. Those forms are now one given name; other given names
+/// sharing a surname stay two people.
+#[test]
+fn ukrainian_and_russian_forms_of_a_given_name_are_near_misses() {
+    for (known, typed) in [
+        ("Dmytro Kuleba", "Dmitry Kuleba"),
+        ("Volodymyr Zelenskyy", "Vladimir Zelensky"),
+        ("Kyrylo Budanov", "Kirill Budanov"),
+    ] {
+        assert_eq!(near_miss_and_listed(known, typed), (true, true), "{typed}");
+    }
+    assert_eq!(
+        near_miss_and_listed("Oleksandr Kamyshin", "Oleksii Kamyshin"),
+        (false, false)
+    );
+}
