@@ -233,13 +233,26 @@ pub fn write_csv_rows<W: Write>(
 /// Guards a cell against CSV injection (OWASP): a spreadsheet runs a cell
 /// beginning with `=`, `+`, `-`, `@`, tab or carriage return as a formula,
 /// so such a cell gets a leading `'`. CSV import removes that one `'` again,
-/// so a round trip is exact.
+/// so a round trip is exact. A negative number (a claim's value of
+/// `-3.5`) is no formula: a spreadsheet reads it as the number, and a
+/// guard would turn it into the text `'-3.5` there and in a script.
 pub fn spreadsheet_safe(cell: String) -> String {
-    if crate::tabular::needs_formula_guard(&cell) {
+    if crate::tabular::needs_formula_guard(&cell) && !is_negative_number(&cell) {
         format!("'{cell}")
     } else {
         cell
     }
+}
+
+/// `-3`, `-0.25`: a minus, digits and at most one decimal point between
+/// digits, as factline writes a number; nothing a spreadsheet could run.
+fn is_negative_number(cell: &str) -> bool {
+    let Some(number) = cell.strip_prefix('-') else {
+        return false;
+    };
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(fraction)
 }
 
 /// Prints one record: `field  value` lines for people, an object for JSON,

@@ -930,3 +930,57 @@ fn the_who_met_picture_holds_every_name_whole() {
     }
     assert_eq!(names, 3, "{svg}");
 }
+
+// ---------------------------------------------------------------------------
+// CSV cells
+
+/// A claim's negative value was written `'-3.5` in every CSV (`claims`,
+/// `contradictions`, the claims export), guarded as if it were a formula:
+/// a script or a spreadsheet then read text, not the number. A number is
+/// written as it is; a cell that only begins like one is still guarded.
+#[test]
+fn a_negative_value_is_a_number_in_csv_not_a_guarded_formula() {
+    let env = TestEnv::new();
+    env.run_ok(["actor", "add", "Met Office"]);
+    for (id, value) in [("fell", "-3.5"), ("rose", "4")] {
+        env.run_ok([
+            "claim",
+            "add",
+            "--id",
+            id,
+            "--by",
+            "Met Office",
+            "--text",
+            id,
+            "--subject",
+            "temperature",
+            "--value",
+            value,
+            "--unit",
+            "C",
+        ]);
+    }
+    env.run_ok([
+        "claim",
+        "add",
+        "--id",
+        "formula",
+        "--by",
+        "Met Office",
+        "--text",
+        "-2+3",
+    ]);
+    let claims = env.run_ok(["claims", "--format", "csv"]);
+    assert!(
+        claims.contains("\nfell,,Met Office,fell,,temperature,-3.5,C,"),
+        "{claims}"
+    );
+    assert!(
+        claims.contains(",'-2+3,"),
+        "a formula lost its guard: {claims}"
+    );
+    let export = env.run_ok(["export", "--format", "csv", "--what", "claims"]);
+    assert!(export.contains(",temperature,-3.5,C,"), "{export}");
+    let pairs = env.run_ok(["contradictions", "--format", "csv"]);
+    assert!(pairs.contains(",-3.5,C,"), "{pairs}");
+}
