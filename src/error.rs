@@ -134,11 +134,36 @@ pub fn escaped(text: &str) -> Escaped<'_> {
 /// See [`escaped`].
 pub struct Escaped<'a>(&'a str);
 
+/// Whether `c` sets the direction of the text after it until it is closed:
+/// the embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+/// Shown as they are in a message or a table's line, one left open (an
+/// imported title holding U+202E) turns the rest of the line around, so
+/// that the cells after it read as something else ("Trojan Source"). The
+/// marks that Arabic and Hebrew text needs (U+200E, U+200F, U+061C) close
+/// nothing and are shown.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with its direction controls ([`is_direction_control`]) written
+/// escaped (`\u{202e}`), for a table cell shown on a terminal.
+pub fn direction_controls_escaped(text: String) -> String {
+    if !text.chars().any(is_direction_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| match is_direction_control(c) {
+            true => c.escape_unicode().to_string(),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use fmt::Write;
         for c in self.0.chars() {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_direction_control(c) {
                 write!(f, "{}", c.escape_debug())?;
             } else {
                 f.write_char(c)?;

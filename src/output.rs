@@ -66,6 +66,7 @@ fn word_color(word: &str) -> Option<Color> {
 
 /// A table cell, coloured when it is a status or verdict and colour is on.
 fn cell(header: &str, text: String) -> Cell {
+    let text = crate::error::direction_controls_escaped(text);
     let colored = COLOR.load(Ordering::Relaxed) && matches!(header, "status" | "verdict");
     match word_color(&text).filter(|_| colored) {
         Some(color) => Cell::new(text).fg(color),

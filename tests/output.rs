@@ -984,3 +984,47 @@ fn a_negative_value_is_a_number_in_csv_not_a_guarded_formula() {
     let pairs = env.run_ok(["contradictions", "--format", "csv"]);
     assert!(pairs.contains(",-3.5,C,"), "{pairs}");
 }
+
+/// Found by a black-box test: a title holding U+202E (right-to-left
+/// override), as an imported sheet may, was printed as it is in tables,
+/// so the rest of its row read backwards in the terminal, the other
+/// cells included ("Trojan Source"). Tables, on a terminal and into a
+/// pipe, now show the direction controls escaped; JSON keeps them.
+#[test]
+fn a_direction_override_in_a_title_cannot_turn_a_table_row_around() {
+    let env = TestEnv::new();
+    let title = "Talks \u{202E}on peace";
+    env.run_ok([
+        "-q",
+        "event",
+        "add",
+        "--title",
+        title,
+        "--date",
+        "2025-11-25",
+        "--actor",
+        "Steve Witkoff",
+        "--new-actor",
+    ]);
+    let piped = env.run_ok(["timeline"]);
+    // On a terminal (a pseudo-terminal of 150 columns, made by `script`).
+    let factline = assert_cmd::cargo::cargo_bin("factline");
+    let shown = std::process::Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "stty cols 150 rows 40; '{}' --db '{}' timeline",
+            factline.display(),
+            env.db().display()
+        ))
+        .arg("/dev/null")
+        .output()
+        .unwrap();
+    assert!(shown.status.success(), "{shown:?}");
+    let terminal = String::from_utf8_lossy(&shown.stdout).to_string();
+    for (how, table) in [("into a pipe", &piped), ("on a terminal", &terminal)] {
+        assert!(table.contains("Talks \\u{202e}on peace"), "{how}: {table}");
+        assert!(!table.contains('\u{202E}'), "{how}: {table}");
+    }
+    let json = env.json(["timeline"]);
+    assert_eq!(json[0]["title"], title);
+}
