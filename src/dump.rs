@@ -128,6 +128,9 @@ pub struct LineReader<'l, R: BufRead> {
     version: u32,
     /// The line number of the trailer, once read.
     trailer: Option<usize>,
+    /// The last line read, if it lists an item twice: refused unless this
+    /// line is its next version.
+    repeat: Option<Repeat>,
 }
 
 impl<'l, R: BufRead> LineReader<'l, R> {
@@ -140,6 +143,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             seen: 0,
             version: 0,
             trailer: None,
+            repeat: None,
         }
     }
 
@@ -161,6 +165,9 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                 .read_until(b'\n', &mut self.buf)
                 .map_err(|e| crate::tabular::cannot_read(label, e))?;
             if read == 0 {
+                if let Some(repeat) = self.repeat.take() {
+                    return Err(repeat.error(label));
+                }
                 if self.seen == 0 {
                     // Not even a header: no dump (a failed `export >
                     // FILE` leaves an empty file), not one of no records.
@@ -206,7 +213,13 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                     "{label}:{number}: a line after the dump's trailer (line {trailer}), which must be its last line"
                 )));
             }
-            let line: Line = serde_json::from_str(text).map_err(|e| {
+            let parsed = serde_json::from_str::<Line>(text);
+            if let Some(repeat) = self.repeat.take() {
+                if !parsed.as_ref().is_ok_and(|line| repeat.superseded_by(line)) {
+                    return Err(repeat.error(label));
+                }
+            }
+            let line: Line = parsed.map_err(|e| {
                 if e.is_eof() && !self.buf.ends_with(b"\n") && self.version >= TRAILER_VERSION {
                     // The file ends inside a record: an export stopped mid-line.
                     return cut_short(&format!(
@@ -216,6 +229,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                 Error::bad_input(format!("{label}:{number}: {}", describe_bad_line(text, &e)))
             })?;
             validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
+            self.repeat = Repeat::of(number, &line);
             if self.seen == 0 && !matches!(line, Line::Header(_)) {
                 return Err(Error::bad_input(format!(
                     "{label}:{number}: expected a {FORMAT_NAME} header line first; is this a factline dump?"
@@ -352,6 +366,66 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
             }
             check_version(c.meta.version)
         }
+    }
+}
+
+/// What a record line lists twice where factline keeps each item once (an
+/// event's actors, sources and tags; a claim's subjects, sources and
+/// related claims): only a hand edit makes such a line, and the listings
+/// would show the item twice, a source's two links with two origins.
+pub(crate) fn listed_twice(line: &Line) -> Vec<String> {
+    match line {
+        Line::Event(e) => e.listed_twice(),
+        Line::Claim(c) => c.listed_twice(),
+        _ => Vec::new(),
+    }
+}
+
+/// A record line that lists an item twice, refused unless the next line
+/// is the record's next version: a superseded version is history as it was
+/// recorded (`check --repair` mends a stored record by a new version), but
+/// a record's current version lists each item once.
+struct Repeat {
+    number: usize,
+    kind: &'static str,
+    id: String,
+    version: u32,
+    what: String,
+}
+
+impl Repeat {
+    fn of(number: usize, line: &Line) -> Option<Repeat> {
+        let what = listed_twice(line).into_iter().next()?;
+        let (kind, id) = line_id(line)?;
+        Some(Repeat {
+            number,
+            kind,
+            id: id.to_string(),
+            version: line_version(line)?,
+            what,
+        })
+    }
+
+    fn superseded_by(&self, line: &Line) -> bool {
+        line_id(line) == Some((self.kind, self.id.as_str()))
+            && line_version(line) == Some(self.version + 1)
+    }
+
+    fn error(&self, label: &str) -> Error {
+        Error::bad_input(format!(
+            "{label}:{}: {}; list it once",
+            self.number, self.what
+        ))
+    }
+}
+
+fn line_version(line: &Line) -> Option<u32> {
+    match line {
+        Line::Header(_) | Line::Trailer(_) => None,
+        Line::Actor(a) => Some(a.meta.version),
+        Line::Source(s) => Some(s.meta.version),
+        Line::Event(e) => Some(e.meta.version),
+        Line::Claim(c) => Some(c.meta.version),
     }
 }
 
