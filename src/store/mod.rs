@@ -747,6 +747,18 @@ impl Store {
             .map(|item| Ok(String::from_utf8_lossy(&item?.0[1..]).into_owned()))
     }
 
+    /// The ids of the current records of one kind that start with
+    /// `prefix`, in id order (as [`Store::ids`]).
+    pub fn ids_starting<R: Record>(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<String>> + '_ {
+        let mut start = vec![R::KIND];
+        start.extend_from_slice(prefix.as_bytes());
+        self.scan(start)
+            .map(|item| Ok(String::from_utf8_lossy(&item?.0[1..]).into_owned()))
+    }
+
     /// The ids of the records of `kind` that have history (earlier
     /// versions: edited or retracted ones), each once, in id order. A
     /// retraction is a later version, so every retracted record is among
