@@ -381,10 +381,55 @@ pub(crate) fn listed_twice(line: &Line) -> Vec<String> {
     }
 }
 
-/// A record line that lists an item twice, refused unless the next line
-/// is the record's next version: a superseded version is history as it was
-/// recorded (`check --repair` mends a stored record by a new version), but
-/// a record's current version lists each item once.
+/// What a record line says of itself that the commands refuse: a source
+/// link via the source itself (`link --via`), a claim that contradicts or
+/// supports itself, or contradicts and supports one claim (`claim add`).
+/// Only a hand edit makes such a line; `check` reports a stored one.
+pub(crate) fn self_contradictions(line: &Line) -> Vec<String> {
+    let self_via = |links: &[model::SourceLink]| -> Vec<String> {
+        links
+            .iter()
+            .filter(|l| l.via.as_deref() == Some(l.source.as_str()))
+            .map(|l| {
+                format!(
+                    "sources: source {} repeats itself (via {})",
+                    l.source, l.source
+                )
+            })
+            .collect()
+    };
+    match line {
+        Line::Event(e) => self_via(&e.sources),
+        Line::Claim(c) => {
+            let mut found = self_via(&c.sources);
+            let names = ("contradicts", "supports");
+            if let Err(e) = model::validate_claim_relations(
+                Some(&c.id),
+                &c.contradicts,
+                &c.supports,
+                &[],
+                names,
+            ) {
+                found.push(e);
+            }
+            found
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What a record's current version may not hold (see [`Repeat`]).
+fn current_problems(line: &Line) -> Vec<String> {
+    let mut found = listed_twice(line);
+    found.extend(self_contradictions(line));
+    found
+}
+
+/// A record line that lists an item twice (or names itself where the
+/// commands refuse it), refused unless the next line is the record's next
+/// version: a superseded version is history as it was recorded (`check
+/// --repair` mends a stored record by a new version, and an edit of one
+/// keeps the old version), but a record's current version must be sound.
 struct Repeat {
     number: usize,
     kind: &'static str,
@@ -395,7 +440,7 @@ struct Repeat {
 
 impl Repeat {
     fn of(number: usize, line: &Line) -> Option<Repeat> {
-        let what = listed_twice(line).into_iter().next()?;
+        let what = current_problems(line).into_iter().next()?;
         let (kind, id) = line_id(line)?;
         Some(Repeat {
             number,
@@ -412,10 +457,7 @@ impl Repeat {
     }
 
     fn error(&self, label: &str) -> Error {
-        Error::bad_input(format!(
-            "{label}:{}: {}; list it once",
-            self.number, self.what
-        ))
+        Error::bad_input(format!("{label}:{}: {}", self.number, self.what))
     }
 }
 

@@ -859,3 +859,28 @@ fn an_event_listing_a_source_twice_is_reported_and_repaired_by_a_new_version() {
     moved.run_ok(["import", dump.to_str().unwrap()]);
     assert_eq!(moved.export_ndjson(), env.export_ndjson());
 }
+
+/// A claim that contradicts itself, which `claim add` refuses (a dump
+/// edited by hand before the import refused it): `check` names it.
+#[test]
+fn a_claim_contradicting_itself_is_reported() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-dmitriev-battlefield-leverage";
+    damage(env.db(), |entries| {
+        let key = format!("c{id}").into_bytes();
+        let mut claim: factline::model::Claim =
+            factline::codec::decode(&entries[&key]).expect("the claim");
+        claim.contradicts.push(id.to_string());
+        entries.insert(key, factline::codec::encode(&claim));
+    });
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains(&format!(
+            "claim {id} contradicts names claim {id} itself; a claim cannot contradict itself"
+        )),
+        "{out}"
+    );
+}

@@ -2931,3 +2931,24 @@ fn a_dump_line_listing_a_source_twice_is_refused_at_its_line() {
     env.run_ok(["import", file.to_str().unwrap()]);
     env.run_ok(["check"]);
 }
+
+/// Found editing a dump by hand: an event whose source link repeated the
+/// source itself (`"via":"isw"` on isw's link), which `link --via`
+/// refuses, was imported and passed `check`. The import now refuses the
+/// line, as it refuses a claim that contradicts itself.
+#[test]
+fn a_dump_line_linking_a_source_via_itself_is_refused_at_its_line() {
+    let id = "2022-us-sanctions-dmitriev";
+    let (dump, line) = example_dump_with(id, |event| event["sources"][0]["via"] = "isw".into());
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &dump);
+    let err = env.fail(2, ["import", file.to_str().unwrap()]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(&format!(
+            "edited.ndjson:{line}: sources: source isw repeats itself (via isw)"
+        )),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}

@@ -1277,7 +1277,7 @@ fn repeats<T>(field: &str, list: &[T], key: impl Fn(&T) -> String) -> Vec<String
     list.iter()
         .map(&key)
         .filter(|item| !seen.insert(item.clone()))
-        .map(|item| format!("{field}: {item} is listed twice"))
+        .map(|item| format!("{field}: {item} is listed twice; list it once"))
         .collect()
 }
 

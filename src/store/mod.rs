@@ -1610,12 +1610,18 @@ impl Audit {
                     let repeats = crate::dump::listed_twice(&line);
                     for repeat in &repeats {
                         self.problems.push(format!(
-                            "{} {repeat}; `factline check --repair` keeps the first",
+                            "{} {repeat} (`factline check --repair` keeps the first)",
                             crate::dump::line_name(&line)
                         ));
                     }
                     if !repeats.is_empty() {
                         self.repeated.push((R::KIND, record.id().to_string()));
+                    }
+                    // What the commands refuse (a source via itself, a
+                    // claim that contradicts itself): the user's to mend.
+                    for problem in crate::dump::self_contradictions(&line) {
+                        self.problems
+                            .push(format!("{} {problem}", crate::dump::line_name(&line)));
                     }
                 }
                 Ok(record) => {
