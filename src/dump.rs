@@ -128,6 +128,9 @@ pub struct LineReader<'l, R: BufRead> {
     version: u32,
     /// The line number of the trailer, once read.
     trailer: Option<usize>,
+    /// The last line read, if it lists an item twice: refused unless this
+    /// line is its next version.
+    repeat: Option<Repeat>,
 }
 
 impl<'l, R: BufRead> LineReader<'l, R> {
@@ -140,6 +143,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             seen: 0,
             version: 0,
             trailer: None,
+            repeat: None,
         }
     }
 
@@ -161,6 +165,9 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                 .read_until(b'\n', &mut self.buf)
                 .map_err(|e| crate::tabular::cannot_read(label, e))?;
             if read == 0 {
+                if let Some(repeat) = self.repeat.take() {
+                    return Err(repeat.error(label));
+                }
                 if self.seen == 0 {
                     // Not even a header: no dump (a failed `export >
                     // FILE` leaves an empty file), not one of no records.
@@ -206,7 +213,13 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                     "{label}:{number}: a line after the dump's trailer (line {trailer}), which must be its last line"
                 )));
             }
-            let line: Line = serde_json::from_str(text).map_err(|e| {
+            let parsed = serde_json::from_str::<Line>(text);
+            if let Some(repeat) = self.repeat.take() {
+                if !parsed.as_ref().is_ok_and(|line| repeat.superseded_by(line)) {
+                    return Err(repeat.error(label));
+                }
+            }
+            let line: Line = parsed.map_err(|e| {
                 if e.is_eof() && !self.buf.ends_with(b"\n") && self.version >= TRAILER_VERSION {
                     // The file ends inside a record: an export stopped mid-line.
                     return cut_short(&format!(
@@ -216,6 +229,7 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                 Error::bad_input(format!("{label}:{number}: {}", describe_bad_line(text, &e)))
             })?;
             validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
+            self.repeat = Repeat::of(number, &line);
             if self.seen == 0 && !matches!(line, Line::Header(_)) {
                 return Err(Error::bad_input(format!(
                     "{label}:{number}: expected a {FORMAT_NAME} header line first; is this a factline dump?"
@@ -352,6 +366,108 @@ fn validate(line: &Line) -> std::result::Result<(), String> {
             }
             check_version(c.meta.version)
         }
+    }
+}
+
+/// What a record line lists twice where factline keeps each item once (an
+/// event's actors, sources and tags; a claim's subjects, sources and
+/// related claims): only a hand edit makes such a line, and the listings
+/// would show the item twice, a source's two links with two origins.
+pub(crate) fn listed_twice(line: &Line) -> Vec<String> {
+    match line {
+        Line::Event(e) => e.listed_twice(),
+        Line::Claim(c) => c.listed_twice(),
+        _ => Vec::new(),
+    }
+}
+
+/// What a record line says of itself that the commands refuse: a source
+/// link via the source itself (`link --via`), a claim that contradicts or
+/// supports itself, or contradicts and supports one claim (`claim add`).
+/// Only a hand edit makes such a line; `check` reports a stored one.
+pub(crate) fn self_contradictions(line: &Line) -> Vec<String> {
+    let self_via = |links: &[model::SourceLink]| -> Vec<String> {
+        links
+            .iter()
+            .filter(|l| l.via.as_deref() == Some(l.source.as_str()))
+            .map(|l| {
+                format!(
+                    "sources: source {} repeats itself (via {})",
+                    l.source, l.source
+                )
+            })
+            .collect()
+    };
+    match line {
+        Line::Event(e) => self_via(&e.sources),
+        Line::Claim(c) => {
+            let mut found = self_via(&c.sources);
+            let names = ("contradicts", "supports");
+            if let Err(e) = model::validate_claim_relations(
+                Some(&c.id),
+                &c.contradicts,
+                &c.supports,
+                &[],
+                names,
+            ) {
+                found.push(e);
+            }
+            found
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// What a record's current version may not hold (see [`Repeat`]).
+fn current_problems(line: &Line) -> Vec<String> {
+    let mut found = listed_twice(line);
+    found.extend(self_contradictions(line));
+    found
+}
+
+/// A record line that lists an item twice (or names itself where the
+/// commands refuse it), refused unless the next line is the record's next
+/// version: a superseded version is history as it was recorded (`check
+/// --repair` mends a stored record by a new version, and an edit of one
+/// keeps the old version), but a record's current version must be sound.
+struct Repeat {
+    number: usize,
+    kind: &'static str,
+    id: String,
+    version: u32,
+    what: String,
+}
+
+impl Repeat {
+    fn of(number: usize, line: &Line) -> Option<Repeat> {
+        let what = current_problems(line).into_iter().next()?;
+        let (kind, id) = line_id(line)?;
+        Some(Repeat {
+            number,
+            kind,
+            id: id.to_string(),
+            version: line_version(line)?,
+            what,
+        })
+    }
+
+    fn superseded_by(&self, line: &Line) -> bool {
+        line_id(line) == Some((self.kind, self.id.as_str()))
+            && line_version(line) == Some(self.version + 1)
+    }
+
+    fn error(&self, label: &str) -> Error {
+        Error::bad_input(format!("{label}:{}: {}", self.number, self.what))
+    }
+}
+
+fn line_version(line: &Line) -> Option<u32> {
+    match line {
+        Line::Header(_) | Line::Trailer(_) => None,
+        Line::Actor(a) => Some(a.meta.version),
+        Line::Source(s) => Some(s.meta.version),
+        Line::Event(e) => Some(e.meta.version),
+        Line::Claim(c) => Some(c.meta.version),
     }
 }
 

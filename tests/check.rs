@@ -810,3 +810,77 @@ fn a_repair_of_index_entries_killed_midway_is_named_when_it_is_undone() {
     assert!(!stderr.contains("interrupted"), "{stderr}");
     assert_eq!(answers(&env), before);
 }
+
+/// An event that links a source twice (a dump edited by hand before the
+/// import refused it): `check` names it, and the repair gives the event a
+/// new version with the first link only, the old one kept in its history,
+/// so that the database's dump imports again.
+#[test]
+fn an_event_listing_a_source_twice_is_reported_and_repaired_by_a_new_version() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2022-us-sanctions-dmitriev";
+    damage(env.db(), |entries| {
+        let key = format!("e{id}").into_bytes();
+        let mut event: factline::model::Event =
+            factline::codec::decode(&entries[&key]).expect("the event");
+        let mut again = event.sources[0].clone();
+        again.via = Some("axios".into());
+        event.sources.push(again);
+        event.actors.push(event.actors[0].clone());
+        entries.insert(key, factline::codec::encode(&event));
+    });
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains(&format!("event {id} sources: source isw is listed twice")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "event {id} actors: actor united-states is listed twice"
+        )),
+        "{out}"
+    );
+
+    env.run_ok(["check", "--repair"]);
+    env.run_ok(["check"]);
+    let event = env.json(["event", "show", id]);
+    assert_eq!(event["version"], 2, "{event}");
+    let history = env.run_ok(["--format", "json", "history", id]);
+    assert!(
+        history.contains("axios"),
+        "the history keeps the link: {history}"
+    );
+    let dump = env.path("mended.ndjson");
+    env.run_ok(["export", "-o", dump.to_str().unwrap()]);
+    let moved = TestEnv::new();
+    moved.run_ok(["import", dump.to_str().unwrap()]);
+    assert_eq!(moved.export_ndjson(), env.export_ndjson());
+}
+
+/// A claim that contradicts itself, which `claim add` refuses (a dump
+/// edited by hand before the import refused it): `check` names it.
+#[test]
+fn a_claim_contradicting_itself_is_reported() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2025-11-dmitriev-battlefield-leverage";
+    damage(env.db(), |entries| {
+        let key = format!("c{id}").into_bytes();
+        let mut claim: factline::model::Claim =
+            factline::codec::decode(&entries[&key]).expect("the claim");
+        claim.contradicts.push(id.to_string());
+        entries.insert(key, factline::codec::encode(&claim));
+    });
+    let out = env.output(["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.contains(&format!(
+            "claim {id} contradicts names claim {id} itself; a claim cannot contradict itself"
+        )),
+        "{out}"
+    );
+}

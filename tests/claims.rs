@@ -3426,3 +3426,29 @@ fn the_hints_for_a_value_keep_its_sign_as_written() {
         assert!(stderr.contains(hint), "{written}: {stderr}");
     }
 }
+
+/// An event id mistyped after its date (`--about 2025-10-24-miami-talk`)
+/// gets the event's id as a suggestion, as a mistyped actor gets a name.
+#[test]
+fn a_mistyped_event_id_in_about_suggests_the_event() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let err = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Kirill Dmitriev",
+            "--text",
+            "Talks went well",
+            "--about",
+            "2025-10-24-miami-talk",
+        ],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("did you mean \"2025-10-24-miami-talks\"?"),
+        "{err}"
+    );
+}

@@ -800,3 +800,21 @@ fn claims_about_as_of_before_the_event_was_recorded_says_when_it_first_was() {
         "{stderr}"
     );
 }
+
+/// A source link added with what it repeats and how credible the report
+/// is: the change names both, since a report via another source is not
+/// one more independent report (`sources: + nyt` alone hid it).
+#[test]
+fn history_shows_the_via_and_credibility_of_an_added_source_link() {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let id = "2022-us-sanctions-dmitriev";
+    env.run_ok(["link", id, "nyt", "--via", "axios", "--credibility", "2"]);
+    env.run_ok(["link", id, "ria"]);
+    let history = env.json(["history", id]);
+    assert_eq!(
+        history[1]["changed"][0],
+        "sources: + nyt (via: axios, credibility: 2)"
+    );
+    assert_eq!(history[2]["changed"][0], "sources: + ria");
+}

@@ -3004,3 +3004,88 @@ fn ukrainian_and_russian_forms_of_a_given_name_are_near_misses() {
         (false, false)
     );
 }
+
+/// The example's dump with the event `id` changed by `edit`, as a user
+/// edits a dump by hand, and the number of its line.
+fn example_dump_with(id: &str, edit: impl Fn(&mut serde_json::Value)) -> (String, usize) {
+    let env = TestEnv::new();
+    env.run_ok(["example"]);
+    let mut number = 0;
+    let lines: Vec<String> = env
+        .export_ndjson()
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut record: serde_json::Value = serde_json::from_str(line).unwrap();
+            if record["type"] == "event" && record["id"] == id {
+                number = i + 1;
+                edit(&mut record);
+                return record.to_string();
+            }
+            line.to_string()
+        })
+        .collect();
+    (lines.join("\n") + "\n", number)
+}
+
+/// Found editing a dump by hand: an event that linked one source twice
+/// (once plainly, once via another source) was imported and passed
+/// `check`, and `sources` then listed the source twice with two origins.
+/// No command lists an item twice; the import now refuses such a line. A
+/// superseded version that does (history an earlier database kept, which
+/// `check --repair` keeps when it mends the record) still imports.
+#[test]
+fn a_dump_line_listing_a_source_twice_is_refused_at_its_line() {
+    let id = "2022-us-sanctions-dmitriev";
+    let twice = |event: &mut serde_json::Value| {
+        let mut again = event["sources"][0].clone();
+        again["via"] = "axios".into();
+        again["credibility"] = 4.into();
+        event["sources"].as_array_mut().unwrap().push(again);
+    };
+    let (dump, line) = example_dump_with(id, twice);
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &dump);
+    let err = env.fail(2, ["import", file.to_str().unwrap()]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(&format!(
+            "edited.ndjson:{line}: sources: source isw is listed twice; list it once"
+        )),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+
+    // The same line as version 1, followed by its version 2, imports.
+    let (dump, _) = example_dump_with(id, twice);
+    let mut lines: Vec<String> = dump.lines().map(str::to_string).collect();
+    let (clean, _) = example_dump_with(id, |event| event["meta"]["version"] = 2.into());
+    let next = clean.lines().nth(line - 1).unwrap().to_string();
+    lines.insert(line, next);
+    let last = lines.len() - 1;
+    lines[last] = format!(r#"{{"type":"trailer","records":{}}}"#, last - 1);
+    let file = env.write_file("with-history.ndjson", &(lines.join("\n") + "\n"));
+    env.run_ok(["import", file.to_str().unwrap()]);
+    env.run_ok(["check"]);
+}
+
+/// Found editing a dump by hand: an event whose source link repeated the
+/// source itself (`"via":"isw"` on isw's link), which `link --via`
+/// refuses, was imported and passed `check`. The import now refuses the
+/// line, as it refuses a claim that contradicts itself.
+#[test]
+fn a_dump_line_linking_a_source_via_itself_is_refused_at_its_line() {
+    let id = "2022-us-sanctions-dmitriev";
+    let (dump, line) = example_dump_with(id, |event| event["sources"][0]["via"] = "isw".into());
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &dump);
+    let err = env.fail(2, ["import", file.to_str().unwrap()]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(&format!(
+            "edited.ndjson:{line}: sources: source isw repeats itself (via isw)"
+        )),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}

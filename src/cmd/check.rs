@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, repair: bool) -> Result<()> {
     let store = ctx.open(if repair { Access::Write } else { Access::Read })?;
     let (mut repaired, mut notes) = (Vec::new(), Vec::new());
     if repair {
-        let (found, said) = store.repair()?;
+        let (found, said) = store.repair(ctx.now)?;
         if found.is_empty() {
             crate::notice("nothing to repair");
         } else {

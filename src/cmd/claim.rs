@@ -186,12 +186,62 @@ fn about_actor(store: &Store, input: &str) -> Result<String> {
                 return Err(not_yet);
             }
             let mut message = format!("neither an actor nor an event is called {}", quoted(input));
-            if let Some(actor) = suggestion {
-                message.push_str(&format!("; did you mean {}?", quoted(&actor.name)));
+            // An input dated as an event's id is rather a mistyped event.
+            let near = match near_event_id(store, input)? {
+                Some(id) => Some(id),
+                None => suggestion.map(|actor| actor.name),
+            };
+            if let Some(near) = near {
+                message.push_str(&format!("; did you mean {}?", quoted(&near)));
             }
             Err(Error::bad_input(message))
         }
     }
+}
+
+/// How many event ids sharing a mistyped id's date are compared with it:
+/// a day holds a few events, and an error need not read a whole year's.
+const NEAR_EVENT_IDS: usize = 1000;
+
+/// The live event whose id is closest to `input`, an event id mistyped
+/// after its date (`2025-10-24-miami-talk`): among the ids that start with
+/// the same date (the leading parts of digits, `2025-10-24-`, which factline
+/// puts first in an event's id), one alike enough. `None` when `input`
+/// starts with no such date.
+fn near_event_id(store: &Store, input: &str) -> Result<Option<String>> {
+    let input = model::trimmed(input);
+    let date_len: usize = input
+        .split_inclusive('-')
+        .take_while(|part| {
+            let digits = part.trim_end_matches('-');
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) && part.ends_with('-')
+        })
+        .map(str::len)
+        .sum();
+    if date_len == 0 {
+        return Ok(None);
+    }
+    let mut alike = Vec::new();
+    for id in store
+        .ids_starting::<Event>(&input[..date_len])
+        .take(NEAR_EVENT_IDS)
+    {
+        let id = id?;
+        let similarity = model::names::similarity(input, &id);
+        if similarity >= 0.8 {
+            alike.push((similarity, id));
+        }
+    }
+    alike.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    for (_, id) in alike {
+        if store
+            .get::<Event>(&id)?
+            .is_some_and(|e| e.meta.retracted.is_none())
+        {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {

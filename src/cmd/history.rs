@@ -238,7 +238,7 @@ fn list_change(before: Option<&serde_json::Value>, after: &serde_json::Value) ->
         let label = item_label(item);
         match removed.iter().find(|old| item_label(old) == label) {
             Some(old) => parts.push(format!("~ {label} ({})", item_details(old, item))),
-            None => parts.push(format!("+ {label}")),
+            None => parts.push(format!("+ {label}{}", added_details(item))),
         }
     }
     for item in &removed {
@@ -276,6 +276,27 @@ fn item_label(item: &serde_json::Value) -> String {
             item.to_string()
         }
         other => other.to_string(),
+    }
+}
+
+/// What an added source link says beyond its source, ` (via: axios,
+/// credibility: 2)`: a report repeated from another source is not one more
+/// independent report, which the change must show. Empty for other items
+/// and for a plain link.
+fn added_details(item: &serde_json::Value) -> String {
+    let Some(fields) = item.as_object().filter(|f| f.contains_key("source")) else {
+        return String::new();
+    };
+    let details: Vec<String> = ["via", "credibility"]
+        .into_iter()
+        .filter_map(|key| {
+            let value = fields.get(key).filter(|v| !v.is_null())?;
+            Some(format!("{key}: {}", text(Some(value))))
+        })
+        .collect();
+    match details.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", details.join(", ")),
     }
 }
 

@@ -1268,6 +1268,83 @@ pub struct Event {
     pub meta: Meta,
 }
 
+/// The items of a record's list that repeat an earlier one (by `key`),
+/// described for a message as `FIELD: WHAT is listed twice`. Factline's
+/// commands and imports keep these lists free of repeats; a dump edited
+/// by hand may not be.
+fn repeats<T>(field: &str, list: &[T], key: impl Fn(&T) -> String) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    list.iter()
+        .map(&key)
+        .filter(|item| !seen.insert(item.clone()))
+        .map(|item| format!("{field}: {item} is listed twice; list it once"))
+        .collect()
+}
+
+/// `list` without the items that repeat an earlier one (by `key`): the
+/// first of each stays, in its place.
+fn without_repeats<T>(list: &mut Vec<T>, key: impl Fn(&T) -> String) {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|item| seen.insert(key(item)));
+}
+
+fn linked_source(link: &SourceLink) -> String {
+    format!("source {}", link.source)
+}
+
+fn quoted_tag(tag: &str) -> String {
+    format!("tag {}", crate::error::quoted(tag))
+}
+
+impl Event {
+    /// What the event lists twice: an actor, a source (linked twice, with
+    /// the same or another via and credibility) or a tag (as spelled:
+    /// an earlier factline kept `Peace` and `peace` as two tags).
+    pub fn listed_twice(&self) -> Vec<String> {
+        let mut found = repeats("actors", &self.actors, |id| format!("actor {id}"));
+        found.extend(repeats("sources", &self.sources, linked_source));
+        found.extend(repeats("tags", &self.tags, |tag| quoted_tag(tag)));
+        found
+    }
+
+    /// The event with the first of each item it lists twice.
+    pub fn drop_repeats(&mut self) {
+        without_repeats(&mut self.actors, String::clone);
+        without_repeats(&mut self.sources, |link| link.source.clone());
+        without_repeats(&mut self.tags, String::clone);
+    }
+}
+
+impl Claim {
+    /// What the claim lists twice: an event or actor it is about, a
+    /// source, or a claim it contradicts or supports.
+    pub fn listed_twice(&self) -> Vec<String> {
+        let mut found = repeats("about_events", &self.about_events, |id| {
+            format!("event {id}")
+        });
+        found.extend(repeats("about_actors", &self.about_actors, |id| {
+            format!("actor {id}")
+        }));
+        found.extend(repeats("sources", &self.sources, linked_source));
+        found.extend(repeats("contradicts", &self.contradicts, |id| {
+            format!("claim {id}")
+        }));
+        found.extend(repeats("supports", &self.supports, |id| {
+            format!("claim {id}")
+        }));
+        found
+    }
+
+    /// The claim with the first of each item it lists twice.
+    pub fn drop_repeats(&mut self) {
+        without_repeats(&mut self.about_events, String::clone);
+        without_repeats(&mut self.about_actors, String::clone);
+        without_repeats(&mut self.sources, |link| link.source.clone());
+        without_repeats(&mut self.contradicts, String::clone);
+        without_repeats(&mut self.supports, String::clone);
+    }
+}
+
 /// The timeline order of two events, each given by its date and id: by
 /// date, in the order of `schema/dates.md` (`Date`'s `Ord`: bounds,
 /// precision, then the text, which puts times of one day in clock order),

@@ -747,6 +747,18 @@ impl Store {
             .map(|item| Ok(String::from_utf8_lossy(&item?.0[1..]).into_owned()))
     }
 
+    /// The ids of the current records of one kind that start with
+    /// `prefix`, in id order (as [`Store::ids`]).
+    pub fn ids_starting<R: Record>(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<String>> + '_ {
+        let mut start = vec![R::KIND];
+        start.extend_from_slice(prefix.as_bytes());
+        self.scan(start)
+            .map(|item| Ok(String::from_utf8_lossy(&item?.0[1..]).into_owned()))
+    }
+
     /// The ids of the records of `kind` that have history (earlier
     /// versions: edited or retracted ones), each once, in id order. A
     /// retraction is a later version, so every retracted record is among
@@ -1022,6 +1034,7 @@ impl Store {
                 undecodable: Vec::new(),
                 max_span_fix: None,
                 recorded_until_fix: None,
+                repeated: Vec::new(),
             });
         }
         let Audit {
@@ -1032,6 +1045,7 @@ impl Store {
             references,
             undecodable,
             max_span,
+            repeated,
         } = self.audit()?;
         // Window scans (--from, --to, --on) start this many days early: a
         // shorter recorded span would miss the events that span more.
@@ -1168,6 +1182,7 @@ impl Store {
             undecodable,
             max_span_fix,
             recorded_until_fix,
+            repeated,
         })
     }
 
@@ -1182,6 +1197,7 @@ impl Store {
             references: BTreeMap::new(),
             undecodable: Vec::new(),
             max_span: None,
+            repeated: Vec::new(),
         };
         audit.records::<Actor>(self)?;
         audit.records::<crate::model::Source>(self)?;
@@ -1288,7 +1304,7 @@ impl Store {
     ///
     /// Returns the problems found before repairing (none: nothing was
     /// written) and what the user should know about the repair.
-    pub fn repair(&self) -> Result<(Vec<String>, Vec<String>)> {
+    pub fn repair(&self, now: Stamp) -> Result<(Vec<String>, Vec<String>)> {
         // The check collects the fixes as it finds the problems: one pass
         // over the records, as for `check`.
         let mut fixes = self.repair_bulk()?;
@@ -1311,14 +1327,66 @@ impl Store {
         }
         self.flush()?;
         crate::detail(format!("repair: {} index entries rewritten", found.fixed));
-        let notes = found
+        let mut notes: Vec<String> = found
             .undecodable
             .iter()
             .map(|key| {
                 format!("record {key} cannot be decoded; kept as it is, without index entries")
             })
             .collect();
+        notes.extend(self.drop_repeats(&found.repeated, now)?);
         Ok((found.problems, notes))
+    }
+
+    /// Gives each record in `repeated` a new version listing each item
+    /// once (the first of each kept, in its place), as an edit would: the
+    /// version that lists them twice stays in history. A retracted record
+    /// stays retracted. Returns a note for each.
+    fn drop_repeats(&self, repeated: &[(u8, String)], now: Stamp) -> Result<Vec<String>> {
+        fn mended<R: Record>(
+            store: &Store,
+            id: &str,
+            now: Stamp,
+            drop: fn(&mut R),
+        ) -> Result<Option<R>> {
+            let Some(mut record) = store.get::<R>(id)? else {
+                return Ok(None);
+            };
+            let before = record.meta().clone();
+            drop(&mut record);
+            *record.meta_mut() = Meta {
+                retracted: before.retracted.clone(),
+                ..before.next(now)
+            };
+            Ok(Some(record))
+        }
+        let mut change = self.change();
+        let mut notes = Vec::new();
+        for (kind, id) in repeated {
+            let version = match *kind {
+                Event::KIND => mended::<Event>(self, id, now, Event::drop_repeats)?.map(|e| {
+                    let version = e.meta.version;
+                    change.put(&e).map(|()| version)
+                }),
+                crate::model::Claim::KIND => {
+                    mended::<crate::model::Claim>(self, id, now, crate::model::Claim::drop_repeats)?
+                        .map(|c| {
+                            let version = c.meta.version;
+                            change.put(&c).map(|()| version)
+                        })
+                }
+                _ => None,
+            };
+            if let Some(version) = version.transpose()? {
+                notes.push(format!(
+                    "{id}: version {version} lists each item once, the first of each kept; \
+                     version {} in its history lists them as they were",
+                    version - 1
+                ));
+            }
+        }
+        change.commit()?;
+        Ok(notes)
     }
 
     /// Rebuilds every page, for pages that cannot be trusted (unreadable,
@@ -1457,6 +1525,8 @@ struct Audit {
     undecodable: Vec<String>,
     /// The longest finite span of a live event, in days.
     max_span: Option<i32>,
+    /// The records (kind, id) whose current version lists an item twice.
+    repeated: Vec<(u8, String)>,
 }
 
 /// What [`Store::check_pages`] read.
@@ -1482,6 +1552,8 @@ struct Inspection {
     max_span_fix: Option<i32>,
     /// The latest recording time to keep, when the one kept is earlier.
     recorded_until_fix: Option<Stamp>,
+    /// As [`Audit::repeated`].
+    repeated: Vec<(u8, String)>,
 }
 
 /// How a stored index entry differs from what the records imply.
@@ -1531,6 +1603,25 @@ impl Audit {
                             .entry((kind, target.to_string()))
                             .and_modify(|(_, also)| *also += 1)
                             .or_insert_with(|| (crate::dump::line_name(&line), 0));
+                    }
+                    // An item listed twice (a dump edited by hand): the
+                    // listings would show it twice, a source's two links
+                    // with two origins.
+                    let repeats = crate::dump::listed_twice(&line);
+                    for repeat in &repeats {
+                        self.problems.push(format!(
+                            "{} {repeat} (`factline check --repair` keeps the first)",
+                            crate::dump::line_name(&line)
+                        ));
+                    }
+                    if !repeats.is_empty() {
+                        self.repeated.push((R::KIND, record.id().to_string()));
+                    }
+                    // What the commands refuse (a source via itself, a
+                    // claim that contradicts itself): the user's to mend.
+                    for problem in crate::dump::self_contradictions(&line) {
+                        self.problems
+                            .push(format!("{} {problem}", crate::dump::line_name(&line)));
                     }
                 }
                 Ok(record) => {
