@@ -131,6 +131,8 @@ pub struct LineReader<'l, R: BufRead> {
     /// The last line read, if it lists an item twice: refused unless this
     /// line is its next version.
     repeat: Option<Repeat>,
+    /// The time of the import reading the dump (see [`LineReader::at`]).
+    now: Option<model::Stamp>,
 }
 
 impl<'l, R: BufRead> LineReader<'l, R> {
@@ -144,7 +146,15 @@ impl<'l, R: BufRead> LineReader<'l, R> {
             version: 0,
             trailer: None,
             repeat: None,
+            now: None,
         }
+    }
+
+    /// Refuses a version recorded more than a day after `now`, the time
+    /// the import records (see [`check_recorded`]).
+    pub fn at(mut self, now: model::Stamp) -> Self {
+        self.now = Some(now);
+        self
     }
 
     /// Whether the dump was checked to be whole: it ended with its
@@ -228,7 +238,9 @@ impl<'l, R: BufRead> LineReader<'l, R> {
                 }
                 Error::bad_input(format!("{label}:{number}: {}", describe_bad_line(text, &e)))
             })?;
-            validate(&line).map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
+            validate(&line)
+                .and_then(|()| check_recorded(&line, self.now))
+                .map_err(|e| Error::bad_input(format!("{label}:{number}: {e}")))?;
             self.repeat = Repeat::of(number, &line);
             if self.seen == 0 && !matches!(line, Line::Header(_)) {
                 return Err(Error::bad_input(format!(
@@ -474,6 +486,35 @@ fn line_version(line: &Line) -> Option<u32> {
 fn check_version(version: u32) -> std::result::Result<(), String> {
     if version == 0 {
         return Err("version must be 1 or more".into());
+    }
+    Ok(())
+}
+
+/// How far a dump's times may be ahead of this computer's clock: a dump
+/// written where the clock runs a little fast is no error.
+const CLOCK_SKEW_MICROS: i64 = 24 * 3600 * 1_000_000;
+
+/// Checks that a record was not recorded after `now` (the import's time;
+/// give or take a day): factline records every later change no earlier
+/// than the latest time recorded (so that history stays in order), so a
+/// version dated 2099 in a dump edited by hand would date every edit after
+/// it 2099.
+fn check_recorded(line: &Line, now: Option<model::Stamp>) -> std::result::Result<(), String> {
+    let meta = match line {
+        Line::Header(_) | Line::Trailer(_) => return Ok(()),
+        Line::Actor(a) => &a.meta,
+        Line::Source(s) => &s.meta,
+        Line::Event(e) => &e.meta,
+        Line::Claim(c) => &c.meta,
+    };
+    let Some(now) = now else {
+        return Ok(());
+    };
+    if meta.recorded_at.0 > now.0.saturating_add(CLOCK_SKEW_MICROS) {
+        return Err(format!(
+            "recorded_at {} is in the future (it is {now} now): a dump records times that have passed, and every later change would be recorded after it",
+            meta.recorded_at
+        ));
     }
     Ok(())
 }

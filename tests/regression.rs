@@ -3089,3 +3089,27 @@ fn a_dump_line_linking_a_source_via_itself_is_refused_at_its_line() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// Found editing a dump by hand: a version recorded in 2099 was imported
+/// and passed `check`, and from then on every edit was recorded in 2099
+/// (a change is recorded no earlier than the latest time recorded, to keep
+/// history in order), so `--as-of` today showed none of them. The import
+/// now refuses a time more than a day ahead of the clock, at its line.
+#[test]
+fn a_dump_line_recorded_in_the_future_is_refused_at_its_line() {
+    let id = "2022-us-sanctions-dmitriev";
+    let (dump, line) = example_dump_with(id, |event| {
+        event["meta"]["recorded_at"] = "2099-01-01T00:00:00Z".into();
+    });
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &dump);
+    let err = env.fail(2, ["import", file.to_str().unwrap()]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(&format!(
+            "edited.ndjson:{line}: recorded_at 2099-01-01T00:00:00Z is in the future"
+        )),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}

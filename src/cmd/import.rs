@@ -390,7 +390,7 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
     // Pass 1: check every line before anything is written, noting the
     // records the file holds (a line may name a record further down).
     let mut in_file = dump::FileIds::default();
-    let mut lines = dump::LineReader::new(open(path, label)?, label);
+    let mut lines = dump::LineReader::new(open(path, label)?, label).at(ctx.now);
     while let Some((_, line)) = lines.next_line()? {
         in_file.insert(&line);
     }
@@ -399,7 +399,7 @@ fn import_ndjson(ctx: &Ctx, path: &Path, label: &str, dry_run: bool) -> Result<(
     let store = open_store(ctx, dry_run)?;
     let mut bulk = store.bulk()?;
     let mut applied = dump::Applied::default();
-    let mut lines = dump::LineReader::new(open(path, label)?, label);
+    let mut lines = dump::LineReader::new(open(path, label)?, label).at(ctx.now);
     while let Some((number, line)) = lines.next_line()? {
         dump::apply_line(
             &mut bulk,
