@@ -474,12 +474,18 @@ impl Repeat {
 }
 
 fn line_version(line: &Line) -> Option<u32> {
+    line_meta(line).map(|meta| meta.version)
+}
+
+/// A record line's version, time and retraction (none for the header and
+/// the trailer).
+fn line_meta(line: &Line) -> Option<&model::Meta> {
     match line {
         Line::Header(_) | Line::Trailer(_) => None,
-        Line::Actor(a) => Some(a.meta.version),
-        Line::Source(s) => Some(s.meta.version),
-        Line::Event(e) => Some(e.meta.version),
-        Line::Claim(c) => Some(c.meta.version),
+        Line::Actor(a) => Some(&a.meta),
+        Line::Source(s) => Some(&s.meta),
+        Line::Event(e) => Some(&e.meta),
+        Line::Claim(c) => Some(&c.meta),
     }
 }
 
@@ -500,14 +506,7 @@ const CLOCK_SKEW_MICROS: i64 = 24 * 3600 * 1_000_000;
 /// version dated 2099 in a dump edited by hand would date every edit after
 /// it 2099.
 fn check_recorded(line: &Line, now: Option<model::Stamp>) -> std::result::Result<(), String> {
-    let meta = match line {
-        Line::Header(_) | Line::Trailer(_) => return Ok(()),
-        Line::Actor(a) => &a.meta,
-        Line::Source(s) => &s.meta,
-        Line::Event(e) => &e.meta,
-        Line::Claim(c) => &c.meta,
-    };
-    let Some(now) = now else {
+    let (Some(meta), Some(now)) = (line_meta(line), now) else {
         return Ok(());
     };
     if meta.recorded_at.0 > now.0.saturating_add(CLOCK_SKEW_MICROS) {
