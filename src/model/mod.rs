@@ -967,10 +967,7 @@ fn without_digit_groups(text: &str) -> Option<String> {
             ',' | '\'' | '\u{2019}' | ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}'
         )
     };
-    let (sign, rest) = match text.strip_prefix(['-', '+']) {
-        Some(rest) => (&text[..1], rest),
-        None => ("", text),
-    };
+    let (sign, rest) = split_sign(text);
     let (whole, decimals) = match rest.split_once('.') {
         Some((whole, decimals)) => (whole, Some(decimals)),
         None => (rest, None),
@@ -1013,17 +1010,14 @@ fn comma_as_decimals(text: &str) -> Option<String> {
 /// writes one: full stops grouping the thousands, then a decimal comma
 /// ("19.500,5", "1.234.500,75").
 fn dot_groups_and_decimal_comma(text: &str) -> Option<String> {
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (sign, unsigned) = split_sign(text);
     let (whole, decimals) = unsigned.split_once(',')?;
     let mut groups = whole.split('.');
     let first = groups.next()?;
     let rest: Vec<&str> = groups.collect();
     let grouped = !rest.is_empty() && rest.iter().all(|g| is_thousands_group(first, g));
     let digits = !decimals.is_empty() && decimals.bytes().all(|b| b.is_ascii_digit());
-    (grouped && digits).then(|| {
-        let sign = &text[..text.len() - unsigned.len()];
-        format!("{sign}{}.{decimals}", whole.replace('.', ""))
-    })
+    (grouped && digits).then(|| format!("{sign}{}.{decimals}", whole.replace('.', "")))
 }
 
 /// `text` without the full stops that group its digits, when it has
