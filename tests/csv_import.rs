@@ -3542,3 +3542,21 @@ fn a_spreadsheet_day_number_is_refused_with_the_day_it_counts_to() {
     );
     assert!(!stderr.contains("9999"), "{stderr}");
 }
+
+/// Actors typed with commas instead of `;` make one actor of the whole
+/// cell; the import (a dry run too) says so, with the `;` to write.
+#[test]
+fn actors_separated_by_commas_are_pointed_out() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "title,date,actors\nTalks,2025-08-24,\"Steve Witkoff, Kirill Dmitriev\"\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        stderr.contains(
+            "new actor \"Steve Witkoff, Kirill Dmitriev\" has a comma in its name; if it names several actors, separate them with \";\": \"Steve Witkoff; Kirill Dmitriev\""
+        ),
+        "{stderr}"
+    );
+}
