@@ -283,6 +283,28 @@ fn year_alone(header: &[String], label: &str) -> Error {
     ))
 }
 
+/// A date cell of five digits (with a fraction of a day, perhaps) is
+/// what a spreadsheet saves for a date cell formatted as a number: the
+/// days since 30 December 1899. The date parser's own error (a year
+/// after 9999) would send the user looking in the wrong place, so name
+/// the likely cause and the day Excel's count gives, without reading it
+/// so: the Mac's 1904 count gives another day.
+fn spreadsheet_day_number_hint(text: &str) -> Option<String> {
+    let days = text.split_once('.').map_or(text, |(days, _)| days);
+    let fraction_is_digits = text[days.len()..]
+        .chars()
+        .skip(1)
+        .all(|c| c.is_ascii_digit());
+    if days.len() != 5 || !days.chars().all(|c| c.is_ascii_digit()) || !fraction_is_digits {
+        return None;
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?
+        .checked_add_days(chrono::Days::new(days.parse().ok()?))?;
+    Some(format!(
+        "{text:?} looks like a spreadsheet's day number ({day} in Excel's count from 1900): format the date column as dates (yyyy-mm-dd) before saving the CSV, or write the date, such as {day}"
+    ))
+}
+
 /// The header as a message shows it: its names joined by commas, with
 /// control characters escaped as in every message ([`crate::error::escaped`]),
 /// so that an escape sequence in a file's first line never acts on the
@@ -605,7 +627,8 @@ impl Columns {
             if text.is_empty() {
                 return Err("empty date".into());
             }
-            return Date::parse_human(text).map_err(|e| e.to_string());
+            return Date::parse_human(text)
+                .map_err(|e| spreadsheet_day_number_hint(text).unwrap_or_else(|| e.to_string()));
         };
         let cell = |i: usize| {
             cols[i]

@@ -3525,3 +3525,38 @@ fn a_year_column_beside_the_days_column_does_not_date_events_by_year() {
     );
     assert!(stderr.contains("2 added"), "{stderr}");
 }
+
+/// A date column formatted as numbers saves Excel's day counts (`45890`):
+/// the row is bad, and the error names the likely cause and the day, not
+/// "years after 9999".
+#[test]
+fn a_spreadsheet_day_number_is_refused_with_the_day_it_counts_to() {
+    let env = TestEnv::new();
+    let sheet = env.write_file("sheet.csv", "title,date\nTalks,45890\n");
+    let stderr = env.fail(2, ["import", sheet.to_str().unwrap()]);
+    assert!(
+        stderr.contains(
+            "sheet.csv:2: date: \"45890\" looks like a spreadsheet's day number (2025-08-21"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("9999"), "{stderr}");
+}
+
+/// Actors typed with commas instead of `;` make one actor of the whole
+/// cell; the import (a dry run too) says so, with the `;` to write.
+#[test]
+fn actors_separated_by_commas_are_pointed_out() {
+    let env = TestEnv::new();
+    let sheet = env.write_file(
+        "sheet.csv",
+        "title,date,actors\nTalks,2025-08-24,\"Steve Witkoff, Kirill Dmitriev\"\n",
+    );
+    let (_, stderr) = env.run_ok_with_stderr(["import", sheet.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        stderr.contains(
+            "new actor \"Steve Witkoff, Kirill Dmitriev\" has a comma in its name; if it names several actors, separate them with \";\": \"Steve Witkoff; Kirill Dmitriev\""
+        ),
+        "{stderr}"
+    );
+}

@@ -687,6 +687,9 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         message.push_str("; nothing written");
     }
     crate::notice(message);
+    if let Some(notice) = comma_names_notice(&importer.created_with_commas) {
+        crate::notice(notice);
+    }
     if counts.actors_created > 0 && !args.dry_run {
         let created = &importer.created_actors;
         let near = crate::resolve::similar_actors_involving(&store, created)?.len();
@@ -697,6 +700,24 @@ fn import_csv(ctx: &Ctx, path: &Path, label: &str, args: &ImportArgs) -> Result<
         }
     }
     Ok(())
+}
+
+/// A sheet's actors written `Steve Witkoff, Kirill Dmitriev` (a list
+/// separated by commas, as people type it) are one new actor of that
+/// name: a name may hold a comma (`Witkoff, Steve`), so the import cannot
+/// refuse it, but says so, `--dry-run` too, with the `;` to write.
+fn comma_names_notice(names: &[String]) -> Option<String> {
+    let first = names.first()?;
+    let others = match names.len() - 1 {
+        0 => String::new(),
+        1 => " and 1 more".to_string(),
+        n => format!(" and {n} more"),
+    };
+    let as_list: Vec<&str> = first.split(',').map(str::trim).collect();
+    Some(format!(
+        "new actor {first:?}{others} has a comma in its name; if it names several actors, separate them with \";\": {:?}",
+        as_list.join("; ")
+    ))
 }
 
 /// What a row's actor or source name means: its id, `None` for nobody yet,
@@ -1270,6 +1291,9 @@ struct Importer<'s> {
     counts: Counts,
     /// Ids of the actors this import created.
     created_actors: std::collections::HashSet<String>,
+    /// The names of those with a comma in them, which may be a list
+    /// written with commas instead of `;` (see `comma_names_notice`).
+    created_with_commas: Vec<String>,
     /// Those of them created from a cell written as an id
     /// (`resolve::named_as_id`), which only that spelling finds.
     created_as_ids: foldhash::HashSet<String>,
@@ -1356,6 +1380,7 @@ impl<'s> Importer<'s> {
             id_suffixes: IdSuffixes::default(),
             counts: Counts::default(),
             created_actors: Default::default(),
+            created_with_commas: Vec::new(),
             created_as_ids: Default::default(),
             claims_in_file: Default::default(),
             bad_before: Default::default(),
@@ -1484,6 +1509,9 @@ impl<'s> Importer<'s> {
         bulk.put(&Actor::named(id.clone(), name, self.now))?;
         self.created_actors.insert(id.clone());
         self.counts.actors_created += 1;
+        if name.contains(',') {
+            self.created_with_commas.push(name.to_string());
+        }
         if as_id {
             self.created_as_ids.insert(id.clone());
         } else {
