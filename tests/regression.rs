@@ -3113,3 +3113,41 @@ fn a_dump_line_recorded_in_the_future_is_refused_at_its_line() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// Found trying the "did you mean" of sources: a misspelling of a name a
+/// source had before `source edit --name` got no suggestion, though the
+/// earlier name itself finds the source; `event add --source` then added
+/// the misspelling as a new source. It now suggests the source by its name
+/// now, as a misspelling of that name does.
+#[test]
+fn a_misspelt_earlier_name_of_a_source_suggests_the_source() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Novaya Gazeta"]);
+    env.run_ok(["source", "add", "Meduza"]);
+    env.run_ok([
+        "source",
+        "edit",
+        "novaya-gazeta",
+        "--name",
+        "Novaya Gazeta Europe",
+    ]);
+    let event = env.run_ok([
+        "event", "add", "--title", "Talks", "--date", "2025", "--source", "meduza",
+    ]);
+    let event = event.trim();
+
+    let err = env.fail(2, ["link", event, "meduza", "--via", "Novaya Gazetta"]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(r#"unknown source "Novaya Gazetta"; did you mean "Novaya Gazeta Europe"?"#),
+        "{err}"
+    );
+    let args = ["event", "add", "--title", "More talks", "--date", "2025"];
+    let err = env.fail(2, args.into_iter().chain(["--source", "Novaya Gazetta"]));
+    assert!(
+        err.contains(r#"did you mean "Novaya Gazeta Europe"?"#),
+        "{err}"
+    );
+    let sources = env.run_ok(["--format", "csv", "source", "list"]);
+    assert_eq!(sources.lines().count(), 3, "no source was added: {sources}");
+}
