@@ -3151,3 +3151,23 @@ fn a_misspelt_earlier_name_of_a_source_suggests_the_source() {
     let sources = env.run_ok(["--format", "csv", "source", "list"]);
     assert_eq!(sources.lines().count(), 3, "no source was added: {sources}");
 }
+
+/// Found reading the history of a dump edited by hand: a record whose
+/// first version is already retracted showed only "created" in `history`,
+/// as if it were live; a later retraction shows its reason. The first
+/// version now says it was created retracted, and why.
+#[test]
+fn history_says_a_record_was_created_retracted() {
+    let mut line: serde_json::Value =
+        serde_json::from_str(&testenv::dump::source_line("rumours", "Rumours")).unwrap();
+    line["meta"]["retracted"] = "a hoax account".into();
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &testenv::dump::of(&[line.to_string()]));
+    env.run_ok(["import", file.to_str().unwrap()]);
+
+    let history = env.run_ok(["--format", "csv", "history", "rumours"]);
+    assert!(
+        history.contains("created; retracted: a hoax account"),
+        "{history}"
+    );
+}
