@@ -3171,3 +3171,32 @@ fn history_says_a_record_was_created_retracted() {
         "{history}"
     );
 }
+
+/// Found scripting `stats --format json`: a database without events had
+/// no "date span" row at all, so a script reading its `earliest` found
+/// nothing instead of null. Every database now gives the same rows, the
+/// date span empty (its days null) where no event is counted, in every
+/// format.
+#[test]
+fn stats_of_a_database_without_events_has_a_date_span_row() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters"]);
+
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run_ok(["--format", "json", "stats"])).unwrap();
+    let span = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["stat"] == "date span")
+        .unwrap_or_else(|| panic!("no date span in {json}"));
+    assert_eq!(
+        span,
+        &serde_json::json!({"stat": "date span", "value": "", "earliest": null, "latest": null})
+    );
+    let csv = env.run_ok(["--format", "csv", "stats"]);
+    assert!(
+        csv.contains("\nclaims,0\ndate span,\nevents by status,\n"),
+        "{csv}"
+    );
+}
