@@ -516,16 +516,21 @@ impl SourceNames {
         })
     }
 
-    /// The live source whose name `input` is a likely misspelling of, the
-    /// closest first: the "did you mean" of an unknown source.
+    /// The live source whose name, now or before a rename, `input` is a
+    /// likely misspelling of, the closest first: the "did you mean" of an
+    /// unknown source. A misspelt earlier name suggests the source too (its
+    /// caller names it by its name now), since the earlier name itself
+    /// would have found it.
     pub fn near(&self, input: &str) -> Option<&str> {
         let folded = fold(crate::model::trimmed(input));
+        let now = self.named.iter().map(|(name, ids)| (name, &ids[0]));
+        let before = self.earlier.iter().map(|(name, (id, _))| (name, id));
         let mut best: Option<(f64, &str)> = None;
-        for (name, ids) in &self.named {
+        for (name, id) in now.chain(before) {
             if is_likely_misspelling(&folded, name) {
                 let score = similarity(&folded, name);
                 if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, &ids[0]));
+                    best = Some((score, id));
                 }
             }
         }

@@ -3113,3 +3113,90 @@ fn a_dump_line_recorded_in_the_future_is_refused_at_its_line() {
     );
     assert!(!env.db().exists(), "nothing is written");
 }
+
+/// Found trying the "did you mean" of sources: a misspelling of a name a
+/// source had before `source edit --name` got no suggestion, though the
+/// earlier name itself finds the source; `event add --source` then added
+/// the misspelling as a new source. It now suggests the source by its name
+/// now, as a misspelling of that name does.
+#[test]
+fn a_misspelt_earlier_name_of_a_source_suggests_the_source() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Novaya Gazeta"]);
+    env.run_ok(["source", "add", "Meduza"]);
+    env.run_ok([
+        "source",
+        "edit",
+        "novaya-gazeta",
+        "--name",
+        "Novaya Gazeta Europe",
+    ]);
+    let event = env.run_ok([
+        "event", "add", "--title", "Talks", "--date", "2025", "--source", "meduza",
+    ]);
+    let event = event.trim();
+
+    let err = env.fail(2, ["link", event, "meduza", "--via", "Novaya Gazetta"]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(r#"unknown source "Novaya Gazetta"; did you mean "Novaya Gazeta Europe"?"#),
+        "{err}"
+    );
+    let args = ["event", "add", "--title", "More talks", "--date", "2025"];
+    let err = env.fail(2, args.into_iter().chain(["--source", "Novaya Gazetta"]));
+    assert!(
+        err.contains(r#"did you mean "Novaya Gazeta Europe"?"#),
+        "{err}"
+    );
+    let sources = env.run_ok(["--format", "csv", "source", "list"]);
+    assert_eq!(sources.lines().count(), 3, "no source was added: {sources}");
+}
+
+/// Found reading the history of a dump edited by hand: a record whose
+/// first version is already retracted showed only "created" in `history`,
+/// as if it were live; a later retraction shows its reason. The first
+/// version now says it was created retracted, and why.
+#[test]
+fn history_says_a_record_was_created_retracted() {
+    let mut line: serde_json::Value =
+        serde_json::from_str(&testenv::dump::source_line("rumours", "Rumours")).unwrap();
+    line["meta"]["retracted"] = "a hoax account".into();
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &testenv::dump::of(&[line.to_string()]));
+    env.run_ok(["import", file.to_str().unwrap()]);
+
+    let history = env.run_ok(["--format", "csv", "history", "rumours"]);
+    assert!(
+        history.contains("created; retracted: a hoax account"),
+        "{history}"
+    );
+}
+
+/// Found scripting `stats --format json`: a database without events had
+/// no "date span" row at all, so a script reading its `earliest` found
+/// nothing instead of null. Every database now gives the same rows, the
+/// date span empty (its days null) where no event is counted, in every
+/// format.
+#[test]
+fn stats_of_a_database_without_events_has_a_date_span_row() {
+    let env = TestEnv::new();
+    env.run_ok(["source", "add", "Reuters"]);
+
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run_ok(["--format", "json", "stats"])).unwrap();
+    let span = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["stat"] == "date span")
+        .unwrap_or_else(|| panic!("no date span in {json}"));
+    assert_eq!(
+        span,
+        &serde_json::json!({"stat": "date span", "value": "", "earliest": null, "latest": null})
+    );
+    let csv = env.run_ok(["--format", "csv", "stats"]);
+    assert!(
+        csv.contains("\nclaims,0\ndate span,\nevents by status,\n"),
+        "{csv}"
+    );
+}

@@ -160,7 +160,7 @@ fn rows<R: Record>(store: &Store, id: &str, kind: &'static str) -> Result<Vec<Ve
         let mut record = serde_json::to_value(version)?;
         let meta = version.meta();
         let changed = match &previous {
-            None => vec!["created".to_string()],
+            None => created(meta.retracted.as_deref()),
             Some(before) => changed_fields(before, &record, meta.retracted.as_deref()),
         };
         if let Some(object) = record.as_object_mut() {
@@ -178,6 +178,15 @@ fn rows<R: Record>(store: &Store, id: &str, kind: &'static str) -> Result<Vec<Ve
         previous = Some(record);
     }
     Ok(rows)
+}
+
+/// What a first version changed: it created the record, and, when it was
+/// already retracted (a dump edited by hand can hold one), retracted it,
+/// which the history must say as it does for a later retraction.
+fn created(retracted: Option<&str>) -> Vec<String> {
+    let mut changed = vec!["created".to_string()];
+    changed.extend(retracted.map(|reason| format!("retracted: {reason}")));
+    changed
 }
 
 fn changed_fields(
