@@ -529,7 +529,11 @@ impl SourceNames {
         for (name, id) in now.chain(before) {
             if is_likely_misspelling(&folded, name) {
                 let score = similarity(&folded, name);
-                if best.is_none_or(|(s, _)| score > s) {
+                // Ties go to the first id, so that the suggestion does not
+                // depend on the order the names are kept in.
+                let better =
+                    |(s, best_id): (f64, &str)| score > s || score == s && id.as_str() < best_id;
+                if best.is_none_or(better) {
                     best = Some((score, id));
                 }
             }
