@@ -1138,3 +1138,48 @@ fn a_weekend_past_9999_is_not_suggested_as_an_interval() {
         "9999-12-30/9999-12-31",
     ]);
 }
+
+/// Found importing a scraper's export: times written with milliseconds,
+/// as JavaScript writes every time (`2025-08-24T14:30:00.000Z`), were
+/// refused with "unexpected .000Z". A fraction of zeros is the same
+/// instant: it is left out. Any other fraction is refused with the time to
+/// the second, in a command and in a CSV row alike.
+#[test]
+fn a_time_with_a_fraction_of_zeros_is_read_to_the_second() {
+    let env = TestEnv::new();
+    add(&env, "js", "2025-08-24T14:30:00.000Z");
+    add(
+        &env,
+        "span",
+        "2025-08-24T14:30:00.000+02:00/2025-08-24T15:00:00.0+02:00",
+    );
+    let rows = env.json(["timeline"]);
+    assert_eq!(row(&rows, "js")["date"], "2025-08-24T14:30:00Z");
+    assert_eq!(
+        row(&rows, "span")["date"],
+        "2025-08-24T14:30:00+02:00/2025-08-24T15:00:00+02:00"
+    );
+    let err = env.fail(
+        2,
+        [
+            "event",
+            "add",
+            "--title",
+            "t",
+            "--date",
+            "2025-08-24T14:30:00.5Z",
+        ],
+    );
+    assert_one_error_line(&err);
+    assert!(
+        err.contains("keeps times to the second; write 2025-08-24T14:30:00Z"),
+        "{err}"
+    );
+    let csv = env.write_file(
+        "scraped.csv",
+        "date,title\n2025-08-24T14:30:00.000Z,js\n2025-08-24T14:31:00.250Z,late\n",
+    );
+    let err = env.fail(2, ["import", csv.to_str().unwrap()]);
+    assert!(err.contains("scraped.csv:3: date:"), "{err}");
+    assert!(!err.contains("scraped.csv:2"), "{err}");
+}

@@ -1342,6 +1342,9 @@ fn parse_phrase(s: &str, depth: u32) -> Result<Date, DateError> {
     if let Some(d) = prefixed_edtf(trimmed, inner) {
         return Ok(d);
     }
+    if let Some(read) = with_fractional_seconds(trimmed) {
+        return read;
+    }
     let missing = || DateError::invalid(trimmed, "the date itself is missing");
     if let Some((word, rest)) = comparative(trimmed) {
         if rest.is_empty() {
@@ -2033,6 +2036,49 @@ fn numeric_refusal(s: &str) -> Option<DateError> {
         (None, None) => return None,
     };
     Some(DateError::refusal(message))
+}
+
+/// An EDTF date whose times have a fraction of a second, as JavaScript's
+/// `toISOString` and many exports write every time
+/// (`2025-08-24T14:30:00.000Z`): EDTF keeps times to the second, so a
+/// fraction of zeros is left out (the same instant), and any other is
+/// refused with the time to the second, since rounding would give a time
+/// the source did not. `None` when the text is no such date.
+fn with_fractional_seconds(s: &str) -> Option<Result<Date, DateError>> {
+    let bytes = s.as_bytes();
+    let mut plain = Vec::with_capacity(bytes.len());
+    let (mut found, mut nonzero) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let after_seconds = i >= 3
+            && bytes[i - 3] == b':'
+            && bytes[i - 2].is_ascii_digit()
+            && bytes[i - 1].is_ascii_digit();
+        if bytes[i] == b'.' && after_seconds {
+            let digits = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits > 0 {
+                found = true;
+                nonzero |= bytes[i + 1..=i + digits].iter().any(|&b| b != b'0');
+                i += 1 + digits;
+                continue;
+            }
+        }
+        plain.push(bytes[i]);
+        i += 1;
+    }
+    // Only ASCII bytes were left out: still UTF-8.
+    let plain = String::from_utf8(plain).ok()?;
+    let date = Date::parse_edtf(&plain).ok().filter(|_| found)?;
+    Some(match nonzero {
+        false => Ok(date),
+        true => Err(DateError::refusal(format!(
+            "{} gives a fraction of a second: factline keeps times to the second; write {plain} if that second is the one the source gives",
+            quote(s)
+        ))),
+    })
 }
 
 /// Refuses a day and a time of day separated by a space, as spreadsheets
