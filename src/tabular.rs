@@ -305,6 +305,37 @@ fn spreadsheet_day_number_hint(text: &str) -> Option<String> {
     ))
 }
 
+/// The name among `names` that `typed` is most likely a slip of (in any
+/// capitals, one or two letters wrong, missing, extra or swapped), if one
+/// is that close: the first of the closest. Short names count too (`Wen`
+/// for `When`), since the user is choosing among a few known names here,
+/// not matching a name against a whole database.
+fn closest_name<'n>(typed: &str, names: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+    let typed = typed.trim().to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for name in names {
+        let lower = name.trim().to_lowercase();
+        let distance = strsim::damerau_levenshtein(&typed, &lower);
+        let longest = typed.chars().count().max(lower.chars().count());
+        // A third of the name wrong at most: `Wen` for `When`, not `Who`.
+        let close = distance <= 2 && distance * 3 <= longest;
+        if close && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// What to tell a user whose `--map` names `column`, which the header
+/// lacks: the header's column it is likely a slip of, or else the header's
+/// columns, to choose from.
+fn column_suggestion(header: &[String], column: &str) -> String {
+    match closest_name(column, header.iter().map(String::as_str)) {
+        Some(name) => format!("did you mean {:?}?", name.trim()),
+        None => format!("the header is {}", shown_header(header)),
+    }
+}
+
 /// The header as a message shows it: its names joined by commas, with
 /// control characters escaped as in every message ([`crate::error::escaped`]),
 /// so that an escape sequence in a file's first line never acts on the
@@ -381,7 +412,8 @@ impl Columns {
                             return Err(refusal);
                         }
                         return Err(Error::bad_input(format!(
-                            "{label}:1: --map {field}={column}: the header has no column {column:?}"
+                            "{label}:1: --map {field}={column}: the header has no column {column:?}; {}",
+                            column_suggestion(header, column)
                         )));
                     }
                 }

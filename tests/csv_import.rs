@@ -685,6 +685,31 @@ fn a_map_naming_a_missing_column_is_refused_naming_it() {
     assert!(!env.db().exists());
 }
 
+/// A `--map` column the header lacks is most often a slip of one it has:
+/// the refusal names that one, or else lists the header's columns to
+/// choose from, so that the user need not open the sheet to find them.
+#[test]
+fn a_map_naming_a_missing_column_suggests_the_headers_closest() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "Headline,When,Who\nTalks,2025-11-19,Putin\n");
+    let err = env.fail(
+        2,
+        ["import", "sheet.csv", "--map", "title=Headline,date=Wen"],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("the header has no column \"Wen\"; did you mean \"When\"?"),
+        "{err}"
+    );
+    let err = env.fail(
+        2,
+        ["import", "sheet.csv", "--map", "title=Headline,date=Day"],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("; the header is Headline,When,Who"), "{err}");
+    assert!(!env.db().exists());
+}
+
 // 7. Stdin.
 
 #[test]
