@@ -193,6 +193,18 @@ pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
             ))
         })?;
         let field = field.trim().to_lowercase();
+        // Said as such: "no column \"\"" or "unknown field \"\"" would
+        // send the user looking for a name they never wrote.
+        if field.is_empty() {
+            return Err(Error::bad_input(format!(
+                "--map {part:?}: the field's name is missing before \"=\": expected FIELD=COLUMN, e.g. title=Headline"
+            )));
+        }
+        if column.trim().is_empty() {
+            return Err(Error::bad_input(format!(
+                "--map {part:?}: the column's name is missing after \"{field}=\": expected FIELD=COLUMN, e.g. title=Headline"
+            )));
+        }
         if !fields.contains(&field.as_str()) {
             // A field of the other table was most likely meant for it.
             let hint = if fields == CLAIM_FIELDS && TIMELINE_FIELDS.contains(&field.as_str()) {

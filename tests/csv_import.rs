@@ -710,6 +710,21 @@ fn a_map_naming_a_missing_column_suggests_the_headers_closest() {
     assert!(!env.db().exists());
 }
 
+/// `--map title=` names no column: the refusal says the name is missing
+/// after `title=`, not that the header lacks a column "".
+#[test]
+fn a_map_without_a_column_name_says_it_is_missing() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "Headline,When\nTalks,2025-11-19\n");
+    let err = env.fail(2, ["import", "sheet.csv", "--map", "date=When,title="]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("the column's name is missing after \"title=\""),
+        "{err}"
+    );
+    assert!(!env.db().exists());
+}
+
 // 7. Stdin.
 
 #[test]
