@@ -208,11 +208,14 @@ pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
         if !fields.contains(&field.as_str()) {
             // A field of the other table was most likely meant for it.
             let hint = if fields == CLAIM_FIELDS && TIMELINE_FIELDS.contains(&field.as_str()) {
-                " (a timeline field: import a timeline without --what claims)"
+                " (a timeline field: import a timeline without --what claims)".to_string()
             } else if fields != CLAIM_FIELDS && CLAIM_FIELDS.contains(&field.as_str()) {
-                " (a claims field: pass --what claims)"
+                " (a claims field: pass --what claims)".to_string()
             } else {
-                ""
+                match closest_name(&field, fields.iter().copied()) {
+                    Some(near) => format!(" (did you mean {near}?)"),
+                    None => String::new(),
+                }
             };
             return Err(Error::bad_input(format!(
                 "--map: unknown field {field:?}{hint}; fields are {}",

@@ -725,6 +725,24 @@ fn a_map_without_a_column_name_says_it_is_missing() {
     assert!(!env.db().exists());
 }
 
+/// A misspelt field name in `--map` (`titel`) is refused naming the field
+/// it is likely a slip of, as a misspelt column is.
+#[test]
+fn a_map_with_a_misspelt_field_suggests_the_field() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "Headline,When\nTalks,2025-11-19\n");
+    let err = env.fail(
+        2,
+        ["import", "sheet.csv", "--map", "titel=Headline,date=When"],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("unknown field \"titel\" (did you mean title?); fields are id, date, title,"),
+        "{err}"
+    );
+    assert!(!env.db().exists());
+}
+
 // 7. Stdin.
 
 #[test]
