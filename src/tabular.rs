@@ -186,12 +186,17 @@ pub struct Columns {
 /// pair given twice (the column in any capitals) is kept once.
 pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in map_parts(text)?
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
         let (field, column) = part.split_once('=').ok_or_else(|| {
             Error::bad_input(format!(
                 "--map {part:?}: expected FIELD=COLUMN, e.g. title=Headline"
             ))
         })?;
+        let column = unquoted_column(column, part)?;
         let field = field.trim().to_lowercase();
         // Said as such: "no column \"\"" or "unknown field \"\"" would
         // send the user looking for a name they never wrote.
@@ -242,6 +247,58 @@ pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
         pairs.push((field, column));
     }
     Ok(pairs)
+}
+
+/// `--map`'s FIELD=COLUMN pairs, split at the commas outside quotes: a
+/// column whose name holds a comma is quoted as a CSV quotes it
+/// (`tags="Tags, themes"`), with a quote in it doubled. As in a CSV, only
+/// a quote that starts the name quotes it: `tags=5" gun` names `5" gun`.
+fn map_parts(text: &str) -> Result<Vec<&str>> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut before_column) = (0, false, false);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' if quoted => {
+                // A doubled quote is one quote of the name.
+                if chars.next_if(|&(_, next)| next == '"').is_none() {
+                    quoted = false;
+                }
+            }
+            '"' if before_column => (quoted, before_column) = (true, false),
+            ',' if !quoted => {
+                parts.push(&text[start..i]);
+                (start, before_column) = (i + 1, false);
+            }
+            '=' if !quoted && !text[start..i].contains('=') => before_column = true,
+            c if c.is_whitespace() => {}
+            _ => before_column = false,
+        }
+    }
+    if quoted {
+        return Err(Error::bad_input(format!(
+            "--map {text:?}: a quote is left open: quote a column's name whole, as in tags=\"Tags, themes\""
+        )));
+    }
+    parts.push(&text[start..]);
+    Ok(parts)
+}
+
+/// The column's name in a `--map` pair (`part`): as written, or, quoted,
+/// without its quotes and with each doubled quote made one.
+fn unquoted_column<'c>(column: &'c str, part: &str) -> Result<std::borrow::Cow<'c, str>> {
+    let column = column.trim();
+    let Some(inner) = column.strip_prefix('"') else {
+        return Ok(column.into());
+    };
+    match inner.strip_suffix('"') {
+        Some(inner) if !inner.replace("\"\"", "").contains('"') => {
+            Ok(inner.replace("\"\"", "\"").into())
+        }
+        _ => Err(Error::bad_input(format!(
+            "--map {part:?}: a quoted column's name must be quoted whole, with a quote in it doubled, as in tags=\"Tags, themes\""
+        ))),
+    }
 }
 
 /// What a header that is not one of `fields` holds, when it is the other

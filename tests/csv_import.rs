@@ -743,6 +743,29 @@ fn a_map_with_a_misspelt_field_suggests_the_field() {
     assert!(!env.db().exists());
 }
 
+/// A column whose name holds a comma ("Tags, themes", as spreadsheets
+/// name columns) is mapped by quoting its name as a CSV quotes a cell:
+/// unquoted, `--map` would split the name at its comma.
+#[test]
+fn a_map_reads_a_quoted_column_name_with_a_comma() {
+    let env = TestEnv::new();
+    env.write_file(
+        "sheet.csv",
+        "Headline,When,\"Tags, themes\"\nTalks,2025-11-19,diplomacy\n",
+    );
+    let stderr = import(
+        &env,
+        &[
+            "sheet.csv",
+            "--map",
+            "title=Headline,date=When,tags=\"Tags, themes\"",
+        ],
+    );
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    assert_eq!(strings(&event_titled(&env, "Talks")["tags"]), ["diplomacy"]);
+}
+
 // 7. Stdin.
 
 #[test]
