@@ -186,21 +186,41 @@ pub struct Columns {
 /// pair given twice (the column in any capitals) is kept once.
 pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for part in map_parts(text)?
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
         let (field, column) = part.split_once('=').ok_or_else(|| {
             Error::bad_input(format!(
                 "--map {part:?}: expected FIELD=COLUMN, e.g. title=Headline"
             ))
         })?;
+        let column = unquoted_column(column, part)?;
         let field = field.trim().to_lowercase();
+        // Said as such: "no column \"\"" or "unknown field \"\"" would
+        // send the user looking for a name they never wrote.
+        if field.is_empty() {
+            return Err(Error::bad_input(format!(
+                "--map {part:?}: the field's name is missing before \"=\": expected FIELD=COLUMN, e.g. title=Headline"
+            )));
+        }
+        if column.trim().is_empty() {
+            return Err(Error::bad_input(format!(
+                "--map {part:?}: the column's name is missing after \"{field}=\": expected FIELD=COLUMN, e.g. title=Headline"
+            )));
+        }
         if !fields.contains(&field.as_str()) {
             // A field of the other table was most likely meant for it.
             let hint = if fields == CLAIM_FIELDS && TIMELINE_FIELDS.contains(&field.as_str()) {
-                " (a timeline field: import a timeline without --what claims)"
+                " (a timeline field: import a timeline without --what claims)".to_string()
             } else if fields != CLAIM_FIELDS && CLAIM_FIELDS.contains(&field.as_str()) {
-                " (a claims field: pass --what claims)"
+                " (a claims field: pass --what claims)".to_string()
             } else {
-                ""
+                match closest_name(&field, fields.iter().copied()) {
+                    Some(near) => format!(" (did you mean {near}?)"),
+                    None => String::new(),
+                }
             };
             return Err(Error::bad_input(format!(
                 "--map: unknown field {field:?}{hint}; fields are {}",
@@ -227,6 +247,58 @@ pub fn parse_map(text: &str, fields: &[&str]) -> Result<Vec<(String, String)>> {
         pairs.push((field, column));
     }
     Ok(pairs)
+}
+
+/// `--map`'s FIELD=COLUMN pairs, split at the commas outside quotes: a
+/// column whose name holds a comma is quoted as a CSV quotes it
+/// (`tags="Tags, themes"`), with a quote in it doubled. As in a CSV, only
+/// a quote that starts the name quotes it: `tags=5" gun` names `5" gun`.
+fn map_parts(text: &str) -> Result<Vec<&str>> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut before_column) = (0, false, false);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' if quoted => {
+                // A doubled quote is one quote of the name.
+                if chars.next_if(|&(_, next)| next == '"').is_none() {
+                    quoted = false;
+                }
+            }
+            '"' if before_column => (quoted, before_column) = (true, false),
+            ',' if !quoted => {
+                parts.push(&text[start..i]);
+                (start, before_column) = (i + 1, false);
+            }
+            '=' if !quoted && !text[start..i].contains('=') => before_column = true,
+            c if c.is_whitespace() => {}
+            _ => before_column = false,
+        }
+    }
+    if quoted {
+        return Err(Error::bad_input(format!(
+            "--map {text:?}: a quote is left open: quote a column's name whole, as in tags=\"Tags, themes\""
+        )));
+    }
+    parts.push(&text[start..]);
+    Ok(parts)
+}
+
+/// The column's name in a `--map` pair (`part`): as written, or, quoted,
+/// without its quotes and with each doubled quote made one.
+fn unquoted_column<'c>(column: &'c str, part: &str) -> Result<std::borrow::Cow<'c, str>> {
+    let column = column.trim();
+    let Some(inner) = column.strip_prefix('"') else {
+        return Ok(column.into());
+    };
+    match inner.strip_suffix('"') {
+        Some(inner) if !inner.replace("\"\"", "").contains('"') => {
+            Ok(inner.replace("\"\"", "\"").into())
+        }
+        _ => Err(Error::bad_input(format!(
+            "--map {part:?}: a quoted column's name must be quoted whole, with a quote in it doubled, as in tags=\"Tags, themes\""
+        ))),
+    }
 }
 
 /// What a header that is not one of `fields` holds, when it is the other
@@ -305,6 +377,37 @@ fn spreadsheet_day_number_hint(text: &str) -> Option<String> {
     ))
 }
 
+/// The name among `names` that `typed` is most likely a slip of (in any
+/// capitals, one or two letters wrong, missing, extra or swapped), if one
+/// is that close: the first of the closest. Short names count too (`Wen`
+/// for `When`), since the user is choosing among a few known names here,
+/// not matching a name against a whole database.
+fn closest_name<'n>(typed: &str, names: impl IntoIterator<Item = &'n str>) -> Option<&'n str> {
+    let typed = typed.trim().to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for name in names {
+        let lower = name.trim().to_lowercase();
+        let distance = strsim::damerau_levenshtein(&typed, &lower);
+        let longest = typed.chars().count().max(lower.chars().count());
+        // A third of the name wrong at most: `Wen` for `When`, not `Who`.
+        let close = distance <= 2 && distance * 3 <= longest;
+        if close && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, name));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// What to tell a user whose `--map` names `column`, which the header
+/// lacks: the header's column it is likely a slip of, or else the header's
+/// columns, to choose from.
+fn column_suggestion(header: &[String], column: &str) -> String {
+    match closest_name(column, header.iter().map(String::as_str)) {
+        Some(name) => format!("did you mean {:?}?", name.trim()),
+        None => format!("the header is {}", shown_header(header)),
+    }
+}
+
 /// The header as a message shows it: its names joined by commas, with
 /// control characters escaped as in every message ([`crate::error::escaped`]),
 /// so that an escape sequence in a file's first line never acts on the
@@ -381,7 +484,8 @@ impl Columns {
                             return Err(refusal);
                         }
                         return Err(Error::bad_input(format!(
-                            "{label}:1: --map {field}={column}: the header has no column {column:?}"
+                            "{label}:1: --map {field}={column}: the header has no column {column:?}; {}",
+                            column_suggestion(header, column)
                         )));
                     }
                 }

@@ -685,6 +685,87 @@ fn a_map_naming_a_missing_column_is_refused_naming_it() {
     assert!(!env.db().exists());
 }
 
+/// A `--map` column the header lacks is most often a slip of one it has:
+/// the refusal names that one, or else lists the header's columns to
+/// choose from, so that the user need not open the sheet to find them.
+#[test]
+fn a_map_naming_a_missing_column_suggests_the_headers_closest() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "Headline,When,Who\nTalks,2025-11-19,Putin\n");
+    let err = env.fail(
+        2,
+        ["import", "sheet.csv", "--map", "title=Headline,date=Wen"],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("the header has no column \"Wen\"; did you mean \"When\"?"),
+        "{err}"
+    );
+    let err = env.fail(
+        2,
+        ["import", "sheet.csv", "--map", "title=Headline,date=Day"],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(err.contains("; the header is Headline,When,Who"), "{err}");
+    assert!(!env.db().exists());
+}
+
+/// `--map title=` names no column: the refusal says the name is missing
+/// after `title=`, not that the header lacks a column "".
+#[test]
+fn a_map_without_a_column_name_says_it_is_missing() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "Headline,When\nTalks,2025-11-19\n");
+    let err = env.fail(2, ["import", "sheet.csv", "--map", "date=When,title="]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("the column's name is missing after \"title=\""),
+        "{err}"
+    );
+    assert!(!env.db().exists());
+}
+
+/// A misspelt field name in `--map` (`titel`) is refused naming the field
+/// it is likely a slip of, as a misspelt column is.
+#[test]
+fn a_map_with_a_misspelt_field_suggests_the_field() {
+    let env = TestEnv::new();
+    env.write_file("sheet.csv", "Headline,When\nTalks,2025-11-19\n");
+    let err = env.fail(
+        2,
+        ["import", "sheet.csv", "--map", "titel=Headline,date=When"],
+    );
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains("unknown field \"titel\" (did you mean title?); fields are id, date, title,"),
+        "{err}"
+    );
+    assert!(!env.db().exists());
+}
+
+/// A column whose name holds a comma ("Tags, themes", as spreadsheets
+/// name columns) is mapped by quoting its name as a CSV quotes a cell:
+/// unquoted, `--map` would split the name at its comma.
+#[test]
+fn a_map_reads_a_quoted_column_name_with_a_comma() {
+    let env = TestEnv::new();
+    env.write_file(
+        "sheet.csv",
+        "Headline,When,\"Tags, themes\"\nTalks,2025-11-19,diplomacy\n",
+    );
+    let stderr = import(
+        &env,
+        &[
+            "sheet.csv",
+            "--map",
+            "title=Headline,date=When,tags=\"Tags, themes\"",
+        ],
+    );
+    assert!(stderr.contains("1 added"), "{stderr}");
+    assert!(!stderr.contains("ignoring"), "{stderr}");
+    assert_eq!(strings(&event_titled(&env, "Talks")["tags"]), ["diplomacy"]);
+}
+
 // 7. Stdin.
 
 #[test]
