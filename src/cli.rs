@@ -1014,7 +1014,9 @@ pub struct ImportArgs {
     /// For CSV: which column holds each field, e.g. title=Headline,date=Date.
     /// A list field (actors, sources, tags) may name several columns, whose
     /// cells are joined in that order: actors=Actor1Name,actors=Actor2Name.
-    /// A sheet with TimelineJS's Year/Month/Day columns is read as such.
+    /// A column whose name holds a comma is quoted as a CSV quotes it:
+    /// tags="Tags, themes". A sheet with TimelineJS's Year/Month/Day
+    /// columns is read as such.
     #[arg(long, value_name = "FIELD=COLUMN,…")]
     pub map: Option<String>,
     /// For CSV: import the good rows and write the bad ones to a reject
