@@ -1263,15 +1263,22 @@ pub struct Event {
 }
 
 /// The items of a record's list that repeat an earlier one (by `key`),
-/// described for a message as `FIELD: WHAT is listed twice`. Factline's
-/// commands and imports keep these lists free of repeats; a dump edited
-/// by hand may not be.
-fn repeats<T>(field: &str, list: &[T], key: impl Fn(&T) -> String) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+/// described for a message as `FIELD: WHAT is listed twice` (`show` names
+/// the item). Factline's commands and imports keep these lists free of
+/// repeats; a dump edited by hand may not be. Every line a dump import
+/// reads and every record `check` reads comes through here, and such
+/// lists are short: the earlier items are compared in place, and text is
+/// made only for a repeat.
+fn repeats<T>(
+    field: &str,
+    list: &[T],
+    key: impl Fn(&T) -> &str,
+    show: impl Fn(&str) -> String,
+) -> Vec<String> {
     list.iter()
-        .map(&key)
-        .filter(|item| !seen.insert(item.clone()))
-        .map(|item| format!("{field}: {item} is listed twice; list it once"))
+        .enumerate()
+        .filter(|&(i, item)| list[..i].iter().any(|earlier| key(earlier) == key(item)))
+        .map(|(_, item)| format!("{field}: {} is listed twice; list it once", show(key(item))))
         .collect()
 }
 
@@ -1282,11 +1289,24 @@ fn without_repeats<T>(list: &mut Vec<T>, key: impl Fn(&T) -> String) {
     list.retain(|item| seen.insert(key(item)));
 }
 
-fn linked_source(link: &SourceLink) -> String {
-    format!("source {}", link.source)
+/// The source a link names, which a list of links repeats.
+fn linked(link: &SourceLink) -> &str {
+    &link.source
 }
 
-fn quoted_tag(tag: &str) -> String {
+fn the_source(id: &str) -> String {
+    format!("source {id}")
+}
+
+fn the_actor(id: &str) -> String {
+    format!("actor {id}")
+}
+
+fn the_claim(id: &str) -> String {
+    format!("claim {id}")
+}
+
+fn the_tag(tag: &str) -> String {
     format!("tag {}", crate::error::quoted(tag))
 }
 
@@ -1295,9 +1315,9 @@ impl Event {
     /// the same or another via and credibility) or a tag (as spelled:
     /// an earlier factline kept `Peace` and `peace` as two tags).
     pub fn listed_twice(&self) -> Vec<String> {
-        let mut found = repeats("actors", &self.actors, |id| format!("actor {id}"));
-        found.extend(repeats("sources", &self.sources, linked_source));
-        found.extend(repeats("tags", &self.tags, |tag| quoted_tag(tag)));
+        let mut found = repeats("actors", &self.actors, String::as_str, the_actor);
+        found.extend(repeats("sources", &self.sources, linked, the_source));
+        found.extend(repeats("tags", &self.tags, String::as_str, the_tag));
         found
     }
 
@@ -1313,19 +1333,14 @@ impl Claim {
     /// What the claim lists twice: an event or actor it is about, a
     /// source, or a claim it contradicts or supports.
     pub fn listed_twice(&self) -> Vec<String> {
-        let mut found = repeats("about_events", &self.about_events, |id| {
+        let id = String::as_str;
+        let mut found = repeats("about_events", &self.about_events, id, |id| {
             format!("event {id}")
         });
-        found.extend(repeats("about_actors", &self.about_actors, |id| {
-            format!("actor {id}")
-        }));
-        found.extend(repeats("sources", &self.sources, linked_source));
-        found.extend(repeats("contradicts", &self.contradicts, |id| {
-            format!("claim {id}")
-        }));
-        found.extend(repeats("supports", &self.supports, |id| {
-            format!("claim {id}")
-        }));
+        found.extend(repeats("about_actors", &self.about_actors, id, the_actor));
+        found.extend(repeats("sources", &self.sources, linked, the_source));
+        found.extend(repeats("contradicts", &self.contradicts, id, the_claim));
+        found.extend(repeats("supports", &self.supports, id, the_claim));
         found
     }
 
