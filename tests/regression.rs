@@ -3028,6 +3028,22 @@ fn example_dump_with(id: &str, edit: impl Fn(&mut serde_json::Value)) -> (String
     (lines.join("\n") + "\n", number)
 }
 
+/// Imports the example's dump with the event `id` changed by `edit` into a
+/// new database, which must refuse it in one line, `edited.ndjson:LINE:
+/// ` and then `what`, and write nothing.
+fn refused_at_its_line(id: &str, edit: impl Fn(&mut serde_json::Value), what: &str) {
+    let (dump, line) = example_dump_with(id, edit);
+    let env = TestEnv::new();
+    let file = env.write_file("edited.ndjson", &dump);
+    let err = env.fail(2, ["import", file.to_str().unwrap()]);
+    testenv::assert_one_error_line(&err);
+    assert!(
+        err.contains(&format!("edited.ndjson:{line}: {what}")),
+        "{err}"
+    );
+    assert!(!env.db().exists(), "nothing is written");
+}
+
 /// Found editing a dump by hand: an event that linked one source twice
 /// (once plainly, once via another source) was imported and passed
 /// `check`, and `sources` then listed the source twice with two origins.
@@ -3043,21 +3059,12 @@ fn a_dump_line_listing_a_source_twice_is_refused_at_its_line() {
         again["credibility"] = 4.into();
         event["sources"].as_array_mut().unwrap().push(again);
     };
-    let (dump, line) = example_dump_with(id, twice);
-    let env = TestEnv::new();
-    let file = env.write_file("edited.ndjson", &dump);
-    let err = env.fail(2, ["import", file.to_str().unwrap()]);
-    testenv::assert_one_error_line(&err);
-    assert!(
-        err.contains(&format!(
-            "edited.ndjson:{line}: sources: source isw is listed twice; list it once"
-        )),
-        "{err}"
-    );
-    assert!(!env.db().exists(), "nothing is written");
+    let what = "sources: source isw is listed twice; list it once";
+    refused_at_its_line(id, twice, what);
 
     // The same line as version 1, followed by its version 2, imports.
-    let (dump, _) = example_dump_with(id, twice);
+    let env = TestEnv::new();
+    let (dump, line) = example_dump_with(id, twice);
     let mut lines: Vec<String> = dump.lines().map(str::to_string).collect();
     let (clean, _) = example_dump_with(id, |event| event["meta"]["version"] = 2.into());
     let next = clean.lines().nth(line - 1).unwrap().to_string();
@@ -3075,19 +3082,11 @@ fn a_dump_line_listing_a_source_twice_is_refused_at_its_line() {
 /// line, as it refuses a claim that contradicts itself.
 #[test]
 fn a_dump_line_linking_a_source_via_itself_is_refused_at_its_line() {
-    let id = "2022-us-sanctions-dmitriev";
-    let (dump, line) = example_dump_with(id, |event| event["sources"][0]["via"] = "isw".into());
-    let env = TestEnv::new();
-    let file = env.write_file("edited.ndjson", &dump);
-    let err = env.fail(2, ["import", file.to_str().unwrap()]);
-    testenv::assert_one_error_line(&err);
-    assert!(
-        err.contains(&format!(
-            "edited.ndjson:{line}: sources: source isw repeats itself (via isw)"
-        )),
-        "{err}"
+    refused_at_its_line(
+        "2022-us-sanctions-dmitriev",
+        |event| event["sources"][0]["via"] = "isw".into(),
+        "sources: source isw repeats itself (via isw)",
     );
-    assert!(!env.db().exists(), "nothing is written");
 }
 
 /// Found editing a dump by hand: a version recorded in 2099 was imported
@@ -3097,21 +3096,11 @@ fn a_dump_line_linking_a_source_via_itself_is_refused_at_its_line() {
 /// now refuses a time more than a day ahead of the clock, at its line.
 #[test]
 fn a_dump_line_recorded_in_the_future_is_refused_at_its_line() {
-    let id = "2022-us-sanctions-dmitriev";
-    let (dump, line) = example_dump_with(id, |event| {
-        event["meta"]["recorded_at"] = "2099-01-01T00:00:00Z".into();
-    });
-    let env = TestEnv::new();
-    let file = env.write_file("edited.ndjson", &dump);
-    let err = env.fail(2, ["import", file.to_str().unwrap()]);
-    testenv::assert_one_error_line(&err);
-    assert!(
-        err.contains(&format!(
-            "edited.ndjson:{line}: recorded_at 2099-01-01T00:00:00Z is in the future"
-        )),
-        "{err}"
+    refused_at_its_line(
+        "2022-us-sanctions-dmitriev",
+        |event| event["meta"]["recorded_at"] = "2099-01-01T00:00:00Z".into(),
+        "recorded_at 2099-01-01T00:00:00Z is in the future",
     );
-    assert!(!env.db().exists(), "nothing is written");
 }
 
 /// Found trying the "did you mean" of sources: a misspelling of a name a
