@@ -3132,23 +3132,8 @@ fn a_value_written_as_reports_write_numbers_is_refused_saying_how_to_write_it() 
         ("20k", "write 20e3"),
         ("more than 700,000", "give one number alone"),
     ] {
-        let stderr = env.fail(
-            2,
-            [
-                "claim",
-                "add",
-                "--by",
-                "Ukraine",
-                "--text",
-                "T",
-                "--subject",
-                "kids",
-                "--value",
-                written,
-            ],
-        );
+        let stderr = value_refused(&env, written);
         assert!(stderr.contains(hint), "{written}: {stderr}");
-        testenv::assert_one_error_line(&stderr);
     }
     let file = env.write_file(
         "claims.csv",
@@ -3408,23 +3393,31 @@ fn the_hints_for_a_value_keep_its_sign_as_written() {
         ),
         ("-19,5", "write -19.5 if the comma marks the decimals"),
     ] {
-        let value = format!("--value={written}");
-        let stderr = env.fail(
-            2,
-            [
-                "claim",
-                "add",
-                "--by",
-                "Ukraine",
-                "--text",
-                "T",
-                "--subject",
-                "kids",
-                &value,
-            ],
-        );
+        let stderr = value_refused(&env, written);
         assert!(stderr.contains(hint), "{written}: {stderr}");
     }
+}
+
+/// The one-line error of `claim add` giving `--value=VALUE` for a
+/// quantity of "kids".
+fn value_refused(env: &TestEnv, value: &str) -> String {
+    let value = format!("--value={value}");
+    let stderr = env.fail(
+        2,
+        [
+            "claim",
+            "add",
+            "--by",
+            "Ukraine",
+            "--text",
+            "T",
+            "--subject",
+            "kids",
+            &value,
+        ],
+    );
+    testenv::assert_one_error_line(&stderr);
+    stderr
 }
 
 /// An event id mistyped after its date (`--about 2025-10-24-miami-talk`)
