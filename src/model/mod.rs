@@ -1284,9 +1284,9 @@ fn repeats<T>(
 
 /// `list` without the items that repeat an earlier one (by `key`): the
 /// first of each stays, in its place.
-fn without_repeats<T>(list: &mut Vec<T>, key: impl Fn(&T) -> String) {
+fn without_repeats<T>(list: &mut Vec<T>, key: impl Fn(&T) -> &str) {
     let mut seen = std::collections::HashSet::new();
-    list.retain(|item| seen.insert(key(item)));
+    list.retain(|item| seen.insert(key(item).to_string()));
 }
 
 /// The source a link names, which a list of links repeats.
@@ -1323,9 +1323,9 @@ impl Event {
 
     /// The event with the first of each item it lists twice.
     pub fn drop_repeats(&mut self) {
-        without_repeats(&mut self.actors, String::clone);
-        without_repeats(&mut self.sources, |link| link.source.clone());
-        without_repeats(&mut self.tags, String::clone);
+        without_repeats(&mut self.actors, String::as_str);
+        without_repeats(&mut self.sources, linked);
+        without_repeats(&mut self.tags, String::as_str);
     }
 }
 
@@ -1346,11 +1346,11 @@ impl Claim {
 
     /// The claim with the first of each item it lists twice.
     pub fn drop_repeats(&mut self) {
-        without_repeats(&mut self.about_events, String::clone);
-        without_repeats(&mut self.about_actors, String::clone);
-        without_repeats(&mut self.sources, |link| link.source.clone());
-        without_repeats(&mut self.contradicts, String::clone);
-        without_repeats(&mut self.supports, String::clone);
+        without_repeats(&mut self.about_events, String::as_str);
+        without_repeats(&mut self.about_actors, String::as_str);
+        without_repeats(&mut self.sources, linked);
+        without_repeats(&mut self.contradicts, String::as_str);
+        without_repeats(&mut self.supports, String::as_str);
     }
 }
 
