@@ -1236,9 +1236,13 @@ fn an_import_spilled_in_many_runs_equals_one_sorted_in_memory() {
 /// Found by a black-box test (bb27 #05): the sort on disk kept every run
 /// file open until its final merge, so an import that spilled more runs
 /// than the process may open files failed with "Too many open files"
-/// (blamed on TMPDIR). Runs are now merged into one whenever 64 are open:
-/// under a limit of 100 open files, an import that spills hundreds of runs
-/// completes, and gives what one sorted in memory gives.
+/// (blamed on TMPDIR). Whenever 64 runs are open, the runs of one level
+/// are now merged into one: under a limit of 100 open files, an import
+/// that spills hundreds of runs completes, and gives what one sorted in
+/// memory gives. Merging every open run each time (the big run of the
+/// merge before too) read and wrote every write again at each merge: the
+/// writes merged before the last merge stay within a few times the
+/// writes sorted (`--verbose` counts both).
 #[test]
 fn an_import_spilled_in_more_runs_than_files_may_be_open_completes() {
     let csv = big_csv();
@@ -1259,6 +1263,18 @@ fn an_import_spilled_in_more_runs_than_files_may_be_open_completes() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
+    let count = |after: &str| -> u64 {
+        let rest = stderr.split(after).nth(1).unwrap_or_default();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no count after {after:?}: {stderr}"))
+    };
+    let (writes, remerged) = (count("sorted "), count("spilled runs ("));
+    assert!(
+        remerged <= 3 * writes,
+        "{remerged} writes merged again for {writes} sorted: {stderr}"
+    );
     assert_eq!(env.run_ok(["export", "--format", "csv"]), expected);
     // The timeline's own sort, past the same limit.
     let out = std::process::Command::new("sh")
